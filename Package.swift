@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// remsim: a simulation and test harness for cloud auto-remediation policies.
+///
+/// Modules form a ladder; each imports only the ones above it:
+/// CloudModel → Policies → RemediationEngine → Simulation → Loading → PolicyPack → RunStore →
+/// Reports → RemsimCLI → remsim.
+let package = Package(
+    name: "remsim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "remsim", targets: ["remsim"]),
+        /// What a user's own Swift tests (and the benchmark package) link: everything but the
+        /// database and the command line, so that they build without GRDB or ArgumentParser.
+        .library(name: "RemsimKit", targets: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(name: "CloudModel"),
+        .target(name: "Policies", dependencies: ["CloudModel"]),
+        .target(name: "RemediationEngine", dependencies: ["CloudModel", "Policies"]),
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "CloudModel", "Policies", "RemediationEngine",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "Loading",
+            dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "PolicyPack", dependencies: ["Loading", "Policies"], resources: [.copy("Policies")]),
+        .target(
+            name: "RunStore",
+            dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "Reports", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "RunStore"]),
+        .target(
+            name: "RemsimCLI",
+            dependencies: [
+                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "remsim", dependencies: ["RemsimCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["CloudModel", "Policies", "Loading"], path: "Tests/TestSupport"),
+        .testTarget(name: "CloudModelTests", dependencies: ["CloudModel"]),
+        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "TestSupport"]),
+        .testTarget(name: "RemediationEngineTests", dependencies: ["RemediationEngine", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyPack", "TestSupport"]),
+        .testTarget(name: "LoadingTests", dependencies: ["Loading", "TestSupport"]),
+        .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ]
+)

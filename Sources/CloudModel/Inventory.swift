@@ -1,0 +1,102 @@
+/// The in-memory store of resources, indexed by id, by type and by account.
+///
+/// Evaluating a policy walks only the resources of its type (`resources(ofType:)`), so a pack of
+/// policies over a large inventory costs one pass over each type, not one pass per policy over
+/// everything. Order is insertion order everywhere, which keeps runs deterministic.
+public struct Inventory: Sendable {
+    private var slots: [Resource?] = []
+    private var slotById: [String: Int] = [:]
+    private var slotsByType: [String: [Int]] = [:]
+    private var slotsByAccount: [String: [Int]] = [:]
+    public private(set) var count = 0
+
+    public init() {}
+
+    public init(_ resources: some Sequence<Resource>) throws(InventoryError) {
+        for resource in resources { try insert(resource) }
+    }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        slots.reserveCapacity(n)
+        slotById.reserveCapacity(n)
+    }
+
+    /// Adds a new resource; ids are unique across the whole inventory.
+    public mutating func insert(_ resource: Resource) throws(InventoryError) {
+        guard slotById[resource.id] == nil else { throw .duplicateId(resource.id) }
+        let slot = slots.count
+        slots.append(resource)
+        slotById[resource.id] = slot
+        slotsByType[resource.type, default: []].append(slot)
+        slotsByAccount[resource.account, default: []].append(slot)
+        count += 1
+    }
+
+    /// Replaces a resource with the same id (its type and account must not change), or inserts it.
+    public mutating func upsert(_ resource: Resource) {
+        if let slot = slotById[resource.id], let old = slots[slot], old.type == resource.type, old.account == resource.account {
+            slots[slot] = resource
+        } else {
+            if slotById[resource.id] != nil { remove(id: resource.id) }
+            try? insert(resource)  // cannot fail: the id is free now
+        }
+    }
+
+    /// Removes a resource; returns it, or nil when there was none.
+    @discardableResult
+    public mutating func remove(id: String) -> Resource? {
+        guard let slot = slotById.removeValue(forKey: id), let old = slots[slot] else { return nil }
+        slots[slot] = nil
+        slotsByType[old.type]?.removeAll { $0 == slot }
+        slotsByAccount[old.account]?.removeAll { $0 == slot }
+        count -= 1
+        return old
+    }
+
+    public subscript(id: String) -> Resource? {
+        guard let slot = slotById[id] else { return nil }
+        return slots[slot]
+    }
+
+    /// Applies `change` to the resource with this id in place; false when there is none.
+    @discardableResult
+    public mutating func modify(id: String, _ change: (inout Resource) throws -> Void) rethrows -> Bool {
+        guard let slot = slotById[id], var resource = slots[slot] else { return false }
+        slots[slot] = nil  // keep the storage uniquely referenced while it changes
+        defer { slots[slot] = resource }
+        try change(&resource)
+        return true
+    }
+
+    public func resources(ofType type: String) -> [Resource] {
+        (slotsByType[type] ?? []).compactMap { slots[$0] }
+    }
+
+    public func forEach(ofType type: String, _ body: (Resource) throws -> Void) rethrows {
+        guard let indices = slotsByType[type] else { return }
+        for slot in indices {
+            if let resource = slots[slot] { try body(resource) }
+        }
+    }
+
+    public func resources(inAccount account: String) -> [Resource] {
+        (slotsByAccount[account] ?? []).compactMap { slots[$0] }
+    }
+
+    /// Every resource, in insertion order.
+    public var all: [Resource] { slots.compactMap { $0 } }
+
+    public var types: [String] { slotsByType.filter { !$0.value.isEmpty }.keys.sorted() }
+    public var accounts: [String] { slotsByAccount.filter { !$0.value.isEmpty }.keys.sorted() }
+    public func count(ofType type: String) -> Int { slotsByType[type]?.count ?? 0 }
+}
+
+public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case duplicateId(String)
+
+    public var description: String {
+        switch self {
+        case .duplicateId(let id): "resource id '\(id)' appears more than once"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// One cloud resource as the inventory holds it.
+///
+/// `properties` keep the cloud API's own shape and field names (`IpPermissions`,
+/// `PublicAccessBlockConfiguration`), so that a policy written against a real describe call
+/// evaluates the same here. `relations` name other resources by id (`attached-to`,
+/// `origin-of`); `usage` holds evidence of live use (flow-log records, key last use) that
+/// disruption analysis weighs.
+public struct Resource: Sendable, Hashable {
+    public var id: String
+    public var type: String
+    public var account: String
+    public var region: String
+    public var name: String
+    public var tags: [String: String]
+    public var properties: Value
+    public var relations: [String: [String]]
+    public var usage: Value
+
+    public init(
+        id: String, type: String, account: String, region: String, name: String? = nil,
+        tags: [String: String] = [:], properties: Value = .emptyObject,
+        relations: [String: [String]] = [:], usage: Value = .null
+    ) {
+        self.id = id
+        self.type = type
+        self.account = account
+        self.region = region
+        self.name = name ?? id
+        self.tags = tags
+        self.properties = properties
+        self.relations = relations
+        self.usage = usage
+    }
+
+    /// The cloud, read from the type's prefix (`aws.s3` → aws).
+    public var cloud: Cloud? {
+        guard let dot = type.firstIndex(of: ".") else { return nil }
+        return Cloud(rawValue: String(type[..<dot]))
+    }
+}

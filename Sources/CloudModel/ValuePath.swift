@@ -1,0 +1,159 @@
+/// A path into a value tree, in the JMESPath subset that policy authors already write:
+/// `PublicAccessBlockConfiguration.BlockPublicAcls`, `AccessKeys[0].Status`,
+/// `IpPermissions[].IpRanges[].CidrIp` (a projection: every element, flattened).
+public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
+    public enum Component: Sendable, Hashable {
+        case key(String)
+        case index(Int)
+        /// `[]`: apply the rest of the path to every element and flatten the results.
+        case each
+    }
+
+    public let components: [Component]
+    public let description: String
+
+    public init(components: [Component], description: String) {
+        self.components = components
+        self.description = description
+    }
+
+    /// Parses `text`, or throws a `ValuePathError` saying where it went wrong.
+    public init(parsing text: String) throws(ValuePathError) {
+        let chars = Array(text)
+        guard !chars.isEmpty else { throw ValuePathError(path: text, message: "the path is empty") }
+        var components: [Component] = []
+        var current = ""
+        var afterBracket = false
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "[" {
+                if !current.isEmpty {
+                    components.append(.key(current))
+                    current = ""
+                } else if components.isEmpty {
+                    throw ValuePathError(path: text, message: "a path cannot start with '['")
+                } else if !afterBracket {
+                    throw ValuePathError(path: text, message: "an empty key before '[' at character \(i + 1)")
+                }
+                guard let close = chars[i...].firstIndex(of: "]") else {
+                    throw ValuePathError(path: text, message: "'[' at character \(i + 1) is never closed")
+                }
+                let inside = String(chars[(i + 1)..<close])
+                if inside.isEmpty {
+                    components.append(.each)
+                } else if let n = Int(inside), n >= 0 {
+                    components.append(.index(n))
+                } else {
+                    throw ValuePathError(path: text, message: "'[\(inside)]' is neither '[]' nor a list index")
+                }
+                afterBracket = true
+                i = close + 1
+                continue
+            }
+            if c == "." {
+                if !current.isEmpty {
+                    components.append(.key(current))
+                    current = ""
+                } else if !afterBracket {
+                    throw ValuePathError(path: text, message: "an empty key at character \(i + 1)")
+                }
+                afterBracket = false
+            } else {
+                if afterBracket {
+                    throw ValuePathError(path: text, message: "expected '.' or '[' after ']' at character \(i + 1)")
+                }
+                current.append(c)
+            }
+            i += 1
+        }
+        if !current.isEmpty {
+            components.append(.key(current))
+        } else if chars.last == "." {
+            throw ValuePathError(path: text, message: "the path ends with '.'")
+        }
+        self.components = components
+        self.description = text
+    }
+
+    /// True when the path projects over a list, so that it resolves to a list of results.
+    public var isProjection: Bool { components.contains(.each) }
+
+    /// The value at this path, or nil when a member along the way is missing.
+    /// A projection resolves to a list of the results that exist (JMESPath semantics).
+    public func resolve(in value: Value) -> Value? {
+        Self.resolve(components[...], in: value)
+    }
+
+    private static func resolve(_ rest: ArraySlice<Component>, in value: Value) -> Value? {
+        guard let first = rest.first else { return value }
+        let tail = rest.dropFirst()
+        switch first {
+        case .key(let key):
+            guard case .object(let fields) = value, let member = fields[key] else { return nil }
+            return resolve(tail, in: member)
+        case .index(let n):
+            guard case .array(let items) = value, n < items.count else { return nil }
+            return resolve(tail, in: items[n])
+        case .each:
+            guard case .array(let items) = value else { return nil }
+            var out: [Value] = []
+            let flattens = tail.contains(.each)
+            for item in items {
+                guard let result = resolve(tail, in: item), !result.isNull else { continue }
+                if flattens, case .array(let inner) = result { out.append(contentsOf: inner) } else { out.append(result) }
+            }
+            return .array(out)
+        }
+    }
+
+    /// Writes `newValue` at this path, creating missing objects on the way; nil removes the member.
+    /// Projections cannot be written to.
+    public func assign(_ newValue: Value?, in value: inout Value) throws(ValuePathError) {
+        guard !isProjection else { throw ValuePathError(path: description, message: "a path with '[]' cannot be written to") }
+        try Self.assign(newValue, components[...], in: &value, path: description)
+    }
+
+    private static func assign(_ newValue: Value?, _ rest: ArraySlice<Component>, in value: inout Value, path: String) throws(ValuePathError) {
+        guard let first = rest.first else {
+            value = newValue ?? .null
+            return
+        }
+        let tail = rest.dropFirst()
+        switch first {
+        case .key(let key):
+            var fields: Fields
+            switch value {
+            case .object(let existing): fields = existing
+            case .null: fields = Fields()
+            default: throw ValuePathError(path: path, message: "'\(key)' is inside \(value.kindName), not a mapping")
+            }
+            if tail.isEmpty {
+                fields[key] = newValue
+            } else {
+                var member = fields[key] ?? .null
+                try assign(newValue, tail, in: &member, path: path)
+                fields[key] = member
+            }
+            value = .object(fields)
+        case .index(let n):
+            guard case .array(var items) = value, n < items.count else {
+                throw ValuePathError(path: path, message: "index [\(n)] is out of range")
+            }
+            if tail.isEmpty, newValue == nil {
+                items.remove(at: n)
+            } else {
+                try assign(newValue, tail, in: &items[n], path: path)
+            }
+            value = .array(items)
+        case .each:
+            throw ValuePathError(path: path, message: "a path with '[]' cannot be written to")
+        }
+    }
+}
+
+public struct ValuePathError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public var description: String { "invalid path '\(path)': \(message)" }
+}

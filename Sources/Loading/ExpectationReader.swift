@@ -1,0 +1,118 @@
+import CloudModel
+import Policies
+import RemediationEngine
+import Simulation
+
+/// Reads `expect:` entries. Each entry says what it is about by its first key:
+///
+/// ```yaml
+/// - resource: sg-1                       # with compliant-with, violates, where or exists
+///   compliant-with: [aws-sg-ssh-open-to-world]
+/// - alert: {policy: P, resource: R}      # with status and/or reason
+///   status: resolved
+/// - mttr: {policy: P}                    # or mttd / exposure; {} for every policy
+///   p95: {le: 5m}                        # mean, p50, p95, max
+/// - violations: {policy: P}
+///   unresolved: {eq: 0}
+/// - remediations: {policy: P, resource: R}
+///   started: {eq: 1}                     # started, succeeded, calls, failed
+/// ```
+struct ExpectationReader {
+    let inventory: Inventory
+    let policyIds: Set<String>
+
+    func expectation(_ node: YAMLNode) throws(LoadError) -> Expectation {
+        let keys = node.mappingKeys
+        let origin = node.location
+        if keys.contains("resource") {
+            let m = try node.mapping(allowing: ["resource", "compliant-with", "violates", "where", "exists"])
+            let id = try resourceId(try m.required("resource"))
+            if let n = m["compliant-with"] { return Expectation(check: .compliant(resource: id, policies: try policies(n)), origin: origin) }
+            if let n = m["violates"] { return Expectation(check: .violates(resource: id, policies: try policies(n)), origin: origin) }
+            if let n = m["where"] {
+                return Expectation(check: .matches(resource: id, filters: try FilterReader.filters(n), text: describe(n)), origin: origin)
+            }
+            if let n = m["exists"] { return Expectation(check: .exists(resource: id, try n.bool()), origin: origin) }
+            throw node.error("a resource expectation needs one of compliant-with, violates, where, exists")
+        }
+        if keys.contains("alert") {
+            let m = try node.mapping(allowing: ["alert", "status", "reason"])
+            let a = try m.required("alert").mapping(allowing: ["policy", "resource"])
+            let pid = try policy(try a.required("policy"))
+            let rid = try resourceId(try a.required("resource"))
+            let status = try m["status"]?.oneOf(AlertStatus.self, AlertStatus.allCases)
+            let reason = try m["reason"]?.oneOf(TransitionReason.self, TransitionReason.allCases)
+            guard status != nil || reason != nil else { throw node.error("an alert expectation needs 'status', 'reason' or both") }
+            return Expectation(check: .alert(policy: pid, resource: rid, status: status, reason: reason), origin: origin)
+        }
+        if let kind = MetricKind.allCases.first(where: { keys.contains($0.rawValue) }) {
+            let m = try node.mapping(allowing: [kind.rawValue] + Expectation.Statistic.allCases.map(\.rawValue))
+            let pid = try scopePolicy(try m.required(kind.rawValue))
+            let stats = Expectation.Statistic.allCases.filter { m[$0.rawValue] != nil }
+            guard stats.count == 1, let stat = stats.first, let boundNode = m[stat.rawValue] else {
+                throw node.error("a \(kind.rawValue) expectation needs exactly one of mean, p50, p95, max")
+            }
+            return Expectation(check: .metric(kind, policy: pid, statistic: stat, bound: try bound(boundNode, duration: true)), origin: origin)
+        }
+        if keys.contains("violations") {
+            let m = try node.mapping(allowing: ["violations", "unresolved"])
+            let pid = try scopePolicy(try m.required("violations"))
+            return Expectation(check: .unresolved(policy: pid, bound: try bound(try m.required("unresolved"), duration: false)), origin: origin)
+        }
+        if keys.contains("remediations") {
+            let counts = Expectation.RemediationCount.allCases.map(\.rawValue)
+            let m = try node.mapping(allowing: ["remediations"] + counts)
+            let s = try m.required("remediations").mapping(allowing: ["policy", "resource"])
+            let pid = try s["policy"].map(policy)
+            let rid = try s["resource"].map(resourceId)
+            let chosen = Expectation.RemediationCount.allCases.filter { m[$0.rawValue] != nil }
+            guard chosen.count == 1, let what = chosen.first, let boundNode = m[what.rawValue] else {
+                throw node.error("a remediations expectation needs exactly one of \(counts.joined(separator: ", "))")
+            }
+            return Expectation(check: .remediations(policy: pid, resource: rid, count: what, bound: try bound(boundNode, duration: false)), origin: origin)
+        }
+        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations")
+    }
+
+    private func resourceId(_ node: YAMLNode) throws(LoadError) -> String {
+        let id = try node.string()
+        guard inventory[id] != nil else {
+            throw node.error("resource '\(id)' is not in the scenario's fixtures\(suggestId(id, inventory))")
+        }
+        return id
+    }
+
+    private func policy(_ node: YAMLNode) throws(LoadError) -> String {
+        let id = try node.string()
+        guard policyIds.contains(id) else {
+            let suggestion = Suggest.closest(to: id, in: Array(policyIds)).map { "; did you mean '\($0)'?" } ?? ""
+            throw node.error("policy '\(id)' is not among the scenario's policies\(suggestion)")
+        }
+        return id
+    }
+
+    private func policies(_ node: YAMLNode) throws(LoadError) -> [String] {
+        var out: [String] = []
+        for item in node.listOrSingle() { out.append(try policy(item)) }
+        return out
+    }
+
+    private func scopePolicy(_ node: YAMLNode) throws(LoadError) -> String? {
+        if node.isNull { return nil }
+        let m = try node.mapping(allowing: ["policy"])
+        return try m["policy"].map(policy)
+    }
+
+    private func bound(_ node: YAMLNode, duration: Bool) throws(LoadError) -> Bound {
+        let m = try node.mapping(allowing: Bound.Op.allCases.map(\.rawValue))
+        guard m.entries.count == 1, let (key, valueNode) = m.entries.first, let op = Bound.Op(rawValue: key) else {
+            throw node.error("expected one comparison such as {le: 5m} or {eq: 1}")
+        }
+        if duration { return Bound(op: op, value: try valueNode.duration().milliseconds, isDuration: true) }
+        return Bound(op: op, value: Int64(try valueNode.int(in: 0...Int.max)), isDuration: false)
+    }
+
+    private func describe(_ node: YAMLNode) -> String {
+        (try? node.value().jsonText) ?? "the filter"
+    }
+}

@@ -1,0 +1,87 @@
+import CloudModel
+import Foundation
+
+/// Reads inventory fixtures: files of `version: 1` and `resources:`, one entry per resource, in
+/// the cloud API's own field names.
+///
+/// ```yaml
+/// version: 1
+/// account: "111111111111"     # defaults for the entries below
+/// region: us-east-1
+/// resources:
+///   - id: sg-0a1b2c3d4e5f60001
+///     type: aws.security-group
+///     name: web-frontend
+///     tags: {team: storefront}
+///     properties: {GroupId: sg-0a1b2c3d4e5f60001, IpPermissions: [...]}
+///     relations: {attached-to: [i-0123456789abcdef0]}
+///     usage: {flows: [...]}
+/// ```
+public enum FixtureLoader {
+    static let fileKeys = ["version", "account", "region", "resources"]
+    static let resourceKeys = ["id", "type", "account", "region", "name", "tags", "properties", "relations", "usage"]
+
+    /// Loads every fixture file under `paths` into one inventory; ids must be unique across all.
+    public static func load(paths: [String], relativeTo base: String? = nil) throws(LoadError) -> Inventory {
+        var inventory = Inventory()
+        var origins: [String: String] = [:]
+        for file in try InputFiles.collect(paths, relativeTo: base) {
+            for (resource, node) in try resources(inFile: file) {
+                do {
+                    try inventory.insert(resource)
+                } catch {
+                    throw node.error("resource id '\(resource.id)' is already defined at \(origins[resource.id] ?? "another fixture")")
+                }
+                origins[resource.id] = node.location
+            }
+        }
+        return inventory
+    }
+
+    static func resources(inFile file: String) throws(LoadError) -> [(Resource, YAMLNode)] {
+        let root = try YAMLNode.read(file: file)
+        let doc = try root.mapping(allowing: fileKeys)
+        try checkVersion(doc)
+        let account = try doc["account"]?.string()
+        let region = try doc["region"]?.string()
+        guard let list = doc["resources"] else { throw root.error("missing required key 'resources'") }
+        var out: [(Resource, YAMLNode)] = []
+        for node in try list.list() {
+            out.append((try resource(node, defaultAccount: account, defaultRegion: region), node))
+        }
+        return out
+    }
+
+    static func resource(
+        _ node: YAMLNode, defaultAccount: String?, defaultRegion: String?, defaultType: String? = nil, defaultId: String? = nil
+    ) throws(LoadError) -> Resource {
+        let m = try node.mapping(allowing: resourceKeys)
+        guard let id = try m["id"]?.string() ?? defaultId else { throw node.error("missing required key 'id'") }
+        let typeNode = m["type"]
+        guard let type = try typeNode?.string() ?? defaultType else { throw node.error("missing required key 'type'") }
+        guard let known = ResourceTypeRegistry.type(named: type) else {
+            let suggestion = Suggest.closest(to: type, in: ResourceTypeRegistry.names).map { "; did you mean '\($0)'?" } ?? ""
+            throw (typeNode ?? node).error("unknown resource type '\(type)'\(suggestion)")
+        }
+        guard let account = try m["account"]?.string() ?? defaultAccount else { throw node.error("missing required key 'account'") }
+        let region = try m["region"]?.string() ?? defaultRegion ?? (known.isGlobal ? "global" : nil)
+        guard let region else { throw node.error("missing required key 'region'") }
+        let properties = try m["properties"]?.value() ?? .emptyObject
+        guard properties.objectValue != nil else { throw m["properties"]?.error("expected a mapping, found \(properties.kindName)") ?? node.error("bad properties") }
+        var relations: [String: [String]] = [:]
+        if let r = m["relations"] {
+            let rm = try r.mapping(allowing: r.mappingKeys)
+            for (key, value) in rm.entries { relations[key] = try value.strings() }
+        }
+        return Resource(
+            id: id, type: type, account: account, region: region, name: try m["name"]?.string() ?? id,
+            tags: try m["tags"]?.stringMap() ?? [:], properties: properties, relations: relations,
+            usage: try m["usage"]?.value() ?? .null)
+    }
+
+    static func checkVersion(_ doc: YAMLMapping) throws(LoadError) {
+        let node = try doc.required("version")
+        let version = try node.int()
+        guard version == 1 else { throw node.error("unsupported version \(version); this remsim reads version 1") }
+    }
+}

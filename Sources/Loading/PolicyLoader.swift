@@ -1,0 +1,122 @@
+import CloudModel
+import Foundation
+import Policies
+import RemediationEngine
+
+/// Reads policy files: one policy per file (the built-in pack's layout), or a Custodian-style
+/// file with a `policies:` list.
+public enum PolicyLoader {
+    static let policyKeys = ["version", "id", "title", "description", "resource", "severity", "compliance", "filters", "remediation", "examples"]
+    static let stepKeys = ["operation", "parameters", "for-each", "description"]
+
+    public static func load(paths: [String], relativeTo base: String? = nil) throws(LoadError) -> [Policy] {
+        var policies: [Policy] = []
+        for file in try InputFiles.collect(paths, relativeTo: base) {
+            policies += try load(file: file, source: file)
+        }
+        return try unique(policies)
+    }
+
+    /// Parses one file's text; `source` is what messages and `Policy.source` call it.
+    public static func load(file: String, data: Data, source: String) throws(LoadError) -> [Policy] {
+        try policies(in: try YAMLNode.parse(file: file, data: data), source: source)
+    }
+
+    public static func load(file: String, source: String) throws(LoadError) -> [Policy] {
+        try policies(in: try YAMLNode.read(file: file), source: source)
+    }
+
+    public static func unique(_ policies: [Policy]) throws(LoadError) -> [Policy] {
+        var seen: [String: String] = [:]
+        for p in policies {
+            if let other = seen[p.id] {
+                throw LoadError(file: p.source, keyPath: "id", message: "policy id '\(p.id)' is also defined in \(other)")
+            }
+            seen[p.id] = p.source
+        }
+        return policies
+    }
+
+    static func policies(in root: YAMLNode, source: String) throws(LoadError) -> [Policy] {
+        if root.mappingKeys.contains("policies") {
+            let doc = try root.mapping(allowing: ["version", "policies"])
+            try FixtureLoader.checkVersion(doc)
+            var out: [Policy] = []
+            for item in try doc.required("policies").list() { out.append(try policy(item, source: source, requireVersion: false)) }
+            return out
+        }
+        return [try policy(root, source: source, requireVersion: true)]
+    }
+
+    static func policy(_ node: YAMLNode, source: String, requireVersion: Bool) throws(LoadError) -> Policy {
+        let m = try node.mapping(allowing: policyKeys)
+        if requireVersion { try FixtureLoader.checkVersion(m) }
+        let idNode = try m.required("id")
+        let id = try idNode.string()
+        guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), !id.isEmpty else {
+            throw idNode.error("a policy id may hold only letters, digits, '-', '_' and '.'")
+        }
+        let typeNode = try m.required("resource")
+        let type = try typeNode.string()
+        guard ResourceTypeRegistry.type(named: type) != nil else {
+            let suggestion = Suggest.closest(to: type, in: ResourceTypeRegistry.names).map { "; did you mean '\($0)'?" } ?? ""
+            throw typeNode.error("unknown resource type '\(type)'\(suggestion)")
+        }
+        let filters = try FilterReader.filters(try m.required("filters"))
+        guard !filters.isEmpty else { throw node.error("'filters' must hold at least one filter") }
+        var policy = Policy(
+            id: id, title: try m.required("title").string(), description: try m["description"]?.string() ?? "",
+            resourceType: type, severity: try m.required("severity").oneOf(Severity.self, Severity.allCases),
+            compliance: try m["compliance"]?.strings() ?? [], filters: filters,
+            remediation: try m["remediation"].map(remediation), source: source)
+        if let unknown = policy.unknownTemplateVariables.first {
+            throw (m["remediation"] ?? node).error("unknown variable '${\(unknown)}' (known: resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr)")
+        }
+        if let ex = m["examples"] { policy.examples = try examples(ex, type: type) }
+        return policy
+    }
+
+    static func remediation(_ node: YAMLNode) throws(LoadError) -> Remediation {
+        let m = try node.mapping(allowing: ["description", "steps"])
+        let stepsNode = try m.required("steps")
+        let list = try stepsNode.list()
+        guard (1...Remediation.maximumSteps).contains(list.count) else {
+            throw stepsNode.error("a remediation has 1 to \(Remediation.maximumSteps) steps, found \(list.count)")
+        }
+        var steps: [RemediationStep] = []
+        for item in list {
+            let s = try item.mapping(allowing: stepKeys)
+            let opNode = try s.required("operation")
+            let op = try opNode.string()
+            let parts = op.split(separator: ":")
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw opNode.error("an operation is named SERVICE:Action, as the cloud's API and IAM name it (ec2:RevokeSecurityGroupIngress)")
+            }
+            let params = try s["parameters"]?.value() ?? .emptyObject
+            guard params.objectValue != nil else { throw s["parameters"]?.error("expected a mapping") ?? item.error("bad parameters") }
+            let forEach: RemediationStep.Repetition
+            if let f = s["for-each"] {
+                guard try f.string() == "matched" else { throw f.error("'for-each' takes only 'matched'") }
+                forEach = .matched
+            } else {
+                forEach = .once
+            }
+            steps.append(RemediationStep(operation: op, parameters: params, forEach: forEach, description: try s["description"]?.string() ?? ""))
+        }
+        return Remediation(steps: steps, description: try m["description"]?.string() ?? "")
+    }
+
+    static func examples(_ node: YAMLNode, type: String) throws(LoadError) -> PolicyExamples {
+        let m = try node.mapping(allowing: ["match", "no-match"])
+        func read(_ key: String) throws(LoadError) -> [Resource] {
+            var out: [Resource] = []
+            // Examples need only what the policy reads; id, account and region get neutral defaults.
+            for (i, item) in (try m[key]?.list() ?? []).enumerated() {
+                out.append(try FixtureLoader.resource(
+                    item, defaultAccount: "123456789012", defaultRegion: "us-east-1", defaultType: type, defaultId: "\(key)-\(i + 1)"))
+            }
+            return out
+        }
+        return PolicyExamples(match: try read("match"), noMatch: try read("no-match"))
+    }
+}

@@ -1,0 +1,190 @@
+import CloudModel
+import Foundation
+import Policies
+import RemediationEngine
+import Simulation
+
+/// Reads scenario files and everything they name (fixtures, policies), checking every reference
+/// before anything runs: a timeline entry naming a resource that is not in the fixtures, or an
+/// alert rule naming a policy that is not loaded, is an error at its line, not a surprise later.
+public struct ScenarioLoader: Sendable {
+    /// The built-in pack, by id, for `builtin:ID` references.
+    public var builtins: [String: Policy]
+
+    public init(builtins: [Policy]) {
+        self.builtins = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static let scenarioKeys = ["version", "name", "description", "fixtures", "policies", "seed", "start", "engine", "timeline", "run-for", "expect"]
+    static let engineKeys = ["api-latency", "api-latency-jitter", "alert-rules"]
+    static let ruleKeys = ["name", "scope", "policies", "auto-remediate", "detection"]
+    static let timelineKeys = ["at", "inject", "resource", "with"]
+
+    public func load(file: String) throws(LoadError) -> Scenario {
+        let root = try YAMLNode.read(file: file)
+        let m = try root.mapping(allowing: Self.scenarioKeys)
+        try FixtureLoader.checkVersion(m)
+        let base = (file as NSString).deletingLastPathComponent
+
+        let fixturesNode = try m.required("fixtures")
+        var inventory = Inventory()
+        do {
+            inventory = try FixtureLoader.load(paths: try fixturesNode.strings(), relativeTo: base)
+        } catch where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
+            throw fixturesNode.error("fixture path '\(InputFiles.display(error.file))' does not exist")
+        }
+
+        let policies = try loadPolicies(try m.required("policies"), base: base)
+        let policyIds = Set(policies.map(\.id))
+
+        let engine = try m.required("engine").mapping(allowing: Self.engineKeys)
+        let rulesNode = try engine.required("alert-rules")
+        var rules: [AlertRule] = []
+        for ruleNode in try rulesNode.list() {
+            let rule = try self.rule(ruleNode, policyIds: policyIds)
+            if rules.contains(where: { $0.name == rule.name }) { throw ruleNode.error("alert rule '\(rule.name)' is defined twice") }
+            rules.append(rule)
+        }
+        guard !rules.isEmpty else { throw rulesNode.error("at least one alert rule is needed") }
+        let settings = EngineSettings(
+            rules: rules, apiLatency: try engine["api-latency"]?.duration() ?? .milliseconds(300),
+            apiLatencyJitter: try engine["api-latency-jitter"]?.duration() ?? .zero)
+
+        let runForNode = try m.required("run-for")
+        let runFor = try runForNode.duration()
+        guard runFor.milliseconds > 0 else { throw runForNode.error("'run-for' must be longer than 0s") }
+
+        var timeline: [TimelineEntry] = []
+        for entryNode in try m["timeline"]?.list() ?? [] {
+            let entry = try timelineEntry(entryNode, inventory: inventory)
+            if entry.at > runFor {
+                throw (entryNode.mappingKeys.contains("at") ? try entryNode.mapping(allowing: Self.timelineKeys).required("at") : entryNode)
+                    .error("at \(entry.at) is after the end of the run (run-for: \(runFor))")
+            }
+            timeline.append(entry)
+        }
+
+        var expectations: [Expectation] = []
+        for node in try m["expect"]?.list() ?? [] {
+            expectations.append(try ExpectationReader(inventory: inventory, policyIds: policyIds).expectation(node))
+        }
+
+        let start: Timestamp
+        if let s = m["start"] {
+            guard let t = Timestamp(iso8601: try s.string()) else { throw s.error("expected an ISO 8601 time such as 2026-01-01T00:00:00Z") }
+            start = t
+        } else {
+            start = Scenario.defaultStart
+        }
+        let seedNode = m["seed"]
+        let seed = try seedNode.map { n throws(LoadError) in UInt64(try n.int(in: 0...Int.max)) } ?? 0
+        let name = try m.required("name").string()
+
+        return Scenario(
+            name: name, description: try m["description"]?.string() ?? "", file: file, inventory: inventory, policies: policies,
+            settings: settings, timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations)
+    }
+
+    /// `builtin:ID`, `builtin:all`, or a path to a policy file or directory.
+    func loadPolicies(_ node: YAMLNode, base: String) throws(LoadError) -> [Policy] {
+        var out: [Policy] = []
+        for item in try node.list() {
+            let ref = try item.string()
+            if ref == "builtin:all" {
+                out += builtins.values.sorted { $0.id < $1.id }
+            } else if ref.hasPrefix("builtin:") {
+                let id = String(ref.dropFirst("builtin:".count))
+                guard let p = builtins[id] else {
+                    let suggestion = Suggest.closest(to: id, in: Array(builtins.keys)).map { "; did you mean 'builtin:\($0)'?" } ?? ""
+                    throw item.error("no built-in policy '\(id)'\(suggestion) (see `remsim policies list`)")
+                }
+                out.append(p)
+            } else {
+                do {
+                    out += try PolicyLoader.load(paths: [ref], relativeTo: base)
+                } catch where error.message == "no such file or directory" && error.line == nil {
+                    throw item.error("policy path '\(ref)' does not exist (built-in policies are named builtin:ID)")
+                }
+            }
+        }
+        do {
+            return try PolicyLoader.unique(out)
+        } catch {
+            throw node.error(error.message)
+        }
+    }
+
+    func rule(_ node: YAMLNode, policyIds: Set<String>) throws(LoadError) -> AlertRule {
+        let m = try node.mapping(allowing: Self.ruleKeys)
+        var scope = AlertRule.Scope()
+        if let s = m["scope"] {
+            let sm = try s.mapping(allowing: ["clouds", "accounts", "regions", "tags"])
+            if let c = sm["clouds"] {
+                for item in try c.list() { scope.clouds.append(try item.oneOf(Cloud.self, Cloud.allCases)) }
+            }
+            scope.accounts = try sm["accounts"]?.strings() ?? []
+            scope.regions = try sm["regions"]?.strings() ?? []
+            scope.tags = try sm["tags"]?.stringMap() ?? [:]
+        }
+        var policies: [String]?
+        if let p = m["policies"] {
+            if (try? p.string()) == "all" {
+                policies = nil
+            } else {
+                var ids: [String] = []
+                for item in try p.list() {
+                    let id = try item.string()
+                    guard policyIds.contains(id) else {
+                        let suggestion = Suggest.closest(to: id, in: Array(policyIds)).map { "; did you mean '\($0)'?" } ?? ""
+                        throw item.error("policy '\(id)' is not among the scenario's policies\(suggestion)")
+                    }
+                    ids.append(id)
+                }
+                policies = ids
+            }
+        }
+        let detectionNode = try m.required("detection")
+        let d = try detectionNode.mapping(allowing: ["mode", "delivery-delay", "every"])
+        let detection: AlertRule.Detection
+        switch try d.required("mode").oneOf(DetectionMode.self, DetectionMode.allCases) {
+        case .event:
+            if let every = d["every"] { throw every.error("'every' is for poll mode; event mode takes 'delivery-delay'") }
+            detection = .event(deliveryDelay: try d["delivery-delay"]?.duration() ?? .seconds(90))
+        case .poll:
+            if let delay = d["delivery-delay"] { throw delay.error("'delivery-delay' is for event mode; poll mode takes 'every'") }
+            let everyNode = try d.required("every")
+            let every = try everyNode.duration()
+            guard every >= .seconds(1) else { throw everyNode.error("a poll interval must be at least 1s") }
+            detection = .poll(every: every)
+        }
+        return AlertRule(
+            name: try m.required("name").string(), scope: scope, policies: policies,
+            autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection)
+    }
+
+    enum DetectionMode: String, CaseIterable {
+        case event, poll
+    }
+
+    func timelineEntry(_ node: YAMLNode, inventory: Inventory) throws(LoadError) -> TimelineEntry {
+        let m = try node.mapping(allowing: Self.timelineKeys)
+        let at = try m.required("at").duration()
+        let resourceNode = try m.required("resource")
+        let resourceId = try resourceNode.string()
+        guard let resource = inventory[resourceId] else {
+            throw resourceNode.error("resource '\(resourceId)' is not in the scenario's fixtures\(suggestId(resourceId, inventory))")
+        }
+        let injectNode = try m.required("inject")
+        let name = try injectNode.string()
+        let with = m["with"]
+        let injection = try InjectionReader.injection(named: name, node: injectNode, with: with)
+        if let types = injection.resourceTypes, !types.contains(resource.type) {
+            throw injectNode.error("'\(name)' applies to \(types.joined(separator: ", ")), but '\(resourceId)' is a \(resource.type)")
+        }
+        return TimelineEntry(at: at, resourceId: resourceId, injection: injection, origin: node.location)
+    }
+}
+
+func suggestId(_ id: String, _ inventory: Inventory) -> String {
+    Suggest.closest(to: id, in: inventory.all.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
+}

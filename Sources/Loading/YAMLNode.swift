@@ -1,0 +1,254 @@
+import CloudModel
+import Foundation
+import Yams
+
+/// A node of a parsed YAML (or JSON) document together with where it came from, so that every
+/// complaint about it names the file, the key path and the line and column.
+///
+/// Readers ask for the shape they need (`mapping(allowing:)`, `string()`, `duration()`) and get
+/// either that or a `LoadError` that says what was expected and what was found.
+struct YAMLNode {
+    let node: Node
+    let file: String
+    let path: String
+
+    /// Parses a whole file. Bytes that are not UTF-8 and YAML syntax errors become `LoadError`s.
+    static func parse(file: String, data: Data) throws(LoadError) -> YAMLNode {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(file: file, message: "the file is not valid UTF-8 text")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Self.describe(error, file: file)
+        } catch {
+            throw LoadError(file: file, message: "cannot parse: \(error)")
+        }
+        guard let root else { throw LoadError(file: file, message: "the file is empty") }
+        return YAMLNode(node: root, file: file, path: "")
+    }
+
+    static func read(file: String) throws(LoadError) -> YAMLNode {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw LoadError(file: file, message: "cannot read the file: \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
+        }
+        return try parse(file: file, data: data)
+    }
+
+    private static func describe(_ error: YamlError, file: String) -> LoadError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let what = context.map { "\($0.text): \(problem)" } ?? problem
+            return LoadError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(what)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return LoadError(file: file, line: context.mark.line, column: context.mark.column,
+                             message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+        case .reader(let problem, _, _, _):
+            return LoadError(file: file, message: "cannot read the text: \(problem)")
+        default:
+            return LoadError(file: file, message: "invalid YAML: \(error)")
+        }
+    }
+
+    // MARK: - Errors
+
+    func error(_ message: String) -> LoadError {
+        LoadError(file: file, keyPath: path, line: node.mark?.line, column: node.mark?.column, message: message)
+    }
+
+    var location: String {
+        guard let mark = node.mark else { return file }
+        return "\(file):\(mark.line):\(mark.column)"
+    }
+
+    var kindName: String {
+        switch node {
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .scalar(let s): "'\(s.string)'"
+        case .alias: "an alias"
+        }
+    }
+
+    private func child(_ node: Node, _ key: String) -> YAMLNode {
+        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+    }
+
+    // MARK: - Shapes
+
+    /// The members of a mapping, refusing keys not in `allowed` (with a suggestion for typos).
+    func mapping(allowing allowed: [String]) throws(LoadError) -> YAMLMapping {
+        guard case .mapping(let mapping) = node else { throw error("expected a mapping, found \(kindName)") }
+        var entries: [(String, YAMLNode)] = []
+        for (keyNode, valueNode) in mapping {
+            guard case .scalar(let keyScalar) = keyNode else {
+                throw YAMLNode(node: keyNode, file: file, path: path).error("keys must be plain words")
+            }
+            let key = keyScalar.string
+            guard allowed.contains(key) else {
+                let suggestion = Suggest.closest(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                throw YAMLNode(node: keyNode, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+                    .error("unknown key '\(key)'\(suggestion) (allowed: \(allowed.joined(separator: ", ")))")
+            }
+            entries.append((key, child(valueNode, key)))
+        }
+        return YAMLMapping(owner: self, entries: entries)
+    }
+
+    var isMapping: Bool { if case .mapping = node { true } else { false } }
+    var isSequence: Bool { if case .sequence = node { true } else { false } }
+
+    /// The keys of a mapping, in order, without checking them.
+    var mappingKeys: [String] {
+        guard case .mapping(let mapping) = node else { return [] }
+        return mapping.keys.compactMap { if case .scalar(let s) = $0 { s.string } else { nil } }
+    }
+
+    func list() throws(LoadError) -> [YAMLNode] {
+        guard case .sequence(let sequence) = node else { throw error("expected a list, found \(kindName)") }
+        return sequence.enumerated().map { i, n in YAMLNode(node: n, file: file, path: "\(path)[\(i)]") }
+    }
+
+    /// A list, or a single item standing for a list of one.
+    func listOrSingle() -> [YAMLNode] {
+        (try? list()) ?? [self]
+    }
+
+    func string() throws(LoadError) -> String {
+        guard case .scalar(let s) = node, !isNull else { throw error("expected a string, found \(isNull ? "nothing" : kindName)") }
+        return s.string
+    }
+
+    func strings() throws(LoadError) -> [String] {
+        var out: [String] = []
+        for item in try list() { out.append(try item.string()) }
+        return out
+    }
+
+    func int(in range: ClosedRange<Int>? = nil) throws(LoadError) -> Int {
+        guard case .scalar(let s) = node, s.tagName == .int, let n = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
+            throw error("expected a whole number, found \(kindName)")
+        }
+        if let range, !range.contains(n) { throw error("\(n) is out of range (\(range.lowerBound)…\(range.upperBound))") }
+        return n
+    }
+
+    func bool() throws(LoadError) -> Bool {
+        guard case .scalar(let s) = node, s.tagName == .bool, let b = node.bool else {
+            throw error("expected true or false, found \(kindName)")
+        }
+        return b
+    }
+
+    func duration(allowNegative: Bool = false) throws(LoadError) -> SimDuration {
+        let text = try string()
+        guard let d = SimDuration(parsing: text) else {
+            throw error("expected a duration such as 90s, 15m, 2h or 1d, found '\(text)'")
+        }
+        if !allowNegative, d.milliseconds < 0 { throw error("a duration here cannot be negative, found '\(text)'") }
+        return d
+    }
+
+    func oneOf<T: RawRepresentable>(_ type: T.Type, _ all: [T]) throws(LoadError) -> T where T.RawValue == String {
+        let text = try string()
+        guard let v = T(rawValue: text) else {
+            let suggestion = Suggest.closest(to: text, in: all.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
+            throw error("expected one of \(all.map(\.rawValue).joined(separator: ", ")), found '\(text)'\(suggestion)")
+        }
+        return v
+    }
+
+    var isNull: Bool {
+        guard case .scalar(let s) = node else { return false }
+        return s.tagName == .null && s.style == .plain
+    }
+
+    /// The node as a JSON-like value: typed scalars as YAML resolves them (quoted ones stay
+    /// strings), timestamps kept as the text written.
+    func value() throws(LoadError) -> Value {
+        switch node {
+        case .scalar(let s):
+            switch s.tagName {
+            case .null: return .null
+            case .bool: return node.bool.map(Value.bool) ?? .string(s.string)
+            case .int: return node.int.map(Value.int) ?? .string(s.string)
+            case .float:
+                guard let d = node.float, d.isFinite else { throw error("'\(s.string)' is not a finite number") }
+                return .double(d)
+            default: return .string(s.string)
+            }
+        case .sequence:
+            var items: [Value] = []
+            for item in try list() { items.append(try item.value()) }
+            return .array(items)
+        case .mapping(let mapping):
+            var fields = Fields()
+            for (k, v) in mapping {
+                guard case .scalar(let key) = k else { throw error("mapping keys must be plain words") }
+                fields[key.string] = try child(v, key.string).value()
+            }
+            return .object(fields)
+        case .alias:
+            throw error("YAML aliases are not supported here")
+        }
+    }
+
+    /// A mapping of plain strings (tags).
+    func stringMap() throws(LoadError) -> [String: String] {
+        guard case .mapping(let mapping) = node else { throw error("expected a mapping, found \(kindName)") }
+        var out: [String: String] = [:]
+        for (k, v) in mapping {
+            guard case .scalar(let key) = k else { throw error("keys must be plain words") }
+            out[key.string] = try child(v, key.string).string()
+        }
+        return out
+    }
+}
+
+/// The checked members of a mapping.
+struct YAMLMapping {
+    let owner: YAMLNode
+    let entries: [(String, YAMLNode)]
+
+    subscript(key: String) -> YAMLNode? { entries.first { $0.0 == key }?.1 }
+
+    func required(_ key: String) throws(LoadError) -> YAMLNode {
+        guard let node = self[key] else { throw owner.error("missing required key '\(key)'") }
+        return node
+    }
+
+    var keys: [String] { entries.map(\.0) }
+}
+
+/// Suggestions for misspelt names.
+enum Suggest {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }.filter { $0.1 <= max(2, word.count / 3) }
+        return scored.min { $0.1 < $1.1 }?.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        for i in 1...a.count {
+            var cur = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return prev[b.count]
+    }
+}
+
+extension Node.Scalar {
+    /// The resolved tag (`int`, `bool`, `str`…); quoted scalars resolve to `str`.
+    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+}

@@ -1,0 +1,102 @@
+import CloudModel
+
+/// The filter language, shared by policies and by scenario assertions.
+///
+/// `and`/`or`/`not` combine; a value filter tests one path; a quantifier tests the elements of a
+/// list and remembers which ones matched, so a remediation can act on exactly those.
+public indirect enum Filter: Sendable {
+    case and([Filter])
+    case or([Filter])
+    /// True when the inner filters do not all hold (Custodian's `not` takes a list, read as `and`).
+    case not([Filter])
+    case value(ValueFilter)
+    case quantifier(Quantifier)
+}
+
+/// `{key: FromPort, op: le, value: 22}`: one test of the value at a path.
+public struct ValueFilter: Sendable {
+    public var key: FilterKey
+    public var op: FilterOp
+    public var value: Value
+    public var valueType: ValueType
+    /// Compiled once when the policy is loaded, for `regex`.
+    public var regex: CompiledRegex?
+
+    public init(key: FilterKey, op: FilterOp, value: Value = .null, valueType: ValueType = .plain) throws(FilterError) {
+        self.key = key
+        self.op = op
+        self.value = value
+        self.valueType = valueType
+        if op == .regex {
+            guard let pattern = value.stringValue else { throw FilterError(message: "'regex' needs a string pattern") }
+            regex = try CompiledRegex(pattern)
+        }
+        if op.needsValue, value.isNull { throw FilterError(message: "'\(op.rawValue)' needs a 'value'") }
+        if op == .in || op == .ni, value.arrayValue == nil { throw FilterError(message: "'\(op.rawValue)' needs a list 'value'") }
+        if valueType == .age {
+            guard [.gt, .ge, .lt, .le, .eq].contains(op), value.numberValue != nil else {
+                throw FilterError(message: "'value-type: age' compares a number of days with gt, ge, lt, le or eq")
+            }
+        }
+    }
+}
+
+/// What a filter's `key` names: a path into the properties, or a tag (`tag:env`).
+public enum FilterKey: Sendable, CustomStringConvertible {
+    case property(ValuePath)
+    case tag(String)
+
+    public var description: String {
+        switch self {
+        case .property(let path): path.description
+        case .tag(let name): "tag:\(name)"
+        }
+    }
+}
+
+public enum FilterOp: String, Sendable, CaseIterable {
+    case eq, ne, gt, ge, lt, le, `in`, ni, contains, regex, present, absent, empty
+    case notEmpty = "not-empty"
+
+    var needsValue: Bool {
+        switch self {
+        case .present, .absent, .empty, .notEmpty: false
+        default: true
+        }
+    }
+}
+
+/// How to read the value at the key before comparing: as it is, or as an age in days since an
+/// ISO 8601 timestamp, measured against the (simulated) current time.
+public enum ValueType: String, Sendable, CaseIterable {
+    case plain
+    case age
+}
+
+/// `any: IpPermissions` with `where:` filters applied to each element.
+public struct Quantifier: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// At least one element matches; the matching elements are kept for the remediation.
+        case any
+        /// The list is non-empty and every element matches.
+        case all
+        /// No element matches (an absent or empty list counts as none).
+        case none
+    }
+
+    public var mode: Mode
+    public var path: ValuePath
+    public var filters: [Filter]
+
+    public init(mode: Mode, path: ValuePath, filters: [Filter]) {
+        self.mode = mode
+        self.path = path
+        self.filters = filters
+    }
+}
+
+public struct FilterError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}

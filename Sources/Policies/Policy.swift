@@ -1,0 +1,55 @@
+import CloudModel
+
+/// A detection rule with an optional automated fix, in the shape Cloud Custodian users write:
+/// a resource type, filters over the cloud API's own fields, and remediation steps.
+public struct Policy: Sendable {
+    public var id: String
+    public var title: String
+    public var description: String
+    public var resourceType: String
+    public var severity: Severity
+    /// Control ids this policy evidences, `FRAMEWORK/CONTROL` (`CIS-AWS-3.0/5.2`, `NIST-800-53/SC-7`).
+    public var compliance: [String]
+    /// All of these must hold for a resource to violate the policy.
+    public var filters: [Filter]
+    public var remediation: Remediation?
+    public var examples: PolicyExamples
+    /// Where the policy was read from, for messages (`builtin:aws-sg-ssh-open-to-world`, a file path).
+    public var source: String
+
+    public init(
+        id: String, title: String, description: String = "", resourceType: String, severity: Severity,
+        compliance: [String] = [], filters: [Filter], remediation: Remediation? = nil,
+        examples: PolicyExamples = PolicyExamples(), source: String = ""
+    ) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.resourceType = resourceType
+        self.severity = severity
+        self.compliance = compliance
+        self.filters = filters
+        self.remediation = remediation
+        self.examples = examples
+        self.source = source
+    }
+
+    public var isRemediable: Bool { !(remediation?.steps.isEmpty ?? true) }
+}
+
+public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
+    case informational, low, medium, high, critical
+
+    private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// Resources that must and must not violate the policy; the test suite evaluates every one.
+public struct PolicyExamples: Sendable {
+    public var match: [Resource]
+    public var noMatch: [Resource]
+    public init(match: [Resource] = [], noMatch: [Resource] = []) {
+        self.match = match
+        self.noMatch = noMatch
+    }
+}

@@ -1,0 +1,87 @@
+import CloudModel
+
+/// One policy violated by one resource, with its whole history.
+///
+/// There is one alert per (policy, resource): when a resolved violation resurfaces, the same
+/// alert reopens, as in Prisma Cloud, and its transitions show every episode.
+public struct Alert: Sendable, Hashable {
+    public let id: Int
+    public let policyId: String
+    public let resourceId: String
+    /// The rule that detected the violation and whose settings govern it.
+    public var ruleName: String
+    public var status: AlertStatus
+    public var transitions: [AlertTransition]
+
+    public init(id: Int, policyId: String, resourceId: String, ruleName: String, status: AlertStatus, transitions: [AlertTransition]) {
+        self.id = id
+        self.policyId = policyId
+        self.resourceId = resourceId
+        self.ruleName = ruleName
+        self.status = status
+        self.transitions = transitions
+    }
+
+    public var key: AlertKey { AlertKey(policyId: policyId, resourceId: resourceId) }
+    /// The reason of the latest transition.
+    public var reason: TransitionReason? { transitions.last?.reason }
+}
+
+public struct AlertKey: Sendable, Hashable, Comparable {
+    public var policyId: String
+    public var resourceId: String
+    public init(policyId: String, resourceId: String) {
+        self.policyId = policyId
+        self.resourceId = resourceId
+    }
+    public static func < (lhs: AlertKey, rhs: AlertKey) -> Bool {
+        (lhs.policyId, lhs.resourceId) < (rhs.policyId, rhs.resourceId)
+    }
+}
+
+/// Prisma Cloud's alert states.
+public enum AlertStatus: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The violation is known and nothing is fixing it.
+    case open
+    /// A remediation is running; the alert resolves only once a re-evaluation finds it compliant.
+    case pendingResolution
+    case resolved
+    /// The remediation stopped at a failed step, or ran but left the violation in place.
+    case failed
+}
+
+public struct AlertTransition: Sendable, Hashable {
+    public var at: Timestamp
+    public var from: AlertStatus?
+    public var to: AlertStatus
+    public var reason: TransitionReason
+    /// What a person needs to know beyond the reason (the failed step's error, say).
+    public var detail: String
+
+    public init(at: Timestamp, from: AlertStatus?, to: AlertStatus, reason: TransitionReason, detail: String = "") {
+        self.at = at
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.detail = detail
+    }
+}
+
+/// Why an alert changed state, in Prisma Cloud's words where it has them.
+public enum TransitionReason: String, Sendable, Hashable, CaseIterable, Codable {
+    case newAlert
+    /// A resolved violation was found again.
+    case violationResurfaced
+    case remediationStarted
+    /// The remediation ran and a re-evaluation found the resource compliant.
+    case remediated
+    /// Something other than remsim's remediation made the resource compliant.
+    case resourceUpdated
+    case resourceDeleted
+    /// A step's API call failed.
+    case remediationFailed
+    /// Every step succeeded, but the resource still violates the policy.
+    case verificationFailed
+    /// The remediation could not be planned (a variable with no value for this resource).
+    case planFailed
+}

@@ -1,0 +1,61 @@
+import CloudModel
+
+/// Which policies apply where, how violations are detected, and whether they are fixed
+/// automatically: Prisma Cloud's alert rule, with Netskope's per-check scan schedule.
+public struct AlertRule: Sendable {
+    public var name: String
+    public var scope: Scope
+    /// Policy ids this rule covers; nil covers every loaded policy.
+    public var policies: [String]?
+    public var autoRemediate: Bool
+    public var detection: Detection
+
+    public init(name: String, scope: Scope = Scope(), policies: [String]? = nil, autoRemediate: Bool, detection: Detection) {
+        self.name = name
+        self.scope = scope
+        self.policies = policies
+        self.autoRemediate = autoRemediate
+        self.detection = detection
+    }
+
+    public func covers(policy id: String) -> Bool { policies?.contains(id) ?? true }
+
+    public enum Detection: Sendable, Equatable {
+        /// A config-change event (CloudTrail → EventBridge, Azure Activity Log) reaches the engine
+        /// after `deliveryDelay`.
+        case event(deliveryDelay: SimDuration)
+        /// A scheduled scan every `every`, the first one a full interval after the start.
+        case poll(every: SimDuration)
+
+        public var name: String {
+            switch self {
+            case .event: "event"
+            case .poll: "poll"
+            }
+        }
+    }
+
+    /// Empty lists mean "any".
+    public struct Scope: Sendable, Equatable {
+        public var clouds: [Cloud]
+        public var accounts: [String]
+        public var regions: [String]
+        /// Every tag listed must be on the resource with that value.
+        public var tags: [String: String]
+
+        public init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], tags: [String: String] = [:]) {
+            self.clouds = clouds
+            self.accounts = accounts
+            self.regions = regions
+            self.tags = tags
+        }
+
+        public func contains(_ resource: Resource) -> Bool {
+            if !clouds.isEmpty, !(resource.cloud.map(clouds.contains) ?? false) { return false }
+            if !accounts.isEmpty, !accounts.contains(resource.account) { return false }
+            if !regions.isEmpty, !regions.contains(resource.region) { return false }
+            for (key, value) in tags where resource.tags[key] != value { return false }
+            return true
+        }
+    }
+}

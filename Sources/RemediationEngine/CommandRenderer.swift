@@ -1,0 +1,91 @@
+import Foundation
+import CloudModel
+
+/// Renders a call as the command a person would type, so every remediation remsim simulates can
+/// be read, reviewed and run by hand.
+///
+/// AWS: `aws [--region R] SERVICE kebab-action --kebab-param VALUE …`, as the AWS CLI maps API
+/// names: `s3` calls live under `s3api`; booleans become `--flag` / `--no-flag`; lists of plain
+/// values are written space-separated; structures are written as JSON in single quotes.
+public enum CommandRenderer {
+    /// Services whose API has no region (`aws iam …`).
+    static let globalServices: Set<String> = ["iam", "organizations", "sts"]
+    /// API service prefix → AWS CLI command name, where they differ.
+    static let awsCLIServices: [String: String] = ["s3": "s3api"]
+
+    public static func render(operation: String, parameters: Value, resource: Resource) -> String {
+        let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return operation }
+        let service = parts[0], action = parts[1]
+        switch resource.cloud {
+        case .aws?, nil:
+            return renderAWS(service: service, action: action, parameters: parameters, region: resource.region)
+        case .azure?, .gcp?:
+            return "\(operation) \(parameters.jsonText)"
+        }
+    }
+
+    static func renderAWS(service: String, action: String, parameters: Value, region: String) -> String {
+        var words = ["aws"]
+        if !globalServices.contains(service), region != "global", !region.isEmpty { words += ["--region", region] }
+        words.append(awsCLIServices[service] ?? service)
+        words.append(kebab(action))
+        for entry in parameters.objectValue?.entries ?? [] {
+            let flag = "--" + kebab(entry.key)
+            switch entry.value {
+            case .bool(let b):
+                words.append(b ? flag : "--no-" + kebab(entry.key))
+            case .array(let items) where items.allSatisfy(isScalar):
+                words.append(flag)
+                words += items.map { shellQuote(scalarText($0)) }
+            case .array, .object:
+                words += [flag, shellQuote(entry.value.jsonText)]
+            case .null:
+                continue
+            default:
+                words += [flag, shellQuote(scalarText(entry.value))]
+            }
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// `RevokeSecurityGroupIngress` → `revoke-security-group-ingress`, `VPCId` → `vpc-id`,
+    /// `logGroupName` → `log-group-name`.
+    public static func kebab(_ name: String) -> String {
+        let chars = Array(name)
+        var out = ""
+        for (i, c) in chars.enumerated() {
+            if c.isUppercase, i > 0 {
+                let prev = chars[i - 1]
+                let nextIsLower = i + 1 < chars.count && chars[i + 1].isLowercase
+                if prev.isLowercase || prev.isNumber || (prev.isUppercase && nextIsLower) { out.append("-") }
+            }
+            out += c.lowercased()
+        }
+        return out
+    }
+
+    /// Single-quotes a word for a POSIX shell when it holds anything but safe characters.
+    public static func shellQuote(_ word: String) -> String {
+        let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@,+%".contains($0)) }
+        if safe, !word.isEmpty { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    static func isScalar(_ value: Value) -> Bool {
+        switch value {
+        case .array, .object, .null: false
+        default: true
+        }
+    }
+
+    static func scalarText(_ value: Value) -> String {
+        switch value {
+        case .string(let s): s
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .bool(let b): String(b)
+        default: value.jsonText
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import CloudModel
+import Policies
+
+/// The remediation engine: a deterministic state machine with no I/O.
+///
+/// It never reads a clock, draws a random number or calls a cloud. A driver hands it events with
+/// the instant they happen and a read-only view of resource state, and carries out the effects it
+/// returns (calls, timers), feeding the outcomes back as events. The simulation is one driver; a
+/// live one against a real API would be another, and nothing here knows which it is.
+public struct Engine: Sendable {
+    public let policies: [Policy]
+    public let rules: [AlertRule]
+
+    /// Every alert ever raised, in the order raised.
+    public private(set) var alerts: [Alert] = []
+    /// Every call made, in the order made.
+    public private(set) var attempts: [RemediationAttempt] = []
+
+    private var alertIndex: [AlertKey: Int] = [:]
+    private var policyIndex: [String: Int] = [:]
+    private var inFlight: [Int: InFlight] = [:]
+    private var nextCallId = 1
+
+    /// A remediation under way: its plan and the position of the call in flight.
+    private struct InFlight: Sendable {
+        var alertIndex: Int
+        var plan: RemediationPlan
+        var position: Int
+        var attemptIndex: Int
+    }
+
+    public init(policies: [Policy], rules: [AlertRule]) {
+        self.policies = policies
+        self.rules = rules
+        for (i, policy) in policies.enumerated() { policyIndex[policy.id] = i }
+    }
+
+    public func alert(policyId: String, resourceId: String) -> Alert? {
+        alertIndex[AlertKey(policyId: policyId, resourceId: resourceId)].map { alerts[$0] }
+    }
+
+    /// Handles one event at `now`, reading state through `view`; returns what the driver must do.
+    public mutating func handle(_ event: EngineEvent, at now: Timestamp, view: some InventoryView) -> [EngineEffect] {
+        var effects: [EngineEffect] = []
+        switch event {
+        case .start:
+            for rule in rules {
+                scan(rule: rule, at: now, view: view, effects: &effects)
+                if case .poll(let every) = rule.detection {
+                    effects.append(.scheduleScan(rule: rule.name, at: now + every))
+                }
+            }
+        case .scanDue(let ruleName):
+            guard let rule = rules.first(where: { $0.name == ruleName }) else { break }
+            scan(rule: rule, at: now, view: view, effects: &effects)
+            if case .poll(let every) = rule.detection {
+                effects.append(.scheduleScan(rule: rule.name, at: now + every))
+            }
+        case .resourceChanged(let resourceId, let ruleName):
+            guard let rule = rules.first(where: { $0.name == ruleName }) else { break }
+            if let resource = view.resource(id: resourceId) {
+                guard rule.scope.contains(resource) else { break }
+                for policy in policies where policy.resourceType == resource.type && rule.covers(policy: policy.id) {
+                    detect(policy: policy, resource: resource, rule: rule, at: now, effects: &effects)
+                }
+            } else {
+                resolveDeleted(resourceId: resourceId, at: now)
+            }
+        case .operationFinished(let callId, let outcome):
+            finish(callId: callId, outcome: outcome, at: now, view: view, effects: &effects)
+        }
+        return effects
+    }
+
+    // MARK: - Detection
+
+    private mutating func scan(rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+        for policy in policies where rule.covers(policy: policy.id) {
+            var inScope: [Resource] = []
+            view.forEachResource(ofType: policy.resourceType) { resource in
+                if rule.scope.contains(resource) { inScope.append(resource) }
+            }
+            for resource in inScope { detect(policy: policy, resource: resource, rule: rule, at: now, effects: &effects) }
+        }
+        // Alerts of this rule whose resource has gone are resolved by the scan too.
+        for i in alerts.indices where alerts[i].ruleName == rule.name && view.resource(id: alerts[i].resourceId) == nil {
+            resolveDeleted(resourceId: alerts[i].resourceId, at: now)
+        }
+    }
+
+    private mutating func detect(policy: Policy, resource: Resource, rule: AlertRule, at now: Timestamp, effects: inout [EngineEffect]) {
+        let finding = Evaluator(now: now).finding(policy, resource)
+        let key = AlertKey(policyId: policy.id, resourceId: resource.id)
+        let existing = alertIndex[key]
+
+        guard let finding else {
+            if let i = existing, alerts[i].status == .open || alerts[i].status == .failed {
+                transition(i, to: .resolved, reason: .resourceUpdated, at: now)
+            }
+            return
+        }
+
+        let index: Int
+        if let i = existing {
+            switch alerts[i].status {
+            case .pendingResolution, .failed, .open:
+                return  // already known; a failed remediation is not retried on its own
+            case .resolved:
+                alerts[i].ruleName = rule.name
+                transition(i, to: .open, reason: .violationResurfaced, at: now)
+                index = i
+            }
+        } else {
+            index = alerts.count
+            alerts.append(Alert(
+                id: alerts.count + 1, policyId: policy.id, resourceId: resource.id, ruleName: rule.name, status: .open,
+                transitions: [AlertTransition(at: now, from: nil, to: .open, reason: .newAlert)]))
+            alertIndex[key] = index
+        }
+        if rule.autoRemediate, policy.isRemediable {
+            startRemediation(alert: index, policy: policy, finding: finding, resource: resource, at: now, effects: &effects)
+        }
+    }
+
+    private mutating func resolveDeleted(resourceId: String, at now: Timestamp) {
+        for i in alerts.indices where alerts[i].resourceId == resourceId && alerts[i].status != .resolved {
+            transition(i, to: .resolved, reason: .resourceDeleted, at: now)
+        }
+    }
+
+    // MARK: - Remediation
+
+    private mutating func startRemediation(
+        alert index: Int, policy: Policy, finding: Finding, resource: Resource, at now: Timestamp, effects: inout [EngineEffect]
+    ) {
+        let plan: RemediationPlan
+        do {
+            plan = try RemediationPlan(policy: policy, finding: finding, resource: resource)
+        } catch {
+            transition(index, to: .failed, reason: .planFailed, at: now, detail: error.description)
+            return
+        }
+        transition(index, to: .pendingResolution, reason: .remediationStarted, at: now)
+        call(InFlight(alertIndex: index, plan: plan, position: 0, attemptIndex: 0), resource: resource, at: now, effects: &effects)
+    }
+
+    private mutating func call(_ flight: InFlight, resource: Resource, at now: Timestamp, effects: inout [EngineEffect]) {
+        var flight = flight
+        let planned = flight.plan.calls[flight.position]
+        let callId = nextCallId
+        nextCallId += 1
+        let alert = alerts[flight.alertIndex]
+        flight.attemptIndex = attempts.count
+        attempts.append(RemediationAttempt(
+            callId: callId, alertId: alert.id, policyId: alert.policyId, resourceId: alert.resourceId, step: planned.step,
+            operation: planned.operation, parameters: planned.parameters, command: planned.command, startedAt: now))
+        inFlight[callId] = flight
+        effects.append(.callOperation(CloudOperation(
+            callId: callId, name: planned.operation, cloud: resource.cloud ?? .aws, account: resource.account,
+            region: resource.region, resourceId: resource.id, parameters: planned.parameters, command: planned.command)))
+    }
+
+    private mutating func finish(callId: Int, outcome: OperationOutcome, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+        guard var flight = inFlight.removeValue(forKey: callId) else { return }
+        attempts[flight.attemptIndex].finishedAt = now
+        attempts[flight.attemptIndex].outcome = outcome
+        let index = flight.alertIndex
+        let alert = alerts[index]
+
+        if case .failed(let code, let message) = outcome {
+            let step = flight.plan.calls[flight.position].step
+            transition(index, to: .failed, reason: .remediationFailed, at: now, detail: "step \(step) \(flight.plan.calls[flight.position].operation): \(code): \(message)")
+            return
+        }
+        guard let resource = view.resource(id: alert.resourceId) else {
+            transition(index, to: .resolved, reason: .resourceDeleted, at: now)
+            return
+        }
+        flight.position += 1
+        if flight.position < flight.plan.calls.count {
+            call(flight, resource: resource, at: now, effects: &effects)
+            return
+        }
+        // Verify: resolved only if a fresh evaluation finds the resource compliant.
+        guard let policy = policyIndex[alert.policyId].map({ policies[$0] }) else { return }
+        if Evaluator(now: now).violates(policy, resource) {
+            transition(index, to: .failed, reason: .verificationFailed, at: now,
+                       detail: "every step succeeded but the resource still violates \(policy.id)")
+        } else {
+            transition(index, to: .resolved, reason: .remediated, at: now)
+        }
+    }
+
+    private mutating func transition(_ index: Int, to status: AlertStatus, reason: TransitionReason, at now: Timestamp, detail: String = "") {
+        let from = alerts[index].status
+        alerts[index].status = status
+        alerts[index].transitions.append(AlertTransition(at: now, from: from, to: status, reason: reason, detail: detail))
+    }
+}

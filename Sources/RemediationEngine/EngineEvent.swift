@@ -1,0 +1,20 @@
+import CloudModel
+
+/// What happens to the engine. Each event comes with the instant it happens.
+public enum EngineEvent: Sendable, Hashable {
+    /// The engine starts: every rule scans its scope once (the platform's initial scan).
+    case start
+    /// A config-change event about this resource reached the engine through an event-mode rule.
+    case resourceChanged(resourceId: String, rule: String)
+    /// A poll-mode rule's scheduled scan is due.
+    case scanDue(rule: String)
+    /// A call the engine asked for has finished.
+    case operationFinished(callId: Int, outcome: OperationOutcome)
+}
+
+/// What the engine asks its driver to do.
+public enum EngineEffect: Sendable, Hashable {
+    case callOperation(CloudOperation)
+    /// Deliver `.scanDue(rule:)` at this instant.
+    case scheduleScan(rule: String, at: Timestamp)
+}

@@ -1,0 +1,16 @@
+import CloudModel
+
+/// One call made for a remediation, and what became of it.
+public struct RemediationAttempt: Sendable, Hashable {
+    public var callId: Int
+    public var alertId: Int
+    public var policyId: String
+    public var resourceId: String
+    public var step: Int
+    public var operation: String
+    public var parameters: Value
+    public var command: String
+    public var startedAt: Timestamp
+    public var finishedAt: Timestamp?
+    public var outcome: OperationOutcome?
+}

@@ -1,0 +1,51 @@
+import CloudModel
+import Policies
+
+/// A remediation made concrete for one finding: every call with its parameters filled in and
+/// the command a person would run.
+public struct RemediationPlan: Sendable, Hashable {
+    public struct Call: Sendable, Hashable {
+        /// 1-based, as the policy numbers its steps; a `for-each` step gives several calls.
+        public var step: Int
+        public var operation: String
+        public var parameters: Value
+        public var command: String
+    }
+
+    public var calls: [Call]
+
+    /// Fills in the policy's steps for `finding` on `resource`.
+    public init(policy: Policy, finding: Finding, resource: Resource) throws(PlanError) {
+        guard let remediation = policy.remediation, !remediation.steps.isEmpty else { throw PlanError.notRemediable(policy.id) }
+        let variables = TemplateVariables(resource: resource, finding: finding)
+        var calls: [Call] = []
+        for (index, step) in remediation.steps.enumerated() {
+            let items: [Value?] = step.forEach == .matched ? finding.primaryMatch.map { $0 } : [nil]
+            if step.forEach == .matched, items.isEmpty {
+                throw PlanError.noMatchedElements(policy: policy.id, step: index + 1)
+            }
+            for item in items {
+                let parameters = try variables.substitute(step.parameters, item: item, step: index + 1)
+                let command = CommandRenderer.render(operation: step.operation, parameters: parameters, resource: resource)
+                calls.append(Call(step: index + 1, operation: step.operation, parameters: parameters, command: command))
+            }
+        }
+        self.calls = calls
+    }
+}
+
+public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notRemediable(String)
+    case unknownVariable(name: String, step: Int)
+    case missingValue(name: String, step: Int)
+    case noMatchedElements(policy: String, step: Int)
+
+    public var description: String {
+        switch self {
+        case .notRemediable(let id): "policy '\(id)' has no remediation steps"
+        case .unknownVariable(let name, let step): "step \(step): unknown variable '${\(name)}'"
+        case .missingValue(let name, let step): "step \(step): '${\(name)}' has no value for this resource"
+        case .noMatchedElements(let policy, let step): "step \(step) of '\(policy)' repeats for each matched element, but nothing matched"
+        }
+    }
+}

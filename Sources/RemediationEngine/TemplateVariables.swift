@@ -1,0 +1,123 @@
+import Foundation
+import CloudModel
+import Policies
+
+/// The values `${…}` stands for in a step's parameters, Prisma Cloud's variable names included.
+struct TemplateVariables {
+    /// Every name a template may use; `item.Field` and `matched` forms are checked separately.
+    static let names: Set<String> = [
+        "resourceId", "resourceName", "region", "account", "matched", "item",
+        "protocol", "fromPort", "toPort", "cidr",
+    ]
+
+    let resource: Resource
+    let finding: Finding
+
+    /// Checks a template without a resource, for `remsim validate` and policy loading.
+    static func unknownNames(in value: Value) -> [String] {
+        var unknown: [String] = []
+        visitStrings(value) { text in
+            for name in references(in: text) {
+                let head = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
+                if !names.contains(head) || (name.contains(".") && head != "item" && head != "matched") { unknown.append(name) }
+            }
+        }
+        return unknown
+    }
+
+    func substitute(_ value: Value, item: Value?, step: Int) throws(PlanError) -> Value {
+        switch value {
+        case .string(let text):
+            return try substitute(text, item: item, step: step)
+        case .array(let items):
+            var out: [Value] = []
+            for element in items { out.append(try substitute(element, item: item, step: step)) }
+            return .array(out)
+        case .object(let fields):
+            var out = Fields()
+            for entry in fields.entries { out[entry.key] = try substitute(entry.value, item: item, step: step) }
+            return .object(out)
+        default:
+            return value
+        }
+    }
+
+    private func substitute(_ text: String, item: Value?, step: Int) throws(PlanError) -> Value {
+        let refs = Self.references(in: text)
+        guard !refs.isEmpty else { return .string(text) }
+        if refs.count == 1, text == "${\(refs[0])}" { return try lookup(refs[0], item: item, step: step) }
+        var out = text
+        for name in refs {
+            let v = try lookup(name, item: item, step: step)
+            let piece: String = switch v {
+            case .string(let s): s
+            case .int(let i): String(i)
+            case .double(let d): String(d)
+            case .bool(let b): String(b)
+            default: v.jsonText
+            }
+            out = out.replacingOccurrences(of: "${\(name)}", with: piece)
+        }
+        return .string(out)
+    }
+
+    private func lookup(_ name: String, item: Value?, step: Int) throws(PlanError) -> Value {
+        let firstMatch = finding.primaryMatch.first
+        let result: Value?
+        switch name {
+        case "resourceId": result = .string(resource.id)
+        case "resourceName": result = .string(resource.name)
+        case "region": result = .string(resource.region)
+        case "account": result = .string(resource.account)
+        case "matched": result = finding.primaryMatch.isEmpty ? nil : .array(finding.primaryMatch)
+        case "item": result = item
+        case "protocol": result = firstMatch?["IpProtocol"]
+        case "fromPort": result = firstMatch?["FromPort"]
+        case "toPort": result = firstMatch?["ToPort"]
+        case "cidr": result = ValuePath.cidrPath.resolve(in: firstMatch ?? .null)?.arrayValue?.first
+        default:
+            if name.hasPrefix("item."), let item {
+                let path = try? ValuePath(parsing: String(name.dropFirst(5)))
+                result = path.flatMap { $0.resolve(in: item) }
+            } else if name.hasPrefix("item.") {
+                result = nil
+            } else {
+                throw .unknownVariable(name: name, step: step)
+            }
+        }
+        guard let result, !result.isNull else { throw .missingValue(name: name, step: step) }
+        return result
+    }
+
+    static func references(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
+            names.append(String(rest[start.upperBound..<end]))
+            rest = rest[rest.index(after: end)...]
+        }
+        return names
+    }
+
+    private static func visitStrings(_ value: Value, _ body: (String) -> Void) {
+        switch value {
+        case .string(let s): body(s)
+        case .array(let items): for item in items { visitStrings(item, body) }
+        case .object(let fields): for entry in fields.entries { visitStrings(entry.value, body) }
+        default: break
+        }
+    }
+}
+
+extension ValuePath {
+    static let cidrPath = ValuePath(components: [.key("IpRanges"), .each, .key("CidrIp")], description: "IpRanges[].CidrIp")
+}
+
+extension Policy {
+    /// Variables in the remediation steps that no resource could fill (`${resorceId}`), for
+    /// load-time checks.
+    public var unknownTemplateVariables: [String] {
+        (remediation?.steps ?? []).flatMap { TemplateVariables.unknownNames(in: $0.parameters) }
+    }
+}

@@ -1,0 +1,93 @@
+import CloudModel
+import Policies
+import RemediationEngine
+
+/// Checks a scenario's `expect:` entries against what the run produced. Each verdict says what
+/// was expected and what was found, so a failing scenario explains itself.
+struct AssertionChecker {
+    let result: ScenarioResult
+    let policies: [Policy]
+
+    func check(_ expectations: [Expectation]) -> [AssertionResult] {
+        expectations.enumerated().map { i, e in
+            let (passed, expected, found) = verdict(e.check)
+            return AssertionResult(index: i, passed: passed, expected: expected, found: found, origin: e.origin)
+        }
+    }
+
+    private func verdict(_ check: Expectation.Check) -> (Bool, String, String) {
+        let inventory = result.finalInventory
+        let evaluator = Evaluator(now: result.end)
+        switch check {
+        case .exists(let id, let shouldExist):
+            let exists = inventory[id] != nil
+            return (exists == shouldExist, "\(id) \(shouldExist ? "exists" : "does not exist")", exists ? "it exists" : "it does not exist")
+
+        case .compliant(let id, let ids), .violates(let id, let ids):
+            let wantViolation: Bool = if case .violates = check { true } else { false }
+            let expected = "\(id) \(wantViolation ? "violates" : "complies with") \(ids.joined(separator: ", "))"
+            guard let resource = inventory[id] else { return (false, expected, "\(id) no longer exists") }
+            var wrong: [String] = []
+            for pid in ids {
+                guard let policy = policies.first(where: { $0.id == pid }) else {
+                    wrong.append("\(pid) is not loaded")
+                    continue
+                }
+                let violates = evaluator.violates(policy, resource)
+                if violates != wantViolation {
+                    let detail = evaluator.finding(policy, resource).map { f in
+                        f.primaryMatch.isEmpty ? "" : " (matched \(Value.array(f.primaryMatch).jsonText))"
+                    } ?? ""
+                    wrong.append("\(violates ? "violates" : "complies with") \(pid)\(detail)")
+                }
+            }
+            return (wrong.isEmpty, expected, wrong.isEmpty ? "as expected" : wrong.joined(separator: "; "))
+
+        case .matches(let id, let filters, let text):
+            let expected = "\(id) where \(text)"
+            guard let resource = inventory[id] else { return (false, expected, "\(id) no longer exists") }
+            let ok = evaluator.holdsAll(filters, resource: resource)
+            return (ok, expected, ok ? "it does" : "it does not; properties are \(resource.properties.jsonText)")
+
+        case .alert(let pid, let rid, let status, let reason):
+            var wanted: [String] = []
+            if let status { wanted.append("status \(status.rawValue)") }
+            if let reason { wanted.append("reason \(reason.rawValue)") }
+            let expected = "alert \(pid) on \(rid): \(wanted.joined(separator: ", "))"
+            guard let alert = result.alerts.first(where: { $0.policyId == pid && $0.resourceId == rid }) else {
+                return (false, expected, "no alert was raised")
+            }
+            let ok = (status.map { $0 == alert.status } ?? true) && (reason.map { $0 == alert.reason } ?? true)
+            let detail = alert.transitions.last.map { $0.detail.isEmpty ? "" : " (\($0.detail))" } ?? ""
+            return (ok, expected, "status \(alert.status.rawValue), reason \(alert.reason?.rawValue ?? "none")\(detail)")
+
+        case .metric(let kind, let pid, let statistic, let bound):
+            let summary = result.summary(kind, policy: pid)
+            let expected = "\(kind.rawValue) \(statistic.rawValue)\(pid.map { " for \($0)" } ?? "") \(bound)"
+            guard let value = summary.statistic(statistic) else {
+                return (false, expected, "no violation\(pid.map { " of \($0)" } ?? "") has a \(kind.rawValue) (\(summary.unresolved) unresolved)")
+            }
+            let note = summary.unresolved > 0 ? ", and \(summary.unresolved) unresolved" : ""
+            return (bound.holds(value.milliseconds), expected, "\(value) over \(summary.count) violation(s)\(note)")
+
+        case .unresolved(let pid, let bound):
+            let count = result.violations.filter { (pid == nil || $0.policyId == pid) && !$0.isResolved }.count
+            return (bound.holds(Int64(count)), "unresolved violations\(pid.map { " of \($0)" } ?? "") \(bound)", "\(count)")
+
+        case .remediations(let pid, let rid, let what, let bound):
+            let attempts = result.attempts.filter { (pid == nil || $0.policyId == pid) && (rid == nil || $0.resourceId == rid) }
+            let alerts = result.alerts.filter { (pid == nil || $0.policyId == pid) && (rid == nil || $0.resourceId == rid) }
+            let count: Int = switch what {
+            case .calls: attempts.count
+            case .failed: attempts.filter { !($0.outcome?.isSuccess ?? true) }.count
+            case .started: alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediationStarted }.count }
+            case .succeeded: alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediated }.count }
+            }
+            var scope: [String] = []
+            if let pid { scope.append(pid) }
+            if let rid { scope.append("on \(rid)") }
+            let expected = "remediations \(what.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: " ") + ")") \(bound)"
+            return (bound.holds(Int64(count)), expected, "\(count)")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import CloudModel
+
+/// A change made to a resource from outside the engine: a person, a pipeline, drift. Named
+/// injections produce the misconfigurations the built-in policies catch; `patch` does anything.
+public enum Injection: Sendable, Equatable {
+    /// Adds an ingress permission to a security group (`{port: 22, cidr: 0.0.0.0/0}`); an IPv6
+    /// CIDR goes to `Ipv6Ranges`.
+    case openIngress(protocol: String, fromPort: Int, toPort: Int, cidr: String)
+    /// Removes the bucket's public access block, or sets the named flags to false.
+    case removePublicAccessBlock
+    /// Makes an access key (the first, or the named one) `days` old and active.
+    case ageAccessKey(days: Int, keyId: String?)
+    case disableLogFileValidation
+    case deleteFlowLogs
+    /// Sets and removes properties by path.
+    case patch(set: [PathAssignment], remove: [ValuePath])
+    /// Removes the resource from the inventory.
+    case deleteResource
+
+    public var name: String {
+        switch self {
+        case .openIngress: "open-ingress"
+        case .removePublicAccessBlock: "remove-public-access-block"
+        case .ageAccessKey: "age-access-key"
+        case .disableLogFileValidation: "disable-log-file-validation"
+        case .deleteFlowLogs: "delete-flow-logs"
+        case .patch: "patch"
+        case .deleteResource: "delete-resource"
+        }
+    }
+
+    /// The resource types each named injection applies to; nil for any type.
+    public var resourceTypes: [String]? {
+        switch self {
+        case .openIngress: ["aws.security-group"]
+        case .removePublicAccessBlock: ["aws.s3"]
+        case .ageAccessKey: ["aws.iam-user"]
+        case .disableLogFileValidation: ["aws.cloudtrail"]
+        case .deleteFlowLogs: ["aws.vpc"]
+        case .patch, .deleteResource: nil
+        }
+    }
+
+    public static let names = ["open-ingress", "remove-public-access-block", "age-access-key", "disable-log-file-validation", "delete-flow-logs", "patch", "delete-resource"]
+}
+
+public struct PathAssignment: Sendable, Equatable {
+    public var path: ValuePath
+    public var value: Value
+    public init(path: ValuePath, value: Value) {
+        self.path = path
+        self.value = value
+    }
+}
+
+extension Injection {
+    /// Applies the injection to `resource` at `now`; throws when the resource's shape does not allow it.
+    func apply(to resource: inout Resource, now: Timestamp) throws(SimulationError) {
+        var props = resource.properties
+        switch self {
+        case .openIngress(let proto, let from, let to, let cidr):
+            var perms = props["IpPermissions"]?.arrayValue ?? []
+            let isV6 = cidr.contains(":")
+            let range: Value = isV6 ? ["CidrIpv6": .string(cidr)] : ["CidrIp": .string(cidr)]
+            let rangesKey = isV6 ? "Ipv6Ranges" : "IpRanges"
+            if let i = perms.firstIndex(where: {
+                $0["IpProtocol"] == .string(proto) && $0["FromPort"] == .int(from) && $0["ToPort"] == .int(to)
+            }), case .object(var fields) = perms[i] {
+                var ranges = fields[rangesKey]?.arrayValue ?? []
+                if !ranges.contains(range) { ranges.append(range) }
+                fields[rangesKey] = .array(ranges)
+                perms[i] = .object(fields)
+            } else {
+                var fields = Fields()
+                fields["IpProtocol"] = .string(proto)
+                fields["FromPort"] = .int(from)
+                fields["ToPort"] = .int(to)
+                fields[rangesKey] = .array([range])
+                perms.append(.object(fields))
+            }
+            try set(&props, "IpPermissions", .array(perms))
+        case .removePublicAccessBlock:
+            try set(&props, "PublicAccessBlockConfiguration", nil)
+        case .ageAccessKey(let days, let keyId):
+            var keys = props["AccessKeys"]?.arrayValue ?? []
+            let index = keyId.flatMap { id in keys.firstIndex { $0["AccessKeyId"] == .string(id) } } ?? (keyId == nil && !keys.isEmpty ? 0 : nil)
+            guard let index, case .object(var key) = keys[index] else {
+                throw .injectionFailed(resource: resource.id, injection: name, reason: keyId.map { "the user has no access key '\($0)'" } ?? "the user has no access keys")
+            }
+            key["CreateDate"] = .string((now - .days(Int64(days))).iso8601)
+            key["Status"] = "Active"
+            keys[index] = .object(key)
+            try set(&props, "AccessKeys", .array(keys))
+        case .disableLogFileValidation:
+            try set(&props, "LogFileValidationEnabled", false)
+        case .deleteFlowLogs:
+            try set(&props, "FlowLogs", .array([]))
+        case .patch(let assignments, let removals):
+            do {
+                for a in assignments { try a.path.assign(a.value, in: &props) }
+                for path in removals { try path.assign(nil, in: &props) }
+            } catch {
+                throw .injectionFailed(resource: resource.id, injection: name, reason: error.description)
+            }
+        case .deleteResource:
+            break  // handled by the simulator, which removes the resource
+        }
+        resource.properties = props
+    }
+
+    private func set(_ props: inout Value, _ key: String, _ value: Value?) throws(SimulationError) {
+        guard case .object(var fields) = props else {
+            throw .injectionFailed(resource: "", injection: name, reason: "the resource's properties are not a mapping")
+        }
+        fields[key] = value
+        props = .object(fields)
+    }
+}

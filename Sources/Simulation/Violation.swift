@@ -1,0 +1,85 @@
+import CloudModel
+
+/// One episode of one resource violating one policy, as the simulation saw it happen, and when
+/// the engine noticed and fixed it.
+///
+/// `t0` comes from the simulation's own ground truth (it re-evaluates a resource after every
+/// change), not from the engine, so a slow or blind engine shows up as a long MTTD.
+public struct Violation: Sendable, Hashable {
+    public var policyId: String
+    public var resourceId: String
+    /// The rule whose alert tracked it, once one did.
+    public var ruleName: String?
+    /// t0: injected, or the start of the run for a violation present from the beginning.
+    public var startedAt: Timestamp
+    /// When the resource stopped violating, whoever fixed it.
+    public var endedAt: Timestamp?
+    /// t1: the alert opened.
+    public var detectedAt: Timestamp?
+    /// t2: remediation started.
+    public var remediationStartedAt: Timestamp?
+    /// t3: the alert resolved.
+    public var resolvedAt: Timestamp?
+
+    public var mttd: SimDuration? { detectedAt.map { $0 - startedAt } }
+    public var mttr: SimDuration? {
+        guard let t1 = detectedAt, let t3 = resolvedAt else { return nil }
+        return t3 - t1
+    }
+    /// How long the resource was exposed: until it stopped violating.
+    public var exposure: SimDuration? { endedAt.map { $0 - startedAt } }
+    public var isResolved: Bool { endedAt != nil && resolvedAt != nil }
+
+    public func value(of kind: MetricKind) -> SimDuration? {
+        switch kind {
+        case .mttd: mttd
+        case .mttr: mttr
+        case .exposure: exposure
+        }
+    }
+}
+
+/// Mean, p50, p95 (nearest rank) and max of one metric over a set of violations; violations for
+/// which the metric has no value (never detected, never resolved) are counted as unresolved,
+/// never dropped silently.
+public struct MetricSummary: Sendable, Hashable {
+    public var kind: MetricKind
+    public var count: Int
+    public var unresolved: Int
+    public var mean: SimDuration?
+    public var p50: SimDuration?
+    public var p95: SimDuration?
+    public var max: SimDuration?
+
+    public init(kind: MetricKind, violations: some Sequence<Violation>) {
+        self.kind = kind
+        var values: [Int64] = []
+        var missing = 0
+        for v in violations {
+            if let d = v.value(of: kind) { values.append(d.milliseconds) } else { missing += 1 }
+        }
+        values.sort()
+        count = values.count
+        unresolved = missing
+        guard !values.isEmpty else { return }
+        mean = SimDuration(milliseconds: values.reduce(0, +) / Int64(values.count))
+        p50 = SimDuration(milliseconds: Self.nearestRank(values, 50))
+        p95 = SimDuration(milliseconds: Self.nearestRank(values, 95))
+        max = values.last.map(SimDuration.init(milliseconds:))
+    }
+
+    /// The nearest-rank percentile: the smallest value with at least p% of values at or below it.
+    static func nearestRank(_ sorted: [Int64], _ p: Int) -> Int64 {
+        let rank = (p * sorted.count + 99) / 100
+        return sorted[Swift.max(rank, 1) - 1]
+    }
+
+    public func statistic(_ s: Expectation.Statistic) -> SimDuration? {
+        switch s {
+        case .mean: mean
+        case .p50: p50
+        case .p95: p95
+        case .max: max
+        }
+    }
+}

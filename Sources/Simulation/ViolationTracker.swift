@@ -1,0 +1,59 @@
+import CloudModel
+import Policies
+import RemediationEngine
+
+/// The simulation's ground truth: which resources violate which policies, and since when.
+/// It re-evaluates a resource after every change, independently of the engine.
+struct ViolationTracker {
+    private let policiesByType: [String: [Policy]]
+    private var open: [AlertKey: Int] = [:]
+    private var episodes: [Violation] = []
+
+    init(policies: [Policy]) {
+        policiesByType = Dictionary(grouping: policies, by: \.resourceType)
+    }
+
+    mutating func observeAll(_ inventory: Inventory, at now: Timestamp) {
+        for type in policiesByType.keys.sorted() {
+            inventory.forEach(ofType: type) { resource in _ = observe(resourceId: resource.id, type: type, resource: resource, at: now) }
+        }
+    }
+
+    /// Re-evaluates one resource (nil when it was deleted); returns timeline records of what changed.
+    mutating func observe(resourceId: String, type: String, resource: Resource?, at now: Timestamp) -> [TimelineRecord] {
+        var records: [TimelineRecord] = []
+        let evaluator = Evaluator(now: now)
+        for policy in policiesByType[type] ?? [] {
+            let key = AlertKey(policyId: policy.id, resourceId: resourceId)
+            let violating = resource.map { evaluator.violates(policy, $0) } ?? false
+            if violating, open[key] == nil {
+                open[key] = episodes.count
+                episodes.append(Violation(policyId: policy.id, resourceId: resourceId, startedAt: now))
+                records.append(TimelineRecord(at: now, kind: .violation, resourceId: resourceId, text: "now violates \(policy.id)"))
+            } else if !violating, let i = open.removeValue(forKey: key) {
+                episodes[i].endedAt = now
+                records.append(TimelineRecord(at: now, kind: .violation, resourceId: resourceId, text: "no longer violates \(policy.id)"))
+            }
+        }
+        return records
+    }
+
+    /// The episodes with the engine's detection, remediation and resolution times filled in.
+    func violations(joinedWith alerts: [Alert]) -> [Violation] {
+        let byKey = Dictionary(alerts.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        return episodes.map { episode in
+            var v = episode
+            guard let alert = byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)] else { return v }
+            let t0 = v.startedAt
+            let end = v.endedAt
+            guard let opened = alert.transitions.first(where: { t in t.to == .open && t.at >= t0 && (end.map { t.at <= $0 } ?? true) }) else {
+                return v
+            }
+            v.ruleName = alert.ruleName
+            v.detectedAt = opened.at
+            v.remediationStartedAt = alert.transitions.first { $0.reason == .remediationStarted && $0.at >= opened.at }?.at
+            v.resolvedAt = alert.transitions.first { $0.to == .resolved && $0.at >= opened.at }?.at
+            return v
+        }
+    }
+}
