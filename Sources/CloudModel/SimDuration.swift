@@ -54,20 +54,35 @@ public struct SimDuration: Sendable, Hashable, Comparable, Codable, CustomString
         milliseconds = negative ? -total : total
     }
 
-    /// `0s`, `250ms`, `1m30s`, `2h`, `3d4h`: the shortest exact form, as a file would write it.
+    /// `0s`, `250ms`, `1m30s`, `1m30.3s`, `2h`, `3d4h`: short and exact, for people to read.
     public var description: String {
         if milliseconds == 0 { return "0s" }
         var rest = abs(milliseconds)
         var out = milliseconds < 0 ? "-" : ""
-        for (suffix, ms) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)] where rest >= ms {
+        if rest < 1000 { return out + "\(rest)ms" }
+        for (suffix, ms) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000)] where rest >= ms {
             out += "\(rest / ms)\(suffix)"
             rest %= ms
+        }
+        if rest > 0 {
+            let seconds = rest / 1000, fraction = rest % 1000
+            if fraction == 0 {
+                out += "\(seconds)s"
+            } else {
+                var digits = String(fraction).leftPadded(to: 3)
+                while digits.hasSuffix("0") { digits.removeLast() }
+                out += "\(seconds).\(digits)s"
+            }
         }
         return out
     }
 }
 
 extension String {
+    package func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+
     package func trimmingWhitespace() -> Substring {
         let s = self.drop(while: { $0.isWhitespace })
         return s.dropLast(s.reversed().prefix(while: { $0.isWhitespace }).count)

@@ -56,18 +56,20 @@ public enum FixtureLoader {
         _ node: YAMLNode, defaultAccount: String?, defaultRegion: String?, defaultType: String? = nil, defaultId: String? = nil
     ) throws(LoadError) -> Resource {
         let m = try node.mapping(allowing: resourceKeys)
-        guard let id = try m["id"]?.string() ?? defaultId else { throw node.error("missing required key 'id'") }
         let typeNode = m["type"]
         guard let type = try typeNode?.string() ?? defaultType else { throw node.error("missing required key 'type'") }
         guard let known = ResourceTypeRegistry.type(named: type) else {
             let suggestion = Suggest.closest(to: type, in: ResourceTypeRegistry.names).map { "; did you mean '\($0)'?" } ?? ""
             throw (typeNode ?? node).error("unknown resource type '\(type)'\(suggestion)")
         }
+        let properties = try m["properties"]?.value() ?? .emptyObject
+        guard properties.objectValue != nil else { throw m["properties"]?.error("expected a mapping, found \(properties.kindName)") ?? node.error("bad properties") }
+        // Without an id (policy examples), the id the cloud would give it: its id property.
+        let implicitId = known.idProperty.flatMap { properties[$0]?.stringValue } ?? defaultId
+        guard let id = try m["id"]?.string() ?? implicitId else { throw node.error("missing required key 'id'") }
         guard let account = try m["account"]?.string() ?? defaultAccount else { throw node.error("missing required key 'account'") }
         let region = try m["region"]?.string() ?? defaultRegion ?? (known.isGlobal ? "global" : nil)
         guard let region else { throw node.error("missing required key 'region'") }
-        let properties = try m["properties"]?.value() ?? .emptyObject
-        guard properties.objectValue != nil else { throw m["properties"]?.error("expected a mapping, found \(properties.kindName)") ?? node.error("bad properties") }
         var relations: [String: [String]] = [:]
         if let r = m["relations"] {
             let rm = try r.mapping(allowing: r.mappingKeys)

@@ -250,5 +250,5 @@ enum Suggest {
 
 extension Node.Scalar {
     /// The resolved tag (`int`, `bool`, `str`…); quoted scalars resolve to `str`.
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+    var tagName: Tag.Name { Resolver.default.resolveTag(of: Node.scalar(self)) }
 }

@@ -7,6 +7,12 @@ import Policies
 /// the instant they happen and a read-only view of resource state, and carries out the effects it
 /// returns (calls, timers), feeding the outcomes back as events. The simulation is one driver; a
 /// live one against a real API would be another, and nothing here knows which it is.
+///
+/// Verification goes through the same channel as detection, as in Prisma Cloud: once the last
+/// step succeeds the alert stays `pendingResolution` until the rule next looks at the resource
+/// (the remediation's own change event after the delivery delay, or the next scheduled scan),
+/// and resolves only if that look finds it compliant. So a poll-mode rule's MTTR includes the
+/// wait for the next scan.
 public struct Engine: Sendable {
     public let policies: [Policy]
     public let rules: [AlertRule]
@@ -20,6 +26,11 @@ public struct Engine: Sendable {
     private var policyIndex: [String: Int] = [:]
     private var inFlight: [Int: InFlight] = [:]
     private var nextCallId = 1
+    /// Alerts whose remediation ran every step and now wait for a re-evaluation.
+    private var awaitingVerification: Set<Int> = []
+    /// Verification timers of event-mode rules, by timer id → alert index.
+    private var verificationTimers: [Int: Int] = [:]
+    private var nextTimerId = 1
 
     /// A remediation under way: its plan and the position of the call in flight.
     private struct InFlight: Sendable {
@@ -68,6 +79,14 @@ public struct Engine: Sendable {
             }
         case .operationFinished(let callId, let outcome):
             finish(callId: callId, outcome: outcome, at: now, view: view, effects: &effects)
+        case .timerFired(let id):
+            guard let index = verificationTimers.removeValue(forKey: id), awaitingVerification.contains(index) else { break }
+            let alert = alerts[index]
+            guard let resource = view.resource(id: alert.resourceId) else {
+                resolveDeleted(resourceId: alert.resourceId, at: now)
+                break
+            }
+            if let policy = policyIndex[alert.policyId].map({ policies[$0] }) { verify(index, policy: policy, resource: resource, at: now) }
         }
         return effects
     }
@@ -93,6 +112,10 @@ public struct Engine: Sendable {
         let key = AlertKey(policyId: policy.id, resourceId: resource.id)
         let existing = alertIndex[key]
 
+        if let i = existing, awaitingVerification.contains(i) {
+            verify(i, policy: policy, resource: resource, at: now)
+            return
+        }
         guard let finding else {
             if let i = existing, alerts[i].status == .open || alerts[i].status == .failed {
                 transition(i, to: .resolved, reason: .resourceUpdated, at: now)
@@ -104,7 +127,7 @@ public struct Engine: Sendable {
         if let i = existing {
             switch alerts[i].status {
             case .pendingResolution, .failed, .open:
-                return  // already known; a failed remediation is not retried on its own
+                return  // already known: in progress, or a failure that is not retried on its own
             case .resolved:
                 alerts[i].ruleName = rule.name
                 transition(i, to: .open, reason: .violationResurfaced, at: now)
@@ -124,6 +147,7 @@ public struct Engine: Sendable {
 
     private mutating func resolveDeleted(resourceId: String, at now: Timestamp) {
         for i in alerts.indices where alerts[i].resourceId == resourceId && alerts[i].status != .resolved {
+            awaitingVerification.remove(i)
             transition(i, to: .resolved, reason: .resourceDeleted, at: now)
         }
     }
@@ -181,8 +205,22 @@ public struct Engine: Sendable {
             call(flight, resource: resource, at: now, effects: &effects)
             return
         }
-        // Verify: resolved only if a fresh evaluation finds the resource compliant.
-        guard let policy = policyIndex[alert.policyId].map({ policies[$0] }) else { return }
+        // Every step succeeded: wait for the rule's next look at the resource.
+        awaitingVerification.insert(index)
+        if let rule = rules.first(where: { $0.name == alert.ruleName }), case .event(let delay) = rule.detection {
+            // The remediation's own change event arrives after the delivery delay; this timer
+            // stands in for it when the calls changed nothing (and so sent no event).
+            let id = nextTimerId
+            nextTimerId += 1
+            verificationTimers[id] = index
+            effects.append(.setTimer(id: id, at: now + delay))
+        }
+    }
+
+    /// Resolved only if a fresh evaluation finds the resource compliant; a remediation whose
+    /// steps all succeeded but left the violation is a failure.
+    private mutating func verify(_ index: Int, policy: Policy, resource: Resource, at now: Timestamp) {
+        awaitingVerification.remove(index)
         if Evaluator(now: now).violates(policy, resource) {
             transition(index, to: .failed, reason: .verificationFailed, at: now,
                        detail: "every step succeeded but the resource still violates \(policy.id)")

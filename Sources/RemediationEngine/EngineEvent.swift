@@ -10,6 +10,8 @@ public enum EngineEvent: Sendable, Hashable {
     case scanDue(rule: String)
     /// A call the engine asked for has finished.
     case operationFinished(callId: Int, outcome: OperationOutcome)
+    /// A timer the engine set has fired.
+    case timerFired(id: Int)
 }
 
 /// What the engine asks its driver to do.
@@ -17,4 +19,6 @@ public enum EngineEffect: Sendable, Hashable {
     case callOperation(CloudOperation)
     /// Deliver `.scanDue(rule:)` at this instant.
     case scheduleScan(rule: String, at: Timestamp)
+    /// Deliver `.timerFired(id:)` at this instant.
+    case setTimer(id: Int, at: Timestamp)
 }

@@ -209,9 +209,3 @@ public struct SimulatedCloud: Sendable {
         return .object(fields)
     }
 }
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

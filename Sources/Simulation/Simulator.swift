@@ -20,6 +20,7 @@ public struct Simulator {
         case inject(Int)
         case deliverChange(resourceId: String, rule: String)
         case scan(rule: String)
+        case timer(Int)
         case complete(CloudOperation)
     }
 
@@ -54,7 +55,7 @@ public struct Simulator {
         var loop = Loop(
             now: start, cloud: SimulatedCloud(inventory: scenario.inventory),
             engine: Engine(policies: scenario.policies, rules: scenario.settings.rules),
-            random: SeededGenerator(seed: scenario.seed), truth: ViolationTracker(policies: scenario.policies))
+            random: SeededGenerator(seed: scenario.seed), truth: ViolationTracker(policies: scenario.policies, rules: scenario.settings.rules))
         loop.truth.observeAll(loop.cloud.inventory, at: start)
         loop.schedule(.startEngine, at: start)
         for (i, entry) in scenario.timeline.enumerated() { loop.schedule(.inject(i), at: start + entry.at) }
@@ -72,6 +73,8 @@ public struct Simulator {
                 perform(loop.engine.handle(.resourceChanged(resourceId: id, rule: rule), at: loop.now, view: loop.cloud.inventory), in: &loop)
             case .scan(let rule):
                 perform(loop.engine.handle(.scanDue(rule: rule), at: loop.now, view: loop.cloud.inventory), in: &loop)
+            case .timer(let id):
+                perform(loop.engine.handle(.timerFired(id: id), at: loop.now, view: loop.cloud.inventory), in: &loop)
             case .complete(let op):
                 let result = loop.cloud.apply(op)
                 if case .failed(let code, let message) = result.outcome {
@@ -141,6 +144,8 @@ public struct Simulator {
                 loop.schedule(.complete(op), at: loop.now + .milliseconds(latency))
             case .scheduleScan(let rule, let at):
                 loop.schedule(.scan(rule: rule), at: at)
+            case .setTimer(let id, let at):
+                loop.schedule(.timer(id), at: at)
             }
         }
     }

@@ -3,14 +3,22 @@ import Policies
 import RemediationEngine
 
 /// The simulation's ground truth: which resources violate which policies, and since when.
-/// It re-evaluates a resource after every change, independently of the engine.
+/// It re-evaluates a resource after every change, independently of the engine. Only violations
+/// that some alert rule is responsible for (the rule covers the policy and its scope holds the
+/// resource) count: what no rule watches is not the engine's to detect.
 struct ViolationTracker {
     private let policiesByType: [String: [Policy]]
+    private let rules: [AlertRule]
     private var open: [AlertKey: Int] = [:]
     private var episodes: [Violation] = []
 
-    init(policies: [Policy]) {
+    init(policies: [Policy], rules: [AlertRule]) {
         policiesByType = Dictionary(grouping: policies, by: \.resourceType)
+        self.rules = rules
+    }
+
+    private func watched(_ policy: Policy, _ resource: Resource) -> Bool {
+        rules.contains { $0.covers(policy: policy.id) && $0.scope.contains(resource) }
     }
 
     mutating func observeAll(_ inventory: Inventory, at now: Timestamp) {
@@ -25,7 +33,7 @@ struct ViolationTracker {
         let evaluator = Evaluator(now: now)
         for policy in policiesByType[type] ?? [] {
             let key = AlertKey(policyId: policy.id, resourceId: resourceId)
-            let violating = resource.map { evaluator.violates(policy, $0) } ?? false
+            let violating = resource.map { watched(policy, $0) && evaluator.violates(policy, $0) } ?? false
             if violating, open[key] == nil {
                 open[key] = episodes.count
                 episodes.append(Violation(policyId: policy.id, resourceId: resourceId, startedAt: now))

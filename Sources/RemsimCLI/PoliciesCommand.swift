@@ -1,0 +1,54 @@
+import ArgumentParser
+import CloudModel
+import Loading
+import Policies
+import PolicyPack
+import Reports
+import Simulation
+
+struct PoliciesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policies",
+        abstract: "List and show policies: the built-in pack, and files of your own.",
+        subcommands: [List.self, Show.self]
+    )
+
+    struct Options: ParsableArguments {
+        @Option(name: .customLong("policies"), help: "Policy files or directories to include besides the built-in pack (repeatable).")
+        var paths: [String] = []
+
+        func load() throws -> [Policy] {
+            do {
+                return try PolicyLoader.unique(try BuiltinPolicies.load() + PolicyLoader.load(paths: paths))
+            } catch {
+                Console.error("error: \(error)")
+                throw Exit.badInput
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List policies: id, severity, resource type, remediation steps, title.")
+        @OptionGroup var options: Options
+        func run() throws {
+            Console.out(PolicyReport.list(try options.load()))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one policy: filters, compliance ids, remediation steps and the command each renders to.")
+        @Argument(help: "The policy id.")
+        var id: String
+        @OptionGroup var options: Options
+        func run() throws {
+            let policies = try options.load()
+            guard let policy = policies.first(where: { $0.id == id }) else {
+                let near = policies.map(\.id).filter { $0.contains(id) || id.contains($0) }
+                Console.error("error: no policy '\(id)'\(near.isEmpty ? "" : "; similar: \(near.joined(separator: ", "))") (see `remsim policies list`)")
+                throw Exit.badInput
+            }
+            Console.out(PolicyReport.show(policy, at: Scenario.defaultStart))
+        }
+    }
+}

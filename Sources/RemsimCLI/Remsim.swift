@@ -1,0 +1,29 @@
+import ArgumentParser
+
+/// The `remsim` command: one subcommand per file in this module.
+public struct Remsim: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "remsim",
+        abstract: "Simulate and test cloud auto-remediation policies before they run in production.",
+        discussion: """
+            Exit codes:
+              0  everything passed
+              1  a scenario's expectation failed
+              2  bad input: a file, key or reference that is wrong (the message names the file, key path and line:col)
+              3  the run database could not be opened or written
+            """,
+        version: version,
+        subcommands: [RunCommand.self, ValidateCommand.self, PoliciesCommand.self, GenerateCommand.self]
+    )
+
+    public init() {}
+}
+
+/// The exit codes every command shares.
+enum Exit {
+    static let assertionFailed = ExitCode(1)
+    static let badInput = ExitCode(2)
+    static let databaseError = ExitCode(3)
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Reports
+import RunStore
+import Simulation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenarios and record the run in the database.",
+        discussion: """
+            Every scenario is loaded and checked before any runs; a bad file stops the run with exit \
+            code 2 and nothing is recorded. Exit code 1 means an expectation failed.
+            """
+    )
+
+    @Argument(help: "Scenario files or directories.")
+    var paths: [String] = ["Scenarios"]
+
+    @Option(help: "The run database.")
+    var db: String = ".remsim/runs.sqlite"
+
+    @Option(name: .customLong("label"), help: "A label for this run (repeatable), e.g. a branch or policy change.")
+    var labels: [String] = []
+
+    func run() throws {
+        let (scenarios, errors) = SuiteLoader(paths: paths).load()
+        guard errors.isEmpty else {
+            for e in errors { Console.error("error: \(e)") }
+            throw Exit.badInput
+        }
+
+        var results: [ScenarioResult] = []
+        for scenario in scenarios {
+            do {
+                results.append(try Simulator(scenario: scenario).run())
+            } catch {
+                Console.error("error: \(scenario.file): \(error)")
+                throw Exit.badInput
+            }
+        }
+
+        let style = Console.style
+        let report = RunReport(style: style)
+        let runId: Int64
+        do {
+            let database = try RunDatabase(path: db)
+            runId = try database.beginRun(RunMetadata(
+                startedAt: Date(), remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels))
+            for result in results {
+                Console.out(report.line(for: result))
+                try database.record(result, runId: runId)
+            }
+            try database.finishRun(runId, finishedAt: Date())
+        } catch {
+            Console.error("error: \(error)")
+            throw Exit.databaseError
+        }
+        Console.out(report.summary(results: results, runId: runId, database: db))
+        if results.contains(where: { !$0.passed }) { throw Exit.assertionFailed }
+    }
+}

@@ -1,0 +1,41 @@
+import Loading
+import Policies
+import PolicyPack
+import Simulation
+
+/// Loads the scenarios under some paths, collecting every file's problem rather than stopping at
+/// the first, so one `remsim validate` shows all that needs fixing.
+struct SuiteLoader {
+    var paths: [String]
+
+    func load() -> (scenarios: [Scenario], errors: [LoadError]) {
+        let builtins: [Policy]
+        do {
+            builtins = try BuiltinPolicies.load()
+        } catch {
+            return ([], [error])
+        }
+        let files: [String]
+        do {
+            files = try InputFiles.collect(paths)
+        } catch {
+            return ([], [error])
+        }
+        let loader = ScenarioLoader(builtins: builtins)
+        var scenarios: [Scenario] = []
+        var errors: [LoadError] = []
+        for file in files {
+            do {
+                var scenario = try loader.load(file: file)
+                scenario.file = InputFiles.display(file)
+                scenarios.append(scenario)
+            } catch {
+                var e = error
+                e.file = InputFiles.display(e.file)
+                errors.append(e)
+            }
+        }
+        if files.isEmpty { errors.append(LoadError(file: paths.joined(separator: ", "), message: "no scenario files (.yaml, .yml, .json) found")) }
+        return (scenarios, errors)
+    }
+}

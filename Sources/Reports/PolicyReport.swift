@@ -1,0 +1,67 @@
+import CloudModel
+import Policies
+import RemediationEngine
+
+/// `remsim policies list` and `remsim policies show`.
+public enum PolicyReport {
+    public static func list(_ policies: [Policy]) -> String {
+        var table = TextTable(header: ["ID", "SEVERITY", "RESOURCE", "STEPS", "TITLE"])
+        for p in policies.sorted(by: { $0.id < $1.id }) {
+            table.append([p.id, p.severity.rawValue, p.resourceType, p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title])
+        }
+        return table.render()
+    }
+
+    /// Everything about one policy: filters, steps with the permissions they need, and the
+    /// command each step renders to for the policy's first matching example.
+    public static func show(_ policy: Policy, at now: Timestamp) -> String {
+        var out: [String] = []
+        out.append("\(policy.id): \(policy.title)")
+        out.append("  resource:   \(policy.resourceType)")
+        out.append("  severity:   \(policy.severity.rawValue)")
+        out.append("  compliance: \(policy.compliance.isEmpty ? "-" : policy.compliance.joined(separator: ", "))")
+        out.append("  source:     \(policy.source)")
+        if !policy.description.isEmpty { out.append("\n  " + policy.description.trimmingWhitespace()) }
+        out.append("\n  filters:")
+        for f in policy.filters { out += describe(f, indent: 4) }
+        if let remediation = policy.remediation {
+            out.append("\n  remediation (\(remediation.steps.count) step\(remediation.steps.count == 1 ? "" : "s")):")
+            if !remediation.description.isEmpty { out.append("    \(remediation.description)") }
+            for (i, step) in remediation.steps.enumerated() {
+                let each = step.forEach == .matched ? ", once per matched element" : ""
+                out.append("    \(i + 1). \(step.operation)  (needs permission \(step.operation)\(each))")
+                out.append("       parameters: \(step.parameters.jsonText)")
+            }
+            let evaluator = Evaluator(now: now)
+            if let example = policy.examples.match.first, let finding = evaluator.finding(policy, example) {
+                out.append("\n  rendered for example '\(example.name)':")
+                do {
+                    for call in try RemediationPlan(policy: policy, finding: finding, resource: example).calls {
+                        out.append("    $ \(call.command)")
+                    }
+                } catch {
+                    out.append("    (cannot render: \(error))")
+                }
+            }
+        } else {
+            out.append("\n  remediation: none (detect only)")
+        }
+        out.append("\n  examples: \(policy.examples.match.count) must match, \(policy.examples.noMatch.count) must not")
+        return out.joined(separator: "\n")
+    }
+
+    static func describe(_ filter: Filter, indent: Int) -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        switch filter {
+        case .and(let fs): return ["\(pad)all of:"] + fs.flatMap { describe($0, indent: indent + 2) }
+        case .or(let fs): return ["\(pad)any of:"] + fs.flatMap { describe($0, indent: indent + 2) }
+        case .not(let fs): return ["\(pad)not:"] + fs.flatMap { describe($0, indent: indent + 2) }
+        case .value(let v):
+            let age = v.valueType == .age ? " (age in days)" : ""
+            let value = v.value.isNull ? "" : " \(v.value.jsonText)"
+            return ["\(pad)\(v.key)\(age) \(v.op.rawValue)\(value)"]
+        case .quantifier(let q):
+            return ["\(pad)\(q.mode.rawValue) element of \(q.path) where:"] + q.filters.flatMap { describe($0, indent: indent + 2) }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import CloudModel
+import Simulation
+
+/// The terminal report of `remsim run`: one line per scenario, the failed assertions under it
+/// with what was expected and what was found, and a summary.
+public struct RunReport: Sendable {
+    public var style: TerminalStyle
+    public init(style: TerminalStyle) { self.style = style }
+
+    public func line(for result: ScenarioResult) -> String {
+        let verdict = result.passed ? style.green("PASS") : style.red("FAIL")
+        let mttr = result.summary(.mttr)
+        var facts: [String] = []
+        if let p95 = result.summary(.mttd).p95 { facts.append("MTTD p95 \(p95)") }
+        if let p95 = mttr.p95 { facts.append("MTTR p95 \(p95)") }
+        if let p95 = result.summary(.exposure).p95 { facts.append("exposure p95 \(p95)") }
+        if mttr.unresolved > 0 { facts.append(style.yellow("\(mttr.unresolved) unresolved")) }
+        let passed = result.assertions.filter(\.passed).count
+        facts.append("\(passed)/\(result.assertions.count) assertions")
+        facts.append("\(result.attempts.count) call\(result.attempts.count == 1 ? "" : "s")")
+        var text = "\(verdict)  \(result.name)  \(style.dim(facts.joined(separator: " · ")))"
+        for a in result.assertions where !a.passed {
+            text += "\n      \(style.red("✘")) expected \(a.expected)"
+            text += "\n        found \(a.found)"
+            if !a.origin.isEmpty { text += "\n        " + style.dim("at \(a.origin)") }
+        }
+        return text
+    }
+
+    public func summary(results: [ScenarioResult], runId: Int64?, database: String?) -> String {
+        let failed = results.filter { !$0.passed }.count
+        let counts = "\(results.count) scenario\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed"
+        var text = failed == 0 ? style.green(counts) : style.red(counts)
+        if let runId, let database { text += style.dim(" · run \(runId) recorded in \(database)") }
+        return text
+    }
+}

@@ -1,0 +1,123 @@
+import GRDB
+
+// One record type per table. Simulated instants are stored as integer milliseconds since the
+// Unix epoch (exact, and several times faster to write than dates); wall-clock run times as
+// ISO 8601 text.
+
+public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "run"
+    public var id: Int64?
+    public var startedAt: String
+    public var finishedAt: String?
+    public var status: String
+    public var remsimVersion: String
+    public var gitCommit: String?
+    /// A JSON array of strings.
+    public var labels: String
+    public var scenarioCount: Int
+    public var passedCount: Int
+    public var failedCount: Int
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct ScenarioResultRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "scenarioResult"
+    public var id: Int64?
+    public var runId: Int64
+    public var name: String
+    public var file: String
+    public var seed: Int64
+    public var passed: Bool
+    public var simulatedStart: Int64
+    public var simulatedEnd: Int64
+    public var eventsProcessed: Int
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct AssertionResultRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "assertionResult"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var position: Int
+    public var passed: Bool
+    public var expected: String
+    public var found: String
+    public var origin: String
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct AlertRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "alert"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var number: Int
+    public var policyId: String
+    public var resourceId: String
+    public var ruleName: String
+    public var status: String
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct AlertTransitionRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "alertTransition"
+    public var id: Int64?
+    public var alertId: Int64
+    public var position: Int
+    public var at: Int64
+    public var fromStatus: String?
+    public var toStatus: String
+    public var reason: String
+    public var detail: String
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct RemediationAttemptRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "remediationAttempt"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var alertId: Int64
+    public var callId: Int
+    public var step: Int
+    public var operation: String
+    public var parameters: String
+    public var command: String
+    public var startedAt: Int64
+    public var finishedAt: Int64?
+    public var outcome: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct ViolationRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "violation"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var policyId: String
+    public var resourceId: String
+    public var ruleName: String?
+    public var startedAt: Int64
+    public var endedAt: Int64?
+    public var detectedAt: Int64?
+    public var remediationStartedAt: Int64?
+    public var resolvedAt: Int64?
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct MetricRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "metric"
+    /// The policy id that stands for the whole scenario.
+    public static let allPolicies = "*"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var policyId: String
+    public var kind: String
+    public var count: Int
+    public var unresolved: Int
+    public var meanMs: Int64?
+    public var p50Ms: Int64?
+    public var p95Ms: Int64?
+    public var maxMs: Int64?
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

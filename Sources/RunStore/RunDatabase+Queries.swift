@@ -1,0 +1,56 @@
+import GRDB
+
+extension RunDatabase {
+    /// Runs, newest first.
+    public func runs(limit: Int = 50) throws(RunStoreError) -> [RunRecord] {
+        try read { db in try RunRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
+    }
+
+    public func scenarioResults(runId: Int64) throws(RunStoreError) -> [ScenarioResultRecord] {
+        try read { db in try ScenarioResultRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) }
+    }
+
+    public func assertionResults(scenarioResultId: Int64) throws(RunStoreError) -> [AssertionResultRecord] {
+        try read { db in try AssertionResultRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+    }
+
+    public func alerts(scenarioResultId: Int64) throws(RunStoreError) -> [AlertRecord] {
+        try read { db in try AlertRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("number")).fetchAll(db) }
+    }
+
+    public func transitions(alertId: Int64) throws(RunStoreError) -> [AlertTransitionRecord] {
+        try read { db in try AlertTransitionRecord.filter(Column("alertId") == alertId).order(Column("position")).fetchAll(db) }
+    }
+
+    public func attempts(scenarioResultId: Int64) throws(RunStoreError) -> [RemediationAttemptRecord] {
+        try read { db in try RemediationAttemptRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("callId")).fetchAll(db) }
+    }
+
+    public func violations(scenarioResultId: Int64) throws(RunStoreError) -> [ViolationRecord] {
+        try read { db in try ViolationRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("id")).fetchAll(db) }
+    }
+
+    public func metrics(scenarioResultId: Int64) throws(RunStoreError) -> [MetricRecord] {
+        try read { db in try MetricRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("id")).fetchAll(db) }
+    }
+
+    /// `PRAGMA integrity_check`'s answer: `ok` for a sound file.
+    public func integrityCheck() throws(RunStoreError) -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    /// The names of the migrations applied, in order.
+    public func appliedMigrations() throws(RunStoreError) -> [String] {
+        try read { db in try Array(Self.migrator.appliedIdentifiers(db)).sorted() }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw .readFailed(reason: error.message ?? error.description)
+        } catch {
+            throw .readFailed(reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import CloudModel
+import Foundation
+import GRDB
+import RemediationEngine
+import Simulation
+
+/// Metadata of a run, known when it starts.
+public struct RunMetadata: Sendable {
+    public var startedAt: Date
+    public var remsimVersion: String
+    public var gitCommit: String?
+    public var labels: [String]
+
+    public init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String]) {
+        self.startedAt = startedAt
+        self.remsimVersion = remsimVersion
+        self.gitCommit = gitCommit
+        self.labels = labels
+    }
+}
+
+extension RunDatabase {
+    /// Records the start of a run. It stays `incomplete` until `finishRun`: a run that crashes
+    /// or is killed is never shown as finished with rows missing.
+    public func beginRun(_ metadata: RunMetadata) throws(RunStoreError) -> Int64 {
+        try write { db in
+            var run = RunRecord(
+                startedAt: Self.iso(metadata.startedAt), finishedAt: nil, status: "incomplete", remsimVersion: metadata.remsimVersion,
+                gitCommit: metadata.gitCommit, labels: Value.array(metadata.labels.map(Value.string)).jsonText,
+                scenarioCount: 0, passedCount: 0, failedCount: 0)
+            try run.insert(db)
+            return run.id ?? 0
+        }
+    }
+
+    /// Stores one scenario's results and everything under them, in one transaction.
+    @discardableResult
+    public func record(_ result: ScenarioResult, runId: Int64) throws(RunStoreError) -> Int64 {
+        try write { db in
+            var scenario = ScenarioResultRecord(
+                runId: runId, name: result.name, file: result.file, seed: Int64(bitPattern: result.seed), passed: result.passed,
+                simulatedStart: result.start.milliseconds, simulatedEnd: result.end.milliseconds, eventsProcessed: result.eventsProcessed)
+            try scenario.insert(db)
+            let sid = scenario.id ?? 0
+            for a in result.assertions {
+                var r = AssertionResultRecord(scenarioResultId: sid, position: a.index, passed: a.passed, expected: a.expected, found: a.found, origin: a.origin)
+                try r.insert(db)
+            }
+            var alertRowIds: [Int: Int64] = [:]
+            for alert in result.alerts {
+                var r = AlertRecord(scenarioResultId: sid, number: alert.id, policyId: alert.policyId, resourceId: alert.resourceId,
+                                    ruleName: alert.ruleName, status: alert.status.rawValue)
+                try r.insert(db)
+                let aid = r.id ?? 0
+                alertRowIds[alert.id] = aid
+                for (i, t) in alert.transitions.enumerated() {
+                    var tr = AlertTransitionRecord(alertId: aid, position: i, at: t.at.milliseconds, fromStatus: t.from?.rawValue,
+                                                   toStatus: t.to.rawValue, reason: t.reason.rawValue, detail: t.detail)
+                    try tr.insert(db)
+                }
+            }
+            for attempt in result.attempts {
+                var code: String?, message: String?, outcome: String?
+                switch attempt.outcome {
+                case .succeeded?: outcome = "succeeded"
+                case .failed(let c, let m)?:
+                    outcome = "failed"
+                    code = c
+                    message = m
+                case nil: break
+                }
+                var r = RemediationAttemptRecord(
+                    scenarioResultId: sid, alertId: alertRowIds[attempt.alertId] ?? 0, callId: attempt.callId, step: attempt.step,
+                    operation: attempt.operation, parameters: attempt.parameters.jsonText, command: attempt.command,
+                    startedAt: attempt.startedAt.milliseconds, finishedAt: attempt.finishedAt?.milliseconds, outcome: outcome,
+                    errorCode: code, errorMessage: message)
+                try r.insert(db)
+            }
+            for v in result.violations {
+                var r = ViolationRecord(
+                    scenarioResultId: sid, policyId: v.policyId, resourceId: v.resourceId, ruleName: v.ruleName,
+                    startedAt: v.startedAt.milliseconds, endedAt: v.endedAt?.milliseconds, detectedAt: v.detectedAt?.milliseconds,
+                    remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds)
+                try r.insert(db)
+            }
+            for policy in [MetricRecord.allPolicies] + result.violatedPolicies {
+                for kind in MetricKind.allCases {
+                    let s = result.summary(kind, policy: policy == MetricRecord.allPolicies ? nil : policy)
+                    var r = MetricRecord(
+                        scenarioResultId: sid, policyId: policy, kind: kind.rawValue, count: s.count, unresolved: s.unresolved,
+                        meanMs: s.mean?.milliseconds, p50Ms: s.p50?.milliseconds, p95Ms: s.p95?.milliseconds, maxMs: s.max?.milliseconds)
+                    try r.insert(db)
+                }
+            }
+            return sid
+        }
+    }
+
+    /// Marks the run complete with its counts: the last write of a run.
+    public func finishRun(_ runId: Int64, finishedAt: Date) throws(RunStoreError) {
+        try write { db in
+            guard var run = try RunRecord.fetchOne(db, key: runId) else { throw RunStoreError.noSuchRun(String(runId)) }
+            let results = try ScenarioResultRecord.filter(Column("runId") == runId).fetchAll(db)
+            run.scenarioCount = results.count
+            run.passedCount = results.filter(\.passed).count
+            run.failedCount = results.count - run.passedCount
+            run.finishedAt = Self.iso(finishedAt)
+            run.status = "complete"
+            try run.update(db)
+        }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as RunStoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw .writeFailed(reason: error.message ?? error.description)
+        } catch {
+            throw .writeFailed(reason: "\(error)")
+        }
+    }
+
+    static func iso(_ date: Date) -> String {
+        Timestamp(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded())).iso8601
+    }
+}

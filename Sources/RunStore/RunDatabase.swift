@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+
+/// The database of runs: one SQLite file (default `.remsim/runs.sqlite`), in WAL mode so that
+/// readers never block the writer, with named migrations and constraints in the schema.
+///
+/// Following GRDB's `AppDatabase` pattern: one Sendable value wrapping the connection pool, one
+/// record type per table, every write in a transaction.
+public struct RunDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path`, and migrates it to the current schema.
+    public init(path: String) throws(RunStoreError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create the directory \(directory)")
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+            writer = pool
+        } catch let error as DatabaseError {
+            throw .cannotOpen(path: path, reason: error.message ?? error.description)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// An in-memory database, for tests.
+    public static func inMemory() throws -> RunDatabase {
+        try RunDatabase(writer: DatabaseQueue())
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        try Self.migrator.migrate(writer)
+        self.writer = writer
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-runs") { db in
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("startedAt", .text).notNull()
+                t.column("finishedAt", .text)
+                t.column("status", .text).notNull().check { ["incomplete", "complete"].contains($0) }
+                t.column("remsimVersion", .text).notNull()
+                t.column("gitCommit", .text)
+                t.column("labels", .text).notNull().defaults(to: "[]")
+                t.column("scenarioCount", .integer).notNull().defaults(to: 0)
+                t.column("passedCount", .integer).notNull().defaults(to: 0)
+                t.column("failedCount", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(table: "scenarioResult") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("run", onDelete: .cascade).notNull()
+                t.column("name", .text).notNull()
+                t.column("file", .text).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("passed", .boolean).notNull()
+                t.column("simulatedStart", .integer).notNull()
+                t.column("simulatedEnd", .integer).notNull()
+                t.column("eventsProcessed", .integer).notNull()
+                t.uniqueKey(["runId", "file", "name"])
+            }
+            try db.create(table: "assertionResult") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("position", .integer).notNull()
+                t.column("passed", .boolean).notNull()
+                t.column("expected", .text).notNull()
+                t.column("found", .text).notNull()
+                t.column("origin", .text).notNull()
+                t.uniqueKey(["scenarioResultId", "position"])
+            }
+            try db.create(table: "alert") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("number", .integer).notNull()
+                t.column("policyId", .text).notNull()
+                t.column("resourceId", .text).notNull()
+                t.column("ruleName", .text).notNull()
+                t.column("status", .text).notNull().check { ["open", "pendingResolution", "resolved", "failed"].contains($0) }
+                t.uniqueKey(["scenarioResultId", "number"])
+                t.uniqueKey(["scenarioResultId", "policyId", "resourceId"])
+            }
+            try db.create(table: "alertTransition") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("alert", onDelete: .cascade).notNull()
+                t.column("position", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("fromStatus", .text)
+                t.column("toStatus", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.uniqueKey(["alertId", "position"])
+            }
+            try db.create(table: "remediationAttempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.belongsTo("alert", onDelete: .cascade).notNull()
+                t.column("callId", .integer).notNull()
+                t.column("step", .integer).notNull().check { $0 >= 1 && $0 <= 5 }
+                t.column("operation", .text).notNull()
+                t.column("parameters", .text).notNull()
+                t.column("command", .text).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("finishedAt", .integer)
+                t.column("outcome", .text).check { $0 == nil || ["succeeded", "failed"].contains($0) }
+                t.column("errorCode", .text)
+                t.column("errorMessage", .text)
+                t.uniqueKey(["scenarioResultId", "callId"])
+            }
+            try db.create(table: "violation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("policyId", .text).notNull()
+                t.column("resourceId", .text).notNull()
+                t.column("ruleName", .text)
+                t.column("startedAt", .integer).notNull()
+                t.column("endedAt", .integer)
+                t.column("detectedAt", .integer)
+                t.column("remediationStartedAt", .integer)
+                t.column("resolvedAt", .integer)
+            }
+            try db.create(table: "metric") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                /// `*` for the whole scenario.
+                t.column("policyId", .text).notNull()
+                t.column("kind", .text).notNull().check { ["mttd", "mttr", "exposure"].contains($0) }
+                t.column("count", .integer).notNull()
+                t.column("unresolved", .integer).notNull()
+                t.column("meanMs", .integer)
+                t.column("p50Ms", .integer)
+                t.column("p95Ms", .integer)
+                t.column("maxMs", .integer)
+                t.uniqueKey(["scenarioResultId", "policyId", "kind"])
+            }
+        }
+        return migrator
+    }
+}
+
+public enum RunStoreError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case writeFailed(reason: String)
+    case readFailed(reason: String)
+    case noSuchRun(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the run database \(path): \(reason)"
+        case .writeFailed(let reason): "cannot write to the run database: \(reason)"
+        case .readFailed(let reason): "cannot read the run database: \(reason)"
+        case .noSuchRun(let ref): "no run '\(ref)' in the database"
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import RemsimCLI
+
+Remsim.main()
