@@ -1,0 +1,92 @@
+import CloudModel
+import Foundation
+import Loading
+import Policies
+
+/// Shared helpers for the test targets.
+public enum TestSupport {
+    /// The package's root directory (the one holding Package.swift).
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    public static var scenariosDirectory: String { packageRoot.appendingPathComponent("Scenarios").path }
+    public static var fixturesDirectory: String { packageRoot.appendingPathComponent("Fixtures/acme").path }
+
+    public static let start = Timestamp(iso8601: "2026-01-01T00:00:00Z") ?? Timestamp(milliseconds: 0)
+
+    /// A fresh temporary directory, removed by the caller when it is done.
+    public static func temporaryDirectory() throws -> String {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("remsim-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes `text` to `name` inside `directory`; returns the path.
+    @discardableResult
+    public static func write(_ text: String, to name: String, in directory: String) throws -> String {
+        let path = (directory as NSString).appendingPathComponent(name)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A security group in EC2's shape.
+    public static func securityGroup(_ id: String, account: String = "111111111111", region: String = "us-east-1",
+                                     tags: [String: String] = [:], permissions: [Value]) -> Resource {
+        Resource(id: id, type: "aws.security-group", account: account, region: region, name: id, tags: tags,
+                 properties: ["GroupId": .string(id), "IpPermissions": .array(permissions)])
+    }
+
+    /// `{IpProtocol: tcp, FromPort: from, ToPort: to, IpRanges: [{CidrIp: …}…]}`.
+    public static func permission(_ from: Int, _ to: Int? = nil, protocol proto: String = "tcp", cidrs: [String], ipv6: [String] = []) -> Value {
+        var f = Fields()
+        f["IpProtocol"] = .string(proto)
+        if proto != "-1" {
+            f["FromPort"] = .int(from)
+            f["ToPort"] = .int(to ?? from)
+        }
+        if !cidrs.isEmpty { f["IpRanges"] = .array(cidrs.map { ["CidrIp": .string($0)] }) }
+        if !ipv6.isEmpty { f["Ipv6Ranges"] = .array(ipv6.map { ["CidrIpv6": .string($0)] }) }
+        return .object(f)
+    }
+
+    /// Loads a policy from YAML text.
+    public static func policy(_ yaml: String) throws -> Policy {
+        let loaded = try PolicyLoader.load(file: "inline.yaml", data: Data(yaml.utf8), source: "inline")
+        guard let first = loaded.first else { throw LoadError(file: "inline.yaml", message: "no policy") }
+        return first
+    }
+
+    /// The SSH-to-the-world policy as the built-in pack writes it, for modules below PolicyPack.
+    public static let sshPolicyYAML = """
+        version: 1
+        id: ssh-world
+        title: SSH open to the world
+        resource: aws.security-group
+        severity: high
+        filters:
+          - any: IpPermissions
+            where:
+              - or:
+                  - {key: IpProtocol, op: eq, value: "-1"}
+                  - and:
+                      - {key: IpProtocol, op: in, value: [tcp, "6"]}
+                      - {key: FromPort, op: le, value: 22}
+                      - {key: ToPort, op: ge, value: 22}
+              - or:
+                  - any: IpRanges
+                    where: [{key: CidrIp, op: eq, value: 0.0.0.0/0}]
+                  - any: Ipv6Ranges
+                    where: [{key: CidrIpv6, op: eq, value: "::/0"}]
+        remediation:
+          steps:
+            - operation: ec2:RevokeSecurityGroupIngress
+              parameters: {GroupId: "${resourceId}", IpPermissions: "${matched}"}
+        """
+}
