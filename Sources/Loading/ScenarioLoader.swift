@@ -179,7 +179,7 @@ public struct ScenarioLoader: Sendable {
         let with = m["with"]
         let injection = try InjectionReader.injection(named: name, node: injectNode, with: with)
         if let types = injection.resourceTypes, !types.contains(resource.type) {
-            throw injectNode.error("'\(name)' applies to \(types.joined(separator: ", ")), but '\(resourceId)' is a \(resource.type)")
+            throw injectNode.error("'\(name)' applies to \(types.joined(separator: ", ")), but '\(resourceId)' is an \(resource.type)")
         }
         return TimelineEntry(at: at, resourceId: resourceId, injection: injection, origin: node.location)
     }

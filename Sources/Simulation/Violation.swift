@@ -21,6 +21,20 @@ public struct Violation: Sendable, Hashable {
     /// t3: the alert resolved.
     public var resolvedAt: Timestamp?
 
+    public init(
+        policyId: String, resourceId: String, ruleName: String? = nil, startedAt: Timestamp, endedAt: Timestamp? = nil,
+        detectedAt: Timestamp? = nil, remediationStartedAt: Timestamp? = nil, resolvedAt: Timestamp? = nil
+    ) {
+        self.policyId = policyId
+        self.resourceId = resourceId
+        self.ruleName = ruleName
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.detectedAt = detectedAt
+        self.remediationStartedAt = remediationStartedAt
+        self.resolvedAt = resolvedAt
+    }
+
     public var mttd: SimDuration? { detectedAt.map { $0 - startedAt } }
     public var mttr: SimDuration? {
         guard let t1 = detectedAt, let t3 = resolvedAt else { return nil }

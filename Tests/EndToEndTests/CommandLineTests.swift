@@ -1,0 +1,122 @@
+import Foundation
+import Loading
+import TestSupport
+import Testing
+
+/// Runs the built `remsim` binary as a user would, in a scratch copy of the scenarios.
+struct CommandLineTests {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: String? = {
+        var candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(TestSupport.packageRoot.appendingPathComponent(".build/debug"))
+        return candidates.map { $0.appendingPathComponent("remsim").path }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    func run(_ arguments: [String], in directory: String) throws -> Outcome {
+        let binary = try #require(Self.binary, "the remsim binary is not built")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// A scratch directory holding copies of Scenarios/ and Fixtures/.
+    func workspace() throws -> String {
+        let dir = try TestSupport.temporaryDirectory()
+        for name in ["Scenarios", "Fixtures"] {
+            try FileManager.default.copyItem(atPath: TestSupport.packageRoot.appendingPathComponent(name).path, toPath: dir + "/" + name)
+        }
+        return dir
+    }
+
+    @Test func runPassesEveryScenarioAndRecordsTheRun() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["run"], in: dir)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("PASS") }.count >= 8)
+        #expect(!lines.contains { $0.hasPrefix("FAIL") })
+        #expect(r.stdout.contains("MTTR p95"))
+        #expect(r.stdout.contains("run 1 recorded in .remsim/runs.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/.remsim/runs.sqlite"))
+        let again = try run(["run", "--db", "other.sqlite"], in: dir)
+        #expect(again.stdout.replacingOccurrences(of: "other.sqlite", with: ".remsim/runs.sqlite") == r.stdout, "same scenarios, same output")
+    }
+
+    @Test func aBrokenExpectationExitsOneAndSaysWhatWasFound() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "p95: {le: 5m}", with: "p95: {le: 30s}")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try run(["run", file], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("FAIL  ssh-opened-to-world-is-closed"))
+        #expect(r.stdout.contains("expected mttr p95 for aws-sg-ssh-open-to-world ≤ 30s"))
+        #expect(r.stdout.contains("found 1m30.3s over 1 violation(s)"))
+        #expect(r.stdout.contains("ssh-opened-to-world-is-closed.yaml:40:5"))
+    }
+
+    @Test func badInputExitsTwoAndWritesNothing() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TestSupport.write("version: 1\nname: broken\nfixtures: [../Fixtures/acme]\npolicies: [builtin:nope]\n", to: "Scenarios/broken.yaml", in: dir)
+        let r = try run(["run"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("Scenarios/broken.yaml:4:12: policies[0]: no built-in policy 'nope'"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.remsim/runs.sqlite"), "nothing is recorded for bad input")
+        let v = try run(["validate"], in: dir)
+        #expect(v.status == 2)
+        #expect(v.stderr.contains("broken.yaml"))
+    }
+
+    @Test func validateAndPoliciesSpeakPlainly() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let v = try run(["validate"], in: dir)
+        #expect(v.status == 0)
+        #expect(v.stdout.contains("scenarios valid"))
+        let list = try run(["policies", "list"], in: dir)
+        #expect(list.stdout.contains("aws-vpc-flow-logs-enabled"))
+        let show = try run(["policies", "show", "aws-s3-public-access-block"], in: dir)
+        #expect(show.stdout.contains("CIS-AWS-3.0/2.1.4"))
+        #expect(show.stdout.contains("$ aws --region us-east-1 s3api put-public-access-block --bucket no-block-at-all"))
+        let missing = try run(["policies", "show", "aws-s3"], in: dir)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no policy 'aws-s3'"))
+    }
+
+    @Test func generateWritesALoadableInventory() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["generate", "--resources", "2500", "--seed", "4", "--per-file", "1000", "--output", "gen"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("2500 resources written to 3 files"))
+        let first = try String(contentsOfFile: dir + "/gen/resources-00001.json", encoding: .utf8)
+        let inventory = try FixtureLoader.load(paths: [dir + "/gen"])
+        #expect(inventory.count == 2500)
+        #expect(inventory.types.count == 6)
+        _ = try run(["generate", "--resources", "2500", "--seed", "4", "--per-file", "1000", "--output", "again"], in: dir)
+        #expect(try String(contentsOfFile: dir + "/again/resources-00001.json", encoding: .utf8) == first, "the same seed writes the same inventory")
+        let bad = try run(["generate", "--resources", "0"], in: dir)
+        #expect(bad.status != 0)
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Loading
+import Policies
+import TestSupport
+import Testing
+
+/// Every kind of bad input gets an error naming the file, the key path and, where the parser
+/// knows it, the line and column.
+struct BadInputTests {
+    static let fixture = """
+        version: 1
+        account: "111111111111"
+        region: us-east-1
+        resources:
+          - id: sg-1
+            type: aws.security-group
+            properties: {GroupId: sg-1, IpPermissions: []}
+        """
+
+    static let scenario = """
+        version: 1
+        name: s
+        fixtures: [fixtures]
+        policies: [builtin:ssh]
+        engine:
+          alert-rules:
+            - name: r
+              auto-remediate: true
+              detection: {mode: event, delivery-delay: 90s}
+        timeline:
+          - at: 10m
+            inject: open-ingress
+            resource: sg-1
+            with: {port: 22, cidr: 0.0.0.0/0}
+        run-for: 1h
+        expect:
+          - resource: sg-1
+            compliant-with: [ssh]
+        """
+
+    /// Loads `scenario` (after replacing `old` with `new`) next to the fixture; returns the error.
+    func loadError(_ old: String = "", _ new: String = "", fixture: String = BadInputTests.fixture) throws -> LoadError? {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TestSupport.write(fixture, to: "fixtures/net.yaml", in: dir)
+        let text = old.isEmpty ? Self.scenario : Self.scenario.replacingOccurrences(of: old, with: new)
+        let file = try TestSupport.write(text, to: "s.yaml", in: dir)
+        let ssh = try TestSupport.policy(TestSupport.sshPolicyYAML.replacingOccurrences(of: "id: ssh-world", with: "id: ssh"))
+        do {
+            _ = try ScenarioLoader(builtins: [ssh]).load(file: file)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func theBaseScenarioLoads() throws {
+        #expect(try loadError() == nil)
+    }
+
+    @Test func malformedYAMLGivesLineAndColumn() throws {
+        let e = try #require(try loadError("run-for: 1h", "run-for: [1h"))
+        #expect(e.file.hasSuffix("s.yaml"))
+        #expect(e.line != nil && e.column != nil)
+        #expect(e.message.contains("invalid YAML"))
+    }
+
+    @Test func unknownKeysAreRefusedWithASuggestion() throws {
+        let e = try #require(try loadError("delivery-delay: 90s", "delivery_delay: 90s"))
+        #expect(e.keyPath == "engine.alert-rules[0].detection.delivery_delay")
+        #expect(e.line == 9)
+        #expect(e.message.contains("unknown key 'delivery_delay'"))
+        #expect(e.message.contains("did you mean 'delivery-delay'"))
+    }
+
+    @Test func aResourceThatDoesNotExistIsNamedAtItsLine() throws {
+        let e = try #require(try loadError("resource: sg-1\n    with", "resource: sg-2\n    with"))
+        #expect(e.keyPath == "timeline[0].resource")
+        #expect(e.line == 13)
+        #expect(e.column == 15)
+        #expect(e.message.contains("'sg-2' is not in the scenario's fixtures"))
+        #expect(e.message.contains("did you mean 'sg-1'"))
+    }
+
+    @Test func aPolicyThatDoesNotExistIsNamed() throws {
+        let builtin = try #require(try loadError("builtin:ssh]", "builtin:shh]"))
+        #expect(builtin.keyPath == "policies[0]")
+        #expect(builtin.message.contains("no built-in policy 'shh'"))
+        let expectation = try #require(try loadError("compliant-with: [ssh]", "compliant-with: [rdp]"))
+        #expect(expectation.keyPath == "expect[0].compliant-with[0]")
+        #expect(expectation.message.contains("policy 'rdp' is not among the scenario's policies"))
+    }
+
+    @Test(arguments: [
+        ("port: 22", "port: twenty-two", "timeline[0].with.port", "expected a whole number"),
+        ("run-for: 1h", "run-for: 60", "run-for", "expected a duration"),
+        ("auto-remediate: true", "auto-remediate: yes please", "engine.alert-rules[0].auto-remediate", "expected true or false"),
+        ("mode: event", "mode: evnt", "engine.alert-rules[0].detection.mode", "did you mean 'event'"),
+        ("port: 22", "port: 70000", "timeline[0].with.port", "out of range"),
+        ("at: 10m", "at: 2h", "timeline[0].at", "after the end of the run"),
+        ("inject: open-ingress", "inject: open-ingres", "timeline[0].inject", "did you mean 'open-ingress'"),
+        ("version: 1\nname", "version: 2\nname", "version", "unsupported version 2"),
+    ])
+    func wrongTypesAndValuesAreExplained(old: String, new: String, keyPath: String, message: String) throws {
+        let e = try #require(try loadError(old, new))
+        #expect(e.keyPath == keyPath)
+        #expect(e.message.contains(message), "\(e)")
+        #expect(e.line != nil)
+    }
+
+    @Test func fixtureProblemsNameTheFixtureFile() throws {
+        let badType = try #require(try loadError(fixture: Self.fixture.replacingOccurrences(of: "aws.security-group", with: "aws.securitygroup")))
+        #expect(badType.file.hasSuffix("fixtures/net.yaml"))
+        #expect(badType.keyPath == "resources[0].type")
+        #expect(badType.message.contains("did you mean 'aws.security-group'"))
+        let duplicate = try #require(try loadError(fixture: Self.fixture + "\n  - {id: sg-1, type: aws.s3}\n"))
+        #expect(duplicate.message.contains("'sg-1' is already defined at"))
+    }
+
+    @Test func injectionsMustFitTheResourceType() throws {
+        let e = try #require(try loadError("inject: open-ingress\n    resource: sg-1\n    with: {port: 22, cidr: 0.0.0.0/0}",
+                                           "inject: disable-log-file-validation\n    resource: sg-1"))
+        #expect(e.keyPath == "timeline[0].inject")
+        #expect(e.message.contains("applies to aws.cloudtrail, but 'sg-1' is an aws.security-group"))
+    }
+
+    @Test func nonUTF8AndEmptyFilesAreRefused() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let binary = (dir as NSString).appendingPathComponent("bin.yaml")
+        try Data([0x76, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: binary))
+        #expect(throws: LoadError(file: binary, message: "the file is not valid UTF-8 text")) { try PolicyLoader.load(paths: [binary]) }
+        let empty = try TestSupport.write("", to: "empty.yaml", in: dir)
+        #expect(throws: LoadError(file: empty, message: "the file is empty")) { try PolicyLoader.load(paths: [empty]) }
+        #expect(throws: LoadError.self) { try PolicyLoader.load(paths: [(dir as NSString).appendingPathComponent("missing.yaml")]) }
+    }
+
+    @Test func policyErrorsPointAtTheFilter() throws {
+        let yaml = TestSupport.sshPolicyYAML.replacingOccurrences(of: "{key: FromPort, op: le, value: 22}", with: "{key: FromPort, op: lte, value: 22}")
+        #expect(throws: LoadError.self) { try TestSupport.policy(yaml) }
+        do {
+            _ = try TestSupport.policy(yaml)
+        } catch let e as LoadError {
+            #expect(e.keyPath == "filters[0].where[0].or[1].and[1].op")
+            #expect(e.line == 13)
+            #expect(e.message.contains("expected one of eq, ne"))
+        }
+    }
+
+    @Test func tooManyStepsAndBadOperationNamesAreRefused() throws {
+        let six = (1...6).map { _ in "    - {operation: s3:PutBucketVersioning}" }.joined(separator: "\n")
+        let base = "version: 1\nid: p\ntitle: t\nresource: aws.s3\nseverity: low\nfilters: [{key: Name, op: present}]\nremediation:\n  steps:\n"
+        #expect(throws: LoadError.self) { try TestSupport.policy(base + six) }
+        #expect(throws: LoadError.self) { try TestSupport.policy(base + "    - {operation: PutBucketVersioning}") }
+    }
+}
+
+struct ValueLoadingTests {
+    @Test func scalarsKeepTheTypesTheAuthorMeant() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TestSupport.write("""
+            version: 1
+            resources:
+              - id: sg-1
+                type: aws.security-group
+                account: 012345678901
+                region: us-east-1
+                properties:
+                  IpPermissions: [{IpProtocol: "-1", FromPort: 22, Quoted: "22", Ratio: 0.5, On: true, Nothing: null, When: 2025-01-01T00:00:00Z}]
+            """, to: "f.yaml", in: dir)
+        try TestSupport.write(#"{"version": 1, "resources": [{"id": "b-1", "type": "aws.s3", "account": "1", "region": "r", "properties": {"Name": "b-1"}}]}"#,
+                              to: "g.json", in: dir)
+        let inv = try FixtureLoader.load(paths: [dir])
+        let sg = try #require(inv["sg-1"])
+        #expect(sg.account == "012345678901", "an unquoted account id keeps its leading zero")
+        let perm = try #require(sg.properties["IpPermissions"]?.arrayValue?.first)
+        #expect(perm["IpProtocol"] == "-1")
+        #expect(perm["FromPort"] == 22)
+        #expect(perm["Quoted"] == "22")
+        #expect(perm["Ratio"] == 0.5)
+        #expect(perm["On"] == true)
+        #expect(perm["Nothing"] == .null)
+        #expect(perm["When"] == "2025-01-01T00:00:00Z")
+        #expect(inv["b-1"]?.properties["Name"] == "b-1")
+        #expect(inv["b-1"]?.name == "b-1")
+    }
+
+    @Test func theAcmeFixturesAreASmallRealisticOrganisation() throws {
+        let inv = try FixtureLoader.load(paths: [TestSupport.fixturesDirectory])
+        #expect(inv.count >= 40)
+        #expect(inv.accounts == ["111111111111", "222222222222"])
+        let regions = Set(inv.all.map(\.region)).subtracting(["global"])
+        #expect(regions == ["us-east-1", "eu-west-1"])
+        for type in ["aws.security-group", "aws.s3", "aws.iam-user", "aws.vpc", "aws.cloudtrail", "aws.ec2"] {
+            #expect(inv.count(ofType: type) > 0, "no \(type) in the fixtures")
+        }
+    }
+}

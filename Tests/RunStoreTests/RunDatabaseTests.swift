@@ -1,0 +1,77 @@
+import Foundation
+import Loading
+import PolicyPack
+import RunStore
+import Simulation
+import TestSupport
+import Testing
+
+struct RunDatabaseTests {
+    func result(_ name: String = "ssh-opened-to-world-is-closed") throws -> ScenarioResult {
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        return try Simulator(scenario: try loader.load(file: TestSupport.scenariosDirectory + "/\(name).yaml")).run()
+    }
+
+    func metadata() -> RunMetadata {
+        RunMetadata(startedAt: Date(timeIntervalSince1970: 1_767_225_600), remsimVersion: "test", gitCommit: "abc", labels: ["ci", "main"])
+    }
+
+    @Test func aFileDatabaseIsMigratedByNameAndInWALMode() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/nested/runs.sqlite"
+        let db = try RunDatabase(path: path)
+        #expect(try db.appliedMigrations() == ["v1-runs"])
+        #expect(try db.integrityCheck() == "ok")
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
+    }
+
+    @Test func aRunIsIncompleteUntilFinished() throws {
+        let db = try RunDatabase.inMemory()
+        let runId = try db.beginRun(metadata())
+        #expect(try db.runs().first?.status == "incomplete")
+        try db.record(try result(), runId: runId)
+        #expect(try db.runs().first?.status == "incomplete", "recording scenarios does not finish the run")
+        try db.finishRun(runId, finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let run = try #require(try db.runs().first)
+        #expect(run.status == "complete")
+        #expect(run.scenarioCount == 1)
+        #expect(run.passedCount == 1)
+        #expect(run.labels == #"["ci","main"]"#)
+        #expect(run.finishedAt == "2026-01-01T00:01:00Z")
+    }
+
+    @Test func everythingAScenarioProducedIsStored() throws {
+        let db = try RunDatabase.inMemory()
+        let r = try result()
+        let runId = try db.beginRun(metadata())
+        let sid = try db.record(r, runId: runId)
+        let scenarios = try db.scenarioResults(runId: runId)
+        #expect(scenarios.map(\.name) == [r.name])
+        #expect(scenarios.first?.seed == 7)
+        #expect(try db.assertionResults(scenarioResultId: sid).count == r.assertions.count)
+        let alerts = try db.alerts(scenarioResultId: sid)
+        #expect(alerts.map(\.status) == r.alerts.map(\.status.rawValue))
+        let alertId = try #require(alerts.first?.id)
+        #expect(try db.transitions(alertId: alertId).map(\.reason) == ["newAlert", "remediationStarted", "remediated"])
+        let attempts = try db.attempts(scenarioResultId: sid)
+        #expect(attempts.count == 1)
+        #expect(attempts.first?.command.hasPrefix("aws --region us-east-1 ec2 revoke-security-group-ingress") == true)
+        #expect(attempts.first?.outcome == "succeeded")
+        #expect(try db.violations(scenarioResultId: sid).count == r.violations.count)
+        let metrics = try db.metrics(scenarioResultId: sid)
+        let mttr = try #require(metrics.first { $0.policyId == "*" && $0.kind == "mttr" })
+        #expect(mttr.p95Ms == r.summary(.mttr).p95?.milliseconds)
+        #expect(metrics.contains { $0.policyId == "aws-sg-ssh-open-to-world" && $0.kind == "exposure" })
+    }
+
+    @Test func theSchemaRefusesWhatCannotBe() throws {
+        let db = try RunDatabase.inMemory()
+        let runId = try db.beginRun(metadata())
+        try db.record(try result(), runId: runId)
+        #expect(throws: RunStoreError.self) { try db.record(try result(), runId: runId) }  // same scenario twice in a run
+        #expect(throws: RunStoreError.self) { try db.record(try result(), runId: 999) }  // no such run
+        #expect(throws: RunStoreError.self) { try db.finishRun(999, finishedAt: Date()) }
+    }
+}

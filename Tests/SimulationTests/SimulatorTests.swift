@@ -1,0 +1,102 @@
+import CloudModel
+import Loading
+import Policies
+import PolicyPack
+import RemediationEngine
+import Simulation
+import TestSupport
+import Testing
+
+struct SimulatorTests {
+    func sshScenario(detection: AlertRule.Detection, seed: UInt64 = 1, jitter: SimDuration = .zero,
+                     injections: [SimDuration] = [.minutes(10)]) throws -> Scenario {
+        let policy = try TestSupport.policy(TestSupport.sshPolicyYAML)
+        let inventory = try Inventory([
+            TestSupport.securityGroup("sg-1", permissions: [TestSupport.permission(22, cidrs: ["10.0.0.0/8"])]),
+            TestSupport.securityGroup("sg-2", permissions: [TestSupport.permission(443, cidrs: ["0.0.0.0/0"])]),
+        ])
+        let timeline = injections.enumerated().map { i, at in
+            TimelineEntry(at: at, resourceId: i % 2 == 0 ? "sg-1" : "sg-2",
+                          injection: .openIngress(protocol: "tcp", fromPort: 22, toPort: 22, cidr: "0.0.0.0/0"))
+        }
+        return Scenario(
+            name: "ssh", inventory: inventory, policies: [policy],
+            settings: EngineSettings(rules: [AlertRule(name: "r", autoRemediate: true, detection: detection)],
+                                     apiLatency: .milliseconds(300), apiLatencyJitter: jitter),
+            timeline: timeline, runFor: .hours(3), seed: seed)
+    }
+
+    @Test func anInjectedViolationIsDetectedFixedAndMeasured() throws {
+        let result = try Simulator(scenario: try sshScenario(detection: .event(deliveryDelay: .seconds(90)))).run()
+        let v = try #require(result.violations.first)
+        #expect(result.violations.count == 1)
+        #expect(v.mttd == .seconds(90))
+        #expect(v.exposure == .milliseconds(90_300), "exposure ends when the revoke lands")
+        #expect(v.mttr == .milliseconds(180_300 - 90_000), "resolved when the remediation's own change event is evaluated")
+        #expect(result.finalInventory["sg-1"]?.properties["IpPermissions"] == [TestSupport.permission(22, cidrs: ["10.0.0.0/8"])])
+        #expect(result.alerts.first?.status == .resolved)
+    }
+
+    @Test func pollModeDetectsAtTheNextScanAndVerifiesAtTheOneAfter() throws {
+        let result = try Simulator(scenario: try sshScenario(detection: .poll(every: .minutes(30)))).run()
+        let v = try #require(result.violations.first)
+        #expect(v.mttd == .minutes(20), "injected at 10m, first scan after the start at 30m")
+        #expect(v.mttr == .minutes(30))
+        #expect(v.exposure == .milliseconds(20 * 60_000 + 300))
+    }
+
+    @Test func theSameSeedGivesTheSameRunAndAnotherSeedMayNot() throws {
+        let injections: [SimDuration] = [.minutes(1), .minutes(2), .minutes(50), .minutes(51)]
+        func run(_ seed: UInt64) throws -> ScenarioResult {
+            try Simulator(scenario: try sshScenario(detection: .event(deliveryDelay: .seconds(30)), seed: seed, jitter: .seconds(5), injections: injections)).run()
+        }
+        let a = try run(7), b = try run(7), c = try run(8)
+        #expect(a.timeline == b.timeline)
+        #expect(a.attempts == b.attempts)
+        #expect(a.violations == b.violations)
+        #expect(a.alerts == b.alerts)
+        #expect(a.attempts.map(\.finishedAt) != c.attempts.map(\.finishedAt), "jitter is drawn from the seed")
+    }
+
+    @Test func percentilesUseTheNearestRank() {
+        func violations(_ mttds: [Int64]) -> [Violation] {
+            mttds.map { Violation(policyId: "p", resourceId: "r", startedAt: Timestamp(milliseconds: 0), detectedAt: Timestamp(milliseconds: $0)) }
+        }
+        let s = MetricSummary(kind: .mttd, violations: violations(Array(1...20)))
+        #expect(s.p50 == .milliseconds(10))
+        #expect(s.p95 == .milliseconds(19))
+        #expect(s.max == .milliseconds(20))
+        #expect(s.mean == .milliseconds(10))
+        let one = MetricSummary(kind: .mttd, violations: violations([7]))
+        #expect(one.p95 == .milliseconds(7))
+        var undetected = violations([5])
+        undetected.append(Violation(policyId: "p", resourceId: "r2", startedAt: Timestamp(milliseconds: 0)))
+        let partial = MetricSummary(kind: .mttd, violations: undetected)
+        #expect(partial.count == 1)
+        #expect(partial.unresolved == 1, "a violation never detected is counted, not dropped")
+    }
+
+    @Test func aTimelineEntryForADeletedResourceIsAnError() throws {
+        var s = try sshScenario(detection: .event(deliveryDelay: .seconds(1)))
+        s.timeline = [
+            TimelineEntry(at: .minutes(1), resourceId: "sg-2", injection: .deleteResource, origin: "s.yaml:3:5"),
+            TimelineEntry(at: .minutes(2), resourceId: "sg-2", injection: .removePublicAccessBlock, origin: "s.yaml:6:5"),
+        ]
+        #expect(throws: SimulationError.unknownResource("sg-2", origin: "s.yaml:6:5")) { try Simulator(scenario: s).run() }
+    }
+
+    @Test func everyShippedScenarioPassesAndIsReproducible() throws {
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        let files = try InputFiles.collect([TestSupport.scenariosDirectory])
+        #expect(files.count >= 8)
+        for file in files {
+            let scenario = try loader.load(file: file)
+            let first = try Simulator(scenario: scenario).run()
+            let second = try Simulator(scenario: scenario).run()
+            for a in first.assertions where !a.passed {
+                Issue.record("\(scenario.name): expected \(a.expected), found \(a.found)")
+            }
+            #expect(first.timeline == second.timeline, "\(scenario.name) is not deterministic")
+        }
+    }
+}
