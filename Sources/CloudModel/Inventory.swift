@@ -4,7 +4,10 @@
 /// policies over a large inventory costs one pass over each type, not one pass per policy over
 /// everything. Order is insertion order everywhere, which keeps runs deterministic.
 public struct Inventory: Sendable {
-    private var slots: [Resource?] = []
+    /// Removed resources leave a tombstone (`alive[slot] == false`) so that slots never move;
+    /// keeping the array non-optional lets `forEach` hand out resources without copying them.
+    private var slots: [Resource] = []
+    private var alive: [Bool] = []
     private var slotById: [String: Int] = [:]
     private var slotsByType: [String: [Int]] = [:]
     private var slotsByAccount: [String: [Int]] = [:]
@@ -18,6 +21,7 @@ public struct Inventory: Sendable {
 
     public mutating func reserveCapacity(_ n: Int) {
         slots.reserveCapacity(n)
+        alive.reserveCapacity(n)
         slotById.reserveCapacity(n)
     }
 
@@ -26,6 +30,7 @@ public struct Inventory: Sendable {
         guard slotById[resource.id] == nil else { throw .duplicateId(resource.id) }
         let slot = slots.count
         slots.append(resource)
+        alive.append(true)
         slotById[resource.id] = slot
         slotsByType[resource.type, default: []].append(slot)
         slotsByAccount[resource.account, default: []].append(slot)
@@ -34,7 +39,7 @@ public struct Inventory: Sendable {
 
     /// Replaces a resource with the same id (its type and account must not change), or inserts it.
     public mutating func upsert(_ resource: Resource) {
-        if let slot = slotById[resource.id], let old = slots[slot], old.type == resource.type, old.account == resource.account {
+        if let slot = slotById[resource.id], slots[slot].type == resource.type, slots[slot].account == resource.account {
             slots[slot] = resource
         } else {
             if slotById[resource.id] != nil { remove(id: resource.id) }
@@ -45,8 +50,10 @@ public struct Inventory: Sendable {
     /// Removes a resource; returns it, or nil when there was none.
     @discardableResult
     public mutating func remove(id: String) -> Resource? {
-        guard let slot = slotById.removeValue(forKey: id), let old = slots[slot] else { return nil }
-        slots[slot] = nil
+        guard let slot = slotById.removeValue(forKey: id) else { return nil }
+        let old = slots[slot]
+        alive[slot] = false
+        slots[slot] = Resource(id: "", type: "", account: "", region: "")
         slotsByType[old.type]?.removeAll { $0 == slot }
         slotsByAccount[old.account]?.removeAll { $0 == slot }
         count -= 1
@@ -61,30 +68,28 @@ public struct Inventory: Sendable {
     /// Applies `change` to the resource with this id in place; false when there is none.
     @discardableResult
     public mutating func modify(id: String, _ change: (inout Resource) throws -> Void) rethrows -> Bool {
-        guard let slot = slotById[id], var resource = slots[slot] else { return false }
-        slots[slot] = nil  // keep the storage uniquely referenced while it changes
-        defer { slots[slot] = resource }
-        try change(&resource)
+        guard let slot = slotById[id] else { return false }
+        try change(&slots[slot])
         return true
     }
 
     public func resources(ofType type: String) -> [Resource] {
-        (slotsByType[type] ?? []).compactMap { slots[$0] }
+        (slotsByType[type] ?? []).map { slots[$0] }
     }
 
     public func forEach(ofType type: String, _ body: (Resource) throws -> Void) rethrows {
         guard let indices = slotsByType[type] else { return }
-        for slot in indices {
-            if let resource = slots[slot] { try body(resource) }
+        try slots.withUnsafeBufferPointer { buffer in
+            for slot in indices { try body(buffer[slot]) }
         }
     }
 
     public func resources(inAccount account: String) -> [Resource] {
-        (slotsByAccount[account] ?? []).compactMap { slots[$0] }
+        (slotsByAccount[account] ?? []).map { slots[$0] }
     }
 
     /// Every resource, in insertion order.
-    public var all: [Resource] { slots.compactMap { $0 } }
+    public var all: [Resource] { slots.indices.filter { alive[$0] }.map { slots[$0] } }
 
     public var types: [String] { slotsByType.filter { !$0.value.isEmpty }.keys.sorted() }
     public var accounts: [String] { slotsByAccount.filter { !$0.value.isEmpty }.keys.sorted() }

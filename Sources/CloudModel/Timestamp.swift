@@ -40,7 +40,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// `2025-03-01T12:00:00.123Z`, `2025-03-01T12:00:00+02:00`, `2025-03-01 12:00:00+00:00`.
     /// Written by hand, not with a formatter, because policies compare ages of millions of keys.
     public init?(iso8601 text: String) {
-        var utf8 = Array(text.utf8)
+        var text = text
+        guard let ms = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self.milliseconds = ms
+    }
+
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard utf8.count >= 10 else { return nil }
         func digits(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= utf8.count else { return nil }
@@ -56,10 +61,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var ms = Self.days(fromCivil: year, month, day) * 86_400_000
-        if utf8.count == 10 {
-            self.milliseconds = ms
-            return
-        }
+        if utf8.count == 10 { return ms }
         guard utf8[10] == 84 || utf8[10] == 116 || utf8[10] == 32, let hh = digits(11, 2), utf8.count > 13, utf8[13] == 58,
             let mm = digits(14, 2), hh < 24, mm < 60
         else { return nil }
@@ -83,14 +85,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
                 ms += fraction
             }
         }
-        if i == utf8.count {
-            self.milliseconds = ms  // no zone: taken as UTC
-            return
-        }
-        if utf8[i] == 90 || utf8[i] == 122, i + 1 == utf8.count {
-            self.milliseconds = ms
-            return
-        }
+        if i == utf8.count { return ms }  // no zone: taken as UTC
+        if utf8[i] == 90 || utf8[i] == 122, i + 1 == utf8.count { return ms }
         guard utf8[i] == 43 || utf8[i] == 45, let oh = digits(i + 1, 2) else { return nil }
         var om: Int64 = 0
         if i + 3 < utf8.count {
@@ -102,8 +98,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         }
         let offset = (oh * 60 + om) * 60_000
         ms += utf8[i] == 43 ? -offset : offset
-        utf8.removeAll()
-        self.milliseconds = ms
+        return ms
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

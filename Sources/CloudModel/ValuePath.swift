@@ -9,13 +9,40 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
         case each
     }
 
-    public let components: [Component]
-    public let description: String
+    /// One reference to immutable storage: a path is copied and passed around constantly during
+    /// evaluation, and this makes each copy a single retain.
+    private final class Storage: Sendable {
+        let components: [Component]
+        let description: String
+        /// The keys, when the path is nothing but keys (the common case, resolved without recursion).
+        let plainKeys: [String]?
+
+        init(components: [Component], description: String) {
+            self.components = components
+            self.description = description
+            var keys: [String] = []
+            for c in components {
+                guard case .key(let k) = c else {
+                    self.plainKeys = nil
+                    return
+                }
+                keys.append(k)
+            }
+            self.plainKeys = keys
+        }
+    }
+
+    private let storage: Storage
+
+    public var components: [Component] { storage.components }
+    public var description: String { storage.description }
 
     public init(components: [Component], description: String) {
-        self.components = components
-        self.description = description
+        storage = Storage(components: components, description: description)
     }
+
+    public static func == (lhs: ValuePath, rhs: ValuePath) -> Bool { lhs.components == rhs.components }
+    public func hash(into hasher: inout Hasher) { hasher.combine(components) }
 
     /// Parses `text`, or throws a `ValuePathError` saying where it went wrong.
     public init(parsing text: String) throws(ValuePathError) {
@@ -72,8 +99,7 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
         } else if chars.last == "." {
             throw ValuePathError(path: text, message: "the path ends with '.'")
         }
-        self.components = components
-        self.description = text
+        self.init(components: components, description: text)
     }
 
     /// True when the path projects over a list, so that it resolves to a list of results.
@@ -82,7 +108,17 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
     /// The value at this path, or nil when a member along the way is missing.
     /// A projection resolves to a list of the results that exist (JMESPath semantics).
     public func resolve(in value: Value) -> Value? {
-        Self.resolve(components[...], in: value)
+        if let plainKeys = storage.plainKeys {
+            guard case .object(var fields) = value else { return nil }
+            for (i, key) in plainKeys.enumerated() {
+                guard let member = fields[key] else { return nil }
+                if i == plainKeys.count - 1 { return member }
+                guard case .object(let inner) = member else { return nil }
+                fields = inner
+            }
+            return nil
+        }
+        return Self.resolve(components[...], in: value)
     }
 
     private static func resolve(_ rest: ArraySlice<Component>, in value: Value) -> Value? {

@@ -56,7 +56,8 @@ public struct Evaluator: Sendable {
         case .not(let filters):
             return !holdsAll(filters, scope: scope, resource: resource)
         case .value(let vf):
-            return test(vf, resolve(vf.key, scope: scope, resource: resource))
+            if let path = vf.path { return test(vf, path.resolve(in: scope)) }
+            return test(vf, vf.tag.flatMap { resource.tags[$0] }.map(Value.string))
         case .quantifier(let q):
             guard case .array(let items)? = q.path.resolve(in: scope) else { return q.mode == .none }
             switch q.mode {

@@ -14,22 +14,38 @@ public indirect enum Filter: Sendable {
 }
 
 /// `{key: FromPort, op: le, value: 22}`: one test of the value at a path.
-public struct ValueFilter: Sendable {
-    public var key: FilterKey
-    public var op: FilterOp
-    public var value: Value
-    public var valueType: ValueType
+///
+/// A class, immutable once built: evaluation visits it millions of times, and handing a
+/// reference around costs one retain where copying the struct cost one per field.
+public final class ValueFilter: Sendable {
+    public let key: FilterKey
+    public let op: FilterOp
+    public let value: Value
+    public let valueType: ValueType
     /// Compiled once when the policy is loaded, for `regex`.
-    public var regex: CompiledRegex?
+    public let regex: CompiledRegex?
+    /// `key` taken apart once, so evaluation need not match on it.
+    let path: ValuePath?
+    let tag: String?
 
     public init(key: FilterKey, op: FilterOp, value: Value = .null, valueType: ValueType = .plain) throws(FilterError) {
         self.key = key
         self.op = op
         self.value = value
         self.valueType = valueType
+        switch key {
+        case .property(let p):
+            path = p
+            tag = nil
+        case .tag(let t):
+            path = nil
+            tag = t
+        }
         if op == .regex {
             guard let pattern = value.stringValue else { throw FilterError(message: "'regex' needs a string pattern") }
             regex = try CompiledRegex(pattern)
+        } else {
+            regex = nil
         }
         if op.needsValue, value.isNull { throw FilterError(message: "'\(op.rawValue)' needs a 'value'") }
         if op == .in || op == .ni, value.arrayValue == nil { throw FilterError(message: "'\(op.rawValue)' needs a list 'value'") }
@@ -73,8 +89,9 @@ public enum ValueType: String, Sendable, CaseIterable {
     case age
 }
 
-/// `any: IpPermissions` with `where:` filters applied to each element.
-public struct Quantifier: Sendable {
+/// `any: IpPermissions` with `where:` filters applied to each element. A class for the same
+/// reason as `ValueFilter`.
+public final class Quantifier: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         /// At least one element matches; the matching elements are kept for the remediation.
         case any
@@ -84,9 +101,9 @@ public struct Quantifier: Sendable {
         case none
     }
 
-    public var mode: Mode
-    public var path: ValuePath
-    public var filters: [Filter]
+    public let mode: Mode
+    public let path: ValuePath
+    public let filters: [Filter]
 
     public init(mode: Mode, path: ValuePath, filters: [Filter]) {
         self.mode = mode
