@@ -30,7 +30,9 @@ public struct Fields: Sendable, Hashable {
 
     public subscript(key: String) -> Value? {
         get {
-            for entry in entries where entry.key == key { return entry.value }
+            // By index, not `for entry in entries`: iterating copies each entry (a retain of its
+            // key and value), and this lookup runs millions of times in a scan.
+            for i in entries.indices where entries[i].key == key { return entries[i].value }
             return nil
         }
         set {

@@ -6,10 +6,10 @@
 public struct Inventory: Sendable {
     /// Removed resources leave a tombstone (`alive[slot] == false`) so that slots never move;
     /// keeping the array non-optional lets `forEach` hand out resources without copying them.
-    private var slots: [Resource] = []
+    @usableFromInline var slots: [Resource] = []
     private var alive: [Bool] = []
     private var slotById: [String: Int] = [:]
-    private var slotsByType: [String: [Int]] = [:]
+    @usableFromInline var slotsByType: [String: [Int]] = [:]
     private var slotsByAccount: [String: [Int]] = [:]
     public private(set) var count = 0
 
@@ -77,7 +77,10 @@ public struct Inventory: Sendable {
         (slotsByType[type] ?? []).map { slots[$0] }
     }
 
-    public func forEach(ofType type: String, _ body: (Resource) throws -> Void) rethrows {
+    /// Visits the resources of one type, lending each to `body`. Inlinable so that callers in
+    /// other modules visit without copying each resource (a copy retains every field).
+    @inlinable
+    public func forEach(ofType type: String, _ body: (borrowing Resource) throws -> Void) rethrows {
         guard let indices = slotsByType[type] else { return }
         try slots.withUnsafeBufferPointer { buffer in
             for slot in indices { try body(buffer[slot]) }
