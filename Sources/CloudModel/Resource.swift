@@ -12,7 +12,13 @@ public struct Resource: Sendable, Hashable {
     public var region: String
     public var name: String
     public var tags: [String: String]
-    public var properties: Value
+    /// The properties as the evaluator reads them: flat, with no reference counting.
+    public private(set) var flatProperties: FlatValue
+    /// The properties as a value tree; reading converts, writing re-encodes.
+    public var properties: Value {
+        get { flatProperties.value }
+        set { flatProperties = FlatValue(newValue) }
+    }
     public var relations: [String: [String]]
     public var usage: Value
 
@@ -27,7 +33,7 @@ public struct Resource: Sendable, Hashable {
         self.region = region
         self.name = name ?? id
         self.tags = tags
-        self.properties = properties
+        self.flatProperties = FlatValue(properties)
         self.relations = relations
         self.usage = usage
     }

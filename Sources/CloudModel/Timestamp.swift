@@ -45,6 +45,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.milliseconds = ms
     }
 
+    /// Parses the same forms from UTF-8 bytes (a flat value's string), without making a String.
+    public init?(iso8601 utf8: UnsafeBufferPointer<UInt8>) {
+        guard let ms = Self.parse(utf8) else { return nil }
+        self.milliseconds = ms
+    }
+
     private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard utf8.count >= 10 else { return nil }
         func digits(_ from: Int, _ count: Int) -> Int64? {

@@ -16,10 +16,17 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
         let description: String
         /// The keys, when the path is nothing but keys (the common case, resolved without recursion).
         let plainKeys: [String]?
+        /// Each key's UTF-8 bytes and hash, by component index, for reading flat values.
+        let keyBytes: [ContiguousArray<UInt8>]
+        let keyHashes: [UInt32]
 
         init(components: [Component], description: String) {
             self.components = components
             self.description = description
+            self.keyBytes = components.map { c in
+                if case .key(let k) = c { ContiguousArray(k.utf8) } else { [] }
+            }
+            self.keyHashes = keyBytes.map { FlatValue.keyHash($0) }
             var keys: [String] = []
             for c in components {
                 guard case .key(let k) = c else {
@@ -140,6 +147,63 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
                 if flattens, case .array(let inner) = result { out.append(contentsOf: inner) } else { out.append(result) }
             }
             return .array(out)
+        }
+    }
+
+    /// Where a path leads in a flat value.
+    public enum FlatResolution {
+        case missing
+        case node(Int)
+        /// A projection's results, flattened as `resolve(in:)` flattens them.
+        case projection([Int])
+    }
+
+    /// Resolves the path in a flat value from node `root`, with the same meaning as
+    /// `resolve(in:)` on the equivalent `Value`.
+    public func resolve(in view: FlatView, from root: Int) -> FlatResolution {
+        let s = storage
+        if s.plainKeys != nil {
+            var current = root
+            for i in s.keyBytes.indices {
+                let found = s.keyBytes[i].withUnsafeBufferPointer { view.member(current, key: $0, hash: s.keyHashes[i]) }
+                guard let found else { return .missing }
+                current = found
+            }
+            return .node(current)
+        }
+        guard let results = Self.resolve(s, 0, in: view, at: root) else { return .missing }
+        return results
+    }
+
+    private static func resolve(_ s: Storage, _ index: Int, in view: FlatView, at node: Int) -> FlatResolution? {
+        guard index < s.components.count else { return .node(node) }
+        switch s.components[index] {
+        case .key:
+            guard let found = s.keyBytes[index].withUnsafeBufferPointer({ view.member(node, key: $0, hash: s.keyHashes[index]) }) else {
+                return nil
+            }
+            return resolve(s, index + 1, in: view, at: found)
+        case .index(let n):
+            guard view.kind(node) == .array, n < Int(view.nodes[node].payload) else { return nil }
+            var child = node + 1
+            for _ in 0..<n { child += Int(view.nodes[child].size) }
+            return resolve(s, index + 1, in: view, at: child)
+        case .each:
+            guard view.kind(node) == .array else { return nil }
+            let flattens = s.components[(index + 1)...].contains(.each)
+            var out: [Int] = []
+            for child in view.children(node) {
+                switch resolve(s, index + 1, in: view, at: child) {
+                case nil, .missing?:
+                    continue
+                case .node(let i)?:
+                    if view.kind(i) == .null { continue }
+                    if flattens, view.kind(i) == .array { out.append(contentsOf: view.children(i)) } else { out.append(i) }
+                case .projection(let list)?:
+                    out.append(contentsOf: list)  // only a path with a later '[]' gives one: flatten
+                }
+            }
+            return .projection(out)
         }
     }
 

@@ -27,6 +27,10 @@ public final class ValueFilter: Sendable {
     /// `key` taken apart once, so evaluation need not match on it.
     let path: ValuePath?
     let tag: String?
+    /// For comparing strings of a flat value byte by byte: the UTF-8 of `value` (or of each
+    /// string in an `in`/`ni` list), kept only when every string involved is ASCII, where byte
+    /// equality and String equality agree.
+    let asciiStrings: [ContiguousArray<UInt8>]?
 
     public init(key: FilterKey, op: FilterOp, value: Value = .null, valueType: ValueType = .plain) throws(FilterError) {
         self.key = key
@@ -41,6 +45,12 @@ public final class ValueFilter: Sendable {
             path = nil
             tag = t
         }
+        let strings: [String] = switch value {
+        case .string(let s): [s]
+        case .array(let items): items.compactMap(\.stringValue)
+        default: []
+        }
+        asciiStrings = strings.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? strings.map { ContiguousArray($0.utf8) } : nil
         if op == .regex {
             guard let pattern = value.stringValue else { throw FilterError(message: "'regex' needs a string pattern") }
             regex = try CompiledRegex(pattern)

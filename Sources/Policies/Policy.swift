@@ -11,7 +11,11 @@ public struct Policy: Sendable {
     /// Control ids this policy evidences, `FRAMEWORK/CONTROL` (`CIS-AWS-3.0/5.2`, `NIST-800-53/SC-7`).
     public var compliance: [String]
     /// All of these must hold for a resource to violate the policy.
-    public var filters: [Filter]
+    public var filters: [Filter] {
+        didSet { compiled = CompiledFilters(filters) }
+    }
+    /// `filters`, compiled for scanning.
+    public private(set) var compiled: CompiledFilters
     public var remediation: Remediation?
     public var examples: PolicyExamples
     /// Where the policy was read from, for messages (`builtin:aws-sg-ssh-open-to-world`, a file path).
@@ -29,6 +33,7 @@ public struct Policy: Sendable {
         self.severity = severity
         self.compliance = compliance
         self.filters = filters
+        self.compiled = CompiledFilters(filters)
         self.remediation = remediation
         self.examples = examples
         self.source = source

@@ -1,0 +1,271 @@
+import Foundation
+
+/// A value tree stored as two flat arrays: nodes in pre-order, and the UTF-8 bytes of every key
+/// and string. This is how a resource holds its properties.
+///
+/// Why: a `Value` tree is one heap object per list and per object, and reading it retains and
+/// releases each node it passes. Scanning a million resources was dominated by that reference
+/// counting and by the cache misses of chasing the nodes. Here a resource's properties are two
+/// allocations of plain data, read through unsafe buffers with no reference counting at all;
+/// the policy evaluator reads them directly (`FlatView`), and everything else converts to and
+/// from `Value` (`value`, `init(_:)`), which is cheap at the scale of a simulation's changes.
+public struct FlatValue: Sendable {
+    public enum Kind: UInt8, Sendable {
+        case null, bool, int, double, string, array, object
+    }
+
+    /// One node. `size` is the number of nodes in its subtree (itself included), so the next
+    /// sibling of node `i` is node `i + size`.
+    public struct Node: Sendable {
+        /// Int value, Double bit pattern, 0/1, `offset << 32 | length` of a string's bytes, or
+        /// the number of children of a list or object.
+        public var payload: Int64
+        /// The member's key bytes, when the node is a member of an object.
+        public var keyOffset: UInt32
+        public var size: UInt32
+        /// `keyHash(_:)` of the key: lookups compare bytes only when hash and length agree.
+        public var keyHash: UInt32
+        public var keyLength: UInt16
+        public var kind: Kind
+    }
+
+    /// FNV-1a over a key's UTF-8 bytes.
+    @inlinable
+    public static func keyHash(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return h
+    }
+
+    /// Keys longer than this cannot be stored (no cloud API has one).
+    public static let maximumKeyLength = Int(UInt16.max)
+
+    @usableFromInline var nodes: ContiguousArray<Node>
+    @usableFromInline var bytes: ContiguousArray<UInt8>
+
+    public init(_ value: Value) {
+        var encoder = Encoder()
+        encoder.encode(value)
+        nodes = encoder.nodes
+        bytes = encoder.bytes
+    }
+
+    /// The tree as a `Value`.
+    public var value: Value {
+        withView { $0.value(at: 0) }
+    }
+
+    /// Lends a view of the arrays for the duration of `body`.
+    @inlinable
+    public func withView<R>(_ body: (FlatView) throws -> R) rethrows -> R {
+        try nodes.withUnsafeBufferPointer { n in
+            try bytes.withUnsafeBufferPointer { b in try body(FlatView(nodes: n, bytes: b)) }
+        }
+    }
+
+    /// Bytes used by the two arrays' elements (not counting their headers).
+    public var footprint: Int { nodes.count * MemoryLayout<Node>.stride + bytes.count }
+
+    private struct Encoder {
+        var nodes: ContiguousArray<Node> = []
+        var bytes: ContiguousArray<UInt8> = []
+
+        mutating func append(_ text: String) -> (UInt32, UInt32) {
+            let offset = UInt32(truncatingIfNeeded: bytes.count)
+            bytes.append(contentsOf: text.utf8)
+            return (offset, UInt32(truncatingIfNeeded: bytes.count) - offset)
+        }
+
+        /// Keys already written: each distinct key's bytes are stored once per resource.
+        var keyInfo: [String: (offset: UInt32, length: UInt16, hash: UInt32)] = [:]
+
+        mutating func keyInfo(for text: String) -> (offset: UInt32, length: UInt16, hash: UInt32) {
+            if let known = keyInfo[text] { return known }
+            let utf8 = text.utf8.prefix(FlatValue.maximumKeyLength)
+            let offset = UInt32(truncatingIfNeeded: bytes.count)
+            bytes.append(contentsOf: utf8)
+            let info = (offset, UInt16(utf8.count), FlatValue.keyHash(utf8))
+            keyInfo[text] = info
+            return info
+        }
+
+        mutating func encode(_ value: Value, key: (offset: UInt32, length: UInt16, hash: UInt32) = (0, 0, 0)) {
+            let index = nodes.count
+            nodes.append(Node(payload: 0, keyOffset: key.offset, size: 1, keyHash: key.hash, keyLength: key.length, kind: .null))
+            switch value {
+            case .null:
+                break
+            case .bool(let b):
+                nodes[index].kind = .bool
+                nodes[index].payload = b ? 1 : 0
+            case .int(let i):
+                nodes[index].kind = .int
+                nodes[index].payload = Int64(i)
+            case .double(let d):
+                nodes[index].kind = .double
+                nodes[index].payload = Int64(bitPattern: d.bitPattern)
+            case .string(let s):
+                let (offset, length) = append(s)
+                nodes[index].kind = .string
+                nodes[index].payload = Int64(offset) << 32 | Int64(length)
+            case .array(let items):
+                nodes[index].kind = .array
+                nodes[index].payload = Int64(items.count)
+                for item in items { encode(item) }
+            case .object(let fields):
+                nodes[index].kind = .object
+                nodes[index].payload = Int64(fields.count)
+                for entry in fields.entries { encode(entry.value, key: keyInfo(for: entry.key)) }
+            }
+            nodes[index].size = UInt32(truncatingIfNeeded: nodes.count - index)
+        }
+    }
+}
+
+extension FlatValue: Equatable, Hashable {
+    public static func == (lhs: FlatValue, rhs: FlatValue) -> Bool { lhs.value == rhs.value }
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+}
+
+/// Read access to a `FlatValue` through unsafe buffers: valid only inside `withView`.
+public struct FlatView {
+    public let nodes: UnsafeBufferPointer<FlatValue.Node>
+    public let bytes: UnsafeBufferPointer<UInt8>
+
+    @inlinable
+    public init(nodes: UnsafeBufferPointer<FlatValue.Node>, bytes: UnsafeBufferPointer<UInt8>) {
+        self.nodes = nodes
+        self.bytes = bytes
+    }
+
+    @inlinable public func kind(_ i: Int) -> FlatValue.Kind { nodes[i].kind }
+
+    /// The children of a list or an object node, as node indices.
+    @inlinable
+    public func children(_ i: Int) -> FlatChildren {
+        let node = nodes[i]
+        let count = node.kind == .array || node.kind == .object ? Int(node.payload) : 0
+        return FlatChildren(view: self, first: i + 1, count: count)
+    }
+
+    /// The member of object node `i` whose key is `key` (with `hash`, its `keyHash`), or nil.
+    @inlinable
+    public func member(_ i: Int, key: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int? {
+        guard nodes[i].kind == .object else { return nil }
+        var child = i + 1
+        for _ in 0..<Int(nodes[i].payload) {
+            let n = nodes[child]
+            if n.keyHash == hash, Int(n.keyLength) == key.count, bytesEqual(Int(n.keyOffset), key) { return child }
+            child += Int(n.size)
+        }
+        return nil
+    }
+
+    @inlinable
+    func bytesEqual(_ offset: Int, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, let otherBase = other.baseAddress else { return other.isEmpty }
+        return memcmp(base + offset, otherBase, other.count) == 0
+    }
+
+    /// The bytes of string node `i` (empty for anything else).
+    @inlinable
+    public func stringBytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let node = nodes[i]
+        guard node.kind == .string else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let offset = Int(node.payload >> 32), length = Int(node.payload & 0xFFFF_FFFF)
+        return UnsafeBufferPointer(rebasing: bytes[offset..<(offset + length)])
+    }
+
+    public func string(_ i: Int) -> String? {
+        guard nodes[i].kind == .string else { return nil }
+        return String(decoding: stringBytes(i), as: UTF8.self)
+    }
+
+    public func key(_ i: Int) -> String {
+        let n = nodes[i]
+        let offset = Int(n.keyOffset)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + Int(n.keyLength))]), as: UTF8.self)
+    }
+
+    /// The number at node `i`, for ints and doubles.
+    @inlinable
+    public func number(_ i: Int) -> Double? {
+        switch nodes[i].kind {
+        case .int: Double(nodes[i].payload)
+        case .double: Double(bitPattern: UInt64(bitPattern: nodes[i].payload))
+        default: nil
+        }
+    }
+
+    /// True for null, the empty string, list and object (Custodian's `empty`).
+    @inlinable
+    public func isEmpty(_ i: Int) -> Bool {
+        let n = nodes[i]
+        switch n.kind {
+        case .null: return true
+        case .string, .array, .object: return n.kind == .string ? (n.payload & 0xFFFF_FFFF) == 0 : n.payload == 0
+        default: return false
+        }
+    }
+
+    /// The subtree at node `i` as a `Value`.
+    public func value(at i: Int) -> Value {
+        let n = nodes[i]
+        switch n.kind {
+        case .null: return .null
+        case .bool: return .bool(n.payload != 0)
+        case .int: return .int(Int(n.payload))
+        case .double: return .double(Double(bitPattern: UInt64(bitPattern: n.payload)))
+        case .string: return .string(string(i) ?? "")
+        case .array:
+            var items: [Value] = []
+            items.reserveCapacity(Int(n.payload))
+            for child in children(i) { items.append(value(at: child)) }
+            return .array(items)
+        case .object:
+            var entries: [Fields.Entry] = []
+            entries.reserveCapacity(Int(n.payload))
+            for child in children(i) { entries.append(Fields.Entry(key: key(child), value: value(at: child))) }
+            return .object(Fields(entries))
+        }
+    }
+}
+
+/// The children of a flat list or object node, in order.
+public struct FlatChildren: Sequence {
+    public let view: FlatView
+    public let first: Int
+    public let count: Int
+
+    @inlinable
+    public init(view: FlatView, first: Int, count: Int) {
+        self.view = view
+        self.first = first
+        self.count = count
+    }
+
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline let view: FlatView
+        @usableFromInline var upcoming: Int
+        @usableFromInline var left: Int
+
+        @inlinable
+        init(view: FlatView, upcoming: Int, left: Int) {
+            self.view = view
+            self.upcoming = upcoming
+            self.left = left
+        }
+
+        @inlinable
+        public mutating func next() -> Int? {
+            guard left > 0 else { return nil }
+            let current = upcoming
+            upcoming += Int(view.nodes[current].size)
+            left -= 1
+            return current
+        }
+    }
+
+    @inlinable
+    public func makeIterator() -> Iterator { Iterator(view: view, upcoming: first, left: count) }
+}
