@@ -14,20 +14,31 @@ public struct FlatValue: Sendable {
         case null, bool, int, double, string, array, object
     }
 
-    /// One node. `size` is the number of nodes in its subtree (itself included), so the next
-    /// sibling of node `i` is node `i + size`.
+    /// One node, 16 bytes. `size` is the number of nodes in its subtree (itself included), so
+    /// the next sibling of node `i` is node `i + size`.
     public struct Node: Sendable {
         /// Int value, Double bit pattern, 0/1, `offset << 32 | length` of a string's bytes, or
         /// the number of children of a list or object.
         public var payload: Int64
-        /// The member's key bytes, when the node is a member of an object.
+        /// The subtree size in the low 24 bits, the kind in the high 8.
+        @usableFromInline var sizeAndKind: UInt32
+        /// Where the member's key is in `bytes` (a 2-byte length, a 4-byte hash, the UTF-8), when
+        /// the node is a member of an object.
         public var keyOffset: UInt32
-        public var size: UInt32
-        /// `keyHash(_:)` of the key: lookups compare bytes only when hash and length agree.
-        public var keyHash: UInt32
-        public var keyLength: UInt16
-        public var kind: Kind
+
+        @inlinable public var size: Int { Int(sizeAndKind & 0xFF_FFFF) }
+        @inlinable public var kind: Kind { Kind(rawValue: UInt8(sizeAndKind >> 24)) ?? .null }
+
+        init(payload: Int64, size: Int, kind: Kind, keyOffset: UInt32) {
+            self.payload = payload
+            self.sizeAndKind = UInt32(size) | UInt32(kind.rawValue) << 24
+            self.keyOffset = keyOffset
+        }
     }
+
+    /// The most nodes one resource's properties may have (the subtree size has 24 bits). The
+    /// fixture loader refuses larger documents with a clear error long before this.
+    public static let maximumNodes = 0xFF_FFFF
 
     /// FNV-1a over a key's UTF-8 bytes.
     @inlinable
@@ -69,6 +80,8 @@ public struct FlatValue: Sendable {
     private struct Encoder {
         var nodes: ContiguousArray<Node> = []
         var bytes: ContiguousArray<UInt8> = []
+        /// Keys already written: each distinct key is stored once per resource.
+        var keyOffsets: [String: UInt32] = [:]
 
         mutating func append(_ text: String) -> (UInt32, UInt32) {
             let offset = UInt32(truncatingIfNeeded: bytes.count)
@@ -76,48 +89,52 @@ public struct FlatValue: Sendable {
             return (offset, UInt32(truncatingIfNeeded: bytes.count) - offset)
         }
 
-        /// Keys already written: each distinct key's bytes are stored once per resource.
-        var keyInfo: [String: (offset: UInt32, length: UInt16, hash: UInt32)] = [:]
-
-        mutating func keyInfo(for text: String) -> (offset: UInt32, length: UInt16, hash: UInt32) {
-            if let known = keyInfo[text] { return known }
+        mutating func offsetOfKey(_ text: String) -> UInt32 {
+            if let known = keyOffsets[text] { return known }
             let utf8 = text.utf8.prefix(FlatValue.maximumKeyLength)
             let offset = UInt32(truncatingIfNeeded: bytes.count)
+            let length = UInt16(utf8.count)
+            let hash = FlatValue.keyHash(utf8)
+            bytes.append(UInt8(length & 0xFF))
+            bytes.append(UInt8(length >> 8))
+            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8((hash >> UInt32(shift)) & 0xFF)) }
             bytes.append(contentsOf: utf8)
-            let info = (offset, UInt16(utf8.count), FlatValue.keyHash(utf8))
-            keyInfo[text] = info
-            return info
+            keyOffsets[text] = offset
+            return offset
         }
 
-        mutating func encode(_ value: Value, key: (offset: UInt32, length: UInt16, hash: UInt32) = (0, 0, 0)) {
+        mutating func encode(_ value: Value, keyOffset: UInt32 = 0) {
             let index = nodes.count
-            nodes.append(Node(payload: 0, keyOffset: key.offset, size: 1, keyHash: key.hash, keyLength: key.length, kind: .null))
+            precondition(index < FlatValue.maximumNodes, "a resource's properties may have at most \(FlatValue.maximumNodes) nodes")
+            var kind = Kind.null
+            var payload: Int64 = 0
+            nodes.append(Node(payload: 0, size: 1, kind: .null, keyOffset: keyOffset))
             switch value {
             case .null:
                 break
             case .bool(let b):
-                nodes[index].kind = .bool
-                nodes[index].payload = b ? 1 : 0
+                kind = .bool
+                payload = b ? 1 : 0
             case .int(let i):
-                nodes[index].kind = .int
-                nodes[index].payload = Int64(i)
+                kind = .int
+                payload = Int64(i)
             case .double(let d):
-                nodes[index].kind = .double
-                nodes[index].payload = Int64(bitPattern: d.bitPattern)
+                kind = .double
+                payload = Int64(bitPattern: d.bitPattern)
             case .string(let s):
                 let (offset, length) = append(s)
-                nodes[index].kind = .string
-                nodes[index].payload = Int64(offset) << 32 | Int64(length)
+                kind = .string
+                payload = Int64(offset) << 32 | Int64(length)
             case .array(let items):
-                nodes[index].kind = .array
-                nodes[index].payload = Int64(items.count)
+                kind = .array
+                payload = Int64(items.count)
                 for item in items { encode(item) }
             case .object(let fields):
-                nodes[index].kind = .object
-                nodes[index].payload = Int64(fields.count)
-                for entry in fields.entries { encode(entry.value, key: keyInfo(for: entry.key)) }
+                kind = .object
+                payload = Int64(fields.count)
+                for entry in fields.entries { encode(entry.value, keyOffset: offsetOfKey(entry.key)) }
             }
-            nodes[index].size = UInt32(truncatingIfNeeded: nodes.count - index)
+            nodes[index] = Node(payload: payload, size: nodes.count - index, kind: kind, keyOffset: keyOffset)
         }
     }
 }
@@ -151,12 +168,19 @@ public struct FlatView {
     /// The member of object node `i` whose key is `key` (with `hash`, its `keyHash`), or nil.
     @inlinable
     public func member(_ i: Int, key: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int? {
-        guard nodes[i].kind == .object else { return nil }
+        guard nodes[i].kind == .object, let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
         var child = i + 1
         for _ in 0..<Int(nodes[i].payload) {
             let n = nodes[child]
-            if n.keyHash == hash, Int(n.keyLength) == key.count, bytesEqual(Int(n.keyOffset), key) { return child }
-            child += Int(n.size)
+            let offset = Int(n.keyOffset)
+            if raw.loadUnaligned(fromByteOffset: offset + 2, as: UInt32.self).littleEndian == hash,
+                Int(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian) == key.count,
+                bytesEqual(offset + 6, key)
+            {
+                return child
+            }
+            child += n.size
         }
         return nil
     }
@@ -182,9 +206,9 @@ public struct FlatView {
     }
 
     public func key(_ i: Int) -> String {
-        let n = nodes[i]
-        let offset = Int(n.keyOffset)
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + Int(n.keyLength))]), as: UTF8.self)
+        let offset = Int(nodes[i].keyOffset)
+        let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[(offset + 6)..<(offset + 6 + length)]), as: UTF8.self)
     }
 
     /// The number at node `i`, for ints and doubles.
@@ -260,7 +284,7 @@ public struct FlatChildren: Sequence {
         public mutating func next() -> Int? {
             guard left > 0 else { return nil }
             let current = upcoming
-            upcoming += Int(view.nodes[current].size)
+            upcoming += view.nodes[current].size
             left -= 1
             return current
         }

@@ -48,6 +48,15 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// The number of nodes in this tree, itself included.
+    public var nodeCount: Int {
+        switch self {
+        case .array(let items): 1 + items.reduce(0) { $0 + $1.nodeCount }
+        case .object(let fields): 1 + fields.entries.reduce(0) { $0 + $1.value.nodeCount }
+        default: 1
+        }
+    }
+
     /// True for null, the empty string, the empty list and the empty mapping (Custodian's `empty`).
     public var isEmpty: Bool {
         switch self {

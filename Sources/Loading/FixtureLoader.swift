@@ -20,6 +20,9 @@ import Foundation
 public enum FixtureLoader {
     static let fileKeys = ["version", "account", "region", "resources"]
     static let resourceKeys = ["id", "type", "account", "region", "name", "tags", "properties", "relations", "usage"]
+    /// Values one resource's properties may hold: far beyond any real API response, far below
+    /// what the flat storage can address (`FlatValue.maximumNodes`).
+    public static let maximumPropertyNodes = 1_000_000
 
     /// Loads every fixture file under `paths` into one inventory; ids must be unique across all.
     public static func load(paths: [String], relativeTo base: String? = nil) throws(LoadError) -> Inventory {
@@ -64,6 +67,10 @@ public enum FixtureLoader {
         }
         let properties = try m["properties"]?.value() ?? .emptyObject
         guard properties.objectValue != nil else { throw m["properties"]?.error("expected a mapping, found \(properties.kindName)") ?? node.error("bad properties") }
+        let nodes = properties.nodeCount
+        guard nodes <= maximumPropertyNodes else {
+            throw m["properties"]?.error("\(nodes) values in one resource's properties; the limit is \(maximumPropertyNodes)") ?? node.error("too large")
+        }
         // Without an id (policy examples), the id the cloud would give it: its id property.
         let implicitId = known.idProperty.flatMap { properties[$0]?.stringValue } ?? defaultId
         guard let id = try m["id"]?.string() ?? implicitId else { throw node.error("missing required key 'id'") }

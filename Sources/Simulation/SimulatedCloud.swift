@@ -6,8 +6,22 @@ import RemediationEngine
 public struct SimulatedCloud: Sendable {
     public internal(set) var inventory: Inventory
     private var createdCount = 0
+    /// Resource ids by (type, account, name): APIs name buckets, users and trails by name, and a
+    /// scan of the account for each call made large simulations quadratic.
+    private var idsByName: [NameKey: String] = [:]
 
-    public init(inventory: Inventory) { self.inventory = inventory }
+    private struct NameKey: Hashable {
+        var type: String
+        var account: String
+        var name: String
+    }
+
+    public init(inventory: Inventory) {
+        self.inventory = inventory
+        for type in ["aws.s3", "aws.iam-user", "aws.cloudtrail", "aws.log-group"] {
+            inventory.forEach(ofType: type) { r in idsByName[NameKey(type: r.type, account: r.account, name: r.name)] = r.id }
+        }
+    }
 
     /// The operations this cloud models. A call to any other fails with `UnsupportedOperation`,
     /// so a policy using one is caught, never silently passed.
@@ -79,15 +93,13 @@ public struct SimulatedCloud: Sendable {
             return [user.id]
         case "logs:CreateLogGroup":
             let name = try string(p, "logGroupName")
-            if inventory.resources(inAccount: op.account).contains(where: { $0.type == "aws.log-group" && $0.region == op.region && $0.name == name }) {
-                throw APIError(code: "ResourceAlreadyExistsException", message: "The specified log group already exists")
-            }
             let arn = "arn:aws:logs:\(op.region):\(op.account):log-group:\(name)"
             let group = Resource(id: arn, type: "aws.log-group", account: op.account, region: op.region, name: name,
                                  properties: ["logGroupName": .string(name), "arn": .string(arn)])
             do { try inventory.insert(group) } catch {
                 throw APIError(code: "ResourceAlreadyExistsException", message: "The specified log group already exists")
             }
+            idsByName[NameKey(type: group.type, account: group.account, name: name)] = arn
             return [arn]
         case "ec2:CreateFlowLogs":
             guard let ids = p["ResourceIds"]?.arrayValue?.compactMap(\.stringValue), !ids.isEmpty else { throw missing("ResourceIds") }
@@ -186,7 +198,7 @@ public struct SimulatedCloud: Sendable {
 
     private func findByName(type: String, account: String, name: String, notFound: APIError) throws(APIError) -> Resource {
         if let r = inventory[name], r.type == type, r.account == account { return r }
-        guard let r = inventory.resources(inAccount: account).first(where: { $0.type == type && $0.name == name }) else { throw notFound }
+        guard let id = idsByName[NameKey(type: type, account: account, name: name)], let r = inventory[id] else { throw notFound }
         return r
     }
 

@@ -1,0 +1,24 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Benchmarks for remsim, kept out of the main package so that `swift test` never builds them.
+/// Run from this directory: `swift package --disable-sandbox benchmark` (release build).
+let package = Package(
+    name: "remsim-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "remsim", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "RemsimBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RemsimKit", package: "remsim"),
+            ],
+            path: "Benchmarks/RemsimBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
