@@ -85,7 +85,7 @@ struct ExpectationReader {
     private func policy(_ node: YAMLNode) throws(LoadError) -> String {
         let id = try node.string()
         guard policyIds.contains(id) else {
-            let suggestion = Suggest.closest(to: id, in: Array(policyIds)).map { "; did you mean '\($0)'?" } ?? ""
+            let suggestion = Suggest.didYouMean(id, in: Array(policyIds))
             throw node.error("policy '\(id)' is not among the scenario's policies\(suggestion)")
         }
         return id

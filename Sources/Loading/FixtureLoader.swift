@@ -62,7 +62,7 @@ public enum FixtureLoader {
         let typeNode = m["type"]
         guard let type = try typeNode?.string() ?? defaultType else { throw node.error("missing required key 'type'") }
         guard let known = ResourceTypeRegistry.type(named: type) else {
-            let suggestion = Suggest.closest(to: type, in: ResourceTypeRegistry.names).map { "; did you mean '\($0)'?" } ?? ""
+            let suggestion = Suggest.didYouMean(type, in: ResourceTypeRegistry.names)
             throw (typeNode ?? node).error("unknown resource type '\(type)'\(suggestion)")
         }
         let properties = try m["properties"]?.value() ?? .emptyObject

@@ -54,7 +54,7 @@ enum InjectionReader {
             guard !assignments.isEmpty || !removals.isEmpty else { throw with?.error("'patch' changes nothing") ?? node.error("empty patch") }
             return .patch(set: assignments, remove: removals)
         default:
-            let suggestion = Suggest.closest(to: name, in: Injection.names).map { "; did you mean '\($0)'?" } ?? ""
+            let suggestion = Suggest.didYouMean(name, in: Injection.names)
             throw node.error("unknown injection '\(name)'\(suggestion) (known: \(Injection.names.joined(separator: ", ")))")
         }
     }

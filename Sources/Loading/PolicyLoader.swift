@@ -59,7 +59,7 @@ public enum PolicyLoader {
         let typeNode = try m.required("resource")
         let type = try typeNode.string()
         guard ResourceTypeRegistry.type(named: type) != nil else {
-            let suggestion = Suggest.closest(to: type, in: ResourceTypeRegistry.names).map { "; did you mean '\($0)'?" } ?? ""
+            let suggestion = Suggest.didYouMean(type, in: ResourceTypeRegistry.names)
             throw typeNode.error("unknown resource type '\(type)'\(suggestion)")
         }
         let filters = try FilterReader.filters(try m.required("filters"))

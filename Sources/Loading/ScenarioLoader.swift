@@ -95,7 +95,7 @@ public struct ScenarioLoader: Sendable {
             } else if ref.hasPrefix("builtin:") {
                 let id = String(ref.dropFirst("builtin:".count))
                 guard let p = builtins[id] else {
-                    let suggestion = Suggest.closest(to: id, in: Array(builtins.keys)).map { "; did you mean 'builtin:\($0)'?" } ?? ""
+                    let suggestion = Suggest.didYouMean(id, in: Array(builtins.keys), prefix: "builtin:")
                     throw item.error("no built-in policy '\(id)'\(suggestion) (see `remsim policies list`)")
                 }
                 out.append(p)
@@ -135,7 +135,7 @@ public struct ScenarioLoader: Sendable {
                 for item in try p.list() {
                     let id = try item.string()
                     guard policyIds.contains(id) else {
-                        let suggestion = Suggest.closest(to: id, in: Array(policyIds)).map { "; did you mean '\($0)'?" } ?? ""
+                        let suggestion = Suggest.didYouMean(id, in: Array(policyIds))
                         throw item.error("policy '\(id)' is not among the scenario's policies\(suggestion)")
                     }
                     ids.append(id)
@@ -186,5 +186,5 @@ public struct ScenarioLoader: Sendable {
 }
 
 func suggestId(_ id: String, _ inventory: Inventory) -> String {
-    Suggest.closest(to: id, in: inventory.all.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
+    Suggest.didYouMean(id, in: inventory.all.map(\.id))
 }

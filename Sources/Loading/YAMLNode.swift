@@ -91,7 +91,7 @@ struct YAMLNode {
             }
             let key = keyScalar.string
             guard allowed.contains(key) else {
-                let suggestion = Suggest.closest(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                let suggestion = Suggest.didYouMean(key, in: allowed)
                 throw YAMLNode(node: keyNode, file: file, path: path.isEmpty ? key : "\(path).\(key)")
                     .error("unknown key '\(key)'\(suggestion) (allowed: \(allowed.joined(separator: ", ")))")
             }
@@ -157,7 +157,7 @@ struct YAMLNode {
     func oneOf<T: RawRepresentable>(_ type: T.Type, _ all: [T]) throws(LoadError) -> T where T.RawValue == String {
         let text = try string()
         guard let v = T(rawValue: text) else {
-            let suggestion = Suggest.closest(to: text, in: all.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
+            let suggestion = Suggest.didYouMean(text, in: all.map(\.rawValue))
             throw error("expected one of \(all.map(\.rawValue).joined(separator: ", ")), found '\(text)'\(suggestion)")
         }
         return v
@@ -227,9 +227,14 @@ struct YAMLMapping {
 
 /// Suggestions for misspelt names.
 enum Suggest {
+    /// `; did you mean 'x'?`, or nothing when no candidate is close.
+    static func didYouMean(_ word: String, in candidates: [String], prefix: String = "") -> String {
+        closest(to: word, in: candidates).map { "; did you mean '\(prefix)\($0)'?" } ?? ""
+    }
+
     static func closest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }.filter { $0.1 <= max(2, word.count / 3) }
-        return scored.min { $0.1 < $1.1 }?.0
+        return scored.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0  // ties by name, so every run suggests the same
     }
 
     static func distance(_ a: String, _ b: String) -> Int {

@@ -146,3 +146,59 @@ struct EngineTests {
         #expect(e.alerts.isEmpty)
     }
 }
+
+/// A multi-step remediation runs its steps in order and stops at the first failure.
+struct MultiStepTests {
+    let t0 = TestSupport.start
+
+    func policy() throws -> Policy {
+        try TestSupport.policy("""
+            version: 1
+            id: flow-logs
+            title: VPC without flow logs
+            resource: aws.vpc
+            severity: medium
+            filters:
+              - none: FlowLogs
+                where: [{key: FlowLogStatus, op: eq, value: ACTIVE}]
+            remediation:
+              steps:
+                - operation: logs:CreateLogGroup
+                  parameters: {logGroupName: "flow/${resourceId}"}
+                - operation: ec2:CreateFlowLogs
+                  parameters: {ResourceIds: ["${resourceId}"], LogGroupName: "flow/${resourceId}"}
+            """)
+    }
+
+    @Test func stepsRunInOrderAndStopAtTheFirstFailure() throws {
+        var e = Engine(policies: [try policy()], rules: [AlertRule(name: "r", autoRemediate: true, detection: .poll(every: .hours(1)))])
+        let vpc = Resource(id: "vpc-1", type: "aws.vpc", account: "1", region: "us-east-1", properties: ["VpcId": "vpc-1"])
+        let inv = try Inventory([vpc])
+        func calls(_ effects: [EngineEffect]) -> [CloudOperation] {
+            effects.compactMap { if case .callOperation(let op) = $0 { op } else { nil } }
+        }
+        let first = try #require(calls(e.handle(.start, at: t0, view: inv)).first)
+        #expect(first.name == "logs:CreateLogGroup")
+        #expect(first.command == "aws --region us-east-1 logs create-log-group --log-group-name flow/vpc-1")
+        let second = try #require(calls(e.handle(.operationFinished(callId: first.callId, outcome: .succeeded), at: t0 + .seconds(1), view: inv)).first)
+        #expect(second.name == "ec2:CreateFlowLogs")
+        let after = e.handle(.operationFinished(callId: second.callId, outcome: .failed(code: "InvalidParameter", message: "bad")), at: t0 + .seconds(2), view: inv)
+        #expect(calls(after).isEmpty)
+        #expect(e.alerts[0].status == .failed)
+        #expect(e.alerts[0].transitions.last?.detail == "step 2 ec2:CreateFlowLogs: InvalidParameter: bad")
+        #expect(e.attempts.map(\.step) == [1, 2])
+    }
+
+    @Test func aFailingFirstStepMeansTheSecondNeverRuns() throws {
+        var e = Engine(policies: [try policy()], rules: [AlertRule(name: "r", autoRemediate: true, detection: .poll(every: .hours(1)))])
+        let inv = try Inventory([Resource(id: "vpc-1", type: "aws.vpc", account: "1", region: "us-east-1", properties: ["VpcId": "vpc-1"])])
+        guard case .callOperation(let first)? = e.handle(.start, at: t0, view: inv).first else {
+            Issue.record("expected a call")
+            return
+        }
+        let after = e.handle(.operationFinished(callId: first.callId, outcome: .failed(code: "ResourceAlreadyExistsException", message: "exists")), at: t0, view: inv)
+        #expect(!after.contains { if case .callOperation = $0 { true } else { false } })
+        #expect(e.attempts.count == 1)
+        #expect(e.alerts[0].reason == .remediationFailed)
+    }
+}
