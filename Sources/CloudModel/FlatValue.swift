@@ -74,9 +74,6 @@ public struct FlatValue: Sendable {
         }
     }
 
-    /// Bytes used by the two arrays' elements (not counting their headers).
-    public var footprint: Int { nodes.count * MemoryLayout<Node>.stride + bytes.count }
-
     private struct Encoder {
         var nodes: ContiguousArray<Node> = []
         var bytes: ContiguousArray<UInt8> = []

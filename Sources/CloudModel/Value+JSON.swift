@@ -60,9 +60,4 @@ extension Value {
         }
         out += "\""
     }
-
-    /// Parses JSON text (member order is not kept; the fixture loader keeps it).
-    public init(jsonText: String) throws {
-        self = try JSONDecoder().decode(Value.self, from: Data(jsonText.utf8))
-    }
 }

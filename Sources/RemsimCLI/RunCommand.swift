@@ -23,6 +23,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("label"), help: "A label for this run (repeatable), e.g. a branch or policy change.")
     var labels: [String] = []
 
+    @Flag(help: "Print each scenario's timeline: injections, violations, alerts, calls and their outcomes.")
+    var timeline = false
+
     func run() throws {
         let (scenarios, errors) = SuiteLoader(paths: paths).load()
         guard errors.isEmpty else {
@@ -49,6 +52,7 @@ struct RunCommand: ParsableCommand {
                 startedAt: Date(), remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels))
             for result in results {
                 Console.out(report.line(for: result))
+                if timeline { Console.out(report.timeline(for: result)) }
                 try database.record(result, runId: runId)
             }
             try database.finishRun(runId, finishedAt: Date())

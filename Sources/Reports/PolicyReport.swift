@@ -1,6 +1,7 @@
 import CloudModel
 import Policies
 import RemediationEngine
+import Simulation
 
 /// `remsim policies list` and `remsim policies show`.
 public enum PolicyReport {
@@ -29,7 +30,8 @@ public enum PolicyReport {
             if !remediation.description.isEmpty { out.append("    \(remediation.description)") }
             for (i, step) in remediation.steps.enumerated() {
                 let each = step.forEach == .matched ? ", once per matched element" : ""
-                out.append("    \(i + 1). \(step.operation)  (needs permission \(step.operation)\(each))")
+                let modelled = SimulatedCloud.supportedOperations.contains(step.operation) ? "" : "; not modelled by the simulated cloud, so it fails there"
+                out.append("    \(i + 1). \(step.operation)  (needs permission \(step.operation)\(each)\(modelled))")
                 out.append("       parameters: \(step.parameters.jsonText)")
             }
             let evaluator = Evaluator(now: now)

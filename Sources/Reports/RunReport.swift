@@ -27,6 +27,15 @@ public struct RunReport: Sendable {
         return text
     }
 
+    /// The scenario's story, one line per event, at times relative to its start.
+    public func timeline(for result: ScenarioResult) -> String {
+        var table = TextTable(header: ["AT", "WHAT", "RESOURCE", "DETAIL"])
+        for record in result.timeline {
+            table.append(["+\(record.at - result.start)", record.kind.rawValue, record.resourceId, record.text])
+        }
+        return table.render().split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
+    }
+
     public func summary(results: [ScenarioResult], runId: Int64?, database: String?) -> String {
         let failed = results.filter { !$0.passed }.count
         let counts = "\(results.count) scenario\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed"

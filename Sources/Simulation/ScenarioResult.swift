@@ -29,12 +29,20 @@ public struct ScenarioResult: Sendable {
 
 /// One line of a scenario's story, for the report and for debugging a failing scenario.
 public struct TimelineRecord: Sendable, Hashable {
-    public enum Kind: String, Sendable, Codable {
-        case injection, detection, remediation, call, resolution, failure, violation
+    /// In the order things happen within one instant.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case injection, violation, detection, remediation, call, failure, violationEnded, resolution
+
+        var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }
 
     public var at: Timestamp
     public var kind: Kind
     public var resourceId: String
     public var text: String
+
+    /// Time order; within one instant, the order in which a cause precedes its effect.
+    static func precedes(_ a: TimelineRecord, _ b: TimelineRecord) -> Bool {
+        (a.at, a.kind.rank) < (b.at, b.kind.rank)
+    }
 }

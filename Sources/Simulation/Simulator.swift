@@ -91,7 +91,7 @@ public struct Simulator {
             alerts: loop.engine.alerts, attempts: loop.engine.attempts, violations: violations,
             timeline: loop.timeline + Self.alertRecords(loop.engine.alerts), finalInventory: loop.cloud.inventory,
             eventsProcessed: loop.processed)
-        result.timeline.sort { ($0.at, $0.kind == .injection ? 0 : 1) < ($1.at, $1.kind == .injection ? 0 : 1) }
+        result.timeline.sort(by: TimelineRecord.precedes)
         result.assertions = AssertionChecker(result: result, policies: scenario.policies).check(scenario.expectations)
         return result
     }

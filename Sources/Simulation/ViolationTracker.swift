@@ -40,7 +40,7 @@ struct ViolationTracker {
                 records.append(TimelineRecord(at: now, kind: .violation, resourceId: resourceId, text: "now violates \(policy.id)"))
             } else if !violating, let i = open.removeValue(forKey: key) {
                 episodes[i].endedAt = now
-                records.append(TimelineRecord(at: now, kind: .violation, resourceId: resourceId, text: "no longer violates \(policy.id)"))
+                records.append(TimelineRecord(at: now, kind: .violationEnded, resourceId: resourceId, text: "no longer violates \(policy.id)"))
             }
         }
         return records
