@@ -107,11 +107,12 @@ public struct ViolationRecord: Codable, Sendable, Hashable, FetchableRecord, Mut
 
 public struct MetricRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "metric"
-    /// The policy id that stands for the whole scenario.
-    public static let allPolicies = "*"
     public var id: Int64?
     public var scenarioResultId: Int64
-    public var policyId: String
+    /// `scenario`, `policy` or `rule`.
+    public var scope: String
+    /// The policy id or rule name; empty for the scenario.
+    public var name: String
     public var kind: String
     public var count: Int
     public var unresolved: Int

@@ -83,12 +83,17 @@ extension RunDatabase {
                     remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds)
                 try r.insert(db)
             }
-            for policy in [MetricRecord.allPolicies] + result.violatedPolicies {
+            let groups: [(scope: String, name: String, violations: [Violation])] =
+                [("scenario", "", result.violations)]
+                + result.violatedPolicies.map { p in ("policy", p, result.violations.filter { $0.policyId == p }) }
+                + Set(result.violations.compactMap(\.ruleName)).sorted().map { r in ("rule", r, result.violations.filter { $0.ruleName == r }) }
+            for group in groups {
                 for kind in MetricKind.allCases {
-                    let s = result.summary(kind, policy: policy == MetricRecord.allPolicies ? nil : policy)
+                    let s = MetricSummary(kind: kind, violations: group.violations)
                     var r = MetricRecord(
-                        scenarioResultId: sid, policyId: policy, kind: kind.rawValue, count: s.count, unresolved: s.unresolved,
-                        meanMs: s.mean?.milliseconds, p50Ms: s.p50?.milliseconds, p95Ms: s.p95?.milliseconds, maxMs: s.max?.milliseconds)
+                        scenarioResultId: sid, scope: group.scope, name: group.name, kind: kind.rawValue, count: s.count,
+                        unresolved: s.unresolved, meanMs: s.mean?.milliseconds, p50Ms: s.p50?.milliseconds, p95Ms: s.p95?.milliseconds,
+                        maxMs: s.max?.milliseconds)
                     try r.insert(db)
                 }
             }

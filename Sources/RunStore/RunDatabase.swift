@@ -133,8 +133,10 @@ public struct RunDatabase: Sendable {
             try db.create(table: "metric") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
-                /// `*` for the whole scenario.
-                t.column("policyId", .text).notNull()
+                /// What the figures are over: the whole scenario, one policy, or one alert rule.
+                t.column("scope", .text).notNull().check { ["scenario", "policy", "rule"].contains($0) }
+                /// The policy id or rule name; empty for the scenario.
+                t.column("name", .text).notNull()
                 t.column("kind", .text).notNull().check { ["mttd", "mttr", "exposure"].contains($0) }
                 t.column("count", .integer).notNull()
                 t.column("unresolved", .integer).notNull()
@@ -142,7 +144,7 @@ public struct RunDatabase: Sendable {
                 t.column("p50Ms", .integer)
                 t.column("p95Ms", .integer)
                 t.column("maxMs", .integer)
-                t.uniqueKey(["scenarioResultId", "policyId", "kind"])
+                t.uniqueKey(["scenarioResultId", "scope", "name", "kind"])
             }
         }
         return migrator

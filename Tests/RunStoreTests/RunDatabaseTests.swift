@@ -61,9 +61,13 @@ struct RunDatabaseTests {
         #expect(attempts.first?.outcome == "succeeded")
         #expect(try db.violations(scenarioResultId: sid).count == r.violations.count)
         let metrics = try db.metrics(scenarioResultId: sid)
-        let mttr = try #require(metrics.first { $0.policyId == "*" && $0.kind == "mttr" })
+        let mttr = try #require(metrics.first { $0.scope == "scenario" && $0.kind == "mttr" })
         #expect(mttr.p95Ms == r.summary(.mttr).p95?.milliseconds)
-        #expect(metrics.contains { $0.policyId == "aws-sg-ssh-open-to-world" && $0.kind == "exposure" })
+        #expect(mttr.p95Ms == 90_300)
+        #expect(metrics.contains { $0.scope == "policy" && $0.name == "aws-sg-ssh-open-to-world" && $0.kind == "exposure" })
+        let byRule = try #require(metrics.first { $0.scope == "rule" && $0.name == "prod-auto" && $0.kind == "mttd" })
+        #expect(byRule.count == 1)
+        #expect(byRule.maxMs == 90_000)
     }
 
     @Test func theSchemaRefusesWhatCannotBe() throws {
