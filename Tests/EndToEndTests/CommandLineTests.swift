@@ -72,7 +72,7 @@ struct CommandLineTests {
         #expect(r.stdout.contains("FAIL  ssh-opened-to-world-is-closed"))
         #expect(r.stdout.contains("expected mttr p95 for aws-sg-ssh-open-to-world ≤ 30s"))
         #expect(r.stdout.contains("found 1m30.3s over 1 violation(s)"))
-        #expect(r.stdout.contains("ssh-opened-to-world-is-closed.yaml:40:5"))
+        #expect(r.stdout.contains("ssh-opened-to-world-is-closed.yaml:41:5"))
     }
 
     @Test func badInputExitsTwoAndWritesNothing() throws {
