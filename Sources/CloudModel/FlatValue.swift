@@ -1,12 +1,12 @@
 import Foundation
 
-/// A value tree stored as two flat arrays: nodes in pre-order, and the UTF-8 bytes of every key
-/// and string. This is how a resource holds its properties.
+/// A value tree stored flat, in one exactly-sized allocation: nodes in pre-order, followed by the
+/// UTF-8 bytes of every key and string. This is how a resource holds its properties.
 ///
 /// Why: a `Value` tree is one heap object per list and per object, and reading it retains and
 /// releases each node it passes. Scanning a million resources was dominated by that reference
-/// counting and by the cache misses of chasing the nodes. Here a resource's properties are two
-/// allocations of plain data, read through unsafe buffers with no reference counting at all;
+/// counting and by the cache misses of chasing the nodes. Here a resource's properties are one
+/// allocation of plain data, read through unsafe buffers with no reference counting at all;
 /// the policy evaluator reads them directly (`FlatView`), and everything else converts to and
 /// from `Value` (`value`, `init(_:)`), which is cheap at the scale of a simulation's changes.
 public struct FlatValue: Sendable {
@@ -51,14 +51,31 @@ public struct FlatValue: Sendable {
     /// Keys longer than this cannot be stored (no cloud API has one).
     public static let maximumKeyLength = Int(UInt16.max)
 
-    @usableFromInline var nodes: ContiguousArray<Node>
-    @usableFromInline var bytes: ContiguousArray<UInt8>
+    /// The nodes, then the bytes packed into the slots after them.
+    @usableFromInline var storage: ContiguousArray<Node>
+    @usableFromInline var nodeCount: Int32
+    @usableFromInline var byteCount: Int32
 
     public init(_ value: Value) {
         var encoder = Encoder()
         encoder.encode(value)
-        nodes = encoder.nodes
-        bytes = encoder.bytes
+        let nodes = encoder.nodes, bytes = encoder.bytes
+        let stride = MemoryLayout<Node>.stride
+        let byteSlots = (bytes.count + stride - 1) / stride
+        // Exactly sized: growing arrays while encoding leaves up to half their capacity unused.
+        var storage = ContiguousArray<Node>()
+        storage.reserveCapacity(nodes.count + byteSlots)
+        storage.append(contentsOf: nodes)
+        storage.append(contentsOf: repeatElement(Node(payload: 0, size: 0, kind: .null, keyOffset: 0), count: byteSlots))
+        storage.withUnsafeMutableBytes { raw in
+            bytes.withUnsafeBytes { source in
+                guard let target = raw.baseAddress, let from = source.baseAddress else { return }
+                (target + nodes.count * stride).copyMemory(from: from, byteCount: bytes.count)
+            }
+        }
+        self.storage = storage
+        self.nodeCount = Int32(nodes.count)
+        self.byteCount = Int32(bytes.count)
     }
 
     /// The tree as a `Value`.
@@ -66,11 +83,16 @@ public struct FlatValue: Sendable {
         withView { $0.value(at: 0) }
     }
 
-    /// Lends a view of the arrays for the duration of `body`.
+    /// Lends a view of the storage for the duration of `body`.
     @inlinable
     public func withView<R>(_ body: (FlatView) throws -> R) rethrows -> R {
-        try nodes.withUnsafeBufferPointer { n in
-            try bytes.withUnsafeBufferPointer { b in try body(FlatView(nodes: n, bytes: b)) }
+        let nodes = Int(nodeCount), bytes = Int(byteCount)
+        return try storage.withUnsafeBufferPointer { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            let start = nodes * MemoryLayout<Node>.stride
+            return try body(FlatView(
+                nodes: UnsafeBufferPointer(rebasing: buffer[0..<nodes]),
+                bytes: UnsafeRawBufferPointer(rebasing: raw[start..<(start + bytes)])))
         }
     }
 
@@ -144,10 +166,10 @@ extension FlatValue: Equatable, Hashable {
 /// Read access to a `FlatValue` through unsafe buffers: valid only inside `withView`.
 public struct FlatView {
     public let nodes: UnsafeBufferPointer<FlatValue.Node>
-    public let bytes: UnsafeBufferPointer<UInt8>
+    public let bytes: UnsafeRawBufferPointer
 
     @inlinable
-    public init(nodes: UnsafeBufferPointer<FlatValue.Node>, bytes: UnsafeBufferPointer<UInt8>) {
+    public init(nodes: UnsafeBufferPointer<FlatValue.Node>, bytes: UnsafeRawBufferPointer) {
         self.nodes = nodes
         self.bytes = bytes
     }
@@ -165,8 +187,7 @@ public struct FlatView {
     /// The member of object node `i` whose key is `key` (with `hash`, its `keyHash`), or nil.
     @inlinable
     public func member(_ i: Int, key: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int? {
-        guard nodes[i].kind == .object, let base = bytes.baseAddress else { return nil }
-        let raw = UnsafeRawPointer(base)
+        guard nodes[i].kind == .object, let raw = bytes.baseAddress else { return nil }
         var child = i + 1
         for _ in 0..<Int(nodes[i].payload) {
             let n = nodes[child]
@@ -190,11 +211,11 @@ public struct FlatView {
 
     /// The bytes of string node `i` (empty for anything else).
     @inlinable
-    public func stringBytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+    public func stringBytes(_ i: Int) -> UnsafeRawBufferPointer {
         let node = nodes[i]
-        guard node.kind == .string else { return UnsafeBufferPointer(start: nil, count: 0) }
+        guard node.kind == .string else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         let offset = Int(node.payload >> 32), length = Int(node.payload & 0xFFFF_FFFF)
-        return UnsafeBufferPointer(rebasing: bytes[offset..<(offset + length)])
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
     }
 
     public func string(_ i: Int) -> String? {
@@ -205,7 +226,7 @@ public struct FlatView {
     public func key(_ i: Int) -> String {
         let offset = Int(nodes[i].keyOffset)
         let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[(offset + 6)..<(offset + 6 + length)]), as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(offset + 6)..<(offset + 6 + length)]), as: UTF8.self)
     }
 
     /// The number at node `i`, for ints and doubles.

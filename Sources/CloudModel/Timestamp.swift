@@ -41,17 +41,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Written by hand, not with a formatter, because policies compare ages of millions of keys.
     public init?(iso8601 text: String) {
         var text = text
-        guard let ms = text.withUTF8({ Self.parse($0) }) else { return nil }
+        guard let ms = text.withUTF8({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
         self.milliseconds = ms
     }
 
     /// Parses the same forms from UTF-8 bytes (a flat value's string), without making a String.
-    public init?(iso8601 utf8: UnsafeBufferPointer<UInt8>) {
+    public init?(iso8601 utf8: UnsafeRawBufferPointer) {
         guard let ms = Self.parse(utf8) else { return nil }
         self.milliseconds = ms
     }
 
-    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
+    private static func parse(_ utf8: UnsafeRawBufferPointer) -> Int64? {
         guard utf8.count >= 10 else { return nil }
         func digits(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= utf8.count else { return nil }

@@ -19,7 +19,7 @@ struct TemplateVariables {
         visitStrings(value) { text in
             for name in references(in: text) {
                 let head = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
-                if !names.contains(head) || (name.contains(".") && head != "item" && head != "matched") { unknown.append(name) }
+                if !names.contains(head) || (name.contains(".") && head != "item") { unknown.append(name) }
             }
         }
         return unknown

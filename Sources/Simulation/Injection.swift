@@ -78,9 +78,9 @@ extension Injection {
                 fields[rangesKey] = .array([range])
                 perms.append(.object(fields))
             }
-            try set(&props, "IpPermissions", .array(perms))
+            try set(&props, "IpPermissions", .array(perms), in: resource.id)
         case .removePublicAccessBlock:
-            try set(&props, "PublicAccessBlockConfiguration", nil)
+            try set(&props, "PublicAccessBlockConfiguration", nil, in: resource.id)
         case .ageAccessKey(let days, let keyId):
             var keys = props["AccessKeys"]?.arrayValue ?? []
             let index = keyId.flatMap { id in keys.firstIndex { $0["AccessKeyId"] == .string(id) } } ?? (keyId == nil && !keys.isEmpty ? 0 : nil)
@@ -90,11 +90,11 @@ extension Injection {
             key["CreateDate"] = .string((now - .days(Int64(days))).iso8601)
             key["Status"] = "Active"
             keys[index] = .object(key)
-            try set(&props, "AccessKeys", .array(keys))
+            try set(&props, "AccessKeys", .array(keys), in: resource.id)
         case .disableLogFileValidation:
-            try set(&props, "LogFileValidationEnabled", false)
+            try set(&props, "LogFileValidationEnabled", false, in: resource.id)
         case .deleteFlowLogs:
-            try set(&props, "FlowLogs", .array([]))
+            try set(&props, "FlowLogs", .array([]), in: resource.id)
         case .patch(let assignments, let removals):
             do {
                 for a in assignments { try a.path.assign(a.value, in: &props) }
@@ -108,9 +108,9 @@ extension Injection {
         resource.properties = props
     }
 
-    private func set(_ props: inout Value, _ key: String, _ value: Value?) throws(SimulationError) {
+    private func set(_ props: inout Value, _ key: String, _ value: Value?, in resourceId: String) throws(SimulationError) {
         guard case .object(var fields) = props else {
-            throw .injectionFailed(resource: "", injection: name, reason: "the resource's properties are not a mapping")
+            throw .injectionFailed(resource: resourceId, injection: name, reason: "the resource's properties are not a mapping")
         }
         fields[key] = value
         props = .object(fields)
