@@ -99,8 +99,10 @@ public struct FlatValue: Sendable {
     private struct Encoder {
         var nodes: ContiguousArray<Node> = []
         var bytes: ContiguousArray<UInt8> = []
-        /// Keys already written: each distinct key is stored once per resource.
-        var keyOffsets: [String: UInt32] = [:]
+        /// Keys already written: each distinct key is stored once per resource. A short list
+        /// searched in order (resources have a handful of distinct keys), then a dictionary.
+        var recentKeys: [(String, UInt32)] = []
+        var manyKeys: [String: UInt32] = [:]
 
         mutating func append(_ text: String) -> (UInt32, UInt32) {
             let offset = UInt32(truncatingIfNeeded: bytes.count)
@@ -109,7 +111,11 @@ public struct FlatValue: Sendable {
         }
 
         mutating func offsetOfKey(_ text: String) -> UInt32 {
-            if let known = keyOffsets[text] { return known }
+            if manyKeys.isEmpty {
+                for (key, offset) in recentKeys where key == text { return offset }
+            } else if let known = manyKeys[text] {
+                return known
+            }
             let utf8 = text.utf8.prefix(FlatValue.maximumKeyLength)
             let offset = UInt32(truncatingIfNeeded: bytes.count)
             let length = UInt16(utf8.count)
@@ -118,7 +124,12 @@ public struct FlatValue: Sendable {
             bytes.append(UInt8(length >> 8))
             for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8((hash >> UInt32(shift)) & 0xFF)) }
             bytes.append(contentsOf: utf8)
-            keyOffsets[text] = offset
+            if manyKeys.isEmpty, recentKeys.count < 32 {
+                recentKeys.append((text, offset))
+            } else {
+                if manyKeys.isEmpty { for (key, known) in recentKeys { manyKeys[key] = known } }
+                manyKeys[text] = offset
+            }
             return offset
         }
 

@@ -1,0 +1,51 @@
+import CloudModel
+import Testing
+
+struct FlatValueTests {
+    @Test func roundTripsEveryKindOfValue() {
+        let v: Value = [
+            "s": "text", "i": -42, "d": 2.5, "b": false, "n": nil, "e": [], "o": [:],
+            "nested": ["list": [1, "two", ["three": 3.0]], "again": "text"], "unicode": "café ☁︎",
+        ]
+        #expect(FlatValue(v).value == v)
+        #expect(FlatValue(.string("top")).value == "top")
+        #expect(FlatValue([1, [2, [3]]]).value == [1, [2, [3]]])
+    }
+
+    @Test(arguments: [5, 31, 32, 33, 200])
+    func manyDistinctKeysAreFoundByPath(count: Int) throws {
+        var fields = Fields()
+        for i in 0..<count { fields["key\(i)"] = ["inner": .int(i), "key\(i)": .int(-i)] }
+        let flat = FlatValue(.object(fields))
+        #expect(flat.value == .object(fields))
+        for i in [0, count / 2, count - 1] {
+            let path = try ValuePath(parsing: "key\(i).inner")
+            let found: Int? = flat.withView { view in
+                guard case .node(let n) = path.resolve(in: view, from: 0) else { return nil }
+                return view.number(n).map { Int($0) }
+            }
+            #expect(found == i)
+        }
+        let missing = try ValuePath(parsing: "key\(count).inner")
+        let result: Bool = flat.withView { view in
+            if case .missing = missing.resolve(in: view, from: 0) { true } else { false }
+        }
+        #expect(result)
+    }
+
+    @Test func projectionsResolveLikeTheValueTree() throws {
+        let v: Value = ["A": [["B": [["C": 1], ["C": 2]]], ["B": [["C": 3]]], ["X": 0]]]
+        let flat = FlatValue(v)
+        for text in ["A[].B[].C", "A[].B", "A[0].B[1].C", "A[].X"] {
+            let path = try ValuePath(parsing: text)
+            let flatResult: Value? = flat.withView { view in
+                switch path.resolve(in: view, from: 0) {
+                case .missing: nil
+                case .node(let n): view.value(at: n)
+                case .projection(let list): .array(list.map { view.value(at: $0) })
+                }
+            }
+            #expect(flatResult == path.resolve(in: v), "\(text)")
+        }
+    }
+}
