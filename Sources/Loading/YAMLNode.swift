@@ -170,7 +170,19 @@ struct YAMLNode {
 
     /// The node as a JSON-like value: typed scalars as YAML resolves them (quoted ones stay
     /// strings), timestamps kept as the text written.
+    ///
+    /// Walks the raw nodes and builds a key path only when something is wrong: a fixture of a
+    /// million resources has tens of millions of values, and naming each one cost more than
+    /// parsing it.
     func value() throws(LoadError) -> Value {
+        var trail: [String] = []
+        return try Self.value(of: node, trail: &trail, owner: self)
+    }
+
+    private static func value(of node: Node, trail: inout [String], owner: YAMLNode) throws(LoadError) -> Value {
+        func fail(_ message: String) -> LoadError {
+            YAMLNode(node: node, file: owner.file, path: owner.path + trail.joined()).error(message)
+        }
         switch node {
         case .scalar(let s):
             switch s.tagName {
@@ -178,23 +190,31 @@ struct YAMLNode {
             case .bool: return node.bool.map(Value.bool) ?? .string(s.string)
             case .int: return node.int.map(Value.int) ?? .string(s.string)
             case .float:
-                guard let d = node.float, d.isFinite else { throw error("'\(s.string)' is not a finite number") }
+                guard let d = node.float, d.isFinite else { throw fail("'\(s.string)' is not a finite number") }
                 return .double(d)
             default: return .string(s.string)
             }
-        case .sequence:
+        case .sequence(let sequence):
             var items: [Value] = []
-            for item in try list() { items.append(try item.value()) }
+            items.reserveCapacity(sequence.count)
+            for (i, item) in sequence.enumerated() {
+                trail.append("[\(i)]")
+                items.append(try value(of: item, trail: &trail, owner: owner))
+                trail.removeLast()
+            }
             return .array(items)
         case .mapping(let mapping):
-            var fields = Fields()
+            var entries: [Fields.Entry] = []
+            entries.reserveCapacity(mapping.count)
             for (k, v) in mapping {
-                guard case .scalar(let key) = k else { throw error("mapping keys must be plain words") }
-                fields[key.string] = try child(v, key.string).value()
+                guard case .scalar(let key) = k else { throw fail("mapping keys must be plain words") }
+                trail.append(owner.path.isEmpty && trail.isEmpty ? key.string : "." + key.string)
+                entries.append(Fields.Entry(key: key.string, value: try value(of: v, trail: &trail, owner: owner)))
+                trail.removeLast()
             }
-            return .object(fields)
+            return .object(Fields(entries))
         case .alias:
-            throw error("YAML aliases are not supported here")
+            throw fail("YAML aliases are not supported here")
         }
     }
 

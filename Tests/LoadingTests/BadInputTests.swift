@@ -117,6 +117,14 @@ struct BadInputTests {
         #expect(duplicate.message.contains("'sg-1' is already defined at"))
     }
 
+    @Test func badValuesDeepInPropertiesAreNamedByTheirPath() throws {
+        let fixture = Self.fixture.replacingOccurrences(of: "properties: {GroupId: sg-1, IpPermissions: []}", with: "properties: {GroupId: sg-1, Tags: {Deep: [1, .inf]}}")
+        let e = try #require(try loadError(fixture: fixture))
+        #expect(e.keyPath == "resources[0].properties.Tags.Deep[1]")
+        #expect(e.message.contains("'.inf' is not a finite number"))
+        #expect(e.line == 7)
+    }
+
     @Test func injectionsMustFitTheResourceType() throws {
         let e = try #require(try loadError("inject: open-ingress\n    resource: sg-1\n    with: {port: 22, cidr: 0.0.0.0/0}",
                                            "inject: disable-log-file-validation\n    resource: sg-1"))
