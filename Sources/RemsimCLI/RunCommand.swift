@@ -27,34 +27,37 @@ struct RunCommand: ParsableCommand {
     var timeline = false
 
     func run() throws {
+        let started = Date()
         let (scenarios, errors) = SuiteLoader(paths: paths).load()
         guard errors.isEmpty else {
             for e in errors { Console.error("error: \(e)") }
             throw Exit.badInput
         }
 
+        // Every scenario runs before anything is recorded, so a scenario that fails at run time
+        // (exit 2) leaves no half-recorded run behind; each line is printed as it finishes.
+        let style = Console.style
+        let report = RunReport(style: style)
         var results: [ScenarioResult] = []
         for scenario in scenarios {
+            let result: ScenarioResult
             do {
-                results.append(try Simulator(scenario: scenario).run())
+                result = try Simulator(scenario: scenario).run()
             } catch {
                 Console.error("error: \(scenario.file): \(error)")
                 throw Exit.badInput
             }
+            Console.out(report.line(for: result))
+            if timeline { Console.out(report.timeline(for: result)) }
+            results.append(result)
         }
 
-        let style = Console.style
-        let report = RunReport(style: style)
         let runId: Int64
         do {
             let database = try RunDatabase(path: db)
             runId = try database.beginRun(RunMetadata(
-                startedAt: Date(), remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels))
-            for result in results {
-                Console.out(report.line(for: result))
-                if timeline { Console.out(report.timeline(for: result)) }
-                try database.record(result, runId: runId)
-            }
+                startedAt: started, remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels))
+            for result in results { try database.record(result, runId: runId) }
             try database.finishRun(runId, finishedAt: Date())
         } catch {
             Console.error("error: \(error)")
