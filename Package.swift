@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "TestSupport"]),
         .testTarget(name: "RemediationEngineTests", dependencies: ["RemediationEngine", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyPack", "TestSupport"]),
-        .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "RemediationEngine", "Simulation", "TestSupport"]),
+        .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"]),
         .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading"]),

@@ -8,8 +8,8 @@ import yaml
 
 checks = [
     ("Schemas/scenario.schema.json", sorted(glob.glob("Scenarios/**/*.yaml", recursive=True))),
-    ("Schemas/fixture.schema.json", sorted(glob.glob("Fixtures/**/*.yaml", recursive=True))),
-    ("Schemas/policy.schema.json", sorted(glob.glob("Sources/PolicyPack/Policies/**/*.yaml", recursive=True))),
+    ("Schemas/fixture.schema.json", sorted(f for f in glob.glob("Fixtures/**/*.yaml", recursive=True) if not f.startswith("Fixtures/policies/"))),
+    ("Schemas/policy.schema.json", sorted(glob.glob("Sources/PolicyPack/Policies/**/*.yaml", recursive=True) + glob.glob("Fixtures/policies/**/*.yaml", recursive=True))),
 ]
 failures = 0
 count = 0

@@ -77,7 +77,12 @@ public enum PolicyLoader {
     }
 
     static func remediation(_ node: YAMLNode) throws(LoadError) -> Remediation {
-        let m = try node.mapping(allowing: ["description", "steps"])
+        let m = try node.mapping(allowing: ["description", "steps", "cli"])
+        if let cli = m["cli"] {
+            if let steps = m["steps"] { throw steps.error("give either 'steps' or 'cli', not both") }
+            return Remediation(steps: try CLITemplateReader.steps(cli), description: try m["description"]?.string() ?? "")
+        }
+        guard m["steps"] != nil else { throw node.error("a remediation needs 'steps' (API operations) or 'cli' (command templates)") }
         let stepsNode = try m.required("steps")
         let list = try stepsNode.list()
         guard (1...Remediation.maximumSteps).contains(list.count) else {

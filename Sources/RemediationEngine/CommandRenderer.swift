@@ -12,6 +12,29 @@ public enum CommandRenderer {
     static let globalServices: Set<String> = ["iam", "organizations", "sts"]
     /// API service prefix → AWS CLI command name, where they differ.
     static let awsCLIServices: [String: String] = ["s3": "s3api"]
+    /// Services whose API parameters are camelCase (`logGroupName`) rather than PascalCase.
+    static let camelCaseServices: Set<String> = ["logs"]
+
+    /// The API service of an AWS CLI command name: `s3api` → `s3`, `ec2` → `ec2`.
+    public static func apiService(forCLI name: String) -> String {
+        awsCLIServices.first { $0.value == name }?.key ?? name
+    }
+
+    /// The API name of a kebab-case CLI word: `revoke-security-group-ingress` →
+    /// `RevokeSecurityGroupIngress`; for parameters of camelCase services, `log-group-name` →
+    /// `logGroupName`. The inverse of `kebab(_:)` for the names the AWS CLI uses.
+    public static func apiName(fromKebab word: String, camelCase: Bool = false) -> String {
+        let parts = word.split(separator: "-").map(String.init)
+        let joined = parts.map { part in
+            // The CLI writes Ipv6 as ipv6 and VPCId as vpc-id; the API capitalises only the first letter.
+            part.prefix(1).uppercased() + part.dropFirst()
+        }.joined()
+        guard camelCase, let first = joined.first else { return joined }
+        return first.lowercased() + joined.dropFirst()
+    }
+
+    /// Whether parameters of `service` are camelCase.
+    public static func usesCamelCaseParameters(_ service: String) -> Bool { camelCaseServices.contains(service) }
 
     public static func render(operation: String, parameters: Value, resource: Resource) -> String {
         let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)

@@ -8,6 +8,8 @@ struct TemplateVariables {
     static let names: Set<String> = [
         "resourceId", "resourceName", "region", "account", "matched", "item",
         "protocol", "fromPort", "toPort", "cidr",
+        // Prisma Cloud's Azure and GCP variables: known, but they have no value for AWS resources.
+        "resourceGroup", "azureScope", "gcpZoneId", "ruleName",
     ]
 
     let resource: Resource
@@ -75,6 +77,7 @@ struct TemplateVariables {
         case "fromPort": result = firstMatch?["FromPort"]
         case "toPort": result = firstMatch?["ToPort"]
         case "cidr": result = ValuePath.cidrPath.resolve(in: firstMatch ?? .null)?.arrayValue?.first
+        case "resourceGroup", "azureScope", "gcpZoneId", "ruleName": result = nil
         default:
             if name.hasPrefix("item."), let item {
                 let path = try? ValuePath(parsing: String(name.dropFirst(5)))

@@ -1,0 +1,264 @@
+import CloudModel
+import Foundation
+import Policies
+import RemediationEngine
+import Simulation
+
+/// Reads a remediation written the way Prisma Cloud writes one: CLI command templates with
+/// variables, up to five separated by `;`:
+///
+/// ```yaml
+/// remediation:
+///   cli: >
+///     aws --region ${region} ec2 revoke-security-group-ingress --group-id ${resourceId}
+///     --protocol ${protocol} --port ${fromPort}-${toPort} --cidr ${cidr}
+/// ```
+///
+/// Each command becomes the API operation the simulated cloud executes, with its parameters;
+/// variables stay in place and are filled in per finding, like those of `steps`. A command remsim
+/// does not model is an error naming the command, never a silent no-op.
+///
+/// This reads `aws` commands: the service (`s3api` is `s3`), the kebab-case action, and each
+/// `--flag value` as the API parameter (`--group-id` → `GroupId`; camelCase for `logs`). Values
+/// are JSON (`'[{"IpProtocol":"tcp"}]'`), the CLI's shorthand (`Key=true,Other=false`), or plain
+/// words; a flag with no value is a boolean (`--enable-x` true, `--no-enable-x` false). The EC2
+/// ingress commands also take the CLI's single-rule form, `--protocol --port --cidr`.
+enum CLITemplateReader {
+    /// Global options of the AWS CLI that do not change what the call does.
+    static let globalOptionsWithValue: Set<String> = ["--region", "--output", "--profile", "--query", "--endpoint-url", "--color"]
+    static let globalFlags: Set<String> = ["--no-cli-pager", "--no-paginate", "--debug", "--no-verify-ssl", "--no-sign-request"]
+    /// Parameters that are lists of plain values, written as several words (`--resource-ids a b`).
+    static let listParameters: Set<String> = ["ResourceIds", "GroupIds", "InstanceIds", "AllocationIds"]
+
+    static func steps(_ node: YAMLNode) throws(LoadError) -> [RemediationStep] {
+        let text = try node.string()
+        let commands: [[String]]
+        do {
+            commands = try ShellWords.commands(text)
+        } catch {
+            throw node.error("cannot read the command template: \(error.message)")
+        }
+        guard (1...Remediation.maximumSteps).contains(commands.count) else {
+            throw node.error("a remediation has 1 to \(Remediation.maximumSteps) commands, separated by ';', found \(commands.count)")
+        }
+        var steps: [RemediationStep] = []
+        for words in commands {
+            do {
+                steps.append(try step(words))
+            } catch {
+                throw node.error("\(error.message) (in `\(words.joined(separator: " "))`)")
+            }
+        }
+        return steps
+    }
+
+    struct Problem: Error {
+        var message: String
+    }
+
+    static func step(_ words: [String]) throws(Problem) -> RemediationStep {
+        guard let program = words.first else { throw Problem(message: "an empty command") }
+        guard program == "aws" else {
+            throw Problem(message: "`\(program)` commands are not modelled yet: the simulated cloud executes `aws` commands only")
+        }
+        var rest = words.dropFirst()
+        // Global options come before the service.
+        while let word = rest.first, word.hasPrefix("--") {
+            if globalOptionsWithValue.contains(word) {
+                rest = rest.dropFirst(2)
+            } else if globalFlags.contains(word) {
+                rest = rest.dropFirst()
+            } else {
+                throw Problem(message: "unknown global option \(word)")
+            }
+        }
+        guard let cliService = rest.first, let action = rest.dropFirst().first else {
+            throw Problem(message: "expected `aws SERVICE ACTION --flag value …`")
+        }
+        let service = CommandRenderer.apiService(forCLI: cliService)
+        let operation = "\(service):\(CommandRenderer.apiName(fromKebab: action))"
+        guard SimulatedCloud.supportedOperations.contains(operation) else {
+            throw Problem(message: "`aws \(cliService) \(action)` (\(operation)) is not an operation the simulated cloud models; it models \(SimulatedCloud.supportedOperations.joined(separator: ", "))")
+        }
+        var parameters = Fields()
+        var flags = Array(rest.dropFirst(2))
+        var i = 0
+        var shorthandRule = Fields()
+        while i < flags.count {
+            let flag = flags[i]
+            guard flag.hasPrefix("--"), flag.count > 2 else { throw Problem(message: "expected a --flag, found '\(flag)'") }
+            let hasValue = i + 1 < flags.count && !flags[i + 1].hasPrefix("--")
+            if globalOptionsWithValue.contains(flag), hasValue {
+                i += 2
+                continue
+            }
+            if globalFlags.contains(flag) {
+                i += 1
+                continue
+            }
+            let name = String(flag.dropFirst(2))
+            if !hasValue {
+                let negated = name.hasPrefix("no-")
+                let key = CommandRenderer.apiName(fromKebab: negated ? String(name.dropFirst(3)) : name,
+                                                  camelCase: CommandRenderer.usesCamelCaseParameters(service))
+                parameters[key] = .bool(!negated)
+                i += 1
+                continue
+            }
+            var values: [String] = []
+            i += 1
+            while i < flags.count, !flags[i].hasPrefix("--") {
+                values.append(flags[i])
+                i += 1
+            }
+            if service == "ec2", ["protocol", "port", "cidr"].contains(name), values.count == 1 {
+                try addToRule(&shorthandRule, name: name, raw: values[0])
+                continue
+            }
+            let key = CommandRenderer.apiName(fromKebab: name, camelCase: CommandRenderer.usesCamelCaseParameters(service))
+            if parameters[key] != nil { throw Problem(message: "\(flag) is given twice") }
+            if listParameters.contains(key) {
+                parameters[key] = .array(values.map(Value.string))
+            } else if values.count == 1 {
+                parameters[key] = try value(values[0])
+            } else {
+                throw Problem(message: "\(flag) takes one value, found \(values.count)")
+            }
+        }
+        flags.removeAll()
+        if !shorthandRule.isEmpty {
+            guard parameters["IpPermissions"] == nil else { throw Problem(message: "give either --ip-permissions or --protocol/--port/--cidr, not both") }
+            guard shorthandRule["IpProtocol"] != nil else { throw Problem(message: "--port and --cidr need --protocol") }
+            parameters["IpPermissions"] = .array([.object(shorthandRule)])
+        }
+        return RemediationStep(operation: operation, parameters: .object(parameters))
+    }
+
+    /// `--protocol tcp --port 22 --cidr 0.0.0.0/0`, the CLI's form for a single ingress rule.
+    static func addToRule(_ rule: inout Fields, name: String, raw: String) throws(Problem) {
+        switch name {
+        case "protocol":
+            rule["IpProtocol"] = .string(raw)
+        case "cidr":
+            let key = raw.contains(":") ? "Ipv6Ranges" : "IpRanges"
+            let member = raw.contains(":") ? "CidrIpv6" : "CidrIp"
+            rule[key] = .array([.object(Fields([Fields.Entry(key: member, value: .string(raw))]))])
+        default:  // port: 22, 0-1024, ${fromPort}-${toPort}
+            let parts = splitPortRange(raw)
+            guard let from = parts.first, let to = parts.last, parts.count <= 2 else {
+                throw Problem(message: "--port takes a port or a range such as 22 or 0-1024, found '\(raw)'")
+            }
+            rule["FromPort"] = Int(from).map(Value.int) ?? .string(from)
+            rule["ToPort"] = Int(to).map(Value.int) ?? .string(to)
+        }
+    }
+
+    /// Splits `A-B` at the dash between the two ports, not inside a variable or a negative `-1`.
+    static func splitPortRange(_ raw: String) -> [String] {
+        if raw == "-1" { return ["-1"] }
+        var depth = 0
+        for (offset, c) in raw.enumerated() {
+            if c == "{" { depth += 1 }
+            if c == "}" { depth -= 1 }
+            if c == "-", depth == 0, offset > 0 {
+                let index = raw.index(raw.startIndex, offsetBy: offset)
+                return [String(raw[..<index]), String(raw[raw.index(after: index)...])]
+            }
+        }
+        return [raw]
+    }
+
+    /// A flag's value: JSON, the CLI's `Key=Value,…` shorthand, or a word.
+    static func value(_ raw: String) throws(Problem) -> Value {
+        if raw.hasPrefix("[") || raw.hasPrefix("{") {
+            do {
+                return try YAMLNode.parse(file: "template", data: Data(raw.utf8)).value()
+            } catch {
+                throw Problem(message: "'\(raw)' is not valid JSON: \(error.message)")
+            }
+        }
+        // Key=Value,… when every piece is one; otherwise a plain word (an ARN, a name).
+        let pairs = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        if pairs.allSatisfy({ $0.count == 2 && isShorthandKey($0[0]) }) {
+            return .object(Fields(pairs.map { Fields.Entry(key: $0[0], value: scalar($0[1])) }))
+        }
+        return .string(raw)
+    }
+
+    static func isShorthandKey(_ key: String) -> Bool {
+        guard let first = key.first, first.isLetter else { return false }
+        return key.allSatisfy { $0.isLetter || $0.isNumber }
+    }
+
+    static func scalar(_ text: String) -> Value {
+        switch text {
+        case "true": .bool(true)
+        case "false": .bool(false)
+        default: Int(text).map(Value.int) ?? .string(text)
+        }
+    }
+}
+
+/// Splits command text into commands (at `;`) and words, as a POSIX shell would for the forms
+/// templates use: single quotes keep everything, double quotes allow `\"` and `\\`, a backslash
+/// outside quotes escapes the next character. `${…}` is kept as written.
+enum ShellWords {
+    struct Problem: Error {
+        var message: String
+    }
+
+    static func commands(_ text: String) throws(Problem) -> [[String]] {
+        var commands: [[String]] = []
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var chars = Array(text)[...]
+        func endWord() {
+            if inWord { words.append(word) }
+            word = ""
+            inWord = false
+        }
+        while let c = chars.popFirst() {
+            switch c {
+            case "'":
+                inWord = true
+                guard let close = chars.firstIndex(of: "'") else { throw Problem(message: "a single quote is never closed") }
+                word += String(chars[chars.startIndex..<close])
+                chars = chars[(close + 1)...]
+            case "\"":
+                inWord = true
+                var closed = false
+                while let d = chars.popFirst() {
+                    if d == "\"" {
+                        closed = true
+                        break
+                    }
+                    if d == "\\", let next = chars.first, next == "\"" || next == "\\" {
+                        word.append(next)
+                        chars = chars.dropFirst()
+                    } else {
+                        word.append(d)
+                    }
+                }
+                guard closed else { throw Problem(message: "a double quote is never closed") }
+            case "\\":
+                inWord = true
+                if let next = chars.popFirst(), next != "\n" { word.append(next) }
+            case ";":
+                endWord()
+                if !words.isEmpty { commands.append(words) }
+                words = []
+            default:
+                if c.isWhitespace {
+                    endWord()
+                } else {
+                    inWord = true
+                    word.append(c)
+                }
+            }
+        }
+        endWord()
+        if !words.isEmpty { commands.append(words) }
+        return commands
+    }
+}

@@ -1,0 +1,102 @@
+import CloudModel
+import Foundation
+@testable import Loading
+import Policies
+import PolicyPack
+import RemediationEngine
+import TestSupport
+import Testing
+
+/// Remediations written as Prisma Cloud writes them: CLI command templates.
+struct CLITemplateTests {
+    func policy(cli: String) throws -> Policy {
+        try TestSupport.policy("""
+            version: 1
+            id: p
+            title: t
+            resource: aws.security-group
+            severity: high
+            filters: [{key: GroupId, op: present}]
+            remediation:
+              cli: \(cli)
+            """)
+    }
+
+    func loadError(cli: String) -> LoadError? {
+        do {
+            _ = try policy(cli: cli)
+            return nil
+        } catch let error as LoadError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func theSingleRuleFormBecomesIpPermissions() throws {
+        let p = try policy(cli: "'aws --region ${region} ec2 revoke-security-group-ingress --group-id ${resourceId} --protocol ${protocol} --port ${fromPort}-${toPort} --cidr ${cidr}'")
+        let step = try #require(p.remediation?.steps.first)
+        #expect(step.operation == "ec2:RevokeSecurityGroupIngress")
+        #expect(step.parameters == [
+            "GroupId": "${resourceId}",
+            "IpPermissions": [["IpProtocol": "${protocol}", "FromPort": "${fromPort}", "ToPort": "${toPort}", "IpRanges": [["CidrIp": "${cidr}"]]]],
+        ])
+        let literal = try policy(cli: "'aws ec2 revoke-security-group-ingress --group-id sg-1 --protocol tcp --port 0-1024 --cidr ::/0'")
+        #expect(literal.remediation?.steps.first?.parameters["IpPermissions"] == [
+            ["IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024, "Ipv6Ranges": [["CidrIpv6": "::/0"]]],
+        ])
+    }
+
+    @Test func severalCommandsShorthandBooleansAndJSON() throws {
+        let p = try policy(cli: #"""
+            "aws s3api put-public-access-block --bucket ${resourceName} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true ; aws cloudtrail update-trail --name t --no-enable-log-file-validation; aws logs create-log-group --log-group-name g; aws ec2 authorize-security-group-ingress --group-id ${resourceId} --ip-permissions '[{\"IpProtocol\": \"tcp\", \"FromPort\": 443}]'"
+            """#)
+        let steps = try #require(p.remediation?.steps)
+        #expect(steps.map(\.operation) == ["s3:PutPublicAccessBlock", "cloudtrail:UpdateTrail", "logs:CreateLogGroup", "ec2:AuthorizeSecurityGroupIngress"])
+        #expect(steps[0].parameters == ["Bucket": "${resourceName}", "PublicAccessBlockConfiguration": ["BlockPublicAcls": true, "IgnorePublicAcls": true]])
+        #expect(steps[1].parameters == ["Name": "t", "EnableLogFileValidation": false])
+        #expect(steps[2].parameters == ["logGroupName": "g"])
+        #expect(steps[3].parameters["IpPermissions"] == [["IpProtocol": "tcp", "FromPort": 443]])
+    }
+
+    @Test(arguments: [
+        ("'aws ec2 delete-vpc --vpc-id ${resourceId}'", "`aws ec2 delete-vpc` (ec2:DeleteVpc) is not an operation the simulated cloud models"),
+        ("'az storage account update --name ${resourceName} --https-only true'", "`az` commands are not modelled yet"),
+        ("'gsutil iam ch -d allUsers gs://${resourceName}'", "`gsutil` commands are not modelled yet"),
+        ("'aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b'", "1 to 5 commands"),
+        ("\"aws ec2 revoke-security-group-ingress --group-id 'sg-1\"", "a single quote is never closed"),
+        ("'aws ec2 revoke-security-group-ingress --group-id ${resorceId}'", "unknown variable '${resorceId}'"),
+        ("'aws --profile x --bogus ec2 revoke-security-group-ingress'", "unknown global option --bogus"),
+    ])
+    func commandsRemsimDoesNotModelAreNamed(cli: String, message: String) throws {
+        let e = try #require(loadError(cli: cli))
+        #expect(e.message.contains(message), "\(e)")
+        #expect(e.keyPath.hasPrefix("remediation"))
+        #expect(e.line != nil)
+    }
+
+    /// Every built-in remediation, rendered for its first example and read back as a template,
+    /// is the same call: rendering and parsing agree.
+    @Test(arguments: (try? BuiltinPolicies.load())?.map(\.id) ?? [])
+    func renderedCommandsReadBackAsTheSameCalls(id: String) throws {
+        let policy = try #require(try BuiltinPolicies.load().first { $0.id == id })
+        let example = try #require(policy.examples.match.first)
+        let finding = try #require(Evaluator(now: TestSupport.start).finding(policy, example))
+        for call in try RemediationPlan(policy: policy, finding: finding, resource: example).calls {
+            let words = try #require(try ShellWords.commands(call.command).first)
+            let step = try CLITemplateReader.step(words)
+            #expect(step.operation == call.operation, "\(call.command)")
+            #expect(step.parameters == call.parameters, "\(call.command)")
+        }
+    }
+
+    @Test(arguments: [
+        ("a b  c", [["a", "b", "c"]]),
+        ("a 'b c' \"d \\\" e\"", [["a", "b c", "d \" e"]]),
+        ("a\\ b; c ;; d", [["a b"], ["c"], ["d"]]),
+        ("x '${v}-${w}'", [["x", "${v}-${w}"]]),
+    ])
+    func wordsSplitAsAShellWould(text: String, expected: [[String]]) throws {
+        #expect(try ShellWords.commands(text) == expected)
+    }
+}
