@@ -59,6 +59,8 @@ let package = Package(
         .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"]),
         .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "TestSupport"]),
+        .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading"]),
     ]
 )

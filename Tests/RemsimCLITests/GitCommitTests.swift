@@ -1,0 +1,38 @@
+import Foundation
+@testable import RemsimCLI
+import TestSupport
+import Testing
+
+/// The run records the commit it ran at, read from `.git` without running git.
+struct GitCommitTests {
+    func repo(head: String, files: [String: String] = [:]) throws -> String {
+        let dir = try TestSupport.temporaryDirectory()
+        try TestSupport.write(head, to: ".git/HEAD", in: dir)
+        for (path, text) in files { try TestSupport.write(text, to: ".git/" + path, in: dir) }
+        return dir
+    }
+
+    @Test func aBranchRefIsFollowed() throws {
+        let dir = try repo(head: "ref: refs/heads/main\n", files: ["refs/heads/main": "0123456789abcdef0123456789abcdef01234567\n"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(GitCommit.current(directory: dir) == "0123456789abcdef0123456789abcdef01234567")
+    }
+
+    @Test func packedRefsAndDetachedHeadsWork() throws {
+        let packed = try repo(head: "ref: refs/heads/dev\n", files: ["packed-refs": "# pack-refs with: peeled\nabcdefabcdefabcdefabcdefabcdefabcdefabcd refs/heads/dev\n"])
+        defer { try? FileManager.default.removeItem(atPath: packed) }
+        #expect(GitCommit.current(directory: packed) == "abcdefabcdefabcdefabcdefabcdefabcdefabcd")
+        let detached = try repo(head: "fedcbafedcbafedcbafedcbafedcbafedcbafedc\n")
+        defer { try? FileManager.default.removeItem(atPath: detached) }
+        #expect(GitCommit.current(directory: detached) == "fedcbafedcbafedcbafedcbafedcbafedcbafedc")
+    }
+
+    @Test func outsideARepositoryThereIsNoCommit() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(GitCommit.current(directory: dir) == nil)
+        let unborn = try repo(head: "ref: refs/heads/main\n")
+        defer { try? FileManager.default.removeItem(atPath: unborn) }
+        #expect(GitCommit.current(directory: unborn) == nil)
+    }
+}

@@ -1,0 +1,66 @@
+import CloudModel
+import Loading
+import Policies
+import PolicyPack
+import Reports
+import Simulation
+import TestSupport
+import Testing
+
+struct ReportTests {
+    func result(breaking: Bool = false) throws -> ScenarioResult {
+        var scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load())
+            .load(file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
+        if breaking {
+            scenario.expectations.append(Expectation(
+                check: .metric(.mttr, policy: nil, statistic: .p95, bound: Bound(op: .le, value: 1000, isDuration: true)), origin: "s.yaml:9:3"))
+        }
+        return try Simulator(scenario: scenario).run()
+    }
+
+    @Test func tablesAlignTheirColumns() {
+        var table = TextTable(header: ["ID", "TITLE"])
+        table.append(["a", "first"])
+        table.append(["longer-id", "second"])
+        #expect(table.render() == "ID         TITLE\na          first\nlonger-id  second")
+    }
+
+    @Test func aPassingLineGivesTheFigures() throws {
+        let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result())
+        #expect(line == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 7/7 assertions · 1 call")
+    }
+
+    @Test func aFailingLineSaysWhatWasExpectedAndFound() throws {
+        let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result(breaking: true))
+        #expect(line.hasPrefix("FAIL  ssh-opened-to-world-is-closed"))
+        #expect(line.contains("7/8 assertions"))
+        #expect(line.contains("✘ expected mttr p95 ≤ 1s\n        found 1m30.3s over 1 violation(s)\n        at s.yaml:9:3"))
+    }
+
+    @Test func colourOnlyWhenAsked() throws {
+        let plain = RunReport(style: TerminalStyle(colour: false)).summary(results: [try result()], runId: 3, database: "db")
+        #expect(plain == "1 scenario: 1 passed, 0 failed · run 3 recorded in db")
+        let coloured = RunReport(style: TerminalStyle(colour: true)).summary(results: [try result()], runId: 3, database: "db")
+        #expect(coloured.contains("\u{1B}[32m1 scenario: 1 passed, 0 failed\u{1B}[0m"))
+    }
+
+    @Test func theTimelineIsInCauseAndEffectOrder() throws {
+        let text = RunReport(style: TerminalStyle(colour: false)).timeline(for: try result())
+        let kinds = text.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
+        #expect(kinds == ["injection", "violation", "detection", "remediation", "call", "violationEnded", "resolution"])
+        #expect(text.contains("+11m30s"))
+    }
+
+    @Test func policyShowNamesPermissionsRenderedCommandsAndGaps() throws {
+        let pack = try BuiltinPolicies.load()
+        let trail = try #require(pack.first { $0.id == "aws-cloudtrail-log-file-validation" })
+        let text = PolicyReport.show(trail, at: TestSupport.start)
+        #expect(text.contains("compliance: CIS-AWS-3.0/3.2"))
+        #expect(text.contains("1. cloudtrail:UpdateTrail  (needs permission cloudtrail:UpdateTrail)"))
+        #expect(text.contains("$ aws --region us-east-1 cloudtrail update-trail --name org-trail --enable-log-file-validation"))
+        var custom = trail
+        custom.remediation = Remediation(steps: [RemediationStep(operation: "cloudtrail:DeleteTrail", parameters: ["Name": "${resourceName}"])])
+        #expect(PolicyReport.show(custom, at: TestSupport.start).contains("not modelled by the simulated cloud"))
+        #expect(PolicyReport.list(pack).split(separator: "\n").count == pack.count + 1)
+    }
+}
