@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(name: "CloudModel"),
@@ -55,7 +56,10 @@ let package = Package(
         .testTarget(name: "CloudModelTests", dependencies: ["CloudModel"]),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "TestSupport"]),
         .testTarget(name: "RemediationEngineTests", dependencies: ["RemediationEngine", "TestSupport"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyPack", "TestSupport"]),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["Simulation", "PolicyPack", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"]),
         .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport"]),
