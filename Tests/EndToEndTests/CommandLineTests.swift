@@ -104,6 +104,21 @@ struct CommandLineTests {
         #expect(missing.stderr.contains("no policy 'aws-s3'"))
     }
 
+    @Test func importTurnsDescribeOutputIntoFixtures() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples").path
+        let files = try InputFiles.collect([samples])
+        let r = try run(["import", "aws-describe"] + files + ["--region", "us-east-1", "--output", "fx"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("imported 5 resources (1 aws.cloudtrail, 1 aws.ec2, 1 aws.security-group, 2 aws.vpc)"))
+        #expect(r.stdout.contains("not imported: 1 Subnets (not modelled)"))
+        #expect(try FixtureLoader.load(paths: [dir + "/fx"]).count == 5)
+        let missing = try run(["import", "aws-describe", samples + "/describe-security-groups.json"], in: dir)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("give it with --region"))
+    }
+
     @Test func generateWritesALoadableInventory() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
