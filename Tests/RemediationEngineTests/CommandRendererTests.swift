@@ -82,36 +82,33 @@ struct RemediationPlanTests {
         #expect(plan.calls.allSatisfy { $0.step == 1 })
     }
 
-    @Test func unknownVariablesAreCaughtAtLoadTime() throws {
-        #expect(throws: (any Error).self) {
-            try TestSupport.policy("""
-                version: 1
-                id: typo
-                title: t
-                resource: aws.s3
-                severity: low
-                filters: [{key: Name, op: present}]
-                remediation:
-                  steps:
-                    - operation: s3:PutPublicAccessBlock
-                      parameters: {Bucket: "${resorceName}"}
-                """)
-        }
-    }
-
-    @Test func aVariableWithNoValueFailsThePlan() throws {
-        let policy = try TestSupport.policy("""
+    /// A bucket policy with one step, `operation` with `parameters` (flow-style YAML).
+    func bucketPolicy(operation: String, parameters: String) throws -> Policy {
+        try TestSupport.policy("""
             version: 1
-            id: needs-match
+            id: bucket
             title: t
             resource: aws.s3
             severity: low
             filters: [{key: Name, op: present}]
             remediation:
               steps:
-                - operation: s3:Something
-                  parameters: {Items: "${matched}"}
+                - operation: \(operation)
+                  parameters: \(parameters)
             """)
+    }
+
+    @Test func unknownVariablesAreCaughtAtLoadTime() throws {
+        #expect(throws: (any Error).self) {
+            try bucketPolicy(operation: "s3:PutPublicAccessBlock", parameters: #"{Bucket: "${resorceName}"}"#)
+        }
+        #expect(throws: (any Error).self) {
+            try bucketPolicy(operation: "s3:PutPublicAccessBlock", parameters: #"{Bucket: "${matched.Name}"}"#)
+        }
+    }
+
+    @Test func aVariableWithNoValueFailsThePlan() throws {
+        let policy = try bucketPolicy(operation: "s3:Something", parameters: #"{Items: "${matched}"}"#)
         let b = Resource(id: "b", type: "aws.s3", account: "1", region: "r", properties: ["Name": "b"])
         let finding = try #require(Evaluator(now: at).finding(policy, b))
         #expect(throws: PlanError.missingValue(name: "matched", step: 1)) {
