@@ -136,7 +136,4 @@ private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }
 
-private func pad(_ n: Int64, _ width: Int) -> String {
-    let s = String(n)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-}
+private func pad(_ n: Int64, _ width: Int) -> String { String(n).leftPadded(to: width) }

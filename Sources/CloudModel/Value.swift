@@ -48,6 +48,14 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// This value with its member `key` set to `value` (nil removes it). Anything but an object
+    /// is treated as an empty object, which is what a resource's properties default to.
+    public func setting(_ key: String, to value: Value?) -> Value {
+        var fields = objectValue ?? Fields()
+        fields[key] = value
+        return .object(fields)
+    }
+
     /// The number of nodes in this tree, itself included.
     public var nodeCount: Int {
         switch self {

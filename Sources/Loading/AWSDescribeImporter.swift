@@ -96,10 +96,9 @@ public enum AWSDescribeImporter {
                 skipped["flow logs of resources not imported as VPCs", default: 0] += 1
                 continue
             }
-            var properties = resources[i].properties
+            let properties = resources[i].properties
             let existing = properties["FlowLogs"]?.arrayValue ?? []
-            try? ValuePath(components: [.key("FlowLogs")], description: "FlowLogs").assign(.array(existing + [log]), in: &properties)
-            resources[i].properties = properties
+            resources[i].properties = properties.setting("FlowLogs", to: .array(existing + [log]))
         }
         for (group, instance) in attachments {
             guard let i = index[group], resources[i].type == "aws.security-group" else {

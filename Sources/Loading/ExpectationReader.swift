@@ -83,12 +83,7 @@ struct ExpectationReader {
     }
 
     private func policy(_ node: YAMLNode) throws(LoadError) -> String {
-        let id = try node.string()
-        guard policyIds.contains(id) else {
-            let suggestion = Suggest.didYouMean(id, in: Array(policyIds))
-            throw node.error("policy '\(id)' is not among the scenario's policies\(suggestion)")
-        }
-        return id
+        try node.policyId(in: policyIds)
     }
 
     private func policies(_ node: YAMLNode) throws(LoadError) -> [String] {

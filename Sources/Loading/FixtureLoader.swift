@@ -61,10 +61,7 @@ public enum FixtureLoader {
         let m = try node.mapping(allowing: resourceKeys)
         let typeNode = m["type"]
         guard let type = try typeNode?.string() ?? defaultType else { throw node.error("missing required key 'type'") }
-        guard let known = ResourceTypeRegistry.type(named: type) else {
-            let suggestion = Suggest.didYouMean(type, in: ResourceTypeRegistry.names)
-            throw (typeNode ?? node).error("unknown resource type '\(type)'\(suggestion)")
-        }
+        let known = try (typeNode ?? node).resourceType(type)
         let properties = try m["properties"]?.value() ?? .emptyObject
         guard properties.objectValue != nil else { throw m["properties"]?.error("expected a mapping, found \(properties.kindName)") ?? node.error("bad properties") }
         let nodes = properties.nodeCount

@@ -57,11 +57,7 @@ public enum PolicyLoader {
             throw idNode.error("a policy id may hold only letters, digits, '-', '_' and '.'")
         }
         let typeNode = try m.required("resource")
-        let type = try typeNode.string()
-        guard ResourceTypeRegistry.type(named: type) != nil else {
-            let suggestion = Suggest.didYouMean(type, in: ResourceTypeRegistry.names)
-            throw typeNode.error("unknown resource type '\(type)'\(suggestion)")
-        }
+        let type = try typeNode.resourceType(try typeNode.string()).name
         let filters = try FilterReader.filters(try m.required("filters"))
         guard !filters.isEmpty else { throw node.error("'filters' must hold at least one filter") }
         var policy = Policy(

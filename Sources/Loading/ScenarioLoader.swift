@@ -10,6 +10,9 @@ import Simulation
 public struct ScenarioLoader: Sendable {
     /// The built-in pack, by id, for `builtin:ID` references.
     public var builtins: [String: Policy]
+    /// Inventories already loaded by this loader: a suite's scenarios usually share their
+    /// fixtures, and reading a large inventory once per scenario was most of a run's time.
+    private let inventories = InventoryCache()
 
     public init(builtins: [Policy]) {
         self.builtins = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -29,7 +32,8 @@ public struct ScenarioLoader: Sendable {
         let fixturesNode = try m.required("fixtures")
         var inventory = Inventory()
         do {
-            inventory = try FixtureLoader.load(paths: try fixturesNode.strings(), relativeTo: base)
+            let paths = try fixturesNode.strings().map { InputFiles.resolve($0, relativeTo: base) }
+            inventory = try inventories.inventory(for: paths) { () throws(LoadError) in try FixtureLoader.load(paths: paths) }
         } catch where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
             throw fixturesNode.error("fixture path '\(InputFiles.display(error.file))' does not exist")
         }
@@ -132,14 +136,7 @@ public struct ScenarioLoader: Sendable {
                 policies = nil
             } else {
                 var ids: [String] = []
-                for item in try p.list() {
-                    let id = try item.string()
-                    guard policyIds.contains(id) else {
-                        let suggestion = Suggest.didYouMean(id, in: Array(policyIds))
-                        throw item.error("policy '\(id)' is not among the scenario's policies\(suggestion)")
-                    }
-                    ids.append(id)
-                }
+                for item in try p.list() { ids.append(try item.policyId(in: policyIds)) }
                 policies = ids
             }
         }
@@ -187,4 +184,19 @@ public struct ScenarioLoader: Sendable {
 
 func suggestId(_ id: String, _ inventory: Inventory) -> String {
     Suggest.didYouMean(id, in: inventory.all.map(\.id))
+}
+
+/// Loaded inventories by their (resolved) fixture paths. Files are assumed not to change while
+/// one loader is in use, which holds for a command's run.
+final class InventoryCache: @unchecked Sendable {
+    // @unchecked: every access to `loaded` holds `lock`.
+    private let lock = NSLock()
+    private var loaded: [[String]: Inventory] = [:]
+
+    func inventory(for paths: [String], load: () throws(LoadError) -> Inventory) throws(LoadError) -> Inventory {
+        if let known = lock.withLock({ loaded[paths] }) { return known }
+        let inventory = try load()
+        lock.withLock { loaded[paths] = inventory }
+        return inventory
+    }
 }

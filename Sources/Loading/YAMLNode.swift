@@ -163,6 +163,23 @@ struct YAMLNode {
         return v
     }
 
+    /// A resource type name remsim models (`aws.s3`), or an error suggesting the closest one.
+    func resourceType(_ name: String) throws(LoadError) -> ResourceType {
+        guard let known = ResourceTypeRegistry.type(named: name) else {
+            throw error("unknown resource type '\(name)'\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names))")
+        }
+        return known
+    }
+
+    /// A policy id among `ids` (the scenario's policies), or an error suggesting the closest one.
+    func policyId(in ids: Set<String>) throws(LoadError) -> String {
+        let id = try string()
+        guard ids.contains(id) else {
+            throw error("policy '\(id)' is not among the scenario's policies\(Suggest.didYouMean(id, in: Array(ids)))")
+        }
+        return id
+    }
+
     var isNull: Bool {
         guard case .scalar(let s) = node else { return false }
         return s.tagName == .null && s.style == .plain

@@ -168,7 +168,7 @@ public struct Evaluator: Sendable {
             let bytes = view.stringBytes(i)
             if vf.valueType == .age {
                 guard let then = Timestamp(iso8601: bytes) else { return false }
-                return compare(vf, .double(Double((now - then).milliseconds) / 86_400_000))
+                return compare(vf, ageInDays(since: then))
             }
             // Byte equality is String equality when both sides are ASCII.
             if let strings = vf.asciiStrings, vf.op == .eq || vf.op == .ne || vf.op == .in || vf.op == .ni,
@@ -199,9 +199,14 @@ public struct Evaluator: Sendable {
         }
         if vf.valueType == .age {
             guard let text = actual.stringValue, let then = Timestamp(iso8601: text) else { return false }
-            actual = .double(Double((now - then).milliseconds) / 86_400_000)
+            actual = ageInDays(since: then)
         }
         return compare(vf, actual)
+    }
+
+    /// What `value-type: age` compares: days (fractional) from `then` to now.
+    func ageInDays(since then: Timestamp) -> Value {
+        .double(Double((now - then).milliseconds) / 86_400_000)
     }
 
     /// The comparison operators, on a present value.

@@ -55,18 +55,10 @@ public struct Engine: Sendable {
         var effects: [EngineEffect] = []
         switch event {
         case .start:
-            for rule in rules {
-                scan(rule: rule, at: now, view: view, effects: &effects)
-                if case .poll(let every) = rule.detection {
-                    effects.append(.scheduleScan(rule: rule.name, at: now + every))
-                }
-            }
+            for rule in rules { scan(rule: rule, at: now, view: view, effects: &effects) }
         case .scanDue(let ruleName):
             guard let rule = rules.first(where: { $0.name == ruleName }) else { break }
             scan(rule: rule, at: now, view: view, effects: &effects)
-            if case .poll(let every) = rule.detection {
-                effects.append(.scheduleScan(rule: rule.name, at: now + every))
-            }
         case .resourceChanged(let resourceId, let ruleName):
             guard let rule = rules.first(where: { $0.name == ruleName }) else { break }
             if let resource = view.resource(id: resourceId) {
@@ -93,7 +85,11 @@ public struct Engine: Sendable {
 
     // MARK: - Detection
 
+    /// Evaluates everything in the rule's scope, and for a poll-mode rule schedules the next scan.
     private mutating func scan(rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+        defer {
+            if case .poll(let every) = rule.detection { effects.append(.scheduleScan(rule: rule.name, at: now + every)) }
+        }
         for policy in policies where rule.covers(policy: policy.id) {
             var inScope: [Resource] = []
             view.forEachResource(ofType: policy.resourceType) { resource in

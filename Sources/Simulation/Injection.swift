@@ -78,9 +78,9 @@ extension Injection {
                 fields[rangesKey] = .array([range])
                 perms.append(.object(fields))
             }
-            try set(&props, "IpPermissions", .array(perms), in: resource.id)
+            props = props.setting("IpPermissions", to: .array(perms))
         case .removePublicAccessBlock:
-            try set(&props, "PublicAccessBlockConfiguration", nil, in: resource.id)
+            props = props.setting("PublicAccessBlockConfiguration", to: nil)
         case .ageAccessKey(let days, let keyId):
             var keys = props["AccessKeys"]?.arrayValue ?? []
             let index = keyId.flatMap { id in keys.firstIndex { $0["AccessKeyId"] == .string(id) } } ?? (keyId == nil && !keys.isEmpty ? 0 : nil)
@@ -90,11 +90,11 @@ extension Injection {
             key["CreateDate"] = .string((now - .days(Int64(days))).iso8601)
             key["Status"] = "Active"
             keys[index] = .object(key)
-            try set(&props, "AccessKeys", .array(keys), in: resource.id)
+            props = props.setting("AccessKeys", to: .array(keys))
         case .disableLogFileValidation:
-            try set(&props, "LogFileValidationEnabled", false, in: resource.id)
+            props = props.setting("LogFileValidationEnabled", to: false)
         case .deleteFlowLogs:
-            try set(&props, "FlowLogs", .array([]), in: resource.id)
+            props = props.setting("FlowLogs", to: .array([]))
         case .patch(let assignments, let removals):
             do {
                 for a in assignments { try a.path.assign(a.value, in: &props) }
@@ -106,13 +106,5 @@ extension Injection {
             break  // handled by the simulator, which removes the resource
         }
         resource.properties = props
-    }
-
-    private func set(_ props: inout Value, _ key: String, _ value: Value?, in resourceId: String) throws(SimulationError) {
-        guard case .object(var fields) = props else {
-            throw .injectionFailed(resource: resourceId, injection: name, reason: "the resource's properties are not a mapping")
-        }
-        fields[key] = value
-        props = .object(fields)
     }
 }

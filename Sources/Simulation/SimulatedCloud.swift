@@ -65,14 +65,14 @@ public struct SimulatedCloud: Sendable {
             } else {
                 Self.authorize(requested, into: &perms)
             }
-            try update(group.id) { $0.properties = Self.setting($0.properties, "IpPermissions", .array(perms)) }
+            try update(group.id) { $0.properties = $0.properties.setting("IpPermissions", to: .array(perms)) }
             return [group.id]
         case "s3:PutPublicAccessBlock":
             let bucket = try string(p, "Bucket")
             let resource = try findByName(type: "aws.s3", account: op.account, name: bucket,
                                           notFound: APIError(code: "NoSuchBucket", message: "The specified bucket does not exist"))
             guard let config = p["PublicAccessBlockConfiguration"], config.objectValue != nil else { throw missing("PublicAccessBlockConfiguration") }
-            try update(resource.id) { $0.properties = Self.setting($0.properties, "PublicAccessBlockConfiguration", config) }
+            try update(resource.id) { $0.properties = $0.properties.setting("PublicAccessBlockConfiguration", to: config) }
             return [resource.id]
         case "iam:UpdateAccessKey":
             let userName = try string(p, "UserName")
@@ -89,7 +89,7 @@ public struct SimulatedCloud: Sendable {
             }
             key["Status"] = .string(status)
             keys[i] = .object(key)
-            try update(user.id) { $0.properties = Self.setting($0.properties, "AccessKeys", .array(keys)) }
+            try update(user.id) { $0.properties = $0.properties.setting("AccessKeys", to: .array(keys)) }
             return [user.id]
         case "logs:CreateLogGroup":
             let name = try string(p, "logGroupName")
@@ -119,7 +119,7 @@ public struct SimulatedCloud: Sendable {
                 if let group = p["LogGroupName"] { log["LogGroupName"] = group }
                 if let arn = p["DeliverLogsPermissionArn"] { log["DeliverLogsPermissionArn"] = arn }
                 let existing = vpc.properties["FlowLogs"]?.arrayValue ?? []
-                try update(vpc.id) { $0.properties = Self.setting($0.properties, "FlowLogs", .array(existing + [.object(log)])) }
+                try update(vpc.id) { $0.properties = $0.properties.setting("FlowLogs", to: .array(existing + [.object(log)])) }
                 changed.append(vpc.id)
             }
             return changed
@@ -129,7 +129,7 @@ public struct SimulatedCloud: Sendable {
                                        notFound: APIError(code: "TrailNotFoundException", message: "Unknown trail: \(name) for the user: \(op.account)"))
             // The request says EnableLogFileValidation; describe-trails reports LogFileValidationEnabled.
             if let enable = p["EnableLogFileValidation"] {
-                try update(trail.id) { $0.properties = Self.setting($0.properties, "LogFileValidationEnabled", enable) }
+                try update(trail.id) { $0.properties = $0.properties.setting("LogFileValidationEnabled", to: enable) }
             }
             return [trail.id]
         default:
@@ -213,11 +213,5 @@ public struct SimulatedCloud: Sendable {
 
     private func missing(_ key: String) -> APIError {
         APIError(code: "MissingParameter", message: "The request must contain the parameter \(key)")
-    }
-
-    static func setting(_ props: Value, _ key: String, _ value: Value?) -> Value {
-        var fields = props.objectValue ?? Fields()
-        fields[key] = value
-        return .object(fields)
     }
 }

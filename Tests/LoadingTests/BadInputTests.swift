@@ -125,6 +125,20 @@ struct BadInputTests {
         #expect(e.line == 7)
     }
 
+    @Test func scenariosSharingFixturesReadThemOnce() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fixture = try TestSupport.write(Self.fixture, to: "fixtures/net.yaml", in: dir)
+        let first = try TestSupport.write(Self.scenario, to: "a.yaml", in: dir)
+        let second = try TestSupport.write(Self.scenario.replacingOccurrences(of: "name: s", with: "name: t"), to: "b.yaml", in: dir)
+        let ssh = try TestSupport.policy(TestSupport.sshPolicyYAML.replacingOccurrences(of: "id: ssh-world", with: "id: ssh"))
+        let loader = ScenarioLoader(builtins: [ssh])
+        _ = try loader.load(file: first)
+        try Data("not: [valid".utf8).write(to: URL(fileURLWithPath: fixture))  // not read again by this loader
+        #expect(try loader.load(file: second).inventory.count == 1)
+        #expect(throws: LoadError.self) { try ScenarioLoader(builtins: [ssh]).load(file: second) }
+    }
+
     @Test func injectionsMustFitTheResourceType() throws {
         let e = try #require(try loadError("inject: open-ingress\n    resource: sg-1\n    with: {port: 22, cidr: 0.0.0.0/0}",
                                            "inject: disable-log-file-validation\n    resource: sg-1"))
