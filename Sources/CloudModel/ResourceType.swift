@@ -18,16 +18,47 @@ public struct ResourceType: Sendable, Hashable {
     }
 }
 
-/// The resource types remsim models, by Cloud Custodian name.
+/// The resource types remsim models, by Cloud Custodian name (`aws.iam-password-policy` has
+/// none: Custodian reads the password policy as a filter on `aws.account`).
 public enum ResourceTypeRegistry {
     public static let all: [ResourceType] = [
+        // AWS, with properties as the service's describe/get call returns them.
         ResourceType(name: "aws.security-group", cloud: .aws, title: "EC2 security group", idProperty: "GroupId"),
+        ResourceType(name: "aws.network-acl", cloud: .aws, title: "VPC network ACL", idProperty: "NetworkAclId"),
+        ResourceType(name: "aws.vpc", cloud: .aws, title: "VPC", idProperty: "VpcId"),
+        ResourceType(name: "aws.ec2", cloud: .aws, title: "EC2 instance", idProperty: "InstanceId"),
+        ResourceType(name: "aws.ebs", cloud: .aws, title: "EBS volume", idProperty: "VolumeId"),
+        ResourceType(name: "aws.ebs-snapshot", cloud: .aws, title: "EBS snapshot", idProperty: "SnapshotId"),
         ResourceType(name: "aws.s3", cloud: .aws, title: "S3 bucket", idProperty: "Name"),
         ResourceType(name: "aws.iam-user", cloud: .aws, title: "IAM user", idProperty: "UserName", isGlobal: true),
-        ResourceType(name: "aws.vpc", cloud: .aws, title: "VPC", idProperty: "VpcId"),
+        ResourceType(name: "aws.iam-role", cloud: .aws, title: "IAM role", idProperty: "RoleName", isGlobal: true),
+        ResourceType(name: "aws.iam-password-policy", cloud: .aws, title: "IAM account password policy", isGlobal: true),
+        ResourceType(name: "aws.rds", cloud: .aws, title: "RDS DB instance", idProperty: "DBInstanceIdentifier"),
+        ResourceType(name: "aws.rds-snapshot", cloud: .aws, title: "RDS DB snapshot", idProperty: "DBSnapshotIdentifier"),
+        ResourceType(name: "aws.redshift", cloud: .aws, title: "Redshift cluster", idProperty: "ClusterIdentifier"),
         ResourceType(name: "aws.cloudtrail", cloud: .aws, title: "CloudTrail trail", idProperty: "Name"),
-        ResourceType(name: "aws.ec2", cloud: .aws, title: "EC2 instance", idProperty: "InstanceId"),
+        ResourceType(name: "aws.kms-key", cloud: .aws, title: "KMS key", idProperty: "KeyId"),
+        ResourceType(name: "aws.app-elb", cloud: .aws, title: "Application load balancer", idProperty: "LoadBalancerArn"),
+        ResourceType(name: "aws.lambda", cloud: .aws, title: "Lambda function", idProperty: "FunctionName"),
         ResourceType(name: "aws.log-group", cloud: .aws, title: "CloudWatch Logs log group", idProperty: "logGroupName"),
+        // Azure, as Azure Resource Manager (and Resource Graph) returns them; the id is the ARM id.
+        ResourceType(name: "azure.storage", cloud: .azure, title: "Storage account", idProperty: "id"),
+        ResourceType(name: "azure.networksecuritygroup", cloud: .azure, title: "Network security group", idProperty: "id"),
+        ResourceType(name: "azure.sqlserver", cloud: .azure, title: "SQL server", idProperty: "id"),
+        ResourceType(name: "azure.sqldatabase", cloud: .azure, title: "SQL database", idProperty: "id"),
+        ResourceType(name: "azure.keyvault", cloud: .azure, title: "Key Vault", idProperty: "id"),
+        ResourceType(name: "azure.vm", cloud: .azure, title: "Virtual machine", idProperty: "id"),
+        ResourceType(name: "azure.webapp", cloud: .azure, title: "App Service web app", idProperty: "id"),
+        ResourceType(name: "azure.postgresql-server", cloud: .azure, title: "PostgreSQL server", idProperty: "id"),
+        // GCP, as the service's API returns them; the id is the Cloud Asset Inventory name
+        // (`//compute.googleapis.com/projects/P/global/firewalls/NAME`).
+        ResourceType(name: "gcp.firewall", cloud: .gcp, title: "VPC firewall rule"),
+        ResourceType(name: "gcp.bucket", cloud: .gcp, title: "Cloud Storage bucket"),
+        ResourceType(name: "gcp.sql-instance", cloud: .gcp, title: "Cloud SQL instance"),
+        ResourceType(name: "gcp.instance", cloud: .gcp, title: "Compute Engine instance"),
+        ResourceType(name: "gcp.subnet", cloud: .gcp, title: "VPC subnetwork"),
+        ResourceType(name: "gcp.gke-cluster", cloud: .gcp, title: "GKE cluster"),
+        ResourceType(name: "gcp.kms-cryptokey", cloud: .gcp, title: "Cloud KMS crypto key"),
     ]
 
     private static let byName: [String: ResourceType] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -18,6 +18,10 @@ import Simulation
 /// variables stay in place and are filled in per finding, like those of `steps`. A command remsim
 /// does not model is an error naming the command, never a silent no-op.
 ///
+/// `az`, `gcloud` and `gsutil` commands are read through the command shapes of the operation
+/// catalog (`az storage account update --name ${resourceName} --resource-group ${resourceGroup}
+/// --https-only true` is `Microsoft.Storage/storageAccounts/write`).
+///
 /// This reads `aws` commands: the service (`s3api` is `s3`), the kebab-case action, and each
 /// `--flag value` as the API parameter (`--group-id` → `GroupId`; camelCase for `logs`). Values
 /// are JSON (`'[{"IpProtocol":"tcp"}]'`), the CLI's shorthand (`Key=true,Other=false`), or plain
@@ -43,8 +47,10 @@ enum CLITemplateReader {
         }
         var steps: [RemediationStep] = []
         for words in commands {
-            do {
-                steps.append(try step(words))
+            do throws(Problem) {
+                let step = try step(words)
+                if let problem = StepCheck.problem(step) { throw Problem(message: problem) }
+                steps.append(step)
             } catch {
                 throw node.error("\(error.message) (in `\(words.joined(separator: " "))`)")
             }
@@ -58,9 +64,7 @@ enum CLITemplateReader {
 
     static func step(_ words: [String]) throws(Problem) -> RemediationStep {
         guard let program = words.first else { throw Problem(message: "an empty command") }
-        guard program == "aws" else {
-            throw Problem(message: "`\(program)` commands are not modelled yet: the simulated cloud executes `aws` commands only")
-        }
+        guard program == "aws" else { return try shapedStep(program: program, words: Array(words.dropFirst())) }
         var rest = words.dropFirst()
         // Global options come before the service.
         while let word = rest.first, word.hasPrefix("--") {
@@ -77,8 +81,9 @@ enum CLITemplateReader {
         }
         let service = CommandRenderer.apiService(forCLI: cliService)
         let operation = "\(service):\(CommandRenderer.apiName(fromKebab: action))"
-        guard SimulatedCloud.supportedOperations.contains(operation) else {
-            throw Problem(message: "`aws \(cliService) \(action)` (\(operation)) is not an operation the simulated cloud models; it models \(SimulatedCloud.supportedOperations.joined(separator: ", "))")
+        guard OperationCatalog.spec(named: operation)?.cloud == .aws else {
+            let known = OperationCatalog.all.filter { $0.cloud == .aws }.map(\.name)
+            throw Problem(message: "`aws \(cliService) \(action)` (\(operation)) is not an operation remsim models; it models \(known.joined(separator: ", "))")
         }
         var parameters = Fields()
         var flags = Array(rest.dropFirst(2))
@@ -132,6 +137,29 @@ enum CLITemplateReader {
             parameters["IpPermissions"] = .array([.object(shorthandRule)])
         }
         return RemediationStep(operation: operation, parameters: .object(parameters))
+    }
+
+    /// Options `gsutil` takes before its command.
+    static let gsutilTopLevelFlags: Set<String> = ["-m", "-q", "-D"]
+
+    /// An `az`, `gcloud` or `gsutil` command, read through the catalog's command shapes.
+    static func shapedStep(program: String, words: [String]) throws(Problem) -> RemediationStep {
+        guard ["az", "gcloud", "gsutil"].contains(program) else {
+            throw Problem(message: "`\(program)` is not a cloud CLI; commands start with aws, az, gcloud or gsutil")
+        }
+        var words = words[...]
+        if program == "gsutil" { while let w = words.first, gsutilTopLevelFlags.contains(w) { words = words.dropFirst() } }
+        let commandWords = Array(words.prefix { !$0.hasPrefix("-") && !$0.contains("${") })
+        guard let (spec, shape) = OperationCatalog.command(program: program, words: commandWords) else {
+            let known = OperationCatalog.commandLines(program: program)
+            throw Problem(message: "`\(([program] + commandWords).joined(separator: " "))` is not a command remsim models; the `\(program)` commands it models are \(known.joined(separator: ", "))")
+        }
+        do {
+            let parameters = try shape.parse(Array(words.dropFirst(shape.command.count)))
+            return RemediationStep(operation: spec.name, parameters: parameters)
+        } catch {
+            throw Problem(message: error.message)
+        }
     }
 
     /// `--protocol tcp --port 22 --cidr 0.0.0.0/0`, the CLI's form for a single ingress rule.

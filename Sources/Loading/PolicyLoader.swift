@@ -66,7 +66,7 @@ public enum PolicyLoader {
             compliance: try m["compliance"]?.strings() ?? [], filters: filters,
             remediation: try m["remediation"].map(remediation), source: source)
         if let unknown = policy.unknownTemplateVariables.first {
-            throw (m["remediation"] ?? node).error("unknown variable '${\(unknown)}' (known: resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr)")
+            throw (m["remediation"] ?? node).error("unknown variable '${\(unknown)}' (known: \(TemplateVariables.documentedNames))")
         }
         if let ex = m["examples"] { policy.examples = try examples(ex, type: type) }
         return policy
@@ -89,10 +89,6 @@ public enum PolicyLoader {
             let s = try item.mapping(allowing: stepKeys)
             let opNode = try s.required("operation")
             let op = try opNode.string()
-            let parts = op.split(separator: ":")
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw opNode.error("an operation is named SERVICE:Action, as the cloud's API and IAM name it (ec2:RevokeSecurityGroupIngress)")
-            }
             let params = try s["parameters"]?.value() ?? .emptyObject
             guard params.objectValue != nil else { throw s["parameters"]?.error("expected a mapping") ?? item.error("bad parameters") }
             let forEach: RemediationStep.Repetition
@@ -102,7 +98,9 @@ public enum PolicyLoader {
             } else {
                 forEach = .once
             }
-            steps.append(RemediationStep(operation: op, parameters: params, forEach: forEach, description: try s["description"]?.string() ?? ""))
+            let step = RemediationStep(operation: op, parameters: params, forEach: forEach, description: try s["description"]?.string() ?? "")
+            if let problem = StepCheck.problem(step) { throw (problem.hasPrefix("'") ? opNode : item).error(problem) }
+            steps.append(step)
         }
         return Remediation(steps: steps, description: try m["description"]?.string() ?? "")
     }

@@ -11,7 +11,9 @@ public enum CommandRenderer {
     /// Services whose API has no region (`aws iam …`).
     static let globalServices: Set<String> = ["iam", "organizations", "sts"]
     /// API service prefix → AWS CLI command name, where they differ.
-    static let awsCLIServices: [String: String] = ["s3": "s3api"]
+    static let awsCLIServices: [String: String] = ["s3": "s3api", "elasticloadbalancing": "elbv2"]
+    /// Booleans whose false form the AWS CLI names on its own (`--egress | --ingress`).
+    static let awsFalseFlags: [String: String] = ["Egress": "--ingress"]
     /// Services whose API parameters are camelCase (`logGroupName`) rather than PascalCase.
     static let camelCaseServices: Set<String> = ["logs"]
 
@@ -44,6 +46,11 @@ public enum CommandRenderer {
         case .aws?, nil:
             return renderAWS(service: service, action: action, parameters: parameters, region: resource.region)
         case .azure?, .gcp?:
+            // The first command whose arguments carry every parameter; the loader refuses steps
+            // that none can carry, so the fallback shows only for calls made outside a policy.
+            for shape in OperationCatalog.spec(named: operation)?.commands ?? [] {
+                if let command = shape.render(parameters) { return command }
+            }
             return "\(operation) \(parameters.jsonText)"
         }
     }
@@ -57,16 +64,16 @@ public enum CommandRenderer {
             let flag = "--" + kebab(entry.key)
             switch entry.value {
             case .bool(let b):
-                words.append(b ? flag : "--no-" + kebab(entry.key))
+                words.append(b ? flag : awsFalseFlags[entry.key] ?? "--no-" + kebab(entry.key))
             case .array(let items) where items.allSatisfy(isScalar):
                 words.append(flag)
-                words += items.map { shellQuote(scalarText($0)) }
+                words += items.map { shellQuote(CLIArgument.word($0)) }
             case .array, .object:
                 words += [flag, shellQuote(entry.value.jsonText)]
             case .null:
                 continue
             default:
-                words += [flag, shellQuote(scalarText(entry.value))]
+                words += [flag, shellQuote(CLIArgument.word(entry.value))]
             }
         }
         return words.joined(separator: " ")
@@ -99,16 +106,6 @@ public enum CommandRenderer {
         switch value {
         case .array, .object, .null: false
         default: true
-        }
-    }
-
-    static func scalarText(_ value: Value) -> String {
-        switch value {
-        case .string(let s): s
-        case .int(let i): String(i)
-        case .double(let d): String(d)
-        case .bool(let b): String(b)
-        default: value.jsonText
         }
     }
 }

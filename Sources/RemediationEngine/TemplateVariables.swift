@@ -3,14 +3,17 @@ import CloudModel
 import Policies
 
 /// The values `${…}` stands for in a step's parameters, Prisma Cloud's variable names included.
-struct TemplateVariables {
+public struct TemplateVariables {
     /// Every name a template may use; `item.Field` and `matched` forms are checked separately.
     static let names: Set<String> = [
         "resourceId", "resourceName", "region", "account", "matched", "item",
         "protocol", "fromPort", "toPort", "cidr",
-        // Prisma Cloud's Azure and GCP variables: known, but they have no value for AWS resources.
+        // Prisma Cloud's Azure and GCP variables: they have no value for AWS resources.
         "resourceGroup", "azureScope", "gcpZoneId", "ruleName",
     ]
+
+    /// The names for messages, in the order a person reads them.
+    public static let documentedNames = "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
 
     let resource: Resource
     let finding: Finding
@@ -77,7 +80,14 @@ struct TemplateVariables {
         case "fromPort": result = firstMatch?["FromPort"]
         case "toPort": result = firstMatch?["ToPort"]
         case "cidr": result = ValuePath.cidrPath.resolve(in: firstMatch ?? .null)?.arrayValue?.first
-        case "resourceGroup", "azureScope", "gcpZoneId", "ruleName": result = nil
+        case "resourceGroup": result = resource.azureResourceGroup.map(Value.string)
+        // The resource's ARM id: the scope `az` takes with `--scope` or `--ids`.
+        case "azureScope": result = resource.cloud == .azure ? .string(resource.id) : nil
+        // The zone, or the region of a regional resource.
+        case "gcpZoneId": result = resource.cloud == .gcp ? .string(resource.region) : nil
+        // The rule a finding is about: the matched NSG security rule, or the GCP firewall rule itself.
+        case "ruleName":
+            result = firstMatch?["name"] ?? (resource.type == "gcp.firewall" ? .string(resource.name) : nil)
         default:
             if name.hasPrefix("item."), let item {
                 let path = try? ValuePath(parsing: String(name.dropFirst(5)))

@@ -30,8 +30,11 @@ public enum PolicyReport {
             if !remediation.description.isEmpty { out.append("    \(remediation.description)") }
             for (i, step) in remediation.steps.enumerated() {
                 let each = step.forEach == .matched ? ", once per matched element" : ""
-                let modelled = SimulatedCloud.supportedOperations.contains(step.operation) ? "" : "; not modelled by the simulated cloud, so it fails there"
-                out.append("    \(i + 1). \(step.operation)  (needs permission \(step.operation)\(each)\(modelled))")
+                let spec = OperationCatalog.spec(named: step.operation)
+                let permissions = spec?.permissions ?? [step.operation]
+                let needs = "needs permission\(permissions.count == 1 ? "" : "s") \(permissions.joined(separator: ", "))"
+                let modelled = spec == nil ? "; not modelled by the simulated cloud, so it fails there" : ""
+                out.append("    \(i + 1). \(step.operation)  (\(needs)\(each)\(modelled))")
                 out.append("       parameters: \(step.parameters.jsonText)")
             }
             let evaluator = Evaluator(now: now)

@@ -3,12 +3,18 @@ import RemediationEngine
 
 /// The fake cloud: applies API operations to the inventory the way the real API would, with the
 /// real API's error codes when a call cannot succeed.
+///
+/// What each operation does is declared in `OperationCatalog`; this type locates the target and
+/// carries out the declared effect. An operation the catalog does not hold fails with
+/// `UnsupportedOperation`, so a remediation is never silently a no-op.
 public struct SimulatedCloud: Sendable {
     public internal(set) var inventory: Inventory
     private var createdCount = 0
-    /// Resource ids by (type, account, name): APIs name buckets, users and trails by name, and a
-    /// scan of the account for each call made large simulations quadratic.
+    /// Resource ids by (type, account, name), for the types operations address by name (buckets,
+    /// users, trails): a scan of the account for each call made large simulations quadratic.
     private var idsByName: [NameKey: String] = [:]
+    /// Azure resource ids are case-insensitive: lowercased id → id as the inventory holds it.
+    private var azureIds: [String: String] = [:]
 
     private struct NameKey: Hashable {
         var type: String
@@ -16,19 +22,23 @@ public struct SimulatedCloud: Sendable {
         var name: String
     }
 
+    /// Types some operation addresses by name.
+    private static let typesAddressedByName: Set<String> = Set(OperationCatalog.all.compactMap { spec in
+        if case .name = spec.target { spec.resourceType } else { nil }
+    } + ["aws.log-group"])
+
     public init(inventory: Inventory) {
         self.inventory = inventory
-        for type in ["aws.s3", "aws.iam-user", "aws.cloudtrail", "aws.log-group"] {
+        for type in Self.typesAddressedByName {
             inventory.forEach(ofType: type) { r in idsByName[NameKey(type: r.type, account: r.account, name: r.name)] = r.id }
+        }
+        for type in inventory.types where type.hasPrefix("azure.") {
+            inventory.forEach(ofType: type) { r in azureIds[r.id.lowercased()] = r.id }
         }
     }
 
-    /// The operations this cloud models. A call to any other fails with `UnsupportedOperation`,
-    /// so a policy using one is caught, never silently passed.
-    public static let supportedOperations: [String] = [
-        "ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress", "s3:PutPublicAccessBlock",
-        "iam:UpdateAccessKey", "logs:CreateLogGroup", "ec2:CreateFlowLogs", "cloudtrail:UpdateTrail",
-    ]
+    /// The operations this cloud models.
+    public static var supportedOperations: [String] { OperationCatalog.names }
 
     public struct Result: Sendable {
         public var outcome: OperationOutcome
@@ -49,91 +59,257 @@ public struct SimulatedCloud: Sendable {
     struct APIError: Error {
         var code: String
         var message: String
+
+        init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+
+        init(_ template: APIErrorTemplate, target: String) {
+            self.init(code: template.code, message: template.message(target: target))
+        }
     }
 
     private mutating func perform(_ op: CloudOperation) throws(APIError) -> [String] {
-        let p = op.parameters
-        switch op.name {
-        case "ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress":
-            let groupId = try string(p, "GroupId")
-            let group = try find(type: "aws.security-group", account: op.account, region: op.region, id: groupId,
-                                 notFound: APIError(code: "InvalidGroup.NotFound", message: "The security group '\(groupId)' does not exist"))
-            guard let requested = p["IpPermissions"]?.arrayValue else { throw missing("IpPermissions") }
-            var perms = group.properties["IpPermissions"]?.arrayValue ?? []
-            if op.name == "ec2:RevokeSecurityGroupIngress" {
-                try Self.revoke(requested, from: &perms)
-            } else {
-                Self.authorize(requested, into: &perms)
-            }
-            try update(group.id) { $0.properties = $0.properties.setting("IpPermissions", to: .array(perms)) }
-            return [group.id]
-        case "s3:PutPublicAccessBlock":
-            let bucket = try string(p, "Bucket")
-            let resource = try findByName(type: "aws.s3", account: op.account, name: bucket,
-                                          notFound: APIError(code: "NoSuchBucket", message: "The specified bucket does not exist"))
-            guard let config = p["PublicAccessBlockConfiguration"], config.objectValue != nil else { throw missing("PublicAccessBlockConfiguration") }
-            try update(resource.id) { $0.properties = $0.properties.setting("PublicAccessBlockConfiguration", to: config) }
-            return [resource.id]
-        case "iam:UpdateAccessKey":
-            let userName = try string(p, "UserName")
-            let keyId = try string(p, "AccessKeyId")
-            let status = try string(p, "Status")
-            guard status == "Active" || status == "Inactive" else {
-                throw APIError(code: "ValidationError", message: "Status must be Active or Inactive, not '\(status)'")
-            }
-            let user = try findByName(type: "aws.iam-user", account: op.account, name: userName,
-                                      notFound: APIError(code: "NoSuchEntity", message: "The user with name \(userName) cannot be found."))
-            var keys = user.properties["AccessKeys"]?.arrayValue ?? []
-            guard let i = keys.firstIndex(where: { $0["AccessKeyId"] == .string(keyId) }), case .object(var key) = keys[i] else {
-                throw APIError(code: "NoSuchEntity", message: "The Access Key with id \(keyId) cannot be found.")
-            }
-            key["Status"] = .string(status)
-            keys[i] = .object(key)
-            try update(user.id) { $0.properties = $0.properties.setting("AccessKeys", to: .array(keys)) }
-            return [user.id]
-        case "logs:CreateLogGroup":
-            let name = try string(p, "logGroupName")
-            let arn = "arn:aws:logs:\(op.region):\(op.account):log-group:\(name)"
-            let group = Resource(id: arn, type: "aws.log-group", account: op.account, region: op.region, name: name,
-                                 properties: ["logGroupName": .string(name), "arn": .string(arn)])
-            do { try inventory.insert(group) } catch {
-                throw APIError(code: "ResourceAlreadyExistsException", message: "The specified log group already exists")
-            }
-            idsByName[NameKey(type: group.type, account: group.account, name: name)] = arn
-            return [arn]
-        case "ec2:CreateFlowLogs":
-            guard let ids = p["ResourceIds"]?.arrayValue?.compactMap(\.stringValue), !ids.isEmpty else { throw missing("ResourceIds") }
-            let trafficType = try string(p, "TrafficType")
-            let destinationType = p["LogDestinationType"]?.stringValue ?? "cloud-watch-logs"
-            var changed: [String] = []
-            for vpcId in ids {
-                let vpc = try find(type: "aws.vpc", account: op.account, region: op.region, id: vpcId,
-                                   notFound: APIError(code: "InvalidVpcID.NotFound", message: "The vpc ID '\(vpcId)' does not exist"))
-                createdCount += 1
-                var log = Fields()
-                log["FlowLogId"] = .string("fl-\(String(createdCount, radix: 16).leftPadded(to: 17))")
-                log["FlowLogStatus"] = "ACTIVE"
-                log["ResourceId"] = .string(vpcId)
-                log["TrafficType"] = .string(trafficType)
-                log["LogDestinationType"] = .string(destinationType)
-                if let group = p["LogGroupName"] { log["LogGroupName"] = group }
-                if let arn = p["DeliverLogsPermissionArn"] { log["DeliverLogsPermissionArn"] = arn }
-                let existing = vpc.properties["FlowLogs"]?.arrayValue ?? []
-                try update(vpc.id) { $0.properties = $0.properties.setting("FlowLogs", to: .array(existing + [.object(log)])) }
-                changed.append(vpc.id)
-            }
-            return changed
-        case "cloudtrail:UpdateTrail":
-            let name = try string(p, "Name")
-            let trail = try findByName(type: "aws.cloudtrail", account: op.account, name: name,
-                                       notFound: APIError(code: "TrailNotFoundException", message: "Unknown trail: \(name) for the user: \(op.account)"))
-            // The request says EnableLogFileValidation; describe-trails reports LogFileValidationEnabled.
-            if let enable = p["EnableLogFileValidation"] {
-                try update(trail.id) { $0.properties = $0.properties.setting("LogFileValidationEnabled", to: enable) }
-            }
-            return [trail.id]
-        default:
+        guard let spec = OperationCatalog.spec(named: op.name) else {
             throw APIError(code: "UnsupportedOperation", message: "the simulated cloud does not model \(op.name)")
+        }
+        let p = op.parameters
+        try Self.validate(p, against: spec)
+        switch spec.target {
+        case .creates:
+            return [try create(spec, op)]
+        case .ids(let parameter):
+            guard let ids = p[parameter]?.arrayValue?.compactMap(\.stringValue), !ids.isEmpty else { throw Self.missing(parameter, spec.cloud) }
+            // Every target must exist before any changes, as the API checks the request first.
+            let targets = try ids.map { (id) throws(APIError) in try locate(id: id, spec, op) }
+            for target in targets { try change(target, spec, op) }
+            return targets.map(\.id)
+        default:
+            let target = try locateTarget(spec, op)
+            try change(target, spec, op)
+            return [target.id]
+        }
+    }
+
+    // MARK: - Requests
+
+    static func validate(_ p: Value, against spec: OperationSpec) throws(APIError) {
+        for key in spec.required {
+            guard let path = try? ValuePath(parsing: key), let v = path.resolve(in: p), !v.isNull, v != "" else {
+                throw missing(key, spec.cloud)
+            }
+        }
+        for (key, values) in spec.allowed.sorted(by: { $0.key < $1.key }) {
+            guard let path = try? ValuePath(parsing: key), let v = path.resolve(in: p), !v.isNull else { continue }
+            guard values.contains(v) else {
+                let shown = values.map { $0.stringValue ?? $0.jsonText }.joined(separator: ", ")
+                throw APIError(code: spec.cloud == .aws ? "InvalidParameterValue" : spec.cloud == .azure ? "InvalidParameter" : "invalid",
+                               message: "\(key) must be one of \(shown), not \(v.stringValue ?? v.jsonText)")
+            }
+        }
+    }
+
+    static func missing(_ key: String, _ cloud: Cloud) -> APIError {
+        switch cloud {
+        case .aws: APIError(code: "MissingParameter", message: "The request must contain the parameter \(key)")
+        case .azure: APIError(code: "MissingRequiredParameter", message: "The request is missing the required parameter '\(key)'.")
+        case .gcp: APIError(code: "required", message: "Required field '\(key)' not specified")
+        }
+    }
+
+    // MARK: - Targets
+
+    private func locateTarget(_ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> Resource {
+        let p = op.parameters
+        switch spec.target {
+        case .id(let template):
+            return try locate(id: fill(template, p, op), spec, op)
+        case .name(let parameter):
+            guard let name = p[parameter]?.stringValue else { throw Self.missing(parameter, spec.cloud) }
+            if let r = inventory[name], r.type == spec.resourceType, r.account == op.account { return r }
+            guard let id = idsByName[NameKey(type: spec.resourceType, account: op.account, name: name)], let r = inventory[id] else {
+                throw APIError(spec.notFound, target: name)
+            }
+            return r
+        case .account:
+            var found: Resource?
+            inventory.forEach(ofType: spec.resourceType) { r in
+                if found == nil, r.account == op.account { found = copy r }
+            }
+            guard let found else { throw APIError(spec.notFound, target: op.account) }
+            return found
+        case .ids, .creates:
+            throw APIError(code: "InternalFailure", message: "\(spec.name) names its targets by list")
+        }
+    }
+
+    private func locate(id: String, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> Resource {
+        let resolved = spec.cloud == .azure ? azureIds[id.lowercased()] ?? id : id
+        guard let r = inventory[resolved], r.type == spec.resourceType, r.account == op.account else {
+            throw APIError(spec.notFound, target: id)
+        }
+        // AWS ids are regional: a call in another region does not see the resource.
+        if spec.cloud == .aws, !(ResourceTypeRegistry.type(named: r.type)?.isGlobal ?? false), r.region != op.region {
+            throw APIError(spec.notFound, target: id)
+        }
+        return r
+    }
+
+    /// `{GroupId}` → the parameter's value; `{account}` → the caller's account; `{project}` → the
+    /// parameter, or the caller's project when the call leaves it out.
+    private func fill(_ template: String, _ p: Value, _ op: CloudOperation) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            switch name {
+            case "account": out += op.account
+            case "project": out += p["project"]?.stringValue ?? op.account
+            default: out += p[name].map { $0.stringValue ?? $0.jsonText } ?? ""
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    // MARK: - Effects
+
+    private mutating func change(_ target: Resource, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) {
+        var props = target.properties
+        try apply(spec.effect, to: &props, op, spec)
+        guard inventory.modify(id: target.id, { $0.properties = props }) else {
+            throw APIError(code: "InternalFailure", message: "resource \(target.id) vanished")
+        }
+    }
+
+    private mutating func apply(_ effect: OperationEffect, to props: inout Value, _ op: CloudOperation, _ spec: OperationSpec) throws(APIError) {
+        let p = op.parameters
+        switch effect {
+        case .set(let property, let parameter):
+            guard let value = try Self.read(parameter, in: p) else { return }
+            try Self.write(value, at: property, in: &props)
+        case .setValue(let property, let value):
+            try Self.write(value, at: property, in: &props)
+        case .merge(let parameter, let property):
+            guard let patch = try Self.read(parameter, in: p) else { return }
+            let current = try Self.read(property, in: props) ?? .null
+            try Self.write(current.merging(patch: patch), at: property, in: &props)
+        case .upsert(let parameter, let property, let key):
+            guard let items = try Self.read(parameter, in: p)?.arrayValue else { return }
+            var list = try Self.read(property, in: props)?.arrayValue ?? []
+            for item in items {
+                if let i = list.firstIndex(where: { $0[key] == item[key] }) { list[i] = item } else { list.append(item) }
+            }
+            try Self.write(.array(list), at: property, in: &props)
+        case .remove(let property, let field, let parameter):
+            guard let given = try Self.read(parameter, in: p) else { return }
+            let values = given.arrayValue ?? [given]
+            let list = try Self.read(property, in: props)?.arrayValue ?? []
+            try Self.write(.array(list.filter { !values.contains($0[field] ?? .null) }), at: property, in: &props)
+        case .element(let property, let matching, let elementChange, let notFound):
+            var list = try Self.read(property, in: props)?.arrayValue ?? []
+            let wanted = matching.sorted { $0.key < $1.key }
+            guard let i = list.firstIndex(where: { element in
+                wanted.allSatisfy { field, parameter in element[field] == p[parameter] }
+            }) else {
+                throw APIError(notFound, target: wanted.map { "\($0.key)=\(p[$0.value].map { $0.stringValue ?? $0.jsonText } ?? "")" }.joined(separator: ","))
+            }
+            switch elementChange {
+            case nil:
+                list.remove(at: i)
+            case .set(let fields)?:
+                for (field, parameter) in fields.sorted(by: { $0.key < $1.key }) {
+                    if let v = p[parameter] { list[i] = list[i].setting(field, to: v) }
+                }
+            case .merge(let parameter)?:
+                if let patch = try Self.read(parameter, in: p) { list[i] = list[i].merging(patch: patch) }
+            }
+            try Self.write(.array(list), at: property, in: &props)
+        case .replace(let property, let fields):
+            var out = Fields()
+            for field in fields {
+                if let v = p[field.parameter] ?? field.defaultValue { out[field.property] = v }
+            }
+            try Self.write(.object(out), at: property, in: &props)
+        case .all(let effects):
+            for e in effects { try apply(e, to: &props, op, spec) }
+        case .builtin(let builtin):
+            try apply(builtin, to: &props, op)
+        }
+    }
+
+    private mutating func apply(_ builtin: BuiltinEffect, to props: inout Value, _ op: CloudOperation) throws(APIError) {
+        let p = op.parameters
+        switch builtin {
+        case .revokeIngress, .revokeEgress, .authorizeIngress:
+            let key = builtin == .revokeEgress ? "IpPermissionsEgress" : "IpPermissions"
+            guard let requested = p["IpPermissions"]?.arrayValue else { throw Self.missing("IpPermissions", .aws) }
+            var perms = props[key]?.arrayValue ?? []
+            if builtin == .authorizeIngress { Self.authorize(requested, into: &perms) } else { try Self.revoke(requested, from: &perms) }
+            props = props.setting(key, to: .array(perms))
+        case .createFlowLogs:
+            createdCount += 1
+            var log = Fields()
+            log["FlowLogId"] = .string("fl-\(String(createdCount, radix: 16).leftPadded(to: 17))")
+            log["FlowLogStatus"] = "ACTIVE"
+            log["ResourceId"] = props["VpcId"] ?? .null
+            log["TrafficType"] = p["TrafficType"] ?? "ALL"
+            log["LogDestinationType"] = p["LogDestinationType"] ?? "cloud-watch-logs"
+            if let group = p["LogGroupName"] { log["LogGroupName"] = group }
+            if let arn = p["DeliverLogsPermissionArn"] { log["DeliverLogsPermissionArn"] = arn }
+            props = props.setting("FlowLogs", to: .array((props["FlowLogs"]?.arrayValue ?? []) + [.object(log)]))
+        case .removeSnapshotAttributeValues:
+            let name = p["AttributeName"] ?? .null
+            let remove = p["ValuesToRemove"]?.arrayValue ?? []
+            var attributes = props["DBSnapshotAttributes"]?.arrayValue ?? []
+            for i in attributes.indices where attributes[i]["AttributeName"] == name {
+                let values = (attributes[i]["AttributeValues"]?.arrayValue ?? []).filter { !remove.contains($0) }
+                attributes[i] = attributes[i].setting("AttributeValues", to: .array(values))
+            }
+            props = props.setting("DBSnapshotAttributes", to: .array(attributes))
+        case .removeIamMembers:
+            let remove = p["removeMembers"]?.arrayValue ?? []
+            var policy = props["iamPolicy"] ?? .emptyObject
+            let bindings = (policy["bindings"]?.arrayValue ?? []).compactMap { binding -> Value? in
+                let members = (binding["members"]?.arrayValue ?? []).filter { !remove.contains($0) }
+                return members.isEmpty ? nil : binding.setting("members", to: .array(members))
+            }
+            policy = policy.setting("bindings", to: .array(bindings))
+            props = props.setting("iamPolicy", to: policy)
+        case .createLogGroup:
+            throw APIError(code: "InternalFailure", message: "a log group is created, not changed")
+        }
+    }
+
+    private mutating func create(_ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> String {
+        // logs:CreateLogGroup is the one operation that creates its resource.
+        let name = op.parameters["logGroupName"]?.stringValue ?? ""
+        let arn = "arn:aws:logs:\(op.region):\(op.account):log-group:\(name)"
+        let group = Resource(id: arn, type: spec.resourceType, account: op.account, region: op.region, name: name,
+                             properties: ["logGroupName": .string(name), "arn": .string(arn)])
+        do { try inventory.insert(group) } catch {
+            throw APIError(code: "ResourceAlreadyExistsException", message: "The specified log group already exists")
+        }
+        idsByName[NameKey(type: group.type, account: group.account, name: name)] = arn
+        return arn
+    }
+
+    private static func read(_ path: String, in value: Value) throws(APIError) -> Value? {
+        if path.isEmpty { return value }
+        do { return try ValuePath(parsing: path).resolve(in: value) } catch {
+            throw APIError(code: "InternalFailure", message: error.description)
+        }
+    }
+
+    private static func write(_ newValue: Value, at path: String, in value: inout Value) throws(APIError) {
+        if path.isEmpty {
+            value = newValue
+            return
+        }
+        do { try ValuePath(parsing: path).assign(newValue, in: &value) } catch {
+            throw APIError(code: "InternalFailure", message: error.description)
         }
     }
 
@@ -147,7 +323,7 @@ public struct SimulatedCloud: Sendable {
             guard let i = result.firstIndex(where: { samePorts($0, req) }), case .object(var fields) = result[i] else {
                 throw APIError(code: "InvalidPermission.NotFound", message: "The specified rule does not exist in this security group.")
             }
-            for key in ["IpRanges", "Ipv6Ranges", "UserIdGroupPairs", "PrefixListIds"] {
+            for key in rangeKeys {
                 guard let remove = req[key]?.arrayValue, !remove.isEmpty else { continue }
                 var ranges = fields[key]?.arrayValue ?? []
                 for range in remove {
@@ -158,7 +334,7 @@ public struct SimulatedCloud: Sendable {
                 }
                 fields[key] = ranges.isEmpty ? nil : .array(ranges)
             }
-            let left = ["IpRanges", "Ipv6Ranges", "UserIdGroupPairs", "PrefixListIds"].contains { !(fields[$0]?.arrayValue?.isEmpty ?? true) }
+            let left = rangeKeys.contains { !(fields[$0]?.arrayValue?.isEmpty ?? true) }
             if left { result[i] = .object(fields) } else { result.remove(at: i) }
         }
         perms = result
@@ -167,7 +343,7 @@ public struct SimulatedCloud: Sendable {
     static func authorize(_ requested: [Value], into perms: inout [Value]) {
         for req in requested {
             if let i = perms.firstIndex(where: { samePorts($0, req) }), case .object(var fields) = perms[i] {
-                for key in ["IpRanges", "Ipv6Ranges", "UserIdGroupPairs", "PrefixListIds"] {
+                for key in rangeKeys {
                     var ranges = fields[key]?.arrayValue ?? []
                     for range in req[key]?.arrayValue ?? [] where !ranges.contains(where: { sameRange($0, range) }) { ranges.append(range) }
                     if !ranges.isEmpty { fields[key] = .array(ranges) }
@@ -179,6 +355,8 @@ public struct SimulatedCloud: Sendable {
         }
     }
 
+    static let rangeKeys = ["IpRanges", "Ipv6Ranges", "UserIdGroupPairs", "PrefixListIds"]
+
     static func samePorts(_ a: Value, _ b: Value) -> Bool {
         a["IpProtocol"] == b["IpProtocol"] && a["FromPort"] == b["FromPort"] && a["ToPort"] == b["ToPort"]
     }
@@ -187,31 +365,5 @@ public struct SimulatedCloud: Sendable {
     static func sameRange(_ a: Value, _ b: Value) -> Bool {
         for key in ["CidrIp", "CidrIpv6", "GroupId", "PrefixListId"] where b[key] != nil { return a[key] == b[key] }
         return a == b
-    }
-
-    // MARK: - Lookup
-
-    private func find(type: String, account: String, region: String, id: String, notFound: APIError) throws(APIError) -> Resource {
-        guard let r = inventory[id], r.type == type, r.account == account, r.region == region else { throw notFound }
-        return r
-    }
-
-    private func findByName(type: String, account: String, name: String, notFound: APIError) throws(APIError) -> Resource {
-        if let r = inventory[name], r.type == type, r.account == account { return r }
-        guard let id = idsByName[NameKey(type: type, account: account, name: name)], let r = inventory[id] else { throw notFound }
-        return r
-    }
-
-    private mutating func update(_ id: String, _ change: (inout Resource) -> Void) throws(APIError) {
-        guard inventory.modify(id: id, change) else { throw APIError(code: "InternalFailure", message: "resource \(id) vanished") }
-    }
-
-    private func string(_ p: Value, _ key: String) throws(APIError) -> String {
-        guard let s = p[key]?.stringValue, !s.isEmpty else { throw missing(key) }
-        return s
-    }
-
-    private func missing(_ key: String) -> APIError {
-        APIError(code: "MissingParameter", message: "The request must contain the parameter \(key)")
     }
 }

@@ -60,12 +60,19 @@ struct CLITemplateTests {
     }
 
     @Test(arguments: [
-        ("'aws ec2 delete-vpc --vpc-id ${resourceId}'", "`aws ec2 delete-vpc` (ec2:DeleteVpc) is not an operation the simulated cloud models"),
-        ("'az storage account update --name ${resourceName} --https-only true'", "`az` commands are not modelled yet"),
-        ("'gsutil iam ch -d allUsers gs://${resourceName}'", "`gsutil` commands are not modelled yet"),
+        ("'aws ec2 delete-vpc --vpc-id ${resourceId}'", "`aws ec2 delete-vpc` (ec2:DeleteVpc) is not an operation remsim models"),
+        ("'az storage account delete --name ${resourceName}'", "`az storage account delete` is not a command remsim models; the `az` commands it models are az storage account update,"),
+        ("'az storage account update --name ${resourceName} --https-only true'", "Microsoft.Storage/storageAccounts/write needs the parameter 'resourceGroup'"),
+        ("'az storage account update -g rg -n x --https-only true --kind StorageV2'", "unknown option --kind: `az storage account update` takes --resource-group VALUE --name VALUE --https-only VALUE"),
+        ("'gsutil iam ch -d allUsers ${resourceName}'", "expected 'gs://…' for bucket, found '${resourceName}'"),
+        ("'gsutil rm -r gs://${resourceName}'", "`gsutil rm` is not a command remsim models"),
+        ("'gcloud compute firewall-rules update ${resourceName} --disabled --priority 10'", "unknown option --priority"),
+        ("'gcloud compute firewall-rules update --disabled'", "missing firewall"),
+        ("'kubectl delete ns x'", "`kubectl` is not a cloud CLI"),
         ("'aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b'", "1 to 5 commands"),
         ("\"aws ec2 revoke-security-group-ingress --group-id 'sg-1\"", "a single quote is never closed"),
-        ("'aws ec2 revoke-security-group-ingress --group-id ${resorceId}'", "unknown variable '${resorceId}'"),
+        ("'aws ec2 revoke-security-group-ingress --group-id ${resorceId} --protocol tcp --port 22 --cidr 0.0.0.0/0'", "unknown variable '${resorceId}'"),
+        ("'aws ec2 revoke-security-group-ingress --group-id ${resourceId}'", "ec2:RevokeSecurityGroupIngress needs the parameter 'IpPermissions'"),
         ("'aws --profile x --bogus ec2 revoke-security-group-ingress'", "unknown global option --bogus"),
     ])
     func commandsRemsimDoesNotModelAreNamed(cli: String, message: String) throws {

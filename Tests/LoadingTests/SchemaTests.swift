@@ -48,6 +48,9 @@ struct SchemaTests {
         #expect(keys(s, ["$defs", "valueFilter", "properties"]) == Set(FilterReader.valueKeys))
         #expect(strings(s, ["$defs", "valueFilter", "properties", "op", "enum"]) == Set(FilterOp.allCases.map(\.rawValue)))
         #expect(strings(s, body + ["properties", "severity", "enum"]) == Set(Severity.allCases.map(\.rawValue)))
+        #expect(strings(s, body + ["properties", "resource", "enum"]) == Set(ResourceTypeRegistry.names))
+        let operations = body + ["properties", "remediation", "properties", "steps", "items", "properties", "operation", "enum"]
+        #expect(strings(s, operations) == Set(OperationCatalog.names))
     }
 
     @Test func scenarioSchemaMatchesTheLoader() throws {

@@ -108,7 +108,7 @@ struct RemediationPlanTests {
     }
 
     @Test func aVariableWithNoValueFailsThePlan() throws {
-        let policy = try bucketPolicy(operation: "s3:Something", parameters: #"{Items: "${matched}"}"#)
+        let policy = try bucketPolicy(operation: "s3:PutBucketVersioning", parameters: #"{Bucket: "${matched}", VersioningConfiguration: {Status: Enabled}}"#)
         let b = Resource(id: "b", type: "aws.s3", account: "1", region: "r", properties: ["Name": "b"])
         let finding = try #require(Evaluator(now: at).finding(policy, b))
         #expect(throws: PlanError.missingValue(name: "matched", step: 1)) {

@@ -166,7 +166,7 @@ struct MultiStepTests {
                 - operation: logs:CreateLogGroup
                   parameters: {logGroupName: "flow/${resourceId}"}
                 - operation: ec2:CreateFlowLogs
-                  parameters: {ResourceIds: ["${resourceId}"], LogGroupName: "flow/${resourceId}"}
+                  parameters: {ResourceIds: ["${resourceId}"], TrafficType: REJECT, LogGroupName: "flow/${resourceId}"}
             """)
     }
 

@@ -1,0 +1,188 @@
+import CloudModel
+
+extension CLIShape {
+    /// The call as this command, or nil when a parameter has no argument to carry it.
+    public func render(_ parameters: Value) -> String? {
+        guard uncoveredParameters(parameters).isEmpty else { return nil }
+        var words = [program] + command
+        for argument in arguments {
+            guard let value = argument.path.resolve(in: parameters), !value.isNull else { continue }
+            switch argument.form {
+            case .positional:
+                words.append(argument.encode(value))
+            case .option(let flag):
+                words += [flag, argument.encode(value)]
+            case .toggle(let flag):
+                words.append(value.boolValue == false ? "--no-" + flag.dropFirst(2) : flag)
+            case .repeated(let flag):
+                for item in value.arrayValue ?? [value] { words += [flag, CLIArgument.word(item)] }
+            }
+        }
+        return words.map(CLIArgument.shellQuote).joined(separator: " ")
+    }
+
+    public struct ParseError: Error, Sendable {
+        public let message: String
+    }
+
+    /// Options of each program that do not change what the call does, with whether they take a value.
+    static let globalOptions: [String: [String: Bool]] = [
+        "az": ["--subscription": true, "--output": true, "-o": true, "--query": true, "--only-show-errors": false,
+               "--yes": false, "-y": false, "--verbose": false, "--debug": false, "--no-wait": false],
+        "gcloud": ["--quiet": false, "-q": false, "--format": true, "--verbosity": true, "--async": false],
+        "gsutil": [:],
+    ]
+    /// Short forms `az` accepts for the address options.
+    static let aliases: [String: [String: String]] = ["az": ["-g": "--resource-group", "-n": "--name"]]
+
+    /// Reads the words after the command (`--https-only true --name x`) into the call's parameters.
+    /// Words holding `${…}` stay strings, to be filled in per finding.
+    public func parse(_ words: [String]) throws(ParseError) -> Value {
+        var parameters = Value.emptyObject
+        var positionals = arguments.filter { $0.form == .positional }[...]
+        var i = 0
+        func assign(_ argument: CLIArgument, _ value: Value) throws(ParseError) {
+            if case .repeated = argument.form {
+                let existing = argument.path.resolve(in: parameters)?.arrayValue ?? []
+                try set(argument, .array(existing + [value]), in: &parameters)
+            } else {
+                guard argument.path.resolve(in: parameters) == nil else {
+                    throw ParseError(message: "\(argument.flag ?? argument.parameter) is given twice")
+                }
+                try set(argument, value, in: &parameters)
+            }
+        }
+        while i < words.count {
+            var word = words[i]
+            var attached: String?
+            if word.hasPrefix("--"), let eq = word.firstIndex(of: "=") {
+                attached = String(word[word.index(after: eq)...])
+                word = String(word[..<eq])
+            }
+            word = Self.aliases[program]?[word] ?? word
+            i += 1
+            guard word.hasPrefix("-"), word.count > 1 else {
+                guard let argument = positionals.popFirst() else {
+                    throw ParseError(message: "unexpected word '\(word)': `\(commandLine)` takes \(usage)")
+                }
+                try assign(argument, try argument.decode(word))
+                continue
+            }
+            if let takesValue = Self.globalOptions[program]?[word] {
+                if takesValue, attached == nil { i += 1 }
+                continue
+            }
+            if let argument = arguments.first(where: { $0.flag == word }) {
+                if case .toggle = argument.form {
+                    guard attached == nil else { throw ParseError(message: "\(word) takes no value") }
+                    try assign(argument, .bool(true))
+                    continue
+                }
+                guard let raw = attached ?? (i < words.count ? words[i] : nil) else {
+                    throw ParseError(message: "\(word) needs a value")
+                }
+                if attached == nil { i += 1 }
+                let value = if case .repeated = argument.form { CLIArgument.scalar(raw) } else { try argument.decode(raw) }
+                try assign(argument, value)
+                continue
+            }
+            if word.hasPrefix("--no-"), let argument = arguments.first(where: { $0.form == .toggle("--" + word.dropFirst(5)) }) {
+                try assign(argument, .bool(false))
+                continue
+            }
+            throw ParseError(message: "unknown option \(word): `\(commandLine)` takes \(usage)")
+        }
+        if let missing = positionals.first {
+            throw ParseError(message: "missing \(missing.parameter): `\(commandLine)` takes \(usage)")
+        }
+        return parameters
+    }
+
+    /// The arguments, for messages: `NAME --project VALUE --disabled`.
+    public var usage: String {
+        arguments.map { a in
+            switch a.form {
+            case .positional: a.parameter.split(separator: ".").last.map { $0.uppercased() } ?? "VALUE"
+            case .option(let f), .repeated(let f): "\(f) VALUE"
+            case .toggle(let f): "\(f)"
+            }
+        }.joined(separator: " ")
+    }
+
+    private func set(_ argument: CLIArgument, _ value: Value, in parameters: inout Value) throws(ParseError) {
+        do {
+            try argument.path.assign(value, in: &parameters)
+        } catch {
+            throw ParseError(message: error.description)
+        }
+    }
+}
+
+extension CLIArgument {
+    func encode(_ value: Value) -> String {
+        switch encoding {
+        case .text: Self.word(value)
+        case .prefixed(let prefix): prefix + Self.word(value)
+        case .onOff: value.boolValue.map { $0 ? "on" : "off" } ?? Self.word(value)
+        case .commaList(let field):
+            (value.arrayValue ?? [value]).map { item in Self.word(field.flatMap { item[$0] } ?? item) }.joined(separator: ",")
+        case .keyValues(let keyField, let valueField):
+            (value.arrayValue ?? []).map { "\(Self.word($0[keyField] ?? .null))=\(Self.word($0[valueField] ?? .null))" }
+                .joined(separator: ",")
+        }
+    }
+
+    func decode(_ raw: String) throws(CLIShape.ParseError) -> Value {
+        switch encoding {
+        case .text:
+            return Self.scalar(raw)
+        case .prefixed(let prefix):
+            guard raw.hasPrefix(prefix) else {
+                throw CLIShape.ParseError(message: "expected '\(prefix)…' for \(parameter), found '\(raw)'")
+            }
+            return .string(String(raw.dropFirst(prefix.count)))
+        case .onOff:
+            switch raw {
+            case "on": return true
+            case "off": return false
+            default: throw CLIShape.ParseError(message: "expected on or off, found '\(raw)'")
+            }
+        case .commaList(let field):
+            return .array(raw.split(separator: ",").map { piece in
+                field.map { Value.object(Fields([Fields.Entry(key: $0, value: .string(String(piece)))])) } ?? .string(String(piece))
+            })
+        case .keyValues(let keyField, let valueField):
+            var items: [Value] = []
+            for pair in raw.split(separator: ",") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2, !kv[0].isEmpty else {
+                    throw CLIShape.ParseError(message: "expected KEY=VALUE pairs separated by commas, found '\(pair)'")
+                }
+                items.append(.object(Fields([Fields.Entry(key: keyField, value: .string(kv[0])),
+                                             Fields.Entry(key: valueField, value: .string(kv[1]))])))
+            }
+            return .array(items)
+        }
+    }
+
+    /// `true`/`false` read as booleans and digits as integers, as the CLIs read them; anything else is a word.
+    static func scalar(_ raw: String) -> Value {
+        switch raw {
+        case "true": .bool(true)
+        case "false": .bool(false)
+        default: Int(raw).map(Value.int) ?? .string(raw)
+        }
+    }
+
+    static func word(_ value: Value) -> String {
+        switch value {
+        case .string(let s): s
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .bool(let b): String(b)
+        default: value.jsonText
+        }
+    }
+
+    static func shellQuote(_ word: String) -> String { CommandRenderer.shellQuote(word) }
+}

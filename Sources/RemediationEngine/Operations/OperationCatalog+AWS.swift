@@ -1,0 +1,146 @@
+import CloudModel
+
+extension OperationCatalog {
+    /// AWS operations, in the API's own names and parameters. Their commands follow the AWS CLI's
+    /// one mapping (`CommandRenderer`), so they carry no CLI shape.
+    static let aws: [OperationSpec] = [
+        OperationSpec(
+            "ec2:RevokeSecurityGroupIngress", cloud: .aws, resourceType: "aws.security-group", target: .id("{GroupId}"),
+            required: ["GroupId", "IpPermissions"], effect: .builtin(.revokeIngress),
+            notFound: APIErrorTemplate("InvalidGroup.NotFound", "The security group '{target}' does not exist")),
+        OperationSpec(
+            "ec2:RevokeSecurityGroupEgress", cloud: .aws, resourceType: "aws.security-group", target: .id("{GroupId}"),
+            required: ["GroupId", "IpPermissions"], effect: .builtin(.revokeEgress),
+            notFound: APIErrorTemplate("InvalidGroup.NotFound", "The security group '{target}' does not exist")),
+        OperationSpec(
+            "ec2:AuthorizeSecurityGroupIngress", cloud: .aws, resourceType: "aws.security-group", target: .id("{GroupId}"),
+            required: ["GroupId", "IpPermissions"], effect: .builtin(.authorizeIngress),
+            notFound: APIErrorTemplate("InvalidGroup.NotFound", "The security group '{target}' does not exist")),
+        OperationSpec(
+            "ec2:DeleteNetworkAclEntry", cloud: .aws, resourceType: "aws.network-acl", target: .id("{NetworkAclId}"),
+            required: ["NetworkAclId", "RuleNumber", "Egress"],
+            effect: .element(of: "Entries", matching: ["RuleNumber": "RuleNumber", "Egress": "Egress"], change: nil,
+                             notFound: APIErrorTemplate("InvalidNetworkAclEntry.NotFound", "The specified network ACL entry does not exist")),
+            notFound: APIErrorTemplate("InvalidNetworkAclID.NotFound", "The network ACL '{target}' does not exist")),
+        OperationSpec(
+            "ec2:ModifySnapshotAttribute", cloud: .aws, resourceType: "aws.ebs-snapshot", target: .id("{SnapshotId}"),
+            required: ["SnapshotId", "Attribute", "OperationType"],
+            allowed: ["Attribute": ["createVolumePermission"], "OperationType": ["remove"]],
+            effect: .all([
+                .remove(from: "CreateVolumePermissions", whereField: "Group", in: "GroupNames"),
+                .remove(from: "CreateVolumePermissions", whereField: "UserId", in: "UserIds"),
+            ]),
+            notFound: APIErrorTemplate("InvalidSnapshot.NotFound", "The snapshot '{target}' does not exist.")),
+        OperationSpec(
+            "ec2:ModifyInstanceMetadataOptions", cloud: .aws, resourceType: "aws.ec2", target: .id("{InstanceId}"),
+            required: ["InstanceId"], allowed: ["HttpTokens": ["required", "optional"], "HttpEndpoint": ["enabled", "disabled"]],
+            effect: .all([
+                .set("MetadataOptions.HttpTokens", from: "HttpTokens"),
+                .set("MetadataOptions.HttpEndpoint", from: "HttpEndpoint"),
+                .set("MetadataOptions.HttpPutResponseHopLimit", from: "HttpPutResponseHopLimit"),
+            ]),
+            notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist")),
+        OperationSpec(
+            "ec2:CreateFlowLogs", cloud: .aws, resourceType: "aws.vpc", target: .ids("ResourceIds"),
+            required: ["ResourceIds", "TrafficType"], allowed: ["TrafficType": ["ACCEPT", "REJECT", "ALL"]],
+            effect: .builtin(.createFlowLogs),
+            notFound: APIErrorTemplate("InvalidVpcID.NotFound", "The vpc ID '{target}' does not exist")),
+        OperationSpec(
+            "logs:CreateLogGroup", cloud: .aws, resourceType: "aws.log-group", target: .creates,
+            required: ["logGroupName"], effect: .builtin(.createLogGroup),
+            notFound: APIErrorTemplate("ResourceNotFoundException", "The specified log group does not exist")),
+        OperationSpec(
+            "s3:PutPublicAccessBlock", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
+            required: ["Bucket", "PublicAccessBlockConfiguration"],
+            effect: .set("PublicAccessBlockConfiguration", from: "PublicAccessBlockConfiguration"),
+            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
+        OperationSpec(
+            "s3:PutBucketVersioning", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
+            required: ["Bucket", "VersioningConfiguration.Status"],
+            allowed: ["VersioningConfiguration.Status": ["Enabled", "Suspended"]],
+            effect: .merge(from: "VersioningConfiguration", into: "Versioning"),
+            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
+        OperationSpec(
+            "s3:PutBucketEncryption", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
+            required: ["Bucket", "ServerSideEncryptionConfiguration.Rules"],
+            effect: .set("ServerSideEncryptionConfiguration", from: "ServerSideEncryptionConfiguration"),
+            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
+        OperationSpec(
+            "s3:PutBucketLogging", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
+            required: ["Bucket", "BucketLoggingStatus"],
+            effect: .set("Logging", from: "BucketLoggingStatus"),
+            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
+        OperationSpec(
+            "iam:UpdateAccessKey", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
+            required: ["UserName", "AccessKeyId", "Status"], allowed: ["Status": ["Active", "Inactive"]],
+            effect: .element(of: "AccessKeys", matching: ["AccessKeyId": "AccessKeyId"], change: .set(["Status": "Status"]),
+                             notFound: APIErrorTemplate("NoSuchEntity", "The Access Key with the given id cannot be found.")),
+            notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
+        OperationSpec(
+            "iam:UpdateAccountPasswordPolicy", cloud: .aws, resourceType: "aws.iam-password-policy", target: .account,
+            // The call replaces the whole policy: a setting it leaves out goes back to its default.
+            effect: .replace("", fields: [
+                ReplacedField("MinimumPasswordLength", default: 6),
+                ReplacedField("RequireSymbols", default: false),
+                ReplacedField("RequireNumbers", default: false),
+                ReplacedField("RequireUppercaseCharacters", default: false),
+                ReplacedField("RequireLowercaseCharacters", default: false),
+                ReplacedField("AllowUsersToChangePassword", default: false),
+                ReplacedField("MaxPasswordAge", default: nil),
+                ReplacedField("PasswordReusePrevention", default: nil),
+                ReplacedField("HardExpiry", default: false),
+            ]),
+            notFound: APIErrorTemplate("NoSuchEntity", "The Password Policy with domain name {target} cannot be found.")),
+        OperationSpec(
+            "cloudtrail:UpdateTrail", cloud: .aws, resourceType: "aws.cloudtrail", target: .name("Name"),
+            required: ["Name"],
+            // The request says EnableLogFileValidation; describe-trails reports LogFileValidationEnabled.
+            effect: .all([
+                .set("LogFileValidationEnabled", from: "EnableLogFileValidation"),
+                .set("IsMultiRegionTrail", from: "IsMultiRegionTrail"),
+                .set("KmsKeyId", from: "KmsKeyId"),
+            ]),
+            notFound: APIErrorTemplate("TrailNotFoundException", "Unknown trail: {target}")),
+        OperationSpec(
+            "rds:ModifyDBInstance", cloud: .aws, resourceType: "aws.rds", target: .id("{DBInstanceIdentifier}"),
+            required: ["DBInstanceIdentifier"],
+            effect: .all([
+                .set("PubliclyAccessible", from: "PubliclyAccessible"),
+                .set("MultiAZ", from: "MultiAZ"),
+                .set("AutoMinorVersionUpgrade", from: "AutoMinorVersionUpgrade"),
+                .set("BackupRetentionPeriod", from: "BackupRetentionPeriod"),
+                .set("DeletionProtection", from: "DeletionProtection"),
+            ]),
+            notFound: APIErrorTemplate("DBInstanceNotFound", "DBInstance {target} not found.")),
+        OperationSpec(
+            "rds:ModifyDBSnapshotAttribute", cloud: .aws, resourceType: "aws.rds-snapshot", target: .id("{DBSnapshotIdentifier}"),
+            required: ["DBSnapshotIdentifier", "AttributeName"], allowed: ["AttributeName": ["restore"]],
+            effect: .builtin(.removeSnapshotAttributeValues),
+            notFound: APIErrorTemplate("DBSnapshotNotFound", "DBSnapshot {target} not found.")),
+        OperationSpec(
+            "redshift:ModifyCluster", cloud: .aws, resourceType: "aws.redshift", target: .id("{ClusterIdentifier}"),
+            required: ["ClusterIdentifier"],
+            effect: .all([
+                .set("PubliclyAccessible", from: "PubliclyAccessible"),
+                .set("Encrypted", from: "Encrypted"),
+            ]),
+            notFound: APIErrorTemplate("ClusterNotFound", "Cluster {target} not found.")),
+        OperationSpec(
+            "kms:EnableKeyRotation", cloud: .aws, resourceType: "aws.kms-key", target: .id("{KeyId}"),
+            required: ["KeyId"], effect: .setValue("KeyRotationEnabled", true),
+            notFound: APIErrorTemplate("NotFoundException", "Key '{target}' does not exist")),
+        OperationSpec(
+            "elasticloadbalancing:ModifyLoadBalancerAttributes", cloud: .aws, resourceType: "aws.app-elb",
+            target: .id("{LoadBalancerArn}"), required: ["LoadBalancerArn", "Attributes"],
+            effect: .upsert(from: "Attributes", into: "Attributes", key: "Key"),
+            notFound: APIErrorTemplate("LoadBalancerNotFound", "Load balancer '{target}' not found")),
+        OperationSpec(
+            "lambda:UpdateFunctionConfiguration", cloud: .aws, resourceType: "aws.lambda", target: .name("FunctionName"),
+            required: ["FunctionName"],
+            effect: .all([
+                .set("TracingConfig", from: "TracingConfig"),
+                .set("Runtime", from: "Runtime"),
+            ]),
+            notFound: APIErrorTemplate("ResourceNotFoundException", "Function not found: {target}")),
+    ]
+}

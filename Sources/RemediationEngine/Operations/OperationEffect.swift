@@ -1,0 +1,64 @@
+import CloudModel
+
+/// What an operation does to its target's properties, declared rather than coded, so the same
+/// declaration drives the simulated cloud and can be read by anything that predicts a change.
+/// Paths are `ValuePath` text (`MetadataOptions.HttpTokens`, `properties.networkAcls.defaultAction`);
+/// the empty path is the properties' root.
+public indirect enum OperationEffect: Sendable {
+    /// Sets the property from the parameter; an absent parameter changes nothing.
+    case set(String, from: String)
+    /// Sets the property to a fixed value.
+    case setValue(String, Value)
+    /// Merges the parameter (an object) into the property as a JSON merge patch (RFC 7386): members
+    /// replace, `null` removes, nested objects merge. Azure's and GCP's PATCH calls work this way.
+    case merge(from: String, into: String)
+    /// For each object in the list parameter, replaces the element of the list property with the
+    /// same `key`, or appends it (`Attributes` by `Key`, GCE `metadata.items` by `key`).
+    case upsert(from: String, into: String, key: String)
+    /// Removes from the list property the elements whose `field` is one of the parameter's values.
+    case remove(from: String, whereField: String, in: String)
+    /// Finds the element of the list property whose fields equal the parameters named (`RuleNumber`
+    /// and `Egress` of a network ACL entry) and applies `change` to it, or removes it when `change`
+    /// is nil. No such element is `notFound`.
+    case element(of: String, matching: [String: String], change: ElementChange?, notFound: APIErrorTemplate)
+    /// Replaces the whole property with the fields given, each from its parameter or, when the call
+    /// leaves it out, its default: `iam:UpdateAccountPasswordPolicy` resets what it is not told.
+    case replace(String, fields: [ReplacedField])
+    /// Behaviour with a shape of its own.
+    case builtin(BuiltinEffect)
+    case all([OperationEffect])
+}
+
+public enum ElementChange: Sendable {
+    /// Sets each element field from its parameter.
+    case set([String: String])
+    /// Merges the parameter object into the element.
+    case merge(from: String)
+}
+
+public struct ReplacedField: Sendable {
+    public let property: String
+    public let parameter: String
+    /// Nil leaves the field out when the call does.
+    public let defaultValue: Value?
+    public init(_ property: String, from parameter: String? = nil, default defaultValue: Value?) {
+        self.property = property
+        self.parameter = parameter ?? property
+        self.defaultValue = defaultValue
+    }
+}
+
+public enum BuiltinEffect: String, Sendable {
+    /// EC2's revoke: removes exactly the requested ranges; any that is not there fails the call.
+    case revokeIngress, revokeEgress
+    /// EC2's authorize: adds ranges to a permission with the same ports, or the permission.
+    case authorizeIngress
+    /// Creates a CloudWatch Logs log group named by `logGroupName`.
+    case createLogGroup
+    /// Adds an active flow log to each VPC of `ResourceIds`.
+    case createFlowLogs
+    /// Removes `ValuesToRemove` from the RDS snapshot attribute `AttributeName`.
+    case removeSnapshotAttributeValues
+    /// Removes `members` from every binding of the bucket's IAM policy, dropping bindings left empty.
+    case removeIamMembers
+}

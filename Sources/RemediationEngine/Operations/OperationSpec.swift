@@ -1,0 +1,74 @@
+import CloudModel
+
+/// One cloud API operation remsim models: which resource it acts on, what it changes, what it
+/// needs, and how a person writes it on the command line. The simulated cloud executes the
+/// `effect`, the template reader parses the `cli` shape, the renderer writes it; all three read
+/// this one declaration, so they cannot disagree.
+public struct OperationSpec: Sendable {
+    /// As the cloud names it: `ec2:RevokeSecurityGroupIngress` (AWS), the ARM operation
+    /// `Microsoft.Storage/storageAccounts/write` (Azure), the API method `compute.firewalls.patch` (GCP).
+    public let name: String
+    public let cloud: Cloud
+    /// The resource type the call acts on.
+    public let resourceType: String
+    public let target: TargetLocator
+    /// Parameter paths a call must give; without one the cloud answers `MissingParameter`.
+    public let required: [String]
+    /// Parameter values the cloud accepts, where it accepts only some (`Status`: Active, Inactive).
+    public let allowed: [String: [Value]]
+    /// The permissions a caller needs: the IAM action, the Azure RBAC operation, the GCP permission.
+    public let permissions: [String]
+    public let effect: OperationEffect
+    /// The commands that make this call, for `az`, `gcloud` and `gsutil`, the one rendered first
+    /// (`gsutil versioning set` and `gsutil uniformbucketlevelaccess set` both patch a bucket). AWS
+    /// commands follow one rule for every operation (`CommandRenderer`), so they need none.
+    public let commands: [CLIShape]
+    /// The error the cloud returns when the target does not exist.
+    public let notFound: APIErrorTemplate
+
+    public init(
+        _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
+        allowed: [String: [Value]] = [:], permissions: [String]? = nil, effect: OperationEffect, commands: [CLIShape] = [],
+        notFound: APIErrorTemplate
+    ) {
+        self.name = name
+        self.cloud = cloud
+        self.resourceType = resourceType
+        self.target = target
+        self.required = required
+        self.allowed = allowed
+        self.permissions = permissions ?? [name]
+        self.effect = effect
+        self.commands = commands
+        self.notFound = notFound
+    }
+}
+
+/// How an operation names the resource it acts on.
+public enum TargetLocator: Sendable {
+    /// The resource whose id is the template filled from the parameters: `{GroupId}`,
+    /// `/subscriptions/{account}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{name}`.
+    /// `{account}` is the caller's account (the subscription, the project); `{project}` falls back
+    /// to it, as `gcloud` falls back to the configured project.
+    case id(String)
+    /// The resource of the type with this name in the caller's account (buckets, users, trails).
+    case name(String)
+    /// Each id in a list parameter (`ec2:CreateFlowLogs` takes `ResourceIds`).
+    case ids(String)
+    /// The account's one resource of the type (the IAM password policy).
+    case account
+    /// Nothing: the call creates its resource.
+    case creates
+}
+
+/// An error as the cloud returns it; `{target}` is replaced by what the call named.
+public struct APIErrorTemplate: Sendable {
+    public let code: String
+    public let message: String
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public func message(target: String) -> String { message.replacingOccurrences(of: "{target}", with: target) }
+}
