@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["Simulation", "PolicyPack", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"]),
-        .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies"]),
+        .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "TestSupport"]),
         .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),

@@ -44,13 +44,3 @@ public struct Resource: Sendable, Hashable {
         return Cloud(rawValue: String(type[..<dot]))
     }
 }
-
-extension Resource {
-    /// The resource group of an Azure resource, read from its ARM id
-    /// (`/subscriptions/S/resourceGroups/RG/providers/…`); nil for anything else.
-    public var azureResourceGroup: String? {
-        let parts = id.split(separator: "/")
-        guard let i = parts.firstIndex(where: { $0.lowercased() == "resourcegroups" }), i + 1 < parts.count else { return nil }
-        return String(parts[i + 1])
-    }
-}

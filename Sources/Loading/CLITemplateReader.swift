@@ -32,7 +32,15 @@ enum CLITemplateReader {
     static let globalOptionsWithValue: Set<String> = ["--region", "--output", "--profile", "--query", "--endpoint-url", "--color"]
     static let globalFlags: Set<String> = ["--no-cli-pager", "--no-paginate", "--debug", "--no-verify-ssl", "--no-sign-request"]
     /// Parameters that are lists of plain values, written as several words (`--resource-ids a b`).
-    static let listParameters: Set<String> = ["ResourceIds", "GroupIds", "InstanceIds", "AllocationIds"]
+    static let listParameters: Set<String> = [
+        "ResourceIds", "GroupIds", "InstanceIds", "AllocationIds", "GroupNames", "UserIds", "ValuesToRemove", "ValuesToAdd",
+    ]
+    /// Parameters the AWS API types as integers; every other plain word is a string, so an
+    /// account id stays `"123456789012"`.
+    static let integerParameters: Set<String> = [
+        "RuleNumber", "MinimumPasswordLength", "MaxPasswordAge", "PasswordReusePrevention", "BackupRetentionPeriod",
+        "HttpPutResponseHopLimit", "FromPort", "ToPort", "AllocatedStorage", "Port",
+    ]
 
     static func steps(_ node: YAMLNode) throws(LoadError) -> [RemediationStep] {
         let text = try node.string()
@@ -80,8 +88,12 @@ enum CLITemplateReader {
             throw Problem(message: "expected `aws SERVICE ACTION --flag value …`")
         }
         let service = CommandRenderer.apiService(forCLI: cliService)
-        let operation = "\(service):\(CommandRenderer.apiName(fromKebab: action))"
-        guard OperationCatalog.spec(named: operation)?.cloud == .aws else {
+        // The catalog spells acronyms as the API does (`ModifyDBInstance`, not `ModifyDbInstance`).
+        let spec = OperationCatalog.all.first {
+            $0.cloud == .aws && $0.name.hasPrefix(service + ":") && CommandRenderer.kebab(String($0.name.dropFirst(service.count + 1))) == action
+        }
+        let operation = spec?.name ?? "\(service):\(CommandRenderer.apiName(fromKebab: action))"
+        guard let spec else {
             let known = OperationCatalog.all.filter { $0.cloud == .aws }.map(\.name)
             throw Problem(message: "`aws \(cliService) \(action)` (\(operation)) is not an operation remsim models; it models \(known.joined(separator: ", "))")
         }
@@ -102,11 +114,17 @@ enum CLITemplateReader {
                 continue
             }
             let name = String(flag.dropFirst(2))
+            func apiName(_ word: String) -> String {
+                spec.parameterNames.first { CommandRenderer.kebab($0) == word }
+                    ?? CommandRenderer.apiName(fromKebab: word, camelCase: CommandRenderer.usesCamelCaseParameters(service))
+            }
             if !hasValue {
-                let negated = name.hasPrefix("no-")
-                let key = CommandRenderer.apiName(fromKebab: negated ? String(name.dropFirst(3)) : name,
-                                                  camelCase: CommandRenderer.usesCamelCaseParameters(service))
-                parameters[key] = .bool(!negated)
+                if let key = CommandRenderer.awsFalseFlags.first(where: { $0.value == flag })?.key {
+                    parameters[key] = .bool(false)
+                } else {
+                    let negated = name.hasPrefix("no-")
+                    parameters[apiName(negated ? String(name.dropFirst(3)) : name)] = .bool(!negated)
+                }
                 i += 1
                 continue
             }
@@ -120,10 +138,12 @@ enum CLITemplateReader {
                 try addToRule(&shorthandRule, name: name, raw: values[0])
                 continue
             }
-            let key = CommandRenderer.apiName(fromKebab: name, camelCase: CommandRenderer.usesCamelCaseParameters(service))
+            let key = apiName(name)
             if parameters[key] != nil { throw Problem(message: "\(flag) is given twice") }
             if listParameters.contains(key) {
                 parameters[key] = .array(values.map(Value.string))
+            } else if integerParameters.contains(key), values.count == 1, let n = Int(values[0]) {
+                parameters[key] = .int(n)
             } else if values.count == 1 {
                 parameters[key] = try value(values[0])
             } else {

@@ -71,8 +71,12 @@ public enum FixtureLoader {
         // Without an id (policy examples), the id the cloud would give it: its id property.
         let implicitId = known.idProperty.flatMap { properties[$0]?.stringValue } ?? defaultId
         guard let id = try m["id"]?.string() ?? implicitId else { throw node.error("missing required key 'id'") }
-        guard let account = try m["account"]?.string() ?? defaultAccount else { throw node.error("missing required key 'account'") }
-        let region = try m["region"]?.string() ?? defaultRegion ?? (known.isGlobal ? "global" : nil)
+        // Azure and GCP ids are paths that name the subscription or project, the zone or region,
+        // and the resource; what the entry does not say, the id does.
+        let account = try m["account"]?.string() ?? ResourceAddress.account(ofId: id) ?? defaultAccount
+        guard let account else { throw node.error("missing required key 'account'") }
+        let location = known.cloud == .azure ? properties["location"]?.stringValue : ResourceAddress.region(ofId: id)
+        let region = try m["region"]?.string() ?? location ?? defaultRegion ?? (known.isGlobal || known.cloud == .gcp ? "global" : nil)
         guard let region else { throw node.error("missing required key 'region'") }
         var relations: [String: [String]] = [:]
         if let r = m["relations"] {
@@ -80,7 +84,7 @@ public enum FixtureLoader {
             for (key, value) in rm.entries { relations[key] = try value.strings() }
         }
         return Resource(
-            id: id, type: type, account: account, region: region, name: try m["name"]?.string() ?? id,
+            id: id, type: type, account: account, region: region, name: try m["name"]?.string() ?? ResourceAddress.name(ofId: id) ?? id,
             tags: try m["tags"]?.stringMap() ?? [:], properties: properties, relations: relations,
             usage: try m["usage"]?.value() ?? .null)
     }

@@ -13,7 +13,7 @@ public enum CommandRenderer {
     /// API service prefix → AWS CLI command name, where they differ.
     static let awsCLIServices: [String: String] = ["s3": "s3api", "elasticloadbalancing": "elbv2"]
     /// Booleans whose false form the AWS CLI names on its own (`--egress | --ingress`).
-    static let awsFalseFlags: [String: String] = ["Egress": "--ingress"]
+    public static let awsFalseFlags: [String: String] = ["Egress": "--ingress"]
     /// Services whose API parameters are camelCase (`logGroupName`) rather than PascalCase.
     static let camelCaseServices: Set<String> = ["logs"]
 
@@ -39,13 +39,7 @@ public enum CommandRenderer {
     public static func usesCamelCaseParameters(_ service: String) -> Bool { camelCaseServices.contains(service) }
 
     public static func render(operation: String, parameters: Value, resource: Resource) -> String {
-        let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return operation }
-        let service = parts[0], action = parts[1]
-        switch resource.cloud {
-        case .aws?, nil:
-            return renderAWS(service: service, action: action, parameters: parameters, region: resource.region)
-        case .azure?, .gcp?:
+        if resource.cloud == .azure || resource.cloud == .gcp {
             // The first command whose arguments carry every parameter; the loader refuses steps
             // that none can carry, so the fallback shows only for calls made outside a policy.
             for shape in OperationCatalog.spec(named: operation)?.commands ?? [] {
@@ -53,6 +47,9 @@ public enum CommandRenderer {
             }
             return "\(operation) \(parameters.jsonText)"
         }
+        let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return operation }
+        return renderAWS(service: parts[0], action: parts[1], parameters: parameters, region: resource.region)
     }
 
     static func renderAWS(service: String, action: String, parameters: Value, region: String) -> String {

@@ -123,8 +123,9 @@ public struct SimulatedCloud: Sendable {
     private func locateTarget(_ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> Resource {
         let p = op.parameters
         switch spec.target {
-        case .id(let template):
-            return try locate(id: fill(template, p, op), spec, op)
+        case .id(let template, let alternative):
+            let chosen = alternative.flatMap { alt in Self.placeholders(in: template).allSatisfy { p[$0] != nil || $0 == "account" || $0 == "project" } ? nil : alt } ?? template
+            return try locate(id: fill(chosen, p, op), spec, op)
         case .name(let parameter):
             guard let name = p[parameter]?.stringValue else { throw Self.missing(parameter, spec.cloud) }
             if let r = inventory[name], r.type == spec.resourceType, r.account == op.account { return r }
@@ -154,6 +155,10 @@ public struct SimulatedCloud: Sendable {
             throw APIError(spec.notFound, target: id)
         }
         return r
+    }
+
+    static func placeholders(in template: String) -> [String] {
+        template.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}", maxSplits: 1).first.map(String.init) }
     }
 
     /// `{GroupId}` → the parameter's value; `{account}` → the caller's account; `{project}` → the

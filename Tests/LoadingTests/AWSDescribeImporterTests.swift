@@ -53,6 +53,7 @@ struct AWSDescribeImporterTests {
         }
         #expect(violations.sorted() == [
             "aws-cloudtrail-log-file-validation arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
+            "aws-ec2-imdsv2-required i-1234567890abcdef0",
             "aws-sg-ssh-open-to-world sg-0123456789abcdef0",
             "aws-vpc-flow-logs-enabled vpc-0fedcba9876543210",
         ])

@@ -84,7 +84,7 @@ struct CLITemplateTests {
 
     /// Every built-in remediation, rendered for its first example and read back as a template,
     /// is the same call: rendering and parsing agree.
-    @Test(arguments: (try? BuiltinPolicies.load())?.map(\.id) ?? [])
+    @Test(arguments: (try? BuiltinPolicies.load())?.filter(\.isRemediable).map(\.id) ?? [])
     func renderedCommandsReadBackAsTheSameCalls(id: String) throws {
         let policy = try #require(try BuiltinPolicies.load().first { $0.id == id })
         let example = try #require(policy.examples.match.first)

@@ -111,7 +111,7 @@ extension OperationCatalog {
                 .set("BackupRetentionPeriod", from: "BackupRetentionPeriod"),
                 .set("DeletionProtection", from: "DeletionProtection"),
             ]),
-            notFound: APIErrorTemplate("DBInstanceNotFound", "DBInstance {target} not found.")),
+            notFound: APIErrorTemplate("DBInstanceNotFound", "DBInstance {target} not found."), inert: ["ApplyImmediately"]),
         OperationSpec(
             "rds:ModifyDBSnapshotAttribute", cloud: .aws, resourceType: "aws.rds-snapshot", target: .id("{DBSnapshotIdentifier}"),
             required: ["DBSnapshotIdentifier", "AttributeName"], allowed: ["AttributeName": ["restore"]],

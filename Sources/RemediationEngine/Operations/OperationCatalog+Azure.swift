@@ -65,13 +65,14 @@ extension OperationCatalog {
             notFound: armNotFound("Microsoft.KeyVault/vaults")),
         OperationSpec(
             "Microsoft.Sql/servers/databases/transparentDataEncryption/write", cloud: .azure, resourceType: "azure.sqldatabase",
-            target: .id(armId("Microsoft.Sql/servers/{server}/databases/{database}")),
-            required: ["resourceGroup", "server", "database", "body.properties.state"],
+            target: .id(armId("Microsoft.Sql/servers/{server}/databases/{database}"), or: "{id}"),
+            required: ["body.properties.state"],
             allowed: ["body.properties.state": ["Enabled", "Disabled"]],
             // The setting is the database's child resource `transparentDataEncryption/current`,
             // kept on the database as `transparentDataEncryption`.
             effect: .merge(from: "body.properties", into: "transparentDataEncryption"),
             commands: [CLIShape("az", ["sql", "db", "tde", "set"], [
+                .option("--ids", "id"),
                 .option("--resource-group", "resourceGroup"),
                 .option("--server", "server"),
                 .option("--database", "database"),

@@ -29,6 +29,27 @@ public indirect enum OperationEffect: Sendable {
     case all([OperationEffect])
 }
 
+extension OperationEffect {
+    /// The parameter paths the effect reads.
+    public var parameters: [String] {
+        switch self {
+        case .set(_, let p), .merge(let p, _), .upsert(let p, _, _), .remove(_, _, let p): [p]
+        case .setValue: []
+        case .element(_, let matching, let change, _):
+            matching.values.sorted() + {
+                switch change {
+                case .set(let fields)?: fields.values.sorted()
+                case .merge(let p)?: [p]
+                case nil: []
+                }
+            }()
+        case .replace(_, let fields): fields.map(\.parameter)
+        case .builtin(let b): b.parameters
+        case .all(let effects): effects.flatMap(\.parameters)
+        }
+    }
+}
+
 public enum ElementChange: Sendable {
     /// Sets each element field from its parameter.
     case set([String: String])
@@ -61,4 +82,15 @@ public enum BuiltinEffect: String, Sendable {
     case removeSnapshotAttributeValues
     /// Removes `members` from every binding of the bucket's IAM policy, dropping bindings left empty.
     case removeIamMembers
+
+    /// The parameters each reads.
+    public var parameters: [String] {
+        switch self {
+        case .revokeIngress, .revokeEgress, .authorizeIngress: ["IpPermissions"]
+        case .createLogGroup: ["logGroupName"]
+        case .createFlowLogs: ["ResourceIds", "ResourceType", "TrafficType", "LogDestinationType", "LogGroupName", "DeliverLogsPermissionArn"]
+        case .removeSnapshotAttributeValues: ["AttributeName", "ValuesToRemove"]
+        case .removeIamMembers: ["removeMembers"]
+        }
+    }
 }

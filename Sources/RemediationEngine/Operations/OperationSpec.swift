@@ -25,11 +25,13 @@ public struct OperationSpec: Sendable {
     public let commands: [CLIShape]
     /// The error the cloud returns when the target does not exist.
     public let notFound: APIErrorTemplate
+    /// Parameters the call takes that change nothing remsim models (`ApplyImmediately`).
+    public let inert: [String]
 
     public init(
         _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
         allowed: [String: [Value]] = [:], permissions: [String]? = nil, effect: OperationEffect, commands: [CLIShape] = [],
-        notFound: APIErrorTemplate
+        notFound: APIErrorTemplate, inert: [String] = []
     ) {
         self.name = name
         self.cloud = cloud
@@ -41,6 +43,31 @@ public struct OperationSpec: Sendable {
         self.effect = effect
         self.commands = commands
         self.notFound = notFound
+        self.inert = inert
+    }
+
+    /// The top-level parameters the call takes, as the API spells them (`DBInstanceIdentifier`,
+    /// `MultiAZ`): what the target, the checks and the effect read, and the inert ones. The AWS
+    /// command reader uses them to spell `--multi-az` back as `MultiAZ`.
+    public var parameterNames: [String] {
+        var names: [String] = []
+        func add(_ path: String) {
+            guard let head = path.split(separator: ".").first.map(String.init), !head.isEmpty, !names.contains(head) else { return }
+            names.append(head)
+        }
+        switch target {
+        case .id(let template, let alternative):
+            for t in [template, alternative].compactMap({ $0 }) {
+                for piece in t.split(separator: "{").dropFirst() { add(String(piece.prefix { $0 != "}" })) }
+            }
+        case .name(let p), .ids(let p): add(p)
+        case .account, .creates: break
+        }
+        required.forEach(add)
+        allowed.keys.sorted().forEach(add)
+        effect.parameters.forEach(add)
+        inert.forEach(add)
+        return names.filter { $0 != "account" }
     }
 }
 
@@ -49,8 +76,9 @@ public enum TargetLocator: Sendable {
     /// The resource whose id is the template filled from the parameters: `{GroupId}`,
     /// `/subscriptions/{account}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{name}`.
     /// `{account}` is the caller's account (the subscription, the project); `{project}` falls back
-    /// to it, as `gcloud` falls back to the configured project.
-    case id(String)
+    /// to it, as `gcloud` falls back to the configured project. `or` is a second way to name it,
+    /// used when the call does not give every parameter of the first (`az … --ids ID`).
+    case id(String, or: String? = nil)
     /// The resource of the type with this name in the caller's account (buckets, users, trails).
     case name(String)
     /// Each id in a list parameter (`ec2:CreateFlowLogs` takes `ResourceIds`).

@@ -1,0 +1,34 @@
+import CloudModel
+import Policies
+import PolicyPack
+import RemediationEngine
+import Simulation
+import Testing
+
+/// Every built-in remediation, run against the simulated cloud on each of its policy's `match`
+/// examples, succeeds and leaves the example compliant: the steps name what the operations need,
+/// and the operations do what the policy expects of them.
+struct BuiltinRemediationTests {
+    static let remediable = BuiltinPolicyExampleTests.policies.filter(\.isRemediable)
+
+    @Test(arguments: remediable.map(\.id))
+    func remediationFixesEveryMatchExample(id: String) throws {
+        let policy = try #require(Self.remediable.first { $0.id == id })
+        let evaluator = Evaluator(now: BuiltinPolicyExampleTests.at)
+        for example in policy.examples.match {
+            var cloud = SimulatedCloud(inventory: try Inventory([example]))
+            let finding = try #require(evaluator.finding(policy, example))
+            let plan = try RemediationPlan(policy: policy, finding: finding, resource: example)
+            for (n, call) in plan.calls.enumerated() {
+                let cloudName = try #require(example.cloud)
+                let op = CloudOperation(callId: n, name: call.operation, cloud: cloudName, account: example.account, region: example.region,
+                                        resourceId: example.id, parameters: call.parameters, command: call.command)
+                let result = cloud.apply(op)
+                #expect(result.outcome == .succeeded, "\(id) on '\(example.id)': `\(call.command)` → \(result.outcome)")
+            }
+            let after = try #require(cloud.inventory[example.id])
+            #expect(!evaluator.violates(policy, after), "\(id): '\(example.id)' still violates after \(plan.calls.map(\.command))")
+            #expect(plan.calls.allSatisfy { !$0.command.contains("{\"") || $0.command.hasPrefix("aws ") }, "\(id): a command fell back to JSON: \(plan.calls.map(\.command))")
+        }
+    }
+}
