@@ -16,6 +16,7 @@ import Simulation
 ///   unresolved: {eq: 0}
 /// - remediations: {policy: P, resource: R}
 ///   started: {eq: 1}                     # started, succeeded, calls, failed
+/// - unchanged: {except: [sg-1]}          # nothing else changed, was deleted or was created
 /// ```
 struct ExpectationReader {
     let inventory: Inventory
@@ -71,7 +72,17 @@ struct ExpectationReader {
             }
             return Expectation(check: .remediations(policy: pid, resource: rid, count: what, bound: try bound(boundNode, duration: false)), origin: origin)
         }
-        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations")
+        if keys.contains("unchanged") {
+            let m = try node.mapping(allowing: ["unchanged"])
+            let u = try m.required("unchanged")
+            guard !u.isNull else { return Expectation(check: .unchanged(except: []), origin: origin) }
+            let spec = try u.mapping(allowing: ["except"])
+            var except: [String] = []
+            // Resources the run creates (a log group) are not in the fixtures; they are named as they will be.
+            for item in spec["except"]?.listOrSingle() ?? [] { except.append(try item.string()) }
+            return Expectation(check: .unchanged(except: except), origin: origin)
+        }
+        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, unchanged")
     }
 
     private func resourceId(_ node: YAMLNode) throws(LoadError) -> String {

@@ -7,6 +7,8 @@ import RemediationEngine
 struct AssertionChecker {
     let result: ScenarioResult
     let policies: [Policy]
+    /// The fixtures as the run began, for `unchanged`.
+    let initialInventory: Inventory
 
     func check(_ expectations: [Expectation]) -> [AssertionResult] {
         expectations.enumerated().map { i, e in
@@ -88,6 +90,30 @@ struct AssertionChecker {
             if let rid { scope.append("on \(rid)") }
             let expected = "remediations \(what.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: " ") + ")") \(bound)"
             return (bound.holds(Int64(count)), expected, "\(count)")
+
+        case .unchanged(let except):
+            let expected = except.isEmpty ? "no resource changed" : "no resource changed but \(except.joined(separator: ", "))"
+            let skip = Set(except)
+            var changed: [String] = []
+            for before in initialInventory.all where !skip.contains(before.id) {
+                guard let after = inventory[before.id] else {
+                    changed.append("\(before.id) (deleted)")
+                    continue
+                }
+                if after.properties != before.properties || after.tags != before.tags { changed.append("\(before.id) (\(Self.difference(before.properties, after.properties)))") }
+            }
+            for after in inventory.all where initialInventory[after.id] == nil && !skip.contains(after.id) {
+                changed.append("\(after.id) (created)")
+            }
+            let shown = changed.prefix(5).joined(separator: "; ") + (changed.count > 5 ? "; and \(changed.count - 5) more" : "")
+            return (changed.isEmpty, expected, changed.isEmpty ? "nothing else changed" : "\(changed.count) changed: \(shown)")
         }
+    }
+
+    /// The top-level properties that differ, for the message: `IpPermissions changed`.
+    static func difference(_ a: Value, _ b: Value) -> String {
+        let keys = (a.objectValue?.keys ?? []) + (b.objectValue?.keys ?? []).filter { !(a.objectValue?.keys ?? []).contains($0) }
+        let differing = keys.filter { a[$0] != b[$0] }
+        return differing.isEmpty ? "tags changed" : differing.joined(separator: ", ") + " changed"
     }
 }

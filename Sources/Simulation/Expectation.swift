@@ -17,6 +17,8 @@ public struct Expectation: Sendable {
         /// The number of violations of one policy (or all) never resolved by the end.
         case unresolved(policy: String?, bound: Bound)
         case remediations(policy: String?, resource: String?, count: RemediationCount, bound: Bound)
+        /// Every resource but those listed ends exactly as it began: none changed, deleted or created.
+        case unchanged(except: [String])
     }
 
     public enum Statistic: String, Sendable, CaseIterable {

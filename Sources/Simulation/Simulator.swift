@@ -92,7 +92,8 @@ public struct Simulator {
             timeline: loop.timeline + Self.alertRecords(loop.engine.alerts), finalInventory: loop.cloud.inventory,
             eventsProcessed: loop.processed)
         result.timeline.sort(by: TimelineRecord.precedes)
-        result.assertions = AssertionChecker(result: result, policies: scenario.policies).check(scenario.expectations)
+        result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
+            .check(scenario.expectations)
         return result
     }
 
