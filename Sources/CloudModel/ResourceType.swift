@@ -8,13 +8,17 @@ public struct ResourceType: Sendable, Hashable {
     public let idProperty: String?
     /// True for account-level singletons and global services whose region is `global`.
     public let isGlobal: Bool
+    /// True when a name is unique across regions although the resource has one (S3 buckets): an
+    /// API call names it without saying where it is.
+    public let namesSpanRegions: Bool
 
-    public init(name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false) {
+    public init(name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false, namesSpanRegions: Bool = false) {
         self.name = name
         self.cloud = cloud
         self.title = title
         self.idProperty = idProperty
         self.isGlobal = isGlobal
+        self.namesSpanRegions = namesSpanRegions || isGlobal
     }
 }
 
@@ -29,7 +33,7 @@ public enum ResourceTypeRegistry {
         ResourceType(name: "aws.ec2", cloud: .aws, title: "EC2 instance", idProperty: "InstanceId"),
         ResourceType(name: "aws.ebs", cloud: .aws, title: "EBS volume", idProperty: "VolumeId"),
         ResourceType(name: "aws.ebs-snapshot", cloud: .aws, title: "EBS snapshot", idProperty: "SnapshotId"),
-        ResourceType(name: "aws.s3", cloud: .aws, title: "S3 bucket", idProperty: "Name"),
+        ResourceType(name: "aws.s3", cloud: .aws, title: "S3 bucket", idProperty: "Name", namesSpanRegions: true),
         ResourceType(name: "aws.iam-user", cloud: .aws, title: "IAM user", idProperty: "UserName", isGlobal: true),
         ResourceType(name: "aws.iam-role", cloud: .aws, title: "IAM role", idProperty: "RoleName", isGlobal: true),
         ResourceType(name: "aws.iam-password-policy", cloud: .aws, title: "IAM account password policy", isGlobal: true),

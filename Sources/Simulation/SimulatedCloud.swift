@@ -11,8 +11,10 @@ public struct SimulatedCloud: Sendable {
     public internal(set) var inventory: Inventory
     private var createdCount = 0
     /// Resource ids by (type, account, name), for the types operations address by name (buckets,
-    /// users, trails): a scan of the account for each call made large simulations quadratic.
-    private var idsByName: [NameKey: String] = [:]
+    /// users, trails, functions): a scan of the account for each call made large simulations
+    /// quadratic. A name can be in several regions (a Lambda function in each); the call's region
+    /// picks one, unless the type's names span regions.
+    private var idsByName: [NameKey: [String]] = [:]
     /// Azure resource ids are case-insensitive: lowercased id → id as the inventory holds it.
     private var azureIds: [String: String] = [:]
 
@@ -30,7 +32,7 @@ public struct SimulatedCloud: Sendable {
     public init(inventory: Inventory) {
         self.inventory = inventory
         for type in Self.typesAddressedByName {
-            inventory.forEach(ofType: type) { r in idsByName[NameKey(type: r.type, account: r.account, name: r.name)] = r.id }
+            inventory.forEach(ofType: type) { r in idsByName[NameKey(type: r.type, account: r.account, name: r.name), default: []].append(r.id) }
         }
         for type in inventory.types where type.hasPrefix("azure.") {
             inventory.forEach(ofType: type) { r in azureIds[r.id.lowercased()] = r.id }
@@ -128,8 +130,10 @@ public struct SimulatedCloud: Sendable {
             return try locate(id: fill(chosen, p, op), spec, op)
         case .name(let parameter):
             guard let name = p[parameter]?.stringValue else { throw Self.missing(parameter, spec.cloud) }
-            if let r = inventory[name], r.type == spec.resourceType, r.account == op.account { return r }
-            guard let id = idsByName[NameKey(type: spec.resourceType, account: op.account, name: name)], let r = inventory[id] else {
+            let spansRegions = ResourceTypeRegistry.type(named: spec.resourceType)?.namesSpanRegions ?? false
+            let candidates = ([name] + idsByName[NameKey(type: spec.resourceType, account: op.account, name: name), default: []])
+                .compactMap { inventory[$0] }
+            guard let r = candidates.first(where: { $0.type == spec.resourceType && $0.account == op.account && (spansRegions || $0.region == op.region) }) else {
                 throw APIError(spec.notFound, target: name)
             }
             return r
@@ -297,7 +301,7 @@ public struct SimulatedCloud: Sendable {
         do { try inventory.insert(group) } catch {
             throw APIError(code: "ResourceAlreadyExistsException", message: "The specified log group already exists")
         }
-        idsByName[NameKey(type: group.type, account: group.account, name: name)] = arn
+        idsByName[NameKey(type: group.type, account: group.account, name: name), default: []].append(arn)
         return arn
     }
 

@@ -100,3 +100,49 @@ struct SimulatorTests {
         }
     }
 }
+
+/// `unchanged` catches a remediation that touches more than its own resource: the check a
+/// policy author relies on to know a fix has no collateral.
+struct UnchangedExpectationTests {
+    /// Two functions with one name in two regions; the remediation, which also upgrades the
+    /// runtime, names the function in us-east-1 by its name.
+    func scenario(expect except: [String]) throws -> Scenario {
+        func function(_ region: String) -> Resource {
+            Resource(id: "arn:aws:lambda:\(region):1:function:f", type: "aws.lambda", account: "1", region: region, name: "f",
+                     properties: ["FunctionName": "f", "TracingConfig": ["Mode": "Active"]])
+        }
+        let policy = try TestSupport.policy("""
+            version: 1
+            id: tracing
+            title: t
+            resource: aws.lambda
+            severity: low
+            filters: [{key: TracingConfig.Mode, op: ne, value: Active}]
+            remediation:
+              steps:
+                - operation: lambda:UpdateFunctionConfiguration
+                  parameters: {FunctionName: "${resourceName}", TracingConfig: {Mode: Active}, Runtime: python3.13}
+            """)
+        let target = "arn:aws:lambda:us-east-1:1:function:f"
+        return Scenario(
+            name: "u", inventory: try Inventory([function("us-east-1"), function("eu-west-1")]), policies: [policy],
+            settings: EngineSettings(rules: [AlertRule(name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(30)))]),
+            timeline: [TimelineEntry(at: .minutes(5), resourceId: target, injection: .patch(set: [
+                PathAssignment(path: try ValuePath(parsing: "TracingConfig.Mode"), value: "PassThrough")], remove: []))],
+            runFor: .hours(1), expectations: [Expectation(check: .unchanged(except: except))])
+    }
+
+    @Test func onlyTheRemediatedResourceChanged() throws {
+        let result = try Simulator(scenario: try scenario(expect: ["arn:aws:lambda:us-east-1:1:function:f"])).run()
+        #expect(result.passed, "\(result.assertions)")
+        #expect(result.finalInventory["arn:aws:lambda:eu-west-1:1:function:f"]?.properties["TracingConfig"] == ["Mode": "Active"])
+    }
+
+    @Test func aChangeOutsideTheListFailsAndIsNamed() throws {
+        let result = try Simulator(scenario: try scenario(expect: [])).run()
+        let verdict = try #require(result.assertions.first)
+        #expect(!verdict.passed)
+        #expect(verdict.expected == "no resource changed")
+        #expect(verdict.found == "1 changed: arn:aws:lambda:us-east-1:1:function:f (Runtime changed)")
+    }
+}
