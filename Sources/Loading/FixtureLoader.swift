@@ -17,9 +17,11 @@ import Foundation
 ///     relations: {attached-to: [i-0123456789abcdef0]}
 ///     usage: {flows: [...]}
 /// ```
+///
+/// A resource of a type remsim does not model carries `inert: true` (importers write it).
 public enum FixtureLoader {
     static let fileKeys = ["version", "account", "region", "resources"]
-    static let resourceKeys = ["id", "type", "account", "region", "name", "tags", "properties", "relations", "usage"]
+    static let resourceKeys = ["id", "type", "account", "region", "name", "tags", "properties", "relations", "usage", "inert"]
     /// Values one resource's properties may hold: far beyond any real API response, far below
     /// what the flat storage can address (`FlatValue.maximumNodes`).
     public static let maximumPropertyNodes = 1_000_000
@@ -61,7 +63,20 @@ public enum FixtureLoader {
         let m = try node.mapping(allowing: resourceKeys)
         let typeNode = m["type"]
         guard let type = try typeNode?.string() ?? defaultType else { throw node.error("missing required key 'type'") }
-        let known = try (typeNode ?? node).resourceType(type)
+        // A resource of a type remsim does not model (imported from a real estate) is kept, marked
+        // `inert: true`: it completes the inventory, and no policy can target it.
+        let known: ResourceType
+        if let inertNode = m["inert"], try inertNode.bool() {
+            guard ResourceTypeRegistry.type(named: type) == nil else {
+                throw inertNode.error("'\(type)' is a type remsim models; only other types are inert")
+            }
+            guard let cloud = Cloud.allCases.first(where: { type.hasPrefix($0.rawValue + ".") && type.count > $0.rawValue.count + 1 }) else {
+                throw (typeNode ?? node).error("an inert type starts with its cloud: aws., azure. or gcp.")
+            }
+            known = ResourceType(name: type, cloud: cloud, title: type)
+        } else {
+            known = try (typeNode ?? node).resourceType(type)
+        }
         let properties = try m["properties"]?.value() ?? .emptyObject
         guard properties.objectValue != nil else { throw m["properties"]?.error("expected a mapping, found \(properties.kindName)") ?? node.error("bad properties") }
         let nodes = properties.nodeCount

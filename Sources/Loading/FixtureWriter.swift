@@ -16,6 +16,7 @@ public struct FixtureWriter {
         var f = Fields()
         f["id"] = .string(r.id)
         f["type"] = .string(r.type)
+        if ResourceTypeRegistry.type(named: r.type) == nil { f["inert"] = true }
         f["account"] = .string(r.account)
         f["region"] = .string(r.region)
         f["name"] = .string(r.name)

@@ -11,6 +11,18 @@ struct YAMLNode {
     let node: Node
     let file: String
     let path: String
+    /// Lines before this document in its file: a line of newline-delimited JSON is parsed alone.
+    var lineOffset = 0
+
+    /// Another node of the same document.
+    func derived(_ node: Node, path: String) -> YAMLNode {
+        YAMLNode(node: node, file: file, path: path, lineOffset: lineOffset)
+    }
+
+    /// This document, as the `line`th line of its file.
+    func onLine(_ line: Int) -> YAMLNode {
+        YAMLNode(node: node, file: file, path: path, lineOffset: line - 1)
+    }
 
     /// Parses a whole file. Bytes that are not UTF-8 and YAML syntax errors become `LoadError`s.
     static func parse(file: String, data: Data) throws(LoadError) -> YAMLNode {
@@ -58,12 +70,12 @@ struct YAMLNode {
     // MARK: - Errors
 
     func error(_ message: String) -> LoadError {
-        LoadError(file: file, keyPath: path, line: node.mark?.line, column: node.mark?.column, message: message)
+        LoadError(file: file, keyPath: path, line: node.mark.map { $0.line + lineOffset }, column: node.mark?.column, message: message)
     }
 
     var location: String {
         guard let mark = node.mark else { return file }
-        return "\(file):\(mark.line):\(mark.column)"
+        return "\(file):\(mark.line + lineOffset):\(mark.column)"
     }
 
     var kindName: String {
@@ -76,7 +88,7 @@ struct YAMLNode {
     }
 
     private func child(_ node: Node, _ key: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+        derived(node, path: path.isEmpty ? key : "\(path).\(key)")
     }
 
     // MARK: - Shapes
@@ -87,12 +99,12 @@ struct YAMLNode {
         var entries: [(String, YAMLNode)] = []
         for (keyNode, valueNode) in mapping {
             guard case .scalar(let keyScalar) = keyNode else {
-                throw YAMLNode(node: keyNode, file: file, path: path).error("keys must be plain words")
+                throw derived(keyNode, path: path).error("keys must be plain words")
             }
             let key = keyScalar.string
             guard allowed.contains(key) else {
                 let suggestion = Suggest.didYouMean(key, in: allowed)
-                throw YAMLNode(node: keyNode, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+                throw derived(keyNode, path: path.isEmpty ? key : "\(path).\(key)")
                     .error("unknown key '\(key)'\(suggestion) (allowed: \(allowed.joined(separator: ", ")))")
             }
             entries.append((key, child(valueNode, key)))
@@ -111,7 +123,7 @@ struct YAMLNode {
 
     func list() throws(LoadError) -> [YAMLNode] {
         guard case .sequence(let sequence) = node else { throw error("expected a list, found \(kindName)") }
-        return sequence.enumerated().map { i, n in YAMLNode(node: n, file: file, path: "\(path)[\(i)]") }
+        return sequence.enumerated().map { i, n in derived(n, path: "\(path)[\(i)]") }
     }
 
     /// A list, or a single item standing for a list of one.
@@ -166,7 +178,7 @@ struct YAMLNode {
     /// A resource type name remsim models (`aws.s3`), or an error suggesting the closest one.
     func resourceType(_ name: String) throws(LoadError) -> ResourceType {
         guard let known = ResourceTypeRegistry.type(named: name) else {
-            throw error("unknown resource type '\(name)'\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names))")
+            throw error("unknown resource type '\(name)'\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names)) (a fixture may keep a type remsim does not model with 'inert: true')")
         }
         return known
     }
@@ -198,7 +210,7 @@ struct YAMLNode {
 
     private static func value(of node: Node, trail: inout [String], owner: YAMLNode) throws(LoadError) -> Value {
         func fail(_ message: String) -> LoadError {
-            YAMLNode(node: node, file: owner.file, path: owner.path + trail.joined()).error(message)
+            owner.derived(node, path: owner.path + trail.joined()).error(message)
         }
         switch node {
         case .scalar(let s):

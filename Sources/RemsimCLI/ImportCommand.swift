@@ -8,14 +8,23 @@ struct ImportCommand: ParsableCommand {
         abstract: "Turn exports of a real estate into fixture files.",
         discussion: """
             aws-describe reads the JSON of `aws ec2 describe-security-groups`, `describe-instances`, \
-            `describe-vpcs`, `describe-flow-logs` and `aws cloudtrail describe-trails`. What it does not \
-            model is counted and reported. The fixtures are written to --output, replacing files of the \
-            same name.
+            `describe-vpcs`, `describe-flow-logs` and `aws cloudtrail describe-trails`. aws-config reads AWS \
+            Config configuration items (a snapshot file, `get-resource-config-history`, \
+            `batch-get-resource-config`, `select-resource-config`). azure-resource-graph reads the JSON of \
+            `az graph query`. gcp-asset-inventory reads `gcloud asset export` (newline-delimited JSON) or \
+            `gcloud asset list --format=json`.
+
+            Resources of types remsim does not model are kept as inert resources and counted; whatever is \
+            not imported is counted and reported. The fixtures are written to --output, replacing files of \
+            the same name.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case awsDescribe = "aws-describe"
+        case awsConfig = "aws-config"
+        case azureResourceGraph = "azure-resource-graph"
+        case gcpAssetInventory = "gcp-asset-inventory"
     }
 
     @Argument(help: "The format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -24,19 +33,36 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "Export files.")
     var files: [String]
 
-    @Option(help: "The region of the exported resources, where the export does not say.")
+    @Option(help: "aws-describe: the region of the exported resources, where the export does not say.")
     var region: String?
 
-    @Option(help: "The account id, where the export does not say (and overriding it where it does).")
+    @Option(help: "aws-describe: the account id, where the export does not say (and overriding it where it does).")
     var account: String?
+
+    @Option(help: "gcp-asset-inventory: the project id, for assets whose name does not hold one (buckets).")
+    var project: String?
 
     @Option(help: "The directory to write fixtures to.")
     var output: String = "Fixtures/imported"
 
+    func validate() throws {
+        if format != .awsDescribe, region != nil || account != nil {
+            throw ValidationError("--region and --account apply to aws-describe only; the \(format.rawValue) export names both")
+        }
+        if format != .gcpAssetInventory, project != nil {
+            throw ValidationError("--project applies to gcp-asset-inventory only")
+        }
+    }
+
     func run() throws {
-        let result: AWSDescribeImporter.Result
+        let result: ImportResult
         do {
-            result = try AWSDescribeImporter.load(files: files, region: region, account: account)
+            switch format {
+            case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
+            case .awsConfig: result = try AWSConfigImporter.load(files: files)
+            case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
+            case .gcpAssetInventory: result = try GCPAssetInventoryImporter.load(files: files, project: project)
+            }
         } catch {
             var e = error
             e.file = InputFiles.display(e.file)
@@ -46,8 +72,11 @@ struct ImportCommand: ParsableCommand {
         let written = try FixtureWriter(directory: output).write { emit in
             for resource in result.resources { try emit(resource) }
         }
-        let byType = Dictionary(grouping: result.resources, by: \.type).map { "\($0.value.count) \($0.key)" }.sorted()
+        let inert = Set(result.inert.map(\.type))
+        let byType = Dictionary(grouping: result.resources.filter { !inert.contains($0.type) }, by: \.type)
+            .map { "\($0.value.count) \($0.key)" }.sorted()
         Console.out("imported \(result.resources.count) resources (\(byType.joined(separator: ", "))) into \(written.count) file\(written.count == 1 ? "" : "s") in \(output)")
+        for (type, count) in result.inert { Console.out("  kept as inert (not modelled): \(count) \(type)") }
         for (what, count) in result.skipped { Console.out("  not imported: \(count) \(what)") }
     }
 }

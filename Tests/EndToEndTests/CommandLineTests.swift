@@ -107,7 +107,7 @@ struct CommandLineTests {
     @Test func importTurnsDescribeOutputIntoFixtures() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples").path
+        let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples/aws-describe").path
         let files = try InputFiles.collect([samples])
         let r = try run(["import", "aws-describe"] + files + ["--region", "us-east-1", "--output", "fx"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
@@ -117,6 +117,28 @@ struct CommandLineTests {
         let missing = try run(["import", "aws-describe", samples + "/describe-security-groups.json"], in: dir)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("give it with --region"))
+    }
+
+    @Test func importReadsConfigResourceGraphAndAssetInventoryExports() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples").path
+        let config = try run(["import", "aws-config", samples + "/aws-config/config-snapshot.json", samples + "/aws-config/config-batch-get.json",
+                              "--output", "aws"], in: dir)
+        #expect(config.status == 0, "\(config.stderr)")
+        #expect(config.stdout.contains("imported 6 resources (1 aws.cloudtrail, 1 aws.ec2, 1 aws.rds, 1 aws.s3, 1 aws.security-group)"))
+        #expect(config.stdout.contains("kept as inert (not modelled): 1 aws.AWS::SNS::Topic"))
+        #expect(config.stdout.contains("not imported: 1 configuration items of deleted resources"))
+        let azure = try run(["import", "azure-resource-graph", samples + "/azure-resource-graph/resource-graph.json", "--output", "azure"], in: dir)
+        #expect(azure.stdout.contains("kept as inert (not modelled): 1 azure.microsoft.cdn/profiles"), "\(azure.stderr)")
+        let gcp = try run(["import", "gcp-asset-inventory", samples + "/gcp-asset-inventory/asset-export.ndjson",
+                           "--project", "acme-legacy-1234", "--output", "gcp"], in: dir)
+        #expect(gcp.stdout.contains("imported 4 resources (1 gcp.bucket, 1 gcp.firewall, 1 gcp.instance)"), "\(gcp.stderr)")
+        // Inert resources load back; the whole import is one inventory.
+        #expect(try FixtureLoader.load(paths: [dir + "/aws", dir + "/azure", dir + "/gcp"]).count == 14)
+        let wrongOption = try run(["import", "aws-config", samples + "/aws-config/config-batch-get.json", "--region", "x"], in: dir)
+        #expect(wrongOption.status != 0)
+        #expect(wrongOption.stderr.contains("--region and --account apply to aws-describe only"))
     }
 
     @Test func generateWritesALoadableInventory() throws {

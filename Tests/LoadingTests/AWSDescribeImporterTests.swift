@@ -8,7 +8,7 @@ import Testing
 
 /// Seeding fixtures from `aws … describe-…` output, on real-shaped samples.
 struct AWSDescribeImporterTests {
-    static let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples").path
+    static let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples/aws-describe").path
     var files: [String] { (try? InputFiles.collect([Self.samples])) ?? [] }
 
     @Test func describeOutputBecomesResourcesInTheAPIsShape() throws {

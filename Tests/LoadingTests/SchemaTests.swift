@@ -37,7 +37,7 @@ struct SchemaTests {
         let s = try schema("fixture")
         #expect(keys(s, ["properties"]) == Set(FixtureLoader.fileKeys))
         #expect(keys(s, ["$defs", "resource", "properties"]) == Set(FixtureLoader.resourceKeys))
-        #expect(strings(s, ["$defs", "resource", "properties", "type", "enum"]) == Set(ResourceTypeRegistry.names))
+        #expect(strings(s, ["$defs", "resource", "else", "properties", "type", "enum"]) == Set(ResourceTypeRegistry.names))
     }
 
     @Test func policySchemaMatchesTheLoader() throws {

@@ -15,26 +15,15 @@ import Foundation
 /// the importer does not model (another top-level list, a flow log of a subnet) is counted and
 /// reported, never dropped silently.
 public enum AWSDescribeImporter {
-    public struct Result: Sendable {
-        public var resources: [Resource]
-        /// What was read but not imported, with how many of each.
-        public var skipped: [(what: String, count: Int)]
-    }
+    public typealias Result = ImportResult
 
     /// Imports `files`. `region` is needed for security groups and VPCs (describe output does not
     /// say); `account`, when given, overrides the owner ids in the output.
     public static func load(files: [String], region: String?, account: String?) throws(LoadError) -> Result {
-        var resources: [Resource] = []
-        var index: [String: Int] = [:]
+        var collector = ImportCollector()
         var flowLogs: [(log: Value, node: YAMLNode)] = []
         var attachments: [(group: String, instance: String)] = []
-        var skipped: [String: Int] = [:]
-
-        func add(_ r: Resource, _ node: YAMLNode) throws(LoadError) {
-            guard index[r.id] == nil else { throw node.error("'\(r.id)' appears twice in the import") }
-            index[r.id] = resources.count
-            resources.append(r)
-        }
+        func add(_ r: Resource, _ node: YAMLNode) throws(LoadError) { try collector.add(r, node) }
 
         for file in files {
             let root = try YAMLNode.read(file: file)
@@ -85,31 +74,25 @@ public enum AWSDescribeImporter {
                                              region: try needed(item["HomeRegion"]?.stringValue ?? region, node), node), node)
                     }
                 default:
-                    skipped["\(key) (not modelled)", default: 0] += items.count
+                    collector.skip("\(key) (not modelled)", items.count)
                 }
             }
         }
 
         // Flow logs become the FlowLogs property of their VPC, as the flow-log policy reads it.
         for (log, _) in flowLogs {
-            guard let target = log["ResourceId"]?.stringValue, let i = index[target], resources[i].type == "aws.vpc" else {
-                skipped["flow logs of resources not imported as VPCs", default: 0] += 1
+            guard let target = log["ResourceId"]?.stringValue, let i = collector.index[target], collector.resources[i].type == "aws.vpc" else {
+                collector.skip("flow logs of resources not imported as VPCs")
                 continue
             }
-            let properties = resources[i].properties
+            let properties = collector.resources[i].properties
             let existing = properties["FlowLogs"]?.arrayValue ?? []
-            resources[i].properties = properties.setting("FlowLogs", to: .array(existing + [log]))
+            collector.resources[i].properties = properties.setting("FlowLogs", to: .array(existing + [log]))
         }
         for (group, instance) in attachments {
-            guard let i = index[group], resources[i].type == "aws.security-group" else {
-                skipped["instance attachments to security groups not imported", default: 0] += 1
-                continue
-            }
-            if !(resources[i].relations["attached-to"] ?? []).contains(instance) {
-                resources[i].relations["attached-to", default: []].append(instance)
-            }
+            collector.attach(instance, toGroup: group)
         }
-        return Result(resources: resources, skipped: skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        return collector.result
     }
 
     static func resource(_ item: Value, id: String, type: String, name: String?, account: String?, region: String, _ node: YAMLNode)

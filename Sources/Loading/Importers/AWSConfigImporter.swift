@@ -1,0 +1,152 @@
+import CloudModel
+import Foundation
+
+/// Reads AWS Config configuration items, as Config delivers them:
+///
+/// - a configuration snapshot file, or `aws configservice get-resource-config-history`
+///   (`configurationItems`, each `configuration` an object or a JSON string);
+/// - `aws configservice batch-get-resource-config` (`baseConfigurationItems`);
+/// - `aws configservice select-resource-config` (`Results`, each a JSON string).
+///
+/// Config writes configurations in camelCase (`groupId`, `ipPermissions`, `dBInstanceIdentifier`)
+/// while policies read the describe APIs' PascalCase (`GroupId`, `IpPermissions`,
+/// `DBInstanceIdentifier`), so keys are converted, with Config's renamings undone
+/// (`ipv4Ranges` → `IpRanges`; its flat `ipRanges` list is dropped). An S3 bucket's
+/// supplementary configuration becomes the properties the S3 policies read
+/// (`PublicAccessBlockConfiguration`, `Versioning`, `ServerSideEncryptionConfiguration`,
+/// `Logging`). Items of resources since deleted are skipped and counted; resource types remsim
+/// does not model are kept as inert resources of type `aws.` + the Config type.
+public enum AWSConfigImporter {
+    /// Config resource types remsim models, and how each is named in the inventory.
+    static let types: [String: (type: String, id: IdSource)] = [
+        "AWS::EC2::SecurityGroup": ("aws.security-group", .resourceId),
+        "AWS::EC2::NetworkAcl": ("aws.network-acl", .resourceId),
+        "AWS::EC2::VPC": ("aws.vpc", .resourceId),
+        "AWS::EC2::Instance": ("aws.ec2", .resourceId),
+        "AWS::EC2::Volume": ("aws.ebs", .resourceId),
+        "AWS::S3::Bucket": ("aws.s3", .resourceName),
+        "AWS::IAM::User": ("aws.iam-user", .iamPath("iam-user")),
+        "AWS::IAM::Role": ("aws.iam-role", .iamPath("iam-role")),
+        "AWS::RDS::DBInstance": ("aws.rds", .resourceName),
+        "AWS::RDS::DBSnapshot": ("aws.rds-snapshot", .resourceName),
+        "AWS::Redshift::Cluster": ("aws.redshift", .resourceId),
+        "AWS::CloudTrail::Trail": ("aws.cloudtrail", .arn),
+        "AWS::KMS::Key": ("aws.kms-key", .resourceId),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer": ("aws.app-elb", .arn),
+        "AWS::Lambda::Function": ("aws.lambda", .arn),
+    ]
+
+    enum IdSource {
+        case resourceId, resourceName, arn
+        /// `iam-user/ACCOUNT/NAME`, the fixtures' form for IAM entities, which are global.
+        case iamPath(String)
+    }
+
+    /// Keys Config spells differently from the describe APIs, beyond the first letter's case.
+    static let renamed: [String: String] = [
+        "ipv4Ranges": "IpRanges", "sseAlgorithm": "SSEAlgorithm", "kmsMasterKeyID": "KMSMasterKeyID",
+    ]
+    /// Config's flat copies of what another key holds in full.
+    static let dropped: Set<String> = ["ipRanges", "tags", "Tags"]
+    static let deletedStatuses: Set<String> = ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]
+
+    public static func load(files: [String]) throws(LoadError) -> ImportResult {
+        var collector = ImportCollector()
+        var attachments: [(group: String, instance: String)] = []
+        for file in files {
+            let root = try YAMLNode.read(file: file)
+            guard root.isMapping else { throw root.error("expected the JSON object of a Config snapshot or an `aws configservice` call") }
+            let document = try root.mapping(allowing: root.mappingKeys)
+            guard let list = document["configurationItems"] ?? document["baseConfigurationItems"] ?? document["Results"] else {
+                throw root.error("no configurationItems, baseConfigurationItems or Results: not an AWS Config export")
+            }
+            for node in try list.list() {
+                let item = try node.value().decodedJSONString(file: file)
+                if let status = item["configurationItemStatus"]?.stringValue, deletedStatuses.contains(status) {
+                    collector.skip("configuration items of deleted resources")
+                    continue
+                }
+                guard let r = try resource(item, node: node) else { continue }
+                try collector.add(r, node)
+                if r.type == "aws.ec2" {
+                    for rel in item["relationships"]?.arrayValue ?? [] where rel["resourceType"]?.stringValue == "AWS::EC2::SecurityGroup" {
+                        if let gid = rel["resourceId"]?.stringValue { attachments.append((gid, r.id)) }
+                    }
+                }
+            }
+        }
+        for (group, instance) in attachments { collector.attach(instance, toGroup: group) }
+        return collector.result
+    }
+
+    static func resource(_ item: Value, node: YAMLNode) throws(LoadError) -> Resource? {
+        guard let configType = item["resourceType"]?.stringValue else { throw node.error("missing 'resourceType'") }
+        guard let account = item["awsAccountId"]?.stringValue ?? item["accountId"]?.stringValue else { throw node.error("missing 'awsAccountId'") }
+        let known = types[configType]
+        let resourceId = item["resourceId"]?.stringValue
+        let resourceName = item["resourceName"]?.stringValue
+        let arn = item["ARN"]?.stringValue ?? item["arn"]?.stringValue
+        let id: String? = switch known?.id {
+        case .resourceName?: resourceName ?? resourceId
+        case .arn?: arn ?? resourceId
+        case .iamPath(let prefix)?: resourceName.map { "\(prefix)/\(account)/\($0)" }
+        case .resourceId?, nil: resourceId ?? arn
+        }
+        guard let id else { throw node.error("no resourceId for this \(configType) item") }
+        let isGlobal = known.flatMap { ResourceTypeRegistry.type(named: $0.type)?.isGlobal } ?? false
+        let region = isGlobal ? "global" : item["awsRegion"]?.stringValue ?? "global"
+        var properties = pascalCased(try item["configuration"]?.decodedJSONString(file: node.file) ?? .emptyObject)
+        if properties.objectValue == nil { properties = .emptyObject }
+        if configType == "AWS::S3::Bucket" {
+            properties = try s3Properties(properties, supplementary: item["supplementaryConfiguration"] ?? .emptyObject, file: node.file)
+        }
+        var tags: [String: String] = [:]
+        for entry in item["tags"]?.objectValue?.entries ?? [] { tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText }
+        return Resource(id: id, type: known?.type ?? "aws.\(configType)", account: account, region: region,
+                        name: resourceName ?? tags["Name"] ?? id, tags: tags, properties: properties)
+    }
+
+    /// `groupId` → `GroupId`, recursively, with Config's renamings undone.
+    static func pascalCased(_ value: Value) -> Value {
+        switch value {
+        case .object(let fields):
+            var out = Fields()
+            for entry in fields.entries where !dropped.contains(entry.key) {
+                out[pascalKey(entry.key)] = pascalCased(entry.value)
+            }
+            return .object(out)
+        case .array(let items):
+            return .array(items.map(pascalCased))
+        default:
+            return value
+        }
+    }
+
+    static func pascalKey(_ key: String) -> String {
+        if let r = renamed[key] { return r }
+        if key.hasPrefix("dB") { return "DB" + key.dropFirst(2) }  // dBInstanceIdentifier
+        return key.prefix(1).uppercased() + key.dropFirst()
+    }
+
+    /// The bucket's supplementary configuration, as the properties the S3 describe calls give.
+    static func s3Properties(_ configuration: Value, supplementary: Value, file: String) throws(LoadError) -> Value {
+        var p = configuration
+        let s = supplementary.objectValue ?? Fields()
+        func part(_ key: String) throws(LoadError) -> Value? {
+            guard let v = s[key], !v.isNull else { return nil }
+            return pascalCased(try v.decodedJSONString(file: file))
+        }
+        if let block = try part("PublicAccessBlockConfiguration") { p = p.setting("PublicAccessBlockConfiguration", to: block) }
+        if let versioning = try part("BucketVersioningConfiguration") {
+            p = p.setting("Versioning", to: versioning["Status"].map { ["Status": $0] } ?? .emptyObject)
+        }
+        if let encryption = try part("ServerSideEncryptionConfiguration") { p = p.setting("ServerSideEncryptionConfiguration", to: encryption) }
+        if let logging = try part("BucketLoggingConfiguration") {
+            var enabled = Fields()
+            if let target = logging["DestinationBucketName"], !target.isNull { enabled["TargetBucket"] = target }
+            if let prefix = logging["LogFilePrefix"], !prefix.isNull { enabled["TargetPrefix"] = prefix }
+            p = p.setting("Logging", to: enabled.isEmpty ? .emptyObject : ["LoggingEnabled": .object(enabled)])
+        }
+        return p
+    }
+}

@@ -1,0 +1,59 @@
+import CloudModel
+import Foundation
+
+/// What an importer read: the resources, and everything it did not import, counted by kind so a
+/// team sees what its fixtures leave out. Resources of types remsim does not model are kept as
+/// inert resources (no policy targets them) and counted by type.
+public struct ImportResult: Sendable {
+    public var resources: [Resource]
+    /// What was read but not imported, with how many of each.
+    public var skipped: [(what: String, count: Int)]
+
+    public init(resources: [Resource], skipped: [String: Int]) {
+        self.resources = resources
+        self.skipped = skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Inert resources by type, sorted.
+    public var inert: [(type: String, count: Int)] {
+        Dictionary(grouping: resources.filter { ResourceTypeRegistry.type(named: $0.type) == nil }, by: \.type)
+            .map { ($0.key, $0.value.count) }.sorted { $0.type < $1.type }
+    }
+}
+
+/// Collects resources for an importer, refusing an id seen twice.
+struct ImportCollector {
+    var resources: [Resource] = []
+    var index: [String: Int] = [:]
+    var skipped: [String: Int] = [:]
+
+    mutating func add(_ r: Resource, _ node: YAMLNode) throws(LoadError) {
+        guard index[r.id] == nil else { throw node.error("'\(r.id)' appears twice in the import") }
+        index[r.id] = resources.count
+        resources.append(r)
+    }
+
+    mutating func skip(_ what: String, _ n: Int = 1) { skipped[what, default: 0] += n }
+
+    /// Records that `instance` uses security group `group`, as the group's `attached-to` relation.
+    mutating func attach(_ instance: String, toGroup group: String) {
+        guard let i = index[group], resources[i].type == "aws.security-group" else {
+            skip("instance attachments to security groups not imported")
+            return
+        }
+        if !(resources[i].relations["attached-to"] ?? []).contains(instance) {
+            resources[i].relations["attached-to", default: []].append(instance)
+        }
+    }
+
+    var result: ImportResult { ImportResult(resources: resources, skipped: skipped) }
+}
+
+extension Value {
+    /// A JSON document held in a string, as AWS Config's `batch-get-resource-config` and
+    /// `select-resource-config` return configurations.
+    func decodedJSONString(file: String) throws(LoadError) -> Value {
+        guard case .string(let text) = self else { return self }
+        return try YAMLNode.parse(file: file, data: Data(text.utf8)).value()
+    }
+}
