@@ -28,10 +28,22 @@ struct PoliciesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List policies: id, severity, resource type, remediation steps, title.")
+        static let configuration = CommandConfiguration(
+            abstract: "List policies: id, severity, resource type, remediation steps, title, compliance ids.")
         @OptionGroup var options: Options
+        @Option(help: "Only the policies of one cloud: \(Cloud.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var cloud: Cloud?
+        @Option(help: "Only the policies mapped to a framework or control, by prefix (CIS-Azure-2.0, NIST-800-53/SC-7).")
+        var compliance: String?
+        @Flag(help: "Only the policies that carry a remediation.")
+        var remediable = false
         func run() throws {
-            Console.out(PolicyReport.list(try options.load()))
+            let policies = try options.load().filter { p in
+                (cloud.map { p.resourceType.hasPrefix($0.rawValue + ".") } ?? true)
+                    && (compliance.map { prefix in p.compliance.contains { $0.hasPrefix(prefix) } } ?? true)
+                    && (!remediable || p.isRemediable)
+            }
+            Console.out(PolicyReport.list(policies))
         }
     }
 
@@ -52,3 +64,5 @@ struct PoliciesCommand: ParsableCommand {
         }
     }
 }
+
+extension Cloud: ExpressibleByArgument {}

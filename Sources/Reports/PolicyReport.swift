@@ -5,12 +5,18 @@ import Simulation
 
 /// `remsim policies list` and `remsim policies show`.
 public enum PolicyReport {
+    /// A table of the policies, then a line counting them by cloud.
     public static func list(_ policies: [Policy]) -> String {
-        var table = TextTable(header: ["ID", "SEVERITY", "RESOURCE", "STEPS", "TITLE"])
+        var table = TextTable(header: ["ID", "SEVERITY", "RESOURCE", "STEPS", "TITLE", "COMPLIANCE"])
         for p in policies.sorted(by: { $0.id < $1.id }) {
-            table.append([p.id, p.severity.rawValue, p.resourceType, p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title])
+            table.append([p.id, p.severity.rawValue, p.resourceType, p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title,
+                          p.compliance.joined(separator: " ")])
         }
-        return table.render()
+        let byCloud = Cloud.allCases.map { cloud in
+            "\(policies.filter { $0.resourceType.hasPrefix(cloud.rawValue + ".") }.count) \(cloud.rawValue)"
+        }
+        let count = "\(policies.count) polic\(policies.count == 1 ? "y" : "ies") (\(byCloud.joined(separator: ", "))), \(policies.filter(\.isRemediable).count) remediable"
+        return table.render() + "\n" + count
     }
 
     /// Everything about one policy: filters, steps with the permissions they need, and the

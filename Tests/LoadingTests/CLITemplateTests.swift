@@ -47,6 +47,65 @@ struct CLITemplateTests {
         ])
     }
 
+    func step(_ resource: String, cli: String) throws -> RemediationStep {
+        let p = try TestSupport.policy("""
+            version: 1
+            id: p
+            title: t
+            resource: \(resource)
+            severity: high
+            filters: [{key: name, op: present}]
+            remediation:
+              cli: \(cli)
+            """)
+        return try #require(p.remediation?.steps.first)
+    }
+
+    @Test func azGcloudAndGsutilCommandsBecomeTheirOperations() throws {
+        let storage = try step("azure.storage", cli: "'az storage account update --name ${resourceName} --resource-group ${resourceGroup} --https-only true'")
+        #expect(storage.operation == "Microsoft.Storage/storageAccounts/write")
+        #expect(storage.parameters == ["name": "${resourceName}", "resourceGroup": "${resourceGroup}", "body": ["properties": ["supportsHttpsTrafficOnly": true]]])
+        let rule = try step("azure.networksecuritygroup",
+                            cli: "'az network nsg rule update -g ${resourceGroup} --nsg-name ${resourceName} -n ${ruleName} --access Deny --subscription ${account}'")
+        #expect(rule.operation == "Microsoft.Network/networkSecurityGroups/securityRules/write")
+        #expect(rule.parameters == ["resourceGroup": "${resourceGroup}", "networkSecurityGroupName": "${resourceName}", "name": "${ruleName}",
+                                    "body": ["properties": ["access": "Deny"]]])
+        let firewall = try step("gcp.firewall", cli: "'gcloud compute firewall-rules update ${resourceName} --disabled --project=${account} --quiet'")
+        #expect(firewall.operation == "compute.firewalls.patch")
+        #expect(firewall.parameters == ["firewall": "${resourceName}", "body": ["disabled": true], "project": "${account}"])
+        let metadata = try step("gcp.instance",
+                                cli: "'gcloud compute instances add-metadata ${resourceName} --zone ${gcpZoneId} --metadata block-project-ssh-keys=TRUE,enable-oslogin=TRUE'")
+        #expect(metadata.parameters["items"] == [["key": "block-project-ssh-keys", "value": "TRUE"], ["key": "enable-oslogin", "value": "TRUE"]])
+        let iam = try step("gcp.bucket", cli: "'gsutil -m iam ch -d allUsers -d allAuthenticatedUsers gs://${resourceName}'")
+        #expect(iam.operation == "storage.buckets.setIamPolicy")
+        #expect(iam.parameters == ["removeMembers": ["allUsers", "allAuthenticatedUsers"], "bucket": "${resourceName}"])
+        let ubla = try step("gcp.bucket", cli: "'gsutil uniformbucketlevelaccess set on gs://${resourceName}'")
+        #expect(ubla.parameters == ["body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": true]]], "bucket": "${resourceName}"])
+    }
+
+    /// The template's variables filled for a real Azure resource: `${resourceGroup}` from the
+    /// ARM id, `${ruleName}` from the matched rule.
+    @Test func azureVariablesComeFromTheARMIdAndTheMatchedRule() throws {
+        let policy = try TestSupport.policy("""
+            version: 1
+            id: p
+            title: t
+            resource: azure.networksecuritygroup
+            severity: high
+            filters:
+              - any: properties.securityRules
+                where: [{key: properties.access, op: eq, value: Allow}]
+            remediation:
+              cli: az network nsg rule update --resource-group ${resourceGroup} --nsg-name ${resourceName} --name ${ruleName} --access Deny
+            """)
+        let id = "/subscriptions/s-1/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups/nsg-1"
+        let nsg = Resource(id: id, type: "azure.networksecuritygroup", account: "s-1", region: "westeurope", name: "nsg-1",
+                           properties: ["properties": ["securityRules": [["name": "open-ssh", "properties": ["access": "Allow"]]]]])
+        let finding = try #require(Evaluator(now: TestSupport.start).finding(policy, nsg))
+        let call = try #require(try RemediationPlan(policy: policy, finding: finding, resource: nsg).calls.first)
+        #expect(call.command == "az network nsg rule update --resource-group rg-web --nsg-name nsg-1 --name open-ssh --access Deny")
+    }
+
     @Test func severalCommandsShorthandBooleansAndJSON() throws {
         let p = try policy(cli: #"""
             "aws s3api put-public-access-block --bucket ${resourceName} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true ; aws cloudtrail update-trail --name t --no-enable-log-file-validation; aws logs create-log-group --log-group-name g; aws ec2 authorize-security-group-ingress --group-id ${resourceId} --ip-permissions '[{\"IpProtocol\": \"tcp\", \"FromPort\": 443}]'"

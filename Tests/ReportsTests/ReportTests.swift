@@ -61,6 +61,7 @@ struct ReportTests {
         var custom = trail
         custom.remediation = Remediation(steps: [RemediationStep(operation: "cloudtrail:DeleteTrail", parameters: ["Name": "${resourceName}"])])
         #expect(PolicyReport.show(custom, at: TestSupport.start).contains("not modelled by the simulated cloud"))
-        #expect(PolicyReport.list(pack).split(separator: "\n").count == pack.count + 1)
+        #expect(PolicyReport.list(pack).split(separator: "\n").count == pack.count + 2)
+        #expect(PolicyReport.list(pack).hasSuffix("\(pack.count) policies (\(pack.filter { $0.resourceType.hasPrefix("aws.") }.count) aws, \(pack.filter { $0.resourceType.hasPrefix("azure.") }.count) azure, \(pack.filter { $0.resourceType.hasPrefix("gcp.") }.count) gcp), \(pack.filter(\.isRemediable).count) remediable"))
     }
 }
