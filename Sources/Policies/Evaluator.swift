@@ -32,6 +32,20 @@ public struct Evaluator: Sendable {
         return resource.flatProperties.withView { view in policy.compiled.holds(self, view, 0, tags) }
     }
 
+    /// Calls `body` with the index of each of `policies` that `resource` violates, reading the
+    /// resource once for all of them: a scan that evaluates every policy of a type resource by
+    /// resource finds each resource's properties in the cache after the first policy, where a
+    /// scan policy by policy fetches them from memory again for each one.
+    public func forEachViolated(_ policies: [Policy], _ resource: borrowing Resource, _ body: (Int) -> Void) {
+        let tags = resource.tags
+        let type = resource.type
+        resource.flatProperties.withView { view in
+            for i in policies.indices where policies[i].resourceType == type && policies[i].compiled.holds(self, view, 0, tags) {
+                body(i)
+            }
+        }
+    }
+
     /// True when every filter holds for `resource` (the form assertions use).
     public func holdsAll(_ filters: [Filter], resource: Resource) -> Bool {
         let program = CompiledFilters(filters)

@@ -90,12 +90,31 @@ public struct Engine: Sendable {
         defer {
             if case .poll(let every) = rule.detection { effects.append(.scheduleScan(rule: rule.name, at: now + every)) }
         }
-        for policy in policies where rule.covers(policy: policy.id) {
-            var inScope: [Resource] = []
+        // Each resource is read once for all the rule's policies of its type; only a resource
+        // that violates a policy, or has an alert under it, needs the full detection. Detection
+        // then runs policy by policy, in the order it always has, so the run is the same.
+        let covered = policies.filter { rule.covers(policy: $0.id) }
+        var candidates: [[Resource]] = Array(repeating: [], count: covered.count)
+        var alerted: [String: Set<String>] = [:]
+        for key in alertIndex.keys { alerted[key.policyId, default: []].insert(key.resourceId) }
+        var seenTypes: Set<String> = []
+        let evaluator = Evaluator(now: now)
+        for policy in covered where seenTypes.insert(policy.resourceType).inserted {
+            let group = covered.indices.filter { covered[$0].resourceType == policy.resourceType }
+            let groupPolicies = group.map { covered[$0] }
+            let groupAlerted = group.map { alerted[covered[$0].id] ?? [] }
+            var hit = Array(repeating: false, count: group.count)
             view.forEachResource(ofType: policy.resourceType) { resource in
-                if rule.scope.contains(resource) { inScope.append(resource) }
+                guard rule.scope.contains(resource) else { return }
+                for k in hit.indices { hit[k] = false }
+                evaluator.forEachViolated(groupPolicies, resource) { hit[$0] = true }
+                for (k, i) in group.enumerated() where hit[k] || (!groupAlerted[k].isEmpty && groupAlerted[k].contains(resource.id)) {
+                    candidates[i].append(resource)
+                }
             }
-            for resource in inScope { detect(policy: policy, resource: resource, rule: rule, at: now, effects: &effects) }
+        }
+        for (i, policy) in covered.enumerated() {
+            for resource in candidates[i] { detect(policy: policy, resource: resource, rule: rule, at: now, effects: &effects) }
         }
         // Alerts of this rule whose resource has gone are resolved by the scan too.
         for i in alerts.indices where alerts[i].ruleName == rule.name && view.resource(id: alerts[i].resourceId) == nil {

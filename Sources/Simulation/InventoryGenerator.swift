@@ -1,8 +1,9 @@
 import CloudModel
 
-/// A synthetic inventory for scale tests: resources of every modelled AWS type, in realistic
-/// API shapes, spread over accounts and regions, with a small share of violations. The same
-/// seed gives the same inventory.
+/// A synthetic inventory for scale tests: AWS security groups, buckets, IAM users, VPCs, trails
+/// and instances, in realistic API shapes, spread over accounts and regions, compliant with the
+/// built-in pack but for a small share with one misconfiguration each. The same seed gives the
+/// same inventory.
 public struct InventoryGenerator: Sendable {
     public var seed: UInt64
     public var accounts: [String]
@@ -48,10 +49,17 @@ public struct InventoryGenerator: Sendable {
                             properties: ["GroupId": .string(id), "IpPermissions": .array(perms)])
         case 30..<50:
             let name = "bucket-\(hex)"
-            return Resource(id: name, type: "aws.s3", account: account, region: region, name: name,
-                            properties: ["Name": .string(name), "PublicAccessBlockConfiguration": [
-                                "BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": .bool(!bad), "RestrictPublicBuckets": true,
-                            ]])
+            // A bad bucket gets one of the four S3 misconfigurations.
+            let flaw = bad ? i % 4 : -1
+            var p: Value = ["Name": .string(name), "PublicAccessBlockConfiguration": [
+                "BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": .bool(flaw != 0), "RestrictPublicBuckets": true,
+            ]]
+            p = p.setting("Versioning", to: ["Status": flaw == 1 ? "Suspended" : "Enabled"])
+            if flaw != 2 {
+                p = p.setting("ServerSideEncryptionConfiguration", to: ["Rules": [["ApplyServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"]]]])
+            }
+            if flaw != 3 { p = p.setting("Logging", to: ["LoggingEnabled": ["TargetBucket": .string("logs-\(account)"), "TargetPrefix": .string(name + "/")]]) }
+            return Resource(id: name, type: "aws.s3", account: account, region: region, name: name, properties: p)
         case 50..<70:
             let name = "user-\(i)"
             let created = bad ? "2025-03-01T00:00:00Z" : "2025-12-01T00:00:00Z"
@@ -67,11 +75,13 @@ public struct InventoryGenerator: Sendable {
         case 80..<85:
             let name = "trail-\(i)"
             return Resource(id: "arn:aws:cloudtrail:\(region):\(account):trail/\(name)", type: "aws.cloudtrail", account: account,
-                            region: region, name: name, properties: ["Name": .string(name), "LogFileValidationEnabled": .bool(!bad)])
+                            region: region, name: name,
+                            properties: ["Name": .string(name), "IsMultiRegionTrail": true, "LogFileValidationEnabled": .bool(!bad)])
         default:
             let id = "i-\(hex)"
             return Resource(id: id, type: "aws.ec2", account: account, region: region, name: id,
-                            properties: ["InstanceId": .string(id), "InstanceType": "t3.micro", "State": ["Name": "running"]])
+                            properties: ["InstanceId": .string(id), "InstanceType": "t3.micro", "State": ["Name": "running"],
+                                         "MetadataOptions": ["HttpTokens": bad ? "optional" : "required", "HttpEndpoint": "enabled"]])
         }
     }
 }

@@ -44,14 +44,7 @@ struct AWSDescribeImporterTests {
         _ = try FixtureWriter(directory: dir).write { emit in for r in result.resources { try emit(r) } }
         let inventory = try FixtureLoader.load(paths: [dir])
         #expect(inventory.count == 5)
-        let evaluator = Evaluator(now: TestSupport.start)
-        var violations: [String] = []
-        for policy in try BuiltinPolicies.load() {
-            inventory.forEach(ofType: policy.resourceType) { r in
-                if evaluator.violates(policy, r) { violations.append("\(policy.id) \(r.id)") }
-            }
-        }
-        #expect(violations.sorted() == [
+        #expect(TestSupport.violations(of: try BuiltinPolicies.load(), in: inventory) == [
             "aws-cloudtrail-log-file-validation arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
             "aws-ec2-imdsv2-required i-1234567890abcdef0",
             "aws-sg-ssh-open-to-world sg-0123456789abcdef0",

@@ -232,14 +232,7 @@ struct ValueLoadingTests {
     /// violations, which scenarios rely on.
     @Test func theAcmeFixturesViolateOnlyWhatScenariosExpect() throws {
         let inv = try FixtureLoader.load(paths: [TestSupport.fixturesDirectory])
-        let evaluator = Evaluator(now: Scenario.defaultStart)
-        var found: [String] = []
-        for policy in try BuiltinPolicies.load() {
-            inv.forEach(ofType: policy.resourceType) { r in
-                if evaluator.violates(policy, r) { found.append("\(policy.id) \(r.id)") }
-            }
-        }
-        #expect(found.sorted() == [
+        #expect(TestSupport.violations(of: try BuiltinPolicies.load(), in: inv, at: Scenario.defaultStart) == [
             "aws-cloudtrail-log-file-validation arn:aws:cloudtrail:us-east-1:222222222222:trail/staging-org-trail",
             "aws-iam-access-key-older-than-90-days iam-user/222222222222/old-reporting",
             "aws-s3-public-access-block acme-staging-logs-use1",

@@ -13,15 +13,7 @@ struct ExportImporterTests {
     static let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples").path
 
     func violations(_ resources: [Resource]) throws -> [String] {
-        let evaluator = Evaluator(now: TestSupport.start)
-        let inventory = try Inventory(resources)
-        var found: [String] = []
-        for policy in try BuiltinPolicies.load() {
-            inventory.forEach(ofType: policy.resourceType) { r in
-                if evaluator.violates(policy, r) { found.append("\(policy.id) \(r.name)") }
-            }
-        }
-        return found.sorted()
+        TestSupport.violations(of: try BuiltinPolicies.load(), in: try Inventory(resources)) { $0.name }
     }
 
     @Test func configItemsBecomeDescribeShapedResources() throws {

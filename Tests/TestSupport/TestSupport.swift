@@ -90,3 +90,19 @@ public enum TestSupport {
               parameters: {GroupId: "${resourceId}", IpPermissions: "${matched}"}
         """
 }
+
+extension TestSupport {
+    /// `POLICY-ID LABEL` for every violation of `policies` in `inventory`, sorted: what a scan
+    /// would find, in a form a test compares whole.
+    public static func violations(of policies: [Policy], in inventory: Inventory, at now: Timestamp = start,
+                                  label: (Resource) -> String = { $0.id }) -> [String] {
+        let evaluator = Evaluator(now: now)
+        var found: [String] = []
+        for policy in policies {
+            inventory.forEach(ofType: policy.resourceType) { r in
+                if evaluator.violates(policy, r) { found.append("\(policy.id) \(label(copy r))") }
+            }
+        }
+        return found.sorted()
+    }
+}
