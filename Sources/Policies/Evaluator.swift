@@ -46,6 +46,29 @@ public struct Evaluator: Sendable {
         }
     }
 
+    /// Calls `body` for each violation of `policies` in `inventory`: each type's resources are
+    /// walked once, and each resource's properties are read in place once for all the policies
+    /// of its type.
+    public func forEachViolation(of policies: [Policy], in inventory: Inventory, _ body: (Int, borrowing Resource) -> Void) {
+        var types: [String] = []
+        for p in policies where !types.contains(p.resourceType) { types.append(p.resourceType) }
+        for type in types {
+            let group = policies.indices.filter { policies[$0].resourceType == type }
+            let programs = group.map { policies[$0].compiled }
+            var hit = Array(repeating: false, count: group.count)
+            inventory.scan(ofType: type, { view, tags in
+                var any = false
+                for k in programs.indices {
+                    hit[k] = programs[k].holds(self, view, 0, tags)
+                    any = any || hit[k]
+                }
+                return any
+            }, found: { resource in
+                for k in group.indices where hit[k] { body(group[k], resource) }
+            })
+        }
+    }
+
     /// True when every filter holds for `resource` (the form assertions use).
     public func holdsAll(_ filters: [Filter], resource: Resource) -> Bool {
         let program = CompiledFilters(filters)

@@ -32,3 +32,23 @@ struct BuiltinRemediationTests {
         }
     }
 }
+
+/// The scan that reads each resource once for all the policies of its type finds exactly what
+/// evaluating each policy on its own finds.
+struct GroupedScanTests {
+    @Test func groupedScanFindsWhatPolicyByPolicyFinds() throws {
+        let policies = try BuiltinPolicies.load()
+        let inventory = InventoryGenerator(seed: 9, violationPercent: 20).inventory(count: 5_000)
+        let evaluator = Evaluator(now: BuiltinPolicyExampleTests.at)
+        var oneByOne: [String] = []
+        for policy in policies {
+            inventory.forEach(ofType: policy.resourceType) { r in
+                if evaluator.violates(policy, r) { oneByOne.append("\(policy.id) \(r.id)") }
+            }
+        }
+        var grouped: [String] = []
+        evaluator.forEachViolation(of: policies, in: inventory) { i, r in grouped.append("\(policies[i].id) \(r.id)") }
+        #expect(oneByOne.count > 500)
+        #expect(grouped.sorted() == oneByOne.sorted())
+    }
+}
