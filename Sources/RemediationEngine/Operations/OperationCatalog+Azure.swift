@@ -56,9 +56,10 @@ extension OperationCatalog {
         OperationSpec(
             "Microsoft.KeyVault/vaults/write", cloud: .azure, resourceType: "azure.keyvault",
             target: .id(armId("Microsoft.KeyVault/vaults/{name}")), required: ["resourceGroup", "name", "body"],
+            // Purge protection, once on, cannot be turned off: ARM refuses false.
+            allowed: ["body.properties.enablePurgeProtection": [true]],
             effect: .merge(from: "body", into: ""),
             commands: [CLIShape("az", ["keyvault", "update"], azAddress + [
-                .option("--enable-soft-delete", "body.properties.enableSoftDelete"),
                 .option("--enable-purge-protection", "body.properties.enablePurgeProtection"),
                 .option("--public-network-access", "body.properties.publicNetworkAccess"),
             ])],
