@@ -46,8 +46,13 @@ public enum AlertStatus: String, Sendable, Hashable, CaseIterable, Codable {
     /// A remediation is running; the alert resolves only once a re-evaluation finds it compliant.
     case pendingResolution
     case resolved
-    /// The remediation stopped at a failed step, or ran but left the violation in place.
+    /// The remediation stopped at a failed step, ran but left the violation in place, or was
+    /// stopped by the loop guard.
     case failed
+    /// Silenced until a time; it reopens (`snoozeExpired`) if the violation is still there.
+    case snoozed
+    /// Accepted by a person; it stays dismissed even if the violation recurs.
+    case dismissed
 }
 
 public struct AlertTransition: Sendable, Hashable {
@@ -84,4 +89,16 @@ public enum TransitionReason: String, Sendable, Hashable, CaseIterable, Codable 
     case verificationFailed
     /// The remediation could not be planned (a variable with no value for this resource).
     case planFailed
+    case snoozed
+    /// The snooze ended with the violation still there.
+    case snoozeExpired
+    case dismissed
+    /// The policy was disabled: its alerts are resolved.
+    case policyDisabled
+    /// The alert rule was disabled: its alerts are resolved.
+    case alertRuleDisabled
+    /// The loop guard stopped remediating this resource and quarantined it.
+    case loopDetected
+    /// The engine restarted during the remediation, and the resource still violates the policy.
+    case remediationInterrupted
 }

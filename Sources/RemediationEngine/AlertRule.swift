@@ -9,13 +9,18 @@ public struct AlertRule: Sendable {
     public var policies: [String]?
     public var autoRemediate: Bool
     public var detection: Detection
+    public var controls: RemediationControls
 
-    public init(name: String, scope: Scope = Scope(), policies: [String]? = nil, autoRemediate: Bool, detection: Detection) {
+    public init(
+        name: String, scope: Scope = Scope(), policies: [String]? = nil, autoRemediate: Bool, detection: Detection,
+        controls: RemediationControls = RemediationControls()
+    ) {
         self.name = name
         self.scope = scope
         self.policies = policies
         self.autoRemediate = autoRemediate
         self.detection = detection
+        self.controls = controls
     }
 
     public func covers(policy id: String) -> Bool { policies?.contains(id) ?? true }

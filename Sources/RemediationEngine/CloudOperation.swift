@@ -14,8 +14,14 @@ public struct CloudOperation: Sendable, Hashable {
     public let parameters: Value
     /// The command a person would run to make the same call.
     public let command: String
+    /// Who makes the call, as the cloud's audit log records it (`remsim/POLICY`).
+    public let actor: String
 
-    public init(callId: Int, name: String, cloud: Cloud, account: String, region: String, resourceId: String, parameters: Value, command: String) {
+    public init(
+        callId: Int, name: String, cloud: Cloud, account: String, region: String, resourceId: String, parameters: Value, command: String,
+        actor: String = "remsim"
+    ) {
+        self.actor = actor
         self.callId = callId
         self.name = name
         self.cloud = cloud

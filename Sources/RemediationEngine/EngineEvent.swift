@@ -12,6 +12,19 @@ public enum EngineEvent: Sendable, Hashable {
     case operationFinished(callId: Int, outcome: OperationOutcome)
     /// A timer the engine set has fired.
     case timerFired(id: Int)
+    /// A person snoozes an alert until `until`.
+    case snooze(policy: String, resource: String, until: Timestamp)
+    /// A person dismisses an alert.
+    case dismiss(policy: String, resource: String)
+    case setPolicyEnabled(policy: String, enabled: Bool)
+    case setRuleEnabled(rule: String, enabled: Bool)
+    /// Auto-remediation switched on or off for a rule; switching it on remediates the rule's
+    /// open alerts.
+    case setAutoRemediation(rule: String, enabled: Bool)
+    case exempt(Exemption)
+    /// The engine restarted: what it held in memory about calls in flight and timers is gone;
+    /// its alerts and attempts (its database) remain.
+    case restart
 }
 
 /// What the engine asks its driver to do.

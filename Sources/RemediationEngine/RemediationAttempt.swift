@@ -13,4 +13,8 @@ public struct RemediationAttempt: Sendable, Hashable {
     public var startedAt: Timestamp
     public var finishedAt: Timestamp?
     public var outcome: OperationOutcome?
+    /// 1 for a step's first call, 2 for its first retry, and so on.
+    public var tryNumber: Int = 1
+
+    public var isRetry: Bool { tryNumber > 1 }
 }

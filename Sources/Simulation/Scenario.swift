@@ -60,15 +60,142 @@ public struct EngineSettings: Sendable {
 /// One thing that happens at a moment of simulated time.
 public struct TimelineEntry: Sendable {
     public var at: SimDuration
-    public var resourceId: String
-    public var injection: Injection
+    public var action: TimelineAction
     /// Where the entry was written (`file:line:col`), for messages about it at run time.
     public var origin: String
 
-    public init(at: SimDuration, resourceId: String, injection: Injection, origin: String = "") {
+    public init(at: SimDuration, action: TimelineAction, origin: String = "") {
         self.at = at
-        self.resourceId = resourceId
-        self.injection = injection
+        self.action = action
         self.origin = origin
+    }
+
+    /// A change made by `actor` (a person, by default).
+    public init(at: SimDuration, resourceId: String, injection: Injection, actor: String = "operator", origin: String = "") {
+        self.init(at: at, action: .inject(resourceId: resourceId, injection, actor: actor), origin: origin)
+    }
+}
+
+public enum TimelineAction: Sendable {
+    /// A change to a resource, made by `actor`.
+    case inject(resourceId: String, Injection, actor: String)
+    /// An actor (Terraform, a nightly job) re-applies `injection` every `every`, until `until`
+    /// (from the start of the run) or the end.
+    case drift(resourceId: String, Injection, actor: String, every: SimDuration, until: SimDuration?)
+    /// A fault in the cloud or the event pipeline, for `window` (or until the end).
+    case fault(Fault)
+    case snooze(policy: String, resourceId: String, for: SimDuration)
+    case dismiss(policy: String, resourceId: String)
+    case setPolicyEnabled(policy: String, enabled: Bool)
+    case setRuleEnabled(rule: String, enabled: Bool)
+    case setAutoRemediation(rule: String, enabled: Bool)
+    /// An exemption, expiring `expiresAfter` later.
+    case exempt(Exemption, expiresAfter: SimDuration?)
+    case restartEngine
+
+    /// The resource the action is about, if one.
+    public var resourceId: String? {
+        switch self {
+        case .inject(let id, _, _), .drift(let id, _, _, _, _): id
+        case .snooze(_, let id, _), .dismiss(_, let id): id
+        default: nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .inject(_, let i, _): i.name
+        case .drift: "drift"
+        case .fault(let f): "fault \(f.kind.name)"
+        case .snooze: "snooze"
+        case .dismiss: "dismiss"
+        case .setPolicyEnabled(_, let on): on ? "enable-policy" : "disable-policy"
+        case .setRuleEnabled(_, let on): on ? "enable-rule" : "disable-rule"
+        case .setAutoRemediation(_, let on): on ? "enable-auto-remediation" : "disable-auto-remediation"
+        case .exempt: "exempt"
+        case .restartEngine: "restart-engine"
+        }
+    }
+}
+
+/// Something going wrong for a while: in the cloud's API (throttling, a missing permission, a
+/// resource deleted under a remediation, reads that lag writes) or in the event pipeline
+/// (change events dropped or late). `scope` says where; a fault lasts `window` from its entry's
+/// time, or to the end of the run.
+public struct Fault: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// At most `limit` calls per `per`; the rest fail as the cloud fails them.
+        case throttle(limit: Int, per: SimDuration)
+        /// Calls fail for want of a permission (a missing cross-account role, a narrowed policy).
+        case accessDenied
+        /// The resource is deleted by someone else when a remediation's first call is made.
+        case deleteDuringRemediation
+        /// After a remediation writes a resource, reads show the old state for `lag`.
+        case eventualConsistency(lag: SimDuration)
+        case dropEvents
+        case delayEvents(by: SimDuration)
+
+        public var name: String {
+            switch self {
+            case .throttle: "throttle"
+            case .accessDenied: "access-denied"
+            case .deleteDuringRemediation: "delete-during-remediation"
+            case .eventualConsistency: "eventual-consistency"
+            case .dropEvents: "drop-events"
+            case .delayEvents: "delay-events"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var scope: FaultScope
+    public var window: SimDuration?
+
+    public init(kind: Kind, scope: FaultScope = FaultScope(), window: SimDuration? = nil) {
+        self.kind = kind
+        self.scope = scope
+        self.window = window
+    }
+}
+
+/// Where a fault applies; empty lists mean "any".
+public struct FaultScope: Sendable, Equatable {
+    public var clouds: [Cloud]
+    public var accounts: [String]
+    public var regions: [String]
+    /// API services: `ec2`, `s3`, `Microsoft.Storage`, `compute`.
+    public var services: [String]
+    /// Operations by name: `ec2:RevokeSecurityGroupIngress`.
+    public var operations: [String]
+    public var resources: [String]
+
+    public init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], services: [String] = [],
+                operations: [String] = [], resources: [String] = []) {
+        self.clouds = clouds
+        self.accounts = accounts
+        self.regions = regions
+        self.services = services
+        self.operations = operations
+        self.resources = resources
+    }
+
+    /// The service of an operation name: `ec2` of `ec2:X`, `Microsoft.Storage` of
+    /// `Microsoft.Storage/storageAccounts/write`, `compute` of `compute.firewalls.patch`.
+    public static func service(of operation: String) -> String {
+        if let colon = operation.firstIndex(of: ":") { return String(operation[..<colon]) }
+        if let slash = operation.firstIndex(of: "/") { return String(operation[..<slash]) }
+        return String(operation.prefix { $0 != "." })
+    }
+
+    public func matches(_ op: CloudOperation) -> Bool {
+        (clouds.isEmpty || clouds.contains(op.cloud)) && (accounts.isEmpty || accounts.contains(op.account))
+            && (regions.isEmpty || regions.contains(op.region)) && (operations.isEmpty || operations.contains(op.name))
+            && (services.isEmpty || services.contains(Self.service(of: op.name))) && (resources.isEmpty || resources.contains(op.resourceId))
+    }
+
+    /// For faults of the event pipeline: services and operations do not apply.
+    public func matches(_ resource: Resource) -> Bool {
+        (clouds.isEmpty || resource.cloud.map(clouds.contains) == true) && (accounts.isEmpty || accounts.contains(resource.account))
+            && (regions.isEmpty || regions.contains(resource.region)) && (resources.isEmpty || resources.contains(resource.id))
     }
 }

@@ -11,6 +11,8 @@ public struct ScenarioResult: Sendable {
     public var assertions: [AssertionResult]
     public var alerts: [Alert]
     public var attempts: [RemediationAttempt]
+    /// Retries, caps, stops, loops, quarantines and exemptions.
+    public var records: [EngineRecord]
     public var violations: [Violation]
     public var timeline: [TimelineRecord]
     public var finalInventory: Inventory
@@ -31,7 +33,7 @@ public struct ScenarioResult: Sendable {
 public struct TimelineRecord: Sendable, Hashable {
     /// In the order things happen within one instant.
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case injection, violation, detection, remediation, call, failure, violationEnded, resolution
+        case injection, fault, violation, detection, remediation, call, failure, control, violationEnded, resolution
 
         var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }

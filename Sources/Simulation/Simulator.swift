@@ -10,6 +10,11 @@ import RemediationEngine
 /// `EmbeddedEventLoop`), so thirty simulated days take milliseconds. Events at the same instant
 /// run in the order they were scheduled, and every random draw comes from the scenario's seed:
 /// the same scenario and seed give the same result, byte for byte.
+///
+/// Faults act where they would in the real world: in the cloud's API when a call lands
+/// (throttling, access denied), around a call (a resource deleted under it, reads that lag its
+/// write), and in the event pipeline (change events dropped or late). Every change records its
+/// actor, as an audit log would, so the engine can name who undoes its remediations.
 public struct Simulator {
     public let scenario: Scenario
 
@@ -17,7 +22,8 @@ public struct Simulator {
 
     private enum Action {
         case startEngine
-        case inject(Int)
+        case timeline(Int)
+        case drift(Int)
         case deliverChange(resourceId: String, rule: String)
         case scan(rule: String)
         case timer(Int)
@@ -32,6 +38,15 @@ public struct Simulator {
         static func == (a: Scheduled, b: Scheduled) -> Bool { (a.at, a.sequence) == (b.at, b.sequence) }
     }
 
+    private struct ActiveFault {
+        var fault: Fault
+        var from: Timestamp
+        var until: Timestamp?
+        /// Calls let through per throttling period.
+        var counts: [Int64: Int] = [:]
+        func isActive(at t: Timestamp) -> Bool { t >= from && (until.map { t < $0 } ?? true) }
+    }
+
     private struct Loop {
         var queue = Heap<Scheduled>()
         var sequence = 0
@@ -42,10 +57,19 @@ public struct Simulator {
         var truth: ViolationTracker
         var timeline: [TimelineRecord] = []
         var processed = 0
+        var lastChange: [String: ResourceChange] = [:]
+        /// What reads return while a write has not yet become visible (nil: not there yet).
+        var stale: [String: (resource: Resource?, until: Timestamp)] = [:]
+        var faults: [ActiveFault] = []
+        var deletedUnderRemediation: Set<String> = []
 
         mutating func schedule(_ action: Action, at: Timestamp) {
             sequence += 1
             queue.insert(Scheduled(at: at, sequence: sequence, action: action))
+        }
+
+        var view: SimulationView {
+            SimulationView(inventory: cloud.inventory, stale: stale.isEmpty ? [:] : stale.filter { $0.value.until > now }, changes: lastChange)
         }
     }
 
@@ -54,11 +78,13 @@ public struct Simulator {
         let end = start + scenario.runFor
         var loop = Loop(
             now: start, cloud: SimulatedCloud(inventory: scenario.inventory),
-            engine: Engine(policies: scenario.policies, rules: scenario.settings.rules),
+            engine: Engine(policies: scenario.policies, rules: scenario.settings.rules, seed: scenario.seed),
             random: SeededGenerator(seed: scenario.seed), truth: ViolationTracker(policies: scenario.policies, rules: scenario.settings.rules))
         loop.truth.observeAll(loop.cloud.inventory, at: start)
+        // Entries at the start (exemptions, faults) are in place before the engine's first scan.
+        for (i, entry) in scenario.timeline.enumerated() where entry.at == .zero { loop.schedule(.timeline(i), at: start) }
         loop.schedule(.startEngine, at: start)
-        for (i, entry) in scenario.timeline.enumerated() { loop.schedule(.inject(i), at: start + entry.at) }
+        for (i, entry) in scenario.timeline.enumerated() where entry.at != .zero { loop.schedule(.timeline(i), at: start + entry.at) }
 
         while let next = loop.queue.min, next.at <= end {
             _ = loop.queue.removeMin()
@@ -66,57 +92,173 @@ public struct Simulator {
             loop.processed += 1
             switch next.action {
             case .startEngine:
-                perform(loop.engine.handle(.start, at: loop.now, view: loop.cloud.inventory), in: &loop)
-            case .inject(let i):
-                try inject(scenario.timeline[i], in: &loop)
+                handle(.start, in: &loop)
+            case .timeline(let i):
+                try run(scenario.timeline[i], index: i, in: &loop)
+            case .drift(let i):
+                try drift(scenario.timeline[i], index: i, in: &loop)
             case .deliverChange(let id, let rule):
-                perform(loop.engine.handle(.resourceChanged(resourceId: id, rule: rule), at: loop.now, view: loop.cloud.inventory), in: &loop)
+                handle(.resourceChanged(resourceId: id, rule: rule), in: &loop)
             case .scan(let rule):
-                perform(loop.engine.handle(.scanDue(rule: rule), at: loop.now, view: loop.cloud.inventory), in: &loop)
+                handle(.scanDue(rule: rule), in: &loop)
             case .timer(let id):
-                perform(loop.engine.handle(.timerFired(id: id), at: loop.now, view: loop.cloud.inventory), in: &loop)
+                handle(.timerFired(id: id), in: &loop)
             case .complete(let op):
-                let result = loop.cloud.apply(op)
-                if case .failed(let code, let message) = result.outcome {
-                    loop.timeline.append(TimelineRecord(at: loop.now, kind: .failure, resourceId: op.resourceId, text: "\(op.name) failed: \(code): \(message)"))
-                }
-                for id in result.changed { changed(id, in: &loop) }
-                perform(loop.engine.handle(.operationFinished(callId: op.callId, outcome: result.outcome), at: loop.now, view: loop.cloud.inventory), in: &loop)
+                let outcome = complete(op, in: &loop)
+                handle(.operationFinished(callId: op.callId, outcome: outcome), in: &loop)
             }
         }
 
-        let violations = loop.truth.violations(joinedWith: loop.engine.alerts)
+        let violations = loop.truth.violations(joinedWith: loop.engine.alerts, records: loop.engine.records)
         var result = ScenarioResult(
             name: scenario.name, file: scenario.file, seed: scenario.seed, start: start, end: end, assertions: [],
-            alerts: loop.engine.alerts, attempts: loop.engine.attempts, violations: violations,
-            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts), finalInventory: loop.cloud.inventory,
-            eventsProcessed: loop.processed)
+            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records, violations: violations,
+            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records),
+            finalInventory: loop.cloud.inventory, eventsProcessed: loop.processed)
         result.timeline.sort(by: TimelineRecord.precedes)
         result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
             .check(scenario.expectations)
         return result
     }
 
-    private func inject(_ entry: TimelineEntry, in loop: inout Loop) throws(SimulationError) {
-        guard let resource = loop.cloud.inventory[entry.resourceId] else {
-            throw .unknownResource(entry.resourceId, origin: entry.origin)
+    private func handle(_ event: EngineEvent, in loop: inout Loop) {
+        perform(loop.engine.handle(event, at: loop.now, view: loop.view), in: &loop)
+    }
+
+    // MARK: - The timeline
+
+    private func run(_ entry: TimelineEntry, index: Int, in loop: inout Loop) throws(SimulationError) {
+        switch entry.action {
+        case .inject(let id, let injection, let actor):
+            try apply(injection, to: id, actor: actor, origin: entry.origin, in: &loop)
+        case .drift:
+            try drift(entry, index: index, in: &loop)
+        case .fault(let fault):
+            loop.faults.append(ActiveFault(fault: fault, from: loop.now, until: fault.window.map { loop.now + $0 }))
+            let window = fault.window.map { " for \($0)" } ?? ""
+            loop.timeline.append(TimelineRecord(at: loop.now, kind: .fault, resourceId: fault.scope.resources.first ?? "", text: "\(fault.kind.name)\(window)"))
+        case .snooze(let policy, let id, let duration):
+            handle(.snooze(policy: policy, resource: id, until: loop.now + duration), in: &loop)
+        case .dismiss(let policy, let id):
+            handle(.dismiss(policy: policy, resource: id), in: &loop)
+        case .setPolicyEnabled(let policy, let enabled):
+            handle(.setPolicyEnabled(policy: policy, enabled: enabled), in: &loop)
+        case .setRuleEnabled(let rule, let enabled):
+            handle(.setRuleEnabled(rule: rule, enabled: enabled), in: &loop)
+        case .setAutoRemediation(let rule, let enabled):
+            handle(.setAutoRemediation(rule: rule, enabled: enabled), in: &loop)
+        case .exempt(var exemption, let after):
+            exemption.expires = after.map { loop.now + $0 }
+            handle(.exempt(exemption), in: &loop)
+        case .restartEngine:
+            handle(.restart, in: &loop)
         }
-        if let types = entry.injection.resourceTypes, !types.contains(resource.type) {
-            throw .injectionNotApplicable(resource: resource.id, type: resource.type, injection: entry.injection.name, origin: entry.origin)
+    }
+
+    /// Applies a drift entry's change now, and again every interval until its end.
+    private func drift(_ entry: TimelineEntry, index: Int, in loop: inout Loop) throws(SimulationError) {
+        guard case .drift(let id, let injection, let actor, let every, let until) = entry.action else { return }
+        // The actor puts back its desired state; when the resource already has it, there is no change.
+        if let current = loop.cloud.inventory[id] {
+            var desired = current
+            try injection.apply(to: &desired, now: loop.now)
+            if desired.properties != current.properties {
+                try apply(injection, to: id, actor: actor, origin: entry.origin, in: &loop)
+            }
         }
-        if entry.injection == .deleteResource {
+        let next = loop.now + every
+        if until.map({ next <= scenario.start + $0 }) ?? true { loop.schedule(.drift(index), at: next) }
+    }
+
+    private func apply(_ injection: Injection, to id: String, actor: String, origin: String, in loop: inout Loop) throws(SimulationError) {
+        guard let resource = loop.cloud.inventory[id] else { throw .unknownResource(id, origin: origin) }
+        if let types = injection.resourceTypes, !types.contains(resource.type) {
+            throw .injectionNotApplicable(resource: resource.id, type: resource.type, injection: injection.name, origin: origin)
+        }
+        if injection == .deleteResource {
             loop.cloud.inventory.remove(id: resource.id)
         } else {
             var updated = resource
-            try entry.injection.apply(to: &updated, now: loop.now)
+            try injection.apply(to: &updated, now: loop.now)
             loop.cloud.inventory.upsert(updated)
         }
-        loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: resource.id, text: entry.injection.name))
+        loop.lastChange[id] = ResourceChange(actor: actor, at: loop.now)
+        loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: resource.id, text: "\(injection.name) by \(actor)"))
         changed(resource.id, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
     }
 
+    // MARK: - Calls
+
+    /// A call lands: the cloud's faults first, then the operation itself.
+    private func complete(_ op: CloudOperation, in loop: inout Loop) -> OperationOutcome {
+        for i in loop.faults.indices where loop.faults[i].isActive(at: loop.now) && loop.faults[i].fault.scope.matches(op) {
+            switch loop.faults[i].fault.kind {
+            case .accessDenied:
+                return failure(op, Self.accessDenied(op), in: &loop)
+            case .throttle(let limit, let per):
+                let period = (loop.now - loop.faults[i].from).milliseconds / max(1, per.milliseconds)
+                if loop.faults[i].counts[period, default: 0] >= limit { return failure(op, Self.throttled(op), in: &loop) }
+                loop.faults[i].counts[period, default: 0] += 1
+            default:
+                continue
+            }
+        }
+        let before = loop.cloud.inventory[op.resourceId]
+        let result = loop.cloud.apply(op)
+        if case .failed(let code, let message) = result.outcome { return failure(op, (code, message), in: &loop) }
+        for id in result.changed {
+            loop.lastChange[id] = ResourceChange(actor: op.actor, at: loop.now)
+            if id == op.resourceId, let lag = activeLag(op, in: loop) { loop.stale[id] = (before, loop.now + lag) }
+            changed(id, in: &loop)
+        }
+        return result.outcome
+    }
+
+    private func failure(_ op: CloudOperation, _ error: (code: String, message: String), in loop: inout Loop) -> OperationOutcome {
+        loop.timeline.append(TimelineRecord(at: loop.now, kind: .failure, resourceId: op.resourceId, text: "\(op.name) failed: \(error.code): \(error.message)"))
+        return .failed(code: error.code, message: error.message)
+    }
+
+    private func activeLag(_ op: CloudOperation, in loop: Loop) -> SimDuration? {
+        for f in loop.faults where f.isActive(at: loop.now) && f.fault.scope.matches(op) {
+            if case .eventualConsistency(let lag) = f.fault.kind { return lag }
+        }
+        return nil
+    }
+
+    /// The error each cloud returns for a call its caller may not make.
+    static func accessDenied(_ op: CloudOperation) -> (code: String, message: String) {
+        let permission = OperationCatalog.spec(named: op.name)?.permissions.joined(separator: ", ") ?? op.name
+        switch op.cloud {
+        case .aws:
+            let code = FaultScope.service(of: op.name) == "ec2" ? "UnauthorizedOperation" : "AccessDenied"
+            return (code, "User: arn:aws:sts::\(op.account):assumed-role/remsim-remediation is not authorized to perform: \(permission)")
+        case .azure:
+            return ("AuthorizationFailed", "The client does not have authorization to perform action '\(permission)' over scope '\(op.resourceId)'")
+        case .gcp:
+            return ("forbidden", "Required '\(permission)' permission for '\(op.resourceId)'")
+        }
+    }
+
+    /// The error each cloud returns past its rate limit.
+    static func throttled(_ op: CloudOperation) -> (code: String, message: String) {
+        switch op.cloud {
+        case .aws:
+            switch FaultScope.service(of: op.name) {
+            case "ec2": ("RequestLimitExceeded", "Request limit exceeded.")
+            case "s3": ("SlowDown", "Please reduce your request rate.")
+            default: ("Throttling", "Rate exceeded")
+            }
+        case .azure: ("TooManyRequests", "The request is being throttled.")
+        case .gcp: ("rateLimitExceeded", "Rate Limit Exceeded")
+        }
+    }
+
+    // MARK: - Changes and events
+
     /// After any change: update the ground truth and send a change event through each
-    /// event-mode rule whose scope holds the resource, after that rule's delivery delay.
+    /// event-mode rule whose scope holds the resource, after that rule's delivery delay, unless
+    /// the event pipeline drops or delays it.
     private func changed(_ id: String, in loop: inout Loop) {
         guard let r = loop.cloud.inventory[id] else { return }
         changed(id, in: &loop, type: r.type, account: r.account, region: r.region, tags: r.tags)
@@ -128,9 +270,21 @@ public struct Simulator {
             loop.timeline.append(record)
         }
         let probe = current ?? Resource(id: id, type: type, account: account, region: region, tags: tags)
+        var extra = SimDuration.zero
+        for f in loop.faults where f.isActive(at: loop.now) && f.fault.scope.matches(probe) {
+            switch f.fault.kind {
+            case .dropEvents:
+                loop.timeline.append(TimelineRecord(at: loop.now, kind: .fault, resourceId: id, text: "change event dropped"))
+                return
+            case .delayEvents(let by):
+                extra = extra + by
+            default:
+                continue
+            }
+        }
         for rule in scenario.settings.rules {
             guard case .event(let delay) = rule.detection, rule.scope.contains(probe) else { continue }
-            loop.schedule(.deliverChange(resourceId: id, rule: rule.name), at: loop.now + delay)
+            loop.schedule(.deliverChange(resourceId: id, rule: rule.name), at: loop.now + delay + extra)
         }
     }
 
@@ -142,6 +296,7 @@ public struct Simulator {
                 let jitter = scenario.settings.apiLatencyJitter.milliseconds
                 if jitter > 0 { latency += Int64.random(in: 0...jitter, using: &loop.random) }
                 loop.timeline.append(TimelineRecord(at: loop.now, kind: .call, resourceId: op.resourceId, text: op.command))
+                deleteUnderRemediation(op, in: &loop)
                 loop.schedule(.complete(op), at: loop.now + .milliseconds(latency))
             case .scheduleScan(let rule, let at):
                 loop.schedule(.scan(rule: rule), at: at)
@@ -151,11 +306,23 @@ public struct Simulator {
         }
     }
 
+    /// The delete-during-remediation fault: someone deletes the resource as the first call of a
+    /// remediation goes out, so the call finds nothing.
+    private func deleteUnderRemediation(_ op: CloudOperation, in loop: inout Loop) {
+        guard loop.faults.contains(where: { $0.isActive(at: loop.now) && $0.fault.kind == .deleteDuringRemediation && $0.fault.scope.matches(op) }),
+              let resource = loop.cloud.inventory[op.resourceId], loop.deletedUnderRemediation.insert(op.resourceId).inserted
+        else { return }
+        loop.cloud.inventory.remove(id: op.resourceId)
+        loop.lastChange[op.resourceId] = ResourceChange(actor: "operator", at: loop.now)
+        loop.timeline.append(TimelineRecord(at: loop.now, kind: .fault, resourceId: op.resourceId, text: "deleted while being remediated"))
+        changed(op.resourceId, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
+    }
+
     private static func alertRecords(_ alerts: [Alert]) -> [TimelineRecord] {
         alerts.flatMap { alert in
             alert.transitions.map { t in
                 let kind: TimelineRecord.Kind = switch t.to {
-                case .open: .detection
+                case .open, .snoozed, .dismissed: .detection
                 case .pendingResolution: .remediation
                 case .resolved: .resolution
                 case .failed: .failure
@@ -166,4 +333,42 @@ public struct Simulator {
             }
         }
     }
+
+    private static func engineRecords(_ records: [EngineRecord]) -> [TimelineRecord] {
+        records.map { r in
+            let about = [r.policyId, r.rule.map { "rule \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            let cause = r.cause.map { ", cause: \($0)" } ?? ""
+            return TimelineRecord(at: r.at, kind: .control, resourceId: r.resourceId ?? "",
+                                  text: "\(r.kind.rawValue)\(about.isEmpty ? "" : " (\(about))"): \(r.detail)\(cause)")
+        }
+    }
+}
+
+/// The engine's view of the simulated cloud: the inventory, except where a write is not yet
+/// visible (eventual consistency), with who last changed each resource.
+struct SimulationView: InventoryView {
+    let inventory: Inventory
+    let stale: [String: (resource: Resource?, until: Timestamp)]
+    let changes: [String: ResourceChange]
+
+    func resource(id: String) -> Resource? {
+        if let s = stale[id] { return s.resource }
+        return inventory[id]
+    }
+
+    func forEachResource(ofType type: String, _ body: (Resource) -> Void) {
+        if stale.isEmpty {
+            inventory.forEachResource(ofType: type, body)
+            return
+        }
+        inventory.forEach(ofType: type) { r in
+            if let s = stale[r.id] {
+                if let old = s.resource { body(old) }
+            } else {
+                body(copy r)
+            }
+        }
+    }
+
+    func lastChange(of id: String) -> ResourceChange? { changes[id] }
 }

@@ -20,6 +20,21 @@ public struct Violation: Sendable, Hashable {
     public var remediationStartedAt: Timestamp?
     /// t3: the alert resolved.
     public var resolvedAt: Timestamp?
+    /// Where it ended up when the run ended; exactly one for every violation.
+    public var finalState: FinalState = .open
+
+    public enum FinalState: String, Sendable, Hashable, CaseIterable, Codable {
+        /// The resource stopped violating.
+        case resolved
+        /// Its remediation failed, or the loop guard stopped it.
+        case failed
+        /// An exemption kept it from being remediated.
+        case exempt
+        case dismissed
+        case snoozed
+        /// Still violating, with its alert open or its remediation under way.
+        case open
+    }
 
     public init(
         policyId: String, resourceId: String, ruleName: String? = nil, startedAt: Timestamp, endedAt: Timestamp? = nil,

@@ -47,10 +47,15 @@ struct ViolationTracker {
     }
 
     /// The episodes with the engine's detection, remediation and resolution times filled in.
-    func violations(joinedWith alerts: [Alert]) -> [Violation] {
+    func violations(joinedWith alerts: [Alert], records: [EngineRecord] = []) -> [Violation] {
         let byKey = Dictionary(alerts.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var exempted: [AlertKey: Timestamp] = [:]
+        for r in records where r.kind == .exemptionApplied {
+            if let p = r.policyId, let id = r.resourceId { exempted[AlertKey(policyId: p, resourceId: id)] = r.at }
+        }
         return episodes.map { episode in
             var v = episode
+            defer { v.finalState = Self.finalState(v, alert: byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)], exempted: exempted) }
             guard let alert = byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)] else { return v }
             let t0 = v.startedAt
             let end = v.endedAt
@@ -62,6 +67,24 @@ struct ViolationTracker {
             v.remediationStartedAt = alert.transitions.first { $0.reason == .remediationStarted && $0.at >= opened.at }?.at
             v.resolvedAt = alert.transitions.first { $0.to == .resolved && $0.at >= opened.at }?.at
             return v
+        }
+    }
+
+    /// Exactly one state per violation: resolved once the resource stopped violating; otherwise
+    /// what its alert says at the end.
+    static func finalState(_ v: Violation, alert: Alert?, exempted: [AlertKey: Timestamp]) -> Violation.FinalState {
+        if v.endedAt != nil { return .resolved }
+        guard let alert else { return .open }
+        switch alert.status {
+        case .dismissed: return .dismissed
+        case .snoozed: return .snoozed
+        case .failed: return .failed
+        case .resolved: return .open  // resolved without the violation ending: a policy or rule switched off
+        case .pendingResolution: return .open
+        case .open:
+            let openedAt = alert.transitions.last { $0.to == .open }?.at ?? v.startedAt
+            if let at = exempted[alert.key], at >= openedAt { return .exempt }
+            return .open
         }
     }
 }

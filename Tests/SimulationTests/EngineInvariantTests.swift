@@ -75,7 +75,7 @@ struct EngineInvariantTests {
                 return
             }
             let rule = scenario.settings.rules[0]
-            let injected = Set(scenario.timeline.map(\.resourceId))
+            let injected = Set(scenario.timeline.compactMap(\.action.resourceId))
             let remediated = Set(result.attempts.map(\.resourceId))
             for original in Self.inventory.all where !injected.contains(original.id) && !remediated.contains(original.id) {
                 #expect(result.finalInventory[original.id] == original, "seed \(seed): \(original.id) changed without cause")

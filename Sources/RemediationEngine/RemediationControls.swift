@@ -1,0 +1,156 @@
+import CloudModel
+
+/// How an alert rule's remediations are paced and guarded, as AWS Config remediation and Azure
+/// Policy remediation tasks configure them. The defaults retry nothing, cap nothing, and stop a
+/// resource after five remediations in a day.
+public struct RemediationControls: Sendable, Equatable {
+    /// Calls per step, the first included, before the remediation fails (AWS Config's
+    /// "maximum automatic attempts"). Only throttling and transient server errors are retried.
+    public var maxAttempts: Int
+    public var backoff: Backoff
+    /// At most this many remediations under way at once in one account and region; the others
+    /// wait their turn.
+    public var concurrency: Int?
+    public var errorRateStop: ErrorRateStop?
+    /// The most resources one rule may start remediating within a window; a batch that would go
+    /// past it changes nothing (Cloud Custodian's `max-resources`).
+    public var maxResources: ResourceCap?
+    public var loopGuard: LoopGuard
+    /// After an engine restart, how long to wait for calls already sent to land before deciding
+    /// whether an interrupted remediation must run again.
+    public var recoveryDelay: SimDuration
+
+    public init(
+        maxAttempts: Int = 1, backoff: Backoff = Backoff(), concurrency: Int? = nil, errorRateStop: ErrorRateStop? = nil,
+        maxResources: ResourceCap? = nil, loopGuard: LoopGuard = LoopGuard(), recoveryDelay: SimDuration = .minutes(5)
+    ) {
+        self.maxAttempts = maxAttempts
+        self.backoff = backoff
+        self.concurrency = concurrency
+        self.errorRateStop = errorRateStop
+        self.maxResources = maxResources
+        self.loopGuard = loopGuard
+        self.recoveryDelay = recoveryDelay
+    }
+
+    /// Exponential backoff with jitter: retry n waits `base × factor^(n−1)`, at most `max`, plus
+    /// up to `jitterPercent` of that, drawn from the engine's seed.
+    public struct Backoff: Sendable, Equatable {
+        public var base: SimDuration
+        public var factor: Int
+        public var max: SimDuration
+        public var jitterPercent: Int
+
+        public init(base: SimDuration = .seconds(5), factor: Int = 2, max: SimDuration = .minutes(5), jitterPercent: Int = 20) {
+            self.base = base
+            self.factor = factor
+            self.max = max
+            self.jitterPercent = jitterPercent
+        }
+
+        /// The wait before retry `n` (1 for the first retry), with jitter `fraction` in 0..<1.
+        public func delay(retry n: Int, fraction: Double) -> SimDuration {
+            var ms = base.milliseconds
+            for _ in 1..<Swift.max(1, n) where ms < max.milliseconds { ms *= Int64(factor) }
+            ms = Swift.min(ms, max.milliseconds)
+            return SimDuration(milliseconds: ms + Int64(Double(ms) * Double(jitterPercent) / 100 * fraction))
+        }
+    }
+
+    /// Stops the rule's remediation when at least `percent` of its calls failed in the last
+    /// `window`, once it made `minimumCalls`.
+    public struct ErrorRateStop: Sendable, Equatable {
+        public var percent: Int
+        public var minimumCalls: Int
+        public var window: SimDuration
+        public init(percent: Int, minimumCalls: Int = 5, window: SimDuration = .hours(1)) {
+            self.percent = percent
+            self.minimumCalls = minimumCalls
+            self.window = window
+        }
+    }
+
+    /// A count, or a percentage of the resources in the rule's scope, per window.
+    public struct ResourceCap: Sendable, Equatable {
+        public var count: Int?
+        public var percent: Int?
+        public var window: SimDuration
+        public init(count: Int? = nil, percent: Int? = nil, window: SimDuration = .hours(24)) {
+            self.count = count
+            self.percent = percent
+            self.window = window
+        }
+
+        /// The cap for a scope of `size` resources.
+        public func limit(scopeSize size: Int) -> Int {
+            let byPercent = percent.map { size * $0 / 100 }
+            return [count, byPercent].compactMap { $0 }.min() ?? Int.max
+        }
+    }
+
+    /// After `maxRemediations` of one resource for one policy within `window`, the engine stops,
+    /// quarantines the resource and records a loop.
+    public struct LoopGuard: Sendable, Equatable {
+        public var maxRemediations: Int
+        public var window: SimDuration
+        public init(maxRemediations: Int = 5, window: SimDuration = .hours(24)) {
+            self.maxRemediations = maxRemediations
+            self.window = window
+        }
+    }
+}
+
+/// A resource that must not be remediated: by id or by tags, for some policies or all, with a
+/// reason and, usually, an expiry. Its violations are still reported.
+public struct Exemption: Sendable, Hashable {
+    public var resourceId: String?
+    /// Every tag listed must be on the resource with that value.
+    public var tags: [String: String]
+    /// The policies it covers; nil for all.
+    public var policies: [String]?
+    public var reason: String
+    public var expires: Timestamp?
+
+    public init(resourceId: String? = nil, tags: [String: String] = [:], policies: [String]? = nil, reason: String, expires: Timestamp? = nil) {
+        self.resourceId = resourceId
+        self.tags = tags
+        self.policies = policies
+        self.reason = reason
+        self.expires = expires
+    }
+
+    public func covers(_ resource: Resource, policy: String, at now: Timestamp) -> Bool {
+        if let expires, now >= expires { return false }
+        if let resourceId, resourceId != resource.id { return false }
+        if resourceId == nil, tags.isEmpty { return false }
+        for (key, value) in tags where resource.tags[key] != value { return false }
+        return policies?.contains(policy) ?? true
+    }
+}
+
+/// Something the engine did or refused to do that is not an alert's state: a retry scheduled, a
+/// cap breached, a loop stopped. Reports and assertions read these.
+public struct EngineRecord: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+        case retry, queued, capBreach, errorRateStop, loop, quarantine, exemptionApplied, restart, interrupted
+    }
+
+    public var at: Timestamp
+    public var kind: Kind
+    public var rule: String?
+    public var policyId: String?
+    public var resourceId: String?
+    /// For a loop: who keeps undoing the remediation (an actor's name, or `policy P`).
+    public var cause: String?
+    public var detail: String
+
+    public init(at: Timestamp, kind: Kind, rule: String? = nil, policyId: String? = nil, resourceId: String? = nil, cause: String? = nil, detail: String) {
+        self.at = at
+        self.kind = kind
+        self.rule = rule
+        self.policyId = policyId
+        self.resourceId = resourceId
+        self.cause = cause
+        self.detail = detail
+    }
+}
