@@ -56,21 +56,38 @@ struct ExpectationReader {
             return Expectation(check: .metric(kind, policy: pid, statistic: stat, bound: try bound(boundNode, duration: true)), origin: origin)
         }
         if keys.contains("violations") {
-            let m = try node.mapping(allowing: ["violations", "unresolved"])
-            let pid = try scopePolicy(try m.required("violations"))
+            let m = try node.mapping(allowing: ["violations", "unresolved", "count"])
+            let scopeNode = try m.required("violations")
+            if let countNode = m["count"] {
+                if let u = m["unresolved"] { throw u.error("give either 'unresolved' or 'state' with 'count', not both") }
+                let s = try scopeNode.mapping(allowing: ["policy", "state"])
+                let state = try s.required("state").oneOf(Violation.FinalState.self, Violation.FinalState.allCases)
+                return Expectation(check: .violationStates(policy: try s["policy"].map(policy), state: state,
+                                                           bound: try bound(countNode, duration: false)), origin: origin)
+            }
+            let pid = try scopePolicy(scopeNode)
             return Expectation(check: .unresolved(policy: pid, bound: try bound(try m.required("unresolved"), duration: false)), origin: origin)
+        }
+        if keys.contains("engine") {
+            let m = try node.mapping(allowing: ["engine", "count"])
+            let s = try m.required("engine").mapping(allowing: ["kind", "policy", "resource", "rule", "cause"])
+            let kind = try s.required("kind").oneOf(EngineRecordKindName.self, EngineRecordKindName.allCases).kind
+            return Expectation(check: .engineRecords(
+                kind: kind, policy: try s["policy"].map(policy), resource: try s["resource"].map(resourceId), rule: try s["rule"]?.string(),
+                cause: try s["cause"]?.string(), bound: try bound(try m.required("count"), duration: false)), origin: origin)
         }
         if keys.contains("remediations") {
             let counts = Expectation.RemediationCount.allCases.map(\.rawValue)
             let m = try node.mapping(allowing: ["remediations"] + counts)
-            let s = try m.required("remediations").mapping(allowing: ["policy", "resource"])
+            let s = try m.required("remediations").mapping(allowing: ["policy", "resource", "code"])
             let pid = try s["policy"].map(policy)
             let rid = try s["resource"].map(resourceId)
+            let code = try s["code"]?.string()
             let chosen = Expectation.RemediationCount.allCases.filter { m[$0.rawValue] != nil }
             guard chosen.count == 1, let what = chosen.first, let boundNode = m[what.rawValue] else {
                 throw node.error("a remediations expectation needs exactly one of \(counts.joined(separator: ", "))")
             }
-            return Expectation(check: .remediations(policy: pid, resource: rid, count: what, bound: try bound(boundNode, duration: false)), origin: origin)
+            return Expectation(check: .remediations(policy: pid, resource: rid, code: code, count: what, bound: try bound(boundNode, duration: false)), origin: origin)
         }
         if keys.contains("unchanged") {
             let m = try node.mapping(allowing: ["unchanged"])
@@ -82,7 +99,7 @@ struct ExpectationReader {
             for item in spec["except"]?.listOrSingle() ?? [] { except.append(try item.string()) }
             return Expectation(check: .unchanged(except: except), origin: origin)
         }
-        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, unchanged")
+        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, engine, unchanged")
     }
 
     private func resourceId(_ node: YAMLNode) throws(LoadError) -> String {
@@ -120,5 +137,25 @@ struct ExpectationReader {
 
     private func describe(_ node: YAMLNode) -> String {
         (try? node.value().jsonText) ?? "the filter"
+    }
+}
+
+/// The kinds of engine records, as scenario files write them (`cap-breach`, not `capBreach`).
+enum EngineRecordKindName: String, CaseIterable {
+    case retry, queued, capBreach = "cap-breach", errorRateStop = "error-rate-stop", loop, quarantine
+    case exemptionApplied = "exemption", restart, interrupted
+
+    var kind: EngineRecord.Kind {
+        switch self {
+        case .retry: .retry
+        case .queued: .queued
+        case .capBreach: .capBreach
+        case .errorRateStop: .errorRateStop
+        case .loop: .loop
+        case .quarantine: .quarantine
+        case .exemptionApplied: .exemptionApplied
+        case .restart: .restart
+        case .interrupted: .interrupted
+        }
     }
 }

@@ -19,9 +19,9 @@ public struct ScenarioLoader: Sendable {
     }
 
     static let scenarioKeys = ["version", "name", "description", "fixtures", "policies", "seed", "start", "engine", "timeline", "run-for", "expect"]
-    static let engineKeys = ["api-latency", "api-latency-jitter", "alert-rules"]
-    static let ruleKeys = ["name", "scope", "policies", "auto-remediate", "detection"]
-    static let timelineKeys = ["at", "inject", "resource", "with"]
+    static let engineKeys = ["api-latency", "api-latency-jitter", "alert-rules", "exemptions"]
+    static let ruleKeys = ["name", "scope", "policies", "auto-remediate", "detection"] + ControlsReader.keys
+    static let timelineKeys = TimelineReader.keys
 
     public func load(file: String) throws(LoadError) -> Scenario {
         let root = try YAMLNode.read(file: file)
@@ -58,9 +58,15 @@ public struct ScenarioLoader: Sendable {
         let runFor = try runForNode.duration()
         guard runFor.milliseconds > 0 else { throw runForNode.error("'run-for' must be longer than 0s") }
 
+        let reader = TimelineReader(inventory: inventory, policyIds: policyIds, ruleNames: rules.map(\.name))
         var timeline: [TimelineEntry] = []
+        // Standing exemptions are in place from the start.
+        for node in try engine["exemptions"]?.list() ?? [] {
+            let (exemption, expiresAfter) = try reader.exemption(node)
+            timeline.append(TimelineEntry(at: .zero, action: .exempt(exemption, expiresAfter: expiresAfter), origin: node.location))
+        }
         for entryNode in try m["timeline"]?.list() ?? [] {
-            let entry = try timelineEntry(entryNode, inventory: inventory)
+            let entry = try reader.entry(entryNode)
             if entry.at > runFor {
                 throw (entryNode.mappingKeys.contains("at") ? try entryNode.mapping(allowing: Self.timelineKeys).required("at") : entryNode)
                     .error("at \(entry.at) is after the end of the run (run-for: \(runFor))")
@@ -156,29 +162,11 @@ public struct ScenarioLoader: Sendable {
         }
         return AlertRule(
             name: try m.required("name").string(), scope: scope, policies: policies,
-            autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection)
+            autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection, controls: try ControlsReader.controls(m))
     }
 
     enum DetectionMode: String, CaseIterable {
         case event, poll
-    }
-
-    func timelineEntry(_ node: YAMLNode, inventory: Inventory) throws(LoadError) -> TimelineEntry {
-        let m = try node.mapping(allowing: Self.timelineKeys)
-        let at = try m.required("at").duration()
-        let resourceNode = try m.required("resource")
-        let resourceId = try resourceNode.string()
-        guard let resource = inventory[resourceId] else {
-            throw resourceNode.error("resource '\(resourceId)' is not in the scenario's fixtures\(suggestId(resourceId, inventory))")
-        }
-        let injectNode = try m.required("inject")
-        let name = try injectNode.string()
-        let with = m["with"]
-        let injection = try InjectionReader.injection(named: name, node: injectNode, with: with)
-        if let types = injection.resourceTypes, !types.contains(resource.type) {
-            throw injectNode.error("'\(name)' applies to \(types.joined(separator: ", ")), but '\(resourceId)' is an \(resource.type)")
-        }
-        return TimelineEntry(at: at, resourceId: resourceId, injection: injection, origin: node.location)
     }
 }
 

@@ -76,20 +76,48 @@ struct AssertionChecker {
             let count = result.violations.filter { (pid == nil || $0.policyId == pid) && !$0.isResolved }.count
             return (bound.holds(Int64(count)), "unresolved violations\(pid.map { " of \($0)" } ?? "") \(bound)", "\(count)")
 
-        case .remediations(let pid, let rid, let what, let bound):
-            let attempts = result.attempts.filter { (pid == nil || $0.policyId == pid) && (rid == nil || $0.resourceId == rid) }
+        case .remediations(let pid, let rid, let code, let what, let bound):
+            let attempts = result.attempts.filter { a in
+                guard (pid == nil || a.policyId == pid) && (rid == nil || a.resourceId == rid) else { return false }
+                guard let code else { return true }
+                if case .failed(let c, _)? = a.outcome { return c == code }
+                return false
+            }
             let alerts = result.alerts.filter { (pid == nil || $0.policyId == pid) && (rid == nil || $0.resourceId == rid) }
             let count: Int = switch what {
             case .calls: attempts.count
             case .failed: attempts.filter { !($0.outcome?.isSuccess ?? true) }.count
             case .started: alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediationStarted }.count }
             case .succeeded: alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediated }.count }
+            case .retries: attempts.filter(\.isRetry).count
             }
             var scope: [String] = []
             if let pid { scope.append(pid) }
             if let rid { scope.append("on \(rid)") }
+            if let code { scope.append("failing with \(code)") }
             let expected = "remediations \(what.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: " ") + ")") \(bound)"
             return (bound.holds(Int64(count)), expected, "\(count)")
+
+        case .engineRecords(let kind, let pid, let rid, let rule, let cause, let bound):
+            let matching = result.records.filter {
+                $0.kind == kind && (pid == nil || $0.policyId == pid) && (rid == nil || $0.resourceId == rid)
+                    && (rule == nil || $0.rule == rule) && (cause == nil || $0.cause == cause)
+            }
+            var scope: [String] = []
+            if let pid { scope.append(pid) }
+            if let rid { scope.append("on \(rid)") }
+            if let rule { scope.append("rule \(rule)") }
+            if let cause { scope.append("caused by \(cause)") }
+            let found = matching.isEmpty ? "0" : "\(matching.count): " + matching.prefix(3).map { "\($0.detail)\($0.cause.map { " (cause: \($0))" } ?? "")" }.joined(separator: "; ")
+            return (bound.holds(Int64(matching.count)), "\(kind.rawValue) records\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)", found)
+
+        case .violationStates(let pid, let state, let bound):
+            let scoped = result.violations.filter { pid == nil || $0.policyId == pid }
+            let count = scoped.filter { $0.finalState == state }.count
+            let all = Violation.FinalState.allCases.map { s in (s, scoped.filter { $0.finalState == s }.count) }.filter { $0.1 > 0 }
+            let breakdown = all.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
+            return (bound.holds(Int64(count)), "violations\(pid.map { " of \($0)" } ?? "") ending \(state.rawValue) \(bound)",
+                    "\(count) (of \(scoped.count): \(breakdown.isEmpty ? "none" : breakdown))")
 
         case .unchanged(let except):
             let expected = except.isEmpty ? "no resource changed" : "no resource changed but \(except.joined(separator: ", "))"

@@ -16,7 +16,12 @@ public struct Expectation: Sendable {
         case metric(MetricKind, policy: String?, statistic: Statistic, bound: Bound)
         /// The number of violations of one policy (or all) never resolved by the end.
         case unresolved(policy: String?, bound: Bound)
-        case remediations(policy: String?, resource: String?, count: RemediationCount, bound: Bound)
+        /// `code` narrows `failed` (and `calls`) to calls that failed with that error.
+        case remediations(policy: String?, resource: String?, code: String? = nil, count: RemediationCount, bound: Bound)
+        /// How many times the engine did something of `kind` (a retry, a loop, a cap breach…).
+        case engineRecords(kind: EngineRecord.Kind, policy: String?, resource: String?, rule: String?, cause: String?, bound: Bound)
+        /// How many violations ended in `state`.
+        case violationStates(policy: String?, state: Violation.FinalState, bound: Bound)
         /// Every resource but those listed ends exactly as it began: none changed, deleted or created.
         case unchanged(except: [String])
     }
@@ -34,6 +39,8 @@ public struct Expectation: Sendable {
         case failed
         /// Remediations that ended with the alert resolved as remediated.
         case succeeded
+        /// Calls that were retries of a failed call.
+        case retries
     }
 
     public var check: Check

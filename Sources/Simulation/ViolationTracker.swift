@@ -54,20 +54,26 @@ struct ViolationTracker {
             if let p = r.policyId, let id = r.resourceId { exempted[AlertKey(policyId: p, resourceId: id)] = r.at }
         }
         return episodes.map { episode in
-            var v = episode
-            defer { v.finalState = Self.finalState(v, alert: byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)], exempted: exempted) }
-            guard let alert = byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)] else { return v }
-            let t0 = v.startedAt
-            let end = v.endedAt
-            guard let opened = alert.transitions.first(where: { t in t.to == .open && t.at >= t0 && (end.map { t.at <= $0 } ?? true) }) else {
-                return v
-            }
-            v.ruleName = alert.ruleName
-            v.detectedAt = opened.at
-            v.remediationStartedAt = alert.transitions.first { $0.reason == .remediationStarted && $0.at >= opened.at }?.at
-            v.resolvedAt = alert.transitions.first { $0.to == .resolved && $0.at >= opened.at }?.at
+            var v = Self.join(episode, byKey[AlertKey(policyId: episode.policyId, resourceId: episode.resourceId)])
+            v.finalState = Self.finalState(v, alert: byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)], exempted: exempted)
             return v
         }
+    }
+
+    /// The episode's t1–t3 from its alert's transitions within it.
+    static func join(_ episode: Violation, _ alert: Alert?) -> Violation {
+        var v = episode
+        guard let alert else { return v }
+        let t0 = v.startedAt
+        let end = v.endedAt
+        guard let opened = alert.transitions.first(where: { t in t.to == .open && t.at >= t0 && (end.map { t.at <= $0 } ?? true) }) else {
+            return v
+        }
+        v.ruleName = alert.ruleName
+        v.detectedAt = opened.at
+        v.remediationStartedAt = alert.transitions.first { $0.reason == .remediationStarted && $0.at >= opened.at }?.at
+        v.resolvedAt = alert.transitions.first { $0.to == .resolved && $0.at >= opened.at }?.at
+        return v
     }
 
     /// Exactly one state per violation: resolved once the resource stopped violating; otherwise
