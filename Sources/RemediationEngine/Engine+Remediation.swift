@@ -104,7 +104,10 @@ extension Engine {
                 let tries = flight.tries > 1 ? " (after \(flight.tries) tries)" : ""
                 transition(index, to: .failed, reason: .remediationFailed, at: now,
                            detail: "step \(planned.step) \(planned.operation): \(code): \(message)\(tries)")
+                // The stop is decided before the freed slot goes to the next in line.
+                if let rule { checkErrorRate(rule, at: now) }
                 release(flight.slot, at: now, view: view, effects: &effects)
+                return
             }
             if let rule { checkErrorRate(rule, at: now) }
             return

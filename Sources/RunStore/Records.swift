@@ -87,6 +87,7 @@ public struct RemediationAttemptRecord: Codable, Sendable, Hashable, FetchableRe
     public var outcome: String?
     public var errorCode: String?
     public var errorMessage: String?
+    public var tryNumber: Int = 1
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
@@ -102,6 +103,23 @@ public struct ViolationRecord: Codable, Sendable, Hashable, FetchableRecord, Mut
     public var detectedAt: Int64?
     public var remediationStartedAt: Int64?
     public var resolvedAt: Int64?
+    public var finalState: String?
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A retry, cap breach, error-rate stop, loop, quarantine, exemption, restart or interrupted call.
+public struct EngineRecordRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "engineRecord"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var position: Int
+    public var at: Int64
+    public var kind: String
+    public var ruleName: String?
+    public var policyId: String?
+    public var resourceId: String?
+    public var cause: String?
+    public var detail: String
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

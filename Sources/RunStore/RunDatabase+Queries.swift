@@ -54,3 +54,15 @@ extension RunDatabase {
         }
     }
 }
+
+extension RunDatabase {
+    public func engineRecords(scenarioResultId: Int64) throws(RunStoreError) -> [EngineRecordRow] {
+        do {
+            return try writer.read { db in
+                try EngineRecordRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db)
+            }
+        } catch {
+            throw .readFailed(reason: "\(error)")
+        }
+    }
+}

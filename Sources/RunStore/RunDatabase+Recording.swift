@@ -73,14 +73,20 @@ extension RunDatabase {
                     scenarioResultId: sid, alertId: alertRowIds[attempt.alertId] ?? 0, callId: attempt.callId, step: attempt.step,
                     operation: attempt.operation, parameters: attempt.parameters.jsonText, command: attempt.command,
                     startedAt: attempt.startedAt.milliseconds, finishedAt: attempt.finishedAt?.milliseconds, outcome: outcome,
-                    errorCode: code, errorMessage: message)
+                    errorCode: code, errorMessage: message, tryNumber: attempt.tryNumber)
+                try r.insert(db)
+            }
+            for (i, e) in result.records.enumerated() {
+                var r = EngineRecordRow(scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind.rawValue, ruleName: e.rule,
+                                        policyId: e.policyId, resourceId: e.resourceId, cause: e.cause, detail: e.detail)
                 try r.insert(db)
             }
             for v in result.violations {
                 var r = ViolationRecord(
                     scenarioResultId: sid, policyId: v.policyId, resourceId: v.resourceId, ruleName: v.ruleName,
                     startedAt: v.startedAt.milliseconds, endedAt: v.endedAt?.milliseconds, detectedAt: v.detectedAt?.milliseconds,
-                    remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds)
+                    remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds,
+                    finalState: v.finalState.rawValue)
                 try r.insert(db)
             }
             let groups: [(scope: String, name: String, violations: [Violation])] =

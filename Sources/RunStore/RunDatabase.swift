@@ -147,6 +147,49 @@ public struct RunDatabase: Sendable {
                 t.uniqueKey(["scenarioResultId", "scope", "name", "kind"])
             }
         }
+        // Snoozed and dismissed alerts, retries, violations' final states, and what the engine's
+        // controls did. SQLite cannot widen a CHECK in place: the alert table is rebuilt, as
+        // GRDB's migration guide does it (foreign keys are checked once the migration is done).
+        // The allowed values are written out, not read from the enums: a migration must mean
+        // the same thing forever.
+        migrator.registerMigration("v2-engine-controls") { db in
+            try db.create(table: "newAlert") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("number", .integer).notNull()
+                t.column("policyId", .text).notNull()
+                t.column("resourceId", .text).notNull()
+                t.column("ruleName", .text).notNull()
+                t.column("status", .text).notNull().check { ["open", "pendingResolution", "resolved", "failed", "snoozed", "dismissed"].contains($0) }
+                t.uniqueKey(["scenarioResultId", "number"])
+                t.uniqueKey(["scenarioResultId", "policyId", "resourceId"])
+            }
+            try db.execute(sql: "INSERT INTO newAlert SELECT id, scenarioResultId, number, policyId, resourceId, ruleName, status FROM alert")
+            try db.drop(table: "alert")
+            try db.rename(table: "newAlert", to: "alert")
+            try db.alter(table: "remediationAttempt") { t in
+                t.add(column: "tryNumber", .integer).notNull().defaults(to: 1)
+            }
+            try db.alter(table: "violation") { t in
+                // Null for violations recorded before final states were.
+                t.add(column: "finalState", .text).check { $0 == nil || ["resolved", "failed", "exempt", "dismissed", "snoozed", "open"].contains($0) }
+            }
+            try db.create(table: "engineRecord") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("position", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("kind", .text).notNull().check {
+                    ["retry", "queued", "capBreach", "errorRateStop", "loop", "quarantine", "exemptionApplied", "restart", "interrupted"].contains($0)
+                }
+                t.column("ruleName", .text)
+                t.column("policyId", .text)
+                t.column("resourceId", .text)
+                t.column("cause", .text)
+                t.column("detail", .text).notNull()
+                t.uniqueKey(["scenarioResultId", "position"])
+            }
+        }
         return migrator
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Loading
 import PolicyPack
-import RunStore
+@testable import RunStore
+import GRDB
 import Simulation
 import TestSupport
 import Testing
@@ -21,7 +22,7 @@ struct RunDatabaseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/nested/runs.sqlite"
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls"])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
@@ -77,5 +78,53 @@ struct RunDatabaseTests {
         #expect(throws: RunStoreError.self) { try db.record(try result(), runId: runId) }  // same scenario twice in a run
         #expect(throws: RunStoreError.self) { try db.record(try result(), runId: 999) }  // no such run
         #expect(throws: RunStoreError.self) { try db.finishRun(999, finishedAt: Date()) }
+    }
+}
+
+/// A database written before the engine's controls existed is migrated in place, its runs kept.
+struct RunDatabaseMigrationTests {
+    @Test func aVersionOneDatabaseIsMigratedWithItsRunsKept() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/old.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try RunDatabase.migrator.migrate(old, upTo: "v1-runs")
+        try old.write { db in
+            try db.execute(sql: """
+                INSERT INTO run (id, startedAt, status, remsimVersion) VALUES (1, '2026-01-01T00:00:00Z', 'complete', 'old');
+                INSERT INTO scenarioResult (id, runId, name, file, seed, passed, simulatedStart, simulatedEnd, eventsProcessed)
+                    VALUES (1, 1, 's', 's.yaml', 1, 1, 0, 1, 1);
+                INSERT INTO alert (id, scenarioResultId, number, policyId, resourceId, ruleName, status) VALUES (1, 1, 1, 'p', 'r', 'rule', 'resolved');
+                INSERT INTO violation (scenarioResultId, policyId, resourceId, startedAt) VALUES (1, 'p', 'r', 0);
+                """)
+        }
+        try old.close()
+
+        let db = try RunDatabase(path: path)
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls"])
+        #expect(try db.integrityCheck() == "ok")
+        #expect(try db.runs().map(\.remsimVersion) == ["old"])
+        #expect(try db.alerts(scenarioResultId: 1).map(\.status) == ["resolved"])
+        #expect(try db.violations(scenarioResultId: 1).first?.finalState == nil, "old violations have no final state")
+    }
+
+    @Test func everyStatusStateAndRecordKindTheEngineHasFitsTheSchema() throws {
+        let db = try RunDatabase.inMemory()
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        let runId = try db.beginRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: []))
+        for name in ["throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable", "terraform-drift-loop-is-quarantined"] {
+            let result = try Simulator(scenario: try loader.load(file: TestSupport.scenariosDirectory + "/\(name).yaml")).run()
+            try db.record(result, runId: runId)
+        }
+        let sids = try db.scenarioResults(runId: runId).compactMap(\.id)
+        let records = try sids.flatMap { try db.engineRecords(scenarioResultId: $0) }
+        #expect(Set(records.map(\.kind)).isSuperset(of: ["retry", "loop", "quarantine"]))
+        #expect(records.contains { $0.kind == "loop" && $0.cause == "terraform" })
+        let attempts = try sids.flatMap { try db.attempts(scenarioResultId: $0) }
+        #expect(attempts.contains { $0.tryNumber > 1 })
+        let statuses = try sids.flatMap { try db.alerts(scenarioResultId: $0) }.map(\.status)
+        #expect(Set(statuses).isSuperset(of: ["dismissed", "failed", "resolved"]))
+        let states = try sids.flatMap { try db.violations(scenarioResultId: $0) }.compactMap(\.finalState)
+        #expect(Set(states).isSuperset(of: ["resolved", "failed", "dismissed"]))
     }
 }
