@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["Simulation", "PolicyPack", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"], exclude: ["Samples"]),
-        .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation"]),
+        .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "TestSupport"]),
         .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),

@@ -1,12 +1,18 @@
 import ArgumentParser
 import Loading
+import Policies
 import PolicyPack
+import Simulation
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check scenario files (and the fixtures and policies they name) without running them.",
-        discussion: "Reports every problem found, each with its file, key path and line:col. Exit code 2 when there is any."
+        discussion: """
+            Reports every problem found, each with its file, key path and line:col. Exit code 2 when there is any. \
+            Also reports, as warnings, pairs of policies (built-in, named by the scenarios, or given with --policies) \
+            whose remediations undo each other, shown on their examples.
+            """
     )
 
     @Argument(help: "Scenario files or directories.")
@@ -18,9 +24,12 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var (scenarios, errors) = SuiteLoader(paths: paths).load()
         var policyCount = 0
+        var userPolicies: [Policy] = []
         for path in policyPaths {
             do {
-                policyCount += try PolicyLoader.load(paths: [path]).count
+                let loaded = try PolicyLoader.load(paths: [path])
+                policyCount += loaded.count
+                userPolicies += loaded
             } catch {
                 var e = error
                 e.file = InputFiles.display(e.file)
@@ -29,8 +38,14 @@ struct ValidateCommand: ParsableCommand {
         }
         for e in errors { Console.error("error: \(e)") }
         guard errors.isEmpty else { throw Exit.badInput }
+        var all: [String: Policy] = [:]
+        for p in (try? BuiltinPolicies.load()) ?? [] { all[p.id] = p }
+        for p in scenarios.flatMap(\.policies) + userPolicies { all[p.id] = p }
+        let conflicts = PolicyConflicts.find(in: all.values.sorted { $0.id < $1.id }, at: Scenario.defaultStart)
+        for c in conflicts { Console.error(Console.style.yellow("warning: ") + c.description) }
         var text = "\(scenarios.count) scenario\(scenarios.count == 1 ? "" : "s") valid"
         if !policyPaths.isEmpty { text += ", \(policyCount) polic\(policyCount == 1 ? "y" : "ies") valid" }
+        if !conflicts.isEmpty { text += "; \(conflicts.count) pair\(conflicts.count == 1 ? "" : "s") of policies undo each other" }
         Console.out(Console.style.green(text))
     }
 }

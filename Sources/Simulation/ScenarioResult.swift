@@ -16,6 +16,10 @@ public struct ScenarioResult: Sendable {
     public var violations: [Violation]
     public var timeline: [TimelineRecord]
     public var finalInventory: Inventory
+    /// What each successful call changed, resource by resource: the top-level properties whose
+    /// value differs after it (a created resource lists none). Property tests compare it with
+    /// what the operation declares.
+    public var callChanges: [CallChange] = []
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
 
@@ -47,4 +51,16 @@ public struct TimelineRecord: Sendable, Hashable {
     static func precedes(_ a: TimelineRecord, _ b: TimelineRecord) -> Bool {
         (a.at, a.kind.rank) < (b.at, b.kind.rank)
     }
+}
+
+/// The properties one call changed on one resource.
+public struct CallChange: Sendable, Hashable {
+    public var callId: Int
+    public var operation: String
+    public var resourceId: String
+    public var parameters: Value
+    /// Top-level property names whose value changed.
+    public var changed: Set<String>
+    /// True when the call created the resource.
+    public var created: Bool
 }

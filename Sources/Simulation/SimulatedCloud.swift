@@ -46,13 +46,19 @@ public struct SimulatedCloud: Sendable {
         public var outcome: OperationOutcome
         /// Resources the call created or changed, in order.
         public var changed: [String]
+        /// Each changed resource as it was before the call; nil for one the call created.
+        public var previous: [String: Resource?] = [:]
     }
+
+    /// What the current call changed, as it was before.
+    private var previous: [String: Resource?] = [:]
 
     /// Carries out `operation` against the inventory.
     public mutating func apply(_ operation: CloudOperation) -> Result {
+        previous = [:]
         do {
             let changed = try perform(operation)
-            return Result(outcome: .succeeded, changed: changed)
+            return Result(outcome: .succeeded, changed: changed, previous: previous)
         } catch {
             return Result(outcome: .failed(code: error.code, message: error.message), changed: [])
         }
@@ -188,6 +194,7 @@ public struct SimulatedCloud: Sendable {
     private mutating func change(_ target: Resource, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) {
         var props = target.properties
         try apply(spec.effect, to: &props, op, spec)
+        if previous[target.id] == nil { previous[target.id] = .some(target) }
         guard inventory.modify(id: target.id, { $0.properties = props }) else {
             throw APIError(code: "InternalFailure", message: "resource \(target.id) vanished")
         }
@@ -302,6 +309,7 @@ public struct SimulatedCloud: Sendable {
             throw APIError(code: "ResourceAlreadyExistsException", message: "The specified log group already exists")
         }
         idsByName[NameKey(type: group.type, account: group.account, name: name), default: []].append(arn)
+        previous[arn] = .some(nil)
         return arn
     }
 

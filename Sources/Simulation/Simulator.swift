@@ -62,6 +62,7 @@ public struct Simulator {
         var stale: [String: (resource: Resource?, until: Timestamp)] = [:]
         var faults: [ActiveFault] = []
         var deletedUnderRemediation: Set<String> = []
+        var callChanges: [CallChange] = []
 
         mutating func schedule(_ action: Action, at: Timestamp) {
             sequence += 1
@@ -114,7 +115,7 @@ public struct Simulator {
             name: scenario.name, file: scenario.file, seed: scenario.seed, start: start, end: end, assertions: [],
             alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records, violations: violations,
             timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records),
-            finalInventory: loop.cloud.inventory, eventsProcessed: loop.processed)
+            finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
         result.timeline.sort(by: TimelineRecord.precedes)
         result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
             .check(scenario.expectations)
@@ -207,6 +208,11 @@ public struct Simulator {
         let result = loop.cloud.apply(op)
         if case .failed(let code, let message) = result.outcome { return failure(op, (code, message), in: &loop) }
         for id in result.changed {
+            let old = result.previous[id] ?? nil, new = loop.cloud.inventory[id]
+            let keys = Set((old?.properties.objectValue?.keys ?? []) + (new?.properties.objectValue?.keys ?? []))
+            loop.callChanges.append(CallChange(
+                callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters,
+                changed: keys.filter { old?.properties[$0] != new?.properties[$0] }, created: old == nil))
             loop.lastChange[id] = ResourceChange(actor: op.actor, at: loop.now)
             if id == op.resourceId, let lag = activeLag(op, in: loop) { loop.stale[id] = (before, loop.now + lag) }
             changed(id, in: &loop)

@@ -3,6 +3,8 @@ import Policies
 import PolicyPack
 import RemediationEngine
 import Simulation
+import Loading
+import TestSupport
 import Testing
 
 /// Every built-in remediation, run against the simulated cloud on each of its policy's `match`
@@ -50,5 +52,19 @@ struct GroupedScanTests {
         evaluator.forEachViolation(of: policies, in: inventory) { i, r in grouped.append("\(policies[i].id) \(r.id)") }
         #expect(oneByOne.count > 500)
         #expect(grouped.sorted() == oneByOne.sorted())
+    }
+}
+
+/// `remsim validate`'s check for policies whose remediations undo each other.
+struct PolicyConflictTests {
+    @Test func theBuiltInPackHasNoPairThatUndoesItself() throws {
+        #expect(PolicyConflicts.find(in: try BuiltinPolicies.load(), at: BuiltinPolicyExampleTests.at).isEmpty)
+    }
+
+    @Test func aUserPolicyThatUndoesABuiltInOneIsReported() throws {
+        let costSaver = try PolicyLoader.load(paths: [TestSupport.packageRoot.appendingPathComponent("Fixtures/policies/cost-saver-suspend-versioning.yaml").path])
+        let conflicts = PolicyConflicts.find(in: try BuiltinPolicies.load() + costSaver, at: BuiltinPolicyExampleTests.at)
+        #expect(conflicts.map { [$0.policy, $0.undoneBy] } == [["cost-saver-suspend-versioning", "aws-s3-versioning-enabled"]])
+        #expect(conflicts.first?.example == "ex-backups")
     }
 }

@@ -10,8 +10,10 @@ import TestSupport
 import Testing
 
 /// Invariants of the engine and the simulation, over many random scenarios on the acme fixtures:
-/// random injections at random times, random rules (scope, detection, auto-remediation), random
-/// latencies. Each seed builds one scenario; a failing seed reproduces it exactly.
+/// random injections and drift at random times, random rules (scope, detection,
+/// auto-remediation, retries, concurrency, caps, loop guards), random faults, exemptions,
+/// snoozes, dismissals and restarts, random latencies. Each seed builds one scenario; a failing
+/// seed reproduces it exactly.
 ///
 /// `swift test` checks 150 scenarios per property (about a second); set `REMSIM_PROPERTY_COUNT`
 /// for a longer run, e.g. `REMSIM_PROPERTY_COUNT=20000 swift test --filter EngineInvariantTests`.
@@ -42,14 +44,50 @@ struct EngineInvariantTests {
             guard !candidates.isEmpty else { continue }
             let at = SimDuration(milliseconds: Int64.random(in: 0...runFor.milliseconds, using: &r))
             if case .openIngress(_, let from, let to, _) = injection, from > to { continue }
-            timeline.append(TimelineEntry(at: at, resourceId: pick(candidates).id, injection: injection))
+            let target = pick(candidates).id
+            if Int.random(in: 0..<6, using: &r) == 0 {
+                // Someone keeps putting it back.
+                timeline.append(TimelineEntry(at: at, action: .drift(resourceId: target, injection, actor: "terraform",
+                                                                     every: .minutes(Int64.random(in: 10...60, using: &r)), until: nil)))
+            } else {
+                timeline.append(TimelineEntry(at: at, resourceId: target, injection: injection))
+            }
+        }
+        let awsResources = inventory.all.filter { $0.cloud == .aws }
+        for _ in 0..<Int.random(in: 0...3, using: &r) {
+            let at = SimDuration(milliseconds: Int64.random(in: 0...runFor.milliseconds, using: &r))
+            let window: SimDuration? = pick([nil, .minutes(30), .hours(2)])
+            let scope = pick([FaultScope(), FaultScope(services: ["ec2"]), FaultScope(accounts: ["111111111111"]),
+                              FaultScope(resources: [pick(awsResources).id])])
+            let kind: Fault.Kind = pick([.throttle(limit: Int.random(in: 0...3, using: &r), per: .minutes(1)), .accessDenied,
+                                         .deleteDuringRemediation, .eventualConsistency(lag: .minutes(Int64.random(in: 1...10, using: &r))),
+                                         .dropEvents, .delayEvents(by: .minutes(Int64.random(in: 1...30, using: &r)))])
+            timeline.append(TimelineEntry(at: at, action: .fault(Fault(kind: kind, scope: scope, window: window))))
+        }
+        for _ in 0..<Int.random(in: 0...2, using: &r) {
+            let at = SimDuration(milliseconds: Int64.random(in: 0...runFor.milliseconds, using: &r))
+            let exemption = pick([Exemption(resourceId: pick(awsResources).id, reason: "random"), Exemption(tags: ["env": "staging"], reason: "random")])
+            timeline.append(TimelineEntry(at: at, action: .exempt(exemption, expiresAfter: pick([nil, .minutes(45)]))))
+        }
+        for _ in 0..<Int.random(in: 0...2, using: &r) {
+            let at = SimDuration(milliseconds: Int64.random(in: 0...runFor.milliseconds, using: &r))
+            let policy = pick(policies).id, resource = pick(awsResources).id
+            timeline.append(TimelineEntry(at: at, action: pick([
+                .restartEngine, .snooze(policy: policy, resourceId: resource, for: .minutes(30)), .dismiss(policy: policy, resourceId: resource),
+                .setAutoRemediation(rule: "rule", enabled: true), .setPolicyEnabled(policy: policy, enabled: false),
+            ])))
         }
         let scope = pick([AlertRule.Scope(), AlertRule.Scope(accounts: ["111111111111"]), AlertRule.Scope(regions: ["eu-west-1"]),
                           AlertRule.Scope(tags: ["env": "staging"])])
         let detection: AlertRule.Detection = pick([
             .event(deliveryDelay: .seconds(Int64.random(in: 0...300, using: &r))), .poll(every: .minutes(Int64.random(in: 5...60, using: &r))),
         ])
-        let rule = AlertRule(name: "rule", scope: scope, policies: nil, autoRemediate: Bool.random(using: &r), detection: detection)
+        let controls = RemediationControls(
+            maxAttempts: Int.random(in: 1...4, using: &r), concurrency: pick([nil, 1, 2]),
+            errorRateStop: pick([nil, RemediationControls.ErrorRateStop(percent: 60, minimumCalls: 3)]),
+            maxResources: pick([nil, RemediationControls.ResourceCap(count: Int.random(in: 1...5, using: &r))]),
+            loopGuard: RemediationControls.LoopGuard(maxRemediations: Int.random(in: 2...5, using: &r), window: .hours(6)))
+        let rule = AlertRule(name: "rule", scope: scope, policies: nil, autoRemediate: Bool.random(using: &r), detection: detection, controls: controls)
         return Scenario(
             name: "random-\(seed)", inventory: inventory, policies: policies,
             settings: EngineSettings(rules: [rule], apiLatency: .milliseconds(Int64.random(in: 0...2000, using: &r)),
@@ -64,6 +102,7 @@ struct EngineInvariantTests {
             #expect(a?.timeline == b?.timeline)
             #expect(a?.attempts == b?.attempts)
             #expect(a?.violations == b?.violations)
+            #expect(a?.records == b?.records)
         }
     }
 
@@ -75,14 +114,38 @@ struct EngineInvariantTests {
                 return
             }
             let rule = scenario.settings.rules[0]
-            let injected = Set(scenario.timeline.compactMap(\.action.resourceId))
+            let injected = Set(scenario.timeline.compactMap { entry -> String? in
+                switch entry.action {
+                case .inject(let id, _, _), .drift(let id, _, _, _, _): id
+                default: nil
+                }
+            })
+            // A resource a fault deleted under its remediation is changed by that fault.
+            let deletedByFault = Set(result.timeline.filter { $0.kind == .fault && $0.text == "deleted while being remediated" }.map(\.resourceId))
             let remediated = Set(result.attempts.map(\.resourceId))
-            for original in Self.inventory.all where !injected.contains(original.id) && !remediated.contains(original.id) {
+            for original in Self.inventory.all where !injected.contains(original.id) && !remediated.contains(original.id) && !deletedByFault.contains(original.id) {
                 #expect(result.finalInventory[original.id] == original, "seed \(seed): \(original.id) changed without cause")
             }
+            let switchedOn = scenario.timeline.contains { if case .setAutoRemediation = $0.action { true } else { false } }
             for id in remediated {
                 let resource = try #require(Self.inventory[id])
-                #expect(rule.autoRemediate && rule.scope.contains(resource), "seed \(seed): \(id) remediated outside the rule")
+                #expect((rule.autoRemediate || switchedOn) && rule.scope.contains(resource), "seed \(seed): \(id) remediated outside the rule")
+            }
+            // Never a call on a resource while an exemption covered it.
+            for entry in scenario.timeline {
+                guard case .exempt(let exemption, let after) = entry.action else { continue }
+                let from = scenario.start + entry.at
+                let until = after.map { from + $0 }
+                for attempt in result.attempts where attempt.startedAt >= from && (until.map { attempt.startedAt < $0 } ?? true) && attempt.tryNumber == 1 {
+                    guard let resource = Self.inventory[attempt.resourceId] else { continue }
+                    var e = exemption
+                    e.expires = nil
+                    let covered = e.covers(resource, policy: attempt.policyId, at: attempt.startedAt)
+                    // A remediation already under way when the exemption came is let finish its steps.
+                    let startedBefore = result.alerts.first { $0.id == attempt.alertId }?.transitions
+                        .last { $0.reason == .remediationStarted && $0.at <= attempt.startedAt }.map { $0.at < from } ?? false
+                    #expect(!covered || startedBefore, "seed \(seed): \(attempt.resourceId) remediated while exempt (\(exemption.reason))")
+                }
             }
             // Only log groups are ever created, and nothing is deleted by the engine.
             for resource in result.finalInventory.all where Self.inventory[resource.id] == nil {
@@ -111,7 +174,10 @@ struct EngineInvariantTests {
                 }
                 #expect(alert.status == alert.transitions.last?.to, "seed \(seed)")
                 if alert.status == .resolved, alert.reason == .remediated {
-                    #expect(result.attempts.contains { $0.alertId == alert.id && $0.outcome == .succeeded }, "seed \(seed)")
+                    // Succeeded, or landed while the engine restarted and was found done afterwards.
+                    #expect(result.attempts.contains { a in
+                        a.alertId == alert.id && (a.outcome == .succeeded || a.outcome == .failed(code: "OutcomeUnknown", message: "the engine restarted before the call's outcome arrived"))
+                    }, "seed \(seed)")
                 }
             }
             // A remediation's calls never overlap: each starts after the previous one finished.
@@ -126,11 +192,55 @@ struct EngineInvariantTests {
 }
 
 extension EngineInvariantTests {
+    @Test func aCallChangesOnlyWhatItsOperationDeclares() async {
+        await propertyCheck(count: Self.count, input: Gen.int(in: 0...1_000_000)) { seed in
+            guard let result = try? Simulator(scenario: Self.scenario(seed: seed)).run() else {
+                Issue.record("seed \(seed) did not run")
+                return
+            }
+            for change in result.callChanges where !change.created {
+                guard let spec = OperationCatalog.spec(named: change.operation) else {
+                    Issue.record("seed \(seed): \(change.operation) is not in the catalog")
+                    continue
+                }
+                let declared = spec.effect.writtenProperties(parameters: change.parameters)
+                #expect(change.changed.isSubset(of: declared),
+                        "seed \(seed): \(change.operation) changed \(change.changed.subtracting(declared).sorted()) on \(change.resourceId), declaring \(declared.sorted())")
+            }
+        }
+    }
+
+    @Test func everyViolationEndsInExactlyTheStateItsAlertShows() async {
+        await propertyCheck(count: Self.count, input: Gen.int(in: 0...1_000_000)) { seed in
+            guard let result = try? Simulator(scenario: Self.scenario(seed: seed)).run() else {
+                Issue.record("seed \(seed) did not run")
+                return
+            }
+            let states = Violation.FinalState.allCases.map { s in result.violations.filter { $0.finalState == s }.count }
+            #expect(states.reduce(0, +) == result.violations.count, "seed \(seed)")
+            for v in result.violations {
+                let alert = result.alerts.first { $0.policyId == v.policyId && $0.resourceId == v.resourceId }
+                switch v.finalState {
+                case .resolved: #expect(v.endedAt != nil, "seed \(seed)")
+                case .failed: #expect(v.endedAt == nil && alert?.status == .failed, "seed \(seed)")
+                case .dismissed: #expect(v.endedAt == nil && alert?.status == .dismissed, "seed \(seed)")
+                case .snoozed: #expect(v.endedAt == nil && alert?.status == .snoozed, "seed \(seed)")
+                case .exempt:
+                    #expect(v.endedAt == nil && alert?.status == .open, "seed \(seed)")
+                    #expect(result.records.contains { $0.kind == .exemptionApplied && $0.resourceId == v.resourceId }, "seed \(seed)")
+                case .open: #expect(v.endedAt == nil, "seed \(seed)")
+                }
+            }
+        }
+    }
+
     /// The random scenarios are worth checking: many of them remediate something.
     @Test func theRandomScenariosExerciseTheEngine() throws {
         var remediating = 0, failing = 0, resolved = 0
+        var kinds: [EngineRecord.Kind: Int] = [:]
         for seed in 0..<60 {
             let result = try Simulator(scenario: Self.scenario(seed: seed)).run()
+            for kind in Set(result.records.map(\.kind)) { kinds[kind, default: 0] += 1 }
             if !result.attempts.isEmpty { remediating += 1 }
             if result.alerts.contains(where: { $0.status == .failed }) { failing += 1 }
             if result.violations.contains(where: \.isResolved) { resolved += 1 }
@@ -138,5 +248,9 @@ extension EngineInvariantTests {
         #expect(remediating >= 15, "\(remediating) of 60 scenarios remediated anything")
         #expect(resolved >= 15, "\(resolved) of 60 scenarios resolved a violation")
         #expect(failing >= 1, "\(failing) of 60 scenarios had a failed remediation")
+        // The controls and lifecycle events get exercised too.
+        for kind in [EngineRecord.Kind.retry, .exemptionApplied, .restart, .queued] {
+            #expect(kinds[kind, default: 0] >= 1, "no random scenario produced a \(kind) record: \(kinds)")
+        }
     }
 }

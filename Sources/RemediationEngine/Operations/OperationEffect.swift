@@ -30,6 +30,37 @@ public indirect enum OperationEffect: Sendable {
 }
 
 extension OperationEffect {
+    /// The top-level properties a call with `parameters` may change: what the declaration
+    /// promises, and what a property test holds the simulated cloud to.
+    public func writtenProperties(parameters: Value) -> Set<String> {
+        func head(_ path: String) -> Set<String> {
+            guard let h = path.split(separator: ".").first.map(String.init) else { return [] }
+            return [String(h.prefix { $0 != "[" })]
+        }
+        switch self {
+        case .set(let p, _), .setValue(let p, _), .upsert(_, let p, _), .remove(let p, _, _), .element(let p, _, _, _):
+            return head(p)
+        case .replace(let p, let fields):
+            return p.isEmpty ? Set(fields.map(\.property)) : head(p)
+        case .merge(let from, let into):
+            guard into.isEmpty else { return head(into) }
+            // A merge into the root changes what the patch names.
+            let patch = (try? ValuePath(parsing: from)).flatMap { $0.resolve(in: parameters) }
+            return Set(patch?.objectValue?.keys ?? [])
+        case .builtin(let b):
+            switch b {
+            case .revokeIngress, .authorizeIngress: return ["IpPermissions"]
+            case .revokeEgress: return ["IpPermissionsEgress"]
+            case .createFlowLogs: return ["FlowLogs"]
+            case .removeSnapshotAttributeValues: return ["DBSnapshotAttributes"]
+            case .removeIamMembers: return ["iamPolicy"]
+            case .createLogGroup: return []
+            }
+        case .all(let effects):
+            return effects.reduce(into: Set<String>()) { $0.formUnion($1.writtenProperties(parameters: parameters)) }
+        }
+    }
+
     /// The parameter paths the effect reads.
     public var parameters: [String] {
         switch self {
