@@ -172,7 +172,13 @@ public struct Simulator {
     }
 
     private func apply(_ injection: Injection, to id: String, actor: String, origin: String, in loop: inout Loop) throws(SimulationError) {
-        guard let resource = loop.cloud.inventory[id] else { throw .unknownResource(id, origin: origin) }
+        guard let resource = loop.cloud.inventory[id] else {
+            // A resource a fault deleted is gone for whatever the timeline planned for it; one the
+            // timeline itself deleted is a mistake in the scenario.
+            guard loop.deletedUnderRemediation.contains(id) else { throw .unknownResource(id, origin: origin) }
+            loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: id, text: "\(injection.name) by \(actor) skipped: the resource no longer exists"))
+            return
+        }
         if let types = injection.resourceTypes, !types.contains(resource.type) {
             throw .injectionNotApplicable(resource: resource.id, type: resource.type, injection: injection.name, origin: origin)
         }
