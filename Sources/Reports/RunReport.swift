@@ -1,4 +1,5 @@
 import CloudModel
+import RemediationEngine
 import Simulation
 
 /// The terminal report of `remsim run`: one line per scenario, the failed assertions under it
@@ -18,6 +19,7 @@ public struct RunReport: Sendable {
         let passed = result.assertions.filter(\.passed).count
         facts.append("\(passed)/\(result.assertions.count) assertions")
         facts.append("\(result.attempts.count) call\(result.attempts.count == 1 ? "" : "s")")
+        facts += Self.controls(result).map { style.yellow($0) }
         var text = "\(verdict)  \(result.name)  \(style.dim(facts.joined(separator: " · ")))"
         for a in result.assertions where !a.passed {
             text += "\n      \(style.red("✘")) expected \(a.expected)"
@@ -25,6 +27,20 @@ public struct RunReport: Sendable {
             if !a.origin.isEmpty { text += "\n        " + style.dim("at \(a.origin)") }
         }
         return text
+    }
+
+    /// What the engine's controls did, counted: `3 retries`, `1 loop`, `2 exempt`. Nothing when
+    /// they did nothing.
+    static func controls(_ result: ScenarioResult) -> [String] {
+        let words: [(EngineRecord.Kind, String, String)] = [
+            (.retry, "retry", "retries"), (.queued, "queued", "queued"), (.capBreach, "cap breach", "cap breaches"),
+            (.errorRateStop, "error-rate stop", "error-rate stops"), (.loop, "loop", "loops"), (.exemptionApplied, "exempt", "exempt"),
+            (.restart, "restart", "restarts"),
+        ]
+        return words.compactMap { kind, one, many in
+            let n = result.records.filter { $0.kind == kind }.count
+            return n == 0 ? nil : "\(n) \(n == 1 ? one : many)"
+        }
     }
 
     /// The scenario's story, one line per event, at times relative to its start.

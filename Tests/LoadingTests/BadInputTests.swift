@@ -103,6 +103,24 @@ struct BadInputTests {
         ("at: 10m", "at: 2h", "timeline[0].at", "after the end of the run"),
         ("inject: open-ingress", "inject: open-ingres", "timeline[0].inject", "did you mean 'open-ingress'"),
         ("version: 1\nname", "version: 2\nname", "version", "unsupported version 2"),
+        // Faults, controls and lifecycle entries.
+        ("  - at: 10m\n    inject: open-ingress", "  - at: 5m\n    fault: {kind: throtle, limit: 1}\n  - at: 10m\n    inject: open-ingress",
+         "timeline[0].fault.kind", "did you mean 'throttle'"),
+        ("  - at: 10m\n    inject: open-ingress", "  - at: 5m\n    fault: {kind: access-denied, lag: 1m}\n  - at: 10m\n    inject: open-ingress",
+         "timeline[0].fault.lag", "'lag' does not apply to a access-denied fault"),
+        ("  - at: 10m\n    inject: open-ingress", "  - at: 5m\n    fault: {kind: throttle, limit: 1, scope: {operations: [ec2:RevokeIngress]}}\n  - at: 10m\n    inject: open-ingress",
+         "timeline[0].fault.scope.operations[0]", "is not an operation remsim models"),
+        ("  - at: 10m\n    inject: open-ingress", "  - at: 5m\n    snooze: {policy: ssh, resource: sg-1, for: 1h}\n    resource: sg-1\n  - at: 10m\n    inject: open-ingress",
+         "timeline[0].resource", "'resource' goes with inject or drift, not with snooze"),
+        ("  - at: 10m\n    inject: open-ingress", "  - at: 5m\n    enable-auto-remediation: rr\n  - at: 10m\n    inject: open-ingress",
+         "timeline[0].enable-auto-remediation", "no alert rule 'rr' in this scenario; did you mean 'r'"),
+        ("  - at: 10m\n    inject: open-ingress", "  - at: 5m\n    exempt: {resource: sg-1}\n  - at: 10m\n    inject: open-ingress",
+         "timeline[0].exempt", "missing required key 'reason'"),
+        ("  - at: 10m\n    inject: open-ingress", "  - at: 5m\n    restart-engine: true\n    dismiss: {policy: ssh, resource: sg-1}\n  - at: 10m\n    inject: open-ingress",
+         "timeline[0]", "takes one action, found dismiss and restart-engine"),
+        ("auto-remediate: true", "auto-remediate: true\n      retries: {max-attempts: 0}", "engine.alert-rules[0].retries.max-attempts", "out of range"),
+        ("auto-remediate: true", "auto-remediate: true\n      max-resources: {window: 1h}", "engine.alert-rules[0].max-resources", "needs 'count', 'percent' or both"),
+        ("auto-remediate: true", "auto-remediate: true\n      retries: {max-attempts: 3, base: 1m, max: 10s}", "engine.alert-rules[0].retries.max", "must not be below 'base'"),
     ])
     func wrongTypesAndValuesAreExplained(old: String, new: String, keyPath: String, message: String) throws {
         let e = try #require(try loadError(old, new))

@@ -1,0 +1,74 @@
+import CloudModel
+import Policies
+import RemediationEngine
+import TestSupport
+import Testing
+
+/// The pieces of the rule controls that are plain arithmetic and matching.
+struct ControlsTests {
+    @Test(arguments: [(1, 0.0, 5_000), (2, 0.0, 10_000), (3, 0.0, 20_000), (10, 0.0, 300_000), (2, 0.5, 11_000), (1, 0.999, 5_999)])
+    func backoffDoublesUpToItsMaximumWithJitterOnTop(retry: Int, fraction: Double, milliseconds: Int64) {
+        let backoff = RemediationControls.Backoff(base: .seconds(5), factor: 2, max: .minutes(5), jitterPercent: 20)
+        #expect(backoff.delay(retry: retry, fraction: fraction) == .milliseconds(milliseconds))
+    }
+
+    @Test func aResourceCapIsTheSmallerOfCountAndPercent() {
+        #expect(RemediationControls.ResourceCap(count: 10, percent: 5).limit(scopeSize: 100) == 5)
+        #expect(RemediationControls.ResourceCap(count: 10, percent: 50).limit(scopeSize: 100) == 10)
+        #expect(RemediationControls.ResourceCap(percent: 1).limit(scopeSize: 50) == 0)
+    }
+
+    @Test func anExemptionCoversByIdOrTagsForItsPoliciesUntilItExpires() {
+        let r = Resource(id: "sg-1", type: "aws.security-group", account: "1", region: "r", tags: ["team": "data"])
+        let t0 = Timestamp(milliseconds: 0)
+        #expect(Exemption(resourceId: "sg-1", reason: "x").covers(r, policy: "p", at: t0))
+        #expect(!Exemption(resourceId: "sg-2", reason: "x").covers(r, policy: "p", at: t0))
+        #expect(Exemption(tags: ["team": "data"], policies: ["p"], reason: "x").covers(r, policy: "p", at: t0))
+        #expect(!Exemption(tags: ["team": "data"], policies: ["q"], reason: "x").covers(r, policy: "p", at: t0))
+        #expect(!Exemption(resourceId: "sg-1", reason: "x", expires: t0).covers(r, policy: "p", at: t0), "expired at its expiry")
+        #expect(!Exemption(reason: "names nothing").covers(r, policy: "p", at: t0))
+    }
+
+    /// Retry waits come from the seed: the same seed, the same waits; another seed, others.
+    @Test func retryJitterComesFromTheSeed() throws {
+        let policy = try TestSupport.policy("""
+            version: 1
+            id: p
+            title: t
+            resource: aws.s3
+            severity: low
+            filters: [{key: x, op: present}]
+            remediation:
+              steps:
+                - operation: s3:PutPublicAccessBlock
+                  parameters: {Bucket: "${resourceName}", PublicAccessBlockConfiguration: {BlockPublicAcls: true}}
+            """)
+        func waits(seed: UInt64) -> [Timestamp] {
+            let rule = AlertRule(name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(1)),
+                                 controls: RemediationControls(maxAttempts: 4, backoff: .init(base: .seconds(10), jitterPercent: 100)))
+            var engine = Engine(policies: [policy], rules: [rule], seed: seed)
+            var inventory = Inventory()
+            for i in 0..<5 { inventory.upsert(Resource(id: "b\(i)", type: "aws.s3", account: "1", region: "r", properties: ["x": 1])) }
+            var t = Timestamp(milliseconds: 0)
+            var timers: [Timestamp] = []
+            var effects = engine.handle(.start, at: t, view: inventory)
+            for _ in 0..<3 {
+                var next: [EngineEffect] = []
+                for case .callOperation(let op) in effects {
+                    t = t + .milliseconds(1)
+                    next += engine.handle(.operationFinished(callId: op.callId, outcome: .failed(code: "Throttling", message: "slow down")), at: t, view: inventory)
+                }
+                for case .setTimer(let id, let at) in next {
+                    timers.append(at)
+                    next += engine.handle(.timerFired(id: id), at: at, view: inventory)
+                }
+                effects = next
+            }
+            return timers
+        }
+        let a = waits(seed: 1), b = waits(seed: 1), c = waits(seed: 2)
+        #expect(a.count == 15, "five buckets, three retries each")
+        #expect(a == b)
+        #expect(a != c)
+    }
+}
