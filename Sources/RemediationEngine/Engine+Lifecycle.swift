@@ -24,10 +24,7 @@ extension Engine {
             for rule in rules where rule.covers(policy: id) { scan(rule: rule, at: now, view: view, schedule: false, effects: &effects) }
         } else {
             guard disabledPolicies.insert(id).inserted else { return }
-            for i in alerts.indices where alerts[i].policyId == id && isActive(alerts[i].status) {
-                awaitingVerification.remove(i)
-                transition(i, to: .resolved, reason: .policyDisabled, at: now)
-            }
+            resolveActive(reason: .policyDisabled, at: now) { $0.policyId == id }
         }
     }
 
@@ -38,10 +35,7 @@ extension Engine {
             scan(rule: rule, at: now, view: view, schedule: false, effects: &effects)
         } else {
             guard disabledRules.insert(name).inserted else { return }
-            for i in alerts.indices where alerts[i].ruleName == name && isActive(alerts[i].status) {
-                awaitingVerification.remove(i)
-                transition(i, to: .resolved, reason: .alertRuleDisabled, at: now)
-            }
+            resolveActive(reason: .alertRuleDisabled, at: now) { $0.ruleName == name }
         }
     }
 
@@ -90,6 +84,15 @@ extension Engine {
         for i in alerts.indices where alerts[i].status == .pendingResolution {
             let delay = rule(named: alerts[i].ruleName)?.controls.recoveryDelay ?? .minutes(5)
             setTimer(.recover(alert: i), at: now + delay, effects: &effects)
+        }
+    }
+
+    /// Resolves every alert still in play that `selected` picks: a disabled policy or rule has
+    /// nothing left to say about them.
+    mutating func resolveActive(reason: TransitionReason, at now: Timestamp, where selected: (Alert) -> Bool) {
+        for i in alerts.indices where selected(alerts[i]) && isActive(alerts[i].status) {
+            awaitingVerification.remove(i)
+            transition(i, to: .resolved, reason: reason, at: now)
         }
     }
 
