@@ -4,7 +4,7 @@ import RemediationEngine
 /// Reads an alert rule's remediation controls:
 ///
 /// ```yaml
-/// retries: {max-attempts: 5, base: 2s, factor: 2, max: 1m, jitter-percent: 20}
+/// retries: {max-attempts: 5, within: 10m, base: 2s, factor: 2, max: 1m, jitter-percent: 20}
 /// concurrency: 2                                   # per account and region
 /// error-rate-stop: {percent: 50, minimum-calls: 4, window: 1h}
 /// max-resources: {count: 10, window: 24h}           # or percent: 5
@@ -17,8 +17,9 @@ enum ControlsReader {
     static func controls(_ m: YAMLMapping) throws(LoadError) -> RemediationControls {
         var c = RemediationControls()
         if let r = m["retries"] {
-            let rm = try r.mapping(allowing: ["max-attempts", "base", "factor", "max", "jitter-percent"])
+            let rm = try r.mapping(allowing: ["max-attempts", "within", "base", "factor", "max", "jitter-percent"])
             c.maxAttempts = try rm.required("max-attempts").int(in: 1...100)
+            if let n = rm["within"] { c.retryWindow = try positive(n) }
             if let n = rm["base"] { c.backoff.base = try positive(n) }
             if let n = rm["factor"] { c.backoff.factor = try n.int(in: 1...10) }
             if let n = rm["max"] { c.backoff.max = try positive(n) }

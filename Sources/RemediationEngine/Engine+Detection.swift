@@ -122,8 +122,6 @@ extension Engine {
     mutating func dispatch(_ candidates: [Candidate], rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
         var allowed: [Candidate] = []
         for c in candidates {
-            let key = alerts[c.alert].key
-            if quarantined.contains(key) { continue }
             if let exemption = exemptions.first(where: { $0.covers(c.resource, policy: c.policy.id, at: now) }) {
                 if exemptionRecorded.insert(c.alert).inserted {
                     record(.exemptionApplied, at: now, rule: rule.name, alert: c.alert, detail: exemption.reason)

@@ -39,7 +39,8 @@ extension Engine {
         transition(c.alert, to: .pendingResolution, reason: .remediationStarted, at: now)
         starts[rule.name, default: []].append(now)
         running[slot, default: 0] += 1
-        call(InFlight(alertIndex: c.alert, plan: plan, position: 0, attemptIndex: 0, tries: 1, slot: slot), resource: c.resource, at: now, effects: &effects)
+        call(InFlight(alertIndex: c.alert, plan: plan, position: 0, attemptIndex: 0, tries: 1, firstTryAt: now, slot: slot),
+             resource: c.resource, at: now, effects: &effects)
     }
 
     /// The loop guard: the same resource remediated again and again. Stop, set it aside with an
@@ -53,7 +54,9 @@ extension Engine {
             cause = "unknown"
         }
         let window = rule.controls.loopGuard.window
-        quarantined.insert(alert.key)
+        // The quarantine is an exemption like any other, with the loop as its reason.
+        exemptions.append(Exemption(resourceId: alert.resourceId, policies: [alert.policyId], reason: "quarantined: remediation loop with \(cause)"))
+        exemptionRecorded.insert(index)
         transition(index, to: .failed, reason: .loopDetected, at: now,
                    detail: "remediated \(recent) times in \(window), undone each time by \(cause); quarantined")
         record(.loop, at: now, rule: rule.name, alert: index, cause: cause, detail: "\(recent) remediations in \(window)")
@@ -94,8 +97,10 @@ extension Engine {
         if case .failed(let code, let message) = outcome {
             let planned = flight.plan.calls[flight.position]
             let maxAttempts = rule?.controls.maxAttempts ?? 1
-            if Self.retryableCodes.contains(code), flight.tries < maxAttempts, let rule {
-                let wait = rule.controls.backoff.delay(retry: flight.tries, fraction: jitter(alert.id, flight.position, flight.tries))
+            let wait = rule.map { $0.controls.backoff.delay(retry: flight.tries, fraction: jitter(alert.id, flight.position, flight.tries)) } ?? .zero
+            // AWS Config's "attempts within N seconds": no retry past the window from the first try.
+            let inWindow = rule?.controls.retryWindow.map { now + wait - flight.firstTryAt <= $0 } ?? true
+            if Self.retryableCodes.contains(code), flight.tries < maxAttempts, inWindow, let rule {
                 record(.retry, at: now, rule: rule.name, alert: index,
                        detail: "step \(planned.step) \(planned.operation): \(code); try \(flight.tries + 1) of \(maxAttempts) in \(wait)")
                 flight.tries += 1
@@ -119,6 +124,7 @@ extension Engine {
         }
         flight.position += 1
         flight.tries = 1
+        flight.firstTryAt = now
         if flight.position < flight.plan.calls.count {
             call(flight, resource: resource, at: now, effects: &effects)
             return

@@ -50,7 +50,6 @@ public struct Engine: Sendable {
     var autoRemediation: [String: Bool] = [:]
     /// Rules whose remediation the error-rate stop halted.
     var halted: Set<String> = []
-    var quarantined: Set<AlertKey> = []
     /// When each rule started remediations, for its resource cap.
     var starts: [String: [Timestamp]] = [:]
     /// Each rule's finished calls (when, failed?), for its error-rate stop.
@@ -68,6 +67,8 @@ public struct Engine: Sendable {
         var attemptIndex: Int
         /// Calls made for the current step, the first included.
         var tries: Int
+        /// When the current step was first tried, for the retry window.
+        var firstTryAt: Timestamp
         var slot: SlotKey
     }
 

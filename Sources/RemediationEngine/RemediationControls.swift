@@ -7,6 +7,8 @@ public struct RemediationControls: Sendable, Equatable {
     /// Calls per step, the first included, before the remediation fails (AWS Config's
     /// "maximum automatic attempts"). Only throttling and transient server errors are retried.
     public var maxAttempts: Int
+    /// Retries only within this long of a step's first try (AWS Config's `RetryAttemptSeconds`).
+    public var retryWindow: SimDuration?
     public var backoff: Backoff
     /// At most this many remediations under way at once in one account and region; the others
     /// wait their turn.
@@ -21,10 +23,11 @@ public struct RemediationControls: Sendable, Equatable {
     public var recoveryDelay: SimDuration
 
     public init(
-        maxAttempts: Int = 1, backoff: Backoff = Backoff(), concurrency: Int? = nil, errorRateStop: ErrorRateStop? = nil,
+        maxAttempts: Int = 1, retryWindow: SimDuration? = nil, backoff: Backoff = Backoff(), concurrency: Int? = nil, errorRateStop: ErrorRateStop? = nil,
         maxResources: ResourceCap? = nil, loopGuard: LoopGuard = LoopGuard(), recoveryDelay: SimDuration = .minutes(5)
     ) {
         self.maxAttempts = maxAttempts
+        self.retryWindow = retryWindow
         self.backoff = backoff
         self.concurrency = concurrency
         self.errorRateStop = errorRateStop

@@ -29,46 +29,62 @@ struct ControlsTests {
         #expect(!Exemption(reason: "names nothing").covers(r, policy: "p", at: t0))
     }
 
+    static let bucketPolicy = """
+        version: 1
+        id: p
+        title: t
+        resource: aws.s3
+        severity: low
+        filters: [{key: x, op: present}]
+        remediation:
+          steps:
+            - operation: s3:PutPublicAccessBlock
+              parameters: {Bucket: "${resourceName}", PublicAccessBlockConfiguration: {BlockPublicAcls: true}}
+        """
+
+    /// Runs `buckets` violations whose every call fails with `Throttling`; returns the retry
+    /// timers set and the alerts.
+    func throttled(controls: RemediationControls, seed: UInt64 = 1, buckets: Int = 5) throws -> (timers: [Timestamp], alerts: [Alert]) {
+        let rule = AlertRule(name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(1)), controls: controls)
+        var engine = Engine(policies: [try TestSupport.policy(Self.bucketPolicy)], rules: [rule], seed: seed)
+        var inventory = Inventory()
+        for i in 0..<buckets { inventory.upsert(Resource(id: "b\(i)", type: "aws.s3", account: "1", region: "r", properties: ["x": 1])) }
+        var t = Timestamp(milliseconds: 0)
+        var timers: [Timestamp] = []
+        var effects = engine.handle(.start, at: t, view: inventory)
+        while !effects.isEmpty {
+            var next: [EngineEffect] = []
+            for case .callOperation(let op) in effects {
+                t = t + .milliseconds(1)
+                next += engine.handle(.operationFinished(callId: op.callId, outcome: .failed(code: "Throttling", message: "slow down")), at: t, view: inventory)
+            }
+            var fired: [EngineEffect] = []
+            for case .setTimer(let id, let at) in next {
+                timers.append(at)
+                t = max(t, at)
+                fired += engine.handle(.timerFired(id: id), at: at, view: inventory)
+            }
+            effects = fired
+        }
+        return (timers, engine.alerts)
+    }
+
     /// Retry waits come from the seed: the same seed, the same waits; another seed, others.
     @Test func retryJitterComesFromTheSeed() throws {
-        let policy = try TestSupport.policy("""
-            version: 1
-            id: p
-            title: t
-            resource: aws.s3
-            severity: low
-            filters: [{key: x, op: present}]
-            remediation:
-              steps:
-                - operation: s3:PutPublicAccessBlock
-                  parameters: {Bucket: "${resourceName}", PublicAccessBlockConfiguration: {BlockPublicAcls: true}}
-            """)
-        func waits(seed: UInt64) -> [Timestamp] {
-            let rule = AlertRule(name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(1)),
-                                 controls: RemediationControls(maxAttempts: 4, backoff: .init(base: .seconds(10), jitterPercent: 100)))
-            var engine = Engine(policies: [policy], rules: [rule], seed: seed)
-            var inventory = Inventory()
-            for i in 0..<5 { inventory.upsert(Resource(id: "b\(i)", type: "aws.s3", account: "1", region: "r", properties: ["x": 1])) }
-            var t = Timestamp(milliseconds: 0)
-            var timers: [Timestamp] = []
-            var effects = engine.handle(.start, at: t, view: inventory)
-            for _ in 0..<3 {
-                var next: [EngineEffect] = []
-                for case .callOperation(let op) in effects {
-                    t = t + .milliseconds(1)
-                    next += engine.handle(.operationFinished(callId: op.callId, outcome: .failed(code: "Throttling", message: "slow down")), at: t, view: inventory)
-                }
-                for case .setTimer(let id, let at) in next {
-                    timers.append(at)
-                    next += engine.handle(.timerFired(id: id), at: at, view: inventory)
-                }
-                effects = next
-            }
-            return timers
-        }
-        let a = waits(seed: 1), b = waits(seed: 1), c = waits(seed: 2)
+        let controls = RemediationControls(maxAttempts: 4, backoff: .init(base: .seconds(10), jitterPercent: 100))
+        let a = try throttled(controls: controls, seed: 1).timers, b = try throttled(controls: controls, seed: 1).timers
+        let c = try throttled(controls: controls, seed: 2).timers
         #expect(a.count == 15, "five buckets, three retries each")
         #expect(a == b)
         #expect(a != c)
+    }
+
+    /// No retry past the window from the first try, however many attempts are left.
+    @Test func retriesStopAtTheirWindow() throws {
+        let controls = RemediationControls(maxAttempts: 10, retryWindow: .seconds(45), backoff: .init(base: .seconds(10), factor: 2, jitterPercent: 0))
+        let run = try throttled(controls: controls, buckets: 1)
+        #expect(run.timers.count == 2, "retries at +10s and +30s; the next, at +70s, is past 45s: \(run.timers)")
+        #expect(run.alerts.first?.status == .failed)
+        #expect(run.alerts.first?.transitions.last?.detail.contains("after 3 tries") == true)
     }
 }
