@@ -78,10 +78,12 @@ extension Engine {
             }
         }
         awaitingVerification.removeAll()
+        // Remediations waiting for a slot are picked up again too.
+        let waiting = Set(queued.values.joined())
         queued.removeAll()
         running.removeAll()
         record(.restart, at: now, detail: "engine restarted")
-        for i in alerts.indices where alerts[i].status == .pendingResolution {
+        for i in alerts.indices where alerts[i].status == .pendingResolution || (alerts[i].status == .open && waiting.contains(i)) {
             let delay = rule(named: alerts[i].ruleName)?.controls.recoveryDelay ?? .minutes(5)
             setTimer(.recover(alert: i), at: now + delay, effects: &effects)
         }
