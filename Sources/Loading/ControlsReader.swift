@@ -12,7 +12,24 @@ import RemediationEngine
 /// recovery-delay: 5m                               # after an engine restart
 /// ```
 enum ControlsReader {
-    static let keys = ["retries", "concurrency", "error-rate-stop", "max-resources", "loop-guard", "recovery-delay"]
+    static let keys = ["retries", "concurrency", "error-rate-stop", "max-resources", "loop-guard", "recovery-delay", "disruption"]
+
+    /// `disruption: {mode: block, threshold: high, approval-timeout: 4h, lookback: 7d}`.
+    static func disruption(_ m: YAMLMapping) throws(LoadError) -> DisruptionSettings {
+        var d = DisruptionSettings()
+        guard let node = m["disruption"] else { return d }
+        let dm = try node.mapping(allowing: ["mode", "threshold", "approval-timeout", "lookback"])
+        d.mode = try dm.required("mode").oneOf(DisruptionSettings.Mode.self, DisruptionSettings.Mode.allCases)
+        if let t = dm["threshold"] {
+            d.threshold = try t.oneOf(ImpactSeverity.self, ImpactSeverity.allCases.filter { $0 != .none })
+        }
+        if let t = dm["approval-timeout"] {
+            guard d.mode == .approve else { throw t.error("'approval-timeout' is for approve mode") }
+            d.approvalTimeout = try positive(t)
+        }
+        if let l = dm["lookback"] { d.lookback = try positive(l) }
+        return d
+    }
 
     static func controls(_ m: YAMLMapping) throws(LoadError) -> RemediationControls {
         var c = RemediationControls()

@@ -68,6 +68,22 @@ struct ExpectationReader {
             let pid = try scopePolicy(scopeNode)
             return Expectation(check: .unresolved(policy: pid, bound: try bound(try m.required("unresolved"), duration: false)), origin: origin)
         }
+        if keys.contains("warning") || keys.contains("no-warnings") {
+            // `warning: {resource, kind, severity}` expects at least one; `no-warnings: {…}` forbids them.
+            let forbid = keys.contains("no-warnings")
+            let key = forbid ? "no-warnings" : "warning"
+            let m = try node.mapping(allowing: [key, "count"])
+            let s = try m.required(key).mapping(allowing: ["resource", "kind", "severity"])
+            let severity = try s["severity"]?.oneOf(ImpactSeverity.self, ImpactSeverity.allCases.filter { $0 != .none }) ?? .low
+            let bound: Bound
+            if let countNode = m["count"] {
+                if forbid { throw countNode.error("'no-warnings' takes no count") }
+                bound = try self.bound(countNode, duration: false)
+            } else {
+                bound = forbid ? Bound(op: .eq, value: 0, isDuration: false) : Bound(op: .ge, value: 1, isDuration: false)
+            }
+            return Expectation(check: .warning(resource: try s["resource"].map(resourceId), kind: try s["kind"]?.string(), severity: severity, bound: bound), origin: origin)
+        }
         if keys.contains("engine") {
             let m = try node.mapping(allowing: ["engine", "count"])
             let s = try m.required("engine").mapping(allowing: ["kind", "policy", "resource", "rule", "cause"])
@@ -99,7 +115,7 @@ struct ExpectationReader {
             for item in spec["except"]?.listOrSingle() ?? [] { except.append(try item.string()) }
             return Expectation(check: .unchanged(except: except), origin: origin)
         }
-        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, engine, unchanged")
+        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, engine, warning, no-warnings, unchanged")
     }
 
     private func resourceId(_ node: YAMLNode) throws(LoadError) -> String {
@@ -144,6 +160,7 @@ struct ExpectationReader {
 enum EngineRecordKindName: String, CaseIterable {
     case retry, queued, capBreach = "cap-breach", errorRateStop = "error-rate-stop", loop, quarantine
     case exemptionApplied = "exemption", restart, interrupted
+    case blocked, awaitingApproval = "awaiting-approval", approved, approvalTimedOut = "approval-timed-out"
 
     var kind: EngineRecord.Kind {
         switch self {
@@ -156,6 +173,10 @@ enum EngineRecordKindName: String, CaseIterable {
         case .exemptionApplied: .exemptionApplied
         case .restart: .restart
         case .interrupted: .interrupted
+        case .blocked: .blocked
+        case .awaitingApproval: .awaitingApproval
+        case .approved: .approved
+        case .approvalTimedOut: .approvalTimedOut
         }
     }
 }

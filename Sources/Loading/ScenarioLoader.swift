@@ -162,7 +162,8 @@ public struct ScenarioLoader: Sendable {
         }
         return AlertRule(
             name: try m.required("name").string(), scope: scope, policies: policies,
-            autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection, controls: try ControlsReader.controls(m))
+            autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection, controls: try ControlsReader.controls(m),
+            disruption: try ControlsReader.disruption(m))
     }
 
     enum DetectionMode: String, CaseIterable {

@@ -26,6 +26,8 @@ import Simulation
 ///   exempt: {resource: R, reason: change freeze, for: 6h}   # or tags: {k: v}; policies: [P]
 /// - at: 2h
 ///   restart-engine: true
+/// - at: 20m
+///   approve: {policy: P, resource: R}     # a remediation waiting in approve mode runs
 /// ```
 struct TimelineReader {
     let inventory: Inventory
@@ -33,7 +35,7 @@ struct TimelineReader {
     let ruleNames: [String]
 
     static let keys = ["at", "inject", "resource", "with", "actor", "drift", "fault", "snooze", "dismiss", "disable-policy", "enable-policy",
-                       "disable-rule", "enable-rule", "enable-auto-remediation", "disable-auto-remediation", "exempt", "restart-engine"]
+                       "disable-rule", "enable-rule", "enable-auto-remediation", "disable-auto-remediation", "exempt", "restart-engine", "approve"]
     static let actions = Array(keys.dropFirst().filter { !["resource", "with", "actor"].contains($0) })
     static let faultKinds = ["throttle", "access-denied", "delete-during-remediation", "eventual-consistency", "drop-events", "delay-events"]
 
@@ -77,10 +79,11 @@ struct TimelineReader {
             return TimelineEntry(at: at, action: .snooze(policy: try s.required("policy").policyId(in: policyIds),
                                                          resourceId: try resource(try s.required("resource")).0,
                                                          for: try ControlsReader.positive(try s.required("for"))), origin: origin)
-        case "dismiss":
+        case "dismiss", "approve":
             let s = try actionNode.mapping(allowing: ["policy", "resource"])
-            return TimelineEntry(at: at, action: .dismiss(policy: try s.required("policy").policyId(in: policyIds),
-                                                          resourceId: try resource(try s.required("resource")).0), origin: origin)
+            let policy = try s.required("policy").policyId(in: policyIds)
+            let id = try resource(try s.required("resource")).0
+            return TimelineEntry(at: at, action: action == "dismiss" ? .dismiss(policy: policy, resourceId: id) : .approve(policy: policy, resourceId: id), origin: origin)
         case "disable-policy", "enable-policy":
             return TimelineEntry(at: at, action: .setPolicyEnabled(policy: try actionNode.policyId(in: policyIds), enabled: action == "enable-policy"), origin: origin)
         case "disable-rule", "enable-rule":

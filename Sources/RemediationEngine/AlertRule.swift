@@ -10,11 +10,14 @@ public struct AlertRule: Sendable {
     public var autoRemediate: Bool
     public var detection: Detection
     public var controls: RemediationControls
+    /// What to do when a remediation could disrupt something.
+    public var disruption: DisruptionSettings
 
     public init(
         name: String, scope: Scope = Scope(), policies: [String]? = nil, autoRemediate: Bool, detection: Detection,
-        controls: RemediationControls = RemediationControls()
+        controls: RemediationControls = RemediationControls(), disruption: DisruptionSettings = DisruptionSettings()
     ) {
+        self.disruption = disruption
         self.name = name
         self.scope = scope
         self.policies = policies

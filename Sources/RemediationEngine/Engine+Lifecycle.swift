@@ -73,7 +73,7 @@ extension Engine {
         inFlight.removeAll()
         timers = timers.filter { _, timer in
             switch timer {
-            case .snoozeEnd, .exemptionExpired: true
+            case .snoozeEnd, .exemptionExpired, .approvalTimeout: true
             case .verify, .retry, .recover: false
             }
         }

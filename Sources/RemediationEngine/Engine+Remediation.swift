@@ -20,6 +20,14 @@ extension Engine {
             quarantine(c.alert, rule: rule, recent: recent, at: now, view: view)
             return
         }
+        let plan: RemediationPlan
+        do {
+            plan = try RemediationPlan(policy: c.policy, finding: c.finding, resource: c.resource)
+        } catch {
+            transition(c.alert, to: .failed, reason: .planFailed, at: now, detail: error.description)
+            return
+        }
+        guard passesDisruptionGate(c, plan: plan, rule: rule, at: now, view: view, effects: &effects) else { return }
         let slot = SlotKey(rule: rule.name, account: c.resource.account, region: c.resource.region)
         if let cap = rule.controls.concurrency, running[slot, default: 0] >= cap {
             if !(queued[slot] ?? []).contains(c.alert) {
@@ -27,13 +35,6 @@ extension Engine {
                 record(.queued, at: now, rule: rule.name, alert: c.alert,
                        detail: "\(cap) remediation\(cap == 1 ? "" : "s") already under way in \(c.resource.account) \(c.resource.region)")
             }
-            return
-        }
-        let plan: RemediationPlan
-        do {
-            plan = try RemediationPlan(policy: c.policy, finding: c.finding, resource: c.resource)
-        } catch {
-            transition(c.alert, to: .failed, reason: .planFailed, at: now, detail: error.description)
             return
         }
         transition(c.alert, to: .pendingResolution, reason: .remediationStarted, at: now)
@@ -216,6 +217,10 @@ extension Engine {
             }
         case .recover(let index):
             reopenOrResolve(index, reason: nil, at: now, view: view, effects: &effects, recovering: true)
+        case .approvalTimeout(let index):
+            guard awaitingApproval.remove(index) != nil else { return }
+            approvalExpired.insert(index)
+            record(.approvalTimedOut, at: now, rule: alerts[index].ruleName, alert: index, detail: "no approval came; nothing was changed")
         }
     }
 

@@ -31,6 +31,16 @@ public struct Engine: Sendable {
     /// Retries, caps, stops, loops, quarantines and exemptions, in the order they happened.
     public internal(set) var records: [EngineRecord] = []
     public internal(set) var exemptions: [Exemption]
+    /// What remediations could disrupt, found before each one ran (or was held back).
+    public internal(set) var warnings: [DisruptionWarning] = []
+    /// When the engine started: evidence written relative (`-1h`) counts from it.
+    var epoch: Timestamp?
+    /// Alerts whose warnings are recorded in their current episode.
+    var warned: Set<Int> = []
+    /// Alerts waiting for approval, approved, or whose approval timed out, in this episode.
+    var awaitingApproval: Set<Int> = []
+    var approved: Set<Int> = []
+    var approvalExpired: Set<Int> = []
 
     var alertIndex: [AlertKey: Int] = [:]
     var policyIndex: [String: Int] = [:]
@@ -78,6 +88,7 @@ public struct Engine: Sendable {
         case snoozeEnd(alert: Int)
         case exemptionExpired(Exemption)
         case recover(alert: Int)
+        case approvalTimeout(alert: Int)
     }
 
     struct SlotKey: Sendable, Hashable {
@@ -110,6 +121,7 @@ public struct Engine: Sendable {
         var effects: [EngineEffect] = []
         switch event {
         case .start:
+            epoch = epoch ?? now
             for rule in rules { scan(rule: rule, at: now, view: view, effects: &effects) }
             for exemption in exemptions { setExpiryTimer(exemption, effects: &effects) }
         case .scanDue(let ruleName):
@@ -138,6 +150,8 @@ public struct Engine: Sendable {
             setExpiryTimer(exemption, effects: &effects)
         case .restart:
             restart(at: now, effects: &effects)
+        case .approve(let policy, let resource):
+            approve(AlertKey(policyId: policy, resourceId: resource), at: now, view: view, effects: &effects)
         }
         return effects
     }
@@ -154,6 +168,13 @@ public struct Engine: Sendable {
         alerts[index].status = status
         alerts[index].transitions.append(AlertTransition(at: now, from: from, to: status, reason: reason, detail: detail))
         if status != .open { exemptionRecorded.remove(index) }
+        if status == .resolved || status == .dismissed {
+            // A new episode starts afresh: new warnings, a new approval.
+            warned.remove(index)
+            awaitingApproval.remove(index)
+            approved.remove(index)
+            approvalExpired.remove(index)
+        }
     }
 
     mutating func record(_ kind: EngineRecord.Kind, at now: Timestamp, rule: String? = nil, alert: Int? = nil, cause: String? = nil, detail: String) {

@@ -22,6 +22,8 @@ public enum EngineEvent: Sendable, Hashable {
     /// open alerts.
     case setAutoRemediation(rule: String, enabled: Bool)
     case exempt(Exemption)
+    /// A person approves the remediation an alert is waiting on (`approve` mode).
+    case approve(policy: String, resource: String)
     /// The engine restarted: what it held in memory about calls in flight and timers is gone;
     /// its alerts and attempts (its database) remain.
     case restart

@@ -136,6 +136,10 @@ public struct Exemption: Sendable, Hashable {
 public struct EngineRecord: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         case retry, queued, capBreach, errorRateStop, loop, quarantine, exemptionApplied, restart, interrupted
+        /// A disruption warning kept a remediation from running (`block` mode).
+        case blocked
+        /// A remediation waits for approval, was approved, or waited in vain.
+        case awaitingApproval, approved, approvalTimedOut
     }
 
     public var at: Timestamp

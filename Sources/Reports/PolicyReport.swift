@@ -42,6 +42,7 @@ public enum PolicyReport {
                 let modelled = spec == nil ? "; not modelled by the simulated cloud, so it fails there" : ""
                 out.append("    \(i + 1). \(step.operation)  (\(needs)\(each)\(modelled))")
                 out.append("       parameters: \(step.parameters.jsonText)")
+                for disruption in DisruptionAnalyzer.summaries(for: step.operation) { out.append("       can disrupt: \(disruption)") }
             }
             let evaluator = Evaluator(now: now)
             if let example = policy.examples.match.first, let finding = evaluator.finding(policy, example) {

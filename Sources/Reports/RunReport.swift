@@ -20,7 +20,15 @@ public struct RunReport: Sendable {
         facts.append("\(passed)/\(result.assertions.count) assertions")
         facts.append("\(result.attempts.count) call\(result.attempts.count == 1 ? "" : "s")")
         facts += Self.controls(result).map { style.yellow($0) }
+        if !result.warnings.isEmpty {
+            let high = result.warnings.filter { $0.severity == .high }.count
+            let text = "\(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\(high > 0 ? " (\(high) high)" : "")"
+            facts.append(high > 0 ? style.red(text) : style.yellow(text))
+        }
         var text = "\(verdict)  \(result.name)  \(style.dim(facts.joined(separator: " · ")))"
+        for w in result.warnings where w.severity >= .medium {
+            text += "\n      \(w.severity == .high ? style.red("!") : style.yellow("!")) \(w.severity.rawValue) \(w.kind) on \(w.resourceId): \(w.explanation)"
+        }
         for a in result.assertions where !a.passed {
             text += "\n      \(style.red("✘")) expected \(a.expected)"
             text += "\n        found \(a.found)"
@@ -35,7 +43,8 @@ public struct RunReport: Sendable {
         let words: [(EngineRecord.Kind, String, String)] = [
             (.retry, "retry", "retries"), (.queued, "queued", "queued"), (.capBreach, "cap breach", "cap breaches"),
             (.errorRateStop, "error-rate stop", "error-rate stops"), (.loop, "loop", "loops"), (.exemptionApplied, "exempt", "exempt"),
-            (.restart, "restart", "restarts"),
+            (.restart, "restart", "restarts"), (.blocked, "blocked", "blocked"), (.awaitingApproval, "awaiting approval", "awaiting approval"),
+            (.approvalTimedOut, "approval timed out", "approvals timed out"),
         ]
         return words.compactMap { kind, one, many in
             let n = result.records.filter { $0.kind == kind }.count

@@ -140,3 +140,23 @@ public struct MetricRecord: Codable, Sendable, Hashable, FetchableRecord, Mutabl
     public var maxMs: Int64?
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// What a remediation could disrupt, with the evidence for it.
+public struct DisruptionWarningRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "disruptionWarning"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var position: Int
+    public var at: Int64
+    public var kind: String
+    public var severity: String
+    public var policyId: String
+    public var resourceId: String
+    public var operation: String
+    /// JSON list of resource ids.
+    public var affected: String
+    /// JSON list of evidence lines.
+    public var evidence: String
+    public var explanation: String
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

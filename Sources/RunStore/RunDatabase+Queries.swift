@@ -66,3 +66,15 @@ extension RunDatabase {
         }
     }
 }
+
+extension RunDatabase {
+    public func warnings(scenarioResultId: Int64) throws(RunStoreError) -> [DisruptionWarningRow] {
+        do {
+            return try writer.read { db in
+                try DisruptionWarningRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db)
+            }
+        } catch {
+            throw .readFailed(reason: "\(error)")
+        }
+    }
+}

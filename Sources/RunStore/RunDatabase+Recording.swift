@@ -76,6 +76,13 @@ extension RunDatabase {
                     errorCode: code, errorMessage: message, tryNumber: attempt.tryNumber)
                 try r.insert(db)
             }
+            for (i, w) in result.warnings.enumerated() {
+                var r = DisruptionWarningRow(
+                    scenarioResultId: sid, position: i, at: w.at.milliseconds, kind: w.kind, severity: w.severity.rawValue, policyId: w.policyId,
+                    resourceId: w.resourceId, operation: w.operation, affected: Value.array(w.affected.map(Value.string)).jsonText,
+                    evidence: Value.array(w.evidence.map(Value.string)).jsonText, explanation: w.explanation)
+                try r.insert(db)
+            }
             for (i, e) in result.records.enumerated() {
                 var r = EngineRecordRow(scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind.rawValue, ruleName: e.rule,
                                         policyId: e.policyId, resourceId: e.resourceId, cause: e.cause, detail: e.detail)

@@ -190,6 +190,43 @@ public struct RunDatabase: Sendable {
                 t.uniqueKey(["scenarioResultId", "position"])
             }
         }
+        // Disruption warnings with their evidence, and the record kinds of the disruption modes.
+        migrator.registerMigration("v3-disruption") { db in
+            try db.create(table: "newEngineRecord") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("position", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("kind", .text).notNull().check {
+                    ["retry", "queued", "capBreach", "errorRateStop", "loop", "quarantine", "exemptionApplied", "restart", "interrupted",
+                     "blocked", "awaitingApproval", "approved", "approvalTimedOut"].contains($0)
+                }
+                t.column("ruleName", .text)
+                t.column("policyId", .text)
+                t.column("resourceId", .text)
+                t.column("cause", .text)
+                t.column("detail", .text).notNull()
+                t.uniqueKey(["scenarioResultId", "position"])
+            }
+            try db.execute(sql: "INSERT INTO newEngineRecord SELECT * FROM engineRecord")
+            try db.drop(table: "engineRecord")
+            try db.rename(table: "newEngineRecord", to: "engineRecord")
+            try db.create(table: "disruptionWarning") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("position", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("severity", .text).notNull().check { ["none", "low", "medium", "high"].contains($0) }
+                t.column("policyId", .text).notNull()
+                t.column("resourceId", .text).notNull()
+                t.column("operation", .text).notNull()
+                t.column("affected", .text).notNull()   // JSON list of resource ids
+                t.column("evidence", .text).notNull()   // JSON list of lines
+                t.column("explanation", .text).notNull()
+                t.uniqueKey(["scenarioResultId", "position"])
+            }
+        }
         return migrator
     }
 }

@@ -111,6 +111,16 @@ struct AssertionChecker {
             let found = matching.isEmpty ? "0" : "\(matching.count): " + matching.prefix(3).map { "\($0.detail)\($0.cause.map { " (cause: \($0))" } ?? "")" }.joined(separator: "; ")
             return (bound.holds(Int64(matching.count)), "\(kind.rawValue) records\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)", found)
 
+        case .warning(let rid, let kind, let severity, let bound):
+            let matching = result.warnings.filter { (rid == nil || $0.resourceId == rid) && (kind == nil || $0.kind == kind) && $0.severity >= severity }
+            var scope: [String] = []
+            if let kind { scope.append(kind) }
+            if let rid { scope.append("on \(rid)") }
+            let expected = "warnings of at least \(severity.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)"
+            let shown = result.warnings.filter { rid == nil || $0.resourceId == rid }.prefix(4)
+                .map { "\($0.severity.rawValue) \($0.kind) on \($0.resourceId): \($0.explanation)" }.joined(separator: "; ")
+            return (bound.holds(Int64(matching.count)), expected, "\(matching.count)\(shown.isEmpty ? "" : " (" + shown + ")")")
+
         case .violationStates(let pid, let state, let bound):
             let scoped = result.violations.filter { pid == nil || $0.policyId == pid }
             let count = scoped.filter { $0.finalState == state }.count

@@ -20,6 +20,8 @@ public struct Expectation: Sendable {
         case remediations(policy: String?, resource: String?, code: String? = nil, count: RemediationCount, bound: Bound)
         /// How many times the engine did something of `kind` (a retry, a loop, a cap breach…).
         case engineRecords(kind: EngineRecord.Kind, policy: String?, resource: String?, rule: String?, cause: String?, bound: Bound)
+        /// A disruption warning of at least `severity` (of `kind`, on `resource`, when given).
+        case warning(resource: String?, kind: String?, severity: ImpactSeverity, bound: Bound)
         /// How many violations ended in `state`.
         case violationStates(policy: String?, state: Violation.FinalState, bound: Bound)
         /// Every resource but those listed ends exactly as it began: none changed, deleted or created.

@@ -92,12 +92,14 @@ public enum TimelineAction: Sendable {
     /// An exemption, expiring `expiresAfter` later.
     case exempt(Exemption, expiresAfter: SimDuration?)
     case restartEngine
+    /// A person approves the remediation an alert waits on.
+    case approve(policy: String, resourceId: String)
 
     /// The resource the action is about, if one.
     public var resourceId: String? {
         switch self {
         case .inject(let id, _, _), .drift(let id, _, _, _, _): id
-        case .snooze(_, let id, _), .dismiss(_, let id): id
+        case .snooze(_, let id, _), .dismiss(_, let id), .approve(_, let id): id
         default: nil
         }
     }
@@ -114,6 +116,7 @@ public enum TimelineAction: Sendable {
         case .setAutoRemediation(_, let on): on ? "enable-auto-remediation" : "disable-auto-remediation"
         case .exempt: "exempt"
         case .restartEngine: "restart-engine"
+        case .approve: "approve"
         }
     }
 }

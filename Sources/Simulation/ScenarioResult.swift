@@ -13,6 +13,8 @@ public struct ScenarioResult: Sendable {
     public var attempts: [RemediationAttempt]
     /// Retries, caps, stops, loops, quarantines and exemptions.
     public var records: [EngineRecord]
+    /// What remediations could disrupt, as the engine assessed them before acting.
+    public var warnings: [DisruptionWarning] = []
     public var violations: [Violation]
     public var timeline: [TimelineRecord]
     public var finalInventory: Inventory
@@ -37,7 +39,7 @@ public struct ScenarioResult: Sendable {
 public struct TimelineRecord: Sendable, Hashable {
     /// In the order things happen within one instant.
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case injection, fault, violation, detection, remediation, call, failure, control, violationEnded, resolution
+        case injection, fault, violation, detection, warning, remediation, call, failure, control, violationEnded, resolution
 
         var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }

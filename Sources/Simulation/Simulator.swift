@@ -113,8 +113,10 @@ public struct Simulator {
         let violations = loop.truth.violations(joinedWith: loop.engine.alerts, records: loop.engine.records)
         var result = ScenarioResult(
             name: scenario.name, file: scenario.file, seed: scenario.seed, start: start, end: end, assertions: [],
-            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records, violations: violations,
-            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records),
+            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records, warnings: loop.engine.warnings,
+            violations: violations,
+            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records)
+                + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
             finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
         result.timeline.sort(by: TimelineRecord.precedes)
         result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
@@ -153,6 +155,8 @@ public struct Simulator {
             handle(.exempt(exemption), in: &loop)
         case .restartEngine:
             handle(.restart, in: &loop)
+        case .approve(let policy, let id):
+            handle(.approve(policy: policy, resource: id), in: &loop)
         }
     }
 
@@ -343,6 +347,14 @@ public struct Simulator {
                 return TimelineRecord(at: t.at, kind: kind, resourceId: alert.resourceId,
                                       text: "alert \(alert.id) \(alert.policyId): \(t.from?.rawValue ?? "new") → \(t.to.rawValue), \(t.reason.rawValue)\(detail)")
             }
+        }
+    }
+
+    private static func warningRecords(_ warnings: [DisruptionWarning], alerts: [Alert]) -> [TimelineRecord] {
+        warnings.map { w in
+            let evidence = w.evidence.isEmpty ? "" : " [\(w.evidence.joined(separator: "; "))]"
+            return TimelineRecord(at: w.at, kind: .warning, resourceId: w.resourceId,
+                                  text: "\(w.severity.rawValue) \(w.kind) (\(w.policyId), \(w.operation)): \(w.explanation)\(evidence)")
         }
     }
 

@@ -27,7 +27,7 @@ struct ReportTests {
 
     @Test func aPassingLineGivesTheFigures() throws {
         let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result())
-        #expect(line == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 8/8 assertions · 1 call")
+        #expect(line == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 8/8 assertions · 1 call · 1 warning")
     }
 
     @Test func aFailingLineSaysWhatWasExpectedAndFound() throws {
@@ -47,7 +47,7 @@ struct ReportTests {
     @Test func theTimelineIsInCauseAndEffectOrder() throws {
         let text = RunReport(style: TerminalStyle(colour: false)).timeline(for: try result())
         let kinds = text.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
-        #expect(kinds == ["injection", "violation", "detection", "remediation", "call", "violationEnded", "resolution"])
+        #expect(kinds == ["injection", "violation", "detection", "warning", "remediation", "call", "violationEnded", "resolution"])
         #expect(text.contains("+11m30s"))
     }
 

@@ -22,7 +22,7 @@ struct RunDatabaseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/nested/runs.sqlite"
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption"])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
@@ -101,7 +101,7 @@ struct RunDatabaseMigrationTests {
         try old.close()
 
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption"])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
         #expect(try db.alerts(scenarioResultId: 1).map(\.status) == ["resolved"])
