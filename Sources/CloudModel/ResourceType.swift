@@ -45,6 +45,7 @@ public enum ResourceTypeRegistry {
         ResourceType(name: "aws.app-elb", cloud: .aws, title: "Application load balancer", idProperty: "LoadBalancerArn"),
         ResourceType(name: "aws.lambda", cloud: .aws, title: "Lambda function", idProperty: "FunctionName"),
         ResourceType(name: "aws.log-group", cloud: .aws, title: "CloudWatch Logs log group", idProperty: "logGroupName"),
+        ResourceType(name: "aws.distribution", cloud: .aws, title: "CloudFront distribution", idProperty: "Id", isGlobal: true),
         // Azure, as Azure Resource Manager (and Resource Graph) returns them; the id is the ARM id.
         ResourceType(name: "azure.storage", cloud: .azure, title: "Storage account", idProperty: "id"),
         ResourceType(name: "azure.networksecuritygroup", cloud: .azure, title: "Network security group", idProperty: "id"),

@@ -10,7 +10,17 @@ public struct RemediationPlan: Sendable, Hashable {
         public var operation: String
         public var parameters: Value
         public var command: String
+
+        public init(step: Int, operation: String, parameters: Value, command: String) {
+            self.step = step
+            self.operation = operation
+            self.parameters = parameters
+            self.command = command
+        }
     }
+
+    /// A plan of calls made some other way (a test, an importer of another tool's plans).
+    public init(calls: [Call]) { self.calls = calls }
 
     public var calls: [Call]
 

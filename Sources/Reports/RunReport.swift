@@ -26,9 +26,11 @@ public struct RunReport: Sendable {
             facts.append(high > 0 ? style.red(text) : style.yellow(text))
         }
         var text = "\(verdict)  \(result.name)  \(style.dim(facts.joined(separator: " · ")))"
-        for w in result.warnings where w.severity >= .medium {
+        let serious = result.warnings.filter { $0.severity >= .medium }
+        for w in serious.prefix(5) {
             text += "\n      \(w.severity == .high ? style.red("!") : style.yellow("!")) \(w.severity.rawValue) \(w.kind) on \(w.resourceId): \(w.explanation)"
         }
+        if serious.count > 5 { text += "\n      " + style.dim("and \(serious.count - 5) more (--timeline shows them all)") }
         for a in result.assertions where !a.passed {
             text += "\n      \(style.red("✘")) expected \(a.expected)"
             text += "\n        found \(a.found)"

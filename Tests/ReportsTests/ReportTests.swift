@@ -27,13 +27,13 @@ struct ReportTests {
 
     @Test func aPassingLineGivesTheFigures() throws {
         let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result())
-        #expect(line == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 8/8 assertions · 1 call · 1 warning")
+        #expect(line == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 9/9 assertions · 1 call · 1 warning")
     }
 
     @Test func aFailingLineSaysWhatWasExpectedAndFound() throws {
         let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result(breaking: true))
         #expect(line.hasPrefix("FAIL  ssh-opened-to-world-is-closed"))
-        #expect(line.contains("8/9 assertions"))
+        #expect(line.contains("9/10 assertions"))
         #expect(line.contains("✘ expected mttr p95 ≤ 1s\n        found 1m30.3s over 1 violation(s)\n        at s.yaml:9:3"))
     }
 

@@ -35,7 +35,7 @@ struct IngressImpact: ImpactRule {
         if !stopped.isEmpty {
             warnings.append(DisruptionWarning(
                 kind: "live-traffic", severity: .high, resourceId: c.resource.id, operation: c.operation, affected: members, evidence: evidence,
-                explanation: "flow logs show traffic on \(what) from sources this change cuts off, within the last \(c.lookback)"))
+                explanation: "flow logs show traffic this change cuts off (\(what)), within the last \(c.lookback)"))
         } else if !members.isEmpty {
             warnings.append(DisruptionWarning(
                 kind: "live-traffic", severity: .low, resourceId: c.resource.id, operation: c.operation, affected: members,
