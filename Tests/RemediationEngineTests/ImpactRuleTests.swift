@@ -106,6 +106,11 @@ struct ImpactRuleTests {
         #expect(recent.first?.explanation.contains("s3.amazonaws.com") == true)
         #expect(severity(try warnings("iam:UpdateAccessKey", deactivate, on: user("-8d")), "key-in-use") == .low)
         #expect(try warnings("iam:UpdateAccessKey", ["UserName": "u", "AccessKeyId": "AKIA2", "Status": "Inactive"], on: user("-1h")).isEmpty)
+        // A function configured with the key makes it high even with no record of use.
+        let function = Resource(id: "fn", type: "aws.lambda", account: "1", region: "r", relations: ["uses-key": ["AKIA2"]])
+        let configured = try warnings("iam:UpdateAccessKey", ["UserName": "u", "AccessKeyId": "AKIA2", "Status": "Inactive"], on: user("-1h"), with: [function])
+        #expect(severity(configured, "key-in-use") == .high)
+        #expect(configured.first?.affected == ["fn"])
     }
 
     @Test func deletingAnACLEntryWeighsTrafficOnlyItAllowed() throws {
