@@ -34,6 +34,14 @@ extension RunDatabase {
         try read { db in try MetricRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("id")).fetchAll(db) }
     }
 
+    public func engineRecords(scenarioResultId: Int64) throws(RunStoreError) -> [EngineRecordRow] {
+        try read { db in try EngineRecordRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+    }
+
+    public func warnings(scenarioResultId: Int64) throws(RunStoreError) -> [DisruptionWarningRow] {
+        try read { db in try DisruptionWarningRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+    }
+
     /// `PRAGMA integrity_check`'s answer: `ok` for a sound file.
     public func integrityCheck() throws(RunStoreError) -> String {
         try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
@@ -55,26 +63,3 @@ extension RunDatabase {
     }
 }
 
-extension RunDatabase {
-    public func engineRecords(scenarioResultId: Int64) throws(RunStoreError) -> [EngineRecordRow] {
-        do {
-            return try writer.read { db in
-                try EngineRecordRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db)
-            }
-        } catch {
-            throw .readFailed(reason: "\(error)")
-        }
-    }
-}
-
-extension RunDatabase {
-    public func warnings(scenarioResultId: Int64) throws(RunStoreError) -> [DisruptionWarningRow] {
-        do {
-            return try writer.read { db in
-                try DisruptionWarningRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db)
-            }
-        } catch {
-            throw .readFailed(reason: "\(error)")
-        }
-    }
-}
