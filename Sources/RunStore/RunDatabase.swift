@@ -24,13 +24,30 @@ public struct RunDatabase: Sendable {
         config.foreignKeysEnabled = true
         do {
             let pool = try DatabasePool(path: path, configuration: config)
+            // A database a newer remsim wrote has migrations this one does not know: writing to it
+            // could break what that version expects, so it is refused.
+            let unknown = try pool.read { db in
+                try Set(Self.migrator.appliedIdentifiers(db)).union(Self.recordedMigrations(db)).subtracting(Self.migrator.migrations)
+            }
+            guard unknown.isEmpty else {
+                throw RunStoreError.cannotOpen(
+                    path: path, reason: "it was written by a newer remsim (schema \(unknown.sorted().joined(separator: ", ")) unknown here); use that version or a newer one")
+            }
             try Self.migrator.migrate(pool)
             writer = pool
+        } catch let error as RunStoreError {
+            throw error
         } catch let error as DatabaseError {
             throw .cannotOpen(path: path, reason: error.message ?? error.description)
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
         }
+    }
+
+    /// Every migration the file says it has, known here or not (GRDB's own table).
+    static func recordedMigrations(_ db: Database) throws -> Set<String> {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        return try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
     }
 
     /// An in-memory database, for tests.

@@ -112,7 +112,8 @@ struct RunDatabaseMigrationTests {
         let db = try RunDatabase.inMemory()
         let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
         let runId = try db.beginRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: []))
-        for name in ["throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable", "terraform-drift-loop-is-quarantined"] {
+        for name in ["throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable", "terraform-drift-loop-is-quarantined",
+                     "incident-all-traffic-rule-waits-for-approval", "incident-default-group-remediation-blocked"] {
             let result = try Simulator(scenario: try loader.load(file: TestSupport.scenariosDirectory + "/\(name).yaml")).run()
             try db.record(result, runId: runId)
         }
@@ -124,7 +125,28 @@ struct RunDatabaseMigrationTests {
         #expect(attempts.contains { $0.tryNumber > 1 })
         let statuses = try sids.flatMap { try db.alerts(scenarioResultId: $0) }.map(\.status)
         #expect(Set(statuses).isSuperset(of: ["dismissed", "failed", "resolved"]))
+        #expect(Set(records.map(\.kind)).isSuperset(of: ["awaitingApproval", "approved", "blocked"]))
+        let warnings = try sids.flatMap { try db.warnings(scenarioResultId: $0) }
+        let collateral = try #require(warnings.first { $0.kind == "collateral-ports" })
+        #expect(collateral.severity == "high")
+        #expect(collateral.evidence == #"["traffic seen on port 443","traffic seen on port 8443"]"#)
+        #expect(collateral.affected == #"["i-06b6b6b6b6b6b6b61"]"#)
         let states = try sids.flatMap { try db.violations(scenarioResultId: $0) }.compactMap(\.finalState)
         #expect(Set(states).isSuperset(of: ["resolved", "failed", "dismissed"]))
+    }
+
+    @Test func aDatabaseFromANewerRemsimIsRefusedWithAClearMessage() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/new.sqlite"
+        _ = try RunDatabase(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-future')") }
+        try queue.close()
+        #expect {
+            try RunDatabase(path: path)
+        } throws: { error in
+            "\(error)".contains("written by a newer remsim (schema v9-future unknown here)")
+        }
     }
 }
