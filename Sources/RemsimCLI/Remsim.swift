@@ -10,12 +10,13 @@ public struct Remsim: ParsableCommand {
         discussion: """
             Exit codes:
               0  everything passed
-              1  a scenario's expectation failed
+              1  a scenario's expectation failed (run), or a regression past --fail-on (compare)
               2  bad input: a file, key or reference that is wrong (the message names the file, key path and line:col)
               3  the run database could not be opened or written
             """,
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, PoliciesCommand.self, GenerateCommand.self, ImportCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, HistoryCommand.self, CompareCommand.self, PoliciesCommand.self, GenerateCommand.self,
+                      ImportCommand.self]
     )
 
     public init() {}

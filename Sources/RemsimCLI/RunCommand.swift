@@ -26,6 +26,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print each scenario's timeline: injections, violations, alerts, calls and their outcomes.")
     var timeline = false
 
+    @Option(help: "text (default), json or junit: the report on standard output; with json or junit the lines people read go to standard error.")
+    var format: Format = .text
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, junit
+    }
+
     func run() throws {
         let started = Date()
         let (scenarios, errors) = SuiteLoader(paths: paths).load()
@@ -47,8 +54,8 @@ struct RunCommand: ParsableCommand {
                 Console.error("error: \(scenario.file): \(error)")
                 throw Exit.badInput
             }
-            Console.out(report.line(for: result))
-            if timeline { Console.out(report.timeline(for: result)) }
+            let line = report.line(for: result) + (timeline ? "\n" + report.timeline(for: result) : "")
+            if format == .text { Console.out(line) } else { Console.error(line) }
             results.append(result)
         }
 
@@ -56,14 +63,24 @@ struct RunCommand: ParsableCommand {
         do {
             let database = try RunDatabase(path: db)
             runId = try database.beginRun(RunMetadata(
-                startedAt: started, remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels))
+                startedAt: started, remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels,
+                fixturesDigest: RunDigest.fixtures(scenarios), policiesDigest: RunDigest.policies(scenarios)))
             for result in results { try database.record(result, runId: runId) }
             try database.finishRun(runId, finishedAt: Date())
         } catch {
             Console.error("error: \(error)")
             throw Exit.databaseError
         }
-        Console.out(report.summary(results: results, runId: runId, database: db))
+        switch format {
+        case .text: Console.out(report.summary(results: results, runId: runId, database: db))
+        case .json: Console.out(MachineReport.json(results: results, runId: runId))
+        case .junit: Console.out(MachineReport.junit(results: results))
+        }
+        if format != .text { Console.error(report.summary(results: results, runId: runId, database: db)) }
+        // In GitHub Actions, failed assertions become annotations on the scenario files.
+        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+            for annotation in MachineReport.githubAnnotations(results: results) { Console.out(annotation) }
+        }
         if results.contains(where: { !$0.passed }) { throw Exit.assertionFailed }
     }
 }

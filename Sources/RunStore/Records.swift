@@ -17,6 +17,9 @@ public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
     public var scenarioCount: Int
     public var passedCount: Int
     public var failedCount: Int
+    /// Digests of the inventories and policies the run used; nil for runs recorded before them.
+    public var fixturesDigest: String?
+    public var policiesDigest: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -10,12 +10,16 @@ public struct RunMetadata: Sendable {
     public var remsimVersion: String
     public var gitCommit: String?
     public var labels: [String]
+    public var fixturesDigest: String?
+    public var policiesDigest: String?
 
-    public init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String]) {
+    public init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String], fixturesDigest: String? = nil, policiesDigest: String? = nil) {
         self.startedAt = startedAt
         self.remsimVersion = remsimVersion
         self.gitCommit = gitCommit
         self.labels = labels
+        self.fixturesDigest = fixturesDigest
+        self.policiesDigest = policiesDigest
     }
 }
 
@@ -27,7 +31,7 @@ extension RunDatabase {
             var run = RunRecord(
                 startedAt: Self.iso(metadata.startedAt), finishedAt: nil, status: "incomplete", remsimVersion: metadata.remsimVersion,
                 gitCommit: metadata.gitCommit, labels: Value.array(metadata.labels.map(Value.string)).jsonText,
-                scenarioCount: 0, passedCount: 0, failedCount: 0)
+                scenarioCount: 0, passedCount: 0, failedCount: 0, fixturesDigest: metadata.fixturesDigest, policiesDigest: metadata.policiesDigest)
             try run.insert(db)
             return run.id ?? 0
         }

@@ -244,6 +244,13 @@ public struct RunDatabase: Sendable {
                 t.uniqueKey(["scenarioResultId", "position"])
             }
         }
+        // What a run ran on, so that comparing runs of different fixtures or policies says so.
+        migrator.registerMigration("v4-run-digests") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "fixturesDigest", .text)
+                t.add(column: "policiesDigest", .text)
+            }
+        }
         return migrator
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Loading
 import TestSupport
 import Testing
@@ -155,5 +158,49 @@ struct CommandLineTests {
         #expect(try String(contentsOfFile: dir + "/again/resources-00001.json", encoding: .utf8) == first, "the same seed writes the same inventory")
         let bad = try run(["generate", "--resources", "0"], in: dir)
         #expect(bad.status != 0)
+    }
+}
+
+/// The CI loop: run with a label, run again after a change, compare and fail on the regression;
+/// JUnit and JSON for the CI system; the history of runs.
+struct CIWorkflowTests {
+    @Test func runCompareAndGateOnARegression() throws {
+        let cli = CommandLineTests()
+        let dir = try cli.workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scenario = "Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let first = try cli.run(["run", scenario, "--label", "main", "--format", "junit"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        // JUnit that an XML parser accepts, one test case per scenario.
+        let parser = XMLParser(data: Data(first.stdout.utf8))
+        #expect(parser.parse(), "\(first.stdout)")
+        #expect(first.stdout.contains(#"<testcase name="ssh-opened-to-world-is-closed""#))
+        #expect(first.stderr.contains("1 scenario: 1 passed"), "the lines people read go to standard error")
+
+        // A change that slows remediation: the API takes 40 s.
+        let path = dir + "/" + scenario
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "api-latency: 300ms", with: "api-latency: 40s")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try cli.run(["run", scenario, "--label", "feature", "--format", "json"], in: dir)
+        #expect(second.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
+        #expect(json["passed"] as? Bool == true)
+        #expect((json["scenarios"] as? [[String: Any]])?.first?["name"] as? String == "ssh-opened-to-world-is-closed")
+
+        let ok = try cli.run(["compare", "main", "feature"], in: dir)
+        #expect(ok.status == 0, "no gate: the comparison is information")
+        #expect(ok.stdout.contains("aws-sg-ssh-open-to-world: 1m30.3s → 2m10s (+39.7s, +44%)"), "\(ok.stdout)")
+        let gated = try cli.run(["compare", "--fail-on", "mttr-p95-increase=20%"], in: dir)
+        #expect(gated.status == 1)
+        #expect(gated.stdout.contains("MTTR p95 of aws-sg-ssh-open-to-world rose 44% (limit 20%)"))
+        let missing = try cli.run(["compare", "main", "nightly"], in: dir)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no run 'nightly' in the database"))
+
+        let history = try cli.run(["history", "--format", "json"], in: dir)
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        #expect(runs.map { $0["labels"] as? [String] ?? [] } == [["feature"], ["main"]], "newest first")
+        let feature = try cli.run(["history", "--label", "feature"], in: dir)
+        #expect(feature.stdout.split(separator: "\n").count == 2, "a header and one run")
     }
 }

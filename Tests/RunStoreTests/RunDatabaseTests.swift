@@ -22,7 +22,7 @@ struct RunDatabaseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/nested/runs.sqlite"
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests"])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
@@ -101,7 +101,7 @@ struct RunDatabaseMigrationTests {
         try old.close()
 
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests"])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
         #expect(try db.alerts(scenarioResultId: 1).map(\.status) == ["resolved"])
@@ -148,5 +148,49 @@ struct RunDatabaseMigrationTests {
         } throws: { error in
             "\(error)".contains("written by a newer remsim (schema v9-future unknown here)")
         }
+    }
+}
+
+/// `remsim compare`'s answer, from two recorded runs of the same scenario.
+struct RunComparisonTests {
+    @Test func flipsSlowerRemediationAndNewWarningsAreFoundAndGated() throws {
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        let scenario = try loader.load(file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
+        var slower = scenario
+        slower.settings.apiLatency = .seconds(40)
+        slower.expectations[5] = Expectation(check: .metric(.mttr, policy: "aws-sg-ssh-open-to-world", statistic: .p95,
+                                                            bound: Bound(op: .le, value: 60_000, isDuration: true)))
+        let db = try RunDatabase.inMemory()
+        func record(_ s: Scenario, labels: [String], policies: String) throws -> Int64 {
+            let id = try db.beginRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: labels,
+                                                 fixturesDigest: "f", policiesDigest: policies))
+            try db.record(try Simulator(scenario: s).run(), runId: id)
+            try db.finishRun(id, finishedAt: Date(timeIntervalSince1970: 1))
+            return id
+        }
+        let a = try record(scenario, labels: ["main"], policies: "p1")
+        let b = try record(slower, labels: ["feature"], policies: "p2")
+        #expect(try db.runId(for: "latest") == b)
+        #expect(try db.runId(for: "previous") == a)
+        #expect(try db.runId(for: "main") == a)
+        #expect(throws: RunStoreError.self) { try db.runId(for: "nope") }
+
+        let c = RunComparison(try db.snapshot(runId: a), try db.snapshot(runId: b))
+        #expect(c.caveats == ["the runs used different policies"])
+        #expect(c.flips.map(\.assertion) == ["6. mttr p95 for aws-sg-ssh-open-to-world ≤ 1m"])
+        #expect(c.flips.first?.before == true && c.flips.first?.after == false)
+        let delta = try #require(c.mttrByPolicy.first)
+        #expect(delta.name == "aws-sg-ssh-open-to-world")
+        #expect(delta.beforeMs == 90_300)
+        #expect(delta.afterMs == 130_000)
+        #expect(c.warningsAdded.isEmpty && c.loopsAdded.isEmpty && c.scenariosAdded.isEmpty)
+
+        #expect(RegressionGate().failures(c).isEmpty, "no gate, no failure")
+        let gate = try RegressionGate(parsing: "assertion-flip, mttr-p95-increase=50%")
+        #expect(gate.failures(c) == ["assertion flipped to failing in ssh-opened-to-world-is-closed: 6. mttr p95 for aws-sg-ssh-open-to-world ≤ 1m"],
+                "+44% is under the 50% limit")
+        #expect(try RegressionGate(parsing: "mttr-p95-increase=40%").failures(c).count == 2, "policy and scenario")
+        #expect(throws: RegressionGate.GateError.self) { try RegressionGate(parsing: "mttr-p95-increase=lots") }
+        #expect(RunComparison(try db.snapshot(runId: a), try db.snapshot(runId: a)).isUnchanged)
     }
 }

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import Simulation
+
+/// What one recorded run says, in the form a comparison needs: per scenario its verdicts and
+/// counts, per policy its MTTR, and the warnings and loops it produced.
+public struct RunSnapshot: Sendable, Codable, Hashable {
+    public struct Scenario: Sendable, Codable, Hashable {
+        public var name: String
+        public var passed: Bool
+        /// Assertion verdicts by position (`3`), with what each expects: an expectation edited
+        /// between runs is still the same assertion.
+        public var assertions: [Int: Bool]
+        public var expected: [Int: String]
+        public var calls: Int
+        public var remediated: Int
+        public var mttrP95Ms: Int64?
+    }
+
+    public struct Warning: Sendable, Codable, Hashable, Comparable {
+        public var scenario: String
+        public var policyId: String
+        public var resourceId: String
+        public var kind: String
+        public var severity: String
+        public static func < (a: Warning, b: Warning) -> Bool {
+            (a.scenario, a.policyId, a.resourceId, a.kind) < (b.scenario, b.policyId, b.resourceId, b.kind)
+        }
+    }
+
+    public struct Loop: Sendable, Codable, Hashable, Comparable {
+        public var scenario: String
+        public var policyId: String
+        public var resourceId: String
+        public var cause: String
+        public static func < (a: Loop, b: Loop) -> Bool { (a.scenario, a.policyId, a.resourceId) < (b.scenario, b.policyId, b.resourceId) }
+    }
+
+    public var run: RunRecord
+    public var labels: [String]
+    public var scenarios: [Scenario]
+    /// MTTR p95 per policy over all the run's violations (nearest rank), in milliseconds; nil
+    /// when none of its violations resolved.
+    public var mttrP95ByPolicy: [String: Int64?]
+    public var unresolvedByPolicy: [String: Int]
+    public var warnings: [Warning]
+    public var loops: [Loop]
+}
+
+extension RunDatabase {
+    /// A run by reference: its number, `latest`, `previous` (the one before the latest), or a
+    /// label (the latest run carrying it). Only complete runs count.
+    public func runId(for reference: String) throws(RunStoreError) -> Int64 {
+        let runs = try self.runs(limit: 10_000).filter { $0.status == "complete" }
+        switch reference {
+        case "latest":
+            guard let id = runs.first?.id else { throw .noSuchRun(reference) }
+            return id
+        case "previous":
+            guard runs.count >= 2, let id = runs[1].id else { throw .noSuchRun(reference) }
+            return id
+        default:
+            if let n = Int64(reference), runs.contains(where: { $0.id == n }) { return n }
+            if let run = runs.first(where: { Self.labels($0).contains(reference) }), let id = run.id { return id }
+            throw .noSuchRun(reference)
+        }
+    }
+
+    static func labels(_ run: RunRecord) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(run.labels.utf8))) ?? []
+    }
+
+    public func snapshot(runId: Int64) throws(RunStoreError) -> RunSnapshot {
+        guard let run = try runs(limit: 100_000).first(where: { $0.id == runId }) else { throw .noSuchRun(String(runId)) }
+        var scenarios: [RunSnapshot.Scenario] = []
+        var resolvedMs: [String: [Int64]] = [:]
+        var unresolved: [String: Int] = [:]
+        var warnings: [RunSnapshot.Warning] = []
+        var loops: [RunSnapshot.Loop] = []
+        for s in try scenarioResults(runId: runId) {
+            guard let sid = s.id else { continue }
+            let attempts = try attempts(scenarioResultId: sid)
+            var transitions: [AlertTransitionRecord] = []
+            for alert in try alerts(scenarioResultId: sid) {
+                if let id = alert.id { transitions += try self.transitions(alertId: id) }
+            }
+            let mttr = try metrics(scenarioResultId: sid).first { $0.scope == "scenario" && $0.kind == "mttr" }
+            var assertions: [Int: Bool] = [:], expected: [Int: String] = [:]
+            for a in try assertionResults(scenarioResultId: sid) {
+                assertions[a.position + 1] = a.passed
+                expected[a.position + 1] = a.expected
+            }
+            scenarios.append(RunSnapshot.Scenario(
+                name: s.name, passed: s.passed, assertions: assertions, expected: expected, calls: attempts.count,
+                remediated: transitions.filter { $0.reason == "remediated" }.count, mttrP95Ms: mttr?.p95Ms))
+            for v in try violations(scenarioResultId: sid) {
+                if let t1 = v.detectedAt, let t3 = v.resolvedAt, v.endedAt != nil {
+                    resolvedMs[v.policyId, default: []].append(t3 - t1)
+                } else {
+                    unresolved[v.policyId, default: 0] += 1
+                    resolvedMs[v.policyId, default: []] += []
+                }
+            }
+            warnings += try self.warnings(scenarioResultId: sid).map {
+                RunSnapshot.Warning(scenario: s.name, policyId: $0.policyId, resourceId: $0.resourceId, kind: $0.kind, severity: $0.severity)
+            }
+            loops += try engineRecords(scenarioResultId: sid).filter { $0.kind == "loop" }.map {
+                RunSnapshot.Loop(scenario: s.name, policyId: $0.policyId ?? "", resourceId: $0.resourceId ?? "", cause: $0.cause ?? "unknown")
+            }
+        }
+        let p95 = resolvedMs.mapValues { ms -> Int64? in
+            guard !ms.isEmpty else { return nil }
+            let sorted = ms.sorted()
+            return sorted[max(0, Int((0.95 * Double(sorted.count)).rounded(.up)) - 1)]
+        }
+        return RunSnapshot(run: run, labels: Self.labels(run), scenarios: scenarios.sorted { $0.name < $1.name }, mttrP95ByPolicy: p95,
+                           unresolvedByPolicy: unresolved, warnings: warnings.sorted(), loops: loops.sorted())
+    }
+}
