@@ -15,8 +15,8 @@ public struct Remsim: ParsableCommand {
               3  the run database could not be opened or written
             """,
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, HistoryCommand.self, CompareCommand.self, PoliciesCommand.self, GenerateCommand.self,
-                      ImportCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ImpactCommand.self, HistoryCommand.self, CompareCommand.self, PoliciesCommand.self,
+                      GenerateCommand.self, ImportCommand.self]
     )
 
     public init() {}

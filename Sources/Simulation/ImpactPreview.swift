@@ -1,0 +1,96 @@
+import CloudModel
+import RemediationEngine
+
+/// What switching auto-remediation on would do to an inventory: the same engine, the same rules
+/// and controls, every rule remediating, nothing injected, run until the backlog settles.
+///
+/// The answer is resource by resource: the policy, the calls as commands, each changed property
+/// before and after, the disruption warnings, what the controls held back, and how long the
+/// backlog takes to clear under the rules' rate limits.
+public struct ImpactPreview: Sendable {
+    public struct Change: Sendable, Hashable {
+        public var resourceId: String
+        public var policies: [String]
+        public var commands: [String]
+        /// True when the remediation creates the resource (a log group, a flow log's destination).
+        public var created: Bool
+        /// Each changed value, by path (`AccessKeys[0].Status`): before and after (null when absent).
+        /// Mappings and equally long lists are compared member by member, so a path names the
+        /// smallest thing that changed.
+        public var properties: [(name: String, before: Value, after: Value)]
+
+        public static func == (a: Change, b: Change) -> Bool {
+            a.resourceId == b.resourceId && a.policies == b.policies && a.commands == b.commands
+                && a.properties.map(\.name) == b.properties.map(\.name)
+        }
+        public func hash(into h: inout Hasher) { h.combine(resourceId) }
+    }
+
+    /// Alerts open before anything is changed, by policy.
+    public var openAtStart: [String: Int]
+    public var changes: [Change]
+    /// Every call the engine would make, in the order it makes them, retries included.
+    public var commands: [String]
+    public var warnings: [DisruptionWarning]
+    /// Blocks, approvals waited for, cap breaches, loops.
+    public var heldBack: [EngineRecord]
+    /// Violations still open when the horizon ended.
+    public var stillOpen: Int
+    /// From the start to the last resolution; nil when nothing was resolved.
+    public var backlogClearedAfter: SimDuration?
+    public var horizon: SimDuration
+
+    public init(scenario: Scenario, horizon: SimDuration = .days(7)) throws(SimulationError) {
+        var preview = scenario
+        preview.timeline = preview.timeline.filter {
+            // Standing exemptions stay; nothing else on the timeline applies to a preview.
+            if case .exempt = $0.action { $0.at == .zero } else { false }
+        }
+        preview.expectations = []
+        preview.runFor = horizon
+        preview.settings.rules = scenario.settings.rules.map { rule in
+            var r = rule
+            r.autoRemediate = true
+            return r
+        }
+        let result = try Simulator(scenario: preview).run()
+        self.horizon = horizon
+        var open: [String: Int] = [:]
+        for v in result.violations where v.startedAt == result.start { open[v.policyId, default: 0] += 1 }
+        openAtStart = open
+        var changes: [Change] = []
+        for id in Set(result.callChanges.map(\.resourceId)).sorted() {
+            let original = scenario.inventory[id]
+            let before = original?.properties ?? .null, after = result.finalInventory[id]?.properties ?? .null
+            var changed: [(name: String, before: Value, after: Value)] = []
+            if original != nil { Self.diff("", before, after, into: &changed) }
+            // The calls that changed it: a step may create or change a resource other than the
+            // alert's (a flow log's log group).
+            let calls = Set(result.callChanges.filter { $0.resourceId == id }.map(\.callId))
+            let attempts = result.attempts.filter { calls.contains($0.callId) }
+            changes.append(Change(resourceId: id, policies: Array(Set(attempts.map(\.policyId))).sorted(),
+                                  commands: attempts.map(\.command), created: original == nil, properties: changed))
+        }
+        self.changes = changes
+        commands = result.attempts.sorted { $0.callId < $1.callId }.map(\.command)
+        warnings = result.warnings
+        heldBack = result.records.filter { [.blocked, .awaitingApproval, .approvalTimedOut, .capBreach, .loop, .errorRateStop, .exemptionApplied].contains($0.kind) }
+        stillOpen = result.violations.filter { $0.endedAt == nil }.count
+        backlogClearedAfter = result.violations.compactMap(\.resolvedAt).max().map { $0 - result.start }
+    }
+
+    /// The smallest paths at which `after` differs from `before`.
+    static func diff(_ path: String, _ before: Value, _ after: Value, into out: inout [(name: String, before: Value, after: Value)]) {
+        guard before != after else { return }
+        switch (before, after) {
+        case (.object(let a), .object(let b)):
+            for key in a.keys + b.keys.filter({ a[$0] == nil }) {
+                diff(path.isEmpty ? key : path + "." + key, a[key] ?? .null, b[key] ?? .null, into: &out)
+            }
+        case (.array(let a), .array(let b)) where a.count == b.count:
+            for i in a.indices { diff(path + "[\(i)]", a[i], b[i], into: &out) }
+        default:
+            out.append((name: path, before: before, after: after))
+        }
+    }
+}
