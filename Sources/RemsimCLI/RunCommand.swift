@@ -29,17 +29,32 @@ struct RunCommand: ParsableCommand {
     @Option(help: "text (default), json or junit: the report on standard output; with json or junit the lines people read go to standard error.")
     var format: Format = .text
 
+    @Option(help: ArgumentHelp("Run only part I of N of the suite (e.g. 2/4), for parallel CI jobs; `remsim merge` combines their databases.", valueName: "I/N"))
+    var shard: String?
+
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, junit
     }
 
     func run() throws {
         let started = Date()
-        let (scenarios, errors) = SuiteLoader(paths: paths).load()
+        var part: Shard?
+        if let shard {
+            guard let parsed = Shard(parsing: shard) else {
+                Console.error("error: --shard: expected I/N with 1 ≤ I ≤ N, such as 2/4; found '\(shard)'")
+                throw Exit.badInput
+            }
+            part = parsed
+        }
+        // The whole suite is loaded and checked even for one shard: every shard then refuses the
+        // same bad file, and records the digests of the whole suite, so merged shards compare
+        // cleanly with an unsharded run.
+        let (suite, errors) = SuiteLoader(paths: paths).load()
         guard errors.isEmpty else {
             for e in errors { Console.error("error: \(e)") }
             throw Exit.badInput
         }
+        let scenarios = part?.select(suite) ?? suite
 
         // Every scenario runs before anything is recorded, so a scenario that fails at run time
         // (exit 2) leaves no half-recorded run behind; each line is printed as it finishes.
@@ -64,13 +79,14 @@ struct RunCommand: ParsableCommand {
             let database = try RunDatabase(path: db)
             runId = try database.beginRun(RunMetadata(
                 startedAt: started, remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels,
-                fixturesDigest: RunDigest.fixtures(scenarios), policiesDigest: RunDigest.policies(scenarios)))
+                fixturesDigest: RunDigest.fixtures(suite), policiesDigest: RunDigest.policies(suite), shard: part?.description))
             for result in results { try database.record(result, runId: runId) }
             try database.finishRun(runId, finishedAt: Date())
         } catch {
             Console.error("error: \(error)")
             throw Exit.databaseError
         }
+        if let part { Console.error("shard \(part): \(scenarios.count) of the suite's \(suite.count) scenarios") }
         switch format {
         case .text: Console.out(report.summary(results: results, runId: runId, database: db))
         case .json: Console.out(MachineReport.json(results: results, runId: runId))

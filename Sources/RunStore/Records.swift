@@ -20,6 +20,10 @@ public struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePe
     /// Digests of the inventories and policies the run used; nil for runs recorded before them.
     public var fixturesDigest: String?
     public var policiesDigest: String?
+    /// "I/N" when the run covered one shard of a suite.
+    public var shard: String?
+    /// For a run merged from shards: a JSON list of `{database, run, shard}`.
+    public var mergedFrom: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -161,5 +165,18 @@ public struct DisruptionWarningRow: Codable, Sendable, Hashable, FetchableRecord
     /// JSON list of evidence lines.
     public var evidence: String
     public var explanation: String
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One line of a scenario's story, as `remsim run --timeline` prints it.
+public struct TimelineEntryRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "timelineEntry"
+    public var id: Int64?
+    public var scenarioResultId: Int64
+    public var position: Int
+    public var at: Int64
+    public var kind: String
+    public var resourceId: String
+    public var text: String
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

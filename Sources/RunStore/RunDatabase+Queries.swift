@@ -42,6 +42,10 @@ extension RunDatabase {
         try read { db in try DisruptionWarningRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
     }
 
+    public func timeline(scenarioResultId: Int64) throws(RunStoreError) -> [TimelineEntryRecord] {
+        try read { db in try TimelineEntryRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+    }
+
     /// `PRAGMA integrity_check`'s answer: `ok` for a sound file.
     public func integrityCheck() throws(RunStoreError) -> String {
         try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }

@@ -12,14 +12,17 @@ public struct RunMetadata: Sendable {
     public var labels: [String]
     public var fixturesDigest: String?
     public var policiesDigest: String?
+    /// "I/N" when the run covers one shard of the suite.
+    public var shard: String?
 
-    public init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String], fixturesDigest: String? = nil, policiesDigest: String? = nil) {
+    public init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String], fixturesDigest: String? = nil, policiesDigest: String? = nil, shard: String? = nil) {
         self.startedAt = startedAt
         self.remsimVersion = remsimVersion
         self.gitCommit = gitCommit
         self.labels = labels
         self.fixturesDigest = fixturesDigest
         self.policiesDigest = policiesDigest
+        self.shard = shard
     }
 }
 
@@ -31,7 +34,8 @@ extension RunDatabase {
             var run = RunRecord(
                 startedAt: Self.iso(metadata.startedAt), finishedAt: nil, status: "incomplete", remsimVersion: metadata.remsimVersion,
                 gitCommit: metadata.gitCommit, labels: Value.array(metadata.labels.map(Value.string)).jsonText,
-                scenarioCount: 0, passedCount: 0, failedCount: 0, fixturesDigest: metadata.fixturesDigest, policiesDigest: metadata.policiesDigest)
+                scenarioCount: 0, passedCount: 0, failedCount: 0, fixturesDigest: metadata.fixturesDigest, policiesDigest: metadata.policiesDigest,
+                shard: metadata.shard)
             try run.insert(db)
             return run.id ?? 0
         }
@@ -99,6 +103,11 @@ extension RunDatabase {
                     remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds,
                     finalState: v.finalState.rawValue)
                 try r.insert(db)
+            }
+            // The story is the longest list a scenario has: one prepared statement for all of it.
+            let entry = try db.cachedStatement(sql: "INSERT INTO timelineEntry (scenarioResultId, position, at, kind, resourceId, text) VALUES (?, ?, ?, ?, ?, ?)")
+            for (i, t) in result.timeline.enumerated() {
+                try entry.execute(arguments: [sid, i, t.at.milliseconds, t.kind.rawValue, t.resourceId, t.text])
             }
             let groups: [(scope: String, name: String, violations: [Violation])] =
                 [("scenario", "", result.violations)]

@@ -251,6 +251,26 @@ public struct RunDatabase: Sendable {
                 t.add(column: "policiesDigest", .text)
             }
         }
+        // Each scenario's story (injections, faults, detections, calls, warnings, controls) for
+        // reports; the shard a run covered, and the runs a merged run was made of.
+        migrator.registerMigration("v5-timeline-shards") { db in
+            try db.create(table: "timelineEntry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("scenarioResult", onDelete: .cascade).notNull()
+                t.column("position", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("kind", .text).notNull().check {
+                    ["injection", "fault", "violation", "detection", "warning", "remediation", "call", "failure", "control", "violationEnded", "resolution"].contains($0)
+                }
+                t.column("resourceId", .text).notNull()
+                t.column("text", .text).notNull()
+                t.uniqueKey(["scenarioResultId", "position"])
+            }
+            try db.alter(table: "run") { t in
+                t.add(column: "shard", .text)        // "I/N" for a shard of a suite
+                t.add(column: "mergedFrom", .text)   // JSON list of the shard runs a merged run holds
+            }
+        }
         return migrator
     }
 }

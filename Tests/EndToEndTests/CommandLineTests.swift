@@ -203,4 +203,47 @@ struct CIWorkflowTests {
         let feature = try cli.run(["history", "--label", "feature"], in: dir)
         #expect(feature.stdout.split(separator: "\n").count == 2, "a header and one run")
     }
+
+    /// A suite split over parallel jobs and merged is the same run as the suite run whole.
+    @Test func shardsMergeIntoTheRunTheWholeSuiteMakes() throws {
+        let cli = CommandLineTests()
+        let dir = try cli.workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let suite = ["Scenarios/ssh-opened-to-world-is-closed.yaml", "Scenarios/public-access-block-restored.yaml",
+                     "Scenarios/vpc-flow-logs-restored.yaml", "Scenarios/nsg-rdp-from-internet-is-denied.yaml",
+                     "Scenarios/gcp-firewall-rdp-from-anywhere-is-disabled.yaml"]
+        var names: [[String]] = []
+        for i in 1...2 {
+            let shard = try cli.run(["run"] + suite + ["--shard", "\(i)/2", "--db", "shard\(i).sqlite", "--label", "ci", "--format", "json"], in: dir)
+            #expect(shard.status == 0, "\(shard.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(shard.stdout.utf8)) as? [String: Any])
+            names.append(((json["scenarios"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
+        }
+        #expect(names.map(\.count) == [3, 2], "dealt in turn: the parts differ by at most one")
+        #expect(Set(names[0]).isDisjoint(with: names[1]))
+        let again = try cli.run(["run"] + suite + ["--shard", "1/2", "--db", "again.sqlite", "--format", "json"], in: dir)
+        #expect(again.stdout.contains(names[0][0]) && !again.stdout.contains(names[1][0]), "the same suite splits the same way")
+
+        #expect(try cli.run(["run"] + suite + ["--db", "main.sqlite"], in: dir).status == 0)
+        let partial = try cli.run(["merge", "shard1.sqlite", "--db", "main.sqlite"], in: dir)
+        #expect(partial.status == 2)
+        #expect(partial.stderr.contains("shard 2/2 of 2 missing"), "\(partial.stderr)")
+        let notShard = try cli.run(["merge", "main.sqlite", "shard2.sqlite", "--db", "other.sqlite"], in: dir)
+        #expect(notShard.status == 2)
+        #expect(notShard.stderr.contains("is not a shard"))
+
+        let merged = try cli.run(["merge", "shard1.sqlite", "shard2.sqlite", "--db", "main.sqlite"], in: dir)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout.contains("5 scenarios from 2 shards: 5 passed, 0 failed · run 2 recorded in main.sqlite"), "\(merged.stdout)")
+        let compared = try cli.run(["compare", "1", "2", "--db", "main.sqlite", "--fail-on", "assertion-flip,scenario-removed,new-warning",
+                                    "--format", "json"], in: dir)
+        #expect(compared.status == 0, "\(compared.stdout)")
+        let diff = try #require(try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any])
+        #expect((diff["caveats"] as? [Any])?.isEmpty ?? true, "same version, fixtures and policies: \(compared.stdout)")
+        #expect((diff["mttrByPolicy"] as? [Any])?.isEmpty ?? true, "\(compared.stdout)")
+        let history = try cli.run(["history", "--db", "main.sqlite", "--format", "json"], in: dir)
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        #expect(runs.first?["labels"] as? [String] == ["ci"])
+        #expect(runs.first?["scenarios"] as? Int == 5)
+    }
 }

@@ -22,7 +22,7 @@ struct RunDatabaseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/nested/runs.sqlite"
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards"])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
@@ -69,6 +69,11 @@ struct RunDatabaseTests {
         let byRule = try #require(metrics.first { $0.scope == "rule" && $0.name == "prod-auto" && $0.kind == "mttd" })
         #expect(byRule.count == 1)
         #expect(byRule.maxMs == 90_000)
+        let story = try db.timeline(scenarioResultId: sid)
+        #expect(story.map(\.kind) == r.timeline.map(\.kind.rawValue))
+        #expect(story.map(\.text) == r.timeline.map(\.text))
+        #expect(story.first?.kind == "injection")
+        #expect(story.contains { $0.kind == "call" && $0.text == attempts.first?.command })
     }
 
     @Test func theSchemaRefusesWhatCannotBe() throws {
@@ -101,7 +106,7 @@ struct RunDatabaseMigrationTests {
         try old.close()
 
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards"])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
         #expect(try db.alerts(scenarioResultId: 1).map(\.status) == ["resolved"])

@@ -146,3 +146,25 @@ struct UnchangedExpectationTests {
         #expect(verdict.found == "1 changed: arn:aws:lambda:us-east-1:1:function:f (Runtime changed)")
     }
 }
+
+/// `--shard I/N` deals a suite in turn: every scenario in exactly one part, parts within one of
+/// each other in size, and only `I/N` with 1 ≤ I ≤ N accepted.
+struct ShardTests {
+    @Test func everyItemIsInExactlyOneShardAndTheShardsAreEven() {
+        for count in 1...9 {
+            for size in 0...40 {
+                let items = Array(0..<size)
+                let parts = (1...count).map { Shard(index: $0, count: count).select(items) }
+                #expect(parts.flatMap { $0 }.sorted() == items)
+                let sizes = parts.map(\.count)
+                #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1)
+            }
+        }
+    }
+
+    @Test func onlyIOfNIsAShard() {
+        #expect(Shard(parsing: "2/4") == Shard(index: 2, count: 4))
+        #expect(Shard(parsing: "1/1") == Shard(index: 1, count: 1))
+        for bad in ["0/4", "5/4", "2/0", "2", "2/4/1", "a/b", "-1/3", "/3", ""] { #expect(Shard(parsing: bad) == nil, "\(bad)") }
+    }
+}
