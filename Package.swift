@@ -63,8 +63,8 @@ let package = Package(
         .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"], exclude: ["Samples"]),
         .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
         .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel"]),
     ]
 )

@@ -15,4 +15,14 @@ enum Console {
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
+
+    /// Writes a whole file or nothing: to a temporary file beside it, then renamed over it.
+    static func writeFile(_ path: String, _ text: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            Console.error("error: cannot write \(path): \((error as NSError).localizedDescription)")
+            throw Exit.badInput
+        }
+    }
 }

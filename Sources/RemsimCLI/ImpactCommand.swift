@@ -33,8 +33,15 @@ struct ImpactCommand: ParsableCommand {
     @Option(help: "How long to run the preview.")
     var horizon: String = "7d"
 
-    @Option(help: "table or json.")
-    var format: HistoryCommand.OutputFormat = .table
+    @Option(help: "table, json or html.")
+    var format: Format = .table
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (html defaults to remsim-impact.html).")
+    var output: String?
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, html
+    }
 
     func run() throws {
         guard let horizon = SimDuration(parsing: horizon), horizon > .zero else {
@@ -84,6 +91,17 @@ struct ImpactCommand: ParsableCommand {
             Console.error("error: \(error)")
             throw Exit.badInput
         }
-        Console.out(format == .json ? ImpactReport.json(preview) : ImpactReport.text(preview, title: title, style: Console.style))
+        let report: String
+        switch format {
+        case .table: report = ImpactReport.text(preview, title: title, style: output == nil ? Console.style : TerminalStyle(colour: false))
+        case .json: report = ImpactReport.json(preview)
+        case .html: report = ImpactReport.html(preview, title: title)
+        }
+        if let file = output ?? (format == .html ? "remsim-impact.html" : nil) {
+            try Console.writeFile(file, report)
+            Console.error("wrote \(file)")
+        } else {
+            Console.out(report)
+        }
     }
 }

@@ -43,6 +43,8 @@ public struct RunSnapshot: Sendable, Codable, Hashable {
     /// when none of its violations resolved.
     public var mttrP95ByPolicy: [String: Int64?]
     public var unresolvedByPolicy: [String: Int]
+    /// MTTR p95 over all the run's resolved violations; nil when none resolved.
+    public var mttrP95Ms: Int64?
     public var warnings: [Warning]
     public var loops: [Loop]
 }
@@ -108,12 +110,12 @@ extension RunDatabase {
                 RunSnapshot.Loop(scenario: s.name, policyId: $0.policyId ?? "", resourceId: $0.resourceId ?? "", cause: $0.cause ?? "unknown")
             }
         }
-        let p95 = resolvedMs.mapValues { ms -> Int64? in
+        func p95(_ ms: [Int64]) -> Int64? {
             guard !ms.isEmpty else { return nil }
             let sorted = ms.sorted()
             return sorted[max(0, Int((0.95 * Double(sorted.count)).rounded(.up)) - 1)]
         }
-        return RunSnapshot(run: run, labels: Self.labels(run), scenarios: scenarios.sorted { $0.name < $1.name }, mttrP95ByPolicy: p95,
-                           unresolvedByPolicy: unresolved, warnings: warnings.sorted(), loops: loops.sorted())
+        return RunSnapshot(run: run, labels: Self.labels(run), scenarios: scenarios.sorted { $0.name < $1.name }, mttrP95ByPolicy: resolvedMs.mapValues(p95),
+                           unresolvedByPolicy: unresolved, mttrP95Ms: p95(resolvedMs.values.flatMap { $0 }), warnings: warnings.sorted(), loops: loops.sorted())
     }
 }

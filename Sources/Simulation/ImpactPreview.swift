@@ -38,6 +38,10 @@ public struct ImpactPreview: Sendable {
     public var stillOpen: Int
     /// From the start to the last resolution; nil when nothing was resolved.
     public var backlogClearedAfter: SimDuration?
+    /// Violations not yet resolved over time (open until their alert is resolved, or until they
+    /// end some other way), from the start: a point at the start and at each instant the count
+    /// changes.
+    public var openOverTime: [(after: SimDuration, open: Int)]
     public var horizon: SimDuration
 
     public init(scenario: Scenario, horizon: SimDuration = .days(7)) throws(SimulationError) {
@@ -55,9 +59,9 @@ public struct ImpactPreview: Sendable {
         }
         let result = try Simulator(scenario: preview).run()
         self.horizon = horizon
-        var open: [String: Int] = [:]
-        for v in result.violations where v.startedAt == result.start { open[v.policyId, default: 0] += 1 }
-        openAtStart = open
+        var byPolicy: [String: Int] = [:]
+        for v in result.violations where v.startedAt == result.start { byPolicy[v.policyId, default: 0] += 1 }
+        openAtStart = byPolicy
         var changes: [Change] = []
         for id in Set(result.callChanges.map(\.resourceId)).sorted() {
             let original = scenario.inventory[id]
@@ -77,6 +81,18 @@ public struct ImpactPreview: Sendable {
         heldBack = result.records.filter { [.blocked, .awaitingApproval, .approvalTimedOut, .capBreach, .loop, .errorRateStop, .exemptionApplied].contains($0.kind) }
         stillOpen = result.violations.filter { $0.endedAt == nil }.count
         backlogClearedAfter = result.violations.compactMap(\.resolvedAt).max().map { $0 - result.start }
+        var steps: [Timestamp: Int] = [:]
+        for v in result.violations {
+            steps[v.startedAt, default: 0] += 1
+            if let end = v.resolvedAt ?? v.endedAt { steps[end, default: 0] -= 1 }
+        }
+        var open = 0
+        var series: [(after: SimDuration, open: Int)] = steps[result.start] == nil ? [(.zero, 0)] : []
+        for (at, change) in steps.sorted(by: { $0.key < $1.key }) where change != 0 {
+            open += change
+            series.append((at - result.start, open))
+        }
+        openOverTime = series
     }
 
     /// The smallest paths at which `after` differs from `before`.

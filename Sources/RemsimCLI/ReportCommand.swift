@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Reports
+import RunStore
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "A run, or a comparison of two runs, as one self-contained HTML file.",
+        discussion: """
+            With one run (default latest): the summary, each scenario's result and assertions, MTTR p95 per \
+            policy as a chart, the trend of MTTR p95 over the last --trend runs, and each scenario's timeline \
+            (injections, faults, detections, calls, failures, warnings, controls). With two runs: what changed \
+            from the first to the second, then the second in full. Runs are named as for compare. The file \
+            needs no network to open.
+            """
+    )
+
+    @Argument(help: "A run, or two runs to compare (number, label, latest, previous).")
+    var runs: [String] = ["latest"]
+
+    @Option(help: "The run database.")
+    var db: String = ".remsim/runs.sqlite"
+
+    @Option(name: .shortAndLong, help: "The HTML file to write.")
+    var output: String = "remsim-report.html"
+
+    @Option(help: "How many runs the MTTR trend covers, ending with the run reported.")
+    var trend: Int = 20
+
+    func validate() throws {
+        guard (1...2).contains(runs.count) else { throw ValidationError("give one run, or two runs to compare") }
+        guard trend >= 1 else { throw ValidationError("--trend must be at least 1") }
+    }
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: db) else {
+            Console.error("error: no run database at \(db) (run `remsim run` first, or give --db)")
+            throw Exit.badInput
+        }
+        let html: String
+        switch render() {
+        case .success(let page):
+            html = page
+        case .failure(let error):
+            Console.error("error: \(error)")
+            if case .noSuchRun = error { throw Exit.badInput }
+            throw Exit.databaseError
+        }
+        try Console.writeFile(output, html)
+        Console.out("wrote \(output) (\(html.utf8.count / 1024) KiB)")
+    }
+
+    func render() -> Result<String, RunStoreError> {
+        Result { () throws(RunStoreError) -> String in
+            let database = try RunDatabase(path: db)
+            let ids = try runs.map { r throws(RunStoreError) in try database.runId(for: r) }
+            if ids.count == 2 { return try RunHTMLReport.comparison(database, from: ids[0], to: ids[1], trend: trend) }
+            return try RunHTMLReport.run(database, runId: ids[0], trend: trend)
+        }
+    }
+}
