@@ -111,6 +111,9 @@ struct RunDatabaseMigrationTests {
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
         #expect(try db.alerts(scenarioResultId: 1).map(\.status) == ["resolved"])
         #expect(try db.violations(scenarioResultId: 1).first?.finalState == nil, "old violations have no final state")
+        #expect(try db.timeline(scenarioResultId: 1).isEmpty, "old runs have no stored story")
+        #expect(try db.runs().first?.shard == nil && db.runs().first?.mergedFrom == nil)
+        #expect(try db.snapshot(runId: 1).scenarios.map(\.name) == ["s"], "an old run still compares and reports")
     }
 
     @Test func everyStatusStateAndRecordKindTheEngineHasFitsTheSchema() throws {
