@@ -2,88 +2,29 @@ import CloudModel
 import Foundation
 import GRDB
 
-/// Everything recorded for one run, in the form it is stored.
-public struct RunContents: Sendable {
-    public struct ScenarioRows: Sendable {
-        public var scenario: ScenarioResultRecord
-        public var assertions: [AssertionResultRecord]
-        public var alerts: [(alert: AlertRecord, transitions: [AlertTransitionRecord])]
-        public var attempts: [RemediationAttemptRecord]
-        public var violations: [ViolationRecord]
-        public var metrics: [MetricRecord]
-        public var records: [EngineRecordRow]
-        public var warnings: [DisruptionWarningRow]
-        public var timeline: [TimelineEntryRecord]
-    }
-
-    public var run: RunRecord
-    public var scenarios: [ScenarioRows]
-}
-
-/// One of the shard runs a merged run was made of, as `run.mergedFrom` lists them.
-public struct MergedShard: Codable, Sendable, Hashable {
-    public var database: String
-    public var run: Int64
-    public var shard: String?
-
-    public static func decode(_ text: String?) -> [MergedShard] {
-        guard let text else { return [] }
-        return (try? JSONDecoder().decode([MergedShard].self, from: Data(text.utf8))) ?? []
-    }
-}
-
-/// Why shard runs cannot be merged into one.
-public enum MergeProblem: Error, Sendable, CustomStringConvertible, Equatable {
-    case notAShard(source: String, run: Int64)
-    case shardCountsDiffer(String)
-    case shardTwice(shard: String, sources: [String])
-    case shardsMissing([String], of: Int)
-    case differ(field: String, values: [String])
-    case scenarioTwice(name: String, sources: [String])
-    case incomplete(source: String, run: Int64)
-
-    public var description: String {
-        switch self {
-        case .notAShard(let source, let run): "run \(run) in \(source) is not a shard (it was not run with --shard I/N)"
-        case .shardCountsDiffer(let detail): "the shards split the suite differently: \(detail)"
-        case .shardTwice(let shard, let sources): "shard \(shard) is given twice: \(sources.joined(separator: " and "))"
-        case .shardsMissing(let missing, let n): "shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) of \(n) missing (--allow-missing merges what there is)"
-        case .differ(let field, let values): "the shards differ in \(field): \(values.joined(separator: " vs "))"
-        case .scenarioTwice(let name, let sources): "scenario '\(name)' is in more than one shard: \(sources.joined(separator: " and "))"
-        case .incomplete(let source, let run): "run \(run) in \(source) is incomplete (the job was killed or crashed)"
-        }
-    }
-}
-
 extension RunDatabase {
     /// Everything stored for a run.
     public func contents(runId: Int64) throws(RunStoreError) -> RunContents {
-        do {
-            return try writer.read { db in
-                guard let run = try RunRecord.fetchOne(db, key: runId) else { throw RunStoreError.noSuchRun(String(runId)) }
-                var scenarios: [RunContents.ScenarioRows] = []
-                for s in try ScenarioResultRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) {
-                    let byScenario = Column("scenarioResultId") == s.id
-                    let alerts = try AlertRecord.filter(byScenario).order(Column("id")).fetchAll(db).map { alert in
-                        (alert: alert, transitions: try AlertTransitionRecord.filter(Column("alertId") == alert.id).order(Column("position")).fetchAll(db))
-                    }
-                    scenarios.append(RunContents.ScenarioRows(
-                        scenario: s,
-                        assertions: try AssertionResultRecord.filter(byScenario).order(Column("position")).fetchAll(db),
-                        alerts: alerts,
-                        attempts: try RemediationAttemptRecord.filter(byScenario).order(Column("id")).fetchAll(db),
-                        violations: try ViolationRecord.filter(byScenario).order(Column("id")).fetchAll(db),
-                        metrics: try MetricRecord.filter(byScenario).order(Column("id")).fetchAll(db),
-                        records: try EngineRecordRow.filter(byScenario).order(Column("position")).fetchAll(db),
-                        warnings: try DisruptionWarningRow.filter(byScenario).order(Column("position")).fetchAll(db),
-                        timeline: try TimelineEntryRecord.filter(byScenario).order(Column("position")).fetchAll(db)))
+        try read { db in
+            guard let run = try RunRecord.fetchOne(db, key: runId) else { throw RunStoreError.noSuchRun(String(runId)) }
+            var scenarios: [RunContents.ScenarioRows] = []
+            for s in try ScenarioResultRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) {
+                let byScenario = Column("scenarioResultId") == s.id
+                let alerts = try AlertRecord.filter(byScenario).order(Column("id")).fetchAll(db).map { alert in
+                    (alert: alert, transitions: try AlertTransitionRecord.filter(Column("alertId") == alert.id).order(Column("position")).fetchAll(db))
                 }
-                return RunContents(run: run, scenarios: scenarios)
+                scenarios.append(RunContents.ScenarioRows(
+                    scenario: s,
+                    assertions: try AssertionResultRecord.filter(byScenario).order(Column("position")).fetchAll(db),
+                    alerts: alerts,
+                    attempts: try RemediationAttemptRecord.filter(byScenario).order(Column("id")).fetchAll(db),
+                    violations: try ViolationRecord.filter(byScenario).order(Column("id")).fetchAll(db),
+                    metrics: try MetricRecord.filter(byScenario).order(Column("id")).fetchAll(db),
+                    records: try EngineRecordRow.filter(byScenario).order(Column("position")).fetchAll(db),
+                    warnings: try DisruptionWarningRow.filter(byScenario).order(Column("position")).fetchAll(db),
+                    timeline: try TimelineEntryRecord.filter(byScenario).order(Column("position")).fetchAll(db)))
             }
-        } catch let error as RunStoreError {
-            throw error
-        } catch {
-            throw .readFailed(reason: "\(error)")
+            return RunContents(run: run, scenarios: scenarios)
         }
     }
 
@@ -139,54 +80,46 @@ extension RunDatabase {
     /// merged run starts when the first shard started and finishes when the last one finished;
     /// its labels are all the shards' labels.
     public func merge(_ shards: [(source: String, contents: RunContents)]) throws(RunStoreError) -> Int64 {
-        do {
-            return try writer.write { db in
-                let runs = shards.map(\.contents.run)
-                var labels: [String] = []
-                for run in runs { for l in Self.labels(run) where !labels.contains(l) { labels.append(l) } }
-                let scenarios = shards.flatMap(\.contents.scenarios)
-                let passed = scenarios.filter(\.scenario.passed).count
-                let from = shards.map { MergedShard(database: $0.source, run: $0.contents.run.id ?? 0, shard: $0.contents.run.shard) }
-                let mergedFrom = String(decoding: try JSONEncoder().encode(from), as: UTF8.self)
-                var run = RunRecord(
-                    startedAt: runs.map(\.startedAt).min() ?? "", finishedAt: runs.compactMap(\.finishedAt).max(), status: "complete",
-                    remsimVersion: runs.first?.remsimVersion ?? "", gitCommit: runs.first?.gitCommit,
-                    labels: Value.array(labels.map(Value.string)).jsonText, scenarioCount: scenarios.count, passedCount: passed,
-                    failedCount: scenarios.count - passed, fixturesDigest: runs.first?.fixturesDigest, policiesDigest: runs.first?.policiesDigest,
-                    shard: nil, mergedFrom: mergedFrom)
-                try run.insert(db)
-                let runId = run.id ?? 0
-                for rows in scenarios {
-                    var s = rows.scenario
-                    s.id = nil
-                    s.runId = runId
-                    try s.insert(db)
-                    let sid = s.id ?? 0
-                    for var r in rows.assertions { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                    var alertIds: [Int64: Int64] = [:]
-                    for (alert, transitions) in rows.alerts {
-                        var a = alert
-                        a.id = nil
-                        a.scenarioResultId = sid
-                        try a.insert(db)
-                        alertIds[alert.id ?? 0] = a.id
-                        for var t in transitions { t.id = nil; t.alertId = a.id ?? 0; try t.insert(db) }
-                    }
-                    for var r in rows.attempts { r.id = nil; r.scenarioResultId = sid; r.alertId = alertIds[r.alertId] ?? 0; try r.insert(db) }
-                    for var r in rows.violations { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                    for var r in rows.metrics { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                    for var r in rows.records { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                    for var r in rows.warnings { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                    for var r in rows.timeline { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+        try write { db in
+            let runs = shards.map(\.contents.run)
+            var labels: [String] = []
+            for run in runs { for l in Self.labels(run) where !labels.contains(l) { labels.append(l) } }
+            let scenarios = shards.flatMap(\.contents.scenarios)
+            let passed = scenarios.filter(\.scenario.passed).count
+            let from = shards.map { MergedShard(database: $0.source, run: $0.contents.run.id ?? 0, shard: $0.contents.run.shard) }
+            let mergedFrom = String(decoding: try JSONEncoder().encode(from), as: UTF8.self)
+            var run = RunRecord(
+                startedAt: runs.map(\.startedAt).min() ?? "", finishedAt: runs.compactMap(\.finishedAt).max(), status: "complete",
+                remsimVersion: runs.first?.remsimVersion ?? "", gitCommit: runs.first?.gitCommit,
+                labels: Value.array(labels.map(Value.string)).jsonText, scenarioCount: scenarios.count, passedCount: passed,
+                failedCount: scenarios.count - passed, fixturesDigest: runs.first?.fixturesDigest, policiesDigest: runs.first?.policiesDigest,
+                shard: nil, mergedFrom: mergedFrom)
+            try run.insert(db)
+            let runId = run.id ?? 0
+            for rows in scenarios {
+                var s = rows.scenario
+                s.id = nil
+                s.runId = runId
+                try s.insert(db)
+                let sid = s.id ?? 0
+                for var r in rows.assertions { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+                var alertIds: [Int64: Int64] = [:]
+                for (alert, transitions) in rows.alerts {
+                    var a = alert
+                    a.id = nil
+                    a.scenarioResultId = sid
+                    try a.insert(db)
+                    alertIds[alert.id ?? 0] = a.id
+                    for var t in transitions { t.id = nil; t.alertId = a.id ?? 0; try t.insert(db) }
                 }
-                return runId
+                for var r in rows.attempts { r.id = nil; r.scenarioResultId = sid; r.alertId = alertIds[r.alertId] ?? 0; try r.insert(db) }
+                for var r in rows.violations { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+                for var r in rows.metrics { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+                for var r in rows.records { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+                for var r in rows.warnings { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+                for var r in rows.timeline { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
             }
-        } catch let error as RunStoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw .writeFailed(reason: error.message ?? error.description)
-        } catch {
-            throw .writeFailed(reason: "\(error)")
+            return runId
         }
     }
 }

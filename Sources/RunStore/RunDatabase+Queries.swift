@@ -56,9 +56,11 @@ extension RunDatabase {
         try read { db in try Array(Self.migrator.appliedIdentifiers(db)).sorted() }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
         do {
             return try writer.read(body)
+        } catch let error as RunStoreError {
+            throw error
         } catch let error as DatabaseError {
             throw .readFailed(reason: error.message ?? error.description)
         } catch {

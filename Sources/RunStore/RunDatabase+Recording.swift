@@ -141,7 +141,7 @@ extension RunDatabase {
         }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
         do {
             return try writer.write(body)
         } catch let error as RunStoreError {
