@@ -13,9 +13,12 @@ public struct ScenarioLoader: Sendable {
     /// Inventories already loaded by this loader: a suite's scenarios usually share their
     /// fixtures, and reading a large inventory once per scenario was most of a run's time.
     private let inventories = InventoryCache()
+    /// Where the paths a scenario names (fixtures, policy files) may lead.
+    public var paths: PathConfinement = .automatic
 
-    public init(builtins: [Policy]) {
+    public init(builtins: [Policy], paths: PathConfinement = .automatic) {
         self.builtins = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.paths = paths
     }
 
     static let scenarioKeys = ["version", "name", "description", "fixtures", "policies", "seed", "start", "engine", "timeline", "run-for", "expect"]
@@ -28,17 +31,21 @@ public struct ScenarioLoader: Sendable {
         let m = try root.mapping(allowing: Self.scenarioKeys)
         try FixtureLoader.checkVersion(m)
         let base = (file as NSString).deletingLastPathComponent
+        let confinement = paths.root(forScenario: file)
 
         let fixturesNode = try m.required("fixtures")
         var inventory = Inventory()
         do {
             let paths = try fixturesNode.strings().map { InputFiles.resolve($0, relativeTo: base) }
+            if let confinement {
+                for (path, item) in zip(paths, try fixturesNode.list()) { try confinement.check(path, named: item) }
+            }
             inventory = try inventories.inventory(for: paths) { () throws(LoadError) in try FixtureLoader.load(paths: paths) }
         } catch where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
             throw fixturesNode.error("fixture path '\(InputFiles.display(error.file))' does not exist")
         }
 
-        let policies = try loadPolicies(try m.required("policies"), base: base)
+        let policies = try loadPolicies(try m.required("policies"), base: base, confinement: confinement)
         let policyIds = Set(policies.map(\.id))
 
         let engine = try m.required("engine").mapping(allowing: Self.engineKeys)
@@ -57,6 +64,10 @@ public struct ScenarioLoader: Sendable {
         let runForNode = try m.required("run-for")
         let runFor = try runForNode.duration()
         guard runFor.milliseconds > 0 else { throw runForNode.error("'run-for' must be longer than 0s") }
+        let limits = Limits.current
+        guard runFor <= limits.maxRunFor else {
+            throw runForNode.error("\(runFor) is longer than the limit of \(limits.maxRunFor) (raise it with --max-run-for)")
+        }
 
         let reader = TimelineReader(inventory: inventory, policyIds: policyIds, ruleNames: rules.map(\.name))
         var timeline: [TimelineEntry] = []
@@ -65,7 +76,11 @@ public struct ScenarioLoader: Sendable {
             let (exemption, expiresAfter) = try reader.exemption(node)
             timeline.append(TimelineEntry(at: .zero, action: .exempt(exemption, expiresAfter: expiresAfter), origin: node.location))
         }
-        for entryNode in try m["timeline"]?.list() ?? [] {
+        let entries = try m["timeline"]?.list() ?? []
+        if entries.count > limits.maxTimelineEntries, let node = m["timeline"] {
+            throw node.error("\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it with --max-timeline)")
+        }
+        for entryNode in entries {
             let entry = try reader.entry(entryNode)
             if entry.at > runFor {
                 throw (entryNode.mappingKeys.contains("at") ? try entryNode.mapping(allowing: Self.timelineKeys).required("at") : entryNode)
@@ -96,7 +111,7 @@ public struct ScenarioLoader: Sendable {
     }
 
     /// `builtin:ID`, `builtin:all`, or a path to a policy file or directory.
-    func loadPolicies(_ node: YAMLNode, base: String) throws(LoadError) -> [Policy] {
+    func loadPolicies(_ node: YAMLNode, base: String, confinement: PathConfinement.Root? = nil) throws(LoadError) -> [Policy] {
         var out: [Policy] = []
         for item in try node.list() {
             let ref = try item.string()
@@ -110,6 +125,7 @@ public struct ScenarioLoader: Sendable {
                 }
                 out.append(p)
             } else {
+                try confinement?.check(InputFiles.resolve(ref, relativeTo: base), named: item)
                 do {
                     out += try PolicyLoader.load(paths: [ref], relativeTo: base)
                 } catch where error.message == "no such file or directory" && error.line == nil {

@@ -67,7 +67,11 @@ struct TimelineReader {
             let (id, _) = try resource(try m.required("resource"))
             guard let with = m["with"] else { throw node.error("'drift' needs 'with: {set: {PATH: VALUE}}': the state the actor keeps putting back") }
             let injection = try InjectionReader.injection(named: "patch", node: actionNode, with: with)
-            let every = try ControlsReader.positive(try d.required("every"))
+            let everyNode = try d.required("every")
+            let every = try ControlsReader.positive(everyNode)
+            // No actor re-applies a setting more than once a second; a shorter interval is a typo
+            // that would flood the run with events.
+            guard every >= .seconds(1) else { throw everyNode.error("drift every \(every) is shorter than the 1s minimum") }
             let untilNode = d["until"]
             let until = try untilNode?.duration()
             if let until, until <= at { throw untilNode?.error("'until' must be after 'at'") ?? node.error("bad until") }

@@ -1,5 +1,6 @@
 import CloudModel
 import Foundation
+import Simulation
 import Yams
 
 /// A node of a parsed YAML (or JSON) document together with where it came from, so that every
@@ -26,14 +27,17 @@ struct YAMLNode {
 
     /// Parses a whole file. Bytes that are not UTF-8 and YAML syntax errors become `LoadError`s.
     static func parse(file: String, data: Data) throws(LoadError) -> YAMLNode {
+        let limits = Limits.current
+        try checkSize(data.count, file: file, limits: limits)
         guard let text = String(data: data, encoding: .utf8) else {
             throw LoadError(file: file, message: "the file is not valid UTF-8 text")
         }
+        try YAMLGuard.check(data, file: file, limits: limits)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Self.describe(error, file: file)
+            throw Self.describe(error, file: file, limits: limits)
         } catch {
             throw LoadError(file: file, message: "cannot parse: \(error)")
         }
@@ -42,17 +46,31 @@ struct YAMLNode {
     }
 
     static func read(file: String) throws(LoadError) -> YAMLNode {
-        let data: Data
+        try parse(file: file, data: try readData(file: file))
+    }
+
+    /// A file's bytes, refusing one larger than `Limits.maxFileBytes` before reading it.
+    static func readData(file: String) throws(LoadError) -> Data {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+        if let size = attributes?[.size] as? Int { try checkSize(size, file: file, limits: Limits.current) }
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
+            return try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
             throw LoadError(file: file, message: "cannot read the file: \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
         }
-        return try parse(file: file, data: data)
     }
 
-    private static func describe(_ error: YamlError, file: String) -> LoadError {
+    static func checkSize(_ bytes: Int, file: String, limits: Limits) throws(LoadError) {
+        guard bytes > limits.maxFileBytes else { return }
+        throw LoadError(file: file, message: "the file is \(ByteCount(bytes)), over the limit of \(ByteCount(limits.maxFileBytes)) (raise it with --max-file-size)")
+    }
+
+    private static func describe(_ error: YamlError, file: String, limits: Limits) -> LoadError {
         switch error {
+        case .scanner(_, let problem, let mark, _) where problem.contains("Maximum nesting level"),
+             .parser(_, let problem, let mark, _) where problem.contains("Maximum nesting level"):
+            return LoadError(file: file, line: mark.line, column: mark.column,
+                             message: "nested more than \(limits.maxDepth) levels deep (raise the limit with --max-depth)")
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let what = context.map { "\($0.text): \(problem)" } ?? problem
@@ -160,6 +178,10 @@ struct YAMLNode {
     func duration(allowNegative: Bool = false) throws(LoadError) -> SimDuration {
         let text = try string()
         guard let d = SimDuration(parsing: text) else {
+            // Well formed but too long to hold: say so rather than that it is not a duration.
+            if text.wholeMatch(of: /-?(\d+(ms|s|m|h|d|w))+/) != nil {
+                throw error("'\(text)' is longer than the 100-year maximum")
+            }
             throw error("expected a duration such as 90s, 15m, 2h or 1d, found '\(text)'")
         }
         if !allowNegative, d.milliseconds < 0 { throw error("a duration here cannot be negative, found '\(text)'") }

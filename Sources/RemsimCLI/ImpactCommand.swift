@@ -43,7 +43,14 @@ struct ImpactCommand: ParsableCommand {
         case table, json, html
     }
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
+        try limits.apply { try execute() }
+    }
+
+    func execute() throws {
         guard let horizon = SimDuration(parsing: horizon), horizon > .zero else {
             Console.error("error: --horizon: expected a duration such as 6h or 7d, found '\(self.horizon)'")
             throw Exit.badInput
@@ -53,7 +60,7 @@ struct ImpactCommand: ParsableCommand {
         do {
             let builtins = try BuiltinPolicies.load()
             if let scenario {
-                loaded = try ScenarioLoader(builtins: builtins).load(file: scenario)
+                loaded = try ScenarioLoader(builtins: builtins, paths: limits.confinement).load(file: scenario)
                 title = "Enabling auto-remediation for \(InputFiles.display(scenario)):"
             } else {
                 guard !fixtures.isEmpty else {

@@ -36,7 +36,14 @@ struct RunCommand: ParsableCommand {
         case text, json, junit
     }
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
+        try limits.apply { try execute() }
+    }
+
+    func execute() throws {
         let started = Date()
         var part: Shard?
         if let shard {
@@ -49,7 +56,7 @@ struct RunCommand: ParsableCommand {
         // The whole suite is loaded and checked even for one shard: every shard then refuses the
         // same bad file, and records the digests of the whole suite, so merged shards compare
         // cleanly with an unsharded run.
-        let (suite, errors) = SuiteLoader(paths: paths).load()
+        let (suite, errors) = SuiteLoader(paths: paths, confinement: limits.confinement).load()
         guard errors.isEmpty else {
             for e in errors { Console.error("error: \(e)") }
             throw Exit.badInput

@@ -7,6 +7,7 @@ import Simulation
 /// the first, so one `remsim validate` shows all that needs fixing.
 struct SuiteLoader {
     var paths: [String]
+    var confinement: PathConfinement = .automatic
 
     func load() -> (scenarios: [Scenario], errors: [LoadError]) {
         let builtins: [Policy]
@@ -21,7 +22,7 @@ struct SuiteLoader {
         } catch {
             return ([], [error])
         }
-        let loader = ScenarioLoader(builtins: builtins)
+        let loader = ScenarioLoader(builtins: builtins, paths: confinement)
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
         for file in files {

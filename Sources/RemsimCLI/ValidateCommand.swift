@@ -21,8 +21,15 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("policies"), help: "Policy files or directories to check as well (repeatable).")
     var policyPaths: [String] = []
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
-        var (scenarios, errors) = SuiteLoader(paths: paths).load()
+        try limits.apply { try execute() }
+    }
+
+    func execute() throws {
+        var (scenarios, errors) = SuiteLoader(paths: paths, confinement: limits.confinement).load()
         var policyCount = 0
         var userPolicies: [Policy] = []
         for path in policyPaths {

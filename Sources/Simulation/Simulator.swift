@@ -87,10 +87,12 @@ public struct Simulator {
         loop.schedule(.startEngine, at: start)
         for (i, entry) in scenario.timeline.enumerated() where entry.at != .zero { loop.schedule(.timeline(i), at: start + entry.at) }
 
+        let maxEvents = Limits.current.maxEvents
         while let next = loop.queue.min, next.at <= end {
             _ = loop.queue.removeMin()
             loop.now = next.at
             loop.processed += 1
+            guard loop.processed <= maxEvents else { throw .tooManyEvents(limit: maxEvents, after: loop.now - start) }
             switch next.action {
             case .startEngine:
                 handle(.start, in: &loop)

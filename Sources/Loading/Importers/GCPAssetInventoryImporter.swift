@@ -65,10 +65,7 @@ public enum GCPAssetInventoryImporter {
     /// The assets of a file: a JSON list, or one JSON object per line. A bad line is reported
     /// with its own line number.
     static func assets(in file: String) throws(LoadError) -> [YAMLNode] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-            throw LoadError(file: file, message: "cannot read the file")
-        }
+        let data = try YAMLNode.readData(file: file)
         guard let text = String(data: data, encoding: .utf8) else { throw LoadError(file: file, message: "the file is not valid UTF-8 text") }
         if text.drop(while: \.isWhitespace).first == "[" {
             return try YAMLNode.parse(file: file, data: data).list()
