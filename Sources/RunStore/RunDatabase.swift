@@ -22,6 +22,11 @@ public struct RunDatabase: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
+        // Processes opening the same file at once (parallel CI jobs on one history) take turns:
+        // GRDB's migrator reads which migrations are applied, then applies the rest, and two
+        // processes doing that together would both create the same tables.
+        let lock = try OpenLock(path: path + ".lock")
+        defer { lock.release() }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             // A database a newer remsim wrote has migrations this one does not know: writing to it
@@ -272,6 +277,30 @@ public struct RunDatabase: Sendable {
             }
         }
         return migrator
+    }
+}
+
+/// An advisory lock (`flock`) on a file beside the database, held while a process opens and
+/// migrates it. The file stays: removing it would let two processes lock two different files.
+struct OpenLock {
+    let fd: Int32
+
+    init(path: String, timeout: Double = 60) throws(RunStoreError) {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: "cannot create the lock file: \(String(cString: strerror(errno)))") }
+        let deadline = Date().addingTimeInterval(timeout)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+                close(fd)
+                throw .cannotOpen(path: path, reason: "another remsim kept the database locked for \(Int(timeout))s while opening it")
+            }
+            usleep(5_000)
+        }
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 }
 

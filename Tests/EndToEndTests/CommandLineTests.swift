@@ -40,6 +40,19 @@ struct CommandLineTests {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Starts the binary without waiting for it; output is discarded unless `capture`.
+    func start(_ arguments: [String], in directory: String, capture: Bool = false) throws -> Process {
+        let binary = try #require(Self.binary, "the remsim binary is not built")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = capture ? Pipe() : FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A scratch directory holding copies of Scenarios/ and Fixtures/.
     func workspace() throws -> String {
         let dir = try TestSupport.temporaryDirectory()

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Fuzzes remsim's loaders and importers with libFuzzer.
+#
+#   Fuzz/fuzz.sh [TARGET…] [-- libFuzzer options]      (default: every target, -runs=1000000)
+#
+# Targets: scenario policy fixture aws-describe aws-config azure-resource-graph gcp-asset-inventory
+# Seed corpora are made from Scenarios/, Fixtures/, the built-in policies and the importer samples;
+# what the fuzzer adds goes to Fuzz/.corpus/TARGET, crashes, hangs and out-of-memory inputs to
+# Fuzz/findings/TARGET (make each one a test in Tests/LoadingTests/FuzzRegressionTests.swift).
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(cd .. && pwd)"
+
+targets=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do targets+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+options=("$@")
+[ ${#options[@]} -eq 0 ] && options=(-runs=1000000)
+[ ${#targets[@]} -eq 0 ] && targets=(scenario policy fixture aws-describe aws-config azure-resource-graph gcp-asset-inventory)
+
+if ! command -v swift >/dev/null 2>&1; then export PATH="/opt/swift/usr/bin:$PATH"; fi
+swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld >&2
+binary="$(swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld --show-bin-path)/RemsimFuzz"
+
+seed() {  # TARGET DIR: copy the repository's files of that kind into DIR
+    local target="$1" dir="$2"
+    mkdir -p "$dir"
+    case "$target" in
+        scenario) find "$root/Scenarios" -name '*.yaml' -exec cp {} "$dir/" \; ;;
+        policy) find "$root/Sources/PolicyPack/Policies" -name '*.yaml' -exec cp --backup=numbered {} "$dir/" \; ;;
+        fixture) find "$root/Fixtures" -name '*.yaml' -size -64k | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-12).yaml"; done ;;
+        *) find "$root/Tests/LoadingTests/Samples/$target" -type f -exec cp {} "$dir/" \; ;;
+    esac
+}
+
+for target in "${targets[@]}"; do
+    corpus=".corpus/$target" findings="findings/$target"
+    mkdir -p "$corpus" "$findings"
+    seeds="$(mktemp -d)"
+    seed "$target" "$seeds"
+    echo "== $target ($(ls "$seeds" | wc -l) seeds)" >&2
+    SWIFT_BACKTRACE=enable=no REMSIM_FUZZ_FIXTURES="$root/Fixtures" "$binary" "$target" \
+        -max_len=65536 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 \
+        "${options[@]}" "$corpus" "$seeds"
+    rm -rf "$seeds"
+done
