@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
         .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
     ]
 )

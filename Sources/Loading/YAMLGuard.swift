@@ -9,8 +9,19 @@ import Simulation
 /// stream takes time and memory in proportion to the file, so the bomb is refused before anything
 /// is built from it.
 enum YAMLGuard {
-    static func check(_ data: Data, file: String, limits: Limits) throws(LoadError) {
+    /// libyaml's nesting limit is one value for the whole process: parses that set it take turns.
+    private static let nesting = NSLock()
+
+    /// Runs `body` (which parses) with libyaml's nesting limit set to `limits.maxDepth`.
+    static func withLimits<T>(_ limits: Limits, _ body: () throws -> T) rethrows -> T {
+        nesting.lock()
+        defer { nesting.unlock() }
         yaml_set_max_nest_level(Int32(clamping: limits.maxDepth))
+        return try body()
+    }
+
+    /// Checks the expansion of aliases; call within `withLimits`.
+    static func check(_ data: Data, file: String, limits: Limits) throws(LoadError) {
         // Without an alias a document holds no more values than it has bytes, which the file size
         // limit bounds: only a document with a `*` needs counting.
         let hasAlias = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0x2A, raw.count) != nil } ?? false }

@@ -32,10 +32,14 @@ struct YAMLNode {
         guard let text = String(data: data, encoding: .utf8) else {
             throw LoadError(file: file, message: "the file is not valid UTF-8 text")
         }
-        try YAMLGuard.check(data, file: file, limits: limits)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLGuard.withLimits(limits) { () throws -> Node? in
+                try YAMLGuard.check(data, file: file, limits: limits)
+                return try Yams.compose(yaml: text)
+            }
+        } catch let error as LoadError {
+            throw error
         } catch let error as YamlError {
             throw Self.describe(error, file: file, limits: limits)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import RunStore
+import Simulation
 import TestSupport
 import Testing
 
@@ -48,7 +49,7 @@ struct CrashSafetyTests {
     @Test func aKilledRunLeavesTheDatabaseSoundAndEarlierRunsIntact() throws {
         let env = ProcessInfo.processInfo.environment
         let kills = Int(env["REMSIM_KILL_COUNT"] ?? "") ?? 6
-        var random = SplitMix(seed: UInt64(env["REMSIM_KILL_SEED"] ?? "") ?? 20_261_125)
+        var random = SeededGenerator(seed: UInt64(env["REMSIM_KILL_SEED"] ?? "") ?? 20_261_125)
         let dir = try cli.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Twenty scenarios: enough that writing a run takes a while, few enough to repeat.
@@ -125,18 +126,5 @@ struct CrashSafetyTests {
             #expect(c.scenarios.map(\.attempts.count) == first.scenarios.map(\.attempts.count))
             #expect(c.scenarios.map(\.assertions.count) == first.scenarios.map(\.assertions.count))
         }
-    }
-}
-
-/// SplitMix64: a seeded generator, so a failing kill sequence can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

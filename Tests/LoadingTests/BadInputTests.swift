@@ -43,17 +43,23 @@ struct BadInputTests {
 
     /// Loads `scenario` (after replacing `old` with `new`) next to the fixture; returns the error.
     func loadError(_ old: String = "", _ new: String = "", fixture: String = BadInputTests.fixture) throws -> LoadError? {
+        let text = old.isEmpty ? Self.scenario : Self.scenario.replacingOccurrences(of: old, with: new)
+        guard case .failure(let error) = try Self.load(text, fixture: fixture) else { return nil }
+        return error
+    }
+
+    /// Loads `scenario` from a scratch directory holding `fixture` (and any `extra` files), under
+    /// `limits`, with the `ssh` policy as the only built-in.
+    static func load(_ scenario: String, fixture: String = BadInputTests.fixture, limits: Limits = Limits(),
+                     paths: PathConfinement = .automatic, extra: [(String, String)] = []) throws -> Result<Scenario, LoadError> {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try TestSupport.write(fixture, to: "fixtures/net.yaml", in: dir)
-        let text = old.isEmpty ? Self.scenario : Self.scenario.replacingOccurrences(of: old, with: new)
-        let file = try TestSupport.write(text, to: "s.yaml", in: dir)
+        for (name, text) in extra { try TestSupport.write(text, to: name, in: dir) }
+        let file = try TestSupport.write(scenario, to: "s.yaml", in: dir)
         let ssh = try TestSupport.policy(TestSupport.sshPolicyYAML.replacingOccurrences(of: "id: ssh-world", with: "id: ssh"))
-        do {
-            _ = try ScenarioLoader(builtins: [ssh]).load(file: file)
-            return nil
-        } catch {
-            return error
+        return Limits.$current.withValue(limits) {
+            Result { () throws(LoadError) in try ScenarioLoader(builtins: [ssh], paths: paths).load(file: file) }
         }
     }
 

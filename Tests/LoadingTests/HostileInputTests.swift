@@ -11,24 +11,14 @@ import Testing
 /// known, and the limit with the flag that raises it — never a hang, a crash or a machine out of
 /// memory. The limits are lowered in some tests only to keep the files small.
 struct HostileInputTests {
-    let bad = BadInputTests()
-
     func load(_ scenario: String, fixture: String = BadInputTests.fixture, limits: Limits = Limits(),
-              paths: PathConfinement = .automatic, extra: [(String, String)] = []) throws -> Result<Scenario, LoadError> {
-        let dir = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try TestSupport.write(fixture, to: "fixtures/net.yaml", in: dir)
-        for (name, text) in extra { try TestSupport.write(text, to: name, in: dir) }
-        let file = try TestSupport.write(scenario, to: "s.yaml", in: dir)
-        let ssh = try TestSupport.policy(TestSupport.sshPolicyYAML.replacingOccurrences(of: "id: ssh-world", with: "id: ssh"))
-        return Limits.$current.withValue(limits) {
-            Result { () throws(LoadError) in try ScenarioLoader(builtins: [ssh], paths: paths).load(file: file) }
-        }
+              paths: PathConfinement = .automatic) throws -> Result<Scenario, LoadError> {
+        try BadInputTests.load(scenario, fixture: fixture, limits: limits, paths: paths)
     }
 
     func error(_ scenario: String, fixture: String = BadInputTests.fixture, limits: Limits = Limits(),
-               paths: PathConfinement = .automatic, extra: [(String, String)] = []) throws -> LoadError {
-        guard case .failure(let e) = try load(scenario, fixture: fixture, limits: limits, paths: paths, extra: extra) else {
+               paths: PathConfinement = .automatic) throws -> LoadError {
+        guard case .failure(let e) = try load(scenario, fixture: fixture, limits: limits, paths: paths) else {
             Issue.record("the file loaded")
             return LoadError(file: "", message: "")
         }
