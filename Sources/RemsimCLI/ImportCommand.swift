@@ -54,7 +54,14 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup(title: "Limits")
+    var limits: FileLimitOptions
+
     func run() throws {
+        try limits.apply { try execute() }
+    }
+
+    func execute() throws {
         let result: ImportResult
         do {
             switch format {

@@ -3,9 +3,9 @@ import CloudModel
 import Loading
 import Simulation
 
-/// The flags that raise remsim's input limits and say where scenario paths may lead; shared by
-/// the commands that read scenarios.
-struct LimitOptions: ParsableArguments {
+/// The flags that raise the limits on any file remsim reads; shared by every command that reads
+/// files.
+struct FileLimitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The largest file remsim reads (default 128MiB).", valueName: "size"))
     var maxFileSize: String?
 
@@ -14,6 +14,32 @@ struct LimitOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("How deeply mappings and lists may nest (default 100).", valueName: "n"))
     var maxDepth: Int?
+
+    func validate() throws {
+        if let s = maxFileSize, ByteCount(parsing: s) == nil { throw ValidationError("--max-file-size: expected a size such as 64MiB or 2GB, found '\(s)'") }
+        for (name, value) in [("--max-yaml-values", maxYamlValues), ("--max-depth", maxDepth)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+    }
+
+    func apply(to l: inout Limits) {
+        if let s = maxFileSize, let b = ByteCount(parsing: s) { l.maxFileBytes = b.bytes }
+        if let n = maxYamlValues { l.maxYAMLValues = n }
+        if let n = maxDepth { l.maxDepth = n }
+    }
+
+    /// Runs `body` with these limits in force.
+    func apply<T>(_ body: () throws -> T) throws -> T {
+        var l = Limits()
+        apply(to: &l)
+        return try Limits.$current.withValue(l, operation: body)
+    }
+}
+
+/// The flags that raise remsim's limits on scenarios and say where scenario paths may lead;
+/// shared by the commands that read scenarios.
+struct LimitOptions: ParsableArguments {
+    @OptionGroup var files: FileLimitOptions
 
     @Option(help: ArgumentHelp("Entries in one scenario's timeline (default 100000).", valueName: "n"))
     var maxTimeline: Int?
@@ -31,9 +57,8 @@ struct LimitOptions: ParsableArguments {
     var allowOutsideRoot = false
 
     func validate() throws {
-        if let s = maxFileSize, ByteCount(parsing: s) == nil { throw ValidationError("--max-file-size: expected a size such as 64MiB or 2GB, found '\(s)'") }
         if let s = maxRunFor, SimDuration(parsing: s).map({ $0 > .zero }) != true { throw ValidationError("--max-run-for: expected a duration such as 400d, found '\(s)'") }
-        for (name, value) in [("--max-yaml-values", maxYamlValues), ("--max-depth", maxDepth), ("--max-timeline", maxTimeline), ("--max-events", maxEvents)] {
+        for (name, value) in [("--max-timeline", maxTimeline), ("--max-events", maxEvents)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         if root != nil && allowOutsideRoot { throw ValidationError("give --root or --allow-outside-root, not both") }
@@ -41,9 +66,7 @@ struct LimitOptions: ParsableArguments {
 
     var limits: Limits {
         var l = Limits()
-        if let s = maxFileSize, let b = ByteCount(parsing: s) { l.maxFileBytes = b.bytes }
-        if let n = maxYamlValues { l.maxYAMLValues = n }
-        if let n = maxDepth { l.maxDepth = n }
+        files.apply(to: &l)
         if let n = maxTimeline { l.maxTimelineEntries = n }
         if let n = maxEvents { l.maxEvents = n }
         if let s = maxRunFor, let d = SimDuration(parsing: s) { l.maxRunFor = d }
