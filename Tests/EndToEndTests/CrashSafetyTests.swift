@@ -91,7 +91,7 @@ struct CrashSafetyTests {
         #expect(complete >= 1)
         #expect(duringWrites > 0, "no kill landed while the run was still going")
         // An incomplete run is shown as such, and never taken as the latest run.
-        let history = try cli.run(["history", "--db", "runs.sqlite", "--format", "json"], in: dir)
+        let history = try cli.run(["history", "--db", "runs.sqlite", "--format", "json", "--limit", "100000"], in: dir)
         let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
         #expect(runs.filter { $0["status"] as? String == "incomplete" }.count == incomplete)
         let latest = try db.runId(for: "latest")
