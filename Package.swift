@@ -37,6 +37,7 @@ let package = Package(
             name: "Loading",
             dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "Replay", dependencies: ["CloudModel", "Simulation", "Loading"]),
         .target(name: "PolicyPack", dependencies: ["Loading", "Policies"], resources: [.copy("Policies")]),
         .target(
             name: "RunStore",
@@ -46,7 +47,7 @@ let package = Package(
         .target(
             name: "RemsimCLI",
             dependencies: [
-                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports",
+                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
         .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
     ]
 )

@@ -66,8 +66,8 @@ enum CLITemplateReader {
         return steps
     }
 
-    struct Problem: Error {
-        var message: String
+    public struct Problem: Error {
+        public var message: String
     }
 
     static func step(_ words: [String]) throws(Problem) -> RemediationStep {
@@ -250,12 +250,12 @@ enum CLITemplateReader {
 /// Splits command text into commands (at `;`) and words, as a POSIX shell would for the forms
 /// templates use: single quotes keep everything, double quotes allow `\"` and `\\`, a backslash
 /// outside quotes escapes the next character. `${…}` is kept as written.
-enum ShellWords {
-    struct Problem: Error {
-        var message: String
+public enum ShellWords {
+    public struct Problem: Error {
+        public var message: String
     }
 
-    static func commands(_ text: String) throws(Problem) -> [[String]] {
+    public static func commands(_ text: String) throws(Problem) -> [[String]] {
         var commands: [[String]] = []
         var words: [String] = []
         var word = ""

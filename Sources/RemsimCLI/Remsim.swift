@@ -15,7 +15,7 @@ public struct Remsim: ParsableCommand {
               3  the run database could not be opened or written
             """,
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ImpactCommand.self, HistoryCommand.self, CompareCommand.self, ReportCommand.self, MergeCommand.self, PoliciesCommand.self,
+        subcommands: [RunCommand.self, ValidateCommand.self, ImpactCommand.self, HistoryCommand.self, CompareCommand.self, ReportCommand.self, MergeCommand.self, ReplayCommand.self, PoliciesCommand.self,
                       GenerateCommand.self, ImportCommand.self]
     )
 

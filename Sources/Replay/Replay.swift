@@ -1,0 +1,202 @@
+import CloudModel
+import Loading
+import Simulation
+
+/// Replays a scenario's remediation against a real AWS API endpoint: creates the resources the
+/// remediation touches, in the state they were in just before it, runs the exact commands the
+/// simulation rendered through the real AWS CLI, reads the resources back, and compares them,
+/// property by property, with the simulation's end state. A difference is the simulator's model
+/// of the cloud disagreeing with the cloud.
+public struct Replay: Sendable {
+    public struct Difference: Sendable, Hashable, CustomStringConvertible {
+        public var resourceId: String
+        public var property: String
+        public var simulated: Value
+        public var endpoint: Value
+        public var description: String { "\(resourceId) \(property): simulated \(simulated.jsonText), endpoint \(endpoint.jsonText)" }
+    }
+
+    public struct Outcome: Sendable {
+        public enum Status: Sendable, Equatable {
+            case matched
+            case differed
+            case notReplayable(String)
+        }
+
+        public var scenario: String
+        public var status: Status
+        public var differences: [Difference] = []
+        /// The commands run against the endpoint, ids translated.
+        public var commands: [String] = []
+        /// Fixture ids of the resources created and compared.
+        public var compared: [String] = []
+        /// Problems deleting what the replay created.
+        public var cleanup: [String] = []
+    }
+
+    static let adapters: [String: any ReplayAdapter] = Dictionary(
+        uniqueKeysWithValues: ([VPCAdapter(), SecurityGroupAdapter()] as [any ReplayAdapter]).map { ($0.type, $0) })
+
+    /// The resource types a replay can create.
+    public static var supportedTypes: [String] { adapters.keys.sorted() }
+
+    public var scenario: Scenario
+    public var cli: AWSCLI
+    public var replayId: String
+    /// Leave what was created on the endpoint.
+    public var keep = false
+
+    public init(scenario: Scenario, cli: AWSCLI, replayId: String, keep: Bool = false) {
+        self.scenario = scenario
+        self.cli = cli
+        self.replayId = replayId
+        self.keep = keep
+    }
+
+    /// Replays against `simulated`, the simulation's result (run here when not given; a test
+    /// passes a deliberately wrong one).
+    public func run(simulated given: ScenarioResult? = nil) -> Outcome {
+        var outcome = Outcome(scenario: scenario.name, status: .matched)
+        let simulated: ScenarioResult
+        do {
+            simulated = try given ?? Simulator(scenario: scenario).run()
+        } catch {
+            outcome.status = .notReplayable("the simulation failed: \(error)")
+            return outcome
+        }
+        let plan: Plan
+        switch self.plan(simulated) {
+        case .success(let p): plan = p
+        case .failure(let e):
+            outcome.status = .notReplayable(e.reason)
+            return outcome
+        }
+
+        let context = ReplayContext(cli: cli, replayId: replayId)
+        var created: [(Resource, String)] = []
+        defer {
+            if !keep {
+                for (resource, id) in created.reversed() {
+                    do throws(ReplayError) {
+                        try Self.adapters[resource.type]?.delete(resource, id: id, in: context)
+                    } catch {
+                        outcome.cleanup.append("\(resource.id) (\(id)): \(error)")
+                    }
+                }
+            }
+        }
+        do throws(ReplayError) {
+            // The fixtures' accounts are the endpoint's account: commands naming an account (a
+            // group pair's UserId) then mean the same thing there.
+            let identity = try context.aws("us-east-1", ["sts", "get-caller-identity"])
+            if let account = identity["Account"]?.stringValue {
+                for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.created(fixtureAccount, as: account) }
+            }
+            for resource in plan.order {
+                guard let adapter = Self.adapters[resource.type] else { continue }
+                let id = try adapter.create(resource, properties: plan.before[resource.id]?.properties ?? resource.properties, in: context)
+                context.created(resource.id, as: id)
+                created.append((resource, id))
+            }
+            for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) {
+                let words: [String]
+                do {
+                    words = try ShellWords.commands(attempt.command).first ?? []
+                } catch {
+                    outcome.status = .notReplayable("cannot split the command '\(attempt.command)': \(error.message)")
+                    return outcome
+                }
+                guard words.first == "aws" else {
+                    outcome.status = .notReplayable("not an aws command: \(attempt.command)")
+                    return outcome
+                }
+                let translated = Array(words.dropFirst()).map { word in
+                    context.ids.reduce(word) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+                }
+                outcome.commands.append((["aws"] + translated).joined(separator: " "))
+                do {
+                    try cli.run(translated)
+                } catch {
+                    var words = translated[...]
+                    if words.first == "--region" { words = words.dropFirst(2) }
+                    let call = words.prefix(2).joined(separator: " ")
+                    if error.notImplemented { throw .notSupportedByEndpoint(call: call, message: error.message) }
+                    throw .callFailed(call: call, message: error.message)
+                }
+            }
+            for (resource, id) in created {
+                guard let adapter = Self.adapters[resource.type] else { continue }
+                let expected = adapter.project(simulated.finalInventory[resource.id]?.properties ?? .null, in: context)
+                let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
+                outcome.compared.append(resource.id)
+                for key in expected.objectValue?.keys ?? [] where expected[key] != found[key] {
+                    outcome.differences.append(Difference(resourceId: resource.id, property: key, simulated: expected[key] ?? .null, endpoint: found[key] ?? .null))
+                }
+            }
+        } catch {
+            switch error {
+            case .notReplayable(let why): outcome.status = .notReplayable(why)
+            case .notSupportedByEndpoint: outcome.status = .notReplayable(String(error.description.dropFirst("not replayable: ".count)))
+            case .callFailed: outcome.differences.append(Difference(resourceId: "", property: "call", simulated: "succeeded", endpoint: .string(error.description)))
+            }
+            if case .notReplayable = outcome.status { return outcome }
+        }
+        outcome.status = outcome.differences.isEmpty ? .matched : .differed
+        return outcome
+    }
+
+    struct Plan {
+        /// Resources to create, dependencies first.
+        var order: [Resource]
+        /// Their state just before the first remediation call.
+        var before: Inventory
+    }
+
+    struct NotReplayable: Error {
+        var reason: String
+    }
+
+    func plan(_ simulated: ScenarioResult) -> Result<Plan, NotReplayable> {
+        guard let first = simulated.attempts.map(\.startedAt).min() else {
+            return .failure(NotReplayable(reason: "the simulation made no remediation call"))
+        }
+        if let entry = scenario.timeline.first(where: { if case .inject = $0.action { false } else { true } }) {
+            return .failure(NotReplayable(reason: "its timeline has a \(entry.action.name) entry; a replay applies injections only"))
+        }
+        if simulated.attempts.contains(where: { if case .succeeded? = $0.outcome { false } else { true } }) {
+            return .failure(NotReplayable(reason: "some simulated calls failed; a replay runs calls that succeed"))
+        }
+        let offset = first - simulated.start
+        if scenario.timeline.contains(where: { $0.at > offset }) {
+            return .failure(NotReplayable(reason: "it injects after the first remediation call"))
+        }
+        // Everything a call touched, and whatever that needs first.
+        var wanted: [String] = []
+        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) where !wanted.contains(id) { wanted.append(id) }
+        let unsupported = Set(wanted.compactMap { id -> String? in
+            guard let r = scenario.inventory[id] else { return "resources a call creates (\(id))" }
+            return Self.adapters[r.type] == nil ? r.type : nil
+        })
+        guard unsupported.isEmpty else {
+            return .failure(NotReplayable(reason: "remsim does not yet create \(unsupported.sorted().joined(separator: ", ")) on an endpoint (it creates \(Self.supportedTypes.joined(separator: ", ")))"))
+        }
+        var order: [Resource] = []
+        func visit(_ id: String) {
+            guard !order.contains(where: { $0.id == id }), let r = scenario.inventory[id], let adapter = Self.adapters[r.type] else { return }
+            for dep in adapter.dependencies(of: r) { visit(dep) }
+            order.append(r)
+        }
+        for id in wanted { visit(id) }
+
+        // The state just before the first call: the scenario up to then, with nothing remediating.
+        var before = scenario
+        before.settings.rules = before.settings.rules.map { var r = $0; r.autoRemediate = false; return r }
+        before.expectations = []
+        before.runFor = max(SimDuration(milliseconds: 1), offset)
+        do {
+            return .success(Plan(order: order, before: try Simulator(scenario: before).run().finalInventory))
+        } catch {
+            return .failure(NotReplayable(reason: "cannot compute the state before the first call: \(error)"))
+        }
+    }
+}

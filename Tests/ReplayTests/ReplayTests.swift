@@ -1,0 +1,116 @@
+import CloudModel
+import Foundation
+import Loading
+import PolicyPack
+@testable import Replay
+import Simulation
+import TestSupport
+import Testing
+
+struct ReplayEndpointTests {
+    @Test(arguments: ["http://127.0.0.1:5000", "http://localhost:4566", "http://[::1]:5000", "https://127.1.2.3"])
+    func loopbackEndpointsAreAccepted(_ url: String) throws {
+        _ = try ReplayEndpoint(url, allowRemote: false)
+    }
+
+    @Test(arguments: ["https://ec2.us-east-1.amazonaws.com", "http://10.0.0.5:5000", "http://127.0.0.1.example.com"])
+    func otherEndpointsNeedTheFlag(_ url: String) throws {
+        #expect(throws: ReplayEndpoint.Problem.self) { try ReplayEndpoint(url, allowRemote: false) }
+        _ = try ReplayEndpoint(url, allowRemote: true)
+    }
+
+    @Test func notAURLIsSaidSo() {
+        #expect(throws: ReplayEndpoint.Problem.notAURL("localhost")) { try ReplayEndpoint("localhost", allowRemote: false) }
+    }
+}
+
+/// Replays against moto's server, started on a free loopback port for each test (moto and the
+/// AWS CLI from PyPI; CI installs them).
+struct MotoReplayTests {
+    static let tools: Bool = {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        return ["moto_server", "aws"].allSatisfy { name in paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") } }
+    }()
+
+    @Test func motoIsThereWhenRequired() {
+        if ProcessInfo.processInfo.environment["REMSIM_REQUIRE_MOTO"] == "1" {
+            #expect(Self.tools, "REMSIM_REQUIRE_MOTO=1 but moto_server or aws is not on the PATH")
+        }
+    }
+
+    /// A moto server for the length of `body`.
+    func withMoto<T>(_ body: (AWSCLI) throws -> T) throws -> T {
+        let port = 20_000 + Int(getpid() % 10_000) + Int.random(in: 0..<5_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            // moto's server does not stop on SIGTERM.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        let cli = AWSCLI(endpoint: try ReplayEndpoint("http://127.0.0.1:\(port)", allowRemote: false),
+                         environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"])
+        // Wait for it to answer.
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = (try? cli.run(["sts", "get-caller-identity"])) != nil
+            if !ready { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        try #require(ready, "moto did not start on port \(port)")
+        return try body(cli)
+    }
+
+    func scenario(_ name: String) throws -> Scenario {
+        try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(file: TestSupport.scenariosDirectory + "/\(name).yaml")
+    }
+
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func aSecurityGroupRemediationEndsAsSimulatedAndTheReplayCleansUp() throws {
+        try withMoto { cli in
+            let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: cli, replayId: "t1").run()
+            #expect(outcome.status == .matched, "\(outcome.differences)")
+            #expect(outcome.compared == ["vpc-01a11bb22cc33dd44", "sg-0a1b2c3d4e5f61001"])
+            #expect(outcome.commands.count == 1 && outcome.commands[0].contains("revoke-security-group-ingress"))
+            #expect(!outcome.commands[0].contains("sg-0a1b2c3d4e5f61001"), "the command names the endpoint's group")
+            #expect(outcome.cleanup.isEmpty)
+            let left = try cli.run(["--region", "us-east-1", "ec2", "describe-security-groups", "--filters", "Name=tag:remsim-replay,Values=t1"])
+            #expect(left["SecurityGroups"]?.arrayValue?.isEmpty == true, "what the replay made is gone")
+        }
+    }
+
+    /// A simulator whose model of RevokeSecurityGroupIngress were wrong (here: it also removed
+    /// the bastion range) is caught: the endpoint keeps the range, and the replay says where.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func aWrongSimulatorModelIsReportedPropertyByProperty() throws {
+        let s = try scenario("ssh-opened-to-world-is-closed")
+        var wrong = try Simulator(scenario: s).run()
+        var group = try #require(wrong.finalInventory["sg-0a1b2c3d4e5f61001"])
+        let rules = (group.properties["IpPermissions"]?.arrayValue ?? []).filter { $0["FromPort"] != 22 }
+        group.properties = group.properties.setting("IpPermissions", to: .array(rules))
+        wrong.finalInventory.upsert(group)
+        try withMoto { cli in
+            let outcome = Replay(scenario: s, cli: cli, replayId: "t2").run(simulated: wrong)
+            #expect(outcome.status == .differed)
+            let difference = try #require(outcome.differences.first)
+            #expect(outcome.differences.count == 1)
+            #expect(difference.resourceId == "sg-0a1b2c3d4e5f61001" && difference.property == "IpPermissions")
+            #expect(difference.endpoint.arrayValue?.contains("tcp 22-22 10.0.0.0/8") == true, "\(difference)")
+            #expect(difference.simulated.arrayValue?.contains("tcp 22-22 10.0.0.0/8") == false)
+        }
+    }
+
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func whatCannotBeReplayedSaysWhy() throws {
+        try withMoto { cli in
+            let s3 = Replay(scenario: try scenario("s3-versioning-resumed"), cli: cli, replayId: "t3").run()
+            #expect(s3.status == .notReplayable("remsim does not yet create aws.s3 on an endpoint (it creates aws.security-group, aws.vpc)"))
+            let faults = Replay(scenario: try scenario("throttled-calls-retry-with-backoff"), cli: cli, replayId: "t4").run()
+            guard case .notReplayable(let why) = faults.status else { Issue.record("replayed"); return }
+            #expect(why.contains("fault throttle"))
+        }
+    }
+}
