@@ -50,7 +50,8 @@ struct NoSurprisesTests {
             return
         }
         #expect(process.terminationStatus == 0)
-        let calls = trace.split(separator: "\n").map { $0.drop { $0 != " " }.dropFirst() }
+        // Each line is "PID  call(...)", the PID left-aligned in a padded column.
+        let calls = trace.split(separator: "\n").map { $0.drop { $0 != " " }.drop { $0 == " " } }
         let programs = calls.filter { $0.hasPrefix("execve") || $0.hasPrefix("execveat") || $0.hasPrefix("vfork") || $0.hasPrefix("fork") }
         #expect(programs.count == 1 && programs.first?.contains(binary) == true, "\(programs)")
         let sockets = calls.filter { $0.hasPrefix("socket(") }
