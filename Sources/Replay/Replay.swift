@@ -35,7 +35,7 @@ public struct Replay: Sendable {
     }
 
     static let adapters: [String: any ReplayAdapter] = Dictionary(
-        uniqueKeysWithValues: ([VPCAdapter(), SecurityGroupAdapter()] as [any ReplayAdapter]).map { ($0.type, $0) })
+        uniqueKeysWithValues: ([VPCAdapter(), SecurityGroupAdapter(), S3BucketAdapter()] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.
     public static var supportedTypes: [String] { adapters.keys.sorted() }
@@ -90,13 +90,16 @@ public struct Replay: Sendable {
             // group pair's UserId) then mean the same thing there.
             let identity = try context.aws("us-east-1", ["sts", "get-caller-identity"])
             if let account = identity["Account"]?.stringValue {
-                for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.created(fixtureAccount, as: account) }
+                for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.account(fixtureAccount, is: account) }
             }
+            context.planned = plan.order
             for resource in plan.order {
                 guard let adapter = Self.adapters[resource.type] else { continue }
-                let id = try adapter.create(resource, properties: plan.before[resource.id]?.properties ?? resource.properties, in: context)
+                let properties = plan.before[resource.id]?.properties ?? resource.properties
+                let id = try adapter.create(resource, properties: properties, in: context)
                 context.created(resource.id, as: id)
                 created.append((resource, id))
+                try adapter.configure(resource, id: id, properties: properties, in: context)
             }
             for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) {
                 let words: [String]
@@ -110,9 +113,7 @@ public struct Replay: Sendable {
                     outcome.status = .notReplayable("not an aws command: \(attempt.command)")
                     return outcome
                 }
-                let translated = Array(words.dropFirst()).map { word in
-                    context.ids.reduce(word) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
-                }
+                let translated = Array(words.dropFirst()).map(context.translate)
                 outcome.commands.append((["aws"] + translated).joined(separator: " "))
                 do {
                     try cli.run(translated)

@@ -6,14 +6,21 @@ public protocol ReplayAdapter: Sendable {
     var type: String { get }
     /// Fixture ids of the resources that must exist first (a security group's VPC).
     func dependencies(of resource: Resource) -> [String]
-    /// Creates `resource` with `properties` (the state just before the first remediation);
-    /// returns the endpoint's id for it.
+    /// Creates `resource`, tagged with the replay id, and returns the endpoint's id for it. Only
+    /// the one call that makes it: from then on the replay owns it and deletes it at the end,
+    /// whatever fails next.
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String
+    /// Gives the created resource `properties` (its state just before the first remediation).
+    func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError)
     /// The resource as the endpoint describes it, in the fixture's shape.
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value
     /// What is compared, normalised so that order and the endpoint's defaults do not count.
     func project(_ properties: Value, in context: ReplayContext) -> Value
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError)
+}
+
+extension ReplayAdapter {
+    func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {}
 }
 
 /// What adapters share during one replay.
@@ -23,6 +30,8 @@ public final class ReplayContext: @unchecked Sendable {
     public let replayId: String
     /// Fixture id → the endpoint's id, for everything created so far.
     public private(set) var ids: [String: String] = [:]
+    /// Everything the replay will create, as the fixtures have it.
+    public internal(set) var planned: [Resource] = []
 
     init(cli: AWSCLI, replayId: String) {
         self.cli = cli
@@ -31,8 +40,42 @@ public final class ReplayContext: @unchecked Sendable {
 
     func created(_ fixtureId: String, as realId: String) { ids[fixtureId] = realId }
 
+    /// Fixture account → the endpoint's account.
+    public private(set) var accounts: [String: String] = [:]
+
+    func account(_ fixture: String, is real: String) { accounts[fixture] = real }
+
+    /// `text` in the endpoint's terms: fixture ids replaced by the endpoint's, and accounts where
+    /// they stand as accounts (an ARN's account field, a quoted or whole account id), not inside
+    /// names (`acme-access-logs-111111111111` stays).
+    public func translate(_ text: String) -> String {
+        var out = ids.reduce(text) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+        for (fixture, real) in accounts {
+            if out == fixture { return real }
+            out = out.replacingOccurrences(of: ":\(fixture):", with: ":\(real):").replacingOccurrences(of: "\"\(fixture)\"", with: "\"\(real)\"")
+        }
+        return out
+    }
+
     /// The endpoint's id for a fixture id (or the id itself, for one not created here).
     public func real(_ fixtureId: String) -> String { ids[fixtureId] ?? fixtureId }
+
+    /// `value` with every fixture id and account the replay knows replaced by the endpoint's.
+    public func real(in value: Value) -> Value {
+        switch value {
+        case .string(let s): .string(translate(s))
+        case .array(let a): .array(a.map(real(in:)))
+        case .object(let o): .object(Fields(o.entries.map { Fields.Entry(key: $0.key, value: real(in: $0.value)) }))
+        default: value
+        }
+    }
+
+    /// `text` with the endpoint's ids and account replaced by the fixture's.
+    public func fixture(inText text: String) -> String {
+        var out = ids.reduce(text) { $0.replacingOccurrences(of: $1.value, with: $1.key) }
+        for (fixture, real) in accounts { out = out.replacingOccurrences(of: ":\(real):", with: ":\(fixture):") }
+        return out
+    }
 
     /// The fixture id for an endpoint id.
     public func fixture(_ realId: String) -> String { ids.first { $0.value == realId }?.key ?? realId }

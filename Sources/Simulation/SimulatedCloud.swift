@@ -24,10 +24,10 @@ public struct SimulatedCloud: Sendable {
         var name: String
     }
 
-    /// Types some operation addresses by name.
+    /// Types some operation addresses by name, as its target or a resource it refers to.
     private static let typesAddressedByName: Set<String> = Set(OperationCatalog.all.compactMap { spec in
         if case .name = spec.target { spec.resourceType } else { nil }
-    } + ["aws.log-group"])
+    } + OperationCatalog.all.flatMap { $0.references.map(\.resourceType) } + ["aws.log-group"])
 
     public init(inventory: Inventory) {
         self.inventory = inventory
@@ -95,6 +95,7 @@ public struct SimulatedCloud: Sendable {
             return targets.map(\.id)
         default:
             let target = try locateTarget(spec, op)
+            try checkReferences(of: spec, op, from: target)
             try change(target, spec, op)
             return [target.id]
         }
@@ -152,6 +153,20 @@ public struct SimulatedCloud: Sendable {
             return found
         case .ids, .creates:
             throw APIError(code: "InternalFailure", message: "\(spec.name) names its targets by list")
+        }
+    }
+
+    /// The other resources the call names exist, in the target's region where the cloud requires it.
+    private func checkReferences(of spec: OperationSpec, _ op: CloudOperation, from target: Resource) throws(APIError) {
+        for reference in spec.references {
+            guard let path = try? ValuePath(parsing: reference.parameter), let name = path.resolve(in: op.parameters)?.stringValue else { continue }
+            let found = ([name] + idsByName[NameKey(type: reference.resourceType, account: op.account, name: name), default: []])
+                .compactMap { inventory[$0] }
+                .filter { $0.type == reference.resourceType && $0.account == op.account }
+            guard !found.isEmpty else { throw APIError(reference.missing, target: name) }
+            if let otherRegion = reference.otherRegion, !found.contains(where: { $0.region == target.region }) {
+                throw APIError(otherRegion, target: name)
+            }
         }
     }
 

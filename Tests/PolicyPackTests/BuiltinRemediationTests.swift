@@ -9,7 +9,8 @@ import Testing
 
 /// Every built-in remediation, run against the simulated cloud on each of its policy's `match`
 /// examples, succeeds and leaves the example compliant: the steps name what the operations need,
-/// and the operations do what the policy expects of them.
+/// and the operations do what the policy expects of them. The `no-match` examples stand beside it,
+/// as the resources a call may refer to (the bucket access logs go to).
 struct BuiltinRemediationTests {
     static let remediable = BuiltinPolicyExampleTests.policies.filter(\.isRemediable)
 
@@ -18,7 +19,7 @@ struct BuiltinRemediationTests {
         let policy = try #require(Self.remediable.first { $0.id == id })
         let evaluator = Evaluator(now: BuiltinPolicyExampleTests.at)
         for example in policy.examples.match {
-            var cloud = SimulatedCloud(inventory: try Inventory([example]))
+            var cloud = SimulatedCloud(inventory: try Inventory([example] + policy.examples.noMatch.filter { $0.id != example.id }))
             let finding = try #require(evaluator.finding(policy, example))
             let plan = try RemediationPlan(policy: policy, finding: finding, resource: example)
             for (n, call) in plan.calls.enumerated() {

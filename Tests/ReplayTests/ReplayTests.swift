@@ -106,11 +106,35 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func whatCannotBeReplayedSaysWhy() throws {
         try withMoto { cli in
-            let s3 = Replay(scenario: try scenario("s3-versioning-resumed"), cli: cli, replayId: "t3").run()
-            #expect(s3.status == .notReplayable("remsim does not yet create aws.s3 on an endpoint (it creates aws.security-group, aws.vpc)"))
+            let elb = Replay(scenario: try scenario("alb-drops-invalid-headers-again"), cli: cli, replayId: "t3").run()
+            guard case .notReplayable(let reason) = elb.status else { Issue.record("replayed"); return }
+            #expect(reason.hasPrefix("remsim does not yet create aws.app-elb on an endpoint (it creates "), "\(reason)")
             let faults = Replay(scenario: try scenario("throttled-calls-retry-with-backoff"), cli: cli, replayId: "t4").run()
             guard case .notReplayable(let why) = faults.status else { Issue.record("replayed"); return }
             #expect(why.contains("fault throttle"))
+        }
+    }
+
+    /// Buckets logging to a log bucket are made in their pre-remediation state (the log bucket
+    /// first, writable by S3's log delivery), fixed by the real command, compared, and deleted
+    /// with the access logs S3 delivered to them. A bucket of the same name already on the
+    /// endpoint is never taken over: the replay stops before creating anything, and it stays.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func bucketsAreMadeComparedAndDeletedButNeverTakenOver() throws {
+        try withMoto { cli in
+            let s = try scenario("incident-website-bucket-closed-with-warnings")
+            let outcome = Replay(scenario: s, cli: cli, replayId: "t5").run()
+            #expect(outcome.status == .matched, "\(outcome.differences)")
+            #expect(outcome.compared.first == "acme-logs", "the log bucket is made first")
+            #expect(outcome.commands.count == 2 && outcome.commands.allSatisfy { $0.contains("put-public-access-block") })
+            #expect(outcome.cleanup.isEmpty, "\(outcome.cleanup)")
+            #expect(try cli.run(["s3api", "list-buckets"])["Buckets"]?.arrayValue?.isEmpty == true)
+
+            try cli.run(["s3api", "create-bucket", "--bucket", "acme-logs"])
+            let again = Replay(scenario: s, cli: cli, replayId: "t6").run()
+            #expect(again.status == .notReplayable("the bucket 'acme-logs' already exists on the endpoint, and a replay touches only what it creates"))
+            let names = try cli.run(["s3api", "list-buckets"])["Buckets"]?.arrayValue?.compactMap { $0["Name"]?.stringValue }
+            #expect(names == ["acme-logs"], "nothing else was created, and the bucket that was there stays")
         }
     }
 }

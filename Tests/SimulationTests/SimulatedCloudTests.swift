@@ -84,4 +84,22 @@ struct SimulatedCloudTests {
         #expect(c.apply(op("cloudtrail:UpdateTrail", ["Name": "trail", "EnableLogFileValidation": true])).outcome == .succeeded)
         #expect(c.inventory["t"]?.properties == ["Name": "trail", "LogFileValidationEnabled": true, "IsMultiRegionTrail": true])
     }
+
+    /// S3 takes access logs only into a bucket that exists, in the source bucket's region; the
+    /// bucket logging is left as it was when it refuses.
+    @Test func accessLogsGoOnlyToAnExistingBucketInTheSameRegion() throws {
+        func bucket(_ name: String, _ region: String) -> Resource {
+            Resource(id: name, type: "aws.s3", account: "111111111111", region: region, name: name, properties: ["Name": .string(name)])
+        }
+        var c = try cloud([bucket("src", "eu-west-1"), bucket("logs-use1", "us-east-1"), bucket("logs-euw1", "eu-west-1")])
+        func logging(to target: String) -> CloudOperation {
+            op("s3:PutBucketLogging", ["Bucket": "src", "BucketLoggingStatus": ["LoggingEnabled": ["TargetBucket": .string(target), "TargetPrefix": "src/"]]],
+               resource: "src", region: "eu-west-1")
+        }
+        #expect(c.apply(logging(to: "nowhere")).outcome == .failed(code: "InvalidTargetBucketForLogging", message: "The target bucket for logging does not exist"))
+        #expect(c.apply(logging(to: "logs-use1")).outcome == .failed(code: "CrossLocationLoggingProhibited", message: "Cross S3 location logging not allowed."))
+        #expect(c.inventory["src"]?.properties["Logging"] == nil)
+        #expect(c.apply(logging(to: "logs-euw1")).outcome == .succeeded)
+        #expect(c.inventory["src"]?.properties["Logging"]?["LoggingEnabled"]?["TargetBucket"] == "logs-euw1")
+    }
 }

@@ -69,7 +69,12 @@ extension OperationCatalog {
             "s3:PutBucketLogging", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
             required: ["Bucket", "BucketLoggingStatus"],
             effect: .set("Logging", from: "BucketLoggingStatus"),
-            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
+            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist"),
+            // S3 checks the target bucket: it must exist and be in the source bucket's region.
+            references: [ResourceReference(
+                "BucketLoggingStatus.LoggingEnabled.TargetBucket", resourceType: "aws.s3",
+                missing: APIErrorTemplate("InvalidTargetBucketForLogging", "The target bucket for logging does not exist"),
+                otherRegion: APIErrorTemplate("CrossLocationLoggingProhibited", "Cross S3 location logging not allowed."))]),
         OperationSpec(
             "iam:UpdateAccessKey", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
             required: ["UserName", "AccessKeyId", "Status"], allowed: ["Status": ["Active", "Inactive"]],

@@ -27,11 +27,13 @@ public struct OperationSpec: Sendable {
     public let notFound: APIErrorTemplate
     /// Parameters the call takes that change nothing remsim models (`ApplyImmediately`).
     public let inert: [String]
+    /// Other resources the call names, which the cloud checks before it changes anything.
+    public let references: [ResourceReference]
 
     public init(
         _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
         allowed: [String: [Value]] = [:], permissions: [String]? = nil, effect: OperationEffect, commands: [CLIShape] = [],
-        notFound: APIErrorTemplate, inert: [String] = []
+        notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = []
     ) {
         self.name = name
         self.cloud = cloud
@@ -44,6 +46,7 @@ public struct OperationSpec: Sendable {
         self.commands = commands
         self.notFound = notFound
         self.inert = inert
+        self.references = references
     }
 
     /// The top-level parameters the call takes, as the API spells them (`DBInstanceIdentifier`,
@@ -68,6 +71,26 @@ public struct OperationSpec: Sendable {
         effect.parameters.forEach(add)
         inert.forEach(add)
         return names.filter { $0 != "account" }
+    }
+}
+
+/// A resource a call names besides its target, by name in the caller's account, which must exist
+/// (and, where the cloud demands it, be in the target's region): the bucket `s3:PutBucketLogging`
+/// sends the logs to.
+public struct ResourceReference: Sendable {
+    /// The parameter path holding the name: `BucketLoggingStatus.LoggingEnabled.TargetBucket`.
+    public let parameter: String
+    public let resourceType: String
+    /// The error when no such resource exists.
+    public let missing: APIErrorTemplate
+    /// The error when it is in another region than the target; nil when the cloud does not care.
+    public let otherRegion: APIErrorTemplate?
+
+    public init(_ parameter: String, resourceType: String, missing: APIErrorTemplate, otherRegion: APIErrorTemplate? = nil) {
+        self.parameter = parameter
+        self.resourceType = resourceType
+        self.missing = missing
+        self.otherRegion = otherRegion
     }
 }
 

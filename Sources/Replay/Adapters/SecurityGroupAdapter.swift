@@ -31,6 +31,10 @@ struct SecurityGroupAdapter: ReplayAdapter {
         } else {
             id = try newGroup(resource, properties: properties, in: context)
         }
+        return id
+    }
+
+    func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
         // Whatever the group starts with (all egress; the default group's self-reference) is
         // replaced by the fixture's rules.
         let current = try read(resource, id: id, in: context)
@@ -42,7 +46,6 @@ struct SecurityGroupAdapter: ReplayAdapter {
             guard let wanted = properties[key], wanted.arrayValue?.isEmpty == false else { continue }
             try context.aws(resource.region, ["ec2", verb, "--group-id", id, "--ip-permissions", rules(wanted, context, selfId: (resource.id, id)).jsonText])
         }
-        return id
     }
 
     func newGroup(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {

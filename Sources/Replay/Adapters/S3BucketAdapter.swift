@@ -1,0 +1,112 @@
+import CloudModel
+
+/// `aws.s3`: a bucket with its versioning, public access block, default encryption and access
+/// logging; compared on those.
+struct S3BucketAdapter: ReplayAdapter {
+    let type = "aws.s3"
+
+    /// The bucket its access logs go to.
+    func dependencies(of resource: Resource) -> [String] {
+        resource.properties["Logging"]?["LoggingEnabled"]?["TargetBucket"]?.stringValue.map { $0 == resource.id ? [] : [$0] } ?? []
+    }
+
+    func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
+        let bucket = properties["Name"]?.stringValue ?? resource.id
+        var arguments = ["s3api", "create-bucket", "--bucket", bucket]
+        if resource.region != "us-east-1" { arguments += ["--create-bucket-configuration", "LocationConstraint=\(resource.region)"] }
+        // Bucket names are global, and us-east-1 answers "created" for a bucket its caller already
+        // owns: one already there (someone else's, or an earlier replay's kept with --keep) is
+        // never taken over.
+        do throws(ReplayError) {
+            try context.aws(resource.region, ["s3api", "head-bucket", "--bucket", bucket])
+            throw .notReplayable("the bucket '\(bucket)' already exists on the endpoint, and a replay touches only what it creates")
+        } catch {
+            guard case .callFailed(_, let message) = error, message.contains("(404)") || message.contains("Not Found") else {
+                if case .callFailed(_, let message) = error, message.contains("(403)") {
+                    throw .notReplayable("the bucket '\(bucket)' already exists on the endpoint, owned by another account")
+                }
+                throw error
+            }
+        }
+        try context.aws(resource.region, arguments)
+        return bucket
+    }
+
+    func configure(_ resource: Resource, id bucket: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
+        try context.aws(resource.region, ["s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=\(context.tagKey),Value=\(context.replayId)}]"])
+        // A bucket another planned bucket logs to lets the log delivery group write, as S3 requires.
+        if context.planned.contains(where: { dependencies(of: $0).contains(resource.id) }) {
+            try context.aws(resource.region, ["s3api", "put-bucket-acl", "--bucket", bucket, "--acl", "log-delivery-write"])
+        }
+        if let status = properties["Versioning"]?["Status"]?.stringValue {
+            try context.aws(resource.region, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=\(status)"])
+        }
+        if let block = properties["PublicAccessBlockConfiguration"], !block.isNull {
+            try context.aws(resource.region, ["s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration", block.jsonText])
+        }
+        if let encryption = properties["ServerSideEncryptionConfiguration"], !encryption.isNull {
+            try context.aws(resource.region, ["s3api", "put-bucket-encryption", "--bucket", bucket,
+                                              "--server-side-encryption-configuration", context.real(in: encryption).jsonText])
+        }
+        if let logging = properties["Logging"], logging["LoggingEnabled"] != nil {
+            try context.aws(resource.region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", context.real(in: logging).jsonText])
+        }
+    }
+
+    func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
+        var fields: [Fields.Entry] = [Fields.Entry(key: "Name", value: .string(id))]
+        let versioning = try context.aws(resource.region, ["s3api", "get-bucket-versioning", "--bucket", id])
+        if let status = versioning["Status"] { fields.append(Fields.Entry(key: "Versioning", value: ["Status": status])) }
+        // These answer "not found" for a bucket without the setting.
+        if let block = try optional({ () throws(ReplayError) in try context.aws(resource.region, ["s3api", "get-public-access-block", "--bucket", id]) }) {
+            fields.append(Fields.Entry(key: "PublicAccessBlockConfiguration", value: block["PublicAccessBlockConfiguration"] ?? .null))
+        }
+        if let encryption = try optional({ () throws(ReplayError) in try context.aws(resource.region, ["s3api", "get-bucket-encryption", "--bucket", id]) }) {
+            fields.append(Fields.Entry(key: "ServerSideEncryptionConfiguration", value: encryption["ServerSideEncryptionConfiguration"] ?? .null))
+        }
+        let logging = try context.aws(resource.region, ["s3api", "get-bucket-logging", "--bucket", id])
+        if logging["LoggingEnabled"] != nil { fields.append(Fields.Entry(key: "Logging", value: logging)) }
+        return .object(Fields(fields))
+    }
+
+    func optional(_ call: () throws(ReplayError) -> Value) throws(ReplayError) -> Value? {
+        do {
+            return try call()
+        } catch {
+            if case .callFailed(_, let message) = error, message.contains("NotFound") || message.contains("NoSuch") { return nil }
+            throw error
+        }
+    }
+
+    func project(_ properties: Value, in context: ReplayContext) -> Value {
+        let block = properties["PublicAccessBlockConfiguration"]
+        let rule = properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first?["ApplyServerSideEncryptionByDefault"]
+        let logging = properties["Logging"]?["LoggingEnabled"]
+        return [
+            // Never enabled and absent mean the same.
+            "Versioning": properties["Versioning"]?["Status"] ?? "Off",
+            "PublicAccessBlockConfiguration": .object(Fields(["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"].map {
+                Fields.Entry(key: $0, value: block?[$0] ?? false)
+            })),
+            "DefaultEncryption": rule.map { r in
+                .string((r["SSEAlgorithm"]?.stringValue ?? "") + " " + context.fixture(inText: r["KMSMasterKeyID"]?.stringValue ?? ""))
+            } ?? .null,
+            "Logging": logging.map { l in .string((l["TargetBucket"]?.stringValue ?? "") + "/" + (l["TargetPrefix"]?.stringValue ?? "")) } ?? .null,
+        ]
+    }
+
+    /// Empties the bucket (the access logs S3 delivered to it, every version) and deletes it.
+    func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
+        while true {
+            let listed = try context.aws(resource.region, ["s3api", "list-object-versions", "--bucket", id, "--max-items", "1000"])
+            let objects = ((listed["Versions"]?.arrayValue ?? []) + (listed["DeleteMarkers"]?.arrayValue ?? [])).map { v -> Value in
+                ["Key": v["Key"] ?? .null, "VersionId": v["VersionId"] ?? .null]
+            }
+            guard !objects.isEmpty else { break }
+            try context.aws(resource.region, ["s3api", "delete-objects", "--bucket", id, "--delete", Value.object(Fields([
+                Fields.Entry(key: "Objects", value: .array(objects)), Fields.Entry(key: "Quiet", value: true),
+            ])).jsonText])
+        }
+        try context.aws(resource.region, ["s3api", "delete-bucket", "--bucket", id])
+    }
+}
