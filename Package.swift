@@ -37,7 +37,7 @@ let package = Package(
             name: "Loading",
             dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Replay", dependencies: ["CloudModel", "Simulation", "Loading"]),
+        .target(name: "Replay", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading"]),
         .target(name: "PolicyPack", dependencies: ["Loading", "Policies"], resources: [.copy("Policies")]),
         .target(
             name: "RunStore",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Replay
+import PolicyPack
 import Simulation
 
 struct ReplayCommand: ParsableCommand {
@@ -14,11 +15,17 @@ struct ReplayCommand: ParsableCommand {
             deletes what it created (unless --keep). Only loopback endpoints (moto, LocalStack) are accepted \
             unless --allow-remote-endpoint. A scenario the replay cannot run is listed with the reason. Exit \
             code 1 when any resource differs.
+
+            --builtin replays every remediation of the built-in AWS policies on the policies' own `match` \
+            examples, one replay per example.
             """
     )
 
-    @Argument(help: "Scenario files or directories.")
-    var paths: [String] = ["Scenarios"]
+    @Argument(help: "Scenario files or directories (default: Scenarios, unless --builtin is given alone).")
+    var paths: [String] = []
+
+    @Flag(help: "Replay the built-in AWS remediations on their policies' examples.")
+    var builtin = false
 
     @Option(help: "The AWS API endpoint, e.g. http://127.0.0.1:5000 (moto). Without it, AWS itself, which needs --allow-remote-endpoint.")
     var endpointUrl: String?
@@ -58,10 +65,22 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func replay(against endpoint: ReplayEndpoint) throws {
-        let (scenarios, errors) = SuiteLoader(paths: paths, confinement: limits.confinement).load()
-        guard errors.isEmpty else {
-            for e in errors { Console.error("error: \(e)") }
-            throw Exit.badInput
+        var scenarios: [Scenario] = []
+        if !paths.isEmpty || !builtin {
+            let (loaded, errors) = SuiteLoader(paths: paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement).load()
+            guard errors.isEmpty else {
+                for e in errors { Console.error("error: \(e)") }
+                throw Exit.badInput
+            }
+            scenarios = loaded
+        }
+        if builtin {
+            do {
+                scenarios += try Replay.exampleScenarios(of: try BuiltinPolicies.load())
+            } catch {
+                Console.error("error: the built-in policies' examples: \(error)")
+                throw Exit.badInput
+            }
         }
         // A local endpoint takes any credentials; a remote one uses the caller's.
         var environment: [String: String] = [:]

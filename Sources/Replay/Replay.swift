@@ -1,4 +1,5 @@
 import CloudModel
+import RemediationEngine
 import Loading
 import Simulation
 
@@ -93,6 +94,7 @@ public struct Replay: Sendable {
                 for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.account(fixtureAccount, is: account) }
             }
             context.planned = plan.order
+            context.referenced = Set(referenced(by: simulated.attempts))
             for resource in plan.order {
                 guard let adapter = Self.adapters[resource.type] else { continue }
                 let properties = plan.before[resource.id]?.properties ?? resource.properties
@@ -157,6 +159,22 @@ public struct Replay: Sendable {
         var reason: String
     }
 
+    /// The resources the calls name besides their targets (the bucket access logs go to), which
+    /// the endpoint checks exist.
+    func referenced(by attempts: [RemediationAttempt]) -> [String] {
+        var ids: [String] = []
+        for attempt in attempts {
+            for reference in OperationCatalog.spec(named: attempt.operation)?.references ?? [] {
+                guard let path = try? ValuePath(parsing: reference.parameter), let name = path.resolve(in: attempt.parameters)?.stringValue,
+                      let account = scenario.inventory[attempt.resourceId]?.account else { continue }
+                scenario.inventory.forEach(ofType: reference.resourceType) { r in
+                    if r.account == account, r.name == name || r.id == name, !ids.contains(r.id) { ids.append(r.id) }
+                }
+            }
+        }
+        return ids
+    }
+
     func plan(_ simulated: ScenarioResult) -> Result<Plan, NotReplayable> {
         guard let first = simulated.attempts.map(\.startedAt).min() else {
             return .failure(NotReplayable(reason: "the simulation made no remediation call"))
@@ -173,7 +191,8 @@ public struct Replay: Sendable {
         }
         // Everything a call touched, and whatever that needs first.
         var wanted: [String] = []
-        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) where !wanted.contains(id) { wanted.append(id) }
+        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced(by: simulated.attempts)
+        where !wanted.contains(id) { wanted.append(id) }
         let unsupported = Set(wanted.compactMap { id -> String? in
             guard let r = scenario.inventory[id] else { return "resources a call creates (\(id))" }
             return Self.adapters[r.type] == nil ? r.type : nil

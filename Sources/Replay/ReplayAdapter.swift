@@ -32,6 +32,8 @@ public final class ReplayContext: @unchecked Sendable {
     public private(set) var ids: [String: String] = [:]
     /// Everything the replay will create, as the fixtures have it.
     public internal(set) var planned: [Resource] = []
+    /// Fixture ids of the resources the remediation calls name besides their targets.
+    public internal(set) var referenced: Set<String> = []
 
     init(cli: AWSCLI, replayId: String) {
         self.cli = cli

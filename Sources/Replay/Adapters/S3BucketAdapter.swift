@@ -34,9 +34,17 @@ struct S3BucketAdapter: ReplayAdapter {
 
     func configure(_ resource: Resource, id bucket: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=\(context.tagKey),Value=\(context.replayId)}]"])
-        // A bucket another planned bucket logs to lets the log delivery group write, as S3 requires.
-        if context.planned.contains(where: { dependencies(of: $0).contains(resource.id) }) {
-            try context.aws(resource.region, ["s3api", "put-bucket-acl", "--bucket", bucket, "--acl", "log-delivery-write"])
+        // A bucket that receives access logs (from a planned bucket, or named by a call) lets S3's
+        // logging service write to it, by the bucket policy S3 documents (new buckets have ACLs off).
+        if context.referenced.contains(resource.id) || context.planned.contains(where: { dependencies(of: $0).contains(resource.id) }) {
+            let policy: Value = [
+                "Version": "2012-10-17",
+                "Statement": [[
+                    "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow", "Principal": ["Service": "logging.s3.amazonaws.com"],
+                    "Action": "s3:PutObject", "Resource": .string("arn:aws:s3:::\(bucket)/*"),
+                ]],
+            ]
+            try context.aws(resource.region, ["s3api", "put-bucket-policy", "--bucket", bucket, "--policy", policy.jsonText])
         }
         if let status = properties["Versioning"]?["Status"]?.stringValue {
             try context.aws(resource.region, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=\(status)"])

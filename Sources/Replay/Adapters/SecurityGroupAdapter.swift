@@ -21,9 +21,18 @@ struct SecurityGroupAdapter: ReplayAdapter {
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         // A VPC comes with its default group: that one is taken over, not created.
         let id: String
-        if properties["GroupName"]?.stringValue == "default", let vpc = properties["VpcId"]?.stringValue {
+        if properties["GroupName"]?.stringValue == "default" {
+            // One that names no VPC gets a VPC of its own, made here and deleted with it: the
+            // default VPC's group is not the replay's to change.
+            let vpc: String
+            if let named = properties["VpcId"]?.stringValue {
+                vpc = context.real(named)
+            } else {
+                vpc = try VPCAdapter().create(resource, properties: [:], in: context)
+                context.created(Self.ownVPC(of: resource), as: vpc)
+            }
             let found = try context.aws(resource.region, [
-                "ec2", "describe-security-groups", "--filters", "Name=vpc-id,Values=\(context.real(vpc))", "Name=group-name,Values=default",
+                "ec2", "describe-security-groups", "--filters", "Name=vpc-id,Values=\(vpc)", "Name=group-name,Values=default",
             ])["SecurityGroups"]?.arrayValue?.first?["GroupId"]?.stringValue
             guard let found else { throw .callFailed(call: "ec2 describe-security-groups", message: "the new VPC has no default group") }
             id = found
@@ -47,6 +56,9 @@ struct SecurityGroupAdapter: ReplayAdapter {
             try context.aws(resource.region, ["ec2", verb, "--group-id", id, "--ip-permissions", rules(wanted, context, selfId: (resource.id, id)).jsonText])
         }
     }
+
+    /// The context's key for the VPC made for a default group that names none.
+    static func ownVPC(of resource: Resource) -> String { "\(resource.id)#vpc" }
 
     func newGroup(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         var arguments = [
@@ -73,8 +85,11 @@ struct SecurityGroupAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
-        // The default group goes with its VPC.
-        guard resource.properties["GroupName"]?.stringValue != "default" else { return }
+        // The default group goes with its VPC: the one made for it here, if any.
+        guard resource.properties["GroupName"]?.stringValue != "default" else {
+            if let vpc = context.ids[Self.ownVPC(of: resource)] { try VPCAdapter().delete(resource, id: vpc, in: context) }
+            return
+        }
         try context.aws(resource.region, ["ec2", "delete-security-group", "--group-id", id])
     }
 
