@@ -36,7 +36,7 @@ public struct Replay: Sendable {
     }
 
     static let adapters: [String: any ReplayAdapter] = Dictionary(
-        uniqueKeysWithValues: ([VPCAdapter(), SecurityGroupAdapter(), S3BucketAdapter()] as [any ReplayAdapter]).map { ($0.type, $0) })
+        uniqueKeysWithValues: ([VPCAdapter(), SecurityGroupAdapter(), S3BucketAdapter(), IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter()] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.
     public static var supportedTypes: [String] { adapters.keys.sorted() }

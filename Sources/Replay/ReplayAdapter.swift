@@ -86,7 +86,8 @@ public final class ReplayContext: @unchecked Sendable {
     @discardableResult
     public func aws(_ region: String, _ arguments: [String]) throws(ReplayError) -> Value {
         do {
-            return try cli.run(["--region", region] + arguments)
+            // Global services (IAM) answer in us-east-1.
+            return try cli.run(["--region", region == "global" || region.isEmpty ? "us-east-1" : region] + arguments)
         } catch {
             throw error.notImplemented ? .notSupportedByEndpoint(call: arguments.prefix(2).joined(separator: " "), message: error.message)
                 : .callFailed(call: arguments.prefix(2).joined(separator: " "), message: error.message)
@@ -94,6 +95,29 @@ public final class ReplayContext: @unchecked Sendable {
     }
 
     public var tagKey: String { "remsim-replay" }
+
+    /// Runs a call that creates something named by the fixture; a name already taken on the
+    /// endpoint means someone else's resource, which the replay never takes over.
+    public func create(_ region: String, _ arguments: [String], named name: String, alreadyThere codes: [String]) throws(ReplayError) -> Value {
+        do {
+            return try aws(region, arguments)
+        } catch {
+            if case .callFailed(_, let message) = error, codes.contains(where: { message.contains($0) }) {
+                throw .notReplayable("'\(name)' already exists on the endpoint, and a replay touches only what it creates")
+            }
+            throw error
+        }
+    }
+
+    /// Runs a read that answers "not found" when the setting or resource is absent; nil then.
+    public func optional(_ region: String, _ arguments: [String]) throws(ReplayError) -> Value? {
+        do {
+            return try aws(region, arguments)
+        } catch {
+            if case .callFailed(_, let message) = error, message.contains("NotFound") || message.contains("NoSuch") || message.contains("(404)") { return nil }
+            throw error
+        }
+    }
 }
 
 public enum ReplayError: Error, Sendable, CustomStringConvertible, Equatable {

@@ -18,15 +18,15 @@ struct S3BucketAdapter: ReplayAdapter {
         // owns: one already there (someone else's, or an earlier replay's kept with --keep) is
         // never taken over.
         do throws(ReplayError) {
-            try context.aws(resource.region, ["s3api", "head-bucket", "--bucket", bucket])
-            throw .notReplayable("the bucket '\(bucket)' already exists on the endpoint, and a replay touches only what it creates")
-        } catch {
-            guard case .callFailed(_, let message) = error, message.contains("(404)") || message.contains("Not Found") else {
-                if case .callFailed(_, let message) = error, message.contains("(403)") {
-                    throw .notReplayable("the bucket '\(bucket)' already exists on the endpoint, owned by another account")
-                }
-                throw error
+            if try context.optional(resource.region, ["s3api", "head-bucket", "--bucket", bucket]) != nil {
+                throw .notReplayable("the bucket '\(bucket)' already exists on the endpoint, and a replay touches only what it creates")
             }
+        } catch {
+            // 403: it exists, in an account the caller cannot see into.
+            if case .callFailed(_, let message) = error, message.contains("(403)") {
+                throw .notReplayable("the bucket '\(bucket)' already exists on the endpoint, owned by another account")
+            }
+            throw error
         }
         try context.aws(resource.region, arguments)
         return bucket
@@ -66,24 +66,15 @@ struct S3BucketAdapter: ReplayAdapter {
         let versioning = try context.aws(resource.region, ["s3api", "get-bucket-versioning", "--bucket", id])
         if let status = versioning["Status"] { fields.append(Fields.Entry(key: "Versioning", value: ["Status": status])) }
         // These answer "not found" for a bucket without the setting.
-        if let block = try optional({ () throws(ReplayError) in try context.aws(resource.region, ["s3api", "get-public-access-block", "--bucket", id]) }) {
+        if let block = try context.optional(resource.region, ["s3api", "get-public-access-block", "--bucket", id]) {
             fields.append(Fields.Entry(key: "PublicAccessBlockConfiguration", value: block["PublicAccessBlockConfiguration"] ?? .null))
         }
-        if let encryption = try optional({ () throws(ReplayError) in try context.aws(resource.region, ["s3api", "get-bucket-encryption", "--bucket", id]) }) {
+        if let encryption = try context.optional(resource.region, ["s3api", "get-bucket-encryption", "--bucket", id]) {
             fields.append(Fields.Entry(key: "ServerSideEncryptionConfiguration", value: encryption["ServerSideEncryptionConfiguration"] ?? .null))
         }
         let logging = try context.aws(resource.region, ["s3api", "get-bucket-logging", "--bucket", id])
         if logging["LoggingEnabled"] != nil { fields.append(Fields.Entry(key: "Logging", value: logging)) }
         return .object(Fields(fields))
-    }
-
-    func optional(_ call: () throws(ReplayError) -> Value) throws(ReplayError) -> Value? {
-        do {
-            return try call()
-        } catch {
-            if case .callFailed(_, let message) = error, message.contains("NotFound") || message.contains("NoSuch") { return nil }
-            throw error
-        }
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
