@@ -17,6 +17,7 @@ public enum Value: Sendable, Hashable {
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    public var intValue: Int? { if case .int(let i) = self { i } else { nil } }
     public var arrayValue: [Value]? { if case .array(let a) = self { a } else { nil } }
     public var objectValue: Fields? { if case .object(let o) = self { o } else { nil } }
 

@@ -36,7 +36,10 @@ public struct Replay: Sendable {
     }
 
     static let adapters: [String: any ReplayAdapter] = Dictionary(
-        uniqueKeysWithValues: ([VPCAdapter(), SecurityGroupAdapter(), S3BucketAdapter(), IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter()] as [any ReplayAdapter]).map { ($0.type, $0) })
+        uniqueKeysWithValues: ([
+            VPCAdapter(), SecurityGroupAdapter(), NetworkACLAdapter(), EC2InstanceAdapter(), EBSSnapshotAdapter(), S3BucketAdapter(),
+            IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter(), RDSInstanceAdapter(), RDSSnapshotAdapter(),
+        ] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.
     public static var supportedTypes: [String] { adapters.keys.sorted() }
@@ -198,7 +201,7 @@ public struct Replay: Sendable {
             return Self.adapters[r.type] == nil ? r.type : nil
         })
         guard unsupported.isEmpty else {
-            return .failure(NotReplayable(reason: "remsim does not yet create \(unsupported.sorted().joined(separator: ", ")) on an endpoint (it creates \(Self.supportedTypes.joined(separator: ", ")))"))
+            return .failure(NotReplayable(reason: "remsim does not yet create \(unsupported.sorted().joined(separator: ", ")) on an endpoint"))
         }
         var order: [Resource] = []
         func visit(_ id: String) {

@@ -24,13 +24,7 @@ struct SecurityGroupAdapter: ReplayAdapter {
         if properties["GroupName"]?.stringValue == "default" {
             // One that names no VPC gets a VPC of its own, made here and deleted with it: the
             // default VPC's group is not the replay's to change.
-            let vpc: String
-            if let named = properties["VpcId"]?.stringValue {
-                vpc = context.real(named)
-            } else {
-                vpc = try VPCAdapter().create(resource, properties: [:], in: context)
-                context.created(Self.ownVPC(of: resource), as: vpc)
-            }
+            let vpc = try VPCAdapter.vpc(for: resource, properties: properties, in: context)
             let found = try context.aws(resource.region, [
                 "ec2", "describe-security-groups", "--filters", "Name=vpc-id,Values=\(vpc)", "Name=group-name,Values=default",
             ])["SecurityGroups"]?.arrayValue?.first?["GroupId"]?.stringValue
@@ -56,9 +50,6 @@ struct SecurityGroupAdapter: ReplayAdapter {
             try context.aws(resource.region, ["ec2", verb, "--group-id", id, "--ip-permissions", rules(wanted, context, selfId: (resource.id, id)).jsonText])
         }
     }
-
-    /// The context's key for the VPC made for a default group that names none.
-    static func ownVPC(of resource: Resource) -> String { "\(resource.id)#vpc" }
 
     func newGroup(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         var arguments = [
@@ -87,7 +78,7 @@ struct SecurityGroupAdapter: ReplayAdapter {
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         // The default group goes with its VPC: the one made for it here, if any.
         guard resource.properties["GroupName"]?.stringValue != "default" else {
-            if let vpc = context.ids[Self.ownVPC(of: resource)] { try VPCAdapter().delete(resource, id: vpc, in: context) }
+            try VPCAdapter.deleteOwn(for: resource, in: context)
             return
         }
         try context.aws(resource.region, ["ec2", "delete-security-group", "--group-id", id])

@@ -27,4 +27,20 @@ struct VPCAdapter: ReplayAdapter {
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["ec2", "delete-vpc", "--vpc-id", id])
     }
+
+    /// The endpoint's VPC for a resource that lives in one: the fixture's, made earlier in the
+    /// replay, or, when the fixture names none, one made here for it alone (the account's default
+    /// VPC is not the replay's to change), which `deleteOwn` removes.
+    static func vpc(for resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
+        if let named = properties["VpcId"]?.stringValue { return context.real(named) }
+        let vpc = try VPCAdapter().create(resource, properties: [:], in: context)
+        context.created(ownKey(resource), as: vpc)
+        return vpc
+    }
+
+    static func deleteOwn(for resource: Resource, in context: ReplayContext) throws(ReplayError) {
+        if let vpc = context.ids[ownKey(resource)] { try VPCAdapter().delete(resource, id: vpc, in: context) }
+    }
+
+    static func ownKey(_ resource: Resource) -> String { "\(resource.id)#vpc" }
 }
