@@ -39,6 +39,7 @@ public struct Replay: Sendable {
         uniqueKeysWithValues: ([
             VPCAdapter(), SecurityGroupAdapter(), NetworkACLAdapter(), EC2InstanceAdapter(), EBSSnapshotAdapter(), S3BucketAdapter(),
             IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter(), RDSInstanceAdapter(), RDSSnapshotAdapter(),
+            CloudTrailAdapter(), RedshiftClusterAdapter(),
         ] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.

@@ -34,18 +34,12 @@ struct S3BucketAdapter: ReplayAdapter {
 
     func configure(_ resource: Resource, id bucket: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=\(context.tagKey),Value=\(context.replayId)}]"])
-        // A bucket that receives access logs (from a planned bucket, or named by a call) lets S3's
-        // logging service write to it, by the bucket policy S3 documents (new buckets have ACLs off).
-        if context.referenced.contains(resource.id) || context.planned.contains(where: { dependencies(of: $0).contains(resource.id) }) {
-            let policy: Value = [
-                "Version": "2012-10-17",
-                "Statement": [[
-                    "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow", "Principal": ["Service": "logging.s3.amazonaws.com"],
-                    "Action": "s3:PutObject", "Resource": .string("arn:aws:s3:::\(bucket)/*"),
-                ]],
-            ]
-            try context.aws(resource.region, ["s3api", "put-bucket-policy", "--bucket", bucket, "--policy", policy.jsonText])
-        }
+        // A bucket that receives access logs (from a planned bucket, or named by a call) or a
+        // trail's logs lets the service write to it, by the bucket policy AWS documents (new
+        // buckets have ACLs off).
+        let receivesAccessLogs = context.referenced.contains(resource.id) || context.planned.contains { dependencies(of: $0).contains(resource.id) }
+        let receivesTrail = context.planned.contains { $0.type == "aws.cloudtrail" && $0.properties["S3BucketName"]?.stringValue == bucket }
+        try Self.letServices(write: bucket, region: resource.region, accessLogs: receivesAccessLogs, cloudTrail: receivesTrail, in: context)
         if let status = properties["Versioning"]?["Status"]?.stringValue {
             try context.aws(resource.region, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=\(status)"])
         }
@@ -92,6 +86,31 @@ struct S3BucketAdapter: ReplayAdapter {
             } ?? .null,
             "Logging": logging.map { l in .string((l["TargetBucket"]?.stringValue ?? "") + "/" + (l["TargetPrefix"]?.stringValue ?? "")) } ?? .null,
         ]
+    }
+
+    /// Lets S3's logging service and CloudTrail write into `bucket`, as AWS documents it.
+    static func letServices(write bucket: String, region: String, accessLogs: Bool, cloudTrail: Bool, in context: ReplayContext) throws(ReplayError) {
+        var statements: [Value] = []
+        if accessLogs {
+            statements.append([
+                "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow", "Principal": ["Service": "logging.s3.amazonaws.com"],
+                "Action": "s3:PutObject", "Resource": .string("arn:aws:s3:::\(bucket)/*"),
+            ])
+        }
+        if cloudTrail {
+            statements.append([
+                "Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": ["Service": "cloudtrail.amazonaws.com"],
+                "Action": "s3:GetBucketAcl", "Resource": .string("arn:aws:s3:::\(bucket)"),
+            ])
+            statements.append([
+                "Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": ["Service": "cloudtrail.amazonaws.com"],
+                "Action": "s3:PutObject", "Resource": .string("arn:aws:s3:::\(bucket)/AWSLogs/*"),
+                "Condition": ["StringEquals": ["s3:x-amz-acl": "bucket-owner-full-control"]],
+            ])
+        }
+        guard !statements.isEmpty else { return }
+        let policy: Value = ["Version": "2012-10-17", "Statement": .array(statements)]
+        try context.aws(region, ["s3api", "put-bucket-policy", "--bucket", bucket, "--policy", policy.jsonText])
     }
 
     /// Empties the bucket (the access logs S3 delivered to it, every version) and deletes it.

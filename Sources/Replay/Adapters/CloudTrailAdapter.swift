@@ -1,0 +1,49 @@
+import CloudModel
+
+/// `aws.cloudtrail`: a trail writing to its bucket (the fixture's, or one made for it), multi-
+/// region and validating log files as the fixture has it; compared on those two.
+struct CloudTrailAdapter: ReplayAdapter {
+    let type = "aws.cloudtrail"
+
+    /// Its bucket, when the fixtures hold it.
+    func dependencies(of resource: Resource) -> [String] { resource.properties["S3BucketName"]?.stringValue.map { [$0] } ?? [] }
+
+    func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
+        let name = properties["Name"]?.stringValue ?? resource.name
+        let bucket: String
+        if let named = properties["S3BucketName"]?.stringValue, let made = context.ids[named] {
+            bucket = made
+        } else {
+            // A bucket of its own, named after the trail and the replay (bucket names are global).
+            let own = Resource(id: Self.bucketKey(resource), type: "aws.s3", account: resource.account, region: region(resource), name: "")
+            bucket = try S3BucketAdapter().create(own, properties: ["Name": .string("\(name)-\(context.replayId)".lowercased())], in: context)
+            context.created(Self.bucketKey(resource), as: bucket)
+            try S3BucketAdapter.letServices(write: bucket, region: region(resource), accessLogs: false, cloudTrail: true, in: context)
+        }
+        var arguments = ["cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket, "--tags-list", "Key=\(context.tagKey),Value=\(context.replayId)"]
+        if properties["IsMultiRegionTrail"] == true { arguments.append("--is-multi-region-trail") }
+        if properties["LogFileValidationEnabled"] == true { arguments.append("--enable-log-file-validation") }
+        try context.create(region(resource), arguments, named: "trail \(name)", alreadyThere: ["TrailAlreadyExists"])
+        return name
+    }
+
+    func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
+        try context.aws(region(resource), ["cloudtrail", "describe-trails", "--trail-name-list", id])["trailList"]?.arrayValue?.first ?? .null
+    }
+
+    func project(_ properties: Value, in context: ReplayContext) -> Value {
+        ["IsMultiRegionTrail": properties["IsMultiRegionTrail"] ?? false, "LogFileValidationEnabled": properties["LogFileValidationEnabled"] ?? false]
+    }
+
+    func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
+        try context.aws(region(resource), ["cloudtrail", "delete-trail", "--name", id])
+        if let bucket = context.ids[Self.bucketKey(resource)] {
+            try S3BucketAdapter().delete(Resource(id: bucket, type: "aws.s3", account: resource.account, region: region(resource), name: bucket), id: bucket, in: context)
+        }
+    }
+
+    /// A trail lives in its home region; fixtures that file it under `global` mean us-east-1.
+    func region(_ resource: Resource) -> String { resource.region == "global" ? "us-east-1" : resource.region }
+
+    static func bucketKey(_ resource: Resource) -> String { "\(resource.id)#bucket" }
+}
