@@ -39,7 +39,7 @@ public struct Replay: Sendable {
         uniqueKeysWithValues: ([
             VPCAdapter(), SecurityGroupAdapter(), NetworkACLAdapter(), EC2InstanceAdapter(), EBSSnapshotAdapter(), S3BucketAdapter(),
             IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter(), RDSInstanceAdapter(), RDSSnapshotAdapter(),
-            CloudTrailAdapter(), RedshiftClusterAdapter(),
+            CloudTrailAdapter(), RedshiftClusterAdapter(), LogGroupAdapter(),
         ] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.
@@ -131,6 +131,14 @@ public struct Replay: Sendable {
                     throw .callFailed(call: call, message: error.message)
                 }
             }
+            for resource in plan.made {
+                guard let adapter = Self.adapters[resource.type] else { continue }
+                guard let id = try adapter.locate(resource, in: context) else {
+                    outcome.differences.append(Difference(resourceId: resource.id, property: "exists", simulated: true, endpoint: false))
+                    continue
+                }
+                created.append((resource, id))
+            }
             for (resource, id) in created {
                 guard let adapter = Self.adapters[resource.type] else { continue }
                 let expected = adapter.project(simulated.finalInventory[resource.id]?.properties ?? .null, in: context)
@@ -155,6 +163,8 @@ public struct Replay: Sendable {
     struct Plan {
         /// Resources to create, dependencies first.
         var order: [Resource]
+        /// Resources the remediation calls make, as the simulation made them.
+        var made: [Resource]
         /// Their state just before the first remediation call.
         var before: Inventory
     }
@@ -197,8 +207,14 @@ public struct Replay: Sendable {
         var wanted: [String] = []
         for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced(by: simulated.attempts)
         where !wanted.contains(id) { wanted.append(id) }
+        // What the calls make is looked for on the endpoint afterwards, where its type allows.
+        var made: [Resource] = []
         let unsupported = Set(wanted.compactMap { id -> String? in
-            guard let r = scenario.inventory[id] else { return "resources a call creates (\(id))" }
+            guard let r = scenario.inventory[id] else {
+                guard let new = simulated.finalInventory[id], Self.adapters[new.type]?.locatesWhatCallsMake == true else { return "resources a call creates (\(id))" }
+                made.append(new)
+                return nil
+            }
             return Self.adapters[r.type] == nil ? r.type : nil
         })
         guard unsupported.isEmpty else {
@@ -218,7 +234,7 @@ public struct Replay: Sendable {
         before.expectations = []
         before.runFor = max(SimDuration(milliseconds: 1), offset)
         do {
-            return .success(Plan(order: order, before: try Simulator(scenario: before).run().finalInventory))
+            return .success(Plan(order: order, made: made, before: try Simulator(scenario: before).run().finalInventory))
         } catch {
             return .failure(NotReplayable(reason: "cannot compute the state before the first call: \(error)"))
         }

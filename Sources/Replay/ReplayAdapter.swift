@@ -17,10 +17,16 @@ public protocol ReplayAdapter: Sendable {
     /// What is compared, normalised so that order and the endpoint's defaults do not count.
     func project(_ properties: Value, in context: ReplayContext) -> Value
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError)
+    /// Whether `locate` can find a resource of this type that a remediation call made.
+    var locatesWhatCallsMake: Bool { get }
+    /// The endpoint's id for `resource`, which a remediation call made; nil when it is not there.
+    func locate(_ resource: Resource, in context: ReplayContext) throws(ReplayError) -> String?
 }
 
 extension ReplayAdapter {
     func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {}
+    var locatesWhatCallsMake: Bool { false }
+    func locate(_ resource: Resource, in context: ReplayContext) throws(ReplayError) -> String? { nil }
 }
 
 /// What adapters share during one replay.
@@ -41,6 +47,12 @@ public final class ReplayContext: @unchecked Sendable {
     }
 
     func created(_ fixtureId: String, as realId: String) { ids[fixtureId] = realId }
+
+    /// What adapters made for a resource besides it (a VPC for a group, a volume for a snapshot),
+    /// by a key of the adapter's: deleted with the resource, never used to translate ids.
+    public private(set) var helpers: [String: String] = [:]
+
+    func helper(_ key: String, is realId: String) { helpers[key] = realId }
 
     /// Fixture account → the endpoint's account.
     public private(set) var accounts: [String: String] = [:]

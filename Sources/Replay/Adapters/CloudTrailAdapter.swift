@@ -17,7 +17,7 @@ struct CloudTrailAdapter: ReplayAdapter {
             // A bucket of its own, named after the trail and the replay (bucket names are global).
             let own = Resource(id: Self.bucketKey(resource), type: "aws.s3", account: resource.account, region: region(resource), name: "")
             bucket = try S3BucketAdapter().create(own, properties: ["Name": .string("\(name)-\(context.replayId)".lowercased())], in: context)
-            context.created(Self.bucketKey(resource), as: bucket)
+            context.helper(Self.bucketKey(resource), is: bucket)
             try S3BucketAdapter.letServices(write: bucket, region: region(resource), accessLogs: false, cloudTrail: true, in: context)
         }
         var arguments = ["cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket, "--tags-list", "Key=\(context.tagKey),Value=\(context.replayId)"]
@@ -37,7 +37,7 @@ struct CloudTrailAdapter: ReplayAdapter {
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         try context.aws(region(resource), ["cloudtrail", "delete-trail", "--name", id])
-        if let bucket = context.ids[Self.bucketKey(resource)] {
+        if let bucket = context.helpers[Self.bucketKey(resource)] {
             try S3BucketAdapter().delete(Resource(id: bucket, type: "aws.s3", account: resource.account, region: region(resource), name: bucket), id: bucket, in: context)
         }
     }
