@@ -39,7 +39,7 @@ public struct Replay: Sendable {
         uniqueKeysWithValues: ([
             VPCAdapter(), SecurityGroupAdapter(), NetworkACLAdapter(), EC2InstanceAdapter(), EBSSnapshotAdapter(), S3BucketAdapter(),
             IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter(), RDSInstanceAdapter(), RDSSnapshotAdapter(),
-            CloudTrailAdapter(), RedshiftClusterAdapter(), LogGroupAdapter(),
+            CloudTrailAdapter(), RedshiftClusterAdapter(), LogGroupAdapter(), LoadBalancerAdapter(), LambdaFunctionAdapter(),
         ] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.
@@ -96,6 +96,9 @@ public struct Replay: Sendable {
             let identity = try context.aws("us-east-1", ["sts", "get-caller-identity"])
             if let account = identity["Account"]?.stringValue {
                 for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.account(fixtureAccount, is: account) }
+            }
+            if let gap = EndpointGap.gap(of: EndpointGap.endpoint(fromCallerArn: identity["Arn"]?.stringValue ?? ""), in: simulated.attempts) {
+                throw .notReplayable("the endpoint does not support \(gap.operation) with \(gap.parameter): \(gap.reason)")
             }
             context.planned = plan.order
             context.referenced = Set(referenced(by: simulated.attempts))
