@@ -110,7 +110,10 @@ public struct Replay: Sendable {
                 created.append((resource, id))
                 try adapter.configure(resource, id: id, properties: properties, in: context)
             }
-            for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) {
+            // Every call as the simulation made it, in order: those it predicted to succeed must
+            // succeed, those it predicted to fail must fail with the same error code. A call that
+            // failed because a fault on the timeline said so changed nothing, and is not made.
+            for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) where !simulated.faultedCalls.contains(attempt.callId) {
                 let words: [String]
                 do {
                     words = try ShellWords.commands(attempt.command).first ?? []
@@ -124,14 +127,24 @@ public struct Replay: Sendable {
                 }
                 let translated = Array(words.dropFirst()).map(context.translate)
                 outcome.commands.append((["aws"] + translated).joined(separator: " "))
-                do {
-                    try cli.run(translated)
-                } catch {
-                    var words = translated[...]
-                    if words.first == "--region" { words = words.dropFirst(2) }
-                    let call = words.prefix(2).joined(separator: " ")
-                    if error.notImplemented { throw .notSupportedByEndpoint(call: call, message: error.message) }
-                    throw .callFailed(call: call, message: error.message)
+                var failure: AWSCLI.Failure?
+                do { try cli.run(translated) } catch { failure = error }
+                var call = translated[...]
+                if call.first == "--region" { call = call.dropFirst(2) }
+                let name = "call \(attempt.callId) (\(call.prefix(2).joined(separator: " ")))"
+                if let failure, failure.notImplemented { throw .notSupportedByEndpoint(call: call.prefix(2).joined(separator: " "), message: failure.message) }
+                switch (attempt.outcome, failure) {
+                case (.failed("OutcomeUnknown", _)?, _):
+                    // The engine restarted before the answer came: the end state says what the call did.
+                    break
+                case (.failed(let code, _)?, nil):
+                    outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: "succeeded"))
+                case (.failed(let code, _)?, let failure?) where !failure.message.contains("(\(code))"):
+                    outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: .string(failure.message)))
+                case (.succeeded?, let failure?), (nil, let failure?):
+                    outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: "succeeded", endpoint: .string(failure.message)))
+                default:
+                    break
                 }
             }
             for resource in plan.made {
@@ -176,6 +189,19 @@ public struct Replay: Sendable {
         var reason: String
     }
 
+    static func isInjection(_ action: TimelineAction) -> Bool {
+        if case .inject = action { true } else { false }
+    }
+
+    /// Whether a timeline entry changes what the cloud holds (rather than what the engine does).
+    static func changesTheCloud(_ action: TimelineAction) -> Bool {
+        switch action {
+        case .inject, .drift: true
+        case .fault(let fault): fault.kind == .deleteDuringRemediation
+        default: false
+        }
+    }
+
     /// The resources the calls name besides their targets (the bucket access logs go to), which
     /// the endpoint checks exist.
     func referenced(by attempts: [RemediationAttempt]) -> [String] {
@@ -196,14 +222,13 @@ public struct Replay: Sendable {
         guard let first = simulated.attempts.map(\.startedAt).min() else {
             return .failure(NotReplayable(reason: "the simulation made no remediation call"))
         }
-        if let entry = scenario.timeline.first(where: { if case .inject = $0.action { false } else { true } }) {
-            return .failure(NotReplayable(reason: "its timeline has a \(entry.action.name) entry; a replay applies injections only"))
-        }
-        if simulated.attempts.contains(where: { if case .succeeded? = $0.outcome { false } else { true } }) {
-            return .failure(NotReplayable(reason: "some simulated calls failed; a replay runs calls that succeed"))
+        // Only injections, drift and deletions change the cloud; the rest of the timeline acts on
+        // the engine, and the calls it made already carry its effect.
+        if let entry = scenario.timeline.first(where: { Self.changesTheCloud($0.action) && !Self.isInjection($0.action) }) {
+            return .failure(NotReplayable(reason: "its timeline has '\(entry.action.name)', which changes the cloud between calls; a replay applies injections made before the first call"))
         }
         let offset = first - simulated.start
-        if scenario.timeline.contains(where: { $0.at > offset }) {
+        if scenario.timeline.contains(where: { $0.at > offset && Self.changesTheCloud($0.action) }) {
             return .failure(NotReplayable(reason: "it injects after the first remediation call"))
         }
         // Everything a call touched, and whatever that needs first.

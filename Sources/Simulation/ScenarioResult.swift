@@ -22,6 +22,9 @@ public struct ScenarioResult: Sendable {
     /// value differs after it (a created resource lists none). Property tests compare it with
     /// what the operation declares.
     public var callChanges: [CallChange] = []
+    /// Calls that failed because a fault on the timeline made them fail (throttling, a missing
+    /// permission), not because of what the cloud holds.
+    public var faultedCalls: Set<Int> = []
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
 

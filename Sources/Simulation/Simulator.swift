@@ -63,6 +63,7 @@ public struct Simulator {
         var faults: [ActiveFault] = []
         var deletedUnderRemediation: Set<String> = []
         var callChanges: [CallChange] = []
+        var faultedCalls: Set<Int> = []
 
         mutating func schedule(_ action: Action, at: Timestamp) {
             sequence += 1
@@ -120,6 +121,7 @@ public struct Simulator {
             timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records)
                 + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
             finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
+        result.faultedCalls = loop.faultedCalls
         result.timeline.sort(by: TimelineRecord.precedes)
         result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
             .check(scenario.expectations)
@@ -207,10 +209,14 @@ public struct Simulator {
         for i in loop.faults.indices where loop.faults[i].isActive(at: loop.now) && loop.faults[i].fault.scope.matches(op) {
             switch loop.faults[i].fault.kind {
             case .accessDenied:
+                loop.faultedCalls.insert(op.callId)
                 return failure(op, Self.accessDenied(op), in: &loop)
             case .throttle(let limit, let per):
                 let period = (loop.now - loop.faults[i].from).milliseconds / max(1, per.milliseconds)
-                if loop.faults[i].counts[period, default: 0] >= limit { return failure(op, Self.throttled(op), in: &loop) }
+                if loop.faults[i].counts[period, default: 0] >= limit {
+                    loop.faultedCalls.insert(op.callId)
+                    return failure(op, Self.throttled(op), in: &loop)
+                }
                 loop.faults[i].counts[period, default: 0] += 1
             default:
                 continue

@@ -106,12 +106,12 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func whatCannotBeReplayedSaysWhy() throws {
         try withMoto { cli in
-            let elb = Replay(scenario: try scenario("alb-drops-invalid-headers-again"), cli: cli, replayId: "t3").run()
-            guard case .notReplayable(let reason) = elb.status else { Issue.record("replayed"); return }
-            #expect(reason == "remsim does not yet create aws.app-elb on an endpoint", "\(reason)")
-            let faults = Replay(scenario: try scenario("throttled-calls-retry-with-backoff"), cli: cli, replayId: "t4").run()
-            guard case .notReplayable(let why) = faults.status else { Issue.record("replayed"); return }
-            #expect(why.contains("fault throttle"))
+            let lambda = Replay(scenario: try scenario("lambda-tracing-switched-back-on"), cli: cli, replayId: "t3").run()
+            guard case .notReplayable(let reason) = lambda.status else { Issue.record("replayed"); return }
+            #expect(reason.hasPrefix("the endpoint does not support lambda:UpdateFunctionConfiguration with TracingConfig: moto 5.2.1 ignores"), "\(reason)")
+            let drift = Replay(scenario: try scenario("terraform-drift-loop-is-quarantined"), cli: cli, replayId: "t4").run()
+            guard case .notReplayable(let why) = drift.status else { Issue.record("replayed"); return }
+            #expect(why.contains("'drift', which changes the cloud between calls"), "\(why)")
         }
     }
 
@@ -136,5 +136,58 @@ struct MotoReplayTests {
             let names = try cli.run(["s3api", "list-buckets"])["Buckets"]?.arrayValue?.compactMap { $0["Name"]?.stringValue }
             #expect(names == ["acme-logs"], "nothing else was created, and the bucket that was there stays")
         }
+    }
+
+    /// A simulator that predicted the revoke to fail (as if the rule were not there) is caught
+    /// when the endpoint carries it out; calls a throttling fault failed are not made at all.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func predictedFailuresMustFailAndFaultedCallsAreNotMade() throws {
+        let s = try scenario("ssh-opened-to-world-is-closed")
+        var wrong = try Simulator(scenario: s).run()
+        wrong.attempts[0].outcome = .failed(code: "InvalidPermission.NotFound", message: "The specified rule does not exist in this security group.")
+        let throttled = try scenario("throttled-calls-retry-with-backoff")
+        let simulatedThrottling = try Simulator(scenario: throttled).run()
+        #expect(!simulatedThrottling.faultedCalls.isEmpty, "the scenario throttles some calls")
+        try withMoto { cli in
+            let outcome = Replay(scenario: s, cli: cli, replayId: "t7").run(simulated: wrong)
+            #expect(outcome.status == .differed)
+            #expect(outcome.differences.contains { $0.property.hasSuffix("(ec2 revoke-security-group-ingress)") && $0.simulated == "failed: InvalidPermission.NotFound" && $0.endpoint == "succeeded" },
+                    "\(outcome.differences)")
+            let replayed = Replay(scenario: throttled, cli: cli, replayId: "t8").run(simulated: simulatedThrottling)
+            #expect(replayed.status == .matched, "\(replayed.differences)")
+            #expect(replayed.commands.count == simulatedThrottling.attempts.count - simulatedThrottling.faultedCalls.count)
+        }
+    }
+}
+
+/// The replay of the built-in pack: one scenario per `match` example of every remediable AWS
+/// policy, each remediating its backlog.
+struct BuiltinExampleReplayTests {
+    @Test func everyAWSRemediationHasAnExampleScenario() throws {
+        let policies = try BuiltinPolicies.load()
+        let aws = policies.filter { $0.isRemediable && $0.resourceType.hasPrefix("aws.") }
+        let scenarios = try Replay.exampleScenarios(of: policies)
+        #expect(scenarios.count == aws.reduce(0) { $0 + $1.examples.match.count })
+        #expect(Set(scenarios.flatMap { $0.policies.map(\.id) }) == Set(aws.map(\.id)))
+        for scenario in scenarios {
+            let result = try Simulator(scenario: scenario).run()
+            #expect(!result.attempts.isEmpty, "\(scenario.name): the example's backlog is remediated")
+        }
+    }
+
+    @Test func motoIsRecognisedByItsIdentityAndItsGapsApply() throws {
+        #expect(EndpointGap.endpoint(fromCallerArn: "arn:aws:sts::123456789012:user/moto") == .moto)
+        #expect(EndpointGap.endpoint(fromCallerArn: "arn:aws:sts::111111111111:assumed-role/ci/session") == nil)
+        let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(file: TestSupport.scenariosDirectory + "/lambda-tracing-switched-back-on.yaml")
+        let attempts = try Simulator(scenario: scenario).run().attempts
+        #expect(EndpointGap.gap(of: .moto, in: attempts)?.parameter == "TracingConfig")
+        #expect(EndpointGap.gap(of: nil, in: attempts) == nil, "AWS itself has no known gap")
+    }
+
+    @Test func storedZipsCarryTheirCRC() {
+        #expect(StoredZip.crc32(Data("123456789".utf8)) == 0xCBF4_3926)
+        let zip = StoredZip.archive(["index.py": Data("x".utf8)])
+        #expect(zip.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
+        #expect(zip.suffix(22).prefix(4) == Data([0x50, 0x4B, 0x05, 0x06]))
     }
 }
