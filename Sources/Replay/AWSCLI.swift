@@ -43,16 +43,26 @@ public struct AWSCLI: Sendable {
         do { try process.run() } catch {
             throw Failure(arguments: arguments, status: -1, message: "cannot start \(program): \(error)")
         }
+        // Both pipes are drained at once: a long error message must not block the answer.
+        let errors = ErrorOutput()
+        let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal() }
+        reader.start()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        errors.done.wait()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Failure(arguments: arguments, status: process.terminationStatus,
-                          message: String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                          message: String(decoding: errors.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         guard !data.isEmpty, let json = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
         return json.value
     }
+}
+
+/// What the CLI wrote to standard error, read on its own thread.
+private final class ErrorOutput: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
 }
 
 /// A JSON document as a `Value`, keys sorted (the CLI's order is not meaningful).
