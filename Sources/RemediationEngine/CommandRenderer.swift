@@ -55,8 +55,14 @@ public enum CommandRenderer {
     static func renderAWS(service: String, action: String, parameters: Value, region: String) -> String {
         var words = ["aws"]
         if !globalServices.contains(service), region != "global", !region.isEmpty { words += ["--region", region] }
-        words.append(awsCLIServices[service] ?? service)
-        words.append(kebab(action))
+        words += awsWords(service: service, action: action, parameters: parameters)
+        return words.map(shellQuote).joined(separator: " ")
+    }
+
+    /// The AWS CLI's words for a call, after `aws [--region R]` and unquoted, as a program hands
+    /// them to the CLI: `ec2 revoke-security-group-ingress --group-id sg-1 --ip-permissions [...]`.
+    public static func awsWords(service: String, action: String, parameters: Value) -> [String] {
+        var words = [awsCLIServices[service] ?? service, kebab(action)]
         for entry in parameters.objectValue?.entries ?? [] {
             let flag = "--" + kebab(entry.key)
             switch entry.value {
@@ -64,16 +70,16 @@ public enum CommandRenderer {
                 words.append(b ? flag : awsFalseFlags[entry.key] ?? "--no-" + kebab(entry.key))
             case .array(let items) where items.allSatisfy(isScalar):
                 words.append(flag)
-                words += items.map { shellQuote(CLIArgument.word($0)) }
+                words += items.map(CLIArgument.word)
             case .array, .object:
-                words += [flag, shellQuote(entry.value.jsonText)]
+                words += [flag, entry.value.jsonText]
             case .null:
                 continue
             default:
-                words += [flag, shellQuote(CLIArgument.word(entry.value))]
+                words += [flag, CLIArgument.word(entry.value)]
             }
         }
-        return words.joined(separator: " ")
+        return words
     }
 
     /// `RevokeSecurityGroupIngress` → `revoke-security-group-ingress`, `VPCId` → `vpc-id`,

@@ -14,11 +14,19 @@ public struct AWSCLI: Sendable {
         public var status: Int32
         public var message: String
         public var description: String { "aws \(arguments.prefix(3).joined(separator: " ")) failed (\(status)): \(message)" }
+        public var call: String { AWSCLI.call(arguments) }
         /// The endpoint does not implement the call (moto answers 501 or "not yet implemented").
         public var notImplemented: Bool {
             let m = message.lowercased()
             return m.contains("not yet implemented") || m.contains("notimplemented") || m.contains("(501)") || m.contains("is not valid. valid choices")
         }
+    }
+
+    /// The service and command of a call (`ec2 revoke-security-group-ingress`), past any `--region R`.
+    public static func call(_ arguments: [String]) -> String {
+        var words = arguments[...]
+        if words.first == "--region" { words = words.dropFirst(2) }
+        return words.prefix(2).joined(separator: " ")
     }
 
     public init(program: String = "aws", endpoint: ReplayEndpoint, environment: [String: String]) {

@@ -101,7 +101,7 @@ public struct Replay: Sendable {
                 throw .notReplayable("the endpoint does not support \(gap.operation) with \(gap.parameter): \(gap.reason)")
             }
             context.planned = plan.order
-            context.referenced = Set(referenced(by: simulated.attempts))
+            context.referenced = plan.referenced
             for resource in plan.order {
                 guard let adapter = Self.adapters[resource.type] else { continue }
                 let properties = plan.before[resource.id]?.properties ?? resource.properties
@@ -129,10 +129,8 @@ public struct Replay: Sendable {
                 outcome.commands.append((["aws"] + translated).joined(separator: " "))
                 var failure: AWSCLI.Failure?
                 do { try cli.run(translated) } catch { failure = error }
-                var call = translated[...]
-                if call.first == "--region" { call = call.dropFirst(2) }
-                let name = "call \(attempt.callId) (\(call.prefix(2).joined(separator: " ")))"
-                if let failure, failure.notImplemented { throw .notSupportedByEndpoint(call: call.prefix(2).joined(separator: " "), message: failure.message) }
+                if let failure, failure.notImplemented { throw ReplayError(failure) }
+                let name = "call \(attempt.callId) (\(AWSCLI.call(translated)))"
                 switch (attempt.outcome, failure) {
                 case (.failed("OutcomeUnknown", _)?, _):
                     // The engine restarted before the answer came: the end state says what the call did.
@@ -168,7 +166,10 @@ public struct Replay: Sendable {
             switch error {
             case .notReplayable(let why): outcome.status = .notReplayable(why)
             case .notSupportedByEndpoint: outcome.status = .notReplayable(String(error.description.dropFirst("not replayable: ".count)))
-            case .callFailed: outcome.differences.append(Difference(resourceId: "", property: "call", simulated: "succeeded", endpoint: .string(error.description)))
+            // A call the replay makes itself (to create, configure or read) was refused: the
+            // endpoint does not accept a state the simulation holds.
+            case .callFailed(let call, let message):
+                outcome.differences.append(Difference(resourceId: "", property: "aws \(call)", simulated: "accepted", endpoint: .string(message)))
             }
             if case .notReplayable = outcome.status { return outcome }
         }
@@ -181,6 +182,8 @@ public struct Replay: Sendable {
         var order: [Resource]
         /// Resources the remediation calls make, as the simulation made them.
         var made: [Resource]
+        /// Fixture ids of the resources the calls name besides their targets.
+        var referenced: Set<String>
         /// Their state just before the first remediation call.
         var before: Inventory
     }
@@ -208,8 +211,7 @@ public struct Replay: Sendable {
         var ids: [String] = []
         for attempt in attempts {
             for reference in OperationCatalog.spec(named: attempt.operation)?.references ?? [] {
-                guard let path = try? ValuePath(parsing: reference.parameter), let name = path.resolve(in: attempt.parameters)?.stringValue,
-                      let account = scenario.inventory[attempt.resourceId]?.account else { continue }
+                guard let name = reference.name(in: attempt.parameters), let account = scenario.inventory[attempt.resourceId]?.account else { continue }
                 scenario.inventory.forEach(ofType: reference.resourceType) { r in
                     if r.account == account, r.name == name || r.id == name, !ids.contains(r.id) { ids.append(r.id) }
                 }
@@ -233,7 +235,8 @@ public struct Replay: Sendable {
         }
         // Everything a call touched, and whatever that needs first.
         var wanted: [String] = []
-        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced(by: simulated.attempts)
+        let referenced = referenced(by: simulated.attempts)
+        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced
         where !wanted.contains(id) { wanted.append(id) }
         // What the calls make is looked for on the endpoint afterwards, where its type allows.
         var made: [Resource] = []
@@ -262,7 +265,7 @@ public struct Replay: Sendable {
         before.expectations = []
         before.runFor = max(SimDuration(milliseconds: 1), offset)
         do {
-            return .success(Plan(order: order, made: made, before: try Simulator(scenario: before).run().finalInventory))
+            return .success(Plan(order: order, made: made, referenced: Set(referenced), before: try Simulator(scenario: before).run().finalInventory))
         } catch {
             return .failure(NotReplayable(reason: "cannot compute the state before the first call: \(error)"))
         }

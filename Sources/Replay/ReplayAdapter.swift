@@ -1,4 +1,5 @@
 import CloudModel
+import RemediationEngine
 
 /// How one resource type is made on a real endpoint, read back and compared: one adapter per
 /// type, in `Adapters/`.
@@ -49,10 +50,13 @@ public final class ReplayContext: @unchecked Sendable {
     func created(_ fixtureId: String, as realId: String) { ids[fixtureId] = realId }
 
     /// What adapters made for a resource besides it (a VPC for a group, a volume for a snapshot),
-    /// by a key of the adapter's: deleted with the resource, never used to translate ids.
-    public private(set) var helpers: [String: String] = [:]
+    /// by resource and role: deleted with the resource, never used to translate ids.
+    private var helpers: [String: String] = [:]
 
-    func helper(_ key: String, is realId: String) { helpers[key] = realId }
+    func helper(_ role: String, of resource: Resource, is realId: String) { helpers["\(resource.id)#\(role)"] = realId }
+
+    /// The endpoint's id of what was made in `role` for `resource`, if anything was.
+    public func helper(_ role: String, of resource: Resource) -> String? { helpers["\(resource.id)#\(role)"] }
 
     /// Fixture account → the endpoint's account.
     public private(set) var accounts: [String: String] = [:]
@@ -101,9 +105,20 @@ public final class ReplayContext: @unchecked Sendable {
             // Global services (IAM) answer in us-east-1.
             return try cli.run(["--region", region == "global" || region.isEmpty ? "us-east-1" : region] + arguments)
         } catch {
-            throw error.notImplemented ? .notSupportedByEndpoint(call: arguments.prefix(2).joined(separator: " "), message: error.message)
-                : .callFailed(call: arguments.prefix(2).joined(separator: " "), message: error.message)
+            throw ReplayError(error)
         }
+    }
+
+    /// The CLI's words for an API call, as remsim renders every AWS command (`CommandRenderer`):
+    /// `("rds:CreateDBInstance", ["MultiAZ": false])` → `rds create-db-instance --no-multi-az`.
+    public func words(_ operation: String, _ parameters: Value) -> [String] {
+        let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)
+        return CommandRenderer.awsWords(service: parts[0], action: parts.count > 1 ? parts[1] : "", parameters: parameters)
+    }
+
+    /// What the fixture says of each setting in `defaults`, or the cloud's default where it is silent.
+    public func settings(_ properties: Value, defaults: KeyValuePairs<String, Value>) -> Value {
+        .object(Fields(defaults.map { Fields.Entry(key: $0.key, value: properties[$0.key] ?? $0.value) }))
     }
 
     public var tagKey: String { "remsim-replay" }
@@ -136,6 +151,11 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible, Equatable {
     case notReplayable(String)
     case notSupportedByEndpoint(call: String, message: String)
     case callFailed(call: String, message: String)
+
+    /// A failed CLI call: the endpoint lacks it, or it failed.
+    init(_ failure: AWSCLI.Failure) {
+        self = failure.notImplemented ? .notSupportedByEndpoint(call: failure.call, message: failure.message) : .callFailed(call: failure.call, message: failure.message)
+    }
 
     public var description: String {
         switch self {

@@ -138,9 +138,7 @@ public struct SimulatedCloud: Sendable {
         case .name(let parameter):
             guard let name = p[parameter]?.stringValue else { throw Self.missing(parameter, spec.cloud) }
             let spansRegions = ResourceTypeRegistry.type(named: spec.resourceType)?.namesSpanRegions ?? false
-            let candidates = ([name] + idsByName[NameKey(type: spec.resourceType, account: op.account, name: name), default: []])
-                .compactMap { inventory[$0] }
-            guard let r = candidates.first(where: { $0.type == spec.resourceType && $0.account == op.account && (spansRegions || $0.region == op.region) }) else {
+            guard let r = resources(named: name, type: spec.resourceType, account: op.account).first(where: { spansRegions || $0.region == op.region }) else {
                 throw APIError(spec.notFound, target: name)
             }
             return r
@@ -156,13 +154,18 @@ public struct SimulatedCloud: Sendable {
         }
     }
 
+    /// The resources of `type` in `account` with this name (or this id), in every region.
+    private func resources(named name: String, type: String, account: String) -> [Resource] {
+        ([name] + idsByName[NameKey(type: type, account: account, name: name), default: []])
+            .compactMap { inventory[$0] }
+            .filter { $0.type == type && $0.account == account }
+    }
+
     /// The other resources the call names exist, in the target's region where the cloud requires it.
     private func checkReferences(of spec: OperationSpec, _ op: CloudOperation, from target: Resource) throws(APIError) {
         for reference in spec.references {
-            guard let path = try? ValuePath(parsing: reference.parameter), let name = path.resolve(in: op.parameters)?.stringValue else { continue }
-            let found = ([name] + idsByName[NameKey(type: reference.resourceType, account: op.account, name: name), default: []])
-                .compactMap { inventory[$0] }
-                .filter { $0.type == reference.resourceType && $0.account == op.account }
+            guard let name = reference.name(in: op.parameters) else { continue }
+            let found = resources(named: name, type: reference.resourceType, account: op.account)
             guard !found.isEmpty else { throw APIError(reference.missing, target: name) }
             if let otherRegion = reference.otherRegion, !found.contains(where: { $0.region == target.region }) {
                 throw APIError(otherRegion, target: name)

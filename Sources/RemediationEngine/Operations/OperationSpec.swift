@@ -92,6 +92,11 @@ public struct ResourceReference: Sendable {
         self.missing = missing
         self.otherRegion = otherRegion
     }
+
+    /// The name a call's parameters give for the resource.
+    public func name(in parameters: Value) -> String? {
+        (try? ValuePath(parsing: parameter))?.resolve(in: parameters)?.stringValue
+    }
 }
 
 /// How an operation names the resource it acts on.

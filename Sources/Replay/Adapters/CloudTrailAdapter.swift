@@ -15,9 +15,9 @@ struct CloudTrailAdapter: ReplayAdapter {
             bucket = made
         } else {
             // A bucket of its own, named after the trail and the replay (bucket names are global).
-            let own = Resource(id: Self.bucketKey(resource), type: "aws.s3", account: resource.account, region: region(resource), name: "")
+            let own = Resource(id: "\(resource.id)#bucket", type: "aws.s3", account: resource.account, region: region(resource), name: "")
             bucket = try S3BucketAdapter().create(own, properties: ["Name": .string("\(name)-\(context.replayId)".lowercased())], in: context)
-            context.helper(Self.bucketKey(resource), is: bucket)
+            context.helper("bucket", of: resource, is: bucket)
             try S3BucketAdapter.letServices(write: bucket, region: region(resource), accessLogs: false, cloudTrail: true, in: context)
         }
         var arguments = ["cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket, "--tags-list", "Key=\(context.tagKey),Value=\(context.replayId)"]
@@ -32,12 +32,12 @@ struct CloudTrailAdapter: ReplayAdapter {
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
-        ["IsMultiRegionTrail": properties["IsMultiRegionTrail"] ?? false, "LogFileValidationEnabled": properties["LogFileValidationEnabled"] ?? false]
+        context.settings(properties, defaults: ["IsMultiRegionTrail": false, "LogFileValidationEnabled": false])
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         try context.aws(region(resource), ["cloudtrail", "delete-trail", "--name", id])
-        if let bucket = context.helpers[Self.bucketKey(resource)] {
+        if let bucket = context.helper("bucket", of: resource) {
             try S3BucketAdapter().delete(Resource(id: bucket, type: "aws.s3", account: resource.account, region: region(resource), name: bucket), id: bucket, in: context)
         }
     }
@@ -45,5 +45,4 @@ struct CloudTrailAdapter: ReplayAdapter {
     /// A trail lives in its home region; fixtures that file it under `global` mean us-east-1.
     func region(_ resource: Resource) -> String { resource.region == "global" ? "us-east-1" : resource.region }
 
-    static func bucketKey(_ resource: Resource) -> String { "\(resource.id)#bucket" }
 }

@@ -13,7 +13,7 @@ struct EBSSnapshotAdapter: ReplayAdapter {
             "ec2", "create-volume", "--availability-zone", "\(resource.region)a", "--size", "1", "--tag-specifications", "ResourceType=volume,\(tags)",
         ])["VolumeId"]?.stringValue
         guard let volume else { throw .callFailed(call: "ec2 create-volume", message: "no VolumeId in the answer") }
-        context.helper(Self.volumeKey(resource), is: volume)
+        context.helper("volume", of: resource, is: volume)
         try context.aws(resource.region, ["ec2", "wait", "volume-available", "--volume-ids", volume])
         let snapshot = try context.aws(resource.region, [
             "ec2", "create-snapshot", "--volume-id", volume, "--tag-specifications", "ResourceType=snapshot,\(tags)",
@@ -49,10 +49,9 @@ struct EBSSnapshotAdapter: ReplayAdapter {
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["ec2", "delete-snapshot", "--snapshot-id", id])
-        if let volume = context.helpers[Self.volumeKey(resource)] {
+        if let volume = context.helper("volume", of: resource) {
             try context.aws(resource.region, ["ec2", "delete-volume", "--volume-id", volume])
         }
     }
 
-    static func volumeKey(_ resource: Resource) -> String { "\(resource.id)#volume" }
 }

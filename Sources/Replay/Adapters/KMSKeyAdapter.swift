@@ -36,7 +36,7 @@ struct KMSKeyAdapter: ReplayAdapter {
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
-        ["KeyRotationEnabled": properties["KeyRotationEnabled"] ?? false]
+        context.settings(properties, defaults: ["KeyRotationEnabled": false])
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {

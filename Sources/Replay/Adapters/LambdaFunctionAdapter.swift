@@ -17,7 +17,7 @@ struct LambdaFunctionAdapter: ReplayAdapter {
             "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
         ])["Role"]?["Arn"]?.stringValue
         guard let role else { throw .callFailed(call: "iam create-role", message: "no Arn in the answer") }
-        context.helper(Self.roleKey(resource), is: roleName)
+        context.helper("role", of: resource, is: roleName)
 
         let code = FileManager.default.temporaryDirectory.appendingPathComponent("remsim-replay-\(context.replayId)-\(name).zip")
         do { try StoredZip.archive(["index.py": Data("def handler(event, context):\n    return None\n".utf8)]).write(to: code) } catch {
@@ -43,8 +43,7 @@ struct LambdaFunctionAdapter: ReplayAdapter {
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["lambda", "delete-function", "--function-name", id])
-        if let role = context.helpers[Self.roleKey(resource)] { try context.aws("us-east-1", ["iam", "delete-role", "--role-name", role]) }
+        if let role = context.helper("role", of: resource) { try context.aws("us-east-1", ["iam", "delete-role", "--role-name", role]) }
     }
 
-    static func roleKey(_ resource: Resource) -> String { "\(resource.id)#role" }
 }

@@ -34,7 +34,7 @@ struct LoadBalancerAdapter: ReplayAdapter {
                 "--tag-specifications", "ResourceType=subnet,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
             ])["Subnet"]?["SubnetId"]?.stringValue
             guard let subnet else { throw .callFailed(call: "ec2 create-subnet", message: "no SubnetId in the answer") }
-            context.helper("\(resource.id)#subnet-\(n)", is: subnet)
+            context.helper("subnet-\(n)", of: resource, is: subnet)
             subnets.append(subnet)
         }
         let made = try context.create(resource.region, [
@@ -67,7 +67,7 @@ struct LoadBalancerAdapter: ReplayAdapter {
         try context.aws(resource.region, ["elbv2", "modify-load-balancer-attributes", "--load-balancer-arn", id, "--attributes", "Key=deletion_protection.enabled,Value=false"])
         try context.aws(resource.region, ["elbv2", "delete-load-balancer", "--load-balancer-arn", id])
         for n in 0..<2 {
-            if let subnet = context.helpers["\(resource.id)#subnet-\(n)"] { try context.aws(resource.region, ["ec2", "delete-subnet", "--subnet-id", subnet]) }
+            if let subnet = context.helper("subnet-\(n)", of: resource) { try context.aws(resource.region, ["ec2", "delete-subnet", "--subnet-id", subnet]) }
         }
         try VPCAdapter.deleteOwn(for: resource, in: context)
     }

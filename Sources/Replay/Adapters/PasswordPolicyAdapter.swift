@@ -6,17 +6,11 @@ import CloudModel
 struct PasswordPolicyAdapter: ReplayAdapter {
     let type = "aws.iam-password-policy"
 
-    /// The settings, the update call's flag for each, and IAM's default.
-    static let settings: [(key: String, flag: String, default: Value)] = [
-        ("MinimumPasswordLength", "--minimum-password-length", 6),
-        ("RequireSymbols", "--require-symbols", false),
-        ("RequireNumbers", "--require-numbers", false),
-        ("RequireUppercaseCharacters", "--require-uppercase-characters", false),
-        ("RequireLowercaseCharacters", "--require-lowercase-characters", false),
-        ("AllowUsersToChangePassword", "--allow-users-to-change-password", false),
-        ("MaxPasswordAge", "--max-password-age", .null),
-        ("PasswordReusePrevention", "--password-reuse-prevention", .null),
-        ("HardExpiry", "--hard-expiry", false),
+    /// The settings compared, with the value IAM applies when the call leaves one out.
+    static let defaults: KeyValuePairs<String, Value> = [
+        "MinimumPasswordLength": 6, "RequireSymbols": false, "RequireNumbers": false, "RequireUppercaseCharacters": false,
+        "RequireLowercaseCharacters": false, "AllowUsersToChangePassword": false, "MaxPasswordAge": .null,
+        "PasswordReusePrevention": .null, "HardExpiry": false,
     ]
 
     func dependencies(of resource: Resource) -> [String] { [] }
@@ -25,16 +19,8 @@ struct PasswordPolicyAdapter: ReplayAdapter {
         if try context.optional(resource.region, ["iam", "get-account-password-policy"]) != nil {
             throw .notReplayable("the account already has a password policy, and a replay touches only what it creates")
         }
-        var arguments = ["iam", "update-account-password-policy"]
-        for setting in Self.settings {
-            switch properties[setting.key] {
-            case .bool(true)?: arguments.append(setting.flag)
-            case .bool(false)?: arguments.append("--no-" + setting.flag.dropFirst(2))
-            case .int(let n)?: arguments += [setting.flag, String(n)]
-            default: break
-            }
-        }
-        try context.aws(resource.region, arguments)
+        let wanted = Fields(Self.defaults.compactMap { d in properties[d.key].map { Fields.Entry(key: d.key, value: $0) } })
+        try context.aws(resource.region, context.words("iam:UpdateAccountPasswordPolicy", .object(wanted)))
         return "account"
     }
 
@@ -43,7 +29,7 @@ struct PasswordPolicyAdapter: ReplayAdapter {
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
-        .object(Fields(Self.settings.map { Fields.Entry(key: $0.key, value: properties[$0.key] ?? $0.default) }))
+        context.settings(properties, defaults: Self.defaults)
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {

@@ -6,13 +6,9 @@ import CloudModel
 struct RDSInstanceAdapter: ReplayAdapter {
     let type = "aws.rds"
 
-    /// The settings compared, the create call's flag for each, and RDS's default.
-    static let settings: [(key: String, flag: String, default: Value)] = [
-        ("PubliclyAccessible", "--publicly-accessible", false),
-        ("MultiAZ", "--multi-az", false),
-        ("AutoMinorVersionUpgrade", "--auto-minor-version-upgrade", true),
-        ("BackupRetentionPeriod", "--backup-retention-period", 1),
-        ("DeletionProtection", "--deletion-protection", false),
+    /// The settings compared, with RDS's default for a new instance.
+    static let defaults: KeyValuePairs<String, Value> = [
+        "PubliclyAccessible": false, "MultiAZ": false, "AutoMinorVersionUpgrade": true, "BackupRetentionPeriod": 1, "DeletionProtection": false,
     ]
 
     func dependencies(of resource: Resource) -> [String] { [] }
@@ -24,19 +20,14 @@ struct RDSInstanceAdapter: ReplayAdapter {
     }
 
     static func createInstance(_ name: String, region: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
-        var arguments = [
-            "rds", "create-db-instance", "--db-instance-identifier", name, "--engine", "postgres",
-            "--db-instance-class", "db.t3.micro", "--allocated-storage", "20",
-            "--master-username", "remsim", "--master-user-password", "remsim-replay-\(context.replayId)",
-            "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
-        ]
-        for setting in settings {
-            switch properties[setting.key] {
-            case .bool(let on)?: arguments.append(on ? setting.flag : "--no-" + setting.flag.dropFirst(2))
-            case .int(let n)?: arguments += [setting.flag, String(n)]
-            default: break
-            }
-        }
+        var parameters = Fields([
+            Fields.Entry(key: "DBInstanceIdentifier", value: .string(name)), Fields.Entry(key: "Engine", value: "postgres"),
+            Fields.Entry(key: "DBInstanceClass", value: "db.t3.micro"), Fields.Entry(key: "AllocatedStorage", value: 20),
+            Fields.Entry(key: "MasterUsername", value: "remsim"), Fields.Entry(key: "MasterUserPassword", value: .string("remsim-replay-\(context.replayId)")),
+            Fields.Entry(key: "Tags", value: [["Key": .string(context.tagKey), "Value": .string(context.replayId)]]),
+        ])
+        for d in defaults { if let v = properties[d.key] { parameters[d.key] = v } }
+        let arguments = context.words("rds:CreateDBInstance", .object(parameters))
         try context.create(region, arguments, named: "DB instance \(name)", alreadyThere: ["DBInstanceAlreadyExists"])
         try context.aws(region, ["rds", "wait", "db-instance-available", "--db-instance-identifier", name])
     }
@@ -46,7 +37,7 @@ struct RDSInstanceAdapter: ReplayAdapter {
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
-        .object(Fields(Self.settings.map { Fields.Entry(key: $0.key, value: properties[$0.key] ?? $0.default) }))
+        context.settings(properties, defaults: Self.defaults)
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {

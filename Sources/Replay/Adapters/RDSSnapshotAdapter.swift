@@ -15,7 +15,7 @@ struct RDSSnapshotAdapter: ReplayAdapter {
         } else {
             instance = "\(name)-source".lowercased()
             try RDSInstanceAdapter.createInstance(instance, region: resource.region, properties: [:], in: context)
-            context.helper(Self.instanceKey(resource), is: instance)
+            context.helper("instance", of: resource, is: instance)
         }
         try context.create(resource.region, [
             "rds", "create-db-snapshot", "--db-snapshot-identifier", name, "--db-instance-identifier", instance,
@@ -49,10 +49,9 @@ struct RDSSnapshotAdapter: ReplayAdapter {
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["rds", "delete-db-snapshot", "--db-snapshot-identifier", id])
-        if let instance = context.helpers[Self.instanceKey(resource)] {
+        if let instance = context.helper("instance", of: resource) {
             try RDSInstanceAdapter.deleteInstance(instance, region: resource.region, in: context)
         }
     }
 
-    static func instanceKey(_ resource: Resource) -> String { "\(resource.id)#instance" }
 }

@@ -28,7 +28,7 @@ struct RedshiftClusterAdapter: ReplayAdapter {
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
-        ["PubliclyAccessible": properties["PubliclyAccessible"] ?? false, "Encrypted": properties["Encrypted"] ?? false]
+        context.settings(properties, defaults: ["PubliclyAccessible": false, "Encrypted": false])
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {

@@ -18,7 +18,8 @@ struct VPCAdapter: ReplayAdapter {
     }
 
     func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
-        for (n, log) in (properties["FlowLogs"]?.arrayValue ?? []).enumerated() {
+        var groups = 0
+        for log in properties["FlowLogs"]?.arrayValue ?? [] {
             let status = log["FlowLogStatus"]?.stringValue ?? "ACTIVE"
             guard status == "ACTIVE" else {
                 throw .notReplayable("\(resource.id) has a flow log in status \(status), which no call makes")
@@ -32,7 +33,8 @@ struct VPCAdapter: ReplayAdapter {
             if destination == "cloud-watch-logs" {
                 let group = context.translate(log["LogGroupName"]?.stringValue ?? "remsim-replay/\(context.replayId)/\(resource.id)")
                 try LogGroupAdapter.make(group, region: resource.region, in: context)
-                context.helper("\(resource.id)#log-group-\(n)", is: group)
+                context.helper("log-group-\(groups)", of: resource, is: group)
+                groups += 1
                 let role = log["DeliverLogsPermissionArn"]?.stringValue.map(context.translate) ?? "arn:aws:iam::\(context.accounts[resource.account] ?? resource.account):role/vpc-flow-logs-delivery"
                 arguments += ["--log-group-name", group, "--deliver-logs-permission-arn", role]
             } else {
@@ -66,8 +68,10 @@ struct VPCAdapter: ReplayAdapter {
         let ids = logs.compactMap { $0["FlowLogId"]?.stringValue }
         if !ids.isEmpty { try context.aws(resource.region, ["ec2", "delete-flow-logs", "--flow-log-ids"] + ids) }
         try context.aws(resource.region, ["ec2", "delete-vpc", "--vpc-id", id])
-        for (key, group) in context.helpers where key.hasPrefix("\(resource.id)#log-group-") {
+        var n = 0
+        while let group = context.helper("log-group-\(n)", of: resource) {
             try context.aws(resource.region, ["logs", "delete-log-group", "--log-group-name", group])
+            n += 1
         }
     }
 
@@ -77,13 +81,12 @@ struct VPCAdapter: ReplayAdapter {
     static func vpc(for resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         if let named = properties["VpcId"]?.stringValue { return context.real(named) }
         let vpc = try VPCAdapter().create(resource, properties: [:], in: context)
-        context.helper(ownKey(resource), is: vpc)
+        context.helper("vpc", of: resource, is: vpc)
         return vpc
     }
 
     static func deleteOwn(for resource: Resource, in context: ReplayContext) throws(ReplayError) {
-        if let vpc = context.helpers[ownKey(resource)] { try VPCAdapter().delete(resource, id: vpc, in: context) }
+        if let vpc = context.helper("vpc", of: resource) { try VPCAdapter().delete(resource, id: vpc, in: context) }
     }
 
-    static func ownKey(_ resource: Resource) -> String { "\(resource.id)#vpc" }
 }
