@@ -27,4 +27,6 @@ enum Exit {
     static let assertionFailed = ExitCode(1)
     static let badInput = ExitCode(2)
     static let databaseError = ExitCode(3)
+    /// Stopped by SIGINT or SIGTERM, as a shell reports a program Ctrl-C ended.
+    static let interrupted = ExitCode(130)
 }

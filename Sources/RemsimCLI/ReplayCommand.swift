@@ -93,13 +93,18 @@ struct ReplayCommand: ParsableCommand {
         let cli = AWSCLI(program: aws, endpoint: endpoint, environment: environment)
         let replayId = "r\(Int(Date().timeIntervalSince1970))-\(getpid())"
         let style = Console.style
+        let interruption = ReplayInterruption()
+        interruption.catchSignals()
         var matched = 0, differed = 0, skipped = 0, other = 0
         for scenario in scenarios {
+            if interruption.isRequested { break }
             guard scenario.policies.contains(where: { $0.resourceType.hasPrefix("aws.") }) else {
                 other += 1
                 continue
             }
-            let outcome = Replay(scenario: scenario, cli: cli, replayId: replayId, keep: keep).run()
+            var replay = Replay(scenario: scenario, cli: cli, replayId: replayId, keep: keep)
+            replay.interruption = interruption
+            let outcome = replay.run()
             switch outcome.status {
             case .matched:
                 matched += 1
@@ -117,6 +122,10 @@ struct ReplayCommand: ParsableCommand {
         }
         let total = matched + differed + skipped
         Console.out("\(total) AWS scenario\(total == 1 ? "" : "s"): \(matched) matched, \(differed) differed, \(skipped) not replayable" + (other > 0 ? style.dim(" · \(other) other-cloud scenarios not replayed") : ""))
+        if interruption.isRequested {
+            Console.error("interrupted: the replay stopped after deleting what it had made (resources tagged remsim-replay=\(replayId) that remain are listed above)")
+            throw Exit.interrupted
+        }
         if differed > 0 { throw Exit.assertionFailed }
     }
 }

@@ -50,6 +50,8 @@ public struct Replay: Sendable {
     public var replayId: String
     /// Leave what was created on the endpoint.
     public var keep = false
+    /// Checked before every call the replay makes, but not during the cleanup.
+    public var interruption = ReplayInterruption()
 
     public init(scenario: Scenario, cli: AWSCLI, replayId: String, keep: Bool = false) {
         self.scenario = scenario
@@ -79,89 +81,9 @@ public struct Replay: Sendable {
 
         let context = ReplayContext(cli: cli, replayId: replayId)
         var created: [(Resource, String)] = []
-        defer {
-            if !keep {
-                for (resource, id) in created.reversed() {
-                    do throws(ReplayError) {
-                        try Self.adapters[resource.type]?.delete(resource, id: id, in: context)
-                    } catch {
-                        outcome.cleanup.append("\(resource.id) (\(id)): \(error)")
-                    }
-                }
-            }
-        }
         do throws(ReplayError) {
-            // The fixtures' accounts are the endpoint's account: commands naming an account (a
-            // group pair's UserId) then mean the same thing there.
-            let identity = try context.aws("us-east-1", ["sts", "get-caller-identity"])
-            if let account = identity["Account"]?.stringValue {
-                for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.account(fixtureAccount, is: account) }
-            }
-            if let gap = EndpointGap.gap(of: EndpointGap.endpoint(fromCallerArn: identity["Arn"]?.stringValue ?? ""), in: simulated.attempts) {
-                throw .notReplayable("the endpoint does not support \(gap.operation) with \(gap.parameter): \(gap.reason)")
-            }
-            context.planned = plan.order
-            context.referenced = plan.referenced
-            for resource in plan.order {
-                guard let adapter = Self.adapters[resource.type] else { continue }
-                let properties = plan.before[resource.id]?.properties ?? resource.properties
-                let id = try adapter.create(resource, properties: properties, in: context)
-                context.created(resource.id, as: id)
-                created.append((resource, id))
-                try adapter.configure(resource, id: id, properties: properties, in: context)
-            }
-            // Every call as the simulation made it, in order: those it predicted to succeed must
-            // succeed, those it predicted to fail must fail with the same error code. A call that
-            // failed because a fault on the timeline said so changed nothing, and is not made.
-            for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) where !simulated.faultedCalls.contains(attempt.callId) {
-                let words: [String]
-                do {
-                    words = try ShellWords.commands(attempt.command).first ?? []
-                } catch {
-                    outcome.status = .notReplayable("cannot split the command '\(attempt.command)': \(error.message)")
-                    return outcome
-                }
-                guard words.first == "aws" else {
-                    outcome.status = .notReplayable("not an aws command: \(attempt.command)")
-                    return outcome
-                }
-                let translated = Array(words.dropFirst()).map(context.translate)
-                outcome.commands.append((["aws"] + translated).joined(separator: " "))
-                var failure: AWSCLI.Failure?
-                do { try cli.run(translated) } catch { failure = error }
-                if let failure, failure.notImplemented { throw ReplayError(failure) }
-                let name = "call \(attempt.callId) (\(AWSCLI.call(translated)))"
-                switch (attempt.outcome, failure) {
-                case (.failed("OutcomeUnknown", _)?, _):
-                    // The engine restarted before the answer came: the end state says what the call did.
-                    break
-                case (.failed(let code, _)?, nil):
-                    outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: "succeeded"))
-                case (.failed(let code, _)?, let failure?) where !failure.message.contains("(\(code))"):
-                    outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: .string(failure.message)))
-                case (.succeeded?, let failure?), (nil, let failure?):
-                    outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: "succeeded", endpoint: .string(failure.message)))
-                default:
-                    break
-                }
-            }
-            for resource in plan.made {
-                guard let adapter = Self.adapters[resource.type] else { continue }
-                guard let id = try adapter.locate(resource, in: context) else {
-                    outcome.differences.append(Difference(resourceId: resource.id, property: "exists", simulated: true, endpoint: false))
-                    continue
-                }
-                created.append((resource, id))
-            }
-            for (resource, id) in created {
-                guard let adapter = Self.adapters[resource.type] else { continue }
-                let expected = adapter.project(simulated.finalInventory[resource.id]?.properties ?? .null, in: context)
-                let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
-                outcome.compared.append(resource.id)
-                for key in expected.objectValue?.keys ?? [] where expected[key] != found[key] {
-                    outcome.differences.append(Difference(resourceId: resource.id, property: key, simulated: expected[key] ?? .null, endpoint: found[key] ?? .null))
-                }
-            }
+            try replay(plan, simulated, in: context, created: &created, outcome: &outcome)
+            outcome.status = outcome.differences.isEmpty ? .matched : .differed
         } catch {
             switch error {
             case .notReplayable(let why): outcome.status = .notReplayable(why)
@@ -170,11 +92,99 @@ public struct Replay: Sendable {
             // endpoint does not accept a state the simulation holds.
             case .callFailed(let call, let message):
                 outcome.differences.append(Difference(resourceId: "", property: "aws \(call)", simulated: "accepted", endpoint: .string(message)))
+                outcome.status = .differed
             }
-            if case .notReplayable = outcome.status { return outcome }
         }
-        outcome.status = outcome.differences.isEmpty ? .matched : .differed
+        // Whatever happened, what was made goes, last made first.
+        if !keep {
+            for (resource, id) in created.reversed() {
+                do throws(ReplayError) {
+                    try Self.adapters[resource.type]?.delete(resource, id: id, in: context)
+                } catch {
+                    outcome.cleanup.append("\(resource.id) (\(id)): \(error)")
+                }
+            }
+        }
         return outcome
+    }
+
+    func checkInterruption() throws(ReplayError) {
+        if interruption.isRequested { throw .notReplayable("interrupted; what it had made is deleted") }
+    }
+
+    /// Makes the resources, runs the calls, and compares; `created` holds what exists on the
+    /// endpoint at every moment, for the cleanup.
+    private func replay(_ plan: Plan, _ simulated: ScenarioResult, in context: ReplayContext,
+                        created: inout [(Resource, String)], outcome: inout Outcome) throws(ReplayError) {
+        // The fixtures' accounts are the endpoint's account: commands naming an account (a
+        // group pair's UserId) then mean the same thing there.
+        let identity = try context.aws("us-east-1", ["sts", "get-caller-identity"])
+        if let account = identity["Account"]?.stringValue {
+            for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.account(fixtureAccount, is: account) }
+        }
+        if let gap = EndpointGap.gap(of: EndpointGap.endpoint(fromCallerArn: identity["Arn"]?.stringValue ?? ""), in: simulated.attempts) {
+            throw .notReplayable("the endpoint does not support \(gap.operation) with \(gap.parameter): \(gap.reason)")
+        }
+        context.planned = plan.order
+        context.referenced = plan.referenced
+        for resource in plan.order {
+            guard let adapter = Self.adapters[resource.type] else { continue }
+            try checkInterruption()
+            let properties = plan.before[resource.id]?.properties ?? resource.properties
+            let id = try adapter.create(resource, properties: properties, in: context)
+            context.created(resource.id, as: id)
+            created.append((resource, id))
+            try adapter.configure(resource, id: id, properties: properties, in: context)
+        }
+        // Every call as the simulation made it, in order: those it predicted to succeed must
+        // succeed, those it predicted to fail must fail with the same error code. A call that
+        // failed because a fault on the timeline said so changed nothing, and is not made.
+        for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) where !simulated.faultedCalls.contains(attempt.callId) {
+            try checkInterruption()
+            let words: [String]
+            do {
+                words = try ShellWords.commands(attempt.command).first ?? []
+            } catch {
+                throw .notReplayable("cannot split the command '\(attempt.command)': \(error.message)")
+            }
+            guard words.first == "aws" else { throw .notReplayable("not an aws command: \(attempt.command)") }
+            let translated = Array(words.dropFirst()).map(context.translate)
+            outcome.commands.append((["aws"] + translated).joined(separator: " "))
+            var failure: AWSCLI.Failure?
+            do { try cli.run(translated) } catch { failure = error }
+            if let failure, failure.notImplemented { throw ReplayError(failure) }
+            let name = "call \(attempt.callId) (\(AWSCLI.call(translated)))"
+            switch (attempt.outcome, failure) {
+            case (.failed("OutcomeUnknown", _)?, _):
+                // The engine restarted before the answer came: the end state says what the call did.
+                break
+            case (.failed(let code, _)?, nil):
+                outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: "succeeded"))
+            case (.failed(let code, _)?, let failure?) where !failure.message.contains("(\(code))"):
+                outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: .string(failure.message)))
+            case (.succeeded?, let failure?), (nil, let failure?):
+                outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: "succeeded", endpoint: .string(failure.message)))
+            default:
+                break
+            }
+        }
+        for resource in plan.made {
+            guard let adapter = Self.adapters[resource.type] else { continue }
+            guard let id = try adapter.locate(resource, in: context) else {
+                outcome.differences.append(Difference(resourceId: resource.id, property: "exists", simulated: true, endpoint: false))
+                continue
+            }
+            created.append((resource, id))
+        }
+        for (resource, id) in created {
+            guard let adapter = Self.adapters[resource.type] else { continue }
+            let expected = adapter.project(simulated.finalInventory[resource.id]?.properties ?? .null, in: context)
+            let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
+            outcome.compared.append(resource.id)
+            for key in expected.objectValue?.keys ?? [] where expected[key] != found[key] {
+                outcome.differences.append(Difference(resourceId: resource.id, property: key, simulated: expected[key] ?? .null, endpoint: found[key] ?? .null))
+            }
+        }
     }
 
     struct Plan {

@@ -14,12 +14,7 @@ struct CommandLineTests {
         var stderr: String
     }
 
-    static let binary: String? = {
-        var candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        candidates.append(TestSupport.packageRoot.appendingPathComponent(".build/debug"))
-        return candidates.map { $0.appendingPathComponent("remsim").path }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static var binary: String? { TestSupport.remsimBinary }
 
     func run(_ arguments: [String], in directory: String) throws -> Outcome {
         let binary = try #require(Self.binary, "the remsim binary is not built")

@@ -158,6 +158,59 @@ struct MotoReplayTests {
             #expect(replayed.commands.count == simulatedThrottling.attempts.count - simulatedThrottling.faultedCalls.count)
         }
     }
+    /// An `aws` that behaves as `behaviour` (a shell `case` on the arguments) before running the
+    /// real one.
+    func wrappedAWS(_ behaviour: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aws-\(UUID().uuidString)").path
+        try "#!/bin/sh\ncase \"$*\" in\n\(behaviour)\nesac\nexec aws \"$@\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return path
+    }
+
+    /// A deletion the endpoint refuses is reported, not lost.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func whatCouldNotBeDeletedIsReported() throws {
+        let program = try wrappedAWS("*delete-security-group*) echo 'An error occurred (DependencyViolation) when calling the DeleteSecurityGroup operation: in use' >&2; exit 254;;")
+        defer { try? FileManager.default.removeItem(atPath: program) }
+        try withMoto { cli in
+            var wrapped = cli
+            wrapped.program = program
+            let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: wrapped, replayId: "t9").run()
+            #expect(outcome.status == .matched)
+            #expect(outcome.cleanup.count == 1, "\(outcome.cleanup)")
+            #expect(outcome.cleanup.first?.hasPrefix("sg-0a1b2c3d4e5f61001 (sg-") == true && outcome.cleanup.first?.contains("DependencyViolation") == true)
+        }
+    }
+
+    /// Ctrl-C while the replay sets up: the call under way finishes, what was made is deleted,
+    /// and `remsim replay` exits 130.
+    @Test(.enabled(if: tools && TestSupport.remsimBinary != nil, "moto_server, aws or the remsim binary is missing"))
+    func anInterruptedReplayDeletesWhatItMade() throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString)").path
+        let program = try wrappedAWS("*authorize-security-group-ingress*) touch '\(marker)'; sleep 2;;")
+        defer { try? FileManager.default.removeItem(atPath: program); try? FileManager.default.removeItem(atPath: marker) }
+        try withMoto { cli in
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: try #require(TestSupport.remsimBinary))
+            child.arguments = ["replay", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--endpoint-url", try #require(cli.endpoint.url?.absoluteString), "--aws", program]
+            child.currentDirectoryURL = TestSupport.packageRoot
+            let err = Pipe()
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = err
+            try child.run()
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: marker), child.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            try #require(FileManager.default.fileExists(atPath: marker), "the replay reached the group's rules")
+            kill(child.processIdentifier, SIGINT)
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            child.waitUntilExit()
+            #expect(child.terminationStatus == 130, "\(stderr)")
+            #expect(stderr.contains("interrupted"))
+            let groups = try cli.run(["--region", "us-east-1", "ec2", "describe-security-groups", "--filters", "Name=tag-key,Values=remsim-replay"])
+            let vpcs = try cli.run(["--region", "us-east-1", "ec2", "describe-vpcs", "--filters", "Name=tag-key,Values=remsim-replay"])
+            #expect(groups["SecurityGroups"]?.arrayValue?.isEmpty == true && vpcs["Vpcs"]?.arrayValue?.isEmpty == true, "nothing the replay made is left")
+        }
+    }
 }
 
 /// The replay of the built-in pack: one scenario per `match` example of every remediable AWS

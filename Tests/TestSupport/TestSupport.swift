@@ -15,6 +15,14 @@ public enum TestSupport {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }()
 
+    /// The built `remsim` executable, beside the test bundle or in `.build/debug`.
+    public static let remsimBinary: String? = {
+        var candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
+        return candidates.map { $0.appendingPathComponent("remsim").path }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
     public static var scenariosDirectory: String { packageRoot.appendingPathComponent("Scenarios").path }
     public static var fixturesDirectory: String { packageRoot.appendingPathComponent("Fixtures/acme").path }
 

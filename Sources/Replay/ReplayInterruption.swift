@@ -1,0 +1,35 @@
+import Foundation
+
+/// Set when the person running a replay interrupts it (Ctrl-C, or SIGTERM from a CI timeout): the
+/// replay makes no further call of its own, deletes what it made, and stops.
+public final class ReplayInterruption: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+    private var sources: [DispatchSourceSignal] = []
+
+    public init() {}
+
+    public var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
+    }
+
+    public func request() {
+        lock.lock()
+        requested = true
+        lock.unlock()
+    }
+
+    /// Turns SIGINT and SIGTERM into a request instead of an exit. The `aws` programs the replay
+    /// starts inherit the ignored signals, so the call under way finishes.
+    public func catchSignals() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in self?.request() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
