@@ -36,6 +36,11 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Leave the created resources on the endpoint.")
     var keep = false
 
+    @Option(help: ArgumentHelp(
+        "Untouched resources to make and compare besides those the calls touch: N per touched resource (its type and account; same name in another region first, then same VPC, then same region), or 'all' of the fixtures'.",
+        valueName: "N|all"))
+    var untouched: Replay.Untouched = .neighbours(1)
+
     @Option(help: "The AWS CLI program.")
     var aws = "aws"
 
@@ -104,20 +109,23 @@ struct ReplayCommand: ParsableCommand {
             }
             var replay = Replay(scenario: scenario, cli: cli, replayId: replayId, keep: keep)
             replay.interruption = interruption
+            replay.untouched = untouched
             let outcome = replay.run()
             switch outcome.status {
             case .matched:
                 matched += 1
-                Console.out(style.green("MATCH ") + " \(scenario.name)  \(outcome.compared.count) resource\(outcome.compared.count == 1 ? "" : "s") compared · \(outcome.commands.count) command\(outcome.commands.count == 1 ? "" : "s")")
+                Console.out(style.green("MATCH ") + " \(scenario.name)  \(Self.summary(outcome))")
             case .differed:
                 differed += 1
                 Console.out(style.red("DIFFER") + " \(scenario.name)")
                 for d in outcome.differences { Console.out("        \(d)") }
+                for c in outcome.changes { Console.out(style.dim("        timeline: \(c)")) }
                 for c in outcome.commands { Console.out(style.dim("        $ \(c)")) }
             case .notReplayable(let why):
                 skipped += 1
                 Console.out(style.yellow("SKIP  ") + " \(scenario.name)  not replayable: \(why)")
             }
+            for left in outcome.leftOut { Console.out(style.dim("        untouched resource left out: \(left)")) }
             for problem in outcome.cleanup { Console.error("warning: could not delete \(problem)") }
         }
         let total = matched + differed + skipped
@@ -127,5 +135,27 @@ struct ReplayCommand: ParsableCommand {
             throw Exit.interrupted
         }
         if differed > 0 { throw Exit.assertionFailed }
+    }
+
+    /// "5 resources compared (2 untouched) · 2 commands · 1 timeline change".
+    static func summary(_ outcome: Replay.Outcome) -> String {
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var text = count(outcome.compared.count, "resource") + " compared"
+        if !outcome.untouched.isEmpty { text += " (\(outcome.untouched.count) untouched)" }
+        text += " · " + count(outcome.commands.count, "command")
+        if !outcome.changes.isEmpty { text += " · " + count(outcome.changes.count, "timeline change") }
+        return text
+    }
+}
+
+extension Replay.Untouched: ExpressibleByArgument {
+    public init?(argument: String) {
+        if argument == "all" {
+            self = .all
+        } else if let n = Int(argument), n >= 0 {
+            self = .neighbours(n)
+        } else {
+            return nil
+        }
     }
 }

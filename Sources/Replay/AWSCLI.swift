@@ -2,8 +2,17 @@ import CloudModel
 import Foundation
 
 /// Runs the real AWS CLI against the replay's endpoint and reads its JSON answers.
+///
+/// Starting the Python CLI costs about a second per call (most of it loading EC2's service
+/// model), which made a replay of the suite take most of an hour. When `program` is the Python
+/// CLI (`aws` from PyPI), its own driver is therefore loaded once, in one Python process that runs
+/// each call as a new `aws` would, with a fresh driver and session, sharing only the service
+/// models read from disk (`AWSCLIDriver`). Any other `aws` (CLI v2, a wrapper script) is started
+/// once per call.
 public struct AWSCLI: Sendable {
-    public var program: String
+    public var program: String {
+        didSet { driver = AWSCLIDriver.start(program: program, environment: mergedEnvironment) }
+    }
     public var endpoint: ReplayEndpoint
     /// Credentials and region for a local endpoint (moto accepts any); a sandbox account's come
     /// from the environment.
@@ -29,27 +38,50 @@ public struct AWSCLI: Sendable {
         return words.prefix(2).joined(separator: " ")
     }
 
+    /// The CLI's driver loaded once, when `program` is the Python CLI.
+    private var driver: AWSCLIDriver?
+
     public init(program: String = "aws", endpoint: ReplayEndpoint, environment: [String: String]) {
         self.program = program
         self.endpoint = endpoint
         self.environment = environment
+        self.driver = AWSCLIDriver.start(program: program, environment: mergedEnvironment)
+    }
+
+    /// Whether calls go through the CLI's driver loaded once (rather than a process per call).
+    public var loadsTheDriverOnce: Bool { driver != nil }
+
+    var mergedEnvironment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        return env
     }
 
     /// Runs `aws ARGUMENTS --endpoint-url URL --output json` and returns the parsed answer (null
     /// for an empty one).
     @discardableResult
     public func run(_ arguments: [String]) throws(Failure) -> Value {
+        let full = arguments + (endpoint.url.map { ["--endpoint-url", $0.absoluteString] } ?? []) + ["--output", "json"]
+        let (status, data, errors) = if let driver { driver.run(full) } else { runProcess(full) }
+        guard status == 0 else {
+            throw Failure(arguments: arguments, status: status,
+                          message: String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard !data.isEmpty, let json = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
+        return json.value
+    }
+
+    /// One `aws` process for the call: its exit status, standard output and standard error.
+    private func runProcess(_ arguments: [String]) -> (Int32, Data, Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments + (endpoint.url.map { ["--endpoint-url", $0.absoluteString] } ?? []) + ["--output", "json"]
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process.arguments = [program] + arguments
+        process.environment = mergedEnvironment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         do { try process.run() } catch {
-            throw Failure(arguments: arguments, status: -1, message: "cannot start \(program): \(error)")
+            return (-1, Data(), Data("cannot start \(program): \(error)".utf8))
         }
         // Both pipes are drained at once: a long error message must not block the answer.
         let errors = ErrorOutput()
@@ -58,12 +90,7 @@ public struct AWSCLI: Sendable {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         errors.done.wait()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(arguments: arguments, status: process.terminationStatus,
-                          message: String(decoding: errors.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        guard !data.isEmpty, let json = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
-        return json.value
+        return (process.terminationStatus, data, errors.data)
     }
 }
 

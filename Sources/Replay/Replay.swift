@@ -29,8 +29,14 @@ public struct Replay: Sendable {
         public var differences: [Difference] = []
         /// The commands run against the endpoint, ids translated.
         public var commands: [String] = []
+        /// The timeline's changes made between the calls (an injection, a drift), in order.
+        public var changes: [String] = []
         /// Fixture ids of the resources created and compared.
         public var compared: [String] = []
+        /// Those of them nothing in the scenario changed, made to catch a call on the wrong one.
+        public var untouched: [String] = []
+        /// Untouched resources left out, with the reason (a name already taken on the endpoint).
+        public var leftOut: [String] = []
         /// Problems deleting what the replay created.
         public var cleanup: [String] = []
     }
@@ -45,8 +51,27 @@ public struct Replay: Sendable {
     /// The resource types a replay can create.
     public static var supportedTypes: [String] { adapters.keys.sorted() }
 
+    /// Which resources nothing in the scenario changes are made and compared too, to catch a call
+    /// that lands on the wrong resource.
+    public enum Untouched: Sendable, Equatable, CustomStringConvertible {
+        /// Up to this many per resource the calls touch: of its type and account, those sharing
+        /// its name (in another region) first, then those in its VPC, then those in its region.
+        case neighbours(Int)
+        /// Every resource of the scenario's fixtures that remsim can make.
+        case all
+
+        public var description: String {
+            switch self {
+            case .neighbours(let n): "\(n)"
+            case .all: "all"
+            }
+        }
+    }
+
     public var scenario: Scenario
     public var cli: AWSCLI
+    /// The untouched resources made and compared besides those the calls touch.
+    public var untouched = Untouched.neighbours(1)
     public var replayId: String
     /// Leave what was created on the endpoint.
     public var keep = false
@@ -127,20 +152,48 @@ public struct Replay: Sendable {
         }
         context.planned = plan.order
         context.referenced = plan.referenced
+        var dropped: Set<String> = []
         for resource in plan.order {
             guard let adapter = Self.adapters[resource.type] else { continue }
             try checkInterruption()
             let properties = plan.before[resource.id]?.properties ?? resource.properties
-            let id = try adapter.create(resource, properties: properties, in: context)
-            context.created(resource.id, as: id)
-            created.append((resource, id))
-            try adapter.configure(resource, id: id, properties: properties, in: context)
+            do throws(ReplayError) {
+                let id = try adapter.create(resource, properties: properties, in: context)
+                context.created(resource.id, as: id)
+                created.append((resource, id))
+                try adapter.configure(resource, id: id, properties: properties, in: context)
+            } catch {
+                // An untouched resource the endpoint cannot hold as the fixture has it (its name is
+                // taken, or the endpoint refuses a setting) is left out, and deleted if made: it
+                // is there only to be watched, and says nothing about the remediation.
+                guard plan.untouched.contains(resource.id) else { throw error }
+                switch error {
+                case .notReplayable(let why): outcome.leftOut.append("\(resource.id): \(why)")
+                case .callFailed(let call, let message): outcome.leftOut.append("\(resource.id): the endpoint refused aws \(call): \(message)")
+                case .notSupportedByEndpoint: outcome.leftOut.append("\(resource.id): \(error)")
+                }
+                dropped.insert(resource.id)
+            }
         }
         // Every call as the simulation made it, in order: those it predicted to succeed must
         // succeed, those it predicted to fail must fail with the same error code. A call that
         // failed because a fault on the timeline said so changed nothing, and is not made.
+        // The timeline's changes come in where they came in the simulation: before the first
+        // call that had not landed yet.
+        var pending = plan.changes[...]
+        func applyChanges(before callId: Int?) throws(ReplayError) {
+            while let change = pending.first, callId.map({ !change.landedCalls.contains($0) }) ?? true {
+                pending.removeFirst()
+                try checkInterruption()
+                guard let adapter = Self.adapters[change.before.type], let id = context.ids[change.resourceId], let after = change.after else { continue }
+                if adapter.project(change.before.properties, in: context) == adapter.project(after.properties, in: context) { continue }
+                try adapter.change(change.before, id: id, from: change.before.properties, to: after.properties, in: context)
+                outcome.changes.append("\(change.actor) changed \(change.resourceId)")
+            }
+        }
         for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) where !simulated.faultedCalls.contains(attempt.callId) {
             try checkInterruption()
+            try applyChanges(before: attempt.callId)
             let words: [String]
             do {
                 words = try ShellWords.commands(attempt.command).first ?? []
@@ -168,6 +221,7 @@ public struct Replay: Sendable {
                 break
             }
         }
+        try applyChanges(before: nil)
         for resource in plan.made {
             guard let adapter = Self.adapters[resource.type] else { continue }
             guard let id = try adapter.locate(resource, in: context) else {
@@ -176,11 +230,12 @@ public struct Replay: Sendable {
             }
             created.append((resource, id))
         }
-        for (resource, id) in created {
+        for (resource, id) in created where !dropped.contains(resource.id) {
             guard let adapter = Self.adapters[resource.type] else { continue }
             let expected = adapter.project(simulated.finalInventory[resource.id]?.properties ?? .null, in: context)
             let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
             outcome.compared.append(resource.id)
+            if plan.untouched.contains(resource.id) { outcome.untouched.append(resource.id) }
             for key in expected.objectValue?.keys ?? [] where expected[key] != found[key] {
                 outcome.differences.append(Difference(resourceId: resource.id, property: key, simulated: expected[key] ?? .null, endpoint: found[key] ?? .null))
             }
@@ -196,23 +251,14 @@ public struct Replay: Sendable {
         var referenced: Set<String>
         /// Their state just before the first remediation call.
         var before: Inventory
+        /// What the timeline changes after the first call, on resources the replay makes.
+        var changes: [TimelineChange] = []
+        /// Resources made only to check that nothing changes them.
+        var untouched: Set<String> = []
     }
 
     struct NotReplayable: Error {
         var reason: String
-    }
-
-    static func isInjection(_ action: TimelineAction) -> Bool {
-        if case .inject = action { true } else { false }
-    }
-
-    /// Whether a timeline entry changes what the cloud holds (rather than what the engine does).
-    static func changesTheCloud(_ action: TimelineAction) -> Bool {
-        switch action {
-        case .inject, .drift: true
-        case .fault(let fault): fault.kind == .deleteDuringRemediation
-        default: false
-        }
     }
 
     /// The resources the calls name besides their targets (the bucket access logs go to), which
@@ -230,23 +276,61 @@ public struct Replay: Sendable {
         return ids
     }
 
+    /// Resources of the fixtures that nothing in the scenario changes (no call, no injection),
+    /// chosen as `untouched` says, next to `targets`: where a call aimed at the wrong resource
+    /// would land (the same name in another region, the same VPC, the same region).
+    func untouched(near targets: [String], besides taken: Set<String>, _ simulated: ScenarioResult) -> [String] {
+        let changedByTimeline = Set(simulated.timelineChanges.map(\.resourceId))
+        func eligible(_ r: Resource) -> Bool {
+            !taken.contains(r.id) && Self.adapters[r.type] != nil && !changedByTimeline.contains(r.id)
+                && simulated.finalInventory[r.id]?.properties == r.properties
+        }
+        switch untouched {
+        case .all:
+            return scenario.inventory.all.filter(eligible).map(\.id)
+        case .neighbours(let count):
+            guard count > 0 else { return [] }
+            var chosen: [String] = []
+            for id in targets {
+                guard let target = scenario.inventory[id], Self.adapters[target.type]?.onePerAccount == false else { continue }
+                let vpc = target.properties["VpcId"]
+                let candidates = scenario.inventory.resources(ofType: target.type)
+                    .filter { $0.account == target.account && eligible($0) && !chosen.contains($0.id) }
+                    .sorted { a, b in
+                        func rank(_ r: Resource) -> Int {
+                            if r.name == target.name && r.region != target.region { return 0 }
+                            if vpc != nil && r.properties["VpcId"] == vpc { return 1 }
+                            return r.region == target.region ? 2 : 3
+                        }
+                        return (rank(a), a.id) < (rank(b), b.id)
+                    }
+                chosen += candidates.prefix(count).map(\.id)
+            }
+            return chosen
+        }
+    }
+
     func plan(_ simulated: ScenarioResult) -> Result<Plan, NotReplayable> {
         guard let first = simulated.attempts.map(\.startedAt).min() else {
             return .failure(NotReplayable(reason: "the simulation made no remediation call"))
         }
-        // Only injections, drift and deletions change the cloud; the rest of the timeline acts on
-        // the engine, and the calls it made already carry its effect.
-        if let entry = scenario.timeline.first(where: { Self.changesTheCloud($0.action) && !Self.isInjection($0.action) }) {
-            return .failure(NotReplayable(reason: "its timeline has '\(entry.action.name)', which changes the cloud between calls; a replay applies injections made before the first call"))
+        // Injections and drift change the cloud between the calls, and the replay makes the same
+        // changes at the same points; the rest of the timeline acts on the engine, and the calls
+        // it made already carry its effect.
+        if let entry = scenario.timeline.first(where: { if case .fault(let f) = $0.action { f.kind == .deleteDuringRemediation } else { false } }) {
+            return .failure(NotReplayable(reason: "its timeline has '\(entry.action.name)', which deletes a resource while a call is under way"))
         }
         let offset = first - simulated.start
-        if scenario.timeline.contains(where: { $0.at > offset && Self.changesTheCloud($0.action) }) {
-            return .failure(NotReplayable(reason: "it injects after the first remediation call"))
+        let changes = simulated.timelineChanges.filter { $0.at - simulated.start > offset }
+        if let deletion = changes.first(where: { $0.after == nil }) {
+            return .failure(NotReplayable(reason: "its timeline deletes \(deletion.resourceId) between the calls"))
         }
-        // Everything a call touched, and whatever that needs first.
+        // Everything a call touched, and whatever that needs first; what the timeline changes
+        // later, where remsim can make it.
         var wanted: [String] = []
         let referenced = referenced(by: simulated.attempts)
-        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced
+        let changed = changes.map(\.before).filter { Self.adapters[$0.type] != nil }.map(\.id)
+        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced + changed
         where !wanted.contains(id) { wanted.append(id) }
         // What the calls make is looked for on the endpoint afterwards, where its type allows.
         var made: [Resource] = []
@@ -268,6 +352,8 @@ public struct Replay: Sendable {
             order.append(r)
         }
         for id in wanted { visit(id) }
+        let untouched = untouched(near: wanted, besides: Set(order.map(\.id)), simulated)
+        for id in untouched { visit(id) }
 
         // The state just before the first call: the scenario up to then, with nothing remediating.
         var before = scenario
@@ -275,7 +361,8 @@ public struct Replay: Sendable {
         before.expectations = []
         before.runFor = max(SimDuration(milliseconds: 1), offset)
         do {
-            return .success(Plan(order: order, made: made, referenced: Set(referenced), before: try Simulator(scenario: before).run().finalInventory))
+            return .success(Plan(order: order, made: made, referenced: Set(referenced), before: try Simulator(scenario: before).run().finalInventory,
+                                 changes: changes.filter { change in order.contains { $0.id == change.resourceId } }, untouched: Set(untouched)))
         } catch {
             return .failure(NotReplayable(reason: "cannot compute the state before the first call: \(error)"))
         }

@@ -25,6 +25,8 @@ public struct ScenarioResult: Sendable {
     /// Calls that failed because a fault on the timeline made them fail (throttling, a missing
     /// permission), not because of what the cloud holds.
     public var faultedCalls: Set<Int> = []
+    /// What the timeline did to the cloud (injections, drift), in order.
+    public var timelineChanges: [TimelineChange] = []
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
 
@@ -56,6 +58,19 @@ public struct TimelineRecord: Sendable, Hashable {
     static func precedes(_ a: TimelineRecord, _ b: TimelineRecord) -> Bool {
         (a.at, a.kind.rank) < (b.at, b.kind.rank)
     }
+}
+
+/// A change the timeline made to one resource (an injection, a drift): someone other than the
+/// engine acting on the cloud.
+public struct TimelineChange: Sendable, Hashable {
+    public var at: Timestamp
+    public var resourceId: String
+    public var actor: String
+    /// The resource just before and just after; `after` is nil when it was deleted.
+    public var before: Resource
+    public var after: Resource?
+    /// The calls that had landed by then: a call not among them came after this change.
+    public var landedCalls: Set<Int>
 }
 
 /// The properties one call changed on one resource.

@@ -64,6 +64,8 @@ public struct Simulator {
         var deletedUnderRemediation: Set<String> = []
         var callChanges: [CallChange] = []
         var faultedCalls: Set<Int> = []
+        var timelineChanges: [TimelineChange] = []
+        var landedCalls: Set<Int> = []
 
         mutating func schedule(_ action: Action, at: Timestamp) {
             sequence += 1
@@ -122,6 +124,7 @@ public struct Simulator {
                 + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
             finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
         result.faultedCalls = loop.faultedCalls
+        result.timelineChanges = loop.timelineChanges
         result.timeline.sort(by: TimelineRecord.precedes)
         result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
             .check(scenario.expectations)
@@ -190,13 +193,16 @@ public struct Simulator {
         if let types = injection.resourceTypes, !types.contains(resource.type) {
             throw .injectionNotApplicable(resource: resource.id, type: resource.type, injection: injection.name, origin: origin)
         }
+        var updated: Resource?
         if injection == .deleteResource {
             loop.cloud.inventory.remove(id: resource.id)
         } else {
-            var updated = resource
-            try injection.apply(to: &updated, now: loop.now)
-            loop.cloud.inventory.upsert(updated)
+            var changed = resource
+            try injection.apply(to: &changed, now: loop.now)
+            loop.cloud.inventory.upsert(changed)
+            updated = changed
         }
+        loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: resource, after: updated, landedCalls: loop.landedCalls))
         loop.lastChange[id] = ResourceChange(actor: actor, at: loop.now)
         loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: resource.id, text: "\(injection.name) by \(actor)"))
         changed(resource.id, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
@@ -206,6 +212,7 @@ public struct Simulator {
 
     /// A call lands: the cloud's faults first, then the operation itself.
     private func complete(_ op: CloudOperation, in loop: inout Loop) -> OperationOutcome {
+        loop.landedCalls.insert(op.callId)
         for i in loop.faults.indices where loop.faults[i].isActive(at: loop.now) && loop.faults[i].fault.scope.matches(op) {
             switch loop.faults[i].fault.kind {
             case .accessDenied:

@@ -73,10 +73,12 @@ struct MotoReplayTests {
         try withMoto { cli in
             let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: cli, replayId: "t1").run()
             #expect(outcome.status == .matched, "\(outcome.differences)")
-            #expect(outcome.compared == ["vpc-01a11bb22cc33dd44", "sg-0a1b2c3d4e5f61001"])
+            #expect(Array(outcome.compared.prefix(2)) == ["vpc-01a11bb22cc33dd44", "sg-0a1b2c3d4e5f61001"])
             #expect(outcome.commands.count == 1 && outcome.commands[0].contains("revoke-security-group-ingress"))
             #expect(!outcome.commands[0].contains("sg-0a1b2c3d4e5f61001"), "the command names the endpoint's group")
             #expect(outcome.cleanup.isEmpty)
+            // The group of the same name in eu-west-1, untouched, and its VPC.
+            #expect(outcome.untouched == ["sg-0a1b2c3d4e5f62001"] && outcome.compared.count == 4, "\(outcome.compared)")
             let left = try cli.run(["--region", "us-east-1", "ec2", "describe-security-groups", "--filters", "Name=tag:remsim-replay,Values=t1"])
             #expect(left["SecurityGroups"]?.arrayValue?.isEmpty == true, "what the replay made is gone")
         }
@@ -109,9 +111,9 @@ struct MotoReplayTests {
             let lambda = Replay(scenario: try scenario("lambda-tracing-switched-back-on"), cli: cli, replayId: "t3").run()
             guard case .notReplayable(let reason) = lambda.status else { Issue.record("replayed"); return }
             #expect(reason.hasPrefix("the endpoint does not support lambda:UpdateFunctionConfiguration with TracingConfig: moto 5.2.1 ignores"), "\(reason)")
-            let drift = Replay(scenario: try scenario("terraform-drift-loop-is-quarantined"), cli: cli, replayId: "t4").run()
-            guard case .notReplayable(let why) = drift.status else { Issue.record("replayed"); return }
-            #expect(why.contains("'drift', which changes the cloud between calls"), "\(why)")
+            let deleted = Replay(scenario: try scenario("resource-deleted-during-remediation"), cli: cli, replayId: "t4").run()
+            guard case .notReplayable(let why) = deleted.status else { Issue.record("replayed"); return }
+            #expect(why.contains("'fault delete-during-remediation', which deletes a resource while a call is under way"), "\(why)")
         }
     }
 
@@ -158,6 +160,97 @@ struct MotoReplayTests {
             #expect(replayed.commands.count == simulatedThrottling.attempts.count - simulatedThrottling.faultedCalls.count)
         }
     }
+    /// The Python CLI's driver, loaded once, answers as an `aws` process per call does: the same
+    /// JSON, the same exit status and error message, each call with its own region.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func theDriverLoadedOnceAnswersAsAProcessPerCall() throws {
+        try withMoto { cli in
+            #expect(cli.loadsTheDriverOnce, "aws from PyPI is recognised")
+            let wrapper = try wrappedAWS("")
+            defer { try? FileManager.default.removeItem(atPath: wrapper) }
+            var perCall = cli
+            perCall.program = wrapper
+            #expect(!perCall.loadsTheDriverOnce, "a wrapper script runs once per call")
+            try cli.run(["--region", "eu-west-1", "ec2", "create-vpc", "--cidr-block", "10.9.0.0/16"])
+            for region in ["eu-west-1", "us-east-1"] {
+                let once = try cli.run(["--region", region, "ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.9.0.0/16"])
+                let each = try perCall.run(["--region", region, "ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.9.0.0/16"])
+                #expect(once == each)
+                #expect(once["Vpcs"]?.arrayValue?.count == (region == "eu-west-1" ? 1 : 0))
+            }
+            let missing = ["--region", "us-east-1", "ec2", "describe-security-groups", "--group-ids", "sg-00000000000000000"]
+            var failures: [AWSCLI.Failure] = []
+            for c in [cli, perCall] {
+                do throws(AWSCLI.Failure) { try c.run(missing) } catch { failures.append(error) }
+            }
+            #expect(failures.count == 2 && failures[0].status == failures[1].status && failures[0].message == failures[1].message, "\(failures)")
+            #expect(failures.first?.message.contains("InvalidGroup.NotFound") == true)
+        }
+    }
+
+    /// Injections after the first call are made on the endpoint where they came in the
+    /// simulation: between the calls. The RDP scenario opens 3389 on a second group (to ::/0)
+    /// after the first revoke has landed, and the second revoke must find that rule there.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func theTimelinesChangesComeBetweenTheCalls() throws {
+        let s = try scenario("rdp-opened-to-world-is-closed")
+        let simulated = try Simulator(scenario: s).run()
+        let first = try #require(simulated.attempts.map(\.startedAt).min())
+        let later = simulated.timelineChanges.filter { $0.at > first }
+        #expect(later.count == 1 && later[0].landedCalls.count == 1, "the second opening comes after the first call landed")
+        try withMoto { cli in
+            let outcome = Replay(scenario: s, cli: cli, replayId: "t10").run(simulated: simulated)
+            #expect(outcome.status == .matched, "\(outcome.differences)")
+            #expect(outcome.changes == ["\(later[0].actor) changed \(later[0].resourceId)"])
+            #expect(outcome.commands.count == 2 && outcome.commands.allSatisfy { $0.contains("revoke-security-group-ingress") })
+
+            // Without the change between the calls, the second revoke finds nothing to revoke:
+            // the endpoint refuses it where the simulation had it succeed.
+            var without = simulated
+            without.timelineChanges.removeAll { $0.at > first }
+            let missing = Replay(scenario: s, cli: cli, replayId: "t11").run(simulated: without)
+            #expect(missing.status == .differed)
+            #expect(missing.differences.contains { $0.property.hasPrefix("call ") && $0.simulated == "succeeded" }, "\(missing.differences)")
+        }
+    }
+
+    /// A call that changes more than its target (here an `aws` that also opens port 9999 on every
+    /// other group the replay made) is caught on an untouched group next to the target.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func aCallThatAlsoChangesAnotherResourceIsCaughtOnAnUntouchedOne() throws {
+        try withMoto { cli in
+            let url = try #require(cli.endpoint.url?.absoluteString)
+            let program = try wrappedAWS("""
+                *revoke-security-group-ingress*)
+                  aws "$@" || exit $?
+                  for r in us-east-1 eu-west-1 us-west-2; do
+                    for g in $(aws --endpoint-url \(url) --region $r ec2 describe-security-groups --filters Name=tag-key,Values=remsim-replay --query 'SecurityGroups[].GroupId' --output text); do
+                      case " $* " in *" $g "*) continue;; esac
+                      aws --endpoint-url \(url) --region $r ec2 authorize-security-group-ingress --group-id "$g" --protocol tcp --port 9999 --cidr 0.0.0.0/0 >/dev/null 2>&1
+                    done
+                  done
+                  exit 0;;
+                """)
+            defer { try? FileManager.default.removeItem(atPath: program) }
+            var wrapped = cli
+            wrapped.program = program
+            let s = try scenario("ssh-opened-to-world-is-closed")
+            let clean = Replay(scenario: s, cli: cli, replayId: "t12").run()
+            #expect(clean.status == .matched, "\(clean.differences)")
+            let neighbour = try #require(clean.untouched.first, "an untouched group is made next to the target")
+            #expect(clean.untouched.count == 1 && s.inventory[neighbour]?.type == "aws.security-group")
+
+            let outcome = Replay(scenario: s, cli: wrapped, replayId: "t13").run()
+            #expect(outcome.status == .differed)
+            #expect(outcome.differences.map(\.resourceId) == [neighbour], "\(outcome.differences)")
+            #expect(outcome.differences.first?.endpoint.arrayValue?.contains("tcp 9999-9999 0.0.0.0/0") == true)
+
+            var none = Replay(scenario: s, cli: wrapped, replayId: "t14")
+            none.untouched = .neighbours(0)
+            #expect(none.run().status == .matched, "with no untouched resource made, nothing sees the side effect")
+        }
+    }
+
     /// An `aws` that behaves as `behaviour` (a shell `case` on the arguments) before running the
     /// real one.
     func wrappedAWS(_ behaviour: String) throws -> String {
@@ -177,8 +270,9 @@ struct MotoReplayTests {
             wrapped.program = program
             let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: wrapped, replayId: "t9").run()
             #expect(outcome.status == .matched)
-            #expect(outcome.cleanup.count == 1, "\(outcome.cleanup)")
-            #expect(outcome.cleanup.first?.hasPrefix("sg-0a1b2c3d4e5f61001 (sg-") == true && outcome.cleanup.first?.contains("DependencyViolation") == true)
+            // The group and the untouched one next to it.
+            #expect(outcome.cleanup.count == 2, "\(outcome.cleanup)")
+            #expect(outcome.cleanup.contains { $0.hasPrefix("sg-0a1b2c3d4e5f61001 (sg-") && $0.contains("DependencyViolation") })
         }
     }
 

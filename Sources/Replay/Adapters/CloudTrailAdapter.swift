@@ -27,8 +27,21 @@ struct CloudTrailAdapter: ReplayAdapter {
         return name
     }
 
+    /// Multi-region and log file validation switched by someone else: `update-trail` with the new
+    /// values.
+    func change(_ resource: Resource, id: String, from old: Value, to new: Value, in context: ReplayContext) throws(ReplayError) {
+        let before = project(old, in: context), after = project(new, in: context)
+        var arguments = ["cloudtrail", "update-trail", "--name", id]
+        for (key, flag) in [("IsMultiRegionTrail", "is-multi-region-trail"), ("LogFileValidationEnabled", "enable-log-file-validation")] where before[key] != after[key] {
+            arguments.append(after[key] == true ? "--\(flag)" : "--no-\(flag)")
+        }
+        try context.aws(region(resource), arguments)
+    }
+
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        try context.aws(region(resource), ["cloudtrail", "describe-trails", "--trail-name-list", id])["trailList"]?.arrayValue?.first ?? .null
+        // By name: moto 5.2.1 answers a name list with every trail of the region.
+        try context.aws(region(resource), ["cloudtrail", "describe-trails", "--trail-name-list", id])["trailList"]?.arrayValue?
+            .first { $0["Name"]?.stringValue == id } ?? .null
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {

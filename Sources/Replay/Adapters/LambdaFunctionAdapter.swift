@@ -10,7 +10,9 @@ struct LambdaFunctionAdapter: ReplayAdapter {
 
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         let name = properties["FunctionName"]?.stringValue ?? resource.name
-        let roleName = String("remsim-replay-\(context.replayId)-\(name)".prefix(64))
+        // Functions of one name in several regions each get a role: numbered by their place in the plan.
+        let n = context.planned.firstIndex { $0.id == resource.id } ?? 0
+        let roleName = String("remsim-replay-\(context.replayId)-\(n)-\(name)".prefix(64))
         let trust: Value = ["Version": "2012-10-17", "Statement": [["Effect": "Allow", "Principal": ["Service": "lambda.amazonaws.com"], "Action": "sts:AssumeRole"]]]
         let role = try context.aws("us-east-1", [
             "iam", "create-role", "--role-name", roleName, "--assume-role-policy-document", trust.jsonText,

@@ -5,6 +5,7 @@ import CloudModel
 /// as the default IAM applies.
 struct PasswordPolicyAdapter: ReplayAdapter {
     let type = "aws.iam-password-policy"
+    let onePerAccount = true
 
     /// The settings compared, with the value IAM applies when the call leaves one out.
     static let defaults: KeyValuePairs<String, Value> = [

@@ -40,18 +40,47 @@ struct S3BucketAdapter: ReplayAdapter {
         let receivesAccessLogs = context.referenced.contains(resource.id) || context.planned.contains { dependencies(of: $0).contains(resource.id) }
         let receivesTrail = context.planned.contains { $0.type == "aws.cloudtrail" && $0.properties["S3BucketName"]?.stringValue == bucket }
         try Self.letServices(write: bucket, region: resource.region, accessLogs: receivesAccessLogs, cloudTrail: receivesTrail, in: context)
+        try put(properties, on: bucket, region: resource.region, in: context)
+    }
+
+    /// A setting someone else removed is deleted; one they set or changed is put.
+    func change(_ resource: Resource, id bucket: String, from old: Value, to new: Value, in context: ReplayContext) throws(ReplayError) {
+        let before = project(old, in: context), after = project(new, in: context)
+        if before["Versioning"] != after["Versioning"], after["Versioning"] == "Off" {
+            throw .notReplayable("its timeline turns versioning of \(resource.id) off, which S3 cannot do once it was on")
+        }
+        if new["PublicAccessBlockConfiguration"]?.isNull ?? true, before["PublicAccessBlockConfiguration"] != after["PublicAccessBlockConfiguration"] {
+            try context.aws(resource.region, ["s3api", "delete-public-access-block", "--bucket", bucket])
+        }
+        if new["ServerSideEncryptionConfiguration"]?.isNull ?? true, before["DefaultEncryption"] != after["DefaultEncryption"] {
+            try context.aws(resource.region, ["s3api", "delete-bucket-encryption", "--bucket", bucket])
+        }
+        if new["Logging"]?["LoggingEnabled"] == nil, before["Logging"] != after["Logging"] {
+            try context.aws(resource.region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", "{}"])
+        }
+        // Only what changed is put again.
+        let keys = ["Versioning": "Versioning", "PublicAccessBlockConfiguration": "PublicAccessBlockConfiguration",
+                    "ServerSideEncryptionConfiguration": "DefaultEncryption", "Logging": "Logging"]
+        let changed = Fields(keys.sorted { $0.key < $1.key }.compactMap { property, compared in
+            before[compared] == after[compared] ? nil : new[property].map { Fields.Entry(key: property, value: $0) }
+        })
+        try put(.object(changed), on: bucket, region: resource.region, in: context)
+    }
+
+    /// Puts each of the settings `properties` holds.
+    func put(_ properties: Value, on bucket: String, region: String, in context: ReplayContext) throws(ReplayError) {
         if let status = properties["Versioning"]?["Status"]?.stringValue {
-            try context.aws(resource.region, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=\(status)"])
+            try context.aws(region, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=\(status)"])
         }
         if let block = properties["PublicAccessBlockConfiguration"], !block.isNull {
-            try context.aws(resource.region, ["s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration", block.jsonText])
+            try context.aws(region, ["s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration", block.jsonText])
         }
         if let encryption = properties["ServerSideEncryptionConfiguration"], !encryption.isNull {
-            try context.aws(resource.region, ["s3api", "put-bucket-encryption", "--bucket", bucket,
+            try context.aws(region, ["s3api", "put-bucket-encryption", "--bucket", bucket,
                                               "--server-side-encryption-configuration", context.real(in: encryption).jsonText])
         }
         if let logging = properties["Logging"], logging["LoggingEnabled"] != nil {
-            try context.aws(resource.region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", context.real(in: logging).jsonText])
+            try context.aws(region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", context.real(in: logging).jsonText])
         }
     }
 

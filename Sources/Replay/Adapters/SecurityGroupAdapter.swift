@@ -51,6 +51,11 @@ struct SecurityGroupAdapter: ReplayAdapter {
         }
     }
 
+    /// Rules opened or closed by someone else: the group is given the new rules as at the start.
+    func change(_ resource: Resource, id: String, from old: Value, to new: Value, in context: ReplayContext) throws(ReplayError) {
+        try configure(resource, id: id, properties: new, in: context)
+    }
+
     func newGroup(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         var arguments = [
             "ec2", "create-security-group",
