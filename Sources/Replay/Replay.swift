@@ -46,6 +46,7 @@ public struct Replay: Sendable {
             VPCAdapter(), SecurityGroupAdapter(), NetworkACLAdapter(), EC2InstanceAdapter(), EBSSnapshotAdapter(), S3BucketAdapter(),
             IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter(), RDSInstanceAdapter(), RDSSnapshotAdapter(),
             CloudTrailAdapter(), RedshiftClusterAdapter(), LogGroupAdapter(), LoadBalancerAdapter(), LambdaFunctionAdapter(),
+            EBSVolumeAdapter(), IAMRoleAdapter(),
         ] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.

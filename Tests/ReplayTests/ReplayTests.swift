@@ -251,6 +251,28 @@ struct MotoReplayTests {
         }
     }
 
+    /// `--untouched all` makes every resource of the fixtures remsim can make: here the group, its
+    /// VPC, an encrypted EBS volume and an IAM role, all compared and all deleted afterwards.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func everyUntouchedResourceIsMadeComparedAndDeleted() throws {
+        var s = try scenario("ssh-opened-to-world-is-closed")
+        let kept = ["sg-0a1b2c3d4e5f61001", "vpc-01a11bb22cc33dd44", "vol-05697aacd3527285d", "iam-role/111111111111/prod-lambda-exec"]
+        s.inventory = try Inventory(s.inventory.all.filter { kept.contains($0.id) })
+        try #require(s.inventory.all.count == 4, "the fixtures hold the four")
+        try withMoto { cli in
+            var replay = Replay(scenario: s, cli: cli, replayId: "t15")
+            replay.untouched = .all
+            let outcome = replay.run()
+            #expect(outcome.status == .matched, "\(outcome.differences) \(outcome.leftOut)")
+            #expect(Set(outcome.untouched) == ["vol-05697aacd3527285d", "iam-role/111111111111/prod-lambda-exec"])
+            #expect(outcome.cleanup.isEmpty, "\(outcome.cleanup)")
+            let volumes = try cli.run(["--region", "us-east-1", "ec2", "describe-volumes", "--filters", "Name=tag-key,Values=remsim-replay"])
+            #expect(volumes["Volumes"]?.arrayValue?.isEmpty == true)
+            let roles = try cli.run(["iam", "list-roles"])["Roles"]?.arrayValue?.compactMap { $0["RoleName"]?.stringValue }
+            #expect(roles?.contains("prod-lambda-exec") == false)
+        }
+    }
+
     /// An `aws` that behaves as `behaviour` (a shell `case` on the arguments) before running the
     /// real one.
     func wrappedAWS(_ behaviour: String) throws -> String {
