@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
         .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "RemediationEngine", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
     ]
 )

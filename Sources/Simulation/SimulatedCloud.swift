@@ -9,6 +9,9 @@ import RemediationEngine
 /// `UnsupportedOperation`, so a remediation is never silently a no-op.
 public struct SimulatedCloud: Sendable {
     public internal(set) var inventory: Inventory
+    /// Operations modelled otherwise than the catalog has them, by name: how a test gives the
+    /// simulator a deliberately wrong model of one operation.
+    public var models: [String: OperationSpec] = [:]
     private var createdCount = 0
     /// Resource ids by (type, account, name), for the types operations address by name (buckets,
     /// users, trails, functions): a scan of the account for each call made large simulations
@@ -79,7 +82,7 @@ public struct SimulatedCloud: Sendable {
     }
 
     private mutating func perform(_ op: CloudOperation) throws(APIError) -> [String] {
-        guard let spec = OperationCatalog.spec(named: op.name) else {
+        guard let spec = models[op.name] ?? OperationCatalog.spec(named: op.name) else {
             throw APIError(code: "UnsupportedOperation", message: "the simulated cloud does not model \(op.name)")
         }
         let p = op.parameters

@@ -17,6 +17,8 @@ import RemediationEngine
 /// actor, as an audit log would, so the engine can name who undoes its remediations.
 public struct Simulator {
     public let scenario: Scenario
+    /// Operations the simulated cloud models otherwise than the catalog (`SimulatedCloud.models`).
+    public var models: [String: OperationSpec] = [:]
 
     public init(scenario: Scenario) { self.scenario = scenario }
 
@@ -80,8 +82,10 @@ public struct Simulator {
     public func run() throws(SimulationError) -> ScenarioResult {
         let start = scenario.start
         let end = start + scenario.runFor
+        var cloud = SimulatedCloud(inventory: scenario.inventory)
+        cloud.models = models
         var loop = Loop(
-            now: start, cloud: SimulatedCloud(inventory: scenario.inventory),
+            now: start, cloud: cloud,
             engine: Engine(policies: scenario.policies, rules: scenario.settings.rules, seed: scenario.seed),
             random: SeededGenerator(seed: scenario.seed), truth: ViolationTracker(policies: scenario.policies, rules: scenario.settings.rules))
         loop.truth.observeAll(loop.cloud.inventory, at: start)

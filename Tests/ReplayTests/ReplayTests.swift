@@ -1,5 +1,6 @@
 import CloudModel
 import Foundation
+import RemediationEngine
 import Loading
 import PolicyPack
 @testable import Replay
@@ -102,6 +103,31 @@ struct MotoReplayTests {
             #expect(difference.resourceId == "sg-0a1b2c3d4e5f61001" && difference.property == "IpPermissions")
             #expect(difference.endpoint.arrayValue?.contains("tcp 22-22 10.0.0.0/8") == true, "\(difference)")
             #expect(difference.simulated.arrayValue?.contains("tcp 22-22 10.0.0.0/8") == false)
+        }
+    }
+
+    /// The simulated cloud given a wrong model of one operation (revoking one ingress rule
+    /// removes them all) predicts an end state the endpoint does not reach, and the replay says
+    /// which group and which rules.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func aWrongModelOfOneOperationIsCaught() throws {
+        let s = try scenario("ssh-opened-to-world-is-closed")
+        var revoke = try #require(OperationCatalog.spec(named: "ec2:RevokeSecurityGroupIngress"))
+        revoke.effect = .setValue("IpPermissions", [])
+        var simulator = Simulator(scenario: s)
+        simulator.models = [revoke.name: revoke]
+        let wrong = try simulator.run()
+        #expect(wrong.finalInventory["sg-0a1b2c3d4e5f61001"]?.properties["IpPermissions"] == [], "the wrong model is used")
+        try withMoto { cli in
+            let outcome = Replay(scenario: s, cli: cli, replayId: "t16").run(simulated: wrong)
+            #expect(outcome.status == .differed)
+            #expect(outcome.differences.count == 1, "\(outcome.differences)")
+            let difference = try #require(outcome.differences.first)
+            #expect(difference.resourceId == "sg-0a1b2c3d4e5f61001" && difference.property == "IpPermissions")
+            #expect(difference.simulated == [] && difference.endpoint.arrayValue?.contains("tcp 22-22 10.0.0.0/8") == true, "\(difference)")
+
+            let right = Replay(scenario: s, cli: cli, replayId: "t17").run()
+            #expect(right.status == .matched, "the catalog's model matches")
         }
     }
 

@@ -18,7 +18,7 @@ public struct OperationSpec: Sendable {
     public let allowed: [String: [Value]]
     /// The permissions a caller needs: the IAM action, the Azure RBAC operation, the GCP permission.
     public let permissions: [String]
-    public let effect: OperationEffect
+    public var effect: OperationEffect
     /// The commands that make this call, for `az`, `gcloud` and `gsutil`, the one rendered first
     /// (`gsutil versioning set` and `gsutil uniformbucketlevelaccess set` both patch a bucket). AWS
     /// commands follow one rule for every operation (`CommandRenderer`), so they need none.
