@@ -39,7 +39,7 @@ public struct AWSCLI: Sendable {
     }
 
     /// The CLI's driver loaded once, when `program` is the Python CLI.
-    private var driver: AWSCLIDriver?
+    private(set) var driver: AWSCLIDriver?
 
     public init(program: String = "aws", endpoint: ReplayEndpoint, environment: [String: String]) {
         self.program = program

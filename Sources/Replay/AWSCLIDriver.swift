@@ -12,6 +12,9 @@ final class AWSCLIDriver: @unchecked Sendable {
     private let output: FileHandle
     private var buffer = Data()
     private let lock = NSLock()
+    /// Set once the driver stopped answering: every later call fails at once.
+    private var stopped = false
+    var processIdentifier: Int32 { process.processIdentifier }
 
     static let script = """
         import io, json, os, signal, sys
@@ -73,6 +76,9 @@ final class AWSCLIDriver: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.standardError
+        // A driver that died must make a call fail, not end remsim: a write to its closed input
+        // then fails with EPIPE instead of raising SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         do { try process.run() } catch { return nil }
         return AWSCLIDriver(process: process, input: input.fileHandleForWriting, output: output.fileHandleForReading)
     }
@@ -96,14 +102,20 @@ final class AWSCLIDriver: @unchecked Sendable {
     func run(_ arguments: [String]) -> (Int32, Data, Data) {
         lock.lock()
         defer { lock.unlock() }
+        let gone = Data("the AWS CLI's driver (Python process \(process.processIdentifier)) stopped; see its error output above".utf8)
+        guard !stopped else { return (-1, Data(), gone) }
         do {
             var request = try JSONEncoder().encode(arguments)
             request.append(0x0A)
             try input.write(contentsOf: request)
-            guard let line = readLine() else { return (-1, Data(), Data("the AWS CLI's driver stopped".utf8)) }
+            guard let line = readLine() else {
+                stopped = true
+                return (-1, Data(), gone)
+            }
             let answer = try JSONDecoder().decode(Answer.self, from: line)
             return (answer.status, Data(answer.stdout.utf8), Data(answer.stderr.utf8))
         } catch {
+            stopped = true
             return (-1, Data(), Data("the AWS CLI's driver failed: \(error)".utf8))
         }
     }

@@ -211,6 +211,18 @@ struct MotoReplayTests {
             }
             #expect(failures.count == 2 && failures[0].status == failures[1].status && failures[0].message == failures[1].message, "\(failures)")
             #expect(failures.first?.message.contains("InvalidGroup.NotFound") == true)
+
+            // A driver that dies makes the calls fail, with a message, and remsim goes on.
+            let pid = try #require(cli.driver?.processIdentifier)
+            kill(pid, SIGKILL)
+            for _ in 0..<2 {
+                do throws(AWSCLI.Failure) {
+                    try cli.run(["--region", "us-east-1", "sts", "get-caller-identity"])
+                    Issue.record("a call succeeded without its driver")
+                } catch {
+                    #expect(error.message.contains("driver"), "\(error.message)")
+                }
+            }
         }
     }
 
