@@ -252,6 +252,23 @@ struct MotoReplayTests {
         }
     }
 
+    /// A change between the calls to a type the replay cannot change on an endpoint stops the
+    /// replay with the reason (never a silent pass), and what was made is deleted.
+    @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
+    func aChangeTheReplayCannotMakeIsSaidSo() throws {
+        var s = try scenario("rds-made-public-is-made-private")
+        s.timeline.append(TimelineEntry(at: .seconds(90 * 60), resourceId: "prod-orders-use1", injection: .patch(
+            set: [PathAssignment(path: try ValuePath(parsing: "MultiAZ"), value: false)], remove: []), actor: "dba"))
+        try withMoto { cli in
+            let outcome = Replay(scenario: s, cli: cli, replayId: "t18").run()
+            #expect(outcome.status == .notReplayable("its timeline changes prod-orders-use1 between the calls, and remsim does not yet change a aws.rds on an endpoint"),
+                    "\(outcome.status)")
+            #expect(outcome.cleanup.isEmpty, "\(outcome.cleanup)")
+            let left = try cli.run(["--region", "us-east-1", "rds", "describe-db-instances"])["DBInstances"]?.arrayValue ?? []
+            #expect(left.isEmpty, "what the replay made is gone")
+        }
+    }
+
     /// A call that changes more than its target (here an `aws` that also opens port 9999 on every
     /// other group the replay made) is caught on an untouched group next to the target.
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
