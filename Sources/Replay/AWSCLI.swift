@@ -11,12 +11,14 @@ import Foundation
 /// once per call.
 public struct AWSCLI: Sendable {
     public var program: String {
-        didSet { driver = AWSCLIDriver.start(program: program, environment: mergedEnvironment) }
+        didSet { slot = AWSCLIDriver.Slot() }
     }
     public var endpoint: ReplayEndpoint
     /// Credentials and region for a local endpoint (moto accepts any); a sandbox account's come
     /// from the environment.
-    public var environment: [String: String]
+    public var environment: [String: String] {
+        didSet { slot = AWSCLIDriver.Slot() }
+    }
 
     public struct Failure: Error, CustomStringConvertible {
         public var arguments: [String]
@@ -38,14 +40,17 @@ public struct AWSCLI: Sendable {
         return words.prefix(2).joined(separator: " ")
     }
 
-    /// The CLI's driver loaded once, when `program` is the Python CLI.
-    private(set) var driver: AWSCLIDriver?
+    /// The CLI's driver, started at the first call (copies share it) and again after `program`
+    /// or `environment` change.
+    private var slot = AWSCLIDriver.Slot()
+
+    /// The CLI's driver loaded once, when `program` is the Python CLI; nil for any other program.
+    var driver: AWSCLIDriver? { slot.driver { AWSCLIDriver.start(program: program, environment: mergedEnvironment) } }
 
     public init(program: String = "aws", endpoint: ReplayEndpoint, environment: [String: String]) {
         self.program = program
         self.endpoint = endpoint
         self.environment = environment
-        self.driver = AWSCLIDriver.start(program: program, environment: mergedEnvironment)
     }
 
     /// Whether calls go through the CLI's driver loaded once (rather than a process per call).

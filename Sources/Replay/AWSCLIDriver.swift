@@ -46,6 +46,24 @@ final class AWSCLIDriver: @unchecked Sendable {
             answers.flush()
         """
 
+    /// Where an `AWSCLI` keeps its driver: started by the first call that needs it, at most once.
+    final class Slot: @unchecked Sendable {
+        // @unchecked: `started` and `value` are read and written under `lock`.
+        private let lock = NSLock()
+        private var started = false
+        private var value: AWSCLIDriver?
+
+        func driver(_ start: () -> AWSCLIDriver?) -> AWSCLIDriver? {
+            lock.withLock {
+                if !started {
+                    started = true
+                    value = start()
+                }
+                return value
+            }
+        }
+    }
+
     private init(process: Process, input: FileHandle, output: FileHandle) {
         self.process = process
         self.input = input
@@ -58,12 +76,16 @@ final class AWSCLIDriver: @unchecked Sendable {
     }
 
     /// The driver of `program` when it is the Python CLI (a script whose interpreter line names
-    /// Python and which runs `awscli.clidriver`); nil for anything else, or when it cannot start.
+    /// Python and which runs `awscli.clidriver`, directly or behind a pyenv shim); nil for
+    /// anything else, or when it cannot start.
     static func start(program: String, environment: [String: String]) -> AWSCLIDriver? {
-        guard let path = resolve(program, path: environment["PATH"] ?? ""),
-              let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
-        try? handle.close()
+        guard var path = resolve(program, path: environment["PATH"] ?? "") else { return nil }
+        var head = firstBytes(of: path)
+        // A pyenv shim runs `pyenv exec`: the script it stands for is what `pyenv which` names.
+        if head.contains("pyenv\" exec"), let real = pyenvWhich((path as NSString).lastPathComponent, environment: environment) {
+            path = real
+            head = firstBytes(of: path)
+        }
         guard head.hasPrefix("#!"), head.contains("awscli.clidriver"),
               let line = head.split(separator: "\n").first else { return nil }
         let interpreter = line.dropFirst(2).split(separator: " ").map(String.init)
@@ -81,6 +103,29 @@ final class AWSCLIDriver: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         do { try process.run() } catch { return nil }
         return AWSCLIDriver(process: process, input: input.fileHandleForWriting, output: output.fileHandleForReading)
+    }
+
+    private static func firstBytes(of path: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        return String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The file pyenv runs for `program`, or nil.
+    private static func pyenvWhich(_ program: String, environment: [String: String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["pyenv", "which", program]
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return path.isEmpty ? nil : path
     }
 
     /// `program` as the shell would find it.

@@ -182,8 +182,9 @@ public struct Replay: Sendable {
         // The timeline's changes come in where they came in the simulation: before the first
         // call that had not landed yet.
         var pending = plan.changes[...]
+        let landing = Dictionary(simulated.landedCalls.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         func applyChanges(before callId: Int?) throws(ReplayError) {
-            while let change = pending.first, callId.map({ !change.landedCalls.contains($0) }) ?? true {
+            while let change = pending.first, callId.map({ (landing[$0] ?? .max) >= change.callsLanded }) ?? true {
                 pending.removeFirst()
                 try checkInterruption()
                 guard let adapter = Self.adapters[change.before.type], let id = context.ids[change.resourceId], let after = change.after else { continue }

@@ -72,7 +72,24 @@ public final class ReplayContext: @unchecked Sendable {
     /// Fixture account → the endpoint's account.
     public private(set) var accounts: [String: String] = [:]
 
-    func account(_ fixture: String, is real: String) { accounts[fixture] = real }
+    func account(_ fixture: String, is real: String) {
+        accounts[fixture] = real
+        // How an ARN's account field reads in the fixture's terms: the fixture's account where one
+        // became the endpoint's, `<account>` from either side where several did (the endpoint
+        // cannot tell them apart).
+        accountsInFixtureTerms = []
+        for real in Set(accounts.values).sorted() {
+            let fixtures = accounts.filter { $0.value == real }.map(\.key).sorted()
+            if fixtures.count == 1 {
+                accountsInFixtureTerms.append((":\(real):", ":\(fixtures[0]):"))
+            } else {
+                accountsInFixtureTerms += (fixtures + [real]).map { (":\($0):", ":<account>:") }
+            }
+        }
+    }
+
+    /// ARN account fields and what they read as in the fixture's terms, from `account(_:is:)`.
+    private var accountsInFixtureTerms: [(String, String)] = []
 
     /// `text` in the endpoint's terms: fixture ids replaced by the endpoint's, and accounts where
     /// they stand as accounts (an ARN's account field, a quoted or whole account id), not inside
@@ -103,16 +120,8 @@ public final class ReplayContext: @unchecked Sendable {
     /// fixture accounts became the one endpoint account, an ARN's account field reads `<account>`,
     /// from either side: the endpoint cannot tell them apart.
     public func fixture(inText text: String) -> String {
-        var out = ids.reduce(text) { $0.replacingOccurrences(of: $1.value, with: $1.key) }
-        for real in Set(accounts.values).sorted() {
-            let fixtures = accounts.filter { $0.value == real }.map(\.key).sorted()
-            guard fixtures.count > 1 else {
-                out = out.replacingOccurrences(of: ":\(real):", with: ":\(fixtures[0]):")
-                continue
-            }
-            for account in fixtures + [real] { out = out.replacingOccurrences(of: ":\(account):", with: ":<account>:") }
-        }
-        return out
+        let out = ids.reduce(text) { $0.replacingOccurrences(of: $1.value, with: $1.key) }
+        return accountsInFixtureTerms.reduce(out) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 
     /// The fixture id for an endpoint id.

@@ -27,6 +27,8 @@ public struct ScenarioResult: Sendable {
     public var faultedCalls: Set<Int> = []
     /// What the timeline did to the cloud (injections, drift), in order.
     public var timelineChanges: [TimelineChange] = []
+    /// Call ids in the order the calls landed (a call's latency can let a later one land first).
+    public var landedCalls: [Int] = []
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
 
@@ -69,8 +71,9 @@ public struct TimelineChange: Sendable, Hashable {
     /// The resource just before and just after; `after` is nil when it was deleted.
     public var before: Resource
     public var after: Resource?
-    /// The calls that had landed by then: a call not among them came after this change.
-    public var landedCalls: Set<Int>
+    /// How many calls had landed by then: the first `callsLanded` of `ScenarioResult.landedCalls`
+    /// came before this change, the others after it.
+    public var callsLanded: Int
 }
 
 /// The properties one call changed on one resource.

@@ -82,7 +82,7 @@ public struct SimulatedCloud: Sendable {
     }
 
     private mutating func perform(_ op: CloudOperation) throws(APIError) -> [String] {
-        guard let spec = models[op.name] ?? OperationCatalog.spec(named: op.name) else {
+        guard let spec = (models.isEmpty ? nil : models[op.name]) ?? OperationCatalog.spec(named: op.name) else {
             throw APIError(code: "UnsupportedOperation", message: "the simulated cloud does not model \(op.name)")
         }
         let p = op.parameters

@@ -67,7 +67,7 @@ public struct Simulator {
         var callChanges: [CallChange] = []
         var faultedCalls: Set<Int> = []
         var timelineChanges: [TimelineChange] = []
-        var landedCalls: Set<Int> = []
+        var landedCalls: [Int] = []
 
         mutating func schedule(_ action: Action, at: Timestamp) {
             sequence += 1
@@ -129,6 +129,7 @@ public struct Simulator {
             finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
         result.faultedCalls = loop.faultedCalls
         result.timelineChanges = loop.timelineChanges
+        result.landedCalls = loop.landedCalls
         result.timeline.sort(by: TimelineRecord.precedes)
         result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
             .check(scenario.expectations)
@@ -206,7 +207,7 @@ public struct Simulator {
             loop.cloud.inventory.upsert(changed)
             updated = changed
         }
-        loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: resource, after: updated, landedCalls: loop.landedCalls))
+        loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: resource, after: updated, callsLanded: loop.landedCalls.count))
         loop.lastChange[id] = ResourceChange(actor: actor, at: loop.now)
         loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: resource.id, text: "\(injection.name) by \(actor)"))
         changed(resource.id, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
@@ -216,7 +217,7 @@ public struct Simulator {
 
     /// A call lands: the cloud's faults first, then the operation itself.
     private func complete(_ op: CloudOperation, in loop: inout Loop) -> OperationOutcome {
-        loop.landedCalls.insert(op.callId)
+        loop.landedCalls.append(op.callId)
         for i in loop.faults.indices where loop.faults[i].isActive(at: loop.now) && loop.faults[i].fault.scope.matches(op) {
             switch loop.faults[i].fault.kind {
             case .accessDenied:

@@ -9,10 +9,7 @@ struct EBSSnapshotAdapter: ReplayAdapter {
 
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         let tags = "Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]"
-        let volume = try context.aws(resource.region, [
-            "ec2", "create-volume", "--availability-zone", "\(resource.region)a", "--size", "1", "--tag-specifications", "ResourceType=volume,\(tags)",
-        ])["VolumeId"]?.stringValue
-        guard let volume else { throw .callFailed(call: "ec2 create-volume", message: "no VolumeId in the answer") }
+        let volume = try EBSVolumeAdapter.make(in: resource.region, properties: [:], in: context)
         context.helper("volume", of: resource, is: volume)
         try context.aws(resource.region, ["ec2", "wait", "volume-available", "--volume-ids", volume])
         let snapshot = try context.aws(resource.region, [

@@ -9,9 +9,15 @@ struct EBSVolumeAdapter: ReplayAdapter {
     func dependencies(of resource: Resource) -> [String] { [] }
 
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
+        try Self.make(in: resource.region, properties: properties, in: context)
+    }
+
+    /// A volume as `properties` describe it (1 GiB of gp3 where they say nothing), tagged with
+    /// the replay id; its id.
+    static func make(in region: String, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         var arguments = [
             "ec2", "create-volume",
-            "--availability-zone", properties["AvailabilityZone"]?.stringValue ?? "\(resource.region)a",
+            "--availability-zone", properties["AvailabilityZone"]?.stringValue ?? "\(region)a",
             "--size", properties["Size"].map { $0.stringValue ?? $0.jsonText } ?? "1",
             "--volume-type", properties["VolumeType"]?.stringValue ?? "gp3",
             "--tag-specifications", "ResourceType=volume,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
@@ -23,7 +29,7 @@ struct EBSVolumeAdapter: ReplayAdapter {
                 arguments += ["--kms-key-id", context.translate(key)]
             }
         }
-        guard let id = try context.aws(resource.region, arguments)["VolumeId"]?.stringValue else {
+        guard let id = try context.aws(region, arguments)["VolumeId"]?.stringValue else {
             throw .callFailed(call: "ec2 create-volume", message: "no VolumeId in the answer")
         }
         return id

@@ -11,11 +11,19 @@ struct IAMRoleAdapter: ReplayAdapter {
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         let name = properties["RoleName"]?.stringValue ?? resource.name
         let trust = properties["AssumeRolePolicyDocument"] ?? ["Version": "2012-10-17", "Statement": []]
-        try context.create("global", [
-            "iam", "create-role", "--role-name", name, "--assume-role-policy-document", context.real(in: trust).jsonText,
+        try Self.make(name, trust: context.real(in: trust), in: context)
+        return name
+    }
+
+    /// A role of this name and trust policy, tagged with the replay id; its ARN.
+    @discardableResult
+    static func make(_ name: String, trust: Value, in context: ReplayContext) throws(ReplayError) -> String {
+        let role = try context.create("global", [
+            "iam", "create-role", "--role-name", name, "--assume-role-policy-document", trust.jsonText,
             "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
         ], named: "role \(name)", alreadyThere: ["EntityAlreadyExists"])
-        return name
+        guard let arn = role["Role"]?["Arn"]?.stringValue else { throw .callFailed(call: "iam create-role", message: "no Arn in the answer") }
+        return arn
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {

@@ -14,11 +14,7 @@ struct LambdaFunctionAdapter: ReplayAdapter {
         let n = context.planned.firstIndex { $0.id == resource.id } ?? 0
         let roleName = String("remsim-replay-\(context.replayId)-\(n)-\(name)".prefix(64))
         let trust: Value = ["Version": "2012-10-17", "Statement": [["Effect": "Allow", "Principal": ["Service": "lambda.amazonaws.com"], "Action": "sts:AssumeRole"]]]
-        let role = try context.aws("us-east-1", [
-            "iam", "create-role", "--role-name", roleName, "--assume-role-policy-document", trust.jsonText,
-            "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
-        ])["Role"]?["Arn"]?.stringValue
-        guard let role else { throw .callFailed(call: "iam create-role", message: "no Arn in the answer") }
+        let role = try IAMRoleAdapter.make(roleName, trust: trust, in: context)
         context.helper("role", of: resource, is: roleName)
 
         let code = FileManager.default.temporaryDirectory.appendingPathComponent("remsim-replay-\(context.replayId)-\(name).zip")

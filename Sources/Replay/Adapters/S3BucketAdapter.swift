@@ -43,7 +43,7 @@ struct S3BucketAdapter: ReplayAdapter {
         try put(properties, on: bucket, region: resource.region, in: context)
     }
 
-    /// A setting someone else removed is deleted; one they set or changed is put.
+    /// A setting someone else removed is deleted; the others are put again as they now are.
     func change(_ resource: Resource, id bucket: String, from old: Value, to new: Value, in context: ReplayContext) throws(ReplayError) {
         let before = project(old, in: context), after = project(new, in: context)
         if before["Versioning"] != after["Versioning"], after["Versioning"] == "Off" {
@@ -58,13 +58,7 @@ struct S3BucketAdapter: ReplayAdapter {
         if new["Logging"]?["LoggingEnabled"] == nil, before["Logging"] != after["Logging"] {
             try context.aws(resource.region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", "{}"])
         }
-        // Only what changed is put again.
-        let keys = ["Versioning": "Versioning", "PublicAccessBlockConfiguration": "PublicAccessBlockConfiguration",
-                    "ServerSideEncryptionConfiguration": "DefaultEncryption", "Logging": "Logging"]
-        let changed = Fields(keys.sorted { $0.key < $1.key }.compactMap { property, compared in
-            before[compared] == after[compared] ? nil : new[property].map { Fields.Entry(key: property, value: $0) }
-        })
-        try put(.object(changed), on: bucket, region: resource.region, in: context)
+        try put(new, on: bucket, region: resource.region, in: context)
     }
 
     /// Puts each of the settings `properties` holds.
