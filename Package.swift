@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// remsim: a simulation and test harness for cloud auto-remediation policies.
@@ -38,7 +38,11 @@ let package = Package(
             dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Replay", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading"]),
-        .target(name: "PolicyPack", dependencies: ["Loading", "Policies"], resources: [.copy("Policies")]),
+        /// The pack's YAML files are compiled into the module (the EmbedPolicyPack plugin), so a
+        /// remsim binary copied alone still has its built-in policies.
+        .target(name: "PolicyPack", dependencies: ["Loading", "Policies"], exclude: ["Policies"], plugins: ["EmbedPolicyPack"]),
+        .executableTarget(name: "PolicyPackEmbedder"),
+        .plugin(name: "EmbedPolicyPack", capability: .buildTool(), dependencies: ["PolicyPackEmbedder"]),
         .target(
             name: "RunStore",
             dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "GRDB", package: "GRDB.swift")]
