@@ -21,6 +21,8 @@ import Simulation
 struct ExpectationReader {
     let inventory: Inventory
     let policyIds: Set<String>
+    /// Resources the timeline creates (`create-resource`), which expectations may name too.
+    var created: [String: Resource] = [:]
 
     func expectation(_ node: YAMLNode) throws(LoadError) -> Expectation {
         let keys = node.mappingKeys
@@ -120,8 +122,8 @@ struct ExpectationReader {
 
     private func resourceId(_ node: YAMLNode) throws(LoadError) -> String {
         let id = try node.string()
-        guard inventory[id] != nil else {
-            throw node.error("resource '\(id)' is not in the scenario's fixtures\(suggestId(id, inventory))")
+        guard inventory[id] != nil || created[id] != nil else {
+            throw node.error("resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))")
         }
         return id
     }

@@ -3,7 +3,8 @@ import Simulation
 
 /// Reads `inject:` with its `with:` parameters.
 enum InjectionReader {
-    static func injection(named name: String, node: YAMLNode, with: YAMLNode?) throws(LoadError) -> Injection {
+    /// `resourceId` is the entry's `resource:`, the id a `create-resource` gives what it makes.
+    static func injection(named name: String, node: YAMLNode, with: YAMLNode?, resourceId: String) throws(LoadError) -> Injection {
         func params(_ allowed: [String]) throws(LoadError) -> YAMLMapping? {
             try with?.mapping(allowing: allowed)
         }
@@ -37,6 +38,15 @@ enum InjectionReader {
         case "delete-resource":
             try noParams()
             return .deleteResource
+        case "create-resource":
+            // What it makes is written as a fixture file writes a resource; its id is the entry's.
+            guard let with else {
+                throw node.error("'create-resource' needs 'with: {type: TYPE, account: ..., region: ..., properties: {...}}', the resource as a fixture file writes it")
+            }
+            if let idNode = try with.mapping(allowing: FixtureLoader.resourceKeys)["id"] {
+                throw idNode.error("the new resource's id is the entry's 'resource', not an 'id' here")
+            }
+            return .createResource(try FixtureLoader.resource(with, defaultAccount: nil, defaultRegion: nil, defaultId: resourceId))
         case "patch":
             guard let w = try params(["set", "remove"]) else { throw node.error("'patch' needs 'with: {set: {PATH: VALUE}, remove: [PATH]}'") }
             var assignments: [PathAssignment] = []

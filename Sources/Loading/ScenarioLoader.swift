@@ -69,16 +69,21 @@ public struct ScenarioLoader: Sendable {
             throw runForNode.error("\(runFor) is longer than the limit of \(limits.maxRunFor) (raise it with --max-run-for)")
         }
 
-        let reader = TimelineReader(inventory: inventory, policyIds: policyIds, ruleNames: rules.map(\.name))
+        let entries = try m["timeline"]?.list() ?? []
+        if entries.count > limits.maxTimelineEntries, let node = m["timeline"] {
+            throw node.error("\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it with --max-timeline)")
+        }
+        let created = try TimelineReader.createdResources(entries)
+        var reader = TimelineReader(inventory: inventory, policyIds: policyIds, ruleNames: rules.map(\.name))
+        reader.created = created
         var timeline: [TimelineEntry] = []
+        /// The node each timeline entry was read from, for the preflight's messages.
+        var entryNodes: [YAMLNode] = []
         // Standing exemptions are in place from the start.
         for node in try engine["exemptions"]?.list() ?? [] {
             let (exemption, expiresAfter) = try reader.exemption(node)
             timeline.append(TimelineEntry(at: .zero, action: .exempt(exemption, expiresAfter: expiresAfter), origin: node.location))
-        }
-        let entries = try m["timeline"]?.list() ?? []
-        if entries.count > limits.maxTimelineEntries, let node = m["timeline"] {
-            throw node.error("\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it with --max-timeline)")
+            entryNodes.append(node)
         }
         for entryNode in entries {
             let entry = try reader.entry(entryNode)
@@ -87,11 +92,14 @@ public struct ScenarioLoader: Sendable {
                     .error("at \(entry.at) is after the end of the run (run-for: \(runFor))")
             }
             timeline.append(entry)
+            entryNodes.append(entryNode)
         }
 
         var expectations: [Expectation] = []
+        var expectationReader = ExpectationReader(inventory: inventory, policyIds: policyIds)
+        expectationReader.created = created
         for node in try m["expect"]?.list() ?? [] {
-            expectations.append(try ExpectationReader(inventory: inventory, policyIds: policyIds).expectation(node))
+            expectations.append(try expectationReader.expectation(node))
         }
 
         let start: Timestamp
@@ -105,9 +113,14 @@ public struct ScenarioLoader: Sendable {
         let seed = try seedNode.map { n throws(LoadError) in UInt64(try n.int(in: 0...Int.max)) } ?? 0
         let name = try m.required("name").string()
 
-        return Scenario(
+        let scenario = Scenario(
             name: name, description: try m["description"]?.string() ?? "", file: file, inventory: inventory, policies: policies,
             settings: settings, timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations)
+        // What the simulation would refuse, refused here, at its line: validate and run see the same.
+        if let problem = Preflight.problems(in: scenario).first {
+            throw entryNodes[problem.entry].error(problem.error.message)
+        }
+        return scenario
     }
 
     /// `builtin:ID`, `builtin:all`, or a path to a policy file or directory.
@@ -187,8 +200,8 @@ public struct ScenarioLoader: Sendable {
     }
 }
 
-func suggestId(_ id: String, _ inventory: Inventory) -> String {
-    Suggest.didYouMean(id, in: inventory.all.map(\.id))
+func suggestId(_ id: String, _ inventory: Inventory, _ created: [String: Resource] = [:]) -> String {
+    Suggest.didYouMean(id, in: inventory.all.map(\.id) + created.keys.sorted())
 }
 
 /// Loaded inventories by their (resolved) fixture paths. Files are assumed not to change while

@@ -9,6 +9,10 @@ import Simulation
 ///   inject: open-ingress            # with resource, with, and optionally actor
 ///   resource: sg-1
 ///   with: {port: 22, cidr: 0.0.0.0/0}
+/// - at: 20m
+///   inject: create-resource         # a new resource, or one deleted earlier made again
+///   resource: acme-reports          # its id
+///   with: {type: aws.s3, account: "1…", region: us-east-1, properties: {...}}   # as in a fixture
 /// - at: 1h
 ///   drift: {actor: terraform, every: 1h, until: 12h}   # re-applies `with` (set/remove)
 ///   resource: sg-1
@@ -33,6 +37,9 @@ struct TimelineReader {
     let inventory: Inventory
     let policyIds: Set<String>
     let ruleNames: [String]
+    /// Resources the timeline creates (`create-resource`), by id: entries may name them too.
+    /// Whether each exists at the moment an entry names it is the preflight's to check.
+    var created: [String: Resource] = [:]
 
     static let keys = ["at", "inject", "resource", "with", "actor", "drift", "fault", "snooze", "dismiss", "disable-policy", "enable-policy",
                        "disable-rule", "enable-rule", "enable-auto-remediation", "disable-auto-remediation", "exempt", "restart-engine", "approve"]
@@ -56,7 +63,7 @@ struct TimelineReader {
         case "inject":
             let (id, resource) = try self.resource(try m.required("resource"))
             let name = try actionNode.string()
-            let injection = try InjectionReader.injection(named: name, node: actionNode, with: m["with"])
+            let injection = try InjectionReader.injection(named: name, node: actionNode, with: m["with"], resourceId: id)
             if let types = injection.resourceTypes, !types.contains(resource.type) {
                 throw actionNode.error("'\(name)' applies to \(types.joined(separator: ", ")), but '\(id)' is an \(resource.type)")
             }
@@ -66,7 +73,7 @@ struct TimelineReader {
             if let a = m["actor"] { throw a.error("the drifting actor is named inside 'drift'") }
             let (id, _) = try resource(try m.required("resource"))
             guard let with = m["with"] else { throw node.error("'drift' needs 'with: {set: {PATH: VALUE}}': the state the actor keeps putting back") }
-            let injection = try InjectionReader.injection(named: "patch", node: actionNode, with: with)
+            let injection = try InjectionReader.injection(named: "patch", node: actionNode, with: with, resourceId: id)
             let everyNode = try d.required("every")
             let every = try ControlsReader.positive(everyNode)
             // No actor re-applies a setting more than once a second; a shorter interval is a typo
@@ -180,10 +187,24 @@ struct TimelineReader {
 
     func resource(_ node: YAMLNode) throws(LoadError) -> (String, Resource) {
         let id = try node.string()
-        guard let r = inventory[id] else {
-            throw node.error("resource '\(id)' is not in the scenario's fixtures\(suggestId(id, inventory))")
+        guard let r = inventory[id] ?? created[id] else {
+            throw node.error("resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))")
         }
         return (id, r)
+    }
+
+    /// The resources `create-resource` entries make, read before the entries themselves so that
+    /// any entry may name them, whatever the order they are written in.
+    static func createdResources(_ entries: [YAMLNode]) throws(LoadError) -> [String: Resource] {
+        var created: [String: Resource] = [:]
+        for node in entries where node.mappingKeys.contains("inject") {
+            let m = try node.mapping(allowing: keys)
+            guard let inject = m["inject"], try inject.string() == "create-resource" else { continue }
+            let id = try m.required("resource").string()
+            let injection = try InjectionReader.injection(named: "create-resource", node: inject, with: m["with"], resourceId: id)
+            if case .createResource(let resource) = injection, created[id] == nil { created[id] = resource }
+        }
+        return created
     }
 
     func rule(_ node: YAMLNode) throws(LoadError) -> String {

@@ -25,6 +25,9 @@ public struct Alert: Sendable, Hashable {
     public var key: AlertKey { AlertKey(policyId: policyId, resourceId: resourceId) }
     /// The reason of the latest transition.
     public var reason: TransitionReason? { transitions.last?.reason }
+
+    /// The status at an instant (after every transition at it); nil before the alert was raised.
+    public func status(at t: Timestamp) -> AlertStatus? { transitions.last { $0.at <= t }?.to }
 }
 
 public struct AlertKey: Sendable, Hashable, Comparable {
@@ -85,8 +88,17 @@ public enum TransitionReason: String, Sendable, Hashable, CaseIterable, Codable 
     case resourceDeleted
     /// A step's API call failed.
     case remediationFailed
-    /// Every step succeeded, but the resource still violates the policy.
+    /// Every step succeeded, but the resource still violates the policy through what the
+    /// remediation acted on, and nobody else changed it meanwhile.
     case verificationFailed
+    /// The verification found the resource violating again after someone else changed it while
+    /// its remediation ran (the change is named in the detail): not the remediation's failure.
+    /// The alert is open again and remediated anew, under the rule's controls and loop guard.
+    case changedDuringRemediation
+    /// The verification found what the remediation acted on fixed, and other elements violating
+    /// that did not when it was planned (an access key that turned 90 days old meanwhile). The
+    /// alert is open again and remediated anew.
+    case violationChanged
     /// The remediation could not be planned (a variable with no value for this resource).
     case planFailed
     case snoozed

@@ -45,7 +45,7 @@ extension Engine {
         var candidates: [Candidate] = []
         for (i, policy) in covered.enumerated() {
             for resource in found[i] {
-                if let c = detect(policy: policy, resource: resource, rule: rule, at: now) { candidates.append(c) }
+                if let c = detect(policy: policy, resource: resource, rule: rule, at: now, view: view) { candidates.append(c) }
             }
         }
         // Alerts of this rule whose resource has gone are resolved by the scan too.
@@ -63,21 +63,21 @@ extension Engine {
         guard rule.scope.contains(resource) else { return }
         var candidates: [Candidate] = []
         for policy in policies where policy.resourceType == resource.type && rule.covers(policy: policy.id) && !disabledPolicies.contains(policy.id) {
-            if let c = detect(policy: policy, resource: resource, rule: rule, at: now) { candidates.append(c) }
+            if let c = detect(policy: policy, resource: resource, rule: rule, at: now, view: view) { candidates.append(c) }
         }
         dispatch(candidates, rule: rule, at: now, view: view, effects: &effects)
     }
 
     /// Updates the alert of (policy, resource) for what the resource looks like now; returns the
     /// violation if it is one to remediate.
-    mutating func detect(policy: Policy, resource: Resource, rule: AlertRule, at now: Timestamp) -> Candidate? {
+    mutating func detect(policy: Policy, resource: Resource, rule: AlertRule, at now: Timestamp, view: some InventoryView) -> Candidate? {
         let finding = Evaluator(now: now).finding(policy, resource)
         let key = AlertKey(policyId: policy.id, resourceId: resource.id)
         let existing = alertIndex[key]
 
         if let i = existing, awaitingVerification.contains(i) {
-            verify(i, policy: policy, resource: resource, at: now)
-            return nil
+            // Open again when the violation is someone else's doing: remediated anew below.
+            guard verify(i, policy: policy, resource: resource, at: now, view: view) != nil else { return nil }
         }
         guard let finding else {
             if let i = existing, alerts[i].status == .open || alerts[i].status == .failed {

@@ -12,7 +12,8 @@ extension Engine {
     }
 
     mutating func dismiss(_ key: AlertKey, at now: Timestamp) {
-        guard let i = alertIndex[key], alerts[i].status != .dismissed else { return }
+        // A resolved alert has nothing left to dismiss, as in Prisma Cloud.
+        guard let i = alertIndex[key], alerts[i].status != .dismissed, alerts[i].status != .resolved else { return }
         awaitingVerification.remove(i)
         transition(i, to: .dismissed, reason: .dismissed, at: now)
     }

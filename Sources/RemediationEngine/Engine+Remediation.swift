@@ -38,6 +38,7 @@ extension Engine {
             return
         }
         transition(c.alert, to: .pendingResolution, reason: .remediationStarted, at: now)
+        acted[c.alert] = Acted(startedAt: now, elements: Set(c.finding.matched.flatMap(\.elements)))
         starts[rule.name, default: []].append(now)
         running[slot, default: 0] += 1
         call(InFlight(alertIndex: c.alert, plan: plan, position: 0, attemptIndex: 0, tries: 1, firstTryAt: now, slot: slot),
@@ -48,13 +49,8 @@ extension Engine {
     /// exception, and say who keeps undoing the fix.
     mutating func quarantine(_ index: Int, rule: AlertRule, recent: Int, at now: Timestamp, view: some InventoryView) {
         let alert = alerts[index]
-        let cause: String
-        if let change = view.lastChange(of: alert.resourceId) {
-            cause = change.remediatingPolicy.map { "policy \($0)" } ?? change.actor
-        } else {
-            cause = "unknown"
-        }
         let window = rule.controls.loopGuard.window
+        let cause = undoer(of: alert, since: now - window, view: view).map(Self.cause) ?? "unknown"
         // The quarantine is an exemption like any other, with the loop as its reason.
         exemptions.append(Exemption(resourceId: alert.resourceId, policies: [alert.policyId], reason: "quarantined: remediation loop with \(cause)"))
         exemptionRecorded.insert(index)
@@ -88,14 +84,30 @@ extension Engine {
         let index = flight.alertIndex
         let alert = alerts[index]
         let rule = rule(named: alert.ruleName)
-        callLog[alert.ruleName, default: []].append((now, !outcome.isSuccess))
         // A person dismissed or snoozed the alert while the call ran: its outcome is recorded, no more.
         guard alert.status == .pendingResolution else {
+            callLog[alert.ruleName, default: []].append((now, !outcome.isSuccess))
             release(flight.slot, at: now, view: view, effects: &effects)
             return
         }
 
         if case .failed(let code, let message) = outcome {
+            // A failed call is looked at again: when the resource complies (or is gone) the
+            // violation is over whatever the call did, and the alert follows the resource, not
+            // the call. "Not found" then only means the work was already done (another
+            // policy's remediation or a person removed the rule first): not a failure at all.
+            // Any other error (throttling, access denied) still counts as one.
+            if isSettled(flight, at: now, view: view) {
+                if Self.isNotFound(code) {
+                    attempts[flight.attemptIndex].moot = true
+                } else {
+                    callLog[alert.ruleName, default: []].append((now, true))
+                    if let rule { checkErrorRate(rule, at: now) }
+                }
+                proceed(flight, at: now, view: view, effects: &effects)
+                return
+            }
+            callLog[alert.ruleName, default: []].append((now, true))
             let planned = flight.plan.calls[flight.position]
             let maxAttempts = rule?.controls.maxAttempts ?? 1
             let wait = rule.map { $0.controls.backoff.delay(retry: flight.tries, fraction: jitter(alert.id, flight.position, flight.tries)) } ?? .zero
@@ -118,14 +130,62 @@ extension Engine {
             if let rule { checkErrorRate(rule, at: now) }
             return
         }
+        callLog[alert.ruleName, default: []].append((now, false))
+        flight.position += 1
+        flight.tries = 1
+        flight.firstTryAt = now
+        proceed(flight, at: now, view: view, effects: &effects)
+    }
+
+    /// Error codes that say the thing a call names is not there, in each cloud's words:
+    /// `InvalidPermission.NotFound`, `InvalidGroup.NotFound`, `NoSuchEntity`, `NoSuchBucket`,
+    /// `ResourceNotFoundException`, `DBInstanceNotFound`, Azure's `ResourceNotFound` and
+    /// `NotFound`, GCP's `notFound`.
+    static func isNotFound(_ code: String) -> Bool {
+        code.hasPrefix("NoSuch") || code.lowercased().contains("notfound")
+    }
+
+    /// Whether the resource, looked at again now, is deleted or no longer violates the policy.
+    func isSettled(_ flight: InFlight, at now: Timestamp, view: some InventoryView) -> Bool {
+        let alert = alerts[flight.alertIndex]
+        guard let resource = view.resource(id: alert.resourceId) else { return true }
+        guard let policy = policy(id: alert.policyId) else { return false }
+        return !Evaluator(now: now).violates(policy, resource)
+    }
+
+    /// Goes on with a remediation from where it stands, after looking at the resource again:
+    /// the next call (a retry, or the next step) is planned from what violates now, so it acts
+    /// on that and not on what violated when the remediation began (a rule someone added
+    /// meanwhile is revoked too, a key that was already deactivated is not named again); calls
+    /// of the current step already made are not made again. When the resource no longer
+    /// violates before any call of this remediation changed it, someone else fixed it: the
+    /// alert resolves (`resourceUpdated`, naming who) and nothing counts as a failure. When
+    /// nothing is left to call, the remediation waits for its verification.
+    mutating func proceed(_ flight: InFlight, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+        var flight = flight
+        let index = flight.alertIndex
+        let alert = alerts[index]
         guard let resource = view.resource(id: alert.resourceId) else {
             transition(index, to: .resolved, reason: .resourceDeleted, at: now)
             release(flight.slot, at: now, view: view, effects: &effects)
             return
         }
-        flight.position += 1
-        flight.tries = 1
-        flight.firstTryAt = now
+        if flight.position < flight.plan.calls.count, let policy = policy(id: alert.policyId) {
+            if let finding = Evaluator(now: now).finding(policy, resource) {
+                flight.plan = replanned(flight, policy: policy, finding: finding, resource: resource)
+                acted[index, default: Acted(startedAt: now, elements: [])].elements.formUnion(finding.matched.flatMap(\.elements))
+            } else if flight.position == 0 {
+                let by = undoer(of: alert, since: acted[index]?.startedAt ?? now, view: view)
+                    .map { " by \($0.actor) at \(moment($0.at))" } ?? ""
+                transition(index, to: .resolved, reason: .resourceUpdated, at: now,
+                           detail: "complied before the remediation changed anything: changed\(by)")
+                release(flight.slot, at: now, view: view, effects: &effects)
+                return
+            } else {
+                // Complies half-way: the steps left are not needed; what was done is verified.
+                flight.position = flight.plan.calls.count
+            }
+        }
         if flight.position < flight.plan.calls.count {
             call(flight, resource: resource, at: now, effects: &effects)
             return
@@ -133,12 +193,39 @@ extension Engine {
         // Every step succeeded: wait for the rule's next look at the resource.
         awaitingVerification.insert(index)
         release(flight.slot, at: now, view: view, effects: &effects)
-        if let rule, case .event(let delay) = rule.detection {
+        if let rule = rule(named: alert.ruleName), case .event(let delay) = rule.detection {
             // The remediation's own change event arrives after the delivery delay; this timer
             // stands in for it when the calls changed nothing (and so sent no event).
             setTimer(.verify(alert: index), at: now + delay, effects: &effects)
         }
     }
+
+    /// The remediation's calls from its position on, planned again for `finding`: the calls
+    /// made so far stay, the current step's calls already made are left out, and a plan that
+    /// cannot be made for the new finding keeps the old calls.
+    func replanned(_ flight: InFlight, policy: Policy, finding: Finding, resource: Resource) -> RemediationPlan {
+        guard let fresh = try? RemediationPlan(policy: policy, finding: finding, resource: resource) else { return flight.plan }
+        let step = flight.plan.calls[flight.position].step
+        let made = flight.plan.calls[..<flight.position]
+        let madeInStep = made.filter { $0.step == step }
+        let remaining = fresh.calls.filter { $0.step > step || ($0.step == step && !madeInStep.contains($0)) }
+        return RemediationPlan(calls: Array(made) + remaining)
+    }
+
+    /// The latest change to the alert's resource at or after `since` by anyone but the alert's
+    /// own remediation: who fixed it first, or who undid the fix.
+    func undoer(of alert: Alert, since: Timestamp, view: some InventoryView) -> ResourceChange? {
+        let own = ResourceChange.remediationActor(policy: alert.policyId)
+        return view.changes(of: alert.resourceId, since: since).last { $0.actor != own }
+    }
+
+    /// How a loop names who keeps undoing a fix: an actor, or `policy P` for a remediation.
+    static func cause(_ change: ResourceChange) -> String {
+        change.remediatingPolicy.map { "policy \($0)" } ?? change.actor
+    }
+
+    /// An instant as the timeline shows it: time into the run.
+    func moment(_ t: Timestamp) -> String { epoch.map { "+\(t - $0)" } ?? t.iso8601 }
 
     /// Halts the rule's remediation when too many of its recent calls failed.
     mutating func checkErrorRate(_ rule: AlertRule, at now: Timestamp) {
@@ -161,25 +248,45 @@ extension Engine {
             let next = waiting.removeFirst()
             queued[slot] = waiting
             let alert = alerts[next]
-            // What waited may have been fixed, dismissed or deleted meanwhile.
-            guard alert.status == .open, let policy = policy(id: alert.policyId), let resource = view.resource(id: alert.resourceId),
+            // What waited may have been fixed, dismissed, deleted, exempted or switched off meanwhile.
+            guard alert.status == .open, remediates(rule), !disabledRules.contains(rule.name), let policy = policy(id: alert.policyId),
+                  !disabledPolicies.contains(policy.id), let resource = view.resource(id: alert.resourceId),
                   let finding = Evaluator(now: now).finding(policy, resource)
             else { continue }
-            start(Candidate(alert: next, policy: policy, finding: finding, resource: resource), rule: rule, at: now, view: view, effects: &effects)
-            return
+            dispatch([Candidate(alert: next, policy: policy, finding: finding, resource: resource)], rule: rule, at: now, view: view, effects: &effects)
+            if alerts[next].status == .pendingResolution { return }
         }
     }
 
-    /// Resolved only if a fresh evaluation finds the resource compliant; a remediation whose
-    /// steps all succeeded but left the violation is a failure.
-    mutating func verify(_ index: Int, policy: Policy, resource: Resource, at now: Timestamp) {
+    /// Resolved only if a fresh evaluation finds the resource compliant. A resource that still
+    /// violates is the remediation's failure (`verificationFailed`) only when the violation is
+    /// still in what it acted on and nobody else changed the resource since it started.
+    /// Otherwise the alert opens again, the cause named (`changedDuringRemediation` with the
+    /// actor, or `violationChanged` when other elements now violate, as a key crossing an age
+    /// threshold does), and the finding is returned: the caller remediates it anew, under the
+    /// rule's controls and loop guard.
+    mutating func verify(_ index: Int, policy: Policy, resource: Resource, at now: Timestamp, view: some InventoryView) -> Finding? {
         awaitingVerification.remove(index)
-        if Evaluator(now: now).violates(policy, resource) {
-            transition(index, to: .failed, reason: .verificationFailed, at: now,
-                       detail: "every step succeeded but the resource still violates \(policy.id)")
-        } else {
+        guard let finding = Evaluator(now: now).finding(policy, resource) else {
             transition(index, to: .resolved, reason: .remediated, at: now)
+            return nil
         }
+        let remediation = acted[index]
+        let elements = finding.matched.flatMap(\.elements)
+        if let change = undoer(of: alerts[index], since: remediation?.startedAt ?? now, view: view) {
+            transition(index, to: .open, reason: .changedDuringRemediation, at: now,
+                       detail: "\(change.actor) changed it at \(moment(change.at)), after the remediation began; it violates \(policy.id) again")
+            return finding
+        }
+        if !elements.isEmpty, let remediation, remediation.elements.isDisjoint(with: elements) {
+            let shown = elements.prefix(2).map(\.jsonText).joined(separator: ", ") + (elements.count > 2 ? ", …" : "")
+            transition(index, to: .open, reason: .violationChanged, at: now,
+                       detail: "what the remediation acted on complies; \(elements.count) other element\(elements.count == 1 ? "" : "s") violate\(elements.count == 1 ? "s" : "") now: \(shown)")
+            return finding
+        }
+        transition(index, to: .failed, reason: .verificationFailed, at: now,
+                   detail: "every step succeeded but the resource still violates \(policy.id)")
+        return nil
     }
 
     mutating func fire(_ timer: Timer, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
@@ -191,19 +298,16 @@ extension Engine {
                 resolveDeleted(resourceId: alert.resourceId, at: now)
                 return
             }
-            if let policy = policy(id: alert.policyId) { verify(index, policy: policy, resource: resource, at: now) }
+            if let policy = policy(id: alert.policyId), verify(index, policy: policy, resource: resource, at: now, view: view) != nil {
+                reopenOrResolve(index, reason: nil, at: now, view: view, effects: &effects)
+            }
         case .retry(let flight):
-            let alert = alerts[flight.alertIndex]
-            guard alert.status == .pendingResolution else {
+            guard alerts[flight.alertIndex].status == .pendingResolution else {
                 release(flight.slot, at: now, view: view, effects: &effects)
                 return
             }
-            guard let resource = view.resource(id: alert.resourceId) else {
-                transition(flight.alertIndex, to: .resolved, reason: .resourceDeleted, at: now)
-                release(flight.slot, at: now, view: view, effects: &effects)
-                return
-            }
-            call(flight, resource: resource, at: now, effects: &effects)
+            // Looked at again before the retry: fixed meanwhile, nothing is called.
+            proceed(flight, at: now, view: view, effects: &effects)
         case .snoozeEnd(let index):
             guard alerts[index].status == .snoozed else { return }
             reopenOrResolve(index, reason: .snoozeExpired, at: now, view: view, effects: &effects)

@@ -49,6 +49,8 @@ public struct Engine: Sendable {
     var nextCallId = 1
     /// Alerts whose remediation ran every step and now wait for a re-evaluation.
     var awaitingVerification: Set<Int> = []
+    /// What each alert's latest remediation acted on, which its verification reads.
+    var acted: [Int: Acted] = [:]
     var timers: [Int: Timer] = [:]
     var nextTimerId = 1
     /// Remediations waiting for a free slot, per rule, account and region.
@@ -80,6 +82,13 @@ public struct Engine: Sendable {
         /// When the current step was first tried, for the retry window.
         var firstTryAt: Timestamp
         var slot: SlotKey
+    }
+
+    /// A remediation as its verification needs to know it: when it started (changes by others
+    /// since then are theirs, not its), and every matched element its calls were planned for.
+    struct Acted: Sendable {
+        var startedAt: Timestamp
+        var elements: Set<Value>
     }
 
     enum Timer: Sendable {
@@ -168,8 +177,9 @@ public struct Engine: Sendable {
         alerts[index].status = status
         alerts[index].transitions.append(AlertTransition(at: now, from: from, to: status, reason: reason, detail: detail))
         if status != .open { exemptionRecorded.remove(index) }
-        if status == .resolved || status == .dismissed {
-            // A new episode starts afresh: new warnings, a new approval.
+        if status == .resolved || status == .dismissed || reason == .changedDuringRemediation || reason == .violationChanged {
+            // A new episode starts afresh: new warnings, a new approval. A violation that changed
+            // under a remediation is a new one too: what was assessed and approved was another change.
             warned.remove(index)
             awaitingApproval.remove(index)
             approved.remove(index)

@@ -8,10 +8,18 @@ public protocol InventoryView {
     /// Who last changed the resource and when, as CloudTrail or the Activity Log records it; nil
     /// when unknown. The loop guard names the cause of a loop from it.
     func lastChange(of id: String) -> ResourceChange?
+    /// Every change to the resource at or after `since`, oldest first, as an audit-log lookup
+    /// (`cloudtrail lookup-events`) returns them. A remediation whose verification still finds
+    /// a violation reads it to tell a change someone made meanwhile from a fix that did not work.
+    func changes(of id: String, since: Timestamp) -> [ResourceChange]
 }
 
 extension InventoryView {
     public func lastChange(of id: String) -> ResourceChange? { nil }
+    /// Without an audit log, only the last change is known.
+    public func changes(of id: String, since: Timestamp) -> [ResourceChange] {
+        lastChange(of: id).map { $0.at >= since ? [$0] : [] } ?? []
+    }
 }
 
 /// A change's author: a person, a pipeline (`terraform`), or a remediation (`remsim/POLICY`).

@@ -15,6 +15,11 @@ public struct RemediationAttempt: Sendable, Hashable {
     public var outcome: OperationOutcome?
     /// 1 for a step's first call, 2 for its first retry, and so on.
     public var tryNumber: Int = 1
+    /// The call failed only because what it was to change was gone, and the resource complied
+    /// (or was deleted) when the engine looked again: someone else, or another policy's
+    /// remediation, had already done it. The cloud's answer is kept as it came; it is not a
+    /// failure of the remediation and counts toward no failure figure or control.
+    public var moot: Bool = false
 
     public var isRetry: Bool { tryNumber > 1 }
 }

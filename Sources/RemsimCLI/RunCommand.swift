@@ -10,7 +10,9 @@ struct RunCommand: ParsableCommand {
         abstract: "Run scenarios and record the run in the database.",
         discussion: """
             Every scenario is loaded and checked before any runs; a bad file stops the run with exit \
-            code 2 and nothing is recorded. Exit code 1 means an expectation failed.
+            code 2 and nothing is recorded. Exit code 1 means an expectation failed, or a scenario \
+            stopped during its run for a reason only the run could find (STOP, with the reason; \
+            recorded with the others).
             """
     )
 
@@ -63,8 +65,9 @@ struct RunCommand: ParsableCommand {
         }
         let scenarios = part?.select(suite) ?? suite
 
-        // Every scenario runs before anything is recorded, so a scenario that fails at run time
-        // (exit 2) leaves no half-recorded run behind; each line is printed as it finishes.
+        // Every scenario runs before anything is recorded; each line is printed as it finishes.
+        // What the loader's preflight could not know and stops a scenario during its run is
+        // that scenario's result (STOP, with the reason), recorded with the others.
         let style = Console.style
         let report = RunReport(style: style)
         var results: [ScenarioResult] = []
@@ -73,7 +76,8 @@ struct RunCommand: ParsableCommand {
             do {
                 result = try Simulator(scenario: scenario).run()
             } catch {
-                Console.error("error: \(scenario.file): \(error)")
+                // The loader ran the same preflight; reaching this is a bug, said as such.
+                Console.error("error: \(scenario.file): \(error) (the preflight let this through: please report it)")
                 throw Exit.badInput
             }
             let line = report.line(for: result) + (timeline ? "\n" + report.timeline(for: result) : "")

@@ -187,9 +187,10 @@ public struct Replay: Sendable {
             while let change = pending.first, callId.map({ (landing[$0] ?? .max) >= change.callsLanded }) ?? true {
                 pending.removeFirst()
                 try checkInterruption()
-                guard let adapter = Self.adapters[change.before.type], let id = context.ids[change.resourceId], let after = change.after else { continue }
-                if adapter.project(change.before.properties, in: context) == adapter.project(after.properties, in: context) { continue }
-                try adapter.change(change.before, id: id, from: change.before.properties, to: after.properties, in: context)
+                guard let before = change.before, let adapter = Self.adapters[before.type], let id = context.ids[change.resourceId],
+                      let after = change.after else { continue }
+                if adapter.project(before.properties, in: context) == adapter.project(after.properties, in: context) { continue }
+                try adapter.change(before, id: id, from: before.properties, to: after.properties, in: context)
                 outcome.changes.append("\(change.actor) changed \(change.resourceId)")
             }
         }
@@ -327,11 +328,14 @@ public struct Replay: Sendable {
         if let deletion = changes.first(where: { $0.after == nil }) {
             return .failure(NotReplayable(reason: "its timeline deletes \(deletion.resourceId) between the calls"))
         }
+        if let creation = changes.first(where: { $0.before == nil }) {
+            return .failure(NotReplayable(reason: "its timeline creates \(creation.resourceId) between the calls"))
+        }
         // Everything a call touched, and whatever that needs first; what the timeline changes
         // later, where remsim can make it.
         var wanted: [String] = []
         let referenced = referenced(by: simulated.attempts)
-        let changed = changes.map(\.before).filter { Self.adapters[$0.type] != nil }.map(\.id)
+        let changed = changes.compactMap(\.before).filter { Self.adapters[$0.type] != nil }.map(\.id)
         for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced + changed
         where !wanted.contains(id) { wanted.append(id) }
         // What the calls make is looked for on the endpoint afterwards, where its type allows.

@@ -14,6 +14,7 @@ public enum MachineReport {
             f["name"] = .string(r.name)
             f["file"] = .string(r.file)
             f["passed"] = .bool(r.passed)
+            f["error"] = r.error.map(Value.string) ?? .null
             f["seed"] = .int(Int(truncatingIfNeeded: r.seed))
             var metrics = Fields()
             for kind in MetricKind.allCases {
@@ -44,15 +45,22 @@ public enum MachineReport {
     /// JUnit XML as CI systems render it: one test case per scenario, failed assertions as its
     /// failure message.
     public static func junit(results: [ScenarioResult]) -> String {
-        let failures = results.filter { !$0.passed }.count
+        let errors = results.filter { $0.error != nil }.count
+        let failures = results.filter { !$0.passed }.count - errors
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuites name="remsim" tests="\#(results.count)" failures="\#(failures)">"# + "\n"
-        xml += #"  <testsuite name="remsim scenarios" tests="\#(results.count)" failures="\#(failures)">"# + "\n"
+        xml += #"<testsuites name="remsim" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"# + "\n"
+        xml += #"  <testsuite name="remsim scenarios" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"# + "\n"
         for r in results {
             // `time` is wall-clock time in JUnit; a scenario's simulated span is a property instead.
             let open = #"    <testcase name="\#(escape(r.name))" classname="\#(escape(r.file))" time="0">"# + "\n"
                 + #"      <properties><property name="simulated" value="\#(r.end - r.start)"/><property name="seed" value="\#(r.seed)"/></properties>"#
             let failed = r.assertions.filter { !$0.passed }
+            if let error = r.error {
+                xml += open + "\n"
+                xml += #"      <error message="\#(escape(error))" type="stopped"/>"# + "\n"
+                xml += "    </testcase>\n"
+                continue
+            }
             if failed.isEmpty {
                 xml += open + "\n    </testcase>\n"
                 continue
@@ -70,7 +78,8 @@ public enum MachineReport {
     /// `::error file=F,line=L,col=C::…` for each failed assertion, as GitHub Actions reads them.
     public static func githubAnnotations(results: [ScenarioResult]) -> [String] {
         results.flatMap { r in
-            r.assertions.filter { !$0.passed }.map { a in
+            (r.error.map { ["::error file=\(r.file),title=remsim scenario stopped::\(r.name): \($0)".replacingOccurrences(of: "\n", with: "%0A")] } ?? [])
+            + r.assertions.filter { !$0.passed }.map { a in
                 let parts = a.origin.split(separator: ":").map(String.init)
                 var location = ""
                 if parts.count >= 3, let line = Int(parts[parts.count - 2]), let col = Int(parts[parts.count - 1]) {

@@ -9,7 +9,7 @@ public struct RunReport: Sendable {
     public init(style: TerminalStyle) { self.style = style }
 
     public func line(for result: ScenarioResult) -> String {
-        let verdict = result.passed ? style.green("PASS") : style.red("FAIL")
+        let verdict = result.error != nil ? style.red("STOP") : result.passed ? style.green("PASS") : style.red("FAIL")
         let mttr = result.summary(.mttr)
         var facts: [String] = []
         if let p95 = result.summary(.mttd).p95 { facts.append("MTTD p95 \(p95)") }
@@ -31,6 +31,10 @@ public struct RunReport: Sendable {
             text += "\n      \(w.severity == .high ? style.red("!") : style.yellow("!")) \(w.severity.rawValue) \(w.kind) on \(w.resourceId): \(w.explanation)"
         }
         if serious.count > 5 { text += "\n      " + style.dim("and \(serious.count - 5) more (--timeline shows them all)") }
+        if let error = result.error {
+            text += "\n      \(style.red("✘")) \(error)"
+            text += "\n        " + style.dim("expectations not checked; what happened until then is recorded (--timeline shows it)")
+        }
         for a in result.assertions where !a.passed {
             text += "\n      \(style.red("✘")) expected \(a.expected)"
             text += "\n        found \(a.found)"

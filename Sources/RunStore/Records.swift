@@ -39,6 +39,8 @@ public struct ScenarioResultRecord: Codable, Sendable, Hashable, FetchableRecord
     public var simulatedStart: Int64
     public var simulatedEnd: Int64
     public var eventsProcessed: Int
+    /// Why the scenario stopped before its end; nil when it ran to the end.
+    public var error: String?
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
@@ -95,6 +97,7 @@ public struct RemediationAttemptRecord: Codable, Sendable, Hashable, FetchableRe
     public var errorCode: String?
     public var errorMessage: String?
     public var tryNumber: Int = 1
+    public var moot: Bool = false
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

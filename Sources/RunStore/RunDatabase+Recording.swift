@@ -47,7 +47,8 @@ extension RunDatabase {
         try write { db in
             var scenario = ScenarioResultRecord(
                 runId: runId, name: result.name, file: result.file, seed: Int64(bitPattern: result.seed), passed: result.passed,
-                simulatedStart: result.start.milliseconds, simulatedEnd: result.end.milliseconds, eventsProcessed: result.eventsProcessed)
+                simulatedStart: result.start.milliseconds, simulatedEnd: result.end.milliseconds, eventsProcessed: result.eventsProcessed,
+                error: result.error)
             try scenario.insert(db)
             let sid = scenario.id ?? 0
             for a in result.assertions {
@@ -81,7 +82,7 @@ extension RunDatabase {
                     scenarioResultId: sid, alertId: alertRowIds[attempt.alertId] ?? 0, callId: attempt.callId, step: attempt.step,
                     operation: attempt.operation, parameters: attempt.parameters.jsonText, command: attempt.command,
                     startedAt: attempt.startedAt.milliseconds, finishedAt: attempt.finishedAt?.milliseconds, outcome: outcome,
-                    errorCode: code, errorMessage: message, tryNumber: attempt.tryNumber)
+                    errorCode: code, errorMessage: message, tryNumber: attempt.tryNumber, moot: attempt.moot)
                 try r.insert(db)
             }
             for (i, w) in result.warnings.enumerated() {

@@ -276,6 +276,16 @@ public struct RunDatabase: Sendable {
                 t.add(column: "mergedFrom", .text)   // JSON list of the shard runs a merged run holds
             }
         }
+        // Why a scenario stopped before its end, and calls found moot (the work was already
+        // done when they failed with "not found").
+        migrator.registerMigration("v6-outcomes") { db in
+            try db.alter(table: "scenarioResult") { t in
+                t.add(column: "error", .text)
+            }
+            try db.alter(table: "remediationAttempt") { t in
+                t.add(column: "moot", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

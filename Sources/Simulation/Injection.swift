@@ -16,6 +16,9 @@ public enum Injection: Sendable, Equatable {
     case patch(set: [PathAssignment], remove: [ValuePath])
     /// Removes the resource from the inventory.
     case deleteResource
+    /// Puts a resource in the inventory that is not there: a new one, or one deleted earlier and
+    /// made again under the same id (a bucket name reused, a group Terraform recreates).
+    case createResource(Resource)
 
     public var name: String {
         switch self {
@@ -26,6 +29,7 @@ public enum Injection: Sendable, Equatable {
         case .deleteFlowLogs: "delete-flow-logs"
         case .patch: "patch"
         case .deleteResource: "delete-resource"
+        case .createResource: "create-resource"
         }
     }
 
@@ -37,11 +41,14 @@ public enum Injection: Sendable, Equatable {
         case .ageAccessKey: ["aws.iam-user"]
         case .disableLogFileValidation: ["aws.cloudtrail"]
         case .deleteFlowLogs: ["aws.vpc"]
-        case .patch, .deleteResource: nil
+        case .patch, .deleteResource, .createResource: nil
         }
     }
 
-    public static let names = ["open-ingress", "remove-public-access-block", "age-access-key", "disable-log-file-validation", "delete-flow-logs", "patch", "delete-resource"]
+    public static let names = [
+        "open-ingress", "remove-public-access-block", "age-access-key", "disable-log-file-validation", "delete-flow-logs", "patch", "delete-resource",
+        "create-resource",
+    ]
 }
 
 public struct PathAssignment: Sendable, Equatable {
@@ -102,8 +109,8 @@ extension Injection {
             } catch {
                 throw .injectionFailed(resource: resource.id, injection: name, reason: error.description)
             }
-        case .deleteResource:
-            break  // handled by the simulator, which removes the resource
+        case .deleteResource, .createResource:
+            break  // handled by the simulator, which removes or adds the resource
         }
         resource.properties = props
     }

@@ -31,8 +31,12 @@ public struct ScenarioResult: Sendable {
     public var landedCalls: [Int] = []
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
+    /// Why the run stopped before its end, when it did (an injection that no longer applied to
+    /// what the run had made of the resource, too many events). Such a scenario fails, and its
+    /// expectations are not checked.
+    public var error: String?
 
-    public var passed: Bool { assertions.allSatisfy(\.passed) }
+    public var passed: Bool { error == nil && assertions.allSatisfy(\.passed) }
 
     public func summary(_ kind: MetricKind, policy: String? = nil) -> MetricSummary {
         MetricSummary(kind: kind, violations: violations.filter { policy == nil || $0.policyId == policy })
@@ -68,8 +72,9 @@ public struct TimelineChange: Sendable, Hashable {
     public var at: Timestamp
     public var resourceId: String
     public var actor: String
-    /// The resource just before and just after; `after` is nil when it was deleted.
-    public var before: Resource
+    /// The resource just before and just after; `before` is nil when the timeline created it,
+    /// `after` when it deleted it.
+    public var before: Resource?
     public var after: Resource?
     /// How many calls had landed by then: the first `callsLanded` of `ScenarioResult.landedCalls`
     /// came before this change, the others after it.

@@ -30,6 +30,8 @@ public struct Simulator {
         case scan(rule: String)
         case timer(Int)
         case complete(CloudOperation)
+        /// The ground truth looks at a resource again: an age threshold is crossed.
+        case recheck(String)
     }
 
     private struct Scheduled: Comparable {
@@ -53,16 +55,20 @@ public struct Simulator {
         var queue = Heap<Scheduled>()
         var sequence = 0
         var now: Timestamp
+        var end: Timestamp
         var cloud: SimulatedCloud
         var engine: Engine
         var random: SeededGenerator
         var truth: ViolationTracker
         var timeline: [TimelineRecord] = []
         var processed = 0
-        var lastChange: [String: ResourceChange] = [:]
+        /// Every change to each resource, oldest first: the audit log the engine may read.
+        var changes: [String: [ResourceChange]] = [:]
         /// What reads return while a write has not yet become visible (nil: not there yet).
         var stale: [String: (resource: Resource?, until: Timestamp)] = [:]
         var faults: [ActiveFault] = []
+        /// The next age recheck pending for each resource.
+        var rechecks: [String: Timestamp] = [:]
         var deletedUnderRemediation: Set<String> = []
         var callChanges: [CallChange] = []
         var faultedCalls: Set<Int> = []
@@ -75,31 +81,73 @@ public struct Simulator {
         }
 
         var view: SimulationView {
-            SimulationView(inventory: cloud.inventory, stale: stale.isEmpty ? [:] : stale.filter { $0.value.until > now }, changes: lastChange)
+            SimulationView(inventory: cloud.inventory, stale: stale.isEmpty ? [:] : stale.filter { $0.value.until > now }, changes: changes)
         }
     }
 
+    /// Runs the scenario. Throws the first problem `Preflight` finds, before anything runs; a
+    /// problem only the run can meet (an injection that no longer applies to what a remediation
+    /// left, too many events) stops the run there and comes back as the result's `error`, with
+    /// everything that happened until then, and the scenario failed.
     public func run() throws(SimulationError) -> ScenarioResult {
+        if let problem = Preflight.problems(in: scenario).first { throw problem.error }
         let start = scenario.start
         let end = start + scenario.runFor
         var cloud = SimulatedCloud(inventory: scenario.inventory)
         cloud.models = models
         var loop = Loop(
-            now: start, cloud: cloud,
+            now: start, end: end, cloud: cloud,
             engine: Engine(policies: scenario.policies, rules: scenario.settings.rules, seed: scenario.seed),
             random: SeededGenerator(seed: scenario.seed), truth: ViolationTracker(policies: scenario.policies, rules: scenario.settings.rules))
         loop.truth.observeAll(loop.cloud.inventory, at: start)
+        for type in loop.cloud.inventory.types where loop.truth.ages(type) {
+            var aging: [Resource] = []
+            loop.cloud.inventory.forEach(ofType: type) { aging.append(copy $0) }
+            for resource in aging { watchAge(resource, in: &loop) }
+        }
         // Entries at the start (exemptions, faults) are in place before the engine's first scan.
         for (i, entry) in scenario.timeline.enumerated() where entry.at == .zero { loop.schedule(.timeline(i), at: start) }
         loop.schedule(.startEngine, at: start)
         for (i, entry) in scenario.timeline.enumerated() where entry.at != .zero { loop.schedule(.timeline(i), at: start + entry.at) }
 
+        var stopped: SimulationError?
+        do {
+            try runEvents(&loop)
+        } catch {
+            stopped = error
+            loop.timeline.append(TimelineRecord(at: loop.now, kind: .failure, resourceId: "", text: "the run stopped: \(error)"))
+        }
+
+        let violations = loop.truth.violations(joinedWith: loop.engine.alerts, records: loop.engine.records)
+        var result = ScenarioResult(
+            name: scenario.name, file: scenario.file, seed: scenario.seed, start: start, end: end, assertions: [],
+            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records, warnings: loop.engine.warnings,
+            violations: violations,
+            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records)
+                + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
+            finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
+        result.faultedCalls = loop.faultedCalls
+        result.timelineChanges = loop.timelineChanges
+        result.landedCalls = loop.landedCalls
+        result.timeline.sort(by: TimelineRecord.precedes)
+        if let stopped {
+            // A run cut short proves nothing either way: its expectations are not checked.
+            result.error = "stopped \(loop.now - start) into the run: \(stopped)"
+        } else {
+            result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
+                .check(scenario.expectations)
+        }
+        return result
+    }
+
+    /// The event loop: takes the next event off the queue until the end of the run.
+    private func runEvents(_ loop: inout Loop) throws(SimulationError) {
         let maxEvents = Limits.current.maxEvents
-        while let next = loop.queue.min, next.at <= end {
+        while let next = loop.queue.min, next.at <= loop.end {
             _ = loop.queue.removeMin()
             loop.now = next.at
             loop.processed += 1
-            guard loop.processed <= maxEvents else { throw .tooManyEvents(limit: maxEvents, after: loop.now - start) }
+            guard loop.processed <= maxEvents else { throw .tooManyEvents(limit: maxEvents, after: loop.now - scenario.start) }
             switch next.action {
             case .startEngine:
                 handle(.start, in: &loop)
@@ -116,24 +164,13 @@ public struct Simulator {
             case .complete(let op):
                 let outcome = complete(op, in: &loop)
                 handle(.operationFinished(callId: op.callId, outcome: outcome), in: &loop)
+            case .recheck(let id):
+                guard loop.rechecks[id] == loop.now, let resource = loop.cloud.inventory[id] else { break }
+                loop.rechecks[id] = nil
+                loop.timeline += loop.truth.observe(resourceId: id, type: resource.type, resource: resource, at: loop.now)
+                watchAge(resource, in: &loop)
             }
         }
-
-        let violations = loop.truth.violations(joinedWith: loop.engine.alerts, records: loop.engine.records)
-        var result = ScenarioResult(
-            name: scenario.name, file: scenario.file, seed: scenario.seed, start: start, end: end, assertions: [],
-            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records, warnings: loop.engine.warnings,
-            violations: violations,
-            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records)
-                + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
-            finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
-        result.faultedCalls = loop.faultedCalls
-        result.timelineChanges = loop.timelineChanges
-        result.landedCalls = loop.landedCalls
-        result.timeline.sort(by: TimelineRecord.precedes)
-        result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
-            .check(scenario.expectations)
-        return result
     }
 
     private func handle(_ event: EngineEvent, in loop: inout Loop) {
@@ -188,10 +225,23 @@ public struct Simulator {
     }
 
     private func apply(_ injection: Injection, to id: String, actor: String, origin: String, in loop: inout Loop) throws(SimulationError) {
+        if case .createResource(var new) = injection {
+            guard loop.cloud.inventory[id] == nil else {
+                // The preflight saw the id free: the run itself made it (a remediation's call).
+                let by = loop.changes[id]?.last.map { " (made by \($0.actor) \($0.at - scenario.start) into the run)" } ?? ""
+                throw .injectionFailed(resource: id, injection: injection.name, reason: "a resource with this id exists\(by)")
+            }
+            new.id = id
+            loop.cloud.inventory.upsert(new)
+            loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: nil, after: new, callsLanded: loop.landedCalls.count))
+            loop.changes[id, default: []].append(ResourceChange(actor: actor, at: loop.now))
+            loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: id, text: "\(injection.name) (\(new.type)) by \(actor)"))
+            changed(id, in: &loop)
+            return
+        }
         guard let resource = loop.cloud.inventory[id] else {
-            // A resource a fault deleted is gone for whatever the timeline planned for it; one the
-            // timeline itself deleted is a mistake in the scenario.
-            guard loop.deletedUnderRemediation.contains(id) else { throw .unknownResource(id, origin: origin) }
+            // The preflight saw the timeline leave it in place: the run itself removed it (a
+            // fault deleted it under a remediation), and what the timeline planned for it is moot.
             loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: id, text: "\(injection.name) by \(actor) skipped: the resource no longer exists"))
             return
         }
@@ -208,7 +258,7 @@ public struct Simulator {
             updated = changed
         }
         loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: resource, after: updated, callsLanded: loop.landedCalls.count))
-        loop.lastChange[id] = ResourceChange(actor: actor, at: loop.now)
+        loop.changes[id, default: []].append(ResourceChange(actor: actor, at: loop.now))
         loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: resource.id, text: "\(injection.name) by \(actor)"))
         changed(resource.id, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
     }
@@ -243,7 +293,7 @@ public struct Simulator {
             loop.callChanges.append(CallChange(
                 callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters,
                 changed: keys.filter { old?.properties[$0] != new?.properties[$0] }, created: old == nil))
-            loop.lastChange[id] = ResourceChange(actor: op.actor, at: loop.now)
+            loop.changes[id, default: []].append(ResourceChange(actor: op.actor, at: loop.now))
             if id == op.resourceId, let lag = activeLag(op, in: loop) { loop.stale[id] = (before, loop.now + lag) }
             changed(id, in: &loop)
         }
@@ -305,6 +355,7 @@ public struct Simulator {
         for record in loop.truth.observe(resourceId: id, type: type, resource: current, at: loop.now) {
             loop.timeline.append(record)
         }
+        if let current, loop.truth.ages(type) { watchAge(current, in: &loop) }
         let probe = current ?? Resource(id: id, type: type, account: account, region: region, tags: tags)
         var extra = SimDuration.zero
         for f in loop.faults where f.isActive(at: loop.now) && f.fault.scope.matches(probe) {
@@ -322,6 +373,15 @@ public struct Simulator {
             guard case .event(let delay) = rule.detection, rule.scope.contains(probe) else { continue }
             loop.schedule(.deliverChange(resourceId: id, rule: rule.name), at: loop.now + delay + extra)
         }
+    }
+
+    /// Schedules the ground truth's next look at a resource whose verdict time alone can change,
+    /// unless an earlier one is already due.
+    private func watchAge(_ resource: Resource, in loop: inout Loop) {
+        guard let at = loop.truth.nextCrossing(of: resource, after: loop.now), at <= loop.end else { return }
+        if let pending = loop.rechecks[resource.id], pending > loop.now, pending <= at { return }
+        loop.rechecks[resource.id] = at
+        loop.schedule(.recheck(resource.id), at: at)
     }
 
     private func perform(_ effects: [EngineEffect], in loop: inout Loop) {
@@ -349,7 +409,7 @@ public struct Simulator {
               let resource = loop.cloud.inventory[op.resourceId], loop.deletedUnderRemediation.insert(op.resourceId).inserted
         else { return }
         loop.cloud.inventory.remove(id: op.resourceId)
-        loop.lastChange[op.resourceId] = ResourceChange(actor: "operator", at: loop.now)
+        loop.changes[op.resourceId, default: []].append(ResourceChange(actor: "operator", at: loop.now))
         loop.timeline.append(TimelineRecord(at: loop.now, kind: .fault, resourceId: op.resourceId, text: "deleted while being remediated"))
         changed(op.resourceId, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
     }
@@ -393,7 +453,7 @@ public struct Simulator {
 struct SimulationView: InventoryView {
     let inventory: Inventory
     let stale: [String: (resource: Resource?, until: Timestamp)]
-    let changes: [String: ResourceChange]
+    let changes: [String: [ResourceChange]]
 
     func resource(id: String) -> Resource? {
         if let s = stale[id] { return s.resource }
@@ -414,5 +474,11 @@ struct SimulationView: InventoryView {
         }
     }
 
-    func lastChange(of id: String) -> ResourceChange? { changes[id] }
+    func lastChange(of id: String) -> ResourceChange? { changes[id]?.last }
+
+    func changes(of id: String, since: Timestamp) -> [ResourceChange] {
+        guard let all = changes[id] else { return [] }
+        let first = all.lastIndex { $0.at < since }.map { $0 + 1 } ?? all.startIndex
+        return Array(all[first...])
+    }
 }

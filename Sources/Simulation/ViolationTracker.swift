@@ -8,13 +8,26 @@ import RemediationEngine
 /// resource) count: what no rule watches is not the engine's to detect.
 struct ViolationTracker {
     private let policiesByType: [String: [Policy]]
+    /// The policies of each type whose verdict time alone can change (`value-type: age`).
+    private let agingByType: [String: [Policy]]
     private let rules: [AlertRule]
     private var open: [AlertKey: Int] = [:]
     private var episodes: [Violation] = []
 
     init(policies: [Policy], rules: [AlertRule]) {
         policiesByType = Dictionary(grouping: policies, by: \.resourceType)
+        agingByType = Dictionary(grouping: policies.filter { !$0.ageThresholds.isEmpty }, by: \.resourceType)
         self.rules = rules
+    }
+
+    /// Whether the resources of a type can start or stop violating with nobody changing them.
+    func ages(_ type: String) -> Bool { agingByType[type] != nil }
+
+    /// When the resource must be looked at again although nothing changes it: an age threshold
+    /// of a policy of its type is crossed then (`Evaluator.nextAgeCrossing`).
+    func nextCrossing(of resource: Resource, after now: Timestamp) -> Timestamp? {
+        guard let aging = agingByType[resource.type] else { return nil }
+        return Evaluator(now: now).nextAgeCrossing(of: aging, resource)
     }
 
     private func watched(_ policy: Policy, _ resource: Resource) -> Bool {
@@ -60,32 +73,45 @@ struct ViolationTracker {
         }
     }
 
-    /// The episode's t1–t3 from its alert's transitions within it.
+    /// The episode's t1–t3 from its alert's transitions.
+    ///
+    /// - t1, detected: the alert's first opening within the episode; or its start, when the
+    ///   alert was already open then (nobody had looked since an earlier episode ended).
+    /// - t2: the first remediation started from t1 on.
+    /// - t3, resolved: the alert's first resolution once the violation had ended. One alert
+    ///   covers every episode it did not resolve in between: when a violation comes back before
+    ///   its remediation is verified (an access key crossing 90 days while another one is being
+    ///   deactivated), both episodes resolve with the alert.
     static func join(_ episode: Violation, _ alert: Alert?) -> Violation {
         var v = episode
         guard let alert else { return v }
         let t0 = v.startedAt
         let end = v.endedAt
-        guard let opened = alert.transitions.first(where: { t in t.to == .open && t.at >= t0 && (end.map { t.at <= $0 } ?? true) }) else {
-            return v
-        }
+        let opened = alert.transitions.first { t in t.to == .open && t.at >= t0 && (end.map { t.at <= $0 } ?? true) }?.at
+            ?? (alert.status(at: t0) == .open ? t0 : nil)
+        guard let opened else { return v }
         v.ruleName = alert.ruleName
-        v.detectedAt = opened.at
-        v.remediationStartedAt = alert.transitions.first { $0.reason == .remediationStarted && $0.at >= opened.at }?.at
-        v.resolvedAt = alert.transitions.first { $0.to == .resolved && $0.at >= opened.at }?.at
+        v.detectedAt = opened
+        v.remediationStartedAt = alert.transitions.first { $0.reason == .remediationStarted && $0.at >= opened }?.at
+        if let end {
+            v.resolvedAt = alert.transitions.first { $0.to == .resolved && $0.at >= Swift.max(opened, end) }?.at
+        }
         return v
     }
 
-    /// Exactly one state per violation: resolved once the resource stopped violating; otherwise
-    /// what its alert says at the end.
+    /// Exactly one state per violation, and the one its alert shows: resolved when the alert
+    /// resolved after the violation ended; otherwise what the alert says at the end of the run
+    /// (a remediation under way or not yet verified reads `open`). A violation that ended with
+    /// no alert to say otherwise (it came and went between two scans) is resolved; one whose
+    /// alert was closed by switching its policy or rule off while it still violates is open.
     static func finalState(_ v: Violation, alert: Alert?, exempted: [AlertKey: Timestamp]) -> Violation.FinalState {
-        if v.endedAt != nil { return .resolved }
-        guard let alert else { return .open }
+        if v.resolvedAt != nil { return .resolved }
+        guard let alert else { return v.endedAt != nil ? .resolved : .open }
         switch alert.status {
+        case .resolved: return v.endedAt != nil ? .resolved : .open
         case .dismissed: return .dismissed
         case .snoozed: return .snoozed
         case .failed: return .failed
-        case .resolved: return .open  // resolved without the violation ending: a policy or rule switched off
         case .pendingResolution: return .open
         case .open:
             let openedAt = alert.transitions.last { $0.to == .open }?.at ?? v.startedAt

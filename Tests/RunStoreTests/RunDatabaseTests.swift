@@ -22,7 +22,7 @@ struct RunDatabaseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/nested/runs.sqlite"
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes"])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
@@ -41,6 +41,24 @@ struct RunDatabaseTests {
         #expect(run.passedCount == 1)
         #expect(run.labels == #"["ci","main"]"#)
         #expect(run.finishedAt == "2026-01-01T00:01:00Z")
+    }
+
+    @Test func mootCallsAndStoppedRunsAreStoredAsSuch() throws {
+        let db = try RunDatabase.inMemory()
+        let runId = try db.beginRun(metadata())
+        let moot = try result("two-policies-revoke-one-rule-at-once")
+        let sid = try db.record(moot, runId: runId)
+        let attempts = try db.attempts(scenarioResultId: sid)
+        #expect(attempts.filter(\.moot).map(\.errorCode) == ["InvalidPermission.NotFound"])
+        #expect(attempts.filter { !$0.moot }.allSatisfy { $0.outcome == "succeeded" })
+        var stopped = try result()
+        stopped.name = "stopped"
+        stopped.error = "stopped 1h into the run: too many events"
+        let stoppedId = try db.record(stopped, runId: runId)
+        let rows = try db.scenarioResults(runId: runId)
+        #expect(rows.first { $0.id == stoppedId }?.error == stopped.error)
+        #expect(rows.first { $0.id == stoppedId }?.passed == false)
+        #expect(rows.first { $0.id == sid }?.error == nil)
     }
 
     @Test func everythingAScenarioProducedIsStored() throws {
@@ -106,7 +124,7 @@ struct RunDatabaseMigrationTests {
         try old.close()
 
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards"])
+        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes"])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
         #expect(try db.alerts(scenarioResultId: 1).map(\.status) == ["resolved"])

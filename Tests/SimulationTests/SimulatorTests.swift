@@ -82,7 +82,9 @@ struct SimulatorTests {
             TimelineEntry(at: .minutes(1), resourceId: "sg-2", injection: .deleteResource, origin: "s.yaml:3:5"),
             TimelineEntry(at: .minutes(2), resourceId: "sg-2", injection: .removePublicAccessBlock, origin: "s.yaml:6:5"),
         ]
-        #expect(throws: SimulationError.unknownResource("sg-2", origin: "s.yaml:6:5")) { try Simulator(scenario: s).run() }
+        #expect(throws: SimulationError.resourceDeleted("sg-2", at: .minutes(1), deletedBy: "s.yaml:3:5", origin: "s.yaml:6:5")) {
+            try Simulator(scenario: s).run()
+        }
     }
 
     @Test func everyShippedScenarioPassesAndIsReproducible() throws {

@@ -165,9 +165,13 @@ public enum RunHTMLReport {
         // Failing scenarios first: they are what the reader came for.
         for sc in s.scenarios.sorted(by: { ($0.passed ? 1 : 0, $0.name) < ($1.passed ? 1 : 0, $1.name) }) {
             guard let record = byName[sc.name], let sid = record.id else { continue }
+            let verdict = record.error != nil ? "STOP" : sc.passed ? "PASS" : "FAIL"
             page.raw("<details id=\"scenario-\(anchor(sc.name))\"\(sc.passed ? "" : " open")><summary>"
-                     + "<span class=\"\(sc.passed ? "pass" : "fail")\">\(sc.passed ? "PASS" : "FAIL")</span> \(HTMLPage.escape(sc.name))"
+                     + "<span class=\"\(sc.passed ? "pass" : "fail")\">\(verdict)</span> \(HTMLPage.escape(sc.name))"
                      + " <span class=\"meta\">\(HTMLPage.escape(record.file)) · seed \(record.seed)</span></summary>")
+            if let error = record.error {
+                page.raw("<p class=\"fail\">\(HTMLPage.escape(error)); its expectations were not checked.</p>")
+            }
             let assertions = try db.assertionResults(scenarioResultId: sid)
             page.table(["", "expected", "found", "at"], assertions.map { a in
                 [result(a.passed), Cell(a.expected), Cell(a.found), Cell(a.origin, [("class", "mono")])]

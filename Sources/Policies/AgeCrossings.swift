@@ -1,0 +1,72 @@
+import CloudModel
+
+/// When time alone changes a verdict.
+///
+/// A `value-type: age` filter compares the exact time elapsed since a timestamp, in days
+/// (fractional: 90 days and one millisecond is more than 90), with its value, as Cloud
+/// Custodian's `age` does. So a resource that nobody touches can start or stop violating: an
+/// access key created 90 days before the run violates `gt: 90` from one millisecond past its
+/// 90th day. Whoever tracks violations as they happen (the simulation's ground truth) must look
+/// at such a resource again at those instants; this says when.
+extension Policy {
+    /// The thresholds of the policy's age filters, as durations, wherever they sit in its filters.
+    public var ageThresholds: [SimDuration] {
+        var found: [SimDuration] = []
+        func walk(_ filters: [Filter]) {
+            for filter in filters {
+                switch filter {
+                case .and(let inner), .or(let inner), .not(let inner): walk(inner)
+                case .quantifier(let q): walk(q.filters)
+                case .value(let vf):
+                    guard vf.valueType == .age, let days = vf.value.numberValue else { continue }
+                    let threshold = SimDuration(milliseconds: Int64((days * 86_400_000).rounded()))
+                    if !found.contains(threshold) { found.append(threshold) }
+                }
+            }
+        }
+        walk(filters)
+        return found
+    }
+}
+
+extension Evaluator {
+    /// The first instant after `now` at which an age filter of `policies` can change its verdict
+    /// on `resource` without the resource changing; nil when there is none.
+    ///
+    /// Every timestamp in the resource's properties and tags is paired with every threshold,
+    /// wherever the filter reads: a few instants too many cost a re-evaluation that finds nothing
+    /// new, a missed one would be a violation never seen to begin. For a timestamp `t` and a
+    /// threshold `d`, the verdict can change at `t + d` (where `ge` and `lt` turn) and one
+    /// millisecond later (where `gt` and `le` turn).
+    public func nextAgeCrossing(of policies: [Policy], _ resource: Resource) -> Timestamp? {
+        let thresholds = policies.filter { $0.resourceType == resource.type }.flatMap(\.ageThresholds)
+        guard !thresholds.isEmpty else { return nil }
+        var next: Timestamp?
+        func consider(_ text: String) {
+            guard Self.looksLikeDate(text), let then = Timestamp(iso8601: text) else { return }
+            for threshold in thresholds {
+                let at = then + threshold
+                for candidate in [at, at + .milliseconds(1)] where candidate > now {
+                    if next.map({ candidate < $0 }) ?? true { next = candidate }
+                }
+            }
+        }
+        func walk(_ value: Value) {
+            switch value {
+            case .string(let s): consider(s)
+            case .array(let items): items.forEach(walk)
+            case .object(let fields): fields.entries.forEach { walk($0.value) }
+            case .null, .bool, .int, .double: break
+            }
+        }
+        walk(resource.properties)
+        resource.tags.values.forEach(consider)
+        return next
+    }
+
+    /// `2025-10-03…`: four digits and a dash, before paying for a parse.
+    static func looksLikeDate(_ s: String) -> Bool {
+        let bytes = s.utf8.prefix(5)
+        return bytes.count == 5 && bytes.prefix(4).allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && bytes.last == 0x2D
+    }
+}
