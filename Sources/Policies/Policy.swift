@@ -58,3 +58,34 @@ public struct PolicyExamples: Sendable {
         self.noMatch = noMatch
     }
 }
+
+extension Policy {
+    /// The top-level properties the policy's filters read (`IpPermissions` for
+    /// `any: IpPermissions`, `PublicAccessBlockConfiguration` for
+    /// `PublicAccessBlockConfiguration.BlockPublicAcls`), with `tags` standing for any tag; nil
+    /// when a path does not start with a name, so that anything may matter. A change that touches
+    /// none of them cannot have made a resource violate the policy.
+    public var topLevelReads: Set<String>? {
+        var keys: Set<String> = []
+        func walk(_ filters: [Filter]) -> Bool {
+            for filter in filters {
+                switch filter {
+                case .and(let inner), .or(let inner), .not(let inner):
+                    guard walk(inner) else { return false }
+                case .quantifier(let q):
+                    guard case .key(let k)? = q.path.components.first else { return false }
+                    keys.insert(k)
+                case .value(let vf):
+                    switch vf.key {
+                    case .tag: keys.insert("tags")
+                    case .property(let path):
+                        guard case .key(let k)? = path.components.first else { return false }
+                        keys.insert(k)
+                    }
+                }
+            }
+            return true
+        }
+        return walk(filters) ? keys : nil
+    }
+}

@@ -213,10 +213,13 @@ extension Engine {
     }
 
     /// The latest change to the alert's resource at or after `since` by anyone but the alert's
-    /// own remediation: who fixed it first, or who undid the fix.
+    /// own remediation, to something the policy reads: who fixed it first, or who undid the fix.
+    /// A change to something else (a tag, another setting) is no one's doing as far as this
+    /// policy goes.
     func undoer(of alert: Alert, since: Timestamp, view: some InventoryView) -> ResourceChange? {
         let own = ResourceChange.remediationActor(policy: alert.policyId)
-        return view.changes(of: alert.resourceId, since: since).last { $0.actor != own }
+        let reads = policy(id: alert.policyId)?.topLevelReads
+        return view.changes(of: alert.resourceId, since: since).last { $0.actor != own && $0.touches(reads) }
     }
 
     /// How a loop names who keeps undoing a fix: an actor, or `policy P` for a remediation.

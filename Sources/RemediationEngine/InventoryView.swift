@@ -26,9 +26,27 @@ extension InventoryView {
 public struct ResourceChange: Sendable, Hashable {
     public var actor: String
     public var at: Timestamp
-    public init(actor: String, at: Timestamp) {
+    /// The top-level properties the change touched (`tags` for any tag), as an audit log's
+    /// request parameters tell; nil when unknown, or when the resource was made or deleted.
+    public var properties: Set<String>?
+    public init(actor: String, at: Timestamp, properties: Set<String>? = nil) {
         self.actor = actor
         self.at = at
+        self.properties = properties
+    }
+
+    /// The top-level properties that differ between two states of a resource, `tags` for its tags.
+    public static func touched(from before: Resource, to after: Resource) -> Set<String> {
+        let a = before.properties.objectValue, b = after.properties.objectValue
+        var keys = Set((a?.keys ?? []) + (b?.keys ?? [])).filter { a?[$0] != b?[$0] }
+        if before.tags != after.tags { keys.insert("tags") }
+        return keys
+    }
+
+    /// Whether the change may bear on a policy that reads `reads` (nil: anything).
+    public func touches(_ reads: Set<String>?) -> Bool {
+        guard let reads, let properties else { return true }
+        return !properties.isDisjoint(with: reads)
     }
 
     /// The identity the engine's calls carry for `policy`.

@@ -258,7 +258,7 @@ public struct Simulator {
             updated = changed
         }
         loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: resource, after: updated, callsLanded: loop.landedCalls.count))
-        loop.changes[id, default: []].append(ResourceChange(actor: actor, at: loop.now))
+        loop.changes[id, default: []].append(ResourceChange(actor: actor, at: loop.now, properties: updated.map { ResourceChange.touched(from: resource, to: $0) }))
         loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: resource.id, text: "\(injection.name) by \(actor)"))
         changed(resource.id, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
     }
@@ -290,10 +290,11 @@ public struct Simulator {
         for id in result.changed {
             let old = result.previous[id] ?? nil, new = loop.cloud.inventory[id]
             let keys = Set((old?.properties.objectValue?.keys ?? []) + (new?.properties.objectValue?.keys ?? []))
+                .filter { old?.properties[$0] != new?.properties[$0] }
             loop.callChanges.append(CallChange(
-                callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters,
-                changed: keys.filter { old?.properties[$0] != new?.properties[$0] }, created: old == nil))
-            loop.changes[id, default: []].append(ResourceChange(actor: op.actor, at: loop.now))
+                callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters, changed: keys, created: old == nil))
+            let touched: Set<String>? = if let old, let new { ResourceChange.touched(from: old, to: new) } else { nil }
+            loop.changes[id, default: []].append(ResourceChange(actor: op.actor, at: loop.now, properties: touched))
             if id == op.resourceId, let lag = activeLag(op, in: loop) { loop.stale[id] = (before, loop.now + lag) }
             changed(id, in: &loop)
         }

@@ -24,8 +24,9 @@ struct OutcomeTests {
         func changes(of id: String, since: Timestamp) -> [ResourceChange] { (log[id] ?? []).filter { $0.at >= since } }
 
         mutating func change(_ resource: Resource, by actor: String, at t: Timestamp) {
+            let touched = inventory[resource.id].map { ResourceChange.touched(from: $0, to: resource) }
             inventory.upsert(resource)
-            log[resource.id, default: []].append(ResourceChange(actor: actor, at: t))
+            log[resource.id, default: []].append(ResourceChange(actor: actor, at: t, properties: touched))
         }
     }
 
@@ -124,6 +125,19 @@ struct OutcomeTests {
         _ = e.handle(.resourceChanged(resourceId: "sg-1", rule: "r"), at: t0 + .seconds(91), view: view)
         #expect(e.alerts[0].status == .failed)
         #expect(e.alerts[0].reason == .verificationFailed)
+    }
+
+    @Test func aChangeToWhatThePolicyDoesNotReadExcusesNothing() throws {
+        var e = try engine()
+        var view = AuditedView(inventory: try Inventory([group([sshOpen])]))
+        let op = try #require(calls(e.handle(.start, at: t0, view: view)).first)
+        var tagged = group([sshOpen])
+        tagged.tags = ["owner": "bob"]
+        view.change(tagged, by: "bob", at: t0 + .milliseconds(100))
+        _ = e.handle(.operationFinished(callId: op.callId, outcome: .succeeded), at: t0 + .seconds(1), view: view)
+        _ = e.handle(.resourceChanged(resourceId: "sg-1", rule: "r"), at: t0 + .seconds(91), view: view)
+        #expect(e.alerts[0].reason == .verificationFailed, "bob only tagged it; the rule is still open because the fix did not work")
+        #expect(try TestSupport.policy(TestSupport.sshPolicyYAML).topLevelReads == ["IpPermissions"])
     }
 
     @Test func aRetryActsOnWhatViolatesAtTheRetry() throws {
