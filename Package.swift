@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Replay", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading"]),
         /// The pack's YAML files are compiled into the module (the EmbedPolicyPack plugin), so a
         /// remsim binary copied alone still has its built-in policies.
-        .target(name: "PolicyPack", dependencies: ["Loading", "Policies"], exclude: ["Policies"], plugins: ["EmbedPolicyPack"]),
+        .target(name: "PolicyPack", dependencies: ["Loading", "Policies", "Simulation"], exclude: ["Policies"], plugins: ["EmbedPolicyPack"]),
         .executableTarget(name: "PolicyPackEmbedder"),
         .plugin(name: "EmbedPolicyPack", capability: .buildTool(), dependencies: ["PolicyPackEmbedder"]),
         .target(

@@ -103,7 +103,7 @@ enum CLITemplateReader {
         var shorthandRule = Fields()
         while i < flags.count {
             let flag = flags[i]
-            guard flag.hasPrefix("--"), flag.count > 2 else { throw Problem(message: "expected a --flag, found '\(flag)'") }
+            guard flag.hasPrefix("--"), flag.count > 2 else { throw Problem(message: "expected a --flag, found \(YAMLNode.quoted(flag))") }
             let hasValue = i + 1 < flags.count && !flags[i + 1].hasPrefix("--")
             if globalOptionsWithValue.contains(flag), hasValue {
                 i += 2
@@ -194,7 +194,7 @@ enum CLITemplateReader {
         default:  // port: 22, 0-1024, ${fromPort}-${toPort}
             let parts = splitPortRange(raw)
             guard let from = parts.first, let to = parts.last, parts.count <= 2 else {
-                throw Problem(message: "--port takes a port or a range such as 22 or 0-1024, found '\(raw)'")
+                throw Problem(message: "--port takes a port or a range such as 22 or 0-1024, found \(YAMLNode.quoted(raw))")
             }
             rule["FromPort"] = Int(from).map(Value.int) ?? .string(from)
             rule["ToPort"] = Int(to).map(Value.int) ?? .string(to)

@@ -21,7 +21,7 @@ enum InjectionReader {
             guard toPort >= port else { throw w["to-port"]?.error("'to-port' must not be below 'port'") ?? node.error("bad ports") }
             let cidrNode = try w.required("cidr")
             let cidr = try cidrNode.string()
-            guard cidr.contains("/") else { throw cidrNode.error("expected a CIDR block such as 0.0.0.0/0 or ::/0, found '\(cidr)'") }
+            guard cidr.contains("/") else { throw cidrNode.error("expected a CIDR block such as 0.0.0.0/0 or ::/0, found \(YAMLNode.quoted(cidr))") }
             return .openIngress(protocol: try w["protocol"]?.string() ?? "tcp", fromPort: port, toPort: toPort, cidr: cidr)
         case "remove-public-access-block":
             try noParams()

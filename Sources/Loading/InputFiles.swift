@@ -5,6 +5,9 @@ import Foundation
 public enum InputFiles {
     public static let extensions: Set<String> = ["yaml", "yml", "json"]
 
+    /// Every file `paths` stand for, each confined by `PathConfinement.current`: a file named, or
+    /// found by walking a directory named, whose real path (symlinks followed) leaves its root is
+    /// refused before a byte of it is read. This is where every path remsim reads from comes in.
     public static func collect(_ paths: [String], relativeTo base: String? = nil) throws(LoadError) -> [String] {
         var files: [String] = []
         for path in paths {
@@ -13,6 +16,8 @@ public enum InputFiles {
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
                 throw LoadError(file: full, message: "no such file or directory")
             }
+            let root = PathConfinement.current.root(forNamed: full)
+            try root?.checkRead(full)
             if isDirectory.boolValue {
                 guard let walker = FileManager.default.enumerator(atPath: full) else {
                     throw LoadError(file: full, message: "cannot list the directory")
@@ -22,7 +27,9 @@ public enum InputFiles {
                     let name = (relative as NSString).lastPathComponent
                     if name.hasPrefix(".") { continue }
                     if extensions.contains((relative as NSString).pathExtension.lowercased()) {
-                        found.append((full as NSString).appendingPathComponent(relative))
+                        let file = (full as NSString).appendingPathComponent(relative)
+                        try root?.checkRead(file)
+                        found.append(file)
                     }
                 }
                 files += found.sorted()
@@ -33,11 +40,28 @@ public enum InputFiles {
         return files
     }
 
-    /// `path` as written in a file, made absolute against the directory of that file.
+    /// `path` as written in a file, made absolute against the directory of that file. Only the
+    /// text is tidied (`.`, `..`, doubled slashes): no link is followed, so that where a path
+    /// leads is judged on its real path, and what it was named stays what it was named.
     public static func resolve(_ path: String, relativeTo base: String?) -> String {
-        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        if path.hasPrefix("/") { return lexical(path) }
         guard let base else { return path }
-        return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
+        return lexical((base as NSString).appendingPathComponent(path))
+    }
+
+    /// The path with `.`, `..` and empty components taken out as text, links untouched
+    /// (`NSString.standardizingPath` also resolves links on Linux).
+    static func lexical(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if let last = parts.last, last != ".." { parts.removeLast() } else if !path.hasPrefix("/") { parts.append(part) }
+            default: parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// A path shown to a person: relative to the working directory when it is below it.

@@ -35,22 +35,45 @@ public enum PathConfinement: Sendable, Hashable {
         }
 
         func inside(_ real: String) -> Bool { real == path || real.hasPrefix(path.hasSuffix("/") ? path : path + "/") }
+
+        /// Refuses to read `file` when it resolves outside the root. Nothing of the file is read,
+        /// so nothing of it can be echoed.
+        func checkRead(_ file: String) throws(LoadError) {
+            let real = PathConfinement.realPath(file)
+            guard !inside(real) else { return }
+            let shown = InputFiles.display(file)
+            let link = real == PathConfinement.realPath((file as NSString).deletingLastPathComponent) + "/" + (file as NSString).lastPathComponent
+                ? "" : " (it leads to \(real))"
+            throw LoadError(file: shown, message: "not read: it is outside \(InputFiles.display(path)), the directory remsim may read in\(link); --root DIR sets it, --allow-outside-root lifts it")
+        }
     }
 
-    /// The root for one scenario file, or nil when paths are not confined.
-    public func root(forScenario file: String) -> Root? {
+    /// The confinement in force for the files a command reads: set from `--root` and
+    /// `--allow-outside-root`, `automatic` otherwise.
+    @TaskLocal public static var current: PathConfinement = .automatic
+
+    /// The root a path must stay in, decided from the path as it was named (made absolute, not
+    /// resolved: a link inside the working directory is judged by where it points, not by where
+    /// it is): the working directory when the path is below it, else the named file's directory
+    /// (a directory named stands for itself). nil when paths are not confined.
+    public func root(forNamed path: String) -> Root? {
         switch self {
         case .anywhere:
             return nil
         case .directory(let dir):
             return Root(path: Self.realPath(InputFiles.resolve(dir, relativeTo: FileManager.default.currentDirectoryPath)))
         case .automatic:
-            let cwd = Self.realPath(FileManager.default.currentDirectoryPath)
-            let scenario = Self.realPath(InputFiles.resolve(file, relativeTo: FileManager.default.currentDirectoryPath))
-            let inCwd = Root(path: cwd)
-            return inCwd.inside(scenario) ? inCwd : Root(path: (scenario as NSString).deletingLastPathComponent)
+            let cwd = InputFiles.lexical(FileManager.default.currentDirectoryPath)
+            let named = InputFiles.resolve(path, relativeTo: cwd)
+            if named == cwd || named.hasPrefix(cwd.hasSuffix("/") ? cwd : cwd + "/") { return Root(path: Self.realPath(cwd)) }
+            var isDirectory: ObjCBool = false
+            let directory = FileManager.default.fileExists(atPath: named, isDirectory: &isDirectory) && isDirectory.boolValue
+            return Root(path: Self.realPath(directory ? named : (named as NSString).deletingLastPathComponent))
         }
     }
+
+    /// The root for one scenario file, or nil when paths are not confined.
+    public func root(forScenario file: String) -> Root? { root(forNamed: file) }
 
     /// The path with every symlink resolved; for a path that does not exist, its longest existing
     /// prefix resolved and the rest appended.

@@ -26,12 +26,19 @@ public struct ScenarioLoader: Sendable {
     static let ruleKeys = ["name", "scope", "policies", "auto-remediate", "detection"] + ControlsReader.keys
     static let timelineKeys = TimelineReader.keys
 
+    /// Reads a scenario file and what it names, every path confined by `paths` (the scenario
+    /// file itself included: a link out of the tree is refused unread).
     public func load(file: String) throws(LoadError) -> Scenario {
+        try PathConfinement.$current.withValue(paths) { Result { () throws(LoadError) in try loadConfined(file: file) } }.get()
+    }
+
+    private func loadConfined(file: String) throws(LoadError) -> Scenario {
+        let confinement = paths.root(forScenario: file)
+        try confinement?.checkRead(file)
         let root = try YAMLNode.read(file: file)
         let m = try root.mapping(allowing: Self.scenarioKeys)
         try FixtureLoader.checkVersion(m)
         let base = (file as NSString).deletingLastPathComponent
-        let confinement = paths.root(forScenario: file)
 
         let fixturesNode = try m.required("fixtures")
         var inventory = Inventory()

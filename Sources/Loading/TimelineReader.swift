@@ -158,7 +158,7 @@ struct TimelineReader {
             try only(["by"])
             kind = .delayEvents(by: try ControlsReader.positive(try f.required("by")))
         default:
-            throw kindNode.error("expected one of \(Self.faultKinds.joined(separator: ", ")), found '\(name)'\(Suggest.didYouMean(name, in: Self.faultKinds))")
+            throw kindNode.error("expected one of \(Self.faultKinds.joined(separator: ", ")), found \(YAMLNode.quoted(name))\(Suggest.didYouMean(name, in: Self.faultKinds))")
         }
         var scope = FaultScope()
         if let s = f["scope"] {

@@ -16,7 +16,8 @@ enum YAMLGuard {
     static func withLimits<T>(_ limits: Limits, _ body: () throws -> T) rethrows -> T {
         nesting.lock()
         defer { nesting.unlock() }
-        yaml_set_max_nest_level(Int32(clamping: limits.maxDepth))
+        // Never deeper than the ceiling, however the limits were set: the composer recurses.
+        yaml_set_max_nest_level(Int32(clamping: min(limits.maxDepth, Limits.ceiling.maxDepth)))
         return try body()
     }
 

@@ -81,7 +81,7 @@ struct YAMLNode {
             return LoadError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(what)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return LoadError(file: file, line: context.mark.line, column: context.mark.column,
-                             message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+                             message: "duplicate key \(duplicates.map { Self.quoted($0) }.joined(separator: ", ")) in a mapping")
         case .reader(let problem, _, _, _):
             return LoadError(file: file, message: "cannot read the text: \(problem)")
         default:
@@ -104,9 +104,19 @@ struct YAMLNode {
         switch node {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .scalar(let s): "'\(s.string)'"
+        // The top of a file that is not a mapping is not remsim's format at all (a key file, an
+        // `.env` under a .yaml name): nothing of it is quoted.
+        case .scalar(let s): path.isEmpty ? "a plain value (the file is not a remsim YAML file)" : Self.quoted(s.string)
         case .alias: "an alias"
         }
+    }
+
+    /// A value from the file, as an error quotes it: on one line, and at most 40 characters of it.
+    /// An error is read in CI logs; a file that is not what it should be (a key file, a `.env`)
+    /// must not be printed whole.
+    static func quoted(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 40 ? "'\(line.prefix(40))…' (\(text.count) characters)" : "'\(line)'"
     }
 
     private func child(_ node: Node, _ key: String) -> YAMLNode {
@@ -127,7 +137,7 @@ struct YAMLNode {
             guard allowed.contains(key) else {
                 let suggestion = Suggest.didYouMean(key, in: allowed)
                 throw derived(keyNode, path: path.isEmpty ? key : "\(path).\(key)")
-                    .error("unknown key '\(key)'\(suggestion) (allowed: \(allowed.joined(separator: ", ")))")
+                    .error("unknown key \(Self.quoted(key))\(suggestion) (allowed: \(allowed.joined(separator: ", ")))")
             }
             entries.append((key, child(valueNode, key)))
         }
@@ -184,11 +194,11 @@ struct YAMLNode {
         guard let d = SimDuration(parsing: text) else {
             // Well formed but too long to hold: say so rather than that it is not a duration.
             if text.wholeMatch(of: /-?(\d+(ms|s|m|h|d|w))+/) != nil {
-                throw error("'\(text)' is longer than the 100-year maximum")
+                throw error("\(Self.quoted(text)) is longer than the 100-year maximum")
             }
-            throw error("expected a duration such as 90s, 15m, 2h or 1d, found '\(text)'")
+            throw error("expected a duration such as 90s, 15m, 2h or 1d, found \(Self.quoted(text))")
         }
-        if !allowNegative, d.milliseconds < 0 { throw error("a duration here cannot be negative, found '\(text)'") }
+        if !allowNegative, d.milliseconds < 0 { throw error("a duration here cannot be negative, found \(Self.quoted(text))") }
         return d
     }
 
@@ -196,7 +206,7 @@ struct YAMLNode {
         let text = try string()
         guard let v = T(rawValue: text) else {
             let suggestion = Suggest.didYouMean(text, in: all.map(\.rawValue))
-            throw error("expected one of \(all.map(\.rawValue).joined(separator: ", ")), found '\(text)'\(suggestion)")
+            throw error("expected one of \(all.map(\.rawValue).joined(separator: ", ")), found \(Self.quoted(text))\(suggestion)")
         }
         return v
     }
@@ -204,7 +214,7 @@ struct YAMLNode {
     /// A resource type name remsim models (`aws.s3`), or an error suggesting the closest one.
     func resourceType(_ name: String) throws(LoadError) -> ResourceType {
         guard let known = ResourceTypeRegistry.type(named: name) else {
-            throw error("unknown resource type '\(name)'\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names)) (a fixture may keep a type remsim does not model with 'inert: true')")
+            throw error("unknown resource type \(Self.quoted(name))\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names)) (a fixture may keep a type remsim does not model with 'inert: true')")
         }
         return known
     }
@@ -245,7 +255,7 @@ struct YAMLNode {
             case .bool: return node.bool.map(Value.bool) ?? .string(s.string)
             case .int: return node.int.map(Value.int) ?? .string(s.string)
             case .float:
-                guard let d = node.float, d.isFinite else { throw fail("'\(s.string)' is not a finite number") }
+                guard let d = node.float, d.isFinite else { throw fail("\(Self.quoted(s.string)) is not a finite number") }
                 return .double(d)
             default: return .string(s.string)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Loading
 import Policies
+import Simulation
 
 /// The built-in policy pack: one YAML file per policy, in a folder per cloud, compiled into the
 /// binary (the EmbedPolicyPack build plugin) and read by the same loader as users' own policy
@@ -19,7 +20,8 @@ public enum BuiltinPolicies {
     /// and its text, sorted by path.
     public static var sources: [(path: String, text: String)] { embeddedPolicyFiles }
 
-    private static let cached: Result<[Policy], LoadError> = Result { () throws(LoadError) -> [Policy] in
+    /// Read under the default limits, whatever the command set: the pack is remsim's own.
+    private static let cached: Result<[Policy], LoadError> = Limits.$current.withValue(Limits()) { Result { () throws(LoadError) -> [Policy] in
         guard !embeddedPolicyFiles.isEmpty else {
             throw LoadError(file: directory, message: "this remsim was built without its built-in policies")
         }
@@ -34,5 +36,5 @@ public enum BuiltinPolicies {
             policies += loaded
         }
         return try PolicyLoader.unique(policies)
-    }
+    } }
 }

@@ -62,7 +62,7 @@ struct CompareCommand: ParsableCommand {
 
     func load() -> Result<RunComparison, RunStoreError> {
         Result { () throws(RunStoreError) -> RunComparison in
-            let database = try RunDatabase(path: db)
+            let database = try RunDatabase(readingFrom: db)
             let a = try database.runId(for: before), b = try database.runId(for: after)
             return RunComparison(try database.snapshot(runId: a), try database.snapshot(runId: b))
         }

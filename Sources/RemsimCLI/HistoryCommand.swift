@@ -29,7 +29,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let database = try RunDatabase(path: db)
+            let database = try RunDatabase(readingFrom: db)
             var runs: [RunRecord] = []
             var mttr: [Int64: [String: Int64?]] = [:]
             for run in try database.runs(limit: 100_000) {

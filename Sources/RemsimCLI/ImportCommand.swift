@@ -64,6 +64,8 @@ struct ImportCommand: ParsableCommand {
     func execute() throws {
         let result: ImportResult
         do {
+            // Confined like every other input: a link out of the tree is refused unread.
+            let files = try InputFiles.collect(self.files)
             switch format {
             case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
             case .awsConfig: result = try AWSConfigImporter.load(files: files)

@@ -3,8 +3,8 @@ import CloudModel
 import Loading
 import Simulation
 
-/// The flags that raise the limits on any file remsim reads; shared by every command that reads
-/// files.
+/// The flags that raise the limits on any file remsim reads and say where those files may lead;
+/// shared by every command that reads files.
 struct FileLimitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The largest file remsim reads (default 128MiB).", valueName: "size"))
     var maxFileSize: String?
@@ -15,11 +15,21 @@ struct FileLimitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How deeply mappings and lists may nest (default 100).", valueName: "n"))
     var maxDepth: Int?
 
+    @Option(help: ArgumentHelp("The directory the files remsim reads must stay in (default: the working directory, or the named file's own directory when it is outside it).", valueName: "dir"))
+    var root: String?
+
+    @Flag(help: "Let the files remsim reads lead anywhere, symlinks included.")
+    var allowOutsideRoot = false
+
     func validate() throws {
         if let s = maxFileSize, ByteCount(parsing: s) == nil { throw ValidationError("--max-file-size: expected a size such as 64MiB or 2GB, found '\(s)'") }
         for (name, value) in [("--max-yaml-values", maxYamlValues), ("--max-depth", maxDepth)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
+        if root != nil && allowOutsideRoot { throw ValidationError("give --root or --allow-outside-root, not both") }
+        var l = Limits()
+        apply(to: &l)
+        if let problem = l.overCeiling.first { throw ValidationError(problem) }
     }
 
     func apply(to l: inout Limits) {
@@ -28,16 +38,26 @@ struct FileLimitOptions: ParsableArguments {
         if let n = maxDepth { l.maxDepth = n }
     }
 
-    /// Runs `body` with these limits in force.
+    var confinement: PathConfinement {
+        if allowOutsideRoot { return .anywhere }
+        if let root { return .directory(root) }
+        return .automatic
+    }
+
+    /// Runs `body` with these limits, and this confinement of paths, in force.
     func apply<T>(_ body: () throws -> T) throws -> T {
         var l = Limits()
         apply(to: &l)
-        return try Limits.$current.withValue(l, operation: body)
+        return try apply(l, body)
+    }
+
+    func apply<T>(_ limits: Limits, _ body: () throws -> T) throws -> T {
+        try Limits.$current.withValue(limits) { try PathConfinement.$current.withValue(confinement, operation: body) }
     }
 }
 
-/// The flags that raise remsim's limits on scenarios and say where scenario paths may lead;
-/// shared by the commands that read scenarios.
+/// The flags that raise remsim's limits on scenarios, with those on files; shared by the
+/// commands that read scenarios.
 struct LimitOptions: ParsableArguments {
     @OptionGroup var files: FileLimitOptions
 
@@ -50,18 +70,12 @@ struct LimitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The longest run-for a scenario may ask (default 400d).", valueName: "duration"))
     var maxRunFor: String?
 
-    @Option(help: ArgumentHelp("The directory scenario paths must stay in (default: the working directory, or the scenario's own directory when it is outside it).", valueName: "dir"))
-    var root: String?
-
-    @Flag(help: "Let scenario paths lead anywhere, symlinks included.")
-    var allowOutsideRoot = false
-
     func validate() throws {
         if let s = maxRunFor, SimDuration(parsing: s).map({ $0 > .zero }) != true { throw ValidationError("--max-run-for: expected a duration such as 400d, found '\(s)'") }
         for (name, value) in [("--max-timeline", maxTimeline), ("--max-events", maxEvents)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
-        if root != nil && allowOutsideRoot { throw ValidationError("give --root or --allow-outside-root, not both") }
+        if let problem = limits.overCeiling.first { throw ValidationError(problem) }
     }
 
     var limits: Limits {
@@ -73,14 +87,10 @@ struct LimitOptions: ParsableArguments {
         return l
     }
 
-    var confinement: PathConfinement {
-        if allowOutsideRoot { return .anywhere }
-        if let root { return .directory(root) }
-        return .automatic
-    }
+    var confinement: PathConfinement { files.confinement }
 
-    /// Runs `body` with these limits in force.
+    /// Runs `body` with these limits, and this confinement of paths, in force.
     func apply<T>(_ body: () throws -> T) throws -> T {
-        try Limits.$current.withValue(limits, operation: body)
+        try files.apply(limits, body)
     }
 }

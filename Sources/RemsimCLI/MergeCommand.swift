@@ -36,7 +36,7 @@ struct MergeCommand: ParsableCommand {
                 throw Exit.badInput
             }
             do {
-                let database = try RunDatabase(path: path)
+                let database = try RunDatabase(readingFrom: path)
                 guard let latest = try database.runs(limit: 1).first?.id else {
                     Console.error("error: \(path): holds no run")
                     throw Exit.badInput

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `remsim` command: one subcommand per file in this module.
 public struct Remsim: ParsableCommand {
@@ -9,10 +10,11 @@ public struct Remsim: ParsableCommand {
         abstract: "Simulate and test cloud auto-remediation policies before they run in production.",
         discussion: """
             Exit codes:
-              0  everything passed
-              1  a scenario's expectation failed (run), or a regression past --fail-on (compare)
-              2  bad input: a file, key or reference that is wrong (the message names the file, key path and line:col)
-              3  the run database could not be opened or written
+              0    everything passed
+              1    a scenario's expectation failed, or it stopped during its run (run), or a regression past --fail-on (compare)
+              2    bad input: a file, key or reference that is wrong (the message names the file, key path and line:col), or a bad flag or value
+              3    the run database could not be opened, read or written, or is damaged
+              130  replay interrupted (Ctrl-C or SIGTERM)
             """,
         version: version,
         subcommands: [RunCommand.self, ValidateCommand.self, ImpactCommand.self, HistoryCommand.self, CompareCommand.self, ReportCommand.self, MergeCommand.self, ReplayCommand.self, PoliciesCommand.self,
@@ -20,6 +22,21 @@ public struct Remsim: ParsableCommand {
     )
 
     public init() {}
+
+    /// Runs the command line. A flag or value that is wrong is bad input like any other and
+    /// exits 2, not ArgumentParser's 64.
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Console.error(fullMessage(for: error))
+                Foundation.exit(Exit.badInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// The exit codes every command shares.

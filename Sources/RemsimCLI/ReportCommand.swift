@@ -53,7 +53,7 @@ struct ReportCommand: ParsableCommand {
 
     func render() -> Result<String, RunStoreError> {
         Result { () throws(RunStoreError) -> String in
-            let database = try RunDatabase(path: db)
+            let database = try RunDatabase(readingFrom: db)
             let ids = try runs.map { r throws(RunStoreError) in try database.runId(for: r) }
             if ids.count == 2 { return try RunHTMLReport.comparison(database, from: ids[0], to: ids[1], trend: trend) }
             return try RunHTMLReport.run(database, runId: ids[0], trend: trend)

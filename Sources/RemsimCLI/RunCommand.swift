@@ -65,6 +65,16 @@ struct RunCommand: ParsableCommand {
         }
         let scenarios = part?.select(suite) ?? suite
 
+        // The database is opened, and checked, before anything runs: a file that cannot be
+        // written, or is damaged, stops the run before a scenario line says anything.
+        let database: RunDatabase
+        do {
+            database = try RunDatabase(path: db)
+        } catch {
+            Console.error("error: \(error)")
+            throw Exit.databaseError
+        }
+
         // Every scenario runs before anything is recorded; each line is printed as it finishes.
         // What the loader's preflight could not know and stops a scenario during its run is
         // that scenario's result (STOP, with the reason), recorded with the others.
@@ -87,7 +97,6 @@ struct RunCommand: ParsableCommand {
 
         let runId: Int64
         do {
-            let database = try RunDatabase(path: db)
             runId = try database.beginRun(RunMetadata(
                 startedAt: started, remsimVersion: Remsim.version, gitCommit: GitCommit.current(), labels: labels,
                 fixturesDigest: RunDigest.fixtures(suite), policiesDigest: RunDigest.policies(suite), shard: part?.description))

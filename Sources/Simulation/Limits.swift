@@ -25,6 +25,36 @@ public struct Limits: Sendable, Hashable {
     public init() {}
 
     @TaskLocal public static var current = Limits()
+
+    /// How far each limit may be raised: past these remsim itself would fail rather than refuse
+    /// (past about 6,000 levels of nesting the YAML composer's recursion overflows the stack of a
+    /// release build), or one file would take the machine.
+    public static let ceiling: Limits = {
+        var l = Limits()
+        l.maxFileBytes = 1 << 30
+        l.maxYAMLValues = 100_000_000
+        l.maxDepth = 1_000
+        l.maxTimelineEntries = 10_000_000
+        l.maxEvents = 1_000_000_000
+        l.maxRunFor = .days(36_500)
+        return l
+    }()
+
+    /// Each limit over its ceiling, as `--flag: N is over the ceiling of M`; empty when none is.
+    public var overCeiling: [String] {
+        let c = Self.ceiling
+        var problems: [String] = []
+        func check(_ flag: String, _ value: Int, _ max: Int, _ show: (Int) -> String = { String($0) }) {
+            if value > max { problems.append("\(flag): \(show(value)) is over the ceiling of \(show(max))") }
+        }
+        check("--max-file-size", maxFileBytes, c.maxFileBytes) { ByteCount($0).description }
+        check("--max-yaml-values", maxYAMLValues, c.maxYAMLValues)
+        check("--max-depth", maxDepth, c.maxDepth)
+        check("--max-timeline", maxTimelineEntries, c.maxTimelineEntries)
+        check("--max-events", maxEvents, c.maxEvents)
+        if maxRunFor > c.maxRunFor { problems.append("--max-run-for: \(maxRunFor) is over the ceiling of \(c.maxRunFor)") }
+        return problems
+    }
 }
 
 /// A number of bytes as people write it: `500000`, `64KB`, `64KiB`, `128MB`, `2GiB` (KB, MB and
