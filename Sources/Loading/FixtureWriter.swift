@@ -31,19 +31,28 @@ public struct FixtureWriter {
 
     /// Writes everything `produce` hands over; returns the files written. Each file is written
     /// to a temporary name and renamed, so a failure never leaves a half-written fixture.
+    /// Writes what `produce` emits. Nothing appears in `directory` until every file is written:
+    /// they are made in a hidden folder inside it (which loaders skip), then moved in, and the
+    /// `resources-N.json` files of an earlier, larger import are removed, so the folder never
+    /// mixes two imports. An import that fails or is interrupted leaves the folder as it was
+    /// (and at most that hidden folder, which the next import clears).
     public func write(_ produce: ((Resource) throws -> Void) throws -> Void) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var files: [String] = []
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".partial-") {
+            try? fm.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+        }
+        let staging = (directory as NSString).appendingPathComponent(".partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: staging) }
+        var names: [String] = []
         var batch: [String] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let path = (directory as NSString).appendingPathComponent(String(format: "resources-%05d.json", files.count + 1))
+            let name = String(format: "resources-%05d.json", names.count + 1)
             let text = "{\"version\":1,\"resources\":[\n" + batch.joined(separator: ",\n") + "\n]}\n"
-            let temporary = path + ".partial"
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-            files.append(path)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(name)))
+            names.append(name)
             batch.removeAll(keepingCapacity: true)
         }
         try produce { resource in
@@ -51,6 +60,21 @@ public struct FixtureWriter {
             if batch.count >= perFile { try flush() }
         }
         try flush()
+        // Everything is written: the new files replace the old ones.
+        let stale = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).filter { Self.isImportFile($0) && !names.contains($0) }
+        var files: [String] = []
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
+            if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+            try fm.moveItem(atPath: (staging as NSString).appendingPathComponent(name), toPath: path)
+            files.append(path)
+        }
+        for name in stale { try fm.removeItem(atPath: (directory as NSString).appendingPathComponent(name)) }
         return files
+    }
+
+    /// `resources-00001.json`: the files an import writes.
+    static func isImportFile(_ name: String) -> Bool {
+        name.hasPrefix("resources-") && name.hasSuffix(".json") && name.dropFirst(10).dropLast(5).allSatisfy(\.isNumber)
     }
 }

@@ -35,7 +35,12 @@ public struct ScenarioLoader: Sendable {
     private func loadConfined(file: String) throws(LoadError) -> Scenario {
         let confinement = paths.root(forScenario: file)
         try confinement?.checkRead(file)
-        let root = try YAMLNode.read(file: file)
+        let limits = Limits.current
+        // The timeline is counted as the file streams in: a file of a million entries is
+        // refused before a node of it is built.
+        let root = try YAMLNode.read(file: file, lists: [
+            "timeline": YAMLGuard.ListLimit(limit: limits.maxTimelineEntries, items: "timeline entries", flag: "--max-timeline"),
+        ])
         let m = try root.mapping(allowing: Self.scenarioKeys)
         try FixtureLoader.checkVersion(m)
         let base = (file as NSString).deletingLastPathComponent
@@ -71,7 +76,6 @@ public struct ScenarioLoader: Sendable {
         let runForNode = try m.required("run-for")
         let runFor = try runForNode.duration()
         guard runFor.milliseconds > 0 else { throw runForNode.error("'run-for' must be longer than 0s") }
-        let limits = Limits.current
         guard runFor <= limits.maxRunFor else {
             throw runForNode.error("\(runFor) is longer than the limit of \(limits.maxRunFor) (raise it with --max-run-for)")
         }

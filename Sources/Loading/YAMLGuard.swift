@@ -3,11 +3,13 @@ import Foundation
 import Simulation
 
 /// Checks a document against `Limits` before it is composed into nodes: how deeply it nests
-/// (libyaml's own nesting limit, set to `maxDepth`) and how many values it holds once its aliases
-/// are expanded. An alias bomb — a few lines whose anchors refer to anchors nine times over — is a
-/// small file that expands to billions of values; counting the expansion from libyaml's event
-/// stream takes time and memory in proportion to the file, so the bomb is refused before anything
-/// is built from it.
+/// (libyaml's own nesting limit, set to `maxDepth`), how many values it holds once its aliases
+/// are expanded, and how many items its limited lists hold (a scenario's timeline). An alias
+/// bomb — a few lines whose anchors refer to anchors nine times over — is a small file that
+/// expands to billions of values, and a large file can hold millions of entries; counting them
+/// from libyaml's event stream takes time in proportion to the file and next to no memory, so
+/// either is refused before anything is built from it. The same pass names the key path of a
+/// duplicate key, which Yams' own error does not.
 enum YAMLGuard {
     /// libyaml's nesting limit is one value for the whole process: parses that set it take turns.
     private static let nesting = NSLock()
@@ -21,33 +23,101 @@ enum YAMLGuard {
         return try body()
     }
 
-    /// Checks the expansion of aliases; call within `withLimits`.
-    static func check(_ data: Data, file: String, limits: Limits) throws(LoadError) {
+    /// A list whose length is limited while it is read, by its key path (`timeline`).
+    struct ListLimit {
+        var limit: Int
+        /// What its items are called, and the flag that raises the limit.
+        var items: String
+        var flag: String
+    }
+
+    /// Files from this size on are checked as they stream in, before any node is built: what a
+    /// file holds is counted (values, with aliases expanded; the items of the lists in `lists`),
+    /// and a file over a limit is refused having cost a pass over its events, not gigabytes of
+    /// nodes. Smaller files (and any file with an alias) are checked the same way when they hold
+    /// an alias; otherwise their size bounds them.
+    static let streamingCheckBytes = 1 << 20
+
+    /// Checks a document before it is composed; call within `withLimits`.
+    static func check(_ data: Data, file: String, limits: Limits, lists: [String: ListLimit] = [:]) throws(LoadError) {
         // Without an alias a document holds no more values than it has bytes, which the file size
-        // limit bounds: only a document with a `*` needs counting.
+        // limit bounds: only a large document, or one with a `*`, needs counting.
         let hasAlias = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0x2A, raw.count) != nil } ?? false }
-        guard hasAlias else { return }
-        try countExpansion(data, file: file, limit: limits.maxYAMLValues)
+        guard hasAlias || data.count >= streamingCheckBytes else { return }
+        if let problem = scan(data, file: file, limits: limits, lists: lists) { throw problem }
+    }
+
+    /// The key path and place of the first duplicate key, for Yams' error, which has neither.
+    static func duplicateKey(in data: Data, file: String) -> LoadError? {
+        var unlimited = Limits()
+        unlimited.maxYAMLValues = .max
+        return scan(data, file: file, limits: unlimited, lists: [:])
     }
 
     private struct Frame {
         var values = 1
         var anchor: String?
+        /// The key path of this collection (`engine.alert-rules[0]`).
+        var path: String
+        var isMapping: Bool
+        /// For a mapping: whether the next scalar is a key, the key being read, keys seen.
+        var expectingKey = true
+        var key: String?
+        var keys: [String: Int] = [:]
+        /// For a list: items so far, and the limit on them, if any.
+        var items = 0
+        var limit: ListLimit?
     }
 
-    private static func countExpansion(_ data: Data, file: String, limit: Int) throws(LoadError) {
+    /// One pass over libyaml's events: the first problem found, or nil. Syntax errors are left
+    /// for the composer, which reports them with their context.
+    private static func scan(_ data: Data, file: String, limits: Limits, lists: [String: ListLimit]) -> LoadError? {
         var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else { return }
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
         defer { yaml_parser_delete(&parser) }
+        let limit = limits.maxYAMLValues
         var sizes: [String: Int] = [:]
         var stack: [Frame] = []
         var total = 0
-        let outcome: LoadError? = data.withUnsafeBytes { raw -> LoadError? in
+        var sawAlias = false
+        return data.withUnsafeBytes { raw -> LoadError? in
             guard let base = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
             yaml_parser_set_input_string(&parser, base, raw.count)
             var event = yaml_event_t()
+            func fail(_ message: String, path: String) -> LoadError {
+                let mark = event.start_mark
+                return LoadError(file: file, keyPath: path, line: Int(mark.line) + 1, column: Int(mark.column) + 1, message: message)
+            }
+            /// Where the next value goes, as a key path, updating the parent's bookkeeping; an
+            /// error when that value is a duplicate key or one item too many.
+            func place(isKey scalar: String?) -> (path: String, problem: LoadError?) {
+                guard !stack.isEmpty else { return ("", nil) }
+                let parent = stack[stack.count - 1]
+                if parent.isMapping {
+                    if parent.expectingKey {
+                        let key = scalar ?? "?"
+                        let path = parent.path.isEmpty ? key : "\(parent.path).\(key)"
+                        if let scalar, let line = parent.keys[scalar] {
+                            return (path, fail("duplicate key \(YAMLNode.quoted(scalar)) (also at line \(line))", path: path))
+                        }
+                        if let scalar { stack[stack.count - 1].keys[scalar] = Int(event.start_mark.line) + 1 }
+                        stack[stack.count - 1].key = key
+                        stack[stack.count - 1].expectingKey = false
+                        return (path, nil)
+                    }
+                    stack[stack.count - 1].expectingKey = true
+                    let key = parent.key ?? "?"
+                    return (parent.path.isEmpty ? key : "\(parent.path).\(key)", nil)
+                }
+                let index = parent.items
+                stack[stack.count - 1].items += 1
+                let path = "\(parent.path)[\(index)]"
+                if let l = parent.limit, index >= l.limit {
+                    return (path, fail("more than \(l.limit) \(l.items), over the limit (raise it with \(l.flag))", path: parent.path))
+                }
+                return (path, nil)
+            }
             while true {
-                // A syntax error is left for the composer, which reports it with its context.
                 guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
                 defer { yaml_event_delete(&event) }
                 var added = 0
@@ -58,13 +128,20 @@ enum YAMLGuard {
                 case YAML_SCALAR_EVENT:
                     added = 1
                     anchor = event.data.scalar.anchor.map { String(cString: $0) }
+                    let text = event.data.scalar.value.map { String(cString: $0) } ?? ""
+                    let expectingKey = stack.last.map { $0.isMapping && $0.expectingKey } ?? false
+                    if let problem = place(isKey: expectingKey ? text : nil).problem { return problem }
                 case YAML_ALIAS_EVENT:
+                    sawAlias = true
                     added = event.data.alias.anchor.map { sizes[String(cString: $0)] ?? 1 } ?? 1
-                case YAML_SEQUENCE_START_EVENT:
-                    stack.append(Frame(anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
-                    total += 1
-                case YAML_MAPPING_START_EVENT:
-                    stack.append(Frame(anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                    if let problem = place(isKey: nil).problem { return problem }
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    let (path, problem) = place(isKey: nil)
+                    if let problem { return problem }
+                    let isMapping = event.type == YAML_MAPPING_START_EVENT
+                    let anchorName = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                    stack.append(Frame(anchor: anchorName.map { String(cString: $0) }, path: path, isMapping: isMapping,
+                                       limit: isMapping ? nil : lists[path]))
                     total += 1
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     if let frame = stack.popLast() {
@@ -82,13 +159,11 @@ enum YAMLGuard {
                     if !stack.isEmpty { stack[stack.count - 1].values = stack[stack.count - 1].values.addingClamped(added) }
                 }
                 if total > limit {
-                    let mark = event.start_mark
-                    return LoadError(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1,
-                                     message: "aliases expand this document to more than \(limit) values (raise the limit with --max-yaml-values)")
+                    let what = sawAlias ? "aliases expand this document to more than \(limit) values" : "this document holds more than \(limit) values"
+                    return fail("\(what) (raise the limit with --max-yaml-values)", path: "")
                 }
             }
         }
-        if let outcome { throw outcome }
     }
 }
 

@@ -26,21 +26,27 @@ struct YAMLNode {
     }
 
     /// Parses a whole file. Bytes that are not UTF-8 and YAML syntax errors become `LoadError`s.
-    static func parse(file: String, data: Data) throws(LoadError) -> YAMLNode {
+    /// Parses a document; `lists` limits the length of lists by key path while it streams in
+    /// (`timeline` for a scenario), before anything is built.
+    static func parse(file: String, data: Data, lists: [String: YAMLGuard.ListLimit] = [:]) throws(LoadError) -> YAMLNode {
         let limits = Limits.current
         try checkSize(data.count, file: file, limits: limits)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LoadError(file: file, message: "the file is not valid UTF-8 text")
-        }
         let root: Node?
         do {
             root = try YAMLGuard.withLimits(limits) { () throws -> Node? in
-                try YAMLGuard.check(data, file: file, limits: limits)
+                // Counted first, from the bytes: nothing, not even the text, is made of a file
+                // over a limit.
+                try YAMLGuard.check(data, file: file, limits: limits, lists: lists)
+                guard let text = String(data: data, encoding: .utf8) else {
+                    let (line, column) = Self.firstInvalidUTF8(data)
+                    throw LoadError(file: file, line: line, column: column, message: "the file is not valid UTF-8 text (the first bad byte is here)")
+                }
                 return try Yams.compose(yaml: text)
             }
         } catch let error as LoadError {
             throw error
         } catch let error as YamlError {
+            if case .duplicatedKeysInMapping = error, let located = YAMLGuard.duplicateKey(in: data, file: file) { throw located }
             throw Self.describe(error, file: file, limits: limits)
         } catch {
             throw LoadError(file: file, message: "cannot parse: \(error)")
@@ -49,8 +55,29 @@ struct YAMLNode {
         return YAMLNode(node: root, file: file, path: "")
     }
 
-    static func read(file: String) throws(LoadError) -> YAMLNode {
-        try parse(file: file, data: try readData(file: file))
+    static func read(file: String, lists: [String: YAMLGuard.ListLimit] = [:]) throws(LoadError) -> YAMLNode {
+        try parse(file: file, data: try readData(file: file), lists: lists)
+    }
+
+    /// Line and column (1-based, in bytes) of the first byte that is not valid UTF-8.
+    static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int) {
+        var line = 1, lineStart = 0, offset = 0
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = data.makeIterator()
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let encoded):
+                if encoded.count == 1, encoded.first == 0x0A {
+                    line += 1
+                    lineStart = offset + 1
+                }
+                offset += encoded.count
+            case .error:
+                return (line, offset - lineStart + 1)
+            case .emptyInput:
+                return (line, offset - lineStart + 1)
+            }
+        }
     }
 
     /// A file's bytes, refusing one larger than `Limits.maxFileBytes` before reading it.

@@ -34,10 +34,6 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: db) else {
-            Console.error("error: no run database at \(db) (run `remsim run` first, or give --db)")
-            throw Exit.badInput
-        }
         let html: String
         switch render() {
         case .success(let page):

@@ -74,3 +74,34 @@ extension CommandLineTests {
         #expect(!l.stderr.contains(String(repeating: "x", count: 41)), "\(l.stderr)")
     }
 }
+
+extension CommandLineTests {
+    @Test func badFlagsAndLimitsAreBadInput() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for arguments in [["validate", "--max-depth", "100000"], ["run", "--format", "xml"], ["validate", "--max-depth", "zero"], ["history", "--limit"]] {
+            let r = try run(arguments, in: dir)
+            #expect(r.status == 2, "\(arguments): exit \(r.status)")
+        }
+        #expect(try run(["validate", "--max-depth", "100000"], in: dir).stderr.contains("--max-depth: 100000 is over the ceiling of 1000"))
+        // The built-in pack is remsim's own: a file limit of 0 refuses the scenario, not the pack.
+        let zero = try run(["validate", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--max-file-size", "0"], in: dir)
+        #expect(zero.status == 2)
+        #expect(zero.stderr.contains("ssh-opened-to-world-is-closed.yaml: the file is") && !zero.stderr.contains("PolicyPack"), "\(zero.stderr)")
+    }
+
+    @Test func readingAMissingDatabaseCreatesNothing() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for command in [["history"], ["report"], ["compare"]] {
+            let r = try run(command + ["--db", "typo/runs.sqlite"], in: dir)
+            #expect(r.status == 3, "\(command)")
+            #expect(r.stderr.contains("typo/runs.sqlite: no such file"), "\(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/typo"))
+        #expect(try run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", "runs.sqlite"], in: dir).status == 0)
+        try FileManager.default.removeItem(atPath: dir + "/runs.sqlite.lock")
+        #expect(try run(["history", "--db", "runs.sqlite"], in: dir).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/runs.sqlite.lock"), "reading takes no lock")
+    }
+}

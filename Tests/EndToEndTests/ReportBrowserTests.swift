@@ -184,8 +184,10 @@ struct ReportBrowserTests {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let none = try cli.run(["report"], in: dir)
-        #expect(none.status == 2)
-        #expect(none.stderr.contains("no run database at .remsim/runs.sqlite"))
+        // As history and compare: a database that cannot be opened is exit 3, and none is made.
+        #expect(none.status == 3)
+        #expect(none.stderr.contains("cannot open the run database .remsim/runs.sqlite: no such file"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.remsim"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/remsim-report.html"))
     }
 }

@@ -59,7 +59,7 @@ struct HostileInputTests {
 
     // libyaml counts the depth of flow collections (`[[[`) by its parser's stack, a little
     // differently from block ones; both are bounded by the same limit.
-    @Test(arguments: [("flow", "run-for: " + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)),
+    @Test(arguments: [("flow", "run-for: " + String(repeating: "[", count: 900) + String(repeating: "]", count: 900)),
                       ("block", "description:" + (1...150).map { "\n" + String(repeating: " ", count: $0) + "k:" }.joined() + " x")])
     func deepNestingIsRefusedWithTheLimit(style: String, text: String) throws {
         let e = try error(BadInputTests.scenario.replacingOccurrences(of: "run-for: 1h", with: text))
@@ -67,9 +67,44 @@ struct HostileInputTests {
         #expect(e.line != nil, "\(style)")
         #expect(e.message == "nested more than 100 levels deep (raise the limit with --max-depth)")
         var deeper = Limits()
-        deeper.maxDepth = 5000
+        deeper.maxDepth = Limits.ceiling.maxDepth
         let raised = try error(BadInputTests.scenario.replacingOccurrences(of: "run-for: 1h", with: text), limits: deeper)
         #expect(!raised.message.contains("nested"), "raising the limit lets the parser through: \(raised.message)")
+    }
+
+    /// 20,000 levels overflow the composer's stack; the limit cannot be raised past its ceiling.
+    @Test func nestingPastTheCeilingIsRefusedWhateverTheLimitSays() throws {
+        var limits = Limits()
+        limits.maxDepth = 100_000
+        #expect(limits.overCeiling == ["--max-depth: 100000 is over the ceiling of 1000"])
+        let text = "run-for: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000)
+        let e = try error(BadInputTests.scenario.replacingOccurrences(of: "run-for: 1h", with: text), limits: limits)
+        #expect(e.message.hasPrefix("nested more than"), "\(e.message)")
+    }
+
+    /// A large file is counted as it streams in: refused at the entry past the limit, before a
+    /// node is built, with the key path and the line of that entry.
+    @Test func aLongTimelineInALargeFileIsRefusedWhileItIsRead() throws {
+        var limits = Limits()
+        limits.maxTimelineEntries = 10_000
+        let entries = (0..<12_000).map { "  - {at: \($0)s, inject: open-ingress, resource: sg-1, with: {port: 22, cidr: 0.0.0.0/0}}" }.joined(separator: "\n")
+        let text = BadInputTests.scenario.replacingOccurrences(of: "timeline:\n", with: "timeline:\n" + entries + "\n")
+        #expect(text.utf8.count > 1 << 20, "large enough to be streamed")
+        let e = try error(text, limits: limits)
+        #expect(e.keyPath == "timeline")
+        #expect(e.message == "more than 10000 timeline entries, over the limit (raise it with --max-timeline)")
+        #expect(e.line == 10_011, "the first entry past the limit: \(e)")
+    }
+
+    @Test(arguments: [
+        ("engine:\n  alert-rules:\n    - name: r\n", "engine:\n  alert-rules:\n    - name: r\n      name: again\n", "engine.alert-rules[0].name", 8),
+        ("name: s\n", "name: s\nname: t\n", "name", 3),
+    ])
+    func aDuplicateKeyIsNamedByItsKeyPath(old: String, new: String, keyPath: String, line: Int) throws {
+        let e = try error(BadInputTests.scenario.replacingOccurrences(of: old, with: new))
+        #expect(e.keyPath == keyPath, "\(e)")
+        #expect(e.line == line)
+        #expect(e.message.hasPrefix("duplicate key"))
     }
 
     @Test func aFileOverTheSizeLimitIsNotRead() throws {
@@ -122,7 +157,8 @@ struct HostileInputTests {
             Issue.record("loaded")
         } catch {
             #expect(error.file == file)
-            #expect(error.message == "the file is not valid UTF-8 text")
+            #expect(error.message == "the file is not valid UTF-8 text (the first bad byte is here)")
+            #expect(error.line == 2 && error.column == 7, "\(error)")
         }
     }
 
@@ -180,5 +216,33 @@ struct HostileInputTests {
         }
         let policyOutside = try error(BadInputTests.scenario.replacingOccurrences(of: "policies: [builtin:ssh]", with: "policies: [builtin:ssh, /etc/passwd]"))
         #expect(policyOutside.keyPath == "policies[1]" && policyOutside.message.contains("'/etc/passwd' is outside"))
+    }
+}
+
+extension HostileInputTests {
+    /// An import that fails half-way leaves its folder as it was; a smaller import replaces a
+    /// larger one's files instead of mixing with them.
+    @Test func importsAreWrittenWholeOrNotAtAll() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/imported"
+        func group(_ i: Int) -> Resource { TestSupport.securityGroup("sg-\(i)", permissions: []) }
+        let first = try FixtureWriter(directory: out, perFile: 2).write { emit in for i in 0..<5 { try emit(group(i)) } }
+        #expect(first.count == 3)
+        let before = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            _ = try FixtureWriter(directory: out, perFile: 2).write { emit in
+                for i in 0..<5 {
+                    if i == 3 { throw Interrupted() }
+                    try emit(group(100 + i))
+                }
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == before, "nothing of the failed import")
+        #expect(try FixtureLoader.load(paths: [out]).count == 5)
+        _ = try FixtureWriter(directory: out, perFile: 2).write { emit in try emit(group(9)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["resources-00001.json"])
+        #expect(try FixtureLoader.load(paths: [out]).all.map(\.id) == ["sg-9"])
     }
 }
