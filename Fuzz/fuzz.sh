@@ -2,20 +2,29 @@
 # Fuzzes remsim's loaders and importers with libFuzzer.
 #
 #   Fuzz/fuzz.sh [TARGET…] [-- libFuzzer options]      (default: every target, -runs=1000000)
+#   Fuzz/fuzz.sh --smoke                                (CI: every target, 3,000 inputs, no corpus kept)
 #
 # Targets: scenario policy fixture aws-describe aws-config azure-resource-graph gcp-asset-inventory
-# Seed corpora are made from Scenarios/, Fixtures/, the built-in policies and the importer samples;
-# what the fuzzer adds goes to Fuzz/.corpus/TARGET, crashes, hangs and out-of-memory inputs to
-# Fuzz/findings/TARGET (make each one a test in Tests/LoadingTests/FuzzRegressionTests.swift).
+# Seed corpora are made from Scenarios/, Fixtures/, the built-in policies, the importer samples and
+# every input that once failed (Tests/LoadingTests/FuzzRegressions/TARGET); what the fuzzer adds
+# goes to Fuzz/.corpus/TARGET, crashes, hangs and out-of-memory inputs to Fuzz/findings/TARGET
+# (make each one a test: copy it to Tests/LoadingTests/FuzzRegressions/TARGET/). A run fails
+# (non-zero exit) on the first finding.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd .. && pwd)"
 
+smoke=0
 targets=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do targets+=("$1"); shift; done
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    if [ "$1" = "--smoke" ]; then smoke=1; else targets+=("$1"); fi
+    shift
+done
 [ "${1:-}" = "--" ] && shift
 options=("$@")
-[ ${#options[@]} -eq 0 ] && options=(-runs=1000000)
+if [ ${#options[@]} -eq 0 ]; then
+    if [ "$smoke" = 1 ]; then options=(-runs=3000); else options=(-runs=1000000); fi
+fi
 [ ${#targets[@]} -eq 0 ] && targets=(scenario policy fixture aws-describe aws-config azure-resource-graph gcp-asset-inventory)
 
 if ! command -v swift >/dev/null 2>&1; then export PATH="/opt/swift/usr/bin:$PATH"; fi
@@ -31,10 +40,16 @@ seed() {  # TARGET DIR: copy the repository's files of that kind into DIR
         fixture) find "$root/Fixtures" -name '*.yaml' -size -64k | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-12).yaml"; done ;;
         *) find "$root/Tests/LoadingTests/Samples/$target" -type f -exec cp {} "$dir/" \; ;;
     esac
+    # What once failed is always in the corpus.
+    if [ -d "$root/Tests/LoadingTests/FuzzRegressions/$target" ]; then
+        find "$root/Tests/LoadingTests/FuzzRegressions/$target" -type f -exec cp {} "$dir/" \;
+    fi
 }
 
 for target in "${targets[@]}"; do
     corpus=".corpus/$target" findings="findings/$target"
+    # A smoke run starts from the seeds alone and keeps nothing.
+    if [ "$smoke" = 1 ]; then corpus="$(mktemp -d)"; fi
     mkdir -p "$corpus" "$findings"
     seeds="$(mktemp -d)"
     seed "$target" "$seeds"
@@ -43,4 +58,5 @@ for target in "${targets[@]}"; do
         -max_len=65536 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 \
         "${options[@]}" "$corpus" "$seeds"
     rm -rf "$seeds"
+    if [ "$smoke" = 1 ]; then rm -rf "$corpus"; fi
 done

@@ -79,7 +79,7 @@ public enum PathConfinement: Sendable, Hashable {
     /// prefix resolved and the rest appended.
     static func realPath(_ path: String) -> String {
         var missing: [String] = []
-        var current = (path as NSString).standardizingPath
+        var current = InputFiles.lexical(path)
         while !current.isEmpty && current != "/" {
             if let resolved = realpath(current, nil) {
                 defer { free(resolved) }

@@ -12,7 +12,7 @@ public struct ScenarioLoader: Sendable {
     public var builtins: [String: Policy]
     /// Inventories already loaded by this loader: a suite's scenarios usually share their
     /// fixtures, and reading a large inventory once per scenario was most of a run's time.
-    private let inventories = InventoryCache()
+    let inventories = InventoryCache()
     /// Where the paths a scenario names (fixtures, policy files) may lead.
     public var paths: PathConfinement = .automatic
 
@@ -50,7 +50,10 @@ public struct ScenarioLoader: Sendable {
         do {
             let paths = try fixturesNode.strings().map { InputFiles.resolve($0, relativeTo: base) }
             if let confinement {
-                for (path, item) in zip(paths, try fixturesNode.list()) { try confinement.check(path, named: item) }
+                for (path, item) in zip(paths, try fixturesNode.list()) where inventories.needsCheck(path, in: confinement) {
+                    try confinement.check(path, named: item)
+                    inventories.checked(path, in: confinement)
+                }
             }
             inventory = try inventories.inventory(for: paths) { () throws(LoadError) in try FixtureLoader.load(paths: paths) }
         } catch where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
@@ -215,17 +218,36 @@ func suggestId(_ id: String, _ inventory: Inventory, _ created: [String: Resourc
     Suggest.didYouMean(id, in: inventory.all.map(\.id) + created.keys.sorted())
 }
 
-/// Loaded inventories by their (resolved) fixture paths. Files are assumed not to change while
-/// one loader is in use, which holds for a command's run.
+/// Loaded inventories by their (resolved) fixture paths, and the fixture paths checked to stay
+/// inside their root. Files are assumed not to change while one loader is in use, which holds
+/// for a command's run.
 final class InventoryCache: @unchecked Sendable {
     // @unchecked: every access to `loaded` holds `lock`.
     private let lock = NSLock()
     private var loaded: [[String]: Inventory] = [:]
 
+    /// Fixture paths already found to stay inside a root: a suite's scenarios name the same
+    /// fixture folder, and walking it for links once per scenario was most of `validate`'s time.
+    private var confined: Set<String> = []
+
+    /// Work done, for tests that check it does not grow with the number of scenarios.
+    private(set) var walks = 0, loads = 0
+
+    func needsCheck(_ path: String, in root: PathConfinement.Root) -> Bool { lock.withLock { !confined.contains(root.path + "\u{0}" + path) } }
+    func checked(_ path: String, in root: PathConfinement.Root) {
+        lock.withLock {
+            walks += 1
+            confined.insert(root.path + "\u{0}" + path)
+        }
+    }
+
     func inventory(for paths: [String], load: () throws(LoadError) -> Inventory) throws(LoadError) -> Inventory {
         if let known = lock.withLock({ loaded[paths] }) { return known }
         let inventory = try load()
-        lock.withLock { loaded[paths] = inventory }
+        lock.withLock {
+            loads += 1
+            loaded[paths] = inventory
+        }
         return inventory
     }
 }
