@@ -51,4 +51,15 @@ struct DamagedDatabaseTests {
         #expect(!FileManager.default.fileExists(atPath: path + ".lock"), "a reader takes no lock")
         #expect(throws: RunStoreError.self) { try db.beginRun(RunDatabaseTests().metadata()) }
     }
+
+    @Test func aLockFileThatCannotBeMadeIsSaidOfTheDatabase() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/runs.sqlite.lock", withIntermediateDirectories: true)
+        #expect {
+            _ = try RunDatabase(path: dir + "/runs.sqlite")
+        } throws: { error in
+            "\(error)".hasPrefix("cannot open the run database \(dir)/runs.sqlite: cannot create its lock file \(dir)/runs.sqlite.lock")
+        }
+    }
 }
