@@ -54,9 +54,18 @@ for target in "${targets[@]}"; do
     seeds="$(mktemp -d)"
     seed "$target" "$seeds"
     echo "== $target ($(ls "$seeds" | wc -l) seeds)" >&2
+    log="$(mktemp)"
     SWIFT_BACKTRACE=enable=no REMSIM_FUZZ_FIXTURES="$root/Fixtures" "$binary" "$target" \
         -max_len=65536 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 \
-        "${options[@]}" "$corpus" "$seeds"
+        "${options[@]}" "$corpus" "$seeds" 2> >(tee "$log" >&2)
     rm -rf "$seeds"
+    # A target that learns nothing from its seeds is refusing every input before it reaches the
+    # code under test (a harness the loaders no longer accept): that is a failure too.
+    added="$(sed -n 's/^stat::new_units_added: *//p' "$log")"
+    rm -f "$log"
+    if [ "${added:-0}" -eq 0 ]; then
+        echo "error: $target: the fuzzer added nothing to the corpus; its inputs never reach the loader" >&2
+        exit 1
+    fi
     if [ "$smoke" = 1 ]; then rm -rf "$corpus"; fi
 done

@@ -12,8 +12,9 @@ enum FuzzTarget: String, CaseIterable {
     case awsDescribe = "aws-describe", awsConfig = "aws-config"
     case azureResourceGraph = "azure-resource-graph", gcpAssetInventory = "gcp-asset-inventory"
 
-    /// Where inputs are written: a scratch tree with the acme fixtures beside the scenario, so a
-    /// scenario input that names `../Fixtures/acme` loads them (once, then from the cache).
+    /// Where inputs are written: a scratch tree with a copy of the fixtures beside the scenario,
+    /// so a scenario input that names `../Fixtures/acme` loads them (once, then from the cache).
+    /// A copy, not a link: a link out of the tree is refused, as it must be.
     static let fixtures: String = {
         let path = ProcessInfo.processInfo.environment["REMSIM_FUZZ_FIXTURES"] ?? "../Fixtures"
         return path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
@@ -23,14 +24,14 @@ enum FuzzTarget: String, CaseIterable {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         let dir = (base as NSString).appendingPathComponent("remsim-fuzz-\(getpid())")
         try? FileManager.default.createDirectory(atPath: dir + "/Scenarios", withIntermediateDirectories: true)
-        try? FileManager.default.createSymbolicLink(atPath: dir + "/Fixtures", withDestinationPath: fixtures)
+        try? FileManager.default.copyItem(atPath: fixtures, toPath: dir + "/Fixtures")
         return dir
     }()
 
     static let builtins: [Policy] = (try? BuiltinPolicies.load()) ?? []
-    /// Scenario paths stay confined, to the repository the fixtures are in: a fuzzed
-    /// `fixtures: [/]` must not read the machine.
-    static let scenarioLoader = ScenarioLoader(builtins: builtins, paths: .directory((fixtures as NSString).deletingLastPathComponent))
+    /// Scenario paths stay confined, to the scratch tree: a fuzzed `fixtures: [/]` must not read
+    /// the machine.
+    static let scenarioLoader = ScenarioLoader(builtins: builtins, paths: .directory(workspace))
 
     /// Fuzzed files are small; a low size limit keeps each run fast without hiding anything.
     static let limits: Limits = {
@@ -46,7 +47,7 @@ enum FuzzTarget: String, CaseIterable {
         default: file = Self.workspace + "/input-\(rawValue).json"
         }
         _ = FileManager.default.createFile(atPath: file, contents: data)
-        Limits.$current.withValue(Self.limits) {
+        Limits.$current.withValue(Self.limits) { PathConfinement.$current.withValue(.directory(Self.workspace)) {
             switch self {
             case .scenario: _ = try? Self.scenarioLoader.load(file: file)
             case .policy: _ = try? PolicyLoader.load(file: file, data: data, source: "fuzz")
@@ -56,6 +57,6 @@ enum FuzzTarget: String, CaseIterable {
             case .azureResourceGraph: _ = try? AzureResourceGraphImporter.load(files: [file])
             case .gcpAssetInventory: _ = try? GCPAssetInventoryImporter.load(files: [file], project: "fuzz-project")
             }
-        }
+        } }
     }
 }
