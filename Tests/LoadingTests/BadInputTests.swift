@@ -178,7 +178,9 @@ struct BadInputTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let binary = (dir as NSString).appendingPathComponent("bin.yaml")
         try Data([0x76, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: binary))
-        #expect(throws: LoadError(file: binary, message: "the file is not valid UTF-8 text")) { try PolicyLoader.load(paths: [binary]) }
+        #expect(throws: LoadError(file: binary, line: 1, column: 4, message: "the file is not valid UTF-8 text (the first bad byte is here)")) {
+            try PolicyLoader.load(paths: [binary])
+        }
         let empty = try TestSupport.write("", to: "empty.yaml", in: dir)
         #expect(throws: LoadError(file: empty, message: "the file is empty")) { try PolicyLoader.load(paths: [empty]) }
         #expect(throws: LoadError.self) { try PolicyLoader.load(paths: [(dir as NSString).appendingPathComponent("missing.yaml")]) }
