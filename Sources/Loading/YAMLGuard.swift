@@ -54,13 +54,20 @@ enum YAMLGuard {
         return scan(data, file: file, limits: unlimited, lists: [:])
     }
 
+    /// Where a value sits in its parent: a key of a mapping, or an index in a list.
+    private enum Component {
+        case key(String)
+        case index(Int)
+    }
+
     private struct Frame {
         var values = 1
         var anchor: String?
-        /// The key path of this collection (`engine.alert-rules[0]`).
-        var path: String
+        /// Where this collection sits in its parent; nil for the document's root.
+        var component: Component?
         var isMapping: Bool
-        /// For a mapping: whether the next scalar is a key, the key being read, keys seen.
+        /// For a mapping: whether the next scalar is a key, the key being read, keys seen (with
+        /// their lines).
         var expectingKey = true
         var key: String?
         var keys: [String: Int] = [:]
@@ -69,13 +76,29 @@ enum YAMLGuard {
         var limit: ListLimit?
     }
 
+    /// `engine.alert-rules[0].name`: the key path of the frames' components and `last`. Built
+    /// only for an error or a limited list, never for every value.
+    private static func path(_ stack: [Frame], _ last: Component?) -> String {
+        var text = ""
+        for component in stack.compactMap(\.component) + (last.map { [$0] } ?? []) {
+            switch component {
+            case .key(let k): text += text.isEmpty ? k : ".\(k)"
+            case .index(let i): text += "[\(i)]"
+            }
+        }
+        return text
+    }
+
     /// One pass over libyaml's events: the first problem found, or nil. Syntax errors are left
-    /// for the composer, which reports them with their context.
+    /// for the composer, which reports them with their context. Only keys are made into strings;
+    /// a key path is spelled out only when it is needed.
     private static func scan(_ data: Data, file: String, limits: Limits, lists: [String: ListLimit]) -> LoadError? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return nil }
         defer { yaml_parser_delete(&parser) }
         let limit = limits.maxYAMLValues
+        // Limited lists sit this many levels down at most; deeper lists are not looked up.
+        let listDepth = lists.keys.map { $0.split(separator: ".").count + $0.filter { $0 == "[" }.count }.max() ?? 0
         var sizes: [String: Int] = [:]
         var stack: [Frame] = []
         var total = 0
@@ -88,34 +111,31 @@ enum YAMLGuard {
                 let mark = event.start_mark
                 return LoadError(file: file, keyPath: path, line: Int(mark.line) + 1, column: Int(mark.column) + 1, message: message)
             }
-            /// Where the next value goes, as a key path, updating the parent's bookkeeping; an
-            /// error when that value is a duplicate key or one item too many.
-            func place(isKey scalar: String?) -> (path: String, problem: LoadError?) {
-                guard !stack.isEmpty else { return ("", nil) }
-                let parent = stack[stack.count - 1]
-                if parent.isMapping {
-                    if parent.expectingKey {
+            /// Where the next value goes, updating the parent's bookkeeping; an error when that
+            /// value is a duplicate key or one item too many.
+            func place(key scalar: String?) -> (component: Component?, problem: LoadError?) {
+                guard !stack.isEmpty else { return (nil, nil) }
+                let last = stack.count - 1
+                if stack[last].isMapping {
+                    if stack[last].expectingKey {
                         let key = scalar ?? "?"
-                        let path = parent.path.isEmpty ? key : "\(parent.path).\(key)"
-                        if let scalar, let line = parent.keys[scalar] {
-                            return (path, fail("duplicate key \(YAMLNode.quoted(scalar)) (also at line \(line))", path: path))
+                        if let scalar, let line = stack[last].keys[scalar] {
+                            return (.key(key), fail("duplicate key \(YAMLNode.quoted(scalar)) (also at line \(line))", path: path(stack, .key(key))))
                         }
-                        if let scalar { stack[stack.count - 1].keys[scalar] = Int(event.start_mark.line) + 1 }
-                        stack[stack.count - 1].key = key
-                        stack[stack.count - 1].expectingKey = false
-                        return (path, nil)
+                        if let scalar { stack[last].keys[scalar] = Int(event.start_mark.line) + 1 }
+                        stack[last].key = key
+                        stack[last].expectingKey = false
+                        return (.key(key), nil)
                     }
-                    stack[stack.count - 1].expectingKey = true
-                    let key = parent.key ?? "?"
-                    return (parent.path.isEmpty ? key : "\(parent.path).\(key)", nil)
+                    stack[last].expectingKey = true
+                    return (.key(stack[last].key ?? "?"), nil)
                 }
-                let index = parent.items
-                stack[stack.count - 1].items += 1
-                let path = "\(parent.path)[\(index)]"
-                if let l = parent.limit, index >= l.limit {
-                    return (path, fail("more than \(l.limit) \(l.items), over the limit (raise it with \(l.flag))", path: parent.path))
+                let index = stack[last].items
+                stack[last].items += 1
+                if let l = stack[last].limit, index >= l.limit {
+                    return (.index(index), fail("more than \(l.limit) \(l.items), over the limit (raise it with \(l.flag))", path: path(stack, nil)))
                 }
-                return (path, nil)
+                return (.index(index), nil)
             }
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
@@ -128,20 +148,20 @@ enum YAMLGuard {
                 case YAML_SCALAR_EVENT:
                     added = 1
                     anchor = event.data.scalar.anchor.map { String(cString: $0) }
-                    let text = event.data.scalar.value.map { String(cString: $0) } ?? ""
-                    let expectingKey = stack.last.map { $0.isMapping && $0.expectingKey } ?? false
-                    if let problem = place(isKey: expectingKey ? text : nil).problem { return problem }
+                    let isKey = stack.last.map { $0.isMapping && $0.expectingKey } ?? false
+                    let key = isKey ? (event.data.scalar.value.map { String(cString: $0) } ?? "") : nil
+                    if let problem = place(key: key).problem { return problem }
                 case YAML_ALIAS_EVENT:
                     sawAlias = true
                     added = event.data.alias.anchor.map { sizes[String(cString: $0)] ?? 1 } ?? 1
-                    if let problem = place(isKey: nil).problem { return problem }
+                    if let problem = place(key: nil).problem { return problem }
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                    let (path, problem) = place(isKey: nil)
+                    let (component, problem) = place(key: nil)
                     if let problem { return problem }
                     let isMapping = event.type == YAML_MAPPING_START_EVENT
                     let anchorName = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-                    stack.append(Frame(anchor: anchorName.map { String(cString: $0) }, path: path, isMapping: isMapping,
-                                       limit: isMapping ? nil : lists[path]))
+                    let limited = !isMapping && !lists.isEmpty && stack.count <= listDepth ? lists[path(stack, component)] : nil
+                    stack.append(Frame(anchor: anchorName.map { String(cString: $0) }, component: component, isMapping: isMapping, limit: limited))
                     total += 1
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     if let frame = stack.popLast() {
