@@ -26,11 +26,11 @@ public enum InputFiles {
                 while let relative = walker.nextObject() as? String {
                     let name = (relative as NSString).lastPathComponent
                     if name.hasPrefix(".") { continue }
-                    if extensions.contains((relative as NSString).pathExtension.lowercased()) {
-                        let file = (full as NSString).appendingPathComponent(relative)
-                        try root?.checkRead(file)
-                        found.append(file)
-                    }
+                    // Any entry that leads out of the tree is refused, read or not: a folder
+                    // named as input holds nothing that points outside it.
+                    let file = (full as NSString).appendingPathComponent(relative)
+                    try root?.checkRead(file)
+                    if extensions.contains((relative as NSString).pathExtension.lowercased()) { found.append(file) }
                 }
                 files += found.sorted()
             } else {

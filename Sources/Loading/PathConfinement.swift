@@ -16,35 +16,18 @@ public enum PathConfinement: Sendable, Hashable {
         /// Real path, symlinks resolved.
         public var path: String
 
-        /// Refuses `path` unless it, and every file under it, is inside the root.
-        func check(_ path: String, named node: YAMLNode) throws(LoadError) {
-            let real = PathConfinement.realPath(path)
-            guard inside(real) else {
-                throw node.error("'\(InputFiles.display(real))' is outside \(InputFiles.display(self.path)), the directory scenario paths must stay in (--root DIR sets it, --allow-outside-root lifts it)")
-            }
-            // A symlink inside the tree may still point out of it.
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: real, isDirectory: &isDirectory), isDirectory.boolValue,
-                  let walker = FileManager.default.enumerator(atPath: real) else { return }
-            while let relative = walker.nextObject() as? String {
-                let target = PathConfinement.realPath((real as NSString).appendingPathComponent(relative))
-                guard inside(target) else {
-                    throw node.error("'\(InputFiles.display((real as NSString).appendingPathComponent(relative)))' leads outside \(InputFiles.display(self.path)) (a symlink to \(target)); --allow-outside-root lifts this")
-                }
-            }
-        }
-
         func inside(_ real: String) -> Bool { real == path || real.hasPrefix(path.hasSuffix("/") ? path : path + "/") }
 
         /// Refuses to read `file` when it resolves outside the root. Nothing of the file is read,
-        /// so nothing of it can be echoed.
+        /// so nothing of it can be echoed; the message says where a link leads.
         func checkRead(_ file: String) throws(LoadError) {
             let real = PathConfinement.realPath(file)
             guard !inside(real) else { return }
-            let shown = InputFiles.display(file)
-            let link = real == PathConfinement.realPath((file as NSString).deletingLastPathComponent) + "/" + (file as NSString).lastPathComponent
-                ? "" : " (it leads to \(real))"
-            throw LoadError(file: shown, message: "not read: it is outside \(InputFiles.display(path)), the directory remsim may read in\(link); --root DIR sets it, --allow-outside-root lifts it")
+            let named = InputFiles.display(InputFiles.resolve(file, relativeTo: FileManager.default.currentDirectoryPath))
+            let isLink = real != PathConfinement.realPath((file as NSString).deletingLastPathComponent) + "/" + (file as NSString).lastPathComponent
+            throw LoadError(file: InputFiles.display(file), message: isLink
+                ? "'\(named)' leads outside \(InputFiles.display(path)) (a symlink to \(real)); nothing of it was read (--root DIR sets the root, --allow-outside-root lifts this)"
+                : "'\(named)' is outside \(InputFiles.display(path)), the directory remsim may read in (--root DIR sets it, --allow-outside-root lifts it)")
         }
     }
 

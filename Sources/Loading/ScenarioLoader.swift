@@ -48,14 +48,15 @@ public struct ScenarioLoader: Sendable {
         let fixturesNode = try m.required("fixtures")
         var inventory = Inventory()
         do {
+            let items = try fixturesNode.list()
             let paths = try fixturesNode.strings().map { InputFiles.resolve($0, relativeTo: base) }
-            if let confinement {
-                for (path, item) in zip(paths, try fixturesNode.list()) where inventories.needsCheck(path, in: confinement) {
-                    try confinement.check(path, named: item)
-                    inventories.checked(path, in: confinement)
-                }
+            // Loaded once per root and paths: another scenario naming the same fixtures from
+            // elsewhere is held to its own root.
+            inventory = try inventories.inventory(for: paths, root: confinement) { () throws(LoadError) in
+                var files: [String] = []
+                for (path, item) in zip(paths, items) { files += try Self.confined(path, to: confinement, named: item) }
+                return try FixtureLoader.load(paths: files)
             }
-            inventory = try inventories.inventory(for: paths) { () throws(LoadError) in try FixtureLoader.load(paths: paths) }
         } catch where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
             throw fixturesNode.error("fixture path '\(InputFiles.display(error.file))' does not exist")
         }
@@ -152,9 +153,10 @@ public struct ScenarioLoader: Sendable {
                 }
                 out.append(p)
             } else {
-                try confinement?.check(InputFiles.resolve(ref, relativeTo: base), named: item)
                 do {
-                    out += try PolicyLoader.load(paths: [ref], relativeTo: base)
+                    for file in try Self.confined(InputFiles.resolve(ref, relativeTo: base), to: confinement, named: item) {
+                        out += try PolicyLoader.load(file: file, source: file)
+                    }
                 } catch where error.message == "no such file or directory" && error.line == nil {
                     throw item.error("policy path '\(ref)' does not exist (built-in policies are named builtin:ID)")
                 }
@@ -163,6 +165,19 @@ public struct ScenarioLoader: Sendable {
         do {
             return try PolicyLoader.unique(out)
         } catch {
+            throw node.error(error.message)
+        }
+    }
+
+    /// The files a path a scenario names stands for, confined to the scenario's root (nil: not
+    /// confined) by the one rule every input goes through; a path that leaves it is refused at
+    /// the key that named it.
+    static func confined(_ path: String, to root: PathConfinement.Root?, named node: YAMLNode) throws(LoadError) -> [String] {
+        do {
+            return try PathConfinement.$current.withValue(root.map { .directory($0.path) } ?? .anywhere) {
+                Result { () throws(LoadError) in try InputFiles.collect([path]) }
+            }.get()
+        } catch where error.message != "no such file or directory" {
             throw node.error(error.message)
         }
     }
@@ -218,35 +233,25 @@ func suggestId(_ id: String, _ inventory: Inventory, _ created: [String: Resourc
     Suggest.didYouMean(id, in: inventory.all.map(\.id) + created.keys.sorted())
 }
 
-/// Loaded inventories by their (resolved) fixture paths, and the fixture paths checked to stay
-/// inside their root. Files are assumed not to change while one loader is in use, which holds
-/// for a command's run.
+/// Loaded inventories by the root they were confined to and their (resolved) fixture paths.
+/// Files are assumed not to change while one loader is in use, which holds for a command's run.
 final class InventoryCache: @unchecked Sendable {
-    // @unchecked: every access to `loaded` holds `lock`.
+    // @unchecked: every access to `loaded` and the counts holds `lock`.
     private let lock = NSLock()
     private var loaded: [[String]: Inventory] = [:]
 
-    /// Fixture paths already found to stay inside a root: a suite's scenarios name the same
-    /// fixture folder, and walking it for links once per scenario was most of `validate`'s time.
-    private var confined: Set<String> = []
-
-    /// Work done, for tests that check it does not grow with the number of scenarios.
+    /// Work done, for tests that check it does not grow with the number of scenarios: loading a
+    /// set of fixture paths walks each folder once (for links out of the root) and reads it.
     private(set) var walks = 0, loads = 0
 
-    func needsCheck(_ path: String, in root: PathConfinement.Root) -> Bool { lock.withLock { !confined.contains(root.path + "\u{0}" + path) } }
-    func checked(_ path: String, in root: PathConfinement.Root) {
-        lock.withLock {
-            walks += 1
-            confined.insert(root.path + "\u{0}" + path)
-        }
-    }
-
-    func inventory(for paths: [String], load: () throws(LoadError) -> Inventory) throws(LoadError) -> Inventory {
-        if let known = lock.withLock({ loaded[paths] }) { return known }
+    func inventory(for paths: [String], root: PathConfinement.Root?, load: () throws(LoadError) -> Inventory) throws(LoadError) -> Inventory {
+        let key = [root?.path ?? ""] + paths
+        if let known = lock.withLock({ loaded[key] }) { return known }
         let inventory = try load()
         lock.withLock {
+            walks += 1
             loads += 1
-            loaded[paths] = inventory
+            loaded[key] = inventory
         }
         return inventory
     }

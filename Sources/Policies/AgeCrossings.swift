@@ -32,18 +32,23 @@ extension Policy {
 extension Evaluator {
     /// The first instant after `now` at which an age filter of `policies` can change its verdict
     /// on `resource` without the resource changing; nil when there is none.
-    ///
-    /// Every timestamp in the resource's properties and tags is paired with every threshold,
-    /// wherever the filter reads: a few instants too many cost a re-evaluation that finds nothing
-    /// new, a missed one would be a violation never seen to begin. For a timestamp `t` and a
-    /// threshold `d`, the verdict can change at `t + d` (where `ge` and `lt` turn) and one
-    /// millisecond later (where `gt` and `le` turn).
     public func nextAgeCrossing(of policies: [Policy], _ resource: Resource) -> Timestamp? {
-        let thresholds = policies.filter { $0.resourceType == resource.type }.flatMap(\.ageThresholds)
+        nextAgeCrossing(thresholds: policies.filter { $0.resourceType == resource.type }.flatMap(\.ageThresholds), resource)
+    }
+
+    /// The same for age thresholds worked out beforehand (a tracker asks for every resource of
+    /// a type, and the thresholds are the type's).
+    ///
+    /// Every timestamp among the resource's property values and tags is paired with every
+    /// threshold, wherever the filter reads: a few instants too many cost a re-evaluation that
+    /// finds nothing new, a missed one would be a violation never seen to begin. For a timestamp
+    /// `t` and a threshold `d`, the verdict can change at `t + d` (where `ge` and `lt` turn) and
+    /// one millisecond later (where `gt` and `le` turn). The properties are read in place, as
+    /// the evaluator reads them, not rebuilt as a value tree.
+    public func nextAgeCrossing(thresholds: [SimDuration], _ resource: borrowing Resource) -> Timestamp? {
         guard !thresholds.isEmpty else { return nil }
         var next: Timestamp?
-        func consider(_ text: String) {
-            guard Self.looksLikeDate(text), let then = Timestamp(iso8601: text) else { return }
+        func consider(_ then: Timestamp) {
             for threshold in thresholds {
                 let at = then + threshold
                 for candidate in [at, at + .milliseconds(1)] where candidate > now {
@@ -51,22 +56,24 @@ extension Evaluator {
                 }
             }
         }
-        func walk(_ value: Value) {
-            switch value {
-            case .string(let s): consider(s)
-            case .array(let items): items.forEach(walk)
-            case .object(let fields): fields.entries.forEach { walk($0.value) }
-            case .null, .bool, .int, .double: break
+        resource.flatProperties.withView { view in
+            for i in view.nodes.indices where view.kind(i) == .string {
+                let bytes = view.stringBytes(i)
+                if Self.looksLikeDate(bytes), let then = Timestamp(iso8601: bytes) { consider(then) }
             }
         }
-        walk(resource.properties)
-        resource.tags.values.forEach(consider)
+        for value in resource.tags.values {
+            var text = value
+            text.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                if Self.looksLikeDate(bytes), let then = Timestamp(iso8601: bytes) { consider(then) }
+            }
+        }
         return next
     }
 
     /// `2025-10-03…`: four digits and a dash, before paying for a parse.
-    static func looksLikeDate(_ s: String) -> Bool {
-        let bytes = s.utf8.prefix(5)
-        return bytes.count == 5 && bytes.prefix(4).allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && bytes.last == 0x2D
+    static func looksLikeDate(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 5 && bytes[0...3].allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && bytes[4] == 0x2D
     }
 }

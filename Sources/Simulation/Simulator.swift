@@ -100,10 +100,17 @@ public struct Simulator {
             engine: Engine(policies: scenario.policies, rules: scenario.settings.rules, seed: scenario.seed),
             random: SeededGenerator(seed: scenario.seed), truth: ViolationTracker(policies: scenario.policies, rules: scenario.settings.rules))
         loop.truth.observeAll(loop.cloud.inventory, at: start)
-        for type in loop.cloud.inventory.types where loop.truth.ages(type) {
-            var aging: [Resource] = []
-            loop.cloud.inventory.forEach(ofType: type) { aging.append(copy $0) }
-            for resource in aging { watchAge(resource, in: &loop) }
+        // Resources whose verdict time alone can change are looked at again when it does.
+        let truth = loop.truth
+        for type in loop.cloud.inventory.types where truth.ages(type) {
+            var due: [(id: String, at: Timestamp)] = []
+            loop.cloud.inventory.forEach(ofType: type) { r in
+                if let at = truth.nextCrossing(of: r, after: start), at <= end { due.append((r.id, at)) }
+            }
+            for (id, at) in due {
+                loop.rechecks[id] = at
+                loop.schedule(.recheck(id), at: at)
+            }
         }
         // Entries at the start (exemptions, faults) are in place before the engine's first scan.
         for (i, entry) in scenario.timeline.enumerated() where entry.at == .zero { loop.schedule(.timeline(i), at: start) }
@@ -293,7 +300,8 @@ public struct Simulator {
                 .filter { old?.properties[$0] != new?.properties[$0] }
             loop.callChanges.append(CallChange(
                 callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters, changed: keys, created: old == nil))
-            let touched: Set<String>? = if let old, let new { ResourceChange.touched(from: old, to: new) } else { nil }
+            // What the audit log says the call touched: the properties just compared, and the tags.
+            let touched: Set<String>? = if let old, let new { old.tags == new.tags ? keys : keys.union(["tags"]) } else { nil }
             loop.changes[id, default: []].append(ResourceChange(actor: op.actor, at: loop.now, properties: touched))
             if id == op.resourceId, let lag = activeLag(op, in: loop) { loop.stale[id] = (before, loop.now + lag) }
             changed(id, in: &loop)

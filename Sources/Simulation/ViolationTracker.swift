@@ -8,15 +8,16 @@ import RemediationEngine
 /// resource) count: what no rule watches is not the engine's to detect.
 struct ViolationTracker {
     private let policiesByType: [String: [Policy]]
-    /// The policies of each type whose verdict time alone can change (`value-type: age`).
-    private let agingByType: [String: [Policy]]
+    /// The age thresholds of the policies of each type whose verdict time alone can change
+    /// (`value-type: age`), worked out once.
+    private let agingByType: [String: [SimDuration]]
     private let rules: [AlertRule]
     private var open: [AlertKey: Int] = [:]
     private var episodes: [Violation] = []
 
     init(policies: [Policy], rules: [AlertRule]) {
         policiesByType = Dictionary(grouping: policies, by: \.resourceType)
-        agingByType = Dictionary(grouping: policies.filter { !$0.ageThresholds.isEmpty }, by: \.resourceType)
+        agingByType = Dictionary(grouping: policies.filter { !$0.ageThresholds.isEmpty }, by: \.resourceType).mapValues { $0.flatMap(\.ageThresholds) }
         self.rules = rules
     }
 
@@ -25,9 +26,9 @@ struct ViolationTracker {
 
     /// When the resource must be looked at again although nothing changes it: an age threshold
     /// of a policy of its type is crossed then (`Evaluator.nextAgeCrossing`).
-    func nextCrossing(of resource: Resource, after now: Timestamp) -> Timestamp? {
-        guard let aging = agingByType[resource.type] else { return nil }
-        return Evaluator(now: now).nextAgeCrossing(of: aging, resource)
+    func nextCrossing(of resource: borrowing Resource, after now: Timestamp) -> Timestamp? {
+        guard let thresholds = agingByType[resource.type] else { return nil }
+        return Evaluator(now: now).nextAgeCrossing(thresholds: thresholds, resource)
     }
 
     private func watched(_ policy: Policy, _ resource: Resource) -> Bool {

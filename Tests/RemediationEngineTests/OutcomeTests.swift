@@ -1,7 +1,7 @@
 import CloudModel
 import Foundation
 import Policies
-import RemediationEngine
+@testable import RemediationEngine
 import TestSupport
 import Testing
 
@@ -205,5 +205,28 @@ struct OutcomeTests {
                                at: t0 + .seconds(2), view: view)
         #expect(calls(effects).isEmpty, "the exempt resource is not remediated")
         #expect(e.records.contains { $0.kind == .exemptionApplied && $0.resourceId == waiting })
+    }
+}
+
+/// The not-found rule and the operation catalog say the same thing: every not-found error the
+/// catalog declares, for a target or for an element of it, is one the engine reads as not found.
+struct NotFoundCatalogTests {
+    static func codes(_ effect: OperationEffect) -> [String] {
+        switch effect {
+        case .element(_, _, _, let notFound): [notFound.code]
+        case .all(let effects): effects.flatMap(codes)
+        default: []
+        }
+    }
+
+    @Test func everyNotFoundTheCatalogDeclaresIsReadAsSuch() {
+        let declared = OperationCatalog.all.flatMap { [$0.notFound.code] + Self.codes($0.effect) }
+        #expect(declared.count >= OperationCatalog.all.count)
+        for code in Set(declared) {
+            #expect(Engine.isNotFound(code), "\(code) is declared as a not-found error but not read as one")
+        }
+        for code in ["RequestLimitExceeded", "UnauthorizedOperation", "AccessDenied", "InvalidParameterValue", "Throttling"] {
+            #expect(!Engine.isNotFound(code), "\(code)")
+        }
     }
 }
