@@ -24,20 +24,21 @@ let package = Package(
     ],
     targets: [
         .target(name: "CloudModel"),
+        .target(name: "CloudOperations", dependencies: ["CloudModel"]),
         .target(name: "Policies", dependencies: ["CloudModel"]),
-        .target(name: "RemediationEngine", dependencies: ["CloudModel", "Policies"]),
+        .target(name: "RemediationEngine", dependencies: ["CloudModel", "CloudOperations", "Policies"]),
         .target(
             name: "Simulation",
             dependencies: [
-                "CloudModel", "Policies", "RemediationEngine",
+                "CloudModel", "CloudOperations", "Policies", "RemediationEngine",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         .target(
             name: "Loading",
-            dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Replay", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading"]),
+        .target(name: "Replay", dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation"]),
         /// The pack's YAML files are compiled into the module (the EmbedPolicyPack plugin), so a
         /// remsim binary copied alone still has its built-in policies.
         .target(name: "PolicyPack", dependencies: ["Loading", "Policies", "Simulation"], exclude: ["Policies"], plugins: ["EmbedPolicyPack"]),
@@ -47,7 +48,7 @@ let package = Package(
             name: "RunStore",
             dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Reports", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "RunStore"]),
+        .target(name: "Reports", dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation", "RunStore"]),
         .target(
             name: "RemsimCLI",
             dependencies: [
@@ -60,17 +61,17 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CloudModel", "Policies", "Loading"], path: "Tests/TestSupport"),
         .testTarget(name: "CloudModelTests", dependencies: ["CloudModel"]),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "TestSupport"]),
-        .testTarget(name: "RemediationEngineTests", dependencies: ["RemediationEngine", "TestSupport"]),
+        .testTarget(name: "RemediationEngineTests", dependencies: ["RemediationEngine", "CloudOperations", "TestSupport"]),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "PolicyPack", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["Simulation", "CloudOperations", "PolicyPack", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "LoadingTests", dependencies: ["Loading", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"], exclude: ["Samples", "FuzzRegressions"]),
+        .testTarget(name: "LoadingTests", dependencies: ["Loading", "CloudOperations", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"], exclude: ["Samples", "FuzzRegressions"]),
         .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
         .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "RemediationEngine", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "CloudOperations", "RemediationEngine", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
     ]
 )

@@ -141,10 +141,7 @@ struct YAMLNode {
     /// A value from the file, as an error quotes it: on one line, and at most 40 characters of it.
     /// An error is read in CI logs; a file that is not what it should be (a key file, a `.env`)
     /// must not be printed whole.
-    static func quoted(_ text: String) -> String {
-        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return line.count > 40 ? "'\(line.prefix(40))…' (\(text.count) characters)" : "'\(line)'"
-    }
+    static func quoted(_ text: String) -> String { text.quotedExcerpt }
 
     private func child(_ node: Node, _ key: String) -> YAMLNode {
         derived(node, path: path.isEmpty ? key : "\(path).\(key)")

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// One policy violated by one resource, with its whole history.
 ///

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// Which policies apply where, how violations are detected, and whether they are fixed
 /// automatically: Prisma Cloud's alert rule, with Netskope's per-check scan schedule.

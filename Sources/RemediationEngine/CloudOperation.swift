@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// One API call the engine asks a driver to make.
 public struct CloudOperation: Sendable, Hashable {
@@ -13,12 +14,12 @@ public struct CloudOperation: Sendable, Hashable {
     public let resourceId: String
     public let parameters: Value
     /// The command a person would run to make the same call.
-    public let command: String
+    public let command: ShellCommand
     /// Who makes the call, as the cloud's audit log records it (`remsim/POLICY`).
     public let actor: String
 
     public init(
-        callId: Int, name: String, cloud: Cloud, account: String, region: String, resourceId: String, parameters: Value, command: String,
+        callId: Int, name: String, cloud: Cloud, account: String, region: String, resourceId: String, parameters: Value, command: ShellCommand,
         actor: String = "remsim"
     ) {
         self.actor = actor

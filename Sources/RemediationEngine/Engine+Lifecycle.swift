@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Policies
 
 /// What people and platforms do to alerts and rules, as timeline events: snooze, dismiss,

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Policies
 
 /// The remediation engine: a deterministic state machine with no I/O.

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// What happens to the engine. Each event comes with the instant it happens.
 public enum EngineEvent: Sendable, Hashable {

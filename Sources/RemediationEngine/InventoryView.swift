@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// The engine's read-only window on resource state. The simulation hands it the simulated
 /// inventory; a live driver would hand it a cache of describe calls.

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// One call made for a remediation, and what became of it.
 public struct RemediationAttempt: Sendable, Hashable {
@@ -9,7 +10,7 @@ public struct RemediationAttempt: Sendable, Hashable {
     public var step: Int
     public var operation: String
     public var parameters: Value
-    public var command: String
+    public var command: ShellCommand
     public var startedAt: Timestamp
     public var finishedAt: Timestamp?
     public var outcome: OperationOutcome?

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// How an alert rule's remediations are paced and guarded, as AWS Config remediation and Azure
 /// Policy remediation tasks configure them. The defaults retry nothing, cap nothing, and stop a

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Policies
 
 /// A remediation made concrete for one finding: every call with its parameters filled in and
@@ -9,9 +10,9 @@ public struct RemediationPlan: Sendable, Hashable {
         public var step: Int
         public var operation: String
         public var parameters: Value
-        public var command: String
+        public var command: ShellCommand
 
-        public init(step: Int, operation: String, parameters: Value, command: String) {
+        public init(step: Int, operation: String, parameters: Value, command: ShellCommand) {
             self.step = step
             self.operation = operation
             self.parameters = parameters

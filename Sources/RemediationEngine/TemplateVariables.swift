@@ -1,5 +1,6 @@
 import Foundation
 import CloudModel
+import CloudOperations
 import Policies
 
 /// The values `${…}` stands for in a step's parameters, Prisma Cloud's variable names included.

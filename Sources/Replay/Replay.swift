@@ -1,6 +1,7 @@
 import CloudModel
+import CloudOperations
 import RemediationEngine
-import Loading
+
 import Simulation
 
 /// Replays a scenario's remediation against a real AWS API endpoint: creates the resources the
@@ -197,12 +198,7 @@ public struct Replay: Sendable {
         for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) where !simulated.faultedCalls.contains(attempt.callId) {
             try checkInterruption()
             try applyChanges(before: attempt.callId)
-            let words: [String]
-            do {
-                words = try ShellWords.commands(attempt.command).first ?? []
-            } catch {
-                throw .notReplayable("cannot split the command '\(attempt.command)': \(error.message)")
-            }
+            let words = attempt.command.words
             guard words.first == "aws" else { throw .notReplayable("not an aws command: \(attempt.command)") }
             let translated = Array(words.dropFirst()).map(context.translate)
             outcome.commands.append((["aws"] + translated).joined(separator: " "))

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import RemediationEngine
 
 /// How one resource type is made on a real endpoint, read back and compared: one adapter per

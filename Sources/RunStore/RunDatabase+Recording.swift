@@ -80,7 +80,7 @@ extension RunDatabase {
                 }
                 var r = RemediationAttemptRecord(
                     scenarioResultId: sid, alertId: alertRowIds[attempt.alertId] ?? 0, callId: attempt.callId, step: attempt.step,
-                    operation: attempt.operation, parameters: attempt.parameters.jsonText, command: attempt.command,
+                    operation: attempt.operation, parameters: attempt.parameters.jsonText, command: attempt.command.text,
                     startedAt: attempt.startedAt.milliseconds, finishedAt: attempt.finishedAt?.milliseconds, outcome: outcome,
                     errorCode: code, errorMessage: message, tryNumber: attempt.tryNumber, moot: attempt.moot)
                 try r.insert(db)

@@ -73,10 +73,10 @@ public struct ImpactPreview: Sendable {
             let calls = Set(result.callChanges.filter { $0.resourceId == id }.map(\.callId))
             let attempts = result.attempts.filter { calls.contains($0.callId) }
             changes.append(Change(resourceId: id, policies: Array(Set(attempts.map(\.policyId))).sorted(),
-                                  commands: attempts.map(\.command), created: original == nil, properties: changed))
+                                  commands: attempts.map(\.command.text), created: original == nil, properties: changed))
         }
         self.changes = changes
-        commands = result.attempts.sorted { $0.callId < $1.callId }.map(\.command)
+        commands = result.attempts.sorted { $0.callId < $1.callId }.map(\.command.text)
         warnings = result.warnings
         heldBack = result.records.filter { [.blocked, .awaitingApproval, .approvalTimedOut, .capBreach, .loop, .errorRateStop, .exemptionApplied].contains($0.kind) }
         stillOpen = result.violations.filter { $0.endedAt == nil }.count

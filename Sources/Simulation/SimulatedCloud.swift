@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import RemediationEngine
 
 /// The fake cloud: applies API operations to the inventory the way the real API would, with the

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import HeapModule
 import Policies
 import RemediationEngine
@@ -400,7 +401,7 @@ public struct Simulator {
                 var latency = scenario.settings.apiLatency.milliseconds
                 let jitter = scenario.settings.apiLatencyJitter.milliseconds
                 if jitter > 0 { latency += Int64.random(in: 0...jitter, using: &loop.random) }
-                loop.timeline.append(TimelineRecord(at: loop.now, kind: .call, resourceId: op.resourceId, text: op.command))
+                loop.timeline.append(TimelineRecord(at: loop.now, kind: .call, resourceId: op.resourceId, text: op.command.text))
                 deleteUnderRemediation(op, in: &loop)
                 loop.schedule(.complete(op), at: loop.now + .milliseconds(latency))
             case .scheduleScan(let rule, let at):

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Foundation
 @testable import Loading
 import Policies
@@ -103,7 +104,7 @@ struct CLITemplateTests {
                            properties: ["properties": ["securityRules": [["name": "open-ssh", "properties": ["access": "Allow"]]]]])
         let finding = try #require(Evaluator(now: TestSupport.start).finding(policy, nsg))
         let call = try #require(try RemediationPlan(policy: policy, finding: finding, resource: nsg).calls.first)
-        #expect(call.command == "az network nsg rule update --resource-group rg-web --nsg-name nsg-1 --name open-ssh --access Deny")
+        #expect(call.command.text == "az network nsg rule update --resource-group rg-web --nsg-name nsg-1 --name open-ssh --access Deny")
     }
 
     @Test func severalCommandsShorthandBooleansAndJSON() throws {
@@ -149,8 +150,9 @@ struct CLITemplateTests {
         let example = try #require(policy.examples.match.first)
         let finding = try #require(Evaluator(now: TestSupport.start).finding(policy, example))
         for call in try RemediationPlan(policy: policy, finding: finding, resource: example).calls {
-            let words = try #require(try ShellWords.commands(call.command).first)
-            let step = try CLITemplateReader.step(words)
+            // The text a person copies splits back into the words the call carries.
+            #expect(try ShellWords.commands(call.command.text) == [call.command.words])
+            let step = try CommandReader.call(call.command.words)
             #expect(step.operation == call.operation, "\(call.command)")
             #expect(step.parameters == call.parameters, "\(call.command)")
         }

@@ -31,7 +31,7 @@ struct BuiltinRemediationTests {
             }
             let after = try #require(cloud.inventory[example.id])
             #expect(!evaluator.violates(policy, after), "\(id): '\(example.id)' still violates after \(plan.calls.map(\.command))")
-            #expect(plan.calls.allSatisfy { !$0.command.contains("{\"") || $0.command.hasPrefix("aws ") }, "\(id): a command fell back to JSON: \(plan.calls.map(\.command))")
+            #expect(plan.calls.allSatisfy { !$0.command.text.contains("{\"") || $0.command.words.first == "aws" }, "\(id): a command fell back to JSON: \(plan.calls.map(\.command))")
         }
     }
 }

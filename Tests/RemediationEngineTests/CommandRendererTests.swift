@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Policies
 import RemediationEngine
 import TestSupport
@@ -16,7 +17,7 @@ struct CommandRendererTests {
 
     @Test(arguments: [("plain-word", "plain-word"), ("two words", "'two words'"), ("it's", "'it'\\''s'"), ("", "''"), ("a/b:c", "a/b:c")])
     func quotesForTheShell(word: String, quoted: String) {
-        #expect(CommandRenderer.shellQuote(word) == quoted)
+        #expect(ShellWords.quote(word) == quoted)
     }
 
     let bucket = Resource(id: "my-bucket", type: "aws.s3", account: "1", region: "eu-west-1")
@@ -26,20 +27,20 @@ struct CommandRendererTests {
             operation: "s3:PutPublicAccessBlock",
             parameters: ["Bucket": "my-bucket", "PublicAccessBlockConfiguration": ["BlockPublicAcls": true, "IgnorePublicAcls": true]],
             resource: bucket)
-        #expect(cmd == #"aws --region eu-west-1 s3api put-public-access-block --bucket my-bucket --public-access-block-configuration '{"BlockPublicAcls":true,"IgnorePublicAcls":true}'"#)
+        #expect(cmd.text == #"aws --region eu-west-1 s3api put-public-access-block --bucket my-bucket --public-access-block-configuration '{"BlockPublicAcls":true,"IgnorePublicAcls":true}'"#)
     }
 
     @Test func iamIsGlobalAndBooleansAreFlags() {
         let user = Resource(id: "u", type: "aws.iam-user", account: "1", region: "global")
-        #expect(CommandRenderer.render(operation: "iam:UpdateAccessKey", parameters: ["UserName": "bob", "AccessKeyId": "AKIA1", "Status": "Inactive"], resource: user)
+        #expect(CommandRenderer.render(operation: "iam:UpdateAccessKey", parameters: ["UserName": "bob", "AccessKeyId": "AKIA1", "Status": "Inactive"], resource: user).text
             == "aws iam update-access-key --user-name bob --access-key-id AKIA1 --status Inactive")
         let trail = Resource(id: "t", type: "aws.cloudtrail", account: "1", region: "us-east-1")
-        #expect(CommandRenderer.render(operation: "cloudtrail:UpdateTrail", parameters: ["Name": "t", "EnableLogFileValidation": true, "IsMultiRegionTrail": false], resource: trail)
+        #expect(CommandRenderer.render(operation: "cloudtrail:UpdateTrail", parameters: ["Name": "t", "EnableLogFileValidation": true, "IsMultiRegionTrail": false], resource: trail).text
             == "aws --region us-east-1 cloudtrail update-trail --name t --enable-log-file-validation --no-is-multi-region-trail")
     }
 
     @Test func listsOfPlainValuesAreSpaceSeparated() {
-        #expect(CommandRenderer.render(operation: "ec2:CreateFlowLogs", parameters: ["ResourceIds": ["vpc-1", "vpc-2"]], resource: bucket)
+        #expect(CommandRenderer.render(operation: "ec2:CreateFlowLogs", parameters: ["ResourceIds": ["vpc-1", "vpc-2"]], resource: bucket).text
             == "aws --region eu-west-1 ec2 create-flow-logs --resource-ids vpc-1 vpc-2")
     }
 }
@@ -54,7 +55,7 @@ struct RemediationPlanTests {
         let plan = try RemediationPlan(policy: policy, finding: finding, resource: sg)
         #expect(plan.calls.count == 1)
         #expect(plan.calls[0].parameters["GroupId"] == "sg-9")
-        #expect(plan.calls[0].command == #"aws --region us-east-1 ec2 revoke-security-group-ingress --group-id sg-9 --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'"#)
+        #expect(plan.calls[0].command.text == #"aws --region us-east-1 ec2 revoke-security-group-ingress --group-id sg-9 --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'"#)
     }
 
     @Test func forEachMatchedMakesOneCallPerElementAndInterpolates() throws {

@@ -1,3 +1,4 @@
+import CloudOperations
 import CloudModel
 import Policies
 import RemediationEngine
@@ -179,7 +180,7 @@ struct MultiStepTests {
         }
         let first = try #require(calls(e.handle(.start, at: t0, view: inv)).first)
         #expect(first.name == "logs:CreateLogGroup")
-        #expect(first.command == "aws --region us-east-1 logs create-log-group --log-group-name flow/vpc-1")
+        #expect(first.command.text == "aws --region us-east-1 logs create-log-group --log-group-name flow/vpc-1")
         let second = try #require(calls(e.handle(.operationFinished(callId: first.callId, outcome: .succeeded), at: t0 + .seconds(1), view: inv)).first)
         #expect(second.name == "ec2:CreateFlowLogs")
         let after = e.handle(.operationFinished(callId: second.callId, outcome: .failed(code: "InvalidParameter", message: "bad")), at: t0 + .seconds(2), view: inv)

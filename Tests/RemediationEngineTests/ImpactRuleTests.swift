@@ -1,3 +1,4 @@
+import CloudOperations
 import CloudModel
 import Policies
 import RemediationEngine
@@ -11,7 +12,7 @@ struct ImpactRuleTests {
     let now = ImpactRuleTests.epoch + .hours(1)
 
     func warnings(_ operation: String, _ parameters: Value, on resource: Resource, with others: [Resource] = [], lookback: SimDuration = .days(7)) throws -> [DisruptionWarning] {
-        let plan = RemediationPlan(calls: [RemediationPlan.Call(step: 1, operation: operation, parameters: parameters, command: "")])
+        let plan = RemediationPlan(calls: [RemediationPlan.Call(step: 1, operation: operation, parameters: parameters, command: ShellCommand([]))])
         let inventory = try Inventory([resource] + others)
         return DisruptionAnalyzer.assess(plan, policy: "p", resource: resource, view: inventory, now: now, epoch: Self.epoch, lookback: lookback)
     }

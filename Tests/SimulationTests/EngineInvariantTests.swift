@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Foundation
 import Loading
 import Policies

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import RemediationEngine
 import Simulation
 import TestSupport
@@ -6,7 +7,7 @@ import Testing
 
 struct SimulatedCloudTests {
     func op(_ name: String, _ params: Value, resource: String = "sg-1", account: String = "111111111111", region: String = "us-east-1") -> CloudOperation {
-        CloudOperation(callId: 1, name: name, cloud: .aws, account: account, region: region, resourceId: resource, parameters: params, command: "")
+        CloudOperation(callId: 1, name: name, cloud: .aws, account: account, region: region, resourceId: resource, parameters: params, command: ShellCommand([]))
     }
 
     func cloud(_ resources: [Resource]) throws -> SimulatedCloud { SimulatedCloud(inventory: try Inventory(resources)) }

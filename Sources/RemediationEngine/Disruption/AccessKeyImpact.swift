@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// Deactivating an access key: `usage.access-key-last-used` (one `{key, service, last-used}` or
 /// a list) says who uses it. Used within the look-back window: high, naming the service; used

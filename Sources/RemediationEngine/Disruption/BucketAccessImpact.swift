@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// Closing a bucket to the public: S3's public access block, removing allUsers from a GCP bucket,
 /// disallowing blob public access on an Azure storage account, uniform bucket-level access.

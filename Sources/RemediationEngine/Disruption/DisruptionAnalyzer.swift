@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// Says what a remediation would break before it runs: every impact rule that knows the
 /// operation assesses each call of the plan.

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// How badly a change could hurt what runs on the resource.
 public enum ImpactSeverity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// One kind of disruption a call can cause, as swift-format has one rule per file: which
 /// operations it looks at, and what it finds for one call.

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// Closing network access: revoking security group ranges, denying an NSG rule, disabling a
 /// firewall rule. Flow records (`usage.flows: [{port, source, last-seen, count}]`) say whether

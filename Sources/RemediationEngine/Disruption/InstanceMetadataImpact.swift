@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// Requiring IMDSv2 on an instance: `usage.imdsv1-requests: {count, last-seen}` says software on
 /// it still calls IMDSv1. Recent calls: high (it loses its instance credentials); a running

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 
 /// Deleting a network ACL entry: flow records on the ACL (`usage.flows`) that the deleted allow
 /// entry covered, and no remaining allow entry does, within the look-back window: high.

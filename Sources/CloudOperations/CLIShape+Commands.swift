@@ -2,7 +2,7 @@ import CloudModel
 
 extension CLIShape {
     /// The call as this command, or nil when a parameter has no argument to carry it.
-    public func render(_ parameters: Value) -> String? {
+    public func render(_ parameters: Value) -> ShellCommand? {
         guard uncoveredParameters(parameters).isEmpty else { return nil }
         var words = [program] + command
         for argument in arguments {
@@ -18,7 +18,7 @@ extension CLIShape {
                 for item in value.arrayValue ?? [value] { words += [flag, CLIArgument.word(item)] }
             }
         }
-        return words.map(CLIArgument.shellQuote).joined(separator: " ")
+        return ShellCommand(words)
     }
 
     public struct ParseError: Error, Sendable {
@@ -183,6 +183,4 @@ extension CLIArgument {
         default: value.jsonText
         }
     }
-
-    static func shellQuote(_ word: String) -> String { CommandRenderer.shellQuote(word) }
 }

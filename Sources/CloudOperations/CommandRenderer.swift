@@ -38,25 +38,25 @@ public enum CommandRenderer {
     /// Whether parameters of `service` are camelCase.
     public static func usesCamelCaseParameters(_ service: String) -> Bool { camelCaseServices.contains(service) }
 
-    public static func render(operation: String, parameters: Value, resource: Resource) -> String {
+    public static func render(operation: String, parameters: Value, resource: Resource) -> ShellCommand {
         if resource.cloud == .azure || resource.cloud == .gcp {
             // The first command whose arguments carry every parameter; the loader refuses steps
             // that none can carry, so the fallback shows only for calls made outside a policy.
             for shape in OperationCatalog.spec(named: operation)?.commands ?? [] {
                 if let command = shape.render(parameters) { return command }
             }
-            return "\(operation) \(parameters.jsonText)"
+            return ShellCommand([operation, parameters.jsonText])
         }
         let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return operation }
+        guard parts.count == 2 else { return ShellCommand([operation]) }
         return renderAWS(service: parts[0], action: parts[1], parameters: parameters, region: resource.region)
     }
 
-    static func renderAWS(service: String, action: String, parameters: Value, region: String) -> String {
+    static func renderAWS(service: String, action: String, parameters: Value, region: String) -> ShellCommand {
         var words = ["aws"]
         if !globalServices.contains(service), region != "global", !region.isEmpty { words += ["--region", region] }
         words += awsWords(service: service, action: action, parameters: parameters)
-        return words.map(shellQuote).joined(separator: " ")
+        return ShellCommand(words)
     }
 
     /// The AWS CLI's words for a call, after `aws [--region R]` and unquoted, as a program hands
@@ -96,13 +96,6 @@ public enum CommandRenderer {
             out += c.lowercased()
         }
         return out
-    }
-
-    /// Single-quotes a word for a POSIX shell when it holds anything but safe characters.
-    public static func shellQuote(_ word: String) -> String {
-        let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@,+%".contains($0)) }
-        if safe, !word.isEmpty { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     static func isScalar(_ value: Value) -> Bool {
