@@ -49,10 +49,13 @@ let package = Package(
             dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Reports", dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation", "RunStore"]),
+        /// Runs a suite: load → preflight → simulate → record. The command line and users' Swift
+        /// code call it the same way.
+        .target(name: "Suite", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore"]),
         .target(
             name: "RemsimCLI",
             dependencies: [
-                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports", "Replay",
+                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports", "Replay", "Suite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,7 +73,7 @@ let package = Package(
         .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
-        .testTarget(name: "RemsimCLITests", dependencies: ["RemsimCLI", "TestSupport"]),
+        .testTarget(name: "SuiteTests", dependencies: ["Suite", "RunStore", "Simulation", "Loading", "TestSupport"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "CloudOperations", "RemediationEngine", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
     ]

@@ -143,23 +143,20 @@ public struct ScenarioLoader: Sendable {
         var out: [Policy] = []
         for item in try node.list() {
             let ref = try item.string()
-            if ref == "builtin:all" {
-                out += builtins.values.sorted { $0.id < $1.id }
-            } else if ref.hasPrefix("builtin:") {
-                let id = String(ref.dropFirst("builtin:".count))
-                guard let p = builtins[id] else {
-                    let suggestion = Suggest.didYouMean(id, in: Array(builtins.keys), prefix: "builtin:")
-                    throw item.error("no built-in policy '\(id)'\(suggestion) (see `remsim policies list`)")
+            do throws(PolicyReference.Problem) {
+                if let named = try PolicyReference(ref).builtins(from: builtins) {
+                    out += named
+                    continue
                 }
-                out.append(p)
-            } else {
-                do {
-                    for file in try Self.confined(InputFiles.resolve(ref, relativeTo: base), to: confinement, named: item) {
-                        out += try PolicyLoader.load(file: file, source: file)
-                    }
-                } catch where error.message == "no such file or directory" && error.line == nil {
-                    throw item.error("policy path '\(ref)' does not exist (built-in policies are named builtin:ID)")
+            } catch {
+                throw item.error(error.message)
+            }
+            do {
+                for file in try Self.confined(InputFiles.resolve(ref, relativeTo: base), to: confinement, named: item) {
+                    out += try PolicyLoader.load(file: file, source: file)
                 }
+            } catch where error.message == "no such file or directory" && error.line == nil {
+                throw item.error(PolicyReference.missingPath(ref))
             }
         }
         do {

@@ -22,34 +22,20 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "The later run.")
     var after: String = "latest"
 
-    @Option(help: "The run database.")
-    var db: String = ".remsim/runs.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("fail-on"), help: "Regressions that make the command exit 1.")
     var failOn: String?
 
     @Option(help: "text or json.")
-    var format: HistoryCommand.OutputFormat = .table
+    var format: TextOrJSON = .text
 
     func run() throws {
-        var gate = RegressionGate()
-        if let failOn {
-            do {
-                gate = try RegressionGate(parsing: failOn)
-            } catch {
-                Console.error("error: \(error)")
-                throw Exit.badInput
-            }
-        }
-        let comparison: RunComparison
-        switch load() {
-        case .success(let c):
-            comparison = c
-        case .failure(let error):
-            Console.error("error: \(error)")
-            if case .noSuchRun = error { throw Exit.badInput }
-            throw Exit.databaseError
-        }
+        let gate = try failOn.map { spec in
+            do { return try RegressionGate(parsing: spec) } catch { throw BadInput("\(error)") }
+        } ?? RegressionGate()
+        let db = try RunDatabase(readingFrom: database.db)
+        let comparison = RunComparison(try db.snapshot(runId: try db.runId(for: before)), try db.snapshot(runId: try db.runId(for: after)))
         let failures = gate.failures(comparison)
         if format == .json {
             Console.out(ComparisonReport.json(comparison, failures: failures))
@@ -58,13 +44,5 @@ struct CompareCommand: ParsableCommand {
             if !failures.isEmpty { Console.out("\n" + Console.style.red("regressions (--fail-on):") + "\n" + failures.map { "  " + $0 }.joined(separator: "\n")) }
         }
         if !failures.isEmpty { throw Exit.assertionFailed }
-    }
-
-    func load() -> Result<RunComparison, RunStoreError> {
-        Result { () throws(RunStoreError) -> RunComparison in
-            let database = try RunDatabase(readingFrom: db)
-            let a = try database.runId(for: before), b = try database.runId(for: after)
-            return RunComparison(try database.snapshot(runId: a), try database.snapshot(runId: b))
-        }
     }
 }

@@ -21,8 +21,7 @@ enum Console {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            Console.error("error: cannot write \(path): \((error as NSError).localizedDescription)")
-            throw Exit.badInput
+            throw BadInput("cannot write \(path): \((error as NSError).localizedDescription)")
         }
     }
 }

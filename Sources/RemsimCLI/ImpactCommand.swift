@@ -6,6 +6,7 @@ import PolicyPack
 import RemediationEngine
 import Reports
 import Simulation
+import Suite
 
 struct ImpactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,52 +53,11 @@ struct ImpactCommand: ParsableCommand {
 
     func execute() throws {
         guard let horizon = SimDuration(parsing: horizon), horizon > .zero else {
-            Console.error("error: --horizon: expected a duration such as 6h or 7d, found '\(self.horizon)'")
-            throw Exit.badInput
+            throw BadInput("--horizon: expected a duration such as 6h or 7d, found '\(self.horizon)'")
         }
-        let loaded: Scenario
-        let title: String
-        do {
-            let builtins = try BuiltinPolicies.load()
-            if let scenario {
-                loaded = try ScenarioLoader(builtins: builtins, paths: limits.confinement).load(file: scenario)
-                title = "Enabling auto-remediation for \(InputFiles.display(scenario)):"
-            } else {
-                guard !fixtures.isEmpty else {
-                    Console.error("error: give a scenario file, or --fixtures with the inventory to preview")
-                    throw Exit.badInput
-                }
-                let inventory = try FixtureLoader.load(paths: fixtures)
-                var chosen: [Policy] = []
-                for ref in policies {
-                    if ref == "builtin:all" { chosen += builtins } else if ref.hasPrefix("builtin:") {
-                        guard let p = builtins.first(where: { $0.id == String(ref.dropFirst(8)) }) else {
-                            Console.error("error: no built-in policy '\(ref.dropFirst(8))' (see `remsim policies list`)")
-                            throw Exit.badInput
-                        }
-                        chosen.append(p)
-                    } else {
-                        chosen += try PolicyLoader.load(paths: [ref])
-                    }
-                }
-                let rule = AlertRule(name: "preview", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
-                loaded = Scenario(name: "impact", inventory: inventory, policies: try PolicyLoader.unique(chosen),
-                                  settings: EngineSettings(rules: [rule]), runFor: horizon)
-                title = "Enabling auto-remediation on \(fixtures.joined(separator: ", ")) (\(inventory.count) resources, \(chosen.count) policies):"
-            }
-        } catch let error as LoadError {
-            var e = error
-            e.file = InputFiles.display(e.file)
-            Console.error("error: \(e)")
-            throw Exit.badInput
-        }
-        let preview: ImpactPreview
-        do {
-            preview = try ImpactPreview(scenario: loaded, horizon: horizon)
-        } catch {
-            Console.error("error: \(error)")
-            throw Exit.badInput
-        }
+        let request: ImpactRequest = scenario.map { .scenario($0) } ?? .inventory(fixtures: fixtures, policies: policies)
+        let (loaded, title) = try request.scenario(horizon: horizon, confinement: limits.confinement)
+        let preview = try ImpactPreview(scenario: loaded, horizon: horizon)
         let report: String
         switch format {
         case .table: report = ImpactReport.text(preview, title: title, style: output == nil ? Console.style : TerminalStyle(colour: false))

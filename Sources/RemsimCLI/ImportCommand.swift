@@ -62,21 +62,14 @@ struct ImportCommand: ParsableCommand {
     }
 
     func execute() throws {
+        // Confined like every other input: a link out of the tree is refused unread.
+        let files = try InputFiles.collect(self.files)
         let result: ImportResult
-        do {
-            // Confined like every other input: a link out of the tree is refused unread.
-            let files = try InputFiles.collect(self.files)
-            switch format {
-            case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
-            case .awsConfig: result = try AWSConfigImporter.load(files: files)
-            case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
-            case .gcpAssetInventory: result = try GCPAssetInventoryImporter.load(files: files, project: project)
-            }
-        } catch {
-            var e = error
-            e.file = InputFiles.display(e.file)
-            Console.error("error: \(e)")
-            throw Exit.badInput
+        switch format {
+        case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
+        case .awsConfig: result = try AWSConfigImporter.load(files: files)
+        case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
+        case .gcpAssetInventory: result = try GCPAssetInventoryImporter.load(files: files, project: project)
         }
         let written = try FixtureWriter(directory: output).write { emit in
             for resource in result.resources { try emit(resource) }

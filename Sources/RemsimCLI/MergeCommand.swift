@@ -18,8 +18,8 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The shard jobs' run databases.")
     var shards: [String]
 
-    @Option(help: "The database to record the merged run in (it may already hold earlier runs).")
-    var db: String = ".remsim/runs.sqlite"
+    @OptionGroup(title: "The database to record the merged run in (it may already hold earlier runs)")
+    var database: DatabaseOptions
 
     @Flag(help: "Merge even when some shards are missing (the run then covers part of the suite).")
     var allowMissing = false
@@ -31,38 +31,18 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         var loaded: [(source: String, contents: RunContents)] = []
         for path in shards {
-            guard FileManager.default.fileExists(atPath: path) else {
-                Console.error("error: \(path): no such file")
-                throw Exit.badInput
-            }
-            do {
-                let database = try RunDatabase(readingFrom: path)
-                guard let latest = try database.runs(limit: 1).first?.id else {
-                    Console.error("error: \(path): holds no run")
-                    throw Exit.badInput
-                }
-                loaded.append((path, try database.contents(runId: latest)))
-            } catch let error as RunStoreError {
-                Console.error("error: \(error)")
-                throw Exit.databaseError
-            }
+            guard FileManager.default.fileExists(atPath: path) else { throw BadInput("\(path): no such file") }
+            let database = try RunDatabase(readingFrom: path)
+            guard let latest = try database.runs(limit: 1).first?.id else { throw BadInput("\(path): holds no run") }
+            loaded.append((path, try database.contents(runId: latest)))
         }
         let problems = RunDatabase.checkShards(loaded, allowMissing: allowMissing)
-        guard problems.isEmpty else {
-            for p in problems { Console.error("error: \(p)") }
-            throw Exit.badInput
-        }
-        let runId: Int64
-        do {
-            runId = try RunDatabase(path: db).merge(loaded)
-        } catch {
-            Console.error("error: \(error)")
-            throw Exit.databaseError
-        }
+        guard problems.isEmpty else { throw MergeProblems(problems) }
+        let runId = try RunDatabase(path: database.db).merge(loaded)
         let scenarios = loaded.flatMap(\.contents.scenarios)
         let failed = scenarios.filter { !$0.scenario.passed }.count
         let line = "\(scenarios.count) scenarios from \(loaded.count) shard\(loaded.count == 1 ? "" : "s"): \(scenarios.count - failed) passed, \(failed) failed"
-        Console.out((failed == 0 ? Console.style.green(line) : Console.style.red(line)) + Console.style.dim(" · run \(runId) recorded in \(db)"))
+        Console.out((failed == 0 ? Console.style.green(line) : Console.style.red(line)) + Console.style.dim(" · run \(runId) recorded in \(database.db)"))
         if failed > 0 { throw Exit.assertionFailed }
     }
 }

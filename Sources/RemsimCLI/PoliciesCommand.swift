@@ -18,12 +18,7 @@ struct PoliciesCommand: ParsableCommand {
         var paths: [String] = []
 
         func load() throws -> [Policy] {
-            do {
-                return try PolicyLoader.unique(try BuiltinPolicies.load() + PolicyLoader.load(paths: paths))
-            } catch {
-                Console.error("error: \(error)")
-                throw Exit.badInput
-            }
+            try PolicyLoader.unique(try BuiltinPolicies.load() + PolicyLoader.load(paths: paths))
         }
     }
 
@@ -57,8 +52,7 @@ struct PoliciesCommand: ParsableCommand {
             let policies = try options.load()
             guard let policy = policies.first(where: { $0.id == id }) else {
                 let near = policies.map(\.id).filter { $0.contains(id) || id.contains($0) }
-                Console.error("error: no policy '\(id)'\(near.isEmpty ? "" : "; similar: \(near.joined(separator: ", "))") (see `remsim policies list`)")
-                throw Exit.badInput
+                throw BadInput("no policy '\(id)'\(near.isEmpty ? "" : "; similar: \(near.joined(separator: ", "))") (see `remsim policies list`)")
             }
             Console.out(PolicyReport.show(policy, at: Scenario.defaultStart))
         }

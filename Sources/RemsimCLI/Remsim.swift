@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import Suite
 
 /// The `remsim` command: one subcommand per file in this module.
 public struct Remsim: ParsableCommand {
-    public static let version = "0.1.0"
+    public static let version = Suite.remsimVersion
 
     public static let configuration = CommandConfiguration(
         commandName: "remsim",
@@ -23,13 +24,18 @@ public struct Remsim: ParsableCommand {
 
     public init() {}
 
-    /// Runs the command line. A flag or value that is wrong is bad input like any other and
+    /// Runs the command line. What a command throws becomes its messages and exit code in one
+    /// place (`Exit.outcome`); a flag or value that is wrong is bad input like any other and
     /// exits 2, not ArgumentParser's 64.
     public static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            if let (messages, code) = Exit.outcome(of: error) {
+                for message in messages { Console.error("error: \(message)") }
+                Foundation.exit(code.rawValue)
+            }
             if exitCode(for: error) == .validationFailure {
                 Console.error(fullMessage(for: error))
                 Foundation.exit(Exit.badInput.rawValue)
@@ -39,11 +45,3 @@ public struct Remsim: ParsableCommand {
     }
 }
 
-/// The exit codes every command shares.
-enum Exit {
-    static let assertionFailed = ExitCode(1)
-    static let badInput = ExitCode(2)
-    static let databaseError = ExitCode(3)
-    /// Stopped by SIGINT or SIGTERM, as a shell reports a program Ctrl-C ended.
-    static let interrupted = ExitCode(130)
-}

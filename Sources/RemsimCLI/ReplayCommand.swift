@@ -3,6 +3,7 @@ import Foundation
 import Replay
 import PolicyPack
 import Simulation
+import Suite
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,89 +53,56 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func execute() throws {
-        let endpoint: ReplayEndpoint
-        do {
-            guard let endpointUrl else {
-                guard allowRemoteEndpoint else {
-                    Console.error("error: give --endpoint-url (moto: http://127.0.0.1:5000), or --allow-remote-endpoint to replay against the AWS account your credentials name")
-                    throw Exit.badInput
-                }
-                return try replay(against: .aws)
+        guard let endpointUrl else {
+            guard allowRemoteEndpoint else {
+                throw BadInput("give --endpoint-url (moto: http://127.0.0.1:5000), or --allow-remote-endpoint to replay against the AWS account your credentials name")
             }
-            endpoint = try ReplayEndpoint(endpointUrl, allowRemote: allowRemoteEndpoint)
-        } catch let error as ReplayEndpoint.Problem {
-            Console.error("error: \(error)")
-            throw Exit.badInput
+            return try replay(against: .aws)
         }
-        try replay(against: endpoint)
+        try replay(against: try ReplayEndpoint(endpointUrl, allowRemote: allowRemoteEndpoint))
     }
 
     func replay(against endpoint: ReplayEndpoint) throws {
         var scenarios: [Scenario] = []
         if !paths.isEmpty || !builtin {
-            let (loaded, errors) = SuiteLoader(paths: paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement).load()
-            guard errors.isEmpty else {
-                for e in errors { Console.error("error: \(e)") }
-                throw Exit.badInput
-            }
-            scenarios = loaded
+            scenarios = try Suite.load(paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement).scenarios
         }
         if builtin {
             do {
                 scenarios += try Replay.exampleScenarios(of: try BuiltinPolicies.load())
             } catch {
-                Console.error("error: the built-in policies' examples: \(error)")
-                throw Exit.badInput
+                throw BadInput("the built-in policies' examples: \(error)")
             }
         }
-        // A local endpoint takes any credentials; a remote one uses the caller's.
-        var environment: [String: String] = [:]
-        let env = ProcessInfo.processInfo.environment
-        if endpoint.url.map({ ReplayEndpoint.isLoopback($0.host ?? "") }) == true {
-            if env["AWS_ACCESS_KEY_ID"] == nil { environment["AWS_ACCESS_KEY_ID"] = "testing" }
-            if env["AWS_SECRET_ACCESS_KEY"] == nil { environment["AWS_SECRET_ACCESS_KEY"] = "testing" }
-        }
-        if env["AWS_DEFAULT_REGION"] == nil { environment["AWS_DEFAULT_REGION"] = "us-east-1" }
-        let cli = AWSCLI(program: aws, endpoint: endpoint, environment: environment)
-        let replayId = "r\(Int(Date().timeIntervalSince1970))-\(getpid())"
+        var suite = ReplaySuite(scenarios: scenarios, endpoint: endpoint, program: aws)
+        suite.keep = keep
+        suite.untouched = untouched
         let style = Console.style
         let interruption = ReplayInterruption()
         interruption.catchSignals()
-        var matched = 0, differed = 0, skipped = 0, other = 0
-        for scenario in scenarios {
-            if interruption.isRequested { break }
-            guard scenario.policies.contains(where: { $0.resourceType.hasPrefix("aws.") }) else {
-                other += 1
-                continue
-            }
-            var replay = Replay(scenario: scenario, cli: cli, replayId: replayId, keep: keep)
-            replay.interruption = interruption
-            replay.untouched = untouched
-            let outcome = replay.run()
+        let tally = suite.run(interruption: interruption) { scenario, outcome in
             switch outcome.status {
             case .matched:
-                matched += 1
                 Console.out(style.green("MATCH ") + " \(scenario.name)  \(Self.summary(outcome))")
             case .differed:
-                differed += 1
                 Console.out(style.red("DIFFER") + " \(scenario.name)")
                 for d in outcome.differences { Console.out("        \(d)") }
                 for c in outcome.changes { Console.out(style.dim("        timeline: \(c)")) }
                 for c in outcome.commands { Console.out(style.dim("        $ \(c)")) }
             case .notReplayable(let why):
-                skipped += 1
                 Console.out(style.yellow("SKIP  ") + " \(scenario.name)  not replayable: \(why)")
             }
             for left in outcome.leftOut { Console.out(style.dim("        untouched resource left out: \(left)")) }
             for problem in outcome.cleanup { Console.error("warning: could not delete \(problem)") }
         }
-        let total = matched + differed + skipped
-        Console.out("\(total) AWS scenario\(total == 1 ? "" : "s"): \(matched) matched, \(differed) differed, \(skipped) not replayable" + (other > 0 ? style.dim(" · \(other) other-cloud scenarios not replayed") : ""))
+        let total = tally.replayed
+        Console.out("\(total) AWS scenario\(total == 1 ? "" : "s"): \(tally.matched) matched, \(tally.differed) differed, \(tally.notReplayable) not replayable"
+            + (tally.otherCloud > 0 ? style.dim(" · \(tally.otherCloud) other-cloud scenarios not replayed") : ""))
         if interruption.isRequested {
-            Console.error("interrupted: the replay stopped after deleting what it had made (resources tagged remsim-replay=\(replayId) that remain are listed above)")
+            Console.error("interrupted: the replay stopped after deleting what it had made (resources tagged remsim-replay=\(suite.replayId) that remain are listed above)")
             throw Exit.interrupted
         }
-        if differed > 0 { throw Exit.assertionFailed }
+        if tally.differed > 0 { throw Exit.assertionFailed }
     }
 
     /// "5 resources compared (2 untouched) · 2 commands · 1 timeline change".

@@ -19,8 +19,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "A run, or two runs to compare (number, label, latest, previous).")
     var runs: [String] = ["latest"]
 
-    @Option(help: "The run database.")
-    var db: String = ".remsim/runs.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .shortAndLong, help: "The HTML file to write.")
     var output: String = "remsim-report.html"
@@ -34,25 +33,11 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let html: String
-        switch render() {
-        case .success(let page):
-            html = page
-        case .failure(let error):
-            Console.error("error: \(error)")
-            if case .noSuchRun = error { throw Exit.badInput }
-            throw Exit.databaseError
-        }
+        let db = try RunDatabase(readingFrom: database.db)
+        let ids = try runs.map { r throws(RunStoreError) in try db.runId(for: r) }
+        let html = ids.count == 2
+            ? try RunHTMLReport.comparison(db, from: ids[0], to: ids[1], trend: trend) : try RunHTMLReport.run(db, runId: ids[0], trend: trend)
         try Console.writeFile(output, html)
         Console.out("wrote \(output) (\(html.utf8.count / 1024) KiB)")
-    }
-
-    func render() -> Result<String, RunStoreError> {
-        Result { () throws(RunStoreError) -> String in
-            let database = try RunDatabase(readingFrom: db)
-            let ids = try runs.map { r throws(RunStoreError) in try database.runId(for: r) }
-            if ids.count == 2 { return try RunHTMLReport.comparison(database, from: ids[0], to: ids[1], trend: trend) }
-            return try RunHTMLReport.run(database, runId: ids[0], trend: trend)
-        }
     }
 }

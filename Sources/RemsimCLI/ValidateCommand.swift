@@ -3,6 +3,7 @@ import Loading
 import Policies
 import PolicyPack
 import Simulation
+import Suite
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +30,13 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func execute() throws {
-        var (scenarios, errors) = SuiteLoader(paths: paths, confinement: limits.confinement).load()
+        var scenarios: [Scenario] = []
+        var errors: [LoadError] = []
+        do {
+            scenarios = try Suite.load(paths, confinement: limits.confinement).scenarios
+        } catch {
+            errors = error.errors
+        }
         var policyCount = 0
         var userPolicies: [Policy] = []
         for path in policyPaths {
@@ -38,13 +45,10 @@ struct ValidateCommand: ParsableCommand {
                 policyCount += loaded.count
                 userPolicies += loaded
             } catch {
-                var e = error
-                e.file = InputFiles.display(e.file)
-                errors.append(e)
+                errors.append(error)
             }
         }
-        for e in errors { Console.error("error: \(e)") }
-        guard errors.isEmpty else { throw Exit.badInput }
+        guard errors.isEmpty else { throw LoadErrors(errors) }
         var all: [String: Policy] = [:]
         for p in (try? BuiltinPolicies.load()) ?? [] { all[p.id] = p }
         for p in scenarios.flatMap(\.policies) + userPolicies { all[p.id] = p }

@@ -10,7 +10,8 @@ public enum ComparisonReport {
             let id = run.id ?? 0
             let byPolicy = (mttr[id] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map { SimDuration(milliseconds: $0).description } ?? "—")" }
             let shown = byPolicy.prefix(3).joined(separator: ", ") + (byPolicy.count > 3 ? ", +\(byPolicy.count - 3) more" : "")
-            table.append([String(id), run.startedAt, run.status + (run.shard.map { " (shard \($0))" } ?? "") + (run.mergedFrom == nil ? "" : " (merged)"), labels(run).joined(separator: ","), String((run.gitCommit ?? "").prefix(10)),
+            let status: String = run.status.rawValue + (run.shard.map { " (shard \($0))" } ?? "") + (run.mergedFrom == nil ? "" : " (merged)")
+            table.append([String(id), run.startedAt, status, run.labels.joined(separator: ","), String((run.gitCommit ?? "").prefix(10)),
                           String(run.passedCount), String(run.failedCount), shown])
         }
         return table.render()
@@ -21,19 +22,15 @@ public enum ComparisonReport {
             let id = run.id ?? 0
             return [
                 "id": .int(Int(id)), "startedAt": .string(run.startedAt), "finishedAt": run.finishedAt.map(Value.string) ?? .null,
-                "status": .string(run.status), "labels": .array(labels(run).map(Value.string)), "gitCommit": run.gitCommit.map(Value.string) ?? .null,
+                "status": .string(run.status.rawValue), "labels": .array(run.labels.map(Value.string)), "gitCommit": run.gitCommit.map(Value.string) ?? .null,
                 "remsimVersion": .string(run.remsimVersion), "scenarios": .int(run.scenarioCount), "passed": .int(run.passedCount),
                 "failed": .int(run.failedCount), "shard": run.shard.map(Value.string) ?? .null,
-                "mergedFrom": run.mergedFrom == nil ? .null : .array(MergedShard.decode(run.mergedFrom).map {
+                "mergedFrom": run.mergedFrom == nil ? .null : .array((run.mergedFrom ?? []).map {
                     ["database": .string($0.database), "run": .int(Int($0.run)), "shard": $0.shard.map(Value.string) ?? .null]
                 }),
                 "mttrP95MsByPolicy": .object(Fields((mttr[id] ?? [:]).sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: $0.value.map { .int(Int($0)) } ?? .null) })),
             ]
         }).jsonText
-    }
-
-    static func labels(_ run: RunRecord) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(run.labels.utf8))) ?? []
     }
 
     public static func text(_ c: RunComparison) -> String {

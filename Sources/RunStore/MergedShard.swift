@@ -5,9 +5,4 @@ public struct MergedShard: Codable, Sendable, Hashable {
     public var database: String
     public var run: Int64
     public var shard: String?
-
-    public static func decode(_ text: String?) -> [MergedShard] {
-        guard let text else { return [] }
-        return (try? JSONDecoder().decode([MergedShard].self, from: Data(text.utf8))) ?? []
-    }
 }

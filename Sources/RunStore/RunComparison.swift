@@ -161,7 +161,7 @@ public struct RegressionGate: Sendable, Equatable {
             }
         }
         if newWarning || newHighWarning {
-            for w in c.warningsAdded where newWarning || w.severity == "high" {
+            for w in c.warningsAdded where newWarning || w.severity == .high {
                 out.append("new \(w.severity) warning in \(w.scenario): \(w.kind) on \(w.resourceId) (\(w.policyId))")
             }
         }

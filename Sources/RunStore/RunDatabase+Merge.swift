@@ -8,21 +8,21 @@ extension RunDatabase {
         try read { db in
             guard let run = try RunRecord.fetchOne(db, key: runId) else { throw RunStoreError.noSuchRun(String(runId)) }
             var scenarios: [RunContents.ScenarioRows] = []
-            for s in try ScenarioResultRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) {
-                let byScenario = Column("scenarioResultId") == s.id
-                let alerts = try AlertRecord.filter(byScenario).order(Column("id")).fetchAll(db).map { alert in
-                    (alert: alert, transitions: try AlertTransitionRecord.filter(Column("alertId") == alert.id).order(Column("position")).fetchAll(db))
+            for s in try ScenarioResultRecord.filter(ScenarioResultRecord.Columns.runId == runId).order(ScenarioResultRecord.Columns.id).fetchAll(db) {
+                let byScenario = SharedColumns.scenarioResultId == s.id
+                let alerts = try AlertRecord.filter(byScenario).order(AlertRecord.Columns.id).fetchAll(db).map { alert in
+                    (alert: alert, transitions: try AlertTransitionRecord.filter(AlertTransitionRecord.Columns.alertId == alert.id).order(AlertTransitionRecord.Columns.position).fetchAll(db))
                 }
                 scenarios.append(RunContents.ScenarioRows(
                     scenario: s,
-                    assertions: try AssertionResultRecord.filter(byScenario).order(Column("position")).fetchAll(db),
+                    assertions: try AssertionResultRecord.filter(byScenario).order(AssertionResultRecord.Columns.position).fetchAll(db),
                     alerts: alerts,
-                    attempts: try RemediationAttemptRecord.filter(byScenario).order(Column("id")).fetchAll(db),
-                    violations: try ViolationRecord.filter(byScenario).order(Column("id")).fetchAll(db),
-                    metrics: try MetricRecord.filter(byScenario).order(Column("id")).fetchAll(db),
-                    records: try EngineRecordRow.filter(byScenario).order(Column("position")).fetchAll(db),
-                    warnings: try DisruptionWarningRow.filter(byScenario).order(Column("position")).fetchAll(db),
-                    timeline: try TimelineEntryRecord.filter(byScenario).order(Column("position")).fetchAll(db)))
+                    attempts: try RemediationAttemptRecord.filter(byScenario).order(RemediationAttemptRecord.Columns.id).fetchAll(db),
+                    violations: try ViolationRecord.filter(byScenario).order(ViolationRecord.Columns.id).fetchAll(db),
+                    metrics: try MetricRecord.filter(byScenario).order(MetricRecord.Columns.id).fetchAll(db),
+                    records: try EngineRecordRow.filter(byScenario).order(EngineRecordRow.Columns.position).fetchAll(db),
+                    warnings: try DisruptionWarningRow.filter(byScenario).order(DisruptionWarningRow.Columns.position).fetchAll(db),
+                    timeline: try TimelineEntryRecord.filter(byScenario).order(TimelineEntryRecord.Columns.position).fetchAll(db)))
             }
             return RunContents(run: run, scenarios: scenarios)
         }
@@ -35,7 +35,7 @@ extension RunDatabase {
         var problems: [MergeProblem] = []
         var parsed: [(source: String, index: Int, count: Int)] = []
         for (source, c) in shards {
-            guard c.run.status == "complete" else {
+            guard c.run.status == .complete else {
                 problems.append(.incomplete(source: source, run: c.run.id ?? 0))
                 continue
             }
@@ -83,17 +83,16 @@ extension RunDatabase {
         try write { db in
             let runs = shards.map(\.contents.run)
             var labels: [String] = []
-            for run in runs { for l in Self.labels(run) where !labels.contains(l) { labels.append(l) } }
+            for run in runs { for l in run.labels where !labels.contains(l) { labels.append(l) } }
             let scenarios = shards.flatMap(\.contents.scenarios)
             let passed = scenarios.filter(\.scenario.passed).count
             let from = shards.map { MergedShard(database: $0.source, run: $0.contents.run.id ?? 0, shard: $0.contents.run.shard) }
-            let mergedFrom = String(decoding: try JSONEncoder().encode(from), as: UTF8.self)
             var run = RunRecord(
-                startedAt: runs.map(\.startedAt).min() ?? "", finishedAt: runs.compactMap(\.finishedAt).max(), status: "complete",
+                startedAt: runs.map(\.startedAt).min() ?? "", finishedAt: runs.compactMap(\.finishedAt).max(), status: .complete,
                 remsimVersion: runs.first?.remsimVersion ?? "", gitCommit: runs.first?.gitCommit,
-                labels: Value.array(labels.map(Value.string)).jsonText, scenarioCount: scenarios.count, passedCount: passed,
+                labels: labels, scenarioCount: scenarios.count, passedCount: passed,
                 failedCount: scenarios.count - passed, fixturesDigest: runs.first?.fixturesDigest, policiesDigest: runs.first?.policiesDigest,
-                shard: nil, mergedFrom: mergedFrom)
+                shard: nil, mergedFrom: from)
             try run.insert(db)
             let runId = run.id ?? 0
             for rows in scenarios {

@@ -3,47 +3,47 @@ import GRDB
 extension RunDatabase {
     /// Runs, newest first.
     public func runs(limit: Int = 50) throws(RunStoreError) -> [RunRecord] {
-        try read { db in try RunRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
+        try read { db in try RunRecord.order(RunRecord.Columns.id.desc).limit(limit).fetchAll(db) }
     }
 
     public func scenarioResults(runId: Int64) throws(RunStoreError) -> [ScenarioResultRecord] {
-        try read { db in try ScenarioResultRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) }
+        try read { db in try ScenarioResultRecord.filter(ScenarioResultRecord.Columns.runId == runId).order(ScenarioResultRecord.Columns.id).fetchAll(db) }
     }
 
     public func assertionResults(scenarioResultId: Int64) throws(RunStoreError) -> [AssertionResultRecord] {
-        try read { db in try AssertionResultRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+        try read { db in try AssertionResultRecord.filter(AssertionResultRecord.Columns.scenarioResultId == scenarioResultId).order(AssertionResultRecord.Columns.position).fetchAll(db) }
     }
 
     public func alerts(scenarioResultId: Int64) throws(RunStoreError) -> [AlertRecord] {
-        try read { db in try AlertRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("number")).fetchAll(db) }
+        try read { db in try AlertRecord.filter(AlertRecord.Columns.scenarioResultId == scenarioResultId).order(AlertRecord.Columns.number).fetchAll(db) }
     }
 
     public func transitions(alertId: Int64) throws(RunStoreError) -> [AlertTransitionRecord] {
-        try read { db in try AlertTransitionRecord.filter(Column("alertId") == alertId).order(Column("position")).fetchAll(db) }
+        try read { db in try AlertTransitionRecord.filter(AlertTransitionRecord.Columns.alertId == alertId).order(AlertTransitionRecord.Columns.position).fetchAll(db) }
     }
 
     public func attempts(scenarioResultId: Int64) throws(RunStoreError) -> [RemediationAttemptRecord] {
-        try read { db in try RemediationAttemptRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("callId")).fetchAll(db) }
+        try read { db in try RemediationAttemptRecord.filter(RemediationAttemptRecord.Columns.scenarioResultId == scenarioResultId).order(RemediationAttemptRecord.Columns.callId).fetchAll(db) }
     }
 
     public func violations(scenarioResultId: Int64) throws(RunStoreError) -> [ViolationRecord] {
-        try read { db in try ViolationRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("id")).fetchAll(db) }
+        try read { db in try ViolationRecord.filter(ViolationRecord.Columns.scenarioResultId == scenarioResultId).order(ViolationRecord.Columns.id).fetchAll(db) }
     }
 
     public func metrics(scenarioResultId: Int64) throws(RunStoreError) -> [MetricRecord] {
-        try read { db in try MetricRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("id")).fetchAll(db) }
+        try read { db in try MetricRecord.filter(MetricRecord.Columns.scenarioResultId == scenarioResultId).order(MetricRecord.Columns.id).fetchAll(db) }
     }
 
     public func engineRecords(scenarioResultId: Int64) throws(RunStoreError) -> [EngineRecordRow] {
-        try read { db in try EngineRecordRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+        try read { db in try EngineRecordRow.filter(EngineRecordRow.Columns.scenarioResultId == scenarioResultId).order(EngineRecordRow.Columns.position).fetchAll(db) }
     }
 
     public func warnings(scenarioResultId: Int64) throws(RunStoreError) -> [DisruptionWarningRow] {
-        try read { db in try DisruptionWarningRow.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+        try read { db in try DisruptionWarningRow.filter(DisruptionWarningRow.Columns.scenarioResultId == scenarioResultId).order(DisruptionWarningRow.Columns.position).fetchAll(db) }
     }
 
     public func timeline(scenarioResultId: Int64) throws(RunStoreError) -> [TimelineEntryRecord] {
-        try read { db in try TimelineEntryRecord.filter(Column("scenarioResultId") == scenarioResultId).order(Column("position")).fetchAll(db) }
+        try read { db in try TimelineEntryRecord.filter(TimelineEntryRecord.Columns.scenarioResultId == scenarioResultId).order(TimelineEntryRecord.Columns.position).fetchAll(db) }
     }
 
     /// `PRAGMA integrity_check`'s answer: `ok` for a sound file.

@@ -27,13 +27,24 @@ public struct RunMetadata: Sendable {
 }
 
 extension RunDatabase {
-    /// Records the start of a run. It stays `incomplete` until `finishRun`: a run that crashes
-    /// or is killed is never shown as finished with rows missing.
-    public func beginRun(_ metadata: RunMetadata) throws(RunStoreError) -> Int64 {
+    /// Records a run and every scenario's results in one transaction: the database holds the
+    /// whole run, marked complete with its counts, or nothing of it.
+    @discardableResult
+    public func recordRun(_ metadata: RunMetadata, results: [ScenarioResult], finishedAt: Date) throws(RunStoreError) -> Int64 {
         try write { db in
+            let runId = try Self.insertRun(metadata, db)
+            for result in results { try Self.insert(result, runId: runId, db) }
+            try Self.finish(runId, at: finishedAt, db)
+            return runId
+        }
+    }
+
+    /// The run's row, `incomplete` until `finish` in the same transaction.
+    static func insertRun(_ metadata: RunMetadata, _ db: Database) throws -> Int64 {
+        do {
             var run = RunRecord(
-                startedAt: Self.iso(metadata.startedAt), finishedAt: nil, status: "incomplete", remsimVersion: metadata.remsimVersion,
-                gitCommit: metadata.gitCommit, labels: Value.array(metadata.labels.map(Value.string)).jsonText,
+                startedAt: Self.iso(metadata.startedAt), finishedAt: nil, status: .incomplete, remsimVersion: metadata.remsimVersion,
+                gitCommit: metadata.gitCommit, labels: metadata.labels,
                 scenarioCount: 0, passedCount: 0, failedCount: 0, fixturesDigest: metadata.fixturesDigest, policiesDigest: metadata.policiesDigest,
                 shard: metadata.shard)
             try run.insert(db)
@@ -41,10 +52,10 @@ extension RunDatabase {
         }
     }
 
-    /// Stores one scenario's results and everything under them, in one transaction.
+    /// Stores one scenario's results and everything under them.
     @discardableResult
-    public func record(_ result: ScenarioResult, runId: Int64) throws(RunStoreError) -> Int64 {
-        try write { db in
+    static func insert(_ result: ScenarioResult, runId: Int64, _ db: Database) throws -> Int64 {
+        do {
             var scenario = ScenarioResultRecord(
                 runId: runId, name: result.name, file: result.file, seed: Int64(bitPattern: result.seed), passed: result.passed,
                 simulatedStart: result.start.milliseconds, simulatedEnd: result.end.milliseconds, eventsProcessed: result.eventsProcessed,
@@ -58,22 +69,22 @@ extension RunDatabase {
             var alertRowIds: [Int: Int64] = [:]
             for alert in result.alerts {
                 var r = AlertRecord(scenarioResultId: sid, number: alert.id, policyId: alert.policyId, resourceId: alert.resourceId,
-                                    ruleName: alert.ruleName, status: alert.status.rawValue)
+                                    ruleName: alert.ruleName, status: alert.status)
                 try r.insert(db)
                 let aid = r.id ?? 0
                 alertRowIds[alert.id] = aid
                 for (i, t) in alert.transitions.enumerated() {
-                    var tr = AlertTransitionRecord(alertId: aid, position: i, at: t.at.milliseconds, fromStatus: t.from?.rawValue,
-                                                   toStatus: t.to.rawValue, reason: t.reason.rawValue, detail: t.detail)
+                    var tr = AlertTransitionRecord(alertId: aid, position: i, at: t.at.milliseconds, fromStatus: t.from,
+                                                   toStatus: t.to, reason: t.reason, detail: t.detail)
                     try tr.insert(db)
                 }
             }
             for attempt in result.attempts {
-                var code: String?, message: String?, outcome: String?
+                var code: String?, message: String?, outcome: CallOutcome?
                 switch attempt.outcome {
-                case .succeeded?: outcome = "succeeded"
+                case .succeeded?: outcome = .succeeded
                 case .failed(let c, let m)?:
-                    outcome = "failed"
+                    outcome = .failed
                     code = c
                     message = m
                 case nil: break
@@ -87,13 +98,13 @@ extension RunDatabase {
             }
             for (i, w) in result.warnings.enumerated() {
                 var r = DisruptionWarningRow(
-                    scenarioResultId: sid, position: i, at: w.at.milliseconds, kind: w.kind, severity: w.severity.rawValue, policyId: w.policyId,
-                    resourceId: w.resourceId, operation: w.operation, affected: Value.array(w.affected.map(Value.string)).jsonText,
-                    evidence: Value.array(w.evidence.map(Value.string)).jsonText, explanation: w.explanation)
+                    scenarioResultId: sid, position: i, at: w.at.milliseconds, kind: w.kind, severity: w.severity, policyId: w.policyId,
+                    resourceId: w.resourceId, operation: w.operation, affected: w.affected,
+                    evidence: w.evidence, explanation: w.explanation)
                 try r.insert(db)
             }
             for (i, e) in result.records.enumerated() {
-                var r = EngineRecordRow(scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind.rawValue, ruleName: e.rule,
+                var r = EngineRecordRow(scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind, ruleName: e.rule,
                                         policyId: e.policyId, resourceId: e.resourceId, cause: e.cause, detail: e.detail)
                 try r.insert(db)
             }
@@ -102,7 +113,7 @@ extension RunDatabase {
                     scenarioResultId: sid, policyId: v.policyId, resourceId: v.resourceId, ruleName: v.ruleName,
                     startedAt: v.startedAt.milliseconds, endedAt: v.endedAt?.milliseconds, detectedAt: v.detectedAt?.milliseconds,
                     remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds,
-                    finalState: v.finalState.rawValue)
+                    finalState: v.finalState)
                 try r.insert(db)
             }
             // The story is the longest list a scenario has: one prepared statement for all of it.
@@ -110,15 +121,15 @@ extension RunDatabase {
             for (i, t) in result.timeline.enumerated() {
                 try entry.execute(arguments: [sid, i, t.at.milliseconds, t.kind.rawValue, t.resourceId, t.text])
             }
-            let groups: [(scope: String, name: String, violations: [Violation])] =
-                [("scenario", "", result.violations)]
-                + result.violatedPolicies.map { p in ("policy", p, result.violations.filter { $0.policyId == p }) }
-                + Set(result.violations.compactMap(\.ruleName)).sorted().map { r in ("rule", r, result.violations.filter { $0.ruleName == r }) }
+            let groups: [(scope: MetricScope, name: String, violations: [Violation])] =
+                [(.scenario, "", result.violations)]
+                + result.violatedPolicies.map { p in (.policy, p, result.violations.filter { $0.policyId == p }) }
+                + Set(result.violations.compactMap(\.ruleName)).sorted().map { r in (.rule, r, result.violations.filter { $0.ruleName == r }) }
             for group in groups {
                 for kind in MetricKind.allCases {
                     let s = MetricSummary(kind: kind, violations: group.violations)
                     var r = MetricRecord(
-                        scenarioResultId: sid, scope: group.scope, name: group.name, kind: kind.rawValue, count: s.count,
+                        scenarioResultId: sid, scope: group.scope, name: group.name, kind: kind, count: s.count,
                         unresolved: s.unresolved, meanMs: s.mean?.milliseconds, p50Ms: s.p50?.milliseconds, p95Ms: s.p95?.milliseconds,
                         maxMs: s.max?.milliseconds)
                     try r.insert(db)
@@ -129,15 +140,15 @@ extension RunDatabase {
     }
 
     /// Marks the run complete with its counts: the last write of a run.
-    public func finishRun(_ runId: Int64, finishedAt: Date) throws(RunStoreError) {
-        try write { db in
+    static func finish(_ runId: Int64, at finishedAt: Date, _ db: Database) throws {
+        do {
             guard var run = try RunRecord.fetchOne(db, key: runId) else { throw RunStoreError.noSuchRun(String(runId)) }
-            let results = try ScenarioResultRecord.filter(Column("runId") == runId).fetchAll(db)
+            let results = try ScenarioResultRecord.filter(ScenarioResultRecord.Columns.runId == runId).fetchAll(db)
             run.scenarioCount = results.count
             run.passedCount = results.filter(\.passed).count
             run.failedCount = results.count - run.passedCount
             run.finishedAt = Self.iso(finishedAt)
-            run.status = "complete"
+            run.status = .complete
             try run.update(db)
         }
     }

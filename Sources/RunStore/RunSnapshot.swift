@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Simulation
+import RemediationEngine
 
 /// What one recorded run says, in the form a comparison needs: per scenario its verdicts and
 /// counts, per policy its MTTR, and the warnings and loops it produced.
@@ -22,7 +23,7 @@ public struct RunSnapshot: Sendable, Codable, Hashable {
         public var policyId: String
         public var resourceId: String
         public var kind: String
-        public var severity: String
+        public var severity: ImpactSeverity
         public static func < (a: Warning, b: Warning) -> Bool {
             (a.scenario, a.policyId, a.resourceId, a.kind) < (b.scenario, b.policyId, b.resourceId, b.kind)
         }
@@ -53,7 +54,7 @@ extension RunDatabase {
     /// A run by reference: its number, `latest`, `previous` (the one before the latest), or a
     /// label (the latest run carrying it). Only complete runs count.
     public func runId(for reference: String) throws(RunStoreError) -> Int64 {
-        let runs = try self.runs(limit: 10_000).filter { $0.status == "complete" }
+        let runs = try self.runs(limit: 10_000).filter { $0.status == .complete }
         switch reference {
         case "latest":
             guard let id = runs.first?.id else { throw .noSuchRun(reference) }
@@ -63,13 +64,9 @@ extension RunDatabase {
             return id
         default:
             if let n = Int64(reference), runs.contains(where: { $0.id == n }) { return n }
-            if let run = runs.first(where: { Self.labels($0).contains(reference) }), let id = run.id { return id }
+            if let run = runs.first(where: { $0.labels.contains(reference) }), let id = run.id { return id }
             throw .noSuchRun(reference)
         }
-    }
-
-    static func labels(_ run: RunRecord) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(run.labels.utf8))) ?? []
     }
 
     public func snapshot(runId: Int64) throws(RunStoreError) -> RunSnapshot {
@@ -86,7 +83,7 @@ extension RunDatabase {
             for alert in try alerts(scenarioResultId: sid) {
                 if let id = alert.id { transitions += try self.transitions(alertId: id) }
             }
-            let mttr = try metrics(scenarioResultId: sid).first { $0.scope == "scenario" && $0.kind == "mttr" }
+            let mttr = try metrics(scenarioResultId: sid).first { $0.scope == .scenario && $0.kind == .mttr }
             var assertions: [Int: Bool] = [:], expected: [Int: String] = [:]
             for a in try assertionResults(scenarioResultId: sid) {
                 assertions[a.position + 1] = a.passed
@@ -94,7 +91,7 @@ extension RunDatabase {
             }
             scenarios.append(RunSnapshot.Scenario(
                 name: s.name, passed: s.passed, assertions: assertions, expected: expected, calls: attempts.count,
-                remediated: transitions.filter { $0.reason == "remediated" }.count, mttrP95Ms: mttr?.p95Ms))
+                remediated: transitions.filter { $0.reason == .remediated }.count, mttrP95Ms: mttr?.p95Ms))
             for v in try violations(scenarioResultId: sid) {
                 if let t1 = v.detectedAt, let t3 = v.resolvedAt, v.endedAt != nil {
                     resolvedMs[v.policyId, default: []].append(t3 - t1)
@@ -106,16 +103,14 @@ extension RunDatabase {
             warnings += try self.warnings(scenarioResultId: sid).map {
                 RunSnapshot.Warning(scenario: s.name, policyId: $0.policyId, resourceId: $0.resourceId, kind: $0.kind, severity: $0.severity)
             }
-            loops += try engineRecords(scenarioResultId: sid).filter { $0.kind == "loop" }.map {
+            loops += try engineRecords(scenarioResultId: sid).filter { $0.kind == .loop }.map {
                 RunSnapshot.Loop(scenario: s.name, policyId: $0.policyId ?? "", resourceId: $0.resourceId ?? "", cause: $0.cause ?? "unknown")
             }
         }
         func p95(_ ms: [Int64]) -> Int64? {
-            guard !ms.isEmpty else { return nil }
-            let sorted = ms.sorted()
-            return sorted[max(0, Int((0.95 * Double(sorted.count)).rounded(.up)) - 1)]
+            ms.isEmpty ? nil : MetricSummary.nearestRank(ms.sorted(), 95)
         }
-        return RunSnapshot(run: run, labels: Self.labels(run), scenarios: scenarios.sorted { $0.name < $1.name }, mttrP95ByPolicy: resolvedMs.mapValues(p95),
+        return RunSnapshot(run: run, labels: run.labels, scenarios: scenarios.sorted { $0.name < $1.name }, mttrP95ByPolicy: resolvedMs.mapValues(p95),
                            unresolvedByPolicy: unresolved, mttrP95Ms: p95(resolvedMs.values.flatMap { $0 }), warnings: warnings.sorted(), loops: loops.sorted())
     }
 }

@@ -98,7 +98,7 @@ public struct MetricSummary: Sendable, Hashable {
     }
 
     /// The nearest-rank percentile: the smallest value with at least p% of values at or below it.
-    static func nearestRank(_ sorted: [Int64], _ p: Int) -> Int64 {
+    public static func nearestRank(_ sorted: [Int64], _ p: Int) -> Int64 {
         let rank = (p * sorted.count + 99) / 100
         return sorted[Swift.max(rank, 1) - 1]
     }

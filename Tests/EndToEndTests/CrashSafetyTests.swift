@@ -25,7 +25,7 @@ struct CrashSafetyTests {
         for run in try db.runs(limit: 10_000) {
             let id = try #require(run.id)
             let results = try db.scenarioResults(runId: id)
-            if run.status == "complete" {
+            if run.status == .complete {
                 complete += 1
                 #expect(run.scenarioCount == scenarios && results.count == scenarios, "run \(id) is complete with \(results.count) of \(scenarios) scenarios")
                 #expect(run.passedCount + run.failedCount == run.scenarioCount)
@@ -36,7 +36,7 @@ struct CrashSafetyTests {
                 }
             } else {
                 incomplete += 1
-                #expect(run.status == "incomplete")
+                #expect(run.status == .incomplete)
                 #expect(run.finishedAt == nil)
             }
         }
@@ -95,7 +95,7 @@ struct CrashSafetyTests {
         let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
         #expect(runs.filter { $0["status"] as? String == "incomplete" }.count == incomplete)
         let latest = try db.runId(for: "latest")
-        #expect(try db.runs(limit: 10_000).first { $0.id == latest }?.status == "complete")
+        #expect(try db.runs(limit: 10_000).first { $0.id == latest }?.status == .complete)
         print("kills: \(kills), \(duringWrites) while running; runs: \(complete) complete, \(incomplete) incomplete")
     }
 

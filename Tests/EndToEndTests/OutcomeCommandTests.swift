@@ -36,7 +36,7 @@ extension CommandLineTests {
         #expect(r.stdout.contains("2 scenarios: 1 passed, 1 failed · run 1 recorded in runs.sqlite"))
         let db = try RunDatabase(path: dir + "/runs.sqlite")
         let recorded = try #require(try db.runs().first)
-        #expect(recorded.status == "complete")
+        #expect(recorded.status == .complete)
         let scenarios = try db.scenarioResults(runId: try #require(recorded.id))
         #expect(scenarios.map(\.name).sorted() == ["drift-every-second", "ssh-opened-to-world-is-closed"])
         let stopped = try #require(scenarios.first { $0.name == "drift-every-second" })

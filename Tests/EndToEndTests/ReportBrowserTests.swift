@@ -126,9 +126,9 @@ struct ReportBrowserTests {
         let sid = try #require(try db.scenarioResults(runId: 2).first { $0.name == "ssh-opened-to-world-is-closed" }?.id)
         let story = try db.timeline(scenarioResultId: sid)
         let ticks = marks(dom, chart: "timeline-ssh-opened-to-world-is-closed")
-        #expect(ticks.map { $0["data-kind"] ?? "" } == story.map(\.kind))
+        #expect(ticks.map { $0["data-kind"] ?? "" } == story.map(\.kind.rawValue))
         #expect(ticks.allSatisfy { size($0).width > 0 && size($0).height > 0 })
-        #expect(story.contains { $0.kind == "injection" } && story.contains { $0.kind == "call" } && story.contains { $0.kind == "detection" })
+        #expect(story.contains { $0.kind == .injection } && story.contains { $0.kind == .call } && story.contains { $0.kind == .detection })
 
         // The comparison: before and after bars per policy, and the flipped assertion.
         #expect(try cli.run(["report", "main", "feature", "-o", "compare.html"], in: dir).status == 0)

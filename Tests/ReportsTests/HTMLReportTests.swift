@@ -31,9 +31,8 @@ struct HTMLReportTests {
     @Test func aRunLabelledWithMarkupReportsItAsText() throws {
         let db = try RunDatabase.inMemory()
         let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
-        let runId = try db.beginRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 1_767_225_600), remsimVersion: "test", gitCommit: nil, labels: [Self.hostile]))
-        try db.record(try Simulator(scenario: scenario).run(), runId: runId)
-        try db.finishRun(runId, finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let runId = try db.recordRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 1_767_225_600), remsimVersion: "test", gitCommit: nil, labels: [Self.hostile]),
+                                     results: [try Simulator(scenario: scenario).run()], finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
         let html = try RunHTMLReport.run(db, runId: runId)
         #expect(!html.contains("<script>alert") && !html.contains("<img"))
         #expect(html.contains("labels &lt;/script&gt;"))

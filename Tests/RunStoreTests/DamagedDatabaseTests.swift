@@ -11,9 +11,7 @@ struct DamagedDatabaseTests {
         let db = try RunDatabase(path: path)
         let tests = RunDatabaseTests()
         for _ in 0..<3 {
-            let id = try db.beginRun(tests.metadata())
-            try db.record(try tests.result(), runId: id)
-            try db.finishRun(id, finishedAt: Date())
+            try db.recordRun(tests.metadata(), results: [try tests.result()], finishedAt: Date())
         }
         return path
     }
@@ -49,7 +47,7 @@ struct DamagedDatabaseTests {
         let db = try RunDatabase(readingFrom: path)
         #expect(try db.runs().count == 3)
         #expect(!FileManager.default.fileExists(atPath: path + ".lock"), "a reader takes no lock")
-        #expect(throws: RunStoreError.self) { try db.beginRun(RunDatabaseTests().metadata()) }
+        #expect(throws: RunStoreError.self) { try db.recordRun(RunDatabaseTests().metadata(), results: [], finishedAt: Date()) }
     }
 
     @Test func aLockFileThatCannotBeMadeIsSaidOfTheDatabase() throws {

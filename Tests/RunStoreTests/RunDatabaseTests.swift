@@ -1,4 +1,5 @@
 import Foundation
+import RemediationEngine
 import Loading
 import PolicyPack
 @testable import RunStore
@@ -28,33 +29,48 @@ struct RunDatabaseTests {
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
     }
 
-    @Test func aRunIsIncompleteUntilFinished() throws {
+    /// The scenario result row ids of a run just recorded, by scenario name.
+    func recorded(_ results: [ScenarioResult], in db: RunDatabase) throws -> (runId: Int64, ids: [String: Int64]) {
+        let runId = try db.recordRun(metadata(), results: results, finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let rows = try db.scenarioResults(runId: runId)
+        return (runId, Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0.id ?? 0) }))
+    }
+
+    @Test func aRunIsRecordedWholeInOneTransaction() throws {
         let db = try RunDatabase.inMemory()
-        let runId = try db.beginRun(metadata())
-        #expect(try db.runs().first?.status == "incomplete")
-        try db.record(try result(), runId: runId)
-        #expect(try db.runs().first?.status == "incomplete", "recording scenarios does not finish the run")
-        try db.finishRun(runId, finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let runId = try db.recordRun(metadata(), results: [try result()], finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
         let run = try #require(try db.runs().first)
-        #expect(run.status == "complete")
+        #expect(run.id == runId)
+        #expect(run.status == .complete)
         #expect(run.scenarioCount == 1)
         #expect(run.passedCount == 1)
-        #expect(run.labels == #"["ci","main"]"#)
+        #expect(run.labels == ["ci", "main"])
         #expect(run.finishedAt == "2026-01-01T00:01:00Z")
+        // Stored as the JSON text it always was.
+        let labels = try db.read { try String.fetchOne($0, sql: "SELECT labels FROM run WHERE id = ?", arguments: [runId]) }
+        #expect(labels == #"["ci","main"]"#)
+    }
+
+    @Test func aRunThatCannotBeRecordedWholeLeavesNothing() throws {
+        let db = try RunDatabase.inMemory()
+        let r = try result()
+        // The same scenario twice breaks the schema's uniqueness in the middle of the run.
+        #expect(throws: RunStoreError.self) { try db.recordRun(metadata(), results: [r, r], finishedAt: Date()) }
+        #expect(try db.runs().isEmpty)
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM scenarioResult") } == 0)
     }
 
     @Test func mootCallsAndStoppedRunsAreStoredAsSuch() throws {
         let db = try RunDatabase.inMemory()
-        let runId = try db.beginRun(metadata())
         let moot = try result("two-policies-revoke-one-rule-at-once")
-        let sid = try db.record(moot, runId: runId)
-        let attempts = try db.attempts(scenarioResultId: sid)
-        #expect(attempts.filter(\.moot).map(\.errorCode) == ["InvalidPermission.NotFound"])
-        #expect(attempts.filter { !$0.moot }.allSatisfy { $0.outcome == "succeeded" })
         var stopped = try result()
         stopped.name = "stopped"
         stopped.error = "stopped 1h into the run: too many events"
-        let stoppedId = try db.record(stopped, runId: runId)
+        let (runId, ids) = try recorded([moot, stopped], in: db)
+        let sid = try #require(ids[moot.name]), stoppedId = try #require(ids["stopped"])
+        let attempts = try db.attempts(scenarioResultId: sid)
+        #expect(attempts.filter(\.moot).map(\.errorCode) == ["InvalidPermission.NotFound"])
+        #expect(attempts.filter { !$0.moot }.allSatisfy { $0.outcome == .succeeded })
         let rows = try db.scenarioResults(runId: runId)
         #expect(rows.first { $0.id == stoppedId }?.error == stopped.error)
         #expect(rows.first { $0.id == stoppedId }?.passed == false)
@@ -64,43 +80,49 @@ struct RunDatabaseTests {
     @Test func everythingAScenarioProducedIsStored() throws {
         let db = try RunDatabase.inMemory()
         let r = try result()
-        let runId = try db.beginRun(metadata())
-        let sid = try db.record(r, runId: runId)
+        let (runId, ids) = try recorded([r], in: db)
+        let sid = try #require(ids[r.name])
         let scenarios = try db.scenarioResults(runId: runId)
         #expect(scenarios.map(\.name) == [r.name])
         #expect(scenarios.first?.seed == 7)
         #expect(try db.assertionResults(scenarioResultId: sid).count == r.assertions.count)
         let alerts = try db.alerts(scenarioResultId: sid)
-        #expect(alerts.map(\.status) == r.alerts.map(\.status.rawValue))
+        #expect(alerts.map(\.status) == r.alerts.map(\.status))
         let alertId = try #require(alerts.first?.id)
-        #expect(try db.transitions(alertId: alertId).map(\.reason) == ["newAlert", "remediationStarted", "remediated"])
+        #expect(try db.transitions(alertId: alertId).map(\.reason) == [.newAlert, .remediationStarted, .remediated])
         let attempts = try db.attempts(scenarioResultId: sid)
         #expect(attempts.count == 1)
         #expect(attempts.first?.command.hasPrefix("aws --region us-east-1 ec2 revoke-security-group-ingress") == true)
-        #expect(attempts.first?.outcome == "succeeded")
+        #expect(attempts.first?.outcome == .succeeded)
         #expect(try db.violations(scenarioResultId: sid).count == r.violations.count)
         let metrics = try db.metrics(scenarioResultId: sid)
-        let mttr = try #require(metrics.first { $0.scope == "scenario" && $0.kind == "mttr" })
+        let mttr = try #require(metrics.first { $0.scope == .scenario && $0.kind == .mttr })
         #expect(mttr.p95Ms == r.summary(.mttr).p95?.milliseconds)
         #expect(mttr.p95Ms == 90_300)
-        #expect(metrics.contains { $0.scope == "policy" && $0.name == "aws-sg-ssh-open-to-world" && $0.kind == "exposure" })
-        let byRule = try #require(metrics.first { $0.scope == "rule" && $0.name == "prod-auto" && $0.kind == "mttd" })
+        #expect(metrics.contains { $0.scope == .policy && $0.name == "aws-sg-ssh-open-to-world" && $0.kind == .exposure })
+        let byRule = try #require(metrics.first { $0.scope == .rule && $0.name == "prod-auto" && $0.kind == .mttd })
         #expect(byRule.count == 1)
         #expect(byRule.maxMs == 90_000)
         let story = try db.timeline(scenarioResultId: sid)
-        #expect(story.map(\.kind) == r.timeline.map(\.kind.rawValue))
+        #expect(story.map(\.kind) == r.timeline.map(\.kind))
         #expect(story.map(\.text) == r.timeline.map(\.text))
-        #expect(story.first?.kind == "injection")
-        #expect(story.contains { $0.kind == "call" && $0.text == attempts.first?.command })
+        #expect(story.first?.kind == .injection)
+        #expect(story.contains { $0.kind == .call && $0.text == attempts.first?.command })
     }
 
     @Test func theSchemaRefusesWhatCannotBe() throws {
         let db = try RunDatabase.inMemory()
-        let runId = try db.beginRun(metadata())
-        try db.record(try result(), runId: runId)
-        #expect(throws: RunStoreError.self) { try db.record(try result(), runId: runId) }  // same scenario twice in a run
-        #expect(throws: RunStoreError.self) { try db.record(try result(), runId: 999) }  // no such run
-        #expect(throws: RunStoreError.self) { try db.finishRun(999, finishedAt: Date()) }
+        let (runId, ids) = try recorded([try result()], in: db)
+        let sid = try #require(ids.values.first)
+        #expect(throws: (any Error).self) {
+            try db.write { db in try db.execute(sql: "UPDATE run SET status = 'finished' WHERE id = ?", arguments: [runId]) }
+        }
+        #expect(throws: (any Error).self) {
+            try db.write { db in try db.execute(sql: "UPDATE alert SET status = 'closed' WHERE scenarioResultId = ?", arguments: [sid]) }
+        }
+        #expect(throws: (any Error).self) {  // no such run
+            try db.write { db in try db.execute(sql: "UPDATE scenarioResult SET runId = 999 WHERE id = ?", arguments: [sid]) }
+        }
     }
 }
 
@@ -127,7 +149,7 @@ struct RunDatabaseMigrationTests {
         #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes"])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
-        #expect(try db.alerts(scenarioResultId: 1).map(\.status) == ["resolved"])
+        #expect(try db.alerts(scenarioResultId: 1).map(\.status) == [.resolved])
         #expect(try db.violations(scenarioResultId: 1).first?.finalState == nil, "old violations have no final state")
         #expect(try db.timeline(scenarioResultId: 1).isEmpty, "old runs have no stored story")
         #expect(try db.runs().first?.shard == nil && db.runs().first?.mergedFrom == nil)
@@ -137,28 +159,28 @@ struct RunDatabaseMigrationTests {
     @Test func everyStatusStateAndRecordKindTheEngineHasFitsTheSchema() throws {
         let db = try RunDatabase.inMemory()
         let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
-        let runId = try db.beginRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: []))
-        for name in ["throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable", "terraform-drift-loop-is-quarantined",
-                     "incident-all-traffic-rule-waits-for-approval", "incident-default-group-remediation-blocked"] {
-            let result = try Simulator(scenario: try loader.load(file: TestSupport.scenariosDirectory + "/\(name).yaml")).run()
-            try db.record(result, runId: runId)
+        let results = try ["throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable", "terraform-drift-loop-is-quarantined",
+                           "incident-all-traffic-rule-waits-for-approval", "incident-default-group-remediation-blocked"].map { name in
+            try Simulator(scenario: try loader.load(file: TestSupport.scenariosDirectory + "/\(name).yaml")).run()
         }
+        let runId = try db.recordRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: []),
+                                     results: results, finishedAt: Date(timeIntervalSince1970: 1))
         let sids = try db.scenarioResults(runId: runId).compactMap(\.id)
         let records = try sids.flatMap { try db.engineRecords(scenarioResultId: $0) }
-        #expect(Set(records.map(\.kind)).isSuperset(of: ["retry", "loop", "quarantine"]))
-        #expect(records.contains { $0.kind == "loop" && $0.cause == "terraform" })
+        #expect(Set(records.map(\.kind)).isSuperset(of: [.retry, .loop, .quarantine]))
+        #expect(records.contains { $0.kind == .loop && $0.cause == "terraform" })
         let attempts = try sids.flatMap { try db.attempts(scenarioResultId: $0) }
         #expect(attempts.contains { $0.tryNumber > 1 })
         let statuses = try sids.flatMap { try db.alerts(scenarioResultId: $0) }.map(\.status)
-        #expect(Set(statuses).isSuperset(of: ["dismissed", "failed", "resolved"]))
-        #expect(Set(records.map(\.kind)).isSuperset(of: ["awaitingApproval", "approved", "blocked"]))
+        #expect(Set(statuses).isSuperset(of: [.dismissed, .failed, .resolved]))
+        #expect(Set(records.map(\.kind)).isSuperset(of: [.awaitingApproval, .approved, .blocked]))
         let warnings = try sids.flatMap { try db.warnings(scenarioResultId: $0) }
         let collateral = try #require(warnings.first { $0.kind == "collateral-ports" })
-        #expect(collateral.severity == "high")
-        #expect(collateral.evidence == #"["traffic seen on port 443","traffic seen on port 8443"]"#)
-        #expect(collateral.affected == #"["i-06b6b6b6b6b6b6b61"]"#)
+        #expect(collateral.severity == .high)
+        #expect(collateral.evidence == ["traffic seen on port 443", "traffic seen on port 8443"])
+        #expect(collateral.affected == ["i-06b6b6b6b6b6b6b61"])
         let states = try sids.flatMap { try db.violations(scenarioResultId: $0) }.compactMap(\.finalState)
-        #expect(Set(states).isSuperset(of: ["resolved", "failed", "dismissed"]))
+        #expect(Set(states).isSuperset(of: [.resolved, .failed, .dismissed]))
     }
 
     @Test func aDatabaseFromANewerRemsimIsRefusedWithAClearMessage() throws {
@@ -188,11 +210,9 @@ struct RunComparisonTests {
                                                             bound: Bound(op: .le, value: 60_000, isDuration: true)))
         let db = try RunDatabase.inMemory()
         func record(_ s: Scenario, labels: [String], policies: String) throws -> Int64 {
-            let id = try db.beginRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: labels,
-                                                 fixturesDigest: "f", policiesDigest: policies))
-            try db.record(try Simulator(scenario: s).run(), runId: id)
-            try db.finishRun(id, finishedAt: Date(timeIntervalSince1970: 1))
-            return id
+            try db.recordRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: labels,
+                                         fixturesDigest: "f", policiesDigest: policies),
+                             results: [try Simulator(scenario: s).run()], finishedAt: Date(timeIntervalSince1970: 1))
         }
         let a = try record(scenario, labels: ["main"], policies: "p1")
         let b = try record(slower, labels: ["feature"], policies: "p2")

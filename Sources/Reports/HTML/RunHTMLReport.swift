@@ -62,7 +62,7 @@ public enum RunHTMLReport {
         for (title, warnings) in [("Warnings added", c.warningsAdded), ("Warnings removed", c.warningsRemoved)] where !warnings.isEmpty {
             page.heading(title, level: 3)
             page.table(["severity", "kind", "resource", "policy", "scenario"], warnings.map {
-                [Cell($0.severity, [("class", "sev-\($0.severity)")]), Cell($0.kind), Cell($0.resourceId), Cell($0.policyId), Cell($0.scenario)]
+                [Cell($0.severity.rawValue, [("class", "sev-\($0.severity.rawValue)")]), Cell($0.kind), Cell($0.resourceId), Cell($0.policyId), Cell($0.scenario)]
             })
         }
         for (title, loops) in [("Loops added", c.loopsAdded), ("Loops removed", c.loopsRemoved)] where !loops.isEmpty {
@@ -94,7 +94,7 @@ public enum RunHTMLReport {
         if let commit = s.run.gitCommit { meta.append("commit \(commit.prefix(12))") }
         if !s.labels.isEmpty { meta.append("labels \(s.labels.joined(separator: ", "))") }
         if let shard = s.run.shard { meta.append("shard \(shard)") }
-        let merged = MergedShard.decode(s.run.mergedFrom)
+        let merged = s.run.mergedFrom ?? []
         if !merged.isEmpty { meta.append("merged from \(merged.count) shard runs") }
         if let f = s.run.fixturesDigest, let p = s.run.policiesDigest { meta.append("fixtures \(f), policies \(p)") }
         page.paragraph(meta.joined(separator: " · "), class: "meta")
@@ -103,7 +103,7 @@ public enum RunHTMLReport {
     static func summary(_ page: inout HTMLPage, _ s: RunSnapshot, db: RunDatabase) throws(RunStoreError) {
         let passed = s.scenarios.filter(\.passed).count
         let assertions = s.scenarios.flatMap(\.assertions.values)
-        let high = s.warnings.filter { $0.severity == "high" }.count
+        let high = s.warnings.filter { $0.severity == .high }.count
         let cards: [(String, String, String)] = [
             ("scenarios", String(s.scenarios.count), ""), ("passed", String(passed), "pass"),
             ("failed", String(s.scenarios.count - passed), s.scenarios.count == passed ? "" : "fail"),
@@ -132,7 +132,7 @@ public enum RunHTMLReport {
     }
 
     static func trendChart(_ page: inout HTMLPage, db: RunDatabase, endingAt runId: Int64, count: Int) throws(RunStoreError) {
-        let runs = try db.runs(limit: 100_000).filter { $0.status == "complete" && ($0.id ?? 0) <= runId }.prefix(max(1, count)).reversed()
+        let runs = try db.runs(limit: 100_000).filter { $0.status == .complete && ($0.id ?? 0) <= runId }.prefix(max(1, count)).reversed()
         var points: [(id: Int64, labels: [String], p95: Int64?)] = []
         for run in runs {
             guard let id = run.id else { continue }
@@ -186,22 +186,21 @@ public enum RunHTMLReport {
                     Fields.Entry(key: "start", value: .int(Int(record.simulatedStart))), Fields.Entry(key: "end", value: .int(Int(record.simulatedStart + axis))),
                     Fields.Entry(key: "endText", value: .string("+\(SimDuration(milliseconds: axis))")),
                     Fields.Entry(key: "events", value: .array(timeline.map { e in
-                        ["at": .int(Int(e.at)), "offset": .string("+\(SimDuration(milliseconds: e.at - record.simulatedStart))"), "kind": .string(e.kind),
+                        ["at": .int(Int(e.at)), "offset": .string("+\(SimDuration(milliseconds: e.at - record.simulatedStart))"), "kind": .string(e.kind.rawValue),
                          "resource": .string(e.resourceId), "text": .string(e.text)]
                     })),
                 ])))
                 page.table(["at", "what", "resource", "detail"], timeline.map { e in
-                    [Cell("+\(SimDuration(milliseconds: e.at - record.simulatedStart))", [("class", "num")]), Cell(e.kind),
-                     Cell(e.resourceId, [("class", "mono")]), Cell(e.text, e.kind == "call" ? [("class", "mono")] : [])]
+                    [Cell("+\(SimDuration(milliseconds: e.at - record.simulatedStart))", [("class", "num")]), Cell(e.kind.rawValue),
+                     Cell(e.resourceId, [("class", "mono")]), Cell(e.text, e.kind == .call ? [("class", "mono")] : [])]
                 }, class: "timeline")
             }
             let warnings = try db.warnings(scenarioResultId: sid)
             if !warnings.isEmpty {
                 page.heading("Disruption warnings", level: 3)
                 page.table(["severity", "kind", "resource", "explanation", "evidence"], warnings.map { w in
-                    let evidence = (try? JSONDecoder().decode([String].self, from: Data(w.evidence.utf8))) ?? []
-                    return [Cell(w.severity, [("class", "sev-\(w.severity)")]), Cell(w.kind), Cell(w.resourceId, [("class", "mono")]), Cell(w.explanation),
-                            Cell.markup(evidence.map(HTMLPage.escape).joined(separator: "<br>"))]
+                    [Cell(w.severity.rawValue, [("class", "sev-\(w.severity.rawValue)")]), Cell(w.kind), Cell(w.resourceId, [("class", "mono")]), Cell(w.explanation),
+                     Cell.markup(w.evidence.map(HTMLPage.escape).joined(separator: "<br>"))]
                 })
             }
             page.raw("</details>")

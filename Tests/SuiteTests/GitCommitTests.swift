@@ -1,5 +1,5 @@
 import Foundation
-@testable import RemsimCLI
+@testable import Suite
 import TestSupport
 import Testing
 

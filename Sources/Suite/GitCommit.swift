@@ -7,12 +7,12 @@ import Foundation
 /// `ref: refs/…` of plain names is followed, every file read must resolve inside `.git` (no link
 /// or `..` out of it), and only a commit id (40 or 64 hex digits) is ever taken from a file, so
 /// nothing else of any file reaches the run database.
-enum GitCommit {
+public enum GitCommit {
     /// The variables CI systems set to the commit under test: GitHub Actions, GitLab, Buildkite,
     /// CircleCI, Azure Pipelines, Jenkins.
     static let ciVariables = ["GITHUB_SHA", "CI_COMMIT_SHA", "BUILDKITE_COMMIT", "CIRCLE_SHA1", "BUILD_SOURCEVERSION", "GIT_COMMIT"]
 
-    static func current(
+    public static func current(
         directory: String = FileManager.default.currentDirectoryPath, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
         for name in ciVariables {

@@ -1,11 +1,11 @@
 import CloudModel
 import Loading
 import Policies
-import Reports
 import Simulation
 
 /// Digests of what a run ran on, so `remsim compare` can say when two runs used different
-/// fixtures or policies. FNV-1a over a canonical text: it detects change, it is not a seal.
+/// fixtures or policies. FNV-1a over a canonical text (each resource as a fixture file writes
+/// it, each policy's `behaviour`): it detects change, it is not a seal.
 enum RunDigest {
     static func fixtures(_ scenarios: [Scenario]) -> String {
         // Each distinct inventory counts once, in a stable order, whichever scenarios share it.
@@ -24,7 +24,7 @@ enum RunDigest {
         var h = FNV()
         var done: Set<String> = []
         for policy in scenarios.flatMap(\.policies).sorted(by: { $0.id < $1.id }) where done.insert(policy.id).inserted {
-            h.add(PolicyReport.show(policy, at: Scenario.defaultStart))
+            h.add(policy.behaviour.jsonText)
         }
         return h.hex
     }

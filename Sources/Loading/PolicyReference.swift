@@ -1,0 +1,45 @@
+import Policies
+
+/// How a scenario's `policies:` and `remsim impact --policies` name policies: `builtin:all`,
+/// `builtin:ID`, or a path to a policy file or directory. One reading, one message for a name
+/// that is not built in, wherever a reference is written.
+public enum PolicyReference: Sendable, Hashable {
+    case allBuiltins
+    case builtin(String)
+    case path(String)
+
+    public init(_ text: String) {
+        if text == "builtin:all" {
+            self = .allBuiltins
+        } else if text.hasPrefix("builtin:") {
+            self = .builtin(String(text.dropFirst("builtin:".count)))
+        } else {
+            self = .path(text)
+        }
+    }
+
+    /// The built-in policies the reference names, sorted by id; nil for a path. A built-in name
+    /// that does not exist is refused with the nearest one.
+    public func builtins(from pack: [String: Policy]) throws(Problem) -> [Policy]? {
+        switch self {
+        case .allBuiltins:
+            return pack.values.sorted { $0.id < $1.id }
+        case .builtin(let id):
+            guard let policy = pack[id] else {
+                throw Problem(message: "no built-in policy '\(id)'\(Suggest.didYouMean(id, in: Array(pack.keys), prefix: "builtin:")) (see `remsim policies list`)")
+            }
+            return [policy]
+        case .path:
+            return nil
+        }
+    }
+
+    /// Said of a path that does not exist, so that a mistyped built-in name is recognised.
+    public static func missingPath(_ path: String) -> String {
+        "policy path '\(path)' does not exist (built-in policies are named builtin:ID)"
+    }
+
+    public struct Problem: Error, Sendable {
+        public let message: String
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Loading
+import Policies
+import PolicyPack
+import RunStore
+import Simulation
+
+/// A suite of scenarios, loaded and checked as one, then run and recorded: the layer `remsim run`,
+/// `validate`, `impact` and `replay` stand on, and what a user's own Swift code calls the same way.
+///
+/// ```swift
+/// let suite = try Suite.load(["Scenarios"])
+/// for result in try suite.run() {
+///     print(result.name, result.passed, result.assertions.filter { !$0.passed })
+/// }
+/// ```
+public struct Suite: Sendable {
+    /// The version of remsim recorded with every run.
+    public static let remsimVersion = "0.1.0"
+
+    public var scenarios: [Scenario]
+
+    public init(scenarios: [Scenario]) {
+        self.scenarios = scenarios
+    }
+
+    /// Loads every scenario file under `paths` (files or directories), each checked by the same
+    /// preflight the simulation runs. Every file's problem is collected, not just the first.
+    public static func load(_ paths: [String], confinement: PathConfinement = .automatic) throws(LoadErrors) -> Suite {
+        let (scenarios, errors) = SuiteLoader(paths: paths, confinement: confinement).load()
+        guard errors.isEmpty else { throw LoadErrors(errors) }
+        return Suite(scenarios: scenarios)
+    }
+
+    /// Runs the scenarios (those of `shard` only, when given) one after another, handing each
+    /// result to `each` as it finishes. A scenario the simulation stops during its run is a
+    /// result with its `error`; a scenario the preflight should have refused is thrown.
+    public func run(shard: Shard? = nil, each: (ScenarioResult) -> Void = { _ in }) throws(SuiteError) -> [ScenarioResult] {
+        var results: [ScenarioResult] = []
+        for scenario in shard?.select(scenarios) ?? scenarios {
+            do {
+                let result = try Simulator(scenario: scenario).run()
+                each(result)
+                results.append(result)
+            } catch {
+                throw .preflightMissed(file: scenario.file, problem: "\(error)")
+            }
+        }
+        return results
+    }
+
+    /// Runs the scenarios as `run(shard:each:)` does, then records the run, in one transaction:
+    /// the database holds the whole run or nothing of it. The database is opened, and checked,
+    /// before any scenario runs.
+    public func run(
+        recordingIn path: String, labels: [String] = [], shard: Shard? = nil, gitCommit: String? = GitCommit.current(),
+        each: (ScenarioResult) -> Void = { _ in }
+    ) throws(SuiteError) -> RecordedRun {
+        let started = Date()
+        let database: RunDatabase
+        do {
+            database = try RunDatabase(path: path)
+        } catch {
+            throw .database(error)
+        }
+        let results = try run(shard: shard, each: each)
+        // The digests are of the whole suite even for one shard, so merged shards compare
+        // cleanly with an unsharded run.
+        let metadata = RunMetadata(
+            startedAt: started, remsimVersion: Self.remsimVersion, gitCommit: gitCommit, labels: labels,
+            fixturesDigest: RunDigest.fixtures(scenarios), policiesDigest: RunDigest.policies(scenarios), shard: shard?.description)
+        do {
+            let runId = try database.recordRun(metadata, results: results, finishedAt: Date())
+            return RecordedRun(runId: runId, database: path, results: results, scenarioCount: scenarios.count, shard: shard)
+        } catch {
+            throw .database(error)
+        }
+    }
+}
+
+/// A run recorded in a database.
+public struct RecordedRun: Sendable {
+    public let runId: Int64
+    public let database: String
+    public let results: [ScenarioResult]
+    /// Scenarios in the whole suite (more than `results` for a shard).
+    public let scenarioCount: Int
+    public let shard: Shard?
+
+    public var passed: Bool { results.allSatisfy(\.passed) }
+}
+
+/// Why a suite could not be run or recorded.
+public enum SuiteError: Error, Sendable, CustomStringConvertible {
+    /// A scenario stopped for a reason its loading should have caught: a bug in remsim, said as such.
+    case preflightMissed(file: String, problem: String)
+    case database(RunStoreError)
+
+    public var description: String {
+        switch self {
+        case .preflightMissed(let file, let problem): "\(file): \(problem) (the preflight let this through: please report it)"
+        case .database(let error): error.description
+        }
+    }
+}

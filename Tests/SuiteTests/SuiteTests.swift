@@ -1,0 +1,49 @@
+import Foundation
+import Loading
+import RunStore
+import Simulation
+import Suite
+import TestSupport
+import Testing
+
+/// The layer `remsim run` stands on, called as a user's Swift code calls it.
+struct SuiteTests {
+    @Test func aSuiteIsLoadedRunAndRecordedAsTheCommandLineDoesIt() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let suite = try Suite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml",
+                                    TestSupport.scenariosDirectory + "/snooze-dismiss-and-disable.yaml"], confinement: .anywhere)
+        var seen: [String] = []
+        let run = try suite.run(recordingIn: dir + "/runs.sqlite", labels: ["t"], gitCommit: nil) { seen.append($0.name) }
+        #expect(seen == suite.scenarios.map(\.name))
+        #expect(run.passed)
+        let db = try RunDatabase(readingFrom: dir + "/runs.sqlite")
+        let row = try #require(try db.runs().first)
+        #expect(row.id == run.runId && row.status == .complete && row.scenarioCount == 2 && row.labels == ["t"])
+        // The same suite run again gives the same results: same scenario, same seed.
+        let again = try suite.run()
+        #expect(again.map(\.assertions.count) == run.results.map(\.assertions.count))
+        #expect(again.map(\.attempts.count) == run.results.map(\.attempts.count))
+    }
+
+    @Test func everyBadFileIsReportedNotJustTheFirst() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "name: a\nrun-for: 1h\nfixtures: [missing.json]\n".write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
+        try "name: b\nrun-for: soon\n".write(toFile: dir + "/b.yaml", atomically: true, encoding: .utf8)
+        #expect {
+            try Suite.load([dir], confinement: .anywhere)
+        } throws: { error in
+            (error as? LoadErrors)?.errors.map { ($0.file as NSString).lastPathComponent } == ["a.yaml", "b.yaml"]
+        }
+    }
+
+    @Test func aDatabaseThatCannotBeOpenedStopsTheRunBeforeAnyScenarioRuns() throws {
+        let suite = try Suite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml"], confinement: .anywhere)
+        var ran = 0
+        #expect(throws: SuiteError.self) {
+            try suite.run(recordingIn: "/proc/remsim/runs.sqlite", gitCommit: nil) { _ in ran += 1 }
+        }
+        #expect(ran == 0)
+    }
+}
