@@ -4,8 +4,8 @@ import PackageDescription
 /// remsim: a simulation and test harness for cloud auto-remediation policies.
 ///
 /// Modules form a ladder; each imports only the ones above it:
-/// CloudModel → Policies → RemediationEngine → Simulation → Loading → PolicyPack → RunStore →
-/// Reports → RemsimCLI → remsim.
+/// CloudModel → CloudOperations → Policies → RemediationEngine → Simulation → Loading →
+/// PolicyPack → Replay → RunStore → Reports → Suite → RemsimCLI → remsim.
 let package = Package(
     name: "remsim",
     platforms: [.macOS(.v14)],

@@ -43,7 +43,8 @@ extension ReplayAdapter {
 }
 
 /// What adapters share during one replay.
-public final class ReplayContext: @unchecked Sendable {
+/// Not `Sendable`: one replay's bookkeeping, used only by the replay that made it.
+public final class ReplayContext {
     public let cli: AWSCLI
     /// Tags every created resource, so a replay touches only what it made.
     public let replayId: String

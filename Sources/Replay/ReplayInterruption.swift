@@ -2,6 +2,7 @@ import Foundation
 
 /// Set when the person running a replay interrupts it (Ctrl-C, or SIGTERM from a CI timeout): the
 /// replay makes no further call of its own, deletes what it made, and stops.
+/// Its state is guarded by `lock`, which is why it can be shared with the signal handlers.
 public final class ReplayInterruption: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
@@ -29,7 +30,9 @@ public final class ReplayInterruption: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [weak self] in self?.request() }
             source.resume()
+            lock.lock()
             sources.append(source)
+            lock.unlock()
         }
     }
 }
