@@ -5,15 +5,16 @@ import PackageDescription
 ///
 /// Modules form a ladder; each imports only the ones above it:
 /// CloudModel → CloudOperations → Policies → RemediationEngine → Simulation → Loading →
-/// PolicyPack → Replay → RunStore → Reports → Suite → RemsimCLI → remsim.
+/// PolicyPack → Replay → RunStore → Reports → RemsimKit → RemsimCLI → remsim.
 let package = Package(
     name: "remsim",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "remsim", targets: ["remsim"]),
-        /// What a user's own Swift tests (and the benchmark package) link: everything but the
-        /// database and the command line, so that they build without GRDB or ArgumentParser.
-        .library(name: "RemsimKit", targets: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack"]),
+        /// What a user's own Swift code (and the benchmark and fuzz packages) link: `import
+        /// RemsimKit` loads, runs and records suites (`ScenarioSuite`); its public API is what
+        /// README.md documents, checked by PublicAPITests. Everything else is `package`.
+        .library(name: "RemsimKit", targets: ["RemsimKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,12 +51,12 @@ let package = Package(
         ),
         .target(name: "Reports", dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation", "RunStore"]),
         /// Runs a suite: load → preflight → simulate → record. The command line and users' Swift
-        /// code call it the same way.
-        .target(name: "Suite", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore"]),
+        /// code call it the same way. Its documentation catalog holds the README's example.
+        .target(name: "RemsimKit", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore"]),
         .target(
             name: "RemsimCLI",
             dependencies: [
-                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports", "Replay", "Suite",
+                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports", "Replay", "RemsimKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,8 +74,10 @@ let package = Package(
         .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
-        .testTarget(name: "SuiteTests", dependencies: ["Suite", "RunStore", "Simulation", "Loading", "TestSupport"]),
+        .testTarget(name: "RemsimKitTests", dependencies: ["RemsimKit", "RunStore", "Simulation", "Loading", "TestSupport"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "CloudOperations", "RemediationEngine", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
+        /// Without package access: it sees only the public API, as a user's package would.
+        .testTarget(name: "PublicAPITests", dependencies: ["RemsimKit"], packageAccess: false),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
     ]
 )

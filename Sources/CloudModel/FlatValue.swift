@@ -9,25 +9,25 @@ import Foundation
 /// allocation of plain data, read through unsafe buffers with no reference counting at all;
 /// the policy evaluator reads them directly (`FlatView`), and everything else converts to and
 /// from `Value` (`value`, `init(_:)`), which is cheap at the scale of a simulation's changes.
-public struct FlatValue: Sendable {
-    public enum Kind: UInt8, Sendable {
+package struct FlatValue: Sendable {
+    package enum Kind: UInt8, Sendable {
         case null, bool, int, double, string, array, object
     }
 
     /// One node, 16 bytes. `size` is the number of nodes in its subtree (itself included), so
     /// the next sibling of node `i` is node `i + size`.
-    public struct Node: Sendable {
+    package struct Node: Sendable {
         /// Int value, Double bit pattern, 0/1, `offset << 32 | length` of a string's bytes, or
         /// the number of children of a list or object.
-        public var payload: Int64
+        package var payload: Int64
         /// The subtree size in the low 24 bits, the kind in the high 8.
         @usableFromInline var sizeAndKind: UInt32
         /// Where the member's key is in `bytes` (a 2-byte length, a 4-byte hash, the UTF-8), when
         /// the node is a member of an object.
-        public var keyOffset: UInt32
+        package var keyOffset: UInt32
 
-        @inlinable public var size: Int { Int(sizeAndKind & 0xFF_FFFF) }
-        @inlinable public var kind: Kind { Kind(rawValue: UInt8(sizeAndKind >> 24)) ?? .null }
+        @inlinable package var size: Int { Int(sizeAndKind & 0xFF_FFFF) }
+        @inlinable package var kind: Kind { Kind(rawValue: UInt8(sizeAndKind >> 24)) ?? .null }
 
         init(payload: Int64, size: Int, kind: Kind, keyOffset: UInt32) {
             self.payload = payload
@@ -38,25 +38,25 @@ public struct FlatValue: Sendable {
 
     /// The most nodes one resource's properties may have (the subtree size has 24 bits). The
     /// fixture loader refuses larger documents with a clear error long before this.
-    public static let maximumNodes = 0xFF_FFFF
+    package static let maximumNodes = 0xFF_FFFF
 
     /// FNV-1a over a key's UTF-8 bytes.
     @inlinable
-    public static func keyHash(_ bytes: some Sequence<UInt8>) -> UInt32 {
+    package static func keyHash(_ bytes: some Sequence<UInt8>) -> UInt32 {
         var h: UInt32 = 2_166_136_261
         for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
         return h
     }
 
     /// Keys longer than this cannot be stored (no cloud API has one).
-    public static let maximumKeyLength = Int(UInt16.max)
+    package static let maximumKeyLength = Int(UInt16.max)
 
     /// The nodes, then the bytes packed into the slots after them.
     @usableFromInline var storage: ContiguousArray<Node>
     @usableFromInline var nodeCount: Int32
     @usableFromInline var byteCount: Int32
 
-    public init(_ value: Value) {
+    package init(_ value: Value) {
         var encoder = Encoder()
         encoder.encode(value)
         let nodes = encoder.nodes, bytes = encoder.bytes
@@ -79,13 +79,13 @@ public struct FlatValue: Sendable {
     }
 
     /// The tree as a `Value`.
-    public var value: Value {
+    package var value: Value {
         withView { $0.value(at: 0) }
     }
 
     /// Lends a view of the storage for the duration of `body`.
     @inlinable
-    public func withView<R>(_ body: (FlatView) throws -> R) rethrows -> R {
+    package func withView<R>(_ body: (FlatView) throws -> R) rethrows -> R {
         let nodes = Int(nodeCount), bytes = Int(byteCount)
         return try storage.withUnsafeBufferPointer { buffer in
             let raw = UnsafeRawBufferPointer(buffer)
@@ -170,26 +170,26 @@ public struct FlatValue: Sendable {
 }
 
 extension FlatValue: Equatable, Hashable {
-    public static func == (lhs: FlatValue, rhs: FlatValue) -> Bool { lhs.value == rhs.value }
-    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    package static func == (lhs: FlatValue, rhs: FlatValue) -> Bool { lhs.value == rhs.value }
+    package func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
 /// Read access to a `FlatValue` through unsafe buffers: valid only inside `withView`.
-public struct FlatView {
-    public let nodes: UnsafeBufferPointer<FlatValue.Node>
-    public let bytes: UnsafeRawBufferPointer
+package struct FlatView {
+    package let nodes: UnsafeBufferPointer<FlatValue.Node>
+    package let bytes: UnsafeRawBufferPointer
 
     @inlinable
-    public init(nodes: UnsafeBufferPointer<FlatValue.Node>, bytes: UnsafeRawBufferPointer) {
+    package init(nodes: UnsafeBufferPointer<FlatValue.Node>, bytes: UnsafeRawBufferPointer) {
         self.nodes = nodes
         self.bytes = bytes
     }
 
-    @inlinable public func kind(_ i: Int) -> FlatValue.Kind { nodes[i].kind }
+    @inlinable package func kind(_ i: Int) -> FlatValue.Kind { nodes[i].kind }
 
     /// The children of a list or an object node, as node indices.
     @inlinable
-    public func children(_ i: Int) -> FlatChildren {
+    package func children(_ i: Int) -> FlatChildren {
         let node = nodes[i]
         let count = node.kind == .array || node.kind == .object ? Int(node.payload) : 0
         return FlatChildren(view: self, first: i + 1, count: count)
@@ -197,7 +197,7 @@ public struct FlatView {
 
     /// The member of object node `i` whose key is `key` (with `hash`, its `keyHash`), or nil.
     @inlinable
-    public func member(_ i: Int, key: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int? {
+    package func member(_ i: Int, key: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int? {
         guard nodes[i].kind == .object, let raw = bytes.baseAddress else { return nil }
         var child = i + 1
         for _ in 0..<Int(nodes[i].payload) {
@@ -222,19 +222,19 @@ public struct FlatView {
 
     /// The bytes of string node `i` (empty for anything else).
     @inlinable
-    public func stringBytes(_ i: Int) -> UnsafeRawBufferPointer {
+    package func stringBytes(_ i: Int) -> UnsafeRawBufferPointer {
         let node = nodes[i]
         guard node.kind == .string else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         let offset = Int(node.payload >> 32), length = Int(node.payload & 0xFFFF_FFFF)
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
     }
 
-    public func string(_ i: Int) -> String? {
+    package func string(_ i: Int) -> String? {
         guard nodes[i].kind == .string else { return nil }
         return String(decoding: stringBytes(i), as: UTF8.self)
     }
 
-    public func key(_ i: Int) -> String {
+    package func key(_ i: Int) -> String {
         let offset = Int(nodes[i].keyOffset)
         let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(offset + 6)..<(offset + 6 + length)]), as: UTF8.self)
@@ -242,7 +242,7 @@ public struct FlatView {
 
     /// The number at node `i`, for ints and doubles.
     @inlinable
-    public func number(_ i: Int) -> Double? {
+    package func number(_ i: Int) -> Double? {
         switch nodes[i].kind {
         case .int: Double(nodes[i].payload)
         case .double: Double(bitPattern: UInt64(bitPattern: nodes[i].payload))
@@ -252,7 +252,7 @@ public struct FlatView {
 
     /// True for null, the empty string, list and object (Custodian's `empty`).
     @inlinable
-    public func isEmpty(_ i: Int) -> Bool {
+    package func isEmpty(_ i: Int) -> Bool {
         let n = nodes[i]
         switch n.kind {
         case .null: return true
@@ -262,7 +262,7 @@ public struct FlatView {
     }
 
     /// The subtree at node `i` as a `Value`.
-    public func value(at i: Int) -> Value {
+    package func value(at i: Int) -> Value {
         let n = nodes[i]
         switch n.kind {
         case .null: return .null
@@ -285,19 +285,19 @@ public struct FlatView {
 }
 
 /// The children of a flat list or object node, in order.
-public struct FlatChildren: Sequence {
-    public let view: FlatView
-    public let first: Int
-    public let count: Int
+package struct FlatChildren: Sequence {
+    package let view: FlatView
+    package let first: Int
+    package let count: Int
 
     @inlinable
-    public init(view: FlatView, first: Int, count: Int) {
+    package init(view: FlatView, first: Int, count: Int) {
         self.view = view
         self.first = first
         self.count = count
     }
 
-    public struct Iterator: IteratorProtocol {
+    package struct Iterator: IteratorProtocol {
         @usableFromInline let view: FlatView
         @usableFromInline var upcoming: Int
         @usableFromInline var left: Int
@@ -310,7 +310,7 @@ public struct FlatChildren: Sequence {
         }
 
         @inlinable
-        public mutating func next() -> Int? {
+        package mutating func next() -> Int? {
             guard left > 0 else { return nil }
             let current = upcoming
             upcoming += view.nodes[current].size
@@ -320,5 +320,5 @@ public struct FlatChildren: Sequence {
     }
 
     @inlinable
-    public func makeIterator() -> Iterator { Iterator(view: view, upcoming: first, left: count) }
+    package func makeIterator() -> Iterator { Iterator(view: view, upcoming: first, left: count) }
 }

@@ -13,20 +13,20 @@ public struct Inventory: Sendable {
     private var slotsByAccount: [String: [Int]] = [:]
     public private(set) var count = 0
 
-    public init() {}
+    package init() {}
 
-    public init(_ resources: some Sequence<Resource>) throws(InventoryError) {
+    package init(_ resources: some Sequence<Resource>) throws(InventoryError) {
         for resource in resources { try insert(resource) }
     }
 
-    public mutating func reserveCapacity(_ n: Int) {
+    package mutating func reserveCapacity(_ n: Int) {
         slots.reserveCapacity(n)
         alive.reserveCapacity(n)
         slotById.reserveCapacity(n)
     }
 
     /// Adds a new resource; ids are unique across the whole inventory.
-    public mutating func insert(_ resource: Resource) throws(InventoryError) {
+    package mutating func insert(_ resource: Resource) throws(InventoryError) {
         guard slotById[resource.id] == nil else { throw .duplicateId(resource.id) }
         let slot = slots.count
         slots.append(resource)
@@ -38,7 +38,7 @@ public struct Inventory: Sendable {
     }
 
     /// Replaces a resource with the same id (its type and account must not change), or inserts it.
-    public mutating func upsert(_ resource: Resource) {
+    package mutating func upsert(_ resource: Resource) {
         if let slot = slotById[resource.id], slots[slot].type == resource.type, slots[slot].account == resource.account {
             slots[slot] = resource
         } else {
@@ -49,7 +49,7 @@ public struct Inventory: Sendable {
 
     /// Removes a resource; returns it, or nil when there was none.
     @discardableResult
-    public mutating func remove(id: String) -> Resource? {
+    package mutating func remove(id: String) -> Resource? {
         guard let slot = slotById.removeValue(forKey: id) else { return nil }
         let old = slots[slot]
         alive[slot] = false
@@ -67,7 +67,7 @@ public struct Inventory: Sendable {
 
     /// Applies `change` to the resource with this id in place; false when there is none.
     @discardableResult
-    public mutating func modify(id: String, _ change: (inout Resource) throws -> Void) rethrows -> Bool {
+    package mutating func modify(id: String, _ change: (inout Resource) throws -> Void) rethrows -> Bool {
         guard let slot = slotById[id] else { return false }
         try change(&slots[slot])
         return true
@@ -80,7 +80,7 @@ public struct Inventory: Sendable {
     /// Visits the resources of one type, lending each to `body`. Inlinable so that callers in
     /// other modules visit without copying each resource (a copy retains every field).
     @inlinable
-    public func forEach(ofType type: String, _ body: (borrowing Resource) throws -> Void) rethrows {
+    package func forEach(ofType type: String, _ body: (borrowing Resource) throws -> Void) rethrows {
         guard let indices = slotsByType[type] else { return }
         for slot in indices { try body(slots[slot]) }
     }
@@ -89,7 +89,7 @@ public struct Inventory: Sendable {
     /// place, and lends `found` only the resources `test` picks. Handing out whole resources
     /// costs a copy of each (a retain of every field), which is most of a scan's time when
     /// almost everything complies.
-    public func scan(ofType type: String, _ test: (FlatView, [String: String]) -> Bool, found: (borrowing Resource) -> Void) {
+    package func scan(ofType type: String, _ test: (FlatView, [String: String]) -> Bool, found: (borrowing Resource) -> Void) {
         guard let indices = slotsByType[type] else { return }
         for slot in indices where slots[slot].flatProperties.withView({ test($0, slots[slot].tags) }) {
             found(slots[slot])
@@ -108,10 +108,10 @@ public struct Inventory: Sendable {
     public func count(ofType type: String) -> Int { slotsByType[type]?.count ?? 0 }
 }
 
-public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateId(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .duplicateId(let id): "resource id '\(id)' appears more than once"
         }

@@ -13,16 +13,16 @@ public struct Resource: Sendable, Hashable {
     public var name: String
     public var tags: [String: String]
     /// The properties as the evaluator reads them: flat, with no reference counting.
-    public private(set) var flatProperties: FlatValue
+    package private(set) var flatProperties: FlatValue
     /// The properties as a value tree; reading converts, writing re-encodes.
     public var properties: Value {
         get { flatProperties.value }
         set { flatProperties = FlatValue(newValue) }
     }
-    public var relations: [String: [String]]
-    public var usage: Value
+    package var relations: [String: [String]]
+    package var usage: Value
 
-    public init(
+    package init(
         id: String, type: String, account: String, region: String, name: String? = nil,
         tags: [String: String] = [:], properties: Value = .emptyObject,
         relations: [String: [String]] = [:], usage: Value = .null
@@ -39,7 +39,7 @@ public struct Resource: Sendable, Hashable {
     }
 
     /// The cloud, read from the type's prefix (`aws.s3` → aws).
-    public var cloud: Cloud? {
+    package var cloud: Cloud? {
         guard let dot = type.firstIndex(of: ".") else { return nil }
         return Cloud(rawValue: String(type[..<dot]))
     }

@@ -2,23 +2,23 @@
 /// (`/subscriptions/S/resourceGroups/RG/providers/…/NAME`,
 /// `//compute.googleapis.com/projects/P/zones/Z/instances/NAME`), so fixtures and importers need
 /// not repeat the account, region and name an id already gives.
-public enum ResourceAddress {
+package enum ResourceAddress {
     /// The subscription of an ARM id, the project of a GCP resource name; nil for anything else.
-    public static func account(ofId id: String) -> String? {
+    package static func account(ofId id: String) -> String? {
         segment(after: id.hasPrefix("//") ? "projects" : "subscriptions", in: id)
     }
 
     /// The zone, region or location a GCP resource name holds (`zones/us-central1-a`).
-    public static func region(ofId id: String) -> String? {
+    package static func region(ofId id: String) -> String? {
         guard id.hasPrefix("//") else { return nil }
         return segment(after: "zones", in: id) ?? segment(after: "regions", in: id) ?? segment(after: "locations", in: id)
     }
 
     /// The resource group of an ARM id.
-    public static func resourceGroup(ofId id: String) -> String? { segment(after: "resourceGroups", in: id) }
+    package static func resourceGroup(ofId id: String) -> String? { segment(after: "resourceGroups", in: id) }
 
     /// The last segment: the resource's own name.
-    public static func name(ofId id: String) -> String? {
+    package static func name(ofId id: String) -> String? {
         guard id.hasPrefix("/") else { return nil }
         return id.split(separator: "/").last.map(String.init)
     }
@@ -33,5 +33,5 @@ public enum ResourceAddress {
 
 extension Resource {
     /// The resource group of an Azure resource, read from its ARM id; nil for anything else.
-    public var azureResourceGroup: String? { cloud == .azure ? ResourceAddress.resourceGroup(ofId: id) : nil }
+    package var azureResourceGroup: String? { cloud == .azure ? ResourceAddress.resourceGroup(ofId: id) : nil }
 }

@@ -1,18 +1,18 @@
 /// What remsim knows about a resource type: its Cloud Custodian name, its cloud, and the API
 /// field that carries its id, so fixtures and importers can be checked against it.
-public struct ResourceType: Sendable, Hashable {
-    public let name: String
-    public let cloud: Cloud
-    public let title: String
+package struct ResourceType: Sendable, Hashable {
+    package let name: String
+    package let cloud: Cloud
+    package let title: String
     /// The property that holds the resource's id in the cloud's own shape (`GroupId`), if any.
-    public let idProperty: String?
+    package let idProperty: String?
     /// True for account-level singletons and global services whose region is `global`.
-    public let isGlobal: Bool
+    package let isGlobal: Bool
     /// True when a name is unique across regions although the resource has one (S3 buckets): an
     /// API call names it without saying where it is.
-    public let namesSpanRegions: Bool
+    package let namesSpanRegions: Bool
 
-    public init(name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false, namesSpanRegions: Bool = false) {
+    package init(name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false, namesSpanRegions: Bool = false) {
         self.name = name
         self.cloud = cloud
         self.title = title
@@ -24,8 +24,8 @@ public struct ResourceType: Sendable, Hashable {
 
 /// The resource types remsim models, by Cloud Custodian name (`aws.iam-password-policy` has
 /// none: Custodian reads the password policy as a filter on `aws.account`).
-public enum ResourceTypeRegistry {
-    public static let all: [ResourceType] = [
+package enum ResourceTypeRegistry {
+    package static let all: [ResourceType] = [
         // AWS, with properties as the service's describe/get call returns them.
         ResourceType(name: "aws.security-group", cloud: .aws, title: "EC2 security group", idProperty: "GroupId"),
         ResourceType(name: "aws.network-acl", cloud: .aws, title: "VPC network ACL", idProperty: "NetworkAclId"),
@@ -68,7 +68,7 @@ public enum ResourceTypeRegistry {
 
     private static let byName: [String: ResourceType] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
-    public static func type(named name: String) -> ResourceType? { byName[name] }
+    package static func type(named name: String) -> ResourceType? { byName[name] }
 
-    public static var names: [String] { all.map(\.name) }
+    package static var names: [String] { all.map(\.name) }
 }

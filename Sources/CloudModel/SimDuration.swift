@@ -18,11 +18,11 @@ public struct SimDuration: Sendable, Hashable, Comparable, Codable, CustomString
         SimDuration(milliseconds: lhs.milliseconds &+ rhs.milliseconds)
     }
 
-    public var seconds: Double { Double(milliseconds) / 1000 }
+    package var seconds: Double { Double(milliseconds) / 1000 }
 
     /// The largest span a file may write: 100 years. Longer ones are almost certainly a typo and
     /// would overflow arithmetic on timestamps.
-    public static let maximum = SimDuration.days(36_525)
+    package static let maximum = SimDuration.days(36_525)
 
     private static let units: [(suffix: String, ms: Int64)] = [
         ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000), ("w", 604_800_000),

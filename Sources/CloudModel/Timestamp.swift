@@ -46,7 +46,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Parses the same forms from UTF-8 bytes (a flat value's string), without making a String.
-    public init?(iso8601 utf8: UnsafeRawBufferPointer) {
+    package init?(iso8601 utf8: UnsafeRawBufferPointer) {
         guard let ms = Self.parse(utf8) else { return nil }
         self.milliseconds = ms
     }

@@ -2,7 +2,7 @@ extension Value {
     /// This value with `patch` applied as a JSON merge patch (RFC 7386): an object patch merges
     /// member by member, `null` removes a member, anything else replaces. Azure Resource Manager and
     /// Google Cloud apply a PATCH this way.
-    public func merging(patch: Value) -> Value {
+    package func merging(patch: Value) -> Value {
         guard case .object(let patchFields) = patch else { return patch }
         var fields = objectValue ?? Fields()
         for entry in patchFields.entries {

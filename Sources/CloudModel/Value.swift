@@ -11,7 +11,7 @@ public enum Value: Sendable, Hashable {
     case array([Value])
     case object(Fields)
 
-    public static let emptyObject = Value.object(Fields())
+    package static let emptyObject = Value.object(Fields())
 
     public var isNull: Bool { if case .null = self { true } else { false } }
 
@@ -37,7 +37,7 @@ public enum Value: Sendable, Hashable {
     }
 
     /// A short name of the kind of value, for error messages ("expected a string, found a list").
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -51,14 +51,14 @@ public enum Value: Sendable, Hashable {
 
     /// This value with its member `key` set to `value` (nil removes it). Anything but an object
     /// is treated as an empty object, which is what a resource's properties default to.
-    public func setting(_ key: String, to value: Value?) -> Value {
+    package func setting(_ key: String, to value: Value?) -> Value {
         var fields = objectValue ?? Fields()
         fields[key] = value
         return .object(fields)
     }
 
     /// The number of nodes in this tree, itself included.
-    public var nodeCount: Int {
+    package var nodeCount: Int {
         switch self {
         case .array(let items): 1 + items.reduce(0) { $0 + $1.nodeCount }
         case .object(let fields): 1 + fields.entries.reduce(0) { $0 + $1.value.nodeCount }

@@ -1,8 +1,8 @@
 /// A path into a value tree, in the JMESPath subset that policy authors already write:
 /// `PublicAccessBlockConfiguration.BlockPublicAcls`, `AccessKeys[0].Status`,
 /// `IpPermissions[].IpRanges[].CidrIp` (a projection: every element, flattened).
-public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
-    public enum Component: Sendable, Hashable {
+package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
+    package enum Component: Sendable, Hashable {
         case key(String)
         case index(Int)
         /// `[]`: apply the rest of the path to every element and flatten the results.
@@ -41,18 +41,18 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
 
     private let storage: Storage
 
-    public var components: [Component] { storage.components }
-    public var description: String { storage.description }
+    package var components: [Component] { storage.components }
+    package var description: String { storage.description }
 
-    public init(components: [Component], description: String) {
+    package init(components: [Component], description: String) {
         storage = Storage(components: components, description: description)
     }
 
-    public static func == (lhs: ValuePath, rhs: ValuePath) -> Bool { lhs.components == rhs.components }
-    public func hash(into hasher: inout Hasher) { hasher.combine(components) }
+    package static func == (lhs: ValuePath, rhs: ValuePath) -> Bool { lhs.components == rhs.components }
+    package func hash(into hasher: inout Hasher) { hasher.combine(components) }
 
     /// Parses `text`, or throws a `ValuePathError` saying where it went wrong.
-    public init(parsing text: String) throws(ValuePathError) {
+    package init(parsing text: String) throws(ValuePathError) {
         let chars = Array(text)
         guard !chars.isEmpty else { throw ValuePathError(path: text, message: "the path is empty") }
         var components: [Component] = []
@@ -110,11 +110,11 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True when the path projects over a list, so that it resolves to a list of results.
-    public var isProjection: Bool { components.contains(.each) }
+    package var isProjection: Bool { components.contains(.each) }
 
     /// The value at this path, or nil when a member along the way is missing.
     /// A projection resolves to a list of the results that exist (JMESPath semantics).
-    public func resolve(in value: Value) -> Value? {
+    package func resolve(in value: Value) -> Value? {
         if let plainKeys = storage.plainKeys {
             guard case .object(var fields) = value else { return nil }
             for (i, key) in plainKeys.enumerated() {
@@ -151,7 +151,7 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Where a path leads in a flat value.
-    public enum FlatResolution {
+    package enum FlatResolution {
         case missing
         case node(Int)
         /// A projection's results, flattened as `resolve(in:)` flattens them.
@@ -160,7 +160,7 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
 
     /// Resolves the path in a flat value from node `root`, with the same meaning as
     /// `resolve(in:)` on the equivalent `Value`.
-    public func resolve(in view: FlatView, from root: Int) -> FlatResolution {
+    package func resolve(in view: FlatView, from root: Int) -> FlatResolution {
         let s = storage
         if s.plainKeys != nil {
             var current = root
@@ -209,7 +209,7 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
 
     /// Writes `newValue` at this path, creating missing objects on the way; nil removes the member.
     /// Projections cannot be written to.
-    public func assign(_ newValue: Value?, in value: inout Value) throws(ValuePathError) {
+    package func assign(_ newValue: Value?, in value: inout Value) throws(ValuePathError) {
         guard !isProjection else { throw ValuePathError(path: description, message: "a path with '[]' cannot be written to") }
         try Self.assign(newValue, components[...], in: &value, path: description)
     }
@@ -252,8 +252,8 @@ public struct ValuePath: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-public struct ValuePathError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let path: String
-    public let message: String
-    public var description: String { "invalid path '\(path)': \(message)" }
+package struct ValuePathError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let path: String
+    package let message: String
+    package var description: String { "invalid path '\(path)': \(message)" }
 }

@@ -2,7 +2,7 @@ import CloudModel
 
 extension CLIShape {
     /// The call as this command, or nil when a parameter has no argument to carry it.
-    public func render(_ parameters: Value) -> ShellCommand? {
+    package func render(_ parameters: Value) -> ShellCommand? {
         guard uncoveredParameters(parameters).isEmpty else { return nil }
         var words = [program] + command
         for argument in arguments {
@@ -21,8 +21,8 @@ extension CLIShape {
         return ShellCommand(words)
     }
 
-    public struct ParseError: Error, Sendable {
-        public let message: String
+    package struct ParseError: Error, Sendable {
+        package let message: String
     }
 
     /// Options of each program that do not change what the call does, with whether they take a value.
@@ -37,7 +37,7 @@ extension CLIShape {
 
     /// Reads the words after the command (`--https-only true --name x`) into the call's parameters.
     /// Words holding `${…}` stay strings, to be filled in per finding.
-    public func parse(_ words: [String]) throws(ParseError) -> Value {
+    package func parse(_ words: [String]) throws(ParseError) -> Value {
         var parameters = Value.emptyObject
         var positionals = arguments.filter { $0.form == .positional }[...]
         var i = 0
@@ -99,7 +99,7 @@ extension CLIShape {
     }
 
     /// The arguments, for messages: `NAME --project VALUE --disabled`.
-    public var usage: String {
+    package var usage: String {
         arguments.map { a in
             switch a.form {
             case .positional: a.parameter.split(separator: ".").last.map { $0.uppercased() } ?? "VALUE"

@@ -3,24 +3,24 @@ import CloudModel
 /// How an `az`, `gcloud` or `gsutil` command writes an operation: the program, the command words,
 /// and what each argument carries. One shape renders a call as a command and reads a command
 /// template back into a call.
-public struct CLIShape: Sendable {
-    public let program: String
+package struct CLIShape: Sendable {
+    package let program: String
     /// `["storage", "account", "update"]`
-    public let command: [String]
-    public let arguments: [CLIArgument]
+    package let command: [String]
+    package let arguments: [CLIArgument]
 
-    public init(_ program: String, _ command: [String], _ arguments: [CLIArgument]) {
+    package init(_ program: String, _ command: [String], _ arguments: [CLIArgument]) {
         self.program = program
         self.command = command
         self.arguments = arguments
     }
 
     /// `az storage account update`
-    public var commandLine: String { ([program] + command).joined(separator: " ") }
+    package var commandLine: String { ([program] + command).joined(separator: " ") }
 
     /// Parameter paths of `parameters` no argument carries: such a call cannot be written as this
     /// command, so a policy giving them is refused at load.
-    public func uncoveredParameters(_ parameters: Value) -> [String] {
+    package func uncoveredParameters(_ parameters: Value) -> [String] {
         let covered = Set(arguments.map(\.parameter))
         var out: [String] = []
         func walk(_ value: Value, _ path: String) {
@@ -37,8 +37,8 @@ public struct CLIShape: Sendable {
 }
 
 /// One argument of a command and the parameter it carries.
-public struct CLIArgument: Sendable {
-    public enum Form: Sendable, Equatable {
+package struct CLIArgument: Sendable {
+    package enum Form: Sendable, Equatable {
         /// A word in its place: `NAME`, `gs://BUCKET`.
         case positional
         /// `--name VALUE` (also `--name=VALUE`).
@@ -50,7 +50,7 @@ public struct CLIArgument: Sendable {
     }
 
     /// How the parameter's value is written.
-    public enum Encoding: Sendable, Equatable {
+    package enum Encoding: Sendable, Equatable {
         /// The value as a word; `true`/`false` read as booleans, digits as integers.
         case text
         /// A word after a fixed prefix: `gs://` before a bucket name.
@@ -63,13 +63,13 @@ public struct CLIArgument: Sendable {
         case keyValues(keyField: String, valueField: String)
     }
 
-    public let form: Form
+    package let form: Form
     /// The parameter path (`body.properties.supportsHttpsTrafficOnly`).
-    public let parameter: String
+    package let parameter: String
     let path: ValuePath
-    public let encoding: Encoding
+    package let encoding: Encoding
 
-    public init(_ form: Form, _ parameter: String, _ encoding: Encoding = .text) {
+    package init(_ form: Form, _ parameter: String, _ encoding: Encoding = .text) {
         self.form = form
         self.parameter = parameter
         // The catalog's paths are plain dotted keys; a key with a dot in it would be one key.
@@ -79,19 +79,19 @@ public struct CLIArgument: Sendable {
     }
 
     /// The flag as written (`--disabled`), nil for a positional argument.
-    public var flag: String? {
+    package var flag: String? {
         switch form {
         case .positional: nil
         case .option(let f), .toggle(let f), .repeated(let f): f
         }
     }
 
-    public static func positional(_ parameter: String, _ encoding: Encoding = .text) -> CLIArgument {
+    package static func positional(_ parameter: String, _ encoding: Encoding = .text) -> CLIArgument {
         CLIArgument(.positional, parameter, encoding)
     }
-    public static func option(_ flag: String, _ parameter: String, _ encoding: Encoding = .text) -> CLIArgument {
+    package static func option(_ flag: String, _ parameter: String, _ encoding: Encoding = .text) -> CLIArgument {
         CLIArgument(.option(flag), parameter, encoding)
     }
-    public static func toggle(_ flag: String, _ parameter: String) -> CLIArgument { CLIArgument(.toggle(flag), parameter) }
-    public static func repeated(_ flag: String, _ parameter: String) -> CLIArgument { CLIArgument(.repeated(flag), parameter) }
+    package static func toggle(_ flag: String, _ parameter: String) -> CLIArgument { CLIArgument(.toggle(flag), parameter) }
+    package static func repeated(_ flag: String, _ parameter: String) -> CLIArgument { CLIArgument(.repeated(flag), parameter) }
 }

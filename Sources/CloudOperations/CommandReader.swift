@@ -23,7 +23,7 @@ import CloudModel
 /// are JSON (`'[{"IpProtocol":"tcp"}]'`), the CLI's shorthand (`Key=true,Other=false`), or plain
 /// words; a flag with no value is a boolean (`--enable-x` true, `--no-enable-x` false). The EC2
 /// ingress commands also take the CLI's single-rule form, `--protocol --port --cidr`.
-public enum CommandReader {
+package enum CommandReader {
     /// Global options of the AWS CLI that do not change what the call does.
     static let globalOptionsWithValue: Set<String> = ["--region", "--output", "--profile", "--query", "--endpoint-url", "--color"]
     static let globalFlags: Set<String> = ["--no-cli-pager", "--no-paginate", "--debug", "--no-verify-ssl", "--no-sign-request"]
@@ -38,14 +38,14 @@ public enum CommandReader {
         "HttpPutResponseHopLimit", "FromPort", "ToPort", "AllocatedStorage", "Port",
     ]
 
-    public struct Problem: Error {
-        public var message: String
-        public init(message: String) { self.message = message }
+    package struct Problem: Error {
+        package var message: String
+        package init(message: String) { self.message = message }
     }
 
     /// The call a command makes: its words (as `ShellWords` splits a template) read into the
     /// operation and its parameters.
-    public static func call(_ words: [String]) throws(Problem) -> (operation: String, parameters: Value) {
+    package static func call(_ words: [String]) throws(Problem) -> (operation: String, parameters: Value) {
         guard let program = words.first else { throw Problem(message: "an empty command") }
         guard program == "aws" else { return try shapedCall(program: program, words: Array(words.dropFirst())) }
         var rest = words.dropFirst()

@@ -7,25 +7,25 @@ import CloudModel
 /// AWS: `aws [--region R] SERVICE kebab-action --kebab-param VALUE …`, as the AWS CLI maps API
 /// names: `s3` calls live under `s3api`; booleans become `--flag` / `--no-flag`; lists of plain
 /// values are written space-separated; structures are written as JSON in single quotes.
-public enum CommandRenderer {
+package enum CommandRenderer {
     /// Services whose API has no region (`aws iam …`).
     static let globalServices: Set<String> = ["iam", "organizations", "sts"]
     /// API service prefix → AWS CLI command name, where they differ.
     static let awsCLIServices: [String: String] = ["s3": "s3api", "elasticloadbalancing": "elbv2"]
     /// Booleans whose false form the AWS CLI names on its own (`--egress | --ingress`).
-    public static let awsFalseFlags: [String: String] = ["Egress": "--ingress"]
+    package static let awsFalseFlags: [String: String] = ["Egress": "--ingress"]
     /// Services whose API parameters are camelCase (`logGroupName`) rather than PascalCase.
     static let camelCaseServices: Set<String> = ["logs"]
 
     /// The API service of an AWS CLI command name: `s3api` → `s3`, `ec2` → `ec2`.
-    public static func apiService(forCLI name: String) -> String {
+    package static func apiService(forCLI name: String) -> String {
         awsCLIServices.first { $0.value == name }?.key ?? name
     }
 
     /// The API name of a kebab-case CLI word: `revoke-security-group-ingress` →
     /// `RevokeSecurityGroupIngress`; for parameters of camelCase services, `log-group-name` →
     /// `logGroupName`. The inverse of `kebab(_:)` for the names the AWS CLI uses.
-    public static func apiName(fromKebab word: String, camelCase: Bool = false) -> String {
+    package static func apiName(fromKebab word: String, camelCase: Bool = false) -> String {
         let parts = word.split(separator: "-").map(String.init)
         let joined = parts.map { part in
             // The CLI writes Ipv6 as ipv6 and VPCId as vpc-id; the API capitalises only the first letter.
@@ -36,9 +36,9 @@ public enum CommandRenderer {
     }
 
     /// Whether parameters of `service` are camelCase.
-    public static func usesCamelCaseParameters(_ service: String) -> Bool { camelCaseServices.contains(service) }
+    package static func usesCamelCaseParameters(_ service: String) -> Bool { camelCaseServices.contains(service) }
 
-    public static func render(operation: String, parameters: Value, resource: Resource) -> ShellCommand {
+    package static func render(operation: String, parameters: Value, resource: Resource) -> ShellCommand {
         if resource.cloud == .azure || resource.cloud == .gcp {
             // The first command whose arguments carry every parameter; the loader refuses steps
             // that none can carry, so the fallback shows only for calls made outside a policy.
@@ -61,7 +61,7 @@ public enum CommandRenderer {
 
     /// The AWS CLI's words for a call, after `aws [--region R]` and unquoted, as a program hands
     /// them to the CLI: `ec2 revoke-security-group-ingress --group-id sg-1 --ip-permissions [...]`.
-    public static func awsWords(service: String, action: String, parameters: Value) -> [String] {
+    package static func awsWords(service: String, action: String, parameters: Value) -> [String] {
         var words = [awsCLIServices[service] ?? service, kebab(action)]
         for entry in parameters.objectValue?.entries ?? [] {
             let flag = "--" + kebab(entry.key)
@@ -84,7 +84,7 @@ public enum CommandRenderer {
 
     /// `RevokeSecurityGroupIngress` → `revoke-security-group-ingress`, `VPCId` → `vpc-id`,
     /// `logGroupName` → `log-group-name`.
-    public static func kebab(_ name: String) -> String {
+    package static func kebab(_ name: String) -> String {
         let chars = Array(name)
         var out = ""
         for (i, c) in chars.enumerated() {

@@ -3,18 +3,18 @@ import CloudModel
 /// Every operation remsim models, by name. A remediation step naming anything else is refused
 /// when its policy is loaded, and a call the simulated cloud receives for anything else fails
 /// with `UnsupportedOperation`: a remediation is never silently a no-op.
-public enum OperationCatalog {
-    public static let all: [OperationSpec] = aws + azure + gcp
+package enum OperationCatalog {
+    package static let all: [OperationSpec] = aws + azure + gcp
 
     private static let byName: [String: OperationSpec] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
-    public static func spec(named name: String) -> OperationSpec? { byName[name] }
+    package static func spec(named name: String) -> OperationSpec? { byName[name] }
 
-    public static var names: [String] { all.map(\.name) }
+    package static var names: [String] { all.map(\.name) }
 
     /// The operation and command shape a command of `program` (`az`, `gcloud`, `gsutil`) runs:
     /// the shape whose command words begin `words`, the longest when several do.
-    public static func command(program: String, words: [String]) -> (spec: OperationSpec, shape: CLIShape)? {
+    package static func command(program: String, words: [String]) -> (spec: OperationSpec, shape: CLIShape)? {
         var best: (spec: OperationSpec, shape: CLIShape)?
         for spec in all {
             for shape in spec.commands where shape.program == program && words.starts(with: shape.command) {
@@ -25,7 +25,7 @@ public enum OperationCatalog {
     }
 
     /// The commands `program` can run here, for error messages.
-    public static func commandLines(program: String) -> [String] {
+    package static func commandLines(program: String) -> [String] {
         all.flatMap { $0.commands.filter { $0.program == program }.map(\.commandLine) }
     }
 }

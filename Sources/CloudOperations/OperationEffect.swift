@@ -4,7 +4,7 @@ import CloudModel
 /// declaration drives the simulated cloud and can be read by anything that predicts a change.
 /// Paths are `ValuePath` text (`MetadataOptions.HttpTokens`, `properties.networkAcls.defaultAction`);
 /// the empty path is the properties' root.
-public indirect enum OperationEffect: Sendable {
+package indirect enum OperationEffect: Sendable {
     /// Sets the property from the parameter; an absent parameter changes nothing.
     case set(String, from: String)
     /// Sets the property to a fixed value.
@@ -32,7 +32,7 @@ public indirect enum OperationEffect: Sendable {
 extension OperationEffect {
     /// The top-level properties a call with `parameters` may change: what the declaration
     /// promises, and what a property test holds the simulated cloud to.
-    public func writtenProperties(parameters: Value) -> Set<String> {
+    package func writtenProperties(parameters: Value) -> Set<String> {
         func head(_ path: String) -> Set<String> {
             guard let h = path.split(separator: ".").first.map(String.init) else { return [] }
             return [String(h.prefix { $0 != "[" })]
@@ -62,7 +62,7 @@ extension OperationEffect {
     }
 
     /// The parameter paths the effect reads.
-    public var parameters: [String] {
+    package var parameters: [String] {
         switch self {
         case .set(_, let p), .merge(let p, _), .upsert(let p, _, _), .remove(_, _, let p): [p]
         case .setValue: []
@@ -81,26 +81,26 @@ extension OperationEffect {
     }
 }
 
-public enum ElementChange: Sendable {
+package enum ElementChange: Sendable {
     /// Sets each element field from its parameter.
     case set([String: String])
     /// Merges the parameter object into the element.
     case merge(from: String)
 }
 
-public struct ReplacedField: Sendable {
-    public let property: String
-    public let parameter: String
+package struct ReplacedField: Sendable {
+    package let property: String
+    package let parameter: String
     /// Nil leaves the field out when the call does.
-    public let defaultValue: Value?
-    public init(_ property: String, from parameter: String? = nil, default defaultValue: Value?) {
+    package let defaultValue: Value?
+    package init(_ property: String, from parameter: String? = nil, default defaultValue: Value?) {
         self.property = property
         self.parameter = parameter ?? property
         self.defaultValue = defaultValue
     }
 }
 
-public enum BuiltinEffect: String, Sendable {
+package enum BuiltinEffect: String, Sendable {
     /// EC2's revoke: removes exactly the requested ranges; any that is not there fails the call.
     case revokeIngress, revokeEgress
     /// EC2's authorize: adds ranges to a permission with the same ports, or the permission.
@@ -115,7 +115,7 @@ public enum BuiltinEffect: String, Sendable {
     case removeIamMembers
 
     /// The parameters each reads.
-    public var parameters: [String] {
+    package var parameters: [String] {
         switch self {
         case .revokeIngress, .revokeEgress, .authorizeIngress: ["IpPermissions"]
         case .createLogGroup: ["logGroupName"]

@@ -4,33 +4,33 @@ import CloudModel
 /// needs, and how a person writes it on the command line. The simulated cloud executes the
 /// `effect`, the template reader parses the `cli` shape, the renderer writes it; all three read
 /// this one declaration, so they cannot disagree.
-public struct OperationSpec: Sendable {
+package struct OperationSpec: Sendable {
     /// As the cloud names it: `ec2:RevokeSecurityGroupIngress` (AWS), the ARM operation
     /// `Microsoft.Storage/storageAccounts/write` (Azure), the API method `compute.firewalls.patch` (GCP).
-    public let name: String
-    public let cloud: Cloud
+    package let name: String
+    package let cloud: Cloud
     /// The resource type the call acts on.
-    public let resourceType: String
-    public let target: TargetLocator
+    package let resourceType: String
+    package let target: TargetLocator
     /// Parameter paths a call must give; without one the cloud answers `MissingParameter`.
-    public let required: [String]
+    package let required: [String]
     /// Parameter values the cloud accepts, where it accepts only some (`Status`: Active, Inactive).
-    public let allowed: [String: [Value]]
+    package let allowed: [String: [Value]]
     /// The permissions a caller needs: the IAM action, the Azure RBAC operation, the GCP permission.
-    public let permissions: [String]
-    public var effect: OperationEffect
+    package let permissions: [String]
+    package var effect: OperationEffect
     /// The commands that make this call, for `az`, `gcloud` and `gsutil`, the one rendered first
     /// (`gsutil versioning set` and `gsutil uniformbucketlevelaccess set` both patch a bucket). AWS
     /// commands follow one rule for every operation (`CommandRenderer`), so they need none.
-    public let commands: [CLIShape]
+    package let commands: [CLIShape]
     /// The error the cloud returns when the target does not exist.
-    public let notFound: APIErrorTemplate
+    package let notFound: APIErrorTemplate
     /// Parameters the call takes that change nothing remsim models (`ApplyImmediately`).
-    public let inert: [String]
+    package let inert: [String]
     /// Other resources the call names, which the cloud checks before it changes anything.
-    public let references: [ResourceReference]
+    package let references: [ResourceReference]
 
-    public init(
+    package init(
         _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
         allowed: [String: [Value]] = [:], permissions: [String]? = nil, effect: OperationEffect, commands: [CLIShape] = [],
         notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = []
@@ -52,7 +52,7 @@ public struct OperationSpec: Sendable {
     /// The top-level parameters the call takes, as the API spells them (`DBInstanceIdentifier`,
     /// `MultiAZ`): what the target, the checks and the effect read, and the inert ones. The AWS
     /// command reader uses them to spell `--multi-az` back as `MultiAZ`.
-    public var parameterNames: [String] {
+    package var parameterNames: [String] {
         var names: [String] = []
         func add(_ path: String) {
             guard let head = path.split(separator: ".").first.map(String.init), !head.isEmpty, !names.contains(head) else { return }
@@ -77,16 +77,16 @@ public struct OperationSpec: Sendable {
 /// A resource a call names besides its target, by name in the caller's account, which must exist
 /// (and, where the cloud demands it, be in the target's region): the bucket `s3:PutBucketLogging`
 /// sends the logs to.
-public struct ResourceReference: Sendable {
+package struct ResourceReference: Sendable {
     /// The parameter path holding the name: `BucketLoggingStatus.LoggingEnabled.TargetBucket`.
-    public let parameter: String
-    public let resourceType: String
+    package let parameter: String
+    package let resourceType: String
     /// The error when no such resource exists.
-    public let missing: APIErrorTemplate
+    package let missing: APIErrorTemplate
     /// The error when it is in another region than the target; nil when the cloud does not care.
-    public let otherRegion: APIErrorTemplate?
+    package let otherRegion: APIErrorTemplate?
 
-    public init(_ parameter: String, resourceType: String, missing: APIErrorTemplate, otherRegion: APIErrorTemplate? = nil) {
+    package init(_ parameter: String, resourceType: String, missing: APIErrorTemplate, otherRegion: APIErrorTemplate? = nil) {
         self.parameter = parameter
         self.resourceType = resourceType
         self.missing = missing
@@ -94,13 +94,13 @@ public struct ResourceReference: Sendable {
     }
 
     /// The name a call's parameters give for the resource.
-    public func name(in parameters: Value) -> String? {
+    package func name(in parameters: Value) -> String? {
         (try? ValuePath(parsing: parameter))?.resolve(in: parameters)?.stringValue
     }
 }
 
 /// How an operation names the resource it acts on.
-public enum TargetLocator: Sendable {
+package enum TargetLocator: Sendable {
     /// The resource whose id is the template filled from the parameters: `{GroupId}`,
     /// `/subscriptions/{account}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{name}`.
     /// `{account}` is the caller's account (the subscription, the project); `{project}` falls back
@@ -118,13 +118,13 @@ public enum TargetLocator: Sendable {
 }
 
 /// An error as the cloud returns it; `{target}` is replaced by what the call named.
-public struct APIErrorTemplate: Sendable {
-    public let code: String
-    public let message: String
-    public init(_ code: String, _ message: String) {
+package struct APIErrorTemplate: Sendable {
+    package let code: String
+    package let message: String
+    package init(_ code: String, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public func message(target: String) -> String { message.replacingOccurrences(of: "{target}", with: target) }
+    package func message(target: String) -> String { message.replacingOccurrences(of: "{target}", with: target) }
 }

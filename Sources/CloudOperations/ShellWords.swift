@@ -15,19 +15,19 @@ public struct ShellCommand: Sendable, Hashable, CustomStringConvertible {
 /// Splits command text into commands (at `;`) and words, as a POSIX shell would for the forms
 /// templates use: single quotes keep everything, double quotes allow `\"` and `\\`, a backslash
 /// outside quotes escapes the next character. `${…}` is kept as written.
-public enum ShellWords {
+package enum ShellWords {
     /// Single-quotes a word for a POSIX shell when it holds anything but safe characters.
-    public static func quote(_ word: String) -> String {
+    package static func quote(_ word: String) -> String {
         let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@,+%".contains($0)) }
         if safe, !word.isEmpty { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    public struct Problem: Error {
-        public var message: String
+    package struct Problem: Error {
+        package var message: String
     }
 
-    public static func commands(_ text: String) throws(Problem) -> [[String]] {
+    package static func commands(_ text: String) throws(Problem) -> [[String]] {
         var commands: [[String]] = []
         var words: [String] = []
         var word = ""

@@ -24,7 +24,7 @@ public enum FixtureLoader {
     static let resourceKeys = ["id", "type", "account", "region", "name", "tags", "properties", "relations", "usage", "inert"]
     /// Values one resource's properties may hold: far beyond any real API response, far below
     /// what the flat storage can address (`FlatValue.maximumNodes`).
-    public static let maximumPropertyNodes = 1_000_000
+    package static let maximumPropertyNodes = 1_000_000
 
     /// Loads every fixture file under `paths` into one inventory; ids must be unique across all.
     public static func load(paths: [String], relativeTo base: String? = nil) throws(LoadError) -> Inventory {

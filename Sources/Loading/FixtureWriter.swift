@@ -3,16 +3,16 @@ import Foundation
 
 /// Writes resources as fixture files (JSON, which the fixture loader reads like YAML), in files
 /// of at most `perFile` resources so that editors and diff tools cope with large inventories.
-public struct FixtureWriter {
-    public var directory: String
-    public var perFile: Int
+package struct FixtureWriter {
+    package var directory: String
+    package var perFile: Int
 
-    public init(directory: String, perFile: Int = 10_000) {
+    package init(directory: String, perFile: Int = 10_000) {
         self.directory = directory
         self.perFile = max(1, perFile)
     }
 
-    public static func value(of r: Resource) -> Value {
+    package static func value(of r: Resource) -> Value {
         var f = Fields()
         f["id"] = .string(r.id)
         f["type"] = .string(r.type)
@@ -36,7 +36,7 @@ public struct FixtureWriter {
     /// `resources-N.json` files of an earlier, larger import are removed, so the folder never
     /// mixes two imports. An import that fails or is interrupted leaves the folder as it was
     /// (and at most that hidden folder, which the next import clears).
-    public func write(_ produce: ((Resource) throws -> Void) throws -> Void) throws -> [String] {
+    package func write(_ produce: ((Resource) throws -> Void) throws -> Void) throws -> [String] {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".partial-") {

@@ -2,13 +2,13 @@ import Foundation
 
 /// Finds input files: a file stands for itself, a directory for every `.yaml`, `.yml` and
 /// `.json` file below it, in sorted order so that every machine loads them the same way.
-public enum InputFiles {
-    public static let extensions: Set<String> = ["yaml", "yml", "json"]
+package enum InputFiles {
+    package static let extensions: Set<String> = ["yaml", "yml", "json"]
 
     /// Every file `paths` stand for, each confined by `PathConfinement.current`: a file named, or
     /// found by walking a directory named, whose real path (symlinks followed) leaves its root is
     /// refused before a byte of it is read. This is where every path remsim reads from comes in.
-    public static func collect(_ paths: [String], relativeTo base: String? = nil) throws(LoadError) -> [String] {
+    package static func collect(_ paths: [String], relativeTo base: String? = nil) throws(LoadError) -> [String] {
         var files: [String] = []
         for path in paths {
             let full = resolve(path, relativeTo: base)
@@ -43,7 +43,7 @@ public enum InputFiles {
     /// `path` as written in a file, made absolute against the directory of that file. Only the
     /// text is tidied (`.`, `..`, doubled slashes): no link is followed, so that where a path
     /// leads is judged on its real path, and what it was named stays what it was named.
-    public static func resolve(_ path: String, relativeTo base: String?) -> String {
+    package static func resolve(_ path: String, relativeTo base: String?) -> String {
         if path.hasPrefix("/") { return lexical(path) }
         guard let base else { return path }
         return lexical((base as NSString).appendingPathComponent(path))
@@ -65,7 +65,7 @@ public enum InputFiles {
     }
 
     /// A path shown to a person: relative to the working directory when it is below it.
-    public static func display(_ path: String) -> String {
+    package static func display(_ path: String) -> String {
         let cwd = FileManager.default.currentDirectoryPath
         if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
         return path

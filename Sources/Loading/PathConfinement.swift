@@ -12,9 +12,9 @@ public enum PathConfinement: Sendable, Hashable {
     /// Anywhere (`--allow-outside-root`).
     case anywhere
 
-    public struct Root: Sendable {
+    package struct Root: Sendable {
         /// Real path, symlinks resolved.
-        public var path: String
+        package var path: String
 
         func inside(_ real: String) -> Bool { real == path || real.hasPrefix(path.hasSuffix("/") ? path : path + "/") }
 
@@ -39,7 +39,7 @@ public enum PathConfinement: Sendable, Hashable {
     /// resolved: a link inside the working directory is judged by where it points, not by where
     /// it is): the working directory when the path is below it, else the named file's directory
     /// (a directory named stands for itself). nil when paths are not confined.
-    public func root(forNamed path: String) -> Root? {
+    package func root(forNamed path: String) -> Root? {
         switch self {
         case .anywhere:
             return nil
@@ -56,7 +56,7 @@ public enum PathConfinement: Sendable, Hashable {
     }
 
     /// The root for one scenario file, or nil when paths are not confined.
-    public func root(forScenario file: String) -> Root? { root(forNamed: file) }
+    package func root(forScenario file: String) -> Root? { root(forNamed: file) }
 
     /// The path with every symlink resolved; for a path that does not exist, its longest existing
     /// prefix resolved and the rest appended.

@@ -26,7 +26,7 @@ public enum PolicyLoader {
         try policies(in: try YAMLNode.read(file: file), source: source)
     }
 
-    public static func unique(_ policies: [Policy]) throws(LoadError) -> [Policy] {
+    package static func unique(_ policies: [Policy]) throws(LoadError) -> [Policy] {
         var seen: [String: String] = [:]
         for p in policies {
             if let other = seen[p.id] {

@@ -3,12 +3,12 @@ import Policies
 /// How a scenario's `policies:` and `remsim impact --policies` name policies: `builtin:all`,
 /// `builtin:ID`, or a path to a policy file or directory. One reading, one message for a name
 /// that is not built in, wherever a reference is written.
-public enum PolicyReference: Sendable, Hashable {
+package enum PolicyReference: Sendable, Hashable {
     case allBuiltins
     case builtin(String)
     case path(String)
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         if text == "builtin:all" {
             self = .allBuiltins
         } else if text.hasPrefix("builtin:") {
@@ -20,7 +20,7 @@ public enum PolicyReference: Sendable, Hashable {
 
     /// The built-in policies the reference names, sorted by id; nil for a path. A built-in name
     /// that does not exist is refused with the nearest one.
-    public func builtins(from pack: [String: Policy]) throws(Problem) -> [Policy]? {
+    package func builtins(from pack: [String: Policy]) throws(Problem) -> [Policy]? {
         switch self {
         case .allBuiltins:
             return pack.values.sorted { $0.id < $1.id }
@@ -35,11 +35,11 @@ public enum PolicyReference: Sendable, Hashable {
     }
 
     /// Said of a path that does not exist, so that a mistyped built-in name is recognised.
-    public static func missingPath(_ path: String) -> String {
+    package static func missingPath(_ path: String) -> String {
         "policy path '\(path)' does not exist (built-in policies are named builtin:ID)"
     }
 
-    public struct Problem: Error, Sendable {
-        public let message: String
+    package struct Problem: Error, Sendable {
+        package let message: String
     }
 }

@@ -9,12 +9,12 @@ import Simulation
 /// alert rule naming a policy that is not loaded, is an error at its line, not a surprise later.
 public struct ScenarioLoader: Sendable {
     /// The built-in pack, by id, for `builtin:ID` references.
-    public var builtins: [String: Policy]
+    package var builtins: [String: Policy]
     /// Inventories already loaded by this loader: a suite's scenarios usually share their
     /// fixtures, and reading a large inventory once per scenario was most of a run's time.
     let inventories = InventoryCache()
     /// Where the paths a scenario names (fixtures, policy files) may lead.
-    public var paths: PathConfinement = .automatic
+    package var paths: PathConfinement = .automatic
 
     public init(builtins: [Policy], paths: PathConfinement = .automatic) {
         self.builtins = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -10,7 +10,7 @@ import CloudModel
 /// at such a resource again at those instants; this says when.
 extension Policy {
     /// The thresholds of the policy's age filters, as durations, wherever they sit in its filters.
-    public var ageThresholds: [SimDuration] {
+    package var ageThresholds: [SimDuration] {
         var found: [SimDuration] = []
         func walk(_ filters: [Filter]) {
             for filter in filters {
@@ -32,7 +32,7 @@ extension Policy {
 extension Evaluator {
     /// The first instant after `now` at which an age filter of `policies` can change its verdict
     /// on `resource` without the resource changing; nil when there is none.
-    public func nextAgeCrossing(of policies: [Policy], _ resource: Resource) -> Timestamp? {
+    package func nextAgeCrossing(of policies: [Policy], _ resource: Resource) -> Timestamp? {
         nextAgeCrossing(thresholds: policies.filter { $0.resourceType == resource.type }.flatMap(\.ageThresholds), resource)
     }
 
@@ -45,7 +45,7 @@ extension Evaluator {
     /// `t` and a threshold `d`, the verdict can change at `t + d` (where `ge` and `lt` turn) and
     /// one millisecond later (where `gt` and `le` turn). The properties are read in place, as
     /// the evaluator reads them, not rebuilt as a value tree.
-    public func nextAgeCrossing(thresholds: [SimDuration], _ resource: borrowing Resource) -> Timestamp? {
+    package func nextAgeCrossing(thresholds: [SimDuration], _ resource: borrowing Resource) -> Timestamp? {
         guard !thresholds.isEmpty else { return nil }
         var next: Timestamp?
         func consider(_ then: Timestamp) {

@@ -7,7 +7,7 @@ import CloudModel
 /// payload is a reference), which cost more than the tests did. The program holds nothing but
 /// plain data; the few objects it refers to (value filters, quantifiers) are kept alive by the
 /// program and read without reference counting.
-public struct CompiledFilters: @unchecked Sendable {
+package struct CompiledFilters: @unchecked Sendable {
     // @unchecked: the unmanaged references point at immutable, Sendable objects kept alive by
     // `owners` for as long as the program exists.
 
@@ -31,7 +31,7 @@ public struct CompiledFilters: @unchecked Sendable {
     private let owners: [AnyObject]
 
     /// Compiles `filters`, read as "all of these".
-    public init(_ filters: [Filter]) {
+    package init(_ filters: [Filter]) {
         var builder = Builder()
         builder.emit(.and, filters)
         instructions = builder.instructions

@@ -1,11 +1,11 @@
 /// A regular expression compiled once at load time and matched against whole strings
 /// (`regex: "^prod-"` and `regex: "prod-.*"` behave as a person expects: anchored at both ends).
-public struct CompiledRegex: @unchecked Sendable {
+package struct CompiledRegex: @unchecked Sendable {
     // Regex<AnyRegexOutput> is immutable once built; matching does not mutate it.
     private let regex: Regex<AnyRegexOutput>
-    public let pattern: String
+    package let pattern: String
 
-    public init(_ pattern: String) throws(FilterError) {
+    package init(_ pattern: String) throws(FilterError) {
         do {
             regex = try Regex(pattern)
         } catch {
@@ -14,7 +14,7 @@ public struct CompiledRegex: @unchecked Sendable {
         self.pattern = pattern
     }
 
-    public func matches(_ text: String) -> Bool {
+    package func matches(_ text: String) -> Bool {
         (try? regex.wholeMatch(in: text)) != nil
     }
 }

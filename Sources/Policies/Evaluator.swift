@@ -21,7 +21,7 @@ import Foundation
 /// `0.0.0.0/0`, and revoking it leaves the private range in place.
 public struct Evaluator: Sendable {
     /// The current (simulated) time, against which `value-type: age` is measured.
-    public var now: Timestamp
+    package var now: Timestamp
 
     public init(now: Timestamp) { self.now = now }
 
@@ -36,7 +36,7 @@ public struct Evaluator: Sendable {
     /// resource once for all of them: a scan that evaluates every policy of a type resource by
     /// resource finds each resource's properties in the cache after the first policy, where a
     /// scan policy by policy fetches them from memory again for each one.
-    public func forEachViolated(_ policies: [Policy], _ resource: borrowing Resource, _ body: (Int) -> Void) {
+    package func forEachViolated(_ policies: [Policy], _ resource: borrowing Resource, _ body: (Int) -> Void) {
         let tags = resource.tags
         let type = resource.type
         resource.flatProperties.withView { view in
@@ -70,13 +70,13 @@ public struct Evaluator: Sendable {
     }
 
     /// True when every filter holds for `resource` (the form assertions use).
-    public func holdsAll(_ filters: [Filter], resource: Resource) -> Bool {
+    package func holdsAll(_ filters: [Filter], resource: Resource) -> Bool {
         let program = CompiledFilters(filters)
         return resource.flatProperties.withView { view in program.holds(self, view, 0, resource.tags) }
     }
 
     /// The finding for `resource`, or nil when it complies with `policy`.
-    public func finding(_ policy: Policy, _ resource: Resource) -> Finding? {
+    package func finding(_ policy: Policy, _ resource: Resource) -> Finding? {
         guard violates(policy, resource) else { return nil }
         let matched: [MatchedElements] = resource.flatProperties.withView { view in
             var top: [MatchedElements] = []

@@ -4,7 +4,7 @@ import CloudModel
 ///
 /// `and`/`or`/`not` combine; a value filter tests one path; a quantifier tests the elements of a
 /// list and remembers which ones matched, so a remediation can act on exactly those.
-public indirect enum Filter: Sendable {
+package indirect enum Filter: Sendable {
     case and([Filter])
     case or([Filter])
     /// True when the inner filters do not all hold (Custodian's `not` takes a list, read as `and`).
@@ -17,13 +17,13 @@ public indirect enum Filter: Sendable {
 ///
 /// A class, immutable once built: evaluation visits it millions of times, and handing a
 /// reference around costs one retain where copying the struct cost one per field.
-public final class ValueFilter: Sendable {
-    public let key: FilterKey
-    public let op: FilterOp
-    public let value: Value
-    public let valueType: ValueType
+package final class ValueFilter: Sendable {
+    package let key: FilterKey
+    package let op: FilterOp
+    package let value: Value
+    package let valueType: ValueType
     /// Compiled once when the policy is loaded, for `regex`.
-    public let regex: CompiledRegex?
+    package let regex: CompiledRegex?
     /// `key` taken apart once, so evaluation need not match on it.
     let path: ValuePath?
     let tag: String?
@@ -32,7 +32,7 @@ public final class ValueFilter: Sendable {
     /// equality and String equality agree.
     let asciiStrings: [ContiguousArray<UInt8>]?
 
-    public init(key: FilterKey, op: FilterOp, value: Value = .null, valueType: ValueType = .plain) throws(FilterError) {
+    package init(key: FilterKey, op: FilterOp, value: Value = .null, valueType: ValueType = .plain) throws(FilterError) {
         self.key = key
         self.op = op
         self.value = value
@@ -68,11 +68,11 @@ public final class ValueFilter: Sendable {
 }
 
 /// What a filter's `key` names: a path into the properties, or a tag (`tag:env`).
-public enum FilterKey: Sendable, CustomStringConvertible {
+package enum FilterKey: Sendable, CustomStringConvertible {
     case property(ValuePath)
     case tag(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .property(let path): path.description
         case .tag(let name): "tag:\(name)"
@@ -80,7 +80,7 @@ public enum FilterKey: Sendable, CustomStringConvertible {
     }
 }
 
-public enum FilterOp: String, Sendable, CaseIterable {
+package enum FilterOp: String, Sendable, CaseIterable {
     case eq, ne, gt, ge, lt, le, `in`, ni, contains, regex, present, absent, empty
     case notEmpty = "not-empty"
 
@@ -94,15 +94,15 @@ public enum FilterOp: String, Sendable, CaseIterable {
 
 /// How to read the value at the key before comparing: as it is, or as an age in days since an
 /// ISO 8601 timestamp, measured against the (simulated) current time.
-public enum ValueType: String, Sendable, CaseIterable {
+package enum ValueType: String, Sendable, CaseIterable {
     case plain
     case age
 }
 
 /// `any: IpPermissions` with `where:` filters applied to each element. A class for the same
 /// reason as `ValueFilter`.
-public final class Quantifier: Sendable {
-    public enum Mode: String, Sendable, CaseIterable {
+package final class Quantifier: Sendable {
+    package enum Mode: String, Sendable, CaseIterable {
         /// At least one element matches; the matching elements are kept for the remediation.
         case any
         /// The list is non-empty and every element matches.
@@ -111,19 +111,19 @@ public final class Quantifier: Sendable {
         case none
     }
 
-    public let mode: Mode
-    public let path: ValuePath
-    public let filters: [Filter]
+    package let mode: Mode
+    package let path: ValuePath
+    package let filters: [Filter]
 
-    public init(mode: Mode, path: ValuePath, filters: [Filter]) {
+    package init(mode: Mode, path: ValuePath, filters: [Filter]) {
         self.mode = mode
         self.path = path
         self.filters = filters
     }
 }
 
-public struct FilterError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
+package struct FilterError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let message: String
+    package init(message: String) { self.message = message }
+    package var description: String { message }
 }

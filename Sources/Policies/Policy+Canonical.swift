@@ -4,7 +4,7 @@ extension Policy {
     /// What decides the policy's behaviour, as one value in a fixed shape: its id, resource type,
     /// severity, filters and remediation steps. Titles, descriptions, compliance ids and examples
     /// are left out, so a digest of it changes exactly when what the policy does changes.
-    public var behaviour: Value {
+    package var behaviour: Value {
         var fields = Fields()
         fields["id"] = .string(id)
         fields["resource"] = .string(resourceType)

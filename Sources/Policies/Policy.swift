@@ -5,23 +5,23 @@ import CloudModel
 public struct Policy: Sendable {
     public var id: String
     public var title: String
-    public var description: String
+    package var description: String
     public var resourceType: String
     public var severity: Severity
     /// Control ids this policy evidences, `FRAMEWORK/CONTROL` (`CIS-AWS-3.0/5.2`, `NIST-800-53/SC-7`).
-    public var compliance: [String]
+    package var compliance: [String]
     /// All of these must hold for a resource to violate the policy.
-    public var filters: [Filter] {
+    package var filters: [Filter] {
         didSet { compiled = CompiledFilters(filters) }
     }
     /// `filters`, compiled for scanning.
-    public private(set) var compiled: CompiledFilters
-    public var remediation: Remediation?
-    public var examples: PolicyExamples
+    package private(set) var compiled: CompiledFilters
+    package var remediation: Remediation?
+    package var examples: PolicyExamples
     /// Where the policy was read from, for messages (`builtin:aws-sg-ssh-open-to-world`, a file path).
-    public var source: String
+    package var source: String
 
-    public init(
+    package init(
         id: String, title: String, description: String = "", resourceType: String, severity: Severity,
         compliance: [String] = [], filters: [Filter], remediation: Remediation? = nil,
         examples: PolicyExamples = PolicyExamples(), source: String = ""
@@ -39,7 +39,7 @@ public struct Policy: Sendable {
         self.source = source
     }
 
-    public var isRemediable: Bool { !(remediation?.steps.isEmpty ?? true) }
+    package var isRemediable: Bool { !(remediation?.steps.isEmpty ?? true) }
 }
 
 public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
@@ -51,9 +51,9 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Coda
 
 /// Resources that must and must not violate the policy; the test suite evaluates every one.
 public struct PolicyExamples: Sendable {
-    public var match: [Resource]
-    public var noMatch: [Resource]
-    public init(match: [Resource] = [], noMatch: [Resource] = []) {
+    package var match: [Resource]
+    package var noMatch: [Resource]
+    package init(match: [Resource] = [], noMatch: [Resource] = []) {
         self.match = match
         self.noMatch = noMatch
     }
@@ -65,7 +65,7 @@ extension Policy {
     /// `PublicAccessBlockConfiguration.BlockPublicAcls`), with `tags` standing for any tag; nil
     /// when a path does not start with a name, so that anything may matter. A change that touches
     /// none of them cannot have made a resource violate the policy.
-    public var topLevelReads: Set<String>? {
+    package var topLevelReads: Set<String>? {
         var keys: Set<String> = []
         func walk(_ filters: [Filter]) -> Bool {
             for filter in filters {

@@ -1,13 +1,13 @@
 import CloudModel
 
 /// A policy's automated fix: 1–5 cloud API operations, run in order, stopping at the first failure.
-public struct Remediation: Sendable {
-    public var steps: [RemediationStep]
-    public var description: String
+package struct Remediation: Sendable {
+    package var steps: [RemediationStep]
+    package var description: String
 
-    public static let maximumSteps = 5
+    package static let maximumSteps = 5
 
-    public init(steps: [RemediationStep], description: String = "") {
+    package init(steps: [RemediationStep], description: String = "") {
         self.steps = steps
         self.description = description
     }
@@ -20,20 +20,20 @@ public struct Remediation: Sendable {
 /// `${account}`, `${matched}` (the matched list elements), and with `for-each: matched`,
 /// `${item}` and `${item.Field}` for each matched element in turn. A string that is exactly one
 /// variable takes the variable's value whole (a list stays a list).
-public struct RemediationStep: Sendable {
-    public enum Repetition: String, Sendable {
+package struct RemediationStep: Sendable {
+    package enum Repetition: String, Sendable {
         /// One call.
         case once
         /// One call per matched element (`iam:UpdateAccessKey` takes one key at a time).
         case matched
     }
 
-    public var operation: String
-    public var parameters: Value
-    public var forEach: Repetition
-    public var description: String
+    package var operation: String
+    package var parameters: Value
+    package var forEach: Repetition
+    package var description: String
 
-    public init(operation: String, parameters: Value, forEach: Repetition = .once, description: String = "") {
+    package init(operation: String, parameters: Value, forEach: Repetition = .once, description: String = "") {
         self.operation = operation
         self.parameters = parameters
         self.forEach = forEach
@@ -41,7 +41,7 @@ public struct RemediationStep: Sendable {
     }
 
     /// `ec2` of `ec2:RevokeSecurityGroupIngress`.
-    public var service: String { operation.split(separator: ":", maxSplits: 1).first.map(String.init) ?? operation }
+    package var service: String { operation.split(separator: ":", maxSplits: 1).first.map(String.init) ?? operation }
     /// `RevokeSecurityGroupIngress` of `ec2:RevokeSecurityGroupIngress`.
-    public var action: String { operation.split(separator: ":", maxSplits: 1).last.map(String.init) ?? operation }
+    package var action: String { operation.split(separator: ":", maxSplits: 1).last.map(String.init) ?? operation }
 }

@@ -14,11 +14,11 @@ public enum BuiltinPolicies {
     }
 
     /// Where the pack's files live in the source tree, for messages about them.
-    public static let directory = "Sources/PolicyPack/Policies"
+    package static let directory = "Sources/PolicyPack/Policies"
 
     /// Each policy file as compiled in: its path under `directory` (`aws/aws-s3-versioning-enabled.yaml`)
     /// and its text, sorted by path.
-    public static var sources: [(path: String, text: String)] { embeddedPolicyFiles }
+    package static var sources: [(path: String, text: String)] { embeddedPolicyFiles }
 
     /// Read under the default limits, whatever the command set: the pack is remsim's own.
     private static let cached: Result<[Policy], LoadError> = Limits.$current.withValue(Limits()) { Result { () throws(LoadError) -> [Policy] in

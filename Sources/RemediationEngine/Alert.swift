@@ -12,9 +12,9 @@ public struct Alert: Sendable, Hashable {
     /// The rule that detected the violation and whose settings govern it.
     public var ruleName: String
     public var status: AlertStatus
-    public var transitions: [AlertTransition]
+    package var transitions: [AlertTransition]
 
-    public init(id: Int, policyId: String, resourceId: String, ruleName: String, status: AlertStatus, transitions: [AlertTransition]) {
+    package init(id: Int, policyId: String, resourceId: String, ruleName: String, status: AlertStatus, transitions: [AlertTransition]) {
         self.id = id
         self.policyId = policyId
         self.resourceId = resourceId
@@ -23,22 +23,22 @@ public struct Alert: Sendable, Hashable {
         self.transitions = transitions
     }
 
-    public var key: AlertKey { AlertKey(policyId: policyId, resourceId: resourceId) }
+    package var key: AlertKey { AlertKey(policyId: policyId, resourceId: resourceId) }
     /// The reason of the latest transition.
-    public var reason: TransitionReason? { transitions.last?.reason }
+    package var reason: TransitionReason? { transitions.last?.reason }
 
     /// The status at an instant (after every transition at it); nil before the alert was raised.
-    public func status(at t: Timestamp) -> AlertStatus? { transitions.last { $0.at <= t }?.to }
+    package func status(at t: Timestamp) -> AlertStatus? { transitions.last { $0.at <= t }?.to }
 }
 
-public struct AlertKey: Sendable, Hashable, Comparable {
+package struct AlertKey: Sendable, Hashable, Comparable {
     public var policyId: String
     public var resourceId: String
-    public init(policyId: String, resourceId: String) {
+    package init(policyId: String, resourceId: String) {
         self.policyId = policyId
         self.resourceId = resourceId
     }
-    public static func < (lhs: AlertKey, rhs: AlertKey) -> Bool {
+    package static func < (lhs: AlertKey, rhs: AlertKey) -> Bool {
         (lhs.policyId, lhs.resourceId) < (rhs.policyId, rhs.resourceId)
     }
 }
@@ -59,15 +59,15 @@ public enum AlertStatus: String, Sendable, Hashable, CaseIterable, Codable {
     case dismissed
 }
 
-public struct AlertTransition: Sendable, Hashable {
-    public var at: Timestamp
-    public var from: AlertStatus?
-    public var to: AlertStatus
-    public var reason: TransitionReason
+package struct AlertTransition: Sendable, Hashable {
+    package var at: Timestamp
+    package var from: AlertStatus?
+    package var to: AlertStatus
+    package var reason: TransitionReason
     /// What a person needs to know beyond the reason (the failed step's error, say).
-    public var detail: String
+    package var detail: String
 
-    public init(at: Timestamp, from: AlertStatus?, to: AlertStatus, reason: TransitionReason, detail: String = "") {
+    package init(at: Timestamp, from: AlertStatus?, to: AlertStatus, reason: TransitionReason, detail: String = "") {
         self.at = at
         self.from = from
         self.to = to
@@ -77,7 +77,7 @@ public struct AlertTransition: Sendable, Hashable {
 }
 
 /// Why an alert changed state, in Prisma Cloud's words where it has them.
-public enum TransitionReason: String, Sendable, Hashable, CaseIterable, Codable {
+package enum TransitionReason: String, Sendable, Hashable, CaseIterable, Codable {
     case newAlert
     /// A resolved violation was found again.
     case violationResurfaced

@@ -5,16 +5,16 @@ import CloudOperations
 /// automatically: Prisma Cloud's alert rule, with Netskope's per-check scan schedule.
 public struct AlertRule: Sendable {
     public var name: String
-    public var scope: Scope
+    package var scope: Scope
     /// Policy ids this rule covers; nil covers every loaded policy.
-    public var policies: [String]?
+    package var policies: [String]?
     public var autoRemediate: Bool
     public var detection: Detection
-    public var controls: RemediationControls
+    package var controls: RemediationControls
     /// What to do when a remediation could disrupt something.
-    public var disruption: DisruptionSettings
+    package var disruption: DisruptionSettings
 
-    public init(
+    package init(
         name: String, scope: Scope = Scope(), policies: [String]? = nil, autoRemediate: Bool, detection: Detection,
         controls: RemediationControls = RemediationControls(), disruption: DisruptionSettings = DisruptionSettings()
     ) {
@@ -27,7 +27,14 @@ public struct AlertRule: Sendable {
         self.controls = controls
     }
 
-    public func covers(policy id: String) -> Bool { policies?.contains(id) ?? true }
+    /// A rule over every policy and resource, with the default controls: what a program that
+    /// builds a scenario in code usually wants.
+    public init(name: String, autoRemediate: Bool, detection: Detection) {
+        self.init(name: name, scope: Scope(), policies: nil, autoRemediate: autoRemediate, detection: detection,
+                  controls: RemediationControls(), disruption: DisruptionSettings())
+    }
+
+    package func covers(policy id: String) -> Bool { policies?.contains(id) ?? true }
 
     public enum Detection: Sendable, Equatable {
         /// A config-change event (CloudTrail → EventBridge, Azure Activity Log) reaches the engine
@@ -45,21 +52,21 @@ public struct AlertRule: Sendable {
     }
 
     /// Empty lists mean "any".
-    public struct Scope: Sendable, Equatable {
-        public var clouds: [Cloud]
-        public var accounts: [String]
-        public var regions: [String]
+    package struct Scope: Sendable, Equatable {
+        package var clouds: [Cloud]
+        package var accounts: [String]
+        package var regions: [String]
         /// Every tag listed must be on the resource with that value.
-        public var tags: [String: String]
+        package var tags: [String: String]
 
-        public init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], tags: [String: String] = [:]) {
+        package init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], tags: [String: String] = [:]) {
             self.clouds = clouds
             self.accounts = accounts
             self.regions = regions
             self.tags = tags
         }
 
-        public func contains(_ resource: Resource) -> Bool {
+        package func contains(_ resource: Resource) -> Bool {
             if !clouds.isEmpty, !(resource.cloud.map(clouds.contains) ?? false) { return false }
             if !accounts.isEmpty, !accounts.contains(resource.account) { return false }
             if !regions.isEmpty, !regions.contains(resource.region) { return false }

@@ -21,19 +21,19 @@ import Policies
 /// resources a rule may change in a window, and a loop guard; and the engine honours
 /// exemptions, snoozes, dismissals and disabled policies and rules.
 public struct Engine: Sendable {
-    public let policies: [Policy]
-    public let rules: [AlertRule]
-    public let seed: UInt64
+    package let policies: [Policy]
+    package let rules: [AlertRule]
+    package let seed: UInt64
 
     /// Every alert ever raised, in the order raised.
     public internal(set) var alerts: [Alert] = []
     /// Every call made, in the order made.
-    public internal(set) var attempts: [RemediationAttempt] = []
+    package internal(set) var attempts: [RemediationAttempt] = []
     /// Retries, caps, stops, loops, quarantines and exemptions, in the order they happened.
-    public internal(set) var records: [EngineRecord] = []
-    public internal(set) var exemptions: [Exemption]
+    package internal(set) var records: [EngineRecord] = []
+    package internal(set) var exemptions: [Exemption]
     /// What remediations could disrupt, found before each one ran (or was held back).
-    public internal(set) var warnings: [DisruptionWarning] = []
+    package internal(set) var warnings: [DisruptionWarning] = []
     /// When the engine started: evidence written relative (`-1h`) counts from it.
     var epoch: Timestamp?
     /// Alerts whose warnings are recorded in their current episode.
@@ -116,7 +116,7 @@ public struct Engine: Sendable {
         for (i, rule) in rules.enumerated() { ruleIndex[rule.name] = i }
     }
 
-    public func alert(policyId: String, resourceId: String) -> Alert? {
+    package func alert(policyId: String, resourceId: String) -> Alert? {
         alertIndex[AlertKey(policyId: policyId, resourceId: resourceId)].map { alerts[$0] }
     }
 

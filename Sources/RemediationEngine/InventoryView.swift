@@ -37,7 +37,7 @@ public struct ResourceChange: Sendable, Hashable {
     }
 
     /// The top-level properties that differ between two states of a resource, `tags` for its tags.
-    public static func touched(from before: Resource, to after: Resource) -> Set<String> {
+    package static func touched(from before: Resource, to after: Resource) -> Set<String> {
         let a = before.properties.objectValue, b = after.properties.objectValue
         var keys = Set((a?.keys ?? []) + (b?.keys ?? [])).filter { a?[$0] != b?[$0] }
         if before.tags != after.tags { keys.insert("tags") }
@@ -45,16 +45,16 @@ public struct ResourceChange: Sendable, Hashable {
     }
 
     /// Whether the change may bear on a policy that reads `reads` (nil: anything).
-    public func touches(_ reads: Set<String>?) -> Bool {
+    package func touches(_ reads: Set<String>?) -> Bool {
         guard let reads, let properties else { return true }
         return !properties.isDisjoint(with: reads)
     }
 
     /// The identity the engine's calls carry for `policy`.
-    public static func remediationActor(policy: String) -> String { "remsim/\(policy)" }
+    package static func remediationActor(policy: String) -> String { "remsim/\(policy)" }
 
     /// The policy whose remediation made this change, if one did.
-    public var remediatingPolicy: String? { actor.hasPrefix("remsim/") ? String(actor.dropFirst("remsim/".count)) : nil }
+    package var remediatingPolicy: String? { actor.hasPrefix("remsim/") ? String(actor.dropFirst("remsim/".count)) : nil }
 }
 
 extension Inventory: InventoryView {

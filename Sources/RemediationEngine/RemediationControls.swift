@@ -4,26 +4,26 @@ import CloudOperations
 /// How an alert rule's remediations are paced and guarded, as AWS Config remediation and Azure
 /// Policy remediation tasks configure them. The defaults retry nothing, cap nothing, and stop a
 /// resource after five remediations in a day.
-public struct RemediationControls: Sendable, Equatable {
+package struct RemediationControls: Sendable, Equatable {
     /// Calls per step, the first included, before the remediation fails (AWS Config's
     /// "maximum automatic attempts"). Only throttling and transient server errors are retried.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// Retries only within this long of a step's first try (AWS Config's `RetryAttemptSeconds`).
-    public var retryWindow: SimDuration?
-    public var backoff: Backoff
+    package var retryWindow: SimDuration?
+    package var backoff: Backoff
     /// At most this many remediations under way at once in one account and region; the others
     /// wait their turn.
-    public var concurrency: Int?
-    public var errorRateStop: ErrorRateStop?
+    package var concurrency: Int?
+    package var errorRateStop: ErrorRateStop?
     /// The most resources one rule may start remediating within a window; a batch that would go
     /// past it changes nothing (Cloud Custodian's `max-resources`).
-    public var maxResources: ResourceCap?
-    public var loopGuard: LoopGuard
+    package var maxResources: ResourceCap?
+    package var loopGuard: LoopGuard
     /// After an engine restart, how long to wait for calls already sent to land before deciding
     /// whether an interrupted remediation must run again.
-    public var recoveryDelay: SimDuration
+    package var recoveryDelay: SimDuration
 
-    public init(
+    package init(
         maxAttempts: Int = 1, retryWindow: SimDuration? = nil, backoff: Backoff = Backoff(), concurrency: Int? = nil, errorRateStop: ErrorRateStop? = nil,
         maxResources: ResourceCap? = nil, loopGuard: LoopGuard = LoopGuard(), recoveryDelay: SimDuration = .minutes(5)
     ) {
@@ -39,13 +39,13 @@ public struct RemediationControls: Sendable, Equatable {
 
     /// Exponential backoff with jitter: retry n waits `base × factor^(n−1)`, at most `max`, plus
     /// up to `jitterPercent` of that, drawn from the engine's seed.
-    public struct Backoff: Sendable, Equatable {
-        public var base: SimDuration
-        public var factor: Int
-        public var max: SimDuration
-        public var jitterPercent: Int
+    package struct Backoff: Sendable, Equatable {
+        package var base: SimDuration
+        package var factor: Int
+        package var max: SimDuration
+        package var jitterPercent: Int
 
-        public init(base: SimDuration = .seconds(5), factor: Int = 2, max: SimDuration = .minutes(5), jitterPercent: Int = 20) {
+        package init(base: SimDuration = .seconds(5), factor: Int = 2, max: SimDuration = .minutes(5), jitterPercent: Int = 20) {
             self.base = base
             self.factor = factor
             self.max = max
@@ -53,7 +53,7 @@ public struct RemediationControls: Sendable, Equatable {
         }
 
         /// The wait before retry `n` (1 for the first retry), with jitter `fraction` in 0..<1.
-        public func delay(retry n: Int, fraction: Double) -> SimDuration {
+        package func delay(retry n: Int, fraction: Double) -> SimDuration {
             var ms = base.milliseconds
             for _ in 1..<Swift.max(1, n) where ms < max.milliseconds { ms *= Int64(factor) }
             ms = Swift.min(ms, max.milliseconds)
@@ -63,11 +63,11 @@ public struct RemediationControls: Sendable, Equatable {
 
     /// Stops the rule's remediation when at least `percent` of its calls failed in the last
     /// `window`, once it made `minimumCalls`.
-    public struct ErrorRateStop: Sendable, Equatable {
-        public var percent: Int
-        public var minimumCalls: Int
-        public var window: SimDuration
-        public init(percent: Int, minimumCalls: Int = 5, window: SimDuration = .hours(1)) {
+    package struct ErrorRateStop: Sendable, Equatable {
+        package var percent: Int
+        package var minimumCalls: Int
+        package var window: SimDuration
+        package init(percent: Int, minimumCalls: Int = 5, window: SimDuration = .hours(1)) {
             self.percent = percent
             self.minimumCalls = minimumCalls
             self.window = window
@@ -75,18 +75,18 @@ public struct RemediationControls: Sendable, Equatable {
     }
 
     /// A count, or a percentage of the resources in the rule's scope, per window.
-    public struct ResourceCap: Sendable, Equatable {
-        public var count: Int?
-        public var percent: Int?
-        public var window: SimDuration
-        public init(count: Int? = nil, percent: Int? = nil, window: SimDuration = .hours(24)) {
+    package struct ResourceCap: Sendable, Equatable {
+        package var count: Int?
+        package var percent: Int?
+        package var window: SimDuration
+        package init(count: Int? = nil, percent: Int? = nil, window: SimDuration = .hours(24)) {
             self.count = count
             self.percent = percent
             self.window = window
         }
 
         /// The cap for a scope of `size` resources.
-        public func limit(scopeSize size: Int) -> Int {
+        package func limit(scopeSize size: Int) -> Int {
             let byPercent = percent.map { size * $0 / 100 }
             return [count, byPercent].compactMap { $0 }.min() ?? Int.max
         }
@@ -94,10 +94,10 @@ public struct RemediationControls: Sendable, Equatable {
 
     /// After `maxRemediations` of one resource for one policy within `window`, the engine stops,
     /// quarantines the resource and records a loop.
-    public struct LoopGuard: Sendable, Equatable {
-        public var maxRemediations: Int
-        public var window: SimDuration
-        public init(maxRemediations: Int = 5, window: SimDuration = .hours(24)) {
+    package struct LoopGuard: Sendable, Equatable {
+        package var maxRemediations: Int
+        package var window: SimDuration
+        package init(maxRemediations: Int = 5, window: SimDuration = .hours(24)) {
             self.maxRemediations = maxRemediations
             self.window = window
         }
@@ -107,15 +107,15 @@ public struct RemediationControls: Sendable, Equatable {
 /// A resource that must not be remediated: by id or by tags, for some policies or all, with a
 /// reason and, usually, an expiry. Its violations are still reported.
 public struct Exemption: Sendable, Hashable {
-    public var resourceId: String?
+    package var resourceId: String?
     /// Every tag listed must be on the resource with that value.
-    public var tags: [String: String]
+    package var tags: [String: String]
     /// The policies it covers; nil for all.
-    public var policies: [String]?
-    public var reason: String
-    public var expires: Timestamp?
+    package var policies: [String]?
+    package var reason: String
+    package var expires: Timestamp?
 
-    public init(resourceId: String? = nil, tags: [String: String] = [:], policies: [String]? = nil, reason: String, expires: Timestamp? = nil) {
+    package init(resourceId: String? = nil, tags: [String: String] = [:], policies: [String]? = nil, reason: String, expires: Timestamp? = nil) {
         self.resourceId = resourceId
         self.tags = tags
         self.policies = policies
@@ -123,7 +123,7 @@ public struct Exemption: Sendable, Hashable {
         self.expires = expires
     }
 
-    public func covers(_ resource: Resource, policy: String, at now: Timestamp) -> Bool {
+    package func covers(_ resource: Resource, policy: String, at now: Timestamp) -> Bool {
         if let expires, now >= expires { return false }
         if let resourceId, resourceId != resource.id { return false }
         if resourceId == nil, tags.isEmpty { return false }
@@ -134,8 +134,8 @@ public struct Exemption: Sendable, Hashable {
 
 /// Something the engine did or refused to do that is not an alert's state: a retry scheduled, a
 /// cap breached, a loop stopped. Reports and assertions read these.
-public struct EngineRecord: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+package struct EngineRecord: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         case retry, queued, capBreach, errorRateStop, loop, quarantine, exemptionApplied, restart, interrupted
         /// A disruption warning kept a remediation from running (`block` mode).
         case blocked
@@ -143,16 +143,16 @@ public struct EngineRecord: Sendable, Hashable {
         case awaitingApproval, approved, approvalTimedOut
     }
 
-    public var at: Timestamp
-    public var kind: Kind
-    public var rule: String?
-    public var policyId: String?
-    public var resourceId: String?
+    package var at: Timestamp
+    package var kind: Kind
+    package var rule: String?
+    package var policyId: String?
+    package var resourceId: String?
     /// For a loop: who keeps undoing the remediation (an actor's name, or `policy P`).
-    public var cause: String?
-    public var detail: String
+    package var cause: String?
+    package var detail: String
 
-    public init(at: Timestamp, kind: Kind, rule: String? = nil, policyId: String? = nil, resourceId: String? = nil, cause: String? = nil, detail: String) {
+    package init(at: Timestamp, kind: Kind, rule: String? = nil, policyId: String? = nil, resourceId: String? = nil, cause: String? = nil, detail: String) {
         self.at = at
         self.kind = kind
         self.rule = rule

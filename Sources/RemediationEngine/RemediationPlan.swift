@@ -4,15 +4,15 @@ import Policies
 
 /// A remediation made concrete for one finding: every call with its parameters filled in and
 /// the command a person would run.
-public struct RemediationPlan: Sendable, Hashable {
-    public struct Call: Sendable, Hashable {
+package struct RemediationPlan: Sendable, Hashable {
+    package struct Call: Sendable, Hashable {
         /// 1-based, as the policy numbers its steps; a `for-each` step gives several calls.
-        public var step: Int
-        public var operation: String
-        public var parameters: Value
-        public var command: ShellCommand
+        package var step: Int
+        package var operation: String
+        package var parameters: Value
+        package var command: ShellCommand
 
-        public init(step: Int, operation: String, parameters: Value, command: ShellCommand) {
+        package init(step: Int, operation: String, parameters: Value, command: ShellCommand) {
             self.step = step
             self.operation = operation
             self.parameters = parameters
@@ -21,12 +21,12 @@ public struct RemediationPlan: Sendable, Hashable {
     }
 
     /// A plan of calls made some other way (a test, an importer of another tool's plans).
-    public init(calls: [Call]) { self.calls = calls }
+    package init(calls: [Call]) { self.calls = calls }
 
-    public var calls: [Call]
+    package var calls: [Call]
 
     /// Fills in the policy's steps for `finding` on `resource`.
-    public init(policy: Policy, finding: Finding, resource: Resource) throws(PlanError) {
+    package init(policy: Policy, finding: Finding, resource: Resource) throws(PlanError) {
         guard let remediation = policy.remediation, !remediation.steps.isEmpty else { throw PlanError.notRemediable(policy.id) }
         let variables = TemplateVariables(resource: resource, finding: finding)
         var calls: [Call] = []
@@ -45,13 +45,13 @@ public struct RemediationPlan: Sendable, Hashable {
     }
 }
 
-public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     case notRemediable(String)
     case unknownVariable(name: String, step: Int)
     case missingValue(name: String, step: Int)
     case noMatchedElements(policy: String, step: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notRemediable(let id): "policy '\(id)' has no remediation steps"
         case .unknownVariable(let name, let step): "step \(step): unknown variable '${\(name)}'"

@@ -4,7 +4,7 @@ import CloudOperations
 import Policies
 
 /// The values `${…}` stands for in a step's parameters, Prisma Cloud's variable names included.
-public struct TemplateVariables {
+package struct TemplateVariables {
     /// Every name a template may use; `item.Field` and `matched` forms are checked separately.
     static let names: Set<String> = [
         "resourceId", "resourceName", "region", "account", "matched", "item",
@@ -14,7 +14,7 @@ public struct TemplateVariables {
     ]
 
     /// The names for messages, in the order a person reads them.
-    public static let documentedNames = "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
+    package static let documentedNames = "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
 
     let resource: Resource
     let finding: Finding
@@ -131,7 +131,7 @@ extension ValuePath {
 extension Policy {
     /// Variables in the remediation steps that no resource could fill (`${resorceId}`), for
     /// load-time checks.
-    public var unknownTemplateVariables: [String] {
+    package var unknownTemplateVariables: [String] {
         (remediation?.steps ?? []).flatMap { TemplateVariables.unknownNames(in: $0.parameters) }
     }
 }

@@ -4,7 +4,7 @@ import Loading
 import Replay
 import RunStore
 import Simulation
-import Suite
+import RemsimKit
 
 /// The exit codes every command shares, and the one place an error becomes a message on
 /// standard error and an exit code. Commands throw what went wrong; `Remsim.main` asks here.

@@ -6,7 +6,7 @@ import PolicyPack
 import RemediationEngine
 import Reports
 import Simulation
-import Suite
+import RemsimKit
 
 struct ImpactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

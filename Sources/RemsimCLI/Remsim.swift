@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
-import Suite
+import RemsimKit
 
 /// The `remsim` command: one subcommand per file in this module.
-public struct Remsim: ParsableCommand {
-    public static let version = Suite.remsimVersion
+package struct Remsim: ParsableCommand {
+    package static let version = ScenarioSuite.remsimVersion
 
-    public static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "remsim",
         abstract: "Simulate and test cloud auto-remediation policies before they run in production.",
         discussion: """
@@ -22,12 +22,12 @@ public struct Remsim: ParsableCommand {
                       GenerateCommand.self, ImportCommand.self]
     )
 
-    public init() {}
+    package init() {}
 
     /// Runs the command line. What a command throws becomes its messages and exit code in one
     /// place (`Exit.outcome`); a flag or value that is wrong is bad input like any other and
     /// exits 2, not ArgumentParser's 64.
-    public static func main() {
+    package static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -3,7 +3,7 @@ import Foundation
 import Replay
 import PolicyPack
 import Simulation
-import Suite
+import RemsimKit
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,7 +65,7 @@ struct ReplayCommand: ParsableCommand {
     func replay(against endpoint: ReplayEndpoint) throws {
         var scenarios: [Scenario] = []
         if !paths.isEmpty || !builtin {
-            scenarios = try Suite.load(paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement).scenarios
+            scenarios = try ScenarioSuite.load(paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement).scenarios
         }
         if builtin {
             do {
@@ -117,7 +117,7 @@ struct ReplayCommand: ParsableCommand {
 }
 
 extension Replay.Untouched: ExpressibleByArgument {
-    public init?(argument: String) {
+    package init?(argument: String) {
         if argument == "all" {
             self = .all
         } else if let n = Int(argument), n >= 0 {

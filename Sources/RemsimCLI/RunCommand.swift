@@ -3,7 +3,7 @@ import Foundation
 import Reports
 import RunStore
 import Simulation
-import Suite
+import RemsimKit
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,7 +53,7 @@ struct RunCommand: ParsableCommand {
         }
         // The whole suite is loaded and checked even for one shard: every shard then refuses the
         // same bad file. Each scenario's line is printed as it finishes.
-        let suite = try Suite.load(paths, confinement: limits.confinement)
+        let suite = try ScenarioSuite.load(paths, confinement: limits.confinement)
         let report = RunReport(style: Console.style)
         let run = try suite.run(recordingIn: database.db, labels: labels, shard: part) { result in
             let line = report.line(for: result) + (timeline ? "\n" + report.timeline(for: result) : "")

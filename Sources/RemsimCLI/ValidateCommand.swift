@@ -3,7 +3,7 @@ import Loading
 import Policies
 import PolicyPack
 import Simulation
-import Suite
+import RemsimKit
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +33,7 @@ struct ValidateCommand: ParsableCommand {
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
         do {
-            scenarios = try Suite.load(paths, confinement: limits.confinement).scenarios
+            scenarios = try ScenarioSuite.load(paths, confinement: limits.confinement).scenarios
         } catch {
             errors = error.errors
         }

@@ -9,32 +9,32 @@ import Foundation
 /// each call as a new `aws` would, with a fresh driver and session, sharing only the service
 /// models read from disk (`AWSCLIDriver`). Any other `aws` (CLI v2, a wrapper script) is started
 /// once per call.
-public struct AWSCLI: Sendable {
-    public var program: String {
+package struct AWSCLI: Sendable {
+    package var program: String {
         didSet { slot = AWSCLIDriver.Slot() }
     }
-    public var endpoint: ReplayEndpoint
+    package var endpoint: ReplayEndpoint
     /// Credentials and region for a local endpoint (moto accepts any); a sandbox account's come
     /// from the environment.
-    public var environment: [String: String] {
+    package var environment: [String: String] {
         didSet { slot = AWSCLIDriver.Slot() }
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var arguments: [String]
-        public var status: Int32
-        public var message: String
-        public var description: String { "aws \(arguments.prefix(3).joined(separator: " ")) failed (\(status)): \(message)" }
-        public var call: String { AWSCLI.call(arguments) }
+    package struct Failure: Error, CustomStringConvertible {
+        package var arguments: [String]
+        package var status: Int32
+        package var message: String
+        package var description: String { "aws \(arguments.prefix(3).joined(separator: " ")) failed (\(status)): \(message)" }
+        package var call: String { AWSCLI.call(arguments) }
         /// The endpoint does not implement the call (moto answers 501 or "not yet implemented").
-        public var notImplemented: Bool {
+        package var notImplemented: Bool {
             let m = message.lowercased()
             return m.contains("not yet implemented") || m.contains("notimplemented") || m.contains("(501)") || m.contains("is not valid. valid choices")
         }
     }
 
     /// The service and command of a call (`ec2 revoke-security-group-ingress`), past any `--region R`.
-    public static func call(_ arguments: [String]) -> String {
+    package static func call(_ arguments: [String]) -> String {
         var words = arguments[...]
         if words.first == "--region" { words = words.dropFirst(2) }
         return words.prefix(2).joined(separator: " ")
@@ -47,14 +47,14 @@ public struct AWSCLI: Sendable {
     /// The CLI's driver loaded once, when `program` is the Python CLI; nil for any other program.
     var driver: AWSCLIDriver? { slot.driver { AWSCLIDriver.start(program: program, environment: mergedEnvironment) } }
 
-    public init(program: String = "aws", endpoint: ReplayEndpoint, environment: [String: String]) {
+    package init(program: String = "aws", endpoint: ReplayEndpoint, environment: [String: String]) {
         self.program = program
         self.endpoint = endpoint
         self.environment = environment
     }
 
     /// Whether calls go through the CLI's driver loaded once (rather than a process per call).
-    public var loadsTheDriverOnce: Bool { driver != nil }
+    package var loadsTheDriverOnce: Bool { driver != nil }
 
     var mergedEnvironment: [String: String] {
         var env = ProcessInfo.processInfo.environment
@@ -65,7 +65,7 @@ public struct AWSCLI: Sendable {
     /// Runs `aws ARGUMENTS --endpoint-url URL --output json` and returns the parsed answer (null
     /// for an empty one).
     @discardableResult
-    public func run(_ arguments: [String]) throws(Failure) -> Value {
+    package func run(_ arguments: [String]) throws(Failure) -> Value {
         let full = arguments + (endpoint.url.map { ["--endpoint-url", $0.absoluteString] } ?? []) + ["--output", "json"]
         let (status, data, errors) = if let driver { driver.run(full) } else { runProcess(full) }
         guard status == 0 else {

@@ -9,7 +9,7 @@ extension Replay {
     /// bucket access logs go to), an alert rule that remediates the backlog, and nothing injected.
     /// Replaying them runs every AWS remediation the pack ships, exactly as rendered, on the
     /// resources its own examples describe.
-    public static func exampleScenarios(of policies: [Policy]) throws -> [Scenario] {
+    package static func exampleScenarios(of policies: [Policy]) throws -> [Scenario] {
         var scenarios: [Scenario] = []
         for policy in policies where policy.isRemediable && policy.resourceType.hasPrefix("aws.") {
             for (n, example) in policy.examples.match.enumerated() {

@@ -9,37 +9,37 @@ import Simulation
 /// simulation rendered through the real AWS CLI, reads the resources back, and compares them,
 /// property by property, with the simulation's end state. A difference is the simulator's model
 /// of the cloud disagreeing with the cloud.
-public struct Replay: Sendable {
-    public struct Difference: Sendable, Hashable, CustomStringConvertible {
-        public var resourceId: String
-        public var property: String
-        public var simulated: Value
-        public var endpoint: Value
-        public var description: String { "\(resourceId) \(property): simulated \(simulated.jsonText), endpoint \(endpoint.jsonText)" }
+package struct Replay: Sendable {
+    package struct Difference: Sendable, Hashable, CustomStringConvertible {
+        package var resourceId: String
+        package var property: String
+        package var simulated: Value
+        package var endpoint: Value
+        package var description: String { "\(resourceId) \(property): simulated \(simulated.jsonText), endpoint \(endpoint.jsonText)" }
     }
 
-    public struct Outcome: Sendable {
-        public enum Status: Sendable, Equatable {
+    package struct Outcome: Sendable {
+        package enum Status: Sendable, Equatable {
             case matched
             case differed
             case notReplayable(String)
         }
 
-        public var scenario: String
-        public var status: Status
-        public var differences: [Difference] = []
+        package var scenario: String
+        package var status: Status
+        package var differences: [Difference] = []
         /// The commands run against the endpoint, ids translated.
-        public var commands: [String] = []
+        package var commands: [String] = []
         /// The timeline's changes made between the calls (an injection, a drift), in order.
-        public var changes: [String] = []
+        package var changes: [String] = []
         /// Fixture ids of the resources created and compared.
-        public var compared: [String] = []
+        package var compared: [String] = []
         /// Those of them nothing in the scenario changed, made to catch a call on the wrong one.
-        public var untouched: [String] = []
+        package var untouched: [String] = []
         /// Untouched resources left out, with the reason (a name already taken on the endpoint).
-        public var leftOut: [String] = []
+        package var leftOut: [String] = []
         /// Problems deleting what the replay created.
-        public var cleanup: [String] = []
+        package var cleanup: [String] = []
     }
 
     static let adapters: [String: any ReplayAdapter] = Dictionary(
@@ -51,18 +51,18 @@ public struct Replay: Sendable {
         ] as [any ReplayAdapter]).map { ($0.type, $0) })
 
     /// The resource types a replay can create.
-    public static var supportedTypes: [String] { adapters.keys.sorted() }
+    package static var supportedTypes: [String] { adapters.keys.sorted() }
 
     /// Which resources nothing in the scenario changes are made and compared too, to catch a call
     /// that lands on the wrong resource.
-    public enum Untouched: Sendable, Equatable, CustomStringConvertible {
+    package enum Untouched: Sendable, Equatable, CustomStringConvertible {
         /// Up to this many per resource the calls touch: of its type and account, those sharing
         /// its name (in another region) first, then those in its VPC, then those in its region.
         case neighbours(Int)
         /// Every resource of the scenario's fixtures that remsim can make.
         case all
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .neighbours(let n): "\(n)"
             case .all: "all"
@@ -70,17 +70,17 @@ public struct Replay: Sendable {
         }
     }
 
-    public var scenario: Scenario
-    public var cli: AWSCLI
+    package var scenario: Scenario
+    package var cli: AWSCLI
     /// The untouched resources made and compared besides those the calls touch.
-    public var untouched = Untouched.neighbours(1)
-    public var replayId: String
+    package var untouched = Untouched.neighbours(1)
+    package var replayId: String
     /// Leave what was created on the endpoint.
-    public var keep = false
+    package var keep = false
     /// Checked before every call the replay makes, but not during the cleanup.
-    public var interruption = ReplayInterruption()
+    package var interruption = ReplayInterruption()
 
-    public init(scenario: Scenario, cli: AWSCLI, replayId: String, keep: Bool = false) {
+    package init(scenario: Scenario, cli: AWSCLI, replayId: String, keep: Bool = false) {
         self.scenario = scenario
         self.cli = cli
         self.replayId = replayId
@@ -89,7 +89,7 @@ public struct Replay: Sendable {
 
     /// Replays against `simulated`, the simulation's result (run here when not given; a test
     /// passes a deliberately wrong one).
-    public func run(simulated given: ScenarioResult? = nil) -> Outcome {
+    package func run(simulated given: ScenarioResult? = nil) -> Outcome {
         var outcome = Outcome(scenario: scenario.name, status: .matched)
         let simulated: ScenarioResult
         do {

@@ -4,7 +4,7 @@ import RemediationEngine
 
 /// How one resource type is made on a real endpoint, read back and compared: one adapter per
 /// type, in `Adapters/`.
-public protocol ReplayAdapter: Sendable {
+package protocol ReplayAdapter: Sendable {
     var type: String { get }
     /// Fixture ids of the resources that must exist first (a security group's VPC).
     func dependencies(of resource: Resource) -> [String]
@@ -44,16 +44,16 @@ extension ReplayAdapter {
 
 /// What adapters share during one replay.
 /// Not `Sendable`: one replay's bookkeeping, used only by the replay that made it.
-public final class ReplayContext {
-    public let cli: AWSCLI
+package final class ReplayContext {
+    package let cli: AWSCLI
     /// Tags every created resource, so a replay touches only what it made.
-    public let replayId: String
+    package let replayId: String
     /// Fixture id → the endpoint's id, for everything created so far.
-    public private(set) var ids: [String: String] = [:]
+    package private(set) var ids: [String: String] = [:]
     /// Everything the replay will create, as the fixtures have it.
-    public internal(set) var planned: [Resource] = []
+    package internal(set) var planned: [Resource] = []
     /// Fixture ids of the resources the remediation calls name besides their targets.
-    public internal(set) var referenced: Set<String> = []
+    package internal(set) var referenced: Set<String> = []
 
     init(cli: AWSCLI, replayId: String) {
         self.cli = cli
@@ -69,10 +69,10 @@ public final class ReplayContext {
     func helper(_ role: String, of resource: Resource, is realId: String) { helpers["\(resource.id)#\(role)"] = realId }
 
     /// The endpoint's id of what was made in `role` for `resource`, if anything was.
-    public func helper(_ role: String, of resource: Resource) -> String? { helpers["\(resource.id)#\(role)"] }
+    package func helper(_ role: String, of resource: Resource) -> String? { helpers["\(resource.id)#\(role)"] }
 
     /// Fixture account → the endpoint's account.
-    public private(set) var accounts: [String: String] = [:]
+    package private(set) var accounts: [String: String] = [:]
 
     func account(_ fixture: String, is real: String) {
         accounts[fixture] = real
@@ -96,7 +96,7 @@ public final class ReplayContext {
     /// `text` in the endpoint's terms: fixture ids replaced by the endpoint's, and accounts where
     /// they stand as accounts (an ARN's account field, a quoted or whole account id), not inside
     /// names (`acme-access-logs-111111111111` stays).
-    public func translate(_ text: String) -> String {
+    package func translate(_ text: String) -> String {
         var out = ids.reduce(text) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
         for (fixture, real) in accounts {
             if out == fixture { return real }
@@ -106,10 +106,10 @@ public final class ReplayContext {
     }
 
     /// The endpoint's id for a fixture id (or the id itself, for one not created here).
-    public func real(_ fixtureId: String) -> String { ids[fixtureId] ?? fixtureId }
+    package func real(_ fixtureId: String) -> String { ids[fixtureId] ?? fixtureId }
 
     /// `value` with every fixture id and account the replay knows replaced by the endpoint's.
-    public func real(in value: Value) -> Value {
+    package func real(in value: Value) -> Value {
         switch value {
         case .string(let s): .string(translate(s))
         case .array(let a): .array(a.map(real(in:)))
@@ -121,17 +121,17 @@ public final class ReplayContext {
     /// `text` with the endpoint's ids and account replaced by the fixture's. Where several
     /// fixture accounts became the one endpoint account, an ARN's account field reads `<account>`,
     /// from either side: the endpoint cannot tell them apart.
-    public func fixture(inText text: String) -> String {
+    package func fixture(inText text: String) -> String {
         let out = ids.reduce(text) { $0.replacingOccurrences(of: $1.value, with: $1.key) }
         return accountsInFixtureTerms.reduce(out) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 
     /// The fixture id for an endpoint id.
-    public func fixture(_ realId: String) -> String { ids.first { $0.value == realId }?.key ?? realId }
+    package func fixture(_ realId: String) -> String { ids.first { $0.value == realId }?.key ?? realId }
 
     /// `aws` in the resource's region.
     @discardableResult
-    public func aws(_ region: String, _ arguments: [String]) throws(ReplayError) -> Value {
+    package func aws(_ region: String, _ arguments: [String]) throws(ReplayError) -> Value {
         do {
             // Global services (IAM) answer in us-east-1.
             return try cli.run(["--region", region == "global" || region.isEmpty ? "us-east-1" : region] + arguments)
@@ -142,22 +142,22 @@ public final class ReplayContext {
 
     /// The CLI's words for an API call, as remsim renders every AWS command (`CommandRenderer`):
     /// `("rds:CreateDBInstance", ["MultiAZ": false])` → `rds create-db-instance --no-multi-az`.
-    public func words(_ operation: String, _ parameters: Value) -> [String] {
+    package func words(_ operation: String, _ parameters: Value) -> [String] {
         let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)
         return CommandRenderer.awsWords(service: parts[0], action: parts.count > 1 ? parts[1] : "", parameters: parameters)
     }
 
     /// What the fixture says of each setting in `defaults`, or the cloud's default where it is silent.
-    public func settings(_ properties: Value, defaults: KeyValuePairs<String, Value>) -> Value {
+    package func settings(_ properties: Value, defaults: KeyValuePairs<String, Value>) -> Value {
         .object(Fields(defaults.map { Fields.Entry(key: $0.key, value: properties[$0.key] ?? $0.value) }))
     }
 
-    public var tagKey: String { "remsim-replay" }
+    package var tagKey: String { "remsim-replay" }
 
     /// Runs a call that creates something named by the fixture; a name already taken on the
     /// endpoint means someone else's resource, which the replay never takes over.
     @discardableResult
-    public func create(_ region: String, _ arguments: [String], named name: String, alreadyThere codes: [String]) throws(ReplayError) -> Value {
+    package func create(_ region: String, _ arguments: [String], named name: String, alreadyThere codes: [String]) throws(ReplayError) -> Value {
         do {
             return try aws(region, arguments)
         } catch {
@@ -169,7 +169,7 @@ public final class ReplayContext {
     }
 
     /// Runs a read that answers "not found" when the setting or resource is absent; nil then.
-    public func optional(_ region: String, _ arguments: [String]) throws(ReplayError) -> Value? {
+    package func optional(_ region: String, _ arguments: [String]) throws(ReplayError) -> Value? {
         do {
             return try aws(region, arguments)
         } catch {
@@ -179,7 +179,7 @@ public final class ReplayContext {
     }
 }
 
-public enum ReplayError: Error, Sendable, CustomStringConvertible, Equatable {
+package enum ReplayError: Error, Sendable, CustomStringConvertible, Equatable {
     case notReplayable(String)
     case notSupportedByEndpoint(call: String, message: String)
     case callFailed(call: String, message: String)
@@ -189,7 +189,7 @@ public enum ReplayError: Error, Sendable, CustomStringConvertible, Equatable {
         self = failure.notImplemented ? .notSupportedByEndpoint(call: failure.call, message: failure.message) : .callFailed(call: failure.call, message: failure.message)
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notReplayable(let why): "not replayable: \(why)"
         case .notSupportedByEndpoint(let call, let message): "not replayable: the endpoint does not support aws \(call) (\(message))"

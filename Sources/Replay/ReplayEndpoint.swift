@@ -2,20 +2,20 @@ import Foundation
 
 /// The API endpoint a replay talks to. Only a loopback endpoint (moto, LocalStack on this
 /// machine) is accepted unless the caller says otherwise: a replay creates and deletes resources.
-public struct ReplayEndpoint: Sendable, Hashable {
+package struct ReplayEndpoint: Sendable, Hashable {
     /// nil: the AWS CLI's own endpoints, for the account the caller's credentials name.
-    public var url: URL?
+    package var url: URL?
 
     /// The real AWS endpoints (needs the caller's explicit consent: `--allow-remote-endpoint`).
-    public static let aws = ReplayEndpoint(url: nil)
+    package static let aws = ReplayEndpoint(url: nil)
 
     private init(url: URL?) { self.url = url }
 
-    public enum Problem: Error, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Equatable, CustomStringConvertible {
         case notAURL(String)
         case notLoopback(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAURL(let text): "--endpoint-url: expected a URL such as http://127.0.0.1:5000, found '\(text)'"
             case .notLoopback(let host): "--endpoint-url: \(host) is not this machine; a replay against another endpoint needs --allow-remote-endpoint, and then touches only what it creates"
@@ -23,7 +23,7 @@ public struct ReplayEndpoint: Sendable, Hashable {
         }
     }
 
-    public init(_ text: String, allowRemote: Bool) throws(Problem) {
+    package init(_ text: String, allowRemote: Bool) throws(Problem) {
         guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty else {
             throw .notAURL(text)
         }
@@ -31,7 +31,7 @@ public struct ReplayEndpoint: Sendable, Hashable {
         self.url = url
     }
 
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if h == "localhost" || h == "::1" { return true }
         let labels = h.split(separator: ".", omittingEmptySubsequences: false)

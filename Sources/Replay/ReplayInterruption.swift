@@ -3,20 +3,20 @@ import Foundation
 /// Set when the person running a replay interrupts it (Ctrl-C, or SIGTERM from a CI timeout): the
 /// replay makes no further call of its own, deletes what it made, and stops.
 /// Its state is guarded by `lock`, which is why it can be shared with the signal handlers.
-public final class ReplayInterruption: @unchecked Sendable {
+package final class ReplayInterruption: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
     private var sources: [DispatchSourceSignal] = []
 
-    public init() {}
+    package init() {}
 
-    public var isRequested: Bool {
+    package var isRequested: Bool {
         lock.lock()
         defer { lock.unlock() }
         return requested
     }
 
-    public func request() {
+    package func request() {
         lock.lock()
         requested = true
         lock.unlock()
@@ -24,7 +24,7 @@ public final class ReplayInterruption: @unchecked Sendable {
 
     /// Turns SIGINT and SIGTERM into a request instead of an exit. The `aws` programs the replay
     /// starts inherit the ignored signals, so the call under way finishes.
-    public func catchSignals() {
+    package func catchSignals() {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

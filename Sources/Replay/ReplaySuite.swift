@@ -3,15 +3,15 @@ import Simulation
 
 /// Replays a suite of scenarios against one endpoint, one after another, and keeps the tally:
 /// what `remsim replay` runs, and what a user's Swift code runs the same way.
-public struct ReplaySuite {
-    public var scenarios: [Scenario]
-    public var cli: AWSCLI
+package struct ReplaySuite {
+    package var scenarios: [Scenario]
+    package var cli: AWSCLI
     /// Tags every resource a replay makes (`remsim-replay=ID`), so that nothing else is touched.
-    public var replayId: String
-    public var keep = false
-    public var untouched = Replay.Untouched.neighbours(1)
+    package var replayId: String
+    package var keep = false
+    package var untouched = Replay.Untouched.neighbours(1)
 
-    public init(scenarios: [Scenario], endpoint: ReplayEndpoint, program: String = "aws",
+    package init(scenarios: [Scenario], endpoint: ReplayEndpoint, program: String = "aws",
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 replayId: String = "r\(Int(Date().timeIntervalSince1970))-\(getpid())") {
         self.scenarios = scenarios
@@ -22,7 +22,7 @@ public struct ReplaySuite {
     /// What the AWS CLI needs besides the caller's environment: a local endpoint takes any
     /// credentials, so `testing` stands in where none are set; a remote one uses the caller's.
     /// The region defaults to us-east-1.
-    public static func defaults(for endpoint: ReplayEndpoint, environment: [String: String]) -> [String: String] {
+    package static func defaults(for endpoint: ReplayEndpoint, environment: [String: String]) -> [String: String] {
         var added: [String: String] = [:]
         if endpoint.url.map({ ReplayEndpoint.isLoopback($0.host ?? "") }) == true {
             if environment["AWS_ACCESS_KEY_ID"] == nil { added["AWS_ACCESS_KEY_ID"] = "testing" }
@@ -34,14 +34,14 @@ public struct ReplaySuite {
 
     /// How many scenarios matched, differed and could not be replayed; scenarios with no AWS
     /// policy are counted apart and not replayed.
-    public struct Tally: Sendable, Equatable {
-        public var matched = 0, differed = 0, notReplayable = 0, otherCloud = 0
-        public var replayed: Int { matched + differed + notReplayable }
+    package struct Tally: Sendable, Equatable {
+        package var matched = 0, differed = 0, notReplayable = 0, otherCloud = 0
+        package var replayed: Int { matched + differed + notReplayable }
     }
 
     /// Replays each AWS scenario in turn, handing each outcome to `each`; stops between
     /// scenarios once `interruption` is requested.
-    public func run(interruption: ReplayInterruption = ReplayInterruption(), each: (Scenario, Replay.Outcome) -> Void) -> Tally {
+    package func run(interruption: ReplayInterruption = ReplayInterruption(), each: (Scenario, Replay.Outcome) -> Void) -> Tally {
         var tally = Tally()
         for scenario in scenarios {
             if interruption.isRequested { break }

@@ -3,8 +3,8 @@ import Foundation
 import RunStore
 
 /// `remsim history` and `remsim compare`, for people (tables) and machines (JSON).
-public enum ComparisonReport {
-    public static func history(_ runs: [RunRecord], mttr: [Int64: [String: Int64?]]) -> String {
+package enum ComparisonReport {
+    package static func history(_ runs: [RunRecord], mttr: [Int64: [String: Int64?]]) -> String {
         var table = TextTable(header: ["RUN", "STARTED", "STATUS", "LABELS", "COMMIT", "PASSED", "FAILED", "MTTR P95 BY POLICY"])
         for run in runs {
             let id = run.id ?? 0
@@ -17,7 +17,7 @@ public enum ComparisonReport {
         return table.render()
     }
 
-    public static func historyJSON(_ runs: [RunRecord], mttr: [Int64: [String: Int64?]]) -> String {
+    package static func historyJSON(_ runs: [RunRecord], mttr: [Int64: [String: Int64?]]) -> String {
         Value.array(runs.map { run in
             let id = run.id ?? 0
             return [
@@ -33,7 +33,7 @@ public enum ComparisonReport {
         }).jsonText
     }
 
-    public static func text(_ c: RunComparison) -> String {
+    package static func text(_ c: RunComparison) -> String {
         var out = ["run \(c.before.id) → run \(c.after.id)"]
         for caveat in c.caveats { out.append("note: \(caveat)") }
         if c.isUnchanged { out.append("no differences"); return out.joined(separator: "\n") }
@@ -66,7 +66,7 @@ public enum ComparisonReport {
         return line
     }
 
-    public static func json(_ c: RunComparison, failures: [String]) -> String {
+    package static func json(_ c: RunComparison, failures: [String]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

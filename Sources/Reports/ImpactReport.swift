@@ -3,8 +3,8 @@ import RemediationEngine
 import Simulation
 
 /// `remsim impact`: what enabling auto-remediation would do, as a table or JSON.
-public enum ImpactReport {
-    public static func text(_ p: ImpactPreview, title: String, style: TerminalStyle) -> String {
+package enum ImpactReport {
+    package static func text(_ p: ImpactPreview, title: String, style: TerminalStyle) -> String {
         var out = [title]
         let open = p.openAtStart.values.reduce(0, +)
         out.append("open alerts now: \(open)" + (open == 0 ? "" : " (" + p.openAtStart.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
@@ -36,7 +36,7 @@ public enum ImpactReport {
         return out.joined(separator: "\n")
     }
 
-    public static func json(_ p: ImpactPreview) -> String {
+    package static func json(_ p: ImpactPreview) -> String {
         var f = Fields()
         f["openAtStart"] = .object(Fields(p.openAtStart.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .int($0.value)) }))
         f["changes"] = .array(p.changes.map { c in
@@ -58,7 +58,7 @@ public enum ImpactReport {
     /// The same preview as one self-contained HTML page: the open alerts, each change with its
     /// properties before and after, the commands in order, warnings with their evidence, what was
     /// held back, and the open violations over time as a chart.
-    public static func html(_ p: ImpactPreview, title: String) -> String {
+    package static func html(_ p: ImpactPreview, title: String) -> String {
         typealias Cell = HTMLPage.Cell
         var page = HTMLPage(title: "remsim impact")
         page.heading("remsim impact", level: 1)

@@ -5,9 +5,9 @@ import Simulation
 
 /// `remsim run --format json` and `--format junit`, and GitHub Actions annotations: the run as
 /// machines read it.
-public enum MachineReport {
+package enum MachineReport {
     /// One JSON document: every scenario with its verdict, figures, failed assertions and warnings.
-    public static func json(results: [ScenarioResult], runId: Int64?) -> String {
+    package static func json(results: [ScenarioResult], runId: Int64?) -> String {
         func ms(_ d: SimDuration?) -> Value { d.map { .int(Int($0.milliseconds)) } ?? .null }
         let scenarios: [Value] = results.map { r in
             var f = Fields()
@@ -44,7 +44,7 @@ public enum MachineReport {
 
     /// JUnit XML as CI systems render it: one test case per scenario, failed assertions as its
     /// failure message.
-    public static func junit(results: [ScenarioResult]) -> String {
+    package static func junit(results: [ScenarioResult]) -> String {
         let errors = results.filter { $0.error != nil }.count
         let failures = results.filter { !$0.passed }.count - errors
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
@@ -76,7 +76,7 @@ public enum MachineReport {
     }
 
     /// `::error file=F,line=L,col=C::…` for each failed assertion, as GitHub Actions reads them.
-    public static func githubAnnotations(results: [ScenarioResult]) -> [String] {
+    package static func githubAnnotations(results: [ScenarioResult]) -> [String] {
         results.flatMap { r in
             (r.error.map { ["::error file=\(r.file),title=remsim scenario stopped::\(r.name): \($0)".replacingOccurrences(of: "\n", with: "%0A")] } ?? [])
             + r.assertions.filter { !$0.passed }.map { a in

@@ -5,9 +5,9 @@ import RemediationEngine
 import Simulation
 
 /// `remsim policies list` and `remsim policies show`.
-public enum PolicyReport {
+package enum PolicyReport {
     /// A table of the policies, then a line counting them by cloud.
-    public static func list(_ policies: [Policy]) -> String {
+    package static func list(_ policies: [Policy]) -> String {
         var table = TextTable(header: ["ID", "SEVERITY", "RESOURCE", "STEPS", "TITLE", "COMPLIANCE"])
         for p in policies.sorted(by: { $0.id < $1.id }) {
             table.append([p.id, p.severity.rawValue, p.resourceType, p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title,
@@ -22,7 +22,7 @@ public enum PolicyReport {
 
     /// Everything about one policy: filters, steps with the permissions they need, and the
     /// command each step renders to for the policy's first matching example.
-    public static func show(_ policy: Policy, at now: Timestamp) -> String {
+    package static func show(_ policy: Policy, at now: Timestamp) -> String {
         var out: [String] = []
         out.append("\(policy.id): \(policy.title)")
         out.append("  resource:   \(policy.resourceType)")

@@ -4,11 +4,11 @@ import Simulation
 
 /// The terminal report of `remsim run`: one line per scenario, the failed assertions under it
 /// with what was expected and what was found, and a summary.
-public struct RunReport: Sendable {
-    public var style: TerminalStyle
-    public init(style: TerminalStyle) { self.style = style }
+package struct RunReport: Sendable {
+    package var style: TerminalStyle
+    package init(style: TerminalStyle) { self.style = style }
 
-    public func line(for result: ScenarioResult) -> String {
+    package func line(for result: ScenarioResult) -> String {
         let verdict = result.error != nil ? style.red("STOP") : result.passed ? style.green("PASS") : style.red("FAIL")
         let mttr = result.summary(.mttr)
         var facts: [String] = []
@@ -59,7 +59,7 @@ public struct RunReport: Sendable {
     }
 
     /// The scenario's story, one line per event, at times relative to its start.
-    public func timeline(for result: ScenarioResult) -> String {
+    package func timeline(for result: ScenarioResult) -> String {
         var table = TextTable(header: ["AT", "WHAT", "RESOURCE", "DETAIL"])
         for record in result.timeline {
             table.append(["+\(record.at - result.start)", record.kind.rawValue, record.resourceId, record.text])
@@ -67,7 +67,7 @@ public struct RunReport: Sendable {
         return table.render().split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
     }
 
-    public func summary(results: [ScenarioResult], runId: Int64?, database: String?) -> String {
+    package func summary(results: [ScenarioResult], runId: Int64?, database: String?) -> String {
         let failed = results.filter { !$0.passed }.count
         let counts = "\(results.count) scenario\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed"
         var text = failed == 0 ? style.green(counts) : style.red(counts)

@@ -1,13 +1,13 @@
 /// Left-aligned columns padded to their widest cell, for terminal listings.
-public struct TextTable: Sendable {
-    public var header: [String]
-    public var rows: [[String]] = []
+package struct TextTable: Sendable {
+    package var header: [String]
+    package var rows: [[String]] = []
 
-    public init(header: [String]) { self.header = header }
+    package init(header: [String]) { self.header = header }
 
-    public mutating func append(_ row: [String]) { rows.append(row) }
+    package mutating func append(_ row: [String]) { rows.append(row) }
 
-    public func render() -> String {
+    package func render() -> String {
         let all = [header] + rows
         let widths = header.indices.map { i in all.map { i < $0.count ? $0[i].count : 0 }.max() ?? 0 }
         return all.map { row in

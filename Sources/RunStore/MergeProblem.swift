@@ -1,5 +1,5 @@
 /// Why shard runs cannot be merged into one.
-public enum MergeProblem: Error, Sendable, CustomStringConvertible, Equatable {
+package enum MergeProblem: Error, Sendable, CustomStringConvertible, Equatable {
     case notAShard(source: String, run: Int64)
     case shardCountsDiffer(String)
     case shardTwice(shard: String, sources: [String])
@@ -8,7 +8,7 @@ public enum MergeProblem: Error, Sendable, CustomStringConvertible, Equatable {
     case scenarioTwice(name: String, sources: [String])
     case incomplete(source: String, run: Int64)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notAShard(let source, let run): "run \(run) in \(source) is not a shard (it was not run with --shard I/N)"
         case .shardCountsDiffer(let detail): "the shards split the suite differently: \(detail)"

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One of the shard runs a merged run was made of, as `run.mergedFrom` lists them.
-public struct MergedShard: Codable, Sendable, Hashable {
-    public var database: String
-    public var run: Int64
-    public var shard: String?
+package struct MergedShard: Codable, Sendable, Hashable {
+    package var database: String
+    package var run: Int64
+    package var shard: String?
 }

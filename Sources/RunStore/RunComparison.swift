@@ -1,56 +1,56 @@
 import Foundation
 
 /// What changed between two runs: the answer to "did this change make things worse?".
-public struct RunComparison: Sendable, Codable {
-    public struct RunRef: Sendable, Codable {
-        public var id: Int64
-        public var labels: [String]
-        public var remsimVersion: String
-        public var gitCommit: String?
-        public var fixturesDigest: String?
-        public var policiesDigest: String?
+package struct RunComparison: Sendable, Codable {
+    package struct RunRef: Sendable, Codable {
+        package var id: Int64
+        package var labels: [String]
+        package var remsimVersion: String
+        package var gitCommit: String?
+        package var fixturesDigest: String?
+        package var policiesDigest: String?
     }
 
     /// An assertion whose verdict changed.
-    public struct Flip: Sendable, Codable, Hashable {
-        public var scenario: String
-        public var assertion: String
-        public var before: Bool
-        public var after: Bool
+    package struct Flip: Sendable, Codable, Hashable {
+        package var scenario: String
+        package var assertion: String
+        package var before: Bool
+        package var after: Bool
     }
 
     /// A figure before and after; `relative` is the change as a fraction of before.
-    public struct Delta: Sendable, Codable, Hashable {
-        public var name: String
-        public var beforeMs: Int64?
-        public var afterMs: Int64?
-        public var changeMs: Int64?
-        public var relative: Double?
+    package struct Delta: Sendable, Codable, Hashable {
+        package var name: String
+        package var beforeMs: Int64?
+        package var afterMs: Int64?
+        package var changeMs: Int64?
+        package var relative: Double?
     }
 
-    public struct CountChange: Sendable, Codable, Hashable {
-        public var scenario: String
-        public var what: String
-        public var before: Int
-        public var after: Int
+    package struct CountChange: Sendable, Codable, Hashable {
+        package var scenario: String
+        package var what: String
+        package var before: Int
+        package var after: Int
     }
 
-    public var before: RunRef
-    public var after: RunRef
+    package var before: RunRef
+    package var after: RunRef
     /// Why the two may not be comparable: another remsim version, other fixtures or policies.
-    public var caveats: [String]
-    public var flips: [Flip]
-    public var scenariosAdded: [String]
-    public var scenariosRemoved: [String]
-    public var mttrByPolicy: [Delta]
-    public var mttrByScenario: [Delta]
-    public var warningsAdded: [RunSnapshot.Warning]
-    public var warningsRemoved: [RunSnapshot.Warning]
-    public var loopsAdded: [RunSnapshot.Loop]
-    public var loopsRemoved: [RunSnapshot.Loop]
-    public var countsChanged: [CountChange]
+    package var caveats: [String]
+    package var flips: [Flip]
+    package var scenariosAdded: [String]
+    package var scenariosRemoved: [String]
+    package var mttrByPolicy: [Delta]
+    package var mttrByScenario: [Delta]
+    package var warningsAdded: [RunSnapshot.Warning]
+    package var warningsRemoved: [RunSnapshot.Warning]
+    package var loopsAdded: [RunSnapshot.Loop]
+    package var loopsRemoved: [RunSnapshot.Loop]
+    package var countsChanged: [CountChange]
 
-    public init(_ a: RunSnapshot, _ b: RunSnapshot) {
+    package init(_ a: RunSnapshot, _ b: RunSnapshot) {
         func ref(_ s: RunSnapshot) -> RunRef {
             RunRef(id: s.run.id ?? 0, labels: s.labels, remsimVersion: s.run.remsimVersion, gitCommit: s.run.gitCommit,
                    fixturesDigest: s.run.fixturesDigest, policiesDigest: s.run.policiesDigest)
@@ -100,7 +100,7 @@ public struct RunComparison: Sendable, Codable {
         return Delta(name: name, beforeMs: x, afterMs: y, changeMs: change, relative: relative)
     }
 
-    public var isUnchanged: Bool {
+    package var isUnchanged: Bool {
         flips.isEmpty && scenariosAdded.isEmpty && scenariosRemoved.isEmpty && mttrByPolicy.isEmpty && mttrByScenario.isEmpty
             && warningsAdded.isEmpty && warningsRemoved.isEmpty && loopsAdded.isEmpty && loopsRemoved.isEmpty && countsChanged.isEmpty
     }
@@ -109,20 +109,20 @@ public struct RunComparison: Sendable, Codable {
 /// Regressions that make `remsim compare` exit 1, so CI can gate on them:
 /// `assertion-flip`, `mttr-p95-increase=20%`, `new-warning`, `new-high-warning`, `new-loop`,
 /// `scenario-removed`, `unresolved` (a policy gained unresolved violations).
-public struct RegressionGate: Sendable, Equatable {
-    public var assertionFlip = false
-    public var mttrIncreasePercent: Double?
-    public var newWarning = false
-    public var newHighWarning = false
-    public var newLoop = false
-    public var scenarioRemoved = false
+package struct RegressionGate: Sendable, Equatable {
+    package var assertionFlip = false
+    package var mttrIncreasePercent: Double?
+    package var newWarning = false
+    package var newHighWarning = false
+    package var newLoop = false
+    package var scenarioRemoved = false
 
-    public static let names = ["assertion-flip", "mttr-p95-increase=PERCENT%", "new-warning", "new-high-warning", "new-loop", "scenario-removed"]
+    package static let names = ["assertion-flip", "mttr-p95-increase=PERCENT%", "new-warning", "new-high-warning", "new-loop", "scenario-removed"]
 
-    public init() {}
+    package init() {}
 
     /// Parses `assertion-flip,mttr-p95-increase=20%`; an error names what it could not read.
-    public init(parsing text: String) throws(GateError) {
+    package init(parsing text: String) throws(GateError) {
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             switch item {
             case "assertion-flip": assertionFlip = true
@@ -140,13 +140,13 @@ public struct RegressionGate: Sendable, Equatable {
         }
     }
 
-    public struct GateError: Error, Sendable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
+    package struct GateError: Error, Sendable, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
     }
 
     /// The regressions the comparison shows, in words; empty when the gate passes.
-    public func failures(_ c: RunComparison) -> [String] {
+    package func failures(_ c: RunComparison) -> [String] {
         var out: [String] = []
         if assertionFlip {
             for f in c.flips where f.before && !f.after { out.append("assertion flipped to failing in \(f.scenario): \(f.assertion)") }

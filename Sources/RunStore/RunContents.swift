@@ -1,19 +1,19 @@
 import Foundation
 
 /// Everything recorded for one run, in the form it is stored.
-public struct RunContents: Sendable {
-    public struct ScenarioRows: Sendable {
-        public var scenario: ScenarioResultRecord
-        public var assertions: [AssertionResultRecord]
-        public var alerts: [(alert: AlertRecord, transitions: [AlertTransitionRecord])]
-        public var attempts: [RemediationAttemptRecord]
-        public var violations: [ViolationRecord]
-        public var metrics: [MetricRecord]
-        public var records: [EngineRecordRow]
-        public var warnings: [DisruptionWarningRow]
-        public var timeline: [TimelineEntryRecord]
+package struct RunContents: Sendable {
+    package struct ScenarioRows: Sendable {
+        package var scenario: ScenarioResultRecord
+        package var assertions: [AssertionResultRecord]
+        package var alerts: [(alert: AlertRecord, transitions: [AlertTransitionRecord])]
+        package var attempts: [RemediationAttemptRecord]
+        package var violations: [ViolationRecord]
+        package var metrics: [MetricRecord]
+        package var records: [EngineRecordRow]
+        package var warnings: [DisruptionWarningRow]
+        package var timeline: [TimelineEntryRecord]
     }
 
-    public var run: RunRecord
-    public var scenarios: [ScenarioRows]
+    package var run: RunRecord
+    package var scenarios: [ScenarioRows]
 }

@@ -4,7 +4,7 @@ import GRDB
 
 extension RunDatabase {
     /// Everything stored for a run.
-    public func contents(runId: Int64) throws(RunStoreError) -> RunContents {
+    package func contents(runId: Int64) throws(RunStoreError) -> RunContents {
         try read { db in
             guard let run = try RunRecord.fetchOne(db, key: runId) else { throw RunStoreError.noSuchRun(String(runId)) }
             var scenarios: [RunContents.ScenarioRows] = []
@@ -31,7 +31,7 @@ extension RunDatabase {
     /// Checks that shard runs make one suite: each a complete shard of the same N, no shard
     /// twice, none missing (unless `allowMissing`), the same remsim version, commit, fixtures and
     /// policies, and no scenario in two shards.
-    public static func checkShards(_ shards: [(source: String, contents: RunContents)], allowMissing: Bool) -> [MergeProblem] {
+    package static func checkShards(_ shards: [(source: String, contents: RunContents)], allowMissing: Bool) -> [MergeProblem] {
         var problems: [MergeProblem] = []
         var parsed: [(source: String, index: Int, count: Int)] = []
         for (source, c) in shards {
@@ -79,7 +79,7 @@ extension RunDatabase {
     /// Records shard runs as one complete run, in one transaction: all of it or nothing. The
     /// merged run starts when the first shard started and finishes when the last one finished;
     /// its labels are all the shards' labels.
-    public func merge(_ shards: [(source: String, contents: RunContents)]) throws(RunStoreError) -> Int64 {
+    package func merge(_ shards: [(source: String, contents: RunContents)]) throws(RunStoreError) -> Int64 {
         try write { db in
             let runs = shards.map(\.contents.run)
             var labels: [String] = []

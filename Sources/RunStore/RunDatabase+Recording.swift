@@ -5,17 +5,17 @@ import RemediationEngine
 import Simulation
 
 /// Metadata of a run, known when it starts.
-public struct RunMetadata: Sendable {
-    public var startedAt: Date
-    public var remsimVersion: String
-    public var gitCommit: String?
-    public var labels: [String]
-    public var fixturesDigest: String?
-    public var policiesDigest: String?
+package struct RunMetadata: Sendable {
+    package var startedAt: Date
+    package var remsimVersion: String
+    package var gitCommit: String?
+    package var labels: [String]
+    package var fixturesDigest: String?
+    package var policiesDigest: String?
     /// "I/N" when the run covers one shard of the suite.
-    public var shard: String?
+    package var shard: String?
 
-    public init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String], fixturesDigest: String? = nil, policiesDigest: String? = nil, shard: String? = nil) {
+    package init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String], fixturesDigest: String? = nil, policiesDigest: String? = nil, shard: String? = nil) {
         self.startedAt = startedAt
         self.remsimVersion = remsimVersion
         self.gitCommit = gitCommit
@@ -30,7 +30,7 @@ extension RunDatabase {
     /// Records a run and every scenario's results in one transaction: the database holds the
     /// whole run, marked complete with its counts, or nothing of it.
     @discardableResult
-    public func recordRun(_ metadata: RunMetadata, results: [ScenarioResult], finishedAt: Date) throws(RunStoreError) -> Int64 {
+    package func recordRun(_ metadata: RunMetadata, results: [ScenarioResult], finishedAt: Date) throws(RunStoreError) -> Int64 {
         try write { db in
             let runId = try Self.insertRun(metadata, db)
             for result in results { try Self.insert(result, runId: runId, db) }

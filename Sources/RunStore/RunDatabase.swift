@@ -6,11 +6,11 @@ import GRDB
 ///
 /// Following GRDB's `AppDatabase` pattern: one Sendable value wrapping the connection pool, one
 /// record type per table, every write in a transaction.
-public struct RunDatabase: Sendable {
+package struct RunDatabase: Sendable {
     let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database at `path`, and migrates it to the current schema.
-    public init(path: String) throws(RunStoreError) {
+    package init(path: String) throws(RunStoreError) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -54,7 +54,7 @@ public struct RunDatabase: Sendable {
     /// an error (`history`, `compare`, `report` on a mistyped path must not invent an empty
     /// history). A database an older remsim wrote is migrated first, with the lock, when the file
     /// can be written; otherwise it is refused, saying so.
-    public init(readingFrom path: String) throws(RunStoreError) {
+    package init(readingFrom path: String) throws(RunStoreError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw .cannotOpen(path: path, reason: "no such file (runs are recorded there by `remsim run --db \(path)`)")
@@ -132,7 +132,7 @@ public struct RunDatabase: Sendable {
     }
 
     /// An in-memory database, for tests.
-    public static func inMemory() throws -> RunDatabase {
+    package static func inMemory() throws -> RunDatabase {
         try RunDatabase(writer: DatabaseQueue())
     }
 

@@ -5,55 +5,55 @@ import RemediationEngine
 
 /// What one recorded run says, in the form a comparison needs: per scenario its verdicts and
 /// counts, per policy its MTTR, and the warnings and loops it produced.
-public struct RunSnapshot: Sendable, Codable, Hashable {
-    public struct Scenario: Sendable, Codable, Hashable {
-        public var name: String
-        public var passed: Bool
+package struct RunSnapshot: Sendable, Codable, Hashable {
+    package struct Scenario: Sendable, Codable, Hashable {
+        package var name: String
+        package var passed: Bool
         /// Assertion verdicts by position (`3`), with what each expects: an expectation edited
         /// between runs is still the same assertion.
-        public var assertions: [Int: Bool]
-        public var expected: [Int: String]
-        public var calls: Int
-        public var remediated: Int
-        public var mttrP95Ms: Int64?
+        package var assertions: [Int: Bool]
+        package var expected: [Int: String]
+        package var calls: Int
+        package var remediated: Int
+        package var mttrP95Ms: Int64?
     }
 
-    public struct Warning: Sendable, Codable, Hashable, Comparable {
-        public var scenario: String
-        public var policyId: String
-        public var resourceId: String
-        public var kind: String
-        public var severity: ImpactSeverity
-        public static func < (a: Warning, b: Warning) -> Bool {
+    package struct Warning: Sendable, Codable, Hashable, Comparable {
+        package var scenario: String
+        package var policyId: String
+        package var resourceId: String
+        package var kind: String
+        package var severity: ImpactSeverity
+        package static func < (a: Warning, b: Warning) -> Bool {
             (a.scenario, a.policyId, a.resourceId, a.kind) < (b.scenario, b.policyId, b.resourceId, b.kind)
         }
     }
 
-    public struct Loop: Sendable, Codable, Hashable, Comparable {
-        public var scenario: String
-        public var policyId: String
-        public var resourceId: String
-        public var cause: String
-        public static func < (a: Loop, b: Loop) -> Bool { (a.scenario, a.policyId, a.resourceId) < (b.scenario, b.policyId, b.resourceId) }
+    package struct Loop: Sendable, Codable, Hashable, Comparable {
+        package var scenario: String
+        package var policyId: String
+        package var resourceId: String
+        package var cause: String
+        package static func < (a: Loop, b: Loop) -> Bool { (a.scenario, a.policyId, a.resourceId) < (b.scenario, b.policyId, b.resourceId) }
     }
 
-    public var run: RunRecord
-    public var labels: [String]
-    public var scenarios: [Scenario]
+    package var run: RunRecord
+    package var labels: [String]
+    package var scenarios: [Scenario]
     /// MTTR p95 per policy over all the run's violations (nearest rank), in milliseconds; nil
     /// when none of its violations resolved.
-    public var mttrP95ByPolicy: [String: Int64?]
-    public var unresolvedByPolicy: [String: Int]
+    package var mttrP95ByPolicy: [String: Int64?]
+    package var unresolvedByPolicy: [String: Int]
     /// MTTR p95 over all the run's resolved violations; nil when none resolved.
-    public var mttrP95Ms: Int64?
-    public var warnings: [Warning]
-    public var loops: [Loop]
+    package var mttrP95Ms: Int64?
+    package var warnings: [Warning]
+    package var loops: [Loop]
 }
 
 extension RunDatabase {
     /// A run by reference: its number, `latest`, `previous` (the one before the latest), or a
     /// label (the latest run carrying it). Only complete runs count.
-    public func runId(for reference: String) throws(RunStoreError) -> Int64 {
+    package func runId(for reference: String) throws(RunStoreError) -> Int64 {
         let runs = try self.runs(limit: 10_000).filter { $0.status == .complete }
         switch reference {
         case "latest":
@@ -69,7 +69,7 @@ extension RunDatabase {
         }
     }
 
-    public func snapshot(runId: Int64) throws(RunStoreError) -> RunSnapshot {
+    package func snapshot(runId: Int64) throws(RunStoreError) -> RunSnapshot {
         guard let run = try runs(limit: 100_000).first(where: { $0.id == runId }) else { throw .noSuchRun(String(runId)) }
         var scenarios: [RunSnapshot.Scenario] = []
         var resolvedMs: [String: [Int64]] = [:]

@@ -3,8 +3,8 @@ import Policies
 import RemediationEngine
 
 /// One `expect:` entry: something that must hold when the scenario ends.
-public struct Expectation: Sendable {
-    public enum Check: Sendable {
+package struct Expectation: Sendable {
+    package enum Check: Sendable {
         /// The resource exists (or not) at the end.
         case exists(resource: String, Bool)
         case compliant(resource: String, policies: [String])
@@ -28,11 +28,11 @@ public struct Expectation: Sendable {
         case unchanged(except: [String])
     }
 
-    public enum Statistic: String, Sendable, CaseIterable {
+    package enum Statistic: String, Sendable, CaseIterable {
         case mean, p50, p95, max
     }
 
-    public enum RemediationCount: String, Sendable, CaseIterable {
+    package enum RemediationCount: String, Sendable, CaseIterable {
         /// Remediations started (one per detected violation that was acted on).
         case started
         /// API calls made.
@@ -45,11 +45,11 @@ public struct Expectation: Sendable {
         case retries
     }
 
-    public var check: Check
+    package var check: Check
     /// Where the entry was written, `file:line:col`.
     public var origin: String
 
-    public init(check: Check, origin: String = "") {
+    package init(check: Check, origin: String = "") {
         self.check = check
         self.origin = origin
     }
@@ -60,23 +60,23 @@ public enum MetricKind: String, Sendable, CaseIterable, Codable {
 }
 
 /// `{le: 5m}`, `{eq: 1}`: a comparison against a duration or a count.
-public struct Bound: Sendable, Equatable, CustomStringConvertible {
-    public enum Op: String, Sendable, CaseIterable {
+package struct Bound: Sendable, Equatable, CustomStringConvertible {
+    package enum Op: String, Sendable, CaseIterable {
         case eq, ne, lt, le, gt, ge
     }
 
-    public var op: Op
+    package var op: Op
     /// A count, or a duration in milliseconds.
-    public var value: Int64
-    public var isDuration: Bool
+    package var value: Int64
+    package var isDuration: Bool
 
-    public init(op: Op, value: Int64, isDuration: Bool) {
+    package init(op: Op, value: Int64, isDuration: Bool) {
         self.op = op
         self.value = value
         self.isDuration = isDuration
     }
 
-    public func holds(_ x: Int64) -> Bool {
+    package func holds(_ x: Int64) -> Bool {
         switch op {
         case .eq: x == value
         case .ne: x != value
@@ -87,9 +87,9 @@ public struct Bound: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public func render(_ x: Int64) -> String { isDuration ? SimDuration(milliseconds: x).description : String(x) }
+    package func render(_ x: Int64) -> String { isDuration ? SimDuration(milliseconds: x).description : String(x) }
 
-    public var description: String {
+    package var description: String {
         let symbol = switch op {
         case .eq: "="
         case .ne: "≠"

@@ -7,44 +7,44 @@ import RemediationEngine
 /// The answer is resource by resource: the policy, the calls as commands, each changed property
 /// before and after, the disruption warnings, what the controls held back, and how long the
 /// backlog takes to clear under the rules' rate limits.
-public struct ImpactPreview: Sendable {
-    public struct Change: Sendable, Hashable {
-        public var resourceId: String
-        public var policies: [String]
-        public var commands: [String]
+package struct ImpactPreview: Sendable {
+    package struct Change: Sendable, Hashable {
+        package var resourceId: String
+        package var policies: [String]
+        package var commands: [String]
         /// True when the remediation creates the resource (a log group, a flow log's destination).
-        public var created: Bool
+        package var created: Bool
         /// Each changed value, by path (`AccessKeys[0].Status`): before and after (null when absent).
         /// Mappings and equally long lists are compared member by member, so a path names the
         /// smallest thing that changed.
-        public var properties: [(name: String, before: Value, after: Value)]
+        package var properties: [(name: String, before: Value, after: Value)]
 
-        public static func == (a: Change, b: Change) -> Bool {
+        package static func == (a: Change, b: Change) -> Bool {
             a.resourceId == b.resourceId && a.policies == b.policies && a.commands == b.commands
                 && a.properties.map(\.name) == b.properties.map(\.name)
         }
-        public func hash(into h: inout Hasher) { h.combine(resourceId) }
+        package func hash(into h: inout Hasher) { h.combine(resourceId) }
     }
 
     /// Alerts open before anything is changed, by policy.
-    public var openAtStart: [String: Int]
-    public var changes: [Change]
+    package var openAtStart: [String: Int]
+    package var changes: [Change]
     /// Every call the engine would make, in the order it makes them, retries included.
-    public var commands: [String]
-    public var warnings: [DisruptionWarning]
+    package var commands: [String]
+    package var warnings: [DisruptionWarning]
     /// Blocks, approvals waited for, cap breaches, loops.
-    public var heldBack: [EngineRecord]
+    package var heldBack: [EngineRecord]
     /// Violations still open when the horizon ended.
-    public var stillOpen: Int
+    package var stillOpen: Int
     /// From the start to the last resolution; nil when nothing was resolved.
-    public var backlogClearedAfter: SimDuration?
+    package var backlogClearedAfter: SimDuration?
     /// Violations not yet resolved over time (open until their alert is resolved, or until they
     /// end some other way), from the start: a point at the start and at each instant the count
     /// changes.
-    public var openOverTime: [(after: SimDuration, open: Int)]
-    public var horizon: SimDuration
+    package var openOverTime: [(after: SimDuration, open: Int)]
+    package var horizon: SimDuration
 
-    public init(scenario: Scenario, horizon: SimDuration = .days(7)) throws(SimulationError) {
+    package init(scenario: Scenario, horizon: SimDuration = .days(7)) throws(SimulationError) {
         var preview = scenario
         preview.timeline = preview.timeline.filter {
             // Standing exemptions stay; nothing else on the timeline applies to a preview.

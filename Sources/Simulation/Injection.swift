@@ -2,7 +2,7 @@ import CloudModel
 
 /// A change made to a resource from outside the engine: a person, a pipeline, drift. Named
 /// injections produce the misconfigurations the built-in policies catch; `patch` does anything.
-public enum Injection: Sendable, Equatable {
+package enum Injection: Sendable, Equatable {
     /// Adds an ingress permission to a security group (`{port: 22, cidr: 0.0.0.0/0}`); an IPv6
     /// CIDR goes to `Ipv6Ranges`.
     case openIngress(protocol: String, fromPort: Int, toPort: Int, cidr: String)
@@ -20,7 +20,7 @@ public enum Injection: Sendable, Equatable {
     /// made again under the same id (a bucket name reused, a group Terraform recreates).
     case createResource(Resource)
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .openIngress: "open-ingress"
         case .removePublicAccessBlock: "remove-public-access-block"
@@ -34,7 +34,7 @@ public enum Injection: Sendable, Equatable {
     }
 
     /// The resource types each named injection applies to; nil for any type.
-    public var resourceTypes: [String]? {
+    package var resourceTypes: [String]? {
         switch self {
         case .openIngress: ["aws.security-group"]
         case .removePublicAccessBlock: ["aws.s3"]
@@ -45,16 +45,16 @@ public enum Injection: Sendable, Equatable {
         }
     }
 
-    public static let names = [
+    package static let names = [
         "open-ingress", "remove-public-access-block", "age-access-key", "disable-log-file-validation", "delete-flow-logs", "patch", "delete-resource",
         "create-resource",
     ]
 }
 
-public struct PathAssignment: Sendable, Equatable {
-    public var path: ValuePath
-    public var value: Value
-    public init(path: ValuePath, value: Value) {
+package struct PathAssignment: Sendable, Equatable {
+    package var path: ValuePath
+    package var value: Value
+    package init(path: ValuePath, value: Value) {
         self.path = path
         self.value = value
     }

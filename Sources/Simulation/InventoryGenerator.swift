@@ -5,11 +5,11 @@ import CloudModel
 /// built-in pack but for a small share with one misconfiguration each. The same seed gives the
 /// same inventory.
 public struct InventoryGenerator: Sendable {
-    public var seed: UInt64
-    public var accounts: [String]
-    public var regions: [String]
+    package var seed: UInt64
+    package var accounts: [String]
+    package var regions: [String]
     /// The share of resources generated with a misconfiguration, in percent.
-    public var violationPercent: Int
+    package var violationPercent: Int
 
     public init(seed: UInt64, accountCount: Int = 10, regions: [String] = ["us-east-1", "us-west-2", "eu-west-1"], violationPercent: Int = 5) {
         self.seed = seed

@@ -29,7 +29,7 @@ public struct Limits: Sendable, Hashable {
     /// How far each limit may be raised: past these remsim itself would fail rather than refuse
     /// (past about 6,000 levels of nesting the YAML composer's recursion overflows the stack of a
     /// release build), or one file would take the machine.
-    public static let ceiling: Limits = {
+    package static let ceiling: Limits = {
         var l = Limits()
         l.maxFileBytes = 1 << 30
         l.maxYAMLValues = 100_000_000
@@ -41,7 +41,7 @@ public struct Limits: Sendable, Hashable {
     }()
 
     /// Each limit over its ceiling, as `--flag: N is over the ceiling of M`; empty when none is.
-    public var overCeiling: [String] {
+    package var overCeiling: [String] {
         let c = Self.ceiling
         var problems: [String] = []
         func check(_ flag: String, _ value: Int, _ max: Int, _ show: (Int) -> String = { String($0) }) {
@@ -59,16 +59,16 @@ public struct Limits: Sendable, Hashable {
 
 /// A number of bytes as people write it: `500000`, `64KB`, `64KiB`, `128MB`, `2GiB` (KB, MB and
 /// GB are read as their binary sizes, as most tools do for file sizes).
-public struct ByteCount: Sendable, Hashable, CustomStringConvertible {
-    public var bytes: Int
+package struct ByteCount: Sendable, Hashable, CustomStringConvertible {
+    package var bytes: Int
 
-    public init(_ bytes: Int) { self.bytes = bytes }
+    package init(_ bytes: Int) { self.bytes = bytes }
 
     private static let units: [(suffixes: [String], factor: Int)] = [
         (["", "b"], 1), (["k", "kb", "kib"], 1 << 10), (["m", "mb", "mib"], 1 << 20), (["g", "gb", "gib"], 1 << 30),
     ]
 
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let lower = text.lowercased().filter { $0 != " " }
         let digits = lower.prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, let n = Int(digits) else { return nil }
@@ -80,7 +80,7 @@ public struct ByteCount: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `812 B`, `64 KiB`, `1.5 MiB`, `128 MiB`.
-    public var description: String {
+    package var description: String {
         for (name, factor) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= factor {
             let value = Double(bytes) / Double(factor)
             return value == value.rounded() ? "\(Int(value)) \(name)" : "\((value * 10).rounded() / 10) \(name)"

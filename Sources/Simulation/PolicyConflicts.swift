@@ -9,22 +9,22 @@ import RemediationEngine
 /// it runs B's remediation on that; if A is violated again, the two fight: in production each
 /// would remediate the other's fix until a loop guard stops them. Examples are what make this a
 /// check and not a guess, so it finds what the examples show.
-public enum PolicyConflicts {
-    public struct Conflict: Sendable, Hashable, CustomStringConvertible {
+package enum PolicyConflicts {
+    package struct Conflict: Sendable, Hashable, CustomStringConvertible {
         /// The policy whose remediation is undone, and the one undoing it.
-        public var policy: String
-        public var undoneBy: String
-        public var resourceType: String
+        package var policy: String
+        package var undoneBy: String
+        package var resourceType: String
         /// The example it showed on.
-        public var example: String
+        package var example: String
 
-        public var description: String {
+        package var description: String {
             "\(policy) and \(undoneBy) undo each other's remediation on \(resourceType) (shown on \(policy)'s example '\(example)': "
                 + "\(policy)'s fix violates \(undoneBy), whose fix violates \(policy) again)"
         }
     }
 
-    public static func find(in policies: [Policy], at now: Timestamp) -> [Conflict] {
+    package static func find(in policies: [Policy], at now: Timestamp) -> [Conflict] {
         let evaluator = Evaluator(now: now)
         let remediable = policies.filter(\.isRemediable)
         var found: [Conflict] = []

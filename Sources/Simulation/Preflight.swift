@@ -10,16 +10,16 @@ import CloudModel
 /// What only the run can tell (a remediation that removed what a later `patch` edits, a fault
 /// that deletes a resource) is left to the run, which says which scenario stopped and why and
 /// records the others.
-public enum Preflight {
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+package enum Preflight {
+    package struct Problem: Sendable, Equatable, CustomStringConvertible {
         /// The index of the entry in `Scenario.timeline`.
-        public var entry: Int
-        public var error: SimulationError
-        public var description: String { error.description }
+        package var entry: Int
+        package var error: SimulationError
+        package var description: String { error.description }
     }
 
     /// Every problem, in timeline order; empty when the scenario may run.
-    public static func problems(in scenario: Scenario) -> [Problem] {
+    package static func problems(in scenario: Scenario) -> [Problem] {
         // The order the simulator schedules them in: by time, ties as written. Entries after the
         // end of the run never run.
         let order = scenario.timeline.indices

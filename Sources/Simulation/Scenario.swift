@@ -12,18 +12,25 @@ public struct Scenario: Sendable {
     /// The file it was read from, for messages and the run database.
     public var file: String
     public var inventory: Inventory
-    public var policies: [Policy]
-    public var settings: EngineSettings
-    public var timeline: [TimelineEntry]
+    package var policies: [Policy]
+    package var settings: EngineSettings
+    package var timeline: [TimelineEntry]
     public var runFor: SimDuration
     public var seed: UInt64
     /// The instant simulated time starts at; ages (`value-type: age`) are measured against it.
     public var start: Timestamp
-    public var expectations: [Expectation]
+    package var expectations: [Expectation]
 
-    public static let defaultStart = Timestamp(iso8601: "2026-01-01T00:00:00Z") ?? Timestamp(milliseconds: 0)
+    package static let defaultStart = Timestamp(iso8601: "2026-01-01T00:00:00Z") ?? Timestamp(milliseconds: 0)
 
-    public init(
+    /// A scenario built in code: an inventory, policies and rules, run for a while with nothing
+    /// injected and nothing expected.
+    public init(name: String, inventory: Inventory, policies: [Policy], settings: EngineSettings, runFor: SimDuration, seed: UInt64 = 0) {
+        self.init(name: name, description: "", file: "", inventory: inventory, policies: policies, settings: settings, timeline: [],
+                  runFor: runFor, seed: seed, start: Scenario.defaultStart, expectations: [])
+    }
+
+    package init(
         name: String, description: String = "", file: String = "", inventory: Inventory, policies: [Policy],
         settings: EngineSettings, timeline: [TimelineEntry] = [], runFor: SimDuration, seed: UInt64 = 0,
         start: Timestamp = Scenario.defaultStart, expectations: [Expectation] = []
@@ -58,25 +65,25 @@ public struct EngineSettings: Sendable {
 }
 
 /// One thing that happens at a moment of simulated time.
-public struct TimelineEntry: Sendable {
-    public var at: SimDuration
-    public var action: TimelineAction
+package struct TimelineEntry: Sendable {
+    package var at: SimDuration
+    package var action: TimelineAction
     /// Where the entry was written (`file:line:col`), for messages about it at run time.
-    public var origin: String
+    package var origin: String
 
-    public init(at: SimDuration, action: TimelineAction, origin: String = "") {
+    package init(at: SimDuration, action: TimelineAction, origin: String = "") {
         self.at = at
         self.action = action
         self.origin = origin
     }
 
     /// A change made by `actor` (a person, by default).
-    public init(at: SimDuration, resourceId: String, injection: Injection, actor: String = "operator", origin: String = "") {
+    package init(at: SimDuration, resourceId: String, injection: Injection, actor: String = "operator", origin: String = "") {
         self.init(at: at, action: .inject(resourceId: resourceId, injection, actor: actor), origin: origin)
     }
 }
 
-public enum TimelineAction: Sendable {
+package enum TimelineAction: Sendable {
     /// A change to a resource, made by `actor`.
     case inject(resourceId: String, Injection, actor: String)
     /// An actor (Terraform, a nightly job) re-applies `injection` every `every`, until `until`
@@ -96,7 +103,7 @@ public enum TimelineAction: Sendable {
     case approve(policy: String, resourceId: String)
 
     /// The resource the action is about, if one.
-    public var resourceId: String? {
+    package var resourceId: String? {
         switch self {
         case .inject(let id, _, _), .drift(let id, _, _, _, _): id
         case .snooze(_, let id, _), .dismiss(_, let id), .approve(_, let id): id
@@ -125,8 +132,8 @@ public enum TimelineAction: Sendable {
 /// resource deleted under a remediation, reads that lag writes) or in the event pipeline
 /// (change events dropped or late). `scope` says where; a fault lasts `window` from its entry's
 /// time, or to the end of the run.
-public struct Fault: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct Fault: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// At most `limit` calls per `per`; the rest fail as the cloud fails them.
         case throttle(limit: Int, per: SimDuration)
         /// Calls fail for want of a permission (a missing cross-account role, a narrowed policy).
@@ -150,11 +157,11 @@ public struct Fault: Sendable, Equatable {
         }
     }
 
-    public var kind: Kind
-    public var scope: FaultScope
-    public var window: SimDuration?
+    package var kind: Kind
+    package var scope: FaultScope
+    package var window: SimDuration?
 
-    public init(kind: Kind, scope: FaultScope = FaultScope(), window: SimDuration? = nil) {
+    package init(kind: Kind, scope: FaultScope = FaultScope(), window: SimDuration? = nil) {
         self.kind = kind
         self.scope = scope
         self.window = window
@@ -162,17 +169,17 @@ public struct Fault: Sendable, Equatable {
 }
 
 /// Where a fault applies; empty lists mean "any".
-public struct FaultScope: Sendable, Equatable {
-    public var clouds: [Cloud]
-    public var accounts: [String]
-    public var regions: [String]
+package struct FaultScope: Sendable, Equatable {
+    package var clouds: [Cloud]
+    package var accounts: [String]
+    package var regions: [String]
     /// API services: `ec2`, `s3`, `Microsoft.Storage`, `compute`.
-    public var services: [String]
+    package var services: [String]
     /// Operations by name: `ec2:RevokeSecurityGroupIngress`.
-    public var operations: [String]
-    public var resources: [String]
+    package var operations: [String]
+    package var resources: [String]
 
-    public init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], services: [String] = [],
+    package init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], services: [String] = [],
                 operations: [String] = [], resources: [String] = []) {
         self.clouds = clouds
         self.accounts = accounts
@@ -184,20 +191,20 @@ public struct FaultScope: Sendable, Equatable {
 
     /// The service of an operation name: `ec2` of `ec2:X`, `Microsoft.Storage` of
     /// `Microsoft.Storage/storageAccounts/write`, `compute` of `compute.firewalls.patch`.
-    public static func service(of operation: String) -> String {
+    package static func service(of operation: String) -> String {
         if let colon = operation.firstIndex(of: ":") { return String(operation[..<colon]) }
         if let slash = operation.firstIndex(of: "/") { return String(operation[..<slash]) }
         return String(operation.prefix { $0 != "." })
     }
 
-    public func matches(_ op: CloudOperation) -> Bool {
+    package func matches(_ op: CloudOperation) -> Bool {
         (clouds.isEmpty || clouds.contains(op.cloud)) && (accounts.isEmpty || accounts.contains(op.account))
             && (regions.isEmpty || regions.contains(op.region)) && (operations.isEmpty || operations.contains(op.name))
             && (services.isEmpty || services.contains(Self.service(of: op.name))) && (resources.isEmpty || resources.contains(op.resourceId))
     }
 
     /// For faults of the event pipeline: services and operations do not apply.
-    public func matches(_ resource: Resource) -> Bool {
+    package func matches(_ resource: Resource) -> Bool {
         (clouds.isEmpty || resource.cloud.map(clouds.contains) == true) && (accounts.isEmpty || accounts.contains(resource.account))
             && (regions.isEmpty || regions.contains(resource.region)) && (resources.isEmpty || resources.contains(resource.id))
     }

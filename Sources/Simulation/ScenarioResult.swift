@@ -9,26 +9,26 @@ public struct ScenarioResult: Sendable {
     public var start: Timestamp
     public var end: Timestamp
     public var assertions: [AssertionResult]
-    public var alerts: [Alert]
-    public var attempts: [RemediationAttempt]
+    package var alerts: [Alert]
+    package var attempts: [RemediationAttempt]
     /// Retries, caps, stops, loops, quarantines and exemptions.
-    public var records: [EngineRecord]
+    package var records: [EngineRecord]
     /// What remediations could disrupt, as the engine assessed them before acting.
-    public var warnings: [DisruptionWarning] = []
-    public var violations: [Violation]
-    public var timeline: [TimelineRecord]
+    package var warnings: [DisruptionWarning] = []
+    package var violations: [Violation]
+    package var timeline: [TimelineRecord]
     public var finalInventory: Inventory
     /// What each successful call changed, resource by resource: the top-level properties whose
     /// value differs after it (a created resource lists none). Property tests compare it with
     /// what the operation declares.
-    public var callChanges: [CallChange] = []
+    package var callChanges: [CallChange] = []
     /// Calls that failed because a fault on the timeline made them fail (throttling, a missing
     /// permission), not because of what the cloud holds.
-    public var faultedCalls: Set<Int> = []
+    package var faultedCalls: Set<Int> = []
     /// What the timeline did to the cloud (injections, drift), in order.
-    public var timelineChanges: [TimelineChange] = []
+    package var timelineChanges: [TimelineChange] = []
     /// Call ids in the order the calls landed (a call's latency can let a later one land first).
-    public var landedCalls: [Int] = []
+    package var landedCalls: [Int] = []
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
     /// Why the run stopped before its end, when it did (an injection that no longer applied to
@@ -43,22 +43,22 @@ public struct ScenarioResult: Sendable {
     }
 
     /// Policies that had at least one violation, sorted.
-    public var violatedPolicies: [String] { Array(Set(violations.map(\.policyId))).sorted() }
+    package var violatedPolicies: [String] { Array(Set(violations.map(\.policyId))).sorted() }
 }
 
 /// One line of a scenario's story, for the report and for debugging a failing scenario.
-public struct TimelineRecord: Sendable, Hashable {
+package struct TimelineRecord: Sendable, Hashable {
     /// In the order things happen within one instant.
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+    package enum Kind: String, Sendable, Codable, CaseIterable {
         case injection, fault, violation, detection, warning, remediation, call, failure, control, violationEnded, resolution
 
         var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }
 
-    public var at: Timestamp
-    public var kind: Kind
-    public var resourceId: String
-    public var text: String
+    package var at: Timestamp
+    package var kind: Kind
+    package var resourceId: String
+    package var text: String
 
     /// Time order; within one instant, the order in which a cause precedes its effect.
     static func precedes(_ a: TimelineRecord, _ b: TimelineRecord) -> Bool {
@@ -68,27 +68,27 @@ public struct TimelineRecord: Sendable, Hashable {
 
 /// A change the timeline made to one resource (an injection, a drift): someone other than the
 /// engine acting on the cloud.
-public struct TimelineChange: Sendable, Hashable {
-    public var at: Timestamp
-    public var resourceId: String
-    public var actor: String
+package struct TimelineChange: Sendable, Hashable {
+    package var at: Timestamp
+    package var resourceId: String
+    package var actor: String
     /// The resource just before and just after; `before` is nil when the timeline created it,
     /// `after` when it deleted it.
-    public var before: Resource?
-    public var after: Resource?
+    package var before: Resource?
+    package var after: Resource?
     /// How many calls had landed by then: the first `callsLanded` of `ScenarioResult.landedCalls`
     /// came before this change, the others after it.
-    public var callsLanded: Int
+    package var callsLanded: Int
 }
 
 /// The properties one call changed on one resource.
-public struct CallChange: Sendable, Hashable {
-    public var callId: Int
-    public var operation: String
-    public var resourceId: String
-    public var parameters: Value
+package struct CallChange: Sendable, Hashable {
+    package var callId: Int
+    package var operation: String
+    package var resourceId: String
+    package var parameters: Value
     /// Top-level property names whose value changed.
-    public var changed: Set<String>
+    package var changed: Set<String>
     /// True when the call created the resource.
-    public var created: Bool
+    package var created: Bool
 }

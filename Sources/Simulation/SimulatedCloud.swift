@@ -8,11 +8,11 @@ import RemediationEngine
 /// What each operation does is declared in `OperationCatalog`; this type locates the target and
 /// carries out the declared effect. An operation the catalog does not hold fails with
 /// `UnsupportedOperation`, so a remediation is never silently a no-op.
-public struct SimulatedCloud: Sendable {
-    public internal(set) var inventory: Inventory
+package struct SimulatedCloud: Sendable {
+    package internal(set) var inventory: Inventory
     /// Operations modelled otherwise than the catalog has them, by name: how a test gives the
     /// simulator a deliberately wrong model of one operation.
-    public var models: [String: OperationSpec] = [:]
+    package var models: [String: OperationSpec] = [:]
     private var createdCount = 0
     /// Resource ids by (type, account, name), for the types operations address by name (buckets,
     /// users, trails, functions): a scan of the account for each call made large simulations
@@ -33,7 +33,7 @@ public struct SimulatedCloud: Sendable {
         if case .name = spec.target { spec.resourceType } else { nil }
     } + OperationCatalog.all.flatMap { $0.references.map(\.resourceType) } + ["aws.log-group"])
 
-    public init(inventory: Inventory) {
+    package init(inventory: Inventory) {
         self.inventory = inventory
         for type in Self.typesAddressedByName {
             inventory.forEach(ofType: type) { r in idsByName[NameKey(type: r.type, account: r.account, name: r.name), default: []].append(r.id) }
@@ -44,21 +44,21 @@ public struct SimulatedCloud: Sendable {
     }
 
     /// The operations this cloud models.
-    public static var supportedOperations: [String] { OperationCatalog.names }
+    package static var supportedOperations: [String] { OperationCatalog.names }
 
-    public struct Result: Sendable {
-        public var outcome: OperationOutcome
+    package struct Result: Sendable {
+        package var outcome: OperationOutcome
         /// Resources the call created or changed, in order.
-        public var changed: [String]
+        package var changed: [String]
         /// Each changed resource as it was before the call; nil for one the call created.
-        public var previous: [String: Resource?] = [:]
+        package var previous: [String: Resource?] = [:]
     }
 
     /// What the current call changed, as it was before.
     private var previous: [String: Resource?] = [:]
 
     /// Carries out `operation` against the inventory.
-    public mutating func apply(_ operation: CloudOperation) -> Result {
+    package mutating func apply(_ operation: CloudOperation) -> Result {
         previous = [:]
         do {
             let changed = try perform(operation)

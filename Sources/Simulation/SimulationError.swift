@@ -22,7 +22,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// What went wrong, without where it was written.
-    public var message: String {
+    package var message: String {
         switch self {
         case .unknownResource(let id, _):
             "the timeline names resource '\(id)', which is not in the inventory at that time (not in the fixtures, or deleted by an earlier entry)"

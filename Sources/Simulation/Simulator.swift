@@ -17,9 +17,9 @@ import RemediationEngine
 /// write), and in the event pipeline (change events dropped or late). Every change records its
 /// actor, as an audit log would, so the engine can name who undoes its remediations.
 public struct Simulator {
-    public let scenario: Scenario
+    package let scenario: Scenario
     /// Operations the simulated cloud models otherwise than the catalog (`SimulatedCloud.models`).
-    public var models: [String: OperationSpec] = [:]
+    package var models: [String: OperationSpec] = [:]
 
     public init(scenario: Scenario) { self.scenario = scenario }
 

@@ -5,25 +5,25 @@ import CloudModel
 ///
 /// `t0` comes from the simulation's own ground truth (it re-evaluates a resource after every
 /// change), not from the engine, so a slow or blind engine shows up as a long MTTD.
-public struct Violation: Sendable, Hashable {
-    public var policyId: String
-    public var resourceId: String
+package struct Violation: Sendable, Hashable {
+    package var policyId: String
+    package var resourceId: String
     /// The rule whose alert tracked it, once one did.
-    public var ruleName: String?
+    package var ruleName: String?
     /// t0: injected, or the start of the run for a violation present from the beginning.
-    public var startedAt: Timestamp
+    package var startedAt: Timestamp
     /// When the resource stopped violating, whoever fixed it.
-    public var endedAt: Timestamp?
+    package var endedAt: Timestamp?
     /// t1: the alert opened.
-    public var detectedAt: Timestamp?
+    package var detectedAt: Timestamp?
     /// t2: remediation started.
-    public var remediationStartedAt: Timestamp?
+    package var remediationStartedAt: Timestamp?
     /// t3: the alert resolved.
-    public var resolvedAt: Timestamp?
+    package var resolvedAt: Timestamp?
     /// Where it ended up when the run ended; exactly one for every violation.
-    public var finalState: FinalState = .open
+    package var finalState: FinalState = .open
 
-    public enum FinalState: String, Sendable, Hashable, CaseIterable, Codable {
+    package enum FinalState: String, Sendable, Hashable, CaseIterable, Codable {
         /// The resource stopped violating.
         case resolved
         /// Its remediation failed, or the loop guard stopped it.
@@ -36,7 +36,7 @@ public struct Violation: Sendable, Hashable {
         case open
     }
 
-    public init(
+    package init(
         policyId: String, resourceId: String, ruleName: String? = nil, startedAt: Timestamp, endedAt: Timestamp? = nil,
         detectedAt: Timestamp? = nil, remediationStartedAt: Timestamp? = nil, resolvedAt: Timestamp? = nil
     ) {
@@ -50,16 +50,16 @@ public struct Violation: Sendable, Hashable {
         self.resolvedAt = resolvedAt
     }
 
-    public var mttd: SimDuration? { detectedAt.map { $0 - startedAt } }
-    public var mttr: SimDuration? {
+    package var mttd: SimDuration? { detectedAt.map { $0 - startedAt } }
+    package var mttr: SimDuration? {
         guard let t1 = detectedAt, let t3 = resolvedAt else { return nil }
         return t3 - t1
     }
     /// How long the resource was exposed: until it stopped violating.
-    public var exposure: SimDuration? { endedAt.map { $0 - startedAt } }
-    public var isResolved: Bool { endedAt != nil && resolvedAt != nil }
+    package var exposure: SimDuration? { endedAt.map { $0 - startedAt } }
+    package var isResolved: Bool { endedAt != nil && resolvedAt != nil }
 
-    public func value(of kind: MetricKind) -> SimDuration? {
+    package func value(of kind: MetricKind) -> SimDuration? {
         switch kind {
         case .mttd: mttd
         case .mttr: mttr
@@ -80,7 +80,7 @@ public struct MetricSummary: Sendable, Hashable {
     public var p95: SimDuration?
     public var max: SimDuration?
 
-    public init(kind: MetricKind, violations: some Sequence<Violation>) {
+    package init(kind: MetricKind, violations: some Sequence<Violation>) {
         self.kind = kind
         var values: [Int64] = []
         var missing = 0
@@ -98,12 +98,12 @@ public struct MetricSummary: Sendable, Hashable {
     }
 
     /// The nearest-rank percentile: the smallest value with at least p% of values at or below it.
-    public static func nearestRank(_ sorted: [Int64], _ p: Int) -> Int64 {
+    package static func nearestRank(_ sorted: [Int64], _ p: Int) -> Int64 {
         let rank = (p * sorted.count + 99) / 100
         return sorted[Swift.max(rank, 1) - 1]
     }
 
-    public func statistic(_ s: Expectation.Statistic) -> SimDuration? {
+    package func statistic(_ s: Expectation.Statistic) -> SimDuration? {
         switch s {
         case .mean: mean
         case .p50: p50

@@ -4,9 +4,9 @@ import Loading
 import Policies
 
 /// Shared helpers for the test targets.
-public enum TestSupport {
+package enum TestSupport {
     /// The package's root directory (the one holding Package.swift).
-    public static let packageRoot: URL = {
+    package static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
@@ -16,20 +16,20 @@ public enum TestSupport {
     }()
 
     /// The built `remsim` executable, beside the test bundle or in `.build/debug`.
-    public static let remsimBinary: String? = {
+    package static let remsimBinary: String? = {
         var candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         candidates.append(packageRoot.appendingPathComponent(".build/debug"))
         return candidates.map { $0.appendingPathComponent("remsim").path }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    public static var scenariosDirectory: String { packageRoot.appendingPathComponent("Scenarios").path }
-    public static var fixturesDirectory: String { packageRoot.appendingPathComponent("Fixtures/acme").path }
+    package static var scenariosDirectory: String { packageRoot.appendingPathComponent("Scenarios").path }
+    package static var fixturesDirectory: String { packageRoot.appendingPathComponent("Fixtures/acme").path }
 
-    public static let start = Timestamp(iso8601: "2026-01-01T00:00:00Z") ?? Timestamp(milliseconds: 0)
+    package static let start = Timestamp(iso8601: "2026-01-01T00:00:00Z") ?? Timestamp(milliseconds: 0)
 
     /// A fresh temporary directory, removed by the caller when it is done.
-    public static func temporaryDirectory() throws -> String {
+    package static func temporaryDirectory() throws -> String {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("remsim-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
@@ -37,7 +37,7 @@ public enum TestSupport {
 
     /// Writes `text` to `name` inside `directory`; returns the path.
     @discardableResult
-    public static func write(_ text: String, to name: String, in directory: String) throws -> String {
+    package static func write(_ text: String, to name: String, in directory: String) throws -> String {
         let path = (directory as NSString).appendingPathComponent(name)
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -45,14 +45,14 @@ public enum TestSupport {
     }
 
     /// A security group in EC2's shape.
-    public static func securityGroup(_ id: String, account: String = "111111111111", region: String = "us-east-1",
+    package static func securityGroup(_ id: String, account: String = "111111111111", region: String = "us-east-1",
                                      tags: [String: String] = [:], permissions: [Value]) -> Resource {
         Resource(id: id, type: "aws.security-group", account: account, region: region, name: id, tags: tags,
                  properties: ["GroupId": .string(id), "IpPermissions": .array(permissions)])
     }
 
     /// `{IpProtocol: tcp, FromPort: from, ToPort: to, IpRanges: [{CidrIp: …}…]}`.
-    public static func permission(_ from: Int, _ to: Int? = nil, protocol proto: String = "tcp", cidrs: [String], ipv6: [String] = []) -> Value {
+    package static func permission(_ from: Int, _ to: Int? = nil, protocol proto: String = "tcp", cidrs: [String], ipv6: [String] = []) -> Value {
         var f = Fields()
         f["IpProtocol"] = .string(proto)
         if proto != "-1" {
@@ -65,14 +65,14 @@ public enum TestSupport {
     }
 
     /// Loads a policy from YAML text.
-    public static func policy(_ yaml: String) throws -> Policy {
+    package static func policy(_ yaml: String) throws -> Policy {
         let loaded = try PolicyLoader.load(file: "inline.yaml", data: Data(yaml.utf8), source: "inline")
         guard let first = loaded.first else { throw LoadError(file: "inline.yaml", message: "no policy") }
         return first
     }
 
     /// The SSH-to-the-world policy as the built-in pack writes it, for modules below PolicyPack.
-    public static let sshPolicyYAML = """
+    package static let sshPolicyYAML = """
         version: 1
         id: ssh-world
         title: SSH open to the world
@@ -102,7 +102,7 @@ public enum TestSupport {
 extension TestSupport {
     /// `POLICY-ID LABEL` for every violation of `policies` in `inventory`, sorted: what a scan
     /// would find, in a form a test compares whole.
-    public static func violations(of policies: [Policy], in inventory: Inventory, at now: Timestamp = start,
+    package static func violations(of policies: [Policy], in inventory: Inventory, at now: Timestamp = start,
                                   label: (Resource) -> String = { $0.id }) -> [String] {
         let evaluator = Evaluator(now: now)
         var found: [String] = []

@@ -9,7 +9,7 @@ public struct ImportResult: Sendable {
     /// What was read but not imported, with how many of each.
     public var skipped: [(what: String, count: Int)]
 
-    public init(resources: [Resource], skipped: [String: Int]) {
+    package init(resources: [Resource], skipped: [String: Int]) {
         self.resources = resources
         self.skipped = skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }

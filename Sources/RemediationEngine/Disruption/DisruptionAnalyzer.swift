@@ -3,12 +3,12 @@ import CloudOperations
 
 /// Says what a remediation would break before it runs: every impact rule that knows the
 /// operation assesses each call of the plan.
-public enum DisruptionAnalyzer {
-    public static let rules: [any ImpactRule] = [
+package enum DisruptionAnalyzer {
+    package static let rules: [any ImpactRule] = [
         IngressImpact(), BucketAccessImpact(), AccessKeyImpact(), NetworkACLImpact(), InstanceMetadataImpact(),
     ]
 
-    public static func assess(
+    package static func assess(
         _ plan: RemediationPlan, policy: String, resource: Resource, view: some InventoryView, now: Timestamp, epoch: Timestamp, lookback: SimDuration
     ) -> [DisruptionWarning] {
         var out: [DisruptionWarning] = []
@@ -26,7 +26,7 @@ public enum DisruptionAnalyzer {
     }
 
     /// What a remediation calling `operation` can disrupt, for `remsim policies show`.
-    public static func summaries(for operation: String) -> [String] {
+    package static func summaries(for operation: String) -> [String] {
         rules.filter { $0.operations.contains(operation) }.map(\.summary)
     }
 }

@@ -2,34 +2,34 @@ import CloudModel
 import CloudOperations
 
 /// How badly a change could hurt what runs on the resource.
-public enum ImpactSeverity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+package enum ImpactSeverity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case none, low, medium, high
 
     private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
-    public static func < (a: ImpactSeverity, b: ImpactSeverity) -> Bool { a.rank < b.rank }
+    package static func < (a: ImpactSeverity, b: ImpactSeverity) -> Bool { a.rank < b.rank }
 }
 
 /// What a remediation would break, and why remsim thinks so: the affected resources, the
 /// evidence (flow records, key use, website hosting), and a line a person understands.
-public struct DisruptionWarning: Sendable, Hashable {
+package struct DisruptionWarning: Sendable, Hashable {
     /// What kind of disruption: `live-traffic`, `collateral-ports`, `default-group-in-use`,
     /// `website`, `cloudfront-origin`, `anonymous-reads`, `key-in-use`, `nacl-traffic`,
     /// `object-acls`, `imdsv1-in-use`.
-    public var kind: String
-    public var severity: ImpactSeverity
-    public var policyId: String
-    public var resourceId: String
+    package var kind: String
+    package var severity: ImpactSeverity
+    package var policyId: String
+    package var resourceId: String
     /// The call the warning is about.
-    public var operation: String
+    package var operation: String
     /// Resources that would be affected besides the one changed (the instances behind a group).
-    public var affected: [String]
+    package var affected: [String]
     /// Each piece of evidence, as a person would read it.
-    public var evidence: [String]
-    public var explanation: String
+    package var evidence: [String]
+    package var explanation: String
     /// When the engine assessed it: just before the remediation ran, or was held back.
-    public var at = Timestamp(milliseconds: 0)
+    package var at = Timestamp(milliseconds: 0)
 
-    public init(kind: String, severity: ImpactSeverity, policyId: String = "", resourceId: String, operation: String,
+    package init(kind: String, severity: ImpactSeverity, policyId: String = "", resourceId: String, operation: String,
                 affected: [String] = [], evidence: [String] = [], explanation: String) {
         self.kind = kind
         self.severity = severity
@@ -43,8 +43,8 @@ public struct DisruptionWarning: Sendable, Hashable {
 }
 
 /// What an alert rule does with a warning before it changes anything.
-public struct DisruptionSettings: Sendable, Equatable {
-    public enum Mode: String, Sendable, CaseIterable {
+package struct DisruptionSettings: Sendable, Equatable {
+    package enum Mode: String, Sendable, CaseIterable {
         /// Remediate, and record the warnings.
         case warn
         /// Do not remediate when a warning reaches `threshold`; say why.
@@ -53,13 +53,13 @@ public struct DisruptionSettings: Sendable, Equatable {
         case approve
     }
 
-    public var mode: Mode
-    public var threshold: ImpactSeverity
-    public var approvalTimeout: SimDuration
+    package var mode: Mode
+    package var threshold: ImpactSeverity
+    package var approvalTimeout: SimDuration
     /// How far back evidence of use counts.
-    public var lookback: SimDuration
+    package var lookback: SimDuration
 
-    public init(mode: Mode = .warn, threshold: ImpactSeverity = .high, approvalTimeout: SimDuration = .hours(4), lookback: SimDuration = .days(7)) {
+    package init(mode: Mode = .warn, threshold: ImpactSeverity = .high, approvalTimeout: SimDuration = .hours(4), lookback: SimDuration = .days(7)) {
         self.mode = mode
         self.threshold = threshold
         self.approvalTimeout = approvalTimeout

@@ -3,17 +3,17 @@ import CloudModel
 /// One self-contained HTML file: styles, data and the script that draws the charts are inline,
 /// so the file opens anywhere with no network. Every number is also in a table, so the page reads
 /// without script; charts are drawn from JSON embedded in the page.
-public struct HTMLPage: Sendable {
-    public var title: String
+package struct HTMLPage: Sendable {
+    package var title: String
     var body: [String] = []
     var charts = 0
 
-    public init(title: String) {
+    package init(title: String) {
         self.title = title
     }
 
     /// Text made safe for element content and attribute values.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text {
@@ -84,7 +84,7 @@ public struct HTMLPage: Sendable {
             """)
     }
 
-    public func render() -> String {
+    package func render() -> String {
         """
         <!DOCTYPE html>
         <html lang="en" data-charts="\(charts)">

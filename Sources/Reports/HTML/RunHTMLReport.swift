@@ -5,11 +5,11 @@ import RunStore
 /// `remsim report`: a run, or a comparison of two runs, as one self-contained HTML file, read
 /// from the run database: the summary, each scenario's result, MTTR p95 per policy, the trend of
 /// MTTR p95 over recent runs, and each scenario's timeline.
-public enum RunHTMLReport {
+package enum RunHTMLReport {
     typealias Cell = HTMLPage.Cell
 
     /// The report of one run; the trend covers up to `trend` complete runs ending with it.
-    public static func run(_ db: RunDatabase, runId: Int64, trend: Int = 20) throws(RunStoreError) -> String {
+    package static func run(_ db: RunDatabase, runId: Int64, trend: Int = 20) throws(RunStoreError) -> String {
         let snapshot = try db.snapshot(runId: runId)
         var page = HTMLPage(title: "remsim run \(runId)")
         header(&page, snapshot, heading: "remsim run \(runId)")
@@ -21,7 +21,7 @@ public enum RunHTMLReport {
     }
 
     /// What changed from run `a` to run `b`, then run `b` in full.
-    public static func comparison(_ db: RunDatabase, from a: Int64, to b: Int64, trend: Int = 20) throws(RunStoreError) -> String {
+    package static func comparison(_ db: RunDatabase, from a: Int64, to b: Int64, trend: Int = 20) throws(RunStoreError) -> String {
         let before = try db.snapshot(runId: a), after = try db.snapshot(runId: b)
         let c = RunComparison(before, after)
         var page = HTMLPage(title: "remsim run \(a) → run \(b)")

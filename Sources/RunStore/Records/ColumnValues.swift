@@ -8,17 +8,17 @@ import GRDB
 
 /// A run is `incomplete` from its first row to its last in the one transaction that records it;
 /// databases written by earlier remsims may hold runs that were killed before they finished.
-public enum RunStatus: String, Codable, Sendable, Hashable, CaseIterable {
+package enum RunStatus: String, Codable, Sendable, Hashable, CaseIterable {
     case incomplete, complete
 }
 
 /// What became of a call, as stored: nil while it was still in flight when the run ended.
-public enum CallOutcome: String, Codable, Sendable, Hashable, CaseIterable {
+package enum CallOutcome: String, Codable, Sendable, Hashable, CaseIterable {
     case succeeded, failed
 }
 
 /// What a metric row's figures are over: the whole scenario, one policy, or one alert rule.
-public enum MetricScope: String, Codable, Sendable, Hashable, CaseIterable {
+package enum MetricScope: String, Codable, Sendable, Hashable, CaseIterable {
     case scenario, policy, rule
 }
 

@@ -1,37 +1,37 @@
 import GRDB
 import Simulation
 
-public struct MetricRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "metric"
-    public var id: Int64?
-    public var scenarioResultId: Int64
+package struct MetricRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "metric"
+    package var id: Int64?
+    package var scenarioResultId: Int64
     /// `scenario`, `policy` or `rule`.
-    public var scope: MetricScope
+    package var scope: MetricScope
     /// The policy id or rule name; empty for the scenario.
-    public var name: String
-    public var kind: MetricKind
-    public var count: Int
-    public var unresolved: Int
-    public var meanMs: Int64?
-    public var p50Ms: Int64?
-    public var p95Ms: Int64?
-    public var maxMs: Int64?
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package var name: String
+    package var kind: MetricKind
+    package var count: Int
+    package var unresolved: Int
+    package var meanMs: Int64?
+    package var p50Ms: Int64?
+    package var p95Ms: Int64?
+    package var maxMs: Int64?
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension MetricRecord {
     /// The table's columns, for queries.
-    public enum Columns {
-        public static let id = Column(CodingKeys.id)
-        public static let scenarioResultId = Column(CodingKeys.scenarioResultId)
-        public static let scope = Column(CodingKeys.scope)
-        public static let name = Column(CodingKeys.name)
-        public static let kind = Column(CodingKeys.kind)
-        public static let count = Column(CodingKeys.count)
-        public static let unresolved = Column(CodingKeys.unresolved)
-        public static let meanMs = Column(CodingKeys.meanMs)
-        public static let p50Ms = Column(CodingKeys.p50Ms)
-        public static let p95Ms = Column(CodingKeys.p95Ms)
-        public static let maxMs = Column(CodingKeys.maxMs)
+    package enum Columns {
+        package static let id = Column(CodingKeys.id)
+        package static let scenarioResultId = Column(CodingKeys.scenarioResultId)
+        package static let scope = Column(CodingKeys.scope)
+        package static let name = Column(CodingKeys.name)
+        package static let kind = Column(CodingKeys.kind)
+        package static let count = Column(CodingKeys.count)
+        package static let unresolved = Column(CodingKeys.unresolved)
+        package static let meanMs = Column(CodingKeys.meanMs)
+        package static let p50Ms = Column(CodingKeys.p50Ms)
+        package static let p95Ms = Column(CodingKeys.p95Ms)
+        package static let maxMs = Column(CodingKeys.maxMs)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Suite
+@testable import RemsimKit
 import TestSupport
 import Testing
 

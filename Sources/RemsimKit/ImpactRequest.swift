@@ -7,12 +7,12 @@ import Simulation
 
 /// What `remsim impact` previews: a scenario file's fixtures, policies and alert rules, or
 /// fixtures and policies named directly under one rule that remediates everything.
-public enum ImpactRequest: Sendable {
+package enum ImpactRequest: Sendable {
     case scenario(String)
     case inventory(fixtures: [String], policies: [String])
 
     /// The scenario to preview, and the report's title.
-    public func scenario(horizon: SimDuration, confinement: PathConfinement = .automatic) throws(LoadError) -> (scenario: Scenario, title: String) {
+    package func scenario(horizon: SimDuration, confinement: PathConfinement = .automatic) throws(LoadError) -> (scenario: Scenario, title: String) {
         let builtins = try BuiltinPolicies.load()
         switch self {
         case .scenario(let file):

@@ -9,12 +9,12 @@ import Simulation
 /// `validate`, `impact` and `replay` stand on, and what a user's own Swift code calls the same way.
 ///
 /// ```swift
-/// let suite = try Suite.load(["Scenarios"])
+/// let suite = try ScenarioSuite.load(["Scenarios"])
 /// for result in try suite.run() {
 ///     print(result.name, result.passed, result.assertions.filter { !$0.passed })
 /// }
 /// ```
-public struct Suite: Sendable {
+public struct ScenarioSuite: Sendable {
     /// The version of remsim recorded with every run.
     public static let remsimVersion = "0.1.0"
 
@@ -26,10 +26,10 @@ public struct Suite: Sendable {
 
     /// Loads every scenario file under `paths` (files or directories), each checked by the same
     /// preflight the simulation runs. Every file's problem is collected, not just the first.
-    public static func load(_ paths: [String], confinement: PathConfinement = .automatic) throws(LoadErrors) -> Suite {
+    public static func load(_ paths: [String], confinement: PathConfinement = .automatic) throws(LoadErrors) -> ScenarioSuite {
         let (scenarios, errors) = SuiteLoader(paths: paths, confinement: confinement).load()
         guard errors.isEmpty else { throw LoadErrors(errors) }
-        return Suite(scenarios: scenarios)
+        return ScenarioSuite(scenarios: scenarios)
     }
 
     /// Runs the scenarios (those of `shard` only, when given) one after another, handing each

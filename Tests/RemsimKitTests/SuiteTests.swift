@@ -2,7 +2,7 @@ import Foundation
 import Loading
 import RunStore
 import Simulation
-import Suite
+import RemsimKit
 import TestSupport
 import Testing
 
@@ -11,7 +11,7 @@ struct SuiteTests {
     @Test func aSuiteIsLoadedRunAndRecordedAsTheCommandLineDoesIt() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let suite = try Suite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml",
+        let suite = try ScenarioSuite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml",
                                     TestSupport.scenariosDirectory + "/snooze-dismiss-and-disable.yaml"], confinement: .anywhere)
         var seen: [String] = []
         let run = try suite.run(recordingIn: dir + "/runs.sqlite", labels: ["t"], gitCommit: nil) { seen.append($0.name) }
@@ -32,14 +32,14 @@ struct SuiteTests {
         try "name: a\nrun-for: 1h\nfixtures: [missing.json]\n".write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
         try "name: b\nrun-for: soon\n".write(toFile: dir + "/b.yaml", atomically: true, encoding: .utf8)
         #expect {
-            try Suite.load([dir], confinement: .anywhere)
+            try ScenarioSuite.load([dir], confinement: .anywhere)
         } throws: { error in
             (error as? LoadErrors)?.errors.map { ($0.file as NSString).lastPathComponent } == ["a.yaml", "b.yaml"]
         }
     }
 
     @Test func aDatabaseThatCannotBeOpenedStopsTheRunBeforeAnyScenarioRuns() throws {
-        let suite = try Suite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml"], confinement: .anywhere)
+        let suite = try ScenarioSuite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml"], confinement: .anywhere)
         var ran = 0
         #expect(throws: SuiteError.self) {
             try suite.run(recordingIn: "/proc/remsim/runs.sqlite", gitCommit: nil) { _ in ran += 1 }
