@@ -11,39 +11,84 @@ package struct ResourceType: Sendable, Hashable {
     /// True when a name is unique across regions although the resource has one (S3 buckets): an
     /// API call names it without saying where it is.
     package let namesSpanRegions: Bool
+    /// The AWS Config resource type (`AWS::EC2::SecurityGroup`) and which of a configuration
+    /// item's fields is the inventory's id, for the Config importer; nil when Config has none.
+    package let awsConfig: AWSConfigMapping?
 
-    package init(name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false, namesSpanRegions: Bool = false) {
+    package init(
+        name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false, namesSpanRegions: Bool = false,
+        awsConfig: AWSConfigMapping? = nil
+    ) {
         self.name = name
         self.cloud = cloud
         self.title = title
         self.idProperty = idProperty
         self.isGlobal = isGlobal
         self.namesSpanRegions = namesSpanRegions || isGlobal
+        self.awsConfig = awsConfig
+    }
+}
+
+/// How AWS Config names a type, and the item field that becomes the inventory's id.
+package struct AWSConfigMapping: Sendable, Hashable {
+    package enum Id: Sendable, Hashable {
+        case resourceId, resourceName, arn
+        /// `iam-user/ACCOUNT/NAME`, the fixtures' form for IAM entities, which are global.
+        case iamPath(String)
+    }
+
+    package let type: String
+    package let id: Id
+
+    package init(_ type: String, id: Id) {
+        self.type = type
+        self.id = id
     }
 }
 
 /// The resource types remsim models, by Cloud Custodian name (`aws.iam-password-policy` has
 /// none: Custodian reads the password policy as a filter on `aws.account`).
 package enum ResourceTypeRegistry {
-    package static let all: [ResourceType] = [
+    /// The types remsim models, plus any added for the current task (`withAdded`).
+    package static var all: [ResourceType] { added.isEmpty ? builtIn : builtIn + added }
+
+    /// Types added for the current task: a test (or a program) declaring a type of its own.
+    @TaskLocal package static var added: [ResourceType] = []
+
+    package static let builtIn: [ResourceType] = [
         // AWS, with properties as the service's describe/get call returns them.
-        ResourceType(name: "aws.security-group", cloud: .aws, title: "EC2 security group", idProperty: "GroupId"),
-        ResourceType(name: "aws.network-acl", cloud: .aws, title: "VPC network ACL", idProperty: "NetworkAclId"),
-        ResourceType(name: "aws.vpc", cloud: .aws, title: "VPC", idProperty: "VpcId"),
-        ResourceType(name: "aws.ec2", cloud: .aws, title: "EC2 instance", idProperty: "InstanceId"),
-        ResourceType(name: "aws.ebs", cloud: .aws, title: "EBS volume", idProperty: "VolumeId"),
+        ResourceType(name: "aws.security-group", cloud: .aws, title: "EC2 security group", idProperty: "GroupId",
+                     awsConfig: AWSConfigMapping("AWS::EC2::SecurityGroup", id: .resourceId)),
+        ResourceType(name: "aws.network-acl", cloud: .aws, title: "VPC network ACL", idProperty: "NetworkAclId",
+                     awsConfig: AWSConfigMapping("AWS::EC2::NetworkAcl", id: .resourceId)),
+        ResourceType(name: "aws.vpc", cloud: .aws, title: "VPC", idProperty: "VpcId",
+                     awsConfig: AWSConfigMapping("AWS::EC2::VPC", id: .resourceId)),
+        ResourceType(name: "aws.ec2", cloud: .aws, title: "EC2 instance", idProperty: "InstanceId",
+                     awsConfig: AWSConfigMapping("AWS::EC2::Instance", id: .resourceId)),
+        ResourceType(name: "aws.ebs", cloud: .aws, title: "EBS volume", idProperty: "VolumeId",
+                     awsConfig: AWSConfigMapping("AWS::EC2::Volume", id: .resourceId)),
         ResourceType(name: "aws.ebs-snapshot", cloud: .aws, title: "EBS snapshot", idProperty: "SnapshotId"),
-        ResourceType(name: "aws.s3", cloud: .aws, title: "S3 bucket", idProperty: "Name", namesSpanRegions: true),
-        ResourceType(name: "aws.iam-user", cloud: .aws, title: "IAM user", idProperty: "UserName", isGlobal: true),
-        ResourceType(name: "aws.iam-role", cloud: .aws, title: "IAM role", idProperty: "RoleName", isGlobal: true),
+        ResourceType(name: "aws.s3", cloud: .aws, title: "S3 bucket", idProperty: "Name", namesSpanRegions: true,
+                     awsConfig: AWSConfigMapping("AWS::S3::Bucket", id: .resourceName)),
+        ResourceType(name: "aws.iam-user", cloud: .aws, title: "IAM user", idProperty: "UserName", isGlobal: true,
+                     awsConfig: AWSConfigMapping("AWS::IAM::User", id: .iamPath("iam-user"))),
+        ResourceType(name: "aws.iam-role", cloud: .aws, title: "IAM role", idProperty: "RoleName", isGlobal: true,
+                     awsConfig: AWSConfigMapping("AWS::IAM::Role", id: .iamPath("iam-role"))),
         ResourceType(name: "aws.iam-password-policy", cloud: .aws, title: "IAM account password policy", isGlobal: true),
-        ResourceType(name: "aws.rds", cloud: .aws, title: "RDS DB instance", idProperty: "DBInstanceIdentifier"),
-        ResourceType(name: "aws.rds-snapshot", cloud: .aws, title: "RDS DB snapshot", idProperty: "DBSnapshotIdentifier"),
-        ResourceType(name: "aws.redshift", cloud: .aws, title: "Redshift cluster", idProperty: "ClusterIdentifier"),
-        ResourceType(name: "aws.cloudtrail", cloud: .aws, title: "CloudTrail trail", idProperty: "Name"),
-        ResourceType(name: "aws.kms-key", cloud: .aws, title: "KMS key", idProperty: "KeyId"),
-        ResourceType(name: "aws.app-elb", cloud: .aws, title: "Application load balancer", idProperty: "LoadBalancerArn"),
-        ResourceType(name: "aws.lambda", cloud: .aws, title: "Lambda function", idProperty: "FunctionName"),
+        ResourceType(name: "aws.rds", cloud: .aws, title: "RDS DB instance", idProperty: "DBInstanceIdentifier",
+                     awsConfig: AWSConfigMapping("AWS::RDS::DBInstance", id: .resourceName)),
+        ResourceType(name: "aws.rds-snapshot", cloud: .aws, title: "RDS DB snapshot", idProperty: "DBSnapshotIdentifier",
+                     awsConfig: AWSConfigMapping("AWS::RDS::DBSnapshot", id: .resourceName)),
+        ResourceType(name: "aws.redshift", cloud: .aws, title: "Redshift cluster", idProperty: "ClusterIdentifier",
+                     awsConfig: AWSConfigMapping("AWS::Redshift::Cluster", id: .resourceId)),
+        ResourceType(name: "aws.cloudtrail", cloud: .aws, title: "CloudTrail trail", idProperty: "Name",
+                     awsConfig: AWSConfigMapping("AWS::CloudTrail::Trail", id: .arn)),
+        ResourceType(name: "aws.kms-key", cloud: .aws, title: "KMS key", idProperty: "KeyId",
+                     awsConfig: AWSConfigMapping("AWS::KMS::Key", id: .resourceId)),
+        ResourceType(name: "aws.app-elb", cloud: .aws, title: "Application load balancer", idProperty: "LoadBalancerArn",
+                     awsConfig: AWSConfigMapping("AWS::ElasticLoadBalancingV2::LoadBalancer", id: .arn)),
+        ResourceType(name: "aws.lambda", cloud: .aws, title: "Lambda function", idProperty: "FunctionName",
+                     awsConfig: AWSConfigMapping("AWS::Lambda::Function", id: .arn)),
         ResourceType(name: "aws.log-group", cloud: .aws, title: "CloudWatch Logs log group", idProperty: "logGroupName"),
         ResourceType(name: "aws.distribution", cloud: .aws, title: "CloudFront distribution", idProperty: "Id", isGlobal: true),
         // Azure, as Azure Resource Manager (and Resource Graph) returns them; the id is the ARM id.
@@ -66,9 +111,12 @@ package enum ResourceTypeRegistry {
         ResourceType(name: "gcp.kms-cryptokey", cloud: .gcp, title: "Cloud KMS crypto key"),
     ]
 
-    private static let byName: [String: ResourceType] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    private static let byName: [String: ResourceType] = Dictionary(uniqueKeysWithValues: builtIn.map { ($0.name, $0) })
 
-    package static func type(named name: String) -> ResourceType? { byName[name] }
+    package static func type(named name: String) -> ResourceType? { byName[name] ?? added.first { $0.name == name } }
+
+    /// The type AWS Config calls `configType` (`AWS::S3::Bucket`), if remsim models it.
+    package static func type(awsConfigType configType: String) -> ResourceType? { all.first { $0.awsConfig?.type == configType } }
 
     package static var names: [String] { all.map(\.name) }
 }

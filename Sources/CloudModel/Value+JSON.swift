@@ -10,6 +10,40 @@ extension Value {
         return out
     }
 
+    /// JSON indented by two spaces, one member or item per line, members in their order: the
+    /// form of the JSON Schemas in `Schemas/` (as Python's `json.dumps(indent=2)` writes it).
+    package var indentedJSONText: String {
+        var out = ""
+        writeIndented(into: &out, depth: 0)
+        return out
+    }
+
+    private func writeIndented(into out: inout String, depth: Int) {
+        let inner = String(repeating: "  ", count: depth + 1), outer = String(repeating: "  ", count: depth)
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += inner
+                item.writeIndented(into: &out, depth: depth + 1)
+                out += i < items.count - 1 ? ",\n" : "\n"
+            }
+            out += outer + "]"
+        case .object(let fields) where !fields.isEmpty:
+            out += "{\n"
+            for (i, entry) in fields.entries.enumerated() {
+                out += inner
+                Self.writeJSONString(entry.key, into: &out)
+                out += ": "
+                entry.value.writeIndented(into: &out, depth: depth + 1)
+                out += i < fields.count - 1 ? ",\n" : "\n"
+            }
+            out += outer + "}"
+        default:
+            writeJSON(into: &out)
+        }
+    }
+
     private func writeJSON(into out: inout String) {
         switch self {
         case .null: out += "null"

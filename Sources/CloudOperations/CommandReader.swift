@@ -115,9 +115,9 @@ package enum CommandReader {
             }
             let key = apiName(name)
             if parameters[key] != nil { throw Problem(message: "\(flag) is given twice") }
-            if listParameters.contains(key) {
+            if listParameters.contains(key) || spec.lists.contains(key) {
                 parameters[key] = .array(values.map(Value.string))
-            } else if integerParameters.contains(key), values.count == 1, let n = Int(values[0]) {
+            } else if integerParameters.contains(key) || spec.integers.contains(key), values.count == 1, let n = Int(values[0]) {
                 parameters[key] = .int(n)
             } else if values.count == 1 {
                 parameters[key] = try value(values[0])

@@ -4,11 +4,26 @@ import CloudModel
 /// when its policy is loaded, and a call the simulated cloud receives for anything else fails
 /// with `UnsupportedOperation`: a remediation is never silently a no-op.
 package enum OperationCatalog {
-    package static let all: [OperationSpec] = aws + azure + gcp
+    /// The operations remsim models, plus any added for the current task (`withAdded`).
+    package static var all: [OperationSpec] { added.isEmpty ? builtIn : builtIn + added }
 
-    private static let byName: [String: OperationSpec] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    package static let builtIn: [OperationSpec] = aws + azure + gcp
 
-    package static func spec(named name: String) -> OperationSpec? { byName[name] }
+    /// Operations added for the current task (`withAdded`).
+    @TaskLocal package static var added: [OperationSpec] = []
+
+    private static let byName: [String: OperationSpec] = Dictionary(builtIn.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+    package static func spec(named name: String) -> OperationSpec? { byName[name] ?? added.first { $0.name == name } }
+
+    /// Runs `body` with `types` and `operations` modelled besides remsim's own: everything that
+    /// reads the registry and the catalog (loaders, the engine, the simulated cloud, the command
+    /// renderer and reader, the schema lists) sees them, for this task only.
+    package static func withAdded<T>(types: [ResourceType], operations: [OperationSpec], _ body: () throws -> T) rethrows -> T {
+        try ResourceTypeRegistry.$added.withValue(ResourceTypeRegistry.added + types) {
+            try $added.withValue(added + operations, operation: body)
+        }
+    }
 
     package static var names: [String] { all.map(\.name) }
 

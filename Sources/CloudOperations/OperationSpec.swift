@@ -29,11 +29,17 @@ package struct OperationSpec: Sendable {
     package let inert: [String]
     /// Other resources the call names, which the cloud checks before it changes anything.
     package let references: [ResourceReference]
+    /// Parameters the API types as integers, and parameters that are lists of plain words
+    /// (`--resource-ids a b`), for reading an `aws` command back: every other plain word is a
+    /// string. The AWS CLI's common ones (`RuleNumber`, `GroupNames`, …) are known without this.
+    package let integers: Set<String>
+    package let lists: Set<String>
 
     package init(
         _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
         allowed: [String: [Value]] = [:], permissions: [String]? = nil, effect: OperationEffect, commands: [CLIShape] = [],
-        notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = []
+        notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = [], integers: Set<String> = [],
+        lists: Set<String> = []
     ) {
         self.name = name
         self.cloud = cloud
@@ -47,6 +53,8 @@ package struct OperationSpec: Sendable {
         self.notFound = notFound
         self.inert = inert
         self.references = references
+        self.integers = integers
+        self.lists = lists
     }
 
     /// The top-level parameters the call takes, as the API spells them (`DBInstanceIdentifier`,

@@ -38,7 +38,8 @@ struct SchemaTests {
         let s = try schema("fixture")
         #expect(keys(s, ["properties"]) == Set(FixtureLoader.fileKeys))
         #expect(keys(s, ["$defs", "resource", "properties"]) == Set(FixtureLoader.resourceKeys))
-        #expect(strings(s, ["$defs", "resource", "else", "properties", "type", "enum"]) == Set(ResourceTypeRegistry.names))
+        #expect(dig(s, ["$defs", "resource", "else", "properties", "type", "$ref"]) as? String == "#/$defs/resourceType")
+        #expect(strings(s, ["$defs", "resourceType", "enum"]) == Set(ResourceTypeRegistry.names))
     }
 
     @Test func policySchemaMatchesTheLoader() throws {
@@ -49,9 +50,26 @@ struct SchemaTests {
         #expect(keys(s, ["$defs", "valueFilter", "properties"]) == Set(FilterReader.valueKeys))
         #expect(strings(s, ["$defs", "valueFilter", "properties", "op", "enum"]) == Set(FilterOp.allCases.map(\.rawValue)))
         #expect(strings(s, body + ["properties", "severity", "enum"]) == Set(Severity.allCases.map(\.rawValue)))
-        #expect(strings(s, body + ["properties", "resource", "enum"]) == Set(ResourceTypeRegistry.names))
-        let operations = body + ["properties", "remediation", "properties", "steps", "items", "properties", "operation", "enum"]
-        #expect(strings(s, operations) == Set(OperationCatalog.names))
+        #expect(dig(s, body + ["properties", "resource", "$ref"]) as? String == "#/$defs/resourceType")
+        #expect(strings(s, ["$defs", "resourceType", "enum"]) == Set(ResourceTypeRegistry.names))
+        let operation = body + ["properties", "remediation", "properties", "steps", "items", "properties", "operation", "$ref"]
+        #expect(dig(s, operation) as? String == "#/$defs/operation")
+        #expect(strings(s, ["$defs", "operation", "enum"]) == Set(OperationCatalog.names))
+    }
+
+    /// The lists are generated from the registry and the catalog; a type or operation added in
+    /// code fails this test until the schemas are regenerated with
+    /// `REMSIM_UPDATE_SCHEMAS=1 swift test --filter SchemaTests`.
+    @Test(arguments: SchemaLists.files)
+    func schemaListsAreGeneratedFromTheRegistry(file: String) throws {
+        let url = TestSupport.packageRoot.appendingPathComponent("Schemas/\(file)")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let regenerated = try SchemaLists.regenerated(text)
+        if ProcessInfo.processInfo.environment["REMSIM_UPDATE_SCHEMAS"] == "1", regenerated != text {
+            try regenerated.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(regenerated == text, "Schemas/\(file) is out of date: REMSIM_UPDATE_SCHEMAS=1 swift test --filter SchemaTests")
     }
 
     @Test func scenarioSchemaMatchesTheLoader() throws {

@@ -17,31 +17,6 @@ import Foundation
 /// `Logging`). Items of resources since deleted are skipped and counted; resource types remsim
 /// does not model are kept as inert resources of type `aws.` + the Config type.
 public enum AWSConfigImporter {
-    /// Config resource types remsim models, and how each is named in the inventory.
-    static let types: [String: (type: String, id: IdSource)] = [
-        "AWS::EC2::SecurityGroup": ("aws.security-group", .resourceId),
-        "AWS::EC2::NetworkAcl": ("aws.network-acl", .resourceId),
-        "AWS::EC2::VPC": ("aws.vpc", .resourceId),
-        "AWS::EC2::Instance": ("aws.ec2", .resourceId),
-        "AWS::EC2::Volume": ("aws.ebs", .resourceId),
-        "AWS::S3::Bucket": ("aws.s3", .resourceName),
-        "AWS::IAM::User": ("aws.iam-user", .iamPath("iam-user")),
-        "AWS::IAM::Role": ("aws.iam-role", .iamPath("iam-role")),
-        "AWS::RDS::DBInstance": ("aws.rds", .resourceName),
-        "AWS::RDS::DBSnapshot": ("aws.rds-snapshot", .resourceName),
-        "AWS::Redshift::Cluster": ("aws.redshift", .resourceId),
-        "AWS::CloudTrail::Trail": ("aws.cloudtrail", .arn),
-        "AWS::KMS::Key": ("aws.kms-key", .resourceId),
-        "AWS::ElasticLoadBalancingV2::LoadBalancer": ("aws.app-elb", .arn),
-        "AWS::Lambda::Function": ("aws.lambda", .arn),
-    ]
-
-    enum IdSource {
-        case resourceId, resourceName, arn
-        /// `iam-user/ACCOUNT/NAME`, the fixtures' form for IAM entities, which are global.
-        case iamPath(String)
-    }
-
     /// Keys Config spells differently from the describe APIs, beyond the first letter's case.
     static let renamed: [String: String] = [
         "ipv4Ranges": "IpRanges", "sseAlgorithm": "SSEAlgorithm", "kmsMasterKeyID": "KMSMasterKeyID",
@@ -82,18 +57,18 @@ public enum AWSConfigImporter {
     static func resource(_ item: Value, node: YAMLNode) throws(LoadError) -> Resource? {
         guard let configType = item["resourceType"]?.stringValue else { throw node.error("missing 'resourceType'") }
         guard let account = item["awsAccountId"]?.stringValue ?? item["accountId"]?.stringValue else { throw node.error("missing 'awsAccountId'") }
-        let known = types[configType]
+        let known = ResourceTypeRegistry.type(awsConfigType: configType)
         let resourceId = item["resourceId"]?.stringValue
         let resourceName = item["resourceName"]?.stringValue
         let arn = item["ARN"]?.stringValue ?? item["arn"]?.stringValue
-        let id: String? = switch known?.id {
+        let id: String? = switch known?.awsConfig?.id {
         case .resourceName?: resourceName ?? resourceId
         case .arn?: arn ?? resourceId
         case .iamPath(let prefix)?: resourceName.map { "\(prefix)/\(account)/\($0)" }
         case .resourceId?, nil: resourceId ?? arn
         }
         guard let id else { throw node.error("no resourceId for this \(configType) item") }
-        let isGlobal = known.flatMap { ResourceTypeRegistry.type(named: $0.type)?.isGlobal } ?? false
+        let isGlobal = known?.isGlobal ?? false
         let region = isGlobal ? "global" : item["awsRegion"]?.stringValue ?? "global"
         var properties = pascalCased(try item["configuration"]?.decodedJSONString(file: node.file) ?? .emptyObject)
         if properties.objectValue == nil { properties = .emptyObject }
@@ -102,7 +77,7 @@ public enum AWSConfigImporter {
         }
         var tags: [String: String] = [:]
         for entry in item["tags"]?.objectValue?.entries ?? [] { tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText }
-        return Resource(id: id, type: known?.type ?? "aws.\(configType)", account: account, region: region,
+        return Resource(id: id, type: known?.name ?? "aws.\(configType)", account: account, region: region,
                         name: resourceName ?? tags["Name"] ?? id, tags: tags, properties: properties)
     }
 
