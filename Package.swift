@@ -37,26 +37,43 @@ let package = Package(
         ),
         .target(
             name: "Loading",
-            dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
-        .target(name: "Replay", dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation"]),
+        .target(
+            name: "Replay",
+            dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation"]),
         /// The pack's YAML files are compiled into the module (the EmbedPolicyPack plugin), so a
         /// remsim binary copied alone still has its built-in policies.
-        .target(name: "PolicyPack", dependencies: ["Loading", "Policies", "Simulation"], exclude: ["Policies"], plugins: ["EmbedPolicyPack"]),
+        .target(
+            name: "PolicyPack", dependencies: ["Loading", "Policies", "Simulation"], exclude: ["Policies"],
+            plugins: ["EmbedPolicyPack"]),
         .executableTarget(name: "PolicyPackEmbedder"),
         .plugin(name: "EmbedPolicyPack", capability: .buildTool(), dependencies: ["PolicyPackEmbedder"]),
         .target(
             name: "RunStore",
-            dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CloudModel", "Policies", "RemediationEngine", "Simulation",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
-        .target(name: "Reports", dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation", "RunStore"]),
+        .target(
+            name: "Reports",
+            dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation", "RunStore"]),
         /// Runs a suite: load → preflight → simulate → record. The command line and users' Swift
         /// code call it the same way. Its documentation catalog holds the README's example.
-        .target(name: "RemsimKit", dependencies: ["CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore"]),
+        .target(
+            name: "RemsimKit",
+            dependencies: [
+                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore",
+            ]),
         .target(
             name: "RemsimCLI",
             dependencies: [
-                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore", "Reports", "Replay", "RemsimKit",
+                "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore",
+                "Reports", "Replay", "RemsimKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,19 +82,43 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CloudModel", "Policies", "Loading"], path: "Tests/TestSupport"),
         .testTarget(name: "CloudModelTests", dependencies: ["CloudModel"]),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "TestSupport"]),
-        .testTarget(name: "RemediationEngineTests", dependencies: ["RemediationEngine", "CloudOperations", "TestSupport"]),
+        .testTarget(
+            name: "RemediationEngineTests", dependencies: ["RemediationEngine", "CloudOperations", "TestSupport"]),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "CloudOperations", "PolicyPack", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "Simulation", "CloudOperations", "PolicyPack", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
-        .testTarget(name: "LoadingTests", dependencies: ["Loading", "CloudOperations", "Policies", "PolicyPack", "RemediationEngine", "Simulation", "TestSupport"], exclude: ["Samples", "FuzzRegressions"]),
-        .testTarget(name: "PolicyPackTests", dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
-        .testTarget(name: "RemsimKitTests", dependencies: ["RemsimKit", "RunStore", "Simulation", "Loading", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "CloudOperations", "RemediationEngine", "Loading", "PolicyPack", "Simulation", "CloudModel", "TestSupport"]),
+        .testTarget(
+            name: "LoadingTests",
+            dependencies: [
+                "Loading", "CloudOperations", "Policies", "PolicyPack", "RemediationEngine", "Simulation",
+                "TestSupport",
+            ], exclude: ["Samples", "FuzzRegressions"]),
+        .testTarget(
+            name: "PolicyPackTests",
+            dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
+        .testTarget(
+            name: "RunStoreTests",
+            dependencies: [
+                "RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
+        .testTarget(
+            name: "RemsimKitTests", dependencies: ["RemsimKit", "RunStore", "Simulation", "Loading", "TestSupport"]),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: [
+                "Replay", "CloudOperations", "RemediationEngine", "Loading", "PolicyPack", "Simulation", "CloudModel",
+                "TestSupport",
+            ]),
         /// Without package access: it sees only the public API, as a user's package would.
         .testTarget(name: "PublicAPITests", dependencies: ["RemsimKit"], packageAccess: false),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
     ]
 )

@@ -7,13 +7,13 @@ let package = Package(
     name: "remsim-fuzz",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(name: "remsim", path: ".."),
+        .package(name: "remsim", path: "..")
     ],
     targets: [
         .executableTarget(
             name: "RemsimFuzz",
             dependencies: [.product(name: "RemsimKit", package: "remsim")],
             path: "Sources/RemsimFuzz"
-        ),
+        )
     ]
 )

@@ -59,14 +59,16 @@ package struct FlatValue: Sendable {
     package init(_ value: Value) {
         var encoder = Encoder()
         encoder.encode(value)
-        let nodes = encoder.nodes, bytes = encoder.bytes
+        let nodes = encoder.nodes
+        let bytes = encoder.bytes
         let stride = MemoryLayout<Node>.stride
         let byteSlots = (bytes.count + stride - 1) / stride
         // Exactly sized: growing arrays while encoding leaves up to half their capacity unused.
         var storage = ContiguousArray<Node>()
         storage.reserveCapacity(nodes.count + byteSlots)
         storage.append(contentsOf: nodes)
-        storage.append(contentsOf: repeatElement(Node(payload: 0, size: 0, kind: .null, keyOffset: 0), count: byteSlots))
+        storage.append(
+            contentsOf: repeatElement(Node(payload: 0, size: 0, kind: .null, keyOffset: 0), count: byteSlots))
         storage.withUnsafeMutableBytes { raw in
             bytes.withUnsafeBytes { source in
                 guard let target = raw.baseAddress, let from = source.baseAddress else { return }
@@ -86,13 +88,15 @@ package struct FlatValue: Sendable {
     /// Lends a view of the storage for the duration of `body`.
     @inlinable
     package func withView<R>(_ body: (FlatView) throws -> R) rethrows -> R {
-        let nodes = Int(nodeCount), bytes = Int(byteCount)
+        let nodes = Int(nodeCount)
+        let bytes = Int(byteCount)
         return try storage.withUnsafeBufferPointer { buffer in
             let raw = UnsafeRawBufferPointer(buffer)
             let start = nodes * MemoryLayout<Node>.stride
-            return try body(FlatView(
-                nodes: UnsafeBufferPointer(rebasing: buffer[0..<nodes]),
-                bytes: UnsafeRawBufferPointer(rebasing: raw[start..<(start + bytes)])))
+            return try body(
+                FlatView(
+                    nodes: UnsafeBufferPointer(rebasing: buffer[0..<nodes]),
+                    bytes: UnsafeRawBufferPointer(rebasing: raw[start..<(start + bytes)])))
         }
     }
 
@@ -135,7 +139,9 @@ package struct FlatValue: Sendable {
 
         mutating func encode(_ value: Value, keyOffset: UInt32 = 0) {
             let index = nodes.count
-            precondition(index < FlatValue.maximumNodes, "a resource's properties may have at most \(FlatValue.maximumNodes) nodes")
+            precondition(
+                index < FlatValue.maximumNodes,
+                "a resource's properties may have at most \(FlatValue.maximumNodes) nodes")
             var kind = Kind.null
             var payload: Int64 = 0
             nodes.append(Node(payload: 0, size: 1, kind: .null, keyOffset: keyOffset))
@@ -225,7 +231,8 @@ package struct FlatView {
     package func stringBytes(_ i: Int) -> UnsafeRawBufferPointer {
         let node = nodes[i]
         guard node.kind == .string else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        let offset = Int(node.payload >> 32), length = Int(node.payload & 0xFFFF_FFFF)
+        let offset = Int(node.payload >> 32)
+        let length = Int(node.payload & 0xFFFF_FFFF)
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
     }
 
@@ -237,7 +244,8 @@ package struct FlatView {
     package func key(_ i: Int) -> String {
         let offset = Int(nodes[i].keyOffset)
         let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(offset + 6)..<(offset + 6 + length)]), as: UTF8.self)
+        return String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[(offset + 6)..<(offset + 6 + length)]), as: UTF8.self)
     }
 
     /// The number at node `i`, for ints and doubles.

@@ -39,7 +39,8 @@ public struct Inventory: Sendable {
 
     /// Replaces a resource with the same id (its type and account must not change), or inserts it.
     package mutating func upsert(_ resource: Resource) {
-        if let slot = slotById[resource.id], slots[slot].type == resource.type, slots[slot].account == resource.account {
+        if let slot = slotById[resource.id], slots[slot].type == resource.type, slots[slot].account == resource.account
+        {
             slots[slot] = resource
         } else {
             if slotById[resource.id] != nil { remove(id: resource.id) }
@@ -89,7 +90,9 @@ public struct Inventory: Sendable {
     /// place, and lends `found` only the resources `test` picks. Handing out whole resources
     /// costs a copy of each (a retain of every field), which is most of a scan's time when
     /// almost everything complies.
-    package func scan(ofType type: String, _ test: (FlatView, [String: String]) -> Bool, found: (borrowing Resource) -> Void) {
+    package func scan(
+        ofType type: String, _ test: (FlatView, [String: String]) -> Bool, found: (borrowing Resource) -> Void
+    ) {
         guard let indices = slotsByType[type] else { return }
         for slot in indices where slots[slot].flatProperties.withView({ test($0, slots[slot].tags) }) {
             found(slots[slot])

@@ -11,7 +11,8 @@ package enum ResourceAddress {
     /// The zone, region or location a GCP resource name holds (`zones/us-central1-a`).
     package static func region(ofId id: String) -> String? {
         guard id.hasPrefix("//") else { return nil }
-        return segment(after: "zones", in: id) ?? segment(after: "regions", in: id) ?? segment(after: "locations", in: id)
+        return segment(after: "zones", in: id) ?? segment(after: "regions", in: id)
+            ?? segment(after: "locations", in: id)
     }
 
     /// The resource group of an ARM id.
@@ -26,7 +27,9 @@ package enum ResourceAddress {
     static func segment(after key: String, in id: String) -> String? {
         guard id.hasPrefix("/") else { return nil }
         let parts = id.split(separator: "/")
-        guard let i = parts.firstIndex(where: { $0.lowercased() == key.lowercased() }), i + 1 < parts.count else { return nil }
+        guard let i = parts.firstIndex(where: { $0.lowercased() == key.lowercased() }), i + 1 < parts.count else {
+            return nil
+        }
         return String(parts[i + 1])
     }
 }

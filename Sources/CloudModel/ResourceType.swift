@@ -16,7 +16,8 @@ package struct ResourceType: Sendable, Hashable {
     package let awsConfig: AWSConfigMapping?
 
     package init(
-        name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false, namesSpanRegions: Bool = false,
+        name: String, cloud: Cloud, title: String, idProperty: String? = nil, isGlobal: Bool = false,
+        namesSpanRegions: Bool = false,
         awsConfig: AWSConfigMapping? = nil
     ) {
         self.name = name
@@ -57,43 +58,62 @@ package enum ResourceTypeRegistry {
 
     package static let builtIn: [ResourceType] = [
         // AWS, with properties as the service's describe/get call returns them.
-        ResourceType(name: "aws.security-group", cloud: .aws, title: "EC2 security group", idProperty: "GroupId",
-                     awsConfig: AWSConfigMapping("AWS::EC2::SecurityGroup", id: .resourceId)),
-        ResourceType(name: "aws.network-acl", cloud: .aws, title: "VPC network ACL", idProperty: "NetworkAclId",
-                     awsConfig: AWSConfigMapping("AWS::EC2::NetworkAcl", id: .resourceId)),
-        ResourceType(name: "aws.vpc", cloud: .aws, title: "VPC", idProperty: "VpcId",
-                     awsConfig: AWSConfigMapping("AWS::EC2::VPC", id: .resourceId)),
-        ResourceType(name: "aws.ec2", cloud: .aws, title: "EC2 instance", idProperty: "InstanceId",
-                     awsConfig: AWSConfigMapping("AWS::EC2::Instance", id: .resourceId)),
-        ResourceType(name: "aws.ebs", cloud: .aws, title: "EBS volume", idProperty: "VolumeId",
-                     awsConfig: AWSConfigMapping("AWS::EC2::Volume", id: .resourceId)),
+        ResourceType(
+            name: "aws.security-group", cloud: .aws, title: "EC2 security group", idProperty: "GroupId",
+            awsConfig: AWSConfigMapping("AWS::EC2::SecurityGroup", id: .resourceId)),
+        ResourceType(
+            name: "aws.network-acl", cloud: .aws, title: "VPC network ACL", idProperty: "NetworkAclId",
+            awsConfig: AWSConfigMapping("AWS::EC2::NetworkAcl", id: .resourceId)),
+        ResourceType(
+            name: "aws.vpc", cloud: .aws, title: "VPC", idProperty: "VpcId",
+            awsConfig: AWSConfigMapping("AWS::EC2::VPC", id: .resourceId)),
+        ResourceType(
+            name: "aws.ec2", cloud: .aws, title: "EC2 instance", idProperty: "InstanceId",
+            awsConfig: AWSConfigMapping("AWS::EC2::Instance", id: .resourceId)),
+        ResourceType(
+            name: "aws.ebs", cloud: .aws, title: "EBS volume", idProperty: "VolumeId",
+            awsConfig: AWSConfigMapping("AWS::EC2::Volume", id: .resourceId)),
         ResourceType(name: "aws.ebs-snapshot", cloud: .aws, title: "EBS snapshot", idProperty: "SnapshotId"),
-        ResourceType(name: "aws.s3", cloud: .aws, title: "S3 bucket", idProperty: "Name", namesSpanRegions: true,
-                     awsConfig: AWSConfigMapping("AWS::S3::Bucket", id: .resourceName)),
-        ResourceType(name: "aws.iam-user", cloud: .aws, title: "IAM user", idProperty: "UserName", isGlobal: true,
-                     awsConfig: AWSConfigMapping("AWS::IAM::User", id: .iamPath("iam-user"))),
-        ResourceType(name: "aws.iam-role", cloud: .aws, title: "IAM role", idProperty: "RoleName", isGlobal: true,
-                     awsConfig: AWSConfigMapping("AWS::IAM::Role", id: .iamPath("iam-role"))),
-        ResourceType(name: "aws.iam-password-policy", cloud: .aws, title: "IAM account password policy", isGlobal: true),
-        ResourceType(name: "aws.rds", cloud: .aws, title: "RDS DB instance", idProperty: "DBInstanceIdentifier",
-                     awsConfig: AWSConfigMapping("AWS::RDS::DBInstance", id: .resourceName)),
-        ResourceType(name: "aws.rds-snapshot", cloud: .aws, title: "RDS DB snapshot", idProperty: "DBSnapshotIdentifier",
-                     awsConfig: AWSConfigMapping("AWS::RDS::DBSnapshot", id: .resourceName)),
-        ResourceType(name: "aws.redshift", cloud: .aws, title: "Redshift cluster", idProperty: "ClusterIdentifier",
-                     awsConfig: AWSConfigMapping("AWS::Redshift::Cluster", id: .resourceId)),
-        ResourceType(name: "aws.cloudtrail", cloud: .aws, title: "CloudTrail trail", idProperty: "Name",
-                     awsConfig: AWSConfigMapping("AWS::CloudTrail::Trail", id: .arn)),
-        ResourceType(name: "aws.kms-key", cloud: .aws, title: "KMS key", idProperty: "KeyId",
-                     awsConfig: AWSConfigMapping("AWS::KMS::Key", id: .resourceId)),
-        ResourceType(name: "aws.app-elb", cloud: .aws, title: "Application load balancer", idProperty: "LoadBalancerArn",
-                     awsConfig: AWSConfigMapping("AWS::ElasticLoadBalancingV2::LoadBalancer", id: .arn)),
-        ResourceType(name: "aws.lambda", cloud: .aws, title: "Lambda function", idProperty: "FunctionName",
-                     awsConfig: AWSConfigMapping("AWS::Lambda::Function", id: .arn)),
-        ResourceType(name: "aws.log-group", cloud: .aws, title: "CloudWatch Logs log group", idProperty: "logGroupName"),
-        ResourceType(name: "aws.distribution", cloud: .aws, title: "CloudFront distribution", idProperty: "Id", isGlobal: true),
+        ResourceType(
+            name: "aws.s3", cloud: .aws, title: "S3 bucket", idProperty: "Name", namesSpanRegions: true,
+            awsConfig: AWSConfigMapping("AWS::S3::Bucket", id: .resourceName)),
+        ResourceType(
+            name: "aws.iam-user", cloud: .aws, title: "IAM user", idProperty: "UserName", isGlobal: true,
+            awsConfig: AWSConfigMapping("AWS::IAM::User", id: .iamPath("iam-user"))),
+        ResourceType(
+            name: "aws.iam-role", cloud: .aws, title: "IAM role", idProperty: "RoleName", isGlobal: true,
+            awsConfig: AWSConfigMapping("AWS::IAM::Role", id: .iamPath("iam-role"))),
+        ResourceType(
+            name: "aws.iam-password-policy", cloud: .aws, title: "IAM account password policy", isGlobal: true),
+        ResourceType(
+            name: "aws.rds", cloud: .aws, title: "RDS DB instance", idProperty: "DBInstanceIdentifier",
+            awsConfig: AWSConfigMapping("AWS::RDS::DBInstance", id: .resourceName)),
+        ResourceType(
+            name: "aws.rds-snapshot", cloud: .aws, title: "RDS DB snapshot", idProperty: "DBSnapshotIdentifier",
+            awsConfig: AWSConfigMapping("AWS::RDS::DBSnapshot", id: .resourceName)),
+        ResourceType(
+            name: "aws.redshift", cloud: .aws, title: "Redshift cluster", idProperty: "ClusterIdentifier",
+            awsConfig: AWSConfigMapping("AWS::Redshift::Cluster", id: .resourceId)),
+        ResourceType(
+            name: "aws.cloudtrail", cloud: .aws, title: "CloudTrail trail", idProperty: "Name",
+            awsConfig: AWSConfigMapping("AWS::CloudTrail::Trail", id: .arn)),
+        ResourceType(
+            name: "aws.kms-key", cloud: .aws, title: "KMS key", idProperty: "KeyId",
+            awsConfig: AWSConfigMapping("AWS::KMS::Key", id: .resourceId)),
+        ResourceType(
+            name: "aws.app-elb", cloud: .aws, title: "Application load balancer", idProperty: "LoadBalancerArn",
+            awsConfig: AWSConfigMapping("AWS::ElasticLoadBalancingV2::LoadBalancer", id: .arn)),
+        ResourceType(
+            name: "aws.lambda", cloud: .aws, title: "Lambda function", idProperty: "FunctionName",
+            awsConfig: AWSConfigMapping("AWS::Lambda::Function", id: .arn)),
+        ResourceType(
+            name: "aws.log-group", cloud: .aws, title: "CloudWatch Logs log group", idProperty: "logGroupName"),
+        ResourceType(
+            name: "aws.distribution", cloud: .aws, title: "CloudFront distribution", idProperty: "Id", isGlobal: true),
         // Azure, as Azure Resource Manager (and Resource Graph) returns them; the id is the ARM id.
         ResourceType(name: "azure.storage", cloud: .azure, title: "Storage account", idProperty: "id"),
-        ResourceType(name: "azure.networksecuritygroup", cloud: .azure, title: "Network security group", idProperty: "id"),
+        ResourceType(
+            name: "azure.networksecuritygroup", cloud: .azure, title: "Network security group", idProperty: "id"),
         ResourceType(name: "azure.sqlserver", cloud: .azure, title: "SQL server", idProperty: "id"),
         ResourceType(name: "azure.sqldatabase", cloud: .azure, title: "SQL database", idProperty: "id"),
         ResourceType(name: "azure.keyvault", cloud: .azure, title: "Key Vault", idProperty: "id"),
@@ -116,7 +136,9 @@ package enum ResourceTypeRegistry {
     package static func type(named name: String) -> ResourceType? { byName[name] ?? added.first { $0.name == name } }
 
     /// The type AWS Config calls `configType` (`AWS::S3::Bucket`), if remsim models it.
-    package static func type(awsConfigType configType: String) -> ResourceType? { all.first { $0.awsConfig?.type == configType } }
+    package static func type(awsConfigType configType: String) -> ResourceType? {
+        all.first { $0.awsConfig?.type == configType }
+    }
 
     package static var names: [String] { all.map(\.name) }
 }

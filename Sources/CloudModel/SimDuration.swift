@@ -65,7 +65,8 @@ public struct SimDuration: Sendable, Hashable, Comparable, Codable, CustomString
             rest %= ms
         }
         if rest > 0 {
-            let seconds = rest / 1000, fraction = rest % 1000
+            let seconds = rest / 1000
+            let fraction = rest % 1000
             if fraction == 0 {
                 out += "\(seconds)s"
             } else {

@@ -29,7 +29,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let (y, m, d) = Self.civil(fromDays: days)
         let secs = msOfDay / 1000
         let frac = msOfDay % 1000
-        var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
+        var out =
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
         if frac != 0 { out += ".\(pad(frac, 3))" }
         return out + "Z"
     }
@@ -68,7 +69,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         else { return nil }
         var ms = Self.days(fromCivil: year, month, day) * 86_400_000
         if utf8.count == 10 { return ms }
-        guard utf8[10] == 84 || utf8[10] == 116 || utf8[10] == 32, let hh = digits(11, 2), utf8.count > 13, utf8[13] == 58,
+        guard utf8[10] == 84 || utf8[10] == 116 || utf8[10] == 32, let hh = digits(11, 2), utf8.count > 13,
+            utf8[13] == 58,
             let mm = digits(14, 2), hh < 24, mm < 60
         else { return nil }
         ms += (hh * 3600 + mm * 60) * 1000

@@ -19,7 +19,8 @@ extension Value {
     }
 
     private func writeIndented(into out: inout String, depth: Int) {
-        let inner = String(repeating: "  ", count: depth + 1), outer = String(repeating: "  ", count: depth)
+        let inner = String(repeating: "  ", count: depth + 1)
+        let outer = String(repeating: "  ", count: depth)
         switch self {
         case .array(let items) where !items.isEmpty:
             out += "[\n"

@@ -65,7 +65,9 @@ private struct JSONReader {
                 index += 1
                 skipSpace()
                 let member = try value(depth: depth + 1)
-                guard fields[key] == nil else { throw Value.JSONProblem(message: "member '\(key)' appears twice", offset: at) }
+                guard fields[key] == nil else {
+                    throw Value.JSONProblem(message: "member '\(key)' appears twice", offset: at)
+                }
                 fields[key] = member
                 skipSpace()
                 if current == UInt8(ascii: ",") {
@@ -123,7 +125,9 @@ private struct JSONReader {
         }
         let intDigits = digits(&self)
         guard intDigits > 0 else { throw problem("expected a digit") }
-        if intDigits > 1, bytes[index - intDigits] == UInt8(ascii: "0") { throw Value.JSONProblem(message: "a number cannot start with 0", offset: start) }
+        if intDigits > 1, bytes[index - intDigits] == UInt8(ascii: "0") {
+            throw Value.JSONProblem(message: "a number cannot start with 0", offset: start)
+        }
         if current == UInt8(ascii: ".") {
             isInteger = false
             index += 1
@@ -162,7 +166,9 @@ private struct JSONReader {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar) {
-                        guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+                        guard current == UInt8(ascii: "\\"), index + 1 < bytes.count,
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        else {
                             throw problem("a lone surrogate \\u escape")
                         }
                         index += 2
@@ -186,8 +192,12 @@ private struct JSONReader {
     }
 
     mutating func hex4() throws(Value.JSONProblem) -> UInt32 {
-        guard index + 4 <= bytes.count, bytes[index..<index + 4].allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20 }),
-              let n = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        guard index + 4 <= bytes.count,
+            bytes[index..<index + 4].allSatisfy({
+                UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20
+            }),
+            let n = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+        else {
             throw problem("expected four hex digits after \\u")
         }
         index += 4

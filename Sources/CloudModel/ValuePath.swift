@@ -144,7 +144,11 @@ package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
             let flattens = tail.contains(.each)
             for item in items {
                 guard let result = resolve(tail, in: item), !result.isNull else { continue }
-                if flattens, case .array(let inner) = result { out.append(contentsOf: inner) } else { out.append(result) }
+                if flattens, case .array(let inner) = result {
+                    out.append(contentsOf: inner)
+                } else {
+                    out.append(result)
+                }
             }
             return .array(out)
         }
@@ -165,7 +169,9 @@ package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
         if s.plainKeys != nil {
             var current = root
             for i in s.keyBytes.indices {
-                let found = s.keyBytes[i].withUnsafeBufferPointer { view.member(current, key: $0, hash: s.keyHashes[i]) }
+                let found = s.keyBytes[i].withUnsafeBufferPointer {
+                    view.member(current, key: $0, hash: s.keyHashes[i])
+                }
                 guard let found else { return .missing }
                 current = found
             }
@@ -179,7 +185,11 @@ package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
         guard index < s.components.count else { return .node(node) }
         switch s.components[index] {
         case .key:
-            guard let found = s.keyBytes[index].withUnsafeBufferPointer({ view.member(node, key: $0, hash: s.keyHashes[index]) }) else {
+            guard
+                let found = s.keyBytes[index].withUnsafeBufferPointer({
+                    view.member(node, key: $0, hash: s.keyHashes[index])
+                })
+            else {
                 return nil
             }
             return resolve(s, index + 1, in: view, at: found)
@@ -198,7 +208,11 @@ package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
                     continue
                 case .node(let i)?:
                     if view.kind(i) == .null { continue }
-                    if flattens, view.kind(i) == .array { out.append(contentsOf: view.children(i)) } else { out.append(i) }
+                    if flattens, view.kind(i) == .array {
+                        out.append(contentsOf: view.children(i))
+                    } else {
+                        out.append(i)
+                    }
                 case .projection(let list)?:
                     out.append(contentsOf: list)  // only a path with a later '[]' gives one: flatten
                 }
@@ -210,11 +224,15 @@ package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
     /// Writes `newValue` at this path, creating missing objects on the way; nil removes the member.
     /// Projections cannot be written to.
     package func assign(_ newValue: Value?, in value: inout Value) throws(ValuePathError) {
-        guard !isProjection else { throw ValuePathError(path: description, message: "a path with '[]' cannot be written to") }
+        guard !isProjection else {
+            throw ValuePathError(path: description, message: "a path with '[]' cannot be written to")
+        }
         try Self.assign(newValue, components[...], in: &value, path: description)
     }
 
-    private static func assign(_ newValue: Value?, _ rest: ArraySlice<Component>, in value: inout Value, path: String) throws(ValuePathError) {
+    private static func assign(_ newValue: Value?, _ rest: ArraySlice<Component>, in value: inout Value, path: String)
+        throws(ValuePathError)
+    {
         guard let first = rest.first else {
             value = newValue ?? .null
             return

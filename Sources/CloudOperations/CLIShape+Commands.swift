@@ -27,8 +27,10 @@ extension CLIShape {
 
     /// Options of each program that do not change what the call does, with whether they take a value.
     static let globalOptions: [String: [String: Bool]] = [
-        "az": ["--subscription": true, "--output": true, "-o": true, "--query": true, "--only-show-errors": false,
-               "--yes": false, "-y": false, "--verbose": false, "--debug": false, "--no-wait": false],
+        "az": [
+            "--subscription": true, "--output": true, "-o": true, "--query": true, "--only-show-errors": false,
+            "--yes": false, "-y": false, "--verbose": false, "--debug": false, "--no-wait": false,
+        ],
         "gcloud": ["--quiet": false, "-q": false, "--format": true, "--verbosity": true, "--async": false],
         "gsutil": [:],
     ]
@@ -82,11 +84,14 @@ extension CLIShape {
                     throw ParseError(message: "\(word) needs a value")
                 }
                 if attached == nil { i += 1 }
-                let value = if case .repeated = argument.form { CLIArgument.scalar(raw) } else { try argument.decode(raw) }
+                let value =
+                    if case .repeated = argument.form { CLIArgument.scalar(raw) } else { try argument.decode(raw) }
                 try assign(argument, value)
                 continue
             }
-            if word.hasPrefix("--no-"), let argument = arguments.first(where: { $0.form == .toggle("--" + word.dropFirst(5)) }) {
+            if word.hasPrefix("--no-"),
+                let argument = arguments.first(where: { $0.form == .toggle("--" + word.dropFirst(5)) })
+            {
                 try assign(argument, .bool(false))
                 continue
             }
@@ -125,7 +130,8 @@ extension CLIArgument {
         case .prefixed(let prefix): prefix + Self.word(value)
         case .onOff: value.boolValue.map { $0 ? "on" : "off" } ?? Self.word(value)
         case .commaList(let field):
-            (value.arrayValue ?? [value]).map { item in Self.word(field.flatMap { item[$0] } ?? item) }.joined(separator: ",")
+            (value.arrayValue ?? [value]).map { item in Self.word(field.flatMap { item[$0] } ?? item) }.joined(
+                separator: ",")
         case .keyValues(let keyField, let valueField):
             (value.arrayValue ?? []).map { "\(Self.word($0[keyField] ?? .null))=\(Self.word($0[valueField] ?? .null))" }
                 .joined(separator: ",")
@@ -148,9 +154,11 @@ extension CLIArgument {
             default: throw CLIShape.ParseError(message: "expected on or off, found '\(raw)'")
             }
         case .commaList(let field):
-            return .array(raw.split(separator: ",").map { piece in
-                field.map { Value.object(Fields([Fields.Entry(key: $0, value: .string(String(piece)))])) } ?? .string(String(piece))
-            })
+            return .array(
+                raw.split(separator: ",").map { piece in
+                    field.map { Value.object(Fields([Fields.Entry(key: $0, value: .string(String(piece)))])) }
+                        ?? .string(String(piece))
+                })
         case .keyValues(let keyField, let valueField):
             var items: [Value] = []
             for pair in raw.split(separator: ",") {
@@ -158,8 +166,12 @@ extension CLIArgument {
                 guard kv.count == 2, !kv[0].isEmpty else {
                     throw CLIShape.ParseError(message: "expected KEY=VALUE pairs separated by commas, found '\(pair)'")
                 }
-                items.append(.object(Fields([Fields.Entry(key: keyField, value: .string(kv[0])),
-                                             Fields.Entry(key: valueField, value: .string(kv[1]))])))
+                items.append(
+                    .object(
+                        Fields([
+                            Fields.Entry(key: keyField, value: .string(kv[0])),
+                            Fields.Entry(key: valueField, value: .string(kv[1])),
+                        ])))
             }
             return .array(items)
         }

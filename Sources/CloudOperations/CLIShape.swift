@@ -73,7 +73,8 @@ package struct CLIArgument: Sendable {
         self.form = form
         self.parameter = parameter
         // The catalog's paths are plain dotted keys; a key with a dot in it would be one key.
-        self.path = (try? ValuePath(parsing: parameter))
+        self.path =
+            (try? ValuePath(parsing: parameter))
             ?? ValuePath(components: [.key(parameter)], description: parameter)
         self.encoding = encoding
     }
@@ -92,6 +93,10 @@ package struct CLIArgument: Sendable {
     package static func option(_ flag: String, _ parameter: String, _ encoding: Encoding = .text) -> CLIArgument {
         CLIArgument(.option(flag), parameter, encoding)
     }
-    package static func toggle(_ flag: String, _ parameter: String) -> CLIArgument { CLIArgument(.toggle(flag), parameter) }
-    package static func repeated(_ flag: String, _ parameter: String) -> CLIArgument { CLIArgument(.repeated(flag), parameter) }
+    package static func toggle(_ flag: String, _ parameter: String) -> CLIArgument {
+        CLIArgument(.toggle(flag), parameter)
+    }
+    package static func repeated(_ flag: String, _ parameter: String) -> CLIArgument {
+        CLIArgument(.repeated(flag), parameter)
+    }
 }

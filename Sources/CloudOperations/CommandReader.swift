@@ -25,11 +25,16 @@ import CloudModel
 /// ingress commands also take the CLI's single-rule form, `--protocol --port --cidr`.
 package enum CommandReader {
     /// Global options of the AWS CLI that do not change what the call does.
-    static let globalOptionsWithValue: Set<String> = ["--region", "--output", "--profile", "--query", "--endpoint-url", "--color"]
-    static let globalFlags: Set<String> = ["--no-cli-pager", "--no-paginate", "--debug", "--no-verify-ssl", "--no-sign-request"]
+    static let globalOptionsWithValue: Set<String> = [
+        "--region", "--output", "--profile", "--query", "--endpoint-url", "--color",
+    ]
+    static let globalFlags: Set<String> = [
+        "--no-cli-pager", "--no-paginate", "--debug", "--no-verify-ssl", "--no-sign-request",
+    ]
     /// Parameters that are lists of plain values, written as several words (`--resource-ids a b`).
     static let listParameters: Set<String> = [
-        "ResourceIds", "GroupIds", "InstanceIds", "AllocationIds", "GroupNames", "UserIds", "ValuesToRemove", "ValuesToAdd",
+        "ResourceIds", "GroupIds", "InstanceIds", "AllocationIds", "GroupNames", "UserIds", "ValuesToRemove",
+        "ValuesToAdd",
     ]
     /// Parameters the AWS API types as integers; every other plain word is a string, so an
     /// account id stays `"123456789012"`.
@@ -65,12 +70,16 @@ package enum CommandReader {
         let service = CommandRenderer.apiService(forCLI: cliService)
         // The catalog spells acronyms as the API does (`ModifyDBInstance`, not `ModifyDbInstance`).
         let spec = OperationCatalog.all.first {
-            $0.cloud == .aws && $0.name.hasPrefix(service + ":") && CommandRenderer.kebab(String($0.name.dropFirst(service.count + 1))) == action
+            $0.cloud == .aws && $0.name.hasPrefix(service + ":")
+                && CommandRenderer.kebab(String($0.name.dropFirst(service.count + 1))) == action
         }
         let operation = spec?.name ?? "\(service):\(CommandRenderer.apiName(fromKebab: action))"
         guard let spec else {
             let known = OperationCatalog.all.filter { $0.cloud == .aws }.map(\.name)
-            throw Problem(message: "`aws \(cliService) \(action)` (\(operation)) is not an operation remsim models; it models \(known.joined(separator: ", "))")
+            throw Problem(
+                message:
+                    "`aws \(cliService) \(action)` (\(operation)) is not an operation remsim models; it models \(known.joined(separator: ", "))"
+            )
         }
         var parameters = Fields()
         var flags = Array(rest.dropFirst(2))
@@ -78,7 +87,9 @@ package enum CommandReader {
         var shorthandRule = Fields()
         while i < flags.count {
             let flag = flags[i]
-            guard flag.hasPrefix("--"), flag.count > 2 else { throw Problem(message: "expected a --flag, found \(flag.quotedExcerpt)") }
+            guard flag.hasPrefix("--"), flag.count > 2 else {
+                throw Problem(message: "expected a --flag, found \(flag.quotedExcerpt)")
+            }
             let hasValue = i + 1 < flags.count && !flags[i + 1].hasPrefix("--")
             if globalOptionsWithValue.contains(flag), hasValue {
                 i += 2
@@ -91,7 +102,8 @@ package enum CommandReader {
             let name = String(flag.dropFirst(2))
             func apiName(_ word: String) -> String {
                 spec.parameterNames.first { CommandRenderer.kebab($0) == word }
-                    ?? CommandRenderer.apiName(fromKebab: word, camelCase: CommandRenderer.usesCamelCaseParameters(service))
+                    ?? CommandRenderer.apiName(
+                        fromKebab: word, camelCase: CommandRenderer.usesCamelCaseParameters(service))
             }
             if !hasValue {
                 if let key = CommandRenderer.awsFalseFlags.first(where: { $0.value == flag })?.key {
@@ -117,7 +129,9 @@ package enum CommandReader {
             if parameters[key] != nil { throw Problem(message: "\(flag) is given twice") }
             if listParameters.contains(key) || spec.lists.contains(key) {
                 parameters[key] = .array(values.map(Value.string))
-            } else if integerParameters.contains(key) || spec.integers.contains(key), values.count == 1, let n = Int(values[0]) {
+            } else if integerParameters.contains(key) || spec.integers.contains(key), values.count == 1,
+                let n = Int(values[0])
+            {
                 parameters[key] = .int(n)
             } else if values.count == 1 {
                 parameters[key] = try value(values[0])
@@ -127,8 +141,12 @@ package enum CommandReader {
         }
         flags.removeAll()
         if !shorthandRule.isEmpty {
-            guard parameters["IpPermissions"] == nil else { throw Problem(message: "give either --ip-permissions or --protocol/--port/--cidr, not both") }
-            guard shorthandRule["IpProtocol"] != nil else { throw Problem(message: "--port and --cidr need --protocol") }
+            guard parameters["IpPermissions"] == nil else {
+                throw Problem(message: "give either --ip-permissions or --protocol/--port/--cidr, not both")
+            }
+            guard shorthandRule["IpProtocol"] != nil else {
+                throw Problem(message: "--port and --cidr need --protocol")
+            }
             parameters["IpPermissions"] = .array([.object(shorthandRule)])
         }
         return (operation, .object(parameters))
@@ -143,11 +161,16 @@ package enum CommandReader {
             throw Problem(message: "`\(program)` is not a cloud CLI; commands start with aws, az, gcloud or gsutil")
         }
         var words = words[...]
-        if program == "gsutil" { while let w = words.first, gsutilTopLevelFlags.contains(w) { words = words.dropFirst() } }
+        if program == "gsutil" {
+            while let w = words.first, gsutilTopLevelFlags.contains(w) { words = words.dropFirst() }
+        }
         let commandWords = Array(words.prefix { !$0.hasPrefix("-") && !$0.contains("${") })
         guard let (spec, shape) = OperationCatalog.command(program: program, words: commandWords) else {
             let known = OperationCatalog.commandLines(program: program)
-            throw Problem(message: "`\(([program] + commandWords).joined(separator: " "))` is not a command remsim models; the `\(program)` commands it models are \(known.joined(separator: ", "))")
+            throw Problem(
+                message:
+                    "`\(([program] + commandWords).joined(separator: " "))` is not a command remsim models; the `\(program)` commands it models are \(known.joined(separator: ", "))"
+            )
         }
         do {
             let parameters = try shape.parse(Array(words.dropFirst(shape.command.count)))
@@ -169,7 +192,8 @@ package enum CommandReader {
         default:  // port: 22, 0-1024, ${fromPort}-${toPort}
             let parts = splitPortRange(raw)
             guard let from = parts.first, let to = parts.last, parts.count <= 2 else {
-                throw Problem(message: "--port takes a port or a range such as 22 or 0-1024, found \(raw.quotedExcerpt)")
+                throw Problem(
+                    message: "--port takes a port or a range such as 22 or 0-1024, found \(raw.quotedExcerpt)")
             }
             rule["FromPort"] = Int(from).map(Value.int) ?? .string(from)
             rule["ToPort"] = Int(to).map(Value.int) ?? .string(to)
@@ -201,7 +225,9 @@ package enum CommandReader {
             }
         }
         // Key=Value,… when every piece is one; otherwise a plain word (an ARN, a name).
-        let pairs = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        let pairs = raw.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.split(separator: "=", maxSplits: 1).map(String.init)
+        }
         if pairs.allSatisfy({ $0.count == 2 && isShorthandKey($0[0]) }) {
             return .object(Fields(pairs.map { Fields.Entry(key: $0[0], value: scalar($0[1])) }))
         }
@@ -221,4 +247,3 @@ package enum CommandReader {
         }
     }
 }
-

@@ -1,5 +1,5 @@
-import Foundation
 import CloudModel
+import Foundation
 
 /// Renders a call as the command a person would type, so every remediation remsim simulates can
 /// be read, reviewed and run by hand.

@@ -13,14 +13,17 @@ extension OperationCatalog {
             required: ["GroupId", "IpPermissions"], effect: .builtin(.revokeEgress),
             notFound: APIErrorTemplate("InvalidGroup.NotFound", "The security group '{target}' does not exist")),
         OperationSpec(
-            "ec2:AuthorizeSecurityGroupIngress", cloud: .aws, resourceType: "aws.security-group", target: .id("{GroupId}"),
+            "ec2:AuthorizeSecurityGroupIngress", cloud: .aws, resourceType: "aws.security-group",
+            target: .id("{GroupId}"),
             required: ["GroupId", "IpPermissions"], effect: .builtin(.authorizeIngress),
             notFound: APIErrorTemplate("InvalidGroup.NotFound", "The security group '{target}' does not exist")),
         OperationSpec(
             "ec2:DeleteNetworkAclEntry", cloud: .aws, resourceType: "aws.network-acl", target: .id("{NetworkAclId}"),
             required: ["NetworkAclId", "RuleNumber", "Egress"],
-            effect: .element(of: "Entries", matching: ["RuleNumber": "RuleNumber", "Egress": "Egress"], change: nil,
-                             notFound: APIErrorTemplate("InvalidNetworkAclEntry.NotFound", "The specified network ACL entry does not exist")),
+            effect: .element(
+                of: "Entries", matching: ["RuleNumber": "RuleNumber", "Egress": "Egress"], change: nil,
+                notFound: APIErrorTemplate(
+                    "InvalidNetworkAclEntry.NotFound", "The specified network ACL entry does not exist")),
             notFound: APIErrorTemplate("InvalidNetworkAclID.NotFound", "The network ACL '{target}' does not exist")),
         OperationSpec(
             "ec2:ModifySnapshotAttribute", cloud: .aws, resourceType: "aws.ebs-snapshot", target: .id("{SnapshotId}"),
@@ -33,7 +36,8 @@ extension OperationCatalog {
             notFound: APIErrorTemplate("InvalidSnapshot.NotFound", "The snapshot '{target}' does not exist.")),
         OperationSpec(
             "ec2:ModifyInstanceMetadataOptions", cloud: .aws, resourceType: "aws.ec2", target: .id("{InstanceId}"),
-            required: ["InstanceId"], allowed: ["HttpTokens": ["required", "optional"], "HttpEndpoint": ["enabled", "disabled"]],
+            required: ["InstanceId"],
+            allowed: ["HttpTokens": ["required", "optional"], "HttpEndpoint": ["enabled", "disabled"]],
             effect: .all([
                 .set("MetadataOptions.HttpTokens", from: "HttpTokens"),
                 .set("MetadataOptions.HttpEndpoint", from: "HttpEndpoint"),
@@ -71,31 +75,39 @@ extension OperationCatalog {
             effect: .set("Logging", from: "BucketLoggingStatus"),
             notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist"),
             // S3 checks the target bucket: it must exist and be in the source bucket's region.
-            references: [ResourceReference(
-                "BucketLoggingStatus.LoggingEnabled.TargetBucket", resourceType: "aws.s3",
-                missing: APIErrorTemplate("InvalidTargetBucketForLogging", "The target bucket for logging does not exist"),
-                otherRegion: APIErrorTemplate("CrossLocationLoggingProhibited", "Cross S3 location logging not allowed."))]),
+            references: [
+                ResourceReference(
+                    "BucketLoggingStatus.LoggingEnabled.TargetBucket", resourceType: "aws.s3",
+                    missing: APIErrorTemplate(
+                        "InvalidTargetBucketForLogging", "The target bucket for logging does not exist"),
+                    otherRegion: APIErrorTemplate(
+                        "CrossLocationLoggingProhibited", "Cross S3 location logging not allowed."))
+            ]),
         OperationSpec(
             "iam:UpdateAccessKey", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
             required: ["UserName", "AccessKeyId", "Status"], allowed: ["Status": ["Active", "Inactive"]],
-            effect: .element(of: "AccessKeys", matching: ["AccessKeyId": "AccessKeyId"], change: .set(["Status": "Status"]),
-                             notFound: APIErrorTemplate("NoSuchEntity", "The Access Key with the given id cannot be found.")),
+            effect: .element(
+                of: "AccessKeys", matching: ["AccessKeyId": "AccessKeyId"], change: .set(["Status": "Status"]),
+                notFound: APIErrorTemplate("NoSuchEntity", "The Access Key with the given id cannot be found.")),
             notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
         OperationSpec(
             "iam:UpdateAccountPasswordPolicy", cloud: .aws, resourceType: "aws.iam-password-policy", target: .account,
             // The call replaces the whole policy: a setting it leaves out goes back to its default.
-            effect: .replace("", fields: [
-                ReplacedField("MinimumPasswordLength", default: 6),
-                ReplacedField("RequireSymbols", default: false),
-                ReplacedField("RequireNumbers", default: false),
-                ReplacedField("RequireUppercaseCharacters", default: false),
-                ReplacedField("RequireLowercaseCharacters", default: false),
-                ReplacedField("AllowUsersToChangePassword", default: false),
-                ReplacedField("MaxPasswordAge", default: nil),
-                ReplacedField("PasswordReusePrevention", default: nil),
-                ReplacedField("HardExpiry", default: false),
-            ]),
-            notFound: APIErrorTemplate("NoSuchEntity", "The Password Policy with domain name {target} cannot be found.")),
+            effect: .replace(
+                "",
+                fields: [
+                    ReplacedField("MinimumPasswordLength", default: 6),
+                    ReplacedField("RequireSymbols", default: false),
+                    ReplacedField("RequireNumbers", default: false),
+                    ReplacedField("RequireUppercaseCharacters", default: false),
+                    ReplacedField("RequireLowercaseCharacters", default: false),
+                    ReplacedField("AllowUsersToChangePassword", default: false),
+                    ReplacedField("MaxPasswordAge", default: nil),
+                    ReplacedField("PasswordReusePrevention", default: nil),
+                    ReplacedField("HardExpiry", default: false),
+                ]),
+            notFound: APIErrorTemplate("NoSuchEntity", "The Password Policy with domain name {target} cannot be found.")
+        ),
         OperationSpec(
             "cloudtrail:UpdateTrail", cloud: .aws, resourceType: "aws.cloudtrail", target: .name("Name"),
             required: ["Name"],
@@ -116,9 +128,11 @@ extension OperationCatalog {
                 .set("BackupRetentionPeriod", from: "BackupRetentionPeriod"),
                 .set("DeletionProtection", from: "DeletionProtection"),
             ]),
-            notFound: APIErrorTemplate("DBInstanceNotFound", "DBInstance {target} not found."), inert: ["ApplyImmediately"]),
+            notFound: APIErrorTemplate("DBInstanceNotFound", "DBInstance {target} not found."),
+            inert: ["ApplyImmediately"]),
         OperationSpec(
-            "rds:ModifyDBSnapshotAttribute", cloud: .aws, resourceType: "aws.rds-snapshot", target: .id("{DBSnapshotIdentifier}"),
+            "rds:ModifyDBSnapshotAttribute", cloud: .aws, resourceType: "aws.rds-snapshot",
+            target: .id("{DBSnapshotIdentifier}"),
             required: ["DBSnapshotIdentifier", "AttributeName"], allowed: ["AttributeName": ["restore"]],
             effect: .builtin(.removeSnapshotAttributeValues),
             notFound: APIErrorTemplate("DBSnapshotNotFound", "DBSnapshot {target} not found.")),
@@ -140,7 +154,8 @@ extension OperationCatalog {
             effect: .upsert(from: "Attributes", into: "Attributes", key: "Key"),
             notFound: APIErrorTemplate("LoadBalancerNotFound", "Load balancer '{target}' not found")),
         OperationSpec(
-            "lambda:UpdateFunctionConfiguration", cloud: .aws, resourceType: "aws.lambda", target: .name("FunctionName"),
+            "lambda:UpdateFunctionConfiguration", cloud: .aws, resourceType: "aws.lambda",
+            target: .name("FunctionName"),
             required: ["FunctionName"],
             effect: .all([
                 .set("TracingConfig", from: "TracingConfig"),

@@ -12,14 +12,17 @@ package enum OperationCatalog {
     /// Operations added for the current task (`withAdded`).
     @TaskLocal package static var added: [OperationSpec] = []
 
-    private static let byName: [String: OperationSpec] = Dictionary(builtIn.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    private static let byName: [String: OperationSpec] = Dictionary(
+        builtIn.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
     package static func spec(named name: String) -> OperationSpec? { byName[name] ?? added.first { $0.name == name } }
 
     /// Runs `body` with `types` and `operations` modelled besides remsim's own: everything that
     /// reads the registry and the catalog (loaders, the engine, the simulated cloud, the command
     /// renderer and reader, the schema lists) sees them, for this task only.
-    package static func withAdded<T>(types: [ResourceType], operations: [OperationSpec], _ body: () throws -> T) rethrows -> T {
+    package static func withAdded<T>(types: [ResourceType], operations: [OperationSpec], _ body: () throws -> T)
+        rethrows -> T
+    {
         try ResourceTypeRegistry.$added.withValue(ResourceTypeRegistry.added + types) {
             try $added.withValue(added + operations, operation: body)
         }

@@ -67,13 +67,14 @@ extension OperationEffect {
         case .set(_, let p), .merge(let p, _), .upsert(let p, _, _), .remove(_, _, let p): [p]
         case .setValue: []
         case .element(_, let matching, let change, _):
-            matching.values.sorted() + {
-                switch change {
-                case .set(let fields)?: fields.values.sorted()
-                case .merge(let p)?: [p]
-                case nil: []
-                }
-            }()
+            matching.values.sorted()
+                + {
+                    switch change {
+                    case .set(let fields)?: fields.values.sorted()
+                    case .merge(let p)?: [p]
+                    case nil: []
+                    }
+                }()
         case .replace(_, let fields): fields.map(\.parameter)
         case .builtin(let b): b.parameters
         case .all(let effects): effects.flatMap(\.parameters)
@@ -119,7 +120,11 @@ package enum BuiltinEffect: String, Sendable {
         switch self {
         case .revokeIngress, .revokeEgress, .authorizeIngress: ["IpPermissions"]
         case .createLogGroup: ["logGroupName"]
-        case .createFlowLogs: ["ResourceIds", "ResourceType", "TrafficType", "LogDestinationType", "LogGroupName", "DeliverLogsPermissionArn"]
+        case .createFlowLogs:
+            [
+                "ResourceIds", "ResourceType", "TrafficType", "LogDestinationType", "LogGroupName",
+                "DeliverLogsPermissionArn",
+            ]
         case .removeSnapshotAttributeValues: ["AttributeName", "ValuesToRemove"]
         case .removeIamMembers: ["removeMembers"]
         }

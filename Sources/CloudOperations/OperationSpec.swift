@@ -37,8 +37,10 @@ package struct OperationSpec: Sendable {
 
     package init(
         _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
-        allowed: [String: [Value]] = [:], permissions: [String]? = nil, effect: OperationEffect, commands: [CLIShape] = [],
-        notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = [], integers: Set<String> = [],
+        allowed: [String: [Value]] = [:], permissions: [String]? = nil, effect: OperationEffect,
+        commands: [CLIShape] = [],
+        notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = [],
+        integers: Set<String> = [],
         lists: Set<String> = []
     ) {
         self.name = name
@@ -63,7 +65,8 @@ package struct OperationSpec: Sendable {
     package var parameterNames: [String] {
         var names: [String] = []
         func add(_ path: String) {
-            guard let head = path.split(separator: ".").first.map(String.init), !head.isEmpty, !names.contains(head) else { return }
+            guard let head = path.split(separator: ".").first.map(String.init), !head.isEmpty, !names.contains(head)
+            else { return }
             names.append(head)
         }
         switch target {
@@ -94,7 +97,9 @@ package struct ResourceReference: Sendable {
     /// The error when it is in another region than the target; nil when the cloud does not care.
     package let otherRegion: APIErrorTemplate?
 
-    package init(_ parameter: String, resourceType: String, missing: APIErrorTemplate, otherRegion: APIErrorTemplate? = nil) {
+    package init(
+        _ parameter: String, resourceType: String, missing: APIErrorTemplate, otherRegion: APIErrorTemplate? = nil
+    ) {
         self.parameter = parameter
         self.resourceType = resourceType
         self.missing = missing

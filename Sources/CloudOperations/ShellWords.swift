@@ -42,7 +42,9 @@ package enum ShellWords {
             switch c {
             case "'":
                 inWord = true
-                guard let close = chars.firstIndex(of: "'") else { throw Problem(message: "a single quote is never closed") }
+                guard let close = chars.firstIndex(of: "'") else {
+                    throw Problem(message: "a single quote is never closed")
+                }
                 word += String(chars[chars.startIndex..<close])
                 chars = chars[(close + 1)...]
             case "\"":

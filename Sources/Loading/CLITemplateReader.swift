@@ -14,7 +14,9 @@ enum CLITemplateReader {
             throw node.error("cannot read the command template: \(error.message)")
         }
         guard (1...Remediation.maximumSteps).contains(commands.count) else {
-            throw node.error("a remediation has 1 to \(Remediation.maximumSteps) commands, separated by ';', found \(commands.count)")
+            throw node.error(
+                "a remediation has 1 to \(Remediation.maximumSteps) commands, separated by ';', found \(commands.count)"
+            )
         }
         var steps: [RemediationStep] = []
         for words in commands {

@@ -12,7 +12,9 @@ import RemediationEngine
 /// recovery-delay: 5m                               # after an engine restart
 /// ```
 enum ControlsReader {
-    static let keys = ["retries", "concurrency", "error-rate-stop", "max-resources", "loop-guard", "recovery-delay", "disruption"]
+    static let keys = [
+        "retries", "concurrency", "error-rate-stop", "max-resources", "loop-guard", "recovery-delay", "disruption",
+    ]
 
     /// `disruption: {mode: block, threshold: high, approval-timeout: 4h, lookback: 7d}`.
     static func disruption(_ m: YAMLMapping) throws(LoadError) -> DisruptionSettings {
@@ -41,21 +43,27 @@ enum ControlsReader {
             if let n = rm["factor"] { c.backoff.factor = try n.int(in: 1...10) }
             if let n = rm["max"] { c.backoff.max = try positive(n) }
             if let n = rm["jitter-percent"] { c.backoff.jitterPercent = try n.int(in: 0...100) }
-            guard c.backoff.max >= c.backoff.base else { throw (rm["max"] ?? r).error("'max' must not be below 'base'") }
+            guard c.backoff.max >= c.backoff.base else {
+                throw (rm["max"] ?? r).error("'max' must not be below 'base'")
+            }
         }
         if let n = m["concurrency"] { c.concurrency = try n.int(in: 1...10_000) }
         if let e = m["error-rate-stop"] {
             let em = try e.mapping(allowing: ["percent", "minimum-calls", "window"])
             c.errorRateStop = RemediationControls.ErrorRateStop(
-                percent: try em.required("percent").int(in: 1...100), minimumCalls: try em["minimum-calls"]?.int(in: 1...100_000) ?? 5,
+                percent: try em.required("percent").int(in: 1...100),
+                minimumCalls: try em["minimum-calls"]?.int(in: 1...100_000) ?? 5,
                 window: try em["window"].map(positive) ?? .hours(1))
         }
         if let x = m["max-resources"] {
             let xm = try x.mapping(allowing: ["count", "percent", "window"])
             let count = try xm["count"]?.int(in: 0...Int(Int32.max))
             let percent = try xm["percent"]?.int(in: 0...100)
-            guard count != nil || percent != nil else { throw x.error("'max-resources' needs 'count', 'percent' or both") }
-            c.maxResources = RemediationControls.ResourceCap(count: count, percent: percent, window: try xm["window"].map(positive) ?? .hours(24))
+            guard count != nil || percent != nil else {
+                throw x.error("'max-resources' needs 'count', 'percent' or both")
+            }
+            c.maxResources = RemediationControls.ResourceCap(
+                count: count, percent: percent, window: try xm["window"].map(positive) ?? .hours(24))
         }
         if let l = m["loop-guard"] {
             let lm = try l.mapping(allowing: ["max-remediations", "window"])

@@ -30,10 +30,16 @@ struct ExpectationReader {
         if keys.contains("resource") {
             let m = try node.mapping(allowing: ["resource", "compliant-with", "violates", "where", "exists"])
             let id = try resourceId(try m.required("resource"))
-            if let n = m["compliant-with"] { return Expectation(check: .compliant(resource: id, policies: try policies(n)), origin: origin) }
-            if let n = m["violates"] { return Expectation(check: .violates(resource: id, policies: try policies(n)), origin: origin) }
+            if let n = m["compliant-with"] {
+                return Expectation(check: .compliant(resource: id, policies: try policies(n)), origin: origin)
+            }
+            if let n = m["violates"] {
+                return Expectation(check: .violates(resource: id, policies: try policies(n)), origin: origin)
+            }
             if let n = m["where"] {
-                return Expectation(check: .matches(resource: id, filters: try FilterReader.filters(n), text: describe(n)), origin: origin)
+                return Expectation(
+                    check: .matches(resource: id, filters: try FilterReader.filters(n), text: describe(n)),
+                    origin: origin)
             }
             if let n = m["exists"] { return Expectation(check: .exists(resource: id, try n.bool()), origin: origin) }
             throw node.error("a resource expectation needs one of compliant-with, violates, where, exists")
@@ -45,8 +51,11 @@ struct ExpectationReader {
             let rid = try resourceId(try a.required("resource"))
             let status = try m["status"]?.oneOf(AlertStatus.self, AlertStatus.allCases)
             let reason = try m["reason"]?.oneOf(TransitionReason.self, TransitionReason.allCases)
-            guard status != nil || reason != nil else { throw node.error("an alert expectation needs 'status', 'reason' or both") }
-            return Expectation(check: .alert(policy: pid, resource: rid, status: status, reason: reason), origin: origin)
+            guard status != nil || reason != nil else {
+                throw node.error("an alert expectation needs 'status', 'reason' or both")
+            }
+            return Expectation(
+                check: .alert(policy: pid, resource: rid, status: status, reason: reason), origin: origin)
         }
         if let kind = MetricKind.allCases.first(where: { keys.contains($0.rawValue) }) {
             let m = try node.mapping(allowing: [kind.rawValue] + Expectation.Statistic.allCases.map(\.rawValue))
@@ -55,20 +64,28 @@ struct ExpectationReader {
             guard stats.count == 1, let stat = stats.first, let boundNode = m[stat.rawValue] else {
                 throw node.error("a \(kind.rawValue) expectation needs exactly one of mean, p50, p95, max")
             }
-            return Expectation(check: .metric(kind, policy: pid, statistic: stat, bound: try bound(boundNode, duration: true)), origin: origin)
+            return Expectation(
+                check: .metric(kind, policy: pid, statistic: stat, bound: try bound(boundNode, duration: true)),
+                origin: origin)
         }
         if keys.contains("violations") {
             let m = try node.mapping(allowing: ["violations", "unresolved", "count"])
             let scopeNode = try m.required("violations")
             if let countNode = m["count"] {
-                if let u = m["unresolved"] { throw u.error("give either 'unresolved' or 'state' with 'count', not both") }
+                if let u = m["unresolved"] {
+                    throw u.error("give either 'unresolved' or 'state' with 'count', not both")
+                }
                 let s = try scopeNode.mapping(allowing: ["policy", "state"])
                 let state = try s.required("state").oneOf(Violation.FinalState.self, Violation.FinalState.allCases)
-                return Expectation(check: .violationStates(policy: try s["policy"].map(policy), state: state,
-                                                           bound: try bound(countNode, duration: false)), origin: origin)
+                return Expectation(
+                    check: .violationStates(
+                        policy: try s["policy"].map(policy), state: state,
+                        bound: try bound(countNode, duration: false)), origin: origin)
             }
             let pid = try scopePolicy(scopeNode)
-            return Expectation(check: .unresolved(policy: pid, bound: try bound(try m.required("unresolved"), duration: false)), origin: origin)
+            return Expectation(
+                check: .unresolved(policy: pid, bound: try bound(try m.required("unresolved"), duration: false)),
+                origin: origin)
         }
         if keys.contains("warning") || keys.contains("no-warnings") {
             // `warning: {resource, kind, severity}` expects at least one; `no-warnings: {…}` forbids them.
@@ -76,23 +93,31 @@ struct ExpectationReader {
             let key = forbid ? "no-warnings" : "warning"
             let m = try node.mapping(allowing: [key, "count"])
             let s = try m.required(key).mapping(allowing: ["resource", "kind", "severity"])
-            let severity = try s["severity"]?.oneOf(ImpactSeverity.self, ImpactSeverity.allCases.filter { $0 != .none }) ?? .low
+            let severity =
+                try s["severity"]?.oneOf(ImpactSeverity.self, ImpactSeverity.allCases.filter { $0 != .none }) ?? .low
             let bound: Bound
             if let countNode = m["count"] {
                 if forbid { throw countNode.error("'no-warnings' takes no count") }
                 bound = try self.bound(countNode, duration: false)
             } else {
-                bound = forbid ? Bound(op: .eq, value: 0, isDuration: false) : Bound(op: .ge, value: 1, isDuration: false)
+                bound =
+                    forbid ? Bound(op: .eq, value: 0, isDuration: false) : Bound(op: .ge, value: 1, isDuration: false)
             }
-            return Expectation(check: .warning(resource: try s["resource"].map(resourceId), kind: try s["kind"]?.string(), severity: severity, bound: bound), origin: origin)
+            return Expectation(
+                check: .warning(
+                    resource: try s["resource"].map(resourceId), kind: try s["kind"]?.string(), severity: severity,
+                    bound: bound), origin: origin)
         }
         if keys.contains("engine") {
             let m = try node.mapping(allowing: ["engine", "count"])
             let s = try m.required("engine").mapping(allowing: ["kind", "policy", "resource", "rule", "cause"])
             let kind = try s.required("kind").oneOf(EngineRecordKindName.self, EngineRecordKindName.allCases).kind
-            return Expectation(check: .engineRecords(
-                kind: kind, policy: try s["policy"].map(policy), resource: try s["resource"].map(resourceId), rule: try s["rule"]?.string(),
-                cause: try s["cause"]?.string(), bound: try bound(try m.required("count"), duration: false)), origin: origin)
+            return Expectation(
+                check: .engineRecords(
+                    kind: kind, policy: try s["policy"].map(policy), resource: try s["resource"].map(resourceId),
+                    rule: try s["rule"]?.string(),
+                    cause: try s["cause"]?.string(), bound: try bound(try m.required("count"), duration: false)),
+                origin: origin)
         }
         if keys.contains("remediations") {
             let counts = Expectation.RemediationCount.allCases.map(\.rawValue)
@@ -105,7 +130,10 @@ struct ExpectationReader {
             guard chosen.count == 1, let what = chosen.first, let boundNode = m[what.rawValue] else {
                 throw node.error("a remediations expectation needs exactly one of \(counts.joined(separator: ", "))")
             }
-            return Expectation(check: .remediations(policy: pid, resource: rid, code: code, count: what, bound: try bound(boundNode, duration: false)), origin: origin)
+            return Expectation(
+                check: .remediations(
+                    policy: pid, resource: rid, code: code, count: what, bound: try bound(boundNode, duration: false)),
+                origin: origin)
         }
         if keys.contains("unchanged") {
             let m = try node.mapping(allowing: ["unchanged"])
@@ -117,13 +145,17 @@ struct ExpectationReader {
             for item in spec["except"]?.listOrSingle() ?? [] { except.append(try item.string()) }
             return Expectation(check: .unchanged(except: except), origin: origin)
         }
-        throw node.error("an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, engine, warning, no-warnings, unchanged")
+        throw node.error(
+            "an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, engine, warning, no-warnings, unchanged"
+        )
     }
 
     private func resourceId(_ node: YAMLNode) throws(LoadError) -> String {
         let id = try node.string()
         guard inventory[id] != nil || created[id] != nil else {
-            throw node.error("resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))")
+            throw node.error(
+                "resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))"
+            )
         }
         return id
     }
@@ -160,9 +192,16 @@ struct ExpectationReader {
 
 /// The kinds of engine records, as scenario files write them (`cap-breach`, not `capBreach`).
 enum EngineRecordKindName: String, CaseIterable {
-    case retry, queued, capBreach = "cap-breach", errorRateStop = "error-rate-stop", loop, quarantine
-    case exemptionApplied = "exemption", restart, interrupted
-    case blocked, awaitingApproval = "awaiting-approval", approved, approvalTimedOut = "approval-timed-out"
+    case retry, queued
+    case capBreach = "cap-breach"
+    case errorRateStop = "error-rate-stop"
+    case loop, quarantine
+    case exemptionApplied = "exemption"
+    case restart, interrupted
+    case blocked
+    case awaitingApproval = "awaiting-approval"
+    case approved
+    case approvalTimedOut = "approval-timed-out"
 
     var kind: EngineRecord.Kind {
         switch self {

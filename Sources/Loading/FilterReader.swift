@@ -23,7 +23,8 @@ enum FilterReader {
     static func filter(_ node: YAMLNode) throws(LoadError) -> Filter {
         let keys = node.mappingKeys
         guard node.isMapping, !keys.isEmpty else {
-            throw node.error("expected a filter (a mapping with key/op/value, and/or/not, or any/all/none), found \(node.kindName)")
+            throw node.error(
+                "expected a filter (a mapping with key/op/value, and/or/not, or any/all/none), found \(node.kindName)")
         }
         if let combinator = ["and", "or", "not"].first(where: keys.contains) {
             let m = try node.mapping(allowing: [combinator])
@@ -48,7 +49,8 @@ enum FilterReader {
         }
         let keyNode = try m.required("key")
         let keyText = try keyNode.string()
-        let key: FilterKey = keyText.hasPrefix("tag:") ? .tag(String(keyText.dropFirst(4))) : .property(try valuePath(keyNode))
+        let key: FilterKey =
+            keyText.hasPrefix("tag:") ? .tag(String(keyText.dropFirst(4))) : .property(try valuePath(keyNode))
         let op = try m["op"]?.oneOf(FilterOp.self, FilterOp.allCases) ?? .eq
         let value = try m["value"]?.value() ?? .null
         let valueType = try m["value-type"]?.oneOf(ValueType.self, ValueType.allCases) ?? .plain

@@ -21,7 +21,9 @@ import Foundation
 /// A resource of a type remsim does not model carries `inert: true` (importers write it).
 public enum FixtureLoader {
     static let fileKeys = ["version", "account", "region", "resources"]
-    static let resourceKeys = ["id", "type", "account", "region", "name", "tags", "properties", "relations", "usage", "inert"]
+    static let resourceKeys = [
+        "id", "type", "account", "region", "name", "tags", "properties", "relations", "usage", "inert",
+    ]
     /// Values one resource's properties may hold: far beyond any real API response, far below
     /// what the flat storage can address (`FlatValue.maximumNodes`).
     package static let maximumPropertyNodes = 1_000_000
@@ -35,7 +37,9 @@ public enum FixtureLoader {
                 do {
                     try inventory.insert(resource)
                 } catch {
-                    throw node.error("resource id '\(resource.id)' is already defined at \(origins[resource.id] ?? "another fixture")")
+                    throw node.error(
+                        "resource id '\(resource.id)' is already defined at \(origins[resource.id] ?? "another fixture")"
+                    )
                 }
                 origins[resource.id] = node.location
             }
@@ -58,7 +62,8 @@ public enum FixtureLoader {
     }
 
     static func resource(
-        _ node: YAMLNode, defaultAccount: String?, defaultRegion: String?, defaultType: String? = nil, defaultId: String? = nil
+        _ node: YAMLNode, defaultAccount: String?, defaultRegion: String?, defaultType: String? = nil,
+        defaultId: String? = nil
     ) throws(LoadError) -> Resource {
         let m = try node.mapping(allowing: resourceKeys)
         let typeNode = m["type"]
@@ -70,7 +75,11 @@ public enum FixtureLoader {
             guard ResourceTypeRegistry.type(named: type) == nil else {
                 throw inertNode.error("'\(type)' is a type remsim models; only other types are inert")
             }
-            guard let cloud = Cloud.allCases.first(where: { type.hasPrefix($0.rawValue + ".") && type.count > $0.rawValue.count + 1 }) else {
+            guard
+                let cloud = Cloud.allCases.first(where: {
+                    type.hasPrefix($0.rawValue + ".") && type.count > $0.rawValue.count + 1
+                })
+            else {
                 throw (typeNode ?? node).error("an inert type starts with its cloud: aws., azure. or gcp.")
             }
             known = ResourceType(name: type, cloud: cloud, title: type)
@@ -78,10 +87,15 @@ public enum FixtureLoader {
             known = try (typeNode ?? node).resourceType(type)
         }
         let properties = try m["properties"]?.value() ?? .emptyObject
-        guard properties.objectValue != nil else { throw m["properties"]?.error("expected a mapping, found \(properties.kindName)") ?? node.error("bad properties") }
+        guard properties.objectValue != nil else {
+            throw m["properties"]?.error("expected a mapping, found \(properties.kindName)")
+                ?? node.error("bad properties")
+        }
         let nodes = properties.nodeCount
         guard nodes <= maximumPropertyNodes else {
-            throw m["properties"]?.error("\(nodes) values in one resource's properties; the limit is \(maximumPropertyNodes)") ?? node.error("too large")
+            throw m["properties"]?.error(
+                "\(nodes) values in one resource's properties; the limit is \(maximumPropertyNodes)")
+                ?? node.error("too large")
         }
         // Without an id (policy examples), the id the cloud would give it: its id property.
         let implicitId = known.idProperty.flatMap { properties[$0]?.stringValue } ?? defaultId
@@ -91,7 +105,9 @@ public enum FixtureLoader {
         let account = try m["account"]?.string() ?? ResourceAddress.account(ofId: id) ?? defaultAccount
         guard let account else { throw node.error("missing required key 'account'") }
         let location = known.cloud == .azure ? properties["location"]?.stringValue : ResourceAddress.region(ofId: id)
-        let region = try m["region"]?.string() ?? location ?? defaultRegion ?? (known.isGlobal || known.cloud == .gcp ? "global" : nil)
+        let region =
+            try m["region"]?.string() ?? location ?? defaultRegion
+            ?? (known.isGlobal || known.cloud == .gcp ? "global" : nil)
         guard let region else { throw node.error("missing required key 'region'") }
         var relations: [String: [String]] = [:]
         if let r = m["relations"] {
@@ -99,7 +115,8 @@ public enum FixtureLoader {
             for (key, value) in rm.entries { relations[key] = try value.strings() }
         }
         return Resource(
-            id: id, type: type, account: account, region: region, name: try m["name"]?.string() ?? ResourceAddress.name(ofId: id) ?? id,
+            id: id, type: type, account: account, region: region,
+            name: try m["name"]?.string() ?? ResourceAddress.name(ofId: id) ?? id,
             tags: try m["tags"]?.stringMap() ?? [:], properties: properties, relations: relations,
             usage: try m["usage"]?.value() ?? .null)
     }

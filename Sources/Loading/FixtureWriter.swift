@@ -20,10 +20,17 @@ package struct FixtureWriter {
         f["account"] = .string(r.account)
         f["region"] = .string(r.region)
         f["name"] = .string(r.name)
-        if !r.tags.isEmpty { f["tags"] = .object(Fields(r.tags.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .string($0.value)) })) }
+        if !r.tags.isEmpty {
+            f["tags"] = .object(
+                Fields(r.tags.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .string($0.value)) }))
+        }
         f["properties"] = r.properties
         if !r.relations.isEmpty {
-            f["relations"] = .object(Fields(r.relations.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .array($0.value.map(Value.string))) }))
+            f["relations"] = .object(
+                Fields(
+                    r.relations.sorted { $0.key < $1.key }.map {
+                        Fields.Entry(key: $0.key, value: .array($0.value.map(Value.string)))
+                    }))
         }
         if !r.usage.isNull { f["usage"] = r.usage }
         return .object(f)
@@ -42,7 +49,8 @@ package struct FixtureWriter {
         for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".partial-") {
             try? fm.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
         }
-        let staging = (directory as NSString).appendingPathComponent(".partial-\(ProcessInfo.processInfo.processIdentifier)")
+        let staging = (directory as NSString).appendingPathComponent(
+            ".partial-\(ProcessInfo.processInfo.processIdentifier)")
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: staging) }
         var names: [String] = []
@@ -61,7 +69,9 @@ package struct FixtureWriter {
         }
         try flush()
         // Everything is written: the new files replace the old ones.
-        let stale = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).filter { Self.isImportFile($0) && !names.contains($0) }
+        let stale = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            Self.isImportFile($0) && !names.contains($0)
+        }
         var files: [String] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)

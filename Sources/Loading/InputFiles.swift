@@ -56,7 +56,12 @@ package enum InputFiles {
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
             case ".": continue
-            case "..": if let last = parts.last, last != ".." { parts.removeLast() } else if !path.hasPrefix("/") { parts.append(part) }
+            case "..":
+                if let last = parts.last, last != ".." {
+                    parts.removeLast()
+                } else if !path.hasPrefix("/") {
+                    parts.append(part)
+                }
             default: parts.append(part)
             }
         }

@@ -23,11 +23,17 @@ public enum PathConfinement: Sendable, Hashable {
         func checkRead(_ file: String) throws(LoadError) {
             let real = PathConfinement.realPath(file)
             guard !inside(real) else { return }
-            let named = InputFiles.display(InputFiles.resolve(file, relativeTo: FileManager.default.currentDirectoryPath))
-            let isLink = real != PathConfinement.realPath((file as NSString).deletingLastPathComponent) + "/" + (file as NSString).lastPathComponent
-            throw LoadError(file: InputFiles.display(file), message: isLink
-                ? "'\(named)' leads outside \(InputFiles.display(path)) (a symlink to \(real)); nothing of it was read (--root DIR sets the root, --allow-outside-root lifts this)"
-                : "'\(named)' is outside \(InputFiles.display(path)), the directory remsim may read in (--root DIR sets it, --allow-outside-root lifts it)")
+            let named = InputFiles.display(
+                InputFiles.resolve(file, relativeTo: FileManager.default.currentDirectoryPath))
+            let isLink =
+                real != PathConfinement.realPath((file as NSString).deletingLastPathComponent) + "/"
+                + (file as NSString).lastPathComponent
+            throw LoadError(
+                file: InputFiles.display(file),
+                message: isLink
+                    ? "'\(named)' leads outside \(InputFiles.display(path)) (a symlink to \(real)); nothing of it was read (--root DIR sets the root, --allow-outside-root lifts this)"
+                    : "'\(named)' is outside \(InputFiles.display(path)), the directory remsim may read in (--root DIR sets it, --allow-outside-root lifts it)"
+            )
         }
     }
 
@@ -44,13 +50,17 @@ public enum PathConfinement: Sendable, Hashable {
         case .anywhere:
             return nil
         case .directory(let dir):
-            return Root(path: Self.realPath(InputFiles.resolve(dir, relativeTo: FileManager.default.currentDirectoryPath)))
+            return Root(
+                path: Self.realPath(InputFiles.resolve(dir, relativeTo: FileManager.default.currentDirectoryPath)))
         case .automatic:
             let cwd = InputFiles.lexical(FileManager.default.currentDirectoryPath)
             let named = InputFiles.resolve(path, relativeTo: cwd)
-            if named == cwd || named.hasPrefix(cwd.hasSuffix("/") ? cwd : cwd + "/") { return Root(path: Self.realPath(cwd)) }
+            if named == cwd || named.hasPrefix(cwd.hasSuffix("/") ? cwd : cwd + "/") {
+                return Root(path: Self.realPath(cwd))
+            }
             var isDirectory: ObjCBool = false
-            let directory = FileManager.default.fileExists(atPath: named, isDirectory: &isDirectory) && isDirectory.boolValue
+            let directory =
+                FileManager.default.fileExists(atPath: named, isDirectory: &isDirectory) && isDirectory.boolValue
             return Root(path: Self.realPath(directory ? named : (named as NSString).deletingLastPathComponent))
         }
     }
@@ -66,7 +76,8 @@ public enum PathConfinement: Sendable, Hashable {
         while !current.isEmpty && current != "/" {
             if let resolved = realpath(current, nil) {
                 defer { free(resolved) }
-                return ([String(cString: resolved)] + missing.reversed()).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
+                return ([String(cString: resolved)] + missing.reversed()).joined(separator: "/").replacingOccurrences(
+                    of: "//", with: "/")
             }
             missing.append((current as NSString).lastPathComponent)
             current = (current as NSString).deletingLastPathComponent

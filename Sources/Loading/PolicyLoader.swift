@@ -6,7 +6,10 @@ import RemediationEngine
 /// Reads policy files: one policy per file (the built-in pack's layout), or a Custodian-style
 /// file with a `policies:` list.
 public enum PolicyLoader {
-    static let policyKeys = ["version", "id", "title", "description", "resource", "severity", "compliance", "filters", "remediation", "examples"]
+    static let policyKeys = [
+        "version", "id", "title", "description", "resource", "severity", "compliance", "filters", "remediation",
+        "examples",
+    ]
     static let stepKeys = ["operation", "parameters", "for-each", "description"]
 
     public static func load(paths: [String], relativeTo base: String? = nil) throws(LoadError) -> [Policy] {
@@ -30,7 +33,8 @@ public enum PolicyLoader {
         var seen: [String: String] = [:]
         for p in policies {
             if let other = seen[p.id] {
-                throw LoadError(file: p.source, keyPath: "id", message: "policy id '\(p.id)' is also defined in \(other)")
+                throw LoadError(
+                    file: p.source, keyPath: "id", message: "policy id '\(p.id)' is also defined in \(other)")
             }
             seen[p.id] = p.source
         }
@@ -42,7 +46,9 @@ public enum PolicyLoader {
             let doc = try root.mapping(allowing: ["version", "policies"])
             try FixtureLoader.checkVersion(doc)
             var out: [Policy] = []
-            for item in try doc.required("policies").list() { out.append(try policy(item, source: source, requireVersion: false)) }
+            for item in try doc.required("policies").list() {
+                out.append(try policy(item, source: source, requireVersion: false))
+            }
             return out
         }
         return [try policy(root, source: source, requireVersion: true)]
@@ -66,7 +72,8 @@ public enum PolicyLoader {
             compliance: try m["compliance"]?.strings() ?? [], filters: filters,
             remediation: try m["remediation"].map(remediation), source: source)
         if let unknown = policy.unknownTemplateVariables.first {
-            throw (m["remediation"] ?? node).error("unknown variable '${\(unknown)}' (known: \(TemplateVariables.documentedNames))")
+            throw (m["remediation"] ?? node).error(
+                "unknown variable '${\(unknown)}' (known: \(TemplateVariables.documentedNames))")
         }
         if let ex = m["examples"] { policy.examples = try examples(ex, type: type) }
         return policy
@@ -76,9 +83,12 @@ public enum PolicyLoader {
         let m = try node.mapping(allowing: ["description", "steps", "cli"])
         if let cli = m["cli"] {
             if let steps = m["steps"] { throw steps.error("give either 'steps' or 'cli', not both") }
-            return Remediation(steps: try CLITemplateReader.steps(cli), description: try m["description"]?.string() ?? "")
+            return Remediation(
+                steps: try CLITemplateReader.steps(cli), description: try m["description"]?.string() ?? "")
         }
-        guard m["steps"] != nil else { throw node.error("a remediation needs 'steps' (API operations) or 'cli' (command templates)") }
+        guard m["steps"] != nil else {
+            throw node.error("a remediation needs 'steps' (API operations) or 'cli' (command templates)")
+        }
         let stepsNode = try m.required("steps")
         let list = try stepsNode.list()
         guard (1...Remediation.maximumSteps).contains(list.count) else {
@@ -90,7 +100,9 @@ public enum PolicyLoader {
             let opNode = try s.required("operation")
             let op = try opNode.string()
             let params = try s["parameters"]?.value() ?? .emptyObject
-            guard params.objectValue != nil else { throw s["parameters"]?.error("expected a mapping") ?? item.error("bad parameters") }
+            guard params.objectValue != nil else {
+                throw s["parameters"]?.error("expected a mapping") ?? item.error("bad parameters")
+            }
             let forEach: RemediationStep.Repetition
             if let f = s["for-each"] {
                 guard try f.string() == "matched" else { throw f.error("'for-each' takes only 'matched'") }
@@ -98,7 +110,8 @@ public enum PolicyLoader {
             } else {
                 forEach = .once
             }
-            let step = RemediationStep(operation: op, parameters: params, forEach: forEach, description: try s["description"]?.string() ?? "")
+            let step = RemediationStep(
+                operation: op, parameters: params, forEach: forEach, description: try s["description"]?.string() ?? "")
             if let problem = StepCheck.problem(step) { throw (problem.hasPrefix("'") ? opNode : item).error(problem) }
             steps.append(step)
         }
@@ -111,8 +124,10 @@ public enum PolicyLoader {
             var out: [Resource] = []
             // Examples need only what the policy reads; id, account and region get neutral defaults.
             for (i, item) in (try m[key]?.list() ?? []).enumerated() {
-                out.append(try FixtureLoader.resource(
-                    item, defaultAccount: "123456789012", defaultRegion: "us-east-1", defaultType: type, defaultId: "\(key)-\(i + 1)"))
+                out.append(
+                    try FixtureLoader.resource(
+                        item, defaultAccount: "123456789012", defaultRegion: "us-east-1", defaultType: type,
+                        defaultId: "\(key)-\(i + 1)"))
             }
             return out
         }

@@ -26,7 +26,10 @@ package enum PolicyReference: Sendable, Hashable {
             return pack.values.sorted { $0.id < $1.id }
         case .builtin(let id):
             guard let policy = pack[id] else {
-                throw Problem(message: "no built-in policy '\(id)'\(Suggest.didYouMean(id, in: Array(pack.keys), prefix: "builtin:")) (see `remsim policies list`)")
+                throw Problem(
+                    message:
+                        "no built-in policy '\(id)'\(Suggest.didYouMean(id, in: Array(pack.keys), prefix: "builtin:")) (see `remsim policies list`)"
+                )
             }
             return [policy]
         case .path:

@@ -21,7 +21,10 @@ public struct ScenarioLoader: Sendable {
         self.paths = paths
     }
 
-    static let scenarioKeys = ["version", "name", "description", "fixtures", "policies", "seed", "start", "engine", "timeline", "run-for", "expect"]
+    static let scenarioKeys = [
+        "version", "name", "description", "fixtures", "policies", "seed", "start", "engine", "timeline", "run-for",
+        "expect",
+    ]
     static let engineKeys = ["api-latency", "api-latency-jitter", "alert-rules", "exemptions"]
     static let ruleKeys = ["name", "scope", "policies", "auto-remediate", "detection"] + ControlsReader.keys
     static let timelineKeys = TimelineReader.keys
@@ -29,7 +32,9 @@ public struct ScenarioLoader: Sendable {
     /// Reads a scenario file and what it names, every path confined by `paths` (the scenario
     /// file itself included: a link out of the tree is refused unread).
     public func load(file: String) throws(LoadError) -> Scenario {
-        try PathConfinement.$current.withValue(paths) { Result { () throws(LoadError) in try loadConfined(file: file) } }.get()
+        try PathConfinement.$current.withValue(paths) {
+            Result { () throws(LoadError) in try loadConfined(file: file) }
+        }.get()
     }
 
     private func loadConfined(file: String) throws(LoadError) -> Scenario {
@@ -38,9 +43,12 @@ public struct ScenarioLoader: Sendable {
         let limits = Limits.current
         // The timeline is counted as the file streams in: a file of a million entries is
         // refused before a node of it is built.
-        let root = try YAMLNode.read(file: file, lists: [
-            "timeline": YAMLGuard.ListLimit(limit: limits.maxTimelineEntries, items: "timeline entries", flag: "--max-timeline"),
-        ])
+        let root = try YAMLNode.read(
+            file: file,
+            lists: [
+                "timeline": YAMLGuard.ListLimit(
+                    limit: limits.maxTimelineEntries, items: "timeline entries", flag: "--max-timeline")
+            ])
         let m = try root.mapping(allowing: Self.scenarioKeys)
         try FixtureLoader.checkVersion(m)
         let base = (file as NSString).deletingLastPathComponent
@@ -57,7 +65,7 @@ public struct ScenarioLoader: Sendable {
                 for (path, item) in zip(paths, items) { files += try Self.confined(path, to: confinement, named: item) }
                 return try FixtureLoader.load(paths: files)
             }
-        } catch where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
+        } catch  where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
             throw fixturesNode.error("fixture path '\(InputFiles.display(error.file))' does not exist")
         }
 
@@ -69,7 +77,9 @@ public struct ScenarioLoader: Sendable {
         var rules: [AlertRule] = []
         for ruleNode in try rulesNode.list() {
             let rule = try self.rule(ruleNode, policyIds: policyIds)
-            if rules.contains(where: { $0.name == rule.name }) { throw ruleNode.error("alert rule '\(rule.name)' is defined twice") }
+            if rules.contains(where: { $0.name == rule.name }) {
+                throw ruleNode.error("alert rule '\(rule.name)' is defined twice")
+            }
             rules.append(rule)
         }
         guard !rules.isEmpty else { throw rulesNode.error("at least one alert rule is needed") }
@@ -81,12 +91,15 @@ public struct ScenarioLoader: Sendable {
         let runFor = try runForNode.duration()
         guard runFor.milliseconds > 0 else { throw runForNode.error("'run-for' must be longer than 0s") }
         guard runFor <= limits.maxRunFor else {
-            throw runForNode.error("\(runFor) is longer than the limit of \(limits.maxRunFor) (raise it with --max-run-for)")
+            throw runForNode.error(
+                "\(runFor) is longer than the limit of \(limits.maxRunFor) (raise it with --max-run-for)")
         }
 
         let entries = try m["timeline"]?.list() ?? []
         if entries.count > limits.maxTimelineEntries, let node = m["timeline"] {
-            throw node.error("\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it with --max-timeline)")
+            throw node.error(
+                "\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it with --max-timeline)"
+            )
         }
         let created = try TimelineReader.createdResources(entries)
         var reader = TimelineReader(inventory: inventory, policyIds: policyIds, ruleNames: rules.map(\.name))
@@ -97,13 +110,16 @@ public struct ScenarioLoader: Sendable {
         // Standing exemptions are in place from the start.
         for node in try engine["exemptions"]?.list() ?? [] {
             let (exemption, expiresAfter) = try reader.exemption(node)
-            timeline.append(TimelineEntry(at: .zero, action: .exempt(exemption, expiresAfter: expiresAfter), origin: node.location))
+            timeline.append(
+                TimelineEntry(at: .zero, action: .exempt(exemption, expiresAfter: expiresAfter), origin: node.location))
             entryNodes.append(node)
         }
         for entryNode in entries {
             let entry = try reader.entry(entryNode)
             if entry.at > runFor {
-                throw (entryNode.mappingKeys.contains("at") ? try entryNode.mapping(allowing: Self.timelineKeys).required("at") : entryNode)
+                throw
+                    (entryNode.mappingKeys.contains("at")
+                    ? try entryNode.mapping(allowing: Self.timelineKeys).required("at") : entryNode)
                     .error("at \(entry.at) is after the end of the run (run-for: \(runFor))")
             }
             timeline.append(entry)
@@ -119,7 +135,9 @@ public struct ScenarioLoader: Sendable {
 
         let start: Timestamp
         if let s = m["start"] {
-            guard let t = Timestamp(iso8601: try s.string()) else { throw s.error("expected an ISO 8601 time such as 2026-01-01T00:00:00Z") }
+            guard let t = Timestamp(iso8601: try s.string()) else {
+                throw s.error("expected an ISO 8601 time such as 2026-01-01T00:00:00Z")
+            }
             start = t
         } else {
             start = Scenario.defaultStart
@@ -129,8 +147,10 @@ public struct ScenarioLoader: Sendable {
         let name = try m.required("name").string()
 
         let scenario = Scenario(
-            name: name, description: try m["description"]?.string() ?? "", file: file, inventory: inventory, policies: policies,
-            settings: settings, timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations)
+            name: name, description: try m["description"]?.string() ?? "", file: file, inventory: inventory,
+            policies: policies,
+            settings: settings, timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations
+        )
         // What the simulation would refuse, refused here, at its line: validate and run see the same.
         if let problem = Preflight.problems(in: scenario).first {
             throw entryNodes[problem.entry].error(problem.error.message)
@@ -139,7 +159,9 @@ public struct ScenarioLoader: Sendable {
     }
 
     /// `builtin:ID`, `builtin:all`, or a path to a policy file or directory.
-    func loadPolicies(_ node: YAMLNode, base: String, confinement: PathConfinement.Root? = nil) throws(LoadError) -> [Policy] {
+    func loadPolicies(_ node: YAMLNode, base: String, confinement: PathConfinement.Root? = nil) throws(LoadError)
+        -> [Policy]
+    {
         var out: [Policy] = []
         for item in try node.list() {
             let ref = try item.string()
@@ -155,7 +177,7 @@ public struct ScenarioLoader: Sendable {
                 for file in try Self.confined(InputFiles.resolve(ref, relativeTo: base), to: confinement, named: item) {
                     out += try PolicyLoader.load(file: file, source: file)
                 }
-            } catch where error.message == "no such file or directory" && error.line == nil {
+            } catch  where error.message == "no such file or directory" && error.line == nil {
                 throw item.error(PolicyReference.missingPath(ref))
             }
         }
@@ -169,12 +191,14 @@ public struct ScenarioLoader: Sendable {
     /// The files a path a scenario names stands for, confined to the scenario's root (nil: not
     /// confined) by the one rule every input goes through; a path that leaves it is refused at
     /// the key that named it.
-    static func confined(_ path: String, to root: PathConfinement.Root?, named node: YAMLNode) throws(LoadError) -> [String] {
+    static func confined(_ path: String, to root: PathConfinement.Root?, named node: YAMLNode) throws(LoadError)
+        -> [String]
+    {
         do {
             return try PathConfinement.$current.withValue(root.map { .directory($0.path) } ?? .anywhere) {
                 Result { () throws(LoadError) in try InputFiles.collect([path]) }
             }.get()
-        } catch where error.message != "no such file or directory" {
+        } catch  where error.message != "no such file or directory" {
             throw node.error(error.message)
         }
     }
@@ -206,10 +230,14 @@ public struct ScenarioLoader: Sendable {
         let detection: AlertRule.Detection
         switch try d.required("mode").oneOf(DetectionMode.self, DetectionMode.allCases) {
         case .event:
-            if let every = d["every"] { throw every.error("'every' is for poll mode; event mode takes 'delivery-delay'") }
+            if let every = d["every"] {
+                throw every.error("'every' is for poll mode; event mode takes 'delivery-delay'")
+            }
             detection = .event(deliveryDelay: try d["delivery-delay"]?.duration() ?? .seconds(90))
         case .poll:
-            if let delay = d["delivery-delay"] { throw delay.error("'delivery-delay' is for event mode; poll mode takes 'every'") }
+            if let delay = d["delivery-delay"] {
+                throw delay.error("'delivery-delay' is for event mode; poll mode takes 'every'")
+            }
             let everyNode = try d.required("every")
             let every = try everyNode.duration()
             guard every >= .seconds(1) else { throw everyNode.error("a poll interval must be at least 1s") }
@@ -217,7 +245,8 @@ public struct ScenarioLoader: Sendable {
         }
         return AlertRule(
             name: try m.required("name").string(), scope: scope, policies: policies,
-            autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection, controls: try ControlsReader.controls(m),
+            autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection,
+            controls: try ControlsReader.controls(m),
             disruption: try ControlsReader.disruption(m))
     }
 
@@ -241,7 +270,9 @@ final class InventoryCache: @unchecked Sendable {
     /// set of fixture paths walks each folder once (for links out of the root) and reads it.
     private(set) var walks = 0, loads = 0
 
-    func inventory(for paths: [String], root: PathConfinement.Root?, load: () throws(LoadError) -> Inventory) throws(LoadError) -> Inventory {
+    func inventory(for paths: [String], root: PathConfinement.Root?, load: () throws(LoadError) -> Inventory)
+        throws(LoadError) -> Inventory
+    {
         let key = [root?.path ?? ""] + paths
         if let known = lock.withLock({ loaded[key] }) { return known }
         let inventory = try load()

@@ -13,7 +13,9 @@ package enum SchemaLists {
     /// The schema's text with its lists as the registry and catalog hold them now; the rest of
     /// the document is kept as it is, members in their order.
     package static func regenerated(_ text: String) throws(Value.JSONProblem) -> String {
-        guard case .object(var root) = try Value(json: text), case .object(var defs)? = root["$defs"] else { return text }
+        guard case .object(var root) = try Value(json: text), case .object(var defs)? = root["$defs"] else {
+            return text
+        }
         if case .object(var types)? = defs["resourceType"] {
             types["enum"] = .array(ResourceTypeRegistry.names.map(Value.string))
             defs["resourceType"] = .object(types)

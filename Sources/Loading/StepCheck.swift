@@ -11,17 +11,22 @@ enum StepCheck {
         guard let spec = OperationCatalog.spec(named: step.operation) else {
             let cloud = step.operation.contains("/") ? Cloud.azure : step.operation.contains(":") ? .aws : .gcp
             let known = OperationCatalog.all.filter { $0.cloud == cloud }.map(\.name)
-            return "'\(step.operation)' is not an operation remsim models\(Suggest.didYouMean(step.operation, in: OperationCatalog.names))"
+            return
+                "'\(step.operation)' is not an operation remsim models\(Suggest.didYouMean(step.operation, in: OperationCatalog.names))"
                 + " (\(cloud.rawValue) operations: \(known.joined(separator: ", ")))"
         }
         for key in spec.required {
-            let present = (try? ValuePath(parsing: key)).flatMap { $0.resolve(in: step.parameters) }.map { !$0.isNull && $0 != "" } ?? false
+            let present =
+                (try? ValuePath(parsing: key)).flatMap { $0.resolve(in: step.parameters) }.map {
+                    !$0.isNull && $0 != ""
+                } ?? false
             if !present { return "\(spec.name) needs the parameter '\(key)'" }
         }
         if !spec.commands.isEmpty, !spec.commands.contains(where: { $0.uncoveredParameters(step.parameters).isEmpty }) {
             let uncovered = spec.commands[0].uncoveredParameters(step.parameters)
             let shapes = spec.commands.map { "`\($0.commandLine) \($0.usage)`" }.joined(separator: " or ")
-            return "\(spec.name) cannot carry \(uncovered.map { "'\($0)'" }.joined(separator: ", ")) as a command: it is written \(shapes)"
+            return
+                "\(spec.name) cannot carry \(uncovered.map { "'\($0)'" }.joined(separator: ", ")) as a command: it is written \(shapes)"
         }
         return nil
     }

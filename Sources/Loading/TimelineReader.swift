@@ -42,18 +42,26 @@ struct TimelineReader {
     /// Whether each exists at the moment an entry names it is the preflight's to check.
     var created: [String: Resource] = [:]
 
-    static let keys = ["at", "inject", "resource", "with", "actor", "drift", "fault", "snooze", "dismiss", "disable-policy", "enable-policy",
-                       "disable-rule", "enable-rule", "enable-auto-remediation", "disable-auto-remediation", "exempt", "restart-engine", "approve"]
+    static let keys = [
+        "at", "inject", "resource", "with", "actor", "drift", "fault", "snooze", "dismiss", "disable-policy",
+        "enable-policy",
+        "disable-rule", "enable-rule", "enable-auto-remediation", "disable-auto-remediation", "exempt",
+        "restart-engine", "approve",
+    ]
     static let actions = Array(keys.dropFirst().filter { !["resource", "with", "actor"].contains($0) })
-    static let faultKinds = ["throttle", "access-denied", "delete-during-remediation", "eventual-consistency", "drop-events", "delay-events"]
+    static let faultKinds = [
+        "throttle", "access-denied", "delete-during-remediation", "eventual-consistency", "drop-events", "delay-events",
+    ]
 
     func entry(_ node: YAMLNode) throws(LoadError) -> TimelineEntry {
         let m = try node.mapping(allowing: Self.keys)
         let at = try m.required("at").duration()
         let given = Self.actions.filter { m[$0] != nil }
         guard given.count == 1, let action = given.first, let actionNode = m[action] else {
-            throw node.error(given.isEmpty ? "a timeline entry needs one of \(Self.actions.joined(separator: ", "))"
-                                           : "a timeline entry takes one action, found \(given.joined(separator: " and "))")
+            throw node.error(
+                given.isEmpty
+                    ? "a timeline entry needs one of \(Self.actions.joined(separator: ", "))"
+                    : "a timeline entry takes one action, found \(given.joined(separator: " and "))")
         }
         let onResource = action == "inject" || action == "drift"
         for key in ["resource", "with", "actor"] where !onResource {
@@ -64,49 +72,80 @@ struct TimelineReader {
         case "inject":
             let (id, resource) = try self.resource(try m.required("resource"))
             let name = try actionNode.string()
-            let injection = try InjectionReader.injection(named: name, node: actionNode, with: m["with"], resourceId: id)
+            let injection = try InjectionReader.injection(
+                named: name, node: actionNode, with: m["with"], resourceId: id)
             if let types = injection.resourceTypes, !types.contains(resource.type) {
-                throw actionNode.error("'\(name)' applies to \(types.joined(separator: ", ")), but '\(id)' is an \(resource.type)")
+                throw actionNode.error(
+                    "'\(name)' applies to \(types.joined(separator: ", ")), but '\(id)' is an \(resource.type)")
             }
-            return TimelineEntry(at: at, resourceId: id, injection: injection, actor: try m["actor"]?.string() ?? "operator", origin: origin)
+            return TimelineEntry(
+                at: at, resourceId: id, injection: injection, actor: try m["actor"]?.string() ?? "operator",
+                origin: origin)
         case "drift":
             let d = try actionNode.mapping(allowing: ["actor", "every", "until"])
             if let a = m["actor"] { throw a.error("the drifting actor is named inside 'drift'") }
             let (id, _) = try resource(try m.required("resource"))
-            guard let with = m["with"] else { throw node.error("'drift' needs 'with: {set: {PATH: VALUE}}': the state the actor keeps putting back") }
+            guard let with = m["with"] else {
+                throw node.error("'drift' needs 'with: {set: {PATH: VALUE}}': the state the actor keeps putting back")
+            }
             let injection = try InjectionReader.injection(named: "patch", node: actionNode, with: with, resourceId: id)
             let everyNode = try d.required("every")
             let every = try ControlsReader.positive(everyNode)
             // No actor re-applies a setting more than once a second; a shorter interval is a typo
             // that would flood the run with events.
-            guard every >= .seconds(1) else { throw everyNode.error("drift every \(every) is shorter than the 1s minimum") }
+            guard every >= .seconds(1) else {
+                throw everyNode.error("drift every \(every) is shorter than the 1s minimum")
+            }
             let untilNode = d["until"]
             let until = try untilNode?.duration()
-            if let until, until <= at { throw untilNode?.error("'until' must be after 'at'") ?? node.error("bad until") }
-            return TimelineEntry(at: at, action: .drift(resourceId: id, injection, actor: try d.required("actor").string(), every: every, until: until), origin: origin)
+            if let until, until <= at {
+                throw untilNode?.error("'until' must be after 'at'") ?? node.error("bad until")
+            }
+            return TimelineEntry(
+                at: at,
+                action: .drift(
+                    resourceId: id, injection, actor: try d.required("actor").string(), every: every, until: until),
+                origin: origin)
         case "fault":
             return TimelineEntry(at: at, action: .fault(try fault(actionNode)), origin: origin)
         case "snooze":
             let s = try actionNode.mapping(allowing: ["policy", "resource", "for"])
-            return TimelineEntry(at: at, action: .snooze(policy: try s.required("policy").policyId(in: policyIds),
-                                                         resourceId: try resource(try s.required("resource")).0,
-                                                         for: try ControlsReader.positive(try s.required("for"))), origin: origin)
+            return TimelineEntry(
+                at: at,
+                action: .snooze(
+                    policy: try s.required("policy").policyId(in: policyIds),
+                    resourceId: try resource(try s.required("resource")).0,
+                    for: try ControlsReader.positive(try s.required("for"))), origin: origin)
         case "dismiss", "approve":
             let s = try actionNode.mapping(allowing: ["policy", "resource"])
             let policy = try s.required("policy").policyId(in: policyIds)
             let id = try resource(try s.required("resource")).0
-            return TimelineEntry(at: at, action: action == "dismiss" ? .dismiss(policy: policy, resourceId: id) : .approve(policy: policy, resourceId: id), origin: origin)
+            return TimelineEntry(
+                at: at,
+                action: action == "dismiss"
+                    ? .dismiss(policy: policy, resourceId: id) : .approve(policy: policy, resourceId: id),
+                origin: origin)
         case "disable-policy", "enable-policy":
-            return TimelineEntry(at: at, action: .setPolicyEnabled(policy: try actionNode.policyId(in: policyIds), enabled: action == "enable-policy"), origin: origin)
+            return TimelineEntry(
+                at: at,
+                action: .setPolicyEnabled(
+                    policy: try actionNode.policyId(in: policyIds), enabled: action == "enable-policy"), origin: origin)
         case "disable-rule", "enable-rule":
-            return TimelineEntry(at: at, action: .setRuleEnabled(rule: try rule(actionNode), enabled: action == "enable-rule"), origin: origin)
+            return TimelineEntry(
+                at: at, action: .setRuleEnabled(rule: try rule(actionNode), enabled: action == "enable-rule"),
+                origin: origin)
         case "enable-auto-remediation", "disable-auto-remediation":
-            return TimelineEntry(at: at, action: .setAutoRemediation(rule: try rule(actionNode), enabled: action == "enable-auto-remediation"), origin: origin)
+            return TimelineEntry(
+                at: at,
+                action: .setAutoRemediation(rule: try rule(actionNode), enabled: action == "enable-auto-remediation"),
+                origin: origin)
         case "exempt":
             let (exemption, expiresAfter) = try self.exemption(actionNode)
             return TimelineEntry(at: at, action: .exempt(exemption, expiresAfter: expiresAfter), origin: origin)
         default:  // restart-engine
-            guard try actionNode.bool() else { throw actionNode.error("write 'restart-engine: true', or leave the entry out") }
+            guard try actionNode.bool() else {
+                throw actionNode.error("write 'restart-engine: true', or leave the entry out")
+            }
             return TimelineEntry(at: at, action: .restartEngine, origin: origin)
         }
     }
@@ -116,7 +155,9 @@ struct TimelineReader {
         let e = try node.mapping(allowing: ["resource", "tags", "policies", "reason", "for"])
         let resourceId = try e["resource"].map { n throws(LoadError) in try resource(n).0 }
         let tags = try e["tags"]?.stringMap() ?? [:]
-        guard (resourceId == nil) != tags.isEmpty else { throw node.error("an exemption names either a 'resource' or 'tags'") }
+        guard (resourceId == nil) != tags.isEmpty else {
+            throw node.error("an exemption names either a 'resource' or 'tags'")
+        }
         var policies: [String]?
         if let p = e["policies"] {
             var ids: [String] = []
@@ -126,7 +167,10 @@ struct TimelineReader {
         let reasonNode = try e.required("reason")
         let reason = try reasonNode.string()
         guard !reason.isEmpty else { throw reasonNode.error("an exemption needs a reason a person can read") }
-        return (Exemption(resourceId: resourceId, tags: tags, policies: policies, reason: reason), try e["for"].map(ControlsReader.positive))
+        return (
+            Exemption(resourceId: resourceId, tags: tags, policies: policies, reason: reason),
+            try e["for"].map(ControlsReader.positive)
+        )
     }
 
     func fault(_ node: YAMLNode) throws(LoadError) -> Fault {
@@ -142,7 +186,9 @@ struct TimelineReader {
         switch name {
         case "throttle":
             try only(["limit", "per"])
-            kind = .throttle(limit: try f.required("limit").int(in: 0...1_000_000), per: try f["per"].map(ControlsReader.positive) ?? .seconds(1))
+            kind = .throttle(
+                limit: try f.required("limit").int(in: 0...1_000_000),
+                per: try f["per"].map(ControlsReader.positive) ?? .seconds(1))
         case "access-denied":
             try only([])
             kind = .accessDenied
@@ -159,7 +205,9 @@ struct TimelineReader {
             try only(["by"])
             kind = .delayEvents(by: try ControlsReader.positive(try f.required("by")))
         default:
-            throw kindNode.error("expected one of \(Self.faultKinds.joined(separator: ", ")), found \(YAMLNode.quoted(name))\(Suggest.didYouMean(name, in: Self.faultKinds))")
+            throw kindNode.error(
+                "expected one of \(Self.faultKinds.joined(separator: ", ")), found \(YAMLNode.quoted(name))\(Suggest.didYouMean(name, in: Self.faultKinds))"
+            )
         }
         var scope = FaultScope()
         if let s = f["scope"] {
@@ -174,7 +222,9 @@ struct TimelineReader {
                 for item in ops.listOrSingle() {
                     let op = try item.string()
                     guard OperationCatalog.spec(named: op) != nil else {
-                        throw item.error("'\(op)' is not an operation remsim models\(Suggest.didYouMean(op, in: OperationCatalog.names))")
+                        throw item.error(
+                            "'\(op)' is not an operation remsim models\(Suggest.didYouMean(op, in: OperationCatalog.names))"
+                        )
                     }
                     scope.operations.append(op)
                 }
@@ -189,7 +239,9 @@ struct TimelineReader {
     func resource(_ node: YAMLNode) throws(LoadError) -> (String, Resource) {
         let id = try node.string()
         guard let r = inventory[id] ?? created[id] else {
-            throw node.error("resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))")
+            throw node.error(
+                "resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))"
+            )
         }
         return (id, r)
     }
@@ -202,7 +254,8 @@ struct TimelineReader {
             let m = try node.mapping(allowing: keys)
             guard let inject = m["inject"], try inject.string() == "create-resource" else { continue }
             let id = try m.required("resource").string()
-            let injection = try InjectionReader.injection(named: "create-resource", node: inject, with: m["with"], resourceId: id)
+            let injection = try InjectionReader.injection(
+                named: "create-resource", node: inject, with: m["with"], resourceId: id)
             if case .createResource(let resource) = injection, created[id] == nil { created[id] = resource }
         }
         return created

@@ -42,7 +42,8 @@ enum YAMLGuard {
     static func check(_ data: Data, file: String, limits: Limits, lists: [String: ListLimit] = [:]) throws(LoadError) {
         // Without an alias a document holds no more values than it has bytes, which the file size
         // limit bounds: only a large document, or one with a `*`, needs counting.
-        let hasAlias = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0x2A, raw.count) != nil } ?? false }
+        let hasAlias = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0x2A, raw.count) != nil } ?? false
+        }
         guard hasAlias || data.count >= streamingCheckBytes else { return }
         if let problem = scan(data, file: file, limits: limits, lists: lists) { throw problem }
     }
@@ -109,7 +110,8 @@ enum YAMLGuard {
             var event = yaml_event_t()
             func fail(_ message: String, path: String) -> LoadError {
                 let mark = event.start_mark
-                return LoadError(file: file, keyPath: path, line: Int(mark.line) + 1, column: Int(mark.column) + 1, message: message)
+                return LoadError(
+                    file: file, keyPath: path, line: Int(mark.line) + 1, column: Int(mark.column) + 1, message: message)
             }
             /// Where the next value goes, updating the parent's bookkeeping; an error when that
             /// value is a duplicate key or one item too many.
@@ -120,7 +122,12 @@ enum YAMLGuard {
                     if stack[last].expectingKey {
                         let key = scalar ?? "?"
                         if let scalar, let line = stack[last].keys[scalar] {
-                            return (.key(key), fail("duplicate key \(YAMLNode.quoted(scalar)) (also at line \(line))", path: path(stack, .key(key))))
+                            return (
+                                .key(key),
+                                fail(
+                                    "duplicate key \(YAMLNode.quoted(scalar)) (also at line \(line))",
+                                    path: path(stack, .key(key)))
+                            )
                         }
                         if let scalar { stack[last].keys[scalar] = Int(event.start_mark.line) + 1 }
                         stack[last].key = key
@@ -133,7 +140,12 @@ enum YAMLGuard {
                 let index = stack[last].items
                 stack[last].items += 1
                 if let l = stack[last].limit, index >= l.limit {
-                    return (.index(index), fail("more than \(l.limit) \(l.items), over the limit (raise it with \(l.flag))", path: path(stack, nil)))
+                    return (
+                        .index(index),
+                        fail(
+                            "more than \(l.limit) \(l.items), over the limit (raise it with \(l.flag))",
+                            path: path(stack, nil))
+                    )
                 }
                 return (.index(index), nil)
             }
@@ -160,13 +172,19 @@ enum YAMLGuard {
                     if let problem { return problem }
                     let isMapping = event.type == YAML_MAPPING_START_EVENT
                     let anchorName = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-                    let limited = !isMapping && !lists.isEmpty && stack.count <= listDepth ? lists[path(stack, component)] : nil
-                    stack.append(Frame(anchor: anchorName.map { String(cString: $0) }, component: component, isMapping: isMapping, limit: limited))
+                    let limited =
+                        !isMapping && !lists.isEmpty && stack.count <= listDepth ? lists[path(stack, component)] : nil
+                    stack.append(
+                        Frame(
+                            anchor: anchorName.map { String(cString: $0) }, component: component, isMapping: isMapping,
+                            limit: limited))
                     total += 1
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     if let frame = stack.popLast() {
                         if let a = frame.anchor { sizes[a] = frame.values }
-                        if !stack.isEmpty { stack[stack.count - 1].values = stack[stack.count - 1].values.addingClamped(frame.values) }
+                        if !stack.isEmpty {
+                            stack[stack.count - 1].values = stack[stack.count - 1].values.addingClamped(frame.values)
+                        }
                     }
                 case YAML_DOCUMENT_END_EVENT:
                     sizes = [:]
@@ -176,10 +194,15 @@ enum YAMLGuard {
                 if added > 0 {
                     if let anchor { sizes[anchor] = added }
                     total = total.addingClamped(added)
-                    if !stack.isEmpty { stack[stack.count - 1].values = stack[stack.count - 1].values.addingClamped(added) }
+                    if !stack.isEmpty {
+                        stack[stack.count - 1].values = stack[stack.count - 1].values.addingClamped(added)
+                    }
                 }
                 if total > limit {
-                    let what = sawAlias ? "aliases expand this document to more than \(limit) values" : "this document holds more than \(limit) values"
+                    let what =
+                        sawAlias
+                        ? "aliases expand this document to more than \(limit) values"
+                        : "this document holds more than \(limit) values"
                     return fail("\(what) (raise the limit with --max-yaml-values)", path: "")
                 }
             }

@@ -28,7 +28,9 @@ struct YAMLNode {
     /// Parses a whole file. Bytes that are not UTF-8 and YAML syntax errors become `LoadError`s.
     /// Parses a document; `lists` limits the length of lists by key path while it streams in
     /// (`timeline` for a scenario), before anything is built.
-    static func parse(file: String, data: Data, lists: [String: YAMLGuard.ListLimit] = [:]) throws(LoadError) -> YAMLNode {
+    static func parse(file: String, data: Data, lists: [String: YAMLGuard.ListLimit] = [:]) throws(LoadError)
+        -> YAMLNode
+    {
         let limits = Limits.current
         try checkSize(data.count, file: file, limits: limits)
         let root: Node?
@@ -39,14 +41,18 @@ struct YAMLNode {
                 try YAMLGuard.check(data, file: file, limits: limits, lists: lists)
                 guard let text = String(data: data, encoding: .utf8) else {
                     let (line, column) = Self.firstInvalidUTF8(data)
-                    throw LoadError(file: file, line: line, column: column, message: "the file is not valid UTF-8 text (the first bad byte is here)")
+                    throw LoadError(
+                        file: file, line: line, column: column,
+                        message: "the file is not valid UTF-8 text (the first bad byte is here)")
                 }
                 return try Yams.compose(yaml: text)
             }
         } catch let error as LoadError {
             throw error
         } catch let error as YamlError {
-            if case .duplicatedKeysInMapping = error, let located = YAMLGuard.duplicateKey(in: data, file: file) { throw located }
+            if case .duplicatedKeysInMapping = error, let located = YAMLGuard.duplicateKey(in: data, file: file) {
+                throw located
+            }
             throw Self.describe(error, file: file, limits: limits)
         } catch {
             throw LoadError(file: file, message: "cannot parse: \(error)")
@@ -61,7 +67,9 @@ struct YAMLNode {
 
     /// Line and column (1-based, in bytes) of the first byte that is not valid UTF-8.
     static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int) {
-        var line = 1, lineStart = 0, offset = 0
+        var line = 1
+        var lineStart = 0
+        var offset = 0
         var parser = Unicode.UTF8.ForwardParser()
         var bytes = data.makeIterator()
         while true {
@@ -87,28 +95,38 @@ struct YAMLNode {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            throw LoadError(file: file, message: "cannot read the file: \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")")
+            throw LoadError(
+                file: file,
+                message:
+                    "cannot read the file: \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")"
+            )
         }
     }
 
     static func checkSize(_ bytes: Int, file: String, limits: Limits) throws(LoadError) {
         guard bytes > limits.maxFileBytes else { return }
-        throw LoadError(file: file, message: "the file is \(ByteCount(bytes)), over the limit of \(ByteCount(limits.maxFileBytes)) (raise it with --max-file-size)")
+        throw LoadError(
+            file: file,
+            message:
+                "the file is \(ByteCount(bytes)), over the limit of \(ByteCount(limits.maxFileBytes)) (raise it with --max-file-size)"
+        )
     }
 
     private static func describe(_ error: YamlError, file: String, limits: Limits) -> LoadError {
         switch error {
         case .scanner(_, let problem, let mark, _) where problem.contains("Maximum nesting level"),
-             .parser(_, let problem, let mark, _) where problem.contains("Maximum nesting level"):
-            return LoadError(file: file, line: mark.line, column: mark.column,
-                             message: "nested more than \(limits.maxDepth) levels deep (raise the limit with --max-depth)")
+            .parser(_, let problem, let mark, _) where problem.contains("Maximum nesting level"):
+            return LoadError(
+                file: file, line: mark.line, column: mark.column,
+                message: "nested more than \(limits.maxDepth) levels deep (raise the limit with --max-depth)")
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let what = context.map { "\($0.text): \(problem)" } ?? problem
             return LoadError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(what)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return LoadError(file: file, line: context.mark.line, column: context.mark.column,
-                             message: "duplicate key \(duplicates.map { Self.quoted($0) }.joined(separator: ", ")) in a mapping")
+            return LoadError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(duplicates.map { Self.quoted($0) }.joined(separator: ", ")) in a mapping")
         case .reader(let problem, _, _, _):
             return LoadError(file: file, message: "cannot read the text: \(problem)")
         default:
@@ -119,7 +137,9 @@ struct YAMLNode {
     // MARK: - Errors
 
     func error(_ message: String) -> LoadError {
-        LoadError(file: file, keyPath: path, line: node.mark.map { $0.line + lineOffset }, column: node.mark?.column, message: message)
+        LoadError(
+            file: file, keyPath: path, line: node.mark.map { $0.line + lineOffset }, column: node.mark?.column,
+            message: message)
     }
 
     var location: String {
@@ -188,7 +208,9 @@ struct YAMLNode {
     }
 
     func string() throws(LoadError) -> String {
-        guard case .scalar(let s) = node, !isNull else { throw error("expected a string, found \(isNull ? "nothing" : kindName)") }
+        guard case .scalar(let s) = node, !isNull else {
+            throw error("expected a string, found \(isNull ? "nothing" : kindName)")
+        }
         return s.string
     }
 
@@ -199,10 +221,14 @@ struct YAMLNode {
     }
 
     func int(in range: ClosedRange<Int>? = nil) throws(LoadError) -> Int {
-        guard case .scalar(let s) = node, s.tagName == .int, let n = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
+        guard case .scalar(let s) = node, s.tagName == .int,
+            let n = Int(s.string.replacingOccurrences(of: "_", with: ""))
+        else {
             throw error("expected a whole number, found \(kindName)")
         }
-        if let range, !range.contains(n) { throw error("\(n) is out of range (\(range.lowerBound)…\(range.upperBound))") }
+        if let range, !range.contains(n) {
+            throw error("\(n) is out of range (\(range.lowerBound)…\(range.upperBound))")
+        }
         return n
     }
 
@@ -222,7 +248,9 @@ struct YAMLNode {
             }
             throw error("expected a duration such as 90s, 15m, 2h or 1d, found \(Self.quoted(text))")
         }
-        if !allowNegative, d.milliseconds < 0 { throw error("a duration here cannot be negative, found \(Self.quoted(text))") }
+        if !allowNegative, d.milliseconds < 0 {
+            throw error("a duration here cannot be negative, found \(Self.quoted(text))")
+        }
         return d
     }
 
@@ -230,7 +258,9 @@ struct YAMLNode {
         let text = try string()
         guard let v = T(rawValue: text) else {
             let suggestion = Suggest.didYouMean(text, in: all.map(\.rawValue))
-            throw error("expected one of \(all.map(\.rawValue).joined(separator: ", ")), found \(Self.quoted(text))\(suggestion)")
+            throw error(
+                "expected one of \(all.map(\.rawValue).joined(separator: ", ")), found \(Self.quoted(text))\(suggestion)"
+            )
         }
         return v
     }
@@ -238,7 +268,9 @@ struct YAMLNode {
     /// A resource type name remsim models (`aws.s3`), or an error suggesting the closest one.
     func resourceType(_ name: String) throws(LoadError) -> ResourceType {
         guard let known = ResourceTypeRegistry.type(named: name) else {
-            throw error("unknown resource type \(Self.quoted(name))\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names)) (a fixture may keep a type remsim does not model with 'inert: true')")
+            throw error(
+                "unknown resource type \(Self.quoted(name))\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names)) (a fixture may keep a type remsim does not model with 'inert: true')"
+            )
         }
         return known
     }
@@ -279,7 +311,9 @@ struct YAMLNode {
             case .bool: return node.bool.map(Value.bool) ?? .string(s.string)
             case .int: return node.int.map(Value.int) ?? .string(s.string)
             case .float:
-                guard let d = node.float, d.isFinite else { throw fail("\(Self.quoted(s.string)) is not a finite number") }
+                guard let d = node.float, d.isFinite else {
+                    throw fail("\(Self.quoted(s.string)) is not a finite number")
+                }
                 return .double(d)
             default: return .string(s.string)
             }
@@ -342,12 +376,15 @@ enum Suggest {
     }
 
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }.filter { $0.1 <= max(2, word.count / 3) }
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }.filter {
+            $0.1 <= max(2, word.count / 3)
+        }
         return scored.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0  // ties by name, so every run suggests the same
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var prev = Array(0...b.count)

@@ -33,7 +33,8 @@ extension Evaluator {
     /// The first instant after `now` at which an age filter of `policies` can change its verdict
     /// on `resource` without the resource changing; nil when there is none.
     package func nextAgeCrossing(of policies: [Policy], _ resource: Resource) -> Timestamp? {
-        nextAgeCrossing(thresholds: policies.filter { $0.resourceType == resource.type }.flatMap(\.ageThresholds), resource)
+        nextAgeCrossing(
+            thresholds: policies.filter { $0.resourceType == resource.type }.flatMap(\.ageThresholds), resource)
     }
 
     /// The same for age thresholds worked out beforehand (a tracker asks for every resource of

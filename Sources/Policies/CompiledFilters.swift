@@ -62,11 +62,12 @@ package struct CompiledFilters: @unchecked Sendable {
                 instructions.append(Instruction(code: .value, count: 0, size: 1, operand: UInt32(values.count - 1)))
             case .quantifier(let q):
                 quantifiers.append(q)
-                let code: Code = switch q.mode {
-                case .any: .any
-                case .all: .all
-                case .none: .none
-                }
+                let code: Code =
+                    switch q.mode {
+                    case .any: .any
+                    case .all: .all
+                    case .none: .none
+                    }
                 emit(code, q.filters, operand: UInt32(quantifiers.count - 1))
             }
         }
@@ -78,7 +79,8 @@ package struct CompiledFilters: @unchecked Sendable {
     }
 
     private func run(
-        _ code: UnsafeBufferPointer<Instruction>, _ pc: Int, _ evaluator: Evaluator, _ view: FlatView, _ node: Int, _ tags: [String: String]
+        _ code: UnsafeBufferPointer<Instruction>, _ pc: Int, _ evaluator: Evaluator, _ view: FlatView, _ node: Int,
+        _ tags: [String: String]
     ) -> Bool {
         let instruction = code[pc]
         switch instruction.code {
@@ -93,7 +95,9 @@ package struct CompiledFilters: @unchecked Sendable {
             }
             return false
         case .value:
-            return values[Int(instruction.operand)]._withUnsafeGuaranteedRef { vf in evaluator.test(vf, view, node, tags) }
+            return values[Int(instruction.operand)]._withUnsafeGuaranteedRef { vf in
+                evaluator.test(vf, view, node, tags)
+            }
         case .any, .all, .none:
             return quantifiers[Int(instruction.operand)]._withUnsafeGuaranteedRef { q in
                 switch q.path.resolve(in: view, from: node) {
@@ -111,7 +115,8 @@ package struct CompiledFilters: @unchecked Sendable {
 
     /// True when every child of instruction `pc` holds.
     private func runAll(
-        _ code: UnsafeBufferPointer<Instruction>, _ pc: Int, _ evaluator: Evaluator, _ view: FlatView, _ node: Int, _ tags: [String: String]
+        _ code: UnsafeBufferPointer<Instruction>, _ pc: Int, _ evaluator: Evaluator, _ view: FlatView, _ node: Int,
+        _ tags: [String: String]
     ) -> Bool {
         var child = pc + 1
         for _ in 0..<code[pc].count {
@@ -122,7 +127,8 @@ package struct CompiledFilters: @unchecked Sendable {
     }
 
     private func quantify(
-        _ code: UnsafeBufferPointer<Instruction>, _ pc: Int, _ items: some Sequence<Int>, _ evaluator: Evaluator, _ view: FlatView,
+        _ code: UnsafeBufferPointer<Instruction>, _ pc: Int, _ items: some Sequence<Int>, _ evaluator: Evaluator,
+        _ view: FlatView,
         _ tags: [String: String]
     ) -> Bool {
         switch code[pc].code {

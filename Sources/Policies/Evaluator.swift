@@ -40,7 +40,8 @@ public struct Evaluator: Sendable {
         let tags = resource.tags
         let type = resource.type
         resource.flatProperties.withView { view in
-            for i in policies.indices where policies[i].resourceType == type && policies[i].compiled.holds(self, view, 0, tags) {
+            for i in policies.indices
+            where policies[i].resourceType == type && policies[i].compiled.holds(self, view, 0, tags) {
                 body(i)
             }
         }
@@ -49,23 +50,28 @@ public struct Evaluator: Sendable {
     /// Calls `body` for each violation of `policies` in `inventory`: each type's resources are
     /// walked once, and each resource's properties are read in place once for all the policies
     /// of its type.
-    public func forEachViolation(of policies: [Policy], in inventory: Inventory, _ body: (Int, borrowing Resource) -> Void) {
+    public func forEachViolation(
+        of policies: [Policy], in inventory: Inventory, _ body: (Int, borrowing Resource) -> Void
+    ) {
         var types: [String] = []
         for p in policies where !types.contains(p.resourceType) { types.append(p.resourceType) }
         for type in types {
             let group = policies.indices.filter { policies[$0].resourceType == type }
             let programs = group.map { policies[$0].compiled }
             var hit = Array(repeating: false, count: group.count)
-            inventory.scan(ofType: type, { view, tags in
-                var any = false
-                for k in programs.indices {
-                    hit[k] = programs[k].holds(self, view, 0, tags)
-                    any = any || hit[k]
-                }
-                return any
-            }, found: { resource in
-                for k in group.indices where hit[k] { body(group[k], resource) }
-            })
+            inventory.scan(
+                ofType: type,
+                { view, tags in
+                    var any = false
+                    for k in programs.indices {
+                        hit[k] = programs[k].holds(self, view, 0, tags)
+                        any = any || hit[k]
+                    }
+                    return any
+                },
+                found: { resource in
+                    for k in group.indices where hit[k] { body(group[k], resource) }
+                })
         }
     }
 
@@ -141,7 +147,8 @@ public struct Evaluator: Sendable {
                 var reduced = Self.withoutLists(view.value(at: item))
                 var ignoredTop: [MatchedElements] = []
                 var all = true
-                for f in q.filters where !collect(f, view, item, narrowed: &reduced, tags, top: &ignoredTop, depth: depth + 1) {
+                for f in q.filters
+                where !collect(f, view, item, narrowed: &reduced, tags, top: &ignoredTop, depth: depth + 1) {
                     all = false
                     break
                 }
@@ -150,7 +157,9 @@ public struct Evaluator: Sendable {
             guard !kept.isEmpty else { return false }
             if depth == 0 {
                 if let index = top.firstIndex(where: { $0.path == q.path.description }) {
-                    for element in kept where !top[index].elements.contains(element) { top[index].elements.append(element) }
+                    for element in kept where !top[index].elements.contains(element) {
+                        top[index].elements.append(element)
+                    }
                 } else {
                     top.append(MatchedElements(path: q.path.description, elements: kept))
                 }
@@ -259,7 +268,8 @@ public struct Evaluator: Sendable {
             let options = vf.value.arrayValue ?? []
             let isIn: Bool
             if case .array(let items) = actual {
-                isIn = vf.op == .in
+                isIn =
+                    vf.op == .in
                     ? !items.isEmpty && items.allSatisfy { item in options.contains { Self.equal(item, $0) } }
                     : items.contains { item in options.contains { Self.equal(item, $0) } }
                 return vf.op == .in ? isIn : !isIn

@@ -32,7 +32,8 @@ package final class ValueFilter: Sendable {
     /// equality and String equality agree.
     let asciiStrings: [ContiguousArray<UInt8>]?
 
-    package init(key: FilterKey, op: FilterOp, value: Value = .null, valueType: ValueType = .plain) throws(FilterError) {
+    package init(key: FilterKey, op: FilterOp, value: Value = .null, valueType: ValueType = .plain) throws(FilterError)
+    {
         self.key = key
         self.op = op
         self.value = value
@@ -45,12 +46,14 @@ package final class ValueFilter: Sendable {
             path = nil
             tag = t
         }
-        let strings: [String] = switch value {
-        case .string(let s): [s]
-        case .array(let items): items.compactMap(\.stringValue)
-        default: []
-        }
-        asciiStrings = strings.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? strings.map { ContiguousArray($0.utf8) } : nil
+        let strings: [String] =
+            switch value {
+            case .string(let s): [s]
+            case .array(let items): items.compactMap(\.stringValue)
+            default: []
+            }
+        asciiStrings =
+            strings.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? strings.map { ContiguousArray($0.utf8) } : nil
         if op == .regex {
             guard let pattern = value.stringValue else { throw FilterError(message: "'regex' needs a string pattern") }
             regex = try CompiledRegex(pattern)
@@ -58,7 +61,9 @@ package final class ValueFilter: Sendable {
             regex = nil
         }
         if op.needsValue, value.isNull { throw FilterError(message: "'\(op.rawValue)' needs a 'value'") }
-        if op == .in || op == .ni, value.arrayValue == nil { throw FilterError(message: "'\(op.rawValue)' needs a list 'value'") }
+        if op == .in || op == .ni, value.arrayValue == nil {
+            throw FilterError(message: "'\(op.rawValue)' needs a list 'value'")
+        }
         if valueType == .age {
             guard [.gt, .ge, .lt, .le, .eq].contains(op), value.numberValue != nil else {
                 throw FilterError(message: "'value-type: age' compares a number of days with gt, ge, lt, le or eq")

@@ -11,9 +11,13 @@ extension Policy {
         fields["severity"] = .string(severity.rawValue)
         fields["filters"] = .array(filters.map(\.behaviour))
         if let remediation {
-            fields["steps"] = .array(remediation.steps.map { step in
-                ["operation": .string(step.operation), "parameters": step.parameters, "for-each": .string(step.forEach.rawValue)]
-            })
+            fields["steps"] = .array(
+                remediation.steps.map { step in
+                    [
+                        "operation": .string(step.operation), "parameters": step.parameters,
+                        "for-each": .string(step.forEach.rawValue),
+                    ]
+                })
         }
         return .object(fields)
     }
@@ -26,9 +30,16 @@ extension Filter {
         case .or(let inner): ["or": .array(inner.map(\.behaviour))]
         case .not(let inner): ["not": .array(inner.map(\.behaviour))]
         case .value(let f):
-            ["key": .string(f.key.description), "op": .string(f.op.rawValue), "value": f.value, "value-type": .string(f.valueType.rawValue)]
+            [
+                "key": .string(f.key.description), "op": .string(f.op.rawValue), "value": f.value,
+                "value-type": .string(f.valueType.rawValue),
+            ]
         case .quantifier(let q):
-            .object(Fields([Fields.Entry(key: q.mode.rawValue, value: .string(q.path.description)), Fields.Entry(key: "where", value: .array(q.filters.map(\.behaviour)))]))
+            .object(
+                Fields([
+                    Fields.Entry(key: q.mode.rawValue, value: .string(q.path.description)),
+                    Fields.Entry(key: "where", value: .array(q.filters.map(\.behaviour))),
+                ]))
         }
     }
 }

@@ -21,20 +21,24 @@ public enum BuiltinPolicies {
     package static var sources: [(path: String, text: String)] { embeddedPolicyFiles }
 
     /// Read under the default limits, whatever the command set: the pack is remsim's own.
-    private static let cached: Result<[Policy], LoadError> = Limits.$current.withValue(Limits()) { Result { () throws(LoadError) -> [Policy] in
-        guard !embeddedPolicyFiles.isEmpty else {
-            throw LoadError(file: directory, message: "this remsim was built without its built-in policies")
-        }
-        var policies: [Policy] = []
-        for (path, text) in embeddedPolicyFiles {
-            let file = "\(directory)/\(path)"
-            let id = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            let loaded = try PolicyLoader.load(file: file, data: Data(text.utf8), source: "builtin:\(id)")
-            for policy in loaded where policy.id != id {
-                throw LoadError(file: file, keyPath: "id", message: "a built-in policy's id must match its file name ('\(id)'), found '\(policy.id)'")
+    private static let cached: Result<[Policy], LoadError> = Limits.$current.withValue(Limits()) {
+        Result { () throws(LoadError) -> [Policy] in
+            guard !embeddedPolicyFiles.isEmpty else {
+                throw LoadError(file: directory, message: "this remsim was built without its built-in policies")
             }
-            policies += loaded
+            var policies: [Policy] = []
+            for (path, text) in embeddedPolicyFiles {
+                let file = "\(directory)/\(path)"
+                let id = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                let loaded = try PolicyLoader.load(file: file, data: Data(text.utf8), source: "builtin:\(id)")
+                for policy in loaded where policy.id != id {
+                    throw LoadError(
+                        file: file, keyPath: "id",
+                        message: "a built-in policy's id must match its file name ('\(id)'), found '\(policy.id)'")
+                }
+                policies += loaded
+            }
+            return try PolicyLoader.unique(policies)
         }
-        return try PolicyLoader.unique(policies)
-    } }
+    }
 }

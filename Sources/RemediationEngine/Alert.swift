@@ -14,7 +14,10 @@ public struct Alert: Sendable, Hashable {
     public var status: AlertStatus
     package var transitions: [AlertTransition]
 
-    package init(id: Int, policyId: String, resourceId: String, ruleName: String, status: AlertStatus, transitions: [AlertTransition]) {
+    package init(
+        id: Int, policyId: String, resourceId: String, ruleName: String, status: AlertStatus,
+        transitions: [AlertTransition]
+    ) {
         self.id = id
         self.policyId = policyId
         self.resourceId = resourceId

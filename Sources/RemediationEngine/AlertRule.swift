@@ -30,8 +30,9 @@ public struct AlertRule: Sendable {
     /// A rule over every policy and resource, with the default controls: what a program that
     /// builds a scenario in code usually wants.
     public init(name: String, autoRemediate: Bool, detection: Detection) {
-        self.init(name: name, scope: Scope(), policies: nil, autoRemediate: autoRemediate, detection: detection,
-                  controls: RemediationControls(), disruption: DisruptionSettings())
+        self.init(
+            name: name, scope: Scope(), policies: nil, autoRemediate: autoRemediate, detection: detection,
+            controls: RemediationControls(), disruption: DisruptionSettings())
     }
 
     package func covers(policy id: String) -> Bool { policies?.contains(id) ?? true }
@@ -59,7 +60,9 @@ public struct AlertRule: Sendable {
         /// Every tag listed must be on the resource with that value.
         package var tags: [String: String]
 
-        package init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], tags: [String: String] = [:]) {
+        package init(
+            clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], tags: [String: String] = [:]
+        ) {
             self.clouds = clouds
             self.accounts = accounts
             self.regions = regions

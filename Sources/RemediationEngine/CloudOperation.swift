@@ -19,7 +19,8 @@ public struct CloudOperation: Sendable, Hashable {
     public let actor: String
 
     public init(
-        callId: Int, name: String, cloud: Cloud, account: String, region: String, resourceId: String, parameters: Value, command: ShellCommand,
+        callId: Int, name: String, cloud: Cloud, account: String, region: String, resourceId: String, parameters: Value,
+        command: ShellCommand,
         actor: String = "remsim"
     ) {
         self.actor = actor

@@ -12,9 +12,14 @@ extension Engine {
     }
 
     /// Evaluates everything in the rule's scope, and for a poll-mode rule schedules the next scan.
-    mutating func scan(rule: AlertRule, at now: Timestamp, view: some InventoryView, schedule: Bool = true, effects: inout [EngineEffect]) {
+    mutating func scan(
+        rule: AlertRule, at now: Timestamp, view: some InventoryView, schedule: Bool = true,
+        effects: inout [EngineEffect]
+    ) {
         defer {
-            if schedule, case .poll(let every) = rule.detection { effects.append(.scheduleScan(rule: rule.name, at: now + every)) }
+            if schedule, case .poll(let every) = rule.detection {
+                effects.append(.scheduleScan(rule: rule.name, at: now + every))
+            }
         }
         guard !disabledRules.contains(rule.name) else { return }
         // Each resource is read once for all the rule's policies of its type; only a resource
@@ -37,7 +42,8 @@ extension Engine {
                 inScope += 1
                 for k in hit.indices { hit[k] = false }
                 evaluator.forEachViolated(groupPolicies, resource) { hit[$0] = true }
-                for (k, i) in group.enumerated() where hit[k] || (!groupAlerted[k].isEmpty && groupAlerted[k].contains(resource.id)) {
+                for (k, i) in group.enumerated()
+                where hit[k] || (!groupAlerted[k].isEmpty && groupAlerted[k].contains(resource.id)) {
                     found[i].append(resource)
                 }
             }
@@ -46,32 +52,44 @@ extension Engine {
         var candidates: [Candidate] = []
         for (i, policy) in covered.enumerated() {
             for resource in found[i] {
-                if let c = detect(policy: policy, resource: resource, rule: rule, at: now, view: view) { candidates.append(c) }
+                if let c = detect(policy: policy, resource: resource, rule: rule, at: now, view: view) {
+                    candidates.append(c)
+                }
             }
         }
         // Alerts of this rule whose resource has gone are resolved by the scan too.
-        for i in alerts.indices where alerts[i].ruleName == rule.name && view.resource(id: alerts[i].resourceId) == nil {
+        for i in alerts.indices where alerts[i].ruleName == rule.name && view.resource(id: alerts[i].resourceId) == nil
+        {
             resolveDeleted(resourceId: alerts[i].resourceId, at: now)
         }
         dispatch(candidates, rule: rule, at: now, view: view, effects: &effects)
     }
 
-    mutating func changed(resourceId: String, rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func changed(
+        resourceId: String, rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]
+    ) {
         guard let resource = view.resource(id: resourceId) else {
             resolveDeleted(resourceId: resourceId, at: now)
             return
         }
         guard rule.scope.contains(resource) else { return }
         var candidates: [Candidate] = []
-        for policy in policies where policy.resourceType == resource.type && rule.covers(policy: policy.id) && !disabledPolicies.contains(policy.id) {
-            if let c = detect(policy: policy, resource: resource, rule: rule, at: now, view: view) { candidates.append(c) }
+        for policy in policies
+        where policy.resourceType == resource.type && rule.covers(policy: policy.id)
+            && !disabledPolicies.contains(policy.id)
+        {
+            if let c = detect(policy: policy, resource: resource, rule: rule, at: now, view: view) {
+                candidates.append(c)
+            }
         }
         dispatch(candidates, rule: rule, at: now, view: view, effects: &effects)
     }
 
     /// Updates the alert of (policy, resource) for what the resource looks like now; returns the
     /// violation if it is one to remediate.
-    mutating func detect(policy: Policy, resource: Resource, rule: AlertRule, at now: Timestamp, view: some InventoryView) -> Candidate? {
+    mutating func detect(
+        policy: Policy, resource: Resource, rule: AlertRule, at now: Timestamp, view: some InventoryView
+    ) -> Candidate? {
         let finding = Evaluator(now: now).finding(policy, resource)
         let key = AlertKey(policyId: policy.id, resourceId: resource.id)
         let existing = alertIndex[key]
@@ -101,9 +119,11 @@ extension Engine {
             }
         } else {
             index = alerts.count
-            alerts.append(Alert(
-                id: alerts.count + 1, policyId: policy.id, resourceId: resource.id, ruleName: rule.name, status: .open,
-                transitions: [AlertTransition(at: now, from: nil, to: .open, reason: .newAlert)]))
+            alerts.append(
+                Alert(
+                    id: alerts.count + 1, policyId: policy.id, resourceId: resource.id, ruleName: rule.name,
+                    status: .open,
+                    transitions: [AlertTransition(at: now, from: nil, to: .open, reason: .newAlert)]))
             alertIndex[key] = index
         }
         guard remediates(rule), policy.isRemediable else { return nil }
@@ -111,7 +131,8 @@ extension Engine {
     }
 
     mutating func resolveDeleted(resourceId: String, at now: Timestamp) {
-        for i in alerts.indices where alerts[i].resourceId == resourceId && alerts[i].status != .resolved && alerts[i].status != .dismissed {
+        for i in alerts.indices
+        where alerts[i].resourceId == resourceId && alerts[i].status != .resolved && alerts[i].status != .dismissed {
             awaitingVerification.remove(i)
             transition(i, to: .resolved, reason: .resourceDeleted, at: now)
         }
@@ -120,7 +141,10 @@ extension Engine {
     /// Starts what the rule's controls allow of a batch of violations found together. Over the
     /// resource cap, the whole batch waits and the breach is recorded: changing part of it would
     /// leave an unpredictable subset fixed.
-    mutating func dispatch(_ candidates: [Candidate], rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func dispatch(
+        _ candidates: [Candidate], rule: AlertRule, at now: Timestamp, view: some InventoryView,
+        effects: inout [EngineEffect]
+    ) {
         var allowed: [Candidate] = []
         for c in candidates {
             if let exemption = exemptions.first(where: { $0.covers(c.resource, policy: c.policy.id, at: now) }) {
@@ -138,8 +162,11 @@ extension Engine {
             let recent = (starts[rule.name] ?? []).filter { $0 > window }.count
             let limit = cap.limit(scopeSize: scopeSize[rule.name] ?? countScope(rule, view: view))
             if recent + allowed.count > limit {
-                record(.capBreach, at: now, rule: rule.name,
-                       detail: "\(allowed.count) to remediate, \(recent) already in the last \(cap.window), limit \(limit): nothing changed")
+                record(
+                    .capBreach, at: now, rule: rule.name,
+                    detail:
+                        "\(allowed.count) to remediate, \(recent) already in the last \(cap.window), limit \(limit): nothing changed"
+                )
                 return
             }
         }

@@ -19,18 +19,24 @@ extension Engine {
         transition(i, to: .dismissed, reason: .dismissed, at: now)
     }
 
-    mutating func setPolicy(_ id: String, enabled: Bool, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func setPolicy(
+        _ id: String, enabled: Bool, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]
+    ) {
         if enabled {
             guard disabledPolicies.remove(id) != nil else { return }
             // Enabling looks at everything again, as the platform's scan on enable does.
-            for rule in rules where rule.covers(policy: id) { scan(rule: rule, at: now, view: view, schedule: false, effects: &effects) }
+            for rule in rules where rule.covers(policy: id) {
+                scan(rule: rule, at: now, view: view, schedule: false, effects: &effects)
+            }
         } else {
             guard disabledPolicies.insert(id).inserted else { return }
             resolveActive(reason: .policyDisabled, at: now) { $0.policyId == id }
         }
     }
 
-    mutating func setRule(_ name: String, enabled: Bool, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func setRule(
+        _ name: String, enabled: Bool, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]
+    ) {
         guard let rule = rule(named: name) else { return }
         if enabled {
             guard disabledRules.remove(name) != nil else { return }
@@ -43,14 +49,18 @@ extension Engine {
 
     /// Switching auto-remediation on remediates the backlog: every open alert of the rule, as
     /// one batch under the rule's controls.
-    mutating func setAutoRemediation(_ name: String, enabled: Bool, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func setAutoRemediation(
+        _ name: String, enabled: Bool, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]
+    ) {
         guard let rule = rule(named: name) else { return }
         autoRemediation[name] = enabled
         guard enabled, !disabledRules.contains(name) else { return }
         var backlog: [Candidate] = []
         for i in alerts.indices where alerts[i].ruleName == name && alerts[i].status == .open {
-            guard let policy = policy(id: alerts[i].policyId), policy.isRemediable, !disabledPolicies.contains(policy.id),
-                  let resource = view.resource(id: alerts[i].resourceId), let finding = Evaluator(now: now).finding(policy, resource)
+            guard let policy = policy(id: alerts[i].policyId), policy.isRemediable,
+                !disabledPolicies.contains(policy.id),
+                let resource = view.resource(id: alerts[i].resourceId),
+                let finding = Evaluator(now: now).finding(policy, resource)
             else { continue }
             backlog.append(Candidate(alert: i, policy: policy, finding: finding, resource: resource))
         }
@@ -68,9 +78,11 @@ extension Engine {
     /// nothing is done twice.
     mutating func restart(at now: Timestamp, effects: inout [EngineEffect]) {
         for (_, flight) in inFlight where attempts[flight.attemptIndex].outcome == nil {
-            attempts[flight.attemptIndex].outcome = .failed(code: "OutcomeUnknown", message: "the engine restarted before the call's outcome arrived")
-            record(.interrupted, at: now, rule: alerts[flight.alertIndex].ruleName, alert: flight.alertIndex,
-                   detail: "\(attempts[flight.attemptIndex].operation) was in flight")
+            attempts[flight.attemptIndex].outcome = .failed(
+                code: "OutcomeUnknown", message: "the engine restarted before the call's outcome arrived")
+            record(
+                .interrupted, at: now, rule: alerts[flight.alertIndex].ruleName, alert: flight.alertIndex,
+                detail: "\(attempts[flight.attemptIndex].operation) was in flight")
         }
         inFlight.removeAll()
         timers = timers.filter { _, timer in
@@ -85,7 +97,8 @@ extension Engine {
         queued.removeAll()
         running.removeAll()
         record(.restart, at: now, detail: "engine restarted")
-        for i in alerts.indices where alerts[i].status == .pendingResolution || (alerts[i].status == .open && waiting.contains(i)) {
+        for i in alerts.indices
+        where alerts[i].status == .pendingResolution || (alerts[i].status == .open && waiting.contains(i)) {
             let delay = rule(named: alerts[i].ruleName)?.controls.recoveryDelay ?? .minutes(5)
             setTimer(.recover(alert: i), at: now + delay, effects: &effects)
         }

@@ -6,14 +6,17 @@ extension Engine {
     /// Error codes worth another try: throttling and transient server faults, in each cloud's
     /// words. Anything else (access denied, not found, a bad parameter) fails at once.
     static let retryableCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "RequestLimitExceeded", "SlowDown", "TooManyRequestsException", "RequestThrottled",
+        "Throttling", "ThrottlingException", "RequestLimitExceeded", "SlowDown", "TooManyRequestsException",
+        "RequestThrottled",
         "InternalFailure", "InternalError", "ServiceUnavailable", "InternalServerError",
         "TooManyRequests", "ServerBusy", "rateLimitExceeded", "userRateLimitExceeded", "backendError",
     ]
 
     /// Starts a remediation unless the loop guard stops it or the account and region have no
     /// free slot, in which case it waits its turn.
-    mutating func start(_ c: Candidate, rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func start(
+        _ c: Candidate, rule: AlertRule, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]
+    ) {
         let guardSettings = rule.controls.loopGuard
         let since = now - guardSettings.window
         let recent = alerts[c.alert].transitions.filter { $0.reason == .remediationStarted && $0.at > since }.count
@@ -33,8 +36,11 @@ extension Engine {
         if let cap = rule.controls.concurrency, running[slot, default: 0] >= cap {
             if !(queued[slot] ?? []).contains(c.alert) {
                 queued[slot, default: []].append(c.alert)
-                record(.queued, at: now, rule: rule.name, alert: c.alert,
-                       detail: "\(cap) remediation\(cap == 1 ? "" : "s") already under way in \(c.resource.account) \(c.resource.region)")
+                record(
+                    .queued, at: now, rule: rule.name, alert: c.alert,
+                    detail:
+                        "\(cap) remediation\(cap == 1 ? "" : "s") already under way in \(c.resource.account) \(c.resource.region)"
+                )
             }
             return
         }
@@ -42,8 +48,10 @@ extension Engine {
         acted[c.alert] = Acted(startedAt: now, elements: Set(c.finding.matched.flatMap(\.elements)))
         starts[rule.name, default: []].append(now)
         running[slot, default: 0] += 1
-        call(InFlight(alertIndex: c.alert, plan: plan, position: 0, attemptIndex: 0, tries: 1, firstTryAt: now, slot: slot),
-             resource: c.resource, at: now, effects: &effects)
+        call(
+            InFlight(
+                alertIndex: c.alert, plan: plan, position: 0, attemptIndex: 0, tries: 1, firstTryAt: now, slot: slot),
+            resource: c.resource, at: now, effects: &effects)
     }
 
     /// The loop guard: the same resource remediated again and again. Stop, set it aside with an
@@ -53,12 +61,19 @@ extension Engine {
         let window = rule.controls.loopGuard.window
         let cause = undoer(of: alert, since: now - window, view: view).map(Self.cause) ?? "unknown"
         // The quarantine is an exemption like any other, with the loop as its reason.
-        exemptions.append(Exemption(resourceId: alert.resourceId, policies: [alert.policyId], reason: "quarantined: remediation loop with \(cause)"))
+        exemptions.append(
+            Exemption(
+                resourceId: alert.resourceId, policies: [alert.policyId],
+                reason: "quarantined: remediation loop with \(cause)"))
         exemptionRecorded.insert(index)
-        transition(index, to: .failed, reason: .loopDetected, at: now,
-                   detail: "remediated \(recent) times in \(window), undone each time by \(cause); quarantined")
-        record(.loop, at: now, rule: rule.name, alert: index, cause: cause, detail: "\(recent) remediations in \(window)")
-        record(.quarantine, at: now, rule: rule.name, alert: index, cause: cause, detail: "no more remediation of this resource for \(alert.policyId)")
+        transition(
+            index, to: .failed, reason: .loopDetected, at: now,
+            detail: "remediated \(recent) times in \(window), undone each time by \(cause); quarantined")
+        record(
+            .loop, at: now, rule: rule.name, alert: index, cause: cause, detail: "\(recent) remediations in \(window)")
+        record(
+            .quarantine, at: now, rule: rule.name, alert: index, cause: cause,
+            detail: "no more remediation of this resource for \(alert.policyId)")
     }
 
     mutating func call(_ flight: InFlight, resource: Resource, at now: Timestamp, effects: inout [EngineEffect]) {
@@ -68,17 +83,26 @@ extension Engine {
         nextCallId += 1
         let alert = alerts[flight.alertIndex]
         flight.attemptIndex = attempts.count
-        attempts.append(RemediationAttempt(
-            callId: callId, alertId: alert.id, policyId: alert.policyId, resourceId: alert.resourceId, step: planned.step,
-            operation: planned.operation, parameters: planned.parameters, command: planned.command, startedAt: now, tryNumber: flight.tries))
+        attempts.append(
+            RemediationAttempt(
+                callId: callId, alertId: alert.id, policyId: alert.policyId, resourceId: alert.resourceId,
+                step: planned.step,
+                operation: planned.operation, parameters: planned.parameters, command: planned.command, startedAt: now,
+                tryNumber: flight.tries))
         inFlight[callId] = flight
-        effects.append(.callOperation(CloudOperation(
-            callId: callId, name: planned.operation, cloud: resource.cloud ?? .aws, account: resource.account,
-            region: resource.region, resourceId: resource.id, parameters: planned.parameters, command: planned.command,
-            actor: ResourceChange.remediationActor(policy: alert.policyId))))
+        effects.append(
+            .callOperation(
+                CloudOperation(
+                    callId: callId, name: planned.operation, cloud: resource.cloud ?? .aws, account: resource.account,
+                    region: resource.region, resourceId: resource.id, parameters: planned.parameters,
+                    command: planned.command,
+                    actor: ResourceChange.remediationActor(policy: alert.policyId))))
     }
 
-    mutating func finish(callId: Int, outcome: OperationOutcome, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func finish(
+        callId: Int, outcome: OperationOutcome, at now: Timestamp, view: some InventoryView,
+        effects: inout [EngineEffect]
+    ) {
         guard var flight = inFlight.removeValue(forKey: callId) else { return }
         attempts[flight.attemptIndex].finishedAt = now
         attempts[flight.attemptIndex].outcome = outcome
@@ -111,18 +135,26 @@ extension Engine {
             callLog[alert.ruleName, default: []].append((now, true))
             let planned = flight.plan.calls[flight.position]
             let maxAttempts = rule?.controls.maxAttempts ?? 1
-            let wait = rule.map { $0.controls.backoff.delay(retry: flight.tries, fraction: jitter(alert.id, flight.position, flight.tries)) } ?? .zero
+            let wait =
+                rule.map {
+                    $0.controls.backoff.delay(
+                        retry: flight.tries, fraction: jitter(alert.id, flight.position, flight.tries))
+                } ?? .zero
             // AWS Config's "attempts within N seconds": no retry past the window from the first try.
             let inWindow = rule?.controls.retryWindow.map { now + wait - flight.firstTryAt <= $0 } ?? true
             if Self.retryableCodes.contains(code), flight.tries < maxAttempts, inWindow, let rule {
-                record(.retry, at: now, rule: rule.name, alert: index,
-                       detail: "step \(planned.step) \(planned.operation): \(code); try \(flight.tries + 1) of \(maxAttempts) in \(wait)")
+                record(
+                    .retry, at: now, rule: rule.name, alert: index,
+                    detail:
+                        "step \(planned.step) \(planned.operation): \(code); try \(flight.tries + 1) of \(maxAttempts) in \(wait)"
+                )
                 flight.tries += 1
                 setTimer(.retry(flight), at: now + wait, effects: &effects)
             } else {
                 let tries = flight.tries > 1 ? " (after \(flight.tries) tries)" : ""
-                transition(index, to: .failed, reason: .remediationFailed, at: now,
-                           detail: "step \(planned.step) \(planned.operation): \(code): \(message)\(tries)")
+                transition(
+                    index, to: .failed, reason: .remediationFailed, at: now,
+                    detail: "step \(planned.step) \(planned.operation): \(code): \(message)\(tries)")
                 // The stop is decided before the freed slot goes to the next in line.
                 if let rule { checkErrorRate(rule, at: now) }
                 release(flight.slot, at: now, view: view, effects: &effects)
@@ -162,7 +194,9 @@ extension Engine {
     /// violates before any call of this remediation changed it, someone else fixed it: the
     /// alert resolves (`resourceUpdated`, naming who) and nothing counts as a failure. When
     /// nothing is left to call, the remediation waits for its verification.
-    mutating func proceed(_ flight: InFlight, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]) {
+    mutating func proceed(
+        _ flight: InFlight, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect]
+    ) {
         var flight = flight
         let index = flight.alertIndex
         let alert = alerts[index]
@@ -174,12 +208,15 @@ extension Engine {
         if flight.position < flight.plan.calls.count, let policy = policy(id: alert.policyId) {
             if let finding = Evaluator(now: now).finding(policy, resource) {
                 flight.plan = replanned(flight, policy: policy, finding: finding, resource: resource)
-                acted[index, default: Acted(startedAt: now, elements: [])].elements.formUnion(finding.matched.flatMap(\.elements))
+                acted[index, default: Acted(startedAt: now, elements: [])].elements.formUnion(
+                    finding.matched.flatMap(\.elements))
             } else if flight.position == 0 {
-                let by = undoer(of: alert, since: acted[index]?.startedAt ?? now, view: view)
+                let by =
+                    undoer(of: alert, since: acted[index]?.startedAt ?? now, view: view)
                     .map { " by \($0.actor) at \(moment($0.at))" } ?? ""
-                transition(index, to: .resolved, reason: .resourceUpdated, at: now,
-                           detail: "complied before the remediation changed anything: changed\(by)")
+                transition(
+                    index, to: .resolved, reason: .resourceUpdated, at: now,
+                    detail: "complied before the remediation changed anything: changed\(by)")
                 release(flight.slot, at: now, view: view, effects: &effects)
                 return
             } else {
@@ -205,7 +242,9 @@ extension Engine {
     /// made so far stay, the current step's calls already made are left out, and a plan that
     /// cannot be made for the new finding keeps the old calls.
     func replanned(_ flight: InFlight, policy: Policy, finding: Finding, resource: Resource) -> RemediationPlan {
-        guard let fresh = try? RemediationPlan(policy: policy, finding: finding, resource: resource) else { return flight.plan }
+        guard let fresh = try? RemediationPlan(policy: policy, finding: finding, resource: resource) else {
+            return flight.plan
+        }
         let step = flight.plan.calls[flight.position].step
         let made = flight.plan.calls[..<flight.position]
         let madeInStep = made.filter { $0.step == step }
@@ -239,8 +278,9 @@ extension Engine {
         let failed = recent.filter(\.failed).count
         guard failed * 100 >= stop.percent * recent.count else { return }
         halted.insert(rule.name)
-        record(.errorRateStop, at: now, rule: rule.name,
-               detail: "\(failed) of the last \(recent.count) calls failed (stop at \(stop.percent)%): remediation halted")
+        record(
+            .errorRateStop, at: now, rule: rule.name,
+            detail: "\(failed) of the last \(recent.count) calls failed (stop at \(stop.percent)%): remediation halted")
         for key in queued.keys where key.rule == rule.name { queued[key] = nil }
     }
 
@@ -253,11 +293,14 @@ extension Engine {
             queued[slot] = waiting
             let alert = alerts[next]
             // What waited may have been fixed, dismissed, deleted, exempted or switched off meanwhile.
-            guard alert.status == .open, remediates(rule), !disabledRules.contains(rule.name), let policy = policy(id: alert.policyId),
-                  !disabledPolicies.contains(policy.id), let resource = view.resource(id: alert.resourceId),
-                  let finding = Evaluator(now: now).finding(policy, resource)
+            guard alert.status == .open, remediates(rule), !disabledRules.contains(rule.name),
+                let policy = policy(id: alert.policyId),
+                !disabledPolicies.contains(policy.id), let resource = view.resource(id: alert.resourceId),
+                let finding = Evaluator(now: now).finding(policy, resource)
             else { continue }
-            dispatch([Candidate(alert: next, policy: policy, finding: finding, resource: resource)], rule: rule, at: now, view: view, effects: &effects)
+            dispatch(
+                [Candidate(alert: next, policy: policy, finding: finding, resource: resource)], rule: rule, at: now,
+                view: view, effects: &effects)
             if alerts[next].status == .pendingResolution { return }
         }
     }
@@ -269,7 +312,9 @@ extension Engine {
     /// actor, or `violationChanged` when other elements now violate, as a key crossing an age
     /// threshold does), and the finding is returned: the caller remediates it anew, under the
     /// rule's controls and loop guard.
-    mutating func verify(_ index: Int, policy: Policy, resource: Resource, at now: Timestamp, view: some InventoryView) -> Finding? {
+    mutating func verify(_ index: Int, policy: Policy, resource: Resource, at now: Timestamp, view: some InventoryView)
+        -> Finding?
+    {
         awaitingVerification.remove(index)
         guard let finding = Evaluator(now: now).finding(policy, resource) else {
             transition(index, to: .resolved, reason: .remediated, at: now)
@@ -278,18 +323,25 @@ extension Engine {
         let remediation = acted[index]
         let elements = finding.matched.flatMap(\.elements)
         if let change = undoer(of: alerts[index], since: remediation?.startedAt ?? now, view: view) {
-            transition(index, to: .open, reason: .changedDuringRemediation, at: now,
-                       detail: "\(change.actor) changed it at \(moment(change.at)), after the remediation began; it violates \(policy.id) again")
+            transition(
+                index, to: .open, reason: .changedDuringRemediation, at: now,
+                detail:
+                    "\(change.actor) changed it at \(moment(change.at)), after the remediation began; it violates \(policy.id) again"
+            )
             return finding
         }
         if !elements.isEmpty, let remediation, remediation.elements.isDisjoint(with: elements) {
             let shown = elements.prefix(2).map(\.jsonText).joined(separator: ", ") + (elements.count > 2 ? ", …" : "")
-            transition(index, to: .open, reason: .violationChanged, at: now,
-                       detail: "what the remediation acted on complies; \(elements.count) other element\(elements.count == 1 ? "" : "s") violate\(elements.count == 1 ? "s" : "") now: \(shown)")
+            transition(
+                index, to: .open, reason: .violationChanged, at: now,
+                detail:
+                    "what the remediation acted on complies; \(elements.count) other element\(elements.count == 1 ? "" : "s") violate\(elements.count == 1 ? "s" : "") now: \(shown)"
+            )
             return finding
         }
-        transition(index, to: .failed, reason: .verificationFailed, at: now,
-                   detail: "every step succeeded but the resource still violates \(policy.id)")
+        transition(
+            index, to: .failed, reason: .verificationFailed, at: now,
+            detail: "every step succeeded but the resource still violates \(policy.id)")
         return nil
     }
 
@@ -302,7 +354,9 @@ extension Engine {
                 resolveDeleted(resourceId: alert.resourceId, at: now)
                 return
             }
-            if let policy = policy(id: alert.policyId), verify(index, policy: policy, resource: resource, at: now, view: view) != nil {
+            if let policy = policy(id: alert.policyId),
+                verify(index, policy: policy, resource: resource, at: now, view: view) != nil
+            {
                 reopenOrResolve(index, reason: nil, at: now, view: view, effects: &effects)
             }
         case .retry(let flight):
@@ -319,7 +373,8 @@ extension Engine {
             // Open alerts the exemption held back are remediated now, if their rule remediates.
             for i in alerts.indices where alerts[i].status == .open {
                 guard let resource = view.resource(id: alerts[i].resourceId),
-                      exemption.covers(resource, policy: alerts[i].policyId, at: now - .milliseconds(1)) else { continue }
+                    exemption.covers(resource, policy: alerts[i].policyId, at: now - .milliseconds(1))
+                else { continue }
                 exemptionRecorded.remove(i)
                 reopenOrResolve(i, reason: nil, at: now, view: view, effects: &effects)
             }
@@ -328,14 +383,17 @@ extension Engine {
         case .approvalTimeout(let index):
             guard awaitingApproval.remove(index) != nil else { return }
             approvalExpired.insert(index)
-            record(.approvalTimedOut, at: now, rule: alerts[index].ruleName, alert: index, detail: "no approval came; nothing was changed")
+            record(
+                .approvalTimedOut, at: now, rule: alerts[index].ruleName, alert: index,
+                detail: "no approval came; nothing was changed")
         }
     }
 
     /// Looks at an alert's resource again and acts on what it finds: resolved if compliant,
     /// otherwise open (with `reason`, when the status changes) and remediated if its rule does.
     mutating func reopenOrResolve(
-        _ index: Int, reason: TransitionReason?, at now: Timestamp, view: some InventoryView, effects: inout [EngineEffect], recovering: Bool = false
+        _ index: Int, reason: TransitionReason?, at now: Timestamp, view: some InventoryView,
+        effects: inout [EngineEffect], recovering: Bool = false
     ) {
         let alert = alerts[index]
         guard let resource = view.resource(id: alert.resourceId) else {
@@ -349,9 +407,15 @@ extension Engine {
             return
         }
         if alert.status != .open {
-            transition(index, to: .open, reason: reason ?? (recovering ? .remediationInterrupted : .violationResurfaced), at: now)
+            transition(
+                index, to: .open, reason: reason ?? (recovering ? .remediationInterrupted : .violationResurfaced),
+                at: now)
         }
-        guard remediates(rule), policy.isRemediable, !disabledRules.contains(rule.name), !disabledPolicies.contains(policy.id) else { return }
-        dispatch([Candidate(alert: index, policy: policy, finding: finding, resource: resource)], rule: rule, at: now, view: view, effects: &effects)
+        guard remediates(rule), policy.isRemediable, !disabledRules.contains(rule.name),
+            !disabledPolicies.contains(policy.id)
+        else { return }
+        dispatch(
+            [Candidate(alert: index, policy: policy, finding: finding, resource: resource)], rule: rule, at: now,
+            view: view, effects: &effects)
     }
 }

@@ -173,12 +173,17 @@ public struct Engine: Sendable {
         effects.append(.setTimer(id: id, at: time))
     }
 
-    mutating func transition(_ index: Int, to status: AlertStatus, reason: TransitionReason, at now: Timestamp, detail: String = "") {
+    mutating func transition(
+        _ index: Int, to status: AlertStatus, reason: TransitionReason, at now: Timestamp, detail: String = ""
+    ) {
         let from = alerts[index].status
         alerts[index].status = status
-        alerts[index].transitions.append(AlertTransition(at: now, from: from, to: status, reason: reason, detail: detail))
+        alerts[index].transitions.append(
+            AlertTransition(at: now, from: from, to: status, reason: reason, detail: detail))
         if status != .open { exemptionRecorded.remove(index) }
-        if status == .resolved || status == .dismissed || reason == .changedDuringRemediation || reason == .violationChanged {
+        if status == .resolved || status == .dismissed || reason == .changedDuringRemediation
+            || reason == .violationChanged
+        {
             // A new episode starts afresh: new warnings, a new approval. A violation that changed
             // under a remediation is a new one too: what was assessed and approved was another change.
             warned.remove(index)
@@ -188,9 +193,14 @@ public struct Engine: Sendable {
         }
     }
 
-    mutating func record(_ kind: EngineRecord.Kind, at now: Timestamp, rule: String? = nil, alert: Int? = nil, cause: String? = nil, detail: String) {
-        records.append(EngineRecord(at: now, kind: kind, rule: rule, policyId: alert.map { alerts[$0].policyId },
-                                    resourceId: alert.map { alerts[$0].resourceId }, cause: cause, detail: detail))
+    mutating func record(
+        _ kind: EngineRecord.Kind, at now: Timestamp, rule: String? = nil, alert: Int? = nil, cause: String? = nil,
+        detail: String
+    ) {
+        records.append(
+            EngineRecord(
+                at: now, kind: kind, rule: rule, policyId: alert.map { alerts[$0].policyId },
+                resourceId: alert.map { alerts[$0].resourceId }, cause: cause, detail: detail))
     }
 
     /// A number in 0..<1 from the seed and `parts`: the engine's only source of variation.

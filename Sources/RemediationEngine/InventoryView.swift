@@ -38,7 +38,8 @@ public struct ResourceChange: Sendable, Hashable {
 
     /// The top-level properties that differ between two states of a resource, `tags` for its tags.
     package static func touched(from before: Resource, to after: Resource) -> Set<String> {
-        let a = before.properties.objectValue, b = after.properties.objectValue
+        let a = before.properties.objectValue
+        let b = after.properties.objectValue
         var keys = Set((a?.keys ?? []) + (b?.keys ?? [])).filter { a?[$0] != b?[$0] }
         if before.tags != after.tags { keys.insert("tags") }
         return keys
@@ -54,7 +55,9 @@ public struct ResourceChange: Sendable, Hashable {
     package static func remediationActor(policy: String) -> String { "remsim/\(policy)" }
 
     /// The policy whose remediation made this change, if one did.
-    package var remediatingPolicy: String? { actor.hasPrefix("remsim/") ? String(actor.dropFirst("remsim/".count)) : nil }
+    package var remediatingPolicy: String? {
+        actor.hasPrefix("remsim/") ? String(actor.dropFirst("remsim/".count)) : nil
+    }
 }
 
 extension Inventory: InventoryView {

@@ -24,7 +24,8 @@ package struct RemediationControls: Sendable, Equatable {
     package var recoveryDelay: SimDuration
 
     package init(
-        maxAttempts: Int = 1, retryWindow: SimDuration? = nil, backoff: Backoff = Backoff(), concurrency: Int? = nil, errorRateStop: ErrorRateStop? = nil,
+        maxAttempts: Int = 1, retryWindow: SimDuration? = nil, backoff: Backoff = Backoff(), concurrency: Int? = nil,
+        errorRateStop: ErrorRateStop? = nil,
         maxResources: ResourceCap? = nil, loopGuard: LoopGuard = LoopGuard(), recoveryDelay: SimDuration = .minutes(5)
     ) {
         self.maxAttempts = maxAttempts
@@ -45,7 +46,9 @@ package struct RemediationControls: Sendable, Equatable {
         package var max: SimDuration
         package var jitterPercent: Int
 
-        package init(base: SimDuration = .seconds(5), factor: Int = 2, max: SimDuration = .minutes(5), jitterPercent: Int = 20) {
+        package init(
+            base: SimDuration = .seconds(5), factor: Int = 2, max: SimDuration = .minutes(5), jitterPercent: Int = 20
+        ) {
             self.base = base
             self.factor = factor
             self.max = max
@@ -115,7 +118,10 @@ public struct Exemption: Sendable, Hashable {
     package var reason: String
     package var expires: Timestamp?
 
-    package init(resourceId: String? = nil, tags: [String: String] = [:], policies: [String]? = nil, reason: String, expires: Timestamp? = nil) {
+    package init(
+        resourceId: String? = nil, tags: [String: String] = [:], policies: [String]? = nil, reason: String,
+        expires: Timestamp? = nil
+    ) {
         self.resourceId = resourceId
         self.tags = tags
         self.policies = policies
@@ -152,7 +158,10 @@ package struct EngineRecord: Sendable, Hashable {
     package var cause: String?
     package var detail: String
 
-    package init(at: Timestamp, kind: Kind, rule: String? = nil, policyId: String? = nil, resourceId: String? = nil, cause: String? = nil, detail: String) {
+    package init(
+        at: Timestamp, kind: Kind, rule: String? = nil, policyId: String? = nil, resourceId: String? = nil,
+        cause: String? = nil, detail: String
+    ) {
         self.at = at
         self.kind = kind
         self.rule = rule

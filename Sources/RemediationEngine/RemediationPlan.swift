@@ -27,7 +27,9 @@ package struct RemediationPlan: Sendable, Hashable {
 
     /// Fills in the policy's steps for `finding` on `resource`.
     package init(policy: Policy, finding: Finding, resource: Resource) throws(PlanError) {
-        guard let remediation = policy.remediation, !remediation.steps.isEmpty else { throw PlanError.notRemediable(policy.id) }
+        guard let remediation = policy.remediation, !remediation.steps.isEmpty else {
+            throw PlanError.notRemediable(policy.id)
+        }
         let variables = TemplateVariables(resource: resource, finding: finding)
         var calls: [Call] = []
         for (index, step) in remediation.steps.enumerated() {
@@ -37,7 +39,8 @@ package struct RemediationPlan: Sendable, Hashable {
             }
             for item in items {
                 let parameters = try variables.substitute(step.parameters, item: item, step: index + 1)
-                let command = CommandRenderer.render(operation: step.operation, parameters: parameters, resource: resource)
+                let command = CommandRenderer.render(
+                    operation: step.operation, parameters: parameters, resource: resource)
                 calls.append(Call(step: index + 1, operation: step.operation, parameters: parameters, command: command))
             }
         }
@@ -56,7 +59,8 @@ package enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notRemediable(let id): "policy '\(id)' has no remediation steps"
         case .unknownVariable(let name, let step): "step \(step): unknown variable '${\(name)}'"
         case .missingValue(let name, let step): "step \(step): '${\(name)}' has no value for this resource"
-        case .noMatchedElements(let policy, let step): "step \(step) of '\(policy)' repeats for each matched element, but nothing matched"
+        case .noMatchedElements(let policy, let step):
+            "step \(step) of '\(policy)' repeats for each matched element, but nothing matched"
         }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import CloudModel
 import CloudOperations
+import Foundation
 import Policies
 
 /// The values `${…}` stands for in a step's parameters, Prisma Cloud's variable names included.
@@ -14,7 +14,8 @@ package struct TemplateVariables {
     ]
 
     /// The names for messages, in the order a person reads them.
-    package static let documentedNames = "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
+    package static let documentedNames =
+        "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
 
     let resource: Resource
     let finding: Finding
@@ -55,13 +56,14 @@ package struct TemplateVariables {
         var out = text
         for name in refs {
             let v = try lookup(name, item: item, step: step)
-            let piece: String = switch v {
-            case .string(let s): s
-            case .int(let i): String(i)
-            case .double(let d): String(d)
-            case .bool(let b): String(b)
-            default: v.jsonText
-            }
+            let piece: String =
+                switch v {
+                case .string(let s): s
+                case .int(let i): String(i)
+                case .double(let d): String(d)
+                case .bool(let b): String(b)
+                default: v.jsonText
+                }
             out = out.replacingOccurrences(of: "${\(name)}", with: piece)
         }
         return .string(out)
@@ -125,7 +127,8 @@ package struct TemplateVariables {
 }
 
 extension ValuePath {
-    static let cidrPath = ValuePath(components: [.key("IpRanges"), .each, .key("CidrIp")], description: "IpRanges[].CidrIp")
+    static let cidrPath = ValuePath(
+        components: [.key("IpRanges"), .each, .key("CidrIp")], description: "IpRanges[].CidrIp")
 }
 
 extension Policy {

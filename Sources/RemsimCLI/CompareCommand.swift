@@ -31,17 +31,23 @@ struct CompareCommand: ParsableCommand {
     var format: TextOrJSON = .text
 
     func run() throws {
-        let gate = try failOn.map { spec in
-            do { return try RegressionGate(parsing: spec) } catch { throw BadInput("\(error)") }
-        } ?? RegressionGate()
+        let gate =
+            try failOn.map { spec in
+                do { return try RegressionGate(parsing: spec) } catch { throw BadInput("\(error)") }
+            } ?? RegressionGate()
         let db = try RunDatabase(readingFrom: database.db)
-        let comparison = RunComparison(try db.snapshot(runId: try db.runId(for: before)), try db.snapshot(runId: try db.runId(for: after)))
+        let comparison = RunComparison(
+            try db.snapshot(runId: try db.runId(for: before)), try db.snapshot(runId: try db.runId(for: after)))
         let failures = gate.failures(comparison)
         if format == .json {
             Console.out(ComparisonReport.json(comparison, failures: failures))
         } else {
             Console.out(ComparisonReport.text(comparison))
-            if !failures.isEmpty { Console.out("\n" + Console.style.red("regressions (--fail-on):") + "\n" + failures.map { "  " + $0 }.joined(separator: "\n")) }
+            if !failures.isEmpty {
+                Console.out(
+                    "\n" + Console.style.red("regressions (--fail-on):") + "\n"
+                        + failures.map { "  " + $0 }.joined(separator: "\n"))
+            }
         }
         if !failures.isEmpty { throw Exit.assertionFailed }
     }

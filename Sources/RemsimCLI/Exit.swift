@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import Loading
+import RemsimKit
 import Replay
 import RunStore
 import Simulation
-import RemsimKit
 
 /// The exit codes every command shares, and the one place an error becomes a message on
 /// standard error and an exit code. Commands throw what went wrong; `Remsim.main` asks here.

@@ -29,7 +29,9 @@ struct GenerateCommand: ParsableCommand {
     var output: String = "Fixtures/generated"
 
     func validate() throws {
-        guard resources > 0, resources <= 100_000_000 else { throw ValidationError("--resources must be between 1 and 100000000") }
+        guard resources > 0, resources <= 100_000_000 else {
+            throw ValidationError("--resources must be between 1 and 100000000")
+        }
         guard (0...100).contains(violations) else { throw ValidationError("--violations is a percentage, 0 to 100") }
         guard accounts > 0 else { throw ValidationError("--accounts must be at least 1") }
     }

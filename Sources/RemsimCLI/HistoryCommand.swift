@@ -34,6 +34,8 @@ struct HistoryCommand: ParsableCommand {
             runs.append(run)
             mttr[id] = snapshot.mttrP95ByPolicy
         }
-        Console.out(format == .json ? ComparisonReport.historyJSON(runs, mttr: mttr) : ComparisonReport.history(runs, mttr: mttr))
+        Console.out(
+            format == .json
+                ? ComparisonReport.historyJSON(runs, mttr: mttr) : ComparisonReport.history(runs, mttr: mttr))
     }
 }

@@ -4,9 +4,9 @@ import Loading
 import Policies
 import PolicyPack
 import RemediationEngine
+import RemsimKit
 import Reports
 import Simulation
-import RemsimKit
 
 struct ImpactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +37,9 @@ struct ImpactCommand: ParsableCommand {
     @Option(help: "table, json or html.")
     var format: Format = .table
 
-    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (html defaults to remsim-impact.html).")
+    @Option(
+        name: .shortAndLong,
+        help: "Write the report to this file instead of standard output (html defaults to remsim-impact.html).")
     var output: String?
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -55,12 +57,15 @@ struct ImpactCommand: ParsableCommand {
         guard let horizon = SimDuration(parsing: horizon), horizon > .zero else {
             throw BadInput("--horizon: expected a duration such as 6h or 7d, found '\(self.horizon)'")
         }
-        let request: ImpactRequest = scenario.map { .scenario($0) } ?? .inventory(fixtures: fixtures, policies: policies)
+        let request: ImpactRequest =
+            scenario.map { .scenario($0) } ?? .inventory(fixtures: fixtures, policies: policies)
         let (loaded, title) = try request.scenario(horizon: horizon, confinement: limits.confinement)
         let preview = try ImpactPreview(scenario: loaded, horizon: horizon)
         let report: String
         switch format {
-        case .table: report = ImpactReport.text(preview, title: title, style: output == nil ? Console.style : TerminalStyle(colour: false))
+        case .table:
+            report = ImpactReport.text(
+                preview, title: title, style: output == nil ? Console.style : TerminalStyle(colour: false))
         case .json: report = ImpactReport.json(preview)
         case .html: report = ImpactReport.html(preview, title: title)
         }

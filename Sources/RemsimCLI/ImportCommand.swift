@@ -47,7 +47,8 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if format != .awsDescribe, region != nil || account != nil {
-            throw ValidationError("--region and --account apply to aws-describe only; the \(format.rawValue) export names both")
+            throw ValidationError(
+                "--region and --account apply to aws-describe only; the \(format.rawValue) export names both")
         }
         if format != .gcpAssetInventory, project != nil {
             throw ValidationError("--project applies to gcp-asset-inventory only")
@@ -77,7 +78,9 @@ struct ImportCommand: ParsableCommand {
         let inert = Set(result.inert.map(\.type))
         let byType = Dictionary(grouping: result.resources.filter { !inert.contains($0.type) }, by: \.type)
             .map { "\($0.value.count) \($0.key)" }.sorted()
-        Console.out("imported \(result.resources.count) resources (\(byType.joined(separator: ", "))) into \(written.count) file\(written.count == 1 ? "" : "s") in \(output)")
+        Console.out(
+            "imported \(result.resources.count) resources (\(byType.joined(separator: ", "))) into \(written.count) file\(written.count == 1 ? "" : "s") in \(output)"
+        )
         for (type, count) in result.inert { Console.out("  kept as inert (not modelled): \(count) \(type)") }
         for (what, count) in result.skipped { Console.out("  not imported: \(count) \(what)") }
     }

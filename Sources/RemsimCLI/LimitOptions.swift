@@ -9,20 +9,26 @@ struct FileLimitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The largest file remsim reads (default 128MiB).", valueName: "size"))
     var maxFileSize: String?
 
-    @Option(help: ArgumentHelp("Values one YAML document may expand to through aliases (default 5000000).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Values one YAML document may expand to through aliases (default 5000000).", valueName: "n"))
     var maxYamlValues: Int?
 
     @Option(help: ArgumentHelp("How deeply mappings and lists may nest (default 100).", valueName: "n"))
     var maxDepth: Int?
 
-    @Option(help: ArgumentHelp("The directory the files remsim reads must stay in (default: the working directory, or the named file's own directory when it is outside it).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The directory the files remsim reads must stay in (default: the working directory, or the named file's own directory when it is outside it).",
+            valueName: "dir"))
     var root: String?
 
     @Flag(help: "Let the files remsim reads lead anywhere, symlinks included.")
     var allowOutsideRoot = false
 
     func validate() throws {
-        if let s = maxFileSize, ByteCount(parsing: s) == nil { throw ValidationError("--max-file-size: expected a size such as 64MiB or 2GB, found '\(s)'") }
+        if let s = maxFileSize, ByteCount(parsing: s) == nil {
+            throw ValidationError("--max-file-size: expected a size such as 64MiB or 2GB, found '\(s)'")
+        }
         for (name, value) in [("--max-yaml-values", maxYamlValues), ("--max-depth", maxDepth)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
@@ -71,7 +77,9 @@ struct LimitOptions: ParsableArguments {
     var maxRunFor: String?
 
     func validate() throws {
-        if let s = maxRunFor, SimDuration(parsing: s).map({ $0 > .zero }) != true { throw ValidationError("--max-run-for: expected a duration such as 400d, found '\(s)'") }
+        if let s = maxRunFor, SimDuration(parsing: s).map({ $0 > .zero }) != true {
+            throw ValidationError("--max-run-for: expected a duration such as 400d, found '\(s)'")
+        }
         for (name, value) in [("--max-timeline", maxTimeline), ("--max-events", maxEvents)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }

@@ -41,8 +41,11 @@ struct MergeCommand: ParsableCommand {
         let runId = try RunDatabase(path: database.db).merge(loaded)
         let scenarios = loaded.flatMap(\.contents.scenarios)
         let failed = scenarios.filter { !$0.scenario.passed }.count
-        let line = "\(scenarios.count) scenarios from \(loaded.count) shard\(loaded.count == 1 ? "" : "s"): \(scenarios.count - failed) passed, \(failed) failed"
-        Console.out((failed == 0 ? Console.style.green(line) : Console.style.red(line)) + Console.style.dim(" · run \(runId) recorded in \(database.db)"))
+        let line =
+            "\(scenarios.count) scenarios from \(loaded.count) shard\(loaded.count == 1 ? "" : "s"): \(scenarios.count - failed) passed, \(failed) failed"
+        Console.out(
+            (failed == 0 ? Console.style.green(line) : Console.style.red(line))
+                + Console.style.dim(" · run \(runId) recorded in \(database.db)"))
         if failed > 0 { throw Exit.assertionFailed }
     }
 }

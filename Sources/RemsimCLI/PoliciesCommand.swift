@@ -14,7 +14,9 @@ struct PoliciesCommand: ParsableCommand {
     )
 
     struct Options: ParsableArguments {
-        @Option(name: .customLong("policies"), help: "Policy files or directories to include besides the built-in pack (repeatable).")
+        @Option(
+            name: .customLong("policies"),
+            help: "Policy files or directories to include besides the built-in pack (repeatable).")
         var paths: [String] = []
 
         func load() throws -> [Policy] {
@@ -28,7 +30,8 @@ struct PoliciesCommand: ParsableCommand {
         @OptionGroup var options: Options
         @Option(help: "Only the policies of one cloud: \(Cloud.allCases.map(\.rawValue).joined(separator: ", ")).")
         var cloud: Cloud?
-        @Option(help: "Only the policies mapped to a framework or control, by prefix (CIS-Azure-2.0, NIST-800-53/SC-7).")
+        @Option(
+            help: "Only the policies mapped to a framework or control, by prefix (CIS-Azure-2.0, NIST-800-53/SC-7).")
         var compliance: String?
         @Flag(help: "Only the policies that carry a remediation.")
         var remediable = false
@@ -52,7 +55,9 @@ struct PoliciesCommand: ParsableCommand {
             let policies = try options.load()
             guard let policy = policies.first(where: { $0.id == id }) else {
                 let near = policies.map(\.id).filter { $0.contains(id) || id.contains($0) }
-                throw BadInput("no policy '\(id)'\(near.isEmpty ? "" : "; similar: \(near.joined(separator: ", "))") (see `remsim policies list`)")
+                throw BadInput(
+                    "no policy '\(id)'\(near.isEmpty ? "" : "; similar: \(near.joined(separator: ", "))") (see `remsim policies list`)"
+                )
             }
             Console.out(PolicyReport.show(policy, at: Scenario.defaultStart))
         }

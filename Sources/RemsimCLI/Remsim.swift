@@ -18,8 +18,11 @@ package struct Remsim: ParsableCommand {
               130  replay interrupted (Ctrl-C or SIGTERM)
             """,
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ImpactCommand.self, HistoryCommand.self, CompareCommand.self, ReportCommand.self, MergeCommand.self, ReplayCommand.self, PoliciesCommand.self,
-                      GenerateCommand.self, ImportCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ImpactCommand.self, HistoryCommand.self, CompareCommand.self,
+            ReportCommand.self, MergeCommand.self, ReplayCommand.self, PoliciesCommand.self,
+            GenerateCommand.self, ImportCommand.self,
+        ]
     )
 
     package init() {}
@@ -44,4 +47,3 @@ package struct Remsim: ParsableCommand {
         }
     }
 }
-

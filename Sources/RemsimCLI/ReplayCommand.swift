@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import Replay
 import PolicyPack
-import Simulation
 import RemsimKit
+import Replay
+import Simulation
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +28,10 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Replay the built-in AWS remediations on their policies' examples.")
     var builtin = false
 
-    @Option(help: "The AWS API endpoint, e.g. http://127.0.0.1:5000 (moto). Without it, AWS itself, which needs --allow-remote-endpoint.")
+    @Option(
+        help:
+            "The AWS API endpoint, e.g. http://127.0.0.1:5000 (moto). Without it, AWS itself, which needs --allow-remote-endpoint."
+    )
     var endpointUrl: String?
 
     @Flag(help: "Allow an endpoint that is not this machine, or AWS itself (a sandbox account).")
@@ -37,9 +40,10 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Leave the created resources on the endpoint.")
     var keep = false
 
-    @Option(help: ArgumentHelp(
-        "Untouched resources to make and compare besides those the calls touch: N per touched resource (its type and account; same name in another region first, then same VPC, then same region), or 'all' of the fixtures'.",
-        valueName: "N|all"))
+    @Option(
+        help: ArgumentHelp(
+            "Untouched resources to make and compare besides those the calls touch: N per touched resource (its type and account; same name in another region first, then same VPC, then same region), or 'all' of the fixtures'.",
+            valueName: "N|all"))
     var untouched: Replay.Untouched = .neighbours(1)
 
     @Option(help: "The AWS CLI program.")
@@ -55,7 +59,9 @@ struct ReplayCommand: ParsableCommand {
     func execute() throws {
         guard let endpointUrl else {
             guard allowRemoteEndpoint else {
-                throw BadInput("give --endpoint-url (moto: http://127.0.0.1:5000), or --allow-remote-endpoint to replay against the AWS account your credentials name")
+                throw BadInput(
+                    "give --endpoint-url (moto: http://127.0.0.1:5000), or --allow-remote-endpoint to replay against the AWS account your credentials name"
+                )
             }
             return try replay(against: .aws)
         }
@@ -65,7 +71,8 @@ struct ReplayCommand: ParsableCommand {
     func replay(against endpoint: ReplayEndpoint) throws {
         var scenarios: [Scenario] = []
         if !paths.isEmpty || !builtin {
-            scenarios = try ScenarioSuite.load(paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement).scenarios
+            scenarios = try ScenarioSuite.load(paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement)
+                .scenarios
         }
         if builtin {
             do {
@@ -96,10 +103,13 @@ struct ReplayCommand: ParsableCommand {
             for problem in outcome.cleanup { Console.error("warning: could not delete \(problem)") }
         }
         let total = tally.replayed
-        Console.out("\(total) AWS scenario\(total == 1 ? "" : "s"): \(tally.matched) matched, \(tally.differed) differed, \(tally.notReplayable) not replayable"
-            + (tally.otherCloud > 0 ? style.dim(" · \(tally.otherCloud) other-cloud scenarios not replayed") : ""))
+        Console.out(
+            "\(total) AWS scenario\(total == 1 ? "" : "s"): \(tally.matched) matched, \(tally.differed) differed, \(tally.notReplayable) not replayable"
+                + (tally.otherCloud > 0 ? style.dim(" · \(tally.otherCloud) other-cloud scenarios not replayed") : ""))
         if interruption.isRequested {
-            Console.error("interrupted: the replay stopped after deleting what it had made (resources tagged remsim-replay=\(suite.replayId) that remain are listed above)")
+            Console.error(
+                "interrupted: the replay stopped after deleting what it had made (resources tagged remsim-replay=\(suite.replayId) that remain are listed above)"
+            )
             throw Exit.interrupted
         }
         if tally.differed > 0 { throw Exit.assertionFailed }

@@ -35,8 +35,10 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let db = try RunDatabase(readingFrom: database.db)
         let ids = try runs.map { r throws(RunStoreError) in try db.runId(for: r) }
-        let html = ids.count == 2
-            ? try RunHTMLReport.comparison(db, from: ids[0], to: ids[1], trend: trend) : try RunHTMLReport.run(db, runId: ids[0], trend: trend)
+        let html =
+            ids.count == 2
+            ? try RunHTMLReport.comparison(db, from: ids[0], to: ids[1], trend: trend)
+            : try RunHTMLReport.run(db, runId: ids[0], trend: trend)
         try Console.writeFile(output, html)
         Console.out("wrote \(output) (\(html.utf8.count / 1024) KiB)")
     }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import RemsimKit
 import Reports
 import RunStore
 import Simulation
-import RemsimKit
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,10 +28,16 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print each scenario's timeline: injections, violations, alerts, calls and their outcomes.")
     var timeline = false
 
-    @Option(help: "text (default), json or junit: the report on standard output; with json or junit the lines people read go to standard error.")
+    @Option(
+        help:
+            "text (default), json or junit: the report on standard output; with json or junit the lines people read go to standard error."
+    )
     var format: Format = .text
 
-    @Option(help: ArgumentHelp("Run only part I of N of the suite (e.g. 2/4), for parallel CI jobs; `remsim merge` combines their databases.", valueName: "I/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Run only part I of N of the suite (e.g. 2/4), for parallel CI jobs; `remsim merge` combines their databases.",
+            valueName: "I/N"))
     var shard: String?
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -48,7 +54,9 @@ struct RunCommand: ParsableCommand {
     func execute() throws {
         var part: Shard?
         if let shard {
-            guard let parsed = Shard(parsing: shard) else { throw BadInput("--shard: expected I/N with 1 ≤ I ≤ N, such as 2/4; found '\(shard)'") }
+            guard let parsed = Shard(parsing: shard) else {
+                throw BadInput("--shard: expected I/N with 1 ≤ I ≤ N, such as 2/4; found '\(shard)'")
+            }
             part = parsed
         }
         // The whole suite is loaded and checked even for one shard: every shard then refuses the
@@ -59,7 +67,9 @@ struct RunCommand: ParsableCommand {
             let line = report.line(for: result) + (timeline ? "\n" + report.timeline(for: result) : "")
             if format == .text { Console.out(line) } else { Console.error(line) }
         }
-        if let part { Console.error("shard \(part): \(run.results.count) of the suite's \(run.scenarioCount) scenarios") }
+        if let part {
+            Console.error("shard \(part): \(run.results.count) of the suite's \(run.scenarioCount) scenarios")
+        }
         let summary = report.summary(results: run.results, runId: run.runId, database: run.database)
         switch format {
         case .text: Console.out(summary)

@@ -2,8 +2,8 @@ import ArgumentParser
 import Loading
 import Policies
 import PolicyPack
-import Simulation
 import RemsimKit
+import Simulation
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +56,9 @@ struct ValidateCommand: ParsableCommand {
         for c in conflicts { Console.error(Console.style.yellow("warning: ") + c.description) }
         var text = "\(scenarios.count) scenario\(scenarios.count == 1 ? "" : "s") valid"
         if !policyPaths.isEmpty { text += ", \(policyCount) polic\(policyCount == 1 ? "y" : "ies") valid" }
-        if !conflicts.isEmpty { text += "; \(conflicts.count) pair\(conflicts.count == 1 ? "" : "s") of policies undo each other" }
+        if !conflicts.isEmpty {
+            text += "; \(conflicts.count) pair\(conflicts.count == 1 ? "" : "s") of policies undo each other"
+        }
         Console.out(Console.style.green(text))
     }
 }

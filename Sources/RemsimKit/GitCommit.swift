@@ -10,10 +10,13 @@ import Foundation
 public enum GitCommit {
     /// The variables CI systems set to the commit under test: GitHub Actions, GitLab, Buildkite,
     /// CircleCI, Azure Pipelines, Jenkins.
-    static let ciVariables = ["GITHUB_SHA", "CI_COMMIT_SHA", "BUILDKITE_COMMIT", "CIRCLE_SHA1", "BUILD_SOURCEVERSION", "GIT_COMMIT"]
+    static let ciVariables = [
+        "GITHUB_SHA", "CI_COMMIT_SHA", "BUILDKITE_COMMIT", "CIRCLE_SHA1", "BUILD_SOURCEVERSION", "GIT_COMMIT",
+    ]
 
     public static func current(
-        directory: String = FileManager.default.currentDirectoryPath, environment: [String: String] = ProcessInfo.processInfo.environment
+        directory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
         for name in ciVariables {
             if let value = environment[name], isCommitId(value) { return value.lowercased() }
@@ -25,10 +28,13 @@ public enum GitCommit {
         let git = (directory as NSString).appendingPathComponent(".git")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: git, isDirectory: &isDirectory), isDirectory.boolValue,
-              let root = realPath(git) else { return nil }
+            let root = realPath(git)
+        else { return nil }
         /// A file of `.git` (at most `limit` bytes) whose real path stays inside it.
         func read(_ relative: String, limit: Int = 4096) -> String? {
-            guard let real = realPath(git + "/" + relative), real.hasPrefix(root + "/"), let handle = FileHandle(forReadingAtPath: real) else { return nil }
+            guard let real = realPath(git + "/" + relative), real.hasPrefix(root + "/"),
+                let handle = FileHandle(forReadingAtPath: real)
+            else { return nil }
             defer { try? handle.close() }
             guard let data = try? handle.read(upToCount: limit + 1), data.count <= limit else { return nil }
             return String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -38,7 +44,8 @@ public enum GitCommit {
         let ref = String(head.dropFirst(5))
         guard isPlainRef(ref) else { return nil }
         if let sha = read(ref), isCommitId(sha) { return sha.lowercased() }
-        for line in (read("packed-refs", limit: 64 << 20) ?? "").split(separator: "\n") where line.hasSuffix(" " + ref) {
+        for line in (read("packed-refs", limit: 64 << 20) ?? "").split(separator: "\n") where line.hasSuffix(" " + ref)
+        {
             let sha = String(line.prefix { $0 != " " })
             return isCommitId(sha) ? sha.lowercased() : nil
         }
@@ -55,7 +62,8 @@ public enum GitCommit {
     static func isPlainRef(_ ref: String) -> Bool {
         guard ref.hasPrefix("refs/") else { return false }
         return ref.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { part in
-            !part.isEmpty && !part.hasPrefix(".") && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.+@".contains($0)) }
+            !part.isEmpty && !part.hasPrefix(".")
+                && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.+@".contains($0)) }
         }
     }
 

@@ -12,7 +12,9 @@ package enum ImpactRequest: Sendable {
     case inventory(fixtures: [String], policies: [String])
 
     /// The scenario to preview, and the report's title.
-    package func scenario(horizon: SimDuration, confinement: PathConfinement = .automatic) throws(LoadError) -> (scenario: Scenario, title: String) {
+    package func scenario(horizon: SimDuration, confinement: PathConfinement = .automatic) throws(LoadError) -> (
+        scenario: Scenario, title: String
+    ) {
         let builtins = try BuiltinPolicies.load()
         switch self {
         case .scenario(let file):
@@ -20,7 +22,8 @@ package enum ImpactRequest: Sendable {
             return (loaded, "Enabling auto-remediation for \(InputFiles.display(file)):")
         case .inventory(let fixtures, let references):
             guard !fixtures.isEmpty else {
-                throw LoadError(file: "--fixtures", message: "give a scenario file, or --fixtures with the inventory to preview")
+                throw LoadError(
+                    file: "--fixtures", message: "give a scenario file, or --fixtures with the inventory to preview")
             }
             let inventory = try FixtureLoader.load(paths: fixtures)
             let pack = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -36,15 +39,19 @@ package enum ImpactRequest: Sendable {
                 }
                 do {
                     chosen += try PolicyLoader.load(paths: [reference])
-                } catch where error.message == "no such file or directory" && error.line == nil {
+                } catch  where error.message == "no such file or directory" && error.line == nil {
                     throw LoadError(file: "--policies", message: PolicyReference.missingPath(reference))
                 }
             }
             let rule = AlertRule(name: "preview", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
             let scenario = Scenario(
-                name: "impact", inventory: inventory, policies: try PolicyLoader.unique(chosen), settings: EngineSettings(rules: [rule]),
+                name: "impact", inventory: inventory, policies: try PolicyLoader.unique(chosen),
+                settings: EngineSettings(rules: [rule]),
                 runFor: horizon)
-            return (scenario, "Enabling auto-remediation on \(fixtures.joined(separator: ", ")) (\(inventory.count) resources, \(chosen.count) policies):")
+            return (
+                scenario,
+                "Enabling auto-remediation on \(fixtures.joined(separator: ", ")) (\(inventory.count) resources, \(chosen.count) policies):"
+            )
         }
     }
 }

@@ -23,7 +23,8 @@ enum RunDigest {
     static func policies(_ scenarios: [Scenario]) -> String {
         var h = FNV()
         var done: Set<String> = []
-        for policy in scenarios.flatMap(\.policies).sorted(by: { $0.id < $1.id }) where done.insert(policy.id).inserted {
+        for policy in scenarios.flatMap(\.policies).sorted(by: { $0.id < $1.id }) where done.insert(policy.id).inserted
+        {
             h.add(policy.behaviour.jsonText)
         }
         return h.hex

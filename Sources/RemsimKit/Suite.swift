@@ -26,7 +26,9 @@ public struct ScenarioSuite: Sendable {
 
     /// Loads every scenario file under `paths` (files or directories), each checked by the same
     /// preflight the simulation runs. Every file's problem is collected, not just the first.
-    public static func load(_ paths: [String], confinement: PathConfinement = .automatic) throws(LoadErrors) -> ScenarioSuite {
+    public static func load(_ paths: [String], confinement: PathConfinement = .automatic) throws(LoadErrors)
+        -> ScenarioSuite
+    {
         let (scenarios, errors) = SuiteLoader(paths: paths, confinement: confinement).load()
         guard errors.isEmpty else { throw LoadErrors(errors) }
         return ScenarioSuite(scenarios: scenarios)
@@ -35,7 +37,9 @@ public struct ScenarioSuite: Sendable {
     /// Runs the scenarios (those of `shard` only, when given) one after another, handing each
     /// result to `each` as it finishes. A scenario the simulation stops during its run is a
     /// result with its `error`; a scenario the preflight should have refused is thrown.
-    public func run(shard: Shard? = nil, each: (ScenarioResult) -> Void = { _ in }) throws(SuiteError) -> [ScenarioResult] {
+    public func run(shard: Shard? = nil, each: (ScenarioResult) -> Void = { _ in }) throws(SuiteError)
+        -> [ScenarioResult]
+    {
         var results: [ScenarioResult] = []
         for scenario in shard?.select(scenarios) ?? scenarios {
             do {
@@ -68,10 +72,12 @@ public struct ScenarioSuite: Sendable {
         // cleanly with an unsharded run.
         let metadata = RunMetadata(
             startedAt: started, remsimVersion: Self.remsimVersion, gitCommit: gitCommit, labels: labels,
-            fixturesDigest: RunDigest.fixtures(scenarios), policiesDigest: RunDigest.policies(scenarios), shard: shard?.description)
+            fixturesDigest: RunDigest.fixtures(scenarios), policiesDigest: RunDigest.policies(scenarios),
+            shard: shard?.description)
         do {
             let runId = try database.recordRun(metadata, results: results, finishedAt: Date())
-            return RecordedRun(runId: runId, database: path, results: results, scenarioCount: scenarios.count, shard: shard)
+            return RecordedRun(
+                runId: runId, database: path, results: results, scenarioCount: scenarios.count, shard: shard)
         } catch {
             throw .database(error)
         }
@@ -98,7 +104,8 @@ public enum SuiteError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .preflightMissed(let file, let problem): "\(file): \(problem) (the preflight let this through: please report it)"
+        case .preflightMissed(let file, let problem):
+            "\(file): \(problem) (the preflight let this through: please report it)"
         case .database(let error): error.description
         }
     }

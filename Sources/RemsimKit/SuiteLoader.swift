@@ -36,7 +36,10 @@ struct SuiteLoader {
                 errors.append(e)
             }
         }
-        if files.isEmpty { errors.append(LoadError(file: paths.joined(separator: ", "), message: "no scenario files (.yaml, .yml, .json) found")) }
+        if files.isEmpty {
+            errors.append(
+                LoadError(file: paths.joined(separator: ", "), message: "no scenario files (.yaml, .yml, .json) found"))
+        }
         return (scenarios, errors)
     }
 }

@@ -24,12 +24,15 @@ package struct AWSCLI: Sendable {
         package var arguments: [String]
         package var status: Int32
         package var message: String
-        package var description: String { "aws \(arguments.prefix(3).joined(separator: " ")) failed (\(status)): \(message)" }
+        package var description: String {
+            "aws \(arguments.prefix(3).joined(separator: " ")) failed (\(status)): \(message)"
+        }
         package var call: String { AWSCLI.call(arguments) }
         /// The endpoint does not implement the call (moto answers 501 or "not yet implemented").
         package var notImplemented: Bool {
             let m = message.lowercased()
-            return m.contains("not yet implemented") || m.contains("notimplemented") || m.contains("(501)") || m.contains("is not valid. valid choices")
+            return m.contains("not yet implemented") || m.contains("notimplemented") || m.contains("(501)")
+                || m.contains("is not valid. valid choices")
         }
     }
 
@@ -66,11 +69,13 @@ package struct AWSCLI: Sendable {
     /// for an empty one).
     @discardableResult
     package func run(_ arguments: [String]) throws(Failure) -> Value {
-        let full = arguments + (endpoint.url.map { ["--endpoint-url", $0.absoluteString] } ?? []) + ["--output", "json"]
+        let full =
+            arguments + (endpoint.url.map { ["--endpoint-url", $0.absoluteString] } ?? []) + ["--output", "json"]
         let (status, data, errors) = if let driver { driver.run(full) } else { runProcess(full) }
         guard status == 0 else {
-            throw Failure(arguments: arguments, status: status,
-                          message: String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            throw Failure(
+                arguments: arguments, status: status,
+                message: String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         guard !data.isEmpty, let json = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
         return json.value
@@ -82,7 +87,8 @@ package struct AWSCLI: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
         process.environment = mergedEnvironment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         do { try process.run() } catch {
@@ -90,7 +96,10 @@ package struct AWSCLI: Sendable {
         }
         // Both pipes are drained at once: a long error message must not block the answer.
         let errors = ErrorOutput()
-        let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal() }
+        let reader = Thread {
+            errors.data = err.fileHandleForReading.readDataToEndOfFile()
+            errors.done.signal()
+        }
         reader.start()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         errors.done.wait()
@@ -111,13 +120,19 @@ struct JSONValue: Decodable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { value = .null }
-        else if let b = try? c.decode(Bool.self) { value = .bool(b) }
-        else if let i = try? c.decode(Int.self) { value = .int(i) }
-        else if let d = try? c.decode(Double.self) { value = .double(d) }
-        else if let s = try? c.decode(String.self) { value = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { value = .array(a.map(\.value)) }
-        else {
+        if c.decodeNil() {
+            value = .null
+        } else if let b = try? c.decode(Bool.self) {
+            value = .bool(b)
+        } else if let i = try? c.decode(Int.self) {
+            value = .int(i)
+        } else if let d = try? c.decode(Double.self) {
+            value = .double(d)
+        } else if let s = try? c.decode(String.self) {
+            value = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            value = .array(a.map(\.value))
+        } else {
             let o = try c.decode([String: JSONValue].self)
             value = .object(Fields(o.keys.sorted().map { Fields.Entry(key: $0, value: o[$0]?.value ?? .null) }))
         }

@@ -82,19 +82,24 @@ final class AWSCLIDriver: @unchecked Sendable {
         guard var path = resolve(program, path: environment["PATH"] ?? "") else { return nil }
         var head = firstBytes(of: path)
         // A pyenv shim runs `pyenv exec`: the script it stands for is what `pyenv which` names.
-        if head.contains("pyenv\" exec"), let real = pyenvWhich((path as NSString).lastPathComponent, environment: environment) {
+        if head.contains("pyenv\" exec"),
+            let real = pyenvWhich((path as NSString).lastPathComponent, environment: environment)
+        {
             path = real
             head = firstBytes(of: path)
         }
         guard head.hasPrefix("#!"), head.contains("awscli.clidriver"),
-              let line = head.split(separator: "\n").first else { return nil }
+            let line = head.split(separator: "\n").first
+        else { return nil }
         let interpreter = line.dropFirst(2).split(separator: " ").map(String.init)
-        guard let python = interpreter.first, python.contains("python") || interpreter.last?.contains("python") == true else { return nil }
+        guard let python = interpreter.first, python.contains("python") || interpreter.last?.contains("python") == true
+        else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = Array(interpreter.dropFirst()) + ["-c", script]
         process.environment = environment
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.standardError
@@ -147,7 +152,9 @@ final class AWSCLIDriver: @unchecked Sendable {
     func run(_ arguments: [String]) -> (Int32, Data, Data) {
         lock.lock()
         defer { lock.unlock() }
-        let gone = Data("the AWS CLI's driver (Python process \(process.processIdentifier)) stopped; see its error output above".utf8)
+        let gone = Data(
+            "the AWS CLI's driver (Python process \(process.processIdentifier)) stopped; see its error output above"
+                .utf8)
         guard !stopped else { return (-1, Data(), gone) }
         do {
             var request = try JSONEncoder().encode(arguments)

@@ -14,11 +14,13 @@ extension Replay {
         for policy in policies where policy.isRemediable && policy.resourceType.hasPrefix("aws.") {
             for (n, example) in policy.examples.match.enumerated() {
                 let neighbours = policy.examples.noMatch.filter { $0.id != example.id }
-                let rule = AlertRule(name: "examples", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
-                scenarios.append(Scenario(
-                    name: "\(policy.id) example \(n + 1)", file: policy.source,
-                    inventory: try Inventory([example] + neighbours), policies: [policy],
-                    settings: EngineSettings(rules: [rule]), runFor: .seconds(3600)))
+                let rule = AlertRule(
+                    name: "examples", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+                scenarios.append(
+                    Scenario(
+                        name: "\(policy.id) example \(n + 1)", file: policy.source,
+                        inventory: try Inventory([example] + neighbours), policies: [policy],
+                        settings: EngineSettings(rules: [rule]), runFor: .seconds(3600)))
             }
         }
         return scenarios

@@ -17,8 +17,11 @@ package struct EndpointGap: Sendable {
     }
 
     package static let known: [EndpointGap] = [
-        EndpointGap(endpoint: .moto, operation: "lambda:UpdateFunctionConfiguration", parameter: "TracingConfig",
-                    reason: "moto 5.2.1 ignores TracingConfig in UpdateFunctionConfiguration (moto/awslambda/models.py, update_configuration)"),
+        EndpointGap(
+            endpoint: .moto, operation: "lambda:UpdateFunctionConfiguration", parameter: "TracingConfig",
+            reason:
+                "moto 5.2.1 ignores TracingConfig in UpdateFunctionConfiguration (moto/awslambda/models.py, update_configuration)"
+        )
     ]
 
     /// The endpoint behind an identity: moto answers as `arn:aws:sts::123456789012:user/moto`.
@@ -30,7 +33,9 @@ package struct EndpointGap: Sendable {
     package static func gap(of endpoint: Endpoint?, in attempts: [RemediationAttempt]) -> EndpointGap? {
         guard let endpoint else { return nil }
         for attempt in attempts {
-            if let gap = known.first(where: { $0.endpoint == endpoint && $0.operation == attempt.operation && attempt.parameters[$0.parameter] != nil }) {
+            if let gap = known.first(where: {
+                $0.endpoint == endpoint && $0.operation == attempt.operation && attempt.parameters[$0.parameter] != nil
+            }) {
                 return gap
             }
         }

@@ -1,7 +1,6 @@
 import CloudModel
 import CloudOperations
 import RemediationEngine
-
 import Simulation
 
 /// Replays a scenario's remediation against a real AWS API endpoint: creates the resources the
@@ -15,7 +14,9 @@ package struct Replay: Sendable {
         package var property: String
         package var simulated: Value
         package var endpoint: Value
-        package var description: String { "\(resourceId) \(property): simulated \(simulated.jsonText), endpoint \(endpoint.jsonText)" }
+        package var description: String {
+            "\(resourceId) \(property): simulated \(simulated.jsonText), endpoint \(endpoint.jsonText)"
+        }
     }
 
     package struct Outcome: Sendable {
@@ -44,9 +45,11 @@ package struct Replay: Sendable {
 
     static let adapters: [String: any ReplayAdapter] = Dictionary(
         uniqueKeysWithValues: ([
-            VPCAdapter(), SecurityGroupAdapter(), NetworkACLAdapter(), EC2InstanceAdapter(), EBSSnapshotAdapter(), S3BucketAdapter(),
+            VPCAdapter(), SecurityGroupAdapter(), NetworkACLAdapter(), EC2InstanceAdapter(), EBSSnapshotAdapter(),
+            S3BucketAdapter(),
             IAMUserAdapter(), PasswordPolicyAdapter(), KMSKeyAdapter(), RDSInstanceAdapter(), RDSSnapshotAdapter(),
-            CloudTrailAdapter(), RedshiftClusterAdapter(), LogGroupAdapter(), LoadBalancerAdapter(), LambdaFunctionAdapter(),
+            CloudTrailAdapter(), RedshiftClusterAdapter(), LogGroupAdapter(), LoadBalancerAdapter(),
+            LambdaFunctionAdapter(),
             EBSVolumeAdapter(), IAMRoleAdapter(),
         ] as [any ReplayAdapter]).map { ($0.type, $0) })
 
@@ -114,11 +117,14 @@ package struct Replay: Sendable {
         } catch {
             switch error {
             case .notReplayable(let why): outcome.status = .notReplayable(why)
-            case .notSupportedByEndpoint: outcome.status = .notReplayable(String(error.description.dropFirst("not replayable: ".count)))
+            case .notSupportedByEndpoint:
+                outcome.status = .notReplayable(String(error.description.dropFirst("not replayable: ".count)))
             // A call the replay makes itself (to create, configure or read) was refused: the
             // endpoint does not accept a state the simulation holds.
             case .callFailed(let call, let message):
-                outcome.differences.append(Difference(resourceId: "", property: "aws \(call)", simulated: "accepted", endpoint: .string(message)))
+                outcome.differences.append(
+                    Difference(
+                        resourceId: "", property: "aws \(call)", simulated: "accepted", endpoint: .string(message)))
                 outcome.status = .differed
             }
         }
@@ -141,15 +147,21 @@ package struct Replay: Sendable {
 
     /// Makes the resources, runs the calls, and compares; `created` holds what exists on the
     /// endpoint at every moment, for the cleanup.
-    private func replay(_ plan: Plan, _ simulated: ScenarioResult, in context: ReplayContext,
-                        created: inout [(Resource, String)], outcome: inout Outcome) throws(ReplayError) {
+    private func replay(
+        _ plan: Plan, _ simulated: ScenarioResult, in context: ReplayContext,
+        created: inout [(Resource, String)], outcome: inout Outcome
+    ) throws(ReplayError) {
         // The fixtures' accounts are the endpoint's account: commands naming an account (a
         // group pair's UserId) then mean the same thing there.
         let identity = try context.aws("us-east-1", ["sts", "get-caller-identity"])
         if let account = identity["Account"]?.stringValue {
-            for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty { context.account(fixtureAccount, is: account) }
+            for fixtureAccount in Set(plan.order.map(\.account)) where !fixtureAccount.isEmpty {
+                context.account(fixtureAccount, is: account)
+            }
         }
-        if let gap = EndpointGap.gap(of: EndpointGap.endpoint(fromCallerArn: identity["Arn"]?.stringValue ?? ""), in: simulated.attempts) {
+        if let gap = EndpointGap.gap(
+            of: EndpointGap.endpoint(fromCallerArn: identity["Arn"]?.stringValue ?? ""), in: simulated.attempts)
+        {
             throw .notReplayable("the endpoint does not support \(gap.operation) with \(gap.parameter): \(gap.reason)")
         }
         context.planned = plan.order
@@ -171,7 +183,8 @@ package struct Replay: Sendable {
                 guard plan.untouched.contains(resource.id) else { throw error }
                 switch error {
                 case .notReplayable(let why): outcome.leftOut.append("\(resource.id): \(why)")
-                case .callFailed(let call, let message): outcome.leftOut.append("\(resource.id): the endpoint refused aws \(call): \(message)")
+                case .callFailed(let call, let message):
+                    outcome.leftOut.append("\(resource.id): the endpoint refused aws \(call): \(message)")
                 case .notSupportedByEndpoint: outcome.leftOut.append("\(resource.id): \(error)")
                 }
                 dropped.insert(resource.id)
@@ -183,19 +196,25 @@ package struct Replay: Sendable {
         // The timeline's changes come in where they came in the simulation: before the first
         // call that had not landed yet.
         var pending = plan.changes[...]
-        let landing = Dictionary(simulated.landedCalls.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let landing = Dictionary(
+            simulated.landedCalls.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         func applyChanges(before callId: Int?) throws(ReplayError) {
             while let change = pending.first, callId.map({ (landing[$0] ?? .max) >= change.callsLanded }) ?? true {
                 pending.removeFirst()
                 try checkInterruption()
-                guard let before = change.before, let adapter = Self.adapters[before.type], let id = context.ids[change.resourceId],
-                      let after = change.after else { continue }
-                if adapter.project(before.properties, in: context) == adapter.project(after.properties, in: context) { continue }
+                guard let before = change.before, let adapter = Self.adapters[before.type],
+                    let id = context.ids[change.resourceId],
+                    let after = change.after
+                else { continue }
+                if adapter.project(before.properties, in: context) == adapter.project(after.properties, in: context) {
+                    continue
+                }
                 try adapter.change(before, id: id, from: before.properties, to: after.properties, in: context)
                 outcome.changes.append("\(change.actor) changed \(change.resourceId)")
             }
         }
-        for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId }) where !simulated.faultedCalls.contains(attempt.callId) {
+        for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId })
+        where !simulated.faultedCalls.contains(attempt.callId) {
             try checkInterruption()
             try applyChanges(before: attempt.callId)
             let words = attempt.command.words
@@ -211,11 +230,20 @@ package struct Replay: Sendable {
                 // The engine restarted before the answer came: the end state says what the call did.
                 break
             case (.failed(let code, _)?, nil):
-                outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: "succeeded"))
+                outcome.differences.append(
+                    Difference(
+                        resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"),
+                        endpoint: "succeeded"))
             case (.failed(let code, _)?, let failure?) where !failure.message.contains("(\(code))"):
-                outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"), endpoint: .string(failure.message)))
+                outcome.differences.append(
+                    Difference(
+                        resourceId: attempt.resourceId, property: name, simulated: .string("failed: \(code)"),
+                        endpoint: .string(failure.message)))
             case (.succeeded?, let failure?), (nil, let failure?):
-                outcome.differences.append(Difference(resourceId: attempt.resourceId, property: name, simulated: "succeeded", endpoint: .string(failure.message)))
+                outcome.differences.append(
+                    Difference(
+                        resourceId: attempt.resourceId, property: name, simulated: "succeeded",
+                        endpoint: .string(failure.message)))
             default:
                 break
             }
@@ -224,7 +252,8 @@ package struct Replay: Sendable {
         for resource in plan.made {
             guard let adapter = Self.adapters[resource.type] else { continue }
             guard let id = try adapter.locate(resource, in: context) else {
-                outcome.differences.append(Difference(resourceId: resource.id, property: "exists", simulated: true, endpoint: false))
+                outcome.differences.append(
+                    Difference(resourceId: resource.id, property: "exists", simulated: true, endpoint: false))
                 continue
             }
             created.append((resource, id))
@@ -236,7 +265,10 @@ package struct Replay: Sendable {
             outcome.compared.append(resource.id)
             if plan.untouched.contains(resource.id) { outcome.untouched.append(resource.id) }
             for key in expected.objectValue?.keys ?? [] where expected[key] != found[key] {
-                outcome.differences.append(Difference(resourceId: resource.id, property: key, simulated: expected[key] ?? .null, endpoint: found[key] ?? .null))
+                outcome.differences.append(
+                    Difference(
+                        resourceId: resource.id, property: key, simulated: expected[key] ?? .null,
+                        endpoint: found[key] ?? .null))
             }
         }
     }
@@ -266,7 +298,9 @@ package struct Replay: Sendable {
         var ids: [String] = []
         for attempt in attempts {
             for reference in OperationCatalog.spec(named: attempt.operation)?.references ?? [] {
-                guard let name = reference.name(in: attempt.parameters), let account = scenario.inventory[attempt.resourceId]?.account else { continue }
+                guard let name = reference.name(in: attempt.parameters),
+                    let account = scenario.inventory[attempt.resourceId]?.account
+                else { continue }
                 scenario.inventory.forEach(ofType: reference.resourceType) { r in
                     if r.account == account, r.name == name || r.id == name, !ids.contains(r.id) { ids.append(r.id) }
                 }
@@ -291,7 +325,9 @@ package struct Replay: Sendable {
             guard count > 0 else { return [] }
             var chosen: [String] = []
             for id in targets {
-                guard let target = scenario.inventory[id], Self.adapters[target.type]?.onePerAccount == false else { continue }
+                guard let target = scenario.inventory[id], Self.adapters[target.type]?.onePerAccount == false else {
+                    continue
+                }
                 let vpc = target.properties["VpcId"]
                 let candidates = scenario.inventory.resources(ofType: target.type)
                     .filter { $0.account == target.account && eligible($0) && !chosen.contains($0.id) }
@@ -316,8 +352,13 @@ package struct Replay: Sendable {
         // Injections and drift change the cloud between the calls, and the replay makes the same
         // changes at the same points; the rest of the timeline acts on the engine, and the calls
         // it made already carry its effect.
-        if let entry = scenario.timeline.first(where: { if case .fault(let f) = $0.action { f.kind == .deleteDuringRemediation } else { false } }) {
-            return .failure(NotReplayable(reason: "its timeline has '\(entry.action.name)', which deletes a resource while a call is under way"))
+        if let entry = scenario.timeline.first(where: {
+            if case .fault(let f) = $0.action { f.kind == .deleteDuringRemediation } else { false }
+        }) {
+            return .failure(
+                NotReplayable(
+                    reason:
+                        "its timeline has '\(entry.action.name)', which deletes a resource while a call is under way"))
         }
         let offset = first - simulated.start
         let changes = simulated.timelineChanges.filter { $0.at - simulated.start > offset }
@@ -336,20 +377,27 @@ package struct Replay: Sendable {
         where !wanted.contains(id) { wanted.append(id) }
         // What the calls make is looked for on the endpoint afterwards, where its type allows.
         var made: [Resource] = []
-        let unsupported = Set(wanted.compactMap { id -> String? in
-            guard let r = scenario.inventory[id] else {
-                guard let new = simulated.finalInventory[id], Self.adapters[new.type]?.locatesWhatCallsMake == true else { return "resources a call creates (\(id))" }
-                made.append(new)
-                return nil
-            }
-            return Self.adapters[r.type] == nil ? r.type : nil
-        })
+        let unsupported = Set(
+            wanted.compactMap { id -> String? in
+                guard let r = scenario.inventory[id] else {
+                    guard let new = simulated.finalInventory[id], Self.adapters[new.type]?.locatesWhatCallsMake == true
+                    else { return "resources a call creates (\(id))" }
+                    made.append(new)
+                    return nil
+                }
+                return Self.adapters[r.type] == nil ? r.type : nil
+            })
         guard unsupported.isEmpty else {
-            return .failure(NotReplayable(reason: "remsim does not yet create \(unsupported.sorted().joined(separator: ", ")) on an endpoint"))
+            return .failure(
+                NotReplayable(
+                    reason: "remsim does not yet create \(unsupported.sorted().joined(separator: ", ")) on an endpoint")
+            )
         }
         var order: [Resource] = []
         func visit(_ id: String) {
-            guard !order.contains(where: { $0.id == id }), let r = scenario.inventory[id], let adapter = Self.adapters[r.type] else { return }
+            guard !order.contains(where: { $0.id == id }), let r = scenario.inventory[id],
+                let adapter = Self.adapters[r.type]
+            else { return }
             for dep in adapter.dependencies(of: r) { visit(dep) }
             order.append(r)
         }
@@ -359,12 +407,20 @@ package struct Replay: Sendable {
 
         // The state just before the first call: the scenario up to then, with nothing remediating.
         var before = scenario
-        before.settings.rules = before.settings.rules.map { var r = $0; r.autoRemediate = false; return r }
+        before.settings.rules = before.settings.rules.map {
+            var r = $0
+            r.autoRemediate = false
+            return r
+        }
         before.expectations = []
         before.runFor = max(SimDuration(milliseconds: 1), offset)
         do {
-            return .success(Plan(order: order, made: made, referenced: Set(referenced), before: try Simulator(scenario: before).run().finalInventory,
-                                 changes: changes.filter { change in order.contains { $0.id == change.resourceId } }, untouched: Set(untouched)))
+            return .success(
+                Plan(
+                    order: order, made: made, referenced: Set(referenced),
+                    before: try Simulator(scenario: before).run().finalInventory,
+                    changes: changes.filter { change in order.contains { $0.id == change.resourceId } },
+                    untouched: Set(untouched)))
         } catch {
             return .failure(NotReplayable(reason: "cannot compute the state before the first call: \(error)"))
         }

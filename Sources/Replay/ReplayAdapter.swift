@@ -22,7 +22,8 @@ package protocol ReplayAdapter: Sendable {
     /// Brings the resource from `old` to `new` between the calls, as the timeline did (an
     /// injection, a drift): someone else changing it on the cloud. Called only when what is
     /// compared differs.
-    func change(_ resource: Resource, id: String, from old: Value, to new: Value, in context: ReplayContext) throws(ReplayError)
+    func change(_ resource: Resource, id: String, from old: Value, to new: Value, in context: ReplayContext)
+        throws(ReplayError)
     /// Whether `locate` can find a resource of this type that a remediation call made.
     var locatesWhatCallsMake: Bool { get }
     /// Whether an account holds at most one (its password policy): never made as an untouched
@@ -33,11 +34,16 @@ package protocol ReplayAdapter: Sendable {
 }
 
 extension ReplayAdapter {
-    func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {}
+    func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
+    }
     var locatesWhatCallsMake: Bool { false }
     var onePerAccount: Bool { false }
-    func change(_ resource: Resource, id: String, from old: Value, to new: Value, in context: ReplayContext) throws(ReplayError) {
-        throw .notReplayable("its timeline changes \(resource.id) between the calls, and remsim does not yet change a \(type) on an endpoint")
+    func change(_ resource: Resource, id: String, from old: Value, to new: Value, in context: ReplayContext)
+        throws(ReplayError)
+    {
+        throw .notReplayable(
+            "its timeline changes \(resource.id) between the calls, and remsim does not yet change a \(type) on an endpoint"
+        )
     }
     func locate(_ resource: Resource, in context: ReplayContext) throws(ReplayError) -> String? { nil }
 }
@@ -100,7 +106,8 @@ package final class ReplayContext {
         var out = ids.reduce(text) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
         for (fixture, real) in accounts {
             if out == fixture { return real }
-            out = out.replacingOccurrences(of: ":\(fixture):", with: ":\(real):").replacingOccurrences(of: "\"\(fixture)\"", with: "\"\(real)\"")
+            out = out.replacingOccurrences(of: ":\(fixture):", with: ":\(real):").replacingOccurrences(
+                of: "\"\(fixture)\"", with: "\"\(real)\"")
         }
         return out
     }
@@ -144,7 +151,8 @@ package final class ReplayContext {
     /// `("rds:CreateDBInstance", ["MultiAZ": false])` → `rds create-db-instance --no-multi-az`.
     package func words(_ operation: String, _ parameters: Value) -> [String] {
         let parts = operation.split(separator: ":", maxSplits: 1).map(String.init)
-        return CommandRenderer.awsWords(service: parts[0], action: parts.count > 1 ? parts[1] : "", parameters: parameters)
+        return CommandRenderer.awsWords(
+            service: parts[0], action: parts.count > 1 ? parts[1] : "", parameters: parameters)
     }
 
     /// What the fixture says of each setting in `defaults`, or the cloud's default where it is silent.
@@ -157,12 +165,15 @@ package final class ReplayContext {
     /// Runs a call that creates something named by the fixture; a name already taken on the
     /// endpoint means someone else's resource, which the replay never takes over.
     @discardableResult
-    package func create(_ region: String, _ arguments: [String], named name: String, alreadyThere codes: [String]) throws(ReplayError) -> Value {
+    package func create(_ region: String, _ arguments: [String], named name: String, alreadyThere codes: [String])
+        throws(ReplayError) -> Value
+    {
         do {
             return try aws(region, arguments)
         } catch {
             if case .callFailed(_, let message) = error, codes.contains(where: { message.contains($0) }) {
-                throw .notReplayable("'\(name)' already exists on the endpoint, and a replay touches only what it creates")
+                throw .notReplayable(
+                    "'\(name)' already exists on the endpoint, and a replay touches only what it creates")
             }
             throw error
         }
@@ -173,7 +184,11 @@ package final class ReplayContext {
         do {
             return try aws(region, arguments)
         } catch {
-            if case .callFailed(_, let message) = error, message.contains("NotFound") || message.contains("NoSuch") || message.contains("(404)") { return nil }
+            if case .callFailed(_, let message) = error,
+                message.contains("NotFound") || message.contains("NoSuch") || message.contains("(404)")
+            {
+                return nil
+            }
             throw error
         }
     }
@@ -186,13 +201,17 @@ package enum ReplayError: Error, Sendable, CustomStringConvertible, Equatable {
 
     /// A failed CLI call: the endpoint lacks it, or it failed.
     init(_ failure: AWSCLI.Failure) {
-        self = failure.notImplemented ? .notSupportedByEndpoint(call: failure.call, message: failure.message) : .callFailed(call: failure.call, message: failure.message)
+        self =
+            failure.notImplemented
+            ? .notSupportedByEndpoint(call: failure.call, message: failure.message)
+            : .callFailed(call: failure.call, message: failure.message)
     }
 
     package var description: String {
         switch self {
         case .notReplayable(let why): "not replayable: \(why)"
-        case .notSupportedByEndpoint(let call, let message): "not replayable: the endpoint does not support aws \(call) (\(message))"
+        case .notSupportedByEndpoint(let call, let message):
+            "not replayable: the endpoint does not support aws \(call) (\(message))"
         case .callFailed(let call, let message): "aws \(call) failed: \(message)"
         }
     }

@@ -18,13 +18,16 @@ package struct ReplayEndpoint: Sendable, Hashable {
         package var description: String {
             switch self {
             case .notAURL(let text): "--endpoint-url: expected a URL such as http://127.0.0.1:5000, found '\(text)'"
-            case .notLoopback(let host): "--endpoint-url: \(host) is not this machine; a replay against another endpoint needs --allow-remote-endpoint, and then touches only what it creates"
+            case .notLoopback(let host):
+                "--endpoint-url: \(host) is not this machine; a replay against another endpoint needs --allow-remote-endpoint, and then touches only what it creates"
             }
         }
     }
 
     package init(_ text: String, allowRemote: Bool) throws(Problem) {
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty else {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty
+        else {
             throw .notAURL(text)
         }
         guard allowRemote || Self.isLoopback(host) else { throw .notLoopback(host) }

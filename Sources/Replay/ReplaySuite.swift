@@ -11,11 +11,14 @@ package struct ReplaySuite {
     package var keep = false
     package var untouched = Replay.Untouched.neighbours(1)
 
-    package init(scenarios: [Scenario], endpoint: ReplayEndpoint, program: String = "aws",
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                replayId: String = "r\(Int(Date().timeIntervalSince1970))-\(getpid())") {
+    package init(
+        scenarios: [Scenario], endpoint: ReplayEndpoint, program: String = "aws",
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        replayId: String = "r\(Int(Date().timeIntervalSince1970))-\(getpid())"
+    ) {
         self.scenarios = scenarios
-        self.cli = AWSCLI(program: program, endpoint: endpoint, environment: Self.defaults(for: endpoint, environment: environment))
+        self.cli = AWSCLI(
+            program: program, endpoint: endpoint, environment: Self.defaults(for: endpoint, environment: environment))
         self.replayId = replayId
     }
 
@@ -41,7 +44,9 @@ package struct ReplaySuite {
 
     /// Replays each AWS scenario in turn, handing each outcome to `each`; stops between
     /// scenarios once `interruption` is requested.
-    package func run(interruption: ReplayInterruption = ReplayInterruption(), each: (Scenario, Replay.Outcome) -> Void) -> Tally {
+    package func run(interruption: ReplayInterruption = ReplayInterruption(), each: (Scenario, Replay.Outcome) -> Void)
+        -> Tally
+    {
         var tally = Tally()
         for scenario in scenarios {
             if interruption.isRequested { break }

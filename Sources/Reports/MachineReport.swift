@@ -19,20 +19,33 @@ package enum MachineReport {
             var metrics = Fields()
             for kind in MetricKind.allCases {
                 let s = r.summary(kind)
-                metrics[kind.rawValue] = ["p50Ms": ms(s.p50), "p95Ms": ms(s.p95), "maxMs": ms(s.max), "count": .int(s.count), "unresolved": .int(s.unresolved)]
+                metrics[kind.rawValue] = [
+                    "p50Ms": ms(s.p50), "p95Ms": ms(s.p95), "maxMs": ms(s.max), "count": .int(s.count),
+                    "unresolved": .int(s.unresolved),
+                ]
             }
             f["metrics"] = .object(metrics)
             f["calls"] = .int(r.attempts.count)
-            f["assertions"] = .array(r.assertions.map { a in
-                ["passed": .bool(a.passed), "expected": .string(a.expected), "found": .string(a.found), "origin": .string(a.origin)]
-            })
-            f["warnings"] = .array(r.warnings.map { w in
-                ["kind": .string(w.kind), "severity": .string(w.severity.rawValue), "policy": .string(w.policyId), "resource": .string(w.resourceId),
-                 "explanation": .string(w.explanation), "evidence": .array(w.evidence.map(Value.string))]
-            })
-            f["violations"] = .object(Fields(Violation.FinalState.allCases.map { s in
-                Fields.Entry(key: s.rawValue, value: .int(r.violations.filter { $0.finalState == s }.count))
-            }))
+            f["assertions"] = .array(
+                r.assertions.map { a in
+                    [
+                        "passed": .bool(a.passed), "expected": .string(a.expected), "found": .string(a.found),
+                        "origin": .string(a.origin),
+                    ]
+                })
+            f["warnings"] = .array(
+                r.warnings.map { w in
+                    [
+                        "kind": .string(w.kind), "severity": .string(w.severity.rawValue),
+                        "policy": .string(w.policyId), "resource": .string(w.resourceId),
+                        "explanation": .string(w.explanation), "evidence": .array(w.evidence.map(Value.string)),
+                    ]
+                })
+            f["violations"] = .object(
+                Fields(
+                    Violation.FinalState.allCases.map { s in
+                        Fields.Entry(key: s.rawValue, value: .int(r.violations.filter { $0.finalState == s }.count))
+                    }))
             return .object(f)
         }
         var top = Fields()
@@ -48,11 +61,15 @@ package enum MachineReport {
         let errors = results.filter { $0.error != nil }.count
         let failures = results.filter { !$0.passed }.count - errors
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuites name="remsim" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"# + "\n"
-        xml += #"  <testsuite name="remsim scenarios" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"# + "\n"
+        xml +=
+            #"<testsuites name="remsim" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"# + "\n"
+        xml +=
+            #"  <testsuite name="remsim scenarios" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"#
+            + "\n"
         for r in results {
             // `time` is wall-clock time in JUnit; a scenario's simulated span is a property instead.
-            let open = #"    <testcase name="\#(escape(r.name))" classname="\#(escape(r.file))" time="0">"# + "\n"
+            let open =
+                #"    <testcase name="\#(escape(r.name))" classname="\#(escape(r.file))" time="0">"# + "\n"
                 + #"      <properties><property name="simulated" value="\#(r.end - r.start)"/><property name="seed" value="\#(r.seed)"/></properties>"#
             let failed = r.assertions.filter { !$0.passed }
             if let error = r.error {
@@ -66,7 +83,8 @@ package enum MachineReport {
                 continue
             }
             let message = failed.map { "expected \($0.expected); found \($0.found)" }.joined(separator: " | ")
-            let body = failed.map { "expected \($0.expected)\nfound \($0.found)\nat \($0.origin)" }.joined(separator: "\n\n")
+            let body = failed.map { "expected \($0.expected)\nfound \($0.found)\nat \($0.origin)" }.joined(
+                separator: "\n\n")
             xml += open + "\n"
             xml += #"      <failure message="\#(escape(message))" type="assertion">\#(escape(body))</failure>"# + "\n"
             xml += "    </testcase>\n"
@@ -78,21 +96,29 @@ package enum MachineReport {
     /// `::error file=F,line=L,col=C::…` for each failed assertion, as GitHub Actions reads them.
     package static func githubAnnotations(results: [ScenarioResult]) -> [String] {
         results.flatMap { r in
-            (r.error.map { ["::error file=\(r.file),title=remsim scenario stopped::\(r.name): \($0)".replacingOccurrences(of: "\n", with: "%0A")] } ?? [])
-            + r.assertions.filter { !$0.passed }.map { a in
-                let parts = a.origin.split(separator: ":").map(String.init)
-                var location = ""
-                if parts.count >= 3, let line = Int(parts[parts.count - 2]), let col = Int(parts[parts.count - 1]) {
-                    location = "file=\(parts.dropLast(2).joined(separator: ":")),line=\(line),col=\(col),"
+            (r.error.map {
+                [
+                    "::error file=\(r.file),title=remsim scenario stopped::\(r.name): \($0)".replacingOccurrences(
+                        of: "\n", with: "%0A")
+                ]
+            } ?? [])
+                + r.assertions.filter { !$0.passed }.map { a in
+                    let parts = a.origin.split(separator: ":").map(String.init)
+                    var location = ""
+                    if parts.count >= 3, let line = Int(parts[parts.count - 2]), let col = Int(parts[parts.count - 1]) {
+                        location = "file=\(parts.dropLast(2).joined(separator: ":")),line=\(line),col=\(col),"
+                    }
+                    let text = "\(r.name): expected \(a.expected); found \(a.found)".replacingOccurrences(
+                        of: "\n", with: "%0A")
+                    return "::error \(location)title=remsim scenario failed::\(text)"
                 }
-                let text = "\(r.name): expected \(a.expected); found \(a.found)".replacingOccurrences(of: "\n", with: "%0A")
-                return "::error \(location)title=remsim scenario failed::\(text)"
-            }
         }
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;"
+        )
+        .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

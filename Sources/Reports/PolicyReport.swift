@@ -10,13 +10,17 @@ package enum PolicyReport {
     package static func list(_ policies: [Policy]) -> String {
         var table = TextTable(header: ["ID", "SEVERITY", "RESOURCE", "STEPS", "TITLE", "COMPLIANCE"])
         for p in policies.sorted(by: { $0.id < $1.id }) {
-            table.append([p.id, p.severity.rawValue, p.resourceType, p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title,
-                          p.compliance.joined(separator: " ")])
+            table.append([
+                p.id, p.severity.rawValue, p.resourceType,
+                p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title,
+                p.compliance.joined(separator: " "),
+            ])
         }
         let byCloud = Cloud.allCases.map { cloud in
             "\(policies.filter { $0.resourceType.hasPrefix(cloud.rawValue + ".") }.count) \(cloud.rawValue)"
         }
-        let count = "\(policies.count) polic\(policies.count == 1 ? "y" : "ies") (\(byCloud.joined(separator: ", "))), \(policies.filter(\.isRemediable).count) remediable"
+        let count =
+            "\(policies.count) polic\(policies.count == 1 ? "y" : "ies") (\(byCloud.joined(separator: ", "))), \(policies.filter(\.isRemediable).count) remediable"
         return table.render() + "\n" + count
     }
 
@@ -39,11 +43,14 @@ package enum PolicyReport {
                 let each = step.forEach == .matched ? ", once per matched element" : ""
                 let spec = OperationCatalog.spec(named: step.operation)
                 let permissions = spec?.permissions ?? [step.operation]
-                let needs = "needs permission\(permissions.count == 1 ? "" : "s") \(permissions.joined(separator: ", "))"
+                let needs =
+                    "needs permission\(permissions.count == 1 ? "" : "s") \(permissions.joined(separator: ", "))"
                 let modelled = spec == nil ? "; not modelled by the simulated cloud, so it fails there" : ""
                 out.append("    \(i + 1). \(step.operation)  (\(needs)\(each)\(modelled))")
                 out.append("       parameters: \(step.parameters.jsonText)")
-                for disruption in DisruptionAnalyzer.summaries(for: step.operation) { out.append("       can disrupt: \(disruption)") }
+                for disruption in DisruptionAnalyzer.summaries(for: step.operation) {
+                    out.append("       can disrupt: \(disruption)")
+                }
             }
             let evaluator = Evaluator(now: now)
             if let example = policy.examples.match.first, let finding = evaluator.finding(policy, example) {
@@ -74,7 +81,8 @@ package enum PolicyReport {
             let value = v.value.isNull ? "" : " \(v.value.jsonText)"
             return ["\(pad)\(v.key)\(age) \(v.op.rawValue)\(value)"]
         case .quantifier(let q):
-            return ["\(pad)\(q.mode.rawValue) element of \(q.path) where:"] + q.filters.flatMap { describe($0, indent: indent + 2) }
+            return ["\(pad)\(q.mode.rawValue) element of \(q.path) where:"]
+                + q.filters.flatMap { describe($0, indent: indent + 2) }
         }
     }
 }

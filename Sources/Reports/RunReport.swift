@@ -22,18 +22,24 @@ package struct RunReport: Sendable {
         facts += Self.controls(result).map { style.yellow($0) }
         if !result.warnings.isEmpty {
             let high = result.warnings.filter { $0.severity == .high }.count
-            let text = "\(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\(high > 0 ? " (\(high) high)" : "")"
+            let text =
+                "\(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\(high > 0 ? " (\(high) high)" : "")"
             facts.append(high > 0 ? style.red(text) : style.yellow(text))
         }
         var text = "\(verdict)  \(result.name)  \(style.dim(facts.joined(separator: " · ")))"
         let serious = result.warnings.filter { $0.severity >= .medium }
         for w in serious.prefix(5) {
-            text += "\n      \(w.severity == .high ? style.red("!") : style.yellow("!")) \(w.severity.rawValue) \(w.kind) on \(w.resourceId): \(w.explanation)"
+            text +=
+                "\n      \(w.severity == .high ? style.red("!") : style.yellow("!")) \(w.severity.rawValue) \(w.kind) on \(w.resourceId): \(w.explanation)"
         }
-        if serious.count > 5 { text += "\n      " + style.dim("and \(serious.count - 5) more (--timeline shows them all)") }
+        if serious.count > 5 {
+            text += "\n      " + style.dim("and \(serious.count - 5) more (--timeline shows them all)")
+        }
         if let error = result.error {
             text += "\n      \(style.red("✘")) \(error)"
-            text += "\n        " + style.dim("expectations not checked; what happened until then is recorded (--timeline shows it)")
+            text +=
+                "\n        "
+                + style.dim("expectations not checked; what happened until then is recorded (--timeline shows it)")
         }
         for a in result.assertions where !a.passed {
             text += "\n      \(style.red("✘")) expected \(a.expected)"
@@ -48,8 +54,10 @@ package struct RunReport: Sendable {
     static func controls(_ result: ScenarioResult) -> [String] {
         let words: [(EngineRecord.Kind, String, String)] = [
             (.retry, "retry", "retries"), (.queued, "queued", "queued"), (.capBreach, "cap breach", "cap breaches"),
-            (.errorRateStop, "error-rate stop", "error-rate stops"), (.loop, "loop", "loops"), (.exemptionApplied, "exempt", "exempt"),
-            (.restart, "restart", "restarts"), (.blocked, "blocked", "blocked"), (.awaitingApproval, "awaiting approval", "awaiting approval"),
+            (.errorRateStop, "error-rate stop", "error-rate stops"), (.loop, "loop", "loops"),
+            (.exemptionApplied, "exempt", "exempt"),
+            (.restart, "restart", "restarts"), (.blocked, "blocked", "blocked"),
+            (.awaitingApproval, "awaiting approval", "awaiting approval"),
             (.approvalTimedOut, "approval timed out", "approvals timed out"),
         ]
         return words.compactMap { kind, one, many in
@@ -69,7 +77,8 @@ package struct RunReport: Sendable {
 
     package func summary(results: [ScenarioResult], runId: Int64?, database: String?) -> String {
         let failed = results.filter { !$0.passed }.count
-        let counts = "\(results.count) scenario\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed"
+        let counts =
+            "\(results.count) scenario\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed"
         var text = failed == 0 ? style.green(counts) : style.red(counts)
         if let runId, let database { text += style.dim(" · run \(runId) recorded in \(database)") }
         return text

@@ -52,13 +52,17 @@ package struct RunComparison: Sendable, Codable {
 
     package init(_ a: RunSnapshot, _ b: RunSnapshot) {
         func ref(_ s: RunSnapshot) -> RunRef {
-            RunRef(id: s.run.id ?? 0, labels: s.labels, remsimVersion: s.run.remsimVersion, gitCommit: s.run.gitCommit,
-                   fixturesDigest: s.run.fixturesDigest, policiesDigest: s.run.policiesDigest)
+            RunRef(
+                id: s.run.id ?? 0, labels: s.labels, remsimVersion: s.run.remsimVersion, gitCommit: s.run.gitCommit,
+                fixturesDigest: s.run.fixturesDigest, policiesDigest: s.run.policiesDigest)
         }
         before = ref(a)
         after = ref(b)
         var caveats: [String] = []
-        if a.run.remsimVersion != b.run.remsimVersion { caveats.append("the runs were made by different remsim versions (\(a.run.remsimVersion), \(b.run.remsimVersion))") }
+        if a.run.remsimVersion != b.run.remsimVersion {
+            caveats.append(
+                "the runs were made by different remsim versions (\(a.run.remsimVersion), \(b.run.remsimVersion))")
+        }
         if a.run.fixturesDigest != b.run.fixturesDigest { caveats.append("the runs used different fixtures") }
         if a.run.policiesDigest != b.run.policiesDigest { caveats.append("the runs used different policies") }
         self.caveats = caveats
@@ -77,15 +81,21 @@ package struct RunComparison: Sendable, Codable {
                 let text = "\(position). \(new.expected[position] ?? "")"
                 flips.append(Flip(scenario: name, assertion: text, before: was, after: verdict))
             }
-            if old.calls != new.calls { counts.append(CountChange(scenario: name, what: "calls", before: old.calls, after: new.calls)) }
-            if old.remediated != new.remediated { counts.append(CountChange(scenario: name, what: "remediated", before: old.remediated, after: new.remediated)) }
+            if old.calls != new.calls {
+                counts.append(CountChange(scenario: name, what: "calls", before: old.calls, after: new.calls))
+            }
+            if old.remediated != new.remediated {
+                counts.append(
+                    CountChange(scenario: name, what: "remediated", before: old.remediated, after: new.remediated))
+            }
             if old.mttrP95Ms != new.mttrP95Ms { byScenario.append(Self.delta(name, old.mttrP95Ms, new.mttrP95Ms)) }
         }
         self.flips = flips
         countsChanged = counts
         mttrByScenario = byScenario
         mttrByPolicy = Set(a.mttrP95ByPolicy.keys).union(b.mttrP95ByPolicy.keys).sorted().compactMap { policy in
-            let x = a.mttrP95ByPolicy[policy] ?? nil, y = b.mttrP95ByPolicy[policy] ?? nil
+            let x = a.mttrP95ByPolicy[policy] ?? nil
+            let y = b.mttrP95ByPolicy[policy] ?? nil
             return x == y ? nil : Self.delta(policy, x, y)
         }
         warningsAdded = Set(b.warnings).subtracting(a.warnings).sorted()
@@ -101,8 +111,10 @@ package struct RunComparison: Sendable, Codable {
     }
 
     package var isUnchanged: Bool {
-        flips.isEmpty && scenariosAdded.isEmpty && scenariosRemoved.isEmpty && mttrByPolicy.isEmpty && mttrByScenario.isEmpty
-            && warningsAdded.isEmpty && warningsRemoved.isEmpty && loopsAdded.isEmpty && loopsRemoved.isEmpty && countsChanged.isEmpty
+        flips.isEmpty && scenariosAdded.isEmpty && scenariosRemoved.isEmpty && mttrByPolicy.isEmpty
+            && mttrByScenario.isEmpty
+            && warningsAdded.isEmpty && warningsRemoved.isEmpty && loopsAdded.isEmpty && loopsRemoved.isEmpty
+            && countsChanged.isEmpty
     }
 }
 
@@ -117,7 +129,10 @@ package struct RegressionGate: Sendable, Equatable {
     package var newLoop = false
     package var scenarioRemoved = false
 
-    package static let names = ["assertion-flip", "mttr-p95-increase=PERCENT%", "new-warning", "new-high-warning", "new-loop", "scenario-removed"]
+    package static let names = [
+        "assertion-flip", "mttr-p95-increase=PERCENT%", "new-warning", "new-high-warning", "new-loop",
+        "scenario-removed",
+    ]
 
     package init() {}
 
@@ -132,8 +147,12 @@ package struct RegressionGate: Sendable, Equatable {
             case "scenario-removed": scenarioRemoved = true
             default:
                 let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, parts[0] == "mttr-p95-increase", let pct = Double(parts[1].replacingOccurrences(of: "%", with: "")), pct >= 0 else {
-                    throw GateError(message: "unknown --fail-on condition '\(item)'; conditions: \(Self.names.joined(separator: ", "))")
+                guard parts.count == 2, parts[0] == "mttr-p95-increase",
+                    let pct = Double(parts[1].replacingOccurrences(of: "%", with: "")), pct >= 0
+                else {
+                    throw GateError(
+                        message:
+                            "unknown --fail-on condition '\(item)'; conditions: \(Self.names.joined(separator: ", "))")
                 }
                 mttrIncreasePercent = pct
             }
@@ -149,12 +168,16 @@ package struct RegressionGate: Sendable, Equatable {
     package func failures(_ c: RunComparison) -> [String] {
         var out: [String] = []
         if assertionFlip {
-            for f in c.flips where f.before && !f.after { out.append("assertion flipped to failing in \(f.scenario): \(f.assertion)") }
+            for f in c.flips where f.before && !f.after {
+                out.append("assertion flipped to failing in \(f.scenario): \(f.assertion)")
+            }
         }
         if let limit = mttrIncreasePercent {
             for d in c.mttrByPolicy + c.mttrByScenario {
                 guard let rel = d.relative, rel * 100 > limit else { continue }
-                out.append("MTTR p95 of \(d.name) rose \(rel.isInfinite ? "from 0" : String(format: "%.0f%%", rel * 100)) (limit \(String(format: "%.0f", limit))%)")
+                out.append(
+                    "MTTR p95 of \(d.name) rose \(rel.isInfinite ? "from 0" : String(format: "%.0f%%", rel * 100)) (limit \(String(format: "%.0f", limit))%)"
+                )
             }
             for d in c.mttrByPolicy where d.beforeMs != nil && d.afterMs == nil {
                 out.append("\(d.name) no longer resolves any violation")
@@ -165,7 +188,11 @@ package struct RegressionGate: Sendable, Equatable {
                 out.append("new \(w.severity) warning in \(w.scenario): \(w.kind) on \(w.resourceId) (\(w.policyId))")
             }
         }
-        if newLoop { for l in c.loopsAdded { out.append("new loop in \(l.scenario): \(l.policyId) on \(l.resourceId), cause \(l.cause)") } }
+        if newLoop {
+            for l in c.loopsAdded {
+                out.append("new loop in \(l.scenario): \(l.policyId) on \(l.resourceId), cause \(l.cause)")
+            }
+        }
         if scenarioRemoved { for s in c.scenariosRemoved { out.append("scenario removed: \(s)") } }
         return out
     }

@@ -8,21 +8,38 @@ extension RunDatabase {
         try read { db in
             guard let run = try RunRecord.fetchOne(db, key: runId) else { throw RunStoreError.noSuchRun(String(runId)) }
             var scenarios: [RunContents.ScenarioRows] = []
-            for s in try ScenarioResultRecord.filter(ScenarioResultRecord.Columns.runId == runId).order(ScenarioResultRecord.Columns.id).fetchAll(db) {
+            for s in try ScenarioResultRecord.filter(ScenarioResultRecord.Columns.runId == runId).order(
+                ScenarioResultRecord.Columns.id
+            ).fetchAll(db) {
                 let byScenario = SharedColumns.scenarioResultId == s.id
-                let alerts = try AlertRecord.filter(byScenario).order(AlertRecord.Columns.id).fetchAll(db).map { alert in
-                    (alert: alert, transitions: try AlertTransitionRecord.filter(AlertTransitionRecord.Columns.alertId == alert.id).order(AlertTransitionRecord.Columns.position).fetchAll(db))
+                let alerts = try AlertRecord.filter(byScenario).order(AlertRecord.Columns.id).fetchAll(db).map {
+                    alert in
+                    (
+                        alert: alert,
+                        transitions: try AlertTransitionRecord.filter(AlertTransitionRecord.Columns.alertId == alert.id)
+                            .order(AlertTransitionRecord.Columns.position).fetchAll(db)
+                    )
                 }
-                scenarios.append(RunContents.ScenarioRows(
-                    scenario: s,
-                    assertions: try AssertionResultRecord.filter(byScenario).order(AssertionResultRecord.Columns.position).fetchAll(db),
-                    alerts: alerts,
-                    attempts: try RemediationAttemptRecord.filter(byScenario).order(RemediationAttemptRecord.Columns.id).fetchAll(db),
-                    violations: try ViolationRecord.filter(byScenario).order(ViolationRecord.Columns.id).fetchAll(db),
-                    metrics: try MetricRecord.filter(byScenario).order(MetricRecord.Columns.id).fetchAll(db),
-                    records: try EngineRecordRow.filter(byScenario).order(EngineRecordRow.Columns.position).fetchAll(db),
-                    warnings: try DisruptionWarningRow.filter(byScenario).order(DisruptionWarningRow.Columns.position).fetchAll(db),
-                    timeline: try TimelineEntryRecord.filter(byScenario).order(TimelineEntryRecord.Columns.position).fetchAll(db)))
+                scenarios.append(
+                    RunContents.ScenarioRows(
+                        scenario: s,
+                        assertions: try AssertionResultRecord.filter(byScenario).order(
+                            AssertionResultRecord.Columns.position
+                        ).fetchAll(db),
+                        alerts: alerts,
+                        attempts: try RemediationAttemptRecord.filter(byScenario).order(
+                            RemediationAttemptRecord.Columns.id
+                        ).fetchAll(db),
+                        violations: try ViolationRecord.filter(byScenario).order(ViolationRecord.Columns.id).fetchAll(
+                            db),
+                        metrics: try MetricRecord.filter(byScenario).order(MetricRecord.Columns.id).fetchAll(db),
+                        records: try EngineRecordRow.filter(byScenario).order(EngineRecordRow.Columns.position)
+                            .fetchAll(db),
+                        warnings: try DisruptionWarningRow.filter(byScenario).order(
+                            DisruptionWarningRow.Columns.position
+                        ).fetchAll(db),
+                        timeline: try TimelineEntryRecord.filter(byScenario).order(TimelineEntryRecord.Columns.position)
+                            .fetchAll(db)))
             }
             return RunContents(run: run, scenarios: scenarios)
         }
@@ -31,7 +48,9 @@ extension RunDatabase {
     /// Checks that shard runs make one suite: each a complete shard of the same N, no shard
     /// twice, none missing (unless `allowMissing`), the same remsim version, commit, fixtures and
     /// policies, and no scenario in two shards.
-    package static func checkShards(_ shards: [(source: String, contents: RunContents)], allowMissing: Bool) -> [MergeProblem] {
+    package static func checkShards(_ shards: [(source: String, contents: RunContents)], allowMissing: Bool)
+        -> [MergeProblem]
+    {
         var problems: [MergeProblem] = []
         var parsed: [(source: String, index: Int, count: Int)] = []
         for (source, c) in shards {
@@ -48,16 +67,20 @@ extension RunDatabase {
         }
         let counts = Set(parsed.map(\.count))
         if counts.count > 1 {
-            problems.append(.shardCountsDiffer(parsed.map { "\($0.source) is \($0.index)/\($0.count)" }.joined(separator: ", ")))
+            problems.append(
+                .shardCountsDiffer(parsed.map { "\($0.source) is \($0.index)/\($0.count)" }.joined(separator: ", ")))
         } else if let n = counts.first {
-            for (index, group) in Dictionary(grouping: parsed, by: \.index).sorted(by: { $0.key < $1.key }) where group.count > 1 {
+            for (index, group) in Dictionary(grouping: parsed, by: \.index).sorted(by: { $0.key < $1.key })
+            where group.count > 1 {
                 problems.append(.shardTwice(shard: "\(index)/\(n)", sources: group.map(\.source)))
             }
             let missing = (1...n).filter { i in !parsed.contains { $0.index == i } }.map { "\($0)/\(n)" }
             if !missing.isEmpty && !allowMissing { problems.append(.shardsMissing(missing, of: n)) }
         }
-        for (field, value) in [("remsim version", { (r: RunRecord) in r.remsimVersion }), ("git commit", { $0.gitCommit ?? "none" }),
-                               ("fixtures", { $0.fixturesDigest ?? "unknown" }), ("policies", { $0.policiesDigest ?? "unknown" })] {
+        for (field, value) in [
+            ("remsim version", { (r: RunRecord) in r.remsimVersion }), ("git commit", { $0.gitCommit ?? "none" }),
+            ("fixtures", { $0.fixturesDigest ?? "unknown" }), ("policies", { $0.policiesDigest ?? "unknown" }),
+        ] {
             let values = shards.map { value($0.contents.run) }
             if Set(values).count > 1 { problems.append(.differ(field: field, values: Array(Set(values)).sorted())) }
         }
@@ -86,12 +109,16 @@ extension RunDatabase {
             for run in runs { for l in run.labels where !labels.contains(l) { labels.append(l) } }
             let scenarios = shards.flatMap(\.contents.scenarios)
             let passed = scenarios.filter(\.scenario.passed).count
-            let from = shards.map { MergedShard(database: $0.source, run: $0.contents.run.id ?? 0, shard: $0.contents.run.shard) }
+            let from = shards.map {
+                MergedShard(database: $0.source, run: $0.contents.run.id ?? 0, shard: $0.contents.run.shard)
+            }
             var run = RunRecord(
-                startedAt: runs.map(\.startedAt).min() ?? "", finishedAt: runs.compactMap(\.finishedAt).max(), status: .complete,
+                startedAt: runs.map(\.startedAt).min() ?? "", finishedAt: runs.compactMap(\.finishedAt).max(),
+                status: .complete,
                 remsimVersion: runs.first?.remsimVersion ?? "", gitCommit: runs.first?.gitCommit,
                 labels: labels, scenarioCount: scenarios.count, passedCount: passed,
-                failedCount: scenarios.count - passed, fixturesDigest: runs.first?.fixturesDigest, policiesDigest: runs.first?.policiesDigest,
+                failedCount: scenarios.count - passed, fixturesDigest: runs.first?.fixturesDigest,
+                policiesDigest: runs.first?.policiesDigest,
                 shard: nil, mergedFrom: from)
             try run.insert(db)
             let runId = run.id ?? 0
@@ -101,7 +128,11 @@ extension RunDatabase {
                 s.runId = runId
                 try s.insert(db)
                 let sid = s.id ?? 0
-                for var r in rows.assertions { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+                for var r in rows.assertions {
+                    r.id = nil
+                    r.scenarioResultId = sid
+                    try r.insert(db)
+                }
                 var alertIds: [Int64: Int64] = [:]
                 for (alert, transitions) in rows.alerts {
                     var a = alert
@@ -109,14 +140,43 @@ extension RunDatabase {
                     a.scenarioResultId = sid
                     try a.insert(db)
                     alertIds[alert.id ?? 0] = a.id
-                    for var t in transitions { t.id = nil; t.alertId = a.id ?? 0; try t.insert(db) }
+                    for var t in transitions {
+                        t.id = nil
+                        t.alertId = a.id ?? 0
+                        try t.insert(db)
+                    }
                 }
-                for var r in rows.attempts { r.id = nil; r.scenarioResultId = sid; r.alertId = alertIds[r.alertId] ?? 0; try r.insert(db) }
-                for var r in rows.violations { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                for var r in rows.metrics { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                for var r in rows.records { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                for var r in rows.warnings { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
-                for var r in rows.timeline { r.id = nil; r.scenarioResultId = sid; try r.insert(db) }
+                for var r in rows.attempts {
+                    r.id = nil
+                    r.scenarioResultId = sid
+                    r.alertId = alertIds[r.alertId] ?? 0
+                    try r.insert(db)
+                }
+                for var r in rows.violations {
+                    r.id = nil
+                    r.scenarioResultId = sid
+                    try r.insert(db)
+                }
+                for var r in rows.metrics {
+                    r.id = nil
+                    r.scenarioResultId = sid
+                    try r.insert(db)
+                }
+                for var r in rows.records {
+                    r.id = nil
+                    r.scenarioResultId = sid
+                    try r.insert(db)
+                }
+                for var r in rows.warnings {
+                    r.id = nil
+                    r.scenarioResultId = sid
+                    try r.insert(db)
+                }
+                for var r in rows.timeline {
+                    r.id = nil
+                    r.scenarioResultId = sid
+                    try r.insert(db)
+                }
             }
             return runId
         }

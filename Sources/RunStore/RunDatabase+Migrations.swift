@@ -48,7 +48,9 @@ extension RunDatabase {
                 t.column("policyId", .text).notNull()
                 t.column("resourceId", .text).notNull()
                 t.column("ruleName", .text).notNull()
-                t.column("status", .text).notNull().check { ["open", "pendingResolution", "resolved", "failed"].contains($0) }
+                t.column("status", .text).notNull().check {
+                    ["open", "pendingResolution", "resolved", "failed"].contains($0)
+                }
                 t.uniqueKey(["scenarioResultId", "number"])
                 t.uniqueKey(["scenarioResultId", "policyId", "resourceId"])
             }
@@ -121,11 +123,16 @@ extension RunDatabase {
                 t.column("policyId", .text).notNull()
                 t.column("resourceId", .text).notNull()
                 t.column("ruleName", .text).notNull()
-                t.column("status", .text).notNull().check { ["open", "pendingResolution", "resolved", "failed", "snoozed", "dismissed"].contains($0) }
+                t.column("status", .text).notNull().check {
+                    ["open", "pendingResolution", "resolved", "failed", "snoozed", "dismissed"].contains($0)
+                }
                 t.uniqueKey(["scenarioResultId", "number"])
                 t.uniqueKey(["scenarioResultId", "policyId", "resourceId"])
             }
-            try db.execute(sql: "INSERT INTO newAlert SELECT id, scenarioResultId, number, policyId, resourceId, ruleName, status FROM alert")
+            try db.execute(
+                sql:
+                    "INSERT INTO newAlert SELECT id, scenarioResultId, number, policyId, resourceId, ruleName, status FROM alert"
+            )
             try db.drop(table: "alert")
             try db.rename(table: "newAlert", to: "alert")
             try db.alter(table: "remediationAttempt") { t in
@@ -133,7 +140,9 @@ extension RunDatabase {
             }
             try db.alter(table: "violation") { t in
                 // Null for violations recorded before final states were.
-                t.add(column: "finalState", .text).check { $0 == nil || ["resolved", "failed", "exempt", "dismissed", "snoozed", "open"].contains($0) }
+                t.add(column: "finalState", .text).check {
+                    $0 == nil || ["resolved", "failed", "exempt", "dismissed", "snoozed", "open"].contains($0)
+                }
             }
             try db.create(table: "engineRecord") { t in
                 t.autoIncrementedPrimaryKey("id")
@@ -141,7 +150,10 @@ extension RunDatabase {
                 t.column("position", .integer).notNull()
                 t.column("at", .integer).notNull()
                 t.column("kind", .text).notNull().check {
-                    ["retry", "queued", "capBreach", "errorRateStop", "loop", "quarantine", "exemptionApplied", "restart", "interrupted"].contains($0)
+                    [
+                        "retry", "queued", "capBreach", "errorRateStop", "loop", "quarantine", "exemptionApplied",
+                        "restart", "interrupted",
+                    ].contains($0)
                 }
                 t.column("ruleName", .text)
                 t.column("policyId", .text)
@@ -159,8 +171,11 @@ extension RunDatabase {
                 t.column("position", .integer).notNull()
                 t.column("at", .integer).notNull()
                 t.column("kind", .text).notNull().check {
-                    ["retry", "queued", "capBreach", "errorRateStop", "loop", "quarantine", "exemptionApplied", "restart", "interrupted",
-                     "blocked", "awaitingApproval", "approved", "approvalTimedOut"].contains($0)
+                    [
+                        "retry", "queued", "capBreach", "errorRateStop", "loop", "quarantine", "exemptionApplied",
+                        "restart", "interrupted",
+                        "blocked", "awaitingApproval", "approved", "approvalTimedOut",
+                    ].contains($0)
                 }
                 t.column("ruleName", .text)
                 t.column("policyId", .text)
@@ -182,8 +197,8 @@ extension RunDatabase {
                 t.column("policyId", .text).notNull()
                 t.column("resourceId", .text).notNull()
                 t.column("operation", .text).notNull()
-                t.column("affected", .text).notNull()   // JSON list of resource ids
-                t.column("evidence", .text).notNull()   // JSON list of lines
+                t.column("affected", .text).notNull()  // JSON list of resource ids
+                t.column("evidence", .text).notNull()  // JSON list of lines
                 t.column("explanation", .text).notNull()
                 t.uniqueKey(["scenarioResultId", "position"])
             }
@@ -204,15 +219,18 @@ extension RunDatabase {
                 t.column("position", .integer).notNull()
                 t.column("at", .integer).notNull()
                 t.column("kind", .text).notNull().check {
-                    ["injection", "fault", "violation", "detection", "warning", "remediation", "call", "failure", "control", "violationEnded", "resolution"].contains($0)
+                    [
+                        "injection", "fault", "violation", "detection", "warning", "remediation", "call", "failure",
+                        "control", "violationEnded", "resolution",
+                    ].contains($0)
                 }
                 t.column("resourceId", .text).notNull()
                 t.column("text", .text).notNull()
                 t.uniqueKey(["scenarioResultId", "position"])
             }
             try db.alter(table: "run") { t in
-                t.add(column: "shard", .text)        // "I/N" for a shard of a suite
-                t.add(column: "mergedFrom", .text)   // JSON list of the shard runs a merged run holds
+                t.add(column: "shard", .text)  // "I/N" for a shard of a suite
+                t.add(column: "mergedFrom", .text)  // JSON list of the shard runs a merged run holds
             }
         }
         // Why a scenario stopped before its end, and calls found moot (the work was already

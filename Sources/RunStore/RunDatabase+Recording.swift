@@ -15,7 +15,10 @@ package struct RunMetadata: Sendable {
     /// "I/N" when the run covers one shard of the suite.
     package var shard: String?
 
-    package init(startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String], fixturesDigest: String? = nil, policiesDigest: String? = nil, shard: String? = nil) {
+    package init(
+        startedAt: Date, remsimVersion: String, gitCommit: String?, labels: [String], fixturesDigest: String? = nil,
+        policiesDigest: String? = nil, shard: String? = nil
+    ) {
         self.startedAt = startedAt
         self.remsimVersion = remsimVersion
         self.gitCommit = gitCommit
@@ -30,7 +33,9 @@ extension RunDatabase {
     /// Records a run and every scenario's results in one transaction: the database holds the
     /// whole run, marked complete with its counts, or nothing of it.
     @discardableResult
-    package func recordRun(_ metadata: RunMetadata, results: [ScenarioResult], finishedAt: Date) throws(RunStoreError) -> Int64 {
+    package func recordRun(_ metadata: RunMetadata, results: [ScenarioResult], finishedAt: Date) throws(RunStoreError)
+        -> Int64
+    {
         try write { db in
             let runId = try Self.insertRun(metadata, db)
             for result in results { try Self.insert(result, runId: runId, db) }
@@ -43,9 +48,11 @@ extension RunDatabase {
     static func insertRun(_ metadata: RunMetadata, _ db: Database) throws -> Int64 {
         do {
             var run = RunRecord(
-                startedAt: Self.iso(metadata.startedAt), finishedAt: nil, status: .incomplete, remsimVersion: metadata.remsimVersion,
+                startedAt: Self.iso(metadata.startedAt), finishedAt: nil, status: .incomplete,
+                remsimVersion: metadata.remsimVersion,
                 gitCommit: metadata.gitCommit, labels: metadata.labels,
-                scenarioCount: 0, passedCount: 0, failedCount: 0, fixturesDigest: metadata.fixturesDigest, policiesDigest: metadata.policiesDigest,
+                scenarioCount: 0, passedCount: 0, failedCount: 0, fixturesDigest: metadata.fixturesDigest,
+                policiesDigest: metadata.policiesDigest,
                 shard: metadata.shard)
             try run.insert(db)
             return run.id ?? 0
@@ -57,30 +64,38 @@ extension RunDatabase {
     static func insert(_ result: ScenarioResult, runId: Int64, _ db: Database) throws -> Int64 {
         do {
             var scenario = ScenarioResultRecord(
-                runId: runId, name: result.name, file: result.file, seed: Int64(bitPattern: result.seed), passed: result.passed,
-                simulatedStart: result.start.milliseconds, simulatedEnd: result.end.milliseconds, eventsProcessed: result.eventsProcessed,
+                runId: runId, name: result.name, file: result.file, seed: Int64(bitPattern: result.seed),
+                passed: result.passed,
+                simulatedStart: result.start.milliseconds, simulatedEnd: result.end.milliseconds,
+                eventsProcessed: result.eventsProcessed,
                 error: result.error)
             try scenario.insert(db)
             let sid = scenario.id ?? 0
             for a in result.assertions {
-                var r = AssertionResultRecord(scenarioResultId: sid, position: a.index, passed: a.passed, expected: a.expected, found: a.found, origin: a.origin)
+                var r = AssertionResultRecord(
+                    scenarioResultId: sid, position: a.index, passed: a.passed, expected: a.expected, found: a.found,
+                    origin: a.origin)
                 try r.insert(db)
             }
             var alertRowIds: [Int: Int64] = [:]
             for alert in result.alerts {
-                var r = AlertRecord(scenarioResultId: sid, number: alert.id, policyId: alert.policyId, resourceId: alert.resourceId,
-                                    ruleName: alert.ruleName, status: alert.status)
+                var r = AlertRecord(
+                    scenarioResultId: sid, number: alert.id, policyId: alert.policyId, resourceId: alert.resourceId,
+                    ruleName: alert.ruleName, status: alert.status)
                 try r.insert(db)
                 let aid = r.id ?? 0
                 alertRowIds[alert.id] = aid
                 for (i, t) in alert.transitions.enumerated() {
-                    var tr = AlertTransitionRecord(alertId: aid, position: i, at: t.at.milliseconds, fromStatus: t.from,
-                                                   toStatus: t.to, reason: t.reason, detail: t.detail)
+                    var tr = AlertTransitionRecord(
+                        alertId: aid, position: i, at: t.at.milliseconds, fromStatus: t.from,
+                        toStatus: t.to, reason: t.reason, detail: t.detail)
                     try tr.insert(db)
                 }
             }
             for attempt in result.attempts {
-                var code: String?, message: String?, outcome: CallOutcome?
+                var code: String?
+                var message: String?
+                var outcome: CallOutcome?
                 switch attempt.outcome {
                 case .succeeded?: outcome = .succeeded
                 case .failed(let c, let m)?:
@@ -90,47 +105,59 @@ extension RunDatabase {
                 case nil: break
                 }
                 var r = RemediationAttemptRecord(
-                    scenarioResultId: sid, alertId: alertRowIds[attempt.alertId] ?? 0, callId: attempt.callId, step: attempt.step,
-                    operation: attempt.operation, parameters: attempt.parameters.jsonText, command: attempt.command.text,
-                    startedAt: attempt.startedAt.milliseconds, finishedAt: attempt.finishedAt?.milliseconds, outcome: outcome,
+                    scenarioResultId: sid, alertId: alertRowIds[attempt.alertId] ?? 0, callId: attempt.callId,
+                    step: attempt.step,
+                    operation: attempt.operation, parameters: attempt.parameters.jsonText,
+                    command: attempt.command.text,
+                    startedAt: attempt.startedAt.milliseconds, finishedAt: attempt.finishedAt?.milliseconds,
+                    outcome: outcome,
                     errorCode: code, errorMessage: message, tryNumber: attempt.tryNumber, moot: attempt.moot)
                 try r.insert(db)
             }
             for (i, w) in result.warnings.enumerated() {
                 var r = DisruptionWarningRow(
-                    scenarioResultId: sid, position: i, at: w.at.milliseconds, kind: w.kind, severity: w.severity, policyId: w.policyId,
+                    scenarioResultId: sid, position: i, at: w.at.milliseconds, kind: w.kind, severity: w.severity,
+                    policyId: w.policyId,
                     resourceId: w.resourceId, operation: w.operation, affected: w.affected,
                     evidence: w.evidence, explanation: w.explanation)
                 try r.insert(db)
             }
             for (i, e) in result.records.enumerated() {
-                var r = EngineRecordRow(scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind, ruleName: e.rule,
-                                        policyId: e.policyId, resourceId: e.resourceId, cause: e.cause, detail: e.detail)
+                var r = EngineRecordRow(
+                    scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind, ruleName: e.rule,
+                    policyId: e.policyId, resourceId: e.resourceId, cause: e.cause, detail: e.detail)
                 try r.insert(db)
             }
             for v in result.violations {
                 var r = ViolationRecord(
                     scenarioResultId: sid, policyId: v.policyId, resourceId: v.resourceId, ruleName: v.ruleName,
-                    startedAt: v.startedAt.milliseconds, endedAt: v.endedAt?.milliseconds, detectedAt: v.detectedAt?.milliseconds,
+                    startedAt: v.startedAt.milliseconds, endedAt: v.endedAt?.milliseconds,
+                    detectedAt: v.detectedAt?.milliseconds,
                     remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds,
                     finalState: v.finalState)
                 try r.insert(db)
             }
             // The story is the longest list a scenario has: one prepared statement for all of it.
-            let entry = try db.cachedStatement(sql: "INSERT INTO timelineEntry (scenarioResultId, position, at, kind, resourceId, text) VALUES (?, ?, ?, ?, ?, ?)")
+            let entry = try db.cachedStatement(
+                sql:
+                    "INSERT INTO timelineEntry (scenarioResultId, position, at, kind, resourceId, text) VALUES (?, ?, ?, ?, ?, ?)"
+            )
             for (i, t) in result.timeline.enumerated() {
                 try entry.execute(arguments: [sid, i, t.at.milliseconds, t.kind.rawValue, t.resourceId, t.text])
             }
             let groups: [(scope: MetricScope, name: String, violations: [Violation])] =
                 [(.scenario, "", result.violations)]
                 + result.violatedPolicies.map { p in (.policy, p, result.violations.filter { $0.policyId == p }) }
-                + Set(result.violations.compactMap(\.ruleName)).sorted().map { r in (.rule, r, result.violations.filter { $0.ruleName == r }) }
+                + Set(result.violations.compactMap(\.ruleName)).sorted().map { r in
+                    (.rule, r, result.violations.filter { $0.ruleName == r })
+                }
             for group in groups {
                 for kind in MetricKind.allCases {
                     let s = MetricSummary(kind: kind, violations: group.violations)
                     var r = MetricRecord(
                         scenarioResultId: sid, scope: group.scope, name: group.name, kind: kind, count: s.count,
-                        unresolved: s.unresolved, meanMs: s.mean?.milliseconds, p50Ms: s.p50?.milliseconds, p95Ms: s.p95?.milliseconds,
+                        unresolved: s.unresolved, meanMs: s.mean?.milliseconds, p50Ms: s.p50?.milliseconds,
+                        p95Ms: s.p95?.milliseconds,
                         maxMs: s.max?.milliseconds)
                     try r.insert(db)
                 }

@@ -33,14 +33,20 @@ package struct RunDatabase: Sendable {
             // reads it later would fail. SQLite's quick_check reads every page once.
             let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
             guard check == ["ok"] else {
-                throw Self.damaged(path, "SQLite's quick_check: " + check.joined(separator: "; ").split(whereSeparator: \.isNewline).prefix(3).joined(separator: "; "))
+                throw Self.damaged(
+                    path,
+                    "SQLite's quick_check: "
+                        + check.joined(separator: "; ").split(whereSeparator: \.isNewline).prefix(3).joined(
+                            separator: "; "))
             }
             try Self.refuseNewerSchema(pool, path: path)
             try Self.migrator.migrate(pool)
             writer = pool
         } catch let error as RunStoreError {
             throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+        } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
+        {
             throw Self.damaged(path, "SQLite: " + (error.message ?? error.description))
         } catch let error as DatabaseError {
             throw .cannotOpen(path: path, reason: error.message ?? error.description)
@@ -77,7 +83,11 @@ package struct RunDatabase: Sendable {
             let applied = try queue.read { db in try Self.recordedMigrations(db) }
             if !Set(Self.migrator.migrations).isSubset(of: applied) {
                 guard Self.writable(path) else {
-                    throw RunStoreError.cannotOpen(path: path, reason: "an older remsim wrote it, and it cannot be upgraded here (read-only); upgrade it where it can be written, with any command that records")
+                    throw RunStoreError.cannotOpen(
+                        path: path,
+                        reason:
+                            "an older remsim wrote it, and it cannot be upgraded here (read-only); upgrade it where it can be written, with any command that records"
+                    )
                 }
                 try queue.close()
                 self = try RunDatabase(path: path)
@@ -94,13 +104,18 @@ package struct RunDatabase: Sendable {
     }
 
     static func damaged(_ path: String, _ found: String) -> RunStoreError {
-        .cannotOpen(path: path, reason: "the file is damaged (\(found)); nothing was written to it. Keep a copy, then record into a new file with --db")
+        .cannotOpen(
+            path: path,
+            reason:
+                "the file is damaged (\(found)); nothing was written to it. Keep a copy, then record into a new file with --db"
+        )
     }
 
     /// A file, and its folder, that this process may write.
     static func writable(_ path: String) -> Bool {
         let folder = (path as NSString).deletingLastPathComponent
-        return FileManager.default.isWritableFile(atPath: path) && FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+        return FileManager.default.isWritableFile(atPath: path)
+            && FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)
     }
 
     /// `file:PATH?immutable=1`, the path escaped as SQLite's URI filenames want.
@@ -108,7 +123,11 @@ package struct RunDatabase: Sendable {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var escaped = ""
         for c in absolute.unicodeScalars {
-            if c == "%" || c == "?" || c == "#" { escaped += String(format: "%%%02X", c.value) } else { escaped.unicodeScalars.append(c) }
+            if c == "%" || c == "?" || c == "#" {
+                escaped += String(format: "%%%02X", c.value)
+            } else {
+                escaped.unicodeScalars.append(c)
+            }
         }
         return "file:\(escaped)?immutable=1"
     }
@@ -117,11 +136,15 @@ package struct RunDatabase: Sendable {
     /// could break what that version expects, and reading it could misread it; it is refused.
     static func refuseNewerSchema(_ reader: some DatabaseReader, path: String) throws {
         let unknown = try reader.read { db in
-            try Set(Self.migrator.appliedIdentifiers(db)).union(Self.recordedMigrations(db)).subtracting(Self.migrator.migrations)
+            try Set(Self.migrator.appliedIdentifiers(db)).union(Self.recordedMigrations(db)).subtracting(
+                Self.migrator.migrations)
         }
         guard unknown.isEmpty else {
             throw RunStoreError.cannotOpen(
-                path: path, reason: "it was written by a newer remsim (schema \(unknown.sorted().joined(separator: ", ")) unknown here); use that version or a newer one")
+                path: path,
+                reason:
+                    "it was written by a newer remsim (schema \(unknown.sorted().joined(separator: ", ")) unknown here); use that version or a newer one"
+            )
         }
     }
 
@@ -151,13 +174,16 @@ struct OpenLock {
     init(path: String, database: String, timeout: Double = 60) throws(RunStoreError) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw .cannotOpen(path: database, reason: "cannot create its lock file \(path): \(String(cString: strerror(errno)))")
+            throw .cannotOpen(
+                path: database, reason: "cannot create its lock file \(path): \(String(cString: strerror(errno)))")
         }
         let deadline = Date().addingTimeInterval(timeout)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
                 close(fd)
-                throw .cannotOpen(path: database, reason: "another remsim kept it locked for \(Int(timeout))s while opening it (lock file \(path))")
+                throw .cannotOpen(
+                    path: database,
+                    reason: "another remsim kept it locked for \(Int(timeout))s while opening it (lock file \(path))")
             }
             usleep(5_000)
         }

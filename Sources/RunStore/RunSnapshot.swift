@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import Simulation
 import RemediationEngine
+import Simulation
 
 /// What one recorded run says, in the form a comparison needs: per scenario its verdicts and
 /// counts, per policy its MTTR, and the warnings and loops it produced.
@@ -34,7 +34,9 @@ package struct RunSnapshot: Sendable, Codable, Hashable {
         package var policyId: String
         package var resourceId: String
         package var cause: String
-        package static func < (a: Loop, b: Loop) -> Bool { (a.scenario, a.policyId, a.resourceId) < (b.scenario, b.policyId, b.resourceId) }
+        package static func < (a: Loop, b: Loop) -> Bool {
+            (a.scenario, a.policyId, a.resourceId) < (b.scenario, b.policyId, b.resourceId)
+        }
     }
 
     package var run: RunRecord
@@ -70,7 +72,9 @@ extension RunDatabase {
     }
 
     package func snapshot(runId: Int64) throws(RunStoreError) -> RunSnapshot {
-        guard let run = try runs(limit: 100_000).first(where: { $0.id == runId }) else { throw .noSuchRun(String(runId)) }
+        guard let run = try runs(limit: 100_000).first(where: { $0.id == runId }) else {
+            throw .noSuchRun(String(runId))
+        }
         var scenarios: [RunSnapshot.Scenario] = []
         var resolvedMs: [String: [Int64]] = [:]
         var unresolved: [String: Int] = [:]
@@ -84,14 +88,16 @@ extension RunDatabase {
                 if let id = alert.id { transitions += try self.transitions(alertId: id) }
             }
             let mttr = try metrics(scenarioResultId: sid).first { $0.scope == .scenario && $0.kind == .mttr }
-            var assertions: [Int: Bool] = [:], expected: [Int: String] = [:]
+            var assertions: [Int: Bool] = [:]
+            var expected: [Int: String] = [:]
             for a in try assertionResults(scenarioResultId: sid) {
                 assertions[a.position + 1] = a.passed
                 expected[a.position + 1] = a.expected
             }
-            scenarios.append(RunSnapshot.Scenario(
-                name: s.name, passed: s.passed, assertions: assertions, expected: expected, calls: attempts.count,
-                remediated: transitions.filter { $0.reason == .remediated }.count, mttrP95Ms: mttr?.p95Ms))
+            scenarios.append(
+                RunSnapshot.Scenario(
+                    name: s.name, passed: s.passed, assertions: assertions, expected: expected, calls: attempts.count,
+                    remediated: transitions.filter { $0.reason == .remediated }.count, mttrP95Ms: mttr?.p95Ms))
             for v in try violations(scenarioResultId: sid) {
                 if let t1 = v.detectedAt, let t3 = v.resolvedAt, v.endedAt != nil {
                     resolvedMs[v.policyId, default: []].append(t3 - t1)
@@ -101,16 +107,23 @@ extension RunDatabase {
                 }
             }
             warnings += try self.warnings(scenarioResultId: sid).map {
-                RunSnapshot.Warning(scenario: s.name, policyId: $0.policyId, resourceId: $0.resourceId, kind: $0.kind, severity: $0.severity)
+                RunSnapshot.Warning(
+                    scenario: s.name, policyId: $0.policyId, resourceId: $0.resourceId, kind: $0.kind,
+                    severity: $0.severity)
             }
             loops += try engineRecords(scenarioResultId: sid).filter { $0.kind == .loop }.map {
-                RunSnapshot.Loop(scenario: s.name, policyId: $0.policyId ?? "", resourceId: $0.resourceId ?? "", cause: $0.cause ?? "unknown")
+                RunSnapshot.Loop(
+                    scenario: s.name, policyId: $0.policyId ?? "", resourceId: $0.resourceId ?? "",
+                    cause: $0.cause ?? "unknown")
             }
         }
         func p95(_ ms: [Int64]) -> Int64? {
             ms.isEmpty ? nil : MetricSummary.nearestRank(ms.sorted(), 95)
         }
-        return RunSnapshot(run: run, labels: run.labels, scenarios: scenarios.sorted { $0.name < $1.name }, mttrP95ByPolicy: resolvedMs.mapValues(p95),
-                           unresolvedByPolicy: unresolved, mttrP95Ms: p95(resolvedMs.values.flatMap { $0 }), warnings: warnings.sorted(), loops: loops.sorted())
+        return RunSnapshot(
+            run: run, labels: run.labels, scenarios: scenarios.sorted { $0.name < $1.name },
+            mttrP95ByPolicy: resolvedMs.mapValues(p95),
+            unresolvedByPolicy: unresolved, mttrP95Ms: p95(resolvedMs.values.flatMap { $0 }),
+            warnings: warnings.sorted(), loops: loops.sorted())
     }
 }

@@ -23,7 +23,10 @@ struct AssertionChecker {
         switch check {
         case .exists(let id, let shouldExist):
             let exists = inventory[id] != nil
-            return (exists == shouldExist, "\(id) \(shouldExist ? "exists" : "does not exist")", exists ? "it exists" : "it does not exist")
+            return (
+                exists == shouldExist, "\(id) \(shouldExist ? "exists" : "does not exist")",
+                exists ? "it exists" : "it does not exist"
+            )
 
         case .compliant(let id, let ids), .violates(let id, let ids):
             let wantViolation: Bool = if case .violates = check { true } else { false }
@@ -37,9 +40,10 @@ struct AssertionChecker {
                 }
                 let violates = evaluator.violates(policy, resource)
                 if violates != wantViolation {
-                    let detail = evaluator.finding(policy, resource).map { f in
-                        f.primaryMatch.isEmpty ? "" : " (matched \(Value.array(f.primaryMatch).jsonText))"
-                    } ?? ""
+                    let detail =
+                        evaluator.finding(policy, resource).map { f in
+                            f.primaryMatch.isEmpty ? "" : " (matched \(Value.array(f.primaryMatch).jsonText))"
+                        } ?? ""
                     wrong.append("\(violates ? "violates" : "complies with") \(pid)\(detail)")
                 }
             }
@@ -61,20 +65,27 @@ struct AssertionChecker {
             }
             let ok = (status.map { $0 == alert.status } ?? true) && (reason.map { $0 == alert.reason } ?? true)
             let detail = alert.transitions.last.map { $0.detail.isEmpty ? "" : " (\($0.detail))" } ?? ""
-            return (ok, expected, "status \(alert.status.rawValue), reason \(alert.reason?.rawValue ?? "none")\(detail)")
+            return (
+                ok, expected, "status \(alert.status.rawValue), reason \(alert.reason?.rawValue ?? "none")\(detail)"
+            )
 
         case .metric(let kind, let pid, let statistic, let bound):
             let summary = result.summary(kind, policy: pid)
             let expected = "\(kind.rawValue) \(statistic.rawValue)\(pid.map { " for \($0)" } ?? "") \(bound)"
             guard let value = summary.statistic(statistic) else {
-                return (false, expected, "no violation\(pid.map { " of \($0)" } ?? "") has a \(kind.rawValue) (\(summary.unresolved) unresolved)")
+                return (
+                    false, expected,
+                    "no violation\(pid.map { " of \($0)" } ?? "") has a \(kind.rawValue) (\(summary.unresolved) unresolved)"
+                )
             }
             let note = summary.unresolved > 0 ? ", and \(summary.unresolved) unresolved" : ""
             return (bound.holds(value.milliseconds), expected, "\(value) over \(summary.count) violation(s)\(note)")
 
         case .unresolved(let pid, let bound):
             let count = result.violations.filter { (pid == nil || $0.policyId == pid) && !$0.isResolved }.count
-            return (bound.holds(Int64(count)), "unresolved violations\(pid.map { " of \($0)" } ?? "") \(bound)", "\(count)")
+            return (
+                bound.holds(Int64(count)), "unresolved violations\(pid.map { " of \($0)" } ?? "") \(bound)", "\(count)"
+            )
 
         case .remediations(let pid, let rid, let code, let what, let bound):
             let attempts = result.attempts.filter { a in
@@ -83,21 +94,26 @@ struct AssertionChecker {
                 if case .failed(let c, _)? = a.outcome { return c == code }
                 return false
             }
-            let alerts = result.alerts.filter { (pid == nil || $0.policyId == pid) && (rid == nil || $0.resourceId == rid) }
-            let count: Int = switch what {
-            case .calls: attempts.count
-            // A moot call (it failed with "not found" because the work was done) is no failure;
-            // with `code:` every call answered with that code counts, as the cloud answered.
-            case .failed: attempts.filter { !($0.outcome?.isSuccess ?? true) && (code != nil || !$0.moot) }.count
-            case .started: alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediationStarted }.count }
-            case .succeeded: alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediated }.count }
-            case .retries: attempts.filter(\.isRetry).count
+            let alerts = result.alerts.filter {
+                (pid == nil || $0.policyId == pid) && (rid == nil || $0.resourceId == rid)
             }
+            let count: Int =
+                switch what {
+                case .calls: attempts.count
+                // A moot call (it failed with "not found" because the work was done) is no failure;
+                // with `code:` every call answered with that code counts, as the cloud answered.
+                case .failed: attempts.filter { !($0.outcome?.isSuccess ?? true) && (code != nil || !$0.moot) }.count
+                case .started:
+                    alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediationStarted }.count }
+                case .succeeded: alerts.reduce(0) { $0 + $1.transitions.filter { $0.reason == .remediated }.count }
+                case .retries: attempts.filter(\.isRetry).count
+                }
             var scope: [String] = []
             if let pid { scope.append(pid) }
             if let rid { scope.append("on \(rid)") }
             if let code { scope.append("failing with \(code)") }
-            let expected = "remediations \(what.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: " ") + ")") \(bound)"
+            let expected =
+                "remediations \(what.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: " ") + ")") \(bound)"
             return (bound.holds(Int64(count)), expected, "\(count)")
 
         case .engineRecords(let kind, let pid, let rid, let rule, let cause, let bound):
@@ -110,29 +126,50 @@ struct AssertionChecker {
             if let rid { scope.append("on \(rid)") }
             if let rule { scope.append("rule \(rule)") }
             if let cause { scope.append("caused by \(cause)") }
-            let found = matching.isEmpty ? "0" : "\(matching.count): " + matching.prefix(3).map { "\($0.detail)\($0.cause.map { " (cause: \($0))" } ?? "")" }.joined(separator: "; ")
-            return (bound.holds(Int64(matching.count)), "\(kind.rawValue) records\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)", found)
+            let found =
+                matching.isEmpty
+                ? "0"
+                : "\(matching.count): "
+                    + matching.prefix(3).map { "\($0.detail)\($0.cause.map { " (cause: \($0))" } ?? "")" }.joined(
+                        separator: "; ")
+            return (
+                bound.holds(Int64(matching.count)),
+                "\(kind.rawValue) records\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)",
+                found
+            )
 
         case .warning(let rid, let kind, let severity, let bound):
-            let matching = result.warnings.filter { (rid == nil || $0.resourceId == rid) && (kind == nil || $0.kind == kind) && $0.severity >= severity }
+            let matching = result.warnings.filter {
+                (rid == nil || $0.resourceId == rid) && (kind == nil || $0.kind == kind) && $0.severity >= severity
+            }
             var scope: [String] = []
             if let kind { scope.append(kind) }
             if let rid { scope.append("on \(rid)") }
-            let expected = "warnings of at least \(severity.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)"
+            let expected =
+                "warnings of at least \(severity.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)"
             let shown = result.warnings.filter { rid == nil || $0.resourceId == rid }.prefix(4)
-                .map { "\($0.severity.rawValue) \($0.kind) on \($0.resourceId): \($0.explanation)" }.joined(separator: "; ")
-            return (bound.holds(Int64(matching.count)), expected, "\(matching.count)\(shown.isEmpty ? "" : " (" + shown + ")")")
+                .map { "\($0.severity.rawValue) \($0.kind) on \($0.resourceId): \($0.explanation)" }.joined(
+                    separator: "; ")
+            return (
+                bound.holds(Int64(matching.count)), expected,
+                "\(matching.count)\(shown.isEmpty ? "" : " (" + shown + ")")"
+            )
 
         case .violationStates(let pid, let state, let bound):
             let scoped = result.violations.filter { pid == nil || $0.policyId == pid }
             let count = scoped.filter { $0.finalState == state }.count
-            let all = Violation.FinalState.allCases.map { s in (s, scoped.filter { $0.finalState == s }.count) }.filter { $0.1 > 0 }
+            let all = Violation.FinalState.allCases.map { s in (s, scoped.filter { $0.finalState == s }.count) }.filter
+            { $0.1 > 0 }
             let breakdown = all.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
-            return (bound.holds(Int64(count)), "violations\(pid.map { " of \($0)" } ?? "") ending \(state.rawValue) \(bound)",
-                    "\(count) (of \(scoped.count): \(breakdown.isEmpty ? "none" : breakdown))")
+            return (
+                bound.holds(Int64(count)),
+                "violations\(pid.map { " of \($0)" } ?? "") ending \(state.rawValue) \(bound)",
+                "\(count) (of \(scoped.count): \(breakdown.isEmpty ? "none" : breakdown))"
+            )
 
         case .unchanged(let except):
-            let expected = except.isEmpty ? "no resource changed" : "no resource changed but \(except.joined(separator: ", "))"
+            let expected =
+                except.isEmpty ? "no resource changed" : "no resource changed but \(except.joined(separator: ", "))"
             let skip = Set(except)
             var changed: [String] = []
             for before in initialInventory.all where !skip.contains(before.id) {
@@ -140,19 +177,27 @@ struct AssertionChecker {
                     changed.append("\(before.id) (deleted)")
                     continue
                 }
-                if after.properties != before.properties || after.tags != before.tags { changed.append("\(before.id) (\(Self.difference(before.properties, after.properties)))") }
+                if after.properties != before.properties || after.tags != before.tags {
+                    changed.append("\(before.id) (\(Self.difference(before.properties, after.properties)))")
+                }
             }
             for after in inventory.all where initialInventory[after.id] == nil && !skip.contains(after.id) {
                 changed.append("\(after.id) (created)")
             }
-            let shown = changed.prefix(5).joined(separator: "; ") + (changed.count > 5 ? "; and \(changed.count - 5) more" : "")
-            return (changed.isEmpty, expected, changed.isEmpty ? "nothing else changed" : "\(changed.count) changed: \(shown)")
+            let shown =
+                changed.prefix(5).joined(separator: "; ") + (changed.count > 5 ? "; and \(changed.count - 5) more" : "")
+            return (
+                changed.isEmpty, expected,
+                changed.isEmpty ? "nothing else changed" : "\(changed.count) changed: \(shown)"
+            )
         }
     }
 
     /// The top-level properties that differ, for the message: `IpPermissions changed`.
     static func difference(_ a: Value, _ b: Value) -> String {
-        let keys = (a.objectValue?.keys ?? []) + (b.objectValue?.keys ?? []).filter { !(a.objectValue?.keys ?? []).contains($0) }
+        let keys =
+            (a.objectValue?.keys ?? [])
+            + (b.objectValue?.keys ?? []).filter { !(a.objectValue?.keys ?? []).contains($0) }
         let differing = keys.filter { a[$0] != b[$0] }
         return differing.isEmpty ? "tags changed" : differing.joined(separator: ", ") + " changed"
     }

@@ -17,9 +17,11 @@ package struct Expectation: Sendable {
         /// The number of violations of one policy (or all) never resolved by the end.
         case unresolved(policy: String?, bound: Bound)
         /// `code` narrows `failed` (and `calls`) to calls that failed with that error.
-        case remediations(policy: String?, resource: String?, code: String? = nil, count: RemediationCount, bound: Bound)
+        case remediations(
+            policy: String?, resource: String?, code: String? = nil, count: RemediationCount, bound: Bound)
         /// How many times the engine did something of `kind` (a retry, a loop, a cap breach…).
-        case engineRecords(kind: EngineRecord.Kind, policy: String?, resource: String?, rule: String?, cause: String?, bound: Bound)
+        case engineRecords(
+            kind: EngineRecord.Kind, policy: String?, resource: String?, rule: String?, cause: String?, bound: Bound)
         /// A disruption warning of at least `severity` (of `kind`, on `resource`, when given).
         case warning(resource: String?, kind: String?, severity: ImpactSeverity, bound: Bound)
         /// How many violations ended in `state`.
@@ -90,14 +92,15 @@ package struct Bound: Sendable, Equatable, CustomStringConvertible {
     package func render(_ x: Int64) -> String { isDuration ? SimDuration(milliseconds: x).description : String(x) }
 
     package var description: String {
-        let symbol = switch op {
-        case .eq: "="
-        case .ne: "≠"
-        case .lt: "<"
-        case .le: "≤"
-        case .gt: ">"
-        case .ge: "≥"
-        }
+        let symbol =
+            switch op {
+            case .eq: "="
+            case .ne: "≠"
+            case .lt: "<"
+            case .le: "≤"
+            case .gt: ">"
+            case .ge: "≥"
+            }
         return "\(symbol) \(render(value))"
     }
 }

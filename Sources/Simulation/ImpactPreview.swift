@@ -65,20 +65,26 @@ package struct ImpactPreview: Sendable {
         var changes: [Change] = []
         for id in Set(result.callChanges.map(\.resourceId)).sorted() {
             let original = scenario.inventory[id]
-            let before = original?.properties ?? .null, after = result.finalInventory[id]?.properties ?? .null
+            let before = original?.properties ?? .null
+            let after = result.finalInventory[id]?.properties ?? .null
             var changed: [(name: String, before: Value, after: Value)] = []
             if original != nil { Self.diff("", before, after, into: &changed) }
             // The calls that changed it: a step may create or change a resource other than the
             // alert's (a flow log's log group).
             let calls = Set(result.callChanges.filter { $0.resourceId == id }.map(\.callId))
             let attempts = result.attempts.filter { calls.contains($0.callId) }
-            changes.append(Change(resourceId: id, policies: Array(Set(attempts.map(\.policyId))).sorted(),
-                                  commands: attempts.map(\.command.text), created: original == nil, properties: changed))
+            changes.append(
+                Change(
+                    resourceId: id, policies: Array(Set(attempts.map(\.policyId))).sorted(),
+                    commands: attempts.map(\.command.text), created: original == nil, properties: changed))
         }
         self.changes = changes
         commands = result.attempts.sorted { $0.callId < $1.callId }.map(\.command.text)
         warnings = result.warnings
-        heldBack = result.records.filter { [.blocked, .awaitingApproval, .approvalTimedOut, .capBreach, .loop, .errorRateStop, .exemptionApplied].contains($0.kind) }
+        heldBack = result.records.filter {
+            [.blocked, .awaitingApproval, .approvalTimedOut, .capBreach, .loop, .errorRateStop, .exemptionApplied]
+                .contains($0.kind)
+        }
         stillOpen = result.violations.filter { $0.endedAt == nil }.count
         backlogClearedAfter = result.violations.compactMap(\.resolvedAt).max().map { $0 - result.start }
         var steps: [Timestamp: Int] = [:]
@@ -96,7 +102,9 @@ package struct ImpactPreview: Sendable {
     }
 
     /// The smallest paths at which `after` differs from `before`.
-    static func diff(_ path: String, _ before: Value, _ after: Value, into out: inout [(name: String, before: Value, after: Value)]) {
+    static func diff(
+        _ path: String, _ before: Value, _ after: Value, into out: inout [(name: String, before: Value, after: Value)]
+    ) {
         guard before != after else { return }
         switch (before, after) {
         case (.object(let a), .object(let b)):

@@ -46,7 +46,8 @@ package enum Injection: Sendable, Equatable {
     }
 
     package static let names = [
-        "open-ingress", "remove-public-access-block", "age-access-key", "disable-log-file-validation", "delete-flow-logs", "patch", "delete-resource",
+        "open-ingress", "remove-public-access-block", "age-access-key", "disable-log-file-validation",
+        "delete-flow-logs", "patch", "delete-resource",
         "create-resource",
     ]
 }
@@ -90,9 +91,13 @@ extension Injection {
             props = props.setting("PublicAccessBlockConfiguration", to: nil)
         case .ageAccessKey(let days, let keyId):
             var keys = props["AccessKeys"]?.arrayValue ?? []
-            let index = keyId.flatMap { id in keys.firstIndex { $0["AccessKeyId"] == .string(id) } } ?? (keyId == nil && !keys.isEmpty ? 0 : nil)
+            let index =
+                keyId.flatMap { id in keys.firstIndex { $0["AccessKeyId"] == .string(id) } }
+                ?? (keyId == nil && !keys.isEmpty ? 0 : nil)
             guard let index, case .object(var key) = keys[index] else {
-                throw .injectionFailed(resource: resource.id, injection: name, reason: keyId.map { "the user has no access key '\($0)'" } ?? "the user has no access keys")
+                throw .injectionFailed(
+                    resource: resource.id, injection: name,
+                    reason: keyId.map { "the user has no access key '\($0)'" } ?? "the user has no access keys")
             }
             key["CreateDate"] = .string((now - .days(Int64(days))).iso8601)
             key["Status"] = "Active"

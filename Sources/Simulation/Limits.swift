@@ -52,7 +52,9 @@ public struct Limits: Sendable, Hashable {
         check("--max-depth", maxDepth, c.maxDepth)
         check("--max-timeline", maxTimelineEntries, c.maxTimelineEntries)
         check("--max-events", maxEvents, c.maxEvents)
-        if maxRunFor > c.maxRunFor { problems.append("--max-run-for: \(maxRunFor) is over the ceiling of \(c.maxRunFor)") }
+        if maxRunFor > c.maxRunFor {
+            problems.append("--max-run-for: \(maxRunFor) is over the ceiling of \(c.maxRunFor)")
+        }
         return problems
     }
 }

@@ -30,12 +30,14 @@ package enum PolicyConflicts {
         var found: [Conflict] = []
         var pairs: Set<Set<String>> = []
         for a in remediable {
-            for b in remediable where b.id != a.id && b.resourceType == a.resourceType && !pairs.contains([a.id, b.id]) {
+            for b in remediable where b.id != a.id && b.resourceType == a.resourceType && !pairs.contains([a.id, b.id])
+            {
                 for example in a.examples.match {
                     guard let fixedByA = remediate(a, example, evaluator), evaluator.violates(b, fixedByA),
-                          let fixedByB = remediate(b, fixedByA, evaluator), evaluator.violates(a, fixedByB)
+                        let fixedByB = remediate(b, fixedByA, evaluator), evaluator.violates(a, fixedByB)
                     else { continue }
-                    found.append(Conflict(policy: a.id, undoneBy: b.id, resourceType: a.resourceType, example: example.name))
+                    found.append(
+                        Conflict(policy: a.id, undoneBy: b.id, resourceType: a.resourceType, example: example.name))
                     pairs.insert([a.id, b.id])
                     break
                 }
@@ -46,12 +48,14 @@ package enum PolicyConflicts {
 
     /// The resource after `policy`'s remediation, or nil if it does not apply or fails.
     static func remediate(_ policy: Policy, _ resource: Resource, _ evaluator: Evaluator) -> Resource? {
-        guard let finding = evaluator.finding(policy, resource), let plan = try? RemediationPlan(policy: policy, finding: finding, resource: resource),
-              var cloud = try? SimulatedCloud(inventory: Inventory([resource]))
+        guard let finding = evaluator.finding(policy, resource),
+            let plan = try? RemediationPlan(policy: policy, finding: finding, resource: resource),
+            var cloud = try? SimulatedCloud(inventory: Inventory([resource]))
         else { return nil }
         for (n, call) in plan.calls.enumerated() {
-            let op = CloudOperation(callId: n, name: call.operation, cloud: resource.cloud ?? .aws, account: resource.account,
-                                    region: resource.region, resourceId: resource.id, parameters: call.parameters, command: call.command)
+            let op = CloudOperation(
+                callId: n, name: call.operation, cloud: resource.cloud ?? .aws, account: resource.account,
+                region: resource.region, resourceId: resource.id, parameters: call.parameters, command: call.command)
             guard cloud.apply(op).outcome.isSuccess else { return nil }
         }
         return cloud.inventory[resource.id]

@@ -75,7 +75,8 @@ package enum Preflight {
                 // Its first application is checked; later ones re-apply the same change, and are
                 // skipped by the run if the resource has gone by then.
                 change(id, injection, entry: entry, index: index)
-            case .fault, .snooze, .dismiss, .setPolicyEnabled, .setRuleEnabled, .setAutoRemediation, .exempt, .restartEngine, .approve:
+            case .fault, .snooze, .dismiss, .setPolicyEnabled, .setRuleEnabled, .setAutoRemediation, .exempt,
+                .restartEngine, .approve:
                 continue
             }
         }
@@ -83,9 +84,12 @@ package enum Preflight {
     }
 
     /// Applies one injection as the run would, throwing what the run would throw.
-    static func check(_ injection: Injection, on resource: inout Resource, now: Timestamp, origin: String) throws(SimulationError) {
+    static func check(_ injection: Injection, on resource: inout Resource, now: Timestamp, origin: String)
+        throws(SimulationError)
+    {
         if let types = injection.resourceTypes, !types.contains(resource.type) {
-            throw .injectionNotApplicable(resource: resource.id, type: resource.type, injection: injection.name, origin: origin)
+            throw .injectionNotApplicable(
+                resource: resource.id, type: resource.type, injection: injection.name, origin: origin)
         }
         try injection.apply(to: &resource, now: now)
     }

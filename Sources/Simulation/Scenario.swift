@@ -25,9 +25,14 @@ public struct Scenario: Sendable {
 
     /// A scenario built in code: an inventory, policies and rules, run for a while with nothing
     /// injected and nothing expected.
-    public init(name: String, inventory: Inventory, policies: [Policy], settings: EngineSettings, runFor: SimDuration, seed: UInt64 = 0) {
-        self.init(name: name, description: "", file: "", inventory: inventory, policies: policies, settings: settings, timeline: [],
-                  runFor: runFor, seed: seed, start: Scenario.defaultStart, expectations: [])
+    public init(
+        name: String, inventory: Inventory, policies: [Policy], settings: EngineSettings, runFor: SimDuration,
+        seed: UInt64 = 0
+    ) {
+        self.init(
+            name: name, description: "", file: "", inventory: inventory, policies: policies, settings: settings,
+            timeline: [],
+            runFor: runFor, seed: seed, start: Scenario.defaultStart, expectations: [])
     }
 
     package init(
@@ -57,7 +62,8 @@ public struct EngineSettings: Sendable {
     /// Up to this much is added to each call's latency, drawn from the scenario's seed.
     public var apiLatencyJitter: SimDuration
 
-    public init(rules: [AlertRule], apiLatency: SimDuration = .milliseconds(300), apiLatencyJitter: SimDuration = .zero) {
+    public init(rules: [AlertRule], apiLatency: SimDuration = .milliseconds(300), apiLatencyJitter: SimDuration = .zero)
+    {
         self.rules = rules
         self.apiLatency = apiLatency
         self.apiLatencyJitter = apiLatencyJitter
@@ -78,7 +84,9 @@ package struct TimelineEntry: Sendable {
     }
 
     /// A change made by `actor` (a person, by default).
-    package init(at: SimDuration, resourceId: String, injection: Injection, actor: String = "operator", origin: String = "") {
+    package init(
+        at: SimDuration, resourceId: String, injection: Injection, actor: String = "operator", origin: String = ""
+    ) {
         self.init(at: at, action: .inject(resourceId: resourceId, injection, actor: actor), origin: origin)
     }
 }
@@ -179,8 +187,10 @@ package struct FaultScope: Sendable, Equatable {
     package var operations: [String]
     package var resources: [String]
 
-    package init(clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], services: [String] = [],
-                operations: [String] = [], resources: [String] = []) {
+    package init(
+        clouds: [Cloud] = [], accounts: [String] = [], regions: [String] = [], services: [String] = [],
+        operations: [String] = [], resources: [String] = []
+    ) {
         self.clouds = clouds
         self.accounts = accounts
         self.regions = regions
@@ -200,12 +210,15 @@ package struct FaultScope: Sendable, Equatable {
     package func matches(_ op: CloudOperation) -> Bool {
         (clouds.isEmpty || clouds.contains(op.cloud)) && (accounts.isEmpty || accounts.contains(op.account))
             && (regions.isEmpty || regions.contains(op.region)) && (operations.isEmpty || operations.contains(op.name))
-            && (services.isEmpty || services.contains(Self.service(of: op.name))) && (resources.isEmpty || resources.contains(op.resourceId))
+            && (services.isEmpty || services.contains(Self.service(of: op.name)))
+            && (resources.isEmpty || resources.contains(op.resourceId))
     }
 
     /// For faults of the event pipeline: services and operations do not apply.
     package func matches(_ resource: Resource) -> Bool {
-        (clouds.isEmpty || resource.cloud.map(clouds.contains) == true) && (accounts.isEmpty || accounts.contains(resource.account))
-            && (regions.isEmpty || regions.contains(resource.region)) && (resources.isEmpty || resources.contains(resource.id))
+        (clouds.isEmpty || resource.cloud.map(clouds.contains) == true)
+            && (accounts.isEmpty || accounts.contains(resource.account))
+            && (regions.isEmpty || regions.contains(resource.region))
+            && (resources.isEmpty || resources.contains(resource.id))
     }
 }

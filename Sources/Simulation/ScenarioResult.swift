@@ -50,7 +50,8 @@ public struct ScenarioResult: Sendable {
 package struct TimelineRecord: Sendable, Hashable {
     /// In the order things happen within one instant.
     package enum Kind: String, Sendable, Codable, CaseIterable {
-        case injection, fault, violation, detection, warning, remediation, call, failure, control, violationEnded, resolution
+        case injection, fault, violation, detection, warning, remediation, call, failure, control, violationEnded,
+            resolution
 
         var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     }

@@ -29,14 +29,17 @@ package struct SimulatedCloud: Sendable {
     }
 
     /// Types some operation addresses by name, as its target or a resource it refers to.
-    private static let typesAddressedByName: Set<String> = Set(OperationCatalog.all.compactMap { spec in
-        if case .name = spec.target { spec.resourceType } else { nil }
-    } + OperationCatalog.all.flatMap { $0.references.map(\.resourceType) } + ["aws.log-group"])
+    private static let typesAddressedByName: Set<String> = Set(
+        OperationCatalog.all.compactMap { spec in
+            if case .name = spec.target { spec.resourceType } else { nil }
+        } + OperationCatalog.all.flatMap { $0.references.map(\.resourceType) } + ["aws.log-group"])
 
     package init(inventory: Inventory) {
         self.inventory = inventory
         for type in Self.typesAddressedByName {
-            inventory.forEach(ofType: type) { r in idsByName[NameKey(type: r.type, account: r.account, name: r.name), default: []].append(r.id) }
+            inventory.forEach(ofType: type) { r in
+                idsByName[NameKey(type: r.type, account: r.account, name: r.name), default: []].append(r.id)
+            }
         }
         for type in inventory.types where type.hasPrefix("azure.") {
             inventory.forEach(ofType: type) { r in azureIds[r.id.lowercased()] = r.id }
@@ -92,7 +95,9 @@ package struct SimulatedCloud: Sendable {
         case .creates:
             return [try create(spec, op)]
         case .ids(let parameter):
-            guard let ids = p[parameter]?.arrayValue?.compactMap(\.stringValue), !ids.isEmpty else { throw Self.missing(parameter, spec.cloud) }
+            guard let ids = p[parameter]?.arrayValue?.compactMap(\.stringValue), !ids.isEmpty else {
+                throw Self.missing(parameter, spec.cloud)
+            }
             // Every target must exist before any changes, as the API checks the request first.
             let targets = try ids.map { (id) throws(APIError) in try locate(id: id, spec, op) }
             for target in targets { try change(target, spec, op) }
@@ -117,8 +122,10 @@ package struct SimulatedCloud: Sendable {
             guard let path = try? ValuePath(parsing: key), let v = path.resolve(in: p), !v.isNull else { continue }
             guard values.contains(v) else {
                 let shown = values.map { $0.stringValue ?? $0.jsonText }.joined(separator: ", ")
-                throw APIError(code: spec.cloud == .aws ? "InvalidParameterValue" : spec.cloud == .azure ? "InvalidParameter" : "invalid",
-                               message: "\(key) must be one of \(shown), not \(v.stringValue ?? v.jsonText)")
+                throw APIError(
+                    code: spec.cloud == .aws
+                        ? "InvalidParameterValue" : spec.cloud == .azure ? "InvalidParameter" : "invalid",
+                    message: "\(key) must be one of \(shown), not \(v.stringValue ?? v.jsonText)")
             }
         }
     }
@@ -126,7 +133,9 @@ package struct SimulatedCloud: Sendable {
     static func missing(_ key: String, _ cloud: Cloud) -> APIError {
         switch cloud {
         case .aws: APIError(code: "MissingParameter", message: "The request must contain the parameter \(key)")
-        case .azure: APIError(code: "MissingRequiredParameter", message: "The request is missing the required parameter '\(key)'.")
+        case .azure:
+            APIError(
+                code: "MissingRequiredParameter", message: "The request is missing the required parameter '\(key)'.")
         case .gcp: APIError(code: "required", message: "Required field '\(key)' not specified")
         }
     }
@@ -137,12 +146,20 @@ package struct SimulatedCloud: Sendable {
         let p = op.parameters
         switch spec.target {
         case .id(let template, let alternative):
-            let chosen = alternative.flatMap { alt in Self.placeholders(in: template).allSatisfy { p[$0] != nil || $0 == "account" || $0 == "project" } ? nil : alt } ?? template
+            let chosen =
+                alternative.flatMap { alt in
+                    Self.placeholders(in: template).allSatisfy { p[$0] != nil || $0 == "account" || $0 == "project" }
+                        ? nil : alt
+                } ?? template
             return try locate(id: fill(chosen, p, op), spec, op)
         case .name(let parameter):
             guard let name = p[parameter]?.stringValue else { throw Self.missing(parameter, spec.cloud) }
             let spansRegions = ResourceTypeRegistry.type(named: spec.resourceType)?.namesSpanRegions ?? false
-            guard let r = resources(named: name, type: spec.resourceType, account: op.account).first(where: { spansRegions || $0.region == op.region }) else {
+            guard
+                let r = resources(named: name, type: spec.resourceType, account: op.account).first(where: {
+                    spansRegions || $0.region == op.region
+                })
+            else {
                 throw APIError(spec.notFound, target: name)
             }
             return r
@@ -190,7 +207,9 @@ package struct SimulatedCloud: Sendable {
     }
 
     static func placeholders(in template: String) -> [String] {
-        template.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}", maxSplits: 1).first.map(String.init) }
+        template.split(separator: "{").dropFirst().compactMap {
+            $0.split(separator: "}", maxSplits: 1).first.map(String.init)
+        }
     }
 
     /// `{GroupId}` → the parameter's value; `{account}` → the caller's account; `{project}` → the
@@ -222,7 +241,9 @@ package struct SimulatedCloud: Sendable {
         }
     }
 
-    private mutating func apply(_ effect: OperationEffect, to props: inout Value, _ op: CloudOperation, _ spec: OperationSpec) throws(APIError) {
+    private mutating func apply(
+        _ effect: OperationEffect, to props: inout Value, _ op: CloudOperation, _ spec: OperationSpec
+    ) throws(APIError) {
         let p = op.parameters
         switch effect {
         case .set(let property, let parameter):
@@ -238,7 +259,11 @@ package struct SimulatedCloud: Sendable {
             guard let items = try Self.read(parameter, in: p)?.arrayValue else { return }
             var list = try Self.read(property, in: props)?.arrayValue ?? []
             for item in items {
-                if let i = list.firstIndex(where: { $0[key] == item[key] }) { list[i] = item } else { list.append(item) }
+                if let i = list.firstIndex(where: { $0[key] == item[key] }) {
+                    list[i] = item
+                } else {
+                    list.append(item)
+                }
             }
             try Self.write(.array(list), at: property, in: &props)
         case .remove(let property, let field, let parameter):
@@ -249,10 +274,15 @@ package struct SimulatedCloud: Sendable {
         case .element(let property, let matching, let elementChange, let notFound):
             var list = try Self.read(property, in: props)?.arrayValue ?? []
             let wanted = matching.sorted { $0.key < $1.key }
-            guard let i = list.firstIndex(where: { element in
-                wanted.allSatisfy { field, parameter in element[field] == p[parameter] }
-            }) else {
-                throw APIError(notFound, target: wanted.map { "\($0.key)=\(p[$0.value].map { $0.stringValue ?? $0.jsonText } ?? "")" }.joined(separator: ","))
+            guard
+                let i = list.firstIndex(where: { element in
+                    wanted.allSatisfy { field, parameter in element[field] == p[parameter] }
+                })
+            else {
+                throw APIError(
+                    notFound,
+                    target: wanted.map { "\($0.key)=\(p[$0.value].map { $0.stringValue ?? $0.jsonText } ?? "")" }
+                        .joined(separator: ","))
             }
             switch elementChange {
             case nil:
@@ -278,14 +308,19 @@ package struct SimulatedCloud: Sendable {
         }
     }
 
-    private mutating func apply(_ builtin: BuiltinEffect, to props: inout Value, _ op: CloudOperation) throws(APIError) {
+    private mutating func apply(_ builtin: BuiltinEffect, to props: inout Value, _ op: CloudOperation) throws(APIError)
+    {
         let p = op.parameters
         switch builtin {
         case .revokeIngress, .revokeEgress, .authorizeIngress:
             let key = builtin == .revokeEgress ? "IpPermissionsEgress" : "IpPermissions"
             guard let requested = p["IpPermissions"]?.arrayValue else { throw Self.missing("IpPermissions", .aws) }
             var perms = props[key]?.arrayValue ?? []
-            if builtin == .authorizeIngress { Self.authorize(requested, into: &perms) } else { try Self.revoke(requested, from: &perms) }
+            if builtin == .authorizeIngress {
+                Self.authorize(requested, into: &perms)
+            } else {
+                try Self.revoke(requested, from: &perms)
+            }
             props = props.setting(key, to: .array(perms))
         case .createFlowLogs:
             createdCount += 1
@@ -325,8 +360,9 @@ package struct SimulatedCloud: Sendable {
         // logs:CreateLogGroup is the one operation that creates its resource.
         let name = op.parameters["logGroupName"]?.stringValue ?? ""
         let arn = "arn:aws:logs:\(op.region):\(op.account):log-group:\(name)"
-        let group = Resource(id: arn, type: spec.resourceType, account: op.account, region: op.region, name: name,
-                             properties: ["logGroupName": .string(name), "arn": .string(arn)])
+        let group = Resource(
+            id: arn, type: spec.resourceType, account: op.account, region: op.region, name: name,
+            properties: ["logGroupName": .string(name), "arn": .string(arn)])
         do { try inventory.insert(group) } catch {
             throw APIError(code: "ResourceAlreadyExistsException", message: "The specified log group already exists")
         }
@@ -360,14 +396,18 @@ package struct SimulatedCloud: Sendable {
         var result = perms
         for req in requested {
             guard let i = result.firstIndex(where: { samePorts($0, req) }), case .object(var fields) = result[i] else {
-                throw APIError(code: "InvalidPermission.NotFound", message: "The specified rule does not exist in this security group.")
+                throw APIError(
+                    code: "InvalidPermission.NotFound",
+                    message: "The specified rule does not exist in this security group.")
             }
             for key in rangeKeys {
                 guard let remove = req[key]?.arrayValue, !remove.isEmpty else { continue }
                 var ranges = fields[key]?.arrayValue ?? []
                 for range in remove {
                     guard let j = ranges.firstIndex(where: { sameRange($0, range) }) else {
-                        throw APIError(code: "InvalidPermission.NotFound", message: "The specified rule does not exist in this security group.")
+                        throw APIError(
+                            code: "InvalidPermission.NotFound",
+                            message: "The specified rule does not exist in this security group.")
                     }
                     ranges.remove(at: j)
                 }
@@ -384,7 +424,9 @@ package struct SimulatedCloud: Sendable {
             if let i = perms.firstIndex(where: { samePorts($0, req) }), case .object(var fields) = perms[i] {
                 for key in rangeKeys {
                     var ranges = fields[key]?.arrayValue ?? []
-                    for range in req[key]?.arrayValue ?? [] where !ranges.contains(where: { sameRange($0, range) }) { ranges.append(range) }
+                    for range in req[key]?.arrayValue ?? [] where !ranges.contains(where: { sameRange($0, range) }) {
+                        ranges.append(range)
+                    }
                     if !ranges.isEmpty { fields[key] = .array(ranges) }
                 }
                 perms[i] = .object(fields)

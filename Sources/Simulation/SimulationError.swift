@@ -1,4 +1,5 @@
 import CloudModel
+
 /// What can go wrong while running a scenario that loading could not catch.
 public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownResource(String, origin: String)
@@ -14,7 +15,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .unknownResource(_, let origin), .resourceExists(_, let origin), .resourceDeleted(_, _, _, let origin),
-             .injectionNotApplicable(_, _, _, let origin):
+            .injectionNotApplicable(_, _, _, let origin):
             "\(origin.isEmpty ? "" : origin + ": ")\(message)"
         case .injectionFailed, .tooManyEvents:
             message

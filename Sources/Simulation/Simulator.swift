@@ -82,7 +82,9 @@ public struct Simulator {
         }
 
         var view: SimulationView {
-            SimulationView(inventory: cloud.inventory, stale: stale.isEmpty ? [:] : stale.filter { $0.value.until > now }, changes: changes)
+            SimulationView(
+                inventory: cloud.inventory, stale: stale.isEmpty ? [:] : stale.filter { $0.value.until > now },
+                changes: changes)
         }
     }
 
@@ -99,7 +101,8 @@ public struct Simulator {
         var loop = Loop(
             now: start, end: end, cloud: cloud,
             engine: Engine(policies: scenario.policies, rules: scenario.settings.rules, seed: scenario.seed),
-            random: SeededGenerator(seed: scenario.seed), truth: ViolationTracker(policies: scenario.policies, rules: scenario.settings.rules))
+            random: SeededGenerator(seed: scenario.seed),
+            truth: ViolationTracker(policies: scenario.policies, rules: scenario.settings.rules))
         loop.truth.observeAll(loop.cloud.inventory, at: start)
         // Resources whose verdict time alone can change are looked at again when it does.
         let truth = loop.truth
@@ -114,22 +117,28 @@ public struct Simulator {
             }
         }
         // Entries at the start (exemptions, faults) are in place before the engine's first scan.
-        for (i, entry) in scenario.timeline.enumerated() where entry.at == .zero { loop.schedule(.timeline(i), at: start) }
+        for (i, entry) in scenario.timeline.enumerated() where entry.at == .zero {
+            loop.schedule(.timeline(i), at: start)
+        }
         loop.schedule(.startEngine, at: start)
-        for (i, entry) in scenario.timeline.enumerated() where entry.at != .zero { loop.schedule(.timeline(i), at: start + entry.at) }
+        for (i, entry) in scenario.timeline.enumerated() where entry.at != .zero {
+            loop.schedule(.timeline(i), at: start + entry.at)
+        }
 
         var stopped: SimulationError?
         do {
             try runEvents(&loop)
         } catch {
             stopped = error
-            loop.timeline.append(TimelineRecord(at: loop.now, kind: .failure, resourceId: "", text: "the run stopped: \(error)"))
+            loop.timeline.append(
+                TimelineRecord(at: loop.now, kind: .failure, resourceId: "", text: "the run stopped: \(error)"))
         }
 
         let violations = loop.truth.violations(joinedWith: loop.engine.alerts, records: loop.engine.records)
         var result = ScenarioResult(
             name: scenario.name, file: scenario.file, seed: scenario.seed, start: start, end: end, assertions: [],
-            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records, warnings: loop.engine.warnings,
+            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records,
+            warnings: loop.engine.warnings,
             violations: violations,
             timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records)
                 + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
@@ -142,8 +151,10 @@ public struct Simulator {
             // A run cut short proves nothing either way: its expectations are not checked.
             result.error = "stopped \(loop.now - start) into the run: \(stopped)"
         } else {
-            result.assertions = AssertionChecker(result: result, policies: scenario.policies, initialInventory: scenario.inventory)
-                .check(scenario.expectations)
+            result.assertions = AssertionChecker(
+                result: result, policies: scenario.policies, initialInventory: scenario.inventory
+            )
+            .check(scenario.expectations)
         }
         return result
     }
@@ -155,7 +166,9 @@ public struct Simulator {
             _ = loop.queue.removeMin()
             loop.now = next.at
             loop.processed += 1
-            guard loop.processed <= maxEvents else { throw .tooManyEvents(limit: maxEvents, after: loop.now - scenario.start) }
+            guard loop.processed <= maxEvents else {
+                throw .tooManyEvents(limit: maxEvents, after: loop.now - scenario.start)
+            }
             switch next.action {
             case .startEngine:
                 handle(.start, in: &loop)
@@ -175,7 +188,8 @@ public struct Simulator {
             case .recheck(let id):
                 guard loop.rechecks[id] == loop.now, let resource = loop.cloud.inventory[id] else { break }
                 loop.rechecks[id] = nil
-                loop.timeline += loop.truth.observe(resourceId: id, type: resource.type, resource: resource, at: loop.now)
+                loop.timeline += loop.truth.observe(
+                    resourceId: id, type: resource.type, resource: resource, at: loop.now)
                 watchAge(resource, in: &loop)
             }
         }
@@ -196,7 +210,10 @@ public struct Simulator {
         case .fault(let fault):
             loop.faults.append(ActiveFault(fault: fault, from: loop.now, until: fault.window.map { loop.now + $0 }))
             let window = fault.window.map { " for \($0)" } ?? ""
-            loop.timeline.append(TimelineRecord(at: loop.now, kind: .fault, resourceId: fault.scope.resources.first ?? "", text: "\(fault.kind.name)\(window)"))
+            loop.timeline.append(
+                TimelineRecord(
+                    at: loop.now, kind: .fault, resourceId: fault.scope.resources.first ?? "",
+                    text: "\(fault.kind.name)\(window)"))
         case .snooze(let policy, let id, let duration):
             handle(.snooze(policy: policy, resource: id, until: loop.now + duration), in: &loop)
         case .dismiss(let policy, let id):
@@ -232,29 +249,43 @@ public struct Simulator {
         if until.map({ next <= scenario.start + $0 }) ?? true { loop.schedule(.drift(index), at: next) }
     }
 
-    private func apply(_ injection: Injection, to id: String, actor: String, origin: String, in loop: inout Loop) throws(SimulationError) {
+    private func apply(_ injection: Injection, to id: String, actor: String, origin: String, in loop: inout Loop)
+        throws(SimulationError)
+    {
         if case .createResource(var new) = injection {
             guard loop.cloud.inventory[id] == nil else {
                 // The preflight saw the id free: the run itself made it (a remediation's call).
-                let by = loop.changes[id]?.last.map { " (made by \($0.actor) \($0.at - scenario.start) into the run)" } ?? ""
-                throw .injectionFailed(resource: id, injection: injection.name, reason: "a resource with this id exists\(by)")
+                let by =
+                    loop.changes[id]?.last.map { " (made by \($0.actor) \($0.at - scenario.start) into the run)" } ?? ""
+                throw .injectionFailed(
+                    resource: id, injection: injection.name, reason: "a resource with this id exists\(by)")
             }
             new.id = id
             loop.cloud.inventory.upsert(new)
-            loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: nil, after: new, callsLanded: loop.landedCalls.count))
+            loop.timelineChanges.append(
+                TimelineChange(
+                    at: loop.now, resourceId: id, actor: actor, before: nil, after: new,
+                    callsLanded: loop.landedCalls.count))
             loop.changes[id, default: []].append(ResourceChange(actor: actor, at: loop.now))
-            loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: id, text: "\(injection.name) (\(new.type)) by \(actor)"))
+            loop.timeline.append(
+                TimelineRecord(
+                    at: loop.now, kind: .injection, resourceId: id, text: "\(injection.name) (\(new.type)) by \(actor)")
+            )
             changed(id, in: &loop)
             return
         }
         guard let resource = loop.cloud.inventory[id] else {
             // The preflight saw the timeline leave it in place: the run itself removed it (a
             // fault deleted it under a remediation), and what the timeline planned for it is moot.
-            loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: id, text: "\(injection.name) by \(actor) skipped: the resource no longer exists"))
+            loop.timeline.append(
+                TimelineRecord(
+                    at: loop.now, kind: .injection, resourceId: id,
+                    text: "\(injection.name) by \(actor) skipped: the resource no longer exists"))
             return
         }
         if let types = injection.resourceTypes, !types.contains(resource.type) {
-            throw .injectionNotApplicable(resource: resource.id, type: resource.type, injection: injection.name, origin: origin)
+            throw .injectionNotApplicable(
+                resource: resource.id, type: resource.type, injection: injection.name, origin: origin)
         }
         var updated: Resource?
         if injection == .deleteResource {
@@ -265,10 +296,19 @@ public struct Simulator {
             loop.cloud.inventory.upsert(changed)
             updated = changed
         }
-        loop.timelineChanges.append(TimelineChange(at: loop.now, resourceId: id, actor: actor, before: resource, after: updated, callsLanded: loop.landedCalls.count))
-        loop.changes[id, default: []].append(ResourceChange(actor: actor, at: loop.now, properties: updated.map { ResourceChange.touched(from: resource, to: $0) }))
-        loop.timeline.append(TimelineRecord(at: loop.now, kind: .injection, resourceId: resource.id, text: "\(injection.name) by \(actor)"))
-        changed(resource.id, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
+        loop.timelineChanges.append(
+            TimelineChange(
+                at: loop.now, resourceId: id, actor: actor, before: resource, after: updated,
+                callsLanded: loop.landedCalls.count))
+        loop.changes[id, default: []].append(
+            ResourceChange(
+                actor: actor, at: loop.now, properties: updated.map { ResourceChange.touched(from: resource, to: $0) }))
+        loop.timeline.append(
+            TimelineRecord(
+                at: loop.now, kind: .injection, resourceId: resource.id, text: "\(injection.name) by \(actor)"))
+        changed(
+            resource.id, in: &loop, type: resource.type, account: resource.account, region: resource.region,
+            tags: resource.tags)
     }
 
     // MARK: - Calls
@@ -276,7 +316,8 @@ public struct Simulator {
     /// A call lands: the cloud's faults first, then the operation itself.
     private func complete(_ op: CloudOperation, in loop: inout Loop) -> OperationOutcome {
         loop.landedCalls.append(op.callId)
-        for i in loop.faults.indices where loop.faults[i].isActive(at: loop.now) && loop.faults[i].fault.scope.matches(op) {
+        for i in loop.faults.indices
+        where loop.faults[i].isActive(at: loop.now) && loop.faults[i].fault.scope.matches(op) {
             switch loop.faults[i].fault.kind {
             case .accessDenied:
                 loop.faultedCalls.insert(op.callId)
@@ -296,13 +337,17 @@ public struct Simulator {
         let result = loop.cloud.apply(op)
         if case .failed(let code, let message) = result.outcome { return failure(op, (code, message), in: &loop) }
         for id in result.changed {
-            let old = result.previous[id] ?? nil, new = loop.cloud.inventory[id]
+            let old = result.previous[id] ?? nil
+            let new = loop.cloud.inventory[id]
             let keys = Set((old?.properties.objectValue?.keys ?? []) + (new?.properties.objectValue?.keys ?? []))
                 .filter { old?.properties[$0] != new?.properties[$0] }
-            loop.callChanges.append(CallChange(
-                callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters, changed: keys, created: old == nil))
+            loop.callChanges.append(
+                CallChange(
+                    callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters, changed: keys,
+                    created: old == nil))
             // What the audit log says the call touched: the properties just compared, and the tags.
-            let touched: Set<String>? = if let old, let new { old.tags == new.tags ? keys : keys.union(["tags"]) } else { nil }
+            let touched: Set<String>? =
+                if let old, let new { old.tags == new.tags ? keys : keys.union(["tags"]) } else { nil }
             loop.changes[id, default: []].append(ResourceChange(actor: op.actor, at: loop.now, properties: touched))
             if id == op.resourceId, let lag = activeLag(op, in: loop) { loop.stale[id] = (before, loop.now + lag) }
             changed(id, in: &loop)
@@ -310,8 +355,13 @@ public struct Simulator {
         return result.outcome
     }
 
-    private func failure(_ op: CloudOperation, _ error: (code: String, message: String), in loop: inout Loop) -> OperationOutcome {
-        loop.timeline.append(TimelineRecord(at: loop.now, kind: .failure, resourceId: op.resourceId, text: "\(op.name) failed: \(error.code): \(error.message)"))
+    private func failure(_ op: CloudOperation, _ error: (code: String, message: String), in loop: inout Loop)
+        -> OperationOutcome
+    {
+        loop.timeline.append(
+            TimelineRecord(
+                at: loop.now, kind: .failure, resourceId: op.resourceId,
+                text: "\(op.name) failed: \(error.code): \(error.message)"))
         return .failed(code: error.code, message: error.message)
     }
 
@@ -328,9 +378,15 @@ public struct Simulator {
         switch op.cloud {
         case .aws:
             let code = FaultScope.service(of: op.name) == "ec2" ? "UnauthorizedOperation" : "AccessDenied"
-            return (code, "User: arn:aws:sts::\(op.account):assumed-role/remsim-remediation is not authorized to perform: \(permission)")
+            return (
+                code,
+                "User: arn:aws:sts::\(op.account):assumed-role/remsim-remediation is not authorized to perform: \(permission)"
+            )
         case .azure:
-            return ("AuthorizationFailed", "The client does not have authorization to perform action '\(permission)' over scope '\(op.resourceId)'")
+            return (
+                "AuthorizationFailed",
+                "The client does not have authorization to perform action '\(permission)' over scope '\(op.resourceId)'"
+            )
         case .gcp:
             return ("forbidden", "Required '\(permission)' permission for '\(op.resourceId)'")
         }
@@ -360,7 +416,9 @@ public struct Simulator {
         changed(id, in: &loop, type: r.type, account: r.account, region: r.region, tags: r.tags)
     }
 
-    private func changed(_ id: String, in loop: inout Loop, type: String, account: String, region: String, tags: [String: String]) {
+    private func changed(
+        _ id: String, in loop: inout Loop, type: String, account: String, region: String, tags: [String: String]
+    ) {
         let current = loop.cloud.inventory[id]
         for record in loop.truth.observe(resourceId: id, type: type, resource: current, at: loop.now) {
             loop.timeline.append(record)
@@ -371,7 +429,8 @@ public struct Simulator {
         for f in loop.faults where f.isActive(at: loop.now) && f.fault.scope.matches(probe) {
             switch f.fault.kind {
             case .dropEvents:
-                loop.timeline.append(TimelineRecord(at: loop.now, kind: .fault, resourceId: id, text: "change event dropped"))
+                loop.timeline.append(
+                    TimelineRecord(at: loop.now, kind: .fault, resourceId: id, text: "change event dropped"))
                 return
             case .delayEvents(let by):
                 extra = extra + by
@@ -401,7 +460,8 @@ public struct Simulator {
                 var latency = scenario.settings.apiLatency.milliseconds
                 let jitter = scenario.settings.apiLatencyJitter.milliseconds
                 if jitter > 0 { latency += Int64.random(in: 0...jitter, using: &loop.random) }
-                loop.timeline.append(TimelineRecord(at: loop.now, kind: .call, resourceId: op.resourceId, text: op.command.text))
+                loop.timeline.append(
+                    TimelineRecord(at: loop.now, kind: .call, resourceId: op.resourceId, text: op.command.text))
                 deleteUnderRemediation(op, in: &loop)
                 loop.schedule(.complete(op), at: loop.now + .milliseconds(latency))
             case .scheduleScan(let rule, let at):
@@ -415,27 +475,39 @@ public struct Simulator {
     /// The delete-during-remediation fault: someone deletes the resource as the first call of a
     /// remediation goes out, so the call finds nothing.
     private func deleteUnderRemediation(_ op: CloudOperation, in loop: inout Loop) {
-        guard loop.faults.contains(where: { $0.isActive(at: loop.now) && $0.fault.kind == .deleteDuringRemediation && $0.fault.scope.matches(op) }),
-              let resource = loop.cloud.inventory[op.resourceId], loop.deletedUnderRemediation.insert(op.resourceId).inserted
+        guard
+            loop.faults.contains(where: {
+                $0.isActive(at: loop.now) && $0.fault.kind == .deleteDuringRemediation && $0.fault.scope.matches(op)
+            }),
+            let resource = loop.cloud.inventory[op.resourceId],
+            loop.deletedUnderRemediation.insert(op.resourceId).inserted
         else { return }
         loop.cloud.inventory.remove(id: op.resourceId)
         loop.changes[op.resourceId, default: []].append(ResourceChange(actor: "operator", at: loop.now))
-        loop.timeline.append(TimelineRecord(at: loop.now, kind: .fault, resourceId: op.resourceId, text: "deleted while being remediated"))
-        changed(op.resourceId, in: &loop, type: resource.type, account: resource.account, region: resource.region, tags: resource.tags)
+        loop.timeline.append(
+            TimelineRecord(
+                at: loop.now, kind: .fault, resourceId: op.resourceId, text: "deleted while being remediated"))
+        changed(
+            op.resourceId, in: &loop, type: resource.type, account: resource.account, region: resource.region,
+            tags: resource.tags)
     }
 
     private static func alertRecords(_ alerts: [Alert]) -> [TimelineRecord] {
         alerts.flatMap { alert in
             alert.transitions.map { t in
-                let kind: TimelineRecord.Kind = switch t.to {
-                case .open, .snoozed, .dismissed: .detection
-                case .pendingResolution: .remediation
-                case .resolved: .resolution
-                case .failed: .failure
-                }
+                let kind: TimelineRecord.Kind =
+                    switch t.to {
+                    case .open, .snoozed, .dismissed: .detection
+                    case .pendingResolution: .remediation
+                    case .resolved: .resolution
+                    case .failed: .failure
+                    }
                 let detail = t.detail.isEmpty ? "" : " (\(t.detail))"
-                return TimelineRecord(at: t.at, kind: kind, resourceId: alert.resourceId,
-                                      text: "alert \(alert.id) \(alert.policyId): \(t.from?.rawValue ?? "new") → \(t.to.rawValue), \(t.reason.rawValue)\(detail)")
+                return TimelineRecord(
+                    at: t.at, kind: kind, resourceId: alert.resourceId,
+                    text:
+                        "alert \(alert.id) \(alert.policyId): \(t.from?.rawValue ?? "new") → \(t.to.rawValue), \(t.reason.rawValue)\(detail)"
+                )
             }
         }
     }
@@ -443,8 +515,9 @@ public struct Simulator {
     private static func warningRecords(_ warnings: [DisruptionWarning], alerts: [Alert]) -> [TimelineRecord] {
         warnings.map { w in
             let evidence = w.evidence.isEmpty ? "" : " [\(w.evidence.joined(separator: "; "))]"
-            return TimelineRecord(at: w.at, kind: .warning, resourceId: w.resourceId,
-                                  text: "\(w.severity.rawValue) \(w.kind) (\(w.policyId), \(w.operation)): \(w.explanation)\(evidence)")
+            return TimelineRecord(
+                at: w.at, kind: .warning, resourceId: w.resourceId,
+                text: "\(w.severity.rawValue) \(w.kind) (\(w.policyId), \(w.operation)): \(w.explanation)\(evidence)")
         }
     }
 
@@ -452,8 +525,9 @@ public struct Simulator {
         records.map { r in
             let about = [r.policyId, r.rule.map { "rule \($0)" }].compactMap { $0 }.joined(separator: ", ")
             let cause = r.cause.map { ", cause: \($0)" } ?? ""
-            return TimelineRecord(at: r.at, kind: .control, resourceId: r.resourceId ?? "",
-                                  text: "\(r.kind.rawValue)\(about.isEmpty ? "" : " (\(about))"): \(r.detail)\(cause)")
+            return TimelineRecord(
+                at: r.at, kind: .control, resourceId: r.resourceId ?? "",
+                text: "\(r.kind.rawValue)\(about.isEmpty ? "" : " (\(about))"): \(r.detail)\(cause)")
         }
     }
 }

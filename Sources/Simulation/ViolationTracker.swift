@@ -17,7 +17,8 @@ struct ViolationTracker {
 
     init(policies: [Policy], rules: [AlertRule]) {
         policiesByType = Dictionary(grouping: policies, by: \.resourceType)
-        agingByType = Dictionary(grouping: policies.filter { !$0.ageThresholds.isEmpty }, by: \.resourceType).mapValues { $0.flatMap(\.ageThresholds) }
+        agingByType = Dictionary(grouping: policies.filter { !$0.ageThresholds.isEmpty }, by: \.resourceType).mapValues
+        { $0.flatMap(\.ageThresholds) }
         self.rules = rules
     }
 
@@ -37,12 +38,15 @@ struct ViolationTracker {
 
     mutating func observeAll(_ inventory: Inventory, at now: Timestamp) {
         for type in policiesByType.keys.sorted() {
-            inventory.forEach(ofType: type) { resource in _ = observe(resourceId: resource.id, type: type, resource: resource, at: now) }
+            inventory.forEach(ofType: type) { resource in
+                _ = observe(resourceId: resource.id, type: type, resource: resource, at: now)
+            }
         }
     }
 
     /// Re-evaluates one resource (nil when it was deleted); returns timeline records of what changed.
-    mutating func observe(resourceId: String, type: String, resource: Resource?, at now: Timestamp) -> [TimelineRecord] {
+    mutating func observe(resourceId: String, type: String, resource: Resource?, at now: Timestamp) -> [TimelineRecord]
+    {
         var records: [TimelineRecord] = []
         let evaluator = Evaluator(now: now)
         for policy in policiesByType[type] ?? [] {
@@ -51,10 +55,15 @@ struct ViolationTracker {
             if violating, open[key] == nil {
                 open[key] = episodes.count
                 episodes.append(Violation(policyId: policy.id, resourceId: resourceId, startedAt: now))
-                records.append(TimelineRecord(at: now, kind: .violation, resourceId: resourceId, text: "now violates \(policy.id)"))
+                records.append(
+                    TimelineRecord(at: now, kind: .violation, resourceId: resourceId, text: "now violates \(policy.id)")
+                )
             } else if !violating, let i = open.removeValue(forKey: key) {
                 episodes[i].endedAt = now
-                records.append(TimelineRecord(at: now, kind: .violationEnded, resourceId: resourceId, text: "no longer violates \(policy.id)"))
+                records.append(
+                    TimelineRecord(
+                        at: now, kind: .violationEnded, resourceId: resourceId, text: "no longer violates \(policy.id)")
+                )
             }
         }
         return records
@@ -69,7 +78,8 @@ struct ViolationTracker {
         }
         return episodes.map { episode in
             var v = Self.join(episode, byKey[AlertKey(policyId: episode.policyId, resourceId: episode.resourceId)])
-            v.finalState = Self.finalState(v, alert: byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)], exempted: exempted)
+            v.finalState = Self.finalState(
+                v, alert: byKey[AlertKey(policyId: v.policyId, resourceId: v.resourceId)], exempted: exempted)
             return v
         }
     }
@@ -88,7 +98,8 @@ struct ViolationTracker {
         guard let alert else { return v }
         let t0 = v.startedAt
         let end = v.endedAt
-        let opened = alert.transitions.first { t in t.to == .open && t.at >= t0 && (end.map { t.at <= $0 } ?? true) }?.at
+        let opened =
+            alert.transitions.first { t in t.to == .open && t.at >= t0 && (end.map { t.at <= $0 } ?? true) }?.at
             ?? (alert.status(at: t0) == .open ? t0 : nil)
         guard let opened else { return v }
         v.ruleName = alert.ruleName

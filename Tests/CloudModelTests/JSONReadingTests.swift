@@ -17,9 +17,12 @@ struct JSONReadingTests {
     }
 
     @Test(arguments: [
-        ("{\"a\":1,\"a\":2}", "member 'a' appears twice"), ("[1,]", "expected a JSON value"), ("01", "a number cannot start with 0"),
-        ("\"a", "a string is never closed"), ("[1] x", "unexpected text after the JSON value"), ("{a:1}", "expected a member name"),
-        ("\"\\ud800\"", "a lone surrogate"), ("\"\\u+0ff\"", "expected four hex digits"), ("\"\t\"", "a control character"), ("", "the text ends"),
+        ("{\"a\":1,\"a\":2}", "member 'a' appears twice"), ("[1,]", "expected a JSON value"),
+        ("01", "a number cannot start with 0"),
+        ("\"a", "a string is never closed"), ("[1] x", "unexpected text after the JSON value"),
+        ("{a:1}", "expected a member name"),
+        ("\"\\ud800\"", "a lone surrogate"), ("\"\\u+0ff\"", "expected four hex digits"),
+        ("\"\t\"", "a control character"), ("", "the text ends"),
     ])
     func refusesWhatIsNotJSON(text: String, problem: String) {
         #expect {
@@ -30,7 +33,11 @@ struct JSONReadingTests {
     }
 
     @Test func refusesNestingPastTheLimit() {
-        #expect(throws: Value.JSONProblem.self) { _ = try Value(json: String(repeating: "[", count: 50) + String(repeating: "]", count: 50), maxDepth: 20) }
-        #expect(throws: Never.self) { _ = try Value(json: String(repeating: "[", count: 20) + String(repeating: "]", count: 20), maxDepth: 20) }
+        #expect(throws: Value.JSONProblem.self) {
+            _ = try Value(json: String(repeating: "[", count: 50) + String(repeating: "]", count: 50), maxDepth: 20)
+        }
+        #expect(throws: Never.self) {
+            _ = try Value(json: String(repeating: "[", count: 20) + String(repeating: "]", count: 20), maxDepth: 20)
+        }
     }
 }

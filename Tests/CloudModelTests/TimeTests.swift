@@ -17,7 +17,9 @@ struct TimeTests {
         #expect(Timestamp(iso8601: text)?.milliseconds == ms)
     }
 
-    @Test(arguments: ["", "2026", "2026-13-01", "2026-01-01T25:00:00Z", "2026-01-01T00:00:00X", "yesterday", "2026-01-01T00:00:00+1"])
+    @Test(arguments: [
+        "", "2026", "2026-13-01", "2026-01-01T25:00:00Z", "2026-01-01T00:00:00X", "yesterday", "2026-01-01T00:00:00+1",
+    ])
     func rejectsWhatIsNotADate(text: String) {
         #expect(Timestamp(iso8601: text) == nil)
     }
@@ -42,7 +44,8 @@ struct TimeTests {
     }
 
     @Test(arguments: [
-        (Int64(0), "0s"), (300, "300ms"), (90_300, "1m30.3s"), (7_200_000, "2h"), (90_061_000, "1d1h1m1s"), (-3_600_000, "-1h"),
+        (Int64(0), "0s"), (300, "300ms"), (90_300, "1m30.3s"), (7_200_000, "2h"), (90_061_000, "1d1h1m1s"),
+        (-3_600_000, "-1h"),
     ])
     func describesDurations(ms: Int64, text: String) {
         #expect(SimDuration(milliseconds: ms).description == text)

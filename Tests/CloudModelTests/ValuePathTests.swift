@@ -28,7 +28,8 @@ struct ValuePathTests {
     }
 
     @Test func projectionSkipsElementsWithoutTheMember() throws {
-        #expect(try ValuePath(parsing: "IpPermissions[].UserIdGroupPairs[].GroupId").resolve(in: Self.group) == ["sg-2"])
+        #expect(
+            try ValuePath(parsing: "IpPermissions[].UserIdGroupPairs[].GroupId").resolve(in: Self.group) == ["sg-2"])
     }
 
     @Test(arguments: ["", ".a", "a.", "a..b", "[0]", "a[x]", "a[-1]", "a[0]b", "a[", "a.[0]"])

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Loading
 import TestSupport
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Runs the built `remsim` binary as a user would, in a scratch copy of the scenarios.
 struct CommandLineTests {
@@ -25,14 +26,17 @@ struct CommandLineTests {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// Starts the binary without waiting for it; output is discarded unless `capture`.
@@ -52,7 +56,8 @@ struct CommandLineTests {
     func workspace() throws -> String {
         let dir = try TestSupport.temporaryDirectory()
         for name in ["Scenarios", "Fixtures"] {
-            try FileManager.default.copyItem(atPath: TestSupport.packageRoot.appendingPathComponent(name).path, toPath: dir + "/" + name)
+            try FileManager.default.copyItem(
+                atPath: TestSupport.packageRoot.appendingPathComponent(name).path, toPath: dir + "/" + name)
         }
         return dir
     }
@@ -69,14 +74,17 @@ struct CommandLineTests {
         #expect(r.stdout.contains("run 1 recorded in .remsim/runs.sqlite"))
         #expect(FileManager.default.fileExists(atPath: dir + "/.remsim/runs.sqlite"))
         let again = try run(["run", "--db", "other.sqlite"], in: dir)
-        #expect(again.stdout.replacingOccurrences(of: "other.sqlite", with: ".remsim/runs.sqlite") == r.stdout, "same scenarios, same output")
+        #expect(
+            again.stdout.replacingOccurrences(of: "other.sqlite", with: ".remsim/runs.sqlite") == r.stdout,
+            "same scenarios, same output")
     }
 
     @Test func aBrokenExpectationExitsOneAndSaysWhatWasFound() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = dir + "/Scenarios/ssh-opened-to-world-is-closed.yaml"
-        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "p95: {le: 5m}", with: "p95: {le: 30s}")
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let r = try run(["run", file], in: dir)
         #expect(r.status == 1)
@@ -89,11 +97,14 @@ struct CommandLineTests {
     @Test func badInputExitsTwoAndWritesNothing() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try TestSupport.write("version: 1\nname: broken\nfixtures: [../Fixtures/acme]\npolicies: [builtin:nope]\n", to: "Scenarios/broken.yaml", in: dir)
+        try TestSupport.write(
+            "version: 1\nname: broken\nfixtures: [../Fixtures/acme]\npolicies: [builtin:nope]\n",
+            to: "Scenarios/broken.yaml", in: dir)
         let r = try run(["run"], in: dir)
         #expect(r.status == 2)
         #expect(r.stderr.contains("Scenarios/broken.yaml:4:12: policies[0]: no built-in policy 'nope'"))
-        #expect(!FileManager.default.fileExists(atPath: dir + "/.remsim/runs.sqlite"), "nothing is recorded for bad input")
+        #expect(
+            !FileManager.default.fileExists(atPath: dir + "/.remsim/runs.sqlite"), "nothing is recorded for bad input")
         let v = try run(["validate"], in: dir)
         #expect(v.status == 2)
         #expect(v.stderr.contains("broken.yaml"))
@@ -122,7 +133,8 @@ struct CommandLineTests {
         let files = try InputFiles.collect([samples])
         let r = try run(["import", "aws-describe"] + files + ["--region", "us-east-1", "--output", "fx"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("imported 5 resources (1 aws.cloudtrail, 1 aws.ec2, 1 aws.security-group, 2 aws.vpc)"))
+        #expect(
+            r.stdout.contains("imported 5 resources (1 aws.cloudtrail, 1 aws.ec2, 1 aws.security-group, 2 aws.vpc)"))
         #expect(r.stdout.contains("not imported: 1 Subnets (not modelled)"))
         #expect(try FixtureLoader.load(paths: [dir + "/fx"]).count == 5)
         let missing = try run(["import", "aws-describe", samples + "/describe-security-groups.json"], in: dir)
@@ -134,20 +146,36 @@ struct CommandLineTests {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples").path
-        let config = try run(["import", "aws-config", samples + "/aws-config/config-snapshot.json", samples + "/aws-config/config-batch-get.json",
-                              "--output", "aws"], in: dir)
+        let config = try run(
+            [
+                "import", "aws-config", samples + "/aws-config/config-snapshot.json",
+                samples + "/aws-config/config-batch-get.json",
+                "--output", "aws",
+            ], in: dir)
         #expect(config.status == 0, "\(config.stderr)")
-        #expect(config.stdout.contains("imported 6 resources (1 aws.cloudtrail, 1 aws.ec2, 1 aws.rds, 1 aws.s3, 1 aws.security-group)"))
+        #expect(
+            config.stdout.contains(
+                "imported 6 resources (1 aws.cloudtrail, 1 aws.ec2, 1 aws.rds, 1 aws.s3, 1 aws.security-group)"))
         #expect(config.stdout.contains("kept as inert (not modelled): 1 aws.AWS::SNS::Topic"))
         #expect(config.stdout.contains("not imported: 1 configuration items of deleted resources"))
-        let azure = try run(["import", "azure-resource-graph", samples + "/azure-resource-graph/resource-graph.json", "--output", "azure"], in: dir)
-        #expect(azure.stdout.contains("kept as inert (not modelled): 1 azure.microsoft.cdn/profiles"), "\(azure.stderr)")
-        let gcp = try run(["import", "gcp-asset-inventory", samples + "/gcp-asset-inventory/asset-export.ndjson",
-                           "--project", "acme-legacy-1234", "--output", "gcp"], in: dir)
-        #expect(gcp.stdout.contains("imported 4 resources (1 gcp.bucket, 1 gcp.firewall, 1 gcp.instance)"), "\(gcp.stderr)")
+        let azure = try run(
+            [
+                "import", "azure-resource-graph", samples + "/azure-resource-graph/resource-graph.json", "--output",
+                "azure",
+            ], in: dir)
+        #expect(
+            azure.stdout.contains("kept as inert (not modelled): 1 azure.microsoft.cdn/profiles"), "\(azure.stderr)")
+        let gcp = try run(
+            [
+                "import", "gcp-asset-inventory", samples + "/gcp-asset-inventory/asset-export.ndjson",
+                "--project", "acme-legacy-1234", "--output", "gcp",
+            ], in: dir)
+        #expect(
+            gcp.stdout.contains("imported 4 resources (1 gcp.bucket, 1 gcp.firewall, 1 gcp.instance)"), "\(gcp.stderr)")
         // Inert resources load back; the whole import is one inventory.
         #expect(try FixtureLoader.load(paths: [dir + "/aws", dir + "/azure", dir + "/gcp"]).count == 14)
-        let wrongOption = try run(["import", "aws-config", samples + "/aws-config/config-batch-get.json", "--region", "x"], in: dir)
+        let wrongOption = try run(
+            ["import", "aws-config", samples + "/aws-config/config-batch-get.json", "--region", "x"], in: dir)
         #expect(wrongOption.status != 0)
         #expect(wrongOption.stderr.contains("--region and --account apply to aws-describe only"))
     }
@@ -155,15 +183,19 @@ struct CommandLineTests {
     @Test func generateWritesALoadableInventory() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try run(["generate", "--resources", "2500", "--seed", "4", "--per-file", "1000", "--output", "gen"], in: dir)
+        let r = try run(
+            ["generate", "--resources", "2500", "--seed", "4", "--per-file", "1000", "--output", "gen"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("2500 resources written to 3 files"))
         let first = try String(contentsOfFile: dir + "/gen/resources-00001.json", encoding: .utf8)
         let inventory = try FixtureLoader.load(paths: [dir + "/gen"])
         #expect(inventory.count == 2500)
         #expect(inventory.types.count == 6)
-        _ = try run(["generate", "--resources", "2500", "--seed", "4", "--per-file", "1000", "--output", "again"], in: dir)
-        #expect(try String(contentsOfFile: dir + "/again/resources-00001.json", encoding: .utf8) == first, "the same seed writes the same inventory")
+        _ = try run(
+            ["generate", "--resources", "2500", "--seed", "4", "--per-file", "1000", "--output", "again"], in: dir)
+        #expect(
+            try String(contentsOfFile: dir + "/again/resources-00001.json", encoding: .utf8) == first,
+            "the same seed writes the same inventory")
         let bad = try run(["generate", "--resources", "0"], in: dir)
         #expect(bad.status != 0)
     }
@@ -187,7 +219,8 @@ struct CIWorkflowTests {
 
         // A change that slows remediation: the API takes 40 s.
         let path = dir + "/" + scenario
-        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "api-latency: 300ms", with: "api-latency: 40s")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "api-latency: 300ms", with: "api-latency: 40s")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let second = try cli.run(["run", scenario, "--label", "feature", "--format", "json"], in: dir)
         #expect(second.status == 0)
@@ -217,20 +250,28 @@ struct CIWorkflowTests {
         let cli = CommandLineTests()
         let dir = try cli.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let suite = ["Scenarios/ssh-opened-to-world-is-closed.yaml", "Scenarios/public-access-block-restored.yaml",
-                     "Scenarios/vpc-flow-logs-restored.yaml", "Scenarios/nsg-rdp-from-internet-is-denied.yaml",
-                     "Scenarios/gcp-firewall-rdp-from-anywhere-is-disabled.yaml"]
+        let suite = [
+            "Scenarios/ssh-opened-to-world-is-closed.yaml", "Scenarios/public-access-block-restored.yaml",
+            "Scenarios/vpc-flow-logs-restored.yaml", "Scenarios/nsg-rdp-from-internet-is-denied.yaml",
+            "Scenarios/gcp-firewall-rdp-from-anywhere-is-disabled.yaml",
+        ]
         var names: [[String]] = []
         for i in 1...2 {
-            let shard = try cli.run(["run"] + suite + ["--shard", "\(i)/2", "--db", "shard\(i).sqlite", "--label", "ci", "--format", "json"], in: dir)
+            let shard = try cli.run(
+                ["run"] + suite + [
+                    "--shard", "\(i)/2", "--db", "shard\(i).sqlite", "--label", "ci", "--format", "json",
+                ], in: dir)
             #expect(shard.status == 0, "\(shard.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(shard.stdout.utf8)) as? [String: Any])
             names.append(((json["scenarios"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
         }
         #expect(names.map(\.count) == [3, 2], "dealt in turn: the parts differ by at most one")
         #expect(Set(names[0]).isDisjoint(with: names[1]))
-        let again = try cli.run(["run"] + suite + ["--shard", "1/2", "--db", "again.sqlite", "--format", "json"], in: dir)
-        #expect(again.stdout.contains(names[0][0]) && !again.stdout.contains(names[1][0]), "the same suite splits the same way")
+        let again = try cli.run(
+            ["run"] + suite + ["--shard", "1/2", "--db", "again.sqlite", "--format", "json"], in: dir)
+        #expect(
+            again.stdout.contains(names[0][0]) && !again.stdout.contains(names[1][0]),
+            "the same suite splits the same way")
 
         #expect(try cli.run(["run"] + suite + ["--db", "main.sqlite"], in: dir).status == 0)
         let partial = try cli.run(["merge", "shard1.sqlite", "--db", "main.sqlite"], in: dir)
@@ -242,9 +283,14 @@ struct CIWorkflowTests {
 
         let merged = try cli.run(["merge", "shard1.sqlite", "shard2.sqlite", "--db", "main.sqlite"], in: dir)
         #expect(merged.status == 0, "\(merged.stderr)")
-        #expect(merged.stdout.contains("5 scenarios from 2 shards: 5 passed, 0 failed · run 2 recorded in main.sqlite"), "\(merged.stdout)")
-        let compared = try cli.run(["compare", "1", "2", "--db", "main.sqlite", "--fail-on", "assertion-flip,scenario-removed,new-warning",
-                                    "--format", "json"], in: dir)
+        #expect(
+            merged.stdout.contains("5 scenarios from 2 shards: 5 passed, 0 failed · run 2 recorded in main.sqlite"),
+            "\(merged.stdout)")
+        let compared = try cli.run(
+            [
+                "compare", "1", "2", "--db", "main.sqlite", "--fail-on", "assertion-flip,scenario-removed,new-warning",
+                "--format", "json",
+            ], in: dir)
         #expect(compared.status == 0, "\(compared.stdout)")
         let diff = try #require(try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any])
         #expect((diff["caveats"] as? [Any])?.isEmpty ?? true, "same version, fixtures and policies: \(compared.stdout)")

@@ -12,26 +12,36 @@ struct CrashSafetyTests {
     /// Every row of a run, as text: an earlier run must read back exactly the same after a kill.
     static func fingerprint(_ db: RunDatabase, runId: Int64) throws -> String {
         let c = try db.contents(runId: runId)
-        return String(describing: c.run) + c.scenarios.map { s in
-            [String(describing: s.scenario), String(describing: s.assertions), String(describing: s.alerts), String(describing: s.attempts),
-             String(describing: s.violations), String(describing: s.metrics), String(describing: s.records), String(describing: s.warnings),
-             String(describing: s.timeline)].joined(separator: "\n")
-        }.joined(separator: "\n")
+        return String(describing: c.run)
+            + c.scenarios.map { s in
+                [
+                    String(describing: s.scenario), String(describing: s.assertions), String(describing: s.alerts),
+                    String(describing: s.attempts),
+                    String(describing: s.violations), String(describing: s.metrics), String(describing: s.records),
+                    String(describing: s.warnings),
+                    String(describing: s.timeline),
+                ].joined(separator: "\n")
+            }.joined(separator: "\n")
     }
 
     /// A run is finished with every row, or marked incomplete.
     static func checkRuns(_ db: RunDatabase, scenarios: Int) throws -> (complete: Int, incomplete: Int) {
-        var complete = 0, incomplete = 0
+        var complete = 0
+        var incomplete = 0
         for run in try db.runs(limit: 10_000) {
             let id = try #require(run.id)
             let results = try db.scenarioResults(runId: id)
             if run.status == .complete {
                 complete += 1
-                #expect(run.scenarioCount == scenarios && results.count == scenarios, "run \(id) is complete with \(results.count) of \(scenarios) scenarios")
+                #expect(
+                    run.scenarioCount == scenarios && results.count == scenarios,
+                    "run \(id) is complete with \(results.count) of \(scenarios) scenarios")
                 #expect(run.passedCount + run.failedCount == run.scenarioCount)
                 for r in results {
                     let sid = try #require(r.id)
-                    #expect(try !db.assertionResults(scenarioResultId: sid).isEmpty, "run \(id): \(r.name) has no assertions")
+                    #expect(
+                        try !db.assertionResults(scenarioResultId: sid).isEmpty,
+                        "run \(id): \(r.name) has no assertions")
                     #expect(try !db.metrics(scenarioResultId: sid).isEmpty, "run \(id): \(r.name) has no metrics")
                 }
             } else {
@@ -53,7 +63,9 @@ struct CrashSafetyTests {
         let dir = try cli.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Twenty scenarios: enough that writing a run takes a while, few enough to repeat.
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/Scenarios").filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/Scenarios").filter {
+            $0.hasSuffix(".yaml")
+        }.sorted()
         for file in files.dropFirst(20) { try FileManager.default.removeItem(atPath: dir + "/Scenarios/" + file) }
         let scenarios = min(20, files.count)
 
@@ -72,7 +84,9 @@ struct CrashSafetyTests {
             } else {
                 // Wait until the run has begun writing, then a little more.
                 let deadline = Date().addingTimeInterval(whole * 3)
-                while process.isRunning, Date() < deadline, try RunDatabase(path: dir + "/runs.sqlite").runs(limit: 10_000).count == runsBefore {
+                while process.isRunning, Date() < deadline,
+                    try RunDatabase(path: dir + "/runs.sqlite").runs(limit: 10_000).count == runsBefore
+                {
                     Thread.sleep(forTimeInterval: 0.002)
                 }
                 Thread.sleep(forTimeInterval: Double(random.next() % 200) / 1000)
@@ -104,12 +118,19 @@ struct CrashSafetyTests {
     @Test func eightConcurrentRunsAllLand() throws {
         let dir = try cli.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let scenarios = ["Scenarios/ssh-opened-to-world-is-closed.yaml", "Scenarios/vpc-flow-logs-restored.yaml",
-                         "Scenarios/throttled-calls-retry-with-backoff.yaml", "Scenarios/terraform-drift-loop-is-quarantined.yaml"]
-        let processes = try (1...8).map { i in try cli.start(["run"] + scenarios + ["--db", "shared.sqlite", "--label", "job\(i)"], in: dir, capture: true) }
+        let scenarios = [
+            "Scenarios/ssh-opened-to-world-is-closed.yaml", "Scenarios/vpc-flow-logs-restored.yaml",
+            "Scenarios/throttled-calls-retry-with-backoff.yaml", "Scenarios/terraform-drift-loop-is-quarantined.yaml",
+        ]
+        let processes = try (1...8).map { i in
+            try cli.start(
+                ["run"] + scenarios + ["--db", "shared.sqlite", "--label", "job\(i)"], in: dir, capture: true)
+        }
         for p in processes { p.waitUntilExit() }
         for (i, p) in processes.enumerated() {
-            let err = String(decoding: (p.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+            let err = String(
+                decoding: (p.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(),
+                as: UTF8.self)
             #expect(p.terminationStatus == 0, "job \(i + 1): \(err)")
         }
         let db = try RunDatabase(path: dir + "/shared.sqlite")

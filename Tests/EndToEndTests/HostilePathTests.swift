@@ -33,29 +33,44 @@ extension CommandLineTests {
         expectRefusedUnread(try run(["run", "Scenarios/evil.yaml"], in: dir), "run FILE")
         expectRefusedUnread(try run(["validate", dir + "/Scenarios/evil.yaml"], in: dir), "validate ABSOLUTE-FILE")
         expectRefusedUnread(try run(["impact", "Scenarios/evil.yaml"], in: dir), "impact SCENARIO")
-        expectRefusedUnread(try run(["replay", "Scenarios/evil.yaml", "--endpoint-url", "http://127.0.0.1:9"], in: dir), "replay FILE")
-        expectRefusedUnread(try run(["policies", "list", "--policies", "Scenarios/evil.yaml"], in: dir), "policies list --policies")
-        expectRefusedUnread(try run(["validate", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--policies", "Scenarios"], in: dir), "validate --policies DIR")
+        expectRefusedUnread(
+            try run(["replay", "Scenarios/evil.yaml", "--endpoint-url", "http://127.0.0.1:9"], in: dir), "replay FILE")
+        expectRefusedUnread(
+            try run(["policies", "list", "--policies", "Scenarios/evil.yaml"], in: dir), "policies list --policies")
+        expectRefusedUnread(
+            try run(["validate", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--policies", "Scenarios"], in: dir),
+            "validate --policies DIR")
         expectRefusedUnread(try run(["impact", "--fixtures", "Scenarios/evil.yaml"], in: dir), "impact --fixtures")
-        expectRefusedUnread(try run(["import", "aws-describe", "Scenarios/evil.yaml", "--region", "us-east-1", "--output", "out"], in: dir), "import FILE")
+        expectRefusedUnread(
+            try run(
+                ["import", "aws-describe", "Scenarios/evil.yaml", "--region", "us-east-1", "--output", "out"], in: dir),
+            "import FILE")
         #expect(!fm.fileExists(atPath: dir + "/out"))
         try fm.removeItem(atPath: dir + "/Scenarios/evil.yaml")
 
         // Named by a scenario: a fixture directory holding a link, and a policy path that is one.
         try fm.createSymbolicLink(atPath: dir + "/Fixtures/acme/aws/leak.yaml", withDestinationPath: secret)
-        expectRefusedUnread(try run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml"], in: dir), "a fixture directory with a link")
+        expectRefusedUnread(
+            try run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml"], in: dir), "a fixture directory with a link"
+        )
         try fm.removeItem(atPath: dir + "/Fixtures/acme/aws/leak.yaml")
         let prisma = dir + "/Scenarios/prisma-cli-template-closes-ssh.yaml"
-        try String(contentsOfFile: prisma, encoding: .utf8).replacingOccurrences(of: "../Fixtures/policies/prisma-sg-ssh-cli.yaml", with: "../Fixtures/policies")
-            .write(toFile: prisma, atomically: true, encoding: .utf8)
+        try String(contentsOfFile: prisma, encoding: .utf8).replacingOccurrences(
+            of: "../Fixtures/policies/prisma-sg-ssh-cli.yaml", with: "../Fixtures/policies"
+        )
+        .write(toFile: prisma, atomically: true, encoding: .utf8)
         try fm.createSymbolicLink(atPath: dir + "/Fixtures/policies/leak.yaml", withDestinationPath: secret)
-        expectRefusedUnread(try run(["run", "Scenarios/prisma-cli-template-closes-ssh.yaml"], in: dir), "a policy directory with a link")
+        expectRefusedUnread(
+            try run(["run", "Scenarios/prisma-cli-template-closes-ssh.yaml"], in: dir), "a policy directory with a link"
+        )
         try fm.removeItem(atPath: dir + "/Fixtures/policies/leak.yaml")
 
         // Lifted only when asked.
         try fm.createSymbolicLink(atPath: dir + "/Scenarios/evil.yaml", withDestinationPath: secret)
         let allowed = try run(["validate", "Scenarios/evil.yaml", "--allow-outside-root"], in: dir)
-        #expect(allowed.status == 2 && allowed.stderr.contains("not a remsim YAML file") && !allowed.stderr.contains("SECRET"), "\(allowed.stderr)")
+        #expect(
+            allowed.status == 2 && allowed.stderr.contains("not a remsim YAML file")
+                && !allowed.stderr.contains("SECRET"), "\(allowed.stderr)")
     }
 
     @Test func aFileThatIsNotRemsimsFormatIsNeverQuoted() throws {
@@ -68,7 +83,9 @@ extension CommandLineTests {
         #expect(!r.stderr.contains("SECRET") && !r.stderr.contains("ghp_"))
         // A value deep in a remsim file is quoted, but only its first 40 characters.
         let long = String(repeating: "x", count: 500)
-        try TestSupport.write("version: 1\nname: \(long)\nfixtures: [../Fixtures/acme]\npolicies: [builtin:aws-sg-ssh-open-to-world]\nengine: {alert-rules: [{name: r, detection: {mode: evnt}}]}\nrun-for: \(long)\n", to: "Scenarios/long.yaml", in: dir)
+        try TestSupport.write(
+            "version: 1\nname: \(long)\nfixtures: [../Fixtures/acme]\npolicies: [builtin:aws-sg-ssh-open-to-world]\nengine: {alert-rules: [{name: r, detection: {mode: evnt}}]}\nrun-for: \(long)\n",
+            to: "Scenarios/long.yaml", in: dir)
         let l = try run(["validate", "Scenarios/long.yaml"], in: dir)
         #expect(l.status == 2)
         #expect(!l.stderr.contains(String(repeating: "x", count: 41)), "\(l.stderr)")
@@ -79,15 +96,23 @@ extension CommandLineTests {
     @Test func badFlagsAndLimitsAreBadInput() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for arguments in [["validate", "--max-depth", "100000"], ["run", "--format", "xml"], ["validate", "--max-depth", "zero"], ["history", "--limit"]] {
+        for arguments in [
+            ["validate", "--max-depth", "100000"], ["run", "--format", "xml"], ["validate", "--max-depth", "zero"],
+            ["history", "--limit"],
+        ] {
             let r = try run(arguments, in: dir)
             #expect(r.status == 2, "\(arguments): exit \(r.status)")
         }
-        #expect(try run(["validate", "--max-depth", "100000"], in: dir).stderr.contains("--max-depth: 100000 is over the ceiling of 1000"))
+        #expect(
+            try run(["validate", "--max-depth", "100000"], in: dir).stderr.contains(
+                "--max-depth: 100000 is over the ceiling of 1000"))
         // The built-in pack is remsim's own: a file limit of 0 refuses the scenario, not the pack.
-        let zero = try run(["validate", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--max-file-size", "0"], in: dir)
+        let zero = try run(
+            ["validate", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--max-file-size", "0"], in: dir)
         #expect(zero.status == 2)
-        #expect(zero.stderr.contains("ssh-opened-to-world-is-closed.yaml: the file is") && !zero.stderr.contains("PolicyPack"), "\(zero.stderr)")
+        #expect(
+            zero.stderr.contains("ssh-opened-to-world-is-closed.yaml: the file is")
+                && !zero.stderr.contains("PolicyPack"), "\(zero.stderr)")
     }
 
     @Test func readingAMissingDatabaseCreatesNothing() throws {
@@ -99,7 +124,9 @@ extension CommandLineTests {
             #expect(r.stderr.contains("typo/runs.sqlite: no such file"), "\(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/typo"))
-        #expect(try run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", "runs.sqlite"], in: dir).status == 0)
+        #expect(
+            try run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", "runs.sqlite"], in: dir).status == 0
+        )
         try FileManager.default.removeItem(atPath: dir + "/runs.sqlite.lock")
         #expect(try run(["history", "--db", "runs.sqlite"], in: dir).status == 0)
         #expect(!FileManager.default.fileExists(atPath: dir + "/runs.sqlite.lock"), "reading takes no lock")

@@ -9,7 +9,11 @@ struct NoSurprisesTests {
 
     /// strace, when it is installed and may trace here (some containers forbid ptrace).
     static let strace: String? = {
-        guard let path = ["/usr/bin/strace", "/bin/strace"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        guard
+            let path = ["/usr/bin/strace", "/bin/strace"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else { return nil }
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: path)
         probe.arguments = ["-f", "-o", "/dev/null", "/bin/true"]
@@ -24,7 +28,9 @@ struct NoSurprisesTests {
     /// skipped there unnoticed.
     @Test func straceIsThereWhenRequired() {
         if ProcessInfo.processInfo.environment["REMSIM_REQUIRE_STRACE"] == "1" {
-            #expect(Self.strace != nil, "REMSIM_REQUIRE_STRACE=1 but strace is missing or may not trace here (apt-get install strace)")
+            #expect(
+                Self.strace != nil,
+                "REMSIM_REQUIRE_STRACE=1 but strace is missing or may not trace here (apt-get install strace)")
         }
     }
 
@@ -38,7 +44,10 @@ struct NoSurprisesTests {
         let binary = try #require(CommandLineTests.binary)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.strace))
-        process.arguments = ["-f", "-qq", "-e", "trace=execve,execveat,fork,vfork,socket,connect", "-o", dir + "/trace.log", binary, "run", "--db", "runs.sqlite"]
+        process.arguments = [
+            "-f", "-qq", "-e", "trace=execve,execveat,fork,vfork,socket,connect", "-o", dir + "/trace.log", binary,
+            "run", "--db", "runs.sqlite",
+        ]
         process.currentDirectoryURL = URL(fileURLWithPath: dir)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -52,7 +61,9 @@ struct NoSurprisesTests {
         #expect(process.terminationStatus == 0)
         // Each line is "PID  call(...)", the PID left-aligned in a padded column.
         let calls = trace.split(separator: "\n").map { $0.drop { $0 != " " }.drop { $0 == " " } }
-        let programs = calls.filter { $0.hasPrefix("execve") || $0.hasPrefix("execveat") || $0.hasPrefix("vfork") || $0.hasPrefix("fork") }
+        let programs = calls.filter {
+            $0.hasPrefix("execve") || $0.hasPrefix("execveat") || $0.hasPrefix("vfork") || $0.hasPrefix("fork")
+        }
         #expect(programs.count == 1 && programs.first?.contains(binary) == true, "\(programs)")
         let sockets = calls.filter { $0.hasPrefix("socket(") }
         #expect(sockets.allSatisfy { $0.hasPrefix("socket(AF_UNIX") }, "\(sockets)")
@@ -66,15 +77,19 @@ struct NoSurprisesTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/Scenarios/ssh-opened-to-world-is-closed.yaml"
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        try text.replacingOccurrences(of: "fixtures: [../Fixtures/acme]", with: "fixtures: [../Fixtures/acme, ../../../../../../etc/ssl]")
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "fixtures: [../Fixtures/acme]", with: "fixtures: [../Fixtures/acme, ../../../../../../etc/ssl]"
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
         let refused = try cli.run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", "r.sqlite"], in: dir)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("fixtures[1]: '/etc/ssl' is outside"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/r.sqlite"), "nothing recorded")
         let validated = try cli.run(["validate", "Scenarios/ssh-opened-to-world-is-closed.yaml"], in: dir)
         #expect(validated.status == 2 && validated.stderr.contains("is outside"))
-        let allowed = try cli.run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", "r.sqlite", "--allow-outside-root"], in: dir)
+        let allowed = try cli.run(
+            ["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", "r.sqlite", "--allow-outside-root"], in: dir
+        )
         #expect(!allowed.stderr.contains("is outside"), "\(allowed.stderr)")
     }
 
@@ -84,11 +99,17 @@ struct NoSurprisesTests {
         let scenario = "Scenarios/throttled-calls-retry-with-backoff.yaml"
         let small = try cli.run(["validate", scenario, "--max-timeline", "3"], in: dir)
         #expect(small.status == 2)
-        #expect(small.stderr.contains("timeline: 5 timeline entries, over the limit of 3 (raise it with --max-timeline)"), "\(small.stderr)")
+        #expect(
+            small.stderr.contains("timeline: 5 timeline entries, over the limit of 3 (raise it with --max-timeline)"),
+            "\(small.stderr)")
         #expect(try cli.run(["validate", scenario, "--max-timeline", "5"], in: dir).status == 0)
         let tiny = try cli.run(["run", scenario, "--max-file-size", "1KiB", "--db", "r.sqlite"], in: dir)
-        #expect(tiny.status == 2 && tiny.stderr.contains("over the limit of 1 KiB (raise it with --max-file-size)"), "\(tiny.stderr)")
+        #expect(
+            tiny.status == 2 && tiny.stderr.contains("over the limit of 1 KiB (raise it with --max-file-size)"),
+            "\(tiny.stderr)")
         let bad = try cli.run(["run", scenario, "--max-file-size", "lots"], in: dir)
-        #expect(bad.status != 0 && bad.stderr.contains("--max-file-size: expected a size such as 64MiB or 2GB, found 'lots'"))
+        #expect(
+            bad.status != 0
+                && bad.stderr.contains("--max-file-size: expected a size such as 64MiB or 2GB, found 'lots'"))
     }
 }

@@ -28,7 +28,11 @@ extension CommandLineTests {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try TestSupport.write(Self.stopper, to: "Scenarios/stopper.yaml", in: dir)
-        let r = try run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "Scenarios/stopper.yaml", "--max-events", "2000", "--db", "runs.sqlite"], in: dir)
+        let r = try run(
+            [
+                "run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "Scenarios/stopper.yaml", "--max-events", "2000",
+                "--db", "runs.sqlite",
+            ], in: dir)
         #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("PASS  ssh-opened-to-world-is-closed"))
         #expect(r.stdout.contains("STOP  drift-every-second"))
@@ -42,22 +46,29 @@ extension CommandLineTests {
         let stopped = try #require(scenarios.first { $0.name == "drift-every-second" })
         #expect(!stopped.passed)
         #expect(stopped.error?.contains("stopped after 2000 simulated events") == true)
-        #expect(try db.timeline(scenarioResultId: try #require(stopped.id)).contains { $0.text.hasPrefix("the run stopped") })
+        #expect(
+            try db.timeline(scenarioResultId: try #require(stopped.id)).contains {
+                $0.text.hasPrefix("the run stopped")
+            })
 
         let report = try run(["report", "--db", "runs.sqlite", "--output", "report.html"], in: dir)
         #expect(report.status == 0)
         let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
         #expect(html.contains(">STOP</span> drift-every-second") && html.contains("its expectations were not checked"))
 
-        let junit = try run(["run", "Scenarios/stopper.yaml", "--max-events", "2000", "--db", "j.sqlite", "--format", "junit"], in: dir)
-        #expect(junit.stdout.contains(#"errors="1""#) && junit.stdout.contains(#"<error message="stopped"#), "\(junit.stdout)")
+        let junit = try run(
+            ["run", "Scenarios/stopper.yaml", "--max-events", "2000", "--db", "j.sqlite", "--format", "junit"], in: dir)
+        #expect(
+            junit.stdout.contains(#"errors="1""#) && junit.stdout.contains(#"<error message="stopped"#),
+            "\(junit.stdout)")
     }
 
     @Test func validateAndRunRefuseTheSameTimelineBeforeAnythingRuns() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Every shipped scenario is fine; this one names a group after deleting it.
-        try TestSupport.write("""
+        try TestSupport.write(
+            """
             version: 1
             name: deleted-then-named
             fixtures: [../Fixtures/acme]
@@ -70,7 +81,8 @@ extension CommandLineTests {
               - {at: 20m, inject: open-ingress, resource: sg-0a1b2c3d4e5f61002, with: {port: 22, cidr: 0.0.0.0/0}}
             run-for: 1h
             """, to: "Scenarios/zz-deleted-then-named.yaml", in: dir)
-        let message = "Scenarios/zz-deleted-then-named.yaml:10:5: timeline[1]: the timeline names resource 'sg-0a1b2c3d4e5f61002', which the entry at"
+        let message =
+            "Scenarios/zz-deleted-then-named.yaml:10:5: timeline[1]: the timeline names resource 'sg-0a1b2c3d4e5f61002', which the entry at"
         let v = try run(["validate"], in: dir)
         #expect(v.status == 2)
         #expect(v.stderr.contains(message), "\(v.stderr)")
@@ -98,8 +110,10 @@ extension CommandLineTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let files = try FileManager.default.subpathsOfDirectory(atPath: TestSupport.packageRoot.appendingPathComponent("Sources/PolicyPack/Policies").path)
-            .filter { $0.hasSuffix(".yaml") }
+        let files = try FileManager.default.subpathsOfDirectory(
+            atPath: TestSupport.packageRoot.appendingPathComponent("Sources/PolicyPack/Policies").path
+        )
+        .filter { $0.hasSuffix(".yaml") }
         #expect(text.contains("\(files.count) policies ("), "\(text.suffix(200))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["remsim"], "nothing beside it")
     }

@@ -30,7 +30,9 @@ struct ReadOnlyDatabaseTests {
     }
 
     static let canMount: Bool = {
-        guard let dir = try? TestSupport.temporaryDirectory(), let mounted = readOnlyMount(of: dir) else { return false }
+        guard let dir = try? TestSupport.temporaryDirectory(), let mounted = readOnlyMount(of: dir) else {
+            return false
+        }
         _ = sh("umount '\(mounted)'")
         return true
     }()
@@ -47,7 +49,10 @@ struct ReadOnlyDatabaseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: store) }
-        #expect(try cli.run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", store + "/runs.sqlite"], in: dir).status == 0)
+        #expect(
+            try cli.run(
+                ["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", store + "/runs.sqlite"], in: dir
+            ).status == 0)
         try FileManager.default.removeItem(atPath: store + "/runs.sqlite.lock")
         let mounted = try #require(Self.readOnlyMount(of: store))
         defer { _ = Self.sh("umount '\(mounted)'") }
@@ -58,8 +63,11 @@ struct ReadOnlyDatabaseTests {
         #expect(report.status == 0, "\(report.stderr)")
         #expect(try cli.run(["compare", "1", "1", "--db", mounted + "/runs.sqlite"], in: dir).status == 0)
         // Recording there is refused, with the reason.
-        let run = try cli.run(["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", mounted + "/runs.sqlite"], in: dir)
+        let run = try cli.run(
+            ["run", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--db", mounted + "/runs.sqlite"], in: dir)
         #expect(run.status == 3)
-        #expect(run.stderr.contains("cannot open the run database \(mounted)/runs.sqlite: cannot create its lock file"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("cannot open the run database \(mounted)/runs.sqlite: cannot create its lock file"),
+            "\(run.stderr)")
     }
 }

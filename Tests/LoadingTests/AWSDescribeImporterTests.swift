@@ -14,8 +14,11 @@ struct AWSDescribeImporterTests {
     @Test func describeOutputBecomesResourcesInTheAPIsShape() throws {
         let result = try AWSDescribeImporter.load(files: files, region: "us-east-1", account: nil)
         let byId = Dictionary(uniqueKeysWithValues: result.resources.map { ($0.id, $0) })
-        #expect(Set(byId.keys) == ["sg-0123456789abcdef0", "i-1234567890abcdef0", "vpc-0a1b2c3d4e5f67890", "vpc-0fedcba9876543210",
-                                   "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail"])
+        #expect(
+            Set(byId.keys) == [
+                "sg-0123456789abcdef0", "i-1234567890abcdef0", "vpc-0a1b2c3d4e5f67890", "vpc-0fedcba9876543210",
+                "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
+            ])
         let sg = try #require(byId["sg-0123456789abcdef0"])
         #expect(sg.type == "aws.security-group")
         #expect(sg.account == "123456789012")
@@ -32,7 +35,8 @@ struct AWSDescribeImporterTests {
         let trail = try #require(byId["arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail"])
         #expect(trail.account == "123456789012")
         #expect(trail.name == "org-trail")
-        #expect(result.skipped.map(\.what) == ["Subnets (not modelled)", "flow logs of resources not imported as VPCs"])
+        #expect(
+            result.skipped.map(\.what) == ["Subnets (not modelled)", "flow logs of resources not imported as VPCs"])
         #expect(result.skipped.map(\.count) == [1, 1])
     }
 
@@ -44,17 +48,19 @@ struct AWSDescribeImporterTests {
         _ = try FixtureWriter(directory: dir).write { emit in for r in result.resources { try emit(r) } }
         let inventory = try FixtureLoader.load(paths: [dir])
         #expect(inventory.count == 5)
-        #expect(TestSupport.violations(of: try BuiltinPolicies.load(), in: inventory) == [
-            "aws-cloudtrail-log-file-validation arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
-            "aws-ec2-imdsv2-required i-1234567890abcdef0",
-            "aws-sg-ssh-open-to-world sg-0123456789abcdef0",
-            "aws-vpc-flow-logs-enabled vpc-0fedcba9876543210",
-        ])
+        #expect(
+            TestSupport.violations(of: try BuiltinPolicies.load(), in: inventory) == [
+                "aws-cloudtrail-log-file-validation arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
+                "aws-ec2-imdsv2-required i-1234567890abcdef0",
+                "aws-sg-ssh-open-to-world sg-0123456789abcdef0",
+                "aws-vpc-flow-logs-enabled vpc-0fedcba9876543210",
+            ])
     }
 
     @Test func whatTheOutputDoesNotSayMustBeGiven() throws {
         do {
-            _ = try AWSDescribeImporter.load(files: [Self.samples + "/describe-vpcs-and-flow-logs.json"], region: nil, account: nil)
+            _ = try AWSDescribeImporter.load(
+                files: [Self.samples + "/describe-vpcs-and-flow-logs.json"], region: nil, account: nil)
             Issue.record("expected an error")
         } catch {
             #expect(error.keyPath == "Vpcs[0]")
@@ -64,6 +70,8 @@ struct AWSDescribeImporterTests {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let notDescribe = try TestSupport.write("[1, 2]", to: "x.json", in: dir)
-        #expect(throws: LoadError.self) { try AWSDescribeImporter.load(files: [notDescribe], region: "r", account: nil) }
+        #expect(throws: LoadError.self) {
+            try AWSDescribeImporter.load(files: [notDescribe], region: "r", account: nil)
+        }
     }
 }

@@ -1,17 +1,19 @@
 import CloudModel
 import CloudOperations
 import Foundation
-@testable import Loading
 import Policies
 import PolicyPack
 import RemediationEngine
 import TestSupport
 import Testing
 
+@testable import Loading
+
 /// Remediations written as Prisma Cloud writes them: CLI command templates.
 struct CLITemplateTests {
     func policy(cli: String) throws -> Policy {
-        try TestSupport.policy("""
+        try TestSupport.policy(
+            """
             version: 1
             id: p
             title: t
@@ -35,21 +37,33 @@ struct CLITemplateTests {
     }
 
     @Test func theSingleRuleFormBecomesIpPermissions() throws {
-        let p = try policy(cli: "'aws --region ${region} ec2 revoke-security-group-ingress --group-id ${resourceId} --protocol ${protocol} --port ${fromPort}-${toPort} --cidr ${cidr}'")
+        let p = try policy(
+            cli:
+                "'aws --region ${region} ec2 revoke-security-group-ingress --group-id ${resourceId} --protocol ${protocol} --port ${fromPort}-${toPort} --cidr ${cidr}'"
+        )
         let step = try #require(p.remediation?.steps.first)
         #expect(step.operation == "ec2:RevokeSecurityGroupIngress")
-        #expect(step.parameters == [
-            "GroupId": "${resourceId}",
-            "IpPermissions": [["IpProtocol": "${protocol}", "FromPort": "${fromPort}", "ToPort": "${toPort}", "IpRanges": [["CidrIp": "${cidr}"]]]],
-        ])
-        let literal = try policy(cli: "'aws ec2 revoke-security-group-ingress --group-id sg-1 --protocol tcp --port 0-1024 --cidr ::/0'")
-        #expect(literal.remediation?.steps.first?.parameters["IpPermissions"] == [
-            ["IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024, "Ipv6Ranges": [["CidrIpv6": "::/0"]]],
-        ])
+        #expect(
+            step.parameters == [
+                "GroupId": "${resourceId}",
+                "IpPermissions": [
+                    [
+                        "IpProtocol": "${protocol}", "FromPort": "${fromPort}", "ToPort": "${toPort}",
+                        "IpRanges": [["CidrIp": "${cidr}"]],
+                    ]
+                ],
+            ])
+        let literal = try policy(
+            cli: "'aws ec2 revoke-security-group-ingress --group-id sg-1 --protocol tcp --port 0-1024 --cidr ::/0'")
+        #expect(
+            literal.remediation?.steps.first?.parameters["IpPermissions"] == [
+                ["IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024, "Ipv6Ranges": [["CidrIpv6": "::/0"]]]
+            ])
     }
 
     func step(_ resource: String, cli: String) throws -> RemediationStep {
-        let p = try TestSupport.policy("""
+        let p = try TestSupport.policy(
+            """
             version: 1
             id: p
             title: t
@@ -63,31 +77,62 @@ struct CLITemplateTests {
     }
 
     @Test func azGcloudAndGsutilCommandsBecomeTheirOperations() throws {
-        let storage = try step("azure.storage", cli: "'az storage account update --name ${resourceName} --resource-group ${resourceGroup} --https-only true'")
+        let storage = try step(
+            "azure.storage",
+            cli:
+                "'az storage account update --name ${resourceName} --resource-group ${resourceGroup} --https-only true'"
+        )
         #expect(storage.operation == "Microsoft.Storage/storageAccounts/write")
-        #expect(storage.parameters == ["name": "${resourceName}", "resourceGroup": "${resourceGroup}", "body": ["properties": ["supportsHttpsTrafficOnly": true]]])
-        let rule = try step("azure.networksecuritygroup",
-                            cli: "'az network nsg rule update -g ${resourceGroup} --nsg-name ${resourceName} -n ${ruleName} --access Deny --subscription ${account}'")
+        #expect(
+            storage.parameters == [
+                "name": "${resourceName}", "resourceGroup": "${resourceGroup}",
+                "body": ["properties": ["supportsHttpsTrafficOnly": true]],
+            ])
+        let rule = try step(
+            "azure.networksecuritygroup",
+            cli:
+                "'az network nsg rule update -g ${resourceGroup} --nsg-name ${resourceName} -n ${ruleName} --access Deny --subscription ${account}'"
+        )
         #expect(rule.operation == "Microsoft.Network/networkSecurityGroups/securityRules/write")
-        #expect(rule.parameters == ["resourceGroup": "${resourceGroup}", "networkSecurityGroupName": "${resourceName}", "name": "${ruleName}",
-                                    "body": ["properties": ["access": "Deny"]]])
-        let firewall = try step("gcp.firewall", cli: "'gcloud compute firewall-rules update ${resourceName} --disabled --project=${account} --quiet'")
+        #expect(
+            rule.parameters == [
+                "resourceGroup": "${resourceGroup}", "networkSecurityGroupName": "${resourceName}",
+                "name": "${ruleName}",
+                "body": ["properties": ["access": "Deny"]],
+            ])
+        let firewall = try step(
+            "gcp.firewall",
+            cli: "'gcloud compute firewall-rules update ${resourceName} --disabled --project=${account} --quiet'")
         #expect(firewall.operation == "compute.firewalls.patch")
-        #expect(firewall.parameters == ["firewall": "${resourceName}", "body": ["disabled": true], "project": "${account}"])
-        let metadata = try step("gcp.instance",
-                                cli: "'gcloud compute instances add-metadata ${resourceName} --zone ${gcpZoneId} --metadata block-project-ssh-keys=TRUE,enable-oslogin=TRUE'")
-        #expect(metadata.parameters["items"] == [["key": "block-project-ssh-keys", "value": "TRUE"], ["key": "enable-oslogin", "value": "TRUE"]])
-        let iam = try step("gcp.bucket", cli: "'gsutil -m iam ch -d allUsers -d allAuthenticatedUsers gs://${resourceName}'")
+        #expect(
+            firewall.parameters == ["firewall": "${resourceName}", "body": ["disabled": true], "project": "${account}"])
+        let metadata = try step(
+            "gcp.instance",
+            cli:
+                "'gcloud compute instances add-metadata ${resourceName} --zone ${gcpZoneId} --metadata block-project-ssh-keys=TRUE,enable-oslogin=TRUE'"
+        )
+        #expect(
+            metadata.parameters["items"] == [
+                ["key": "block-project-ssh-keys", "value": "TRUE"], ["key": "enable-oslogin", "value": "TRUE"],
+            ])
+        let iam = try step(
+            "gcp.bucket", cli: "'gsutil -m iam ch -d allUsers -d allAuthenticatedUsers gs://${resourceName}'")
         #expect(iam.operation == "storage.buckets.setIamPolicy")
-        #expect(iam.parameters == ["removeMembers": ["allUsers", "allAuthenticatedUsers"], "bucket": "${resourceName}"])
+        #expect(
+            iam.parameters == ["removeMembers": ["allUsers", "allAuthenticatedUsers"], "bucket": "${resourceName}"])
         let ubla = try step("gcp.bucket", cli: "'gsutil uniformbucketlevelaccess set on gs://${resourceName}'")
-        #expect(ubla.parameters == ["body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": true]]], "bucket": "${resourceName}"])
+        #expect(
+            ubla.parameters == [
+                "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": true]]],
+                "bucket": "${resourceName}",
+            ])
     }
 
     /// The template's variables filled for a real Azure resource: `${resourceGroup}` from the
     /// ARM id, `${ruleName}` from the matched rule.
     @Test func azureVariablesComeFromTheARMIdAndTheMatchedRule() throws {
-        let policy = try TestSupport.policy("""
+        let policy = try TestSupport.policy(
+            """
             version: 1
             id: p
             title: t
@@ -100,39 +145,75 @@ struct CLITemplateTests {
               cli: az network nsg rule update --resource-group ${resourceGroup} --nsg-name ${resourceName} --name ${ruleName} --access Deny
             """)
         let id = "/subscriptions/s-1/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups/nsg-1"
-        let nsg = Resource(id: id, type: "azure.networksecuritygroup", account: "s-1", region: "westeurope", name: "nsg-1",
-                           properties: ["properties": ["securityRules": [["name": "open-ssh", "properties": ["access": "Allow"]]]]])
+        let nsg = Resource(
+            id: id, type: "azure.networksecuritygroup", account: "s-1", region: "westeurope", name: "nsg-1",
+            properties: ["properties": ["securityRules": [["name": "open-ssh", "properties": ["access": "Allow"]]]]])
         let finding = try #require(Evaluator(now: TestSupport.start).finding(policy, nsg))
         let call = try #require(try RemediationPlan(policy: policy, finding: finding, resource: nsg).calls.first)
-        #expect(call.command.text == "az network nsg rule update --resource-group rg-web --nsg-name nsg-1 --name open-ssh --access Deny")
+        #expect(
+            call.command.text
+                == "az network nsg rule update --resource-group rg-web --nsg-name nsg-1 --name open-ssh --access Deny")
     }
 
     @Test func severalCommandsShorthandBooleansAndJSON() throws {
-        let p = try policy(cli: #"""
-            "aws s3api put-public-access-block --bucket ${resourceName} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true ; aws cloudtrail update-trail --name t --no-enable-log-file-validation; aws logs create-log-group --log-group-name g; aws ec2 authorize-security-group-ingress --group-id ${resourceId} --ip-permissions '[{\"IpProtocol\": \"tcp\", \"FromPort\": 443}]'"
-            """#)
+        let p = try policy(
+            cli: #"""
+                "aws s3api put-public-access-block --bucket ${resourceName} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true ; aws cloudtrail update-trail --name t --no-enable-log-file-validation; aws logs create-log-group --log-group-name g; aws ec2 authorize-security-group-ingress --group-id ${resourceId} --ip-permissions '[{\"IpProtocol\": \"tcp\", \"FromPort\": 443}]'"
+                """#)
         let steps = try #require(p.remediation?.steps)
-        #expect(steps.map(\.operation) == ["s3:PutPublicAccessBlock", "cloudtrail:UpdateTrail", "logs:CreateLogGroup", "ec2:AuthorizeSecurityGroupIngress"])
-        #expect(steps[0].parameters == ["Bucket": "${resourceName}", "PublicAccessBlockConfiguration": ["BlockPublicAcls": true, "IgnorePublicAcls": true]])
+        #expect(
+            steps.map(\.operation) == [
+                "s3:PutPublicAccessBlock", "cloudtrail:UpdateTrail", "logs:CreateLogGroup",
+                "ec2:AuthorizeSecurityGroupIngress",
+            ])
+        #expect(
+            steps[0].parameters == [
+                "Bucket": "${resourceName}",
+                "PublicAccessBlockConfiguration": ["BlockPublicAcls": true, "IgnorePublicAcls": true],
+            ])
         #expect(steps[1].parameters == ["Name": "t", "EnableLogFileValidation": false])
         #expect(steps[2].parameters == ["logGroupName": "g"])
         #expect(steps[3].parameters["IpPermissions"] == [["IpProtocol": "tcp", "FromPort": 443]])
     }
 
     @Test(arguments: [
-        ("'aws ec2 delete-vpc --vpc-id ${resourceId}'", "`aws ec2 delete-vpc` (ec2:DeleteVpc) is not an operation remsim models"),
-        ("'az storage account delete --name ${resourceName}'", "`az storage account delete` is not a command remsim models; the `az` commands it models are az storage account update,"),
-        ("'az storage account update --name ${resourceName} --https-only true'", "Microsoft.Storage/storageAccounts/write needs the parameter 'resourceGroup'"),
-        ("'az storage account update -g rg -n x --https-only true --kind StorageV2'", "unknown option --kind: `az storage account update` takes --resource-group VALUE --name VALUE --https-only VALUE"),
+        (
+            "'aws ec2 delete-vpc --vpc-id ${resourceId}'",
+            "`aws ec2 delete-vpc` (ec2:DeleteVpc) is not an operation remsim models"
+        ),
+        (
+            "'az storage account delete --name ${resourceName}'",
+            "`az storage account delete` is not a command remsim models; the `az` commands it models are az storage account update,"
+        ),
+        (
+            "'az storage account update --name ${resourceName} --https-only true'",
+            "Microsoft.Storage/storageAccounts/write needs the parameter 'resourceGroup'"
+        ),
+        (
+            "'az storage account update -g rg -n x --https-only true --kind StorageV2'",
+            "unknown option --kind: `az storage account update` takes --resource-group VALUE --name VALUE --https-only VALUE"
+        ),
         ("'gsutil iam ch -d allUsers ${resourceName}'", "expected 'gs://…' for bucket, found '${resourceName}'"),
         ("'gsutil rm -r gs://${resourceName}'", "`gsutil rm` is not a command remsim models"),
-        ("'gcloud compute firewall-rules update ${resourceName} --disabled --priority 10'", "unknown option --priority"),
+        (
+            "'gcloud compute firewall-rules update ${resourceName} --disabled --priority 10'",
+            "unknown option --priority"
+        ),
         ("'gcloud compute firewall-rules update --disabled'", "missing firewall"),
         ("'kubectl delete ns x'", "`kubectl` is not a cloud CLI"),
-        ("'aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b'", "1 to 5 commands"),
+        (
+            "'aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b'",
+            "1 to 5 commands"
+        ),
         ("\"aws ec2 revoke-security-group-ingress --group-id 'sg-1\"", "a single quote is never closed"),
-        ("'aws ec2 revoke-security-group-ingress --group-id ${resorceId} --protocol tcp --port 22 --cidr 0.0.0.0/0'", "unknown variable '${resorceId}'"),
-        ("'aws ec2 revoke-security-group-ingress --group-id ${resourceId}'", "ec2:RevokeSecurityGroupIngress needs the parameter 'IpPermissions'"),
+        (
+            "'aws ec2 revoke-security-group-ingress --group-id ${resorceId} --protocol tcp --port 22 --cidr 0.0.0.0/0'",
+            "unknown variable '${resorceId}'"
+        ),
+        (
+            "'aws ec2 revoke-security-group-ingress --group-id ${resourceId}'",
+            "ec2:RevokeSecurityGroupIngress needs the parameter 'IpPermissions'"
+        ),
         ("'aws --profile x --bogus ec2 revoke-security-group-ingress'", "unknown global option --bogus"),
     ])
     func commandsRemsimDoesNotModelAreNamed(cli: String, message: String) throws {

@@ -1,10 +1,11 @@
 import CloudModel
 import Foundation
-@testable import Loading
 import Policies
 import PolicyPack
 import TestSupport
 import Testing
+
+@testable import Loading
 
 /// Seeding fixtures from AWS Config, Azure Resource Graph and Cloud Asset Inventory exports, on
 /// real-shaped samples: the resources come out in the shape the built-in policies read, so the
@@ -17,23 +18,29 @@ struct ExportImporterTests {
     }
 
     @Test func configItemsBecomeDescribeShapedResources() throws {
-        let result = try AWSConfigImporter.load(files: [Self.samples + "/aws-config/config-snapshot.json", Self.samples + "/aws-config/config-batch-get.json"])
+        let result = try AWSConfigImporter.load(files: [
+            Self.samples + "/aws-config/config-snapshot.json", Self.samples + "/aws-config/config-batch-get.json",
+        ])
         let byId = Dictionary(uniqueKeysWithValues: result.resources.map { ($0.id, $0) })
         let sg = try #require(byId["sg-0f1e2d3c4b5a69788"])
         #expect(sg.type == "aws.security-group")
         #expect(sg.account == "444455556666")
         #expect(sg.tags == ["team": "ops", "Name": "legacy-admin"])
         #expect(sg.properties["GroupId"] == "sg-0f1e2d3c4b5a69788")
-        #expect(sg.properties["IpPermissions"]?.arrayValue?.first == [
-            "FromPort": 22, "IpProtocol": "tcp", "Ipv6Ranges": [], "PrefixListIds": [], "ToPort": 22, "UserIdGroupPairs": [],
-            "IpRanges": [["CidrIp": "0.0.0.0/0"], ["CidrIp": "10.0.0.0/8"]],
-        ])
+        #expect(
+            sg.properties["IpPermissions"]?.arrayValue?.first == [
+                "FromPort": 22, "IpProtocol": "tcp", "Ipv6Ranges": [], "PrefixListIds": [], "ToPort": 22,
+                "UserIdGroupPairs": [],
+                "IpRanges": [["CidrIp": "0.0.0.0/0"], ["CidrIp": "10.0.0.0/8"]],
+            ])
         #expect(sg.properties["Tags"] == nil)
         #expect(sg.relations == ["attached-to": ["i-0aa11bb22cc33dd44"]])
         let bucket = try #require(byId["acme-legacy-exports"])
         #expect(bucket.properties["Versioning"] == ["Status": "Suspended"])
         #expect(bucket.properties["PublicAccessBlockConfiguration"]?["BlockPublicPolicy"] == false)
-        #expect(bucket.properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first?["ApplyServerSideEncryptionByDefault"]?["SSEAlgorithm"] == "AES256")
+        #expect(
+            bucket.properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first?[
+                "ApplyServerSideEncryptionByDefault"]?["SSEAlgorithm"] == "AES256")
         #expect(bucket.properties["Logging"] == .emptyObject)
         let db = try #require(byId["legacy-reports"])
         #expect(db.properties["DBInstanceIdentifier"] == "legacy-reports")
@@ -44,15 +51,20 @@ struct ExportImporterTests {
         #expect(result.inert.map(\.type) == ["aws.AWS::SNS::Topic"])
         #expect(result.skipped.map(\.what) == ["configuration items of deleted resources"])
         let found = try violations(result.resources)
-        #expect(found == [
-            "aws-cloudtrail-log-file-validation main", "aws-ec2-imdsv2-required jump-host", "aws-ec2-public-ip jump-host",
-            "aws-rds-publicly-accessible legacy-reports", "aws-s3-access-logging acme-legacy-exports", "aws-s3-public-access-block acme-legacy-exports",
-            "aws-s3-versioning-enabled acme-legacy-exports", "aws-sg-ssh-open-to-world legacy-admin",
-        ], "\(found)")
+        #expect(
+            found == [
+                "aws-cloudtrail-log-file-validation main", "aws-ec2-imdsv2-required jump-host",
+                "aws-ec2-public-ip jump-host",
+                "aws-rds-publicly-accessible legacy-reports", "aws-s3-access-logging acme-legacy-exports",
+                "aws-s3-public-access-block acme-legacy-exports",
+                "aws-s3-versioning-enabled acme-legacy-exports", "aws-sg-ssh-open-to-world legacy-admin",
+            ], "\(found)")
     }
 
     @Test func resourceGraphRowsKeepARMsShape() throws {
-        let result = try AzureResourceGraphImporter.load(files: [Self.samples + "/azure-resource-graph/resource-graph.json"])
+        let result = try AzureResourceGraphImporter.load(files: [
+            Self.samples + "/azure-resource-graph/resource-graph.json"
+        ])
         let storage = try #require(result.resources.first { $0.name == "stlegacyfiles" })
         #expect(storage.type == "azure.storage")
         #expect(storage.account == "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0")
@@ -62,11 +74,15 @@ struct ExportImporterTests {
         #expect(storage.properties["subscriptionId"] == nil && storage.properties["identity"] == nil)
         #expect(storage.properties["sku"] == ["name": "Standard_LRS", "tier": "Standard"])
         #expect(result.inert.map(\.type) == ["azure.microsoft.cdn/profiles"])
-        #expect(try violations(result.resources) == ["azure-nsg-ssh-open-to-internet nsg-legacy", "azure-storage-secure-transfer stlegacyfiles"])
+        #expect(
+            try violations(result.resources) == [
+                "azure-nsg-ssh-open-to-internet nsg-legacy", "azure-storage-secure-transfer stlegacyfiles",
+            ])
     }
 
     @Test func assetInventoryLinesBecomeResourcesWithTheirIAMPolicies() throws {
-        let result = try GCPAssetInventoryImporter.load(files: [Self.samples + "/gcp-asset-inventory/asset-export.ndjson"], project: "acme-legacy-1234")
+        let result = try GCPAssetInventoryImporter.load(
+            files: [Self.samples + "/gcp-asset-inventory/asset-export.ndjson"], project: "acme-legacy-1234")
         let bucket = try #require(result.resources.first { $0.type == "gcp.bucket" })
         #expect(bucket.id == "//storage.googleapis.com/acme-legacy-public-1234")
         #expect(bucket.account == "acme-legacy-1234", "a bucket's name holds no project: --project gives it")
@@ -77,24 +93,28 @@ struct ExportImporterTests {
         #expect(instance.region == "us-central1-a")
         #expect(instance.name == "legacy-web")
         #expect(result.inert.map(\.type) == ["gcp.pubsub.googleapis.com/Topic"])
-        #expect(try violations(result.resources) == [
-            "gcp-bucket-public acme-legacy-public-1234", "gcp-firewall-ssh-open-to-world default-allow-ssh",
-        ])
+        #expect(
+            try violations(result.resources) == [
+                "gcp-bucket-public acme-legacy-public-1234", "gcp-firewall-ssh-open-to-world default-allow-ssh",
+            ])
     }
 
     @Test func aBadLineIsReportedWithItsOwnLineNumber() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = dir + "/bad.ndjson"
-        let good = #"{"name":"//compute.googleapis.com/projects/p/global/firewalls/a","asset_type":"compute.googleapis.com/Firewall","resource":{"data":{"name":"a"}}}"#
-        try (good + "\n\n" + #"{"name": "x", "asset_type": }"# + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let good =
+            #"{"name":"//compute.googleapis.com/projects/p/global/firewalls/a","asset_type":"compute.googleapis.com/Firewall","resource":{"data":{"name":"a"}}}"#
+        try (good + "\n\n" + #"{"name": "x", "asset_type": }"# + "\n").write(
+            toFile: file, atomically: true, encoding: .utf8)
         #expect {
             try GCPAssetInventoryImporter.load(files: [file], project: nil)
         } throws: { error in
             guard let e = error as? LoadError else { return false }
             return e.line == 3 && e.file == file
         }
-        try (good + "\n" + #"{"asset_type":"compute.googleapis.com/Firewall","resource":{"data":{}}}"# + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try (good + "\n" + #"{"asset_type":"compute.googleapis.com/Firewall","resource":{"data":{}}}"# + "\n").write(
+            toFile: file, atomically: true, encoding: .utf8)
         #expect {
             try GCPAssetInventoryImporter.load(files: [file], project: nil)
         } throws: { error in
@@ -106,10 +126,12 @@ struct ExportImporterTests {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func load(_ entry: String) throws -> Inventory {
-            try "version: 1\nresources:\n  - \(entry)\n".write(toFile: dir + "/f.yaml", atomically: true, encoding: .utf8)
+            try "version: 1\nresources:\n  - \(entry)\n".write(
+                toFile: dir + "/f.yaml", atomically: true, encoding: .utf8)
             return try FixtureLoader.load(paths: [dir + "/f.yaml"])
         }
-        #expect(try load("{id: t, type: aws.AWS::SNS::Topic, inert: true, account: '1', region: r}")["t"]?.cloud == .aws)
+        #expect(
+            try load("{id: t, type: aws.AWS::SNS::Topic, inert: true, account: '1', region: r}")["t"]?.cloud == .aws)
         #expect(throws: LoadError.self) { try load("{id: t, type: aws.AWS::SNS::Topic, account: '1', region: r}") }
         #expect(throws: LoadError.self) { try load("{id: t, type: aws.s3, inert: true, account: '1', region: r}") }
         #expect(throws: LoadError.self) { try load("{id: t, type: sns, inert: true, account: '1', region: r}") }

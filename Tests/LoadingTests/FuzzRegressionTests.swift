@@ -14,7 +14,9 @@ struct FuzzRegressionTests {
     static var inputs: [String] {
         let walker = FileManager.default.enumerator(atPath: directory)
         var out: [String] = []
-        while let path = walker?.nextObject() as? String { if path.contains("/"), path.hasSuffix(".yaml") || path.hasSuffix(".json") { out.append(path) } }
+        while let path = walker?.nextObject() as? String {
+            if path.contains("/"), path.hasSuffix(".yaml") || path.hasSuffix(".json") { out.append(path) }
+        }
         return out.sorted()
     }
 
@@ -33,10 +35,12 @@ struct FuzzRegressionTests {
         try data.write(to: URL(fileURLWithPath: file))
         let outcome = Result { () throws(LoadError) in
             switch target {
-            case "scenario": _ = try ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .directory(dir)).load(file: file)
+            case "scenario":
+                _ = try ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .directory(dir)).load(file: file)
             case "policy": _ = try PolicyLoader.load(file: file, data: data, source: "fuzz")
             case "fixture": _ = try FixtureLoader.load(paths: [file])
-            case "aws-describe": _ = try AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")
+            case "aws-describe":
+                _ = try AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")
             case "aws-config": _ = try AWSConfigImporter.load(files: [file])
             case "azure-resource-graph": _ = try AzureResourceGraphImporter.load(files: [file])
             case "gcp-asset-inventory": _ = try GCPAssetInventoryImporter.load(files: [file], project: "fuzz-project")

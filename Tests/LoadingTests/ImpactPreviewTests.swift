@@ -14,7 +14,8 @@ struct ImpactPreviewTests {
         let backlog = try loader.load(file: TestSupport.scenariosDirectory + "/staging-backlog-cleared.yaml")
         let preview = try ImpactPreview(scenario: backlog, horizon: .days(1))
         let run = try Simulator(scenario: backlog).run()
-        let changedByRun = Set(run.finalInventory.all.filter { backlog.inventory[$0.id]?.properties != $0.properties }.map(\.id))
+        let changedByRun = Set(
+            run.finalInventory.all.filter { backlog.inventory[$0.id]?.properties != $0.properties }.map(\.id))
         #expect(Set(preview.changes.map(\.resourceId)) == changedByRun)
         #expect(preview.openAtStart.values.reduce(0, +) == 4)
         #expect(preview.stillOpen == 0)
@@ -26,14 +27,18 @@ struct ImpactPreviewTests {
         #expect(user.properties.map(\.name) == ["AccessKeys[0].Status"])
         #expect(user.properties.first?.after == "Inactive")
         #expect(preview.changes.filter(\.created).map(\.resourceId).allSatisfy { $0.contains(":log-group:") })
-        #expect(trail.commands == ["aws --region us-east-1 cloudtrail update-trail --name staging-org-trail --enable-log-file-validation"])
+        #expect(
+            trail.commands == [
+                "aws --region us-east-1 cloudtrail update-trail --name staging-org-trail --enable-log-file-validation"
+            ])
     }
 
     /// The rules' controls and disruption modes hold in the preview too: the default-group
     /// incident is blocked, so the preview changes nothing and says why.
     @Test func blockedRemediationsAreHeldBackInThePreview() throws {
         let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
-        let incident = try loader.load(file: TestSupport.scenariosDirectory + "/incident-default-group-remediation-blocked.yaml")
+        let incident = try loader.load(
+            file: TestSupport.scenariosDirectory + "/incident-default-group-remediation-blocked.yaml")
         let preview = try ImpactPreview(scenario: incident)
         #expect(preview.changes.isEmpty)
         #expect(preview.heldBack.map(\.kind) == [.blocked])

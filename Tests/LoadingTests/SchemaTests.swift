@@ -1,12 +1,13 @@
 import CloudModel
 import CloudOperations
 import Foundation
-@testable import Loading
 import Policies
 import RemediationEngine
 import Simulation
 import TestSupport
 import Testing
+
+@testable import Loading
 
 /// The JSON Schemas in `Schemas/` let editors complete and check files as they are written; they
 /// must accept exactly the keys and names the loaders accept. (CI also validates every shipped
@@ -38,7 +39,8 @@ struct SchemaTests {
         let s = try schema("fixture")
         #expect(keys(s, ["properties"]) == Set(FixtureLoader.fileKeys))
         #expect(keys(s, ["$defs", "resource", "properties"]) == Set(FixtureLoader.resourceKeys))
-        #expect(dig(s, ["$defs", "resource", "else", "properties", "type", "$ref"]) as? String == "#/$defs/resourceType")
+        #expect(
+            dig(s, ["$defs", "resource", "else", "properties", "type", "$ref"]) as? String == "#/$defs/resourceType")
         #expect(strings(s, ["$defs", "resourceType", "enum"]) == Set(ResourceTypeRegistry.names))
     }
 
@@ -46,13 +48,17 @@ struct SchemaTests {
         let s = try schema("policy")
         let body: [Any] = ["oneOf", 0, "allOf", 0]
         #expect(keys(s, body + ["properties"]) == Set(PolicyLoader.policyKeys))
-        #expect(keys(s, body + ["properties", "remediation", "properties", "steps", "items", "properties"]) == Set(PolicyLoader.stepKeys))
+        #expect(
+            keys(s, body + ["properties", "remediation", "properties", "steps", "items", "properties"])
+                == Set(PolicyLoader.stepKeys))
         #expect(keys(s, ["$defs", "valueFilter", "properties"]) == Set(FilterReader.valueKeys))
-        #expect(strings(s, ["$defs", "valueFilter", "properties", "op", "enum"]) == Set(FilterOp.allCases.map(\.rawValue)))
+        #expect(
+            strings(s, ["$defs", "valueFilter", "properties", "op", "enum"]) == Set(FilterOp.allCases.map(\.rawValue)))
         #expect(strings(s, body + ["properties", "severity", "enum"]) == Set(Severity.allCases.map(\.rawValue)))
         #expect(dig(s, body + ["properties", "resource", "$ref"]) as? String == "#/$defs/resourceType")
         #expect(strings(s, ["$defs", "resourceType", "enum"]) == Set(ResourceTypeRegistry.names))
-        let operation = body + ["properties", "remediation", "properties", "steps", "items", "properties", "operation", "$ref"]
+        let operation =
+            body + ["properties", "remediation", "properties", "steps", "items", "properties", "operation", "$ref"]
         #expect(dig(s, operation) as? String == "#/$defs/operation")
         #expect(strings(s, ["$defs", "operation", "enum"]) == Set(OperationCatalog.names))
     }
@@ -69,16 +75,21 @@ struct SchemaTests {
             try regenerated.write(to: url, atomically: true, encoding: .utf8)
             return
         }
-        #expect(regenerated == text, "Schemas/\(file) is out of date: REMSIM_UPDATE_SCHEMAS=1 swift test --filter SchemaTests")
+        #expect(
+            regenerated == text,
+            "Schemas/\(file) is out of date: REMSIM_UPDATE_SCHEMAS=1 swift test --filter SchemaTests")
     }
 
     @Test func scenarioSchemaMatchesTheLoader() throws {
         let s = try schema("scenario")
         #expect(keys(s, ["properties"]) == Set(ScenarioLoader.scenarioKeys))
         #expect(keys(s, ["properties", "engine", "properties"]) == Set(ScenarioLoader.engineKeys))
-        #expect(keys(s, ["properties", "engine", "properties", "alert-rules", "items", "properties"]) == Set(ScenarioLoader.ruleKeys))
+        #expect(
+            keys(s, ["properties", "engine", "properties", "alert-rules", "items", "properties"])
+                == Set(ScenarioLoader.ruleKeys))
         #expect(keys(s, ["properties", "timeline", "items", "properties"]) == Set(ScenarioLoader.timelineKeys))
-        #expect(strings(s, ["properties", "timeline", "items", "properties", "inject", "enum"]) == Set(Injection.names))
+        #expect(
+            strings(s, ["properties", "timeline", "items", "properties", "inject", "enum"]) == Set(Injection.names))
         let reasons = try #require(dig(s, ["$defs", "expectation", "oneOf"]) as? [Any]).compactMap {
             dig($0, ["properties", "reason", "enum"]) as? [String]
         }.first

@@ -10,8 +10,11 @@ struct EvaluatorTests {
         Resource(id: "b", type: "aws.s3", account: "1", region: "us-east-1", tags: tags, properties: props)
     }
 
-    func check(_ op: FilterOp, key: String = "V", _ value: Value = .null, on props: Value, type: ValueType = .plain) throws -> Bool {
-        let filter = Filter.value(try ValueFilter(key: .property(try ValuePath(parsing: key)), op: op, value: value, valueType: type))
+    func check(_ op: FilterOp, key: String = "V", _ value: Value = .null, on props: Value, type: ValueType = .plain)
+        throws -> Bool
+    {
+        let filter = Filter.value(
+            try ValueFilter(key: .property(try ValuePath(parsing: key)), op: op, value: value, valueType: type))
         return evaluator.holdsAll([filter], resource: bucket(props))
     }
 
@@ -28,11 +31,14 @@ struct EvaluatorTests {
 
     static let cases: [Case] = [
         Case(.eq, 22, 22, true), Case(.eq, 22, .double(22), true), Case(.eq, "a", "b", false),
-        Case(.ne, 1, 2, true), Case(.gt, 5, 4, true), Case(.gt, 4, 4, false), Case(.ge, 4, 4, true), Case(.lt, 3, 4, true),
+        Case(.ne, 1, 2, true), Case(.gt, 5, 4, true), Case(.gt, 4, 4, false), Case(.ge, 4, 4, true),
+        Case(.lt, 3, 4, true),
         Case(.le, 5, 4, false), Case(.lt, "abc", "abd", true), Case(.in, "tcp", ["tcp", "6"], true),
-        Case(.in, "udp", ["tcp", "6"], false), Case(.ni, "udp", ["tcp", "6"], true), Case(.contains, ["a", "b"], "b", true),
+        Case(.in, "udp", ["tcp", "6"], false), Case(.ni, "udp", ["tcp", "6"], true),
+        Case(.contains, ["a", "b"], "b", true),
         Case(.contains, "hello world", "lo w", true), Case(.contains, ["a"], "c", false),
-        Case(.regex, "prod-web-1", "prod-.*", true), Case(.regex, "xprod-web", "prod-.*", false), Case(.gt, "text", 3, false),
+        Case(.regex, "prod-web-1", "prod-.*", true), Case(.regex, "xprod-web", "prod-.*", false),
+        Case(.gt, "text", 3, false),
         Case(.in, ["tcp", "6"], ["tcp", "6", "17"], true), Case(.ni, ["tcp", "udp"], ["udp"], false),
     ]
 
@@ -70,7 +76,8 @@ struct EvaluatorTests {
     }
 
     @Test func tagsCombinatorsAndQuantifiers() throws {
-        let policy = try TestSupport.policy("""
+        let policy = try TestSupport.policy(
+            """
             version: 1
             id: p
             title: t
@@ -91,7 +98,9 @@ struct EvaluatorTests {
         #expect(!evaluator.violates(policy, bucket(["Items": [["N": 1]], "Keep": true], tags: ["env": "prod"])))
         #expect(!evaluator.violates(policy, bucket(["Items": [["N": 1], ["N": 0]]], tags: ["env": "prod"])))
         #expect(!evaluator.violates(policy, bucket(["Items": [["N": 1], ["N": 101]]], tags: ["env": "prod"])))
-        #expect(!evaluator.violates(policy, bucket(["Items": []], tags: ["env": "prod"])), "all over an empty list is false")
+        #expect(
+            !evaluator.violates(policy, bucket(["Items": []], tags: ["env": "prod"])), "all over an empty list is false"
+        )
     }
 
     @Test func policyAppliesOnlyToItsResourceType() throws {
@@ -114,15 +123,25 @@ struct MatchedElementTests {
 
     @Test func aRuleThatAlsoAllowsAPrivateRangeMatchesOnlyThePublicRange() throws {
         let f = try #require(try finding([TestSupport.permission(22, cidrs: ["10.0.0.0/8", "0.0.0.0/0"])]))
-        #expect(f.primaryMatch == [["IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [["CidrIp": "0.0.0.0/0"]]]])
+        #expect(
+            f.primaryMatch == [
+                ["IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [["CidrIp": "0.0.0.0/0"]]]
+            ])
     }
 
     @Test func bothAddressFamiliesAreCollected() throws {
-        let f = try #require(try finding([TestSupport.permission(0, 1024, cidrs: ["0.0.0.0/0", "192.168.0.0/16"], ipv6: ["::/0", "2001:db8::/32"])]))
-        #expect(f.primaryMatch == [[
-            "IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024,
-            "IpRanges": [["CidrIp": "0.0.0.0/0"]], "Ipv6Ranges": [["CidrIpv6": "::/0"]],
-        ]])
+        let f = try #require(
+            try finding([
+                TestSupport.permission(
+                    0, 1024, cidrs: ["0.0.0.0/0", "192.168.0.0/16"], ipv6: ["::/0", "2001:db8::/32"])
+            ]))
+        #expect(
+            f.primaryMatch == [
+                [
+                    "IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024,
+                    "IpRanges": [["CidrIp": "0.0.0.0/0"]], "Ipv6Ranges": [["CidrIpv6": "::/0"]],
+                ]
+            ])
     }
 
     @Test func listsNoQuantifierExaminedAreLeftOut() throws {
@@ -136,11 +155,12 @@ struct MatchedElementTests {
     }
 
     @Test func onlyMatchingPermissionsAreCollected() throws {
-        let f = try #require(try finding([
-            TestSupport.permission(443, cidrs: ["0.0.0.0/0"]),
-            TestSupport.permission(22, cidrs: ["0.0.0.0/0"]),
-            TestSupport.permission(0, protocol: "-1", cidrs: ["0.0.0.0/0"]),
-        ]))
+        let f = try #require(
+            try finding([
+                TestSupport.permission(443, cidrs: ["0.0.0.0/0"]),
+                TestSupport.permission(22, cidrs: ["0.0.0.0/0"]),
+                TestSupport.permission(0, protocol: "-1", cidrs: ["0.0.0.0/0"]),
+            ]))
         #expect(f.primaryMatch.map { $0["IpProtocol"] } == ["tcp", "-1"])
         #expect(f.matched.first?.path == "IpPermissions")
     }

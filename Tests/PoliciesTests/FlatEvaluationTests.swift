@@ -1,6 +1,7 @@
 import CloudModel
-@testable import Policies
 import Testing
+
+@testable import Policies
 
 /// The evaluator reads flat values through compiled programs, with fast paths for scalars. This
 /// differential test checks it against a plain walk of the `Value` tree, on thousands of random
@@ -19,7 +20,9 @@ struct FlatEvaluationTests {
     }
 
     static let keys = ["a", "b", "c", "Ranges"]
-    static let strings = ["", "tcp", "0.0.0.0/0", "10.0.0.0/8", "2025-01-01T00:00:00Z", "2025-12-31", "café", "cafe\u{301}", "-1"]
+    static let strings = [
+        "", "tcp", "0.0.0.0/0", "10.0.0.0/8", "2025-01-01T00:00:00Z", "2025-12-31", "café", "cafe\u{301}", "-1",
+    ]
     static let paths = ["a", "b", "b.c", "Ranges", "Ranges[].a", "Ranges[0].b", "Ranges[].b[].c", "c[1]", "missing.x"]
 
     func scalar(_ r: inout Random) -> Value {
@@ -49,17 +52,27 @@ struct FlatEvaluationTests {
         case 1: return .or((0..<Int(r.next() % 3 + 1)).map { _ in filter(&r, depth: depth - 1) })
         case 2: return .not([filter(&r, depth: depth - 1)])
         case 3:
-            let path = (try? ValuePath(parsing: r.pick(["Ranges", "b", "Ranges[].b"]))) ?? ValuePath(components: [.key("b")], description: "b")
-            return .quantifier(Quantifier(mode: r.pick(Quantifier.Mode.allCases), path: path, filters: [filter(&r, depth: depth - 1)]))
+            let path =
+                (try? ValuePath(parsing: r.pick(["Ranges", "b", "Ranges[].b"])))
+                ?? ValuePath(components: [.key("b")], description: "b")
+            return .quantifier(
+                Quantifier(mode: r.pick(Quantifier.Mode.allCases), path: path, filters: [filter(&r, depth: depth - 1)]))
         default:
             let op = r.pick(FilterOp.allCases.filter { $0 != .regex })
             var v: Value = scalar(&r)
             if op == .in || op == .ni { v = .array((0..<Int(r.next() % 3 + 1)).map { _ in scalar(&r) }) }
             if v.isNull { v = .string(r.pick(Self.strings)) }
             let age = (op == .gt || op == .lt) && r.next() % 4 == 0
-            let path = (try? ValuePath(parsing: r.pick(Self.paths))) ?? ValuePath(components: [.key("a")], description: "a")
-            guard let vf = try? ValueFilter(key: .property(path), op: op, value: age ? .int(Int(r.next() % 400)) : v, valueType: age ? .age : .plain) else {
-                return .value((try? ValueFilter(key: .property(path), op: .present)) ?? { fatalError("present needs no value") }())
+            let path =
+                (try? ValuePath(parsing: r.pick(Self.paths))) ?? ValuePath(components: [.key("a")], description: "a")
+            guard
+                let vf = try? ValueFilter(
+                    key: .property(path), op: op, value: age ? .int(Int(r.next() % 400)) : v,
+                    valueType: age ? .age : .plain)
+            else {
+                return .value(
+                    (try? ValueFilter(key: .property(path), op: .present)) ?? { fatalError("present needs no value") }()
+                )
             }
             return .value(vf)
         }
@@ -78,7 +91,8 @@ struct FlatEvaluationTests {
             guard case .array(let items)? = q.path.resolve(in: scope) else { return q.mode == .none }
             switch q.mode {
             case .any: return items.contains { item in q.filters.allSatisfy { reference($0, item, e) } }
-            case .all: return !items.isEmpty && items.allSatisfy { item in q.filters.allSatisfy { reference($0, item, e) } }
+            case .all:
+                return !items.isEmpty && items.allSatisfy { item in q.filters.allSatisfy { reference($0, item, e) } }
             case .none: return !items.contains { item in q.filters.allSatisfy { reference($0, item, e) } }
             }
         }

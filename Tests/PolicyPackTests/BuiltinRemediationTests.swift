@@ -1,9 +1,9 @@
 import CloudModel
+import Loading
 import Policies
 import PolicyPack
 import RemediationEngine
 import Simulation
-import Loading
 import TestSupport
 import Testing
 
@@ -19,19 +19,25 @@ struct BuiltinRemediationTests {
         let policy = try #require(Self.remediable.first { $0.id == id })
         let evaluator = Evaluator(now: BuiltinPolicyExampleTests.at)
         for example in policy.examples.match {
-            var cloud = SimulatedCloud(inventory: try Inventory([example] + policy.examples.noMatch.filter { $0.id != example.id }))
+            var cloud = SimulatedCloud(
+                inventory: try Inventory([example] + policy.examples.noMatch.filter { $0.id != example.id }))
             let finding = try #require(evaluator.finding(policy, example))
             let plan = try RemediationPlan(policy: policy, finding: finding, resource: example)
             for (n, call) in plan.calls.enumerated() {
                 let cloudName = try #require(example.cloud)
-                let op = CloudOperation(callId: n, name: call.operation, cloud: cloudName, account: example.account, region: example.region,
-                                        resourceId: example.id, parameters: call.parameters, command: call.command)
+                let op = CloudOperation(
+                    callId: n, name: call.operation, cloud: cloudName, account: example.account, region: example.region,
+                    resourceId: example.id, parameters: call.parameters, command: call.command)
                 let result = cloud.apply(op)
                 #expect(result.outcome == .succeeded, "\(id) on '\(example.id)': `\(call.command)` → \(result.outcome)")
             }
             let after = try #require(cloud.inventory[example.id])
-            #expect(!evaluator.violates(policy, after), "\(id): '\(example.id)' still violates after \(plan.calls.map(\.command))")
-            #expect(plan.calls.allSatisfy { !$0.command.text.contains("{\"") || $0.command.words.first == "aws" }, "\(id): a command fell back to JSON: \(plan.calls.map(\.command))")
+            #expect(
+                !evaluator.violates(policy, after),
+                "\(id): '\(example.id)' still violates after \(plan.calls.map(\.command))")
+            #expect(
+                plan.calls.allSatisfy { !$0.command.text.contains("{\"") || $0.command.words.first == "aws" },
+                "\(id): a command fell back to JSON: \(plan.calls.map(\.command))")
         }
     }
 }
@@ -63,9 +69,15 @@ struct PolicyConflictTests {
     }
 
     @Test func aUserPolicyThatUndoesABuiltInOneIsReported() throws {
-        let costSaver = try PolicyLoader.load(paths: [TestSupport.packageRoot.appendingPathComponent("Fixtures/policies/cost-saver-suspend-versioning.yaml").path])
-        let conflicts = PolicyConflicts.find(in: try BuiltinPolicies.load() + costSaver, at: BuiltinPolicyExampleTests.at)
-        #expect(conflicts.map { [$0.policy, $0.undoneBy] } == [["cost-saver-suspend-versioning", "aws-s3-versioning-enabled"]])
+        let costSaver = try PolicyLoader.load(paths: [
+            TestSupport.packageRoot.appendingPathComponent("Fixtures/policies/cost-saver-suspend-versioning.yaml").path
+        ])
+        let conflicts = PolicyConflicts.find(
+            in: try BuiltinPolicies.load() + costSaver, at: BuiltinPolicyExampleTests.at)
+        #expect(
+            conflicts.map { [$0.policy, $0.undoneBy] } == [
+                ["cost-saver-suspend-versioning", "aws-s3-versioning-enabled"]
+            ])
         #expect(conflicts.first?.example == "ex-backups")
     }
 }

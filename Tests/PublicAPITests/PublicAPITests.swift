@@ -8,9 +8,12 @@ struct PublicAPITests {
     /// The README's example: load a suite, run and record it, read each result's assertions and
     /// final inventory.
     @Test func theDocumentedExampleCompilesAndRuns() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let scenarios = root.appendingPathComponent("Scenarios/ssh-opened-to-world-is-closed.yaml").path
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("remsim-api-\(getpid())-\(UUID().uuidString)/runs.sqlite").path
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "remsim-api-\(getpid())-\(UUID().uuidString)/runs.sqlite"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: (database as NSString).deletingLastPathComponent) }
 
         let suite = try ScenarioSuite.load([scenarios], confinement: .anywhere)
@@ -32,15 +35,18 @@ struct PublicAPITests {
 
     /// A scenario's problems come back as values a program can read: file, line, message.
     @Test func loadErrorsNameTheFileAndLine() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("remsim-api-bad-\(getpid())-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "remsim-api-bad-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "version: 1\nname: bad\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        try "version: 1\nname: bad\n".write(
+            to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         #expect {
             try ScenarioSuite.load([dir.path], confinement: .anywhere)
         } throws: { error in
             guard let problem = (error as? LoadErrors)?.errors.first else { return false }
-            return problem.file.hasSuffix("bad.yaml") && problem.line == 1 && problem.message == "missing required key 'fixtures'"
+            return problem.file.hasSuffix("bad.yaml") && problem.line == 1
+                && problem.message == "missing required key 'fixtures'"
         }
     }
 }

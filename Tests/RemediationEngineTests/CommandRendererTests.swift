@@ -7,15 +7,20 @@ import Testing
 
 struct CommandRendererTests {
     @Test(arguments: [
-        ("RevokeSecurityGroupIngress", "revoke-security-group-ingress"), ("PutPublicAccessBlock", "put-public-access-block"),
-        ("logGroupName", "log-group-name"), ("VPCId", "vpc-id"), ("DeliverLogsPermissionArn", "deliver-logs-permission-arn"),
+        ("RevokeSecurityGroupIngress", "revoke-security-group-ingress"),
+        ("PutPublicAccessBlock", "put-public-access-block"),
+        ("logGroupName", "log-group-name"), ("VPCId", "vpc-id"),
+        ("DeliverLogsPermissionArn", "deliver-logs-permission-arn"),
         ("GroupId", "group-id"), ("Ipv6Ranges", "ipv6-ranges"),
     ])
     func kebabCasesAPINamesAsTheCLIDoes(api: String, cli: String) {
         #expect(CommandRenderer.kebab(api) == cli)
     }
 
-    @Test(arguments: [("plain-word", "plain-word"), ("two words", "'two words'"), ("it's", "'it'\\''s'"), ("", "''"), ("a/b:c", "a/b:c")])
+    @Test(arguments: [
+        ("plain-word", "plain-word"), ("two words", "'two words'"), ("it's", "'it'\\''s'"), ("", "''"),
+        ("a/b:c", "a/b:c"),
+    ])
     func quotesForTheShell(word: String, quoted: String) {
         #expect(ShellWords.quote(word) == quoted)
     }
@@ -25,23 +30,41 @@ struct CommandRendererTests {
     @Test func s3CallsUseS3apiAndStructuresBecomeJSON() {
         let cmd = CommandRenderer.render(
             operation: "s3:PutPublicAccessBlock",
-            parameters: ["Bucket": "my-bucket", "PublicAccessBlockConfiguration": ["BlockPublicAcls": true, "IgnorePublicAcls": true]],
+            parameters: [
+                "Bucket": "my-bucket",
+                "PublicAccessBlockConfiguration": ["BlockPublicAcls": true, "IgnorePublicAcls": true],
+            ],
             resource: bucket)
-        #expect(cmd.text == #"aws --region eu-west-1 s3api put-public-access-block --bucket my-bucket --public-access-block-configuration '{"BlockPublicAcls":true,"IgnorePublicAcls":true}'"#)
+        #expect(
+            cmd.text
+                == #"aws --region eu-west-1 s3api put-public-access-block --bucket my-bucket --public-access-block-configuration '{"BlockPublicAcls":true,"IgnorePublicAcls":true}'"#
+        )
     }
 
     @Test func iamIsGlobalAndBooleansAreFlags() {
         let user = Resource(id: "u", type: "aws.iam-user", account: "1", region: "global")
-        #expect(CommandRenderer.render(operation: "iam:UpdateAccessKey", parameters: ["UserName": "bob", "AccessKeyId": "AKIA1", "Status": "Inactive"], resource: user).text
-            == "aws iam update-access-key --user-name bob --access-key-id AKIA1 --status Inactive")
+        #expect(
+            CommandRenderer.render(
+                operation: "iam:UpdateAccessKey",
+                parameters: ["UserName": "bob", "AccessKeyId": "AKIA1", "Status": "Inactive"], resource: user
+            ).text
+                == "aws iam update-access-key --user-name bob --access-key-id AKIA1 --status Inactive")
         let trail = Resource(id: "t", type: "aws.cloudtrail", account: "1", region: "us-east-1")
-        #expect(CommandRenderer.render(operation: "cloudtrail:UpdateTrail", parameters: ["Name": "t", "EnableLogFileValidation": true, "IsMultiRegionTrail": false], resource: trail).text
-            == "aws --region us-east-1 cloudtrail update-trail --name t --enable-log-file-validation --no-is-multi-region-trail")
+        #expect(
+            CommandRenderer.render(
+                operation: "cloudtrail:UpdateTrail",
+                parameters: ["Name": "t", "EnableLogFileValidation": true, "IsMultiRegionTrail": false], resource: trail
+            ).text
+                == "aws --region us-east-1 cloudtrail update-trail --name t --enable-log-file-validation --no-is-multi-region-trail"
+        )
     }
 
     @Test func listsOfPlainValuesAreSpaceSeparated() {
-        #expect(CommandRenderer.render(operation: "ec2:CreateFlowLogs", parameters: ["ResourceIds": ["vpc-1", "vpc-2"]], resource: bucket).text
-            == "aws --region eu-west-1 ec2 create-flow-logs --resource-ids vpc-1 vpc-2")
+        #expect(
+            CommandRenderer.render(
+                operation: "ec2:CreateFlowLogs", parameters: ["ResourceIds": ["vpc-1", "vpc-2"]], resource: bucket
+            ).text
+                == "aws --region eu-west-1 ec2 create-flow-logs --resource-ids vpc-1 vpc-2")
     }
 }
 
@@ -50,16 +73,21 @@ struct RemediationPlanTests {
 
     @Test func matchedElementsFillTheRevokeCall() throws {
         let policy = try TestSupport.policy(TestSupport.sshPolicyYAML)
-        let sg = TestSupport.securityGroup("sg-9", permissions: [TestSupport.permission(22, cidrs: ["10.0.0.0/8", "0.0.0.0/0"])])
+        let sg = TestSupport.securityGroup(
+            "sg-9", permissions: [TestSupport.permission(22, cidrs: ["10.0.0.0/8", "0.0.0.0/0"])])
         let finding = try #require(Evaluator(now: at).finding(policy, sg))
         let plan = try RemediationPlan(policy: policy, finding: finding, resource: sg)
         #expect(plan.calls.count == 1)
         #expect(plan.calls[0].parameters["GroupId"] == "sg-9")
-        #expect(plan.calls[0].command.text == #"aws --region us-east-1 ec2 revoke-security-group-ingress --group-id sg-9 --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'"#)
+        #expect(
+            plan.calls[0].command.text
+                == #"aws --region us-east-1 ec2 revoke-security-group-ingress --group-id sg-9 --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'"#
+        )
     }
 
     @Test func forEachMatchedMakesOneCallPerElementAndInterpolates() throws {
-        let policy = try TestSupport.policy("""
+        let policy = try TestSupport.policy(
+            """
             version: 1
             id: keys
             title: t
@@ -74,8 +102,14 @@ struct RemediationPlanTests {
                   for-each: matched
                   parameters: {UserName: "${resourceName}", AccessKeyId: "${item.AccessKeyId}", Status: Inactive, Note: "user ${resourceName} in ${account}"}
             """)
-        let user = Resource(id: "u1", type: "aws.iam-user", account: "42", region: "global", name: "carol",
-                            properties: ["AccessKeys": [["AccessKeyId": "K1", "Status": "Active"], ["AccessKeyId": "K2", "Status": "Inactive"], ["AccessKeyId": "K3", "Status": "Active"]]])
+        let user = Resource(
+            id: "u1", type: "aws.iam-user", account: "42", region: "global", name: "carol",
+            properties: [
+                "AccessKeys": [
+                    ["AccessKeyId": "K1", "Status": "Active"], ["AccessKeyId": "K2", "Status": "Inactive"],
+                    ["AccessKeyId": "K3", "Status": "Active"],
+                ]
+            ])
         let finding = try #require(Evaluator(now: at).finding(policy, user))
         let plan = try RemediationPlan(policy: policy, finding: finding, resource: user)
         #expect(plan.calls.map { $0.parameters["AccessKeyId"] } == ["K1", "K3"])
@@ -85,7 +119,8 @@ struct RemediationPlanTests {
 
     /// A bucket policy with one step, `operation` with `parameters` (flow-style YAML).
     func bucketPolicy(operation: String, parameters: String) throws -> Policy {
-        try TestSupport.policy("""
+        try TestSupport.policy(
+            """
             version: 1
             id: bucket
             title: t
@@ -109,7 +144,9 @@ struct RemediationPlanTests {
     }
 
     @Test func aVariableWithNoValueFailsThePlan() throws {
-        let policy = try bucketPolicy(operation: "s3:PutBucketVersioning", parameters: #"{Bucket: "${matched}", VersioningConfiguration: {Status: Enabled}}"#)
+        let policy = try bucketPolicy(
+            operation: "s3:PutBucketVersioning",
+            parameters: #"{Bucket: "${matched}", VersioningConfiguration: {Status: Enabled}}"#)
         let b = Resource(id: "b", type: "aws.s3", account: "1", region: "r", properties: ["Name": "b"])
         let finding = try #require(Evaluator(now: at).finding(policy, b))
         #expect(throws: PlanError.missingValue(name: "matched", step: 1)) {

@@ -6,7 +6,9 @@ import Testing
 
 /// The pieces of the rule controls that are plain arithmetic and matching.
 struct ControlsTests {
-    @Test(arguments: [(1, 0.0, 5_000), (2, 0.0, 10_000), (3, 0.0, 20_000), (10, 0.0, 300_000), (2, 0.5, 11_000), (1, 0.999, 5_999)])
+    @Test(arguments: [
+        (1, 0.0, 5_000), (2, 0.0, 10_000), (3, 0.0, 20_000), (10, 0.0, 300_000), (2, 0.5, 11_000), (1, 0.999, 5_999),
+    ])
     func backoffDoublesUpToItsMaximumWithJitterOnTop(retry: Int, fraction: Double, milliseconds: Int64) {
         let backoff = RemediationControls.Backoff(base: .seconds(5), factor: 2, max: .minutes(5), jitterPercent: 20)
         #expect(backoff.delay(retry: retry, fraction: fraction) == .milliseconds(milliseconds))
@@ -25,7 +27,9 @@ struct ControlsTests {
         #expect(!Exemption(resourceId: "sg-2", reason: "x").covers(r, policy: "p", at: t0))
         #expect(Exemption(tags: ["team": "data"], policies: ["p"], reason: "x").covers(r, policy: "p", at: t0))
         #expect(!Exemption(tags: ["team": "data"], policies: ["q"], reason: "x").covers(r, policy: "p", at: t0))
-        #expect(!Exemption(resourceId: "sg-1", reason: "x", expires: t0).covers(r, policy: "p", at: t0), "expired at its expiry")
+        #expect(
+            !Exemption(resourceId: "sg-1", reason: "x", expires: t0).covers(r, policy: "p", at: t0),
+            "expired at its expiry")
         #expect(!Exemption(reason: "names nothing").covers(r, policy: "p", at: t0))
     }
 
@@ -44,11 +48,16 @@ struct ControlsTests {
 
     /// Runs `buckets` violations whose every call fails with `Throttling`; returns the retry
     /// timers set and the alerts.
-    func throttled(controls: RemediationControls, seed: UInt64 = 1, buckets: Int = 5) throws -> (timers: [Timestamp], alerts: [Alert]) {
-        let rule = AlertRule(name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(1)), controls: controls)
+    func throttled(controls: RemediationControls, seed: UInt64 = 1, buckets: Int = 5) throws -> (
+        timers: [Timestamp], alerts: [Alert]
+    ) {
+        let rule = AlertRule(
+            name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(1)), controls: controls)
         var engine = Engine(policies: [try TestSupport.policy(Self.bucketPolicy)], rules: [rule], seed: seed)
         var inventory = Inventory()
-        for i in 0..<buckets { inventory.upsert(Resource(id: "b\(i)", type: "aws.s3", account: "1", region: "r", properties: ["x": 1])) }
+        for i in 0..<buckets {
+            inventory.upsert(Resource(id: "b\(i)", type: "aws.s3", account: "1", region: "r", properties: ["x": 1]))
+        }
         var t = Timestamp(milliseconds: 0)
         var timers: [Timestamp] = []
         var effects = engine.handle(.start, at: t, view: inventory)
@@ -56,7 +65,9 @@ struct ControlsTests {
             var next: [EngineEffect] = []
             for case .callOperation(let op) in effects {
                 t = t + .milliseconds(1)
-                next += engine.handle(.operationFinished(callId: op.callId, outcome: .failed(code: "Throttling", message: "slow down")), at: t, view: inventory)
+                next += engine.handle(
+                    .operationFinished(callId: op.callId, outcome: .failed(code: "Throttling", message: "slow down")),
+                    at: t, view: inventory)
             }
             var fired: [EngineEffect] = []
             for case .setTimer(let id, let at) in next {
@@ -72,7 +83,8 @@ struct ControlsTests {
     /// Retry waits come from the seed: the same seed, the same waits; another seed, others.
     @Test func retryJitterComesFromTheSeed() throws {
         let controls = RemediationControls(maxAttempts: 4, backoff: .init(base: .seconds(10), jitterPercent: 100))
-        let a = try throttled(controls: controls, seed: 1).timers, b = try throttled(controls: controls, seed: 1).timers
+        let a = try throttled(controls: controls, seed: 1).timers
+        let b = try throttled(controls: controls, seed: 1).timers
         let c = try throttled(controls: controls, seed: 2).timers
         #expect(a.count == 15, "five buckets, three retries each")
         #expect(a == b)
@@ -81,7 +93,8 @@ struct ControlsTests {
 
     /// No retry past the window from the first try, however many attempts are left.
     @Test func retriesStopAtTheirWindow() throws {
-        let controls = RemediationControls(maxAttempts: 10, retryWindow: .seconds(45), backoff: .init(base: .seconds(10), factor: 2, jitterPercent: 0))
+        let controls = RemediationControls(
+            maxAttempts: 10, retryWindow: .seconds(45), backoff: .init(base: .seconds(10), factor: 2, jitterPercent: 0))
         let run = try throttled(controls: controls, buckets: 1)
         #expect(run.timers.count == 2, "retries at +10s and +30s; the next, at +70s, is past 45s: \(run.timers)")
         #expect(run.alerts.first?.status == .failed)

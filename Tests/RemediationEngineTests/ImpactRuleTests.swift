@@ -1,5 +1,5 @@
-import CloudOperations
 import CloudModel
+import CloudOperations
 import Policies
 import RemediationEngine
 import TestSupport
@@ -11,32 +11,54 @@ struct ImpactRuleTests {
     static let epoch = Timestamp(iso8601: "2026-01-01T00:00:00Z")!
     let now = ImpactRuleTests.epoch + .hours(1)
 
-    func warnings(_ operation: String, _ parameters: Value, on resource: Resource, with others: [Resource] = [], lookback: SimDuration = .days(7)) throws -> [DisruptionWarning] {
-        let plan = RemediationPlan(calls: [RemediationPlan.Call(step: 1, operation: operation, parameters: parameters, command: ShellCommand([]))])
+    func warnings(
+        _ operation: String, _ parameters: Value, on resource: Resource, with others: [Resource] = [],
+        lookback: SimDuration = .days(7)
+    ) throws -> [DisruptionWarning] {
+        let plan = RemediationPlan(calls: [
+            RemediationPlan.Call(step: 1, operation: operation, parameters: parameters, command: ShellCommand([]))
+        ])
         let inventory = try Inventory([resource] + others)
-        return DisruptionAnalyzer.assess(plan, policy: "p", resource: resource, view: inventory, now: now, epoch: Self.epoch, lookback: lookback)
+        return DisruptionAnalyzer.assess(
+            plan, policy: "p", resource: resource, view: inventory, now: now, epoch: Self.epoch, lookback: lookback)
     }
 
     func severity(_ w: [DisruptionWarning], _ kind: String) -> ImpactSeverity? { w.first { $0.kind == kind }?.severity }
 
     func group(flows: [Value], attached: Bool = true, name: String = "web", perms: [Value]? = nil) -> Resource {
-        Resource(id: "sg-1", type: "aws.security-group", account: "1", region: "r",
-                 properties: ["GroupId": "sg-1", "GroupName": .string(name), "IpPermissions": .array(perms ?? [
-                    ["IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [["CidrIp": "0.0.0.0/0"], ["CidrIp": "10.0.0.0/8"]]],
-                 ])],
-                 relations: attached ? ["attached-to": ["i-1"]] : [:], usage: ["flows": .array(flows)])
+        Resource(
+            id: "sg-1", type: "aws.security-group", account: "1", region: "r",
+            properties: [
+                "GroupId": "sg-1", "GroupName": .string(name),
+                "IpPermissions": .array(
+                    perms ?? [
+                        [
+                            "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                            "IpRanges": [["CidrIp": "0.0.0.0/0"], ["CidrIp": "10.0.0.0/8"]],
+                        ]
+                    ]),
+            ],
+            relations: attached ? ["attached-to": ["i-1"]] : [:], usage: ["flows": .array(flows)])
     }
-    let instance = Resource(id: "i-1", type: "aws.ec2", account: "1", region: "r", properties: ["State": ["Name": "running"]])
-    let revoke22: Value = ["GroupId": "sg-1", "IpPermissions": [["IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [["CidrIp": "0.0.0.0/0"]]]]]
+    let instance = Resource(
+        id: "i-1", type: "aws.ec2", account: "1", region: "r", properties: ["State": ["Name": "running"]])
+    let revoke22: Value = [
+        "GroupId": "sg-1",
+        "IpPermissions": [["IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [["CidrIp": "0.0.0.0/0"]]]],
+    ]
 
     @Test func trafficFromOutsideWhatStaysOpenWithinTheWindowIsHigh() throws {
-        let recent = try warnings("ec2:RevokeSecurityGroupIngress", revoke22,
-                                  on: group(flows: [["port": 22, "source": "203.0.113.5", "last-seen": "-2h", "count": 9]]), with: [instance])
+        let recent = try warnings(
+            "ec2:RevokeSecurityGroupIngress", revoke22,
+            on: group(flows: [["port": 22, "source": "203.0.113.5", "last-seen": "-2h", "count": 9]]), with: [instance])
         #expect(severity(recent, "live-traffic") == .high)
         #expect(recent.first?.evidence.first == "203.0.113.5 → port 22: 9 connections, last 3h ago")
         // The same flow eight days ago, or from the range that stays open, or on another port: low.
-        for flow: Value in [["port": 22, "source": "203.0.113.5", "last-seen": "-8d"], ["port": 22, "source": "10.1.2.3", "last-seen": "-1h"],
-                            ["port": 443, "source": "203.0.113.5", "last-seen": "-1h"]] {
+        for flow: Value in [
+            ["port": 22, "source": "203.0.113.5", "last-seen": "-8d"],
+            ["port": 22, "source": "10.1.2.3", "last-seen": "-1h"],
+            ["port": 443, "source": "203.0.113.5", "last-seen": "-1h"],
+        ] {
             let w = try warnings("ec2:RevokeSecurityGroupIngress", revoke22, on: group(flows: [flow]), with: [instance])
             #expect(severity(w, "live-traffic") == .low, "\(flow)")
         }
@@ -47,121 +69,220 @@ struct ImpactRuleTests {
     @Test func aWideRuleNamesTheOtherPortsItCarries() throws {
         let wide: Value = ["IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024, "IpRanges": [["CidrIp": "0.0.0.0/0"]]]
         let revoke: Value = ["GroupId": "sg-1", "IpPermissions": [wide]]
-        let seen = try warnings("ec2:RevokeSecurityGroupIngress", revoke,
-                                on: group(flows: [["port": 443, "source": "198.51.100.7", "last-seen": "-1h"]], perms: [wide]), with: [instance])
+        let seen = try warnings(
+            "ec2:RevokeSecurityGroupIngress", revoke,
+            on: group(flows: [["port": 443, "source": "198.51.100.7", "last-seen": "-1h"]], perms: [wide]),
+            with: [instance])
         #expect(severity(seen, "collateral-ports") == .high)
         #expect(seen.first { $0.kind == "collateral-ports" }?.explanation.contains("also carries 443") == true)
-        let quiet = try warnings("ec2:RevokeSecurityGroupIngress", revoke, on: group(flows: [], perms: [wide]), with: [instance])
+        let quiet = try warnings(
+            "ec2:RevokeSecurityGroupIngress", revoke, on: group(flows: [], perms: [wide]), with: [instance])
         #expect(severity(quiet, "collateral-ports") == .medium)
-        #expect(severity(try warnings("ec2:RevokeSecurityGroupIngress", revoke22, on: group(flows: []), with: [instance]), "collateral-ports") == nil)
+        #expect(
+            severity(
+                try warnings("ec2:RevokeSecurityGroupIngress", revoke22, on: group(flows: []), with: [instance]),
+                "collateral-ports") == nil)
     }
 
     @Test func theDefaultGroupWithRunningMembersIsHigh() throws {
         let selfRef: Value = ["IpProtocol": "-1", "UserIdGroupPairs": [["GroupId": "sg-1"]]]
         let revoke: Value = ["GroupId": "sg-1", "IpPermissions": [selfRef]]
-        let members = try warnings("ec2:RevokeSecurityGroupIngress", revoke, on: group(flows: [], name: "default", perms: [selfRef]), with: [instance])
+        let members = try warnings(
+            "ec2:RevokeSecurityGroupIngress", revoke, on: group(flows: [], name: "default", perms: [selfRef]),
+            with: [instance])
         #expect(severity(members, "default-group-in-use") == .high)
-        let stopped = Resource(id: "i-1", type: "aws.ec2", account: "1", region: "r", properties: ["State": ["Name": "stopped"]])
-        let idle = try warnings("ec2:RevokeSecurityGroupIngress", revoke, on: group(flows: [], name: "default", perms: [selfRef]), with: [stopped])
+        let stopped = Resource(
+            id: "i-1", type: "aws.ec2", account: "1", region: "r", properties: ["State": ["Name": "stopped"]])
+        let idle = try warnings(
+            "ec2:RevokeSecurityGroupIngress", revoke, on: group(flows: [], name: "default", perms: [selfRef]),
+            with: [stopped])
         #expect(severity(idle, "default-group-in-use") == nil)
     }
 
     func bucket(website: Bool = false, anonymous: String? = nil) -> Resource {
         var p: Value = ["Name": "b"]
         if website { p = p.setting("Website", to: ["IndexDocument": ["Suffix": "index.html"]]) }
-        return Resource(id: "b", type: "aws.s3", account: "1", region: "r", properties: p,
-                        usage: anonymous.map { ["anonymous-requests": ["count": 10, "last-seen": .string($0)]] } ?? .null)
+        return Resource(
+            id: "b", type: "aws.s3", account: "1", region: "r", properties: p,
+            usage: anonymous.map { ["anonymous-requests": ["count": 10, "last-seen": .string($0)]] } ?? .null)
     }
     let block: Value = ["Bucket": "b", "PublicAccessBlockConfiguration": ["BlockPublicAcls": true]]
 
     @Test func closingABucketWeighsWebsitesDistributionsAndAnonymousReads() throws {
         #expect(severity(try warnings("s3:PutPublicAccessBlock", block, on: bucket(website: true)), "website") == .high)
         #expect(try warnings("s3:PutPublicAccessBlock", block, on: bucket()).isEmpty)
-        #expect(severity(try warnings("s3:PutPublicAccessBlock", block, on: bucket(anonymous: "-1h")), "anonymous-reads") == .high)
-        #expect(severity(try warnings("s3:PutPublicAccessBlock", block, on: bucket(anonymous: "-30d")), "anonymous-reads") == .low)
+        #expect(
+            severity(try warnings("s3:PutPublicAccessBlock", block, on: bucket(anonymous: "-1h")), "anonymous-reads")
+                == .high)
+        #expect(
+            severity(try warnings("s3:PutPublicAccessBlock", block, on: bucket(anonymous: "-30d")), "anonymous-reads")
+                == .low)
         func distribution(oac: String) -> Resource {
-            Resource(id: "E1", type: "aws.distribution", account: "1", region: "global",
-                     properties: ["DistributionConfig": ["Origins": ["Items": [["Id": "o", "OriginAccessControlId": .string(oac)]]]]],
-                     relations: ["origin": ["b"]])
+            Resource(
+                id: "E1", type: "aws.distribution", account: "1", region: "global",
+                properties: [
+                    "DistributionConfig": ["Origins": ["Items": [["Id": "o", "OriginAccessControlId": .string(oac)]]]]
+                ],
+                relations: ["origin": ["b"]])
         }
-        #expect(severity(try warnings("s3:PutPublicAccessBlock", block, on: bucket(), with: [distribution(oac: "")]), "cloudfront-origin") == .high)
-        #expect(try warnings("s3:PutPublicAccessBlock", block, on: bucket(), with: [distribution(oac: "E2OAC")]).isEmpty)
+        #expect(
+            severity(
+                try warnings("s3:PutPublicAccessBlock", block, on: bucket(), with: [distribution(oac: "")]),
+                "cloudfront-origin") == .high)
+        #expect(
+            try warnings("s3:PutPublicAccessBlock", block, on: bucket(), with: [distribution(oac: "E2OAC")]).isEmpty)
     }
 
     @Test func uniformAccessWeighsObjectACLs() throws {
-        let patch: Value = ["bucket": "g", "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": true]]]]
-        func gcs(_ acls: Value) -> Resource { Resource(id: "//storage.googleapis.com/g", type: "gcp.bucket", account: "p", region: "us", usage: ["object-acls": acls]) }
-        #expect(severity(try warnings("storage.buckets.patch", patch, on: gcs(["count": 40, "public": 3])), "object-acls") == .high)
-        #expect(severity(try warnings("storage.buckets.patch", patch, on: gcs(["count": 40, "public": 0])), "object-acls") == .medium)
+        let patch: Value = [
+            "bucket": "g", "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": true]]],
+        ]
+        func gcs(_ acls: Value) -> Resource {
+            Resource(
+                id: "//storage.googleapis.com/g", type: "gcp.bucket", account: "p", region: "us",
+                usage: ["object-acls": acls])
+        }
+        #expect(
+            severity(try warnings("storage.buckets.patch", patch, on: gcs(["count": 40, "public": 3])), "object-acls")
+                == .high)
+        #expect(
+            severity(try warnings("storage.buckets.patch", patch, on: gcs(["count": 40, "public": 0])), "object-acls")
+                == .medium)
         #expect(try warnings("storage.buckets.patch", patch, on: gcs(["count": 0, "public": 0])).isEmpty)
     }
 
     @Test func aKeyUsedWithinTheWindowIsHighAndNamesItsService() throws {
         func user(_ lastUsed: String) -> Resource {
-            Resource(id: "u", type: "aws.iam-user", account: "1", region: "global",
-                     usage: ["access-key-last-used": ["key": "AKIA1", "service": "s3.amazonaws.com", "last-used": .string(lastUsed)]])
+            Resource(
+                id: "u", type: "aws.iam-user", account: "1", region: "global",
+                usage: [
+                    "access-key-last-used": [
+                        "key": "AKIA1", "service": "s3.amazonaws.com", "last-used": .string(lastUsed),
+                    ]
+                ])
         }
         let deactivate: Value = ["UserName": "u", "AccessKeyId": "AKIA1", "Status": "Inactive"]
         let recent = try warnings("iam:UpdateAccessKey", deactivate, on: user("-6d"))
         #expect(severity(recent, "key-in-use") == .high)
         #expect(recent.first?.explanation.contains("s3.amazonaws.com") == true)
         #expect(severity(try warnings("iam:UpdateAccessKey", deactivate, on: user("-8d")), "key-in-use") == .low)
-        #expect(try warnings("iam:UpdateAccessKey", ["UserName": "u", "AccessKeyId": "AKIA2", "Status": "Inactive"], on: user("-1h")).isEmpty)
+        #expect(
+            try warnings(
+                "iam:UpdateAccessKey", ["UserName": "u", "AccessKeyId": "AKIA2", "Status": "Inactive"], on: user("-1h")
+            ).isEmpty)
         // A function configured with the key makes it high even with no record of use.
-        let function = Resource(id: "fn", type: "aws.lambda", account: "1", region: "r", relations: ["uses-key": ["AKIA2"]])
-        let configured = try warnings("iam:UpdateAccessKey", ["UserName": "u", "AccessKeyId": "AKIA2", "Status": "Inactive"], on: user("-1h"), with: [function])
+        let function = Resource(
+            id: "fn", type: "aws.lambda", account: "1", region: "r", relations: ["uses-key": ["AKIA2"]])
+        let configured = try warnings(
+            "iam:UpdateAccessKey", ["UserName": "u", "AccessKeyId": "AKIA2", "Status": "Inactive"], on: user("-1h"),
+            with: [function])
         #expect(severity(configured, "key-in-use") == .high)
         #expect(configured.first?.affected == ["fn"])
     }
 
     @Test func deletingAnACLEntryWeighsTrafficOnlyItAllowed() throws {
         func acl(extraAllow: Bool) -> Resource {
-            var entries: [Value] = [["RuleNumber": 90, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"]]
-            if extraAllow { entries.append(["RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0", "PortRange": ["From": 443, "To": 443]]) }
-            return Resource(id: "acl-1", type: "aws.network-acl", account: "1", region: "r", properties: ["Entries": .array(entries)],
-                            usage: ["flows": [["port": 443, "source": "198.51.100.7", "last-seen": "-1h"]]])
+            var entries: [Value] = [
+                ["RuleNumber": 90, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"]
+            ]
+            if extraAllow {
+                entries.append([
+                    "RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false,
+                    "CidrBlock": "0.0.0.0/0", "PortRange": ["From": 443, "To": 443],
+                ])
+            }
+            return Resource(
+                id: "acl-1", type: "aws.network-acl", account: "1", region: "r",
+                properties: ["Entries": .array(entries)],
+                usage: ["flows": [["port": 443, "source": "198.51.100.7", "last-seen": "-1h"]]])
         }
         let delete: Value = ["NetworkAclId": "acl-1", "RuleNumber": 90, "Egress": false]
-        #expect(severity(try warnings("ec2:DeleteNetworkAclEntry", delete, on: acl(extraAllow: false)), "nacl-traffic") == .high)
+        #expect(
+            severity(try warnings("ec2:DeleteNetworkAclEntry", delete, on: acl(extraAllow: false)), "nacl-traffic")
+                == .high)
         #expect(try warnings("ec2:DeleteNetworkAclEntry", delete, on: acl(extraAllow: true)).isEmpty)
     }
 
     @Test func requiringIMDSv2WeighsIMDSv1Calls() throws {
         func vm(_ usage: Value) -> Resource {
-            Resource(id: "i-1", type: "aws.ec2", account: "1", region: "r", properties: ["State": ["Name": "running"]], usage: usage)
+            Resource(
+                id: "i-1", type: "aws.ec2", account: "1", region: "r", properties: ["State": ["Name": "running"]],
+                usage: usage)
         }
         let require: Value = ["InstanceId": "i-1", "HttpTokens": "required"]
-        #expect(severity(try warnings("ec2:ModifyInstanceMetadataOptions", require, on: vm(["imdsv1-requests": ["count": 50, "last-seen": "-1h"]])), "imdsv1-in-use") == .high)
-        #expect(severity(try warnings("ec2:ModifyInstanceMetadataOptions", require, on: vm(["imdsv1-requests": ["count": 50, "last-seen": "-30d"]])), "imdsv1-in-use") == .low)
+        #expect(
+            severity(
+                try warnings(
+                    "ec2:ModifyInstanceMetadataOptions", require,
+                    on: vm(["imdsv1-requests": ["count": 50, "last-seen": "-1h"]])), "imdsv1-in-use") == .high)
+        #expect(
+            severity(
+                try warnings(
+                    "ec2:ModifyInstanceMetadataOptions", require,
+                    on: vm(["imdsv1-requests": ["count": 50, "last-seen": "-30d"]])), "imdsv1-in-use") == .low)
     }
 
     @Test func theAzureAndGCPAnaloguesWeighTheSameEvidence() throws {
         let nsg = Resource(
-            id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n", type: "azure.networksecuritygroup",
+            id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n",
+            type: "azure.networksecuritygroup",
             account: "s", region: "westeurope",
-            properties: ["properties": ["securityRules": [["name": "ssh", "properties": [
-                "access": "Allow", "direction": "Inbound", "protocol": "Tcp", "sourceAddressPrefix": "*", "destinationPortRange": "22"]]]]],
+            properties: [
+                "properties": [
+                    "securityRules": [
+                        [
+                            "name": "ssh",
+                            "properties": [
+                                "access": "Allow", "direction": "Inbound", "protocol": "Tcp",
+                                "sourceAddressPrefix": "*", "destinationPortRange": "22",
+                            ],
+                        ]
+                    ]
+                ]
+            ],
             usage: ["flows": [["port": 22, "source": "203.0.113.9", "last-seen": "-1h"]]])
-        let deny: Value = ["resourceGroup": "rg", "networkSecurityGroupName": "n", "name": "ssh", "body": ["properties": ["access": "Deny"]]]
-        #expect(severity(try warnings("Microsoft.Network/networkSecurityGroups/securityRules/write", deny, on: nsg), "live-traffic") == .high)
+        let deny: Value = [
+            "resourceGroup": "rg", "networkSecurityGroupName": "n", "name": "ssh",
+            "body": ["properties": ["access": "Deny"]],
+        ]
+        #expect(
+            severity(
+                try warnings("Microsoft.Network/networkSecurityGroups/securityRules/write", deny, on: nsg),
+                "live-traffic") == .high)
         var quiet = nsg
         quiet.usage = ["flows": [["port": 443, "source": "203.0.113.9", "last-seen": "-1h"]]]
         #expect(try warnings("Microsoft.Network/networkSecurityGroups/securityRules/write", deny, on: quiet).isEmpty)
 
         let network: Value = "https://www.googleapis.com/compute/v1/projects/p/global/networks/n"
-        let firewall = Resource(id: "//compute.googleapis.com/projects/p/global/firewalls/f", type: "gcp.firewall", account: "p", region: "global",
-                                properties: ["name": "f", "network": network, "sourceRanges": ["0.0.0.0/0"], "targetTags": ["ssh"],
-                                             "allowed": [["IPProtocol": "tcp", "ports": ["22"]]]])
+        let firewall = Resource(
+            id: "//compute.googleapis.com/projects/p/global/firewalls/f", type: "gcp.firewall", account: "p",
+            region: "global",
+            properties: [
+                "name": "f", "network": network, "sourceRanges": ["0.0.0.0/0"], "targetTags": ["ssh"],
+                "allowed": [["IPProtocol": "tcp", "ports": ["22"]]],
+            ])
         func vm(tags: [Value]) -> Resource {
-            Resource(id: "//compute.googleapis.com/projects/p/zones/z/instances/v", type: "gcp.instance", account: "p", region: "z",
-                     properties: ["status": "RUNNING", "tags": ["items": .array(tags)], "networkInterfaces": [["network": network]]])
+            Resource(
+                id: "//compute.googleapis.com/projects/p/zones/z/instances/v", type: "gcp.instance", account: "p",
+                region: "z",
+                properties: [
+                    "status": "RUNNING", "tags": ["items": .array(tags)], "networkInterfaces": [["network": network]],
+                ])
         }
         let disable: Value = ["project": "p", "firewall": "f", "body": ["disabled": true]]
-        #expect(severity(try warnings("compute.firewalls.patch", disable, on: firewall, with: [vm(tags: ["ssh"])]), "live-traffic") == .low,
-                "a tagged instance runs behind it; no traffic seen")
-        #expect(try warnings("compute.firewalls.patch", disable, on: firewall, with: [vm(tags: ["web"])]).isEmpty, "the rule targets no running instance")
+        #expect(
+            severity(
+                try warnings("compute.firewalls.patch", disable, on: firewall, with: [vm(tags: ["ssh"])]),
+                "live-traffic") == .low,
+            "a tagged instance runs behind it; no traffic seen")
+        #expect(
+            try warnings("compute.firewalls.patch", disable, on: firewall, with: [vm(tags: ["web"])]).isEmpty,
+            "the rule targets no running instance")
         var used = firewall
         used.usage = ["flows": [["port": 22, "source": "198.51.100.1", "last-seen": "-2h"]]]
-        #expect(severity(try warnings("compute.firewalls.patch", disable, on: used, with: [vm(tags: ["ssh"])]), "live-traffic") == .high)
+        #expect(
+            severity(
+                try warnings("compute.firewalls.patch", disable, on: used, with: [vm(tags: ["ssh"])]), "live-traffic")
+                == .high)
     }
 }

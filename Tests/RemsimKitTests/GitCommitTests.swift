@@ -1,7 +1,8 @@
 import Foundation
-@testable import RemsimKit
 import TestSupport
 import Testing
+
+@testable import RemsimKit
 
 /// The run records the commit it ran at, read from `.git` without running git.
 struct GitCommitTests {
@@ -13,13 +14,18 @@ struct GitCommitTests {
     }
 
     @Test func aBranchRefIsFollowed() throws {
-        let dir = try repo(head: "ref: refs/heads/main\n", files: ["refs/heads/main": "0123456789abcdef0123456789abcdef01234567\n"])
+        let dir = try repo(
+            head: "ref: refs/heads/main\n", files: ["refs/heads/main": "0123456789abcdef0123456789abcdef01234567\n"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(GitCommit.current(directory: dir) == "0123456789abcdef0123456789abcdef01234567")
     }
 
     @Test func packedRefsAndDetachedHeadsWork() throws {
-        let packed = try repo(head: "ref: refs/heads/dev\n", files: ["packed-refs": "# pack-refs with: peeled\nabcdefabcdefabcdefabcdefabcdefabcdefabcd refs/heads/dev\n"])
+        let packed = try repo(
+            head: "ref: refs/heads/dev\n",
+            files: [
+                "packed-refs": "# pack-refs with: peeled\nabcdefabcdefabcdefabcdefabcdefabcdefabcd refs/heads/dev\n"
+            ])
         defer { try? FileManager.default.removeItem(atPath: packed) }
         #expect(GitCommit.current(directory: packed) == "abcdefabcdefabcdefabcdefabcdefabcdefabcd")
         let detached = try repo(head: "fedcbafedcbafedcbafedcbafedcbafedcbafedc\n")
@@ -49,7 +55,8 @@ extension GitCommitTests {
         let linked = try repo(head: "ref: refs/heads/main\n")
         defer { try? FileManager.default.removeItem(atPath: linked) }
         try FileManager.default.createDirectory(atPath: linked + "/.git/refs/heads", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: linked + "/.git/refs/heads/main", withDestinationPath: secret)
+        try FileManager.default.createSymbolicLink(
+            atPath: linked + "/.git/refs/heads/main", withDestinationPath: secret)
         #expect(GitCommit.current(directory: linked, environment: [:]) == nil)
         // A HEAD that is not a commit id is not taken, whatever it holds.
         let junk = try repo(head: "root:x:0:0:root:/root:/bin/bash\n")
@@ -60,7 +67,11 @@ extension GitCommitTests {
     @Test func theCISystemsOwnCommitComesFirst() throws {
         let dir = try repo(head: "fedcbafedcbafedcbafedcbafedcbafedcbafedc\n")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(GitCommit.current(directory: dir, environment: ["GITHUB_SHA": "ABCDEF0123456789ABCDEF0123456789ABCDEF01"]) == "abcdef0123456789abcdef0123456789abcdef01")
-        #expect(GitCommit.current(directory: dir, environment: ["GITHUB_SHA": "not a sha"]) == "fedcbafedcbafedcbafedcbafedcbafedcbafedc")
+        #expect(
+            GitCommit.current(directory: dir, environment: ["GITHUB_SHA": "ABCDEF0123456789ABCDEF0123456789ABCDEF01"])
+                == "abcdef0123456789abcdef0123456789abcdef01")
+        #expect(
+            GitCommit.current(directory: dir, environment: ["GITHUB_SHA": "not a sha"])
+                == "fedcbafedcbafedcbafedcbafedcbafedcbafedc")
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Loading
+import RemsimKit
 import RunStore
 import Simulation
-import RemsimKit
 import TestSupport
 import Testing
 
@@ -11,10 +11,15 @@ struct SuiteTests {
     @Test func aSuiteIsLoadedRunAndRecordedAsTheCommandLineDoesIt() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let suite = try ScenarioSuite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml",
-                                    TestSupport.scenariosDirectory + "/snooze-dismiss-and-disable.yaml"], confinement: .anywhere)
+        let suite = try ScenarioSuite.load(
+            [
+                TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml",
+                TestSupport.scenariosDirectory + "/snooze-dismiss-and-disable.yaml",
+            ], confinement: .anywhere)
         var seen: [String] = []
-        let run = try suite.run(recordingIn: dir + "/runs.sqlite", labels: ["t"], gitCommit: nil) { seen.append($0.name) }
+        let run = try suite.run(recordingIn: dir + "/runs.sqlite", labels: ["t"], gitCommit: nil) {
+            seen.append($0.name)
+        }
         #expect(seen == suite.scenarios.map(\.name))
         #expect(run.passed)
         let db = try RunDatabase(readingFrom: dir + "/runs.sqlite")
@@ -29,7 +34,8 @@ struct SuiteTests {
     @Test func everyBadFileIsReportedNotJustTheFirst() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "name: a\nrun-for: 1h\nfixtures: [missing.json]\n".write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
+        try "name: a\nrun-for: 1h\nfixtures: [missing.json]\n".write(
+            toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
         try "name: b\nrun-for: soon\n".write(toFile: dir + "/b.yaml", atomically: true, encoding: .utf8)
         #expect {
             try ScenarioSuite.load([dir], confinement: .anywhere)
@@ -39,7 +45,8 @@ struct SuiteTests {
     }
 
     @Test func aDatabaseThatCannotBeOpenedStopsTheRunBeforeAnyScenarioRuns() throws {
-        let suite = try ScenarioSuite.load([TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml"], confinement: .anywhere)
+        let suite = try ScenarioSuite.load(
+            [TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml"], confinement: .anywhere)
         var ran = 0
         #expect(throws: SuiteError.self) {
             try suite.run(recordingIn: "/proc/remsim/runs.sqlite", gitCommit: nil) { _ in ran += 1 }

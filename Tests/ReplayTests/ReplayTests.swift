@@ -1,13 +1,14 @@
 import CloudModel
 import CloudOperations
 import Foundation
-import RemediationEngine
 import Loading
 import PolicyPack
-@testable import Replay
+import RemediationEngine
 import Simulation
 import TestSupport
 import Testing
+
+@testable import Replay
 
 struct ReplayEndpointTests {
     @Test(arguments: ["http://127.0.0.1:5000", "http://localhost:4566", "http://[::1]:5000", "https://127.1.2.3"])
@@ -22,7 +23,9 @@ struct ReplayEndpointTests {
     }
 
     @Test func notAURLIsSaidSo() {
-        #expect(throws: ReplayEndpoint.Problem.notAURL("localhost")) { try ReplayEndpoint("localhost", allowRemote: false) }
+        #expect(throws: ReplayEndpoint.Problem.notAURL("localhost")) {
+            try ReplayEndpoint("localhost", allowRemote: false)
+        }
     }
 }
 
@@ -31,7 +34,9 @@ struct ReplayEndpointTests {
 struct MotoReplayTests {
     static let tools: Bool = {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        return ["moto_server", "aws"].allSatisfy { name in paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") } }
+        return ["moto_server", "aws"].allSatisfy { name in
+            paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
+        }
     }()
 
     @Test func motoIsThereWhenRequired() {
@@ -54,8 +59,11 @@ struct MotoReplayTests {
             kill(server.processIdentifier, SIGKILL)
             server.waitUntilExit()
         }
-        let cli = AWSCLI(endpoint: try ReplayEndpoint("http://127.0.0.1:\(port)", allowRemote: false),
-                         environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"])
+        let cli = AWSCLI(
+            endpoint: try ReplayEndpoint("http://127.0.0.1:\(port)", allowRemote: false),
+            environment: [
+                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+            ])
         // Wait for it to answer.
         var ready = false
         for _ in 0..<100 where !ready {
@@ -67,13 +75,15 @@ struct MotoReplayTests {
     }
 
     func scenario(_ name: String) throws -> Scenario {
-        try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(file: TestSupport.scenariosDirectory + "/\(name).yaml")
+        try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(
+            file: TestSupport.scenariosDirectory + "/\(name).yaml")
     }
 
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func aSecurityGroupRemediationEndsAsSimulatedAndTheReplayCleansUp() throws {
         try withMoto { cli in
-            let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: cli, replayId: "t1").run()
+            let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: cli, replayId: "t1")
+                .run()
             #expect(outcome.status == .matched, "\(outcome.differences)")
             #expect(Array(outcome.compared.prefix(2)) == ["vpc-01a11bb22cc33dd44", "sg-0a1b2c3d4e5f61001"])
             #expect(outcome.commands.count == 1 && outcome.commands[0].contains("revoke-security-group-ingress"))
@@ -81,7 +91,10 @@ struct MotoReplayTests {
             #expect(outcome.cleanup.isEmpty)
             // The group of the same name in eu-west-1, untouched, and its VPC.
             #expect(outcome.untouched == ["sg-0a1b2c3d4e5f62001"] && outcome.compared.count == 4, "\(outcome.compared)")
-            let left = try cli.run(["--region", "us-east-1", "ec2", "describe-security-groups", "--filters", "Name=tag:remsim-replay,Values=t1"])
+            let left = try cli.run([
+                "--region", "us-east-1", "ec2", "describe-security-groups", "--filters",
+                "Name=tag:remsim-replay,Values=t1",
+            ])
             #expect(left["SecurityGroups"]?.arrayValue?.isEmpty == true, "what the replay made is gone")
         }
     }
@@ -118,14 +131,17 @@ struct MotoReplayTests {
         var simulator = Simulator(scenario: s)
         simulator.models = [revoke.name: revoke]
         let wrong = try simulator.run()
-        #expect(wrong.finalInventory["sg-0a1b2c3d4e5f61001"]?.properties["IpPermissions"] == [], "the wrong model is used")
+        #expect(
+            wrong.finalInventory["sg-0a1b2c3d4e5f61001"]?.properties["IpPermissions"] == [], "the wrong model is used")
         try withMoto { cli in
             let outcome = Replay(scenario: s, cli: cli, replayId: "t16").run(simulated: wrong)
             #expect(outcome.status == .differed)
             #expect(outcome.differences.count == 1, "\(outcome.differences)")
             let difference = try #require(outcome.differences.first)
             #expect(difference.resourceId == "sg-0a1b2c3d4e5f61001" && difference.property == "IpPermissions")
-            #expect(difference.simulated == [] && difference.endpoint.arrayValue?.contains("tcp 22-22 10.0.0.0/8") == true, "\(difference)")
+            #expect(
+                difference.simulated == [] && difference.endpoint.arrayValue?.contains("tcp 22-22 10.0.0.0/8") == true,
+                "\(difference)")
 
             let right = Replay(scenario: s, cli: cli, replayId: "t17").run()
             #expect(right.status == .matched, "the catalog's model matches")
@@ -135,12 +151,26 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func whatCannotBeReplayedSaysWhy() throws {
         try withMoto { cli in
-            let lambda = Replay(scenario: try scenario("lambda-tracing-switched-back-on"), cli: cli, replayId: "t3").run()
-            guard case .notReplayable(let reason) = lambda.status else { Issue.record("replayed"); return }
-            #expect(reason.hasPrefix("the endpoint does not support lambda:UpdateFunctionConfiguration with TracingConfig: moto 5.2.1 ignores"), "\(reason)")
-            let deleted = Replay(scenario: try scenario("resource-deleted-during-remediation"), cli: cli, replayId: "t4").run()
-            guard case .notReplayable(let why) = deleted.status else { Issue.record("replayed"); return }
-            #expect(why.contains("'fault delete-during-remediation', which deletes a resource while a call is under way"), "\(why)")
+            let lambda = Replay(scenario: try scenario("lambda-tracing-switched-back-on"), cli: cli, replayId: "t3")
+                .run()
+            guard case .notReplayable(let reason) = lambda.status else {
+                Issue.record("replayed")
+                return
+            }
+            #expect(
+                reason.hasPrefix(
+                    "the endpoint does not support lambda:UpdateFunctionConfiguration with TracingConfig: moto 5.2.1 ignores"
+                ), "\(reason)")
+            let deleted = Replay(
+                scenario: try scenario("resource-deleted-during-remediation"), cli: cli, replayId: "t4"
+            ).run()
+            guard case .notReplayable(let why) = deleted.status else {
+                Issue.record("replayed")
+                return
+            }
+            #expect(
+                why.contains("'fault delete-during-remediation', which deletes a resource while a call is under way"),
+                "\(why)")
         }
     }
 
@@ -155,14 +185,21 @@ struct MotoReplayTests {
             let outcome = Replay(scenario: s, cli: cli, replayId: "t5").run()
             #expect(outcome.status == .matched, "\(outcome.differences)")
             #expect(outcome.compared.first == "acme-logs", "the log bucket is made first")
-            #expect(outcome.commands.count == 2 && outcome.commands.allSatisfy { $0.contains("put-public-access-block") })
+            #expect(
+                outcome.commands.count == 2 && outcome.commands.allSatisfy { $0.contains("put-public-access-block") })
             #expect(outcome.cleanup.isEmpty, "\(outcome.cleanup)")
             #expect(try cli.run(["s3api", "list-buckets"])["Buckets"]?.arrayValue?.isEmpty == true)
 
             try cli.run(["s3api", "create-bucket", "--bucket", "acme-logs"])
             let again = Replay(scenario: s, cli: cli, replayId: "t6").run()
-            #expect(again.status == .notReplayable("the bucket 'acme-logs' already exists on the endpoint, and a replay touches only what it creates"))
-            let names = try cli.run(["s3api", "list-buckets"])["Buckets"]?.arrayValue?.compactMap { $0["Name"]?.stringValue }
+            #expect(
+                again.status
+                    == .notReplayable(
+                        "the bucket 'acme-logs' already exists on the endpoint, and a replay touches only what it creates"
+                    ))
+            let names = try cli.run(["s3api", "list-buckets"])["Buckets"]?.arrayValue?.compactMap {
+                $0["Name"]?.stringValue
+            }
             #expect(names == ["acme-logs"], "nothing else was created, and the bucket that was there stays")
         }
     }
@@ -173,18 +210,24 @@ struct MotoReplayTests {
     func predictedFailuresMustFailAndFaultedCallsAreNotMade() throws {
         let s = try scenario("ssh-opened-to-world-is-closed")
         var wrong = try Simulator(scenario: s).run()
-        wrong.attempts[0].outcome = .failed(code: "InvalidPermission.NotFound", message: "The specified rule does not exist in this security group.")
+        wrong.attempts[0].outcome = .failed(
+            code: "InvalidPermission.NotFound", message: "The specified rule does not exist in this security group.")
         let throttled = try scenario("throttled-calls-retry-with-backoff")
         let simulatedThrottling = try Simulator(scenario: throttled).run()
         #expect(!simulatedThrottling.faultedCalls.isEmpty, "the scenario throttles some calls")
         try withMoto { cli in
             let outcome = Replay(scenario: s, cli: cli, replayId: "t7").run(simulated: wrong)
             #expect(outcome.status == .differed)
-            #expect(outcome.differences.contains { $0.property.hasSuffix("(ec2 revoke-security-group-ingress)") && $0.simulated == "failed: InvalidPermission.NotFound" && $0.endpoint == "succeeded" },
-                    "\(outcome.differences)")
+            #expect(
+                outcome.differences.contains {
+                    $0.property.hasSuffix("(ec2 revoke-security-group-ingress)")
+                        && $0.simulated == "failed: InvalidPermission.NotFound" && $0.endpoint == "succeeded"
+                },
+                "\(outcome.differences)")
             let replayed = Replay(scenario: throttled, cli: cli, replayId: "t8").run(simulated: simulatedThrottling)
             #expect(replayed.status == .matched, "\(replayed.differences)")
-            #expect(replayed.commands.count == simulatedThrottling.attempts.count - simulatedThrottling.faultedCalls.count)
+            #expect(
+                replayed.commands.count == simulatedThrottling.attempts.count - simulatedThrottling.faultedCalls.count)
         }
     }
     /// What `aws --version` prints (version 1 prints it on standard error).
@@ -209,7 +252,8 @@ struct MotoReplayTests {
             // The AWS CLI from PyPI (version 1, a Python script, here or behind a pyenv shim) is
             // recognised; version 2 is a program of its own and runs once per call.
             let version = try awsVersion()
-            let pythonCLI = version.hasPrefix("aws-cli/1.") || ProcessInfo.processInfo.environment["REMSIM_REQUIRE_MOTO"] == "1"
+            let pythonCLI =
+                version.hasPrefix("aws-cli/1.") || ProcessInfo.processInfo.environment["REMSIM_REQUIRE_MOTO"] == "1"
             if pythonCLI {
                 #expect(cli.loadsTheDriverOnce, "aws from PyPI is recognised: \(version)")
             }
@@ -220,17 +264,25 @@ struct MotoReplayTests {
             #expect(!perCall.loadsTheDriverOnce, "a wrapper script runs once per call")
             try cli.run(["--region", "eu-west-1", "ec2", "create-vpc", "--cidr-block", "10.9.0.0/16"])
             for region in ["eu-west-1", "us-east-1"] {
-                let once = try cli.run(["--region", region, "ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.9.0.0/16"])
-                let each = try perCall.run(["--region", region, "ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.9.0.0/16"])
+                let once = try cli.run([
+                    "--region", region, "ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.9.0.0/16",
+                ])
+                let each = try perCall.run([
+                    "--region", region, "ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.9.0.0/16",
+                ])
                 #expect(once == each)
                 #expect(once["Vpcs"]?.arrayValue?.count == (region == "eu-west-1" ? 1 : 0))
             }
-            let missing = ["--region", "us-east-1", "ec2", "describe-security-groups", "--group-ids", "sg-00000000000000000"]
+            let missing = [
+                "--region", "us-east-1", "ec2", "describe-security-groups", "--group-ids", "sg-00000000000000000",
+            ]
             var failures: [AWSCLI.Failure] = []
             for c in [cli, perCall] {
                 do throws(AWSCLI.Failure) { try c.run(missing) } catch { failures.append(error) }
             }
-            #expect(failures.count == 2 && failures[0].status == failures[1].status && failures[0].message == failures[1].message, "\(failures)")
+            #expect(
+                failures.count == 2 && failures[0].status == failures[1].status
+                    && failures[0].message == failures[1].message, "\(failures)")
             #expect(failures.first?.message.contains("InvalidGroup.NotFound") == true)
 
             // A driver that dies makes the calls fail, with a message, and remsim goes on.
@@ -262,7 +314,9 @@ struct MotoReplayTests {
             let outcome = Replay(scenario: s, cli: cli, replayId: "t10").run(simulated: simulated)
             #expect(outcome.status == .matched, "\(outcome.differences)")
             #expect(outcome.changes == ["\(later[0].actor) changed \(later[0].resourceId)"])
-            #expect(outcome.commands.count == 2 && outcome.commands.allSatisfy { $0.contains("revoke-security-group-ingress") })
+            #expect(
+                outcome.commands.count == 2
+                    && outcome.commands.allSatisfy { $0.contains("revoke-security-group-ingress") })
 
             // Without the change between the calls, the second revoke finds nothing to revoke:
             // the endpoint refuses it where the simulation had it succeed.
@@ -270,7 +324,9 @@ struct MotoReplayTests {
             without.timelineChanges.removeAll { $0.at > first }
             let missing = Replay(scenario: s, cli: cli, replayId: "t11").run(simulated: without)
             #expect(missing.status == .differed)
-            #expect(missing.differences.contains { $0.property.hasPrefix("call ") && $0.simulated == "succeeded" }, "\(missing.differences)")
+            #expect(
+                missing.differences.contains { $0.property.hasPrefix("call ") && $0.simulated == "succeeded" },
+                "\(missing.differences)")
         }
     }
 
@@ -279,14 +335,23 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func aChangeTheReplayCannotMakeIsSaidSo() throws {
         var s = try scenario("rds-made-public-is-made-private")
-        s.timeline.append(TimelineEntry(at: .seconds(90 * 60), resourceId: "prod-orders-use1", injection: .patch(
-            set: [PathAssignment(path: try ValuePath(parsing: "MultiAZ"), value: false)], remove: []), actor: "dba"))
+        s.timeline.append(
+            TimelineEntry(
+                at: .seconds(90 * 60), resourceId: "prod-orders-use1",
+                injection: .patch(
+                    set: [PathAssignment(path: try ValuePath(parsing: "MultiAZ"), value: false)], remove: []),
+                actor: "dba"))
         try withMoto { cli in
             let outcome = Replay(scenario: s, cli: cli, replayId: "t18").run()
-            #expect(outcome.status == .notReplayable("its timeline changes prod-orders-use1 between the calls, and remsim does not yet change a aws.rds on an endpoint"),
-                    "\(outcome.status)")
+            #expect(
+                outcome.status
+                    == .notReplayable(
+                        "its timeline changes prod-orders-use1 between the calls, and remsim does not yet change a aws.rds on an endpoint"
+                    ),
+                "\(outcome.status)")
             #expect(outcome.cleanup.isEmpty, "\(outcome.cleanup)")
-            let left = try cli.run(["--region", "us-east-1", "rds", "describe-db-instances"])["DBInstances"]?.arrayValue ?? []
+            let left =
+                try cli.run(["--region", "us-east-1", "rds", "describe-db-instances"])["DBInstances"]?.arrayValue ?? []
             #expect(left.isEmpty, "what the replay made is gone")
         }
     }
@@ -297,7 +362,8 @@ struct MotoReplayTests {
     func aCallThatAlsoChangesAnotherResourceIsCaughtOnAnUntouchedOne() throws {
         try withMoto { cli in
             let url = try #require(cli.endpoint.url?.absoluteString)
-            let program = try wrappedAWS("""
+            let program = try wrappedAWS(
+                """
                 *revoke-security-group-ingress*)
                   aws "$@" || exit $?
                   for r in us-east-1 eu-west-1 us-west-2; do
@@ -333,7 +399,10 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func everyUntouchedResourceIsMadeComparedAndDeleted() throws {
         var s = try scenario("ssh-opened-to-world-is-closed")
-        let kept = ["sg-0a1b2c3d4e5f61001", "vpc-01a11bb22cc33dd44", "vol-05697aacd3527285d", "iam-role/111111111111/prod-lambda-exec"]
+        let kept = [
+            "sg-0a1b2c3d4e5f61001", "vpc-01a11bb22cc33dd44", "vol-05697aacd3527285d",
+            "iam-role/111111111111/prod-lambda-exec",
+        ]
         s.inventory = try Inventory(s.inventory.all.filter { kept.contains($0.id) })
         try #require(s.inventory.all.count == 4, "the fixtures hold the four")
         try withMoto { cli in
@@ -343,9 +412,13 @@ struct MotoReplayTests {
             #expect(outcome.status == .matched, "\(outcome.differences) \(outcome.leftOut)")
             #expect(Set(outcome.untouched) == ["vol-05697aacd3527285d", "iam-role/111111111111/prod-lambda-exec"])
             #expect(outcome.cleanup.isEmpty, "\(outcome.cleanup)")
-            let volumes = try cli.run(["--region", "us-east-1", "ec2", "describe-volumes", "--filters", "Name=tag-key,Values=remsim-replay"])
+            let volumes = try cli.run([
+                "--region", "us-east-1", "ec2", "describe-volumes", "--filters", "Name=tag-key,Values=remsim-replay",
+            ])
             #expect(volumes["Volumes"]?.arrayValue?.isEmpty == true)
-            let roles = try cli.run(["iam", "list-roles"])["Roles"]?.arrayValue?.compactMap { $0["RoleName"]?.stringValue }
+            let roles = try cli.run(["iam", "list-roles"])["Roles"]?.arrayValue?.compactMap {
+                $0["RoleName"]?.stringValue
+            }
             #expect(roles?.contains("prod-lambda-exec") == false)
         }
     }
@@ -354,7 +427,8 @@ struct MotoReplayTests {
     /// real one.
     func wrappedAWS(_ behaviour: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("aws-\(UUID().uuidString)").path
-        try "#!/bin/sh\ncase \"$*\" in\n\(behaviour)\nesac\nexec aws \"$@\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\ncase \"$*\" in\n\(behaviour)\nesac\nexec aws \"$@\"\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         return path
     }
@@ -362,16 +436,22 @@ struct MotoReplayTests {
     /// A deletion the endpoint refuses is reported, not lost.
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func whatCouldNotBeDeletedIsReported() throws {
-        let program = try wrappedAWS("*delete-security-group*) echo 'An error occurred (DependencyViolation) when calling the DeleteSecurityGroup operation: in use' >&2; exit 254;;")
+        let program = try wrappedAWS(
+            "*delete-security-group*) echo 'An error occurred (DependencyViolation) when calling the DeleteSecurityGroup operation: in use' >&2; exit 254;;"
+        )
         defer { try? FileManager.default.removeItem(atPath: program) }
         try withMoto { cli in
             var wrapped = cli
             wrapped.program = program
-            let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: wrapped, replayId: "t9").run()
+            let outcome = Replay(scenario: try scenario("ssh-opened-to-world-is-closed"), cli: wrapped, replayId: "t9")
+                .run()
             #expect(outcome.status == .matched)
             // The group and the untouched one next to it.
             #expect(outcome.cleanup.count == 2, "\(outcome.cleanup)")
-            #expect(outcome.cleanup.contains { $0.hasPrefix("sg-0a1b2c3d4e5f61001 (sg-") && $0.contains("DependencyViolation") })
+            #expect(
+                outcome.cleanup.contains {
+                    $0.hasPrefix("sg-0a1b2c3d4e5f61001 (sg-") && $0.contains("DependencyViolation")
+                })
         }
     }
 
@@ -381,27 +461,42 @@ struct MotoReplayTests {
     func anInterruptedReplayDeletesWhatItMade() throws {
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString)").path
         let program = try wrappedAWS("*authorize-security-group-ingress*) touch '\(marker)'; sleep 2;;")
-        defer { try? FileManager.default.removeItem(atPath: program); try? FileManager.default.removeItem(atPath: marker) }
+        defer {
+            try? FileManager.default.removeItem(atPath: program)
+            try? FileManager.default.removeItem(atPath: marker)
+        }
         try withMoto { cli in
             let child = Process()
             child.executableURL = URL(fileURLWithPath: try #require(TestSupport.remsimBinary))
-            child.arguments = ["replay", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--endpoint-url", try #require(cli.endpoint.url?.absoluteString), "--aws", program]
+            child.arguments = [
+                "replay", "Scenarios/ssh-opened-to-world-is-closed.yaml", "--endpoint-url",
+                try #require(cli.endpoint.url?.absoluteString), "--aws", program,
+            ]
             child.currentDirectoryURL = TestSupport.packageRoot
             let err = Pipe()
             child.standardOutput = FileHandle.nullDevice
             child.standardError = err
             try child.run()
             let deadline = Date().addingTimeInterval(60)
-            while !FileManager.default.fileExists(atPath: marker), child.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            while !FileManager.default.fileExists(atPath: marker), child.isRunning, Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
             try #require(FileManager.default.fileExists(atPath: marker), "the replay reached the group's rules")
             kill(child.processIdentifier, SIGINT)
             let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             child.waitUntilExit()
             #expect(child.terminationStatus == 130, "\(stderr)")
             #expect(stderr.contains("interrupted"))
-            let groups = try cli.run(["--region", "us-east-1", "ec2", "describe-security-groups", "--filters", "Name=tag-key,Values=remsim-replay"])
-            let vpcs = try cli.run(["--region", "us-east-1", "ec2", "describe-vpcs", "--filters", "Name=tag-key,Values=remsim-replay"])
-            #expect(groups["SecurityGroups"]?.arrayValue?.isEmpty == true && vpcs["Vpcs"]?.arrayValue?.isEmpty == true, "nothing the replay made is left")
+            let groups = try cli.run([
+                "--region", "us-east-1", "ec2", "describe-security-groups", "--filters",
+                "Name=tag-key,Values=remsim-replay",
+            ])
+            let vpcs = try cli.run([
+                "--region", "us-east-1", "ec2", "describe-vpcs", "--filters", "Name=tag-key,Values=remsim-replay",
+            ])
+            #expect(
+                groups["SecurityGroups"]?.arrayValue?.isEmpty == true && vpcs["Vpcs"]?.arrayValue?.isEmpty == true,
+                "nothing the replay made is left")
         }
     }
 }
@@ -424,7 +519,8 @@ struct BuiltinExampleReplayTests {
     @Test func motoIsRecognisedByItsIdentityAndItsGapsApply() throws {
         #expect(EndpointGap.endpoint(fromCallerArn: "arn:aws:sts::123456789012:user/moto") == .moto)
         #expect(EndpointGap.endpoint(fromCallerArn: "arn:aws:sts::111111111111:assumed-role/ci/session") == nil)
-        let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(file: TestSupport.scenariosDirectory + "/lambda-tracing-switched-back-on.yaml")
+        let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(
+            file: TestSupport.scenariosDirectory + "/lambda-tracing-switched-back-on.yaml")
         let attempts = try Simulator(scenario: scenario).run().attempts
         #expect(EndpointGap.gap(of: .moto, in: attempts)?.parameter == "TracingConfig")
         #expect(EndpointGap.gap(of: nil, in: attempts) == nil, "AWS itself has no known gap")

@@ -2,11 +2,12 @@ import CloudModel
 import Foundation
 import Loading
 import PolicyPack
-@testable import Reports
 import RunStore
 import Simulation
 import TestSupport
 import Testing
+
+@testable import Reports
 
 /// The HTML report is built from text people wrote (labels, scenario names, resource ids,
 /// commands): none of it can become markup or end the page's data early.
@@ -14,11 +15,16 @@ struct HTMLReportTests {
     static let hostile = #"</script><script>alert("x")</script><img src=x onerror=alert(1)> & 'q'"#
 
     @Test func textIsEscapedInContentAttributesAndChartData() {
-        #expect(HTMLPage.escape(Self.hostile) == "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;q&#39;")
+        #expect(
+            HTMLPage.escape(Self.hostile)
+                == "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;q&#39;"
+        )
         var page = HTMLPage(title: Self.hostile)
         page.heading(Self.hostile, id: Self.hostile)
         page.table([Self.hostile], [[HTMLPage.Cell(Self.hostile, [("data-x", Self.hostile)])]])
-        page.chart("bars", id: "c", title: Self.hostile, data: ["items": [["label": .string(Self.hostile), "value": 1, "text": .string(Self.hostile)]]])
+        page.chart(
+            "bars", id: "c", title: Self.hostile,
+            data: ["items": [["label": .string(Self.hostile), "value": 1, "text": .string(Self.hostile)]]])
         let html = page.render()
         #expect(!html.contains("<script>alert"))
         #expect(!html.contains("<img"))
@@ -30,9 +36,13 @@ struct HTMLReportTests {
 
     @Test func aRunLabelledWithMarkupReportsItAsText() throws {
         let db = try RunDatabase.inMemory()
-        let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
-        let runId = try db.recordRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 1_767_225_600), remsimVersion: "test", gitCommit: nil, labels: [Self.hostile]),
-                                     results: [try Simulator(scenario: scenario).run()], finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(
+            file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
+        let runId = try db.recordRun(
+            RunMetadata(
+                startedAt: Date(timeIntervalSince1970: 1_767_225_600), remsimVersion: "test", gitCommit: nil,
+                labels: [Self.hostile]),
+            results: [try Simulator(scenario: scenario).run()], finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
         let html = try RunHTMLReport.run(db, runId: runId)
         #expect(!html.contains("<script>alert") && !html.contains("<img"))
         #expect(html.contains("labels &lt;/script&gt;"))

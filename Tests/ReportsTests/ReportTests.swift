@@ -12,8 +12,11 @@ struct ReportTests {
         var scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load())
             .load(file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
         if breaking {
-            scenario.expectations.append(Expectation(
-                check: .metric(.mttr, policy: nil, statistic: .p95, bound: Bound(op: .le, value: 1000, isDuration: true)), origin: "s.yaml:9:3"))
+            scenario.expectations.append(
+                Expectation(
+                    check: .metric(
+                        .mttr, policy: nil, statistic: .p95, bound: Bound(op: .le, value: 1000, isDuration: true)),
+                    origin: "s.yaml:9:3"))
         }
         return try Simulator(scenario: scenario).run()
     }
@@ -27,27 +30,38 @@ struct ReportTests {
 
     @Test func aPassingLineGivesTheFigures() throws {
         let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result())
-        #expect(line == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 9/9 assertions · 1 call · 1 warning")
+        #expect(
+            line
+                == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 9/9 assertions · 1 call · 1 warning"
+        )
     }
 
     @Test func aFailingLineSaysWhatWasExpectedAndFound() throws {
         let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result(breaking: true))
         #expect(line.hasPrefix("FAIL  ssh-opened-to-world-is-closed"))
         #expect(line.contains("9/10 assertions"))
-        #expect(line.contains("✘ expected mttr p95 ≤ 1s\n        found 1m30.3s over 1 violation(s)\n        at s.yaml:9:3"))
+        #expect(
+            line.contains("✘ expected mttr p95 ≤ 1s\n        found 1m30.3s over 1 violation(s)\n        at s.yaml:9:3"))
     }
 
     @Test func colourOnlyWhenAsked() throws {
-        let plain = RunReport(style: TerminalStyle(colour: false)).summary(results: [try result()], runId: 3, database: "db")
+        let plain = RunReport(style: TerminalStyle(colour: false)).summary(
+            results: [try result()], runId: 3, database: "db")
         #expect(plain == "1 scenario: 1 passed, 0 failed · run 3 recorded in db")
-        let coloured = RunReport(style: TerminalStyle(colour: true)).summary(results: [try result()], runId: 3, database: "db")
+        let coloured = RunReport(style: TerminalStyle(colour: true)).summary(
+            results: [try result()], runId: 3, database: "db")
         #expect(coloured.contains("\u{1B}[32m1 scenario: 1 passed, 0 failed\u{1B}[0m"))
     }
 
     @Test func theTimelineIsInCauseAndEffectOrder() throws {
         let text = RunReport(style: TerminalStyle(colour: false)).timeline(for: try result())
-        let kinds = text.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
-        #expect(kinds == ["injection", "violation", "detection", "warning", "remediation", "call", "violationEnded", "resolution"])
+        let kinds = text.split(separator: "\n").dropFirst().compactMap {
+            $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
+        }
+        #expect(
+            kinds == [
+                "injection", "violation", "detection", "warning", "remediation", "call", "violationEnded", "resolution",
+            ])
         #expect(text.contains("+11m30s"))
     }
 
@@ -57,11 +71,18 @@ struct ReportTests {
         let text = PolicyReport.show(trail, at: TestSupport.start)
         #expect(text.contains("compliance: CIS-AWS-3.0/3.2"))
         #expect(text.contains("1. cloudtrail:UpdateTrail  (needs permission cloudtrail:UpdateTrail)"))
-        #expect(text.contains("$ aws --region us-east-1 cloudtrail update-trail --name org-trail --enable-log-file-validation"))
+        #expect(
+            text.contains(
+                "$ aws --region us-east-1 cloudtrail update-trail --name org-trail --enable-log-file-validation"))
         var custom = trail
-        custom.remediation = Remediation(steps: [RemediationStep(operation: "cloudtrail:DeleteTrail", parameters: ["Name": "${resourceName}"])])
+        custom.remediation = Remediation(steps: [
+            RemediationStep(operation: "cloudtrail:DeleteTrail", parameters: ["Name": "${resourceName}"])
+        ])
         #expect(PolicyReport.show(custom, at: TestSupport.start).contains("not modelled by the simulated cloud"))
         #expect(PolicyReport.list(pack).split(separator: "\n").count == pack.count + 2)
-        #expect(PolicyReport.list(pack).hasSuffix("\(pack.count) policies (\(pack.filter { $0.resourceType.hasPrefix("aws.") }.count) aws, \(pack.filter { $0.resourceType.hasPrefix("azure.") }.count) azure, \(pack.filter { $0.resourceType.hasPrefix("gcp.") }.count) gcp), \(pack.filter(\.isRemediable).count) remediable"))
+        #expect(
+            PolicyReport.list(pack).hasSuffix(
+                "\(pack.count) policies (\(pack.filter { $0.resourceType.hasPrefix("aws.") }.count) aws, \(pack.filter { $0.resourceType.hasPrefix("azure.") }.count) azure, \(pack.filter { $0.resourceType.hasPrefix("gcp.") }.count) gcp), \(pack.filter(\.isRemediable).count) remediable"
+            ))
     }
 }

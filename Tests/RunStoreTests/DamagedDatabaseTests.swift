@@ -25,7 +25,8 @@ struct DamagedDatabaseTests {
         let size = try handle.seekToEnd()
         try handle.seek(toOffset: size / 2)
         // The same noise every run (a multiplicative hash of the offset).
-        try handle.write(contentsOf: Data((0..<8192).map { (i: UInt32) in UInt8(truncatingIfNeeded: (i &* 2_654_435_761) >> 13) }))
+        try handle.write(
+            contentsOf: Data((0..<8192).map { (i: UInt32) in UInt8(truncatingIfNeeded: (i &* 2_654_435_761) >> 13) }))
         try handle.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect {
@@ -47,7 +48,9 @@ struct DamagedDatabaseTests {
         let db = try RunDatabase(readingFrom: path)
         #expect(try db.runs().count == 3)
         #expect(!FileManager.default.fileExists(atPath: path + ".lock"), "a reader takes no lock")
-        #expect(throws: RunStoreError.self) { try db.recordRun(RunDatabaseTests().metadata(), results: [], finishedAt: Date()) }
+        #expect(throws: RunStoreError.self) {
+            try db.recordRun(RunDatabaseTests().metadata(), results: [], finishedAt: Date())
+        }
     }
 
     @Test func aLockFileThatCannotBeMadeIsSaidOfTheDatabase() throws {
@@ -57,7 +60,8 @@ struct DamagedDatabaseTests {
         #expect {
             _ = try RunDatabase(path: dir + "/runs.sqlite")
         } throws: { error in
-            "\(error)".hasPrefix("cannot open the run database \(dir)/runs.sqlite: cannot create its lock file \(dir)/runs.sqlite.lock")
+            "\(error)".hasPrefix(
+                "cannot open the run database \(dir)/runs.sqlite: cannot create its lock file \(dir)/runs.sqlite.lock")
         }
     }
 }

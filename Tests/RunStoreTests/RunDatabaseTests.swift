@@ -1,12 +1,13 @@
 import Foundation
-import RemediationEngine
+import GRDB
 import Loading
 import PolicyPack
-@testable import RunStore
-import GRDB
+import RemediationEngine
 import Simulation
 import TestSupport
 import Testing
+
+@testable import RunStore
 
 struct RunDatabaseTests {
     func result(_ name: String = "ssh-opened-to-world-is-closed") throws -> ScenarioResult {
@@ -15,7 +16,9 @@ struct RunDatabaseTests {
     }
 
     func metadata() -> RunMetadata {
-        RunMetadata(startedAt: Date(timeIntervalSince1970: 1_767_225_600), remsimVersion: "test", gitCommit: "abc", labels: ["ci", "main"])
+        RunMetadata(
+            startedAt: Date(timeIntervalSince1970: 1_767_225_600), remsimVersion: "test", gitCommit: "abc",
+            labels: ["ci", "main"])
     }
 
     @Test func aFileDatabaseIsMigratedByNameAndInWALMode() throws {
@@ -23,7 +26,10 @@ struct RunDatabaseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/nested/runs.sqlite"
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes"])
+        #expect(
+            try db.appliedMigrations() == [
+                "v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes",
+            ])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
@@ -31,14 +37,16 @@ struct RunDatabaseTests {
 
     /// The scenario result row ids of a run just recorded, by scenario name.
     func recorded(_ results: [ScenarioResult], in db: RunDatabase) throws -> (runId: Int64, ids: [String: Int64]) {
-        let runId = try db.recordRun(metadata(), results: results, finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let runId = try db.recordRun(
+            metadata(), results: results, finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
         let rows = try db.scenarioResults(runId: runId)
         return (runId, Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0.id ?? 0) }))
     }
 
     @Test func aRunIsRecordedWholeInOneTransaction() throws {
         let db = try RunDatabase.inMemory()
-        let runId = try db.recordRun(metadata(), results: [try result()], finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let runId = try db.recordRun(
+            metadata(), results: [try result()], finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
         let run = try #require(try db.runs().first)
         #expect(run.id == runId)
         #expect(run.status == .complete)
@@ -47,7 +55,9 @@ struct RunDatabaseTests {
         #expect(run.labels == ["ci", "main"])
         #expect(run.finishedAt == "2026-01-01T00:01:00Z")
         // Stored as the JSON text it always was.
-        let labels = try db.read { try String.fetchOne($0, sql: "SELECT labels FROM run WHERE id = ?", arguments: [runId]) }
+        let labels = try db.read {
+            try String.fetchOne($0, sql: "SELECT labels FROM run WHERE id = ?", arguments: [runId])
+        }
         #expect(labels == #"["ci","main"]"#)
     }
 
@@ -67,7 +77,8 @@ struct RunDatabaseTests {
         stopped.name = "stopped"
         stopped.error = "stopped 1h into the run: too many events"
         let (runId, ids) = try recorded([moot, stopped], in: db)
-        let sid = try #require(ids[moot.name]), stoppedId = try #require(ids["stopped"])
+        let sid = try #require(ids[moot.name])
+        let stoppedId = try #require(ids["stopped"])
         let attempts = try db.attempts(scenarioResultId: sid)
         #expect(attempts.filter(\.moot).map(\.errorCode) == ["InvalidPermission.NotFound"])
         #expect(attempts.filter { !$0.moot }.allSatisfy { $0.outcome == .succeeded })
@@ -99,7 +110,8 @@ struct RunDatabaseTests {
         let mttr = try #require(metrics.first { $0.scope == .scenario && $0.kind == .mttr })
         #expect(mttr.p95Ms == r.summary(.mttr).p95?.milliseconds)
         #expect(mttr.p95Ms == 90_300)
-        #expect(metrics.contains { $0.scope == .policy && $0.name == "aws-sg-ssh-open-to-world" && $0.kind == .exposure })
+        #expect(
+            metrics.contains { $0.scope == .policy && $0.name == "aws-sg-ssh-open-to-world" && $0.kind == .exposure })
         let byRule = try #require(metrics.first { $0.scope == .rule && $0.name == "prod-auto" && $0.kind == .mttd })
         #expect(byRule.count == 1)
         #expect(byRule.maxMs == 90_000)
@@ -115,13 +127,19 @@ struct RunDatabaseTests {
         let (runId, ids) = try recorded([try result()], in: db)
         let sid = try #require(ids.values.first)
         #expect(throws: (any Error).self) {
-            try db.write { db in try db.execute(sql: "UPDATE run SET status = 'finished' WHERE id = ?", arguments: [runId]) }
+            try db.write { db in
+                try db.execute(sql: "UPDATE run SET status = 'finished' WHERE id = ?", arguments: [runId])
+            }
         }
         #expect(throws: (any Error).self) {
-            try db.write { db in try db.execute(sql: "UPDATE alert SET status = 'closed' WHERE scenarioResultId = ?", arguments: [sid]) }
+            try db.write { db in
+                try db.execute(sql: "UPDATE alert SET status = 'closed' WHERE scenarioResultId = ?", arguments: [sid])
+            }
         }
         #expect(throws: (any Error).self) {  // no such run
-            try db.write { db in try db.execute(sql: "UPDATE scenarioResult SET runId = 999 WHERE id = ?", arguments: [sid]) }
+            try db.write { db in
+                try db.execute(sql: "UPDATE scenarioResult SET runId = 999 WHERE id = ?", arguments: [sid])
+            }
         }
     }
 }
@@ -135,18 +153,22 @@ struct RunDatabaseMigrationTests {
         let old = try DatabaseQueue(path: path)
         try RunDatabase.migrator.migrate(old, upTo: "v1-runs")
         try old.write { db in
-            try db.execute(sql: """
-                INSERT INTO run (id, startedAt, status, remsimVersion) VALUES (1, '2026-01-01T00:00:00Z', 'complete', 'old');
-                INSERT INTO scenarioResult (id, runId, name, file, seed, passed, simulatedStart, simulatedEnd, eventsProcessed)
-                    VALUES (1, 1, 's', 's.yaml', 1, 1, 0, 1, 1);
-                INSERT INTO alert (id, scenarioResultId, number, policyId, resourceId, ruleName, status) VALUES (1, 1, 1, 'p', 'r', 'rule', 'resolved');
-                INSERT INTO violation (scenarioResultId, policyId, resourceId, startedAt) VALUES (1, 'p', 'r', 0);
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO run (id, startedAt, status, remsimVersion) VALUES (1, '2026-01-01T00:00:00Z', 'complete', 'old');
+                    INSERT INTO scenarioResult (id, runId, name, file, seed, passed, simulatedStart, simulatedEnd, eventsProcessed)
+                        VALUES (1, 1, 's', 's.yaml', 1, 1, 0, 1, 1);
+                    INSERT INTO alert (id, scenarioResultId, number, policyId, resourceId, ruleName, status) VALUES (1, 1, 1, 'p', 'r', 'rule', 'resolved');
+                    INSERT INTO violation (scenarioResultId, policyId, resourceId, startedAt) VALUES (1, 'p', 'r', 0);
+                    """)
         }
         try old.close()
 
         let db = try RunDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes"])
+        #expect(
+            try db.appliedMigrations() == [
+                "v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes",
+            ])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
         #expect(try db.alerts(scenarioResultId: 1).map(\.status) == [.resolved])
@@ -159,12 +181,15 @@ struct RunDatabaseMigrationTests {
     @Test func everyStatusStateAndRecordKindTheEngineHasFitsTheSchema() throws {
         let db = try RunDatabase.inMemory()
         let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
-        let results = try ["throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable", "terraform-drift-loop-is-quarantined",
-                           "incident-all-traffic-rule-waits-for-approval", "incident-default-group-remediation-blocked"].map { name in
+        let results = try [
+            "throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable", "terraform-drift-loop-is-quarantined",
+            "incident-all-traffic-rule-waits-for-approval", "incident-default-group-remediation-blocked",
+        ].map { name in
             try Simulator(scenario: try loader.load(file: TestSupport.scenariosDirectory + "/\(name).yaml")).run()
         }
-        let runId = try db.recordRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: []),
-                                     results: results, finishedAt: Date(timeIntervalSince1970: 1))
+        let runId = try db.recordRun(
+            RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: []),
+            results: results, finishedAt: Date(timeIntervalSince1970: 1))
         let sids = try db.scenarioResults(runId: runId).compactMap(\.id)
         let records = try sids.flatMap { try db.engineRecords(scenarioResultId: $0) }
         #expect(Set(records.map(\.kind)).isSuperset(of: [.retry, .loop, .quarantine]))
@@ -206,13 +231,17 @@ struct RunComparisonTests {
         let scenario = try loader.load(file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
         var slower = scenario
         slower.settings.apiLatency = .seconds(40)
-        slower.expectations[5] = Expectation(check: .metric(.mttr, policy: "aws-sg-ssh-open-to-world", statistic: .p95,
-                                                            bound: Bound(op: .le, value: 60_000, isDuration: true)))
+        slower.expectations[5] = Expectation(
+            check: .metric(
+                .mttr, policy: "aws-sg-ssh-open-to-world", statistic: .p95,
+                bound: Bound(op: .le, value: 60_000, isDuration: true)))
         let db = try RunDatabase.inMemory()
         func record(_ s: Scenario, labels: [String], policies: String) throws -> Int64 {
-            try db.recordRun(RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: labels,
-                                         fixturesDigest: "f", policiesDigest: policies),
-                             results: [try Simulator(scenario: s).run()], finishedAt: Date(timeIntervalSince1970: 1))
+            try db.recordRun(
+                RunMetadata(
+                    startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: labels,
+                    fixturesDigest: "f", policiesDigest: policies),
+                results: [try Simulator(scenario: s).run()], finishedAt: Date(timeIntervalSince1970: 1))
         }
         let a = try record(scenario, labels: ["main"], policies: "p1")
         let b = try record(slower, labels: ["feature"], policies: "p2")
@@ -233,8 +262,11 @@ struct RunComparisonTests {
 
         #expect(RegressionGate().failures(c).isEmpty, "no gate, no failure")
         let gate = try RegressionGate(parsing: "assertion-flip, mttr-p95-increase=50%")
-        #expect(gate.failures(c) == ["assertion flipped to failing in ssh-opened-to-world-is-closed: 6. mttr p95 for aws-sg-ssh-open-to-world ≤ 1m"],
-                "+44% is under the 50% limit")
+        #expect(
+            gate.failures(c) == [
+                "assertion flipped to failing in ssh-opened-to-world-is-closed: 6. mttr p95 for aws-sg-ssh-open-to-world ≤ 1m"
+            ],
+            "+44% is under the 50% limit")
         #expect(try RegressionGate(parsing: "mttr-p95-increase=40%").failures(c).count == 2, "policy and scenario")
         #expect(throws: RegressionGate.GateError.self) { try RegressionGate(parsing: "mttr-p95-increase=lots") }
         #expect(RunComparison(try db.snapshot(runId: a), try db.snapshot(runId: a)).isUnchanged)

@@ -8,21 +8,25 @@ import TestSupport
 import Testing
 
 struct SimulatorTests {
-    func sshScenario(detection: AlertRule.Detection, seed: UInt64 = 1, jitter: SimDuration = .zero,
-                     injections: [SimDuration] = [.minutes(10)]) throws -> Scenario {
+    func sshScenario(
+        detection: AlertRule.Detection, seed: UInt64 = 1, jitter: SimDuration = .zero,
+        injections: [SimDuration] = [.minutes(10)]
+    ) throws -> Scenario {
         let policy = try TestSupport.policy(TestSupport.sshPolicyYAML)
         let inventory = try Inventory([
             TestSupport.securityGroup("sg-1", permissions: [TestSupport.permission(22, cidrs: ["10.0.0.0/8"])]),
             TestSupport.securityGroup("sg-2", permissions: [TestSupport.permission(443, cidrs: ["0.0.0.0/0"])]),
         ])
         let timeline = injections.enumerated().map { i, at in
-            TimelineEntry(at: at, resourceId: i % 2 == 0 ? "sg-1" : "sg-2",
-                          injection: .openIngress(protocol: "tcp", fromPort: 22, toPort: 22, cidr: "0.0.0.0/0"))
+            TimelineEntry(
+                at: at, resourceId: i % 2 == 0 ? "sg-1" : "sg-2",
+                injection: .openIngress(protocol: "tcp", fromPort: 22, toPort: 22, cidr: "0.0.0.0/0"))
         }
         return Scenario(
             name: "ssh", inventory: inventory, policies: [policy],
-            settings: EngineSettings(rules: [AlertRule(name: "r", autoRemediate: true, detection: detection)],
-                                     apiLatency: .milliseconds(300), apiLatencyJitter: jitter),
+            settings: EngineSettings(
+                rules: [AlertRule(name: "r", autoRemediate: true, detection: detection)],
+                apiLatency: .milliseconds(300), apiLatencyJitter: jitter),
             timeline: timeline, runFor: .hours(3), seed: seed)
     }
 
@@ -32,8 +36,12 @@ struct SimulatorTests {
         #expect(result.violations.count == 1)
         #expect(v.mttd == .seconds(90))
         #expect(v.exposure == .milliseconds(90_300), "exposure ends when the revoke lands")
-        #expect(v.mttr == .milliseconds(180_300 - 90_000), "resolved when the remediation's own change event is evaluated")
-        #expect(result.finalInventory["sg-1"]?.properties["IpPermissions"] == [TestSupport.permission(22, cidrs: ["10.0.0.0/8"])])
+        #expect(
+            v.mttr == .milliseconds(180_300 - 90_000), "resolved when the remediation's own change event is evaluated")
+        #expect(
+            result.finalInventory["sg-1"]?.properties["IpPermissions"] == [
+                TestSupport.permission(22, cidrs: ["10.0.0.0/8"])
+            ])
         #expect(result.alerts.first?.status == .resolved)
     }
 
@@ -48,9 +56,15 @@ struct SimulatorTests {
     @Test func theSameSeedGivesTheSameRunAndAnotherSeedMayNot() throws {
         let injections: [SimDuration] = [.minutes(1), .minutes(2), .minutes(50), .minutes(51)]
         func run(_ seed: UInt64) throws -> ScenarioResult {
-            try Simulator(scenario: try sshScenario(detection: .event(deliveryDelay: .seconds(30)), seed: seed, jitter: .seconds(5), injections: injections)).run()
+            try Simulator(
+                scenario: try sshScenario(
+                    detection: .event(deliveryDelay: .seconds(30)), seed: seed, jitter: .seconds(5),
+                    injections: injections)
+            ).run()
         }
-        let a = try run(7), b = try run(7), c = try run(8)
+        let a = try run(7)
+        let b = try run(7)
+        let c = try run(8)
         #expect(a.timeline == b.timeline)
         #expect(a.attempts == b.attempts)
         #expect(a.violations == b.violations)
@@ -60,7 +74,11 @@ struct SimulatorTests {
 
     @Test func percentilesUseTheNearestRank() {
         func violations(_ mttds: [Int64]) -> [Violation] {
-            mttds.map { Violation(policyId: "p", resourceId: "r", startedAt: Timestamp(milliseconds: 0), detectedAt: Timestamp(milliseconds: $0)) }
+            mttds.map {
+                Violation(
+                    policyId: "p", resourceId: "r", startedAt: Timestamp(milliseconds: 0),
+                    detectedAt: Timestamp(milliseconds: $0))
+            }
         }
         let s = MetricSummary(kind: .mttd, violations: violations(Array(1...20)))
         #expect(s.p50 == .milliseconds(10))
@@ -80,9 +98,13 @@ struct SimulatorTests {
         var s = try sshScenario(detection: .event(deliveryDelay: .seconds(1)))
         s.timeline = [
             TimelineEntry(at: .minutes(1), resourceId: "sg-2", injection: .deleteResource, origin: "s.yaml:3:5"),
-            TimelineEntry(at: .minutes(2), resourceId: "sg-2", injection: .removePublicAccessBlock, origin: "s.yaml:6:5"),
+            TimelineEntry(
+                at: .minutes(2), resourceId: "sg-2", injection: .removePublicAccessBlock, origin: "s.yaml:6:5"),
         ]
-        #expect(throws: SimulationError.resourceDeleted("sg-2", at: .minutes(1), deletedBy: "s.yaml:3:5", origin: "s.yaml:6:5")) {
+        #expect(
+            throws: SimulationError.resourceDeleted(
+                "sg-2", at: .minutes(1), deletedBy: "s.yaml:3:5", origin: "s.yaml:6:5")
+        ) {
             try Simulator(scenario: s).run()
         }
     }
@@ -110,10 +132,13 @@ struct UnchangedExpectationTests {
     /// runtime, names the function in us-east-1 by its name.
     func scenario(expect except: [String]) throws -> Scenario {
         func function(_ region: String) -> Resource {
-            Resource(id: "arn:aws:lambda:\(region):1:function:f", type: "aws.lambda", account: "1", region: region, name: "f",
-                     properties: ["FunctionName": "f", "TracingConfig": ["Mode": "Active"]])
+            Resource(
+                id: "arn:aws:lambda:\(region):1:function:f", type: "aws.lambda", account: "1", region: region,
+                name: "f",
+                properties: ["FunctionName": "f", "TracingConfig": ["Mode": "Active"]])
         }
-        let policy = try TestSupport.policy("""
+        let policy = try TestSupport.policy(
+            """
             version: 1
             id: tracing
             title: t
@@ -128,16 +153,27 @@ struct UnchangedExpectationTests {
         let target = "arn:aws:lambda:us-east-1:1:function:f"
         return Scenario(
             name: "u", inventory: try Inventory([function("us-east-1"), function("eu-west-1")]), policies: [policy],
-            settings: EngineSettings(rules: [AlertRule(name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(30)))]),
-            timeline: [TimelineEntry(at: .minutes(5), resourceId: target, injection: .patch(set: [
-                PathAssignment(path: try ValuePath(parsing: "TracingConfig.Mode"), value: "PassThrough")], remove: []))],
+            settings: EngineSettings(rules: [
+                AlertRule(name: "r", autoRemediate: true, detection: .event(deliveryDelay: .seconds(30)))
+            ]),
+            timeline: [
+                TimelineEntry(
+                    at: .minutes(5), resourceId: target,
+                    injection: .patch(
+                        set: [
+                            PathAssignment(path: try ValuePath(parsing: "TracingConfig.Mode"), value: "PassThrough")
+                        ], remove: []))
+            ],
             runFor: .hours(1), expectations: [Expectation(check: .unchanged(except: except))])
     }
 
     @Test func onlyTheRemediatedResourceChanged() throws {
         let result = try Simulator(scenario: try scenario(expect: ["arn:aws:lambda:us-east-1:1:function:f"])).run()
         #expect(result.passed, "\(result.assertions)")
-        #expect(result.finalInventory["arn:aws:lambda:eu-west-1:1:function:f"]?.properties["TracingConfig"] == ["Mode": "Active"])
+        #expect(
+            result.finalInventory["arn:aws:lambda:eu-west-1:1:function:f"]?.properties["TracingConfig"] == [
+                "Mode": "Active"
+            ])
     }
 
     @Test func aChangeOutsideTheListFailsAndIsNamed() throws {
@@ -167,6 +203,8 @@ struct ShardTests {
     @Test func onlyIOfNIsAShard() {
         #expect(Shard(parsing: "2/4") == Shard(index: 2, count: 4))
         #expect(Shard(parsing: "1/1") == Shard(index: 1, count: 1))
-        for bad in ["0/4", "5/4", "2/0", "2", "2/4/1", "a/b", "-1/3", "/3", ""] { #expect(Shard(parsing: bad) == nil, "\(bad)") }
+        for bad in ["0/4", "5/4", "2/0", "2", "2/4/1", "a/b", "-1/3", "/3", ""] {
+            #expect(Shard(parsing: bad) == nil, "\(bad)")
+        }
     }
 }

@@ -20,7 +20,9 @@ package enum TestSupport {
         var candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-        return candidates.map { $0.appendingPathComponent("remsim").path }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return candidates.map { $0.appendingPathComponent("remsim").path }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }()
 
     package static var scenariosDirectory: String { packageRoot.appendingPathComponent("Scenarios").path }
@@ -39,20 +41,26 @@ package enum TestSupport {
     @discardableResult
     package static func write(_ text: String, to name: String, in directory: String) throws -> String {
         let path = (directory as NSString).appendingPathComponent(name)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
 
     /// A security group in EC2's shape.
-    package static func securityGroup(_ id: String, account: String = "111111111111", region: String = "us-east-1",
-                                     tags: [String: String] = [:], permissions: [Value]) -> Resource {
-        Resource(id: id, type: "aws.security-group", account: account, region: region, name: id, tags: tags,
-                 properties: ["GroupId": .string(id), "IpPermissions": .array(permissions)])
+    package static func securityGroup(
+        _ id: String, account: String = "111111111111", region: String = "us-east-1",
+        tags: [String: String] = [:], permissions: [Value]
+    ) -> Resource {
+        Resource(
+            id: id, type: "aws.security-group", account: account, region: region, name: id, tags: tags,
+            properties: ["GroupId": .string(id), "IpPermissions": .array(permissions)])
     }
 
     /// `{IpProtocol: tcp, FromPort: from, ToPort: to, IpRanges: [{CidrIp: …}…]}`.
-    package static func permission(_ from: Int, _ to: Int? = nil, protocol proto: String = "tcp", cidrs: [String], ipv6: [String] = []) -> Value {
+    package static func permission(
+        _ from: Int, _ to: Int? = nil, protocol proto: String = "tcp", cidrs: [String], ipv6: [String] = []
+    ) -> Value {
         var f = Fields()
         f["IpProtocol"] = .string(proto)
         if proto != "-1" {
@@ -102,8 +110,10 @@ package enum TestSupport {
 extension TestSupport {
     /// `POLICY-ID LABEL` for every violation of `policies` in `inventory`, sorted: what a scan
     /// would find, in a form a test compares whole.
-    package static func violations(of policies: [Policy], in inventory: Inventory, at now: Timestamp = start,
-                                  label: (Resource) -> String = { $0.id }) -> [String] {
+    package static func violations(
+        of policies: [Policy], in inventory: Inventory, at now: Timestamp = start,
+        label: (Resource) -> String = { $0.id }
+    ) -> [String] {
         let evaluator = Evaluator(now: now)
         var found: [String] = []
         for policy in policies {

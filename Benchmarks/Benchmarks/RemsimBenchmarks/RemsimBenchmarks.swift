@@ -23,7 +23,8 @@ let benchmarks: @Sendable () -> Void = {
     // each resource is read once for all the policies of its type.
     Benchmark(
         "Built-in pack over 1M resources",
-        configuration: .init(metrics: [.wallClock, .throughput, .cpuTotal], maxIterations: 10, setup: { _ = Inputs.million })
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .cpuTotal], maxIterations: 10, setup: { _ = Inputs.million })
     ) { benchmark in
         let evaluator = Evaluator(now: Inputs.start)
         var violations = 0
@@ -46,7 +47,8 @@ let benchmarks: @Sendable () -> Void = {
     // events per second.
     Benchmark(
         "Engine resourceChanged events x100k",
-        configuration: .init(metrics: [.wallClock, .throughput], maxIterations: 10, setup: { _ = Inputs.hundredThousand })
+        configuration: .init(
+            metrics: [.wallClock, .throughput], maxIterations: 10, setup: { _ = Inputs.hundredThousand })
     ) { benchmark in
         var engine = Engine(
             policies: Inputs.policies,
@@ -54,7 +56,10 @@ let benchmarks: @Sendable () -> Void = {
         let inventory = Inputs.hundredThousand
         var effects = 0
         for resource in inventory.all {
-            effects += engine.handle(.resourceChanged(resourceId: resource.id, rule: "watch"), at: Inputs.start, view: inventory).count
+            effects +=
+                engine.handle(
+                    .resourceChanged(resourceId: resource.id, rule: "watch"), at: Inputs.start, view: inventory
+                ).count
         }
         blackHole(effects)
         blackHole(engine.alerts.count)
@@ -64,11 +69,15 @@ let benchmarks: @Sendable () -> Void = {
     // every remediation call, its change event and its verification.
     Benchmark(
         "Simulated day, 100k resources, auto-remediation",
-        configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxIterations: 5, setup: { _ = Inputs.hundredThousand })
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .peakMemoryResident], maxIterations: 5,
+            setup: { _ = Inputs.hundredThousand })
     ) { benchmark in
         let scenario = Scenario(
             name: "bench", inventory: Inputs.hundredThousand, policies: Inputs.policies,
-            settings: EngineSettings(rules: [AlertRule(name: "auto", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))]),
+            settings: EngineSettings(rules: [
+                AlertRule(name: "auto", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+            ]),
             runFor: .days(1), seed: 1)
         let result = try Simulator(scenario: scenario).run()
         blackHole(result.eventsProcessed)

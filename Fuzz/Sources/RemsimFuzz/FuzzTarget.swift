@@ -9,8 +9,10 @@ import Simulation
 /// finding.
 enum FuzzTarget: String, CaseIterable {
     case scenario, policy, fixture
-    case awsDescribe = "aws-describe", awsConfig = "aws-config"
-    case azureResourceGraph = "azure-resource-graph", gcpAssetInventory = "gcp-asset-inventory"
+    case awsDescribe = "aws-describe"
+    case awsConfig = "aws-config"
+    case azureResourceGraph = "azure-resource-graph"
+    case gcpAssetInventory = "gcp-asset-inventory"
 
     /// Where inputs are written: a scratch tree with a copy of the fixtures beside the scenario,
     /// so a scenario input that names `../Fixtures/acme` loads them (once, then from the cache).
@@ -47,16 +49,19 @@ enum FuzzTarget: String, CaseIterable {
         default: file = Self.workspace + "/input-\(rawValue).json"
         }
         _ = FileManager.default.createFile(atPath: file, contents: data)
-        Limits.$current.withValue(Self.limits) { PathConfinement.$current.withValue(.directory(Self.workspace)) {
-            switch self {
-            case .scenario: _ = try? Self.scenarioLoader.load(file: file)
-            case .policy: _ = try? PolicyLoader.load(file: file, data: data, source: "fuzz")
-            case .fixture: _ = try? FixtureLoader.load(paths: [file])
-            case .awsDescribe: _ = try? AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")
-            case .awsConfig: _ = try? AWSConfigImporter.load(files: [file])
-            case .azureResourceGraph: _ = try? AzureResourceGraphImporter.load(files: [file])
-            case .gcpAssetInventory: _ = try? GCPAssetInventoryImporter.load(files: [file], project: "fuzz-project")
+        Limits.$current.withValue(Self.limits) {
+            PathConfinement.$current.withValue(.directory(Self.workspace)) {
+                switch self {
+                case .scenario: _ = try? Self.scenarioLoader.load(file: file)
+                case .policy: _ = try? PolicyLoader.load(file: file, data: data, source: "fuzz")
+                case .fixture: _ = try? FixtureLoader.load(paths: [file])
+                case .awsDescribe:
+                    _ = try? AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")
+                case .awsConfig: _ = try? AWSConfigImporter.load(files: [file])
+                case .azureResourceGraph: _ = try? AzureResourceGraphImporter.load(files: [file])
+                case .gcpAssetInventory: _ = try? GCPAssetInventoryImporter.load(files: [file], project: "fuzz-project")
+                }
             }
-        } }
+        }
     }
 }

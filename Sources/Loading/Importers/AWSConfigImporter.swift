@@ -30,9 +30,12 @@ public enum AWSConfigImporter {
         var attachments: [(group: String, instance: String)] = []
         for file in files {
             let root = try YAMLNode.read(file: file)
-            guard root.isMapping else { throw root.error("expected the JSON object of a Config snapshot or an `aws configservice` call") }
+            guard root.isMapping else {
+                throw root.error("expected the JSON object of a Config snapshot or an `aws configservice` call")
+            }
             let document = try root.mapping(allowing: root.mappingKeys)
-            guard let list = document["configurationItems"] ?? document["baseConfigurationItems"] ?? document["Results"] else {
+            guard let list = document["configurationItems"] ?? document["baseConfigurationItems"] ?? document["Results"]
+            else {
                 throw root.error("no configurationItems, baseConfigurationItems or Results: not an AWS Config export")
             }
             for node in try list.list() {
@@ -44,7 +47,8 @@ public enum AWSConfigImporter {
                 guard let r = try resource(item, node: node) else { continue }
                 try collector.add(r, node)
                 if r.type == "aws.ec2" {
-                    for rel in item["relationships"]?.arrayValue ?? [] where rel["resourceType"]?.stringValue == "AWS::EC2::SecurityGroup" {
+                    for rel in item["relationships"]?.arrayValue ?? []
+                    where rel["resourceType"]?.stringValue == "AWS::EC2::SecurityGroup" {
                         if let gid = rel["resourceId"]?.stringValue { attachments.append((gid, r.id)) }
                     }
                 }
@@ -56,29 +60,36 @@ public enum AWSConfigImporter {
 
     static func resource(_ item: Value, node: YAMLNode) throws(LoadError) -> Resource? {
         guard let configType = item["resourceType"]?.stringValue else { throw node.error("missing 'resourceType'") }
-        guard let account = item["awsAccountId"]?.stringValue ?? item["accountId"]?.stringValue else { throw node.error("missing 'awsAccountId'") }
+        guard let account = item["awsAccountId"]?.stringValue ?? item["accountId"]?.stringValue else {
+            throw node.error("missing 'awsAccountId'")
+        }
         let known = ResourceTypeRegistry.type(awsConfigType: configType)
         let resourceId = item["resourceId"]?.stringValue
         let resourceName = item["resourceName"]?.stringValue
         let arn = item["ARN"]?.stringValue ?? item["arn"]?.stringValue
-        let id: String? = switch known?.awsConfig?.id {
-        case .resourceName?: resourceName ?? resourceId
-        case .arn?: arn ?? resourceId
-        case .iamPath(let prefix)?: resourceName.map { "\(prefix)/\(account)/\($0)" }
-        case .resourceId?, nil: resourceId ?? arn
-        }
+        let id: String? =
+            switch known?.awsConfig?.id {
+            case .resourceName?: resourceName ?? resourceId
+            case .arn?: arn ?? resourceId
+            case .iamPath(let prefix)?: resourceName.map { "\(prefix)/\(account)/\($0)" }
+            case .resourceId?, nil: resourceId ?? arn
+            }
         guard let id else { throw node.error("no resourceId for this \(configType) item") }
         let isGlobal = known?.isGlobal ?? false
         let region = isGlobal ? "global" : item["awsRegion"]?.stringValue ?? "global"
         var properties = pascalCased(try item["configuration"]?.decodedJSONString(file: node.file) ?? .emptyObject)
         if properties.objectValue == nil { properties = .emptyObject }
         if configType == "AWS::S3::Bucket" {
-            properties = try s3Properties(properties, supplementary: item["supplementaryConfiguration"] ?? .emptyObject, file: node.file)
+            properties = try s3Properties(
+                properties, supplementary: item["supplementaryConfiguration"] ?? .emptyObject, file: node.file)
         }
         var tags: [String: String] = [:]
-        for entry in item["tags"]?.objectValue?.entries ?? [] { tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText }
-        return Resource(id: id, type: known?.name ?? "aws.\(configType)", account: account, region: region,
-                        name: resourceName ?? tags["Name"] ?? id, tags: tags, properties: properties)
+        for entry in item["tags"]?.objectValue?.entries ?? [] {
+            tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
+        }
+        return Resource(
+            id: id, type: known?.name ?? "aws.\(configType)", account: account, region: region,
+            name: resourceName ?? tags["Name"] ?? id, tags: tags, properties: properties)
     }
 
     /// `groupId` → `GroupId`, recursively, with Config's renamings undone.
@@ -111,11 +122,15 @@ public enum AWSConfigImporter {
             guard let v = s[key], !v.isNull else { return nil }
             return pascalCased(try v.decodedJSONString(file: file))
         }
-        if let block = try part("PublicAccessBlockConfiguration") { p = p.setting("PublicAccessBlockConfiguration", to: block) }
+        if let block = try part("PublicAccessBlockConfiguration") {
+            p = p.setting("PublicAccessBlockConfiguration", to: block)
+        }
         if let versioning = try part("BucketVersioningConfiguration") {
             p = p.setting("Versioning", to: versioning["Status"].map { ["Status": $0] } ?? .emptyObject)
         }
-        if let encryption = try part("ServerSideEncryptionConfiguration") { p = p.setting("ServerSideEncryptionConfiguration", to: encryption) }
+        if let encryption = try part("ServerSideEncryptionConfiguration") {
+            p = p.setting("ServerSideEncryptionConfiguration", to: encryption)
+        }
         if let logging = try part("BucketLoggingConfiguration") {
             var enabled = Fields()
             if let target = logging["DestinationBucketName"], !target.isNull { enabled["TargetBucket"] = target }

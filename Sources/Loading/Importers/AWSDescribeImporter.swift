@@ -36,8 +36,11 @@ public enum AWSDescribeImporter {
                     for node in items {
                         let item = try node.value()
                         let id = try string(item, "GroupId", node)
-                        try add(try resource(item, id: id, type: "aws.security-group", name: item["GroupName"]?.stringValue,
-                                             account: account ?? item["OwnerId"]?.stringValue, region: try needed(region, node), node), node)
+                        try add(
+                            try resource(
+                                item, id: id, type: "aws.security-group", name: item["GroupName"]?.stringValue,
+                                account: account ?? item["OwnerId"]?.stringValue, region: try needed(region, node), node
+                            ), node)
                     }
                 case "Reservations":
                     for reservation in items {
@@ -48,8 +51,10 @@ public enum AWSDescribeImporter {
                             let id = try string(item, "InstanceId", node)
                             let zone = item["Placement"]?["AvailabilityZone"]?.stringValue
                             let instanceRegion = zone.map { String($0.dropLast()) } ?? region
-                            try add(try resource(item, id: id, type: "aws.ec2", name: nil, account: account ?? owner,
-                                                 region: try needed(instanceRegion, node), node), node)
+                            try add(
+                                try resource(
+                                    item, id: id, type: "aws.ec2", name: nil, account: account ?? owner,
+                                    region: try needed(instanceRegion, node), node), node)
                             for group in item["SecurityGroups"]?.arrayValue ?? [] {
                                 if let gid = group["GroupId"]?.stringValue { attachments.append((gid, id)) }
                             }
@@ -59,8 +64,11 @@ public enum AWSDescribeImporter {
                     for node in items {
                         let item = try node.value()
                         let id = try string(item, "VpcId", node)
-                        try add(try resource(item, id: id, type: "aws.vpc", name: nil, account: account ?? item["OwnerId"]?.stringValue,
-                                             region: try needed(region, node), node), node)
+                        try add(
+                            try resource(
+                                item, id: id, type: "aws.vpc", name: nil,
+                                account: account ?? item["OwnerId"]?.stringValue,
+                                region: try needed(region, node), node), node)
                     }
                 case "FlowLogs":
                     for node in items { flowLogs.append((try node.value(), node)) }
@@ -70,8 +78,11 @@ public enum AWSDescribeImporter {
                         let arn = try string(item, "TrailARN", node)
                         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
                         let trailAccount = account ?? (parts.count > 4 ? String(parts[4]) : nil)
-                        try add(try resource(item, id: arn, type: "aws.cloudtrail", name: item["Name"]?.stringValue, account: trailAccount,
-                                             region: try needed(item["HomeRegion"]?.stringValue ?? region, node), node), node)
+                        try add(
+                            try resource(
+                                item, id: arn, type: "aws.cloudtrail", name: item["Name"]?.stringValue,
+                                account: trailAccount,
+                                region: try needed(item["HomeRegion"]?.stringValue ?? region, node), node), node)
                     }
                 default:
                     collector.skip("\(key) (not modelled)", items.count)
@@ -81,7 +92,9 @@ public enum AWSDescribeImporter {
 
         // Flow logs become the FlowLogs property of their VPC, as the flow-log policy reads it.
         for (log, _) in flowLogs {
-            guard let target = log["ResourceId"]?.stringValue, let i = collector.index[target], collector.resources[i].type == "aws.vpc" else {
+            guard let target = log["ResourceId"]?.stringValue, let i = collector.index[target],
+                collector.resources[i].type == "aws.vpc"
+            else {
                 collector.skip("flow logs of resources not imported as VPCs")
                 continue
             }
@@ -95,18 +108,23 @@ public enum AWSDescribeImporter {
         return collector.result
     }
 
-    static func resource(_ item: Value, id: String, type: String, name: String?, account: String?, region: String, _ node: YAMLNode)
+    static func resource(
+        _ item: Value, id: String, type: String, name: String?, account: String?, region: String, _ node: YAMLNode
+    )
         throws(LoadError) -> Resource
     {
-        guard let account else { throw node.error("no owner id in the output for '\(id)'; give the account with --account") }
+        guard let account else {
+            throw node.error("no owner id in the output for '\(id)'; give the account with --account")
+        }
         guard case .object(var fields) = item else { throw node.error("expected an object") }
         var tags: [String: String] = [:]
         for tag in fields["Tags"]?.arrayValue ?? [] {
             if let key = tag["Key"]?.stringValue { tags[key] = tag["Value"]?.stringValue ?? "" }
         }
         fields["Tags"] = nil
-        return Resource(id: id, type: type, account: account, region: region, name: name ?? tags["Name"] ?? id, tags: tags,
-                        properties: .object(fields))
+        return Resource(
+            id: id, type: type, account: account, region: region, name: name ?? tags["Name"] ?? id, tags: tags,
+            properties: .object(fields))
     }
 
     static func string(_ item: Value, _ key: String, _ node: YAMLNode) throws(LoadError) -> String {

@@ -34,7 +34,9 @@ public enum AzureResourceGraphImporter {
             let rows: [YAMLNode]
             if root.isMapping {
                 let document = try root.mapping(allowing: root.mappingKeys)
-                guard let data = document["data"] else { throw root.error("no 'data': not the output of `az graph query`") }
+                guard let data = document["data"] else {
+                    throw root.error("no 'data': not the output of `az graph query`")
+                }
                 rows = try data.list()
             } else {
                 rows = try root.list()
@@ -47,15 +49,20 @@ public enum AzureResourceGraphImporter {
                     throw node.error("no subscription for '\(id)'")
                 }
                 var properties = Fields()
-                for entry in row.objectValue?.entries ?? [] where !addressColumns.contains(entry.key) && !entry.value.isNull {
+                for entry in row.objectValue?.entries ?? []
+                where !addressColumns.contains(entry.key) && !entry.value.isNull {
                     properties[entry.key] = entry.value
                 }
                 var tags: [String: String] = [:]
-                for entry in row["tags"]?.objectValue?.entries ?? [] { tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText }
+                for entry in row["tags"]?.objectValue?.entries ?? [] {
+                    tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
+                }
                 let type = types[armType.lowercased()] ?? "azure.\(armType.lowercased())"
-                try collector.add(Resource(id: id, type: type, account: account, region: row["location"]?.stringValue ?? "global",
-                                           name: row["name"]?.stringValue ?? ResourceAddress.name(ofId: id) ?? id, tags: tags,
-                                           properties: .object(properties)), node)
+                try collector.add(
+                    Resource(
+                        id: id, type: type, account: account, region: row["location"]?.stringValue ?? "global",
+                        name: row["name"]?.stringValue ?? ResourceAddress.name(ofId: id) ?? id, tags: tags,
+                        properties: .object(properties)), node)
             }
         }
         return collector.result

@@ -32,24 +32,34 @@ public enum GCPAssetInventoryImporter {
                     policies.append((name, policy, node))
                     continue
                 }
-                guard let assetType = (asset["asset_type"] ?? asset["assetType"])?.stringValue else { throw node.error("missing 'asset_type'") }
+                guard let assetType = (asset["asset_type"] ?? asset["assetType"])?.stringValue else {
+                    throw node.error("missing 'asset_type'")
+                }
                 guard let resource = asset["resource"], let data = resource["data"], data.objectValue != nil else {
                     collector.skip("assets without resource data (export with --content-type=resource)")
                     continue
                 }
-                let ancestorProject = (asset["ancestors"]?.arrayValue ?? []).compactMap(\.stringValue).first { $0.hasPrefix("projects/") }
-                    .map { String($0.dropFirst("projects/".count)) }
+                let ancestorProject = (asset["ancestors"]?.arrayValue ?? []).compactMap(\.stringValue).first {
+                    $0.hasPrefix("projects/")
+                }
+                .map { String($0.dropFirst("projects/".count)) }
                 guard let account = ResourceAddress.account(ofId: name) ?? project ?? ancestorProject else {
                     throw node.error("no project in '\(name)'; give it with --project")
                 }
                 let region = resource["location"]?.stringValue ?? ResourceAddress.region(ofId: name) ?? "global"
                 var properties = data
-                if let policy = asset["iam_policy"] ?? asset["iamPolicy"] { properties = properties.setting("iamPolicy", to: policy) }
+                if let policy = asset["iam_policy"] ?? asset["iamPolicy"] {
+                    properties = properties.setting("iamPolicy", to: policy)
+                }
                 var tags: [String: String] = [:]
-                for entry in data["labels"]?.objectValue?.entries ?? [] { tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText }
+                for entry in data["labels"]?.objectValue?.entries ?? [] {
+                    tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
+                }
                 let shortName = name.split(separator: "/").last.map(String.init) ?? name
-                try collector.add(Resource(id: name, type: types[assetType] ?? "gcp.\(assetType)", account: account, region: region,
-                                           name: shortName, tags: tags, properties: properties), node)
+                try collector.add(
+                    Resource(
+                        id: name, type: types[assetType] ?? "gcp.\(assetType)", account: account, region: region,
+                        name: shortName, tags: tags, properties: properties), node)
             }
         }
         for (name, policy, _) in policies {
@@ -66,7 +76,9 @@ public enum GCPAssetInventoryImporter {
     /// with its own line number.
     static func assets(in file: String) throws(LoadError) -> [YAMLNode] {
         let data = try YAMLNode.readData(file: file)
-        guard let text = String(data: data, encoding: .utf8) else { throw LoadError(file: file, message: "the file is not valid UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(file: file, message: "the file is not valid UTF-8 text")
+        }
         if text.drop(while: \.isWhitespace).first == "[" {
             return try YAMLNode.parse(file: file, data: data).list()
         }

@@ -10,7 +10,8 @@ struct AccessKeyImpact: ImpactRule {
     let summary = "cuts off whatever still signs requests with the key, named by the service that last used it"
 
     func assess(_ c: ImpactContext) -> [DisruptionWarning] {
-        guard c.parameters["Status"]?.stringValue == "Inactive", let key = c.parameters["AccessKeyId"]?.stringValue else { return [] }
+        guard c.parameters["Status"]?.stringValue == "Inactive", let key = c.parameters["AccessKeyId"]?.stringValue
+        else { return [] }
         var holders: [String] = []
         for type in ["aws.lambda", "aws.ec2"] {
             c.view.forEachResource(ofType: type) { r in
@@ -19,19 +20,27 @@ struct AccessKeyImpact: ImpactRule {
         }
         var warnings: [DisruptionWarning] = []
         if !holders.isEmpty {
-            warnings.append(DisruptionWarning(
-                kind: "key-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation, affected: holders,
-                evidence: holders.map { "\($0) is configured with \(key)" },
-                explanation: "\(holders.count) resource\(holders.count == 1 ? " is" : "s are") configured with \(key) and will fail to authenticate"))
+            warnings.append(
+                DisruptionWarning(
+                    kind: "key-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation,
+                    affected: holders,
+                    evidence: holders.map { "\($0) is configured with \(key)" },
+                    explanation:
+                        "\(holders.count) resource\(holders.count == 1 ? " is" : "s are") configured with \(key) and will fail to authenticate"
+                ))
         }
         let records = c.resource.usage["access-key-last-used"].map { $0.arrayValue ?? [$0] } ?? []
-        guard let use = records.first(where: { $0["key"]?.stringValue == key }), let last = c.time(use["last-used"]) else { return warnings }
+        guard let use = records.first(where: { $0["key"]?.stringValue == key }), let last = c.time(use["last-used"])
+        else { return warnings }
         let service = use["service"]?.stringValue ?? "an unknown service"
         let recent = c.isRecent(last)
-        return warnings + [DisruptionWarning(
-            kind: "key-in-use", severity: recent ? .high : .low, resourceId: c.resource.id, operation: c.operation,
-            evidence: ["\(key) last used \(c.ago(last)) by \(service)"],
-            explanation: recent ? "\(key) was used by \(service) \(c.ago(last)); whatever uses it will fail to authenticate"
-                                : "\(key) was last used \(c.ago(last)), before the look-back window")]
+        return warnings + [
+            DisruptionWarning(
+                kind: "key-in-use", severity: recent ? .high : .low, resourceId: c.resource.id, operation: c.operation,
+                evidence: ["\(key) last used \(c.ago(last)) by \(service)"],
+                explanation: recent
+                    ? "\(key) was used by \(service) \(c.ago(last)); whatever uses it will fail to authenticate"
+                    : "\(key) was last used \(c.ago(last)), before the look-back window")
+        ]
     }
 }

@@ -13,55 +13,79 @@ import CloudOperations
 ///   (`usage.object-acls: {count, public}`): high when some are public, medium otherwise.
 struct BucketAccessImpact: ImpactRule {
     let operations: Set<String> = [
-        "s3:PutPublicAccessBlock", "storage.buckets.setIamPolicy", "storage.buckets.patch", "Microsoft.Storage/storageAccounts/write",
+        "s3:PutPublicAccessBlock", "storage.buckets.setIamPolicy", "storage.buckets.patch",
+        "Microsoft.Storage/storageAccounts/write",
     ]
-    let summary = "stops anonymous access: a static website it hosts, a CloudFront distribution without origin access control, anonymous readers, object ACLs"
+    let summary =
+        "stops anonymous access: a static website it hosts, a CloudFront distribution without origin access control, anonymous readers, object ACLs"
 
     func assess(_ c: ImpactContext) -> [DisruptionWarning] {
         let r = c.resource
         let p = c.parameters
-        let closesPublicAccess: Bool = switch c.operation {
-        case "s3:PutPublicAccessBlock": true
-        case "storage.buckets.setIamPolicy": (p["removeMembers"]?.arrayValue ?? []).contains { $0 == "allUsers" || $0 == "allAuthenticatedUsers" }
-        case "Microsoft.Storage/storageAccounts/write": p["body"]?["properties"]?["allowBlobPublicAccess"]?.boolValue == false
-        default: false
-        }
-        let enablesUniformAccess = c.operation == "storage.buckets.patch"
+        let closesPublicAccess: Bool =
+            switch c.operation {
+            case "s3:PutPublicAccessBlock": true
+            case "storage.buckets.setIamPolicy":
+                (p["removeMembers"]?.arrayValue ?? []).contains { $0 == "allUsers" || $0 == "allAuthenticatedUsers" }
+            case "Microsoft.Storage/storageAccounts/write":
+                p["body"]?["properties"]?["allowBlobPublicAccess"]?.boolValue == false
+            default: false
+            }
+        let enablesUniformAccess =
+            c.operation == "storage.buckets.patch"
             && p["body"]?["iamConfiguration"]?["uniformBucketLevelAccess"]?["enabled"]?.boolValue == true
         var warnings: [DisruptionWarning] = []
-        func warn(_ kind: String, _ severity: ImpactSeverity, _ evidence: [String], _ explanation: String, affected: [String] = []) {
-            warnings.append(DisruptionWarning(kind: kind, severity: severity, resourceId: r.id, operation: c.operation,
-                                              affected: affected, evidence: evidence, explanation: explanation))
+        func warn(
+            _ kind: String, _ severity: ImpactSeverity, _ evidence: [String], _ explanation: String,
+            affected: [String] = []
+        ) {
+            warnings.append(
+                DisruptionWarning(
+                    kind: kind, severity: severity, resourceId: r.id, operation: c.operation,
+                    affected: affected, evidence: evidence, explanation: explanation))
         }
         if closesPublicAccess {
             let site = r.properties["Website"] ?? r.properties["website"]
             if let site, !site.isEmpty {
-                warn("website", .high, ["website configuration: \(site.jsonText)"], "the bucket hosts a public static website; closing public access takes it offline")
+                warn(
+                    "website", .high, ["website configuration: \(site.jsonText)"],
+                    "the bucket hosts a public static website; closing public access takes it offline")
             }
             var origins: [String] = []
             c.view.forEachResource(ofType: "aws.distribution") { d in
                 guard (d.relations["origin"] ?? []).contains(r.id) else { return }
                 let items = d.properties["DistributionConfig"]?["Origins"]?["Items"]?.arrayValue ?? []
-                let protected = items.contains { ($0["OriginAccessControlId"]?.stringValue ?? "") != "" || $0["S3OriginConfig"]?["OriginAccessIdentity"]?.stringValue.map { !$0.isEmpty } == true }
+                let protected = items.contains {
+                    ($0["OriginAccessControlId"]?.stringValue ?? "") != ""
+                        || $0["S3OriginConfig"]?["OriginAccessIdentity"]?.stringValue.map { !$0.isEmpty } == true
+                }
                 if !protected { origins.append(d.id) }
             }
             if !origins.isEmpty {
-                warn("cloudfront-origin", .high, origins.map { "\($0) reads it without origin access control" },
-                     "CloudFront serves this bucket anonymously; closing public access makes the distribution return 403", affected: origins)
+                warn(
+                    "cloudfront-origin", .high, origins.map { "\($0) reads it without origin access control" },
+                    "CloudFront serves this bucket anonymously; closing public access makes the distribution return 403",
+                    affected: origins)
             }
             if let anon = r.usage["anonymous-requests"], let last = c.time(anon["last-seen"]) {
                 let count = Int(anon["count"]?.numberValue ?? 0)
                 let recent = c.isRecent(last)
-                warn("anonymous-reads", recent ? .high : .low, ["\(count) anonymous request\(count == 1 ? "" : "s"), last \(c.ago(last))"],
-                     recent ? "anonymous clients read this bucket within the last \(c.lookback); they will be refused"
-                            : "anonymous reads were seen, but not within the last \(c.lookback)")
+                warn(
+                    "anonymous-reads", recent ? .high : .low,
+                    ["\(count) anonymous request\(count == 1 ? "" : "s"), last \(c.ago(last))"],
+                    recent
+                        ? "anonymous clients read this bucket within the last \(c.lookback); they will be refused"
+                        : "anonymous reads were seen, but not within the last \(c.lookback)")
             }
         }
         if enablesUniformAccess, let acls = r.usage["object-acls"] {
-            let count = Int(acls["count"]?.numberValue ?? 0), open = Int(acls["public"]?.numberValue ?? 0)
+            let count = Int(acls["count"]?.numberValue ?? 0)
+            let open = Int(acls["public"]?.numberValue ?? 0)
             if count > 0 {
-                warn("object-acls", open > 0 ? .high : .medium, ["\(count) object ACL grant\(count == 1 ? "" : "s"), \(open) public"],
-                     "uniform bucket-level access turns off the object ACLs that grant access today")
+                warn(
+                    "object-acls", open > 0 ? .high : .medium,
+                    ["\(count) object ACL grant\(count == 1 ? "" : "s"), \(open) public"],
+                    "uniform bucket-level access turns off the object ACLs that grant access today")
             }
         }
         return warnings

@@ -9,12 +9,14 @@ package enum DisruptionAnalyzer {
     ]
 
     package static func assess(
-        _ plan: RemediationPlan, policy: String, resource: Resource, view: some InventoryView, now: Timestamp, epoch: Timestamp, lookback: SimDuration
+        _ plan: RemediationPlan, policy: String, resource: Resource, view: some InventoryView, now: Timestamp,
+        epoch: Timestamp, lookback: SimDuration
     ) -> [DisruptionWarning] {
         var out: [DisruptionWarning] = []
         for call in plan.calls {
-            let context = ImpactContext(operation: call.operation, parameters: call.parameters, resource: resource, view: view,
-                                        now: now, epoch: epoch, lookback: lookback)
+            let context = ImpactContext(
+                operation: call.operation, parameters: call.parameters, resource: resource, view: view,
+                now: now, epoch: epoch, lookback: lookback)
             for rule in rules where rule.operations.contains(call.operation) {
                 for var w in rule.assess(context) where w.severity > .none {
                     w.policyId = policy

@@ -29,8 +29,10 @@ package struct DisruptionWarning: Sendable, Hashable {
     /// When the engine assessed it: just before the remediation ran, or was held back.
     package var at = Timestamp(milliseconds: 0)
 
-    package init(kind: String, severity: ImpactSeverity, policyId: String = "", resourceId: String, operation: String,
-                affected: [String] = [], evidence: [String] = [], explanation: String) {
+    package init(
+        kind: String, severity: ImpactSeverity, policyId: String = "", resourceId: String, operation: String,
+        affected: [String] = [], evidence: [String] = [], explanation: String
+    ) {
         self.kind = kind
         self.severity = severity
         self.policyId = policyId
@@ -59,7 +61,10 @@ package struct DisruptionSettings: Sendable, Equatable {
     /// How far back evidence of use counts.
     package var lookback: SimDuration
 
-    package init(mode: Mode = .warn, threshold: ImpactSeverity = .high, approvalTimeout: SimDuration = .hours(4), lookback: SimDuration = .days(7)) {
+    package init(
+        mode: Mode = .warn, threshold: ImpactSeverity = .high, approvalTimeout: SimDuration = .hours(4),
+        lookback: SimDuration = .days(7)
+    ) {
         self.mode = mode
         self.threshold = threshold
         self.approvalTimeout = approvalTimeout

@@ -15,7 +15,8 @@ struct IngressImpact: ImpactRule {
         "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
         "Microsoft.Network/networkSecurityGroups/securityRules/write", "compute.firewalls.patch",
     ]
-    let summary = "cuts traffic the group, rule or firewall allows: instances behind it, flows seen from outside what stays open, other ports the same rule carries"
+    let summary =
+        "cuts traffic the group, rule or firewall allows: instances behind it, flows seen from outside what stays open, other ports the same rule carries"
 
     func assess(_ c: ImpactContext) -> [DisruptionWarning] {
         let cuts = self.cuts(c)
@@ -25,38 +26,58 @@ struct IngressImpact: ImpactRule {
         // Flows the change would stop, recent ones only.
         var stopped: [(port: Int?, source: String, count: Int, last: Timestamp)] = []
         for flow in c.resource.usage["flows"]?.arrayValue ?? [] {
-            guard let source = flow["source"]?.stringValue, let last = c.time(flow["last-seen"]), c.isRecent(last) else { continue }
+            guard let source = flow["source"]?.stringValue, let last = c.time(flow["last-seen"]), c.isRecent(last)
+            else { continue }
             let port = flow["port"].flatMap { $0.numberValue.map(Int.init) }
             if cuts.contains(where: { $0.stops(port: port, source: source) }) {
                 stopped.append((port, source, Int(flow["count"]?.numberValue ?? 1), last))
             }
         }
-        let evidence = stopped.map { "\($0.source) → port \($0.port.map(String.init) ?? "any"): \($0.count) connection\($0.count == 1 ? "" : "s"), last \(c.ago($0.last))" }
+        let evidence = stopped.map {
+            "\($0.source) → port \($0.port.map(String.init) ?? "any"): \($0.count) connection\($0.count == 1 ? "" : "s"), last \(c.ago($0.last))"
+        }
         let what = cuts.map(\.text).joined(separator: ", ")
         if !stopped.isEmpty {
-            warnings.append(DisruptionWarning(
-                kind: "live-traffic", severity: .high, resourceId: c.resource.id, operation: c.operation, affected: members, evidence: evidence,
-                explanation: "flow logs show traffic this change cuts off (\(what)), within the last \(c.lookback)"))
+            warnings.append(
+                DisruptionWarning(
+                    kind: "live-traffic", severity: .high, resourceId: c.resource.id, operation: c.operation,
+                    affected: members, evidence: evidence,
+                    explanation: "flow logs show traffic this change cuts off (\(what)), within the last \(c.lookback)")
+            )
         } else if !members.isEmpty {
-            warnings.append(DisruptionWarning(
-                kind: "live-traffic", severity: .low, resourceId: c.resource.id, operation: c.operation, affected: members,
-                evidence: ["\(members.count) running resource\(members.count == 1 ? "" : "s") behind it; no traffic from the sources cut off in the last \(c.lookback)"],
-                explanation: "resources run behind \(what), but nothing this change cuts off was seen using it"))
+            warnings.append(
+                DisruptionWarning(
+                    kind: "live-traffic", severity: .low, resourceId: c.resource.id, operation: c.operation,
+                    affected: members,
+                    evidence: [
+                        "\(members.count) running resource\(members.count == 1 ? "" : "s") behind it; no traffic from the sources cut off in the last \(c.lookback)"
+                    ],
+                    explanation: "resources run behind \(what), but nothing this change cuts off was seen using it"))
         }
         for cut in cuts where cut.ports.map({ $0.count > 1 }) ?? true {
-            let ports = Set(stopped.compactMap(\.port).filter { p in cut.ports.map { $0.contains(p) } ?? true }).sorted()
-            warnings.append(DisruptionWarning(
-                kind: "collateral-ports", severity: ports.isEmpty ? .medium : .high, resourceId: c.resource.id, operation: c.operation,
-                affected: members, evidence: ports.isEmpty ? ["the rule spans \(cut.text)"] : ports.map { "traffic seen on port \($0)" },
-                explanation: ports.isEmpty
-                    ? "the removed rule (\(cut.text)) covers more ports than the violation; nothing was seen on them"
-                    : "the removed rule (\(cut.text)) also carries \(ports.map(String.init).joined(separator: ", ")), where traffic was seen"))
+            let ports = Set(stopped.compactMap(\.port).filter { p in cut.ports.map { $0.contains(p) } ?? true })
+                .sorted()
+            warnings.append(
+                DisruptionWarning(
+                    kind: "collateral-ports", severity: ports.isEmpty ? .medium : .high, resourceId: c.resource.id,
+                    operation: c.operation,
+                    affected: members,
+                    evidence: ports.isEmpty
+                        ? ["the rule spans \(cut.text)"] : ports.map { "traffic seen on port \($0)" },
+                    explanation: ports.isEmpty
+                        ? "the removed rule (\(cut.text)) covers more ports than the violation; nothing was seen on them"
+                        : "the removed rule (\(cut.text)) also carries \(ports.map(String.init).joined(separator: ", ")), where traffic was seen"
+                ))
         }
         if c.resource.properties["GroupName"]?.stringValue == "default", !members.isEmpty {
-            warnings.append(DisruptionWarning(
-                kind: "default-group-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation, affected: members,
-                evidence: members.map { "\($0) is still a member" },
-                explanation: "\(members.count) running resource\(members.count == 1 ? " still relies" : "s still rely") on the default group; removing its rules cuts them off"))
+            warnings.append(
+                DisruptionWarning(
+                    kind: "default-group-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation,
+                    affected: members,
+                    evidence: members.map { "\($0) is still a member" },
+                    explanation:
+                        "\(members.count) running resource\(members.count == 1 ? " still relies" : "s still rely") on the default group; removing its rules cuts them off"
+                ))
         }
         return warnings
     }
@@ -70,29 +91,45 @@ struct IngressImpact: ImpactRule {
             let current = c.resource.properties[key]?.arrayValue ?? []
             return (p["IpPermissions"]?.arrayValue ?? []).map { perm in
                 let proto = perm["IpProtocol"]?.stringValue ?? "-1"
-                let from = perm["FromPort"]?.numberValue.map(Int.init), to = perm["ToPort"]?.numberValue.map(Int.init)
-                let ports: ClosedRange<Int>? = proto == "-1" || from == nil || from == -1 ? nil : (from ?? 0)...max(from ?? 0, to ?? from ?? 0)
+                let from = perm["FromPort"]?.numberValue.map(Int.init)
+                let to = perm["ToPort"]?.numberValue.map(Int.init)
+                let ports: ClosedRange<Int>? =
+                    proto == "-1" || from == nil || from == -1 ? nil : (from ?? 0)...max(from ?? 0, to ?? from ?? 0)
                 let removedTexts = Self.ranges(perm)
                 let remaining = current.filter { other in
                     (other["IpProtocol"]?.stringValue ?? "-1") == "-1" || other["IpProtocol"] == perm["IpProtocol"]
                 }.flatMap(Self.ranges).filter { !removedTexts.contains($0) }
                 // Group references (a default group's members talking to each other) are cut for every source.
                 let groupRefs = !(perm["UserIdGroupPairs"]?.arrayValue ?? []).isEmpty
-                return Cut(proto: proto == "-1" ? "all" : proto, ports: ports,
-                           removed: (groupRefs ? ["0.0.0.0/0"] : removedTexts).compactMap(AddressRange.init),
-                           remaining: remaining.compactMap(AddressRange.init))
+                return Cut(
+                    proto: proto == "-1" ? "all" : proto, ports: ports,
+                    removed: (groupRefs ? ["0.0.0.0/0"] : removedTexts).compactMap(AddressRange.init),
+                    remaining: remaining.compactMap(AddressRange.init))
             }
         case "Microsoft.Network/networkSecurityGroups/securityRules/write":
             guard p["body"]?["properties"]?["access"]?.stringValue == "Deny", let name = p["name"]?.stringValue,
-                  let rule = (c.resource.properties["properties"]?["securityRules"]?.arrayValue ?? []).first(where: { $0["name"]?.stringValue == name }),
-                  let props = rule["properties"], props["access"]?.stringValue == "Allow"
+                let rule = (c.resource.properties["properties"]?["securityRules"]?.arrayValue ?? []).first(where: {
+                    $0["name"]?.stringValue == name
+                }),
+                let props = rule["properties"], props["access"]?.stringValue == "Allow"
             else { return [] }
-            let portTexts = (props["destinationPortRanges"]?.arrayValue?.compactMap(\.stringValue) ?? []) + [props["destinationPortRange"]?.stringValue].compactMap { $0 }
-            let sources = (props["sourceAddressPrefixes"]?.arrayValue?.compactMap(\.stringValue) ?? []) + [props["sourceAddressPrefix"]?.stringValue].compactMap { $0 }
-            return portTexts.map { Cut(proto: (props["protocol"]?.stringValue ?? "*").lowercased(), ports: Self.portRange($0), removed: sources.compactMap(AddressRange.init), remaining: []) }
+            let portTexts =
+                (props["destinationPortRanges"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                + [props["destinationPortRange"]?.stringValue].compactMap { $0 }
+            let sources =
+                (props["sourceAddressPrefixes"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                + [props["sourceAddressPrefix"]?.stringValue].compactMap { $0 }
+            return portTexts.map {
+                Cut(
+                    proto: (props["protocol"]?.stringValue ?? "*").lowercased(), ports: Self.portRange($0),
+                    removed: sources.compactMap(AddressRange.init), remaining: [])
+            }
         case "compute.firewalls.patch":
-            guard p["body"]?["disabled"]?.boolValue == true, c.resource.properties["disabled"]?.boolValue != true else { return [] }
-            let sources = (c.resource.properties["sourceRanges"]?.arrayValue ?? []).compactMap(\.stringValue).compactMap(AddressRange.init)
+            guard p["body"]?["disabled"]?.boolValue == true, c.resource.properties["disabled"]?.boolValue != true else {
+                return []
+            }
+            let sources = (c.resource.properties["sourceRanges"]?.arrayValue ?? []).compactMap(\.stringValue)
+                .compactMap(AddressRange.init)
             return (c.resource.properties["allowed"]?.arrayValue ?? []).flatMap { allowed -> [Cut] in
                 let proto = allowed["IPProtocol"]?.stringValue ?? "all"
                 let ports = allowed["ports"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -125,8 +162,12 @@ struct IngressImpact: ImpactRule {
             let network = c.resource.properties["network"]
             var out: [String] = []
             c.view.forEachResource(ofType: "gcp.instance") { vm in
-                guard vm.account == c.resource.account, vm.properties["status"]?.stringValue == "RUNNING" else { return }
-                let onNetwork = (vm.properties["networkInterfaces"]?.arrayValue ?? []).contains { $0["network"] == network }
+                guard vm.account == c.resource.account, vm.properties["status"]?.stringValue == "RUNNING" else {
+                    return
+                }
+                let onNetwork = (vm.properties["networkInterfaces"]?.arrayValue ?? []).contains {
+                    $0["network"] == network
+                }
                 let vmTags = Set((vm.properties["tags"]?["items"]?.arrayValue ?? []).compactMap(\.stringValue))
                 if onNetwork, tags.isEmpty || !tags.isDisjoint(with: vmTags) { out.append(vm.id) }
             }
@@ -139,7 +180,9 @@ struct IngressImpact: ImpactRule {
     static func isRunning(_ r: Resource) -> Bool {
         if let state = r.properties["State"]?["Name"]?.stringValue { return state == "running" }
         if let status = r.properties["status"]?.stringValue { return status == "RUNNING" }
-        if let power = r.properties["properties"]?["extended"]?["instanceView"]?["powerState"]?["code"]?.stringValue { return power == "PowerState/running" }
+        if let power = r.properties["properties"]?["extended"]?["instanceView"]?["powerState"]?["code"]?.stringValue {
+            return power == "PowerState/running"
+        }
         return true
     }
 }

@@ -12,13 +12,21 @@ struct InstanceMetadataImpact: ImpactRule {
         guard c.parameters["HttpTokens"]?.stringValue == "required" else { return [] }
         if let calls = c.resource.usage["imdsv1-requests"], let last = c.time(calls["last-seen"]), c.isRecent(last) {
             let count = Int(calls["count"]?.numberValue ?? 0)
-            return [DisruptionWarning(kind: "imdsv1-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation,
-                                      evidence: ["\(count) IMDSv1 request\(count == 1 ? "" : "s"), last \(c.ago(last))"],
-                                      explanation: "software on the instance still calls IMDSv1; requiring session tokens cuts it off from its credentials")]
+            return [
+                DisruptionWarning(
+                    kind: "imdsv1-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation,
+                    evidence: ["\(count) IMDSv1 request\(count == 1 ? "" : "s"), last \(c.ago(last))"],
+                    explanation:
+                        "software on the instance still calls IMDSv1; requiring session tokens cuts it off from its credentials"
+                )
+            ]
         }
         guard IngressImpact.isRunning(c.resource) else { return [] }
-        return [DisruptionWarning(kind: "imdsv1-in-use", severity: .low, resourceId: c.resource.id, operation: c.operation,
-                                  evidence: ["no IMDSv1 requests seen in the last \(c.lookback)"],
-                                  explanation: "the instance is running; nothing on it was seen using IMDSv1")]
+        return [
+            DisruptionWarning(
+                kind: "imdsv1-in-use", severity: .low, resourceId: c.resource.id, operation: c.operation,
+                evidence: ["no IMDSv1 requests seen in the last \(c.lookback)"],
+                explanation: "the instance is running; nothing on it was seen using IMDSv1")
+        ]
     }
 }

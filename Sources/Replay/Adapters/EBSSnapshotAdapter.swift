@@ -12,26 +12,40 @@ struct EBSSnapshotAdapter: ReplayAdapter {
         let volume = try EBSVolumeAdapter.make(in: resource.region, properties: [:], in: context)
         context.helper("volume", of: resource, is: volume)
         try context.aws(resource.region, ["ec2", "wait", "volume-available", "--volume-ids", volume])
-        let snapshot = try context.aws(resource.region, [
-            "ec2", "create-snapshot", "--volume-id", volume, "--tag-specifications", "ResourceType=snapshot,\(tags)",
-        ])["SnapshotId"]?.stringValue
-        guard let snapshot else { throw .callFailed(call: "ec2 create-snapshot", message: "no SnapshotId in the answer") }
+        let snapshot = try context.aws(
+            resource.region,
+            [
+                "ec2", "create-snapshot", "--volume-id", volume, "--tag-specifications",
+                "ResourceType=snapshot,\(tags)",
+            ])["SnapshotId"]?.stringValue
+        guard let snapshot else {
+            throw .callFailed(call: "ec2 create-snapshot", message: "no SnapshotId in the answer")
+        }
         return snapshot
     }
 
     func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["ec2", "wait", "snapshot-completed", "--snapshot-ids", id])
         for permission in properties["CreateVolumePermissions"]?.arrayValue ?? [] {
-            var arguments = ["ec2", "modify-snapshot-attribute", "--snapshot-id", id, "--attribute", "createVolumePermission", "--operation-type", "add"]
-            if let group = permission["Group"]?.stringValue { arguments += ["--group-names", group] }
-            else if let user = permission["UserId"]?.stringValue { arguments += ["--user-ids", user] }
-            else { continue }
+            var arguments = [
+                "ec2", "modify-snapshot-attribute", "--snapshot-id", id, "--attribute", "createVolumePermission",
+                "--operation-type", "add",
+            ]
+            if let group = permission["Group"]?.stringValue {
+                arguments += ["--group-names", group]
+            } else if let user = permission["UserId"]?.stringValue {
+                arguments += ["--user-ids", user]
+            } else {
+                continue
+            }
             try context.aws(resource.region, arguments)
         }
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        let answer = try context.aws(resource.region, ["ec2", "describe-snapshot-attribute", "--snapshot-id", id, "--attribute", "createVolumePermission"])
+        let answer = try context.aws(
+            resource.region,
+            ["ec2", "describe-snapshot-attribute", "--snapshot-id", id, "--attribute", "createVolumePermission"])
         return ["CreateVolumePermissions": answer["CreateVolumePermissions"] ?? []]
     }
 

@@ -36,7 +36,8 @@ struct EBSVolumeAdapter: ReplayAdapter {
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        try context.aws(resource.region, ["ec2", "describe-volumes", "--volume-ids", id])["Volumes"]?.arrayValue?.first ?? .null
+        try context.aws(resource.region, ["ec2", "describe-volumes", "--volume-ids", id])["Volumes"]?.arrayValue?.first
+            ?? .null
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {

@@ -8,16 +8,22 @@ struct EC2InstanceAdapter: ReplayAdapter {
     func dependencies(of resource: Resource) -> [String] { [] }
 
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
-        let image = try context.aws(resource.region, [
-            "ssm", "get-parameter", "--name", "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2",
-        ])["Parameter"]?["Value"]?.stringValue
+        let image = try context.aws(
+            resource.region,
+            [
+                "ssm", "get-parameter", "--name", "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2",
+            ])["Parameter"]?["Value"]?.stringValue
         guard let image else { throw .callFailed(call: "ssm get-parameter", message: "no Amazon Linux 2 image id") }
         let options = properties["MetadataOptions"]
-        let made = try context.aws(resource.region, [
-            "ec2", "run-instances", "--image-id", image, "--instance-type", "t3.micro", "--count", "1",
-            "--metadata-options", "HttpTokens=\(options?["HttpTokens"]?.stringValue ?? "optional"),HttpEndpoint=\(options?["HttpEndpoint"]?.stringValue ?? "enabled")",
-            "--tag-specifications", "ResourceType=instance,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
-        ])
+        let made = try context.aws(
+            resource.region,
+            [
+                "ec2", "run-instances", "--image-id", image, "--instance-type", "t3.micro", "--count", "1",
+                "--metadata-options",
+                "HttpTokens=\(options?["HttpTokens"]?.stringValue ?? "optional"),HttpEndpoint=\(options?["HttpEndpoint"]?.stringValue ?? "enabled")",
+                "--tag-specifications",
+                "ResourceType=instance,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
+            ])
         guard let id = made["Instances"]?.arrayValue?.first?["InstanceId"]?.stringValue else {
             throw .callFailed(call: "ec2 run-instances", message: "no InstanceId in the answer")
         }
@@ -25,12 +31,15 @@ struct EC2InstanceAdapter: ReplayAdapter {
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        try context.aws(resource.region, ["ec2", "describe-instances", "--instance-ids", id])["Reservations"]?.arrayValue?.first?["Instances"]?.arrayValue?.first ?? .null
+        try context.aws(resource.region, ["ec2", "describe-instances", "--instance-ids", id])["Reservations"]?
+            .arrayValue?.first?["Instances"]?.arrayValue?.first ?? .null
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
         let options = properties["MetadataOptions"]
-        return ["HttpTokens": options?["HttpTokens"] ?? "optional", "HttpEndpoint": options?["HttpEndpoint"] ?? "enabled"]
+        return [
+            "HttpTokens": options?["HttpTokens"] ?? "optional", "HttpEndpoint": options?["HttpEndpoint"] ?? "enabled",
+        ]
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {

@@ -18,11 +18,15 @@ struct IAMRoleAdapter: ReplayAdapter {
     /// A role of this name and trust policy, tagged with the replay id; its ARN.
     @discardableResult
     static func make(_ name: String, trust: Value, in context: ReplayContext) throws(ReplayError) -> String {
-        let role = try context.create("global", [
-            "iam", "create-role", "--role-name", name, "--assume-role-policy-document", trust.jsonText,
-            "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
-        ], named: "role \(name)", alreadyThere: ["EntityAlreadyExists"])
-        guard let arn = role["Role"]?["Arn"]?.stringValue else { throw .callFailed(call: "iam create-role", message: "no Arn in the answer") }
+        let role = try context.create(
+            "global",
+            [
+                "iam", "create-role", "--role-name", name, "--assume-role-policy-document", trust.jsonText,
+                "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
+            ], named: "role \(name)", alreadyThere: ["EntityAlreadyExists"])
+        guard let arn = role["Role"]?["Arn"]?.stringValue else {
+            throw .callFailed(call: "iam create-role", message: "no Arn in the answer")
+        }
         return arn
     }
 

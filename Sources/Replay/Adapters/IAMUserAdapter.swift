@@ -10,13 +10,17 @@ struct IAMUserAdapter: ReplayAdapter {
 
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         let name = properties["UserName"]?.stringValue ?? resource.name
-        try context.create(resource.region, [
-            "iam", "create-user", "--user-name", name, "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
-        ], named: "user \(name)", alreadyThere: ["EntityAlreadyExists"])
+        try context.create(
+            resource.region,
+            [
+                "iam", "create-user", "--user-name", name, "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
+            ], named: "user \(name)", alreadyThere: ["EntityAlreadyExists"])
         return name
     }
 
-    func configure(_ resource: Resource, id name: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
+    func configure(_ resource: Resource, id name: String, properties: Value, in context: ReplayContext)
+        throws(ReplayError)
+    {
         for key in properties["AccessKeys"]?.arrayValue ?? [] {
             guard let fixtureKey = key["AccessKeyId"]?.stringValue else { continue }
             let made = try context.aws(resource.region, ["iam", "create-access-key", "--user-name", name])
@@ -25,13 +29,17 @@ struct IAMUserAdapter: ReplayAdapter {
             }
             context.created(fixtureKey, as: realKey)
             if let status = key["Status"]?.stringValue, status != "Active" {
-                try context.aws(resource.region, ["iam", "update-access-key", "--user-name", name, "--access-key-id", realKey, "--status", status])
+                try context.aws(
+                    resource.region,
+                    ["iam", "update-access-key", "--user-name", name, "--access-key-id", realKey, "--status", status])
             }
         }
     }
 
     func read(_ resource: Resource, id name: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        let keys = try context.aws(resource.region, ["iam", "list-access-keys", "--user-name", name])["AccessKeyMetadata"]?.arrayValue ?? []
+        let keys =
+            try context.aws(resource.region, ["iam", "list-access-keys", "--user-name", name])["AccessKeyMetadata"]?
+            .arrayValue ?? []
         return ["UserName": .string(name), "AccessKeys": .array(keys)]
     }
 
@@ -44,9 +52,12 @@ struct IAMUserAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id name: String, in context: ReplayContext) throws(ReplayError) {
-        for key in try context.aws(resource.region, ["iam", "list-access-keys", "--user-name", name])["AccessKeyMetadata"]?.arrayValue ?? [] {
+        for key in try context.aws(resource.region, ["iam", "list-access-keys", "--user-name", name])[
+            "AccessKeyMetadata"]?.arrayValue ?? []
+        {
             if let id = key["AccessKeyId"]?.stringValue {
-                try context.aws(resource.region, ["iam", "delete-access-key", "--user-name", name, "--access-key-id", id])
+                try context.aws(
+                    resource.region, ["iam", "delete-access-key", "--user-name", name, "--access-key-id", id])
             }
         }
         try context.aws(resource.region, ["iam", "delete-user", "--user-name", name])

@@ -12,15 +12,23 @@ struct KMSKeyAdapter: ReplayAdapter {
         guard properties["KeyManager"]?.stringValue != "AWS" else {
             throw .notReplayable("\(resource.id) is an AWS managed key, which only AWS creates")
         }
-        let made = try context.aws(resource.region, [
-            "kms", "create-key", "--key-spec", properties["KeySpec"]?.stringValue ?? "SYMMETRIC_DEFAULT",
-            "--description", properties["Description"]?.stringValue ?? resource.name,
-            "--tags", "TagKey=\(context.tagKey),TagValue=\(context.replayId)",
-        ])
-        guard let id = made["KeyMetadata"]?["KeyId"]?.stringValue else { throw .callFailed(call: "kms create-key", message: "no KeyId in the answer") }
+        let made = try context.aws(
+            resource.region,
+            [
+                "kms", "create-key", "--key-spec", properties["KeySpec"]?.stringValue ?? "SYMMETRIC_DEFAULT",
+                "--description", properties["Description"]?.stringValue ?? resource.name,
+                "--tags", "TagKey=\(context.tagKey),TagValue=\(context.replayId)",
+            ])
+        guard let id = made["KeyMetadata"]?["KeyId"]?.stringValue else {
+            throw .callFailed(call: "kms create-key", message: "no KeyId in the answer")
+        }
         // Commands may name the key by its id or its ARN.
         if let keyId = properties["KeyId"]?.stringValue, keyId != resource.id { context.created(keyId, as: id) }
-        if let arn = properties["Arn"]?.stringValue, let realArn = made["KeyMetadata"]?["Arn"]?.stringValue, arn != resource.id { context.created(arn, as: realArn) }
+        if let arn = properties["Arn"]?.stringValue, let realArn = made["KeyMetadata"]?["Arn"]?.stringValue,
+            arn != resource.id
+        {
+            context.created(arn, as: realArn)
+        }
         return id
     }
 
@@ -40,6 +48,7 @@ struct KMSKeyAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
-        try context.aws(resource.region, ["kms", "schedule-key-deletion", "--key-id", id, "--pending-window-in-days", "7"])
+        try context.aws(
+            resource.region, ["kms", "schedule-key-deletion", "--key-id", id, "--pending-window-in-days", "7"])
     }
 }

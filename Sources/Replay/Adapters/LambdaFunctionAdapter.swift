@@ -13,21 +13,34 @@ struct LambdaFunctionAdapter: ReplayAdapter {
         // Functions of one name in several regions each get a role: numbered by their place in the plan.
         let n = context.planned.firstIndex { $0.id == resource.id } ?? 0
         let roleName = String("remsim-replay-\(context.replayId)-\(n)-\(name)".prefix(64))
-        let trust: Value = ["Version": "2012-10-17", "Statement": [["Effect": "Allow", "Principal": ["Service": "lambda.amazonaws.com"], "Action": "sts:AssumeRole"]]]
+        let trust: Value = [
+            "Version": "2012-10-17",
+            "Statement": [
+                ["Effect": "Allow", "Principal": ["Service": "lambda.amazonaws.com"], "Action": "sts:AssumeRole"]
+            ],
+        ]
         let role = try IAMRoleAdapter.make(roleName, trust: trust, in: context)
         context.helper("role", of: resource, is: roleName)
 
-        let code = FileManager.default.temporaryDirectory.appendingPathComponent("remsim-replay-\(context.replayId)-\(name).zip")
-        do { try StoredZip.archive(["index.py": Data("def handler(event, context):\n    return None\n".utf8)]).write(to: code) } catch {
-            throw .callFailed(call: "lambda create-function", message: "cannot write the function's code to \(code.path): \(error)")
+        let code = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "remsim-replay-\(context.replayId)-\(name).zip")
+        do {
+            try StoredZip.archive(["index.py": Data("def handler(event, context):\n    return None\n".utf8)]).write(
+                to: code)
+        } catch {
+            throw .callFailed(
+                call: "lambda create-function", message: "cannot write the function's code to \(code.path): \(error)")
         }
         defer { try? FileManager.default.removeItem(at: code) }
-        try context.create(resource.region, [
-            "lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler", "index.handler",
-            "--role", role, "--zip-file", "fileb://\(code.path)",
-            "--tracing-config", "Mode=\(properties["TracingConfig"]?["Mode"]?.stringValue ?? "PassThrough")",
-            "--tags", "\(context.tagKey)=\(context.replayId)",
-        ], named: "function \(name)", alreadyThere: ["ResourceConflictException"])
+        try context.create(
+            resource.region,
+            [
+                "lambda", "create-function", "--function-name", name, "--runtime", "python3.12", "--handler",
+                "index.handler",
+                "--role", role, "--zip-file", "fileb://\(code.path)",
+                "--tracing-config", "Mode=\(properties["TracingConfig"]?["Mode"]?.stringValue ?? "PassThrough")",
+                "--tags", "\(context.tagKey)=\(context.replayId)",
+            ], named: "function \(name)", alreadyThere: ["ResourceConflictException"])
         return name
     }
 
@@ -41,7 +54,9 @@ struct LambdaFunctionAdapter: ReplayAdapter {
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         try context.aws(resource.region, ["lambda", "delete-function", "--function-name", id])
-        if let role = context.helper("role", of: resource) { try context.aws("us-east-1", ["iam", "delete-role", "--role-name", role]) }
+        if let role = context.helper("role", of: resource) {
+            try context.aws("us-east-1", ["iam", "delete-role", "--role-name", role])
+        }
     }
 
 }

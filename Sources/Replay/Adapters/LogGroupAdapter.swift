@@ -15,8 +15,10 @@ struct LogGroupAdapter: ReplayAdapter {
 
     /// Makes the group `name`, tagged, unless one of that name is there already (someone else's).
     static func make(_ name: String, region: String, in context: ReplayContext) throws(ReplayError) {
-        try context.create(region, ["logs", "create-log-group", "--log-group-name", name, "--tags", "\(context.tagKey)=\(context.replayId)"],
-                           named: "log group \(name)", alreadyThere: ["ResourceAlreadyExists"])
+        try context.create(
+            region,
+            ["logs", "create-log-group", "--log-group-name", name, "--tags", "\(context.tagKey)=\(context.replayId)"],
+            named: "log group \(name)", alreadyThere: ["ResourceAlreadyExists"])
     }
 
     var locatesWhatCallsMake: Bool { true }
@@ -27,7 +29,9 @@ struct LogGroupAdapter: ReplayAdapter {
     }
 
     static func find(_ name: String, region: String, in context: ReplayContext) throws(ReplayError) -> Value? {
-        let groups = try context.aws(region, ["logs", "describe-log-groups", "--log-group-name-prefix", name])["logGroups"]?.arrayValue ?? []
+        let groups =
+            try context.aws(region, ["logs", "describe-log-groups", "--log-group-name-prefix", name])["logGroups"]?
+            .arrayValue ?? []
         return groups.first { $0["logGroupName"]?.stringValue == name }
     }
 

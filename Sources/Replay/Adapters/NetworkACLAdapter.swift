@@ -5,14 +5,19 @@ import CloudModel
 struct NetworkACLAdapter: ReplayAdapter {
     let type = "aws.network-acl"
 
-    func dependencies(of resource: Resource) -> [String] { resource.properties["VpcId"]?.stringValue.map { [$0] } ?? [] }
+    func dependencies(of resource: Resource) -> [String] {
+        resource.properties["VpcId"]?.stringValue.map { [$0] } ?? []
+    }
 
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         let vpc = try VPCAdapter.vpc(for: resource, properties: properties, in: context)
-        let made = try context.aws(resource.region, [
-            "ec2", "create-network-acl", "--vpc-id", vpc,
-            "--tag-specifications", "ResourceType=network-acl,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
-        ])
+        let made = try context.aws(
+            resource.region,
+            [
+                "ec2", "create-network-acl", "--vpc-id", vpc,
+                "--tag-specifications",
+                "ResourceType=network-acl,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
+            ])
         guard let id = made["NetworkAcl"]?["NetworkAclId"]?.stringValue else {
             throw .callFailed(call: "ec2 create-network-acl", message: "no NetworkAclId in the answer")
         }
@@ -24,7 +29,8 @@ struct NetworkACLAdapter: ReplayAdapter {
             guard let number = entry["RuleNumber"]?.intValue, number != 32767 else { continue }
             var arguments = [
                 "ec2", "create-network-acl-entry", "--network-acl-id", id, "--rule-number", String(number),
-                "--protocol", entry["Protocol"]?.stringValue ?? "-1", "--rule-action", entry["RuleAction"]?.stringValue ?? "allow",
+                "--protocol", entry["Protocol"]?.stringValue ?? "-1", "--rule-action",
+                entry["RuleAction"]?.stringValue ?? "allow",
                 entry["Egress"] == true ? "--egress" : "--ingress",
             ]
             if let cidr = entry["CidrBlock"]?.stringValue { arguments += ["--cidr-block", cidr] }
@@ -37,17 +43,23 @@ struct NetworkACLAdapter: ReplayAdapter {
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        try context.aws(resource.region, ["ec2", "describe-network-acls", "--network-acl-ids", id])["NetworkAcls"]?.arrayValue?.first ?? .null
+        try context.aws(resource.region, ["ec2", "describe-network-acls", "--network-acl-ids", id])["NetworkAcls"]?
+            .arrayValue?.first ?? .null
     }
 
     /// "ingress 100 allow -1 0.0.0.0/0", with the port range where there is one; sorted.
     func project(_ properties: Value, in context: ReplayContext) -> Value {
         // Rule 32767 (the `*` deny) comes with every ACL and no call changes it; moto leaves it
         // out of a new ACL.
-        let entries = (properties["Entries"]?.arrayValue ?? []).filter { $0["RuleNumber"]?.intValue != 32767 }.map { e -> String in
-            var text = "\(e["Egress"] == true ? "egress" : "ingress") \(e["RuleNumber"]?.jsonText ?? "") \(e["RuleAction"]?.stringValue ?? "")"
-            text += " \(e["Protocol"]?.stringValue ?? e["Protocol"]?.jsonText ?? "") \(e["CidrBlock"]?.stringValue ?? e["Ipv6CidrBlock"]?.stringValue ?? "")"
-            if let from = e["PortRange"]?["From"], let to = e["PortRange"]?["To"] { text += " \(from.jsonText)-\(to.jsonText)" }
+        let entries = (properties["Entries"]?.arrayValue ?? []).filter { $0["RuleNumber"]?.intValue != 32767 }.map {
+            e -> String in
+            var text =
+                "\(e["Egress"] == true ? "egress" : "ingress") \(e["RuleNumber"]?.jsonText ?? "") \(e["RuleAction"]?.stringValue ?? "")"
+            text +=
+                " \(e["Protocol"]?.stringValue ?? e["Protocol"]?.jsonText ?? "") \(e["CidrBlock"]?.stringValue ?? e["Ipv6CidrBlock"]?.stringValue ?? "")"
+            if let from = e["PortRange"]?["From"], let to = e["PortRange"]?["To"] {
+                text += " \(from.jsonText)-\(to.jsonText)"
+            }
             return text
         }
         return ["Entries": .array(entries.sorted().map(Value.string))]

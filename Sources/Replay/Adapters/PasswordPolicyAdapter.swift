@@ -9,7 +9,8 @@ struct PasswordPolicyAdapter: ReplayAdapter {
 
     /// The settings compared, with the value IAM applies when the call leaves one out.
     static let defaults: KeyValuePairs<String, Value> = [
-        "MinimumPasswordLength": 6, "RequireSymbols": false, "RequireNumbers": false, "RequireUppercaseCharacters": false,
+        "MinimumPasswordLength": 6, "RequireSymbols": false, "RequireNumbers": false,
+        "RequireUppercaseCharacters": false,
         "RequireLowercaseCharacters": false, "AllowUsersToChangePassword": false, "MaxPasswordAge": .null,
         "PasswordReusePrevention": .null, "HardExpiry": false,
     ]
@@ -20,7 +21,8 @@ struct PasswordPolicyAdapter: ReplayAdapter {
         if try context.optional(resource.region, ["iam", "get-account-password-policy"]) != nil {
             throw .notReplayable("the account already has a password policy, and a replay touches only what it creates")
         }
-        let wanted = Fields(Self.defaults.compactMap { d in properties[d.key].map { Fields.Entry(key: d.key, value: $0) } })
+        let wanted = Fields(
+            Self.defaults.compactMap { d in properties[d.key].map { Fields.Entry(key: d.key, value: $0) } })
         try context.aws(resource.region, context.words("iam:UpdateAccountPasswordPolicy", .object(wanted)))
         return "account"
     }

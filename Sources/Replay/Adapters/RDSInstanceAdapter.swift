@@ -8,7 +8,8 @@ struct RDSInstanceAdapter: ReplayAdapter {
 
     /// The settings compared, with RDS's default for a new instance.
     static let defaults: KeyValuePairs<String, Value> = [
-        "PubliclyAccessible": false, "MultiAZ": false, "AutoMinorVersionUpgrade": true, "BackupRetentionPeriod": 1, "DeletionProtection": false,
+        "PubliclyAccessible": false, "MultiAZ": false, "AutoMinorVersionUpgrade": true, "BackupRetentionPeriod": 1,
+        "DeletionProtection": false,
     ]
 
     func dependencies(of resource: Resource) -> [String] { [] }
@@ -19,11 +20,16 @@ struct RDSInstanceAdapter: ReplayAdapter {
         return name
     }
 
-    static func createInstance(_ name: String, region: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
+    static func createInstance(_ name: String, region: String, properties: Value, in context: ReplayContext)
+        throws(ReplayError)
+    {
         var parameters = Fields([
-            Fields.Entry(key: "DBInstanceIdentifier", value: .string(name)), Fields.Entry(key: "Engine", value: "postgres"),
-            Fields.Entry(key: "DBInstanceClass", value: "db.t3.micro"), Fields.Entry(key: "AllocatedStorage", value: 20),
-            Fields.Entry(key: "MasterUsername", value: "remsim"), Fields.Entry(key: "MasterUserPassword", value: .string("remsim-replay-\(context.replayId)")),
+            Fields.Entry(key: "DBInstanceIdentifier", value: .string(name)),
+            Fields.Entry(key: "Engine", value: "postgres"),
+            Fields.Entry(key: "DBInstanceClass", value: "db.t3.micro"),
+            Fields.Entry(key: "AllocatedStorage", value: 20),
+            Fields.Entry(key: "MasterUsername", value: "remsim"),
+            Fields.Entry(key: "MasterUserPassword", value: .string("remsim-replay-\(context.replayId)")),
             Fields.Entry(key: "Tags", value: [["Key": .string(context.tagKey), "Value": .string(context.replayId)]]),
         ])
         for d in defaults { if let v = properties[d.key] { parameters[d.key] = v } }
@@ -33,7 +39,8 @@ struct RDSInstanceAdapter: ReplayAdapter {
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        try context.aws(resource.region, ["rds", "describe-db-instances", "--db-instance-identifier", id])["DBInstances"]?.arrayValue?.first ?? .null
+        try context.aws(resource.region, ["rds", "describe-db-instances", "--db-instance-identifier", id])[
+            "DBInstances"]?.arrayValue?.first ?? .null
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
@@ -46,7 +53,17 @@ struct RDSInstanceAdapter: ReplayAdapter {
 
     static func deleteInstance(_ name: String, region: String, in context: ReplayContext) throws(ReplayError) {
         // Deletion protection, if the fixture had it, is lifted first.
-        try context.aws(region, ["rds", "modify-db-instance", "--db-instance-identifier", name, "--no-deletion-protection", "--apply-immediately"])
-        try context.aws(region, ["rds", "delete-db-instance", "--db-instance-identifier", name, "--skip-final-snapshot", "--delete-automated-backups"])
+        try context.aws(
+            region,
+            [
+                "rds", "modify-db-instance", "--db-instance-identifier", name, "--no-deletion-protection",
+                "--apply-immediately",
+            ])
+        try context.aws(
+            region,
+            [
+                "rds", "delete-db-instance", "--db-instance-identifier", name, "--skip-final-snapshot",
+                "--delete-automated-backups",
+            ])
     }
 }

@@ -17,25 +17,33 @@ struct RDSSnapshotAdapter: ReplayAdapter {
             try RDSInstanceAdapter.createInstance(instance, region: resource.region, properties: [:], in: context)
             context.helper("instance", of: resource, is: instance)
         }
-        try context.create(resource.region, [
-            "rds", "create-db-snapshot", "--db-snapshot-identifier", name, "--db-instance-identifier", instance,
-            "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
-        ], named: "DB snapshot \(name)", alreadyThere: ["DBSnapshotAlreadyExists"])
+        try context.create(
+            resource.region,
+            [
+                "rds", "create-db-snapshot", "--db-snapshot-identifier", name, "--db-instance-identifier", instance,
+                "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
+            ], named: "DB snapshot \(name)", alreadyThere: ["DBSnapshotAlreadyExists"])
         try context.aws(resource.region, ["rds", "wait", "db-snapshot-available", "--db-snapshot-identifier", name])
         return name
     }
 
     func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
-        for attribute in properties["DBSnapshotAttributes"]?.arrayValue ?? [] where attribute["AttributeName"] == "restore" {
+        for attribute in properties["DBSnapshotAttributes"]?.arrayValue ?? []
+        where attribute["AttributeName"] == "restore" {
             let values = (attribute["AttributeValues"]?.arrayValue ?? []).compactMap(\.stringValue)
             guard !values.isEmpty else { continue }
-            try context.aws(resource.region, ["rds", "modify-db-snapshot-attribute", "--db-snapshot-identifier", id,
-                                              "--attribute-name", "restore", "--values-to-add"] + values)
+            try context.aws(
+                resource.region,
+                [
+                    "rds", "modify-db-snapshot-attribute", "--db-snapshot-identifier", id,
+                    "--attribute-name", "restore", "--values-to-add",
+                ] + values)
         }
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        let answer = try context.aws(resource.region, ["rds", "describe-db-snapshot-attributes", "--db-snapshot-identifier", id])
+        let answer = try context.aws(
+            resource.region, ["rds", "describe-db-snapshot-attributes", "--db-snapshot-identifier", id])
         return ["DBSnapshotAttributes": answer["DBSnapshotAttributesResult"]?["DBSnapshotAttributes"] ?? []]
     }
 

@@ -10,7 +10,8 @@ struct RedshiftClusterAdapter: ReplayAdapter {
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         let name = properties["ClusterIdentifier"]?.stringValue ?? resource.name
         var arguments = [
-            "redshift", "create-cluster", "--cluster-identifier", name, "--cluster-type", "single-node", "--node-type", "ra3.large",
+            "redshift", "create-cluster", "--cluster-identifier", name, "--cluster-type", "single-node", "--node-type",
+            "ra3.large",
             "--master-username", "remsim", "--master-user-password", "Remsim-\(context.replayId)",
             "--tags", "Key=\(context.tagKey),Value=\(context.replayId)",
             properties["PubliclyAccessible"] == true ? "--publicly-accessible" : "--no-publicly-accessible",
@@ -24,7 +25,8 @@ struct RedshiftClusterAdapter: ReplayAdapter {
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
-        try context.aws(resource.region, ["redshift", "describe-clusters", "--cluster-identifier", id])["Clusters"]?.arrayValue?.first ?? .null
+        try context.aws(resource.region, ["redshift", "describe-clusters", "--cluster-identifier", id])["Clusters"]?
+            .arrayValue?.first ?? .null
     }
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
@@ -32,6 +34,8 @@ struct RedshiftClusterAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
-        try context.aws(resource.region, ["redshift", "delete-cluster", "--cluster-identifier", id, "--skip-final-cluster-snapshot"])
+        try context.aws(
+            resource.region,
+            ["redshift", "delete-cluster", "--cluster-identifier", id, "--skip-final-cluster-snapshot"])
     }
 }

@@ -7,19 +7,24 @@ struct S3BucketAdapter: ReplayAdapter {
 
     /// The bucket its access logs go to.
     func dependencies(of resource: Resource) -> [String] {
-        resource.properties["Logging"]?["LoggingEnabled"]?["TargetBucket"]?.stringValue.map { $0 == resource.id ? [] : [$0] } ?? []
+        resource.properties["Logging"]?["LoggingEnabled"]?["TargetBucket"]?.stringValue.map {
+            $0 == resource.id ? [] : [$0]
+        } ?? []
     }
 
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         let bucket = properties["Name"]?.stringValue ?? resource.id
         var arguments = ["s3api", "create-bucket", "--bucket", bucket]
-        if resource.region != "us-east-1" { arguments += ["--create-bucket-configuration", "LocationConstraint=\(resource.region)"] }
+        if resource.region != "us-east-1" {
+            arguments += ["--create-bucket-configuration", "LocationConstraint=\(resource.region)"]
+        }
         // Bucket names are global, and us-east-1 answers "created" for a bucket its caller already
         // owns: one already there (someone else's, or an earlier replay's kept with --keep) is
         // never taken over.
         do throws(ReplayError) {
             if try context.optional(resource.region, ["s3api", "head-bucket", "--bucket", bucket]) != nil {
-                throw .notReplayable("the bucket '\(bucket)' already exists on the endpoint, and a replay touches only what it creates")
+                throw .notReplayable(
+                    "the bucket '\(bucket)' already exists on the endpoint, and a replay touches only what it creates")
             }
         } catch {
             // 403: it exists, in an account the caller cannot see into.
@@ -32,31 +37,53 @@ struct S3BucketAdapter: ReplayAdapter {
         return bucket
     }
 
-    func configure(_ resource: Resource, id bucket: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
-        try context.aws(resource.region, ["s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=\(context.tagKey),Value=\(context.replayId)}]"])
+    func configure(_ resource: Resource, id bucket: String, properties: Value, in context: ReplayContext)
+        throws(ReplayError)
+    {
+        try context.aws(
+            resource.region,
+            [
+                "s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging",
+                "TagSet=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
+            ])
         // A bucket that receives access logs (from a planned bucket, or named by a call) or a
         // trail's logs lets the service write to it, by the bucket policy AWS documents (new
         // buckets have ACLs off).
-        let receivesAccessLogs = context.referenced.contains(resource.id) || context.planned.contains { dependencies(of: $0).contains(resource.id) }
-        let receivesTrail = context.planned.contains { $0.type == "aws.cloudtrail" && $0.properties["S3BucketName"]?.stringValue == bucket }
-        try Self.letServices(write: bucket, region: resource.region, accessLogs: receivesAccessLogs, cloudTrail: receivesTrail, in: context)
+        let receivesAccessLogs =
+            context.referenced.contains(resource.id)
+            || context.planned.contains { dependencies(of: $0).contains(resource.id) }
+        let receivesTrail = context.planned.contains {
+            $0.type == "aws.cloudtrail" && $0.properties["S3BucketName"]?.stringValue == bucket
+        }
+        try Self.letServices(
+            write: bucket, region: resource.region, accessLogs: receivesAccessLogs, cloudTrail: receivesTrail,
+            in: context)
         try put(properties, on: bucket, region: resource.region, in: context)
     }
 
     /// A setting someone else removed is deleted; the others are put again as they now are.
-    func change(_ resource: Resource, id bucket: String, from old: Value, to new: Value, in context: ReplayContext) throws(ReplayError) {
-        let before = project(old, in: context), after = project(new, in: context)
+    func change(_ resource: Resource, id bucket: String, from old: Value, to new: Value, in context: ReplayContext)
+        throws(ReplayError)
+    {
+        let before = project(old, in: context)
+        let after = project(new, in: context)
         if before["Versioning"] != after["Versioning"], after["Versioning"] == "Off" {
-            throw .notReplayable("its timeline turns versioning of \(resource.id) off, which S3 cannot do once it was on")
+            throw .notReplayable(
+                "its timeline turns versioning of \(resource.id) off, which S3 cannot do once it was on")
         }
-        if new["PublicAccessBlockConfiguration"]?.isNull ?? true, before["PublicAccessBlockConfiguration"] != after["PublicAccessBlockConfiguration"] {
+        if new["PublicAccessBlockConfiguration"]?.isNull ?? true,
+            before["PublicAccessBlockConfiguration"] != after["PublicAccessBlockConfiguration"]
+        {
             try context.aws(resource.region, ["s3api", "delete-public-access-block", "--bucket", bucket])
         }
-        if new["ServerSideEncryptionConfiguration"]?.isNull ?? true, before["DefaultEncryption"] != after["DefaultEncryption"] {
+        if new["ServerSideEncryptionConfiguration"]?.isNull ?? true,
+            before["DefaultEncryption"] != after["DefaultEncryption"]
+        {
             try context.aws(resource.region, ["s3api", "delete-bucket-encryption", "--bucket", bucket])
         }
         if new["Logging"]?["LoggingEnabled"] == nil, before["Logging"] != after["Logging"] {
-            try context.aws(resource.region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", "{}"])
+            try context.aws(
+                resource.region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", "{}"])
         }
         try put(new, on: bucket, region: resource.region, in: context)
     }
@@ -64,30 +91,56 @@ struct S3BucketAdapter: ReplayAdapter {
     /// Puts each of the settings `properties` holds.
     func put(_ properties: Value, on bucket: String, region: String, in context: ReplayContext) throws(ReplayError) {
         if let status = properties["Versioning"]?["Status"]?.stringValue {
-            try context.aws(region, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=\(status)"])
+            try context.aws(
+                region,
+                [
+                    "s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration",
+                    "Status=\(status)",
+                ])
         }
         if let block = properties["PublicAccessBlockConfiguration"], !block.isNull {
-            try context.aws(region, ["s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration", block.jsonText])
+            try context.aws(
+                region,
+                [
+                    "s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration",
+                    block.jsonText,
+                ])
         }
         if let encryption = properties["ServerSideEncryptionConfiguration"], !encryption.isNull {
-            try context.aws(region, ["s3api", "put-bucket-encryption", "--bucket", bucket,
-                                              "--server-side-encryption-configuration", context.real(in: encryption).jsonText])
+            try context.aws(
+                region,
+                [
+                    "s3api", "put-bucket-encryption", "--bucket", bucket,
+                    "--server-side-encryption-configuration", context.real(in: encryption).jsonText,
+                ])
         }
         if let logging = properties["Logging"], logging["LoggingEnabled"] != nil {
-            try context.aws(region, ["s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status", context.real(in: logging).jsonText])
+            try context.aws(
+                region,
+                [
+                    "s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status",
+                    context.real(in: logging).jsonText,
+                ])
         }
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
         var fields: [Fields.Entry] = [Fields.Entry(key: "Name", value: .string(id))]
         let versioning = try context.aws(resource.region, ["s3api", "get-bucket-versioning", "--bucket", id])
-        if let status = versioning["Status"] { fields.append(Fields.Entry(key: "Versioning", value: ["Status": status])) }
+        if let status = versioning["Status"] {
+            fields.append(Fields.Entry(key: "Versioning", value: ["Status": status]))
+        }
         // These answer "not found" for a bucket without the setting.
         if let block = try context.optional(resource.region, ["s3api", "get-public-access-block", "--bucket", id]) {
-            fields.append(Fields.Entry(key: "PublicAccessBlockConfiguration", value: block["PublicAccessBlockConfiguration"] ?? .null))
+            fields.append(
+                Fields.Entry(
+                    key: "PublicAccessBlockConfiguration", value: block["PublicAccessBlockConfiguration"] ?? .null))
         }
         if let encryption = try context.optional(resource.region, ["s3api", "get-bucket-encryption", "--bucket", id]) {
-            fields.append(Fields.Entry(key: "ServerSideEncryptionConfiguration", value: encryption["ServerSideEncryptionConfiguration"] ?? .null))
+            fields.append(
+                Fields.Entry(
+                    key: "ServerSideEncryptionConfiguration",
+                    value: encryption["ServerSideEncryptionConfiguration"] ?? .null))
         }
         let logging = try context.aws(resource.region, ["s3api", "get-bucket-logging", "--bucket", id])
         if logging["LoggingEnabled"] != nil { fields.append(Fields.Entry(key: "Logging", value: logging)) }
@@ -96,27 +149,37 @@ struct S3BucketAdapter: ReplayAdapter {
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
         let block = properties["PublicAccessBlockConfiguration"]
-        let rule = properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first?["ApplyServerSideEncryptionByDefault"]
+        let rule = properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first?[
+            "ApplyServerSideEncryptionByDefault"]
         let logging = properties["Logging"]?["LoggingEnabled"]
         return [
             // Never enabled and absent mean the same.
             "Versioning": properties["Versioning"]?["Status"] ?? "Off",
-            "PublicAccessBlockConfiguration": .object(Fields(["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"].map {
-                Fields.Entry(key: $0, value: block?[$0] ?? false)
-            })),
+            "PublicAccessBlockConfiguration": .object(
+                Fields(
+                    ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"].map {
+                        Fields.Entry(key: $0, value: block?[$0] ?? false)
+                    })),
             "DefaultEncryption": rule.map { r in
-                .string((r["SSEAlgorithm"]?.stringValue ?? "") + " " + context.fixture(inText: r["KMSMasterKeyID"]?.stringValue ?? ""))
+                .string(
+                    (r["SSEAlgorithm"]?.stringValue ?? "") + " "
+                        + context.fixture(inText: r["KMSMasterKeyID"]?.stringValue ?? ""))
             } ?? .null,
-            "Logging": logging.map { l in .string((l["TargetBucket"]?.stringValue ?? "") + "/" + (l["TargetPrefix"]?.stringValue ?? "")) } ?? .null,
+            "Logging": logging.map { l in
+                .string((l["TargetBucket"]?.stringValue ?? "") + "/" + (l["TargetPrefix"]?.stringValue ?? ""))
+            } ?? .null,
         ]
     }
 
     /// Lets S3's logging service and CloudTrail write into `bucket`, as AWS documents it.
-    static func letServices(write bucket: String, region: String, accessLogs: Bool, cloudTrail: Bool, in context: ReplayContext) throws(ReplayError) {
+    static func letServices(
+        write bucket: String, region: String, accessLogs: Bool, cloudTrail: Bool, in context: ReplayContext
+    ) throws(ReplayError) {
         var statements: [Value] = []
         if accessLogs {
             statements.append([
-                "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow", "Principal": ["Service": "logging.s3.amazonaws.com"],
+                "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow",
+                "Principal": ["Service": "logging.s3.amazonaws.com"],
                 "Action": "s3:PutObject", "Resource": .string("arn:aws:s3:::\(bucket)/*"),
             ])
         }
@@ -139,14 +202,24 @@ struct S3BucketAdapter: ReplayAdapter {
     /// Empties the bucket (the access logs S3 delivered to it, every version) and deletes it.
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
         while true {
-            let listed = try context.aws(resource.region, ["s3api", "list-object-versions", "--bucket", id, "--max-items", "1000"])
-            let objects = ((listed["Versions"]?.arrayValue ?? []) + (listed["DeleteMarkers"]?.arrayValue ?? [])).map { v -> Value in
+            let listed = try context.aws(
+                resource.region, ["s3api", "list-object-versions", "--bucket", id, "--max-items", "1000"])
+            let objects = ((listed["Versions"]?.arrayValue ?? []) + (listed["DeleteMarkers"]?.arrayValue ?? [])).map {
+                v -> Value in
                 ["Key": v["Key"] ?? .null, "VersionId": v["VersionId"] ?? .null]
             }
             guard !objects.isEmpty else { break }
-            try context.aws(resource.region, ["s3api", "delete-objects", "--bucket", id, "--delete", Value.object(Fields([
-                Fields.Entry(key: "Objects", value: .array(objects)), Fields.Entry(key: "Quiet", value: true),
-            ])).jsonText])
+            try context.aws(
+                resource.region,
+                [
+                    "s3api", "delete-objects", "--bucket", id, "--delete",
+                    Value.object(
+                        Fields([
+                            Fields.Entry(key: "Objects", value: .array(objects)),
+                            Fields.Entry(key: "Quiet", value: true),
+                        ])
+                    ).jsonText,
+                ])
         }
         try context.aws(resource.region, ["s3api", "delete-bucket", "--bucket", id])
     }

@@ -64,7 +64,8 @@ package struct HTMLPage: Sendable {
     }
 
     mutating func table(_ header: [String], _ rows: [[Cell]], id: String? = nil, class name: String? = nil) {
-        var html = "<table\(id.map { " id=\"\(Self.escape($0))\"" } ?? "")\(name.map { " class=\"\($0)\"" } ?? "")><thead><tr>"
+        var html =
+            "<table\(id.map { " id=\"\(Self.escape($0))\"" } ?? "")\(name.map { " class=\"\($0)\"" } ?? "")><thead><tr>"
         html += header.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows { html += "<tr>" + row.map(\.rendered).joined() + "</tr>" }
         body.append(html + "</tbody></table>")
@@ -76,9 +77,12 @@ package struct HTMLPage: Sendable {
         charts += 1
         // `</script` or `<!--` inside a script element would end or change it: in JSON these
         // characters only occur inside strings, where \u escapes mean the same.
-        let json = data.jsonText.replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "<", with: "\\u003c")
-            .replacingOccurrences(of: ">", with: "\\u003e")
-        body.append("""
+        let json = data.jsonText.replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(
+            of: "<", with: "\\u003c"
+        )
+        .replacingOccurrences(of: ">", with: "\\u003e")
+        body.append(
+            """
             <figure class="chart" id="\(Self.escape(id))" data-chart="\(kind)"><figcaption>\(Self.escape(title))</figcaption>\
             <script type="application/json">\(json)</script></figure>
             """)
