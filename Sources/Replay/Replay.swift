@@ -92,11 +92,11 @@ package struct Replay: Sendable {
 
     /// Replays against `simulated`, the simulation's result (run here when not given; a test
     /// passes a deliberately wrong one).
-    package func run(simulated given: ScenarioResult? = nil) -> Outcome {
+    package func run(simulated given: Simulated? = nil) -> Outcome {
         var outcome = Outcome(scenario: scenario.name, status: .matched)
-        let simulated: ScenarioResult
+        let simulated: Simulated
         do {
-            simulated = try given ?? Simulator(scenario: scenario).run()
+            simulated = try given ?? Simulator(scenario: scenario).runTraced()
         } catch {
             outcome.status = .notReplayable("the simulation failed: \(error)")
             return outcome
@@ -148,7 +148,7 @@ package struct Replay: Sendable {
     /// Makes the resources, runs the calls, and compares; `created` holds what exists on the
     /// endpoint at every moment, for the cleanup.
     private func replay(
-        _ plan: Plan, _ simulated: ScenarioResult, in context: ReplayContext,
+        _ plan: Plan, _ simulated: Simulated, in context: ReplayContext,
         created: inout [(Resource, String)], outcome: inout Outcome
     ) throws(ReplayError) {
         // The fixtures' accounts are the endpoint's account: commands naming an account (a
@@ -160,7 +160,7 @@ package struct Replay: Sendable {
             }
         }
         if let gap = EndpointGap.gap(
-            of: EndpointGap.endpoint(fromCallerArn: identity["Arn"]?.stringValue ?? ""), in: simulated.attempts)
+            of: EndpointGap.endpoint(fromCallerArn: identity["Arn"]?.stringValue ?? ""), in: simulated.result.attempts)
         {
             throw .notReplayable("the endpoint does not support \(gap.operation) with \(gap.parameter): \(gap.reason)")
         }
@@ -197,7 +197,7 @@ package struct Replay: Sendable {
         // call that had not landed yet.
         var pending = plan.changes[...]
         let landing = Dictionary(
-            simulated.landedCalls.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            simulated.trace.landedCalls.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         func applyChanges(before callId: Int?) throws(ReplayError) {
             while let change = pending.first, callId.map({ (landing[$0] ?? .max) >= change.callsLanded }) ?? true {
                 pending.removeFirst()
@@ -213,8 +213,8 @@ package struct Replay: Sendable {
                 outcome.changes.append("\(change.actor) changed \(change.resourceId)")
             }
         }
-        for attempt in simulated.attempts.sorted(by: { $0.callId < $1.callId })
-        where !simulated.faultedCalls.contains(attempt.callId) {
+        for attempt in simulated.result.attempts.sorted(by: { $0.callId < $1.callId })
+        where !simulated.trace.faultedCalls.contains(attempt.callId) {
             try checkInterruption()
             try applyChanges(before: attempt.callId)
             let words = attempt.command.words
@@ -260,7 +260,8 @@ package struct Replay: Sendable {
         }
         for (resource, id) in created where !dropped.contains(resource.id) {
             guard let adapter = Self.adapters[resource.type] else { continue }
-            let expected = adapter.project(simulated.finalInventory[resource.id]?.properties ?? .null, in: context)
+            let expected = adapter.project(
+                simulated.result.finalInventory[resource.id]?.properties ?? .null, in: context)
             let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
             outcome.compared.append(resource.id)
             if plan.untouched.contains(resource.id) { outcome.untouched.append(resource.id) }
@@ -312,11 +313,11 @@ package struct Replay: Sendable {
     /// Resources of the fixtures that nothing in the scenario changes (no call, no injection),
     /// chosen as `untouched` says, next to `targets`: where a call aimed at the wrong resource
     /// would land (the same name in another region, the same VPC, the same region).
-    func untouched(near targets: [String], besides taken: Set<String>, _ simulated: ScenarioResult) -> [String] {
-        let changedByTimeline = Set(simulated.timelineChanges.map(\.resourceId))
+    func untouched(near targets: [String], besides taken: Set<String>, _ simulated: Simulated) -> [String] {
+        let changedByTimeline = Set(simulated.trace.timelineChanges.map(\.resourceId))
         func eligible(_ r: Resource) -> Bool {
             !taken.contains(r.id) && Self.adapters[r.type] != nil && !changedByTimeline.contains(r.id)
-                && simulated.finalInventory[r.id]?.properties == r.properties
+                && simulated.result.finalInventory[r.id]?.properties == r.properties
         }
         switch untouched {
         case .all:
@@ -345,8 +346,8 @@ package struct Replay: Sendable {
         }
     }
 
-    func plan(_ simulated: ScenarioResult) -> Result<Plan, NotReplayable> {
-        guard let first = simulated.attempts.map(\.startedAt).min() else {
+    func plan(_ simulated: Simulated) -> Result<Plan, NotReplayable> {
+        guard let first = simulated.result.attempts.map(\.startedAt).min() else {
             return .failure(NotReplayable(reason: "the simulation made no remediation call"))
         }
         // Injections and drift change the cloud between the calls, and the replay makes the same
@@ -360,8 +361,8 @@ package struct Replay: Sendable {
                     reason:
                         "its timeline has '\(entry.action.name)', which deletes a resource while a call is under way"))
         }
-        let offset = first - simulated.start
-        let changes = simulated.timelineChanges.filter { $0.at - simulated.start > offset }
+        let offset = first - simulated.result.start
+        let changes = simulated.trace.timelineChanges.filter { $0.at - simulated.result.start > offset }
         if let deletion = changes.first(where: { $0.after == nil }) {
             return .failure(NotReplayable(reason: "its timeline deletes \(deletion.resourceId) between the calls"))
         }
@@ -371,16 +372,18 @@ package struct Replay: Sendable {
         // Everything a call touched, and whatever that needs first; what the timeline changes
         // later, where remsim can make it.
         var wanted: [String] = []
-        let referenced = referenced(by: simulated.attempts)
+        let referenced = referenced(by: simulated.result.attempts)
         let changed = changes.compactMap(\.before).filter { Self.adapters[$0.type] != nil }.map(\.id)
-        for id in simulated.attempts.map(\.resourceId) + simulated.callChanges.map(\.resourceId) + referenced + changed
+        for id in simulated.result.attempts.map(\.resourceId) + simulated.trace.callChanges.map(\.resourceId)
+            + referenced + changed
         where !wanted.contains(id) { wanted.append(id) }
         // What the calls make is looked for on the endpoint afterwards, where its type allows.
         var made: [Resource] = []
         let unsupported = Set(
             wanted.compactMap { id -> String? in
                 guard let r = scenario.inventory[id] else {
-                    guard let new = simulated.finalInventory[id], Self.adapters[new.type]?.locatesWhatCallsMake == true
+                    guard let new = simulated.result.finalInventory[id],
+                        Self.adapters[new.type]?.locatesWhatCallsMake == true
                     else { return "resources a call creates (\(id))" }
                     made.append(new)
                     return nil

@@ -57,13 +57,15 @@ package struct ImpactPreview: Sendable {
             r.autoRemediate = true
             return r
         }
-        let result = try Simulator(scenario: preview).run()
+        let simulated = try Simulator(scenario: preview).runTraced()
+        let result = simulated.result
+        let trace = simulated.trace
         self.horizon = horizon
         var byPolicy: [String: Int] = [:]
         for v in result.violations where v.startedAt == result.start { byPolicy[v.policyId, default: 0] += 1 }
         openAtStart = byPolicy
         var changes: [Change] = []
-        for id in Set(result.callChanges.map(\.resourceId)).sorted() {
+        for id in Set(trace.callChanges.map(\.resourceId)).sorted() {
             let original = scenario.inventory[id]
             let before = original?.properties ?? .null
             let after = result.finalInventory[id]?.properties ?? .null
@@ -71,7 +73,7 @@ package struct ImpactPreview: Sendable {
             if original != nil { Self.diff("", before, after, into: &changed) }
             // The calls that changed it: a step may create or change a resource other than the
             // alert's (a flow log's log group).
-            let calls = Set(result.callChanges.filter { $0.resourceId == id }.map(\.callId))
+            let calls = Set(trace.callChanges.filter { $0.resourceId == id }.map(\.callId))
             let attempts = result.attempts.filter { calls.contains($0.callId) }
             changes.append(
                 Change(

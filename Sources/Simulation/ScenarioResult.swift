@@ -18,17 +18,6 @@ public struct ScenarioResult: Sendable {
     package var violations: [Violation]
     package var timeline: [TimelineRecord]
     public var finalInventory: Inventory
-    /// What each successful call changed, resource by resource: the top-level properties whose
-    /// value differs after it (a created resource lists none). Property tests compare it with
-    /// what the operation declares.
-    package var callChanges: [CallChange] = []
-    /// Calls that failed because a fault on the timeline made them fail (throttling, a missing
-    /// permission), not because of what the cloud holds.
-    package var faultedCalls: Set<Int> = []
-    /// What the timeline did to the cloud (injections, drift), in order.
-    package var timelineChanges: [TimelineChange] = []
-    /// Call ids in the order the calls landed (a call's latency can let a later one land first).
-    package var landedCalls: [Int] = []
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
     /// Why the run stopped before its end, when it did (an injection that no longer applied to
@@ -67,6 +56,28 @@ package struct TimelineRecord: Sendable, Hashable {
     }
 }
 
+/// What the simulation did to the cloud, call by call and change by change: what a replay
+/// follows and property tests compare, kept apart from the scenario's result.
+package struct SimulationTrace: Sendable {
+    /// What each successful call changed, resource by resource: the top-level properties whose
+    /// value differs after it (a created resource lists none). Property tests compare it with
+    /// what the operation declares.
+    package var callChanges: [CallChange] = []
+    /// Calls that failed because a fault on the timeline made them fail (throttling, a missing
+    /// permission), not because of what the cloud holds.
+    package var faultedCalls: Set<Int> = []
+    /// What the timeline did to the cloud (injections, drift), in order.
+    package var timelineChanges: [TimelineChange] = []
+    /// Call ids in the order the calls landed (a call's latency can let a later one land first).
+    package var landedCalls: [Int] = []
+}
+
+/// A scenario's result with the trace of how it came about.
+package struct Simulated: Sendable {
+    package var result: ScenarioResult
+    package var trace: SimulationTrace
+}
+
 /// A change the timeline made to one resource (an injection, a drift): someone other than the
 /// engine acting on the cloud.
 package struct TimelineChange: Sendable, Hashable {
@@ -77,7 +88,7 @@ package struct TimelineChange: Sendable, Hashable {
     /// `after` when it deleted it.
     package var before: Resource?
     package var after: Resource?
-    /// How many calls had landed by then: the first `callsLanded` of `ScenarioResult.landedCalls`
+    /// How many calls had landed by then: the first `callsLanded` of `SimulationTrace.landedCalls`
     /// came before this change, the others after it.
     package var callsLanded: Int
 }

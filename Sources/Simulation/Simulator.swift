@@ -93,6 +93,12 @@ public struct Simulator {
     /// left, too many events) stops the run there and comes back as the result's `error`, with
     /// everything that happened until then, and the scenario failed.
     public func run() throws(SimulationError) -> ScenarioResult {
+        try runTraced().result
+    }
+
+    /// Runs the scenario as `run()` does, and keeps the trace of what each call and each
+    /// timeline change did to the cloud.
+    package func runTraced() throws(SimulationError) -> Simulated {
         if let problem = Preflight.problems(in: scenario).first { throw problem.error }
         let start = scenario.start
         let end = start + scenario.runFor
@@ -142,10 +148,10 @@ public struct Simulator {
             violations: violations,
             timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records)
                 + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
-            finalInventory: loop.cloud.inventory, callChanges: loop.callChanges, eventsProcessed: loop.processed)
-        result.faultedCalls = loop.faultedCalls
-        result.timelineChanges = loop.timelineChanges
-        result.landedCalls = loop.landedCalls
+            finalInventory: loop.cloud.inventory, eventsProcessed: loop.processed)
+        let trace = SimulationTrace(
+            callChanges: loop.callChanges, faultedCalls: loop.faultedCalls, timelineChanges: loop.timelineChanges,
+            landedCalls: loop.landedCalls)
         result.timeline.sort(by: TimelineRecord.precedes)
         if let stopped {
             // A run cut short proves nothing either way: its expectations are not checked.
@@ -156,7 +162,7 @@ public struct Simulator {
             )
             .check(scenario.expectations)
         }
-        return result
+        return Simulated(result: result, trace: trace)
     }
 
     /// The event loop: takes the next event off the queue until the end of the run.

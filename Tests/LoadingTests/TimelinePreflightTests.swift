@@ -79,9 +79,10 @@ struct TimelinePreflightTests {
             Issue.record("did not load")
             return
         }
-        let result = try Simulator(scenario: s).run()
+        let simulated = try Simulator(scenario: s).runTraced()
+        let result = simulated.result
         #expect(result.passed, "\(result.assertions.filter { !$0.passed })")
-        #expect(result.timelineChanges.first?.before == nil)
+        #expect(simulated.trace.timelineChanges.first?.before == nil)
     }
 
     @Test(arguments: [

@@ -104,11 +104,11 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func aWrongSimulatorModelIsReportedPropertyByProperty() throws {
         let s = try scenario("ssh-opened-to-world-is-closed")
-        var wrong = try Simulator(scenario: s).run()
-        var group = try #require(wrong.finalInventory["sg-0a1b2c3d4e5f61001"])
+        var wrong = try Simulator(scenario: s).runTraced()
+        var group = try #require(wrong.result.finalInventory["sg-0a1b2c3d4e5f61001"])
         let rules = (group.properties["IpPermissions"]?.arrayValue ?? []).filter { $0["FromPort"] != 22 }
         group.properties = group.properties.setting("IpPermissions", to: .array(rules))
-        wrong.finalInventory.upsert(group)
+        wrong.result.finalInventory.upsert(group)
         try withMoto { cli in
             let outcome = Replay(scenario: s, cli: cli, replayId: "t2").run(simulated: wrong)
             #expect(outcome.status == .differed)
@@ -130,9 +130,10 @@ struct MotoReplayTests {
         revoke.effect = .setValue("IpPermissions", [])
         var simulator = Simulator(scenario: s)
         simulator.models = [revoke.name: revoke]
-        let wrong = try simulator.run()
+        let wrong = try simulator.runTraced()
         #expect(
-            wrong.finalInventory["sg-0a1b2c3d4e5f61001"]?.properties["IpPermissions"] == [], "the wrong model is used")
+            wrong.result.finalInventory["sg-0a1b2c3d4e5f61001"]?.properties["IpPermissions"] == [],
+            "the wrong model is used")
         try withMoto { cli in
             let outcome = Replay(scenario: s, cli: cli, replayId: "t16").run(simulated: wrong)
             #expect(outcome.status == .differed)
@@ -209,12 +210,12 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func predictedFailuresMustFailAndFaultedCallsAreNotMade() throws {
         let s = try scenario("ssh-opened-to-world-is-closed")
-        var wrong = try Simulator(scenario: s).run()
-        wrong.attempts[0].outcome = .failed(
+        var wrong = try Simulator(scenario: s).runTraced()
+        wrong.result.attempts[0].outcome = .failed(
             code: "InvalidPermission.NotFound", message: "The specified rule does not exist in this security group.")
         let throttled = try scenario("throttled-calls-retry-with-backoff")
-        let simulatedThrottling = try Simulator(scenario: throttled).run()
-        #expect(!simulatedThrottling.faultedCalls.isEmpty, "the scenario throttles some calls")
+        let simulatedThrottling = try Simulator(scenario: throttled).runTraced()
+        #expect(!simulatedThrottling.trace.faultedCalls.isEmpty, "the scenario throttles some calls")
         try withMoto { cli in
             let outcome = Replay(scenario: s, cli: cli, replayId: "t7").run(simulated: wrong)
             #expect(outcome.status == .differed)
@@ -227,7 +228,8 @@ struct MotoReplayTests {
             let replayed = Replay(scenario: throttled, cli: cli, replayId: "t8").run(simulated: simulatedThrottling)
             #expect(replayed.status == .matched, "\(replayed.differences)")
             #expect(
-                replayed.commands.count == simulatedThrottling.attempts.count - simulatedThrottling.faultedCalls.count)
+                replayed.commands.count == simulatedThrottling.result.attempts.count
+                    - simulatedThrottling.trace.faultedCalls.count)
         }
     }
     /// What `aws --version` prints (version 1 prints it on standard error).
@@ -306,9 +308,9 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func theTimelinesChangesComeBetweenTheCalls() throws {
         let s = try scenario("rdp-opened-to-world-is-closed")
-        let simulated = try Simulator(scenario: s).run()
-        let first = try #require(simulated.attempts.map(\.startedAt).min())
-        let later = simulated.timelineChanges.filter { $0.at > first }
+        let simulated = try Simulator(scenario: s).runTraced()
+        let first = try #require(simulated.result.attempts.map(\.startedAt).min())
+        let later = simulated.trace.timelineChanges.filter { $0.at > first }
         #expect(later.count == 1 && later[0].callsLanded == 1, "the second opening comes after the first call landed")
         try withMoto { cli in
             let outcome = Replay(scenario: s, cli: cli, replayId: "t10").run(simulated: simulated)
@@ -321,7 +323,7 @@ struct MotoReplayTests {
             // Without the change between the calls, the second revoke finds nothing to revoke:
             // the endpoint refuses it where the simulation had it succeed.
             var without = simulated
-            without.timelineChanges.removeAll { $0.at > first }
+            without.trace.timelineChanges.removeAll { $0.at > first }
             let missing = Replay(scenario: s, cli: cli, replayId: "t11").run(simulated: without)
             #expect(missing.status == .differed)
             #expect(

@@ -309,11 +309,11 @@ struct EngineInvariantTests {
 extension EngineInvariantTests {
     @Test func aCallChangesOnlyWhatItsOperationDeclares() async {
         await propertyCheck(count: Self.count, input: Gen.int(in: 0...1_000_000)) { seed in
-            guard let result = try? Simulator(scenario: Self.scenario(seed: seed)).run() else {
+            guard let trace = try? Simulator(scenario: Self.scenario(seed: seed)).runTraced().trace else {
                 Issue.record("seed \(seed) did not run")
                 return
             }
-            for change in result.callChanges where !change.created {
+            for change in trace.callChanges where !change.created {
                 guard let spec = OperationCatalog.spec(named: change.operation) else {
                     Issue.record("seed \(seed): \(change.operation) is not in the catalog")
                     continue
@@ -392,7 +392,11 @@ extension EngineInvariantTests {
     @Test func noRemediationFailsForWhatItDidNotCause() async {
         await propertyCheck(count: Self.count, input: Gen.int(in: 0...1_000_000)) { seed in
             let scenario = Self.scenario(seed: seed)
-            guard !Self.hasStaleReads(scenario), let result = try? Simulator(scenario: scenario).run() else { return }
+            guard !Self.hasStaleReads(scenario), let simulated = try? Simulator(scenario: scenario).runTraced() else {
+                return
+            }
+            let result = simulated.result
+            let trace = simulated.trace
             for alert in result.alerts {
                 for (k, t) in alert.transitions.enumerated()
                 where t.to == .failed && [.remediationFailed, .verificationFailed].contains(t.reason) {
@@ -408,10 +412,10 @@ extension EngineInvariantTests {
                         let started = alert.transitions[..<k].last(where: { $0.reason == .remediationStarted })?.at
                     else { continue }
                     let byOthers =
-                        result.timelineChanges.contains {
+                        trace.timelineChanges.contains {
                             $0.resourceId == alert.resourceId && $0.at >= started && $0.at <= t.at
                         }
-                        || result.callChanges.contains { change in
+                        || trace.callChanges.contains { change in
                             guard change.resourceId == alert.resourceId,
                                 let call = result.attempts.first(where: { $0.callId == change.callId }),
                                 call.policyId != alert.policyId, let landed = call.finishedAt
