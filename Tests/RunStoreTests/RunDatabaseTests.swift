@@ -59,6 +59,13 @@ struct RunDatabaseTests {
             try String.fetchOne($0, sql: "SELECT labels FROM run WHERE id = ?", arguments: [runId])
         }
         #expect(labels == #"["ci","main"]"#)
+        var slashed = metadata()
+        slashed.labels = ["feature/x"]
+        let second = try db.recordRun(slashed, results: [], finishedAt: Date(timeIntervalSince1970: 1_767_225_660))
+        let slashedText = try db.read {
+            try String.fetchOne($0, sql: "SELECT labels FROM run WHERE id = ?", arguments: [second])
+        }
+        #expect(slashedText == #"["feature/x"]"#)
     }
 
     @Test func aRunThatCannotBeRecordedWholeLeavesNothing() throws {

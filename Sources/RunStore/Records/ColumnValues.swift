@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 // One record type per table, one file each (`Records/`), each with its `Columns`. Simulated
@@ -26,4 +27,16 @@ package enum MetricScope: String, Codable, Sendable, Hashable, CaseIterable {
 /// `scenarioResultId`.
 enum SharedColumns {
     static let scenarioResultId = Column("scenarioResultId")
+}
+
+/// A record with JSON columns (lists of labels, evidence lines, merged shards), written as
+/// `Value.jsonText` writes JSON: compact, members sorted, `/` unescaped, as runs were always stored.
+package protocol CompactJSONColumns: EncodableRecord {}
+
+extension CompactJSONColumns {
+    package static func databaseJSONEncoder(for column: String) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 }

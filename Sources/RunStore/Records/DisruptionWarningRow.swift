@@ -3,7 +3,9 @@ import GRDB
 import RemediationEngine
 
 /// What a remediation could disrupt, with the evidence for it.
-package struct DisruptionWarningRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+package struct DisruptionWarningRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord,
+    CompactJSONColumns
+{
     package static let databaseTableName = "disruptionWarning"
     package var id: Int64?
     package var scenarioResultId: Int64
@@ -37,12 +39,5 @@ extension DisruptionWarningRow {
         package static let affected = Column(CodingKeys.affected)
         package static let evidence = Column(CodingKeys.evidence)
         package static let explanation = Column(CodingKeys.explanation)
-    }
-
-    /// JSON columns as `Value.jsonText` writes them: compact, `/` unescaped.
-    package static func databaseJSONEncoder(for column: String) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

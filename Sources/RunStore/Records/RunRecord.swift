@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-package struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+package struct RunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord, CompactJSONColumns {
     package static let databaseTableName = "run"
     package var id: Int64?
     package var startedAt: String
@@ -42,12 +42,5 @@ extension RunRecord {
         package static let policiesDigest = Column(CodingKeys.policiesDigest)
         package static let shard = Column(CodingKeys.shard)
         package static let mergedFrom = Column(CodingKeys.mergedFrom)
-    }
-
-    /// JSON columns as `Value.jsonText` writes them: compact, `/` unescaped.
-    package static func databaseJSONEncoder(for column: String) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }
