@@ -78,7 +78,8 @@ package enum CommandReader {
             let known = OperationCatalog.all.filter { $0.cloud == .aws }.map(\.name)
             throw Problem(
                 message:
-                    "`aws \(cliService) \(action)` (\(operation)) is not an operation remsim models; it models \(known.joined(separator: ", "))"
+                    "`aws \(cliService) \(action)` (\(operation)) is not an operation remsim models; it models "
+                    + "\(known.joined(separator: ", "))"
             )
         }
         var parameters = Fields()
@@ -169,7 +170,8 @@ package enum CommandReader {
             let known = OperationCatalog.commandLines(program: program)
             throw Problem(
                 message:
-                    "`\(([program] + commandWords).joined(separator: " "))` is not a command remsim models; the `\(program)` commands it models are \(known.joined(separator: ", "))"
+                    "`\(([program] + commandWords).joined(separator: " "))` is not a command remsim models; the "
+                    + "`\(program)` commands it models are \(known.joined(separator: ", "))"
             )
         }
         do {

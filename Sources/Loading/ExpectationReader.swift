@@ -146,7 +146,8 @@ struct ExpectationReader {
             return Expectation(check: .unchanged(except: except), origin: origin)
         }
         throw node.error(
-            "an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, engine, warning, no-warnings, unchanged"
+            "an expectation starts with one of resource, alert, mttd, mttr, exposure, violations, remediations, "
+                + "engine, warning, no-warnings, unchanged"
         )
     }
 
@@ -154,7 +155,8 @@ struct ExpectationReader {
         let id = try node.string()
         guard inventory[id] != nil || created[id] != nil else {
             throw node.error(
-                "resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))"
+                "resource '\(id)' is not in the scenario's fixtures, nor created on its "
+                    + "timeline\(suggestId(id, inventory, created))"
             )
         }
         return id

@@ -38,7 +38,8 @@ public enum FixtureLoader {
                     try inventory.insert(resource)
                 } catch {
                     throw node.error(
-                        "resource id '\(resource.id)' is already defined at \(origins[resource.id] ?? "another fixture")"
+                        "resource id '\(resource.id)' is already defined at "
+                            + "\(origins[resource.id] ?? "another fixture")"
                     )
                 }
                 origins[resource.id] = node.location

@@ -51,7 +51,8 @@ enum InjectionReader {
             // What it makes is written as a fixture file writes a resource; its id is the entry's.
             guard let with else {
                 throw node.error(
-                    "'create-resource' needs 'with: {type: TYPE, account: ..., region: ..., properties: {...}}', the resource as a fixture file writes it"
+                    "'create-resource' needs 'with: {type: TYPE, account: ..., region: ..., properties: {...}}', "
+                        + "the resource as a fixture file writes it"
                 )
             }
             if let idNode = try with.mapping(allowing: FixtureLoader.resourceKeys)["id"] {

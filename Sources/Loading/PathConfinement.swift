@@ -31,8 +31,10 @@ public enum PathConfinement: Sendable, Hashable {
             throw LoadError(
                 file: InputFiles.display(file),
                 message: isLink
-                    ? "'\(named)' leads outside \(InputFiles.display(path)) (a symlink to \(real)); nothing of it was read (--root DIR sets the root, --allow-outside-root lifts this)"
-                    : "'\(named)' is outside \(InputFiles.display(path)), the directory remsim may read in (--root DIR sets it, --allow-outside-root lifts it)"
+                    ? "'\(named)' leads outside \(InputFiles.display(path)) (a symlink to \(real)); nothing of "
+                        + "it was read (--root DIR sets the root, --allow-outside-root lifts this)"
+                    : "'\(named)' is outside \(InputFiles.display(path)), the directory remsim may read in "
+                        + "(--root DIR sets it, --allow-outside-root lifts it)"
             )
         }
     }

@@ -28,7 +28,8 @@ package enum PolicyReference: Sendable, Hashable {
             guard let policy = pack[id] else {
                 throw Problem(
                     message:
-                        "no built-in policy '\(id)'\(Suggest.didYouMean(id, in: Array(pack.keys), prefix: "builtin:")) (see `remsim policies list`)"
+                        "no built-in policy "
+                        + "'\(id)'\(Suggest.didYouMean(id, in: Array(pack.keys), prefix: "builtin:")) (see `remsim policies list`)"
                 )
             }
             return [policy]

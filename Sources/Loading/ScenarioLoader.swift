@@ -98,7 +98,8 @@ public struct ScenarioLoader: Sendable {
         let entries = try m["timeline"]?.list() ?? []
         if entries.count > limits.maxTimelineEntries, let node = m["timeline"] {
             throw node.error(
-                "\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it with --max-timeline)"
+                "\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it "
+                    + "with --max-timeline)"
             )
         }
         let created = try TimelineReader.createdResources(entries)

@@ -12,7 +12,8 @@ enum StepCheck {
             let cloud = step.operation.contains("/") ? Cloud.azure : step.operation.contains(":") ? .aws : .gcp
             let known = OperationCatalog.all.filter { $0.cloud == cloud }.map(\.name)
             return
-                "'\(step.operation)' is not an operation remsim models\(Suggest.didYouMean(step.operation, in: OperationCatalog.names))"
+                "'\(step.operation)' is not an operation remsim "
+                + "models\(Suggest.didYouMean(step.operation, in: OperationCatalog.names))"
                 + " (\(cloud.rawValue) operations: \(known.joined(separator: ", ")))"
         }
         for key in spec.required {
@@ -26,7 +27,8 @@ enum StepCheck {
             let uncovered = spec.commands[0].uncoveredParameters(step.parameters)
             let shapes = spec.commands.map { "`\($0.commandLine) \($0.usage)`" }.joined(separator: " or ")
             return
-                "\(spec.name) cannot carry \(uncovered.map { "'\($0)'" }.joined(separator: ", ")) as a command: it is written \(shapes)"
+                "\(spec.name) cannot carry \(uncovered.map { "'\($0)'" }.joined(separator: ", ")) as a command: "
+                + "it is written \(shapes)"
         }
         return nil
     }

@@ -206,7 +206,8 @@ struct TimelineReader {
             kind = .delayEvents(by: try ControlsReader.positive(try f.required("by")))
         default:
             throw kindNode.error(
-                "expected one of \(Self.faultKinds.joined(separator: ", ")), found \(YAMLNode.quoted(name))\(Suggest.didYouMean(name, in: Self.faultKinds))"
+                "expected one of \(Self.faultKinds.joined(separator: ", ")), found "
+                    + "\(YAMLNode.quoted(name))\(Suggest.didYouMean(name, in: Self.faultKinds))"
             )
         }
         var scope = FaultScope()
@@ -223,7 +224,8 @@ struct TimelineReader {
                     let op = try item.string()
                     guard OperationCatalog.spec(named: op) != nil else {
                         throw item.error(
-                            "'\(op)' is not an operation remsim models\(Suggest.didYouMean(op, in: OperationCatalog.names))"
+                            "'\(op)' is not an operation remsim "
+                                + "models\(Suggest.didYouMean(op, in: OperationCatalog.names))"
                         )
                     }
                     scope.operations.append(op)
@@ -240,7 +242,8 @@ struct TimelineReader {
         let id = try node.string()
         guard let r = inventory[id] ?? created[id] else {
             throw node.error(
-                "resource '\(id)' is not in the scenario's fixtures, nor created on its timeline\(suggestId(id, inventory, created))"
+                "resource '\(id)' is not in the scenario's fixtures, nor created on its "
+                    + "timeline\(suggestId(id, inventory, created))"
             )
         }
         return (id, r)

@@ -98,7 +98,8 @@ struct YAMLNode {
             throw LoadError(
                 file: file,
                 message:
-                    "cannot read the file: \(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")"
+                    "cannot read the file: "
+                    + "\(FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")"
             )
         }
     }
@@ -108,7 +109,8 @@ struct YAMLNode {
         throw LoadError(
             file: file,
             message:
-                "the file is \(ByteCount(bytes)), over the limit of \(ByteCount(limits.maxFileBytes)) (raise it with --max-file-size)"
+                "the file is \(ByteCount(bytes)), over the limit of \(ByteCount(limits.maxFileBytes)) (raise it "
+                + "with --max-file-size)"
         )
     }
 
@@ -259,7 +261,8 @@ struct YAMLNode {
         guard let v = T(rawValue: text) else {
             let suggestion = Suggest.didYouMean(text, in: all.map(\.rawValue))
             throw error(
-                "expected one of \(all.map(\.rawValue).joined(separator: ", ")), found \(Self.quoted(text))\(suggestion)"
+                "expected one of \(all.map(\.rawValue).joined(separator: ", ")), found "
+                    + "\(Self.quoted(text))\(suggestion)"
             )
         }
         return v
@@ -269,7 +272,8 @@ struct YAMLNode {
     func resourceType(_ name: String) throws(LoadError) -> ResourceType {
         guard let known = ResourceTypeRegistry.type(named: name) else {
             throw error(
-                "unknown resource type \(Self.quoted(name))\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names)) (a fixture may keep a type remsim does not model with 'inert: true')"
+                "unknown resource type "
+                    + "\(Self.quoted(name))\(Suggest.didYouMean(name, in: ResourceTypeRegistry.names)) (a fixture may keep a type remsim does not model with 'inert: true')"
             )
         }
         return known

@@ -165,7 +165,8 @@ extension Engine {
                 record(
                     .capBreach, at: now, rule: rule.name,
                     detail:
-                        "\(allowed.count) to remediate, \(recent) already in the last \(cap.window), limit \(limit): nothing changed"
+                        "\(allowed.count) to remediate, \(recent) already in the last \(cap.window), limit "
+                        + "\(limit): nothing changed"
                 )
                 return
             }

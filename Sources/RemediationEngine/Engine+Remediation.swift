@@ -39,7 +39,8 @@ extension Engine {
                 record(
                     .queued, at: now, rule: rule.name, alert: c.alert,
                     detail:
-                        "\(cap) remediation\(cap == 1 ? "" : "s") already under way in \(c.resource.account) \(c.resource.region)"
+                        "\(cap) remediation\(cap == 1 ? "" : "s") already under way in \(c.resource.account) "
+                        + "\(c.resource.region)"
                 )
             }
             return
@@ -146,7 +147,8 @@ extension Engine {
                 record(
                     .retry, at: now, rule: rule.name, alert: index,
                     detail:
-                        "step \(planned.step) \(planned.operation): \(code); try \(flight.tries + 1) of \(maxAttempts) in \(wait)"
+                        "step \(planned.step) \(planned.operation): \(code); try \(flight.tries + 1) of "
+                        + "\(maxAttempts) in \(wait)"
                 )
                 flight.tries += 1
                 setTimer(.retry(flight), at: now + wait, effects: &effects)
@@ -326,7 +328,8 @@ extension Engine {
             transition(
                 index, to: .open, reason: .changedDuringRemediation, at: now,
                 detail:
-                    "\(change.actor) changed it at \(moment(change.at)), after the remediation began; it violates \(policy.id) again"
+                    "\(change.actor) changed it at \(moment(change.at)), after the remediation began; it "
+                    + "violates \(policy.id) again"
             )
             return finding
         }
@@ -335,7 +338,8 @@ extension Engine {
             transition(
                 index, to: .open, reason: .violationChanged, at: now,
                 detail:
-                    "what the remediation acted on complies; \(elements.count) other element\(elements.count == 1 ? "" : "s") violate\(elements.count == 1 ? "s" : "") now: \(shown)"
+                    "what the remediation acted on complies; \(elements.count) other "
+                    + "element\(elements.count == 1 ? "" : "s") violate\(elements.count == 1 ? "s" : "") now: \(shown)"
             )
             return finding
         }

@@ -15,7 +15,8 @@ package struct TemplateVariables {
 
     /// The names for messages, in the order a person reads them.
     package static let documentedNames =
-        "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
+        "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, "
+        + "resourceGroup, azureScope, gcpZoneId, ruleName"
 
     let resource: Resource
     let finding: Finding

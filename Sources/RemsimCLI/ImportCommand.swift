@@ -79,7 +79,8 @@ struct ImportCommand: ParsableCommand {
         let byType = Dictionary(grouping: result.resources.filter { !inert.contains($0.type) }, by: \.type)
             .map { "\($0.value.count) \($0.key)" }.sorted()
         Console.out(
-            "imported \(result.resources.count) resources (\(byType.joined(separator: ", "))) into \(written.count) file\(written.count == 1 ? "" : "s") in \(output)"
+            "imported \(result.resources.count) resources (\(byType.joined(separator: ", "))) into "
+                + "\(written.count) file\(written.count == 1 ? "" : "s") in \(output)"
         )
         for (type, count) in result.inert { Console.out("  kept as inert (not modelled): \(count) \(type)") }
         for (what, count) in result.skipped { Console.out("  not imported: \(count) \(what)") }

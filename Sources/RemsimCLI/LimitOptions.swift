@@ -18,7 +18,8 @@ struct FileLimitOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The directory the files remsim reads must stay in (default: the working directory, or the named file's own directory when it is outside it).",
+            "The directory the files remsim reads must stay in (default: the working directory, or the named "
+                + "file's own directory when it is outside it).",
             valueName: "dir"))
     var root: String?
 

@@ -42,7 +42,8 @@ struct MergeCommand: ParsableCommand {
         let scenarios = loaded.flatMap(\.contents.scenarios)
         let failed = scenarios.filter { !$0.scenario.passed }.count
         let line =
-            "\(scenarios.count) scenarios from \(loaded.count) shard\(loaded.count == 1 ? "" : "s"): \(scenarios.count - failed) passed, \(failed) failed"
+            "\(scenarios.count) scenarios from \(loaded.count) shard\(loaded.count == 1 ? "" : "s"): "
+            + "\(scenarios.count - failed) passed, \(failed) failed"
         Console.out(
             (failed == 0 ? Console.style.green(line) : Console.style.red(line))
                 + Console.style.dim(" · run \(runId) recorded in \(database.db)"))

@@ -56,7 +56,8 @@ struct PoliciesCommand: ParsableCommand {
             guard let policy = policies.first(where: { $0.id == id }) else {
                 let near = policies.map(\.id).filter { $0.contains(id) || id.contains($0) }
                 throw BadInput(
-                    "no policy '\(id)'\(near.isEmpty ? "" : "; similar: \(near.joined(separator: ", "))") (see `remsim policies list`)"
+                    "no policy '\(id)'\(near.isEmpty ? "" : "; similar: \(near.joined(separator: ", "))") (see "
+                        + "`remsim policies list`)"
                 )
             }
             Console.out(PolicyReport.show(policy, at: Scenario.defaultStart))

@@ -42,7 +42,8 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Untouched resources to make and compare besides those the calls touch: N per touched resource (its type and account; same name in another region first, then same VPC, then same region), or 'all' of the fixtures'.",
+            "Untouched resources to make and compare besides those the calls touch: N per touched resource (its "
+                + "type and account; same name in another region first, then same VPC, then same region), or 'all' of the fixtures'.",
             valueName: "N|all"))
     var untouched: Replay.Untouched = .neighbours(1)
 
@@ -60,7 +61,8 @@ struct ReplayCommand: ParsableCommand {
         guard let endpointUrl else {
             guard allowRemoteEndpoint else {
                 throw BadInput(
-                    "give --endpoint-url (moto: http://127.0.0.1:5000), or --allow-remote-endpoint to replay against the AWS account your credentials name"
+                    "give --endpoint-url (moto: http://127.0.0.1:5000), or --allow-remote-endpoint to replay "
+                        + "against the AWS account your credentials name"
                 )
             }
             return try replay(against: .aws)
@@ -104,11 +106,13 @@ struct ReplayCommand: ParsableCommand {
         }
         let total = tally.replayed
         Console.out(
-            "\(total) AWS scenario\(total == 1 ? "" : "s"): \(tally.matched) matched, \(tally.differed) differed, \(tally.notReplayable) not replayable"
+            "\(total) AWS scenario\(total == 1 ? "" : "s"): \(tally.matched) matched, \(tally.differed) "
+                + "differed, \(tally.notReplayable) not replayable"
                 + (tally.otherCloud > 0 ? style.dim(" · \(tally.otherCloud) other-cloud scenarios not replayed") : ""))
         if interruption.isRequested {
             Console.error(
-                "interrupted: the replay stopped after deleting what it had made (resources tagged remsim-replay=\(suite.replayId) that remain are listed above)"
+                "interrupted: the replay stopped after deleting what it had made (resources tagged "
+                    + "remsim-replay=\(suite.replayId) that remain are listed above)"
             )
             throw Exit.interrupted
         }

@@ -36,7 +36,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Run only part I of N of the suite (e.g. 2/4), for parallel CI jobs; `remsim merge` combines their databases.",
+            "Run only part I of N of the suite (e.g. 2/4), for parallel CI jobs; `remsim merge` combines their "
+                + "databases.",
             valueName: "I/N"))
     var shard: String?
 

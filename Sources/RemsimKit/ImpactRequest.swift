@@ -50,7 +50,8 @@ package enum ImpactRequest: Sendable {
                 runFor: horizon)
             return (
                 scenario,
-                "Enabling auto-remediation on \(fixtures.joined(separator: ", ")) (\(inventory.count) resources, \(chosen.count) policies):"
+                "Enabling auto-remediation on \(fixtures.joined(separator: ", ")) (\(inventory.count) resources, "
+                    + "\(chosen.count) policies):"
             )
         }
     }

@@ -20,7 +20,8 @@ package struct EndpointGap: Sendable {
         EndpointGap(
             endpoint: .moto, operation: "lambda:UpdateFunctionConfiguration", parameter: "TracingConfig",
             reason:
-                "moto 5.2.1 ignores TracingConfig in UpdateFunctionConfiguration (moto/awslambda/models.py, update_configuration)"
+                "moto 5.2.1 ignores TracingConfig in UpdateFunctionConfiguration (moto/awslambda/models.py, "
+                + "update_configuration)"
         )
     ]
 

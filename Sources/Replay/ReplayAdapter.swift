@@ -42,7 +42,8 @@ extension ReplayAdapter {
         throws(ReplayError)
     {
         throw .notReplayable(
-            "its timeline changes \(resource.id) between the calls, and remsim does not yet change a \(type) on an endpoint"
+            "its timeline changes \(resource.id) between the calls, and remsim does not yet change a \(type) on "
+                + "an endpoint"
         )
     }
     func locate(_ resource: Resource, in context: ReplayContext) throws(ReplayError) -> String? { nil }

@@ -19,7 +19,8 @@ package struct ReplayEndpoint: Sendable, Hashable {
             switch self {
             case .notAURL(let text): "--endpoint-url: expected a URL such as http://127.0.0.1:5000, found '\(text)'"
             case .notLoopback(let host):
-                "--endpoint-url: \(host) is not this machine; a replay against another endpoint needs --allow-remote-endpoint, and then touches only what it creates"
+                "--endpoint-url: \(host) is not this machine; a replay against another endpoint needs "
+                    + "--allow-remote-endpoint, and then touches only what it creates"
             }
         }
     }

@@ -106,7 +106,8 @@ package enum ImpactReport {
         page.raw(
             "<div class=\"cards\" id=\"summary\">"
                 + cards.map { c in
-                    "<div class=\"card\" data-field=\"\(HTMLPage.escape(c.0))\"><b class=\"\(c.2)\">\(HTMLPage.escape(c.1))</b><span>\(HTMLPage.escape(c.0))</span></div>"
+                    "<div class=\"card\" data-field=\"\(HTMLPage.escape(c.0))\"><b "
+                        + "class=\"\(c.2)\">\(HTMLPage.escape(c.1))</b><span>\(HTMLPage.escape(c.0))</span></div>"
                 }.joined() + "</div>")
         if open > 0 {
             page.heading("Open alerts now", id: "open")

@@ -20,7 +20,8 @@ package enum PolicyReport {
             "\(policies.filter { $0.resourceType.hasPrefix(cloud.rawValue + ".") }.count) \(cloud.rawValue)"
         }
         let count =
-            "\(policies.count) polic\(policies.count == 1 ? "y" : "ies") (\(byCloud.joined(separator: ", "))), \(policies.filter(\.isRemediable).count) remediable"
+            "\(policies.count) polic\(policies.count == 1 ? "y" : "ies") (\(byCloud.joined(separator: ", "))), "
+            + "\(policies.filter(\.isRemediable).count) remediable"
         return table.render() + "\n" + count
     }
 

@@ -23,14 +23,16 @@ package struct RunReport: Sendable {
         if !result.warnings.isEmpty {
             let high = result.warnings.filter { $0.severity == .high }.count
             let text =
-                "\(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\(high > 0 ? " (\(high) high)" : "")"
+                "\(result.warnings.count) "
+                + "warning\(result.warnings.count == 1 ? "" : "s")\(high > 0 ? " (\(high) high)" : "")"
             facts.append(high > 0 ? style.red(text) : style.yellow(text))
         }
         var text = "\(verdict)  \(result.name)  \(style.dim(facts.joined(separator: " · ")))"
         let serious = result.warnings.filter { $0.severity >= .medium }
         for w in serious.prefix(5) {
             text +=
-                "\n      \(w.severity == .high ? style.red("!") : style.yellow("!")) \(w.severity.rawValue) \(w.kind) on \(w.resourceId): \(w.explanation)"
+                "\n      \(w.severity == .high ? style.red("!") : style.yellow("!")) \(w.severity.rawValue) "
+                + "\(w.kind) on \(w.resourceId): \(w.explanation)"
         }
         if serious.count > 5 {
             text += "\n      " + style.dim("and \(serious.count - 5) more (--timeline shows them all)")
@@ -78,7 +80,8 @@ package struct RunReport: Sendable {
     package func summary(results: [ScenarioResult], runId: Int64?, database: String?) -> String {
         let failed = results.filter { !$0.passed }.count
         let counts =
-            "\(results.count) scenario\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed"
+            "\(results.count) scenario\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, "
+            + "\(failed) failed"
         var text = failed == 0 ? style.green(counts) : style.red(counts)
         if let runId, let database { text += style.dim(" · run \(runId) recorded in \(database)") }
         return text

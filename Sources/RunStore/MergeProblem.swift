@@ -14,7 +14,8 @@ package enum MergeProblem: Error, Sendable, CustomStringConvertible, Equatable {
         case .shardCountsDiffer(let detail): "the shards split the suite differently: \(detail)"
         case .shardTwice(let shard, let sources): "shard \(shard) is given twice: \(sources.joined(separator: " and "))"
         case .shardsMissing(let missing, let n):
-            "shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) of \(n) missing (--allow-missing merges what there is)"
+            "shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) of \(n) missing "
+                + "(--allow-missing merges what there is)"
         case .differ(let field, let values): "the shards differ in \(field): \(values.joined(separator: " vs "))"
         case .scenarioTwice(let name, let sources):
             "scenario '\(name)' is in more than one shard: \(sources.joined(separator: " and "))"

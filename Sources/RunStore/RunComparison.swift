@@ -176,7 +176,8 @@ package struct RegressionGate: Sendable, Equatable {
             for d in c.mttrByPolicy + c.mttrByScenario {
                 guard let rel = d.relative, rel * 100 > limit else { continue }
                 out.append(
-                    "MTTR p95 of \(d.name) rose \(rel.isInfinite ? "from 0" : String(format: "%.0f%%", rel * 100)) (limit \(String(format: "%.0f", limit))%)"
+                    "MTTR p95 of \(d.name) rose "
+                        + "\(rel.isInfinite ? "from 0" : String(format: "%.0f%%", rel * 100)) (limit \(String(format: "%.0f", limit))%)"
                 )
             }
             for d in c.mttrByPolicy where d.beforeMs != nil && d.afterMs == nil {

@@ -131,7 +131,8 @@ extension RunDatabase {
             }
             try db.execute(
                 sql:
-                    "INSERT INTO newAlert SELECT id, scenarioResultId, number, policyId, resourceId, ruleName, status FROM alert"
+                    "INSERT INTO newAlert SELECT id, scenarioResultId, number, policyId, resourceId, ruleName, "
+                    + "status FROM alert"
             )
             try db.drop(table: "alert")
             try db.rename(table: "newAlert", to: "alert")

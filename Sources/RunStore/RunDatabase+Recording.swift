@@ -140,7 +140,8 @@ extension RunDatabase {
             // The story is the longest list a scenario has: one prepared statement for all of it.
             let entry = try db.cachedStatement(
                 sql:
-                    "INSERT INTO timelineEntry (scenarioResultId, position, at, kind, resourceId, text) VALUES (?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO timelineEntry (scenarioResultId, position, at, kind, resourceId, text) VALUES "
+                    + "(?, ?, ?, ?, ?, ?)"
             )
             for (i, t) in result.timeline.enumerated() {
                 try entry.execute(arguments: [sid, i, t.at.milliseconds, t.kind.rawValue, t.resourceId, t.text])

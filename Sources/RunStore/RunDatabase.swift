@@ -86,7 +86,8 @@ package struct RunDatabase: Sendable {
                     throw RunStoreError.cannotOpen(
                         path: path,
                         reason:
-                            "an older remsim wrote it, and it cannot be upgraded here (read-only); upgrade it where it can be written, with any command that records"
+                            "an older remsim wrote it, and it cannot be upgraded here (read-only); upgrade it "
+                            + "where it can be written, with any command that records"
                     )
                 }
                 try queue.close()
@@ -107,7 +108,8 @@ package struct RunDatabase: Sendable {
         .cannotOpen(
             path: path,
             reason:
-                "the file is damaged (\(found)); nothing was written to it. Keep a copy, then record into a new file with --db"
+                "the file is damaged (\(found)); nothing was written to it. Keep a copy, then record into a new "
+                + "file with --db"
         )
     }
 
@@ -143,7 +145,8 @@ package struct RunDatabase: Sendable {
             throw RunStoreError.cannotOpen(
                 path: path,
                 reason:
-                    "it was written by a newer remsim (schema \(unknown.sorted().joined(separator: ", ")) unknown here); use that version or a newer one"
+                    "it was written by a newer remsim (schema \(unknown.sorted().joined(separator: ", ")) "
+                    + "unknown here); use that version or a newer one"
             )
         }
     }

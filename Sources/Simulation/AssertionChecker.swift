@@ -75,7 +75,8 @@ struct AssertionChecker {
             guard let value = summary.statistic(statistic) else {
                 return (
                     false, expected,
-                    "no violation\(pid.map { " of \($0)" } ?? "") has a \(kind.rawValue) (\(summary.unresolved) unresolved)"
+                    "no violation\(pid.map { " of \($0)" } ?? "") has a \(kind.rawValue) (\(summary.unresolved) "
+                        + "unresolved)"
                 )
             }
             let note = summary.unresolved > 0 ? ", and \(summary.unresolved) unresolved" : ""
@@ -113,7 +114,8 @@ struct AssertionChecker {
             if let rid { scope.append("on \(rid)") }
             if let code { scope.append("failing with \(code)") }
             let expected =
-                "remediations \(what.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: " ") + ")") \(bound)"
+                "remediations \(what.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: " ") + ")") "
+                + "\(bound)"
             return (bound.holds(Int64(count)), expected, "\(count)")
 
         case .engineRecords(let kind, let pid, let rid, let rule, let cause, let bound):
@@ -146,7 +148,8 @@ struct AssertionChecker {
             if let kind { scope.append(kind) }
             if let rid { scope.append("on \(rid)") }
             let expected =
-                "warnings of at least \(severity.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)"
+                "warnings of at least "
+                + "\(severity.rawValue)\(scope.isEmpty ? "" : " (" + scope.joined(separator: ", ") + ")") \(bound)"
             let shown = result.warnings.filter { rid == nil || $0.resourceId == rid }.prefix(4)
                 .map { "\($0.severity.rawValue) \($0.kind) on \($0.resourceId): \($0.explanation)" }.joined(
                     separator: "; ")

@@ -19,7 +19,8 @@ package enum PolicyConflicts {
         package var example: String
 
         package var description: String {
-            "\(policy) and \(undoneBy) undo each other's remediation on \(resourceType) (shown on \(policy)'s example '\(example)': "
+            "\(policy) and \(undoneBy) undo each other's remediation on \(resourceType) (shown on \(policy)'s "
+                + "example '\(example)': "
                 + "\(policy)'s fix violates \(undoneBy), whose fix violates \(policy) again)"
         }
     }

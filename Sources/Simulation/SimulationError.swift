@@ -26,9 +26,11 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
     package var message: String {
         switch self {
         case .unknownResource(let id, _):
-            "the timeline names resource '\(id)', which is not in the inventory at that time (not in the fixtures, or deleted by an earlier entry)"
+            "the timeline names resource '\(id)', which is not in the inventory at that time (not in the "
+                + "fixtures, or deleted by an earlier entry)"
         case .resourceDeleted(let id, let at, let by, _):
-            "the timeline names resource '\(id)', which the entry at \(by) deleted at \(at) (a 'create-resource' entry in between makes it again)"
+            "the timeline names resource '\(id)', which the entry at \(by) deleted at \(at) (a 'create-resource' "
+                + "entry in between makes it again)"
         case .resourceExists(let id, _):
             "'create-resource' makes '\(id)', which already exists at that time (delete it first, or pick another id)"
         case .injectionFailed(let resource, let injection, let reason):
@@ -36,7 +38,8 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
         case .injectionNotApplicable(let resource, let type, let injection, _):
             "injection '\(injection)' does not apply to '\(resource)', a \(type)"
         case .tooManyEvents(let limit, let after):
-            "stopped after \(limit) simulated events, \(after) into the run: a drift or poll interval too short for the run's length? (raise the limit with --max-events)"
+            "stopped after \(limit) simulated events, \(after) into the run: a drift or poll interval too short "
+                + "for the run's length? (raise the limit with --max-events)"
         }
     }
 }

@@ -386,7 +386,8 @@ public struct Simulator {
             let code = FaultScope.service(of: op.name) == "ec2" ? "UnauthorizedOperation" : "AccessDenied"
             return (
                 code,
-                "User: arn:aws:sts::\(op.account):assumed-role/remsim-remediation is not authorized to perform: \(permission)"
+                "User: arn:aws:sts::\(op.account):assumed-role/remsim-remediation is not authorized to perform: "
+                    + "\(permission)"
             )
         case .azure:
             return (
@@ -512,7 +513,8 @@ public struct Simulator {
                 return TimelineRecord(
                     at: t.at, kind: kind, resourceId: alert.resourceId,
                     text:
-                        "alert \(alert.id) \(alert.policyId): \(t.from?.rawValue ?? "new") → \(t.to.rawValue), \(t.reason.rawValue)\(detail)"
+                        "alert \(alert.id) \(alert.policyId): \(t.from?.rawValue ?? "new") → \(t.to.rawValue), "
+                        + "\(t.reason.rawValue)\(detail)"
                 )
             }
         }

@@ -84,7 +84,8 @@ extension CommandLineTests {
         // A value deep in a remsim file is quoted, but only its first 40 characters.
         let long = String(repeating: "x", count: 500)
         try TestSupport.write(
-            "version: 1\nname: \(long)\nfixtures: [../Fixtures/acme]\npolicies: [builtin:aws-sg-ssh-open-to-world]\nengine: {alert-rules: [{name: r, detection: {mode: evnt}}]}\nrun-for: \(long)\n",
+            "version: 1\nname: \(long)\nfixtures: [../Fixtures/acme]\npolicies: "
+                + "[builtin:aws-sg-ssh-open-to-world]\nengine: {alert-rules: [{name: r, detection: {mode: evnt}}]}\nrun-for: \(long)\n",
             to: "Scenarios/long.yaml", in: dir)
         let l = try run(["validate", "Scenarios/long.yaml"], in: dir)
         #expect(l.status == 2)

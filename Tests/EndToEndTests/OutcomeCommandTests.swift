@@ -82,7 +82,8 @@ extension CommandLineTests {
             run-for: 1h
             """, to: "Scenarios/zz-deleted-then-named.yaml", in: dir)
         let message =
-            "Scenarios/zz-deleted-then-named.yaml:10:5: timeline[1]: the timeline names resource 'sg-0a1b2c3d4e5f61002', which the entry at"
+            "Scenarios/zz-deleted-then-named.yaml:10:5: timeline[1]: the timeline names resource "
+            + "'sg-0a1b2c3d4e5f61002', which the entry at"
         let v = try run(["validate"], in: dir)
         #expect(v.status == 2)
         #expect(v.stderr.contains(message), "\(v.stderr)")

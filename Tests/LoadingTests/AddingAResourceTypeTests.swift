@@ -92,7 +92,8 @@ struct AddingAResourceTypeTests {
             #expect(call.operation == "sqs:SetQueueAttributes")
             #expect(
                 call.command.text
-                    == "aws --region us-east-1 sqs set-queue-attributes --queue-url \(Self.url) --attributes '{\"SqsManagedSseEnabled\":\"true\"}'"
+                    == "aws --region us-east-1 sqs set-queue-attributes --queue-url \(Self.url) --attributes "
+                    + "'{\"SqsManagedSseEnabled\":\"true\"}'"
             )
             #expect(try CommandReader.call(call.command.words).operation == "sqs:SetQueueAttributes")
 

@@ -129,12 +129,14 @@ struct BadInputTests {
         ),
         (
             "  - at: 10m\n    inject: open-ingress",
-            "  - at: 5m\n    fault: {kind: throttle, limit: 1, scope: {operations: [ec2:RevokeIngress]}}\n  - at: 10m\n    inject: open-ingress",
+            "  - at: 5m\n    fault: {kind: throttle, limit: 1, scope: {operations: [ec2:RevokeIngress]}}\n  - "
+                + "at: 10m\n    inject: open-ingress",
             "timeline[0].fault.scope.operations[0]", "is not an operation remsim models"
         ),
         (
             "  - at: 10m\n    inject: open-ingress",
-            "  - at: 5m\n    snooze: {policy: ssh, resource: sg-1, for: 1h}\n    resource: sg-1\n  - at: 10m\n    inject: open-ingress",
+            "  - at: 5m\n    snooze: {policy: ssh, resource: sg-1, for: 1h}\n    resource: sg-1\n  - at: 10m\n   "
+                + " inject: open-ingress",
             "timeline[0].resource", "'resource' goes with inject or drift, not with snooze"
         ),
         (
@@ -149,7 +151,8 @@ struct BadInputTests {
         ),
         (
             "  - at: 10m\n    inject: open-ingress",
-            "  - at: 5m\n    restart-engine: true\n    dismiss: {policy: ssh, resource: sg-1}\n  - at: 10m\n    inject: open-ingress",
+            "  - at: 5m\n    restart-engine: true\n    dismiss: {policy: ssh, resource: sg-1}\n  - at: 10m\n    "
+                + "inject: open-ingress",
             "timeline[0]", "takes one action, found dismiss and restart-engine"
         ),
         (
@@ -253,7 +256,8 @@ struct BadInputTests {
     @Test func tooManyStepsAndBadOperationNamesAreRefused() throws {
         let six = (1...6).map { _ in "    - {operation: s3:PutBucketVersioning}" }.joined(separator: "\n")
         let base =
-            "version: 1\nid: p\ntitle: t\nresource: aws.s3\nseverity: low\nfilters: [{key: Name, op: present}]\nremediation:\n  steps:\n"
+            "version: 1\nid: p\ntitle: t\nresource: aws.s3\nseverity: low\nfilters: [{key: Name, op: "
+            + "present}]\nremediation:\n  steps:\n"
         #expect(throws: LoadError.self) { try TestSupport.policy(base + six) }
         #expect(throws: LoadError.self) { try TestSupport.policy(base + "    - {operation: PutBucketVersioning}") }
     }

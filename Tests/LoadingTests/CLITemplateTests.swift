@@ -39,7 +39,8 @@ struct CLITemplateTests {
     @Test func theSingleRuleFormBecomesIpPermissions() throws {
         let p = try policy(
             cli:
-                "'aws --region ${region} ec2 revoke-security-group-ingress --group-id ${resourceId} --protocol ${protocol} --port ${fromPort}-${toPort} --cidr ${cidr}'"
+                "'aws --region ${region} ec2 revoke-security-group-ingress --group-id ${resourceId} --protocol "
+                + "${protocol} --port ${fromPort}-${toPort} --cidr ${cidr}'"
         )
         let step = try #require(p.remediation?.steps.first)
         #expect(step.operation == "ec2:RevokeSecurityGroupIngress")
@@ -91,7 +92,8 @@ struct CLITemplateTests {
         let rule = try step(
             "azure.networksecuritygroup",
             cli:
-                "'az network nsg rule update -g ${resourceGroup} --nsg-name ${resourceName} -n ${ruleName} --access Deny --subscription ${account}'"
+                "'az network nsg rule update -g ${resourceGroup} --nsg-name ${resourceName} -n ${ruleName} "
+                + "--access Deny --subscription ${account}'"
         )
         #expect(rule.operation == "Microsoft.Network/networkSecurityGroups/securityRules/write")
         #expect(
@@ -109,7 +111,8 @@ struct CLITemplateTests {
         let metadata = try step(
             "gcp.instance",
             cli:
-                "'gcloud compute instances add-metadata ${resourceName} --zone ${gcpZoneId} --metadata block-project-ssh-keys=TRUE,enable-oslogin=TRUE'"
+                "'gcloud compute instances add-metadata ${resourceName} --zone ${gcpZoneId} --metadata "
+                + "block-project-ssh-keys=TRUE,enable-oslogin=TRUE'"
         )
         #expect(
             metadata.parameters["items"] == [
@@ -183,7 +186,8 @@ struct CLITemplateTests {
         ),
         (
             "'az storage account delete --name ${resourceName}'",
-            "`az storage account delete` is not a command remsim models; the `az` commands it models are az storage account update,"
+            "`az storage account delete` is not a command remsim models; the `az` commands it models are az "
+                + "storage account update,"
         ),
         (
             "'az storage account update --name ${resourceName} --https-only true'",
@@ -191,7 +195,8 @@ struct CLITemplateTests {
         ),
         (
             "'az storage account update -g rg -n x --https-only true --kind StorageV2'",
-            "unknown option --kind: `az storage account update` takes --resource-group VALUE --name VALUE --https-only VALUE"
+            "unknown option --kind: `az storage account update` takes --resource-group VALUE --name VALUE "
+                + "--https-only VALUE"
         ),
         ("'gsutil iam ch -d allUsers ${resourceName}'", "expected 'gs://…' for bucket, found '${resourceName}'"),
         ("'gsutil rm -r gs://${resourceName}'", "`gsutil rm` is not a command remsim models"),
@@ -202,7 +207,8 @@ struct CLITemplateTests {
         ("'gcloud compute firewall-rules update --disabled'", "missing firewall"),
         ("'kubectl delete ns x'", "`kubectl` is not a cloud CLI"),
         (
-            "'aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b'",
+            "'aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws "
+                + "s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b; aws s3api put-public-access-block --bucket b'",
             "1 to 5 commands"
         ),
         ("\"aws ec2 revoke-security-group-ingress --group-id 'sg-1\"", "a single quote is never closed"),

@@ -61,7 +61,8 @@ struct HostileInputTests {
         let scenario = BadInputTests.scenario.replacingOccurrences(
             of: "detection: {mode: event, delivery-delay: 90s}",
             with:
-                "detection: &events {mode: event, delivery-delay: 90s}\n    - name: q\n      auto-remediate: false\n      detection: *events"
+                "detection: &events {mode: event, delivery-delay: 90s}\n    - name: q\n      auto-remediate: "
+                + "false\n      detection: *events"
         )
         guard case .success(let s) = try load(scenario) else {
             Issue.record("an alias within the limit was refused")

@@ -13,7 +13,8 @@ struct TimelinePreflightTests {
         let text = BadInputTests.scenario
             .replacingOccurrences(
                 of:
-                    "timeline:\n  - at: 10m\n    inject: open-ingress\n    resource: sg-1\n    with: {port: 22, cidr: 0.0.0.0/0}\n",
+                    "timeline:\n  - at: 10m\n    inject: open-ingress\n    resource: sg-1\n    with: {port: 22, "
+                    + "cidr: 0.0.0.0/0}\n",
                 with: "timeline:\n" + timeline
             )
             .replacingOccurrences(
@@ -28,7 +29,8 @@ struct TimelinePreflightTests {
     }
 
     static let newGroup =
-        "{type: aws.security-group, account: '111111111111', region: us-east-1, properties: {GroupId: sg-9, IpPermissions: []}}"
+        "{type: aws.security-group, account: '111111111111', region: us-east-1, properties: {GroupId: sg-9, "
+        + "IpPermissions: []}}"
 
     @Test func anEntryNamingAResourceDeletedEarlierIsRefusedAtItsLine() throws {
         // Written out of order: what counts is when each runs.
@@ -73,7 +75,8 @@ struct TimelinePreflightTests {
 
                     """,
                 expect:
-                    "  - {resource: sg-9, exists: true}\n  - {resource: sg-9, compliant-with: [ssh]}\n  - {unchanged: {except: [sg-9]}}"
+                    "  - {resource: sg-9, exists: true}\n  - {resource: sg-9, compliant-with: [ssh]}\n  - "
+                    + "{unchanged: {except: [sg-9]}}"
             )
         else {
             Issue.record("did not load")
@@ -88,7 +91,8 @@ struct TimelinePreflightTests {
     @Test(arguments: [
         // Named before it exists.
         (
-            "  - {at: 10m, inject: open-ingress, resource: sg-9, with: {port: 22, cidr: 0.0.0.0/0}}\n  - {at: 20m, inject: create-resource, resource: sg-9, with: \(newGroup)}\n",
+            "  - {at: 10m, inject: open-ingress, resource: sg-9, with: {port: 22, cidr: 0.0.0.0/0}}\n  - {at: "
+                + "20m, inject: create-resource, resource: sg-9, with: \(newGroup)}\n",
             "timeline[0]", "'sg-9', which is not in the inventory at that time"
         ),
         // Created where one exists.
@@ -103,12 +107,14 @@ struct TimelinePreflightTests {
         ),
         // Drift that starts on a deleted resource.
         (
-            "  - {at: 10m, inject: delete-resource, resource: sg-1}\n  - {at: 20m, drift: {actor: tf, every: 1m}, resource: sg-1, with: {set: {x: 1}}}\n",
+            "  - {at: 10m, inject: delete-resource, resource: sg-1}\n  - {at: 20m, drift: {actor: tf, every: "
+                + "1m}, resource: sg-1, with: {set: {x: 1}}}\n",
             "timeline[1]", "deleted at 10m"
         ),
         // Created twice.
         (
-            "  - {at: 10m, inject: create-resource, resource: sg-9, with: \(newGroup)}\n  - {at: 20m, inject: create-resource, resource: sg-9, with: \(newGroup)}\n",
+            "  - {at: 10m, inject: create-resource, resource: sg-9, with: \(newGroup)}\n  - {at: 20m, inject: "
+                + "create-resource, resource: sg-9, with: \(newGroup)}\n",
             "timeline[1]", "already exists"
         ),
     ])
@@ -122,15 +128,18 @@ struct TimelinePreflightTests {
     @Test(arguments: [
         ("{at: 10m, inject: create-resource, resource: sg-9}", "timeline[0].inject", "needs 'with: {type: TYPE"),
         (
-            "{at: 10m, inject: create-resource, resource: sg-9, with: {id: sg-8, type: aws.security-group, account: '1', region: r}}",
+            "{at: 10m, inject: create-resource, resource: sg-9, with: {id: sg-8, type: aws.security-group, "
+                + "account: '1', region: r}}",
             "timeline[0].with.id", "the new resource's id is the entry's 'resource'"
         ),
         (
-            "{at: 10m, inject: create-resource, resource: sg-9, with: {type: aws.sekurity-group, account: '1', region: r}}",
+            "{at: 10m, inject: create-resource, resource: sg-9, with: {type: aws.sekurity-group, account: '1', "
+                + "region: r}}",
             "timeline[0].with.type", "aws.security-group"
         ),
         (
-            "{at: 10m, inject: create-resource, resource: sg-9, with: {type: aws.security-group, account: '1', region: r, colour: red}}",
+            "{at: 10m, inject: create-resource, resource: sg-9, with: {type: aws.security-group, account: '1', "
+                + "region: r, colour: red}}",
             "timeline[0].with.colour", "unknown key 'colour'"
         ),
     ])

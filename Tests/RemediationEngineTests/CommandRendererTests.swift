@@ -55,7 +55,8 @@ struct CommandRendererTests {
                 operation: "cloudtrail:UpdateTrail",
                 parameters: ["Name": "t", "EnableLogFileValidation": true, "IsMultiRegionTrail": false], resource: trail
             ).text
-                == "aws --region us-east-1 cloudtrail update-trail --name t --enable-log-file-validation --no-is-multi-region-trail"
+                == "aws --region us-east-1 cloudtrail update-trail --name t --enable-log-file-validation "
+                + "--no-is-multi-region-trail"
         )
     }
 

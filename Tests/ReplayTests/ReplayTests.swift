@@ -160,7 +160,8 @@ struct MotoReplayTests {
             }
             #expect(
                 reason.hasPrefix(
-                    "the endpoint does not support lambda:UpdateFunctionConfiguration with TracingConfig: moto 5.2.1 ignores"
+                    "the endpoint does not support lambda:UpdateFunctionConfiguration with TracingConfig: moto "
+                        + "5.2.1 ignores"
                 ), "\(reason)")
             let deleted = Replay(
                 scenario: try scenario("resource-deleted-during-remediation"), cli: cli, replayId: "t4"
@@ -196,7 +197,8 @@ struct MotoReplayTests {
             #expect(
                 again.status
                     == .notReplayable(
-                        "the bucket 'acme-logs' already exists on the endpoint, and a replay touches only what it creates"
+                        "the bucket 'acme-logs' already exists on the endpoint, and a replay touches only what "
+                            + "it creates"
                     ))
             let names = try cli.run(["s3api", "list-buckets"])["Buckets"]?.arrayValue?.compactMap {
                 $0["Name"]?.stringValue
@@ -348,7 +350,8 @@ struct MotoReplayTests {
             #expect(
                 outcome.status
                     == .notReplayable(
-                        "its timeline changes prod-orders-use1 between the calls, and remsim does not yet change a aws.rds on an endpoint"
+                        "its timeline changes prod-orders-use1 between the calls, and remsim does not yet change "
+                            + "a aws.rds on an endpoint"
                     ),
                 "\(outcome.status)")
             #expect(outcome.cleanup.isEmpty, "\(outcome.cleanup)")
@@ -439,7 +442,8 @@ struct MotoReplayTests {
     @Test(.enabled(if: tools, "moto_server and aws are not on the PATH (pip install 'moto[server]' awscli)"))
     func whatCouldNotBeDeletedIsReported() throws {
         let program = try wrappedAWS(
-            "*delete-security-group*) echo 'An error occurred (DependencyViolation) when calling the DeleteSecurityGroup operation: in use' >&2; exit 254;;"
+            "*delete-security-group*) echo 'An error occurred (DependencyViolation) when calling the "
+                + "DeleteSecurityGroup operation: in use' >&2; exit 254;;"
         )
         defer { try? FileManager.default.removeItem(atPath: program) }
         try withMoto { cli in

@@ -17,7 +17,8 @@ struct HTMLReportTests {
     @Test func textIsEscapedInContentAttributesAndChartData() {
         #expect(
             HTMLPage.escape(Self.hostile)
-                == "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;q&#39;"
+                == "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x "
+                + "onerror=alert(1)&gt; &amp; &#39;q&#39;"
         )
         var page = HTMLPage(title: Self.hostile)
         page.heading(Self.hostile, id: Self.hostile)

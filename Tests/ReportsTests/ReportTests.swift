@@ -32,7 +32,8 @@ struct ReportTests {
         let line = RunReport(style: TerminalStyle(colour: false)).line(for: try result())
         #expect(
             line
-                == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 1m30.3s · 9/9 assertions · 1 call · 1 warning"
+                == "PASS  ssh-opened-to-world-is-closed  MTTD p95 1m30s · MTTR p95 1m30.3s · exposure p95 "
+                + "1m30.3s · 9/9 assertions · 1 call · 1 warning"
         )
     }
 
@@ -82,7 +83,8 @@ struct ReportTests {
         #expect(PolicyReport.list(pack).split(separator: "\n").count == pack.count + 2)
         #expect(
             PolicyReport.list(pack).hasSuffix(
-                "\(pack.count) policies (\(pack.filter { $0.resourceType.hasPrefix("aws.") }.count) aws, \(pack.filter { $0.resourceType.hasPrefix("azure.") }.count) azure, \(pack.filter { $0.resourceType.hasPrefix("gcp.") }.count) gcp), \(pack.filter(\.isRemediable).count) remediable"
+                "\(pack.count) policies (\(pack.filter { $0.resourceType.hasPrefix("aws.") }.count) aws, "
+                    + "\(pack.filter { $0.resourceType.hasPrefix("azure.") }.count) azure, \(pack.filter { $0.resourceType.hasPrefix("gcp.") }.count) gcp), \(pack.filter(\.isRemediable).count) remediable"
             ))
     }
 }

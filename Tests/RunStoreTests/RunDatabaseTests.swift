@@ -271,7 +271,8 @@ struct RunComparisonTests {
         let gate = try RegressionGate(parsing: "assertion-flip, mttr-p95-increase=50%")
         #expect(
             gate.failures(c) == [
-                "assertion flipped to failing in ssh-opened-to-world-is-closed: 6. mttr p95 for aws-sg-ssh-open-to-world ≤ 1m"
+                "assertion flipped to failing in ssh-opened-to-world-is-closed: 6. mttr p95 for "
+                    + "aws-sg-ssh-open-to-world ≤ 1m"
             ],
             "+44% is under the 50% limit")
         #expect(try RegressionGate(parsing: "mttr-p95-increase=40%").failures(c).count == 2, "policy and scenario")

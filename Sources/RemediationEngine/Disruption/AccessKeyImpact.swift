@@ -26,7 +26,8 @@ struct AccessKeyImpact: ImpactRule {
                     affected: holders,
                     evidence: holders.map { "\($0) is configured with \(key)" },
                     explanation:
-                        "\(holders.count) resource\(holders.count == 1 ? " is" : "s are") configured with \(key) and will fail to authenticate"
+                        "\(holders.count) resource\(holders.count == 1 ? " is" : "s are") configured with \(key) "
+                        + "and will fail to authenticate"
                 ))
         }
         let records = c.resource.usage["access-key-last-used"].map { $0.arrayValue ?? [$0] } ?? []

@@ -17,7 +17,8 @@ struct BucketAccessImpact: ImpactRule {
         "Microsoft.Storage/storageAccounts/write",
     ]
     let summary =
-        "stops anonymous access: a static website it hosts, a CloudFront distribution without origin access control, anonymous readers, object ACLs"
+        "stops anonymous access: a static website it hosts, a CloudFront distribution without origin access "
+        + "control, anonymous readers, object ACLs"
 
     func assess(_ c: ImpactContext) -> [DisruptionWarning] {
         let r = c.resource
@@ -64,7 +65,8 @@ struct BucketAccessImpact: ImpactRule {
             if !origins.isEmpty {
                 warn(
                     "cloudfront-origin", .high, origins.map { "\($0) reads it without origin access control" },
-                    "CloudFront serves this bucket anonymously; closing public access makes the distribution return 403",
+                    "CloudFront serves this bucket anonymously; closing public access makes the distribution "
+                        + "return 403",
                     affected: origins)
             }
             if let anon = r.usage["anonymous-requests"], let last = c.time(anon["last-seen"]) {

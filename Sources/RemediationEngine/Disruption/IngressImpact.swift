@@ -16,7 +16,8 @@ struct IngressImpact: ImpactRule {
         "Microsoft.Network/networkSecurityGroups/securityRules/write", "compute.firewalls.patch",
     ]
     let summary =
-        "cuts traffic the group, rule or firewall allows: instances behind it, flows seen from outside what stays open, other ports the same rule carries"
+        "cuts traffic the group, rule or firewall allows: instances behind it, flows seen from outside what "
+        + "stays open, other ports the same rule carries"
 
     func assess(_ c: ImpactContext) -> [DisruptionWarning] {
         let cuts = self.cuts(c)
@@ -34,7 +35,8 @@ struct IngressImpact: ImpactRule {
             }
         }
         let evidence = stopped.map {
-            "\($0.source) → port \($0.port.map(String.init) ?? "any"): \($0.count) connection\($0.count == 1 ? "" : "s"), last \(c.ago($0.last))"
+            "\($0.source) → port \($0.port.map(String.init) ?? "any"): \($0.count) "
+                + "connection\($0.count == 1 ? "" : "s"), last \(c.ago($0.last))"
         }
         let what = cuts.map(\.text).joined(separator: ", ")
         if !stopped.isEmpty {
@@ -50,7 +52,8 @@ struct IngressImpact: ImpactRule {
                     kind: "live-traffic", severity: .low, resourceId: c.resource.id, operation: c.operation,
                     affected: members,
                     evidence: [
-                        "\(members.count) running resource\(members.count == 1 ? "" : "s") behind it; no traffic from the sources cut off in the last \(c.lookback)"
+                        "\(members.count) running resource\(members.count == 1 ? "" : "s") behind it; no traffic "
+                            + "from the sources cut off in the last \(c.lookback)"
                     ],
                     explanation: "resources run behind \(what), but nothing this change cuts off was seen using it"))
         }
@@ -65,8 +68,10 @@ struct IngressImpact: ImpactRule {
                     evidence: ports.isEmpty
                         ? ["the rule spans \(cut.text)"] : ports.map { "traffic seen on port \($0)" },
                     explanation: ports.isEmpty
-                        ? "the removed rule (\(cut.text)) covers more ports than the violation; nothing was seen on them"
-                        : "the removed rule (\(cut.text)) also carries \(ports.map(String.init).joined(separator: ", ")), where traffic was seen"
+                        ? "the removed rule (\(cut.text)) covers more ports than the violation; nothing was seen "
+                            + "on them"
+                        : "the removed rule (\(cut.text)) also carries "
+                            + "\(ports.map(String.init).joined(separator: ", ")), where traffic was seen"
                 ))
         }
         if c.resource.properties["GroupName"]?.stringValue == "default", !members.isEmpty {
@@ -76,7 +81,8 @@ struct IngressImpact: ImpactRule {
                     affected: members,
                     evidence: members.map { "\($0) is still a member" },
                     explanation:
-                        "\(members.count) running resource\(members.count == 1 ? " still relies" : "s still rely") on the default group; removing its rules cuts them off"
+                        "\(members.count) running "
+                        + "resource\(members.count == 1 ? " still relies" : "s still rely") on the default group; removing its rules cuts them off"
                 ))
         }
         return warnings

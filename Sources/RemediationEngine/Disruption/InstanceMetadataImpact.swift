@@ -17,7 +17,8 @@ struct InstanceMetadataImpact: ImpactRule {
                     kind: "imdsv1-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation,
                     evidence: ["\(count) IMDSv1 request\(count == 1 ? "" : "s"), last \(c.ago(last))"],
                     explanation:
-                        "software on the instance still calls IMDSv1; requiring session tokens cuts it off from its credentials"
+                        "software on the instance still calls IMDSv1; requiring session tokens cuts it off from "
+                        + "its credentials"
                 )
             ]
         }

@@ -39,7 +39,8 @@ struct NetworkACLImpact: ImpactRule {
                 !others.contains(where: { covers($0, port: port, source: source) })
             {
                 evidence.append(
-                    "\(source) → port \(port.map(String.init) ?? "any"): \(Int(flow["count"]?.numberValue ?? 1)) packets, last \(c.ago(last))"
+                    "\(source) → port \(port.map(String.init) ?? "any"): \(Int(flow["count"]?.numberValue ?? 1)) "
+                        + "packets, last \(c.ago(last))"
                 )
             }
         }
@@ -49,7 +50,8 @@ struct NetworkACLImpact: ImpactRule {
                 kind: "nacl-traffic", severity: .high, resourceId: c.resource.id, operation: c.operation,
                 evidence: evidence,
                 explanation:
-                    "traffic only entry \(deleted["RuleNumber"].map { $0.jsonText } ?? "?") allows was seen within the last \(c.lookback)"
+                    "traffic only entry \(deleted["RuleNumber"].map { $0.jsonText } ?? "?") allows was seen "
+                    + "within the last \(c.lookback)"
             )
         ]
     }

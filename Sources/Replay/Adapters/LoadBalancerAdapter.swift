@@ -19,7 +19,8 @@ struct LoadBalancerAdapter: ReplayAdapter {
     func create(_ resource: Resource, properties: Value, in context: ReplayContext) throws(ReplayError) -> String {
         guard properties["Type"]?.stringValue ?? "application" == "application" else {
             throw .notReplayable(
-                "\(resource.id) is a \(properties["Type"]?.stringValue ?? "") load balancer; a replay makes application ones"
+                "\(resource.id) is a \(properties["Type"]?.stringValue ?? "") load balancer; a replay makes "
+                    + "application ones"
             )
         }
         let arn = properties["LoadBalancerArn"]?.stringValue ?? resource.id

@@ -54,9 +54,11 @@ struct NetworkACLAdapter: ReplayAdapter {
         let entries = (properties["Entries"]?.arrayValue ?? []).filter { $0["RuleNumber"]?.intValue != 32767 }.map {
             e -> String in
             var text =
-                "\(e["Egress"] == true ? "egress" : "ingress") \(e["RuleNumber"]?.jsonText ?? "") \(e["RuleAction"]?.stringValue ?? "")"
+                "\(e["Egress"] == true ? "egress" : "ingress") \(e["RuleNumber"]?.jsonText ?? "") "
+                + "\(e["RuleAction"]?.stringValue ?? "")"
             text +=
-                " \(e["Protocol"]?.stringValue ?? e["Protocol"]?.jsonText ?? "") \(e["CidrBlock"]?.stringValue ?? e["Ipv6CidrBlock"]?.stringValue ?? "")"
+                " \(e["Protocol"]?.stringValue ?? e["Protocol"]?.jsonText ?? "") "
+                + "\(e["CidrBlock"]?.stringValue ?? e["Ipv6CidrBlock"]?.stringValue ?? "")"
             if let from = e["PortRange"]?["From"], let to = e["PortRange"]?["To"] {
                 text += " \(from.jsonText)-\(to.jsonText)"
             }

@@ -156,7 +156,8 @@ package enum RunHTMLReport {
         page.raw(
             "<div class=\"cards\" id=\"summary\">"
                 + cards.map { c in
-                    "<div class=\"card\" data-field=\"\(c.0)\"><b class=\"\(c.2)\">\(HTMLPage.escape(c.1))</b><span>\(HTMLPage.escape(c.0))</span></div>"
+                    "<div class=\"card\" data-field=\"\(c.0)\"><b "
+                        + "class=\"\(c.2)\">\(HTMLPage.escape(c.1))</b><span>\(HTMLPage.escape(c.0))</span></div>"
                 }.joined() + "</div>")
     }
 
