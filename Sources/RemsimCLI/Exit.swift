@@ -32,8 +32,17 @@ enum Exit {
         case let e as MergeProblems: (e.problems.map(\.description), badInput)
         case let e as SimulationError: (["\(e)"], badInput)
         case let e as BadInput: ([e.message], badInput)
+        // A file or folder remsim was told to write cannot be: said as the system says it.
+        case let e as CocoaError: ([fileProblem(e)], badInput)
         default: nil
         }
+    }
+
+    /// `PATH: reason`, for a file the system would not read or write.
+    static func fileProblem(_ error: CocoaError) -> String {
+        let reason = (error as NSError).localizedDescription
+        guard let path = error.filePath ?? error.url?.path else { return reason }
+        return "\(path): \(reason)"
     }
 
     static func databaseOutcome(_ error: RunStoreError) -> (messages: [String], code: ExitCode) {

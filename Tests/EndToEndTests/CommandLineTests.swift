@@ -110,6 +110,16 @@ struct CommandLineTests {
         #expect(v.stderr.contains("broken.yaml"))
     }
 
+    /// A folder remsim cannot write is bad input like any other: exit 2, with the path.
+    @Test func anOutputThatCannotBeWrittenExitsTwoNamingIt() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TestSupport.write("not a folder\n", to: "blocked", in: dir)
+        let r = try run(["generate", "--resources", "10", "--output", "blocked/fixtures"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("blocked/fixtures"), "\(r.stderr)")
+    }
+
     @Test func validateAndPoliciesSpeakPlainly() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
