@@ -19,9 +19,8 @@ var arguments = CommandLine.arguments
 guard arguments.count >= 2, let target = FuzzTarget(rawValue: arguments[1]) else {
     FileHandle.standardError.write(
         Data(
-            "usage: remsim-fuzz TARGET [libFuzzer options] [corpus…]\ntargets: "
-                + "\(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n"
-                .utf8))
+            ("usage: remsim-fuzz TARGET [libFuzzer options] [corpus…]\ntargets: "
+                + "\(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n").utf8))
     exit(2)
 }
 selected = target
