@@ -3,6 +3,7 @@ import Foundation
 import Loading
 import RemsimKit
 import Replay
+import Reports
 import RunStore
 import Simulation
 
@@ -35,6 +36,21 @@ enum Exit {
         // A file or folder remsim was told to write cannot be: said as the system says it.
         case let e as CocoaError: ([fileProblem(e)], badInput)
         default: nil
+        }
+    }
+
+    /// In GitHub Actions, the files that could not be loaded become annotations at their line.
+    static func annotations(of error: any Error) -> [GitHubAnnotation] {
+        let problems: [LoadError]
+        switch error {
+        case let e as LoadError: problems = [e]
+        case let e as LoadErrors: problems = e.errors
+        default: return []
+        }
+        return problems.map(displayed).map { e in
+            GitHubAnnotation(
+                .error, file: e.file, line: e.line, column: e.column, title: "remsim: invalid file",
+                message: e.keyPath.isEmpty ? e.message : "\(e.keyPath): \(e.message)")
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RemsimKit
+import Reports
 
 /// The `remsim` command: one subcommand per file in this module.
 package struct Remsim: ParsableCommand {
@@ -37,6 +38,9 @@ package struct Remsim: ParsableCommand {
         } catch {
             if let (messages, code) = Exit.outcome(of: error) {
                 for message in messages { Console.error("error: \(message)") }
+                if GitHubAnnotation.enabled(environment: ProcessInfo.processInfo.environment) {
+                    for annotation in Exit.annotations(of: error) { Console.error(annotation.description) }
+                }
                 Foundation.exit(code.rawValue)
             }
             if exitCode(for: error) == .validationFailure {

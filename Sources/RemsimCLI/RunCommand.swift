@@ -78,9 +78,12 @@ struct RunCommand: ParsableCommand {
         case .junit: Console.out(MachineReport.junit(results: run.results))
         }
         if format != .text { Console.error(summary) }
-        // In GitHub Actions, failed assertions become annotations on the scenario files.
-        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
-            for annotation in MachineReport.githubAnnotations(results: run.results) { Console.out(annotation) }
+        // In GitHub Actions, failed assertions and high warnings become annotations on the
+        // scenario files; on standard error, so that the report on standard output stays one document.
+        if GitHubAnnotation.enabled(environment: ProcessInfo.processInfo.environment) {
+            for annotation in MachineReport.githubAnnotations(results: run.results) {
+                Console.error(annotation.description)
+            }
         }
         if !run.passed { throw Exit.assertionFailed }
     }

@@ -94,24 +94,28 @@ package enum MachineReport {
     }
 
     /// `::error file=F,line=L,col=C::…` for each failed assertion, as GitHub Actions reads them.
-    package static func githubAnnotations(results: [ScenarioResult]) -> [String] {
-        results.flatMap { r in
-            (r.error.map {
-                [
-                    "::error file=\(r.file),title=remsim scenario stopped::\(r.name): \($0)".replacingOccurrences(
-                        of: "\n", with: "%0A")
-                ]
-            } ?? [])
-                + r.assertions.filter { !$0.passed }.map { a in
-                    let parts = a.origin.split(separator: ":").map(String.init)
-                    var location = ""
-                    if parts.count >= 3, let line = Int(parts[parts.count - 2]), let col = Int(parts[parts.count - 1]) {
-                        location = "file=\(parts.dropLast(2).joined(separator: ":")),line=\(line),col=\(col),"
-                    }
-                    let text = "\(r.name): expected \(a.expected); found \(a.found)".replacingOccurrences(
-                        of: "\n", with: "%0A")
-                    return "::error \(location)title=remsim scenario failed::\(text)"
-                }
+    /// What GitHub Actions should show on the scenario files: a scenario that stopped, each failed
+    /// assertion at the line that wrote it, and each high-severity disruption warning.
+    package static func githubAnnotations(results: [ScenarioResult]) -> [GitHubAnnotation] {
+        results.flatMap { r -> [GitHubAnnotation] in
+            let stopped =
+                r.error.map {
+                    [
+                        GitHubAnnotation(
+                            .error, file: r.file, title: "remsim scenario stopped", message: "\(r.name): \($0)")
+                    ]
+                } ?? []
+            let failed = r.assertions.filter { !$0.passed }.map { a in
+                GitHubAnnotation(
+                    .error, origin: a.origin, title: "remsim scenario failed",
+                    message: "\(r.name): expected \(a.expected); found \(a.found)")
+            }
+            let warned = r.warnings.filter { $0.severity == .high }.map { w in
+                GitHubAnnotation(
+                    .warning, file: r.file, title: "remsim disruption warning",
+                    message: "\(r.name): \(w.policyId) on \(w.resourceId) (\(w.operation)): \(w.explanation)")
+            }
+            return stopped + failed + warned
         }
     }
 

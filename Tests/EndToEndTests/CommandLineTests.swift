@@ -17,7 +17,7 @@ struct CommandLineTests {
 
     static var binary: String? { TestSupport.remsimBinary }
 
-    func run(_ arguments: [String], in directory: String) throws -> Outcome {
+    func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Outcome {
         let binary = try #require(Self.binary, "the remsim binary is not built")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -25,6 +25,8 @@ struct CommandLineTests {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env["GITHUB_ACTIONS"] = nil
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()
         let err = Pipe()
@@ -92,6 +94,41 @@ struct CommandLineTests {
         #expect(r.stdout.contains("expected mttr p95 for aws-sg-ssh-open-to-world ≤ 30s"))
         #expect(r.stdout.contains("found 1m30.3s over 1 violation(s)"))
         #expect(r.stdout.contains("ssh-opened-to-world-is-closed.yaml:41:5"))
+    }
+
+    /// Under GitHub Actions the report on standard output stays one document (here JUnit that
+    /// parses to its end), and the annotations go to standard error, escaped, at their lines.
+    @Test func inGitHubActionsAnnotationsGoToStandardErrorAndTheReportStaysWhole() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = "Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8).replacingOccurrences(
+            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
+        try text.write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        let github = ["GITHUB_ACTIONS": "true"]
+        let r = try run(["run", file, "--format", "junit"], in: dir, environment: github)
+        #expect(r.status == 1)
+        #expect(XMLParser(data: Data(r.stdout.utf8)).parse(), "\(r.stdout)")
+        #expect(!r.stdout.contains("::error"))
+        #expect(
+            r.stderr.contains(
+                "::error file=\(file),line=41,col=5,title=remsim scenario failed::ssh-opened-to-world-is-closed: "
+                    + "expected mttr p95 for aws-sg-ssh-open-to-world ≤ 30s; found 1m30.3s over 1 violation(s)"),
+            "\(r.stderr)")
+        let json = try run(["run", file, "--format", "json", "--db", "other.sqlite"], in: dir, environment: github)
+        #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) }
+
+        // A file that cannot be loaded is annotated at its line and column.
+        try TestSupport.write(
+            "version: 1\nname: broken\nfixtures: [../Fixtures/acme]\npolicies: [builtin:nope]\n",
+            to: "Scenarios/broken.yaml", in: dir)
+        let bad = try run(["validate"], in: dir, environment: github)
+        #expect(bad.status == 2)
+        #expect(
+            bad.stderr.contains(
+                "::error file=Scenarios/broken.yaml,line=4,col=12,title=remsim%3A invalid file::policies[0]: no built-in policy 'nope'"
+            ),
+            "\(bad.stderr)")
     }
 
     @Test func badInputExitsTwoAndWritesNothing() throws {

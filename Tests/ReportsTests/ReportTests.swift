@@ -7,6 +7,24 @@ import Simulation
 import TestSupport
 import Testing
 
+struct GitHubAnnotationTests {
+    /// GitHub's toolkit escapes `%`, CR and LF in a message, and `:` and `,` too in a property.
+    @Test func messagesAndPropertiesAreEscapedAsGitHubReadsThem() {
+        let a = GitHubAnnotation(
+            .error, file: "Scenarios/a,b:c.yaml", line: 3, column: 9, title: "remsim: failed",
+            message: "100% sure\nsecond line, with: colons\r")
+        #expect(
+            a.description == "::error file=Scenarios/a%2Cb%3Ac.yaml,line=3,col=9,title=remsim%3A failed::"
+                + "100%25 sure%0Asecond line, with: colons%0D")
+    }
+
+    @Test func anOriginGivesFileLineAndColumn() {
+        let a = GitHubAnnotation(.warning, origin: "dir/x:y.yaml:12:5", title: "t", message: "m")
+        #expect(a.file == "dir/x:y.yaml" && a.line == 12 && a.column == 5)
+        #expect(GitHubAnnotation(.notice, origin: "Scenarios/a.yaml", title: "t", message: "m").line == nil)
+    }
+}
+
 struct ReportTests {
     func result(breaking: Bool = false) throws -> ScenarioResult {
         var scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load())
