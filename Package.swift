@@ -103,7 +103,8 @@ let package = Package(
         .testTarget(
             name: "RunStoreTests",
             dependencies: [
-                "RunStore", "Loading", "PolicyPack", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "RunStore", "Reports", "Loading", "PolicyPack", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "ReportsTests",

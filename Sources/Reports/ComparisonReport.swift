@@ -76,6 +76,12 @@ package enum ComparisonReport {
         section("scenarios added", c.scenariosAdded)
         section("scenarios removed", c.scenariosRemoved)
         section("MTTR p95 by policy", c.mttrByPolicy.map(delta))
+        section(
+            "policies with violations in run \(c.before.id) only (removed, or nothing violated them)",
+            c.policiesOnlyBefore)
+        section(
+            "policies with violations in run \(c.after.id) only (added, or nothing violated them before)",
+            c.policiesOnlyAfter)
         section("MTTR p95 by scenario", c.mttrByScenario.map(delta))
         section(
             "warnings added",

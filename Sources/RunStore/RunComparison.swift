@@ -42,8 +42,13 @@ package struct RunComparison: Sendable, Codable {
     package var flips: [Flip]
     package var scenariosAdded: [String]
     package var scenariosRemoved: [String]
+    /// MTTR p95 per policy that had violations in both runs.
     package var mttrByPolicy: [Delta]
     package var mttrByScenario: [Delta]
+    /// Policies with violations in one run only: removed from the other, or nothing violated
+    /// them there. Neither is a regression of MTTR.
+    package var policiesOnlyBefore: [String]
+    package var policiesOnlyAfter: [String]
     package var warningsAdded: [RunSnapshot.Warning]
     package var warningsRemoved: [RunSnapshot.Warning]
     package var loopsAdded: [RunSnapshot.Loop]
@@ -93,7 +98,9 @@ package struct RunComparison: Sendable, Codable {
         self.flips = flips
         countsChanged = counts
         mttrByScenario = byScenario
-        mttrByPolicy = Set(a.mttrP95ByPolicy.keys).union(b.mttrP95ByPolicy.keys).sorted().compactMap { policy in
+        policiesOnlyBefore = Set(a.mttrP95ByPolicy.keys).subtracting(b.mttrP95ByPolicy.keys).sorted()
+        policiesOnlyAfter = Set(b.mttrP95ByPolicy.keys).subtracting(a.mttrP95ByPolicy.keys).sorted()
+        mttrByPolicy = Set(a.mttrP95ByPolicy.keys).intersection(b.mttrP95ByPolicy.keys).sorted().compactMap { policy in
             let x = a.mttrP95ByPolicy[policy] ?? nil
             let y = b.mttrP95ByPolicy[policy] ?? nil
             return x == y ? nil : Self.delta(policy, x, y)
@@ -112,6 +119,7 @@ package struct RunComparison: Sendable, Codable {
 
     package var isUnchanged: Bool {
         flips.isEmpty && scenariosAdded.isEmpty && scenariosRemoved.isEmpty && mttrByPolicy.isEmpty
+            && policiesOnlyBefore.isEmpty && policiesOnlyAfter.isEmpty
             && mttrByScenario.isEmpty
             && warningsAdded.isEmpty && warningsRemoved.isEmpty && loopsAdded.isEmpty && loopsRemoved.isEmpty
             && countsChanged.isEmpty

@@ -3,6 +3,7 @@ import GRDB
 import Loading
 import PolicyPack
 import RemediationEngine
+import Reports
 import Simulation
 import TestSupport
 import Testing
@@ -278,5 +279,32 @@ struct RunComparisonTests {
         #expect(try RegressionGate(parsing: "mttr-p95-increase=40%").failures(c).count == 2, "policy and scenario")
         #expect(throws: RegressionGate.GateError.self) { try RegressionGate(parsing: "mttr-p95-increase=lots") }
         #expect(RunComparison(try db.snapshot(runId: a), try db.snapshot(runId: a)).isUnchanged)
+    }
+
+    /// A policy that has violations in one run only was removed, added, or not violated: said as
+    /// such, and never a slower MTTR for a gate.
+    @Test func aPolicyInOneRunOnlyIsNotARegression() throws {
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        let ssh = try loader.load(file: TestSupport.scenariosDirectory + "/ssh-opened-to-world-is-closed.yaml")
+        let s3 = try loader.load(file: TestSupport.scenariosDirectory + "/public-access-block-restored.yaml")
+        let db = try RunDatabase.inMemory()
+        func record(_ scenarios: [Scenario]) throws -> Int64 {
+            try db.recordRun(
+                RunMetadata(startedAt: Date(timeIntervalSince1970: 0), remsimVersion: "t", gitCommit: nil, labels: []),
+                results: try scenarios.map { try Simulator(scenario: $0).run() },
+                finishedAt: Date(timeIntervalSince1970: 1))
+        }
+        let a = try record([ssh, s3])
+        let b = try record([s3])
+        let c = RunComparison(try db.snapshot(runId: a), try db.snapshot(runId: b))
+        #expect(c.policiesOnlyBefore == ["aws-sg-ssh-open-to-world"])
+        #expect(c.policiesOnlyAfter.isEmpty)
+        #expect(!c.mttrByPolicy.contains { $0.name == "aws-sg-ssh-open-to-world" })
+        let gate = try RegressionGate(parsing: "mttr-p95-increase=1%")
+        #expect(gate.failures(c).isEmpty, "\(gate.failures(c))")
+        #expect(
+            ComparisonReport.text(c).contains("only (removed, or nothing violated them):\n  aws-sg-ssh-open-to-world"))
+        let back = RunComparison(try db.snapshot(runId: b), try db.snapshot(runId: a))
+        #expect(back.policiesOnlyAfter == ["aws-sg-ssh-open-to-world"] && gate.failures(back).isEmpty)
     }
 }
