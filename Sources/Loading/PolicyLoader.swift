@@ -120,17 +120,40 @@ public enum PolicyLoader {
 
     static func examples(_ node: YAMLNode, type: String) throws(LoadError) -> PolicyExamples {
         let m = try node.mapping(allowing: ["match", "no-match"])
-        func read(_ key: String) throws(LoadError) -> [Resource] {
+        func read(_ key: String) throws(LoadError) -> (resources: [Resource], places: [ExamplePlace]) {
             var out: [Resource] = []
+            var places: [ExamplePlace] = []
             // Examples need only what the policy reads; id, account and region get neutral defaults.
             for (i, item) in (try m[key]?.list() ?? []).enumerated() {
                 out.append(
                     try FixtureLoader.resource(
                         item, defaultAccount: "123456789012", defaultRegion: "us-east-1", defaultType: type,
                         defaultId: "\(key)-\(i + 1)"))
+                let at = item.error("")
+                places.append(ExamplePlace(file: at.file, keyPath: at.keyPath, line: at.line, column: at.column))
             }
-            return out
+            return (out, places)
         }
-        return PolicyExamples(match: try read("match"), noMatch: try read("no-match"))
+        let match = try read("match")
+        let noMatch = try read("no-match")
+        var examples = PolicyExamples(match: match.resources, noMatch: noMatch.resources)
+        examples.matchPlaces = match.places
+        examples.noMatchPlaces = noMatch.places
+        return examples
+    }
+
+    /// A policy's examples run as `remsim validate` runs them, like `opa test`: each one that
+    /// misbehaves is a problem at the line that wrote it.
+    package static func exampleProblems(_ policy: Policy, at now: Timestamp) -> [LoadError] {
+        policy.examples.misbehaving(policy, at: now).map { failure in
+            let name = failure.example.name.isEmpty ? failure.example.id : failure.example.name
+            let message =
+                failure.shouldMatch
+                ? "example '\(name)' must match policy '\(policy.id)', but its filters find nothing wrong with it"
+                : "example '\(name)' must not match policy '\(policy.id)', but its filters find it"
+            guard let place = failure.place else { return LoadError(file: policy.source, message: message) }
+            return LoadError(
+                file: place.file, keyPath: place.keyPath, line: place.line, column: place.column, message: message)
+        }
     }
 }

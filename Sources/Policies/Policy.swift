@@ -53,9 +53,45 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Coda
 public struct PolicyExamples: Sendable {
     package var match: [Resource]
     package var noMatch: [Resource]
+    /// Where each example was written, in the order of `match` and of `noMatch` (empty for
+    /// examples made in code), so a check can name the line of one that misbehaves.
+    package var matchPlaces: [ExamplePlace] = []
+    package var noMatchPlaces: [ExamplePlace] = []
+
     package init(match: [Resource] = [], noMatch: [Resource] = []) {
         self.match = match
         self.noMatch = noMatch
+    }
+
+    /// The examples that do not behave: a `match` example the policy does not find, a
+    /// `no-match` example it does, each with where it was written.
+    package func misbehaving(_ policy: Policy, at now: Timestamp) -> [(
+        example: Resource, place: ExamplePlace?, shouldMatch: Bool
+    )] {
+        let evaluator = Evaluator(now: now)
+        var out: [(Resource, ExamplePlace?, Bool)] = []
+        for (i, example) in match.enumerated() where !evaluator.violates(policy, example) {
+            out.append((example, i < matchPlaces.count ? matchPlaces[i] : nil, true))
+        }
+        for (i, example) in noMatch.enumerated() where evaluator.violates(policy, example) {
+            out.append((example, i < noMatchPlaces.count ? noMatchPlaces[i] : nil, false))
+        }
+        return out
+    }
+}
+
+/// Where an example was written: its file, key path, line and column.
+package struct ExamplePlace: Sendable, Hashable {
+    package var file: String
+    package var keyPath: String
+    package var line: Int?
+    package var column: Int?
+
+    package init(file: String, keyPath: String, line: Int?, column: Int?) {
+        self.file = file
+        self.keyPath = keyPath
+        self.line = line
+        self.column = column
     }
 }
 

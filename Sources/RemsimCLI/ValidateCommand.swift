@@ -10,7 +10,9 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scenario files (and the fixtures and policies they name) without running them.",
         discussion: """
-            Reports every problem found, each with its file, key path and line:col. Exit code 2 when there is any. \
+            Reports every problem found, each with its file, key path and line:col, and runs the examples of \
+            every policy that is not built in (a `match` example the policy does not find, or a `no-match` \
+            example it does, is a problem at its line). Exit code 2 when there is any. \
             Also reports, as warnings, pairs of policies (built-in, named by the scenarios, or given with --policies) \
             whose remediations undo each other, shown on their examples.
             """
@@ -47,6 +49,12 @@ struct ValidateCommand: ParsableCommand {
             } catch {
                 errors.append(error)
             }
+        }
+        // Users' own policies run their examples, as the built-in pack's run in remsim's tests.
+        var checked: Set<String> = []
+        for policy in userPolicies + scenarios.flatMap(\.policies)
+        where !policy.source.hasPrefix("builtin:") && checked.insert(policy.id).inserted {
+            errors += PolicyLoader.exampleProblems(policy, at: Scenario.defaultStart)
         }
         guard errors.isEmpty else { throw LoadErrors(errors) }
         var all: [String: Policy] = [:]
