@@ -1,11 +1,19 @@
 import Foundation
 import Reports
 
-/// Where commands write: results to standard output, problems to standard error, with colour
-/// only when standard output is a terminal and NO_COLOR is not set.
+/// Where commands write: results to standard output, problems to standard error, each with
+/// colour decided for its own stream (`TerminalStyle.forStream`: FORCE_COLOR, NO_COLOR, a terminal).
 enum Console {
+    /// The style of lines on standard output.
     static var style: TerminalStyle {
-        TerminalStyle(colour: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        TerminalStyle.forStream(
+            isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The style of lines on standard error.
+    static var errorStyle: TerminalStyle {
+        TerminalStyle.forStream(
+            isTerminal: isatty(STDERR_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
     }
 
     static func out(_ text: String) {

@@ -45,6 +45,9 @@ struct RunCommand: ParsableCommand {
         case text, json, junit
     }
 
+    @Flag(name: .shortAndLong, help: "Print only the scenarios that fail or stop, and the summary.")
+    var quiet = false
+
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
@@ -63,10 +66,14 @@ struct RunCommand: ParsableCommand {
         // The whole suite is loaded and checked even for one shard: every shard then refuses the
         // same bad file. Each scenario's line is printed as it finishes.
         let suite = try ScenarioSuite.load(paths, confinement: limits.confinement)
-        let report = RunReport(style: Console.style)
+        // The lines people read go to standard output with the text report, to standard error
+        // beside a JSON or JUnit one; their colour is decided for the stream they go to.
+        let report = RunReport(style: format == .text ? Console.style : Console.errorStyle)
+        let toStandardOutput = format == .text
         let run = try suite.run(recordingIn: database.db, labels: labels, shard: part) { result in
+            if quiet && result.passed { return }
             let line = report.line(for: result) + (timeline ? "\n" + report.timeline(for: result) : "")
-            if format == .text { Console.out(line) } else { Console.error(line) }
+            if toStandardOutput { Console.out(line) } else { Console.error(line) }
         }
         if let part {
             Console.error("shard \(part): \(run.results.count) of the suite's \(run.scenarioCount) scenarios")

@@ -61,7 +61,7 @@ struct ValidateCommand: ParsableCommand {
         for p in (try? BuiltinPolicies.load()) ?? [] { all[p.id] = p }
         for p in scenarios.flatMap(\.policies) + userPolicies { all[p.id] = p }
         let conflicts = PolicyConflicts.find(in: all.values.sorted { $0.id < $1.id }, at: Scenario.defaultStart)
-        for c in conflicts { Console.error(Console.style.yellow("warning: ") + c.description) }
+        for c in conflicts { Console.error(Console.errorStyle.yellow("warning: ") + c.description) }
         var text = "\(scenarios.count) scenario\(scenarios.count == 1 ? "" : "s") valid"
         if !policyPaths.isEmpty { text += ", \(policyCount) polic\(policyCount == 1 ? "y" : "ies") valid" }
         if !conflicts.isEmpty {

@@ -157,6 +157,25 @@ struct CommandLineTests {
         #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("blocked/fixtures"), "\(r.stderr)")
     }
 
+    /// `--quiet` prints the failures and the summary; FORCE_COLOR colours even a pipe, over NO_COLOR.
+    @Test func quietRunsSayOnlyWhatFailedAndForceColourWins() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let failing = "Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let passing = "Scenarios/public-access-block-restored.yaml"
+        let text = try String(contentsOfFile: dir + "/" + failing, encoding: .utf8).replacingOccurrences(
+            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
+        try text.write(toFile: dir + "/" + failing, atomically: true, encoding: .utf8)
+        let quiet = try run(["run", failing, passing, "--quiet"], in: dir)
+        #expect(quiet.status == 1)
+        #expect(quiet.stdout.contains("FAIL  ssh-opened-to-world-is-closed"))
+        #expect(!quiet.stdout.contains("public-access-block-restored"))
+        #expect(quiet.stdout.contains("2 scenarios: 1 passed, 1 failed"), "\(quiet.stdout)")
+        #expect(!quiet.stdout.contains("\u{1B}["), "no colour in a pipe")
+        let forced = try run(["run", passing, "--db", "forced.sqlite"], in: dir, environment: ["FORCE_COLOR": "1"])
+        #expect(forced.stdout.contains("\u{1B}["), "\(forced.stdout)")
+    }
+
     /// A user's policy whose `match` example does not match fails validation at that example.
     @Test func validateRunsAUsersPolicyExamples() throws {
         let dir = try workspace()

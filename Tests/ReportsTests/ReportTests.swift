@@ -25,6 +25,19 @@ struct GitHubAnnotationTests {
     }
 }
 
+struct TerminalStyleTests {
+    @Test(
+        arguments: [
+            (true, [:], true), (false, [:], false), (true, ["NO_COLOR": "1"], false), (true, ["NO_COLOR": ""], true),
+            (false, ["FORCE_COLOR": "1"], true), (true, ["FORCE_COLOR": "0"], true),
+            (false, ["FORCE_COLOR": "false"], false),
+            (false, ["FORCE_COLOR": "1", "NO_COLOR": "1"], true),
+        ] as [(Bool, [String: String], Bool)])
+    func colourIsDecidedPerStreamWithForceAndNoColor(isTerminal: Bool, environment: [String: String], colour: Bool) {
+        #expect(TerminalStyle.forStream(isTerminal: isTerminal, environment: environment).colour == colour)
+    }
+}
+
 struct ReportTests {
     func result(breaking: Bool = false) throws -> ScenarioResult {
         var scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load())
