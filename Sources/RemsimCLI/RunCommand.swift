@@ -82,7 +82,7 @@ struct RunCommand: ParsableCommand {
         switch format {
         case .text: Console.out(summary)
         case .json: Console.out(MachineReport.json(results: run.results, runId: run.runId))
-        case .junit: Console.out(MachineReport.junit(results: run.results))
+        case .junit: Console.out(MachineReport.junit(results: run.results, seconds: run.seconds))
         }
         if format != .text { Console.error(summary) }
         // In GitHub Actions, failed assertions and high warnings become annotations on the

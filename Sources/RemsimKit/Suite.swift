@@ -40,12 +40,23 @@ public struct ScenarioSuite: Sendable {
     public func run(shard: Shard? = nil, each: (ScenarioResult) -> Void = { _ in }) throws(SuiteError)
         -> [ScenarioResult]
     {
-        var results: [ScenarioResult] = []
+        try timedRun(shard: shard, each: each).map(\.result)
+    }
+
+    /// Each result with the wall-clock seconds its simulation took (for JUnit's `time`).
+    func timedRun(shard: Shard?, each: (ScenarioResult) -> Void) throws(SuiteError) -> [(
+        result: ScenarioResult, seconds: Double
+    )] {
+        var results: [(ScenarioResult, Double)] = []
+        let clock = ContinuousClock()
         for scenario in shard?.select(scenarios) ?? scenarios {
             do {
+                let started = clock.now
                 let result = try Simulator(scenario: scenario).run()
+                let elapsed = clock.now - started
                 each(result)
-                results.append(result)
+                results.append(
+                    (result, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             } catch {
                 throw .preflightMissed(file: scenario.file, problem: "\(error)")
             }
@@ -67,7 +78,8 @@ public struct ScenarioSuite: Sendable {
         } catch {
             throw .database(error)
         }
-        let results = try run(shard: shard, each: each)
+        let timed = try timedRun(shard: shard, each: each)
+        let results = timed.map(\.result)
         // The digests are of the whole suite even for one shard, so merged shards compare
         // cleanly with an unsharded run.
         let metadata = RunMetadata(
@@ -77,7 +89,8 @@ public struct ScenarioSuite: Sendable {
         do {
             let runId = try database.recordRun(metadata, results: results, finishedAt: Date())
             return RecordedRun(
-                runId: runId, database: path, results: results, scenarioCount: scenarios.count, shard: shard)
+                runId: runId, database: path, results: results, seconds: timed.map(\.seconds),
+                scenarioCount: scenarios.count, shard: shard)
         } catch {
             throw .database(error)
         }
@@ -89,6 +102,8 @@ public struct RecordedRun: Sendable {
     public let runId: Int64
     public let database: String
     public let results: [ScenarioResult]
+    /// The wall-clock seconds each result's simulation took, in the order of `results`.
+    public let seconds: [Double]
     /// Scenarios in the whole suite (more than `results` for a shard).
     public let scenarioCount: Int
     public let shard: Shard?

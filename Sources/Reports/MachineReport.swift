@@ -57,20 +57,29 @@ package enum MachineReport {
 
     /// JUnit XML as CI systems render it: one test case per scenario, failed assertions as its
     /// failure message.
-    package static func junit(results: [ScenarioResult]) -> String {
+    package static func junit(results: [ScenarioResult], seconds: [Double] = []) -> String {
         let errors = results.filter { $0.error != nil }.count
         let failures = results.filter { !$0.passed }.count - errors
+        func time(_ i: Int) -> String { String(format: "%.3f", i < seconds.count ? seconds[i] : 0) }
+        let total = String(format: "%.3f", seconds.reduce(0, +))
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         xml +=
-            #"<testsuites name="remsim" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"# + "\n"
+            #"<testsuites name="remsim" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)" time="\#(total)">"#
+        xml += "\n"
         xml +=
-            #"  <testsuite name="remsim scenarios" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)">"#
-            + "\n"
+            #"  <testsuite name="remsim scenarios" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)""#
+        xml += #" skipped="0" time="\#(total)">"# + "\n"
+        // The suite's properties hold what JUnit has no place for on a test case: each
+        // scenario's simulated span and seed (a test case's `time` is the wall time it took).
+        xml += "    <properties>\n"
         for r in results {
-            // `time` is wall-clock time in JUnit; a scenario's simulated span is a property instead.
+            xml += #"      <property name="\#(escape(r.name)).simulated" value="\#(r.end - r.start)"/>"# + "\n"
+            xml += #"      <property name="\#(escape(r.name)).seed" value="\#(r.seed)"/>"# + "\n"
+        }
+        xml += "    </properties>\n"
+        for (i, r) in results.enumerated() {
             let open =
-                #"    <testcase name="\#(escape(r.name))" classname="\#(escape(r.file))" time="0">"# + "\n"
-                + #"      <properties><property name="simulated" value="\#(r.end - r.start)"/><property name="seed" value="\#(r.seed)"/></properties>"#
+                #"    <testcase name="\#(escape(r.name))" classname="\#(escape(classname(r.file)))" time="\#(time(i))">"#
             let failed = r.assertions.filter { !$0.passed }
             if let error = r.error {
                 xml += open + "\n"
@@ -79,7 +88,7 @@ package enum MachineReport {
                 continue
             }
             if failed.isEmpty {
-                xml += open + "\n    </testcase>\n"
+                xml += open.dropLast() + "/>\n"
                 continue
             }
             let message = failed.map { "expected \($0.expected); found \($0.found)" }.joined(separator: " | ")
@@ -91,6 +100,14 @@ package enum MachineReport {
         }
         xml += "  </testsuite>\n</testsuites>\n"
         return xml
+    }
+
+    /// A scenario file as a JUnit class name, which CI systems group by package: its path with
+    /// dots for slashes and without its extension (`Scenarios/aws/ssh.yaml` → `Scenarios.aws.ssh`).
+    static func classname(_ file: String) -> String {
+        let path = file.hasPrefix("./") ? String(file.dropFirst(2)) : file
+        let name = (path as NSString).deletingPathExtension
+        return name.split(separator: "/", omittingEmptySubsequences: true).joined(separator: ".")
     }
 
     /// `::error file=F,line=L,col=C::…` for each failed assertion, as GitHub Actions reads them.
@@ -119,10 +136,26 @@ package enum MachineReport {
         }
     }
 
+    /// Text as XML 1.0 attribute or element content: markup escaped, and the control characters
+    /// XML 1.0 cannot hold at all (any below U+0020 but tab, LF and CR) replaced by U+FFFD.
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-            of: ">", with: "&gt;"
-        )
-        .replacingOccurrences(of: "\"", with: "&quot;")
+        var out = ""
+        out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 }

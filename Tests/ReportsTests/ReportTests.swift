@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 import Loading
 import Policies
 import PolicyPack
@@ -6,6 +7,10 @@ import Reports
 import Simulation
 import TestSupport
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 struct GitHubAnnotationTests {
     /// GitHub's toolkit escapes `%`, CR and LF in a message, and `:` and `,` too in a property.
@@ -50,6 +55,29 @@ struct ReportTests {
                     origin: "s.yaml:9:3"))
         }
         return try Simulator(scenario: scenario).run()
+    }
+
+    /// JUnit as the Jenkins xunit schema (junit-10.xsd) has it: test cases hold only a failure
+    /// or an error, the simulated span and seed are the suite's properties, `time` is the wall
+    /// time given, class names are dotted paths, and no control character reaches the XML.
+    @Test func junitIsShapedAsJenkinsReadsIt() throws {
+        var passing = try result()
+        passing.file = "Scenarios/aws/ssh.yaml"
+        var failing = try result(breaking: true)
+        failing.name = "broken\u{1}name"
+        let xml = MachineReport.junit(results: [passing, failing], seconds: [0.25, 1.5])
+        #expect(XMLParser(data: Data(xml.utf8)).parse(), "\(xml)")
+        #expect(
+            xml.contains(
+                #"<testcase name="ssh-opened-to-world-is-closed" classname="Scenarios.aws.ssh" time="0.250"/>"#),
+            "\(xml)")
+        #expect(xml.contains(#"<testcase name="broken\#u{FFFD}name""#) && xml.contains(#"time="1.500">"#))
+        #expect(xml.contains(#"failures="1" errors="0" skipped="0" time="1.750""#))
+        #expect(xml.contains(#"<property name="ssh-opened-to-world-is-closed.simulated" value="2h"/>"#), "\(xml)")
+        #expect(!xml.contains("\u{1}"))
+        // Properties only at the suite, before the test cases.
+        let testcases = try #require(xml.range(of: "<testcase"))
+        #expect(!xml[testcases.lowerBound...].contains("<propert"))
     }
 
     @Test func tablesAlignTheirColumns() {
