@@ -6,6 +6,10 @@ import Simulation
 /// `remsim run --format json` and `--format junit`, and GitHub Actions annotations: the run as
 /// machines read it.
 package enum MachineReport {
+    /// The version of the JSON report's shape (`Schemas/run-report.schema.json`); it changes
+    /// only when a field is removed or changes meaning.
+    package static let jsonSchemaVersion = 1
+
     /// One JSON document: every scenario with its verdict, figures, failed assertions and warnings.
     package static func json(results: [ScenarioResult], runId: Int64?) -> String {
         func ms(_ d: SimDuration?) -> Value { d.map { .int(Int($0.milliseconds)) } ?? .null }
@@ -49,6 +53,7 @@ package enum MachineReport {
             return .object(f)
         }
         var top = Fields()
+        top["schemaVersion"] = .int(jsonSchemaVersion)
         top["run"] = runId.map { .int(Int($0)) } ?? .null
         top["passed"] = .bool(results.allSatisfy(\.passed))
         top["scenarios"] = .array(scenarios)
