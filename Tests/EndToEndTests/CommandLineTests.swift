@@ -176,6 +176,19 @@ struct CommandLineTests {
         #expect(forced.stdout.contains("\u{1B}["), "\(forced.stdout)")
     }
 
+    /// The completion scripts README documents come out of the binary for each shell.
+    @Test func completionScriptsNameEveryCommand() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try run(["--generate-completion-script", shell], in: dir)
+            #expect(r.status == 0)
+            for command in ["run", "validate", "compare", "replay", "impact"] {
+                #expect(r.stdout.contains(command), "\(shell) completions lack \(command)")
+            }
+        }
+    }
+
     /// A user's policy whose `match` example does not match fails validation at that example.
     @Test func validateRunsAUsersPolicyExamples() throws {
         let dir = try workspace()
