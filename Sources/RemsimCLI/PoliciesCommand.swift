@@ -19,6 +19,9 @@ struct PoliciesCommand: ParsableCommand {
             help: "Policy files or directories to include besides the built-in pack (repeatable).")
         var paths: [String] = []
 
+        @Option(help: "text or json.")
+        var format: TextOrJSON = .text
+
         func load() throws -> [Policy] {
             try PolicyLoader.unique(try BuiltinPolicies.load() + PolicyLoader.load(paths: paths))
         }
@@ -41,7 +44,7 @@ struct PoliciesCommand: ParsableCommand {
                     && (compliance.map { prefix in p.compliance.contains { $0.hasPrefix(prefix) } } ?? true)
                     && (!remediable || p.isRemediable)
             }
-            Console.out(PolicyReport.list(policies))
+            Console.out(options.format == .json ? PolicyReport.listJSON(policies) : PolicyReport.list(policies))
         }
     }
 
@@ -60,7 +63,10 @@ struct PoliciesCommand: ParsableCommand {
                         + "`remsim policies list`)"
                 )
             }
-            Console.out(PolicyReport.show(policy, at: Scenario.defaultStart))
+            Console.out(
+                options.format == .json
+                    ? PolicyReport.showJSON(policy, at: Scenario.defaultStart)
+                    : PolicyReport.show(policy, at: Scenario.defaultStart))
         }
     }
 }

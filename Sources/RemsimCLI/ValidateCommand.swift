@@ -1,4 +1,5 @@
 import ArgumentParser
+import CloudModel
 import Loading
 import Policies
 import PolicyPack
@@ -24,11 +25,30 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("policies"), help: "Policy files or directories to check as well (repeatable).")
     var policyPaths: [String] = []
 
+    @Option(help: "text or json (one document on standard output: the problems and warnings found).")
+    var format: TextOrJSON = .text
+
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
     func run() throws {
         try limits.apply { try execute() }
+    }
+
+    /// `--format json`: every problem with its file, key path, line and column, and every warning.
+    static func json(scenarios: Int, policies: Int, problems: [LoadError], warnings: [String]) -> String {
+        let listed: [Value] = problems.map { e in
+            [
+                "file": .string(InputFiles.display(e.file)), "keyPath": .string(e.keyPath),
+                "line": e.line.map { .int($0) } ?? .null, "column": e.column.map { .int($0) } ?? .null,
+                "message": .string(e.message),
+            ]
+        }
+        let document: Value = [
+            "valid": .bool(problems.isEmpty), "scenarios": .int(scenarios), "policies": .int(policies),
+            "problems": .array(listed), "warnings": .array(warnings.map(Value.string)),
+        ]
+        return document.jsonText
     }
 
     func execute() throws {
@@ -56,12 +76,25 @@ struct ValidateCommand: ParsableCommand {
         where !policy.source.hasPrefix("builtin:") && checked.insert(policy.id).inserted {
             errors += PolicyLoader.exampleProblems(policy, at: Scenario.defaultStart)
         }
-        guard errors.isEmpty else { throw LoadErrors(errors) }
+        guard errors.isEmpty else {
+            if format == .json {
+                Console.out(
+                    Self.json(scenarios: scenarios.count, policies: policyCount, problems: errors, warnings: []))
+            }
+            throw LoadErrors(errors)
+        }
         var all: [String: Policy] = [:]
         for p in (try? BuiltinPolicies.load()) ?? [] { all[p.id] = p }
         for p in scenarios.flatMap(\.policies) + userPolicies { all[p.id] = p }
         let conflicts = PolicyConflicts.find(in: all.values.sorted { $0.id < $1.id }, at: Scenario.defaultStart)
         for c in conflicts { Console.error(Console.errorStyle.yellow("warning: ") + c.description) }
+        if format == .json {
+            Console.out(
+                Self.json(
+                    scenarios: scenarios.count, policies: policyCount, problems: [],
+                    warnings: conflicts.map(\.description)))
+            return
+        }
         var text = "\(scenarios.count) scenario\(scenarios.count == 1 ? "" : "s") valid"
         if !policyPaths.isEmpty { text += ", \(policyCount) polic\(policyCount == 1 ? "y" : "ies") valid" }
         if !conflicts.isEmpty {

@@ -25,6 +25,52 @@ package enum PolicyReport {
         return table.render() + "\n" + count
     }
 
+    /// `policies list --format json`: one object per policy, sorted by id.
+    package static func listJSON(_ policies: [Policy]) -> String {
+        Value.array(policies.sorted { $0.id < $1.id }.map(summary)).jsonText
+    }
+
+    static func summary(_ p: Policy) -> Value {
+        var f = Fields()
+        f["id"] = .string(p.id)
+        f["title"] = .string(p.title)
+        f["severity"] = .string(p.severity.rawValue)
+        f["resource"] = .string(p.resourceType)
+        f["remediable"] = .bool(p.isRemediable)
+        f["steps"] = .int(p.remediation?.steps.count ?? 0)
+        f["compliance"] = .array(p.compliance.map(Value.string))
+        f["source"] = .string(p.source)
+        return .object(f)
+    }
+
+    /// `policies show --format json`: the summary, what the policy does (its filters and steps,
+    /// as `Policy.behaviour` has them), the permissions each step needs and the commands rendered
+    /// for its first matching example.
+    package static func showJSON(_ policy: Policy, at now: Timestamp) -> String {
+        guard case .object(var f) = summary(policy) else { return "{}" }
+        f["description"] = .string(policy.description)
+        f["filters"] = policy.behaviour["filters"] ?? .array([])
+        let steps: [Value] = (policy.remediation?.steps ?? []).map { step in
+            [
+                "operation": .string(step.operation), "parameters": step.parameters,
+                "forEach": .string(step.forEach.rawValue),
+                "permissions": .array(
+                    (OperationCatalog.spec(named: step.operation)?.permissions ?? [step.operation]).map(Value.string)),
+            ]
+        }
+        f["remediation"] = .array(steps)
+        var commands: [Value] = []
+        if policy.isRemediable, let example = policy.examples.match.first,
+            let finding = Evaluator(now: now).finding(policy, example),
+            let plan = try? RemediationPlan(policy: policy, finding: finding, resource: example)
+        {
+            commands = plan.calls.map { .string($0.command.text) }
+        }
+        f["commands"] = .array(commands)
+        f["examples"] = ["match": .int(policy.examples.match.count), "noMatch": .int(policy.examples.noMatch.count)]
+        return Value.object(f).jsonText
+    }
+
     /// Everything about one policy: filters, steps with the permissions they need, and the
     /// command each step renders to for the policy's first matching example.
     package static func show(_ policy: Policy, at now: Timestamp) -> String {

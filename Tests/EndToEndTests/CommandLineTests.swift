@@ -176,6 +176,31 @@ struct CommandLineTests {
         #expect(forced.stdout.contains("\u{1B}["), "\(forced.stdout)")
     }
 
+    /// `policies list`, `policies show` and `validate` answer programs too: one JSON document each.
+    @Test func policiesAndValidateSpeakJSON() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let list = try run(["policies", "list", "--format", "json"], in: dir)
+        let policies = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(
+            policies.contains { $0["id"] as? String == "aws-sg-ssh-open-to-world" && $0["remediable"] as? Bool == true }
+        )
+        let show = try run(["policies", "show", "aws-s3-public-access-block", "--format", "json"], in: dir)
+        let policy = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(
+            (policy["commands"] as? [String])?.first?.hasPrefix("aws --region us-east-1 s3api put-public-access-block")
+                == true, "\(show.stdout)")
+        let valid = try run(["validate", "--format", "json"], in: dir)
+        let ok = try #require(try JSONSerialization.jsonObject(with: Data(valid.stdout.utf8)) as? [String: Any])
+        #expect(valid.status == 0 && ok["valid"] as? Bool == true && (ok["scenarios"] as? Int ?? 0) > 0)
+        try TestSupport.write("version: 1\nname: b\n", to: "Scenarios/zz-bad.yaml", in: dir)
+        let bad = try run(["validate", "--format", "json"], in: dir)
+        let problems = try #require(try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as? [String: Any])
+        #expect(bad.status == 2 && problems["valid"] as? Bool == false)
+        let first = try #require((problems["problems"] as? [[String: Any]])?.first)
+        #expect(first["file"] as? String == "Scenarios/zz-bad.yaml" && first["line"] as? Int == 1, "\(bad.stdout)")
+    }
+
     /// The completion scripts README documents come out of the binary for each shell.
     @Test func completionScriptsNameEveryCommand() throws {
         let dir = try workspace()
