@@ -1,7 +1,8 @@
 """Runs remsim as a CI job would under GitHub Actions, on a suite with one failing scenario, and
 checks what it writes: the JSON report is exactly one document valid against
-Schemas/run-report.schema.json, the JUnit report is read by junitparser (a consumer from PyPI)
-with the right counts, and the annotations are on standard error, never in the reports.
+Schemas/run-report.schema.json, the JUnit report is read by junitparser and the SARIF log by
+sarif-pydantic (consumers from PyPI) with the right counts and places, and the annotations are on
+standard error, never in the reports.
 
 Usage: check-run-report.py REMSIM_BINARY
 """
@@ -14,6 +15,7 @@ import tempfile
 
 import jsonschema
 import junitparser
+import sarif_pydantic
 
 binary = os.path.abspath(sys.argv[1])
 root = os.getcwd()
@@ -76,7 +78,21 @@ with tempfile.TemporaryDirectory() as work:
     check(sum(c.time for c in cases) > 0, f"times: {[c.time for c in cases]}")
     check("::" not in junit.stdout, "an annotation went into the JUnit report")
 
+    sarif = run("sarif", "sarif.sqlite")
+    check(sarif.returncode == 1, f"sarif run: exit {sarif.returncode}, expected 1")
+    try:
+        log = sarif_pydantic.Sarif.model_validate_json(sarif.stdout)
+        results = log.runs[0].results or []
+        check(log.version == "2.1.0", f"SARIF version {log.version}")
+        check([r.rule_id for r in results] == ["remsim/assertion-failed"], f"SARIF results: {[r.rule_id for r in results]}")
+        place = results[0].locations[0].physical_location if results else None
+        check(place is not None and place.artifact_location.uri == "Scenarios/ssh-opened-to-world-is-closed.yaml"
+              and place.region.start_line > 0, f"SARIF location: {place}")
+    except Exception as e:  # a log sarif-pydantic refuses
+        problems.append(f"the SARIF log is not SARIF 2.1.0: {str(e)[:300]}")
+    check("::" not in sarif.stdout, "an annotation went into the SARIF log")
+
 for problem in problems:
     print(f"run report: {problem}")
-print(f"run report: JSON and JUnit checked, {len(problems)} problems")
+print(f"run report: JSON, JUnit and SARIF checked, {len(problems)} problems")
 sys.exit(1 if problems else 0)

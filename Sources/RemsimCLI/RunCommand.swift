@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help:
-            "text (default), json or junit: the report on standard output; with json or junit the lines people read go to standard error."
+            "text (default), json, junit or sarif: the report on standard output; with the others the lines people read go to standard error."
     )
     var format: Format = .text
 
@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
     var shard: String?
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, junit
+        case text, json, junit, sarif
     }
 
     @Flag(name: .shortAndLong, help: "Print only the scenarios that fail or stop, and the summary.")
@@ -83,6 +83,9 @@ struct RunCommand: ParsableCommand {
         case .text: Console.out(summary)
         case .json: Console.out(MachineReport.json(results: run.results, runId: run.runId))
         case .junit: Console.out(MachineReport.junit(results: run.results, seconds: run.seconds))
+        case .sarif:
+            Console.out(
+                SARIFReport.log(SARIFReport.findings(results: run.results), version: ScenarioSuite.remsimVersion))
         }
         if format != .text { Console.error(summary) }
         // In GitHub Actions, failed assertions and high warnings become annotations on the

@@ -4,6 +4,7 @@ import Loading
 import Policies
 import PolicyPack
 import RemsimKit
+import Reports
 import Simulation
 
 struct ValidateCommand: ParsableCommand {
@@ -25,8 +26,23 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("policies"), help: "Policy files or directories to check as well (repeatable).")
     var policyPaths: [String] = []
 
-    @Option(help: "text or json (one document on standard output: the problems and warnings found).")
-    var format: TextOrJSON = .text
+    @Option(help: "text, json or sarif (one document on standard output: the problems and warnings found).")
+    var format: Format = .text
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, sarif
+    }
+
+    /// `--format sarif`: problems as invalid-file results at their lines, conflicts as warnings.
+    static func sarif(problems: [LoadError], conflicts: [String]) -> String {
+        let findings =
+            problems.map { e in
+                SARIFReport.Finding(
+                    .invalidFile, message: e.keyPath.isEmpty ? e.message : "\(e.keyPath): \(e.message)",
+                    file: InputFiles.display(e.file), line: e.line, column: e.column)
+            } + conflicts.map { SARIFReport.Finding(.policyConflict, message: $0) }
+        return SARIFReport.log(findings, version: ScenarioSuite.remsimVersion)
+    }
 
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
@@ -88,6 +104,10 @@ struct ValidateCommand: ParsableCommand {
         for p in scenarios.flatMap(\.policies) + userPolicies { all[p.id] = p }
         let conflicts = PolicyConflicts.find(in: all.values.sorted { $0.id < $1.id }, at: Scenario.defaultStart)
         for c in conflicts { Console.error(Console.errorStyle.yellow("warning: ") + c.description) }
+        if format == .sarif {
+            Console.out(Self.sarif(problems: [], conflicts: conflicts.map(\.description)))
+            return
+        }
         if format == .json {
             Console.out(
                 Self.json(

@@ -80,6 +80,22 @@ struct ReportTests {
         #expect(!xml[testcases.lowerBound...].contains("<propert"))
     }
 
+    /// SARIF 2.1.0: each failed assertion a result of its rule at its file, line and column.
+    @Test func sarifPlacesEachFailureAtItsLine() throws {
+        let failing = try result(breaking: true)
+        let log = SARIFReport.log(SARIFReport.findings(results: [failing]), version: "t")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(log.utf8)) as? [String: Any])
+        #expect(json["version"] as? String == "2.1.0")
+        let run = try #require((json["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.map { $0["ruleId"] as? String } == ["remsim/assertion-failed"])
+        let physical = try #require(
+            ((results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any])
+        #expect((physical["artifactLocation"] as? [String: Any])?["uri"] as? String == "s.yaml")
+        #expect((physical["region"] as? [String: Any])?["startLine"] as? Int == 9)
+        #expect(SARIFReport.uri("Scenarios/a b%.yaml") == "Scenarios/a%20b%25.yaml")
+    }
+
     @Test func tablesAlignTheirColumns() {
         var table = TextTable(header: ["ID", "TITLE"])
         table.append(["a", "first"])
