@@ -99,7 +99,10 @@ let package = Package(
             ], exclude: ["Samples", "FuzzRegressions"]),
         .testTarget(
             name: "PolicyPackTests",
-            dependencies: ["PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "TestSupport"]),
+            dependencies: [
+                "PolicyPack", "Policies", "RemediationEngine", "Simulation", "Loading", "CloudOperations",
+                "TestSupport",
+            ]),
         .testTarget(
             name: "RunStoreTests",
             dependencies: [
