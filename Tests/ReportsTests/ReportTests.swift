@@ -96,6 +96,21 @@ struct ReportTests {
         #expect(SARIFReport.uri("Scenarios/a b%.yaml") == "Scenarios/a%20b%25.yaml")
     }
 
+    /// The sample `PASS` lines README.md shows are what `remsim run` prints for those scenarios.
+    @Test func readmeSampleLinesAreWhatRunPrints() throws {
+        let readme = try String(
+            contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let samples = readme.split(separator: "\n").filter { $0.hasPrefix("PASS  ") }.map(String.init)
+        #expect(!samples.isEmpty)
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        for sample in samples {
+            let name = String(sample.dropFirst(6).prefix { $0 != " " })
+            let scenario = try loader.load(file: TestSupport.scenariosDirectory + "/\(name).yaml")
+            let line = RunReport(style: TerminalStyle(colour: false)).line(for: try Simulator(scenario: scenario).run())
+            #expect(line.split(separator: "\n").first.map(String.init) == sample)
+        }
+    }
+
     @Test func tablesAlignTheirColumns() {
         var table = TextTable(header: ["ID", "TITLE"])
         table.append(["a", "first"])
