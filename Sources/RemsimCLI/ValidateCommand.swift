@@ -34,13 +34,14 @@ struct ValidateCommand: ParsableCommand {
     }
 
     /// `--format sarif`: problems as invalid-file results at their lines, conflicts as warnings.
-    static func sarif(problems: [LoadError], conflicts: [String]) -> String {
+    static func sarif(problems: [LoadError], conflicts: [String], unknownKeys: [String]) -> String {
         let findings =
             problems.map { e in
                 SARIFReport.Finding(
                     .invalidFile, message: e.keyPath.isEmpty ? e.message : "\(e.keyPath): \(e.message)",
                     file: InputFiles.display(e.file), line: e.line, column: e.column)
             } + conflicts.map { SARIFReport.Finding(.policyConflict, message: $0) }
+            + unknownKeys.map { SARIFReport.Finding(.unknownFilterKey, message: $0) }
         return SARIFReport.log(findings, version: ScenarioSuite.remsimVersion)
     }
 
@@ -102,10 +103,32 @@ struct ValidateCommand: ParsableCommand {
         var all: [String: Policy] = [:]
         for p in (try? BuiltinPolicies.load()) ?? [] { all[p.id] = p }
         for p in scenarios.flatMap(\.policies) + userPolicies { all[p.id] = p }
+        // Filter keys no known resource of the type has, where one it has is close: a typo that
+        // would make the policy silently never fire. Known resources: the scenarios' fixtures and
+        // every policy's examples.
+        var samples: [String: [Resource]] = [:]
+        for inventory in scenarios.map(\.inventory) {
+            for resource in inventory.all { samples[resource.type, default: []].append(resource) }
+        }
+        for p in all.values {
+            for r in p.examples.match + p.examples.noMatch { samples[r.type, default: []].append(r) }
+        }
+        var typos: [String] = []
+        for policy in (userPolicies + scenarios.flatMap(\.policies)).filter({ !$0.source.hasPrefix("builtin:") })
+        where !typos.contains(where: { $0.hasPrefix("\(policy.id) ") }) {
+            let builtIn = all.values.filter {
+                $0.source.hasPrefix("builtin:") && $0.resourceType == policy.resourceType
+            }
+            let known = FilterKeyCheck.keys(of: builtIn)
+            typos += FilterKeyCheck.warnings(policy, samples: samples[policy.resourceType] ?? [], known: known).map {
+                "\(policy.id) (\(InputFiles.display(policy.source))): filter key \($0)"
+            }
+        }
+        for t in typos { Console.error(Console.errorStyle.yellow("warning: ") + t) }
         let conflicts = PolicyConflicts.find(in: all.values.sorted { $0.id < $1.id }, at: Scenario.defaultStart)
         for c in conflicts { Console.error(Console.errorStyle.yellow("warning: ") + c.description) }
         if format == .sarif {
-            Console.out(Self.sarif(problems: [], conflicts: conflicts.map(\.description)))
+            Console.out(Self.sarif(problems: [], conflicts: conflicts.map(\.description), unknownKeys: typos))
             return
         }
         if format == .json {

@@ -35,11 +35,12 @@ package enum SARIFReport {
         case disruptionWarning = "remsim/high-disruption-warning"
         case invalidFile = "remsim/invalid-file"
         case policyConflict = "remsim/policy-conflict"
+        case unknownFilterKey = "remsim/unknown-filter-key"
 
         var level: String {
             switch self {
             case .assertionFailed, .scenarioStopped, .invalidFile: "error"
-            case .disruptionWarning, .policyConflict: "warning"
+            case .disruptionWarning, .policyConflict, .unknownFilterKey: "warning"
             }
         }
 
@@ -50,6 +51,7 @@ package enum SARIFReport {
             case .disruptionWarning: "A remediation could disrupt something that is in use"
             case .invalidFile: "A scenario, fixture or policy file cannot be loaded"
             case .policyConflict: "Two policies' remediations undo each other"
+            case .unknownFilterKey: "A filter key no known resource of the type has, close to one it has: likely a typo"
             }
         }
     }
