@@ -13,21 +13,7 @@ package struct HTMLPage: Sendable {
     }
 
     /// Text made safe for element content and attribute values.
-    package static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    package static func escape(_ text: String) -> String { Markup.escape(text) }
 
     mutating func raw(_ html: String) { body.append(html) }
 
