@@ -94,9 +94,12 @@ struct ValidateCommand: ParsableCommand {
             errors += PolicyLoader.exampleProblems(policy, at: Scenario.defaultStart)
         }
         guard errors.isEmpty else {
-            if format == .json {
+            switch format {
+            case .json:
                 Console.out(
                     Self.json(scenarios: scenarios.count, policies: policyCount, problems: errors, warnings: []))
+            case .sarif: Console.out(Self.sarif(problems: errors, conflicts: [], unknownKeys: []))
+            case .text: break
             }
             throw LoadErrors(errors)
         }

@@ -199,6 +199,11 @@ struct CommandLineTests {
         #expect(bad.status == 2 && problems["valid"] as? Bool == false)
         let first = try #require((problems["problems"] as? [[String: Any]])?.first)
         #expect(first["file"] as? String == "Scenarios/zz-bad.yaml" && first["line"] as? Int == 1, "\(bad.stdout)")
+        let sarif = try run(["validate", "--format", "sarif"], in: dir)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let results = (log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]] ?? []
+        #expect(
+            sarif.status == 2 && results.map { $0["ruleId"] as? String } == ["remsim/invalid-file"], "\(sarif.stdout)")
     }
 
     /// The completion scripts README documents come out of the binary for each shell.
