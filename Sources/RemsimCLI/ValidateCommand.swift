@@ -87,12 +87,13 @@ struct ValidateCommand: ParsableCommand {
                 errors.append(error)
             }
         }
-        // Users' own policies run their examples, as the built-in pack's run in remsim's tests.
-        var checked: Set<String> = []
-        for policy in userPolicies + scenarios.flatMap(\.policies)
-        where !policy.source.hasPrefix("builtin:") && checked.insert(policy.id).inserted {
-            errors += PolicyLoader.exampleProblems(policy, at: Scenario.defaultStart)
+        // The users' own policies (given, or named by scenarios), each once.
+        var seen: Set<String> = []
+        let own = (userPolicies + scenarios.flatMap(\.policies)).filter {
+            !$0.source.hasPrefix("builtin:") && seen.insert($0.id).inserted
         }
+        // They run their examples, as the built-in pack's run in remsim's tests.
+        for policy in own { errors += PolicyLoader.exampleProblems(policy, at: Scenario.defaultStart) }
         guard errors.isEmpty else {
             switch format {
             case .json:
@@ -109,23 +110,21 @@ struct ValidateCommand: ParsableCommand {
         // Filter keys no known resource of the type has, where one it has is close: a typo that
         // would make the policy silently never fire. Known resources: the scenarios' fixtures and
         // every policy's examples.
+        let types = Set(own.map(\.resourceType))
         var samples: [String: [Resource]] = [:]
-        for inventory in scenarios.map(\.inventory) {
-            for resource in inventory.all { samples[resource.type, default: []].append(resource) }
-        }
-        for p in all.values {
-            for r in p.examples.match + p.examples.noMatch { samples[r.type, default: []].append(r) }
+        for type in types {
+            samples[type] =
+                scenarios.flatMap { $0.inventory.resources(ofType: type) }
+                + all.values.flatMap { p in (p.examples.match + p.examples.noMatch).filter { $0.type == type } }
         }
         var typos: [String] = []
-        for policy in (userPolicies + scenarios.flatMap(\.policies)).filter({ !$0.source.hasPrefix("builtin:") })
-        where !typos.contains(where: { $0.hasPrefix("\(policy.id) ") }) {
+        for policy in own {
             let builtIn = all.values.filter {
                 $0.source.hasPrefix("builtin:") && $0.resourceType == policy.resourceType
             }
-            let known = FilterKeyCheck.keys(of: builtIn)
-            typos += FilterKeyCheck.warnings(policy, samples: samples[policy.resourceType] ?? [], known: known).map {
-                "\(policy.id) (\(InputFiles.display(policy.source))): filter key \($0)"
-            }
+            typos += FilterKeyCheck.warnings(
+                policy, samples: samples[policy.resourceType] ?? [], known: FilterKeyCheck.keys(of: builtIn)
+            ).map { "\(policy.id) (\(InputFiles.display(policy.source))): filter key \($0)" }
         }
         for t in typos { Console.error(Console.errorStyle.yellow("warning: ") + t) }
         let conflicts = PolicyConflicts.find(in: all.values.sorted { $0.id < $1.id }, at: Scenario.defaultStart)

@@ -29,14 +29,8 @@ package struct GitHubAnnotation: Sendable, Hashable, CustomStringConvertible {
 
     /// An annotation at `origin`, a `FILE:LINE:COL` place as expectations record it.
     package init(_ level: Level, origin: String, title: String, message: String) {
-        let parts = origin.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        if parts.count >= 3, let line = Int(parts[parts.count - 2]), let column = Int(parts[parts.count - 1]) {
-            self.init(
-                level, file: parts.dropLast(2).joined(separator: ":"), line: line, column: column, title: title,
-                message: message)
-        } else {
-            self.init(level, file: origin.isEmpty ? nil : origin, title: title, message: message)
-        }
+        let place = SourcePlace(origin: origin)
+        self.init(level, file: place.file, line: place.line, column: place.column, title: title, message: message)
     }
 
     package var description: String {

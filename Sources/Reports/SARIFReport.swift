@@ -23,8 +23,8 @@ package enum SARIFReport {
 
         /// A finding at `origin`, a `FILE:LINE:COL` place as expectations record it.
         package init(_ rule: Rule, message: String, origin: String) {
-            let a = GitHubAnnotation(.error, origin: origin, title: "", message: "")
-            self.init(rule, message: message, file: a.file, line: a.line, column: a.column)
+            let place = SourcePlace(origin: origin)
+            self.init(rule, message: message, file: place.file, line: place.line, column: place.column)
         }
     }
 
