@@ -15,74 +15,65 @@ extension RunDatabase {
     }
 
     package func assertionResults(scenarioResultId: Int64) throws(RunStoreError) -> [AssertionResultRecord] {
-        try read { db in
-            try AssertionResultRecord.filter(AssertionResultRecord.Columns.scenarioResultId == scenarioResultId).order(
-                AssertionResultRecord.Columns.position
-            ).fetchAll(db)
-        }
+        try rows(
+            AssertionResultRecord.self, AssertionResultRecord.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: AssertionResultRecord.Columns.position)
     }
 
     package func alerts(scenarioResultId: Int64) throws(RunStoreError) -> [AlertRecord] {
-        try read { db in
-            try AlertRecord.filter(AlertRecord.Columns.scenarioResultId == scenarioResultId).order(
-                AlertRecord.Columns.number
-            ).fetchAll(db)
-        }
+        try rows(
+            AlertRecord.self, AlertRecord.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: AlertRecord.Columns.number)
     }
 
     package func transitions(alertId: Int64) throws(RunStoreError) -> [AlertTransitionRecord] {
-        try read { db in
-            try AlertTransitionRecord.filter(AlertTransitionRecord.Columns.alertId == alertId).order(
-                AlertTransitionRecord.Columns.position
-            ).fetchAll(db)
-        }
+        try rows(
+            AlertTransitionRecord.self, AlertTransitionRecord.Columns.alertId, is: alertId,
+            orderedBy: AlertTransitionRecord.Columns.position)
     }
 
     package func attempts(scenarioResultId: Int64) throws(RunStoreError) -> [RemediationAttemptRecord] {
-        try read { db in
-            try RemediationAttemptRecord.filter(RemediationAttemptRecord.Columns.scenarioResultId == scenarioResultId)
-                .order(RemediationAttemptRecord.Columns.callId).fetchAll(db)
-        }
+        try rows(
+            RemediationAttemptRecord.self, RemediationAttemptRecord.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: RemediationAttemptRecord.Columns.callId)
     }
 
     package func violations(scenarioResultId: Int64) throws(RunStoreError) -> [ViolationRecord] {
-        try read { db in
-            try ViolationRecord.filter(ViolationRecord.Columns.scenarioResultId == scenarioResultId).order(
-                ViolationRecord.Columns.id
-            ).fetchAll(db)
-        }
+        try rows(
+            ViolationRecord.self, ViolationRecord.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: ViolationRecord.Columns.id)
     }
 
     package func metrics(scenarioResultId: Int64) throws(RunStoreError) -> [MetricRecord] {
-        try read { db in
-            try MetricRecord.filter(MetricRecord.Columns.scenarioResultId == scenarioResultId).order(
-                MetricRecord.Columns.id
-            ).fetchAll(db)
-        }
+        try rows(
+            MetricRecord.self, MetricRecord.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: MetricRecord.Columns.id)
     }
 
     package func engineRecords(scenarioResultId: Int64) throws(RunStoreError) -> [EngineRecordRow] {
-        try read { db in
-            try EngineRecordRow.filter(EngineRecordRow.Columns.scenarioResultId == scenarioResultId).order(
-                EngineRecordRow.Columns.position
-            ).fetchAll(db)
-        }
+        try rows(
+            EngineRecordRow.self, EngineRecordRow.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: EngineRecordRow.Columns.position)
     }
 
     package func warnings(scenarioResultId: Int64) throws(RunStoreError) -> [DisruptionWarningRow] {
-        try read { db in
-            try DisruptionWarningRow.filter(DisruptionWarningRow.Columns.scenarioResultId == scenarioResultId).order(
-                DisruptionWarningRow.Columns.position
-            ).fetchAll(db)
-        }
+        try rows(
+            DisruptionWarningRow.self, DisruptionWarningRow.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: DisruptionWarningRow.Columns.position)
     }
 
     package func timeline(scenarioResultId: Int64) throws(RunStoreError) -> [TimelineEntryRecord] {
-        try read { db in
-            try TimelineEntryRecord.filter(TimelineEntryRecord.Columns.scenarioResultId == scenarioResultId).order(
-                TimelineEntryRecord.Columns.position
-            ).fetchAll(db)
-        }
+        try rows(
+            TimelineEntryRecord.self, TimelineEntryRecord.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: TimelineEntryRecord.Columns.position)
+    }
+
+    /// The rows of one table that belong to one parent row (a scenario's result, an alert), in
+    /// their order.
+    func rows<Record: FetchableRecord & TableRecord>(
+        _ type: Record.Type, _ parent: Column, is id: Int64, orderedBy order: Column
+    ) throws(RunStoreError) -> [Record] {
+        try read { db in try Record.filter(parent == id).order(order).fetchAll(db) }
     }
 
     /// `PRAGMA integrity_check`'s answer: `ok` for a sound file.
