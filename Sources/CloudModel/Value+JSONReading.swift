@@ -18,6 +18,23 @@ extension Value {
     }
 }
 
+extension Value {
+    /// The value with every object's members sorted by key, all the way down: for comparing
+    /// documents whose member order carries no meaning as text.
+    package func sortingKeys() -> Value {
+        switch self {
+        case .array(let items): .array(items.map { $0.sortingKeys() })
+        case .object(let fields):
+            .object(
+                Fields(
+                    fields.entries.sorted { $0.key < $1.key }.map {
+                        Fields.Entry(key: $0.key, value: $0.value.sortingKeys())
+                    }))
+        default: self
+        }
+    }
+}
+
 private struct JSONReader {
     let bytes: [UInt8]
     let maxDepth: Int

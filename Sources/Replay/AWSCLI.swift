@@ -77,8 +77,9 @@ package struct AWSCLI: Sendable {
                 arguments: arguments, status: status,
                 message: String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        guard !data.isEmpty, let json = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
-        return json.value
+        // Keys sorted: the CLI's order is not meaningful.
+        guard !data.isEmpty, let json = try? Value(json: String(decoding: data, as: UTF8.self)) else { return .null }
+        return json.sortingKeys()
     }
 
     /// One `aws` process for the call: its exit status, standard output and standard error.
@@ -112,29 +113,4 @@ package struct AWSCLI: Sendable {
 private final class ErrorOutput: @unchecked Sendable {
     var data = Data()
     let done = DispatchSemaphore(value: 0)
-}
-
-/// A JSON document as a `Value`, keys sorted (the CLI's order is not meaningful).
-struct JSONValue: Decodable {
-    var value: Value
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            value = .null
-        } else if let b = try? c.decode(Bool.self) {
-            value = .bool(b)
-        } else if let i = try? c.decode(Int.self) {
-            value = .int(i)
-        } else if let d = try? c.decode(Double.self) {
-            value = .double(d)
-        } else if let s = try? c.decode(String.self) {
-            value = .string(s)
-        } else if let a = try? c.decode([JSONValue].self) {
-            value = .array(a.map(\.value))
-        } else {
-            let o = try c.decode([String: JSONValue].self)
-            value = .object(Fields(o.keys.sorted().map { Fields.Entry(key: $0, value: o[$0]?.value ?? .null) }))
-        }
-    }
 }

@@ -10,6 +10,11 @@ struct JSONReadingTests {
         #expect(read.jsonText == value.jsonText)
     }
 
+    @Test func sortingKeysSortsEveryObjectAllTheWayDown() throws {
+        let value = try Value(json: #"{"b":[{"z":1,"a":2}],"a":{"y":true,"x":null}}"#)
+        #expect(value.sortingKeys().jsonText == #"{"a":{"x":null,"y":true},"b":[{"a":2,"z":1}]}"#)
+    }
+
     @Test func keepsIntegersAndReadsEscapes() throws {
         #expect(try Value(json: "9007199254740993") == .int(9_007_199_254_740_993))
         #expect(try Value(json: #""\u00e9\ud83d\ude00\/""#) == "é😀/")
