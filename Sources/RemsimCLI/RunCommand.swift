@@ -45,6 +45,14 @@ struct RunCommand: ParsableCommand {
         case text, json, junit, sarif
     }
 
+    @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp(
+            "Also write a report to a file (repeatable): json, junit or sarif, e.g. --report junit=remsim.xml "
+                + "--report sarif=remsim.sarif. Each file is written whole, after the run, failing or not.",
+            valueName: "FORMAT=FILE"))
+    var reports: [String] = []
+
     @Flag(name: .shortAndLong, help: "Print only the scenarios that fail or stop, and the summary.")
     var quiet = false
 
@@ -63,6 +71,7 @@ struct RunCommand: ParsableCommand {
             }
             part = parsed
         }
+        let reports = try ReportFile.parse(reports)
         // The whole suite is loaded and checked even for one shard: every shard then refuses the
         // same bad file. Each scenario's line is printed as it finishes.
         let suite = try ScenarioSuite.load(paths, confinement: limits.confinement)
@@ -79,15 +88,15 @@ struct RunCommand: ParsableCommand {
             Console.error("shard \(part): \(run.results.count) of the suite's \(run.scenarioCount) scenarios")
         }
         let summary = report.summary(results: run.results, runId: run.runId, database: run.database)
-        switch format {
-        case .text: Console.out(summary)
-        case .json: Console.out(MachineReport.json(results: run.results, runId: run.runId))
-        case .junit: Console.out(MachineReport.junit(results: run.results, seconds: run.seconds))
-        case .sarif:
-            Console.out(
-                SARIFReport.log(SARIFReport.findings(results: run.results), version: ScenarioSuite.remsimVersion))
+        for file in reports {
+            try Console.writeFile(file.path, document(file.format, of: run))
         }
-        if format != .text { Console.error(summary) }
+        if format == .text {
+            Console.out(summary)
+        } else {
+            Console.out(document(format, of: run))
+            Console.error(summary)
+        }
         // In GitHub Actions, failed assertions and high warnings become annotations on the
         // scenario files; on standard error, so that the report on standard output stays one document.
         if GitHubAnnotation.enabled(environment: ProcessInfo.processInfo.environment) {
@@ -96,5 +105,51 @@ struct RunCommand: ParsableCommand {
             }
         }
         if !run.passed { throw Exit.assertionFailed }
+    }
+
+    /// A machine report of the run: one whole document.
+    private func document(_ format: Format, of run: RecordedRun) -> String {
+        switch format {
+        case .text, .json: MachineReport.json(results: run.results, runId: run.runId)
+        case .junit: MachineReport.junit(results: run.results, seconds: run.seconds)
+        case .sarif: SARIFReport.log(SARIFReport.findings(results: run.results), version: ScenarioSuite.remsimVersion)
+        }
+    }
+}
+
+/// `--report FORMAT=FILE`: a machine report written to a file beside what the run prints.
+struct ReportFile {
+    let format: RunCommand.Format
+    let path: String
+
+    /// Reads the `--report` arguments and refuses, before anything runs, an unknown format, two
+    /// reports to one file and a file in a folder that does not exist, so that a long run does not
+    /// end in a report that cannot be written.
+    static func parse(_ arguments: [String]) throws -> [ReportFile] {
+        var seen: Set<String> = []
+        return try arguments.map { argument in
+            let formats = "json, junit or sarif"
+            guard let equals = argument.firstIndex(of: "=") else {
+                throw BadInput("--report: expected FORMAT=FILE (\(formats)), such as junit=remsim.xml")
+            }
+            let name = String(argument[..<equals])
+            guard let format = RunCommand.Format(rawValue: name), format != .text else {
+                throw BadInput("--report: unknown format '\(name.prefix(40))'; expected \(formats)")
+            }
+            let report = ReportFile(format: format, path: String(argument[argument.index(after: equals)...]))
+            guard !report.path.isEmpty else { throw BadInput("--report \(name)=: no file named") }
+            let path = URL(fileURLWithPath: report.path).standardizedFileURL.path
+            guard seen.insert(path).inserted else {
+                throw BadInput("--report: \(report.path) is named twice")
+            }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw BadInput("--report: \(report.path) is a directory")
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
+            else { throw BadInput("--report: the folder of \(report.path) does not exist") }
+            return report
+        }
     }
 }

@@ -131,6 +131,47 @@ struct CommandLineTests {
             "\(bad.stderr)")
     }
 
+    /// One run writes every report a CI job uploads: the same documents `--format` prints, while
+    /// the lines people read stay on standard output; a failing run writes them too.
+    @Test func oneRunWritesTheReportFilesItIsAskedFor() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = "Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8).replacingOccurrences(
+            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
+        try text.write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        let r = try run(
+            ["run", file, "--report", "junit=out.xml", "--report", "sarif=out.sarif", "--report", "json=out.json"],
+            in: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("FAIL  ssh-opened-to-world-is-closed"))
+        let junit = try String(contentsOfFile: dir + "/out.xml", encoding: .utf8)
+        #expect(XMLParser(data: Data(junit.utf8)).parse())
+        #expect(junit.contains("<failure"))
+        let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out.sarif")))
+        let results = ((sarif as? [String: Any])?["runs"] as? [[String: Any]])?.first?["results"] as? [Any]
+        #expect(results?.count == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out.json")))
+        #expect((json as? [String: Any])?["passed"] as? Bool == false)
+        // The file is the document --format prints (but for the wall times in JUnit).
+        let printed = try run(["run", file, "--format", "sarif", "--db", "other.sqlite"], in: dir)
+        #expect(printed.stdout == (try String(contentsOfFile: dir + "/out.sarif", encoding: .utf8)) + "\n")
+
+        // Refused before anything runs: nothing is recorded and no file is written.
+        for (arguments, message) in [
+            (["--report", "html=x.html"], "--report: unknown format 'html'; expected json, junit or sarif"),
+            (["--report", "junit"], "--report: expected FORMAT=FILE"),
+            (["--report", "junit=missing/x.xml"], "--report: the folder of missing/x.xml does not exist"),
+            (["--report", "junit=a.xml", "--report", "sarif=./a.xml"], "--report: ./a.xml is named twice"),
+        ] {
+            let refused = try run(["run", file, "--db", "refused.sqlite"] + arguments, in: dir)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("error: " + message), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/refused.sqlite"))
+            #expect(!FileManager.default.fileExists(atPath: dir + "/a.xml"))
+        }
+    }
+
     @Test func badInputExitsTwoAndWritesNothing() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
