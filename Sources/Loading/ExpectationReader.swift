@@ -20,7 +20,8 @@ import Simulation
 /// ```
 struct ExpectationReader {
     let inventory: Inventory
-    let policyIds: Set<String>
+    /// nil: any policy name is taken on trust (not every policy could be read).
+    let policyIds: Set<String>?
     /// Resources the timeline creates (`create-resource`), which expectations may name too.
     var created: [String: Resource] = [:]
 

@@ -30,34 +30,70 @@ public enum FixtureLoader {
 
     /// Loads every fixture file under `paths` into one inventory; ids must be unique across all.
     public static func load(paths: [String], relativeTo base: String? = nil) throws(LoadError) -> Inventory {
+        let (inventory, problems) = loadReportingAll(paths: paths, relativeTo: base)
+        guard let inventory else { throw problems[0] }
+        return inventory
+    }
+
+    /// Loads the fixtures as `load(paths:relativeTo:)` does, but reads on past a problem: each
+    /// resource is read on its own, so that one mistake does not hide the next. The inventory is
+    /// returned only when there is no problem.
+    public static func loadReportingAll(paths: [String], relativeTo base: String? = nil)
+        -> (inventory: Inventory?, problems: [LoadError])
+    {
+        var problems = ProblemList()
         var inventory = Inventory()
         var origins: [String: String] = [:]
-        for file in try InputFiles.collect(paths, relativeTo: base) {
-            for (resource, node) in try resources(inFile: file) {
+        for file in problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths, relativeTo: base) }) ?? []
+        {
+            for (resource, node) in resources(inFile: file, problems: &problems) {
                 do {
                     try inventory.insert(resource)
                 } catch {
-                    throw node.error(
-                        "resource id '\(resource.id)' is already defined at "
-                            + "\(origins[resource.id] ?? "another fixture")"
-                    )
+                    problems.record(
+                        node.error(
+                            "resource id '\(resource.id)' is already defined at "
+                                + "\(origins[resource.id] ?? "another fixture")"))
+                    continue
                 }
                 origins[resource.id] = node.location
             }
         }
-        return inventory
+        return problems.isEmpty ? (inventory, []) : (nil, problems.sorted)
     }
 
     static func resources(inFile file: String) throws(LoadError) -> [(Resource, YAMLNode)] {
-        let root = try YAMLNode.read(file: file)
-        let doc = try root.mapping(allowing: fileKeys)
-        try checkVersion(doc)
-        let account = try doc["account"]?.string()
-        let region = try doc["region"]?.string()
-        guard let list = doc["resources"] else { throw root.error("missing required key 'resources'") }
+        var problems = ProblemList()
+        let resources = resources(inFile: file, problems: &problems)
+        if let first = problems.sorted.first { throw first }
+        return resources
+    }
+
+    /// The resources of one file, each read on its own; those with a problem are left out.
+    static func resources(inFile file: String, problems: inout ProblemList) -> [(Resource, YAMLNode)] {
+        var unknownKeys: [LoadError] = []
+        guard
+            let (root, doc) = problems.attempt({ () throws(LoadError) in
+                let root = try YAMLNode.read(file: file)
+                return (root, try root.mapping(allowing: fileKeys, unknownKeys: &unknownKeys))
+            })
+        else { return [] }
+        problems.record(unknownKeys)
+        problems.attempt { () throws(LoadError) in try checkVersion(doc) }
+        guard let account = problems.attempt({ () throws(LoadError) in try doc["account"]?.string() }),
+            let region = problems.attempt({ () throws(LoadError) in try doc["region"]?.string() })
+        else { return [] }
+        guard let list = doc["resources"] else {
+            problems.record(root.error("missing required key 'resources'"))
+            return []
+        }
         var out: [(Resource, YAMLNode)] = []
-        for node in try list.list() {
-            out.append((try resource(node, defaultAccount: account, defaultRegion: region), node))
+        for node in problems.attempt({ () throws(LoadError) in try list.list() }) ?? [] {
+            if let resource = problems.attempt({ () throws(LoadError) in
+                try resource(node, defaultAccount: account, defaultRegion: region)
+            }) {
+                out.append((resource, node))
+            }
         }
         return out
     }

@@ -20,13 +20,41 @@ public enum PolicyLoader {
         return try unique(policies)
     }
 
+    /// Every policy file under `paths`, each read as `loadReportingAll(file:source:)` reads it:
+    /// every problem in every file, and ids defined twice.
+    public static func loadReportingAll(paths: [String]) -> (policies: [Policy], problems: [LoadError]) {
+        var problems = ProblemList()
+        var policies: [Policy] = []
+        for file in problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths) }) ?? [] {
+            let (loaded, found) = loadReportingAll(file: file, source: file)
+            policies += loaded
+            problems.record(found)
+        }
+        problems.attempt { () throws(LoadError) in _ = try unique(policies) }
+        return (problems.isEmpty ? policies : [], problems.sorted)
+    }
+
     /// Parses one file's text; `source` is what messages and `Policy.source` call it.
     public static func load(file: String, data: Data, source: String) throws(LoadError) -> [Policy] {
         try policies(in: try YAMLNode.parse(file: file, data: data), source: source)
     }
 
     public static func load(file: String, source: String) throws(LoadError) -> [Policy] {
-        try policies(in: try YAMLNode.read(file: file), source: source)
+        let (policies, problems) = loadReportingAll(file: file, source: source)
+        if let first = problems.first { throw first }
+        return policies
+    }
+
+    /// Reads a policy file as `load(file:source:)` does, but reads on past a problem: each policy
+    /// of a `policies:` list, and each key of a policy, is read on its own, so that one mistake
+    /// does not hide the next. The policies are returned only when there is no problem.
+    public static func loadReportingAll(file: String, source: String) -> (policies: [Policy], problems: [LoadError]) {
+        var problems = ProblemList()
+        guard let root = problems.attempt({ () throws(LoadError) in try YAMLNode.read(file: file) }) else {
+            return ([], problems.sorted)
+        }
+        let policies = policies(in: root, source: source, problems: &problems)
+        return problems.isEmpty ? (policies, []) : ([], problems.sorted)
     }
 
     package static func unique(_ policies: [Policy]) throws(LoadError) -> [Policy] {
@@ -42,40 +70,93 @@ public enum PolicyLoader {
     }
 
     static func policies(in root: YAMLNode, source: String) throws(LoadError) -> [Policy] {
-        if root.mappingKeys.contains("policies") {
-            let doc = try root.mapping(allowing: ["version", "policies"])
-            try FixtureLoader.checkVersion(doc)
-            var out: [Policy] = []
-            for item in try doc.required("policies").list() {
-                out.append(try policy(item, source: source, requireVersion: false))
-            }
-            return out
+        var problems = ProblemList()
+        let policies = policies(in: root, source: source, problems: &problems)
+        if let first = problems.sorted.first { throw first }
+        return policies
+    }
+
+    static func policies(in root: YAMLNode, source: String, problems: inout ProblemList) -> [Policy] {
+        guard root.mappingKeys.contains("policies") else {
+            return policy(root, source: source, requireVersion: true, problems: &problems).map { [$0] } ?? []
         }
-        return [try policy(root, source: source, requireVersion: true)]
+        var unknownKeys: [LoadError] = []
+        guard
+            let doc = problems.attempt({ () throws(LoadError) in
+                try root.mapping(allowing: ["version", "policies"], unknownKeys: &unknownKeys)
+            })
+        else { return [] }
+        problems.record(unknownKeys)
+        problems.attempt { () throws(LoadError) in try FixtureLoader.checkVersion(doc) }
+        let items = problems.attempt { () throws(LoadError) in try doc.required("policies").list() } ?? []
+        return items.compactMap { policy($0, source: source, requireVersion: false, problems: &problems) }
     }
 
     static func policy(_ node: YAMLNode, source: String, requireVersion: Bool) throws(LoadError) -> Policy {
-        let m = try node.mapping(allowing: policyKeys)
-        if requireVersion { try FixtureLoader.checkVersion(m) }
-        let idNode = try m.required("id")
-        let id = try idNode.string()
-        guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), !id.isEmpty else {
-            throw idNode.error("a policy id may hold only letters, digits, '-', '_' and '.'")
+        var problems = ProblemList()
+        guard let policy = policy(node, source: source, requireVersion: requireVersion, problems: &problems),
+            problems.isEmpty
+        else { throw problems.sorted[0] }
+        return policy
+    }
+
+    /// One policy, each key read on its own; nil when any problem was found (recorded in `problems`).
+    static func policy(_ node: YAMLNode, source: String, requireVersion: Bool, problems: inout ProblemList)
+        -> Policy?
+    {
+        let before = problems.count
+        var unknownKeys: [LoadError] = []
+        guard
+            let m = problems.attempt({ () throws(LoadError) in
+                try node.mapping(allowing: policyKeys, unknownKeys: &unknownKeys)
+            })
+        else { return nil }
+        problems.record(unknownKeys)
+        if requireVersion { problems.attempt { () throws(LoadError) in try FixtureLoader.checkVersion(m) } }
+        let id = problems.attempt { () throws(LoadError) in
+            let idNode = try m.required("id")
+            let id = try idNode.string()
+            guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), !id.isEmpty
+            else {
+                throw idNode.error("a policy id may hold only letters, digits, '-', '_' and '.'")
+            }
+            return id
         }
-        let typeNode = try m.required("resource")
-        let type = try typeNode.resourceType(try typeNode.string()).name
-        let filters = try FilterReader.filters(try m.required("filters"))
-        guard !filters.isEmpty else { throw node.error("'filters' must hold at least one filter") }
+        let type = problems.attempt { () throws(LoadError) in
+            let typeNode = try m.required("resource")
+            return try typeNode.resourceType(try typeNode.string()).name
+        }
+        let filters = problems.attempt { () throws(LoadError) in
+            let filters = try FilterReader.filters(try m.required("filters"))
+            guard !filters.isEmpty else { throw node.error("'filters' must hold at least one filter") }
+            return filters
+        }
+        let title = problems.attempt { () throws(LoadError) in try m.required("title").string() }
+        let description = problems.attempt { () throws(LoadError) in try m["description"]?.string() ?? "" }
+        let severity = problems.attempt { () throws(LoadError) in
+            try m.required("severity").oneOf(Severity.self, Severity.allCases)
+        }
+        let compliance = problems.attempt { () throws(LoadError) in try m["compliance"]?.strings() ?? [] }
+        let remediation = problems.attempt { () throws(LoadError) in try m["remediation"].map(Self.remediation) }
+        // The examples are resources of the policy's type: read only once the type is known.
+        let examples = type.flatMap { type in
+            problems.attempt { () throws(LoadError) in
+                try m["examples"].map { e throws(LoadError) in try Self.examples(e, type: type) }
+            }
+        }
+        guard problems.count == before, let id, let type, let filters, let title, let description, let severity,
+            let compliance, let remediation
+        else { return nil }
         var policy = Policy(
-            id: id, title: try m.required("title").string(), description: try m["description"]?.string() ?? "",
-            resourceType: type, severity: try m.required("severity").oneOf(Severity.self, Severity.allCases),
-            compliance: try m["compliance"]?.strings() ?? [], filters: filters,
-            remediation: try m["remediation"].map(remediation), source: source)
+            id: id, title: title, description: description, resourceType: type, severity: severity,
+            compliance: compliance, filters: filters, remediation: remediation, source: source)
         if let unknown = policy.unknownTemplateVariables.first {
-            throw (m["remediation"] ?? node).error(
-                "unknown variable '${\(unknown)}' (known: \(TemplateVariables.documentedNames))")
+            problems.record(
+                (m["remediation"] ?? node).error(
+                    "unknown variable '${\(unknown)}' (known: \(TemplateVariables.documentedNames))"))
+            return nil
         }
-        if let ex = m["examples"] { policy.examples = try examples(ex, type: type) }
+        if let examples = examples.flatMap({ $0 }) { policy.examples = examples }
         return policy
     }
 

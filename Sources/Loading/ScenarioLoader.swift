@@ -30,162 +30,273 @@ public struct ScenarioLoader: Sendable {
     static let timelineKeys = TimelineReader.keys
 
     /// Reads a scenario file and what it names, every path confined by `paths` (the scenario
-    /// file itself included: a link out of the tree is refused unread).
+    /// file itself included: a link out of the tree is refused unread). Throws the first problem;
+    /// `loadReportingAll(file:)` finds them all.
     public func load(file: String) throws(LoadError) -> Scenario {
-        try PathConfinement.$current.withValue(paths) {
-            Result { () throws(LoadError) in try loadConfined(file: file) }
-        }.get()
+        let (scenario, problems) = loadReportingAll(file: file)
+        guard let scenario else { throw problems[0] }
+        return scenario
     }
 
-    private func loadConfined(file: String) throws(LoadError) -> Scenario {
+    /// Reads a scenario file as `load(file:)` does, but reads on past a problem: each top-level
+    /// key, policy reference, alert rule, timeline entry and expectation is read on its own, so one
+    /// mistake does not hide the next. What depends on a part that could not be read is not
+    /// checked (the timeline and expectations when the fixtures could not be loaded; policy and
+    /// rule names when some policy or rule could not be read), so that no problem is reported that
+    /// is only the echo of another. Problems come in the order of the file.
+    public func loadReportingAll(file: String) -> (scenario: Scenario?, problems: [LoadError]) {
+        var problems = ProblemList()
+        let scenario = PathConfinement.$current.withValue(paths) { loadConfined(file: file, problems: &problems) }
+        return problems.isEmpty && scenario != nil ? (scenario, []) : (nil, problems.sorted)
+    }
+
+    private func loadConfined(file: String, problems: inout ProblemList) -> Scenario? {
         let confinement = paths.root(forScenario: file)
-        try confinement?.checkRead(file)
         let limits = Limits.current
         // The timeline is counted as the file streams in: a file of a million entries is
         // refused before a node of it is built.
-        let root = try YAMLNode.read(
-            file: file,
-            lists: [
-                "timeline": YAMLGuard.ListLimit(
-                    limit: limits.maxTimelineEntries, items: "timeline entries", flag: "--max-timeline")
-            ])
-        let m = try root.mapping(allowing: Self.scenarioKeys)
-        try FixtureLoader.checkVersion(m)
+        var unknownKeys: [LoadError] = []
+        guard
+            let m = problems.attempt({ () throws(LoadError) in
+                try confinement?.checkRead(file)
+                let root = try YAMLNode.read(
+                    file: file,
+                    lists: [
+                        "timeline": YAMLGuard.ListLimit(
+                            limit: limits.maxTimelineEntries, items: "timeline entries", flag: "--max-timeline")
+                    ])
+                return try root.mapping(allowing: Self.scenarioKeys, unknownKeys: &unknownKeys)
+            })
+        else { return nil }
+        problems.record(unknownKeys)
+        problems.attempt { () throws(LoadError) in try FixtureLoader.checkVersion(m) }
         let base = (file as NSString).deletingLastPathComponent
 
-        let fixturesNode = try m.required("fixtures")
-        var inventory = Inventory()
+        var unreported: [LoadError] = []
+        let inventory = problems.attempt { () throws(LoadError) in
+            try self.inventory(
+                try m.required("fixtures"), base: base, confinement: confinement, unreported: &unreported)
+        }
+        problems.record(unreported)
+        let policies = problems.attempt { () throws(LoadError) in try m.required("policies") }.flatMap {
+            loadPolicies($0, base: base, confinement: confinement, problems: &problems)
+        }
+        // nil: not every policy could be read, so any name is taken on trust.
+        let policyIds = policies.map { Set($0.map(\.id)) }
+
+        let engine = problems.attempt { () throws(LoadError) in
+            unknownKeys = []
+            return try m.required("engine").mapping(allowing: Self.engineKeys, unknownKeys: &unknownKeys)
+        }
+        problems.record(unknownKeys)
+        var rules: [AlertRule]? = nil
+        if let engine, let rulesNode = problems.attempt({ () throws(LoadError) in try engine.required("alert-rules") }),
+            let nodes = problems.attempt({ () throws(LoadError) in try rulesNode.list() })
+        {
+            var read: [AlertRule] = []
+            var complete = true
+            for ruleNode in nodes {
+                let rule = problems.attempt { () throws(LoadError) in
+                    let rule = try self.rule(ruleNode, policyIds: policyIds)
+                    if read.contains(where: { $0.name == rule.name }) {
+                        throw ruleNode.error("alert rule '\(rule.name)' is defined twice")
+                    }
+                    return rule
+                }
+                if let rule { read.append(rule) } else { complete = false }
+            }
+            if nodes.isEmpty { problems.record(rulesNode.error("at least one alert rule is needed")) }
+            rules = complete ? read : nil
+        }
+        let apiLatency = problems.attempt { () throws(LoadError) in
+            try engine?["api-latency"]?.duration() ?? .milliseconds(300)
+        }
+        let apiLatencyJitter = problems.attempt { () throws(LoadError) in
+            try engine?["api-latency-jitter"]?.duration() ?? .zero
+        }
+
+        let runFor = problems.attempt { () throws(LoadError) in
+            let runForNode = try m.required("run-for")
+            let runFor = try runForNode.duration()
+            guard runFor.milliseconds > 0 else { throw runForNode.error("'run-for' must be longer than 0s") }
+            guard runFor <= limits.maxRunFor else {
+                throw runForNode.error(
+                    "\(runFor) is longer than the limit of \(limits.maxRunFor) (raise it with --max-run-for)")
+            }
+            return runFor
+        }
+
+        var timeline: [TimelineEntry] = []
+        /// The node each timeline entry was read from, for the preflight's messages.
+        var entryNodes: [YAMLNode] = []
+        var expectations: [Expectation] = []
+        let entries = problems.attempt { () throws(LoadError) -> [YAMLNode] in
+            let entries = try m["timeline"]?.list() ?? []
+            if entries.count > limits.maxTimelineEntries, let node = m["timeline"] {
+                throw node.error(
+                    "\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it "
+                        + "with --max-timeline)")
+            }
+            return entries
+        }
+        // The timeline and the expectations name resources: without the fixtures there is
+        // nothing to check them against.
+        if let inventory, let entries,
+            let created = problems.attempt({ () throws(LoadError) in try TimelineReader.createdResources(entries) })
+        {
+            var reader = TimelineReader(
+                inventory: inventory, policyIds: policyIds, ruleNames: rules.map { $0.map(\.name) })
+            reader.created = created
+            // Standing exemptions are in place from the start.
+            for node in problems.attempt({ () throws(LoadError) in try engine?["exemptions"]?.list() ?? [] }) ?? [] {
+                guard
+                    let (exemption, expiresAfter) = problems.attempt({ () throws(LoadError) in
+                        try reader.exemption(node)
+                    })
+                else { continue }
+                timeline.append(
+                    TimelineEntry(
+                        at: .zero, action: .exempt(exemption, expiresAfter: expiresAfter), origin: node.location))
+                entryNodes.append(node)
+            }
+            for entryNode in entries {
+                let entry = problems.attempt { () throws(LoadError) in
+                    let entry = try reader.entry(entryNode)
+                    if let runFor, entry.at > runFor {
+                        throw
+                            (entryNode.mappingKeys.contains("at")
+                            ? try entryNode.mapping(allowing: Self.timelineKeys).required("at") : entryNode)
+                            .error("at \(entry.at) is after the end of the run (run-for: \(runFor))")
+                    }
+                    return entry
+                }
+                guard let entry else { continue }
+                timeline.append(entry)
+                entryNodes.append(entryNode)
+            }
+
+            var expectationReader = ExpectationReader(inventory: inventory, policyIds: policyIds)
+            expectationReader.created = created
+            for node in problems.attempt({ () throws(LoadError) in try m["expect"]?.list() ?? [] }) ?? [] {
+                if let expectation = problems.attempt({ () throws(LoadError) in try expectationReader.expectation(node)
+                    })
+                {
+                    expectations.append(expectation)
+                }
+            }
+        }
+
+        let start = problems.attempt { () throws(LoadError) in
+            guard let s = m["start"] else { return Scenario.defaultStart }
+            guard let t = Timestamp(iso8601: try s.string()) else {
+                throw s.error("expected an ISO 8601 time such as 2026-01-01T00:00:00Z")
+            }
+            return t
+        }
+        let seed = problems.attempt { () throws(LoadError) in
+            try m["seed"].map { n throws(LoadError) in UInt64(try n.int(in: 0...Int.max)) } ?? 0
+        }
+        let name = problems.attempt { () throws(LoadError) in try m.required("name").string() }
+        let description = problems.attempt { () throws(LoadError) in try m["description"]?.string() ?? "" }
+
+        guard problems.isEmpty, let inventory, let policies, let rules, let apiLatency, let apiLatencyJitter,
+            let runFor,
+            let start, let seed, let name, let description
+        else { return nil }
+        let scenario = Scenario(
+            name: name, description: description, file: file, inventory: inventory, policies: policies,
+            settings: EngineSettings(rules: rules, apiLatency: apiLatency, apiLatencyJitter: apiLatencyJitter),
+            timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations
+        )
+        // What the simulation would refuse, refused here, at its line: validate and run see the same.
+        for problem in Preflight.problems(in: scenario) {
+            problems.record(entryNodes[problem.entry].error(problem.error.message))
+        }
+        return problems.isEmpty ? scenario : nil
+    }
+
+    /// The inventory of a scenario's `fixtures:`, loaded once per root and paths: another
+    /// scenario naming the same fixtures from elsewhere is held to its own root.
+    private func inventory(
+        _ fixturesNode: YAMLNode, base: String, confinement: PathConfinement.Root?, unreported: inout [LoadError]
+    ) throws(LoadError) -> Inventory {
         do {
             let items = try fixturesNode.list()
             let paths = try fixturesNode.strings().map { InputFiles.resolve($0, relativeTo: base) }
-            // Loaded once per root and paths: another scenario naming the same fixtures from
-            // elsewhere is held to its own root.
-            inventory = try inventories.inventory(for: paths, root: confinement) { () throws(LoadError) in
+            return try inventories.inventory(for: paths, root: confinement) { () throws(LoadError) in
                 var files: [String] = []
                 for (path, item) in zip(paths, items) { files += try Self.confined(path, to: confinement, named: item) }
-                return try FixtureLoader.load(paths: files)
+                // Every problem of the fixtures; the first is thrown as the key's.
+                let (inventory, found) = FixtureLoader.loadReportingAll(paths: files)
+                guard let inventory else {
+                    unreported += found.dropFirst()
+                    throw found[0]
+                }
+                return inventory
             }
         } catch  where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
             throw fixturesNode.error("fixture path '\(InputFiles.display(error.file))' does not exist")
         }
-
-        let policies = try loadPolicies(try m.required("policies"), base: base, confinement: confinement)
-        let policyIds = Set(policies.map(\.id))
-
-        let engine = try m.required("engine").mapping(allowing: Self.engineKeys)
-        let rulesNode = try engine.required("alert-rules")
-        var rules: [AlertRule] = []
-        for ruleNode in try rulesNode.list() {
-            let rule = try self.rule(ruleNode, policyIds: policyIds)
-            if rules.contains(where: { $0.name == rule.name }) {
-                throw ruleNode.error("alert rule '\(rule.name)' is defined twice")
-            }
-            rules.append(rule)
-        }
-        guard !rules.isEmpty else { throw rulesNode.error("at least one alert rule is needed") }
-        let settings = EngineSettings(
-            rules: rules, apiLatency: try engine["api-latency"]?.duration() ?? .milliseconds(300),
-            apiLatencyJitter: try engine["api-latency-jitter"]?.duration() ?? .zero)
-
-        let runForNode = try m.required("run-for")
-        let runFor = try runForNode.duration()
-        guard runFor.milliseconds > 0 else { throw runForNode.error("'run-for' must be longer than 0s") }
-        guard runFor <= limits.maxRunFor else {
-            throw runForNode.error(
-                "\(runFor) is longer than the limit of \(limits.maxRunFor) (raise it with --max-run-for)")
-        }
-
-        let entries = try m["timeline"]?.list() ?? []
-        if entries.count > limits.maxTimelineEntries, let node = m["timeline"] {
-            throw node.error(
-                "\(entries.count) timeline entries, over the limit of \(limits.maxTimelineEntries) (raise it "
-                    + "with --max-timeline)"
-            )
-        }
-        let created = try TimelineReader.createdResources(entries)
-        var reader = TimelineReader(inventory: inventory, policyIds: policyIds, ruleNames: rules.map(\.name))
-        reader.created = created
-        var timeline: [TimelineEntry] = []
-        /// The node each timeline entry was read from, for the preflight's messages.
-        var entryNodes: [YAMLNode] = []
-        // Standing exemptions are in place from the start.
-        for node in try engine["exemptions"]?.list() ?? [] {
-            let (exemption, expiresAfter) = try reader.exemption(node)
-            timeline.append(
-                TimelineEntry(at: .zero, action: .exempt(exemption, expiresAfter: expiresAfter), origin: node.location))
-            entryNodes.append(node)
-        }
-        for entryNode in entries {
-            let entry = try reader.entry(entryNode)
-            if entry.at > runFor {
-                throw
-                    (entryNode.mappingKeys.contains("at")
-                    ? try entryNode.mapping(allowing: Self.timelineKeys).required("at") : entryNode)
-                    .error("at \(entry.at) is after the end of the run (run-for: \(runFor))")
-            }
-            timeline.append(entry)
-            entryNodes.append(entryNode)
-        }
-
-        var expectations: [Expectation] = []
-        var expectationReader = ExpectationReader(inventory: inventory, policyIds: policyIds)
-        expectationReader.created = created
-        for node in try m["expect"]?.list() ?? [] {
-            expectations.append(try expectationReader.expectation(node))
-        }
-
-        let start: Timestamp
-        if let s = m["start"] {
-            guard let t = Timestamp(iso8601: try s.string()) else {
-                throw s.error("expected an ISO 8601 time such as 2026-01-01T00:00:00Z")
-            }
-            start = t
-        } else {
-            start = Scenario.defaultStart
-        }
-        let seedNode = m["seed"]
-        let seed = try seedNode.map { n throws(LoadError) in UInt64(try n.int(in: 0...Int.max)) } ?? 0
-        let name = try m.required("name").string()
-
-        let scenario = Scenario(
-            name: name, description: try m["description"]?.string() ?? "", file: file, inventory: inventory,
-            policies: policies,
-            settings: settings, timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations
-        )
-        // What the simulation would refuse, refused here, at its line: validate and run see the same.
-        if let problem = Preflight.problems(in: scenario).first {
-            throw entryNodes[problem.entry].error(problem.error.message)
-        }
-        return scenario
     }
 
     /// `builtin:ID`, `builtin:all`, or a path to a policy file or directory.
     func loadPolicies(_ node: YAMLNode, base: String, confinement: PathConfinement.Root? = nil) throws(LoadError)
         -> [Policy]
     {
-        var out: [Policy] = []
-        for item in try node.list() {
-            let ref = try item.string()
-            do throws(PolicyReference.Problem) {
-                if let named = try PolicyReference(ref).builtins(from: builtins) {
-                    out += named
-                    continue
-                }
-            } catch {
-                throw item.error(error.message)
-            }
-            do {
-                for file in try Self.confined(InputFiles.resolve(ref, relativeTo: base), to: confinement, named: item) {
-                    out += try PolicyLoader.load(file: file, source: file)
-                }
-            } catch  where error.message == "no such file or directory" && error.line == nil {
-                throw item.error(PolicyReference.missingPath(ref))
-            }
+        var problems = ProblemList()
+        guard let policies = loadPolicies(node, base: base, confinement: confinement, problems: &problems) else {
+            throw problems.sorted[0]
         }
-        do {
-            return try PolicyLoader.unique(out)
-        } catch {
-            throw node.error(error.message)
+        return policies
+    }
+
+    /// The policies each reference names, every reference read on its own; nil when any could
+    /// not be read (its problem is in `problems`).
+    func loadPolicies(
+        _ node: YAMLNode, base: String, confinement: PathConfinement.Root?, problems: inout ProblemList
+    ) -> [Policy]? {
+        guard let items = problems.attempt({ () throws(LoadError) in try node.list() }) else { return nil }
+        var out: [Policy] = []
+        var complete = true
+        var unreported: [LoadError] = []
+        defer { problems.record(unreported) }
+        for item in items {
+            let loaded = problems.attempt { () throws(LoadError) -> [Policy] in
+                let ref = try item.string()
+                do throws(PolicyReference.Problem) {
+                    if let named = try PolicyReference(ref).builtins(from: builtins) { return named }
+                } catch {
+                    throw item.error(error.message)
+                }
+                do throws(LoadError) {
+                    var policies: [Policy] = []
+                    var found: [LoadError] = []
+                    for file in try Self.confined(
+                        InputFiles.resolve(ref, relativeTo: base), to: confinement, named: item)
+                    {
+                        let (loaded, problems) = PolicyLoader.loadReportingAll(file: file, source: file)
+                        policies += loaded
+                        found += problems
+                    }
+                    // Every problem of the files named; the first is thrown as this item's.
+                    if let first = found.first {
+                        unreported += found.dropFirst()
+                        throw first
+                    }
+                    return policies
+                } catch  where error.message == "no such file or directory" && error.line == nil {
+                    throw item.error(PolicyReference.missingPath(ref))
+                }
+            }
+            if let loaded { out += loaded } else { complete = false }
+        }
+        guard complete else { return nil }
+        return problems.attempt { () throws(LoadError) in
+            do throws(LoadError) {
+                return try PolicyLoader.unique(out)
+            } catch {
+                throw node.error(error.message)
+            }
         }
     }
 
@@ -204,7 +315,8 @@ public struct ScenarioLoader: Sendable {
         }
     }
 
-    func rule(_ node: YAMLNode, policyIds: Set<String>) throws(LoadError) -> AlertRule {
+    /// An alert rule; `policyIds` nil takes any policy name on trust.
+    func rule(_ node: YAMLNode, policyIds: Set<String>?) throws(LoadError) -> AlertRule {
         let m = try node.mapping(allowing: Self.ruleKeys)
         var scope = AlertRule.Scope()
         if let s = m["scope"] {

@@ -36,8 +36,10 @@ import Simulation
 /// ```
 struct TimelineReader {
     let inventory: Inventory
-    let policyIds: Set<String>
-    let ruleNames: [String]
+    /// nil: any policy name is taken on trust (not every policy could be read).
+    let policyIds: Set<String>?
+    /// nil: any rule name is taken on trust (not every rule could be read).
+    let ruleNames: [String]?
     /// Resources the timeline creates (`create-resource`), by id: entries may name them too.
     /// Whether each exists at the moment an entry names it is the preflight's to check.
     var created: [String: Resource] = [:]
@@ -266,6 +268,7 @@ struct TimelineReader {
 
     func rule(_ node: YAMLNode) throws(LoadError) -> String {
         let name = try node.string()
+        guard let ruleNames else { return name }
         guard ruleNames.contains(name) else {
             throw node.error("no alert rule '\(name)' in this scenario\(Suggest.didYouMean(name, in: ruleNames))")
         }

@@ -173,6 +173,17 @@ struct YAMLNode {
 
     /// The members of a mapping, refusing keys not in `allowed` (with a suggestion for typos).
     func mapping(allowing allowed: [String]) throws(LoadError) -> YAMLMapping {
+        var unknown: [LoadError] = []
+        let mapping = try mapping(allowing: allowed, unknownKeys: &unknown, stopAtUnknown: true)
+        if let first = unknown.first { throw first }
+        return mapping
+    }
+
+    /// The mapping with its allowed keys; each unknown key is a problem added to `unknownKeys`
+    /// and left out, so that the rest can still be read.
+    func mapping(allowing allowed: [String], unknownKeys: inout [LoadError], stopAtUnknown: Bool = false)
+        throws(LoadError) -> YAMLMapping
+    {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping, found \(kindName)") }
         var entries: [(String, YAMLNode)] = []
         for (keyNode, valueNode) in mapping {
@@ -182,8 +193,13 @@ struct YAMLNode {
             let key = keyScalar.string
             guard allowed.contains(key) else {
                 let suggestion = Suggest.didYouMean(key, in: allowed)
-                throw derived(keyNode, path: path.isEmpty ? key : "\(path).\(key)")
-                    .error("unknown key \(Self.quoted(key))\(suggestion) (allowed: \(allowed.joined(separator: ", ")))")
+                unknownKeys.append(
+                    derived(keyNode, path: path.isEmpty ? key : "\(path).\(key)")
+                        .error(
+                            "unknown key \(Self.quoted(key))\(suggestion) (allowed: \(allowed.joined(separator: ", ")))"
+                        ))
+                if stopAtUnknown { break }
+                continue
             }
             entries.append((key, child(valueNode, key)))
         }
@@ -280,8 +296,10 @@ struct YAMLNode {
     }
 
     /// A policy id among `ids` (the scenario's policies), or an error suggesting the closest one.
-    func policyId(in ids: Set<String>) throws(LoadError) -> String {
+    /// A policy id among `ids`; nil takes any id on trust (not every policy could be read).
+    func policyId(in ids: Set<String>?) throws(LoadError) -> String {
         let id = try string()
+        guard let ids else { return id }
         guard ids.contains(id) else {
             throw error("policy '\(id)' is not among the scenario's policies\(Suggest.didYouMean(id, in: Array(ids)))")
         }

@@ -78,14 +78,11 @@ struct ValidateCommand: ParsableCommand {
         }
         var policyCount = 0
         var userPolicies: [Policy] = []
-        for path in policyPaths {
-            do {
-                let loaded = try PolicyLoader.load(paths: [path])
-                policyCount += loaded.count
-                userPolicies += loaded
-            } catch {
-                errors.append(error)
-            }
+        if !policyPaths.isEmpty {
+            let (loaded, problems) = PolicyLoader.loadReportingAll(paths: policyPaths)
+            policyCount = loaded.count
+            userPolicies = loaded
+            errors += problems
         }
         // The users' own policies (given, or named by scenarios), each once.
         var seen: Set<String> = []

@@ -25,15 +25,18 @@ struct SuiteLoader {
         let loader = ScenarioLoader(builtins: builtins, paths: confinement)
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
+        var reported: Set<LoadError> = []
         for file in files {
-            do {
-                var scenario = try loader.load(file: file)
+            let (scenario, problems) = loader.loadReportingAll(file: file)
+            if var scenario {
                 scenario.file = InputFiles.display(file)
                 scenarios.append(scenario)
-            } catch {
-                var e = error
-                e.file = InputFiles.display(e.file)
-                errors.append(e)
+            }
+            // Scenarios that share a broken fixture or policy file find its problems once each:
+            // they are reported once.
+            for var problem in problems {
+                problem.file = InputFiles.display(problem.file)
+                if reported.insert(problem).inserted { errors.append(problem) }
             }
         }
         if files.isEmpty {

@@ -40,7 +40,10 @@ struct SuiteTests {
         #expect {
             try ScenarioSuite.load([dir], confinement: .anywhere)
         } throws: { error in
-            (error as? LoadErrors)?.errors.map { ($0.file as NSString).lastPathComponent } == ["a.yaml", "b.yaml"]
+            // Each file's every problem (a.yaml lacks version, policies and engine), in file order.
+            let files = (error as? LoadErrors)?.errors.map { ($0.file as NSString).lastPathComponent } ?? []
+            return files.first == "a.yaml" && files.last == "b.yaml" && files.count > 2
+                && files == files.sorted()
         }
     }
 
