@@ -179,8 +179,7 @@ public struct ScenarioLoader: Sendable {
             expectationReader.created = created
             for node in problems.attempt({ () throws(LoadError) in try m["expect"]?.list() ?? [] }) ?? [] {
                 if let expectation = problems.attempt({ () throws(LoadError) in try expectationReader.expectation(node)
-                    })
-                {
+                }) {
                     expectations.append(expectation)
                 }
             }
@@ -307,7 +306,7 @@ public struct ScenarioLoader: Sendable {
         -> [String]
     {
         do {
-            return try PathConfinement.$current.withValue(root.map { .directory($0.path) } ?? .anywhere) {
+            return try PathConfinement.$current.withValue(root.map { .directories($0.paths) } ?? .anywhere) {
                 Result { () throws(LoadError) in try InputFiles.collect([path]) }
             }.get()
         } catch  where error.message != "no such file or directory" {
@@ -386,7 +385,7 @@ final class InventoryCache: @unchecked Sendable {
     func inventory(for paths: [String], root: PathConfinement.Root?, load: () throws(LoadError) -> Inventory)
         throws(LoadError) -> Inventory
     {
-        let key = [root?.path ?? ""] + paths
+        let key = [root?.paths.joined(separator: "\n") ?? ""] + paths
         if let known = lock.withLock({ loaded[key] }) { return known }
         let inventory = try load()
         lock.withLock {

@@ -18,10 +18,10 @@ struct FileLimitOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The directory the files remsim reads must stay in (default: the working directory, or the named "
-                + "file's own directory when it is outside it).",
+            "The directory the files remsim reads must stay in (repeatable: any of them; default: the working "
+                + "directory, and the named file's own directory when it is outside it).",
             valueName: "dir"))
-    var root: String?
+    var root: [String] = []
 
     @Flag(help: "Let the files remsim reads lead anywhere, symlinks included.")
     var allowOutsideRoot = false
@@ -33,7 +33,7 @@ struct FileLimitOptions: ParsableArguments {
         for (name, value) in [("--max-yaml-values", maxYamlValues), ("--max-depth", maxDepth)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
-        if root != nil && allowOutsideRoot { throw ValidationError("give --root or --allow-outside-root, not both") }
+        if !root.isEmpty && allowOutsideRoot { throw ValidationError("give --root or --allow-outside-root, not both") }
         var l = Limits()
         apply(to: &l)
         if let problem = l.overCeiling.first { throw ValidationError(problem) }
@@ -47,7 +47,7 @@ struct FileLimitOptions: ParsableArguments {
 
     var confinement: PathConfinement {
         if allowOutsideRoot { return .anywhere }
-        if let root { return .directory(root) }
+        if !root.isEmpty { return root.count == 1 ? .directory(root[0]) : .directories(root) }
         return .automatic
     }
 

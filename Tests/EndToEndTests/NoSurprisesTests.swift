@@ -93,6 +93,41 @@ struct NoSurprisesTests {
         #expect(!allowed.stderr.contains("is outside"), "\(allowed.stderr)")
     }
 
+    /// A scenario kept outside the repository may name the repository's fixtures when remsim runs
+    /// in the repository: both its own directory and the working directory are roots. Anything
+    /// else outside stays refused, with both roots named; `--root` repeated gives several.
+    @Test func aScenarioOutsideTheTreeMayNameTheWorkingDirectorysFiles() throws {
+        let dir = try cli.workspace()
+        let elsewhere = try TestSupport.temporaryDirectory()
+        let secrets = try TestSupport.temporaryDirectory()
+        defer {
+            for d in [dir, elsewhere, secrets] { try? FileManager.default.removeItem(atPath: d) }
+        }
+        let text = try String(
+            contentsOfFile: dir + "/Scenarios/ssh-opened-to-world-is-closed.yaml", encoding: .utf8)
+        try text.replacingOccurrences(of: "fixtures: [../Fixtures/acme]", with: "fixtures: [\(dir)/Fixtures/acme]")
+            .write(toFile: elsewhere + "/mine.yaml", atomically: true, encoding: .utf8)
+        let ran = try cli.run(["run", elsewhere + "/mine.yaml", "--db", "r.sqlite"], in: dir)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(ran.stdout.contains("PASS  ssh-opened-to-world-is-closed"))
+
+        try TestSupport.write(
+            "version: 1\naccount: \"111111111111\"\nregion: us-east-1\nresources:\n  - id: sg-x\n"
+                + "    type: aws.security-group\n    properties: {GroupId: sg-x, IpPermissions: []}\n",
+            to: "net.yaml", in: secrets)
+        try text.replacingOccurrences(
+            of: "fixtures: [../Fixtures/acme]", with: "fixtures: [\(dir)/Fixtures/acme, \(secrets)/net.yaml]"
+        ).write(toFile: elsewhere + "/mine.yaml", atomically: true, encoding: .utf8)
+        let refused = try cli.run(["validate", elsewhere + "/mine.yaml"], in: dir)
+        #expect(refused.status == 2)
+        #expect(
+            refused.stderr.contains("fixtures[1]: '\(secrets)/net.yaml' is outside ")
+                && refused.stderr.contains(" and \(dir), the directories remsim may read in"), "\(refused.stderr)")
+        let rooted = try cli.run(
+            ["validate", elsewhere + "/mine.yaml", "--root", elsewhere, "--root", secrets, "--root", dir], in: dir)
+        #expect(rooted.status == 0, "\(rooted.stderr)")
+    }
+
     @Test func limitsAreNamedInTheErrorAndRaisedByTheirFlag() throws {
         let dir = try cli.workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
