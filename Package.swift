@@ -68,15 +68,22 @@ let package = Package(
             name: "RemsimKit",
             dependencies: [
                 "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore",
+                "GitHead",
             ]),
+        /// `remsim --version` names the commit the binary was built from (the EmbedBuildCommit plugin).
         .target(
             name: "RemsimCLI",
             dependencies: [
                 "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore",
                 "Reports", "Replay", "RemsimKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["EmbedBuildCommit"]
         ),
+        /// Reads the commit `.git/HEAD` names, without running git.
+        .target(name: "GitHead"),
+        .executableTarget(name: "BuildCommitEmbedder", dependencies: ["GitHead"]),
+        .plugin(name: "EmbedBuildCommit", capability: .buildTool(), dependencies: ["BuildCommitEmbedder"]),
         .executableTarget(name: "remsim", dependencies: ["RemsimCLI"]),
 
         .target(name: "TestSupport", dependencies: ["CloudModel", "Policies", "Loading"], path: "Tests/TestSupport"),

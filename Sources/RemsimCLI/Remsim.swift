@@ -5,7 +5,10 @@ import Reports
 
 /// The `remsim` command: one subcommand per file in this module.
 package struct Remsim: ParsableCommand {
-    package static let version = ScenarioSuite.remsimVersion
+    /// `0.1.0 (commit 90e8411…)`: the version and the commit the binary was built from.
+    package static let version =
+        ScenarioSuite.remsimVersion + " (" + (buildCommit.map { "commit \($0)" } ?? "not built from a git checkout")
+        + ")"
 
     package static let configuration = CommandConfiguration(
         commandName: "remsim",
