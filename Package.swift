@@ -130,6 +130,7 @@ let package = Package(
         /// Without package access: it sees only the public API, as a user's package would.
         .testTarget(name: "PublicAPITests", dependencies: ["RemsimKit"], packageAccess: false),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation"]),
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "Loading", "RunStore", "CloudModel", "Simulation", "RemsimKit", "GitHead"]),
     ]
 )

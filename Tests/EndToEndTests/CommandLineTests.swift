@@ -1,5 +1,7 @@
 import Foundation
+import GitHead
 import Loading
+import RemsimKit
 import TestSupport
 import Testing
 
@@ -246,6 +248,17 @@ struct CommandLineTests {
         // Every problem of the file (no fixtures, policies, engine, run-for), each an invalid-file result.
         #expect(sarif.status == 2 && results.count == 4, "\(sarif.stdout)")
         #expect(results.allSatisfy { $0["ruleId"] as? String == "remsim/invalid-file" })
+    }
+
+    /// `--version` names the version and the commit the binary was built from: this checkout's.
+    @Test func versionNamesTheCommitTheBinaryWasBuiltFrom() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["--version"], in: dir)
+        #expect(r.status == 0)
+        let commit = GitHead.commit(inRepository: TestSupport.packageRoot.path)
+        let expected = commit.map { "commit \($0)" } ?? "not built from a git checkout"
+        #expect(r.stdout == "\(ScenarioSuite.remsimVersion) (\(expected))\n", "\(r.stdout)")
     }
 
     /// The completion scripts README documents come out of the binary for each shell.
