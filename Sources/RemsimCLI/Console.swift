@@ -17,11 +17,11 @@ enum Console {
     }
 
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        ProgressLine.current.around { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        ProgressLine.current.around { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }
 
     /// Writes a whole file or nothing: to a temporary file beside it, then renamed over it.

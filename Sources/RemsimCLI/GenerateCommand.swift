@@ -38,9 +38,18 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let generator = InventoryGenerator(seed: seed, accountCount: accounts, violationPercent: violations)
+        let progress = ProgressLine.current
+        progress.start("generating resources")
+        defer { progress.finish() }
+        var written = 0
         let files = try FixtureWriter(directory: output, perFile: perFile).write { emit in
-            try generator.generate(count: resources, emit)
+            try generator.generate(count: resources) { resource in
+                try emit(resource)
+                written += 1
+                progress.update("generating resources", written, of: resources)
+            }
         }
+        progress.finish()
         Console.out("\(resources) resources written to \(files.count) file\(files.count == 1 ? "" : "s") in \(output)")
     }
 }

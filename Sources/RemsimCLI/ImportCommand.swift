@@ -65,6 +65,7 @@ struct ImportCommand: ParsableCommand {
     func execute() throws {
         // Confined like every other input: a link out of the tree is refused unread.
         let files = try InputFiles.collect(self.files)
+        ProgressLine.current.start("reading \(files.count) export file\(files.count == 1 ? "" : "s")")
         let result: ImportResult
         switch format {
         case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
@@ -72,9 +73,15 @@ struct ImportCommand: ParsableCommand {
         case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
         case .gcpAssetInventory: result = try GCPAssetInventoryImporter.load(files: files, project: project)
         }
+        let progress = ProgressLine.current
+        defer { progress.finish() }
         let written = try FixtureWriter(directory: output).write { emit in
-            for resource in result.resources { try emit(resource) }
+            for (done, resource) in result.resources.enumerated() {
+                progress.update("writing fixtures", done, of: result.resources.count)
+                try emit(resource)
+            }
         }
+        progress.finish()
         let inert = Set(result.inert.map(\.type))
         let byType = Dictionary(grouping: result.resources.filter { !inert.contains($0.type) }, by: \.type)
             .map { "\($0.value.count) \($0.key)" }.sorted()

@@ -38,7 +38,9 @@ package struct Remsim: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            ProgressLine.current.finish()
         } catch {
+            ProgressLine.current.finish()
             if let (messages, code) = Exit.outcome(of: error) {
                 for message in messages { Console.error("error: \(message)") }
                 if GitHubAnnotation.enabled(environment: ProcessInfo.processInfo.environment) {

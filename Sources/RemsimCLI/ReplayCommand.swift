@@ -73,8 +73,10 @@ struct ReplayCommand: ParsableCommand {
     func replay(against endpoint: ReplayEndpoint) throws {
         var scenarios: [Scenario] = []
         if !paths.isEmpty || !builtin {
-            scenarios = try ScenarioSuite.load(paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement)
-                .scenarios
+            defer { ProgressLine.current.finish() }
+            scenarios = try ScenarioSuite.loadShowingProgress(
+                paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement
+            ).scenarios
         }
         if builtin {
             do {
@@ -89,7 +91,13 @@ struct ReplayCommand: ParsableCommand {
         let style = Console.style
         let interruption = ReplayInterruption()
         interruption.catchSignals()
+        let progress = ProgressLine.current
+        progress.start("replaying")
+        defer { progress.finish() }
+        var replayed = 0
         let tally = suite.run(interruption: interruption) { scenario, outcome in
+            replayed += 1
+            progress.update("replaying scenarios", replayed, of: scenarios.count, scenario.name)
             switch outcome.status {
             case .matched:
                 Console.out(style.green("MATCH ") + " \(scenario.name)  \(Self.summary(outcome))")
@@ -104,6 +112,7 @@ struct ReplayCommand: ParsableCommand {
             for left in outcome.leftOut { Console.out(style.dim("        untouched resource left out: \(left)")) }
             for problem in outcome.cleanup { Console.error("warning: could not delete \(problem)") }
         }
+        progress.finish()
         let total = tally.replayed
         Console.out(
             "\(total) AWS scenario\(total == 1 ? "" : "s"): \(tally.matched) matched, \(tally.differed) "

@@ -74,16 +74,25 @@ struct RunCommand: ParsableCommand {
         let reports = try ReportFile.parse(reports)
         // The whole suite is loaded and checked even for one shard: every shard then refuses the
         // same bad file. Each scenario's line is printed as it finishes.
-        let suite = try ScenarioSuite.load(paths, confinement: limits.confinement)
+        let progress = ProgressLine.current
+        defer { progress.finish() }
+        let suite = try ScenarioSuite.loadShowingProgress(paths, confinement: limits.confinement, quiet: quiet)
+        let total = part?.select(suite.scenarios).count ?? suite.scenarios.count
+        var finished = 0
+        progress.update("running scenarios", 0, of: total)
         // The lines people read go to standard output with the text report, to standard error
         // beside a JSON or JUnit one; their colour is decided for the stream they go to.
         let report = RunReport(style: format == .text ? Console.style : Console.errorStyle)
         let toStandardOutput = format == .text
         let run = try suite.run(recordingIn: database.db, labels: labels, shard: part) { result in
+            finished += 1
+            progress.update("running scenarios", finished, of: total, result.name)
+            if finished == total { progress.update("recording the run in \(database.db)", force: true) }
             if quiet && result.passed { return }
             let line = report.line(for: result) + (timeline ? "\n" + report.timeline(for: result) : "")
             if toStandardOutput { Console.out(line) } else { Console.error(line) }
         }
+        progress.finish()
         if let part {
             Console.error("shard \(part): \(run.results.count) of the suite's \(run.scenarioCount) scenarios")
         }

@@ -72,7 +72,8 @@ struct ValidateCommand: ParsableCommand {
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
         do {
-            scenarios = try ScenarioSuite.load(paths, confinement: limits.confinement).scenarios
+            defer { ProgressLine.current.finish() }
+            scenarios = try ScenarioSuite.loadShowingProgress(paths, confinement: limits.confinement).scenarios
         } catch {
             errors = error.errors
         }

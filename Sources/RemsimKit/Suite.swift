@@ -26,10 +26,12 @@ public struct ScenarioSuite: Sendable {
 
     /// Loads every scenario file under `paths` (files or directories), each checked by the same
     /// preflight the simulation runs. Every file's problem is collected, not just the first.
-    public static func load(_ paths: [String], confinement: PathConfinement = .automatic) throws(LoadErrors)
-        -> ScenarioSuite
-    {
-        let (scenarios, errors) = SuiteLoader(paths: paths, confinement: confinement).load()
+    /// `progress` hears of each file before it is read: how many were read, of how many, and its path.
+    public static func load(
+        _ paths: [String], confinement: PathConfinement = .automatic,
+        progress: (_ done: Int, _ total: Int, _ file: String) -> Void = { _, _, _ in }
+    ) throws(LoadErrors) -> ScenarioSuite {
+        let (scenarios, errors) = SuiteLoader(paths: paths, confinement: confinement).load(progress: progress)
         guard errors.isEmpty else { throw LoadErrors(errors) }
         return ScenarioSuite(scenarios: scenarios)
     }

@@ -9,7 +9,9 @@ struct SuiteLoader {
     var paths: [String]
     var confinement: PathConfinement = .automatic
 
-    func load() -> (scenarios: [Scenario], errors: [LoadError]) {
+    func load(progress: (_ done: Int, _ total: Int, _ file: String) -> Void = { _, _, _ in }) -> (
+        scenarios: [Scenario], errors: [LoadError]
+    ) {
         let builtins: [Policy]
         do {
             builtins = try BuiltinPolicies.load()
@@ -26,7 +28,8 @@ struct SuiteLoader {
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
         var reported: Set<LoadError> = []
-        for file in files {
+        for (done, file) in files.enumerated() {
+            progress(done, files.count, InputFiles.display(file))
             let (scenario, problems) = loader.loadReportingAll(file: file)
             if var scenario {
                 scenario.file = InputFiles.display(file)
