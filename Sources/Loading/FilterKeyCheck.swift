@@ -3,7 +3,8 @@ import Policies
 
 /// A typo in a filter key (`tag:purpse`, `Versioning.Statu`) does not fail a policy: it makes a
 /// filter that never holds, and the policy silently never fires. This finds keys that no resource
-/// of the policy's type that remsim knows of (fixtures, examples) has, where one it has is close.
+/// of the policy's type that remsim knows of (fixtures, examples) has, where one it has is close;
+/// the same for the `where` filters of a scenario's expectations.
 package enum FilterKeyCheck {
     /// One warning per suspicious key: `'Versioning.Statu': no aws.s3 resource has 'Statu' under
     /// 'Versioning'; did you mean 'Status'?`.
@@ -11,11 +12,19 @@ package enum FilterKeyCheck {
     /// `known` are key names trusted besides the samples' own: those the built-in pack reads for
     /// the type (`Ipv6Ranges` is real even when no fixture has one).
     package static func warnings(_ policy: Policy, samples: [Resource], known: Set<String> = []) -> [String] {
+        warnings(policy.filters, type: policy.resourceType, samples: samples, known: known)
+    }
+
+    /// The same for any filters on resources of `type`: a scenario's `where` expectations, whose
+    /// typo can make an expectation hold whatever happens (`Versioning.Statu` is `ne: Enabled`).
+    package static func warnings(_ filters: [Filter], type: String, samples: [Resource], known: Set<String> = [])
+        -> [String]
+    {
         guard !samples.isEmpty else { return [] }
         var out: [String] = []
         walk(
-            policy.filters, values: samples.map(\.properties), tags: Set(samples.flatMap(\.tags.keys)),
-            type: policy.resourceType, known: known, into: &out)
+            filters, values: samples.map(\.properties), tags: Set(samples.flatMap(\.tags.keys)),
+            type: type, known: known, into: &out)
         var seen: Set<String> = []
         return out.filter { seen.insert($0).inserted }
     }

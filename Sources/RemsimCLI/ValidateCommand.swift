@@ -34,14 +34,16 @@ struct ValidateCommand: ParsableCommand {
     }
 
     /// `--format sarif`: problems as invalid-file results at their lines, conflicts as warnings.
-    static func sarif(problems: [LoadError], conflicts: [String], unknownKeys: [String]) -> String {
+    static func sarif(problems: [LoadError], conflicts: [String], unknownKeys: [(text: String, origin: String)])
+        -> String
+    {
         let findings =
             problems.map { e in
                 SARIFReport.Finding(
                     .invalidFile, message: e.keyPath.isEmpty ? e.message : "\(e.keyPath): \(e.message)",
                     file: InputFiles.display(e.file), line: e.line, column: e.column)
             } + conflicts.map { SARIFReport.Finding(.policyConflict, message: $0) }
-            + unknownKeys.map { SARIFReport.Finding(.unknownFilterKey, message: $0) }
+            + unknownKeys.map { SARIFReport.Finding(.unknownFilterKey, message: $0.text, origin: $0.origin) }
         return SARIFReport.log(findings, version: ScenarioSuite.remsimVersion)
     }
 
@@ -106,25 +108,38 @@ struct ValidateCommand: ParsableCommand {
         for p in (try? BuiltinPolicies.load()) ?? [] { all[p.id] = p }
         for p in scenarios.flatMap(\.policies) + userPolicies { all[p.id] = p }
         // Filter keys no known resource of the type has, where one it has is close: a typo that
-        // would make the policy silently never fire. Known resources: the scenarios' fixtures and
-        // every policy's examples.
-        let types = Set(own.map(\.resourceType))
+        // would make the policy silently never fire, or a `where` expectation hold whatever
+        // happens. Known resources: the scenarios' fixtures and every policy's examples; known
+        // keys: those the built-in pack reads for the type.
+        let expectations = scenarios.flatMap { scenario in
+            scenario.expectations.compactMap { e -> (filters: [Filter], type: String, origin: String)? in
+                guard case .matches(let id, let filters, _) = e.check, let type = scenario.inventory[id]?.type
+                else { return nil }
+                return (filters, type, e.origin)
+            }
+        }
+        let types = Set(own.map(\.resourceType) + expectations.map(\.type))
         var samples: [String: [Resource]] = [:]
+        var knownKeys: [String: Set<String>] = [:]
         for type in types {
             samples[type] =
                 scenarios.flatMap { $0.inventory.resources(ofType: type) }
                 + all.values.flatMap { p in (p.examples.match + p.examples.noMatch).filter { $0.type == type } }
+            knownKeys[type] = FilterKeyCheck.keys(
+                of: all.values.filter { $0.source.hasPrefix("builtin:") && $0.resourceType == type })
         }
-        var typos: [String] = []
+        var typos: [(text: String, origin: String)] = []
         for policy in own {
-            let builtIn = all.values.filter {
-                $0.source.hasPrefix("builtin:") && $0.resourceType == policy.resourceType
-            }
-            typos += FilterKeyCheck.warnings(
-                policy, samples: samples[policy.resourceType] ?? [], known: FilterKeyCheck.keys(of: builtIn)
-            ).map { "\(policy.id) (\(InputFiles.display(policy.source))): filter key \($0)" }
+            let type = policy.resourceType
+            typos += FilterKeyCheck.warnings(policy, samples: samples[type] ?? [], known: knownKeys[type] ?? [])
+                .map { ("\(policy.id) (\(InputFiles.display(policy.source))): filter key \($0)", "") }
         }
-        for t in typos { Console.error(Console.errorStyle.yellow("warning: ") + t) }
+        for e in expectations {
+            typos += FilterKeyCheck.warnings(
+                e.filters, type: e.type, samples: samples[e.type] ?? [], known: knownKeys[e.type] ?? []
+            ).map { ("\(e.origin): where key \($0)", e.origin) }
+        }
+        for t in typos { Console.error(Console.errorStyle.yellow("warning: ") + t.text) }
         let conflicts = PolicyConflicts.find(in: all.values.sorted { $0.id < $1.id }, at: Scenario.defaultStart)
         for c in conflicts { Console.error(Console.errorStyle.yellow("warning: ") + c.description) }
         if format == .sarif {
@@ -135,7 +150,7 @@ struct ValidateCommand: ParsableCommand {
             Console.out(
                 Self.json(
                     scenarios: scenarios.count, policies: policyCount, problems: [],
-                    warnings: conflicts.map(\.description)))
+                    warnings: typos.map(\.text) + conflicts.map(\.description)))
             return
         }
         var text = "\(scenarios.count) scenario\(scenarios.count == 1 ? "" : "s") valid"

@@ -299,6 +299,36 @@ struct CommandLineTests {
                     + "'buckets-versioned'"), "\(r.stderr)")
     }
 
+    /// A typo in an expectation's `where` key is a warning at the expectation's line, in text,
+    /// JSON and SARIF: with `ne` such an expectation would hold whatever happens.
+    @Test func validateWarnsOfAWhereKeyNoResourceOfTheTypeHas() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = "Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "key: \"IpPermissions[].IpRanges[].CidrIp\", op: contains",
+            with: "key: \"IpPermissions[].IpRange[].CidrIp\", op: contains"
+        ).write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        let warning =
+            "where key 'IpPermissions[].IpRange[].CidrIp': no aws.security-group resource has 'IpRange' under "
+            + "'IpPermissions[]'; did you mean 'IpRanges'?"
+        let r = try run(["validate", file], in: dir)
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("warning: \(file):28:5: " + warning), "\(r.stderr)")
+        let json = try run(["validate", file, "--format", "json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((document["warnings"] as? [String])?.contains { $0.hasSuffix(warning) } == true, "\(json.stdout)")
+        let sarif = try run(["validate", file, "--format", "sarif"], in: dir)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let result = try #require(((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
+        #expect(result["ruleId"] as? String == "remsim/unknown-filter-key")
+        let region =
+            ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"]
+            as? [String: Any]
+        #expect(region?["startLine"] as? Int == 28, "\(sarif.stdout)")
+    }
+
     @Test func validateAndPoliciesSpeakPlainly() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
