@@ -249,7 +249,8 @@ with tempfile.TemporaryDirectory() as work:
         f.write("version: 1\nname: broken\nfixtures: [../Fixtures/acme]\npolicies: [builtin:nope]\n")
     broken = remsim("validate", "--format", "sarif")
     check(broken.returncode == 2, f"validate of a broken file: exit {broken.returncode}, expected 2")
-    check_sarif(broken.stdout, ["remsim/invalid-file"], "validate --format sarif (broken)", "Scenarios/broken.yaml")
+    # Every problem of the file: the unknown built-in policy, no engine, no run-for.
+    check_sarif(broken.stdout, ["remsim/invalid-file"] * 3, "validate --format sarif (broken)", "Scenarios/broken.yaml")
     check("::error file=Scenarios/broken.yaml,line=4,col=12" in broken.stderr,
           "validate: no annotation at the broken file's line and column")
 
