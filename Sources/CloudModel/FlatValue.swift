@@ -57,27 +57,9 @@ package struct FlatValue: Sendable {
     @usableFromInline var byteCount: Int32
 
     package init(_ value: Value) {
-        var encoder = Encoder()
-        encoder.encode(value)
-        let nodes = encoder.nodes
-        let bytes = encoder.bytes
-        let stride = MemoryLayout<Node>.stride
-        let byteSlots = (bytes.count + stride - 1) / stride
-        // Exactly sized: growing arrays while encoding leaves up to half their capacity unused.
-        var storage = ContiguousArray<Node>()
-        storage.reserveCapacity(nodes.count + byteSlots)
-        storage.append(contentsOf: nodes)
-        storage.append(
-            contentsOf: repeatElement(Node(payload: 0, size: 0, kind: .null, keyOffset: 0), count: byteSlots))
-        storage.withUnsafeMutableBytes { raw in
-            bytes.withUnsafeBytes { source in
-                guard let target = raw.baseAddress, let from = source.baseAddress else { return }
-                (target + nodes.count * stride).copyMemory(from: from, byteCount: bytes.count)
-            }
-        }
-        self.storage = storage
-        self.nodeCount = Int32(nodes.count)
-        self.byteCount = Int32(bytes.count)
+        var builder = Builder()
+        builder.encode(value)
+        self = builder.finish()
     }
 
     /// The tree as a `Value`.
@@ -100,21 +82,26 @@ package struct FlatValue: Sendable {
         }
     }
 
-    private struct Encoder {
-        var nodes: ContiguousArray<Node> = []
-        var bytes: ContiguousArray<UInt8> = []
+    /// Builds a flat value part by part, in pre-order: `init(_:)` from a `Value`, and a streaming
+    /// reader straight from the bytes of a file, with no `Value` tree in between.
+    ///
+    /// A container is opened with `begin`, its children appended, and closed with `end`; every
+    /// member of an object carries the offset of its key (`key(_:)`).
+    package struct Builder {
+        private var nodes: ContiguousArray<Node> = []
+        private var bytes: ContiguousArray<UInt8> = []
         /// Keys already written: each distinct key is stored once per resource. A short list
         /// searched in order (resources have a handful of distinct keys), then a dictionary.
-        var recentKeys: [(String, UInt32)] = []
-        var manyKeys: [String: UInt32] = [:]
+        private var recentKeys: [(String, UInt32)] = []
+        private var manyKeys: [String: UInt32] = [:]
 
-        mutating func append(_ text: String) -> (UInt32, UInt32) {
-            let offset = UInt32(truncatingIfNeeded: bytes.count)
-            bytes.append(contentsOf: text.utf8)
-            return (offset, UInt32(truncatingIfNeeded: bytes.count) - offset)
-        }
+        package init() {}
 
-        mutating func offsetOfKey(_ text: String) -> UInt32 {
+        /// Nodes appended so far.
+        package var count: Int { nodes.count }
+
+        /// The offset of `text` as a key, written the first time it is used.
+        package mutating func key(_ text: String) -> UInt32 {
             if manyKeys.isEmpty {
                 for (key, offset) in recentKeys where key == text { return offset }
             } else if let known = manyKeys[text] {
@@ -137,42 +124,101 @@ package struct FlatValue: Sendable {
             return offset
         }
 
-        mutating func encode(_ value: Value, keyOffset: UInt32 = 0) {
-            let index = nodes.count
+        private mutating func append(_ kind: Kind, _ payload: Int64, key: UInt32) {
             precondition(
-                index < FlatValue.maximumNodes,
+                nodes.count < FlatValue.maximumNodes,
                 "a resource's properties may have at most \(FlatValue.maximumNodes) nodes")
-            var kind = Kind.null
-            var payload: Int64 = 0
-            nodes.append(Node(payload: 0, size: 1, kind: .null, keyOffset: keyOffset))
+            nodes.append(Node(payload: payload, size: 1, kind: kind, keyOffset: key))
+        }
+
+        package mutating func null(key: UInt32 = 0) { append(.null, 0, key: key) }
+        package mutating func bool(_ b: Bool, key: UInt32 = 0) { append(.bool, b ? 1 : 0, key: key) }
+        package mutating func int(_ i: Int, key: UInt32 = 0) { append(.int, Int64(i), key: key) }
+        package mutating func double(_ d: Double, key: UInt32 = 0) {
+            append(.double, Int64(bitPattern: d.bitPattern), key: key)
+        }
+
+        /// A string from its UTF-8 bytes (valid UTF-8: the caller checked).
+        package mutating func string(_ utf8: some Collection<UInt8>, key: UInt32 = 0) {
+            let offset = Int64(bytes.count)
+            bytes.append(contentsOf: utf8)
+            append(.string, offset << 32 | (Int64(bytes.count) - offset), key: key)
+        }
+
+        /// Opens a list or an object; returns the handle `end` takes.
+        package mutating func begin(_ kind: Kind, key: UInt32 = 0) -> Int {
+            precondition(kind == .array || kind == .object)
+            append(kind, 0, key: key)
+            return nodes.count - 1
+        }
+
+        /// Closes the container `begin` opened, with the number of its children.
+        package mutating func end(_ container: Int, children: Int) {
+            let old = nodes[container]
+            nodes[container] = Node(
+                payload: Int64(children), size: nodes.count - container, kind: old.kind, keyOffset: old.keyOffset)
+        }
+
+        package mutating func encode(_ value: Value, key: UInt32 = 0) {
             switch value {
-            case .null:
-                break
-            case .bool(let b):
-                kind = .bool
-                payload = b ? 1 : 0
-            case .int(let i):
-                kind = .int
-                payload = Int64(i)
-            case .double(let d):
-                kind = .double
-                payload = Int64(bitPattern: d.bitPattern)
-            case .string(let s):
-                let (offset, length) = append(s)
-                kind = .string
-                payload = Int64(offset) << 32 | Int64(length)
+            case .null: null(key: key)
+            case .bool(let b): bool(b, key: key)
+            case .int(let i): int(i, key: key)
+            case .double(let d): double(d, key: key)
+            case .string(let s): string(s.utf8, key: key)
             case .array(let items):
-                kind = .array
-                payload = Int64(items.count)
+                let container = begin(.array, key: key)
                 for item in items { encode(item) }
+                end(container, children: items.count)
             case .object(let fields):
-                kind = .object
-                payload = Int64(fields.count)
-                for entry in fields.entries { encode(entry.value, keyOffset: offsetOfKey(entry.key)) }
+                let container = begin(.object, key: key)
+                for entry in fields.entries { encode(entry.value, key: self.key(entry.key)) }
+                end(container, children: fields.count)
             }
-            nodes[index] = Node(payload: payload, size: nodes.count - index, kind: kind, keyOffset: keyOffset)
+        }
+
+        /// The flat value, in one exactly-sized allocation: growing arrays while building leaves
+        /// up to half their capacity unused.
+        package func finish() -> FlatValue {
+            let stride = MemoryLayout<Node>.stride
+            let byteSlots = (bytes.count + stride - 1) / stride
+            var storage = ContiguousArray<Node>()
+            storage.reserveCapacity(nodes.count + byteSlots)
+            storage.append(contentsOf: nodes)
+            storage.append(
+                contentsOf: repeatElement(Node(payload: 0, size: 0, kind: .null, keyOffset: 0), count: byteSlots))
+            storage.withUnsafeMutableBytes { raw in
+                bytes.withUnsafeBytes { source in
+                    guard let target = raw.baseAddress, let from = source.baseAddress else { return }
+                    (target + nodes.count * stride).copyMemory(from: from, byteCount: bytes.count)
+                }
+            }
+            return FlatValue(storage: storage, nodeCount: Int32(nodes.count), byteCount: Int32(bytes.count))
         }
     }
+
+    private init(storage: ContiguousArray<Node>, nodeCount: Int32, byteCount: Int32) {
+        self.storage = storage
+        self.nodeCount = nodeCount
+        self.byteCount = byteCount
+    }
+
+    /// How many values the tree holds.
+    package var count: Int { Int(nodeCount) }
+
+    /// The string member `key` of the top object, if there is one.
+    package func string(member key: String) -> String? {
+        withView { view in
+            guard view.nodes.count > 0, view.kind(0) == .object else { return nil }
+            let utf8 = Array(key.utf8)
+            return utf8.withUnsafeBufferPointer { buffer in
+                view.member(0, key: buffer, hash: FlatValue.keyHash(utf8)).flatMap { view.string($0) }
+            }
+        }
+    }
+
+    /// Whether the top is an object (fixtures' properties must be).
+    package var isObject: Bool { withView { $0.nodes.count > 0 && $0.kind(0) == .object } }
 }
 
 extension FlatValue: Equatable, Hashable {

@@ -38,6 +38,22 @@ public struct Resource: Sendable, Hashable {
         self.usage = usage
     }
 
+    /// A resource whose properties are flat already (read so by the JSON fixture reader).
+    package init(
+        id: String, type: String, account: String, region: String, name: String, tags: [String: String],
+        flatProperties: FlatValue, relations: [String: [String]], usage: Value
+    ) {
+        self.id = id
+        self.type = type
+        self.account = account
+        self.region = region
+        self.name = name
+        self.tags = tags
+        self.flatProperties = flatProperties
+        self.relations = relations
+        self.usage = usage
+    }
+
     /// The cloud, read from the type's prefix (`aws.s3` → aws).
     package var cloud: Cloud? {
         guard let dot = type.firstIndex(of: ".") else { return nil }

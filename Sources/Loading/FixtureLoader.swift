@@ -1,5 +1,6 @@
 import CloudModel
 import Foundation
+import Simulation
 
 /// Reads inventory fixtures: files of `version: 1` and `resources:`, one entry per resource, in
 /// the cloud API's own field names.
@@ -41,36 +42,48 @@ public enum FixtureLoader {
     public static func loadReportingAll(paths: [String], relativeTo base: String? = nil)
         -> (inventory: Inventory?, problems: [LoadError])
     {
+        loadReportingAll(paths: paths, relativeTo: base, syntax: .byExtension)
+    }
+
+    /// How fixture files are read: `.json` files by the JSON reader (the default), or every
+    /// file as YAML (JSON is YAML too), which tests compare the JSON reader with.
+    package enum Syntax: Sendable {
+        case byExtension, yaml
+    }
+
+    package static func loadReportingAll(paths: [String], relativeTo base: String? = nil, syntax: Syntax)
+        -> (inventory: Inventory?, problems: [LoadError])
+    {
         var problems = ProblemList()
         var inventory = Inventory()
         var origins: [String: String] = [:]
         for file in problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths, relativeTo: base) }) ?? []
         {
-            for (resource, node) in resources(inFile: file, problems: &problems) {
+            for (resource, at) in resources(inFile: file, syntax: syntax, problems: &problems) {
                 do {
                     try inventory.insert(resource)
                 } catch {
-                    problems.record(
-                        node.error(
-                            "resource id '\(resource.id)' is already defined at "
-                                + "\(origins[resource.id] ?? "another fixture")"))
+                    var duplicate = at
+                    duplicate.message =
+                        "resource id '\(resource.id)' is already defined at \(origins[resource.id] ?? "another fixture")"
+                    problems.record(duplicate)
                     continue
                 }
-                origins[resource.id] = node.location
+                origins[resource.id] = at.location
             }
         }
         return problems.isEmpty ? (inventory, []) : (nil, problems.sorted)
     }
 
-    static func resources(inFile file: String) throws(LoadError) -> [(Resource, YAMLNode)] {
-        var problems = ProblemList()
-        let resources = resources(inFile: file, problems: &problems)
-        if let first = problems.sorted.first { throw first }
-        return resources
-    }
-
-    /// The resources of one file, each read on its own; those with a problem are left out.
-    static func resources(inFile file: String, problems: inout ProblemList) -> [(Resource, YAMLNode)] {
+    /// The resources of one file, each read on its own (those with a problem are left out), with
+    /// the place of its entry (a `LoadError` without a message). A `.json` file is read by the
+    /// JSON reader, straight into the flat storage; anything else as YAML.
+    static func resources(inFile file: String, syntax: Syntax, problems: inout ProblemList) -> [(
+        Resource, at: LoadError
+    )] {
+        if syntax == .byExtension, (file as NSString).pathExtension.lowercased() == "json" {
+            return jsonResources(inFile: file, problems: &problems)
+        }
         var unknownKeys: [LoadError] = []
         guard
             let (root, doc) = problems.attempt({ () throws(LoadError) in
@@ -87,75 +100,128 @@ public enum FixtureLoader {
             problems.record(root.error("missing required key 'resources'"))
             return []
         }
-        var out: [(Resource, YAMLNode)] = []
+        var out: [(Resource, at: LoadError)] = []
         for node in problems.attempt({ () throws(LoadError) in try list.list() }) ?? [] {
             if let resource = problems.attempt({ () throws(LoadError) in
                 try resource(node, defaultAccount: account, defaultRegion: region)
             }) {
-                out.append((resource, node))
+                out.append((resource, node.error("")))
             }
         }
         return out
+    }
+
+    private static func jsonResources(inFile file: String, problems: inout ProblemList) -> [(Resource, at: LoadError)] {
+        guard let data = problems.attempt({ () throws(LoadError) in try YAMLNode.readData(file: file) }) else {
+            return []
+        }
+        return data.withUnsafeBytes { bytes in
+            var reader = JSONFixtureReader(file: file, bytes: bytes, maxDepth: Limits.current.maxDepth)
+            let doc = reader.document()
+            let places = JSONPlaces(reader: reader)
+            problems.record(reader.problems.sorted)
+            if reader.stopped { return [] }
+            var out: [(Resource, at: LoadError)] = []
+            let top = JSONEntry(
+                fields: [("version", doc.version), ("account", doc.account), ("region", doc.region)]
+                    .compactMap { key, node in node.map { (key, $0) } }, properties: nil, path: "", at: 0,
+                places: places)
+            if let version = doc.version {
+                if case .scalar(.int(let v), _, _) = version {
+                    if v != 1 {
+                        problems.record(
+                            top.error("unsupported version \(v); this remsim reads version 1", at: "version"))
+                    }
+                } else {
+                    problems.record(
+                        top.error(
+                            "expected a whole number, found \(JSONFixtureReader.kindName(version))", at: "version"))
+                }
+            } else {
+                problems.record(top.error("missing required key 'version'", at: nil))
+            }
+            guard let account = problems.attempt({ () throws(LoadError) in try top.string("account") }),
+                let region = problems.attempt({ () throws(LoadError) in try top.string("region") })
+            else { return [] }
+            guard let list = doc.resourcesNode else {
+                problems.record(top.error("missing required key 'resources'", at: nil))
+                return []
+            }
+            guard case .array = list else {
+                problems.record(
+                    places.error(
+                        "expected a list, found \(JSONFixtureReader.kindName(list))", keyPath: "resources",
+                        at: list.offset))
+                return []
+            }
+            for entry in doc.entries where !entry.failed {
+                let json = JSONEntry(
+                    fields: entry.fields, properties: entry.properties, propertiesNot: entry.propertiesNot,
+                    path: "resources[\(entry.index)]", at: entry.offset, places: places)
+                if let resource = problems.attempt({ () throws(LoadError) in
+                    try resource(json, defaultAccount: account, defaultRegion: region)
+                }) {
+                    out.append((resource, json.error("", at: nil)))
+                }
+            }
+            return out
+        }
     }
 
     static func resource(
         _ node: YAMLNode, defaultAccount: String?, defaultRegion: String?, defaultType: String? = nil,
         defaultId: String? = nil
     ) throws(LoadError) -> Resource {
-        let m = try node.mapping(allowing: resourceKeys)
-        let typeNode = m["type"]
-        guard let type = try typeNode?.string() ?? defaultType else { throw node.error("missing required key 'type'") }
+        try resource(
+            YAMLEntry(mapping: try node.mapping(allowing: resourceKeys), node: node), defaultAccount: defaultAccount,
+            defaultRegion: defaultRegion, defaultType: defaultType, defaultId: defaultId)
+    }
+
+    /// A resource from one entry, however it was read: what the entry does not say is taken
+    /// from its id (Azure and GCP ids name the account and region) or from the defaults.
+    static func resource(
+        _ m: some ResourceEntry, defaultAccount: String?, defaultRegion: String?, defaultType: String? = nil,
+        defaultId: String? = nil
+    ) throws(LoadError) -> Resource {
+        guard let type = try m.string("type") ?? defaultType else {
+            throw m.error("missing required key 'type'", at: nil)
+        }
         // A resource of a type remsim does not model (imported from a real estate) is kept, marked
         // `inert: true`: it completes the inventory, and no policy can target it.
         let known: ResourceType
-        if let inertNode = m["inert"], try inertNode.bool() {
+        if try m.bool("inert") == true {
             guard ResourceTypeRegistry.type(named: type) == nil else {
-                throw inertNode.error("'\(type)' is a type remsim models; only other types are inert")
+                throw m.error("'\(type)' is a type remsim models; only other types are inert", at: "inert")
             }
             guard
                 let cloud = Cloud.allCases.first(where: {
                     type.hasPrefix($0.rawValue + ".") && type.count > $0.rawValue.count + 1
                 })
             else {
-                throw (typeNode ?? node).error("an inert type starts with its cloud: aws., azure. or gcp.")
+                throw m.error("an inert type starts with its cloud: aws., azure. or gcp.", at: "type")
             }
             known = ResourceType(name: type, cloud: cloud, title: type)
         } else {
-            known = try (typeNode ?? node).resourceType(type)
+            known = try m.resourceType(type)
         }
-        let properties = try m["properties"]?.value() ?? .emptyObject
-        guard properties.objectValue != nil else {
-            throw m["properties"]?.error("expected a mapping, found \(properties.kindName)")
-                ?? node.error("bad properties")
-        }
-        let nodes = properties.nodeCount
-        guard nodes <= maximumPropertyNodes else {
-            throw m["properties"]?.error(
-                "\(nodes) values in one resource's properties; the limit is \(maximumPropertyNodes)")
-                ?? node.error("too large")
-        }
+        let properties = try m.properties() ?? FlatValue(.emptyObject)
         // Without an id (policy examples), the id the cloud would give it: its id property.
-        let implicitId = known.idProperty.flatMap { properties[$0]?.stringValue } ?? defaultId
-        guard let id = try m["id"]?.string() ?? implicitId else { throw node.error("missing required key 'id'") }
+        let implicitId = known.idProperty.flatMap { properties.string(member: $0) } ?? defaultId
+        guard let id = try m.string("id") ?? implicitId else { throw m.error("missing required key 'id'", at: nil) }
         // Azure and GCP ids are paths that name the subscription or project, the zone or region,
         // and the resource; what the entry does not say, the id does.
-        let account = try m["account"]?.string() ?? ResourceAddress.account(ofId: id) ?? defaultAccount
-        guard let account else { throw node.error("missing required key 'account'") }
-        let location = known.cloud == .azure ? properties["location"]?.stringValue : ResourceAddress.region(ofId: id)
+        let account = try m.string("account") ?? ResourceAddress.account(ofId: id) ?? defaultAccount
+        guard let account else { throw m.error("missing required key 'account'", at: nil) }
+        let location = known.cloud == .azure ? properties.string(member: "location") : ResourceAddress.region(ofId: id)
         let region =
-            try m["region"]?.string() ?? location ?? defaultRegion
+            try m.string("region") ?? location ?? defaultRegion
             ?? (known.isGlobal || known.cloud == .gcp ? "global" : nil)
-        guard let region else { throw node.error("missing required key 'region'") }
-        var relations: [String: [String]] = [:]
-        if let r = m["relations"] {
-            let rm = try r.mapping(allowing: r.mappingKeys)
-            for (key, value) in rm.entries { relations[key] = try value.strings() }
-        }
+        guard let region else { throw m.error("missing required key 'region'", at: nil) }
         return Resource(
             id: id, type: type, account: account, region: region,
-            name: try m["name"]?.string() ?? ResourceAddress.name(ofId: id) ?? id,
-            tags: try m["tags"]?.stringMap() ?? [:], properties: properties, relations: relations,
-            usage: try m["usage"]?.value() ?? .null)
+            name: try m.string("name") ?? ResourceAddress.name(ofId: id) ?? id,
+            tags: try m.stringMap("tags") ?? [:], flatProperties: properties,
+            relations: try m.stringLists("relations") ?? [:], usage: try m.value("usage") ?? .null)
     }
 
     static func checkVersion(_ doc: YAMLMapping) throws(LoadError) {

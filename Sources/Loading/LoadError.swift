@@ -16,6 +16,16 @@ public struct LoadError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `file:line:col`, or as much of it as is known.
+    public var location: String {
+        var location = file
+        if let line {
+            location += ":\(line)"
+            if let column { location += ":\(column)" }
+        }
+        return location
+    }
+
     public var description: String {
         var location = file
         if let line {

@@ -30,7 +30,8 @@ struct FuzzRegressionTests {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.directory + "/" + input))
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let file = dir + "/Scenarios/input.yaml"
+        // As the fuzz target names it: a JSON fixture goes to the JSON reader.
+        let file = dir + (target == "fixture" ? "/Scenarios/input.json" : "/Scenarios/input.yaml")
         try FileManager.default.createDirectory(atPath: dir + "/Scenarios", withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: file))
         let outcome = Result { () throws(LoadError) in
@@ -38,7 +39,7 @@ struct FuzzRegressionTests {
             case "scenario":
                 _ = try ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .directory(dir)).load(file: file)
             case "policy": _ = try PolicyLoader.load(file: file, data: data, source: "fuzz")
-            case "fixture": _ = try FixtureLoader.load(paths: [file])
+            case "fixture", "fixture-yaml": _ = try FixtureLoader.load(paths: [file])
             case "aws-describe":
                 _ = try AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")
             case "aws-config": _ = try AWSConfigImporter.load(files: [file])

@@ -8,7 +8,10 @@ import Simulation
 /// remsim reads it, and must return or throw `LoadError`: a crash, a hang or runaway memory is a
 /// finding.
 enum FuzzTarget: String, CaseIterable {
-    case scenario, policy, fixture
+    case scenario, policy
+    /// A JSON fixture (the JSON reader), and a YAML one.
+    case fixture
+    case fixtureYAML = "fixture-yaml"
     case awsDescribe = "aws-describe"
     case awsConfig = "aws-config"
     case azureResourceGraph = "azure-resource-graph"
@@ -46,6 +49,7 @@ enum FuzzTarget: String, CaseIterable {
         let file: String
         switch self {
         case .scenario: file = Self.workspace + "/Scenarios/input.yaml"
+        case .fixtureYAML: file = Self.workspace + "/input-fixture.yaml"
         default: file = Self.workspace + "/input-\(rawValue).json"
         }
         _ = FileManager.default.createFile(atPath: file, contents: data)
@@ -54,7 +58,7 @@ enum FuzzTarget: String, CaseIterable {
                 switch self {
                 case .scenario: _ = try? Self.scenarioLoader.load(file: file)
                 case .policy: _ = try? PolicyLoader.load(file: file, data: data, source: "fuzz")
-                case .fixture: _ = try? FixtureLoader.load(paths: [file])
+                case .fixture, .fixtureYAML: _ = try? FixtureLoader.load(paths: [file])
                 case .awsDescribe:
                     _ = try? AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")
                 case .awsConfig: _ = try? AWSConfigImporter.load(files: [file])

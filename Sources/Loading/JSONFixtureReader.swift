@@ -1,0 +1,613 @@
+import CloudModel
+import Foundation
+
+/// Reads a JSON fixture file in one pass over its bytes: each resource's `properties` go straight
+/// into their flat storage (`FlatValue.Builder`), with no YAML parser and no tree of the document
+/// in between; the few other keys of an entry (id, type, tags, relations, usage…) are small and
+/// read as `JSONNode`s. What it accepts and refuses is what the YAML reader accepts and refuses
+/// for the same file (a test loads every shipped fixture both ways), and every problem is placed
+/// at its line and column with its key path.
+struct JSONFixtureReader {
+    /// A value of an entry other than its properties, with where it starts.
+    enum JSONNode {
+        /// A scalar: its value and, for numbers, the text as written (a YAML reader hands out a
+        /// scalar's text where a string is asked for, and so does this one).
+        case scalar(Value, text: String?, offset: Int)
+        case array([JSONNode], offset: Int)
+        case object([JSONMember], offset: Int)
+
+        var offset: Int {
+            switch self {
+            case .scalar(_, _, let o), .array(_, let o), .object(_, let o): o
+            }
+        }
+
+        var value: Value {
+            switch self {
+            case .scalar(let v, _, _): v
+            case .array(let items, _): .array(items.map(\.value))
+            case .object(let members, _):
+                .object(Fields(members.map { Fields.Entry(key: $0.key, value: $0.value.value) }))
+            }
+        }
+    }
+
+    struct JSONMember {
+        let key: String
+        let value: JSONNode
+    }
+
+    /// One entry of `resources:` as read.
+    struct Entry {
+        let index: Int
+        let offset: Int
+        var fields: [(key: String, node: JSONNode)] = []
+        var properties: (value: FlatValue, offset: Int)?
+        /// What `properties` held when it was not an object, for the error.
+        var propertiesNot: JSONNode?
+        /// A problem was found while reading it (already recorded).
+        var failed = false
+    }
+
+    /// What the file holds: its entries and file-level keys, and the problems found.
+    struct Document {
+        var version: JSONNode?
+        var account: JSONNode?
+        var region: JSONNode?
+        var resourcesNode: JSONNode?
+        var entries: [Entry] = []
+        var sawResources = false
+    }
+
+    let file: String
+    let bytes: UnsafeRawBufferPointer
+    let maxDepth: Int
+    var index = 0
+    /// Where the reader is, for key paths: keys and list positions from the top.
+    private var path: [PathPart] = []
+    /// Line counting resumes from the last place asked for (problems come mostly in order).
+    private var lines = LineCounter()
+    var problems = ProblemList()
+    /// Reading stopped at a syntax error (or a file that is not a JSON object): nothing after it
+    /// was read.
+    private(set) var stopped = false
+
+    private enum PathPart {
+        case key(String)
+        case index(Int)
+    }
+
+    /// A syntax error: reading cannot go on.
+    struct Stop: Error {}
+
+    init(file: String, bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+        self.file = file
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    // MARK: - Places
+
+    var keyPath: String {
+        var out = ""
+        for part in path {
+            switch part {
+            case .key(let k): out += out.isEmpty ? k : ".\(k)"
+            case .index(let i): out += "[\(i)]"
+            }
+        }
+        return out
+    }
+
+    mutating func problem(_ message: String, at offset: Int, keyPath: String? = nil) -> LoadError {
+        let (line, column) = lines.place(of: offset, in: bytes)
+        return LoadError(file: file, keyPath: keyPath ?? self.keyPath, line: line, column: column, message: message)
+    }
+
+    mutating func record(_ message: String, at offset: Int, keyPath: String? = nil) {
+        problems.record(problem(message, at: offset, keyPath: keyPath))
+    }
+
+    /// Records a syntax error and stops.
+    mutating func stop(_ message: String) -> Stop {
+        record("invalid JSON: \(message)", at: index)
+        stopped = true
+        return Stop()
+    }
+
+    // MARK: - The document
+
+    mutating func document() -> Document {
+        var doc = Document()
+        do {
+            skipSpace()
+            if index >= bytes.count {
+                problems.record(LoadError(file: file, message: "the file is empty"))
+                stopped = true
+                return doc
+            }
+            guard current == UInt8(ascii: "{") else {
+                // The top of a file that is not an object is not remsim's format at all: nothing of
+                // it is quoted.
+                let node = try self.node(depth: 1)
+                record("expected a mapping, found \(Self.kindName(node, top: true))", at: node.offset, keyPath: "")
+                stopped = true
+                return doc
+            }
+            try members(depth: 1) { reader, key, keyOffset throws(Stop) in
+                reader.path.append(.key(key))
+                defer { reader.path.removeLast() }
+                switch key {
+                case "version": doc.version = try reader.node(depth: 2)
+                case "account": doc.account = try reader.node(depth: 2)
+                case "region": doc.region = try reader.node(depth: 2)
+                case "resources":
+                    doc.sawResources = true
+                    guard reader.current == UInt8(ascii: "[") else {
+                        doc.resourcesNode = try reader.node(depth: 2)
+                        return
+                    }
+                    doc.resourcesNode = .array([], offset: reader.index)
+                    try reader.resources(depth: 2, into: &doc.entries)
+                default:
+                    reader.record(
+                        "unknown key \(YAMLNode.quoted(key))\(Suggest.didYouMean(key, in: FixtureLoader.fileKeys)) "
+                            + "(allowed: \(FixtureLoader.fileKeys.joined(separator: ", ")))", at: keyOffset)
+                    _ = try reader.node(depth: 2)
+                }
+            }
+            skipSpace()
+            if index < bytes.count { throw stop("unexpected text after the JSON value") }
+        } catch {
+            // Recorded where it was found.
+        }
+        return doc
+    }
+
+    private mutating func resources(depth: Int, into entries: inout [Entry]) throws(Stop) {
+        try elements(depth: depth) { reader, i throws(Stop) in
+            reader.path.append(.index(i))
+            defer { reader.path.removeLast() }
+            let at = reader.index
+            guard reader.current == UInt8(ascii: "{") else {
+                let node = try reader.node(depth: depth + 1)
+                reader.record("expected a mapping, found \(Self.kindName(node))", at: node.offset)
+                return
+            }
+            var entry = Entry(index: i, offset: at)
+            let before = reader.problems.count
+            defer {
+                // A problem found while reading the entry (an unknown or duplicate key, a number
+                // too large) refuses it; the others are still read.
+                entry.failed = reader.problems.count > before
+                entries.append(entry)
+            }
+            try reader.members(depth: depth + 1) { reader, key, keyOffset throws(Stop) in
+                reader.path.append(.key(key))
+                defer { reader.path.removeLast() }
+                guard FixtureLoader.resourceKeys.contains(key) else {
+                    reader.record(
+                        "unknown key \(YAMLNode.quoted(key))\(Suggest.didYouMean(key, in: FixtureLoader.resourceKeys)) "
+                            + "(allowed: \(FixtureLoader.resourceKeys.joined(separator: ", ")))", at: keyOffset)
+                    _ = try reader.node(depth: depth + 2)
+                    return
+                }
+                if key == "properties" {
+                    let start = reader.index
+                    if reader.current == UInt8(ascii: "{") {
+                        var sink = PropertySink()
+                        try reader.flat(depth: depth + 2, key: 0, into: &sink)
+                        if sink.overLimit {
+                            reader.record(
+                                "over \(FixtureLoader.maximumPropertyNodes) values in one resource's properties; the "
+                                    + "limit is \(FixtureLoader.maximumPropertyNodes)", at: start)
+                        } else {
+                            entry.properties = (sink.builder.finish(), start)
+                        }
+                    } else {
+                        entry.propertiesNot = try reader.node(depth: depth + 2)
+                    }
+                } else {
+                    entry.fields.append((key, try reader.node(depth: depth + 2)))
+                }
+            }
+        }
+    }
+
+    // MARK: - Containers
+
+    var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    mutating func skipSpace() {
+        while index < bytes.count {
+            let b = bytes[index]
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            index += 1
+        }
+    }
+
+    /// Reads an object's members, handing each key (and where it is) to `member`, which reads the
+    /// value; a key written twice is a problem at the second, naming the line of the first.
+    private mutating func members(
+        depth: Int, _ member: (inout JSONFixtureReader, String, Int) throws(Stop) -> Void
+    ) throws(Stop) {
+        guard depth <= maxDepth else { throw tooDeep() }
+        index += 1  // {
+        skipSpace()
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        // Keys seen: a short list searched in order (most objects have a few), then a dictionary.
+        var few: [(String, Int)] = []
+        var many: [String: Int] = [:]
+        func first(_ key: String) -> Int? {
+            if many.isEmpty {
+                for (k, o) in few where k == key { return o }
+                return nil
+            }
+            return many[key]
+        }
+        while true {
+            skipSpace()
+            guard current == UInt8(ascii: "\"") else { throw stop("expected a member name in double quotes") }
+            let keyOffset = index
+            let key = try string()
+            if let first = first(key) {
+                let line = lines.place(of: first, in: bytes).line
+                path.append(.key(key))
+                record("duplicate key \(YAMLNode.quoted(key)) (also at line \(line))", at: keyOffset)
+                path.removeLast()
+            } else if many.isEmpty && few.count < 16 {
+                few.append((key, keyOffset))
+            } else {
+                if many.isEmpty { for (k, o) in few { many[k] = o } }
+                many[key] = keyOffset
+            }
+            skipSpace()
+            guard current == UInt8(ascii: ":") else { throw stop("expected ':' after a member name") }
+            index += 1
+            skipSpace()
+            try member(&self, key, keyOffset)
+            skipSpace()
+            if current == UInt8(ascii: ",") {
+                index += 1
+            } else if current == UInt8(ascii: "}") {
+                index += 1
+                return
+            } else {
+                throw stop("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    /// Reads a list's elements, handing each position to `element`, which reads it.
+    private mutating func elements(depth: Int, _ element: (inout JSONFixtureReader, Int) throws(Stop) -> Void)
+        throws(Stop)
+    {
+        guard depth <= maxDepth else { throw tooDeep() }
+        index += 1  // [
+        skipSpace()
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        var i = 0
+        while true {
+            skipSpace()
+            try element(&self, i)
+            i += 1
+            skipSpace()
+            if current == UInt8(ascii: ",") {
+                index += 1
+            } else if current == UInt8(ascii: "]") {
+                index += 1
+                return
+            } else {
+                throw stop("expected ',' or ']' in a list")
+            }
+        }
+    }
+
+    private mutating func tooDeep() -> Stop {
+        record("nested more than \(maxDepth) levels deep (raise the limit with --max-depth)", at: index)
+        stopped = true
+        return Stop()
+    }
+
+    // MARK: - Values
+
+    /// A small value as a node (an entry's keys other than its properties).
+    mutating func node(depth: Int) throws(Stop) -> JSONNode {
+        let at = index
+        switch current {
+        case UInt8(ascii: "{"):
+            var members: [JSONMember] = []
+            try self.members(depth: depth) { reader, key, _ throws(Stop) in
+                reader.path.append(.key(key))
+                defer { reader.path.removeLast() }
+                members.append(JSONMember(key: key, value: try reader.node(depth: depth + 1)))
+            }
+            return .object(members, offset: at)
+        case UInt8(ascii: "["):
+            var items: [JSONNode] = []
+            try elements(depth: depth) { reader, i throws(Stop) in
+                reader.path.append(.index(i))
+                defer { reader.path.removeLast() }
+                items.append(try reader.node(depth: depth + 1))
+            }
+            return .array(items, offset: at)
+        case UInt8(ascii: "\""):
+            return .scalar(.string(try string()), text: nil, offset: at)
+        default:
+            let (value, text) = try scalar()
+            return .scalar(value, text: text, offset: at)
+        }
+    }
+
+    /// Where a resource's properties go: the builder, until they hold too many values.
+    struct PropertySink {
+        var builder = FlatValue.Builder()
+        var overLimit = false
+    }
+
+    /// A value straight into the flat storage.
+    private mutating func flat(depth: Int, key: UInt32, into sink: inout PropertySink) throws(Stop) {
+        if sink.builder.count >= FixtureLoader.maximumPropertyNodes { sink.overLimit = true }
+        let writing = !sink.overLimit
+        switch current {
+        case UInt8(ascii: "{"):
+            let container = writing ? sink.builder.begin(.object, key: key) : 0
+            var children = 0
+            try members(depth: depth) { reader, name, keyOffset throws(Stop) in
+                reader.path.append(.key(name))
+                defer { reader.path.removeLast() }
+                let key = writing ? sink.builder.key(name) : 0
+                try reader.flat(depth: depth + 1, key: key, into: &sink)
+                children += 1
+            }
+            if writing && !sink.overLimit { sink.builder.end(container, children: children) }
+        case UInt8(ascii: "["):
+            let container = writing ? sink.builder.begin(.array, key: key) : 0
+            var children = 0
+            try elements(depth: depth) { reader, i throws(Stop) in
+                reader.path.append(.index(i))
+                defer { reader.path.removeLast() }
+                try reader.flat(depth: depth + 1, key: 0, into: &sink)
+                children += 1
+            }
+            if writing && !sink.overLimit { sink.builder.end(container, children: children) }
+        case UInt8(ascii: "\""):
+            let start = index + 1
+            if let raw = try plainString() {
+                if writing { sink.builder.string(UnsafeRawBufferPointer(rebasing: bytes[raw]), key: key) }
+            } else {
+                index = start - 1
+                let s = try string()
+                if writing { sink.builder.string(s.utf8, key: key) }
+            }
+        default:
+            let (value, _) = try scalar()
+            guard writing else { return }
+            switch value {
+            case .null: sink.builder.null(key: key)
+            case .bool(let b): sink.builder.bool(b, key: key)
+            case .int(let i): sink.builder.int(i, key: key)
+            case .double(let d): sink.builder.double(d, key: key)
+            default: break
+            }
+        }
+    }
+
+    /// A string without escapes, as the range of its bytes (the common case, copied once into
+    /// the flat storage); nil, with nothing consumed, when it has an escape.
+    private mutating func plainString() throws(Stop) -> Range<Int>? {
+        let start = index + 1
+        var i = start
+        var ascii = true
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                if !ascii { try checkUTF8(start..<i) }
+                index = i + 1
+                return start..<i
+            }
+            if b == UInt8(ascii: "\\") { return nil }
+            if b < 0x20 {
+                index = i
+                throw stop("a control character in a string must be escaped")
+            }
+            if b >= 0x80 { ascii = false }
+            i += 1
+        }
+        index = i
+        throw stop("a string is not closed")
+    }
+
+    private mutating func checkUTF8(_ range: Range<Int>) throws(Stop) {
+        guard String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) == nil else { return }
+        // The first bad byte.
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let end = min(range.upperBound, i + 4)
+            var good = false
+            for n in 1...(end - i)
+            where String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + n)]), as: UTF8.self) != nil {
+                i += n
+                good = true
+                break
+            }
+            if !good { break }
+        }
+        index = i
+        record("the file is not valid UTF-8 text (the first bad byte is here)", at: i)
+        stopped = true
+        throw Stop()
+    }
+
+    /// A string, escapes decoded.
+    mutating func string() throws(Stop) -> String {
+        let start = index
+        if let raw = try plainString() {
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[raw]), as: UTF8.self)
+        }
+        index = start + 1
+        var out: [UInt8] = []
+        while let b = current {
+            switch b {
+            case UInt8(ascii: "\""):
+                index += 1
+                guard let s = String(validating: out, as: UTF8.self) else {
+                    index = start
+                    throw stop("the string is not valid UTF-8")
+                }
+                return s
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard let e = current else { throw stop("a string is not closed") }
+                index += 1
+                switch e {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard current == UInt8(ascii: "\\"), index + 1 < bytes.count,
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw stop("a lone surrogate in a \\u escape") }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw stop("a lone surrogate in a \\u escape") }
+                        scalar = 0x10000 + (scalar - 0xD800) << 10 + (low - 0xDC00)
+                    }
+                    guard let u = Unicode.Scalar(scalar) else { throw stop("a lone surrogate in a \\u escape") }
+                    out.append(contentsOf: String(Character(u)).utf8)
+                default:
+                    index -= 2
+                    throw stop("an unknown escape in a string")
+                }
+            default:
+                if b < 0x20 { throw stop("a control character in a string must be escaped") }
+                out.append(b)
+                index += 1
+            }
+        }
+        throw stop("a string is not closed")
+    }
+
+    private mutating func hex4() throws(Stop) -> UInt32 {
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            guard let b = current, let d = Self.hexDigit(b) else { throw stop("expected 4 hex digits after \\u") }
+            v = v << 4 | d
+            index += 1
+        }
+        return v
+    }
+
+    private static func hexDigit(_ b: UInt8) -> UInt32? {
+        switch b {
+        case 0x30...0x39: UInt32(b - 0x30)
+        case 0x41...0x46: UInt32(b - 0x41 + 10)
+        case 0x61...0x66: UInt32(b - 0x61 + 10)
+        default: nil
+        }
+    }
+
+    /// `true`, `false`, `null` or a number, with a number's text as written.
+    private mutating func scalar() throws(Stop) -> (Value, String?) {
+        for (word, value) in [("true", Value.bool(true)), ("false", .bool(false)), ("null", .null)] {
+            if current == word.utf8.first {
+                for b in word.utf8 {
+                    guard current == b else { throw stop("expected \(word)") }
+                    index += 1
+                }
+                return (value, nil)
+            }
+        }
+        let start = index
+        if current == UInt8(ascii: "-") { index += 1 }
+        guard let first = current, (0x30...0x39).contains(first) else { throw stop("expected a value") }
+        var integral = true
+        if first == 0x30 {
+            index += 1
+        } else {
+            while let b = current, (0x30...0x39).contains(b) { index += 1 }
+        }
+        if current == UInt8(ascii: ".") {
+            integral = false
+            index += 1
+            guard let b = current, (0x30...0x39).contains(b) else { throw stop("expected a digit after '.'") }
+            while let b = current, (0x30...0x39).contains(b) { index += 1 }
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            integral = false
+            index += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
+            guard let b = current, (0x30...0x39).contains(b) else { throw stop("expected a digit in an exponent") }
+            while let b = current, (0x30...0x39).contains(b) { index += 1 }
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if integral, let i = Int(text) { return (.int(i), text) }
+        guard let d = Double(text), d.isFinite else {
+            record("\(YAMLNode.quoted(text)) is not a finite number", at: start)
+            return (.null, text)
+        }
+        return (.double(d), text)
+    }
+
+    // MARK: - Messages
+
+    /// How a node is named in "expected …, found …", as the YAML reader names it.
+    static func kindName(_ node: JSONNode, top: Bool = false) -> String {
+        switch node {
+        case .object: "a mapping"
+        case .array: "a list"
+        case .scalar(let v, let text, _):
+            top ? "a plain value (the file is not a remsim YAML file)" : YAMLNode.quoted(text ?? Self.text(of: v))
+        }
+    }
+
+    static func text(of value: Value) -> String {
+        switch value {
+        case .string(let s): s
+        case .bool(let b): b ? "true" : "false"
+        case .null: "null"
+        default: value.jsonText
+        }
+    }
+}
+
+/// Turns byte offsets into lines and columns (1-based; columns in characters), scanning forward
+/// from the last offset asked for.
+struct LineCounter {
+    private var offset = 0
+    private var line = 1
+    private var lineStart = 0
+
+    mutating func place(of target: Int, in bytes: UnsafeRawBufferPointer) -> (line: Int, column: Int) {
+        if target < offset { self = LineCounter() }
+        let end = min(target, bytes.count)
+        while offset < end {
+            if bytes[offset] == 0x0A {
+                line += 1
+                lineStart = offset + 1
+            }
+            offset += 1
+        }
+        // Columns count characters, not bytes: continuation bytes are not counted.
+        var column = 1
+        var i = lineStart
+        while i < end {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return (line, column)
+    }
+}
