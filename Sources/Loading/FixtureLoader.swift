@@ -54,12 +54,22 @@ public enum FixtureLoader {
     package static func loadReportingAll(paths: [String], relativeTo base: String? = nil, syntax: Syntax)
         -> (inventory: Inventory?, problems: [LoadError])
     {
+        let loaded = loadWithDigest(paths: paths, relativeTo: base, syntax: syntax)
+        return (loaded.inventory, loaded.problems)
+    }
+
+    /// The fixtures and a digest of their files' bytes (in the order they are read), taken
+    /// while reading them: a run records which fixtures it used without writing them out again.
+    package static func loadWithDigest(paths: [String], relativeTo base: String? = nil, syntax: Syntax = .byExtension)
+        -> (inventory: Inventory?, problems: [LoadError], digest: String)
+    {
+        var digest = ContentDigest()
         var problems = ProblemList()
         var inventory = Inventory()
         var origins: [String: String] = [:]
         for file in problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths, relativeTo: base) }) ?? []
         {
-            for (resource, at) in resources(inFile: file, syntax: syntax, problems: &problems) {
+            for (resource, at) in resources(inFile: file, syntax: syntax, digest: &digest, problems: &problems) {
                 do {
                     try inventory.insert(resource)
                 } catch {
@@ -72,22 +82,26 @@ public enum FixtureLoader {
                 origins[resource.id] = at.location
             }
         }
-        return problems.isEmpty ? (inventory, []) : (nil, problems.sorted)
+        return problems.isEmpty ? (inventory, [], digest.hex) : (nil, problems.sorted, digest.hex)
     }
 
     /// The resources of one file, each read on its own (those with a problem are left out), with
     /// the place of its entry (a `LoadError` without a message). A `.json` file is read by the
     /// JSON reader, straight into the flat storage; anything else as YAML.
-    static func resources(inFile file: String, syntax: Syntax, problems: inout ProblemList) -> [(
-        Resource, at: LoadError
-    )] {
+    static func resources(
+        inFile file: String, syntax: Syntax, digest: inout ContentDigest, problems: inout ProblemList
+    ) -> [(Resource, at: LoadError)] {
+        guard let data = problems.attempt({ () throws(LoadError) in try YAMLNode.readData(file: file) }) else {
+            return []
+        }
+        data.withUnsafeBytes { digest.add($0) }
         if syntax == .byExtension, (file as NSString).pathExtension.lowercased() == "json" {
-            return jsonResources(inFile: file, problems: &problems)
+            return jsonResources(inFile: file, data: data, problems: &problems)
         }
         var unknownKeys: [LoadError] = []
         guard
             let (root, doc) = problems.attempt({ () throws(LoadError) in
-                let root = try YAMLNode.read(file: file)
+                let root = try YAMLNode.parse(file: file, data: data)
                 return (root, try root.mapping(allowing: fileKeys, unknownKeys: &unknownKeys))
             })
         else { return [] }
@@ -111,10 +125,9 @@ public enum FixtureLoader {
         return out
     }
 
-    private static func jsonResources(inFile file: String, problems: inout ProblemList) -> [(Resource, at: LoadError)] {
-        guard let data = problems.attempt({ () throws(LoadError) in try YAMLNode.readData(file: file) }) else {
-            return []
-        }
+    private static func jsonResources(inFile file: String, data: Data, problems: inout ProblemList) -> [(
+        Resource, at: LoadError
+    )] {
         return data.withUnsafeBytes { bytes in
             var reader = JSONFixtureReader(file: file, bytes: bytes, maxDepth: Limits.current.maxDepth)
             let doc = reader.document()

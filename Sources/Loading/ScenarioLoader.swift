@@ -73,10 +73,11 @@ public struct ScenarioLoader: Sendable {
         let base = (file as NSString).deletingLastPathComponent
 
         var unreported: [LoadError] = []
-        let inventory = problems.attempt { () throws(LoadError) in
+        let fixtures = problems.attempt { () throws(LoadError) in
             try self.inventory(
                 try m.required("fixtures"), base: base, confinement: confinement, unreported: &unreported)
         }
+        let inventory = fixtures?.inventory
         problems.record(unreported)
         let policies = problems.attempt { () throws(LoadError) in try m.required("policies") }.flatMap {
             loadPolicies($0, base: base, confinement: confinement, problems: &problems)
@@ -202,11 +203,12 @@ public struct ScenarioLoader: Sendable {
             let runFor,
             let start, let seed, let name, let description
         else { return nil }
-        let scenario = Scenario(
+        var scenario = Scenario(
             name: name, description: description, file: file, inventory: inventory, policies: policies,
             settings: EngineSettings(rules: rules, apiLatency: apiLatency, apiLatencyJitter: apiLatencyJitter),
             timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations
         )
+        scenario.fixturesDigest = fixtures?.digest
         // What the simulation would refuse, refused here, at its line: validate and run see the same.
         for problem in Preflight.problems(in: scenario) {
             problems.record(entryNodes[problem.entry].error(problem.error.message))
@@ -218,7 +220,7 @@ public struct ScenarioLoader: Sendable {
     /// scenario naming the same fixtures from elsewhere is held to its own root.
     private func inventory(
         _ fixturesNode: YAMLNode, base: String, confinement: PathConfinement.Root?, unreported: inout [LoadError]
-    ) throws(LoadError) -> Inventory {
+    ) throws(LoadError) -> (inventory: Inventory, digest: String) {
         do {
             let items = try fixturesNode.list()
             let paths = try fixturesNode.strings().map { InputFiles.resolve($0, relativeTo: base) }
@@ -226,12 +228,12 @@ public struct ScenarioLoader: Sendable {
                 var files: [String] = []
                 for (path, item) in zip(paths, items) { files += try Self.confined(path, to: confinement, named: item) }
                 // Every problem of the fixtures; the first is thrown as the key's.
-                let (inventory, found) = FixtureLoader.loadReportingAll(paths: files)
+                let (inventory, found, digest) = FixtureLoader.loadWithDigest(paths: files)
                 guard let inventory else {
                     unreported += found.dropFirst()
                     throw found[0]
                 }
-                return inventory
+                return (inventory, digest)
             }
         } catch  where error.line == nil && error.keyPath.isEmpty && error.message == "no such file or directory" {
             throw fixturesNode.error("fixture path '\(InputFiles.display(error.file))' does not exist")
@@ -376,15 +378,16 @@ func suggestId(_ id: String, _ inventory: Inventory, _ created: [String: Resourc
 final class InventoryCache: @unchecked Sendable {
     // @unchecked: every access to `loaded` and the counts holds `lock`.
     private let lock = NSLock()
-    private var loaded: [[String]: Inventory] = [:]
+    private var loaded: [[String]: (inventory: Inventory, digest: String)] = [:]
 
     /// Work done, for tests that check it does not grow with the number of scenarios: loading a
     /// set of fixture paths walks each folder once (for links out of the root) and reads it.
     private(set) var walks = 0, loads = 0
 
-    func inventory(for paths: [String], root: PathConfinement.Root?, load: () throws(LoadError) -> Inventory)
-        throws(LoadError) -> Inventory
-    {
+    func inventory(
+        for paths: [String], root: PathConfinement.Root?,
+        load: () throws(LoadError) -> (inventory: Inventory, digest: String)
+    ) throws(LoadError) -> (inventory: Inventory, digest: String) {
         let key = [root?.paths.joined(separator: "\n") ?? ""] + paths
         if let known = lock.withLock({ loaded[key] }) { return known }
         let inventory = try load()

@@ -20,6 +20,9 @@ public struct Scenario: Sendable {
     /// The instant simulated time starts at; ages (`value-type: age`) are measured against it.
     public var start: Timestamp
     package var expectations: [Expectation]
+    /// A digest of the fixture files' bytes, taken as they were read; nil for a scenario built
+    /// in code. Scenarios that share fixtures share it.
+    package var fixturesDigest: String?
 
     package static let defaultStart = Timestamp(iso8601: "2026-01-01T00:00:00Z") ?? Timestamp(milliseconds: 0)
 

@@ -31,6 +31,34 @@ struct SuiteTests {
         #expect(again.map(\.attempts.count) == run.results.map(\.attempts.count))
     }
 
+    /// The fixtures' digest is taken as their files are read: scenarios that share fixtures
+    /// share it, other fixtures have another, and one changed byte changes it.
+    @Test func fixturesAreDigestedOnceAsTheyAreRead() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(
+            atPath: TestSupport.packageRoot.appendingPathComponent("Fixtures").path, toPath: dir + "/Fixtures")
+        try FileManager.default.createDirectory(atPath: dir + "/Scenarios", withIntermediateDirectories: true)
+        for name in [
+            "ssh-opened-to-world-is-closed.yaml", "snooze-dismiss-and-disable.yaml",
+            "incident-all-traffic-rule-waits-for-approval.yaml",
+        ] {
+            try FileManager.default.copyItem(
+                atPath: TestSupport.scenariosDirectory + "/" + name, toPath: dir + "/Scenarios/" + name)
+        }
+        let suite = try ScenarioSuite.load([dir + "/Scenarios"], confinement: .anywhere)
+        let digests = Dictionary(uniqueKeysWithValues: suite.scenarios.map { ($0.name, $0.fixturesDigest) })
+        let acme = try #require(digests["ssh-opened-to-world-is-closed"] ?? nil)
+        #expect(digests["snooze-dismiss-and-disable"] == acme)
+        #expect(digests["incident-all-traffic-rule-waits-for-approval"] != acme)
+        let file = dir + "/Fixtures/acme/gcp/acme-data-7310/network.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try (text + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let changed = try ScenarioSuite.load(
+            [dir + "/Scenarios/ssh-opened-to-world-is-closed.yaml"], confinement: .anywhere)
+        #expect(changed.scenarios.first?.fixturesDigest != acme)
+    }
+
     @Test func everyBadFileIsReportedNotJustTheFirst() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
