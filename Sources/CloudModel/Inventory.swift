@@ -1,3 +1,5 @@
+import Foundation
+
 /// The in-memory store of resources, indexed by id, by type and by account.
 ///
 /// Evaluating a policy walks only the resources of its type (`resources(ofType:)`), so a pack of
@@ -11,7 +13,14 @@ public struct Inventory: Sendable {
     private var slotById: [String: Int] = [:]
     @usableFromInline var slotsByType: [String: [Int]] = [:]
     private var slotsByAccount: [String: [Int]] = [:]
+    /// Who names whom: relation → target id → the slots of the resources whose `relations`
+    /// name it, ascending. Built as resources come in, so that "which functions use this key"
+    /// is a lookup, not a walk over every function for every key.
+    private var slotsByRelation: [String: [String: [Int]]] = [:]
     public private(set) var count = 0
+    /// Counts the resources handed out by walks and lookups, when set: tests that growth stays
+    /// linear count work with it, not time. Shared by the copies a simulation makes.
+    @usableFromInline package var visits: VisitCounter?
 
     package init() {}
 
@@ -34,13 +43,41 @@ public struct Inventory: Sendable {
         slotById[resource.id] = slot
         slotsByType[resource.type, default: []].append(slot)
         slotsByAccount[resource.account, default: []].append(slot)
+        indexRelations(of: resource, at: slot)
         count += 1
+    }
+
+    private mutating func indexRelations(of resource: Resource, at slot: Int) {
+        for (relation, targets) in resource.relations {
+            for target in Set(targets) {
+                // Slots come in ascending on insert; a re-indexed resource goes to its place.
+                var slots = slotsByRelation[relation, default: [:]][target, default: []]
+                if let last = slots.last, last > slot {
+                    slots.insert(slot, at: slots.firstIndex { $0 > slot } ?? slots.endIndex)
+                } else {
+                    slots.append(slot)
+                }
+                slotsByRelation[relation, default: [:]][target] = slots
+            }
+        }
+    }
+
+    private mutating func unindexRelations(of resource: Resource, at slot: Int) {
+        for (relation, targets) in resource.relations {
+            for target in Set(targets) {
+                slotsByRelation[relation]?[target]?.removeAll { $0 == slot }
+            }
+        }
     }
 
     /// Replaces a resource with the same id (its type and account must not change), or inserts it.
     package mutating func upsert(_ resource: Resource) {
         if let slot = slotById[resource.id], slots[slot].type == resource.type, slots[slot].account == resource.account
         {
+            if slots[slot].relations != resource.relations {
+                unindexRelations(of: slots[slot], at: slot)
+                indexRelations(of: resource, at: slot)
+            }
             slots[slot] = resource
         } else {
             if slotById[resource.id] != nil { remove(id: resource.id) }
@@ -57,9 +94,13 @@ public struct Inventory: Sendable {
         slots[slot] = Resource(id: "", type: "", account: "", region: "")
         slotsByType[old.type]?.removeAll { $0 == slot }
         slotsByAccount[old.account]?.removeAll { $0 == slot }
+        unindexRelations(of: old, at: slot)
         count -= 1
         return old
     }
+
+    /// Where the resource is in insertion order (its slot), for ordering lookups as walks order them.
+    package func position(of id: String) -> Int? { slotById[id] }
 
     public subscript(id: String) -> Resource? {
         guard let slot = slotById[id] else { return nil }
@@ -70,7 +111,14 @@ public struct Inventory: Sendable {
     @discardableResult
     package mutating func modify(id: String, _ change: (inout Resource) throws -> Void) rethrows -> Bool {
         guard let slot = slotById[id] else { return false }
+        let relations = slots[slot].relations
         try change(&slots[slot])
+        if slots[slot].relations != relations {
+            var before = slots[slot]
+            before.relations = relations
+            unindexRelations(of: before, at: slot)
+            indexRelations(of: slots[slot], at: slot)
+        }
         return true
     }
 
@@ -83,6 +131,7 @@ public struct Inventory: Sendable {
     @inlinable
     package func forEach(ofType type: String, _ body: (borrowing Resource) throws -> Void) rethrows {
         guard let indices = slotsByType[type] else { return }
+        visits?.add(indices.count)
         for slot in indices { try body(slots[slot]) }
     }
 
@@ -94,9 +143,20 @@ public struct Inventory: Sendable {
         ofType type: String, _ test: (FlatView, [String: String]) -> Bool, found: (borrowing Resource) -> Void
     ) {
         guard let indices = slotsByType[type] else { return }
+        visits?.add(indices.count)
         for slot in indices where slots[slot].flatProperties.withView({ test($0, slots[slot].tags) }) {
             found(slots[slot])
         }
+    }
+
+    /// Visits the resources of one type whose `relation` names `target` (`uses-key` → a key id),
+    /// in insertion order, as `forEach(ofType:)` would find them, through the index.
+    package func forEach(
+        ofType type: String, relatedBy relation: String, to target: String, _ body: (borrowing Resource) -> Void
+    ) {
+        guard let found = slotsByRelation[relation]?[target] else { return }
+        visits?.add(found.count)
+        for slot in found where slots[slot].type == type { body(slots[slot]) }
     }
 
     public func resources(inAccount account: String) -> [Resource] {
@@ -109,6 +169,19 @@ public struct Inventory: Sendable {
     public var types: [String] { slotsByType.filter { !$0.value.isEmpty }.keys.sorted() }
     public var accounts: [String] { slotsByAccount.filter { !$0.value.isEmpty }.keys.sorted() }
     public func count(ofType type: String) -> Int { slotsByType[type]?.count ?? 0 }
+}
+
+/// A count of resources visited (see `Inventory.visits`).
+@usableFromInline package final class VisitCounter: @unchecked Sendable {
+    // @unchecked: `count` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var count = 0
+
+    package init() {}
+
+    package var resources: Int { lock.withLock { count } }
+
+    @usableFromInline package func add(_ n: Int) { lock.withLock { count += n } }
 }
 
 package enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible {

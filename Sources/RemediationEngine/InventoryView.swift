@@ -13,10 +13,22 @@ public protocol InventoryView {
     /// (`cloudtrail lookup-events`) returns them. A remediation whose verification still finds
     /// a violation reads it to tell a change someone made meanwhile from a fix that did not work.
     func changes(of id: String, since: Timestamp) -> [ResourceChange]
+    /// The resources of one type whose `relation` names `target` (the functions that use a key,
+    /// the distributions that serve a bucket), in the order `forEachResource(ofType:)` visits them.
+    func forEachResource(
+        ofType type: String, relatedBy relation: String, to target: String, _ body: (Resource) -> Void)
 }
 
 extension InventoryView {
     public func lastChange(of id: String) -> ResourceChange? { nil }
+    /// Without an index: every resource of the type, filtered.
+    public func forEachResource(
+        ofType type: String, relatedBy relation: String, to target: String, _ body: (Resource) -> Void
+    ) {
+        forEachResource(ofType: type) { r in
+            if (r.relations[relation] ?? []).contains(target) { body(r) }
+        }
+    }
     /// Without an audit log, only the last change is known.
     public func changes(of id: String, since: Timestamp) -> [ResourceChange] {
         lastChange(of: id).map { $0.at >= since ? [$0] : [] } ?? []
@@ -63,4 +75,9 @@ public struct ResourceChange: Sendable, Hashable {
 extension Inventory: InventoryView {
     public func resource(id: String) -> Resource? { self[id] }
     public func forEachResource(ofType type: String, _ body: (Resource) -> Void) { forEach(ofType: type, body) }
+    public func forEachResource(
+        ofType type: String, relatedBy relation: String, to target: String, _ body: (Resource) -> Void
+    ) {
+        forEach(ofType: type, relatedBy: relation, to: target) { body(copy $0) }
+    }
 }

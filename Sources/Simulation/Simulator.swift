@@ -566,6 +566,30 @@ struct SimulationView: InventoryView {
         }
     }
 
+    /// Through the inventory's index; a resource whose write is not yet visible is seen as it was.
+    func forEachResource(
+        ofType type: String, relatedBy relation: String, to target: String, _ body: (Resource) -> Void
+    ) {
+        if stale.isEmpty {
+            inventory.forEachResource(ofType: type, relatedBy: relation, to: target, body)
+            return
+        }
+        // What the index finds and what the stale copies name, each as the engine sees it, in
+        // the inventory's order; as in a walk of the type, a resource no longer in the inventory
+        // is not visited.
+        var found: [(position: Int, resource: Resource)] = []
+        inventory.forEach(ofType: type, relatedBy: relation, to: target) { r in
+            if stale[r.id] == nil, let position = inventory.position(of: r.id) { found.append((position, copy r)) }
+        }
+        for (id, s) in stale {
+            guard let old = s.resource, old.type == type, (old.relations[relation] ?? []).contains(target),
+                let position = inventory.position(of: id)
+            else { continue }
+            found.append((position, old))
+        }
+        for f in found.sorted(by: { $0.position < $1.position }) { body(f.resource) }
+    }
+
     func lastChange(of id: String) -> ResourceChange? { changes[id]?.last }
 
     func changes(of id: String, since: Timestamp) -> [ResourceChange] {

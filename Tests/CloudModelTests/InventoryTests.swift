@@ -49,6 +49,45 @@ struct InventoryTests {
         #expect(!inv.modify(id: "nope") { _ in })
     }
 
+    /// The relation index answers what a walk of the type would, in the same order, through
+    /// inserts, removals, upserts and changes in place, whatever their order (a fixed seed).
+    @Test func theRelationIndexAgreesWithAWalkThroughEveryKindOfChange() throws {
+        var inventory = Inventory()
+        var rng = SeededGenerator(seed: 42)
+        let types = ["aws.lambda", "aws.ec2"]
+        let keys = (0..<6).map { "K\($0)" }
+        func randomResource(_ id: String, type: String) -> Resource {
+            let named = keys.filter { _ in rng.next() % 3 == 0 }
+            return Resource(
+                id: id, type: type, account: "1", region: "r",
+                relations: named.isEmpty ? [:] : ["uses-key": named + named.prefix(1)])
+        }
+        for step in 0..<600 {
+            let id = "r\(rng.next() % 40)"
+            let type = types[Int(rng.next() % 2)]
+            switch rng.next() % 4 {
+            case 0: try? inventory.insert(randomResource(id, type: type))
+            case 1: inventory.remove(id: id)
+            case 2: inventory.upsert(randomResource(id, type: inventory[id]?.type ?? type))
+            default:
+                let replacement = randomResource(id, type: type)
+                inventory.modify(id: id) { $0.relations = replacement.relations }
+            }
+            for type in types {
+                for key in keys {
+                    var walked: [String] = []
+                    inventory.forEach(ofType: type) { r in
+                        if (r.relations["uses-key"] ?? []).contains(key) { walked.append(r.id) }
+                    }
+                    var indexed: [String] = []
+                    inventory.forEach(ofType: type, relatedBy: "uses-key", to: key) { indexed.append($0.id) }
+                    #expect(indexed == walked, "step \(step), \(type), \(key)")
+                    if indexed != walked { return }
+                }
+            }
+        }
+    }
+
     @Test func fieldsKeepOrderAndCompareAsSets() {
         var a = Fields()
         a["z"] = 1

@@ -14,9 +14,7 @@ struct AccessKeyImpact: ImpactRule {
         else { return [] }
         var holders: [String] = []
         for type in ["aws.lambda", "aws.ec2"] {
-            c.view.forEachResource(ofType: type) { r in
-                if (r.relations["uses-key"] ?? []).contains(key) { holders.append(r.id) }
-            }
+            c.view.forEachResource(ofType: type, relatedBy: "uses-key", to: key) { holders.append($0.id) }
         }
         var warnings: [DisruptionWarning] = []
         if !holders.isEmpty {

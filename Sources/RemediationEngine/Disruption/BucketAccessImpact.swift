@@ -53,8 +53,7 @@ struct BucketAccessImpact: ImpactRule {
                     "the bucket hosts a public static website; closing public access takes it offline")
             }
             var origins: [String] = []
-            c.view.forEachResource(ofType: "aws.distribution") { d in
-                guard (d.relations["origin"] ?? []).contains(r.id) else { return }
+            c.view.forEachResource(ofType: "aws.distribution", relatedBy: "origin", to: r.id) { d in
                 let items = d.properties["DistributionConfig"]?["Origins"]?["Items"]?.arrayValue ?? []
                 let protected = items.contains {
                     ($0["OriginAccessControlId"]?.stringValue ?? "") != ""
