@@ -122,6 +122,7 @@ extension RunDatabase {
                 shard: nil, mergedFrom: from)
             try run.insert(db)
             let runId = run.id ?? 0
+            let writer = RowWriter(db)
             for rows in scenarios {
                 var s = rows.scenario
                 s.id = nil
@@ -129,53 +130,44 @@ extension RunDatabase {
                 try s.insert(db)
                 let sid = s.id ?? 0
                 for var r in rows.assertions {
-                    r.id = nil
                     r.scenarioResultId = sid
-                    try r.insert(db)
+                    try writer.insert(r)
                 }
                 var alertIds: [Int64: Int64] = [:]
                 for (alert, transitions) in rows.alerts {
                     var a = alert
-                    a.id = nil
                     a.scenarioResultId = sid
-                    try a.insert(db)
-                    alertIds[alert.id ?? 0] = a.id
+                    let aid = try writer.insert(a)
+                    alertIds[alert.id ?? 0] = aid
                     for var t in transitions {
-                        t.id = nil
-                        t.alertId = a.id ?? 0
-                        try t.insert(db)
+                        t.alertId = aid
+                        try writer.insert(t)
                     }
                 }
                 for var r in rows.attempts {
-                    r.id = nil
                     r.scenarioResultId = sid
                     r.alertId = alertIds[r.alertId] ?? 0
-                    try r.insert(db)
+                    try writer.insert(r)
                 }
                 for var r in rows.violations {
-                    r.id = nil
                     r.scenarioResultId = sid
-                    try r.insert(db)
+                    try writer.insert(r)
                 }
                 for var r in rows.metrics {
-                    r.id = nil
                     r.scenarioResultId = sid
-                    try r.insert(db)
+                    try writer.insert(r)
                 }
                 for var r in rows.records {
-                    r.id = nil
                     r.scenarioResultId = sid
-                    try r.insert(db)
+                    try writer.insert(r)
                 }
                 for var r in rows.warnings {
-                    r.id = nil
                     r.scenarioResultId = sid
-                    try r.insert(db)
+                    try writer.insert(r)
                 }
                 for var r in rows.timeline {
-                    r.id = nil
                     r.scenarioResultId = sid
-                    try r.insert(db)
+                    try writer.insert(r)
                 }
             }
             return runId

@@ -33,12 +33,16 @@ extension RunDatabase {
     /// Records a run and every scenario's results in one transaction: the database holds the
     /// whole run, marked complete with its counts, or nothing of it.
     @discardableResult
-    package func recordRun(_ metadata: RunMetadata, results: [ScenarioResult], finishedAt: Date) throws(RunStoreError)
-        -> Int64
-    {
+    ///
+    /// The rows go through one prepared statement per table (`RowWriter`); `writing: .codable`
+    /// writes the same rows through each record's `Codable` insert, for tests that compare them.
+    package func recordRun(
+        _ metadata: RunMetadata, results: [ScenarioResult], finishedAt: Date, writing mode: RowWriter.Mode = .prepared
+    ) throws(RunStoreError) -> Int64 {
         try write { db in
             let runId = try Self.insertRun(metadata, db)
-            for result in results { try Self.insert(result, runId: runId, db) }
+            let rows = RowWriter(db, mode: mode)
+            for result in results { try Self.insert(result, runId: runId, rows, db) }
             try Self.finish(runId, at: finishedAt, db)
             return runId
         }
@@ -61,7 +65,7 @@ extension RunDatabase {
 
     /// Stores one scenario's results and everything under them.
     @discardableResult
-    static func insert(_ result: ScenarioResult, runId: Int64, _ db: Database) throws -> Int64 {
+    static func insert(_ result: ScenarioResult, runId: Int64, _ rows: RowWriter, _ db: Database) throws -> Int64 {
         do {
             var scenario = ScenarioResultRecord(
                 runId: runId, name: result.name, file: result.file, seed: Int64(bitPattern: result.seed),
@@ -72,24 +76,23 @@ extension RunDatabase {
             try scenario.insert(db)
             let sid = scenario.id ?? 0
             for a in result.assertions {
-                var r = AssertionResultRecord(
-                    scenarioResultId: sid, position: a.index, passed: a.passed, expected: a.expected, found: a.found,
-                    origin: a.origin)
-                try r.insert(db)
+                try rows.insert(
+                    AssertionResultRecord(
+                        scenarioResultId: sid, position: a.index, passed: a.passed, expected: a.expected,
+                        found: a.found, origin: a.origin))
             }
             var alertRowIds: [Int: Int64] = [:]
             for alert in result.alerts {
-                var r = AlertRecord(
-                    scenarioResultId: sid, number: alert.id, policyId: alert.policyId, resourceId: alert.resourceId,
-                    ruleName: alert.ruleName, status: alert.status)
-                try r.insert(db)
-                let aid = r.id ?? 0
+                let aid = try rows.insert(
+                    AlertRecord(
+                        scenarioResultId: sid, number: alert.id, policyId: alert.policyId,
+                        resourceId: alert.resourceId, ruleName: alert.ruleName, status: alert.status))
                 alertRowIds[alert.id] = aid
                 for (i, t) in alert.transitions.enumerated() {
-                    var tr = AlertTransitionRecord(
-                        alertId: aid, position: i, at: t.at.milliseconds, fromStatus: t.from,
-                        toStatus: t.to, reason: t.reason, detail: t.detail)
-                    try tr.insert(db)
+                    try rows.insert(
+                        AlertTransitionRecord(
+                            alertId: aid, position: i, at: t.at.milliseconds, fromStatus: t.from,
+                            toStatus: t.to, reason: t.reason, detail: t.detail))
                 }
             }
             for attempt in result.attempts {
@@ -104,7 +107,7 @@ extension RunDatabase {
                     message = m
                 case nil: break
                 }
-                var r = RemediationAttemptRecord(
+                let r = RemediationAttemptRecord(
                     scenarioResultId: sid, alertId: alertRowIds[attempt.alertId] ?? 0, callId: attempt.callId,
                     step: attempt.step,
                     operation: attempt.operation, parameters: attempt.parameters.jsonText,
@@ -112,39 +115,36 @@ extension RunDatabase {
                     startedAt: attempt.startedAt.milliseconds, finishedAt: attempt.finishedAt?.milliseconds,
                     outcome: outcome,
                     errorCode: code, errorMessage: message, tryNumber: attempt.tryNumber, moot: attempt.moot)
-                try r.insert(db)
+                try rows.insert(r)
             }
             for (i, w) in result.warnings.enumerated() {
-                var r = DisruptionWarningRow(
+                let r = DisruptionWarningRow(
                     scenarioResultId: sid, position: i, at: w.at.milliseconds, kind: w.kind, severity: w.severity,
                     policyId: w.policyId,
                     resourceId: w.resourceId, operation: w.operation, affected: w.affected,
                     evidence: w.evidence, explanation: w.explanation)
-                try r.insert(db)
+                try rows.insert(r)
             }
             for (i, e) in result.records.enumerated() {
-                var r = EngineRecordRow(
-                    scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind, ruleName: e.rule,
-                    policyId: e.policyId, resourceId: e.resourceId, cause: e.cause, detail: e.detail)
-                try r.insert(db)
+                try rows.insert(
+                    EngineRecordRow(
+                        scenarioResultId: sid, position: i, at: e.at.milliseconds, kind: e.kind, ruleName: e.rule,
+                        policyId: e.policyId, resourceId: e.resourceId, cause: e.cause, detail: e.detail))
             }
             for v in result.violations {
-                var r = ViolationRecord(
+                let r = ViolationRecord(
                     scenarioResultId: sid, policyId: v.policyId, resourceId: v.resourceId, ruleName: v.ruleName,
                     startedAt: v.startedAt.milliseconds, endedAt: v.endedAt?.milliseconds,
                     detectedAt: v.detectedAt?.milliseconds,
                     remediationStartedAt: v.remediationStartedAt?.milliseconds, resolvedAt: v.resolvedAt?.milliseconds,
                     finalState: v.finalState)
-                try r.insert(db)
+                try rows.insert(r)
             }
-            // The story is the longest list a scenario has: one prepared statement for all of it.
-            let entry = try db.cachedStatement(
-                sql:
-                    "INSERT INTO timelineEntry (scenarioResultId, position, at, kind, resourceId, text) VALUES "
-                    + "(?, ?, ?, ?, ?, ?)"
-            )
             for (i, t) in result.timeline.enumerated() {
-                try entry.execute(arguments: [sid, i, t.at.milliseconds, t.kind.rawValue, t.resourceId, t.text])
+                try rows.insert(
+                    TimelineEntryRecord(
+                        scenarioResultId: sid, position: i, at: t.at.milliseconds, kind: t.kind,
+                        resourceId: t.resourceId, text: t.text))
             }
             let groups: [(scope: MetricScope, name: String, violations: [Violation])] =
                 [(.scenario, "", result.violations)]
@@ -155,12 +155,12 @@ extension RunDatabase {
             for group in groups {
                 for kind in MetricKind.allCases {
                     let s = MetricSummary(kind: kind, violations: group.violations)
-                    var r = MetricRecord(
+                    let r = MetricRecord(
                         scenarioResultId: sid, scope: group.scope, name: group.name, kind: kind, count: s.count,
                         unresolved: s.unresolved, meanMs: s.mean?.milliseconds, p50Ms: s.p50?.milliseconds,
                         p95Ms: s.p95?.milliseconds,
                         maxMs: s.max?.milliseconds)
-                    try r.insert(db)
+                    try rows.insert(r)
                 }
             }
             return sid

@@ -44,6 +44,35 @@ struct RunDatabaseTests {
         return (runId, Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0.id ?? 0) }))
     }
 
+    /// The prepared statements write exactly the rows each record's `Codable` insert writes:
+    /// every table, column by column, for scenarios with alerts, calls (moot and failed ones),
+    /// warnings, engine records, stops and violations of every kind.
+    @Test func preparedRowsAreTheRowsTheRecordsWouldWrite() throws {
+        let results = try [
+            "ssh-opened-to-world-is-closed", "throttled-calls-retry-with-backoff", "snooze-dismiss-and-disable",
+            "retry-finds-the-rule-already-removed", "changes-during-every-remediation-end-in-a-loop",
+            "incident-all-traffic-rule-waits-for-approval",
+        ].map { try result($0) }
+        let prepared = try RunDatabase.inMemory()
+        let codable = try RunDatabase.inMemory()
+        let finished = Date(timeIntervalSince1970: 1_767_225_660)
+        try prepared.recordRun(metadata(), results: results, finishedAt: finished, writing: .prepared)
+        try codable.recordRun(metadata(), results: results, finishedAt: finished, writing: .codable)
+        var compared = 0
+        for table in [
+            "run", "scenarioResult", "assertionResult", "alert", "alertTransition", "remediationAttempt", "violation",
+            "metric", "engineRecord", "disruptionWarning", "timelineEntry",
+        ] {
+            let sql = "SELECT * FROM \(table) ORDER BY id"
+            let a = try prepared.read { try Row.fetchAll($0, sql: sql) }
+            let b = try codable.read { try Row.fetchAll($0, sql: sql) }
+            #expect(a == b, "\(table)")
+            #expect(!a.isEmpty, "\(table) holds rows")
+            compared += a.count
+        }
+        #expect(compared > 300)
+    }
+
     @Test func aRunIsRecordedWholeInOneTransaction() throws {
         let db = try RunDatabase.inMemory()
         let runId = try db.recordRun(
