@@ -135,16 +135,22 @@ public struct Inventory: Sendable {
         for slot in indices { try body(slots[slot]) }
     }
 
-    /// For scans: hands `test` the flat properties and tags of each resource of one type, read in
-    /// place, and lends `found` only the resources `test` picks. Handing out whole resources
-    /// costs a copy of each (a retain of every field), which is most of a scan's time when
-    /// almost everything complies.
+    /// For scans: hands `test` the flat properties, id, account, region and tags of each resource
+    /// of one type, read in place, and lends `found` only the resources `test` picks. Handing out
+    /// whole resources costs a copy of each (a retain of every field), which is most of a scan's
+    /// time when almost everything complies.
     package func scan(
-        ofType type: String, _ test: (FlatView, [String: String]) -> Bool, found: (borrowing Resource) -> Void
+        ofType type: String,
+        _ test: (_ properties: FlatView, _ id: String, _ account: String, _ region: String, _ tags: [String: String])
+            -> Bool,
+        found: (borrowing Resource) -> Void
     ) {
         guard let indices = slotsByType[type] else { return }
         visits?.add(indices.count)
-        for slot in indices where slots[slot].flatProperties.withView({ test($0, slots[slot].tags) }) {
+        for slot in indices
+        where slots[slot].flatProperties.withView({
+            test($0, slots[slot].id, slots[slot].account, slots[slot].region, slots[slot].tags)
+        }) {
             found(slots[slot])
         }
     }

@@ -40,10 +40,17 @@ public struct Evaluator: Sendable {
         let tags = resource.tags
         let type = resource.type
         resource.flatProperties.withView { view in
-            for i in policies.indices
-            where policies[i].resourceType == type && policies[i].compiled.holds(self, view, 0, tags) {
-                body(i)
-            }
+            forEachViolated(policies, ofType: type, properties: view, tags: tags, body)
+        }
+    }
+
+    /// The same for a resource read in place: its type, flat properties and tags.
+    package func forEachViolated(
+        _ policies: [Policy], ofType type: String, properties: FlatView, tags: [String: String], _ body: (Int) -> Void
+    ) {
+        for i in policies.indices
+        where policies[i].resourceType == type && policies[i].compiled.holds(self, properties, 0, tags) {
+            body(i)
         }
     }
 
@@ -61,7 +68,7 @@ public struct Evaluator: Sendable {
             var hit = Array(repeating: false, count: group.count)
             inventory.scan(
                 ofType: type,
-                { view, tags in
+                { view, _, _, _, tags in
                     var any = false
                     for k in programs.indices {
                         hit[k] = programs[k].holds(self, view, 0, tags)

@@ -70,11 +70,26 @@ public struct AlertRule: Sendable {
         }
 
         package func contains(_ resource: Resource) -> Bool {
-            if !clouds.isEmpty, !(resource.cloud.map(clouds.contains) ?? false) { return false }
-            if !accounts.isEmpty, !accounts.contains(resource.account) { return false }
-            if !regions.isEmpty, !regions.contains(resource.region) { return false }
-            for (key, value) in tags where resource.tags[key] != value { return false }
+            (clouds.isEmpty || (resource.cloud.map(clouds.contains) ?? false))
+                && contains(account: resource.account, region: resource.region, tags: resource.tags)
+        }
+
+        /// Whether the scope takes a resource of a cloud it takes, in this account and region
+        /// with these tags (what a scan reads of each resource in place).
+        package func contains(account: String, region: String, tags resourceTags: [String: String]) -> Bool {
+            if !accounts.isEmpty, !accounts.contains(account) { return false }
+            if !regions.isEmpty, !regions.contains(region) { return false }
+            for (key, value) in tags where resourceTags[key] != value { return false }
             return true
+        }
+
+        /// Whether the scope takes resources of this type's cloud at all.
+        package func contains(type: String) -> Bool {
+            guard !clouds.isEmpty else { return true }
+            guard let dot = type.firstIndex(of: "."), let cloud = Cloud(rawValue: String(type[..<dot])) else {
+                return false
+            }
+            return clouds.contains(cloud)
         }
     }
 }

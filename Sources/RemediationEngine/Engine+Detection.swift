@@ -33,20 +33,28 @@ extension Engine {
         var inScope = 0
         let evaluator = Evaluator(now: now)
         for policy in covered where seenTypes.insert(policy.resourceType).inserted {
+            guard rule.scope.contains(type: policy.resourceType) else { continue }
             let group = covered.indices.filter { covered[$0].resourceType == policy.resourceType }
             let groupPolicies = group.map { covered[$0] }
             let groupAlerted = group.map { alerted[covered[$0].id] ?? [] }
+            let anyAlerted = groupAlerted.contains { !$0.isEmpty }
             var hit = Array(repeating: false, count: group.count)
-            view.forEachResource(ofType: policy.resourceType) { resource in
-                guard rule.scope.contains(resource) else { return }
-                inScope += 1
-                for k in hit.indices { hit[k] = false }
-                evaluator.forEachViolated(groupPolicies, resource) { hit[$0] = true }
-                for (k, i) in group.enumerated()
-                where hit[k] || (!groupAlerted[k].isEmpty && groupAlerted[k].contains(resource.id)) {
-                    found[i].append(resource)
-                }
-            }
+            // Each resource is read in place; only one that violates a policy, or has an alert
+            // under one, is handed out whole.
+            view.scan(
+                ofType: policy.resourceType,
+                { properties, id, account, region, tags in
+                    guard rule.scope.contains(account: account, region: region, tags: tags) else { return false }
+                    inScope += 1
+                    for k in hit.indices { hit[k] = anyAlerted && groupAlerted[k].contains(id) }
+                    evaluator.forEachViolated(
+                        groupPolicies, ofType: policy.resourceType, properties: properties, tags: tags
+                    ) { hit[$0] = true }
+                    return hit.contains(true)
+                },
+                found: { resource in
+                    for (k, i) in group.enumerated() where hit[k] { found[i].append(resource) }
+                })
         }
         scopeSize[rule.name] = inScope
         var candidates: [Candidate] = []

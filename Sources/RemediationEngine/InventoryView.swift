@@ -19,8 +19,39 @@ public protocol InventoryView {
         ofType type: String, relatedBy relation: String, to target: String, _ body: (Resource) -> Void)
 }
 
+/// A view that can read resources in place for a scan (the inventory, the simulation's view).
+package protocol InPlaceScanning {
+    /// Hands `test` each resource of one type as the engine sees it, read in place (flat
+    /// properties, id, account, region, tags), and `found` only those `test` picks.
+    func scanInPlace(
+        ofType type: String, _ test: (FlatView, String, String, String, [String: String]) -> Bool,
+        found: (Resource) -> Void)
+}
+
 extension InventoryView {
     public func lastChange(of id: String) -> ResourceChange? { nil }
+    /// For scans: in place where the view can (`InPlaceScanning`), else each resource of the
+    /// type, whole.
+    package func scan(
+        ofType type: String, _ test: (FlatView, String, String, String, [String: String]) -> Bool,
+        found: (Resource) -> Void
+    ) {
+        if let inPlace = self as? any InPlaceScanning {
+            inPlace.scanInPlace(ofType: type, test, found: found)
+            return
+        }
+        scanWhole(ofType: type, test, found: found)
+    }
+
+    /// A scan that reads each resource whole, as `forEachResource` lends it.
+    package func scanWhole(
+        ofType type: String, _ test: (FlatView, String, String, String, [String: String]) -> Bool,
+        found: (Resource) -> Void
+    ) {
+        forEachResource(ofType: type) { r in
+            if r.flatProperties.withView({ test($0, r.id, r.account, r.region, r.tags) }) { found(r) }
+        }
+    }
     /// Without an index: every resource of the type, filtered.
     public func forEachResource(
         ofType type: String, relatedBy relation: String, to target: String, _ body: (Resource) -> Void
@@ -79,5 +110,14 @@ extension Inventory: InventoryView {
         ofType type: String, relatedBy relation: String, to target: String, _ body: (Resource) -> Void
     ) {
         forEach(ofType: type, relatedBy: relation, to: target) { body(copy $0) }
+    }
+}
+
+extension Inventory: InPlaceScanning {
+    package func scanInPlace(
+        ofType type: String, _ test: (FlatView, String, String, String, [String: String]) -> Bool,
+        found: (Resource) -> Void
+    ) {
+        scan(ofType: type, test, found: { found(copy $0) })
     }
 }

@@ -542,7 +542,7 @@ public struct Simulator {
 
 /// The engine's view of the simulated cloud: the inventory, except where a write is not yet
 /// visible (eventual consistency), with who last changed each resource.
-struct SimulationView: InventoryView {
+struct SimulationView: InventoryView, InPlaceScanning {
     let inventory: Inventory
     let stale: [String: (resource: Resource?, until: Timestamp)]
     let changes: [String: [ResourceChange]]
@@ -564,6 +564,15 @@ struct SimulationView: InventoryView {
                 body(copy r)
             }
         }
+    }
+
+    /// In place when every write is visible; otherwise each resource as the engine sees it.
+    func scanInPlace(
+        ofType type: String, _ test: (FlatView, String, String, String, [String: String]) -> Bool,
+        found: (Resource) -> Void
+    ) {
+        guard stale.isEmpty else { return scanWhole(ofType: type, test, found: found) }
+        inventory.scanInPlace(ofType: type, test, found: found)
     }
 
     /// Through the inventory's index; a resource whose write is not yet visible is seen as it was.
