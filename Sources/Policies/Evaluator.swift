@@ -40,18 +40,19 @@ public struct Evaluator: Sendable {
         let tags = resource.tags
         let type = resource.type
         resource.flatProperties.withView { view in
-            forEachViolated(policies, ofType: type, properties: view, tags: tags, body)
+            for i in policies.indices
+            where policies[i].resourceType == type && policies[i].compiled.holds(self, view, 0, tags) {
+                body(i)
+            }
         }
     }
 
-    /// The same for a resource read in place: its type, flat properties and tags.
+    /// The same for a resource read in place (its flat properties and tags) against the
+    /// compiled filters of policies of its type, `Policy.compiled`, taken once for a scan.
     package func forEachViolated(
-        _ policies: [Policy], ofType type: String, properties: FlatView, tags: [String: String], _ body: (Int) -> Void
+        _ programs: [CompiledFilters], properties: FlatView, tags: [String: String], _ body: (Int) -> Void
     ) {
-        for i in policies.indices
-        where policies[i].resourceType == type && policies[i].compiled.holds(self, properties, 0, tags) {
-            body(i)
-        }
+        for i in programs.indices where programs[i].holds(self, properties, 0, tags) { body(i) }
     }
 
     /// Calls `body` for each violation of `policies` in `inventory`: each type's resources are

@@ -35,7 +35,7 @@ extension Engine {
         for policy in covered where seenTypes.insert(policy.resourceType).inserted {
             guard rule.scope.contains(type: policy.resourceType) else { continue }
             let group = covered.indices.filter { covered[$0].resourceType == policy.resourceType }
-            let groupPolicies = group.map { covered[$0] }
+            let programs = group.map { covered[$0].compiled }
             let groupAlerted = group.map { alerted[covered[$0].id] ?? [] }
             let anyAlerted = groupAlerted.contains { !$0.isEmpty }
             var hit = Array(repeating: false, count: group.count)
@@ -47,9 +47,7 @@ extension Engine {
                     guard rule.scope.contains(account: account, region: region, tags: tags) else { return false }
                     inScope += 1
                     for k in hit.indices { hit[k] = anyAlerted && groupAlerted[k].contains(id) }
-                    evaluator.forEachViolated(
-                        groupPolicies, ofType: policy.resourceType, properties: properties, tags: tags
-                    ) { hit[$0] = true }
+                    evaluator.forEachViolated(programs, properties: properties, tags: tags) { hit[$0] = true }
                     return hit.contains(true)
                 },
                 found: { resource in
