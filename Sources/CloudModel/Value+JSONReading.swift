@@ -171,35 +171,8 @@ private struct JSONReader {
             case UInt8(ascii: "\""):
                 return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                guard let e = current else { throw problem("a string is never closed") }
-                index += 1
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard current == UInt8(ascii: "\\"), index + 1 < bytes.count,
-                            bytes[index + 1] == UInt8(ascii: "u")
-                        else {
-                            throw problem("a lone surrogate \\u escape")
-                        }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw problem("a lone surrogate \\u escape") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00...0xDFFF).contains(scalar) {
-                        throw problem("a lone surrogate \\u escape")
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { throw problem("an invalid \\u escape") }
-                    out += Array(String(Character(u)).utf8)
-                default:
-                    throw problem("an invalid escape")
-                }
+                index -= 1
+                if let message = JSONEscape.decode(bytes, at: &index, into: &out) { throw problem(message) }
             default:
                 guard b >= 0x20 else { throw problem("a control character inside a string") }
                 out.append(b)
@@ -207,17 +180,76 @@ private struct JSONReader {
         }
         throw problem("a string is never closed")
     }
+}
 
-    mutating func hex4() throws(Value.JSONProblem) -> UInt32 {
-        guard index + 4 <= bytes.count,
-            bytes[index..<index + 4].allSatisfy({
-                UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20
-            }),
-            let n = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-        else {
-            throw problem("expected four hex digits after \\u")
+/// The escapes of a JSON string (RFC 8259 §7), decoded to UTF-8: one decoder for every JSON
+/// reader in remsim (`Value(json:)`, the JSON fixture reader).
+package enum JSONEscape {
+    /// Decodes the escape whose backslash is at `index`, appending its UTF-8 to `out` and moving
+    /// `index` past it. On a bad escape returns why, with `index` at the backslash.
+    package static func decode<Bytes: RandomAccessCollection<UInt8>>(
+        _ bytes: Bytes, at index: inout Int, into out: inout [UInt8]
+    ) -> String? where Bytes.Index == Int {
+        let backslash = index
+        guard index + 1 < bytes.endIndex else { return "a string is never closed" }
+        let e = bytes[index + 1]
+        index += 2
+        switch e {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+            guard var scalar = hex4(bytes, at: &index) else {
+                index = backslash
+                return "expected four hex digits after \\u"
+            }
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard index + 1 < bytes.endIndex, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
+                else {
+                    index = backslash
+                    return "a lone surrogate in a \\u escape"
+                }
+                index += 2
+                guard let low = hex4(bytes, at: &index), (0xDC00...0xDFFF).contains(low) else {
+                    index = backslash
+                    return "a lone surrogate in a \\u escape"
+                }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                index = backslash
+                return "a lone surrogate in a \\u escape"
+            }
+            guard let u = Unicode.Scalar(scalar) else {
+                index = backslash
+                return "an invalid \\u escape"
+            }
+            out += Array(String(Character(u)).utf8)
+        default:
+            index = backslash
+            return "an unknown escape in a string"
+        }
+        return nil
+    }
+
+    private static func hex4<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: inout Int) -> UInt32?
+    where Bytes.Index == Int {
+        guard index + 4 <= bytes.endIndex else { return nil }
+        var v: UInt32 = 0
+        for b in bytes[index..<index + 4] {
+            let d: UInt32
+            switch b {
+            case 0x30...0x39: d = UInt32(b - 0x30)
+            case 0x41...0x46: d = UInt32(b - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(b - 0x61 + 10)
+            default: return nil
+            }
+            v = v << 4 | d
         }
         index += 4
-        return n
+        return v
     }
 }

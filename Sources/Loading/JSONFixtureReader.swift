@@ -463,35 +463,7 @@ struct JSONFixtureReader {
                 }
                 return s
             case UInt8(ascii: "\\"):
-                index += 1
-                guard let e = current else { throw stop("a string is not closed") }
-                index += 1
-                switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        guard current == UInt8(ascii: "\\"), index + 1 < bytes.count,
-                            bytes[index + 1] == UInt8(ascii: "u")
-                        else { throw stop("a lone surrogate in a \\u escape") }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw stop("a lone surrogate in a \\u escape") }
-                        scalar = 0x10000 + (scalar - 0xD800) << 10 + (low - 0xDC00)
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { throw stop("a lone surrogate in a \\u escape") }
-                    out.append(contentsOf: String(Character(u)).utf8)
-                default:
-                    index -= 2
-                    throw stop("an unknown escape in a string")
-                }
+                if let message = JSONEscape.decode(bytes, at: &index, into: &out) { throw stop(message) }
             default:
                 if b < 0x20 { throw stop("a control character in a string must be escaped") }
                 out.append(b)
@@ -499,25 +471,6 @@ struct JSONFixtureReader {
             }
         }
         throw stop("a string is not closed")
-    }
-
-    private mutating func hex4() throws(Stop) -> UInt32 {
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            guard let b = current, let d = Self.hexDigit(b) else { throw stop("expected 4 hex digits after \\u") }
-            v = v << 4 | d
-            index += 1
-        }
-        return v
-    }
-
-    private static func hexDigit(_ b: UInt8) -> UInt32? {
-        switch b {
-        case 0x30...0x39: UInt32(b - 0x30)
-        case 0x41...0x46: UInt32(b - 0x41 + 10)
-        case 0x61...0x66: UInt32(b - 0x61 + 10)
-        default: nil
-        }
     }
 
     /// `true`, `false`, `null` or a number, with a number's text as written.

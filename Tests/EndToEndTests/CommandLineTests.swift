@@ -83,13 +83,20 @@ struct CommandLineTests {
             "same scenarios, same output")
     }
 
+    /// Makes the workspace's SSH scenario fail (its MTTR bound becomes 30s, MTTR is 1m30.3s);
+    /// returns its path in the workspace.
+    func failingScenario(in dir: String) throws -> String {
+        let file = "Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8).replacingOccurrences(
+            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
+        try text.write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     @Test func aBrokenExpectationExitsOneAndSaysWhatWasFound() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let file = dir + "/Scenarios/ssh-opened-to-world-is-closed.yaml"
-        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
-            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let file = dir + "/" + (try failingScenario(in: dir))
         let r = try run(["run", file], in: dir)
         #expect(r.status == 1)
         #expect(r.stdout.contains("FAIL  ssh-opened-to-world-is-closed"))
@@ -103,10 +110,7 @@ struct CommandLineTests {
     @Test func inGitHubActionsAnnotationsGoToStandardErrorAndTheReportStaysWhole() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let file = "Scenarios/ssh-opened-to-world-is-closed.yaml"
-        let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8).replacingOccurrences(
-            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
-        try text.write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        let file = try failingScenario(in: dir)
         let github = ["GITHUB_ACTIONS": "true"]
         let r = try run(["run", file, "--format", "junit"], in: dir, environment: github)
         #expect(r.status == 1)
@@ -138,10 +142,7 @@ struct CommandLineTests {
     @Test func oneRunWritesTheReportFilesItIsAskedFor() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let file = "Scenarios/ssh-opened-to-world-is-closed.yaml"
-        let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8).replacingOccurrences(
-            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
-        try text.write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        let file = try failingScenario(in: dir)
         let r = try run(
             ["run", file, "--report", "junit=out.xml", "--report", "sarif=out.sarif", "--report", "json=out.json"],
             in: dir)
@@ -204,11 +205,8 @@ struct CommandLineTests {
     @Test func quietRunsSayOnlyWhatFailedAndForceColourWins() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let failing = "Scenarios/ssh-opened-to-world-is-closed.yaml"
+        let failing = try failingScenario(in: dir)
         let passing = "Scenarios/public-access-block-restored.yaml"
-        let text = try String(contentsOfFile: dir + "/" + failing, encoding: .utf8).replacingOccurrences(
-            of: "p95: {le: 5m}", with: "p95: {le: 30s}")
-        try text.write(toFile: dir + "/" + failing, atomically: true, encoding: .utf8)
         let quiet = try run(["run", failing, passing, "--quiet"], in: dir)
         #expect(quiet.status == 1)
         #expect(quiet.stdout.contains("FAIL  ssh-opened-to-world-is-closed"))

@@ -58,15 +58,7 @@ struct EveryProblemTests {
             filters: [{key: y, op: eq, value: 1}]
         """
 
-    static let fixture = """
-        version: 1
-        account: "111111111111"
-        region: us-east-1
-        resources:
-          - id: sg-1
-            type: aws.security-group
-            properties: {GroupId: sg-1, IpPermissions: []}
-        """
+    static let fixture = BadInputTests.fixture
 
     func problems(scenario: String = Self.scenario, fixture: String = Self.fixture) throws -> [String] {
         let dir = try TestSupport.temporaryDirectory()
