@@ -58,31 +58,74 @@ public enum FixtureLoader {
         return (loaded.inventory, loaded.problems)
     }
 
-    /// The fixtures and a digest of their files' bytes (in the order they are read), taken
-    /// while reading them: a run records which fixtures it used without writing them out again.
+    /// The fixtures and a digest of their files' bytes (each file's, in the order of the files),
+    /// taken while reading them: a run records which fixtures it used without writing them out
+    /// again. Files are read in parallel; what they hold goes into the inventory in file order,
+    /// so the result is the same however many cores read them.
     package static func loadWithDigest(paths: [String], relativeTo base: String? = nil, syntax: Syntax = .byExtension)
         -> (inventory: Inventory?, problems: [LoadError], digest: String)
     {
-        var digest = ContentDigest()
         var problems = ProblemList()
+        let files = problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths, relativeTo: base) }) ?? []
+        let read = readInParallel(files, syntax: syntax)
+        var digest = ContentDigest()
         var inventory = Inventory()
-        var origins: [String: String] = [:]
-        for file in problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths, relativeTo: base) }) ?? []
-        {
-            for (resource, at) in resources(inFile: file, syntax: syntax, digest: &digest, problems: &problems) {
+        // The place of each resource's entry, in insertion order, for a later duplicate's message.
+        var places: [LoadError] = []
+        for file in read {
+            digest.add(file.digest.hex)
+            problems.record(file.problems)
+            for (resource, at) in file.resources {
                 do {
                     try inventory.insert(resource)
                 } catch {
                     var duplicate = at
+                    let first = inventory.position(of: resource.id).map { places[$0].location }
                     duplicate.message =
-                        "resource id '\(resource.id)' is already defined at \(origins[resource.id] ?? "another fixture")"
+                        "resource id '\(resource.id)' is already defined at \(first ?? "another fixture")"
                     problems.record(duplicate)
                     continue
                 }
-                origins[resource.id] = at.location
+                places.append(at)
             }
         }
         return problems.isEmpty ? (inventory, [], digest.hex) : (nil, problems.sorted, digest.hex)
+    }
+
+    /// One file's resources, problems and digest.
+    private struct ReadFile: Sendable {
+        var resources: [(Resource, at: LoadError)] = []
+        var problems: [LoadError] = []
+        var digest = ContentDigest()
+    }
+
+    /// Reads the files on every core, each on its own, under the limits in force here.
+    private static func readInParallel(_ files: [String], syntax: Syntax) -> [ReadFile] {
+        let limits = Limits.current
+        let results = ReadResults(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            Limits.$current.withValue(limits) {
+                var file = ReadFile()
+                var problems = ProblemList()
+                file.resources = resources(inFile: files[i], syntax: syntax, digest: &file.digest, problems: &problems)
+                file.problems = problems.sorted
+                results.set(i, file)
+            }
+        }
+        return results.all
+    }
+
+    /// The files' results, each written once by the worker that read it.
+    private final class ReadResults: @unchecked Sendable {
+        // @unchecked: `slots` is only touched while holding `lock`.
+        private let lock = NSLock()
+        private var slots: [ReadFile]
+
+        init(count: Int) { slots = Array(repeating: ReadFile(), count: count) }
+
+        func set(_ i: Int, _ file: ReadFile) { lock.withLock { slots[i] = file } }
+
+        var all: [ReadFile] { lock.withLock { slots } }
     }
 
     /// The resources of one file, each read on its own (those with a problem are left out), with
