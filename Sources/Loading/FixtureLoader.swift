@@ -71,30 +71,53 @@ public enum FixtureLoader {
         var digest = ContentDigest()
         var inventory = Inventory()
         // The place of each resource's entry, in insertion order, for a later duplicate's message.
-        var places: [LoadError] = []
-        for file in read {
+        var places: [(file: Int, at: EntryPlace)] = []
+        for (i, file) in read.enumerated() {
             digest.add(file.digest.hex)
             problems.record(file.problems)
             for (resource, at) in file.resources {
                 do {
                     try inventory.insert(resource)
                 } catch {
-                    var duplicate = at
-                    let first = inventory.position(of: resource.id).map { places[$0].location }
-                    duplicate.message =
-                        "resource id '\(resource.id)' is already defined at \(first ?? "another fixture")"
-                    problems.record(duplicate)
+                    let first = inventory.position(of: resource.id).map { places[$0] }
+                    problems.record(
+                        at.error(
+                            in: files[i],
+                            "resource id '\(resource.id)' is already defined at "
+                                + (first.map { $0.at.location(in: files[$0.file]) } ?? "another fixture")))
                     continue
                 }
-                places.append(at)
+                places.append((i, at))
             }
         }
         return problems.isEmpty ? (inventory, [], digest.hex) : (nil, problems.sorted, digest.hex)
     }
 
+    /// Where an entry is in its file, kept for each resource while a file is read: small, for a
+    /// million of them.
+    struct EntryPlace: Sendable {
+        var entry: Int32
+        var line: Int32
+        var column: Int32
+
+        init(_ at: LoadError) {
+            entry = Int32(at.keyPath.dropFirst("resources[".count).prefix { $0.isNumber }) ?? 0
+            line = Int32(at.line ?? 0)
+            column = Int32(at.column ?? 0)
+        }
+
+        func error(in file: String, _ message: String) -> LoadError {
+            LoadError(
+                file: file, keyPath: "resources[\(entry)]", line: line > 0 ? Int(line) : nil,
+                column: column > 0 ? Int(column) : nil, message: message)
+        }
+
+        func location(in file: String) -> String { error(in: file, "").location }
+    }
+
     /// One file's resources, problems and digest.
     private struct ReadFile: Sendable {
-        var resources: [(Resource, at: LoadError)] = []
+        var resources: [(Resource, at: EntryPlace)] = []
         var problems: [LoadError] = []
         var digest = ContentDigest()
     }
@@ -133,7 +156,7 @@ public enum FixtureLoader {
     /// JSON reader, straight into the flat storage; anything else as YAML.
     static func resources(
         inFile file: String, syntax: Syntax, digest: inout ContentDigest, problems: inout ProblemList
-    ) -> [(Resource, at: LoadError)] {
+    ) -> [(Resource, at: EntryPlace)] {
         guard let data = problems.attempt({ () throws(LoadError) in try YAMLNode.readData(file: file) }) else {
             return []
         }
@@ -157,19 +180,19 @@ public enum FixtureLoader {
             problems.record(root.error("missing required key 'resources'"))
             return []
         }
-        var out: [(Resource, at: LoadError)] = []
+        var out: [(Resource, at: EntryPlace)] = []
         for node in problems.attempt({ () throws(LoadError) in try list.list() }) ?? [] {
             if let resource = problems.attempt({ () throws(LoadError) in
                 try resource(node, defaultAccount: account, defaultRegion: region)
             }) {
-                out.append((resource, node.error("")))
+                out.append((resource, EntryPlace(node.error(""))))
             }
         }
         return out
     }
 
     private static func jsonResources(inFile file: String, data: Data, problems: inout ProblemList) -> [(
-        Resource, at: LoadError
+        Resource, at: EntryPlace
     )] {
         return data.withUnsafeBytes { bytes in
             var reader = JSONFixtureReader(file: file, bytes: bytes, maxDepth: Limits.current.maxDepth)
@@ -177,7 +200,7 @@ public enum FixtureLoader {
             let places = JSONPlaces(reader: reader)
             problems.record(reader.problems.sorted)
             if reader.stopped { return [] }
-            var out: [(Resource, at: LoadError)] = []
+            var out: [(Resource, at: EntryPlace)] = []
             let top = JSONEntry(
                 fields: [("version", doc.version), ("account", doc.account), ("region", doc.region)]
                     .compactMap { key, node in node.map { (key, $0) } }, properties: nil, path: "", at: 0,
@@ -217,7 +240,7 @@ public enum FixtureLoader {
                 if let resource = problems.attempt({ () throws(LoadError) in
                     try resource(json, defaultAccount: account, defaultRegion: region)
                 }) {
-                    out.append((resource, json.error("", at: nil)))
+                    out.append((resource, EntryPlace(json.error("", at: nil))))
                 }
             }
             return out

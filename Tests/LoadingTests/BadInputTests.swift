@@ -183,7 +183,8 @@ struct BadInputTests {
         #expect(badType.keyPath == "resources[0].type")
         #expect(badType.message.contains("did you mean 'aws.security-group'"))
         let duplicate = try #require(try loadError(fixture: Self.fixture + "\n  - {id: sg-1, type: aws.s3}\n"))
-        #expect(duplicate.message.contains("'sg-1' is already defined at"))
+        #expect(duplicate.message.hasSuffix("'sg-1' is already defined at \(duplicate.file):5:5"), "\(duplicate)")
+        #expect(duplicate.keyPath == "resources[1]" && duplicate.line == 8)
     }
 
     @Test func badValuesDeepInPropertiesAreNamedByTheirPath() throws {
