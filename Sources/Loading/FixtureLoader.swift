@@ -104,10 +104,10 @@ public enum FixtureLoader {
         var line: Int32
         var column: Int32
 
-        init(_ at: LoadError) {
-            entry = Int32(at.keyPath.dropFirst("resources[".count).prefix { $0.isNumber }) ?? 0
-            line = Int32(at.line ?? 0)
-            column = Int32(at.column ?? 0)
+        init(entry: Int, line: Int?, column: Int?) {
+            self.entry = Int32(entry)
+            self.line = Int32(line ?? 0)
+            self.column = Int32(column ?? 0)
         }
 
         func error(in file: String, _ message: String) -> LoadError {
@@ -185,11 +185,13 @@ public enum FixtureLoader {
             return []
         }
         var out: [(Resource, at: EntryPlace)] = []
-        for node in problems.attempt({ () throws(LoadError) in try list.list() }) ?? [] {
+        let nodes: [YAMLNode] = problems.attempt({ () throws(LoadError) in try list.list() }) ?? []
+        for (i, node) in nodes.enumerated() {
             if let resource = problems.attempt({ () throws(LoadError) in
                 try resource(node, defaultAccount: account, defaultRegion: region)
             }) {
-                out.append((resource, EntryPlace(node.error(""))))
+                let at = node.error("")
+                out.append((resource, EntryPlace(entry: i, line: at.line, column: at.column)))
             }
         }
         return out
@@ -244,7 +246,8 @@ public enum FixtureLoader {
                 if let resource = problems.attempt({ () throws(LoadError) in
                     try resource(json, defaultAccount: account, defaultRegion: region)
                 }) {
-                    out.append((resource, EntryPlace(json.error("", at: nil))))
+                    let (line, column) = places.place(of: entry.offset)
+                    out.append((resource, EntryPlace(entry: entry.index, line: line, column: column)))
                 }
             }
             return out

@@ -425,22 +425,12 @@ struct JSONFixtureReader {
     }
 
     private mutating func checkUTF8(_ range: Range<Int>) throws(Stop) {
-        guard String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) == nil else { return }
-        // The first bad byte.
-        var i = range.lowerBound
-        while i < range.upperBound {
-            let end = min(range.upperBound, i + 4)
-            var good = false
-            for n in 1...(end - i)
-            where String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + n)]), as: UTF8.self) != nil {
-                i += n
-                good = true
-                break
-            }
-            if !good { break }
-        }
-        index = i
-        record("the file is not valid UTF-8 text (the first bad byte is here)", at: i)
+        // Validated in one go; only a bad string is walked to its first bad byte.
+        guard String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) == nil,
+            let bad = YAMLNode.firstInvalidUTF8Offset(bytes[range])
+        else { return }
+        index = range.lowerBound + bad
+        record("the file is not valid UTF-8 text (the first bad byte is here)", at: index)
         stopped = true
         throw Stop()
     }

@@ -78,9 +78,11 @@ final class JSONPlaces {
     }
 
     func error(_ message: String, keyPath: String, at offset: Int) -> LoadError {
-        let (line, column) = lines.place(of: offset, in: bytes)
+        let (line, column) = place(of: offset)
         return LoadError(file: file, keyPath: keyPath, line: line, column: column, message: message)
     }
+
+    func place(of offset: Int) -> (line: Int, column: Int) { lines.place(of: offset, in: bytes) }
 }
 
 /// An entry read by the JSON reader.

@@ -67,23 +67,22 @@ struct YAMLNode {
 
     /// Line and column (1-based, in bytes) of the first byte that is not valid UTF-8.
     static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int) {
-        var line = 1
-        var lineStart = 0
+        let offset = firstInvalidUTF8Offset(data) ?? data.count
+        let before = data.prefix(offset)
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 - data.startIndex + 1 } ?? 0
+        return (before.count { $0 == 0x0A } + 1, offset - lineStart + 1)
+    }
+
+    /// The offset of the first byte that is not valid UTF-8, or nil when all are.
+    static func firstInvalidUTF8Offset(_ bytes: some Collection<UInt8>) -> Int? {
         var offset = 0
         var parser = Unicode.UTF8.ForwardParser()
-        var bytes = data.makeIterator()
+        var iterator = bytes.makeIterator()
         while true {
-            switch parser.parseScalar(from: &bytes) {
-            case .valid(let encoded):
-                if encoded.count == 1, encoded.first == 0x0A {
-                    line += 1
-                    lineStart = offset + 1
-                }
-                offset += encoded.count
-            case .error:
-                return (line, offset - lineStart + 1)
-            case .emptyInput:
-                return (line, offset - lineStart + 1)
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .error: return offset
+            case .emptyInput: return nil
             }
         }
     }
