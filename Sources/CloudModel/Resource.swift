@@ -55,8 +55,5 @@ public struct Resource: Sendable, Hashable {
     }
 
     /// The cloud, read from the type's prefix (`aws.s3` → aws).
-    package var cloud: Cloud? {
-        guard let dot = type.firstIndex(of: ".") else { return nil }
-        return Cloud(rawValue: String(type[..<dot]))
-    }
+    package var cloud: Cloud? { Cloud(ofType: type) }
 }

@@ -213,10 +213,7 @@ public enum FixtureLoader {
                 places: places)
             if let version = doc.version {
                 if case .scalar(.int(let v), _, _) = version {
-                    if v != 1 {
-                        problems.record(
-                            top.error("unsupported version \(v); this remsim reads version 1", at: "version"))
-                    }
+                    if let problem = versionProblem(v) { problems.record(top.error(problem, at: "version")) }
                 } else {
                     problems.record(
                         top.error(
@@ -313,6 +310,11 @@ public enum FixtureLoader {
     static func checkVersion(_ doc: YAMLMapping) throws(LoadError) {
         let node = try doc.required("version")
         let version = try node.int()
-        guard version == 1 else { throw node.error("unsupported version \(version); this remsim reads version 1") }
+        if let problem = versionProblem(version) { throw node.error(problem) }
+    }
+
+    /// What is wrong with a file's `version`, if anything: remsim reads version 1.
+    static func versionProblem(_ version: Int) -> String? {
+        version == 1 ? nil : "unsupported version \(version); this remsim reads version 1"
     }
 }

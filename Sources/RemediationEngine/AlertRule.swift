@@ -70,7 +70,7 @@ public struct AlertRule: Sendable {
         }
 
         package func contains(_ resource: Resource) -> Bool {
-            (clouds.isEmpty || (resource.cloud.map(clouds.contains) ?? false))
+            contains(type: resource.type)
                 && contains(account: resource.account, region: resource.region, tags: resource.tags)
         }
 
@@ -85,11 +85,7 @@ public struct AlertRule: Sendable {
 
         /// Whether the scope takes resources of this type's cloud at all.
         package func contains(type: String) -> Bool {
-            guard !clouds.isEmpty else { return true }
-            guard let dot = type.firstIndex(of: "."), let cloud = Cloud(rawValue: String(type[..<dot])) else {
-                return false
-            }
-            return clouds.contains(cloud)
+            clouds.isEmpty || (Cloud(ofType: type).map(clouds.contains) ?? false)
         }
     }
 }
