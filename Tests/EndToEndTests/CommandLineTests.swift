@@ -276,24 +276,12 @@ struct CommandLineTests {
     @Test func validateRunsAUsersPolicyExamples() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try TestSupport.write(
-            """
-            version: 1
-            id: buckets-versioned
-            title: Buckets keep versions
-            resource: aws.s3
-            severity: low
-            filters: [{key: Versioning.Status, op: ne, value: Enabled}]
-            examples:
-              match:
-                - name: enabled-by-mistake
-                  properties: {Versioning: {Status: Enabled}}
-            """, to: "mine/versioning.yaml", in: dir)
+        try TestSupport.write(TestSupport.versioningPolicyYAML, to: "mine/versioning.yaml", in: dir)
         let r = try run(["validate", "--policies", "mine"], in: dir)
         #expect(r.status == 2)
         #expect(
             r.stderr.contains(
-                "mine/versioning.yaml:9:7: examples.match[0]: example 'enabled-by-mistake' must match policy "
+                "mine/versioning.yaml:11:7: examples.match[1]: example 'enabled-by-mistake' must match policy "
                     + "'buckets-versioned'"), "\(r.stderr)")
     }
 

@@ -9,25 +9,7 @@ import Testing
 
 /// `remsim validate` runs a user policy's examples, as `opa test` runs a policy's tests.
 struct PolicyExampleCheckTests {
-    static let text = """
-        version: 1
-        id: buckets-versioned
-        title: Buckets keep versions
-        resource: aws.s3
-        severity: low
-        filters: [{key: Versioning.Status, op: ne, value: Enabled}]
-        examples:
-          match:
-            - name: suspended
-              properties: {Versioning: {Status: Suspended}}
-            - name: enabled-by-mistake
-              properties: {Versioning: {Status: Enabled}}
-          no-match:
-            - name: enabled
-              properties: {Versioning: {Status: Enabled}}
-            - name: never-set
-              properties: {}
-        """
+    static let text = TestSupport.versioningPolicyYAML
 
     @Test func anExampleThatMisbehavesIsAProblemAtItsLine() throws {
         let policy = try #require(

@@ -80,6 +80,28 @@ package enum TestSupport {
     }
 
     /// The SSH-to-the-world policy as the built-in pack writes it, for modules below PolicyPack.
+    /// A user's policy whose examples misbehave: `enabled-by-mistake` (line 11) and `enabled`
+    /// (line 14) are each on the wrong side.
+    package static let versioningPolicyYAML = """
+        version: 1
+        id: buckets-versioned
+        title: Buckets keep versions
+        resource: aws.s3
+        severity: low
+        filters: [{key: Versioning.Status, op: ne, value: Enabled}]
+        examples:
+          match:
+            - name: suspended
+              properties: {Versioning: {Status: Suspended}}
+            - name: enabled-by-mistake
+              properties: {Versioning: {Status: Enabled}}
+          no-match:
+            - name: enabled
+              properties: {Versioning: {Status: Enabled}}
+            - name: never-set
+              properties: {}
+        """
+
     package static let sshPolicyYAML = """
         version: 1
         id: ssh-world
