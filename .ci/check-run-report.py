@@ -9,6 +9,7 @@ honoured (with GitHub's implicit success() where it has no status function), one
 2. a pull request whose remediation got slower: its run passes, its `compare` step fails the job;
 3. a pull request with a failing scenario: annotations on standard error only, reports uploaded.
 
+The workflow itself is validated against SchemaStore's GitHub workflow schema (check-jsonschema).
 Every JUnit file is validated against Jenkins' junit-10.xsd (with xmlschema) and read by
 junitparser; every SARIF log (the workflow's, and `validate --format sarif` on good and broken
 files) against the SARIF 2.1.0 JSON Schema and read by sarif-pydantic; the JSON report against
@@ -111,7 +112,18 @@ def check_sarif(text, rules, what, place=None):
 with open(os.path.join(root, "README.md")) as f:
     readme = f.read()
 section = readme.split("### In GitHub Actions", 1)[1]
-steps = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])["jobs"]["remsim"]["steps"]
+workflow_text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+steps = yaml.safe_load(workflow_text)["jobs"]["remsim"]["steps"]
+
+# The workflow is a valid GitHub Actions workflow: SchemaStore's schema, as check-jsonschema ships it
+# (the README gives only `jobs:`; a trigger is added).
+with tempfile.TemporaryDirectory() as work:
+    path = os.path.join(work, "remsim.yml")
+    with open(path, "w") as f:
+        f.write("name: remsim\non: [push, pull_request]\n" + workflow_text)
+    lint = subprocess.run([os.path.join(os.path.dirname(sys.executable), "check-jsonschema"), "--builtin-schema",
+                           "vendor.github-workflows", path], capture_output=True, text=True)
+    check(lint.returncode == 0, f"the README's workflow is not a valid GitHub workflow: {lint.stdout[-500:]}")
 
 
 def evaluate(expression, github):
