@@ -5,6 +5,9 @@ package struct ContentDigest: Sendable {
 
     package init() {}
 
+    /// A digest taken before (the inventory cache records them).
+    package init(value: UInt64) { self.value = value }
+
     package mutating func add(_ bytes: UnsafeRawBufferPointer) {
         var h = value
         for byte in bytes {

@@ -206,6 +206,79 @@ package struct FlatValue: Sendable {
     /// How many values the tree holds.
     package var count: Int { Int(nodeCount) }
 
+    /// Lends the raw nodes and the raw bytes, as `init(validatingNodes:bytes:)` takes them back:
+    /// the inventory cache writes a resource's properties as they are held.
+    package func withRawParts<R>(_ body: (_ nodes: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) -> R) -> R {
+        storage.withUnsafeBytes { raw in
+            let start = Int(nodeCount) * MemoryLayout<Node>.stride
+            return body(
+                UnsafeRawBufferPointer(rebasing: raw[0..<start]),
+                UnsafeRawBufferPointer(rebasing: raw[start..<(start + Int(byteCount))]))
+        }
+    }
+
+    /// A flat value from the raw parts `withRawParts` lent, or nil when they are not a well-formed
+    /// tree: every container's children tile its subtree exactly, every leaf is one node, every
+    /// string and every member's key lies inside the bytes. Reading a `FlatView` trusts exactly
+    /// this, through unchecked pointers, so bytes from a file (the inventory cache) are checked
+    /// here once, in one pass over the nodes.
+    package init?(validatingNodes nodes: UnsafeRawBufferPointer, bytes: UnsafeRawBufferPointer) {
+        let stride = MemoryLayout<Node>.stride
+        guard nodes.count % stride == 0, nodes.count / stride >= 1, nodes.count / stride <= FlatValue.maximumNodes,
+            bytes.count <= Int(Int32.max)
+        else { return nil }
+        let nodeCount = nodes.count / stride
+        let byteSlots = (bytes.count + stride - 1) / stride
+        var storage = ContiguousArray<Node>(
+            repeating: Node(payload: 0, size: 0, kind: .null, keyOffset: 0), count: nodeCount + byteSlots)
+        storage.withUnsafeMutableBytes { raw in
+            guard let target = raw.baseAddress else { return }
+            if let from = nodes.baseAddress { target.copyMemory(from: from, byteCount: nodes.count) }
+            if let from = bytes.baseAddress { (target + nodes.count).copyMemory(from: from, byteCount: bytes.count) }
+        }
+        let wellFormed = storage.withUnsafeBufferPointer { buffer in
+            FlatValue.isWellFormed(UnsafeBufferPointer(rebasing: buffer[0..<nodeCount]), byteCount: bytes.count) {
+                offset in
+                // A key is a 2-byte length, a 4-byte hash and the UTF-8: all of it inside the bytes.
+                guard offset + 6 <= bytes.count else { return false }
+                let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+                return offset + 6 + length <= bytes.count
+            }
+        }
+        guard wellFormed else { return nil }
+        self.init(storage: storage, nodeCount: Int32(nodeCount), byteCount: Int32(bytes.count))
+    }
+
+    private static func isWellFormed(
+        _ nodes: UnsafeBufferPointer<Node>, byteCount: Int, keyFits: (Int) -> Bool
+    ) -> Bool {
+        guard nodes[0].size == nodes.count else { return false }
+        for i in nodes.indices {
+            let node = nodes[i]
+            let end = i + node.size
+            guard node.size >= 1, end <= nodes.count else { return false }
+            switch node.kind {
+            case .array, .object:
+                guard node.payload >= 0 else { return false }
+                var child = i + 1
+                for _ in 0..<node.payload {
+                    guard child < end, nodes[child].size >= 1 else { return false }
+                    if node.kind == .object, !keyFits(Int(nodes[child].keyOffset)) { return false }
+                    child += nodes[child].size
+                }
+                guard child == end else { return false }
+            case .string:
+                guard node.size == 1, node.payload >= 0 else { return false }
+                let offset = Int(node.payload >> 32)
+                let length = Int(node.payload & 0xFFFF_FFFF)
+                guard offset + length <= byteCount else { return false }
+            default:
+                guard node.size == 1 else { return false }
+            }
+        }
+        return true
+    }
+
     /// The string member `key` of the top object, if there is one.
     package func string(member key: String) -> String? {
         withView { view in

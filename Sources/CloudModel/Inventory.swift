@@ -34,16 +34,20 @@ public struct Inventory: Sendable {
         slotById.reserveCapacity(n)
     }
 
-    /// Adds a new resource; ids are unique across the whole inventory.
-    package mutating func insert(_ resource: Resource) throws(InventoryError) {
-        guard slotById[resource.id] == nil else { throw .duplicateId(resource.id) }
+    /// Adds a new resource; ids are unique across the whole inventory. The resource is consumed:
+    /// a caller that moves it in saves a retain and a release of each of its fields.
+    package mutating func insert(_ resource: consuming Resource) throws(InventoryError) {
         let slot = slots.count
-        slots.append(resource)
-        alive.append(true)
-        slotById[resource.id] = slot
+        // One lookup on the way in; the id's first slot is put back when it was taken.
+        if let first = slotById.updateValue(slot, forKey: resource.id) {
+            slotById[resource.id] = first
+            throw .duplicateId(resource.id)
+        }
         slotsByType[resource.type, default: []].append(slot)
         slotsByAccount[resource.account, default: []].append(slot)
-        indexRelations(of: resource, at: slot)
+        if !resource.relations.isEmpty { indexRelations(of: resource, at: slot) }
+        slots.append(resource)
+        alive.append(true)
         count += 1
     }
 

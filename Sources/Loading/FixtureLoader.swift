@@ -31,8 +31,15 @@ public enum FixtureLoader {
 
     /// Loads every fixture file under `paths` into one inventory; ids must be unique across all.
     public static func load(paths: [String], relativeTo base: String? = nil) throws(LoadError) -> Inventory {
-        let (inventory, problems) = loadReportingAll(paths: paths, relativeTo: base)
-        guard let inventory else { throw problems[0] }
+        try load(paths: paths, relativeTo: base, cache: nil)
+    }
+
+    /// Loads as `load(paths:relativeTo:)` does, through `cache` when there is one.
+    public static func load(paths: [String], relativeTo base: String? = nil, cache: FixtureCache?) throws(LoadError)
+        -> Inventory
+    {
+        let loaded = loadWithDigest(paths: paths, relativeTo: base, cache: cache)
+        guard let inventory = loaded.inventory else { throw loaded.problems[0] }
         return inventory
     }
 
@@ -62,32 +69,41 @@ public enum FixtureLoader {
     /// taken while reading them: a run records which fixtures it used without writing them out
     /// again. Files are read in parallel; what they hold goes into the inventory in file order,
     /// so the result is the same however many cores read them.
-    package static func loadWithDigest(paths: [String], relativeTo base: String? = nil, syntax: Syntax = .byExtension)
-        -> (inventory: Inventory?, problems: [LoadError], digest: String)
-    {
+    package static func loadWithDigest(
+        paths: [String], relativeTo base: String? = nil, syntax: Syntax = .byExtension, cache: FixtureCache? = nil
+    ) -> (inventory: Inventory?, problems: [LoadError], digest: String) {
         var problems = ProblemList()
         let files = problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths, relativeTo: base) }) ?? []
-        let read = readInParallel(files, syntax: syntax)
+        var read = readInParallel(files, syntax: syntax, cache: syntax == .byExtension ? cache : nil)
         var digest = ContentDigest()
         var inventory = Inventory()
         // The place of each resource's entry, in insertion order, for a later duplicate's message.
         var places: [(file: Int, at: EntryPlace)] = []
         // Sized once: growing the id index a million entries long rehashed it twenty times.
-        let total = read.reduce(0) { $0 + $1.resources.count }
+        let total = read.reduce(0) { $0 + $1.read.resources.count }
         inventory.reserveCapacity(total)
         places.reserveCapacity(total)
-        for (i, file) in read.enumerated() {
-            digest.add(file.digest.hex)
-            problems.record(file.problems)
-            for (resource, at) in file.resources {
+        for i in read.indices {
+            digest.add(read[i].digest.hex)
+            problems.record(read[i].problems)
+            // Each resource is moved into the inventory, not copied (a copy retains every field,
+            // and releasing the file's list afterwards undoes it: a fifth of loading a cached
+            // million): taken from the end of the reversed list.
+            var resources: [Resource] = []
+            swap(&resources, &read[i].read.resources)
+            // Reversed through the buffer, whose swaps move (the array's own `reverse` copies).
+            resources.withUnsafeMutableBufferPointer { $0.reverse() }
+            for at in read[i].read.places {
+                let resource = resources.removeLast()
+                let id = resource.id
                 do {
-                    try inventory.insert(resource)
+                    try inventory.insert(consume resource)
                 } catch {
-                    let first = inventory.position(of: resource.id).map { places[$0] }
+                    let first = inventory.position(of: id).map { places[$0] }
                     problems.record(
                         at.error(
                             in: files[i],
-                            "resource id '\(resource.id)' is already defined at "
+                            "resource id '\(id)' is already defined at "
                                 + (first.map { $0.at.location(in: files[$0.file]) } ?? "another fixture")))
                     continue
                 }
@@ -95,6 +111,17 @@ public enum FixtureLoader {
             }
         }
         return problems.isEmpty ? (inventory, [], digest.hex) : (nil, problems.sorted, digest.hex)
+    }
+
+    /// The resources read from one file, each with the place of its entry, in the file's order.
+    struct ReadResources: Sendable {
+        var resources: [Resource] = []
+        var places: [EntryPlace] = []
+
+        mutating func append(_ resource: consuming Resource, at place: EntryPlace) {
+            resources.append(resource)
+            places.append(place)
+        }
     }
 
     /// Where an entry is in its file, kept for each resource while a file is read: small, for a
@@ -110,6 +137,12 @@ public enum FixtureLoader {
             self.column = Int32(column ?? 0)
         }
 
+        init(entry: Int32, line: Int32, column: Int32) {
+            self.entry = entry
+            self.line = line
+            self.column = column
+        }
+
         func error(in file: String, _ message: String) -> LoadError {
             LoadError(
                 file: file, keyPath: "resources[\(entry)]", line: line > 0 ? Int(line) : nil,
@@ -121,20 +154,21 @@ public enum FixtureLoader {
 
     /// One file's resources, problems and digest.
     private struct ReadFile: Sendable {
-        var resources: [(Resource, at: EntryPlace)] = []
+        var read = ReadResources()
         var problems: [LoadError] = []
         var digest = ContentDigest()
     }
 
     /// Reads the files on every core, each on its own, under the limits in force here.
-    private static func readInParallel(_ files: [String], syntax: Syntax) -> [ReadFile] {
+    private static func readInParallel(_ files: [String], syntax: Syntax, cache: FixtureCache?) -> [ReadFile] {
         let limits = Limits.current
         let results = ReadResults(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             Limits.$current.withValue(limits) {
                 var file = ReadFile()
                 var problems = ProblemList()
-                file.resources = resources(inFile: files[i], syntax: syntax, digest: &file.digest, problems: &problems)
+                file.read = resources(
+                    inFile: files[i], syntax: syntax, cache: cache, digest: &file.digest, problems: &problems)
                 file.problems = problems.sorted
                 results.set(i, file)
             }
@@ -159,12 +193,36 @@ public enum FixtureLoader {
     /// the place of its entry (a `LoadError` without a message). A `.json` file is read by the
     /// JSON reader, straight into the flat storage; anything else as YAML.
     static func resources(
-        inFile file: String, syntax: Syntax, digest: inout ContentDigest, problems: inout ProblemList
-    ) -> [(Resource, at: EntryPlace)] {
+        inFile file: String, syntax: Syntax, cache: FixtureCache? = nil, digest: inout ContentDigest,
+        problems: inout ProblemList
+    ) -> ReadResources {
+        let limits = Limits.current
+        if let cache, let cached = cache.entry(forUnchanged: file, limits: limits) {
+            digest = ContentDigest(value: cached.digest)
+            return cached.read
+        }
         guard let data = problems.attempt({ () throws(LoadError) in try YAMLNode.readData(file: file) }) else {
-            return []
+            return ReadResources()
         }
         data.withUnsafeBytes { digest.add($0) }
+        guard let cache else { return parse(file, data: data, syntax: syntax, problems: &problems) }
+        if let cached = cache.entry(digest: digest.value, limits: limits) {
+            cache.counts.add(cached: 1)
+            cache.remember(file: file, digest: digest.value)
+            return cached.read
+        }
+        cache.counts.add(parsed: 1)
+        let resources = parse(file, data: data, syntax: syntax, problems: &problems)
+        if problems.isEmpty {
+            cache.store(file: file, FixtureCache.Entry(read: resources, digest: digest.value), limits: limits)
+        }
+        return resources
+    }
+
+    /// The resources of a file's bytes, as `resources(inFile:…)` describes.
+    private static func parse(_ file: String, data: Data, syntax: Syntax, problems: inout ProblemList)
+        -> ReadResources
+    {
         if syntax == .byExtension, (file as NSString).pathExtension.lowercased() == "json" {
             return jsonResources(inFile: file, data: data, problems: &problems)
         }
@@ -174,39 +232,39 @@ public enum FixtureLoader {
                 let root = try YAMLNode.parse(file: file, data: data)
                 return (root, try root.mapping(allowing: fileKeys, unknownKeys: &unknownKeys))
             })
-        else { return [] }
+        else { return ReadResources() }
         problems.record(unknownKeys)
         problems.attempt { () throws(LoadError) in try checkVersion(doc) }
         guard let account = problems.attempt({ () throws(LoadError) in try doc["account"]?.string() }),
             let region = problems.attempt({ () throws(LoadError) in try doc["region"]?.string() })
-        else { return [] }
+        else { return ReadResources() }
         guard let list = doc["resources"] else {
             problems.record(root.error("missing required key 'resources'"))
-            return []
+            return ReadResources()
         }
-        var out: [(Resource, at: EntryPlace)] = []
+        var out = ReadResources()
         let nodes: [YAMLNode] = problems.attempt({ () throws(LoadError) in try list.list() }) ?? []
         for (i, node) in nodes.enumerated() {
             if let resource = problems.attempt({ () throws(LoadError) in
                 try resource(node, defaultAccount: account, defaultRegion: region)
             }) {
                 let at = node.error("")
-                out.append((resource, EntryPlace(entry: i, line: at.line, column: at.column)))
+                out.append(resource, at: EntryPlace(entry: i, line: at.line, column: at.column))
             }
         }
         return out
     }
 
-    private static func jsonResources(inFile file: String, data: Data, problems: inout ProblemList) -> [(
-        Resource, at: EntryPlace
-    )] {
+    private static func jsonResources(inFile file: String, data: Data, problems: inout ProblemList)
+        -> ReadResources
+    {
         return data.withUnsafeBytes { bytes in
             var reader = JSONFixtureReader(file: file, bytes: bytes, maxDepth: Limits.current.maxDepth)
             let doc = reader.document()
             let places = JSONPlaces(reader: reader)
             problems.record(reader.problems.sorted)
-            if reader.stopped { return [] }
-            var out: [(Resource, at: EntryPlace)] = []
+            if reader.stopped { return ReadResources() }
+            var out = ReadResources()
             let top = JSONEntry(
                 fields: [("version", doc.version), ("account", doc.account), ("region", doc.region)]
                     .compactMap { key, node in node.map { (key, $0) } }, properties: nil, path: "", at: 0,
@@ -224,17 +282,17 @@ public enum FixtureLoader {
             }
             guard let account = problems.attempt({ () throws(LoadError) in try top.string("account") }),
                 let region = problems.attempt({ () throws(LoadError) in try top.string("region") })
-            else { return [] }
+            else { return ReadResources() }
             guard let list = doc.resourcesNode else {
                 problems.record(top.error("missing required key 'resources'", at: nil))
-                return []
+                return ReadResources()
             }
             guard case .array = list else {
                 problems.record(
                     places.error(
                         "expected a list, found \(JSONFixtureReader.kindName(list))", keyPath: "resources",
                         at: list.offset))
-                return []
+                return ReadResources()
             }
             for entry in doc.entries where !entry.failed {
                 let json = JSONEntry(
@@ -244,7 +302,7 @@ public enum FixtureLoader {
                     try resource(json, defaultAccount: account, defaultRegion: region)
                 }) {
                     let (line, column) = places.place(of: entry.offset)
-                    out.append((resource, EntryPlace(entry: entry.index, line: line, column: column)))
+                    out.append(resource, at: EntryPlace(entry: entry.index, line: line, column: column))
                 }
             }
             return out

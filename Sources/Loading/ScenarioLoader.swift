@@ -15,6 +15,8 @@ public struct ScenarioLoader: Sendable {
     let inventories = InventoryCache()
     /// Where the paths a scenario names (fixtures, policy files) may lead.
     package var paths: PathConfinement = .automatic
+    /// Fixture files read before, kept on disk (none: every file is parsed).
+    package var fixtureCache: FixtureCache?
 
     public init(builtins: [Policy], paths: PathConfinement = .automatic) {
         self.builtins = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -228,7 +230,7 @@ public struct ScenarioLoader: Sendable {
                 var files: [String] = []
                 for (path, item) in zip(paths, items) { files += try Self.confined(path, to: confinement, named: item) }
                 // Every problem of the fixtures; the first is thrown as the key's.
-                let (inventory, found, digest) = FixtureLoader.loadWithDigest(paths: files)
+                let (inventory, found, digest) = FixtureLoader.loadWithDigest(paths: files, cache: fixtureCache)
                 guard let inventory else {
                     unreported += found.dropFirst()
                     throw found[0]

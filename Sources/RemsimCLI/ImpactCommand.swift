@@ -49,6 +49,9 @@ struct ImpactCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Fixture cache")
+    var cacheOptions: CacheOptions
+
     func run() throws {
         try limits.apply { try execute() }
     }
@@ -59,7 +62,8 @@ struct ImpactCommand: ParsableCommand {
         }
         let request: ImpactRequest =
             scenario.map { .scenario($0) } ?? .inventory(fixtures: fixtures, policies: policies)
-        let (loaded, title) = try request.scenario(horizon: horizon, confinement: limits.confinement)
+        let (loaded, title) = try request.scenario(
+            horizon: horizon, confinement: limits.confinement, fixtureCache: cacheOptions.cache)
         let preview = try ImpactPreview(scenario: loaded, horizon: horizon)
         let report: String
         switch format {

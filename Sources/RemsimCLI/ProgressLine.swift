@@ -1,6 +1,7 @@
 import Foundation
 import Loading
 import RemsimKit
+import Synchronization
 
 /// One line on standard error that shows how far long work has come (`loading scenarios 12/81`),
 /// redrawn in place at most ten times a second. Shown only when standard error is a terminal that
@@ -86,13 +87,23 @@ final class ProgressLine: @unchecked Sendable {
 
 extension ScenarioSuite {
     /// Loads the suite as `load(_:confinement:)` does, showing which file is being read.
-    static func loadShowingProgress(_ paths: [String], confinement: PathConfinement, quiet: Bool = false)
-        throws(LoadErrors) -> ScenarioSuite
-    {
+    static func loadShowingProgress(
+        _ paths: [String], confinement: PathConfinement, cache: FixtureCache?, quiet: Bool = false
+    ) throws(LoadErrors) -> ScenarioSuite {
         let progress = ProgressLine.current
         progress.start("loading scenarios", quiet: quiet)
-        return try load(paths, confinement: confinement) { done, total, file in
+        let suite = try load(paths, confinement: confinement, fixtureCache: cache) { done, total, file in
             progress.update("loading scenarios", done, of: total, file)
         }
+        KeptUntilExit.keep(suite)
+        return suite
     }
+}
+
+/// What a command loaded, kept until the process exits: freeing a million resources one by one
+/// just before the operating system takes back the whole process was a tenth of loading them.
+enum KeptUntilExit {
+    private static let kept = Mutex<[any Sendable]>([])
+
+    static func keep(_ value: any Sendable) { kept.withLock { $0.append(value) } }
 }

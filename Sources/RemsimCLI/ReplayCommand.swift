@@ -53,6 +53,9 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Fixture cache")
+    var cacheOptions: CacheOptions
+
     func run() throws {
         try limits.apply { try execute() }
     }
@@ -75,7 +78,7 @@ struct ReplayCommand: ParsableCommand {
         if !paths.isEmpty || !builtin {
             defer { ProgressLine.current.finish() }
             scenarios = try ScenarioSuite.loadShowingProgress(
-                paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement
+                paths.isEmpty ? ["Scenarios"] : paths, confinement: limits.confinement, cache: cacheOptions.cache
             ).scenarios
         }
         if builtin {

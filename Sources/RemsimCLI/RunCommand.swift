@@ -59,6 +59,9 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Fixture cache")
+    var cacheOptions: CacheOptions
+
     func run() throws {
         try limits.apply { try execute() }
     }
@@ -76,7 +79,8 @@ struct RunCommand: ParsableCommand {
         // same bad file. Each scenario's line is printed as it finishes.
         let progress = ProgressLine.current
         defer { progress.finish() }
-        let suite = try ScenarioSuite.loadShowingProgress(paths, confinement: limits.confinement, quiet: quiet)
+        let suite = try ScenarioSuite.loadShowingProgress(
+            paths, confinement: limits.confinement, cache: cacheOptions.cache, quiet: quiet)
         let total = part?.select(suite.scenarios).count ?? suite.scenarios.count
         var finished = 0
         progress.update("running scenarios", 0, of: total)

@@ -50,6 +50,9 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Fixture cache")
+    var cacheOptions: CacheOptions
+
     func run() throws {
         try limits.apply { try execute() }
     }
@@ -75,7 +78,9 @@ struct ValidateCommand: ParsableCommand {
         var errors: [LoadError] = []
         do {
             defer { ProgressLine.current.finish() }
-            scenarios = try ScenarioSuite.loadShowingProgress(paths, confinement: limits.confinement).scenarios
+            scenarios = try ScenarioSuite.loadShowingProgress(
+                paths, confinement: limits.confinement, cache: cacheOptions.cache
+            ).scenarios
         } catch {
             errors = error.errors
         }

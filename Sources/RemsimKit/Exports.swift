@@ -13,6 +13,7 @@ public typealias Shard = Simulation.Shard
 public typealias LoadError = Loading.LoadError
 public typealias LoadErrors = Loading.LoadErrors
 public typealias PathConfinement = Loading.PathConfinement
+public typealias FixtureCache = Loading.FixtureCache
 public typealias Inventory = CloudModel.Inventory
 public typealias Resource = CloudModel.Resource
 public typealias Value = CloudModel.Value

@@ -12,20 +12,22 @@ package enum ImpactRequest: Sendable {
     case inventory(fixtures: [String], policies: [String])
 
     /// The scenario to preview, and the report's title.
-    package func scenario(horizon: SimDuration, confinement: PathConfinement = .automatic) throws(LoadError) -> (
-        scenario: Scenario, title: String
-    ) {
+    package func scenario(
+        horizon: SimDuration, confinement: PathConfinement = .automatic, fixtureCache: FixtureCache? = nil
+    ) throws(LoadError) -> (scenario: Scenario, title: String) {
         let builtins = try BuiltinPolicies.load()
         switch self {
         case .scenario(let file):
-            let loaded = try ScenarioLoader(builtins: builtins, paths: confinement).load(file: file)
+            var loader = ScenarioLoader(builtins: builtins, paths: confinement)
+            loader.fixtureCache = fixtureCache
+            let loaded = try loader.load(file: file)
             return (loaded, "Enabling auto-remediation for \(InputFiles.display(file)):")
         case .inventory(let fixtures, let references):
             guard !fixtures.isEmpty else {
                 throw LoadError(
                     file: "--fixtures", message: "give a scenario file, or --fixtures with the inventory to preview")
             }
-            let inventory = try FixtureLoader.load(paths: fixtures)
+            let inventory = try FixtureLoader.load(paths: fixtures, cache: fixtureCache)
             let pack = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             var chosen: [Policy] = []
             for reference in references {

@@ -31,7 +31,17 @@ public struct ScenarioSuite: Sendable {
         _ paths: [String], confinement: PathConfinement = .automatic,
         progress: (_ done: Int, _ total: Int, _ file: String) -> Void = { _, _, _ in }
     ) throws(LoadErrors) -> ScenarioSuite {
-        let (scenarios, errors) = SuiteLoader(paths: paths, confinement: confinement).load(progress: progress)
+        try load(paths, confinement: confinement, fixtureCache: nil, progress: progress)
+    }
+
+    /// Loads as `load(_:confinement:progress:)` does, reading fixture files through `fixtureCache`
+    /// (what the command line does, with `.remsim/cache/fixtures`).
+    public static func load(
+        _ paths: [String], confinement: PathConfinement, fixtureCache: FixtureCache?,
+        progress: (_ done: Int, _ total: Int, _ file: String) -> Void = { _, _, _ in }
+    ) throws(LoadErrors) -> ScenarioSuite {
+        let (scenarios, errors) = SuiteLoader(paths: paths, confinement: confinement, fixtureCache: fixtureCache)
+            .load(progress: progress)
         guard errors.isEmpty else { throw LoadErrors(errors) }
         return ScenarioSuite(scenarios: scenarios)
     }
@@ -74,25 +84,47 @@ public struct ScenarioSuite: Sendable {
         each: (ScenarioResult) -> Void = { _ in }
     ) throws(SuiteError) -> RecordedRun {
         let started = Date()
-        let database: RunDatabase
+        let database = try Self.open(path)
+        let timed = try timedRun(shard: shard, each: each)
+        return try record(
+            timed.map(\.result), seconds: timed.map(\.seconds), in: database, path: path, labels: labels, shard: shard,
+            gitCommit: gitCommit, startedAt: started)
+    }
+
+    /// Records results already run (by `run(shard:each:)`) as one run of this suite, in one
+    /// transaction, as `run(recordingIn:…)` does after running them.
+    public func record(
+        _ results: [ScenarioResult], in path: String, labels: [String] = [], shard: Shard? = nil,
+        gitCommit: String? = GitCommit.current(), startedAt: Date = Date()
+    ) throws(SuiteError) -> RecordedRun {
+        try record(
+            results, seconds: results.map { _ in 0 }, in: try Self.open(path), path: path, labels: labels, shard: shard,
+            gitCommit: gitCommit, startedAt: startedAt)
+    }
+
+    private static func open(_ path: String) throws(SuiteError) -> RunDatabase {
         do {
-            database = try RunDatabase(path: path)
+            return try RunDatabase(path: path)
         } catch {
             throw .database(error)
         }
-        let timed = try timedRun(shard: shard, each: each)
-        let results = timed.map(\.result)
+    }
+
+    private func record(
+        _ results: [ScenarioResult], seconds: [Double], in database: RunDatabase, path: String, labels: [String],
+        shard: Shard?, gitCommit: String?, startedAt: Date
+    ) throws(SuiteError) -> RecordedRun {
         // The digests are of the whole suite even for one shard, so merged shards compare
         // cleanly with an unsharded run.
         let metadata = RunMetadata(
-            startedAt: started, remsimVersion: Self.remsimVersion, gitCommit: gitCommit, labels: labels,
+            startedAt: startedAt, remsimVersion: Self.remsimVersion, gitCommit: gitCommit, labels: labels,
             fixturesDigest: RunDigest.fixtures(scenarios), policiesDigest: RunDigest.policies(scenarios),
             shard: shard?.description)
         do {
             let runId = try database.recordRun(metadata, results: results, finishedAt: Date())
             return RecordedRun(
-                runId: runId, database: path, results: results, seconds: timed.map(\.seconds),
-                scenarioCount: scenarios.count, shard: shard)
+                runId: runId, database: path, results: results, seconds: seconds, scenarioCount: scenarios.count,
+                shard: shard)
         } catch {
             throw .database(error)
         }

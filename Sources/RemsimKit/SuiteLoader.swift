@@ -8,6 +8,7 @@ import Simulation
 struct SuiteLoader {
     var paths: [String]
     var confinement: PathConfinement = .automatic
+    var fixtureCache: FixtureCache?
 
     func load(progress: (_ done: Int, _ total: Int, _ file: String) -> Void = { _, _, _ in }) -> (
         scenarios: [Scenario], errors: [LoadError]
@@ -24,7 +25,8 @@ struct SuiteLoader {
         } catch {
             return ([], [error])
         }
-        let loader = ScenarioLoader(builtins: builtins, paths: confinement)
+        var loader = ScenarioLoader(builtins: builtins, paths: confinement)
+        loader.fixtureCache = fixtureCache
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
         var reported: Set<LoadError> = []

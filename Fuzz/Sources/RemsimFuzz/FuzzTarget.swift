@@ -16,6 +16,10 @@ enum FuzzTarget: String, CaseIterable {
     case awsConfig = "aws-config"
     case azureResourceGraph = "azure-resource-graph"
     case gcpAssetInventory = "gcp-asset-inventory"
+    /// A damaged fixture cache object: the input is a list of edits to a valid object (4 bytes
+    /// each: a 3-byte offset and a byte to XOR there; a final short record truncates there), so
+    /// that every run reaches deep into the object's reading.
+    case fixtureCache = "fixture-cache"
 
     /// Where inputs are written: a scratch tree with a copy of the fixtures beside the scenario,
     /// so a scenario input that names `../Fixtures/acme` loads them (once, then from the cache).
@@ -45,7 +49,37 @@ enum FuzzTarget: String, CaseIterable {
         return l
     }()
 
+    /// A fixture file, a cache that has read it, and the object it wrote.
+    static let cached: (fixture: String, cache: FixtureCache, object: String, bytes: [UInt8])? = {
+        let fixture = workspace + "/cached/fixture.json"
+        let seeds = ProcessInfo.processInfo.environment["REMSIM_FUZZ_CACHE_SEED"] ?? "seeds/fixture/network.json"
+        try? FileManager.default.createDirectory(atPath: workspace + "/cached", withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: fixture, contents: FileManager.default.contents(atPath: seeds)),
+            let cache = FixtureCache.open(directory: workspace + "/cache", identity: "fuzz").cache,
+            (try? FixtureLoader.load(paths: [fixture], cache: cache)) != nil,
+            let name = try? FileManager.default.contentsOfDirectory(atPath: workspace + "/cache/objects").first,
+            let bytes = FileManager.default.contents(atPath: workspace + "/cache/objects/" + name)
+        else { return nil }
+        return (fixture, cache, workspace + "/cache/objects/" + name, [UInt8](bytes))
+    }()
+
     func run(_ data: Data) {
+        if self == .fixtureCache {
+            guard let cached = Self.cached else { fatalError("the fixture cache target could not set up its object") }
+            var bytes = cached.bytes
+            var edits = [UInt8](data)[...]
+            while edits.count >= 4 {
+                let offset =
+                    (Int(edits[edits.startIndex]) | Int(edits[edits.startIndex + 1]) << 8
+                        | Int(edits[edits.startIndex + 2]) << 16) % bytes.count
+                bytes[offset] ^= edits[edits.startIndex + 3]
+                edits = edits.dropFirst(4)
+            }
+            if let last = edits.first { bytes.removeLast(Int(last) % bytes.count) }
+            _ = FileManager.default.createFile(atPath: cached.object, contents: Data(bytes))
+            _ = try? FixtureLoader.load(paths: [cached.fixture], cache: cached.cache)
+            return
+        }
         let file: String
         switch self {
         case .scenario: file = Self.workspace + "/Scenarios/input.yaml"
@@ -64,6 +98,7 @@ enum FuzzTarget: String, CaseIterable {
                 case .awsConfig: _ = try? AWSConfigImporter.load(files: [file])
                 case .azureResourceGraph: _ = try? AzureResourceGraphImporter.load(files: [file])
                 case .gcpAssetInventory: _ = try? GCPAssetInventoryImporter.load(files: [file], project: "fuzz-project")
+                case .fixtureCache: break  // above
                 }
             }
         }
