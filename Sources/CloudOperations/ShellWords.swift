@@ -16,9 +16,15 @@ public struct ShellCommand: Sendable, Hashable, CustomStringConvertible {
 /// templates use: single quotes keep everything, double quotes allow `\"` and `\\`, a backslash
 /// outside quotes escapes the next character. `${…}` is kept as written.
 package enum ShellWords {
+    private static let safeMarks = Set("-_./:=@,+%".utf8)
+
     /// Single-quotes a word for a POSIX shell when it holds anything but safe characters.
     package static func quote(_ word: String) -> String {
-        let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@,+%".contains($0)) }
+        // Byte by byte: only ASCII letters, digits and these marks are safe, and reading the
+        // word as characters (grapheme breaking, Unicode properties) was most of recording a run.
+        let safe = word.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || safeMarks.contains(b)
+        }
         if safe, !word.isEmpty { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

@@ -25,6 +25,25 @@ struct CommandRendererTests {
         #expect(ShellWords.quote(word) == quoted)
     }
 
+    /// A word is left bare exactly when every character is an ASCII letter, digit or one of the
+    /// safe marks, read as characters; the quoting reads bytes, and must agree on every word.
+    @Test func quotingByBytesAgreesWithReadingCharacters() {
+        var generator = SeededGenerator(seed: 5)
+        let alphabet = Array("aZ09-_./:=@,+%'\"` ${}[]\\é€\r\n\t\u{301}🙂[`")
+        for _ in 0..<20_000 {
+            let word = String(
+                (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+                    alphabet.randomElement(using: &generator)!
+                })
+            let bare =
+                !word.isEmpty
+                && word.allSatisfy {
+                    $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@,+%".contains($0))
+                }
+            #expect((ShellWords.quote(word) == word) == bare, "\(word.debugDescription)")
+        }
+    }
+
     let bucket = Resource(id: "my-bucket", type: "aws.s3", account: "1", region: "eu-west-1")
 
     @Test func s3CallsUseS3apiAndStructuresBecomeJSON() {
