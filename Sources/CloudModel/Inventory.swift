@@ -9,7 +9,7 @@ public struct Inventory: Sendable {
     /// Removed resources leave a tombstone (`alive[slot] == false`) so that slots never move;
     /// keeping the array non-optional lets `forEach` hand out resources without copying them.
     @usableFromInline var slots: [Resource] = []
-    private var alive: [Bool] = []
+    var alive: [Bool] = []
     private var slotById: [String: Int] = [:]
     @usableFromInline var slotsByType: [String: [Int]] = [:]
     private var slotsByAccount: [String: [Int]] = [:]
@@ -151,11 +151,15 @@ public struct Inventory: Sendable {
     ) {
         guard let indices = slotsByType[type] else { return }
         visits?.add(indices.count)
-        for slot in indices
-        where slots[slot].flatProperties.withView({
-            test($0, slots[slot].id, slots[slot].account, slots[slot].region, slots[slot].tags)
-        }) {
-            found(slots[slot])
+        // Through the buffer, each resource's fields are lent in place: read through the array,
+        // each string and the tags were retained and released for every resource of every scan.
+        slots.withUnsafeBufferPointer { slots in
+            for slot in indices
+            where slots[slot].flatProperties.withView({
+                test($0, slots[slot].id, slots[slot].account, slots[slot].region, slots[slot].tags)
+            }) {
+                found(slots[slot])
+            }
         }
     }
 

@@ -103,6 +103,66 @@ package enum ResourceArchive {
     }
 }
 
+extension Inventory {
+    /// A digest of what the inventory holds, whatever order its resources went in: each resource
+    /// written whole (strings, sorted tags and relations, properties as held) and hashed on its
+    /// own, the hashes summed. For inventories built in code, which have no files to digest; it
+    /// reads the flat storage in place, writes no text and sorts nothing.
+    package var contentDigest: ContentDigest {
+        var sum: UInt64 = 0
+        var w = ArchiveWriter()
+        for slot in slots.indices where alive[slot] {
+            // Field by field in place: a copy of the resource would retain every field.
+            w.bytes.removeAll(keepingCapacity: true)
+            w.string(slots[slot].id)
+            w.string(slots[slot].type)
+            w.string(slots[slot].account)
+            w.string(slots[slot].region)
+            w.string(slots[slot].name)
+            w.u32(UInt32(slots[slot].tags.count))
+            if !slots[slot].tags.isEmpty {
+                for (key, value) in slots[slot].tags.sorted(by: { $0.key < $1.key }) {
+                    w.string(key)
+                    w.string(value)
+                }
+            }
+            w.u32(UInt32(slots[slot].relations.count))
+            if !slots[slot].relations.isEmpty {
+                for (relation, targets) in slots[slot].relations.sorted(by: { $0.key < $1.key }) {
+                    w.string(relation)
+                    w.u32(UInt32(targets.count))
+                    for target in targets { w.string(target) }
+                }
+            }
+            w.flat(slots[slot].flatProperties)
+            if slots[slot].usage != .null { w.flat(FlatValue(slots[slot].usage)) }
+            sum &+= w.bytes.withUnsafeBytes(Self.wordHash)
+        }
+        return ContentDigest(value: sum)
+    }
+
+    /// A 64-bit hash of bytes eight at a time (multiply, then fold the high bits down), with the
+    /// length: a detector of change, like `ContentDigest`, at a fraction of its per-byte cost.
+    private static func wordHash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(raw.count)
+        var i = 0
+        while i + 8 <= raw.count {
+            h =
+                (h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
+            i += 8
+        }
+        while i < raw.count {
+            h = (h ^ UInt64(raw[i])) &* 0x0000_0100_0000_01B3
+            i += 1
+        }
+        h ^= h >> 32
+        h = h &* 0xff51_afd7_ed55_8ccd
+        return h ^ (h >> 33)
+    }
+}
+
 /// Little-endian bytes appended one field at a time.
 package struct ArchiveWriter {
     package var bytes: [UInt8] = []
