@@ -10,32 +10,59 @@ package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// One reference to immutable storage: a path is copied and passed around constantly during
-    /// evaluation, and this makes each copy a single retain.
-    private final class Storage: Sendable {
+    /// evaluation, and this makes each copy a single retain. The keys' bytes and hashes are in
+    /// buffers of its own, so resolving a path in a flat value retains nothing at all.
+    private final class Storage: @unchecked Sendable {
+        // @unchecked: immutable after init; the buffers are owned here and freed in deinit.
         let components: [Component]
         let description: String
         /// The keys, when the path is nothing but keys (the common case, resolved without recursion).
         let plainKeys: [String]?
-        /// Each key's UTF-8 bytes and hash, by component index, for reading flat values.
-        let keyBytes: [ContiguousArray<UInt8>]
-        let keyHashes: [UInt32]
+        /// Every key's UTF-8 bytes, one after another; component `i`'s are `keyStart[i]..<keyStart[i + 1]`
+        /// (empty for a component that is not a key), its hash `keyHash[i]`.
+        let keyArena: UnsafeMutableBufferPointer<UInt8>
+        let keyStart: UnsafeMutableBufferPointer<Int>
+        let keyHash: UnsafeMutableBufferPointer<UInt32>
 
         init(components: [Component], description: String) {
             self.components = components
             self.description = description
-            self.keyBytes = components.map { c in
-                if case .key(let k) = c { ContiguousArray(k.utf8) } else { [] }
+            let keys: [[UInt8]] = components.map { c in
+                if case .key(let k) = c { Array(k.utf8) } else { [] }
             }
-            self.keyHashes = keyBytes.map { FlatValue.keyHash($0) }
-            var keys: [String] = []
+            keyArena = .allocate(capacity: keys.reduce(0) { $0 + $1.count })
+            keyStart = .allocate(capacity: keys.count + 1)
+            keyHash = .allocate(capacity: keys.count)
+            var offset = 0
+            for (i, bytes) in keys.enumerated() {
+                keyStart[i] = offset
+                keyHash[i] = FlatValue.keyHash(bytes)
+                for b in bytes {
+                    keyArena[offset] = b
+                    offset += 1
+                }
+            }
+            keyStart[keys.count] = offset
+            var plain: [String]? = []
             for c in components {
                 guard case .key(let k) = c else {
-                    self.plainKeys = nil
-                    return
+                    plain = nil
+                    break
                 }
-                keys.append(k)
+                plain?.append(k)
             }
-            self.plainKeys = keys
+            self.plainKeys = plain
+        }
+
+        deinit {
+            keyArena.deallocate()
+            keyStart.deallocate()
+            keyHash.deallocate()
+        }
+
+        /// Component `i`'s key bytes.
+        func key(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: keyArena[keyStart[i]..<keyStart[i + 1]])
         }
     }
 
@@ -165,33 +192,24 @@ package struct ValuePath: Sendable, Hashable, CustomStringConvertible {
     /// Resolves the path in a flat value from node `root`, with the same meaning as
     /// `resolve(in:)` on the equivalent `Value`.
     package func resolve(in view: FlatView, from root: Int) -> FlatResolution {
-        let s = storage
-        if s.plainKeys != nil {
-            var current = root
-            for i in s.keyBytes.indices {
-                let found = s.keyBytes[i].withUnsafeBufferPointer {
-                    view.member(current, key: $0, hash: s.keyHashes[i])
+        Unmanaged.passUnretained(storage)._withUnsafeGuaranteedRef { s in
+            if s.plainKeys != nil {
+                var current = root
+                for i in 0..<(s.keyStart.count - 1) {
+                    guard let found = view.member(current, key: s.key(i), hash: s.keyHash[i]) else { return .missing }
+                    current = found
                 }
-                guard let found else { return .missing }
-                current = found
+                return .node(current)
             }
-            return .node(current)
+            return Self.resolve(s, 0, in: view, at: root) ?? .missing
         }
-        guard let results = Self.resolve(s, 0, in: view, at: root) else { return .missing }
-        return results
     }
 
     private static func resolve(_ s: Storage, _ index: Int, in view: FlatView, at node: Int) -> FlatResolution? {
         guard index < s.components.count else { return .node(node) }
         switch s.components[index] {
         case .key:
-            guard
-                let found = s.keyBytes[index].withUnsafeBufferPointer({
-                    view.member(node, key: $0, hash: s.keyHashes[index])
-                })
-            else {
-                return nil
-            }
+            guard let found = view.member(node, key: s.key(index), hash: s.keyHash[index]) else { return nil }
             return resolve(s, index + 1, in: view, at: found)
         case .index(let n):
             guard view.kind(node) == .array, n < Int(view.nodes[node].payload) else { return nil }

@@ -52,7 +52,10 @@ public struct Evaluator: Sendable {
     package func forEachViolated(
         _ programs: [CompiledFilters], properties: FlatView, tags: [String: String], _ body: (Int) -> Void
     ) {
-        for i in programs.indices where programs[i].holds(self, properties, 0, tags) { body(i) }
+        // Through the buffer: each program is read in place, with no retain.
+        programs.withUnsafeBufferPointer { programs in
+            for i in programs.indices where programs[i].holds(self, properties, 0, tags) { body(i) }
+        }
     }
 
     /// Calls `body` for each violation of `policies` in `inventory`: each type's resources are
@@ -71,9 +74,11 @@ public struct Evaluator: Sendable {
                 ofType: type,
                 { view, _, _, _, tags in
                     var any = false
-                    for k in programs.indices {
-                        hit[k] = programs[k].holds(self, view, 0, tags)
-                        any = any || hit[k]
+                    programs.withUnsafeBufferPointer { programs in
+                        for k in programs.indices {
+                            hit[k] = programs[k].holds(self, view, 0, tags)
+                            any = any || hit[k]
+                        }
                     }
                     return any
                 },
