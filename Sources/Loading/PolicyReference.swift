@@ -20,21 +20,31 @@ package enum PolicyReference: Sendable, Hashable {
 
     /// The built-in policies the reference names, sorted by id; nil for a path. A built-in name
     /// that does not exist is refused with the nearest one.
-    package func builtins(from pack: [String: Policy]) throws(Problem) -> [Policy]? {
+    package func builtins(from pack: PolicyPackSource) throws(Problem) -> [Policy]? {
         switch self {
         case .allBuiltins:
-            return pack.values.sorted { $0.id < $1.id }
+            var all: [Policy] = []
+            for id in pack.ids { all.append(try Self.read(id, pack)) }
+            return all
         case .builtin(let id):
-            guard let policy = pack[id] else {
+            guard pack.policy(id) != nil else {
                 throw Problem(
                     message:
                         "no built-in policy "
-                        + "'\(id)'\(Suggest.didYouMean(id, in: Array(pack.keys), prefix: "builtin:")) (see `remsim policies list`)"
+                        + "'\(id)'\(Suggest.didYouMean(id, in: pack.ids, prefix: "builtin:")) (see `remsim policies list`)"
                 )
             }
-            return [policy]
+            return [try Self.read(id, pack)]
         case .path:
             return nil
+        }
+    }
+
+    private static func read(_ id: String, _ pack: PolicyPackSource) throws(Problem) -> Policy {
+        switch pack.policy(id) {
+        case .success(let policy)?: return policy
+        case .failure(let error)?: throw Problem(message: "the built-in policy '\(id)' cannot be read: \(error)")
+        case nil: throw Problem(message: "no built-in policy '\(id)'")
         }
     }
 

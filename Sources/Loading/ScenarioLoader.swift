@@ -8,8 +8,8 @@ import Simulation
 /// before anything runs: a timeline entry naming a resource that is not in the fixtures, or an
 /// alert rule naming a policy that is not loaded, is an error at its line, not a surprise later.
 public struct ScenarioLoader: Sendable {
-    /// The built-in pack, by id, for `builtin:ID` references.
-    package var builtins: [String: Policy]
+    /// The built-in pack, for `builtin:ID` references: each policy read when first named.
+    package var builtins: PolicyPackSource
     /// Inventories already loaded by this loader: a suite's scenarios usually share their
     /// fixtures, and reading a large inventory once per scenario was most of a run's time.
     let inventories = InventoryCache()
@@ -19,7 +19,12 @@ public struct ScenarioLoader: Sendable {
     package var fixtureCache: FixtureCache?
 
     public init(builtins: [Policy], paths: PathConfinement = .automatic) {
-        self.builtins = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.init(pack: PolicyPackSource(builtins), paths: paths)
+    }
+
+    /// A loader reading built-in policies from `pack` as references name them.
+    package init(pack: PolicyPackSource, paths: PathConfinement = .automatic) {
+        self.builtins = pack
         self.paths = paths
     }
 

@@ -20,25 +20,50 @@ public enum BuiltinPolicies {
     /// and its text, sorted by path.
     package static var sources: [(path: String, text: String)] { embeddedPolicyFiles }
 
-    /// Read under the default limits, whatever the command set: the pack is remsim's own.
-    private static let cached: Result<[Policy], LoadError> = Limits.$current.withValue(Limits()) {
-        Result { () throws(LoadError) -> [Policy] in
-            guard !embeddedPolicyFiles.isEmpty else {
-                throw LoadError(file: directory, message: "this remsim was built without its built-in policies")
-            }
-            var policies: [Policy] = []
-            for (path, text) in embeddedPolicyFiles {
-                let file = "\(directory)/\(path)"
-                let id = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                let loaded = try PolicyLoader.load(file: file, data: Data(text.utf8), source: "builtin:\(id)")
-                for policy in loaded where policy.id != id {
-                    throw LoadError(
-                        file: file, keyPath: "id",
-                        message: "a built-in policy's id must match its file name ('\(id)'), found '\(policy.id)'")
-                }
-                policies += loaded
-            }
-            return try PolicyLoader.unique(policies)
+    /// The pack as scenario loaders take it: every id (its file's name), each policy read the
+    /// first time a reference names it. `load()` reads them all.
+    package static let source = PolicyPackSource(ids: embeddedPolicyFiles.map { id(of: $0.path) }) { id in
+        guard let (path, text) = embeddedPolicyFiles.first(where: { Self.id(of: $0.path) == id }) else {
+            return .failure(LoadError(file: directory, message: "no built-in policy '\(id)'"))
         }
+        return Result { () throws(LoadError) -> Policy in
+            let policies = try read(path, text)
+            guard policies.count == 1 else {
+                throw LoadError(file: "\(directory)/\(path)", message: "a built-in policy file holds one policy")
+            }
+            return policies[0]
+        }
+    }
+
+    private static func id(of path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// One file's policies, read under the default limits whatever the command set (the pack is
+    /// remsim's own); each policy's id must be its file's name.
+    private static func read(_ path: String, _ text: String) throws(LoadError) -> [Policy] {
+        let file = "\(directory)/\(path)"
+        let id = id(of: path)
+        let loaded = Limits.$current.withValue(Limits()) {
+            Result { () throws(LoadError) in
+                try PolicyLoader.load(file: file, data: Data(text.utf8), source: "builtin:\(id)")
+            }
+        }
+        let policies = try loaded.get()
+        for policy in policies where policy.id != id {
+            throw LoadError(
+                file: file, keyPath: "id",
+                message: "a built-in policy's id must match its file name ('\(id)'), found '\(policy.id)'")
+        }
+        return policies
+    }
+
+    private static let cached: Result<[Policy], LoadError> = Result { () throws(LoadError) -> [Policy] in
+        guard !embeddedPolicyFiles.isEmpty else {
+            throw LoadError(file: directory, message: "this remsim was built without its built-in policies")
+        }
+        var policies: [Policy] = []
+        for (path, text) in embeddedPolicyFiles { policies += try read(path, text) }
+        return try PolicyLoader.unique(policies)
     }
 }

@@ -15,10 +15,10 @@ package enum ImpactRequest: Sendable {
     package func scenario(
         horizon: SimDuration, confinement: PathConfinement = .automatic, fixtureCache: FixtureCache? = nil
     ) throws(LoadError) -> (scenario: Scenario, title: String) {
-        let builtins = try BuiltinPolicies.load()
+        let pack = BuiltinPolicies.source
         switch self {
         case .scenario(let file):
-            var loader = ScenarioLoader(builtins: builtins, paths: confinement)
+            var loader = ScenarioLoader(pack: pack, paths: confinement)
             loader.fixtureCache = fixtureCache
             let loaded = try loader.load(file: file)
             return (loaded, "Enabling auto-remediation for \(InputFiles.display(file)):")
@@ -28,7 +28,6 @@ package enum ImpactRequest: Sendable {
                     file: "--fixtures", message: "give a scenario file, or --fixtures with the inventory to preview")
             }
             let inventory = try FixtureLoader.load(paths: fixtures, cache: fixtureCache)
-            let pack = Dictionary(builtins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             var chosen: [Policy] = []
             for reference in references {
                 do throws(PolicyReference.Problem) {

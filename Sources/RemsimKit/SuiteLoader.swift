@@ -13,19 +13,13 @@ struct SuiteLoader {
     func load(progress: (_ done: Int, _ total: Int, _ file: String) -> Void = { _, _, _ in }) -> (
         scenarios: [Scenario], errors: [LoadError]
     ) {
-        let builtins: [Policy]
-        do {
-            builtins = try BuiltinPolicies.load()
-        } catch {
-            return ([], [error])
-        }
         let files: [String]
         do {
             files = try InputFiles.collect(paths)
         } catch {
             return ([], [error])
         }
-        var loader = ScenarioLoader(builtins: builtins, paths: confinement)
+        var loader = ScenarioLoader(pack: BuiltinPolicies.source, paths: confinement)
         loader.fixtureCache = fixtureCache
         var scenarios: [Scenario] = []
         var errors: [LoadError] = []
