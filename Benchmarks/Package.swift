@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "remsim", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -16,6 +17,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "RemsimKit", package: "remsim"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/RemsimBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
