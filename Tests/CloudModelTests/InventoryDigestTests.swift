@@ -1,10 +1,24 @@
 import CloudModel
-import Simulation
 import Testing
 
 /// The digest of an inventory built in code names what it holds, not the order it was built in.
 struct InventoryDigestTests {
-    let resources = InventoryGenerator(seed: 9).inventory(count: 500).all
+    /// Resources of every part: tags, properties, relations and usage, some of each missing.
+    let resources: [Resource] = {
+        var generator = SeededGenerator(seed: 9)
+        return (0..<500).map { i in
+            var r = Resource(
+                id: "sg-\(i)", type: "aws.security-group", account: "\(100 + i % 7)", region: "eu-west-\(i % 3)",
+                properties: [
+                    "GroupId": .string("sg-\(i)"),
+                    "IpPermissions": [["FromPort": .int(Int.random(in: 0...65535, using: &generator))]],
+                ])
+            if i % 2 == 0 { r.tags = ["team": "t\(i % 5)", "env": "prod"] }
+            if i % 3 == 0 { r.relations = ["attached-to": ["i-\(i)", "i-\(i + 1)"]] }
+            if i % 4 == 0 { r.usage = ["flows": [["port": 22]]] }
+            return r
+        }
+    }()
 
     @Test func theOrderResourcesWentInDoesNotMatter() throws {
         let forward = try Inventory(resources)
