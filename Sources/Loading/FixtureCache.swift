@@ -25,7 +25,8 @@ private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) 
 ///   last changed more than two seconds before, so a change within one tick of the file system's
 ///   clock cannot hide behind an unchanged time.
 ///
-/// Every object records the reader that wrote it (`identity`: remsim's version and build) and the
+/// Objects unused for 30 days (and temporary files a killed process left) are deleted when a
+/// cache is opened. Every object records the reader that wrote it (`identity`: remsim's version and build) and the
 /// limits it was read under; anything else is a miss. Objects are checked as they are read
 /// (`ResourceArchive`), written whole or not at all (a temporary file renamed into place), and
 /// the whole directory is safe to delete at any time. Nothing in it is followed if it is a link.
@@ -64,7 +65,35 @@ public struct FixtureCache: Sendable {
                 }
             }
         }
-        return (FixtureCache(directory: directory, identity: identity), nil)
+        let cache = FixtureCache(directory: directory, identity: identity)
+        cache.prune()
+        return (cache, nil)
+    }
+
+    /// Objects unused for this long are deleted when a cache is opened (each use renews an
+    /// object's time), and a temporary file left by a process that died while writing after an hour.
+    package static let unusedObjectLifetime: TimeInterval = 30 * 86_400
+    private static let temporaryLifetime: TimeInterval = 3_600
+
+    /// Deletes what `unusedObjectLifetime` and `temporaryLifetime` say has expired: only files
+    /// named as this cache names them, never through a link (`unlink` removes a link itself).
+    func prune(now: Date = Date()) {
+        let objects = directory + "/objects"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: objects) else { return }
+        for name in names {
+            let isObject = name.count == 16 && name.allSatisfy(\.isHexDigit)
+            let isTemporary = name.contains(".tmp-")
+            guard isObject || isTemporary else { continue }
+            var info = stat()
+            guard lstat(objects + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            #if canImport(Darwin)
+                let modified = TimeInterval(info.st_mtimespec.tv_sec)
+            #else
+                let modified = TimeInterval(info.st_mtim.tv_sec)
+            #endif
+            let age = now.timeIntervalSince1970 - modified
+            if age > (isObject ? Self.unusedObjectLifetime : Self.temporaryLifetime) { unlink(objects + "/" + name) }
+        }
     }
 
     private static func display(_ path: String) -> String { path.hasPrefix("./") ? String(path.dropFirst(2)) : path }
@@ -171,6 +200,8 @@ public struct FixtureCache: Sendable {
                 }
                 let resources = try ResourceArchive.read(from: &r)
                 guard resources.count == places.count, r.remaining == 0 else { return nil }
+                // Used: its time is renewed, so that pruning keeps it.
+                _ = utimensat(AT_FDCWD, objectPath(digest), nil, AT_SYMLINK_NOFOLLOW)
                 return Entry(read: FixtureLoader.ReadResources(resources: resources, places: places), digest: digest)
             } catch {
                 return nil

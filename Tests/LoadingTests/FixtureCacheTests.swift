@@ -215,6 +215,41 @@ struct FixtureCacheTests {
         #expect(again.counts.parsed == 1)
     }
 
+    @Test func objectsUnusedForAMonthAndLeftoverTemporaryFilesArePrunedWhenTheCacheOpens() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        _ = w.load(try w.cache())
+        let objects = w.cacheDir + "/objects/"
+        let (stale, used, kept) = (w.objects[0], w.objects[1], w.objects[2])
+        let longAgo = Date().addingTimeInterval(-FixtureCache.unusedObjectLifetime - 86_400)
+        let lately = Date().addingTimeInterval(-FixtureCache.unusedObjectLifetime + 86_400)
+        try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: objects + stale)
+        try FileManager.default.setAttributes([.modificationDate: lately], ofItemAtPath: objects + used)
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: objects + used + ".tmp-1-2"))
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-7_200)], ofItemAtPath: objects + used + ".tmp-1-2")
+        try Data("not ours".utf8).write(to: URL(fileURLWithPath: objects + "README"))
+        try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: objects + "README")
+        // Only the object unused for longer than its lifetime goes; using an object renews it.
+        let fixtureOfUsed = try #require(
+            try FileManager.default.subpathsOfDirectory(atPath: w.fixtures).map { w.fixtures + "/" + $0 }.first {
+                path in
+                guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return false }
+                var digest = ContentDigest()
+                data.withUnsafeBytes { digest.add($0) }
+                return digest.hex == used
+            })
+        let cache = try #require(FixtureCache.open(directory: w.cacheDir, identity: "test reader").cache)
+        #expect(!w.objects.contains(stale))
+        #expect(w.objects.contains(used) && w.objects.contains(kept))
+        #expect(!w.objects.contains(used + ".tmp-1-2"))
+        #expect(w.objects.contains("README"))
+        _ = try FixtureLoader.load(paths: [fixtureOfUsed], cache: cache)
+        #expect(cache.counts.cached == 1)
+        let renewed = try FileManager.default.attributesOfItem(atPath: objects + used)[.modificationDate] as? Date
+        #expect(try #require(renewed) > Date().addingTimeInterval(-600))
+    }
+
     @Test func aCacheFolderBehindALinkIsNotUsed() throws {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(atPath: w.dir) }
