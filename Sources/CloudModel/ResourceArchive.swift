@@ -21,31 +21,46 @@ package enum ResourceArchive {
         }
         // Indices first (in a scratch writer), so that the table is complete before it is written.
         var body = ArchiveWriter()
-        for r in resources {
-            for s in [r.id, r.type, r.account, r.region, r.name] { body.u32(index(s)) }
-            body.u32(UInt32(r.tags.count))
-            for (key, value) in r.tags.sorted(by: { $0.key < $1.key }) {
-                body.u32(index(key))
-                body.u32(index(value))
-            }
-            body.u32(UInt32(r.relations.count))
-            for (relation, targets) in r.relations.sorted(by: { $0.key < $1.key }) {
-                body.u32(index(relation))
-                body.u32(UInt32(targets.count))
-                for target in targets { body.u32(index(target)) }
-            }
-            body.flat(r.flatProperties)
-            if r.usage == .null {
-                body.u8(0)
-            } else {
-                body.u8(1)
-                body.flat(FlatValue(r.usage))
-            }
-        }
+        for r in resources { encode(r, to: &body) { s, w in w.u32(index(s)) } }
         out.u32(UInt32(strings.count))
         for s in strings { out.string(s) }
         out.u32(UInt32(resources.count))
         out.bytes.append(contentsOf: body.bytes)
+    }
+
+    /// One resource's fields in the archive's order, each string written by `string` (an index
+    /// into the table for the archive, the string itself for a digest): tags and relations
+    /// sorted, properties as held, usage behind a flag.
+    package static func encode(
+        _ r: borrowing Resource, to w: inout ArchiveWriter, string: (String, inout ArchiveWriter) -> Void
+    ) {
+        string(r.id, &w)
+        string(r.type, &w)
+        string(r.account, &w)
+        string(r.region, &w)
+        string(r.name, &w)
+        w.u32(UInt32(r.tags.count))
+        if !r.tags.isEmpty {
+            for (key, value) in r.tags.sorted(by: { $0.key < $1.key }) {
+                string(key, &w)
+                string(value, &w)
+            }
+        }
+        w.u32(UInt32(r.relations.count))
+        if !r.relations.isEmpty {
+            for (relation, targets) in r.relations.sorted(by: { $0.key < $1.key }) {
+                string(relation, &w)
+                w.u32(UInt32(targets.count))
+                for target in targets { string(target, &w) }
+            }
+        }
+        w.flat(r.flatProperties)
+        if r.usage == .null {
+            w.u8(0)
+        } else {
+            w.u8(1)
+            w.flat(FlatValue(r.usage))
+        }
     }
 
     /// Reads what `write` appended, or throws where the bytes stop making sense.
@@ -105,38 +120,19 @@ package enum ResourceArchive {
 
 extension Inventory {
     /// A digest of what the inventory holds, whatever order its resources went in: each resource
-    /// written whole (strings, sorted tags and relations, properties as held) and hashed on its
-    /// own, the hashes summed. For inventories built in code, which have no files to digest; it
+    /// written whole as the archive encodes it (`ResourceArchive.encode`, strings inline) and
+    /// hashed on its own, the hashes summed. For inventories built in code, which have no files to digest; it
     /// reads the flat storage in place, writes no text and sorts nothing.
     package var contentDigest: ContentDigest {
         var sum: UInt64 = 0
         var w = ArchiveWriter()
-        for slot in slots.indices where alive[slot] {
-            // Field by field in place: a copy of the resource would retain every field.
-            w.bytes.removeAll(keepingCapacity: true)
-            w.string(slots[slot].id)
-            w.string(slots[slot].type)
-            w.string(slots[slot].account)
-            w.string(slots[slot].region)
-            w.string(slots[slot].name)
-            w.u32(UInt32(slots[slot].tags.count))
-            if !slots[slot].tags.isEmpty {
-                for (key, value) in slots[slot].tags.sorted(by: { $0.key < $1.key }) {
-                    w.string(key)
-                    w.string(value)
-                }
+        // Through the buffer, each resource is lent in place: a copy would retain every field.
+        slots.withUnsafeBufferPointer { slots in
+            for slot in slots.indices where alive[slot] {
+                w.bytes.removeAll(keepingCapacity: true)
+                ResourceArchive.encode(slots[slot], to: &w) { s, w in w.string(s) }
+                sum &+= w.bytes.withUnsafeBytes(Self.wordHash)
             }
-            w.u32(UInt32(slots[slot].relations.count))
-            if !slots[slot].relations.isEmpty {
-                for (relation, targets) in slots[slot].relations.sorted(by: { $0.key < $1.key }) {
-                    w.string(relation)
-                    w.u32(UInt32(targets.count))
-                    for target in targets { w.string(target) }
-                }
-            }
-            w.flat(slots[slot].flatProperties)
-            if slots[slot].usage != .null { w.flat(FlatValue(slots[slot].usage)) }
-            sum &+= w.bytes.withUnsafeBytes(Self.wordHash)
         }
         return ContentDigest(value: sum)
     }

@@ -144,6 +144,13 @@ public struct FixtureCache: Sendable {
         }
     }
 
+    /// An identity for a reader named `name`, tied to its executable's size and times: a rebuilt
+    /// program never trusts an older build's objects.
+    package static func identity(_ name: String, executable: String) -> String {
+        guard let stamp = FileStamp(file: executable) else { return name }
+        return "\(name) \(stamp.size)@\(stamp.modified).\(stamp.modifiedNanos)"
+    }
+
     private static let objectMagic = Array("remsim fixture cache object\n".utf8)
     private static let fileMagic = Array("remsim fixture cache file\n".utf8)
 

@@ -21,7 +21,7 @@ public enum BuiltinPolicies {
     package static var sources: [(path: String, text: String)] { embeddedPolicyFiles }
 
     /// The pack as scenario loaders take it: every id (its file's name), each policy read the
-    /// first time a reference names it. `load()` reads them all.
+    /// first time a reference names it, once; `load()` reads them all through it.
     package static let source = PolicyPackSource(ids: embeddedPolicyFiles.map { id(of: $0.path) }) { id in
         guard let (path, text) = embeddedPolicyFiles.first(where: { Self.id(of: $0.path) == id }) else {
             return .failure(LoadError(file: directory, message: "no built-in policy '\(id)'"))
@@ -62,8 +62,12 @@ public enum BuiltinPolicies {
         guard !embeddedPolicyFiles.isEmpty else {
             throw LoadError(file: directory, message: "this remsim was built without its built-in policies")
         }
+        // Through `source`, so that a file a scenario already read is not parsed again.
         var policies: [Policy] = []
-        for (path, text) in embeddedPolicyFiles { policies += try read(path, text) }
+        for (path, _) in embeddedPolicyFiles {
+            guard let policy = source.policy(id(of: path)) else { continue }
+            policies.append(try policy.get())
+        }
         return try PolicyLoader.unique(policies)
     }
 }

@@ -24,11 +24,6 @@ struct CacheOptions: ParsableArguments {
 
     /// The reader a cache object was written by: remsim's version and commit, and this very
     /// executable (its size and time), so that a rebuilt remsim never trusts an older one's objects.
-    static let identity: String = {
-        var info = stat()
-        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let stamp =
-            stat(executable, &info) == 0 ? "\(info.st_size)@\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : "?"
-        return "remsim \(Remsim.version) \(stamp)"
-    }()
+    static let identity = FixtureCache.identity(
+        "remsim \(Remsim.version)", executable: Bundle.main.executablePath ?? CommandLine.arguments[0])
 }
