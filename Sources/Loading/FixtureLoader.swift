@@ -259,7 +259,7 @@ public enum FixtureLoader {
         -> ReadResources
     {
         return data.withUnsafeBytes { bytes in
-            var reader = JSONFixtureReader(file: file, bytes: bytes, maxDepth: Limits.current.maxDepth)
+            var reader = JSONStreamReader(file: file, bytes: bytes, maxDepth: Limits.current.maxDepth)
             let doc = reader.document()
             let places = JSONPlaces(reader: reader)
             problems.record(reader.problems.sorted)
@@ -275,7 +275,7 @@ public enum FixtureLoader {
                 } else {
                     problems.record(
                         top.error(
-                            "expected a whole number, found \(JSONFixtureReader.kindName(version))", at: "version"))
+                            "expected a whole number, found \(JSONStreamReader.kindName(version))", at: "version"))
                 }
             } else {
                 problems.record(top.error("missing required key 'version'", at: nil))
@@ -290,7 +290,7 @@ public enum FixtureLoader {
             guard case .array = list else {
                 problems.record(
                     places.error(
-                        "expected a list, found \(JSONFixtureReader.kindName(list))", keyPath: "resources",
+                        "expected a list, found \(JSONStreamReader.kindName(list))", keyPath: "resources",
                         at: list.offset))
                 return ReadResources()
             }

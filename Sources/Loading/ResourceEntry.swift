@@ -71,7 +71,7 @@ final class JSONPlaces {
     private let bytes: UnsafeRawBufferPointer
 
     /// Valid while the reader's bytes are.
-    init(reader: JSONFixtureReader) {
+    init(reader: JSONStreamReader) {
         file = reader.file
         bytes = reader.bytes
         lines = LineCounter()
@@ -87,7 +87,7 @@ final class JSONPlaces {
 
 /// An entry read by the JSON reader.
 struct JSONEntry: ResourceEntry {
-    typealias Node = JSONFixtureReader.JSONNode
+    typealias Node = JSONStreamReader.JSONNode
     let fields: [(key: String, node: Node)]
     let flat: (value: FlatValue, offset: Int)?
     let propertiesNot: Node?
@@ -121,10 +121,10 @@ struct JSONEntry: ResourceEntry {
         switch node {
         case .scalar(.null, _, let offset):
             throw places.error("expected a string, found nothing", keyPath: path, at: offset)
-        case .scalar(let value, let text, _): return text ?? JSONFixtureReader.text(of: value)
+        case .scalar(let value, let text, _): return text ?? JSONStreamReader.text(of: value)
         default:
             throw places.error(
-                "expected a string, found \(JSONFixtureReader.kindName(node))", keyPath: path, at: node.offset)
+                "expected a string, found \(JSONStreamReader.kindName(node))", keyPath: path, at: node.offset)
         }
     }
 
@@ -136,7 +136,7 @@ struct JSONEntry: ResourceEntry {
     func bool(_ key: String) throws(LoadError) -> Bool? {
         guard let node = node(key) else { return nil }
         guard case .scalar(.bool(let b), _, _) = node else {
-            throw error("expected true or false, found \(JSONFixtureReader.kindName(node))", at: key)
+            throw error("expected true or false, found \(JSONStreamReader.kindName(node))", at: key)
         }
         return b
     }
@@ -144,7 +144,7 @@ struct JSONEntry: ResourceEntry {
     func stringMap(_ key: String) throws(LoadError) -> [String: String]? {
         guard let node = node(key) else { return nil }
         guard case .object(let members, _) = node else {
-            throw error("expected a mapping, found \(JSONFixtureReader.kindName(node))", at: key)
+            throw error("expected a mapping, found \(JSONStreamReader.kindName(node))", at: key)
         }
         var out: [String: String] = [:]
         for member in members { out[member.key] = try text(member.value, "\(keyPath(key)).\(member.key)") }
@@ -154,14 +154,14 @@ struct JSONEntry: ResourceEntry {
     func stringLists(_ key: String) throws(LoadError) -> [String: [String]]? {
         guard let node = node(key) else { return nil }
         guard case .object(let members, _) = node else {
-            throw error("expected a mapping, found \(JSONFixtureReader.kindName(node))", at: key)
+            throw error("expected a mapping, found \(JSONStreamReader.kindName(node))", at: key)
         }
         var out: [String: [String]] = [:]
         for member in members {
             let path = "\(keyPath(key)).\(member.key)"
             guard case .array(let items, _) = member.value else {
                 throw places.error(
-                    "expected a list, found \(JSONFixtureReader.kindName(member.value))", keyPath: path,
+                    "expected a list, found \(JSONStreamReader.kindName(member.value))", keyPath: path,
                     at: member.value.offset)
             }
             var strings: [String] = []
@@ -176,7 +176,7 @@ struct JSONEntry: ResourceEntry {
     func properties() throws(LoadError) -> FlatValue? {
         if let propertiesNot {
             throw places.error(
-                "expected a mapping, found \(JSONFixtureReader.kindName(propertiesNot))",
+                "expected a mapping, found \(JSONStreamReader.kindName(propertiesNot))",
                 keyPath: keyPath("properties"),
                 at: propertiesNot.offset)
         }

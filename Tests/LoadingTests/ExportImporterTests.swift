@@ -137,3 +137,114 @@ struct ExportImporterTests {
         #expect(throws: LoadError.self) { try load("{id: t, type: sns, inert: true, account: '1', region: r}") }
     }
 }
+
+/// Exports are read in one pass, an item at a time; whatever is wrong in one is still named at
+/// its file, line, column and key path.
+struct ExportReadingTests {
+    func problem(_ text: String, _ load: (String) throws(LoadError) -> Void) throws -> LoadError {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try TestSupport.write(text, to: "export.json", in: dir)
+        do throws(LoadError) {
+            try load(file)
+        } catch {
+            #expect(error.file == file)
+            return error
+        }
+        Issue.record("expected an error")
+        return LoadError(file: "", message: "")
+    }
+
+    func describe(_ file: String) throws(LoadError) {
+        _ = try AWSDescribeImporter.load(files: [file], region: "us-east-1", account: nil)
+    }
+
+    @Test func anItemsProblemIsPlacedAtTheItem() throws {
+        let e = try problem(
+            """
+            {
+              "SecurityGroups": [
+                {"GroupId": "sg-1", "OwnerId": "1"},
+                {"GroupName": "b", "OwnerId": "1"}
+              ]
+            }
+            """, describe)
+        #expect((e.keyPath, e.line, e.column, e.message) == ("SecurityGroups[1]", 4, 5, "missing 'GroupId'"))
+
+        let twice = try problem(
+            """
+            {"Vpcs": [{"VpcId": "vpc-1", "OwnerId": "1"},
+                      {"VpcId": "vpc-1", "OwnerId": "1"}]}
+            """, describe)
+        #expect((twice.keyPath, twice.line, twice.column) == ("Vpcs[1]", 2, 11))
+        #expect(twice.message == "'vpc-1' appears twice in the import")
+
+        let instance = try problem(
+            """
+            {"Reservations": [
+              {"OwnerId": "1", "Instances": [{"InstanceId": "i-1"}, {"Placement": {}}]}
+            ]}
+            """, describe)
+        #expect((instance.keyPath, instance.line) == ("Reservations[0].Instances[1]", 2))
+        #expect(instance.message == "missing 'InstanceId'")
+    }
+
+    @Test func syntaxAndDuplicateKeysAreFoundWhereTheyAre() throws {
+        let duplicate = try problem(
+            """
+            {"SecurityGroups": [
+              {"GroupId": "sg-1",
+               "GroupId": "sg-2", "OwnerId": "1"}]}
+            """, describe)
+        #expect((duplicate.keyPath, duplicate.line, duplicate.column) == ("SecurityGroups[0].GroupId", 3, 4))
+        #expect(duplicate.message == "duplicate key 'GroupId' (also at line 2)")
+
+        let syntax = try problem("{\"SecurityGroups\": [\n  {\"GroupId\": \"sg-1\" \"OwnerId\": \"1\"}]}", describe)
+        #expect((syntax.line, syntax.column) == (2, 22))
+        #expect(syntax.message.hasPrefix("invalid JSON: expected ',' or '}'"))
+
+        let notAList = try problem("{\"Vpcs\": {\"VpcId\": \"vpc-1\"}}", describe)
+        #expect((notAList.keyPath, notAList.line, notAList.column) == ("Vpcs", 1, 10))
+
+        let notAnObject = try problem("\n  [1, 2]", describe)
+        #expect((notAnObject.line, notAnObject.column) == (2, 3))
+        #expect(notAnObject.message == "expected the JSON object an `aws … describe-…` call prints")
+
+        let empty = try problem(" \n", describe)
+        #expect(empty.message == "the file is empty")
+    }
+
+    @Test func aConfigurationThatIsABadJSONStringIsNamedAtItsItem() throws {
+        let e = try problem(
+            """
+            {"Results": [
+              "{\\"resourceType\\": \\"AWS::EC2::VPC\\", \\"awsAccountId\\": \\"1\\", \\"resourceId\\": \\"vpc-1\\"}",
+              "{\\"resourceType\\": "
+            ]}
+            """
+        ) { file throws(LoadError) in _ = try AWSConfigImporter.load(files: [file]) }
+        #expect((e.keyPath, e.line, e.column) == ("Results[1]", 3, 3))
+        #expect(
+            e.message
+                == "a JSON string that is not valid JSON: the text ends where a value was expected at character 18")
+
+        let notConfig = try problem("{\n  \"NextToken\": \"x\"\n}") { file throws(LoadError) in
+            _ = try AWSConfigImporter.load(files: [file])
+        }
+        #expect((notConfig.line, notConfig.column) == (1, 1))
+        #expect(notConfig.message.hasSuffix("not an AWS Config export"))
+    }
+
+    /// A minified export (one line, as Config delivers snapshots) is read in one pass: an item's
+    /// place is worked out only for a problem.
+    @Test func aMinifiedExportReadsWhole() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let groups = (0..<5_000).map { #"{"GroupId":"sg-\#($0)","OwnerId":"1","IpPermissions":[]}"# }
+        let file = try TestSupport.write(
+            #"{"SecurityGroups":["# + groups.joined(separator: ",") + "]}", to: "sg.json", in: dir)
+        let result = try AWSDescribeImporter.load(files: [file], region: "r", account: nil)
+        #expect(result.resources.count == 5_000)
+        #expect(result.resources.last?.properties["IpPermissions"] == .array([]))
+    }
+}

@@ -25,27 +25,26 @@ public enum AWSConfigImporter {
     static let dropped: Set<String> = ["ipRanges", "tags", "Tags"]
     static let deletedStatuses: Set<String> = ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]
 
+    /// The lists of configuration items, by the call that prints them.
+    static let lists: [String: ExportReader.Use] = [
+        "configurationItems": .items, "baseConfigurationItems": .items, "Results": .items,
+    ]
+
     public static func load(files: [String]) throws(LoadError) -> ImportResult {
         var collector = ImportCollector()
         var attachments: [(group: String, instance: String)] = []
         for file in files {
-            let root = try YAMLNode.read(file: file)
-            guard root.isMapping else {
-                throw root.error("expected the JSON object of a Config snapshot or an `aws configservice` call")
-            }
-            let document = try root.mapping(allowing: root.mappingKeys)
-            guard let list = document["configurationItems"] ?? document["baseConfigurationItems"] ?? document["Results"]
-            else {
-                throw root.error("no configurationItems, baseConfigurationItems or Results: not an AWS Config export")
-            }
-            for node in try list.list() {
-                let item = try node.value().decodedJSONString(file: file)
+            let summary = try ExportReader.read(
+                file: file, expecting: "the JSON object of a Config snapshot or an `aws configservice` call",
+                uses: lists, otherwise: .ignore
+            ) { (entry: ExportItem) throws(LoadError) in
+                let item = try entry.value.decodedJSONString(of: entry, at: "")
                 if let status = item["configurationItemStatus"]?.stringValue, deletedStatuses.contains(status) {
                     collector.skip("configuration items of deleted resources")
-                    continue
+                    return
                 }
-                guard let r = try resource(item, node: node) else { continue }
-                try collector.add(r, node)
+                let r = try resource(item, entry)
+                try collector.add(r, entry)
                 if r.type == "aws.ec2" {
                     for rel in item["relationships"]?.arrayValue ?? []
                     where rel["resourceType"]?.stringValue == "AWS::EC2::SecurityGroup" {
@@ -53,15 +52,20 @@ public enum AWSConfigImporter {
                     }
                 }
             }
+            guard summary.keys.contains(where: { lists[$0] != nil }) else {
+                throw summary.error(
+                    "no configurationItems, baseConfigurationItems or Results: not an AWS Config export")
+            }
         }
         for (group, instance) in attachments { collector.attach(instance, toGroup: group) }
         return collector.result
     }
 
-    static func resource(_ item: Value, node: YAMLNode) throws(LoadError) -> Resource? {
-        guard let configType = item["resourceType"]?.stringValue else { throw node.error("missing 'resourceType'") }
+    static func resource(_ item: Value, _ entry: ExportItem) throws(LoadError) -> Resource {
+        guard item.objectValue != nil else { throw entry.error("expected an object") }
+        guard let configType = item["resourceType"]?.stringValue else { throw entry.error("missing 'resourceType'") }
         guard let account = item["awsAccountId"]?.stringValue ?? item["accountId"]?.stringValue else {
-            throw node.error("missing 'awsAccountId'")
+            throw entry.error("missing 'awsAccountId'")
         }
         let known = ResourceTypeRegistry.type(awsConfigType: configType)
         let resourceId = item["resourceId"]?.stringValue
@@ -74,14 +78,15 @@ public enum AWSConfigImporter {
             case .iamPath(let prefix)?: resourceName.map { "\(prefix)/\(account)/\($0)" }
             case .resourceId?, nil: resourceId ?? arn
             }
-        guard let id else { throw node.error("no resourceId for this \(configType) item") }
+        guard let id else { throw entry.error("no resourceId for this \(configType) item") }
         let isGlobal = known?.isGlobal ?? false
         let region = isGlobal ? "global" : item["awsRegion"]?.stringValue ?? "global"
-        var properties = pascalCased(try item["configuration"]?.decodedJSONString(file: node.file) ?? .emptyObject)
+        var properties = pascalCased(
+            try item["configuration"]?.decodedJSONString(of: entry, at: "configuration") ?? .emptyObject)
         if properties.objectValue == nil { properties = .emptyObject }
         if configType == "AWS::S3::Bucket" {
             properties = try s3Properties(
-                properties, supplementary: item["supplementaryConfiguration"] ?? .emptyObject, file: node.file)
+                properties, supplementary: item["supplementaryConfiguration"] ?? .emptyObject, entry)
         }
         var tags: [String: String] = [:]
         for entry in item["tags"]?.objectValue?.entries ?? [] {
@@ -115,12 +120,14 @@ public enum AWSConfigImporter {
     }
 
     /// The bucket's supplementary configuration, as the properties the S3 describe calls give.
-    static func s3Properties(_ configuration: Value, supplementary: Value, file: String) throws(LoadError) -> Value {
+    static func s3Properties(_ configuration: Value, supplementary: Value, _ entry: ExportItem) throws(LoadError)
+        -> Value
+    {
         var p = configuration
         let s = supplementary.objectValue ?? Fields()
         func part(_ key: String) throws(LoadError) -> Value? {
             guard let v = s[key], !v.isNull else { return nil }
-            return pascalCased(try v.decodedJSONString(file: file))
+            return pascalCased(try v.decodedJSONString(of: entry, at: "supplementaryConfiguration.\(key)"))
         }
         if let block = try part("PublicAccessBlockConfiguration") {
             p = p.setting("PublicAccessBlockConfiguration", to: block)

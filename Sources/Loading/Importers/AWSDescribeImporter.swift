@@ -19,79 +19,90 @@ public enum AWSDescribeImporter {
 
     /// Imports `files`. `region` is needed for security groups and VPCs (describe output does not
     /// say); `account`, when given, overrides the owner ids in the output.
+    /// The lists of describe output this importer reads.
+    static let lists: [String: ExportReader.Use] = [
+        "SecurityGroups": .flat(aside: ["Tags"]), "Vpcs": .flat(aside: ["Tags"]), "trailList": .flat(aside: ["Tags"]),
+        "Reservations": .items, "FlowLogs": .items,
+    ]
+
     public static func load(files: [String], region: String?, account: String?) throws(LoadError) -> Result {
         var collector = ImportCollector()
-        var flowLogs: [(log: Value, node: YAMLNode)] = []
+        var flowLogs: [Value] = []
         var attachments: [(group: String, instance: String)] = []
-        func add(_ r: Resource, _ node: YAMLNode) throws(LoadError) { try collector.add(r, node) }
 
         for file in files {
-            let root = try YAMLNode.read(file: file)
-            guard root.isMapping else { throw root.error("expected the JSON object an `aws … describe-…` call prints") }
-            let document = try root.mapping(allowing: root.mappingKeys)
-            for (key, listNode) in document.entries {
-                let items = try listNode.list()
-                switch key {
-                case "SecurityGroups":
-                    for node in items {
-                        let item = try node.value()
-                        let id = try string(item, "GroupId", node)
-                        try add(
-                            try resource(
-                                item, id: id, type: "aws.security-group", name: item["GroupName"]?.stringValue,
-                                account: account ?? item["OwnerId"]?.stringValue, region: try needed(region, node), node
-                            ), node)
+            let summary = try ExportReader.read(
+                file: file, expecting: "the JSON object an `aws … describe-…` call prints",
+                uses: lists, otherwise: .count
+            ) { (item: ExportItem) throws(LoadError) in
+                let value = item.value
+                switch item.list {
+                case "SecurityGroups", "Vpcs", "trailList":
+                    // Read straight into flat storage, the tags set aside.
+                    guard let flat = item.flat else { throw item.error("expected an object") }
+                    func field(_ key: String) throws(LoadError) -> String {
+                        guard let s = flat.string(member: key), !s.isEmpty else { throw item.error("missing '\(key)'") }
+                        return s
                     }
+                    let r: Resource
+                    switch item.list {
+                    case "SecurityGroups":
+                        let id = try field("GroupId")
+                        r = try resource(
+                            flat, tags: value["Tags"], id: id, type: "aws.security-group",
+                            name: flat.string(member: "GroupName"),
+                            account: account ?? flat.string(member: "OwnerId"), region: try needed(region, item), item)
+                    case "Vpcs":
+                        let id = try field("VpcId")
+                        r = try resource(
+                            flat, tags: value["Tags"], id: id, type: "aws.vpc", name: nil,
+                            account: account ?? flat.string(member: "OwnerId"), region: try needed(region, item), item)
+                    default:
+                        let arn = try field("TrailARN")
+                        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+                        r = try resource(
+                            flat, tags: value["Tags"], id: arn, type: "aws.cloudtrail",
+                            name: flat.string(member: "Name"),
+                            account: account ?? (parts.count > 4 ? String(parts[4]) : nil),
+                            region: try needed(flat.string(member: "HomeRegion") ?? region, item), item)
+                    }
+                    try collector.add(r, item)
                 case "Reservations":
-                    for reservation in items {
-                        let owner = try reservation.value()["OwnerId"]?.stringValue
-                        let r = try reservation.mapping(allowing: reservation.mappingKeys)
-                        for node in try r["Instances"]?.list() ?? [] {
-                            let item = try node.value()
-                            let id = try string(item, "InstanceId", node)
-                            let zone = item["Placement"]?["AvailabilityZone"]?.stringValue
-                            let instanceRegion = zone.map { String($0.dropLast()) } ?? region
-                            try add(
-                                try resource(
-                                    item, id: id, type: "aws.ec2", name: nil, account: account ?? owner,
-                                    region: try needed(instanceRegion, node), node), node)
-                            for group in item["SecurityGroups"]?.arrayValue ?? [] {
-                                if let gid = group["GroupId"]?.stringValue { attachments.append((gid, id)) }
-                            }
+                    guard value.objectValue != nil else { throw item.error("expected an object") }
+                    let owner = value["OwnerId"]?.stringValue
+                    guard case .array(let list) = value["Instances"] ?? .array([]) else {
+                        throw item.error("expected a list", at: "Instances")
+                    }
+                    for (i, instance) in list.enumerated() {
+                        let part = "Instances[\(i)]"
+                        guard case .object(var fields) = instance else {
+                            throw item.error("expected an object", at: part)
+                        }
+                        let tags = fields["Tags"]
+                        fields["Tags"] = nil
+                        guard let id = instance["InstanceId"]?.stringValue, !id.isEmpty else {
+                            throw item.error("missing 'InstanceId'", at: part)
+                        }
+                        let zone = instance["Placement"]?["AvailabilityZone"]?.stringValue
+                        let instanceRegion = zone.map { String($0.dropLast()) } ?? region
+                        try collector.add(
+                            try resource(
+                                FlatValue(.object(fields)), tags: tags, id: id, type: "aws.ec2", name: nil,
+                                account: account ?? owner, region: try needed(instanceRegion, item, at: part), item,
+                                at: part), item)
+                        for group in instance["SecurityGroups"]?.arrayValue ?? [] {
+                            if let gid = group["GroupId"]?.stringValue { attachments.append((gid, id)) }
                         }
                     }
-                case "Vpcs":
-                    for node in items {
-                        let item = try node.value()
-                        let id = try string(item, "VpcId", node)
-                        try add(
-                            try resource(
-                                item, id: id, type: "aws.vpc", name: nil,
-                                account: account ?? item["OwnerId"]?.stringValue,
-                                region: try needed(region, node), node), node)
-                    }
-                case "FlowLogs":
-                    for node in items { flowLogs.append((try node.value(), node)) }
-                case "trailList":
-                    for node in items {
-                        let item = try node.value()
-                        let arn = try string(item, "TrailARN", node)
-                        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-                        let trailAccount = account ?? (parts.count > 4 ? String(parts[4]) : nil)
-                        try add(
-                            try resource(
-                                item, id: arn, type: "aws.cloudtrail", name: item["Name"]?.stringValue,
-                                account: trailAccount,
-                                region: try needed(item["HomeRegion"]?.stringValue ?? region, node), node), node)
-                    }
                 default:
-                    collector.skip("\(key) (not modelled)", items.count)
+                    flowLogs.append(value)
                 }
             }
+            for (key, count) in summary.counts { collector.skip("\(key) (not modelled)", count) }
         }
 
         // Flow logs become the FlowLogs property of their VPC, as the flow-log policy reads it.
-        for (log, _) in flowLogs {
+        for log in flowLogs {
             guard let target = log["ResourceId"]?.stringValue, let i = collector.index[target],
                 collector.resources[i].type == "aws.vpc"
             else {
@@ -108,32 +119,29 @@ public enum AWSDescribeImporter {
         return collector.result
     }
 
+    /// A resource of `properties` (without their tags), and its `tags` as describe output lists them.
     static func resource(
-        _ item: Value, id: String, type: String, name: String?, account: String?, region: String, _ node: YAMLNode
+        _ properties: FlatValue, tags list: Value?, id: String, type: String, name: String?, account: String?,
+        region: String, _ item: ExportItem, at part: String = ""
     )
         throws(LoadError) -> Resource
     {
         guard let account else {
-            throw node.error("no owner id in the output for '\(id)'; give the account with --account")
+            throw item.error("no owner id in the output for '\(id)'; give the account with --account", at: part)
         }
-        guard case .object(var fields) = item else { throw node.error("expected an object") }
         var tags: [String: String] = [:]
-        for tag in fields["Tags"]?.arrayValue ?? [] {
+        for tag in list?.arrayValue ?? [] {
             if let key = tag["Key"]?.stringValue { tags[key] = tag["Value"]?.stringValue ?? "" }
         }
-        fields["Tags"] = nil
         return Resource(
             id: id, type: type, account: account, region: region, name: name ?? tags["Name"] ?? id, tags: tags,
-            properties: .object(fields))
+            flatProperties: properties, relations: [:], usage: .null)
     }
 
-    static func string(_ item: Value, _ key: String, _ node: YAMLNode) throws(LoadError) -> String {
-        guard let s = item[key]?.stringValue, !s.isEmpty else { throw node.error("missing '\(key)'") }
-        return s
-    }
-
-    static func needed(_ region: String?, _ node: YAMLNode) throws(LoadError) -> String {
-        guard let region else { throw node.error("describe output does not name the region; give it with --region") }
+    static func needed(_ region: String?, _ item: ExportItem, at part: String = "") throws(LoadError) -> String {
+        guard let region else {
+            throw item.error("describe output does not name the region; give it with --region", at: part)
+        }
         return region
     }
 }

@@ -30,23 +30,16 @@ public enum AzureResourceGraphImporter {
     public static func load(files: [String]) throws(LoadError) -> ImportResult {
         var collector = ImportCollector()
         for file in files {
-            let root = try YAMLNode.read(file: file)
-            let rows: [YAMLNode]
-            if root.isMapping {
-                let document = try root.mapping(allowing: root.mappingKeys)
-                guard let data = document["data"] else {
-                    throw root.error("no 'data': not the output of `az graph query`")
-                }
-                rows = try data.list()
-            } else {
-                rows = try root.list()
-            }
-            for node in rows {
-                let row = try node.value()
-                guard let id = row["id"]?.stringValue, !id.isEmpty else { throw node.error("missing 'id'") }
-                guard let armType = row["type"]?.stringValue else { throw node.error("missing 'type'") }
+            let summary = try ExportReader.read(
+                file: file, expecting: "the JSON of `az graph query` (an object with 'data', or its rows)",
+                topList: true, uses: ["data": .items], otherwise: .ignore
+            ) { (item: ExportItem) throws(LoadError) in
+                let row = item.value
+                guard row.objectValue != nil else { throw item.error("expected an object") }
+                guard let id = row["id"]?.stringValue, !id.isEmpty else { throw item.error("missing 'id'") }
+                guard let armType = row["type"]?.stringValue else { throw item.error("missing 'type'") }
                 guard let account = row["subscriptionId"]?.stringValue ?? ResourceAddress.account(ofId: id) else {
-                    throw node.error("no subscription for '\(id)'")
+                    throw item.error("no subscription for '\(id)'")
                 }
                 var properties = Fields()
                 for entry in row.objectValue?.entries ?? []
@@ -62,7 +55,10 @@ public enum AzureResourceGraphImporter {
                     Resource(
                         id: id, type: type, account: account, region: row["location"]?.stringValue ?? "global",
                         name: row["name"]?.stringValue ?? ResourceAddress.name(ofId: id) ?? id, tags: tags,
-                        properties: .object(properties)), node)
+                        properties: .object(properties)), item)
+            }
+            if summary.top == .object, !summary.keys.contains("data") {
+                throw summary.error("no 'data': not the output of `az graph query`")
             }
         }
         return collector.result

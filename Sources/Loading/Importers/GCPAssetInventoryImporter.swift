@@ -23,28 +23,33 @@ public enum GCPAssetInventoryImporter {
 
     public static func load(files: [String], project: String?) throws(LoadError) -> ImportResult {
         var collector = ImportCollector()
-        var policies: [(name: String, policy: Value, node: YAMLNode)] = []
+        var policies: [(name: String, policy: Value)] = []
         for file in files {
-            for node in try assets(in: file) {
-                let asset = try node.value()
-                guard let name = asset["name"]?.stringValue, !name.isEmpty else { throw node.error("missing 'name'") }
+            _ = try ExportReader.read(
+                file: file,
+                expecting: "the newline-delimited JSON of `gcloud asset export`, or a JSON list of assets",
+                topList: true, lines: true, uses: [:], otherwise: .ignore
+            ) { (item: ExportItem) throws(LoadError) in
+                let asset = item.value
+                guard asset.objectValue != nil else { throw item.error("expected an object") }
+                guard let name = asset["name"]?.stringValue, !name.isEmpty else { throw item.error("missing 'name'") }
                 if let policy = asset["iam_policy"] ?? asset["iamPolicy"], asset["resource"] == nil {
-                    policies.append((name, policy, node))
-                    continue
+                    policies.append((name, policy))
+                    return
                 }
                 guard let assetType = (asset["asset_type"] ?? asset["assetType"])?.stringValue else {
-                    throw node.error("missing 'asset_type'")
+                    throw item.error("missing 'asset_type'")
                 }
                 guard let resource = asset["resource"], let data = resource["data"], data.objectValue != nil else {
                     collector.skip("assets without resource data (export with --content-type=resource)")
-                    continue
+                    return
                 }
                 let ancestorProject = (asset["ancestors"]?.arrayValue ?? []).compactMap(\.stringValue).first {
                     $0.hasPrefix("projects/")
                 }
                 .map { String($0.dropFirst("projects/".count)) }
                 guard let account = ResourceAddress.account(ofId: name) ?? project ?? ancestorProject else {
-                    throw node.error("no project in '\(name)'; give it with --project")
+                    throw item.error("no project in '\(name)'; give it with --project")
                 }
                 let region = resource["location"]?.stringValue ?? ResourceAddress.region(ofId: name) ?? "global"
                 var properties = data
@@ -59,10 +64,10 @@ public enum GCPAssetInventoryImporter {
                 try collector.add(
                     Resource(
                         id: name, type: types[assetType] ?? "gcp.\(assetType)", account: account, region: region,
-                        name: shortName, tags: tags, properties: properties), node)
+                        name: shortName, tags: tags, properties: properties), item)
             }
         }
-        for (name, policy, _) in policies {
+        for (name, policy) in policies {
             guard let i = collector.index[name] else {
                 collector.skip("IAM policies of assets not in the export")
                 continue
@@ -70,32 +75,5 @@ public enum GCPAssetInventoryImporter {
             collector.resources[i].properties = collector.resources[i].properties.setting("iamPolicy", to: policy)
         }
         return collector.result
-    }
-
-    /// The assets of a file: a JSON list, or one JSON object per line. A bad line is reported
-    /// with its own line number.
-    static func assets(in file: String) throws(LoadError) -> [YAMLNode] {
-        let data = try YAMLNode.readData(file: file)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LoadError(file: file, message: "the file is not valid UTF-8 text")
-        }
-        if text.drop(while: \.isWhitespace).first == "[" {
-            return try YAMLNode.parse(file: file, data: data).list()
-        }
-        var out: [YAMLNode] = []
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
-            let node: YAMLNode
-            do throws(LoadError) {
-                node = try YAMLNode.parse(file: file, data: Data(line.utf8)).onLine(n + 1)
-            } catch {
-                var e = error
-                e.line = n + 1 + (e.line.map { $0 - 1 } ?? 0)
-                throw e
-            }
-            guard node.isMapping else { throw node.error("expected one JSON object per line") }
-            out.append(node)
-        }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import CloudModel
 import Foundation
+import Simulation
 
 /// What an importer read: the resources, and everything it did not import, counted by kind so a
 /// team sees what its fixtures leave out. Resources of types remsim does not model are kept as
@@ -27,8 +28,8 @@ struct ImportCollector {
     var index: [String: Int] = [:]
     var skipped: [String: Int] = [:]
 
-    mutating func add(_ r: Resource, _ node: YAMLNode) throws(LoadError) {
-        guard index[r.id] == nil else { throw node.error("'\(r.id)' appears twice in the import") }
+    mutating func add(_ r: Resource, _ item: ExportItem) throws(LoadError) {
+        guard index[r.id] == nil else { throw item.error("'\(r.id)' appears twice in the import") }
         index[r.id] = resources.count
         resources.append(r)
     }
@@ -51,9 +52,13 @@ struct ImportCollector {
 
 extension Value {
     /// A JSON document held in a string, as AWS Config's `batch-get-resource-config` and
-    /// `select-resource-config` return configurations.
-    func decodedJSONString(file: String) throws(LoadError) -> Value {
+    /// `select-resource-config` return configurations; a problem in it is one of `item`'s.
+    func decodedJSONString(of item: ExportItem, at part: String) throws(LoadError) -> Value {
         guard case .string(let text) = self else { return self }
-        return try YAMLNode.parse(file: file, data: Data(text.utf8)).value()
+        do throws(Value.JSONProblem) {
+            return try Value(json: text, maxDepth: Limits.current.maxDepth)
+        } catch {
+            throw item.error("a JSON string that is not valid JSON: \(error)", at: part)
+        }
     }
 }
