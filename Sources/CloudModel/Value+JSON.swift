@@ -50,12 +50,7 @@ extension Value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
-        case .double(let d):
-            if d.isFinite {
-                out += d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
-            } else {
-                out += "null"
-            }
+        case .double(let d): Self.writeJSONNumber(d, into: &out)
         case .string(let s): Self.writeJSONString(s, into: &out)
         case .array(let items):
             out += "["
@@ -76,23 +71,88 @@ extension Value {
         }
     }
 
-    private static func writeJSONString(_ s: String, into out: inout String) {
+    fileprivate static func writeJSONNumber(_ d: Double, into out: inout String) {
+        if d.isFinite {
+            out += d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
+        } else {
+            out += "null"
+        }
+    }
+
+    /// `s` as a JSON string, quotes included.
+    package static func writeJSONString(_ s: String, into out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
+        // Most strings need no escape and are appended whole; the others in runs between their
+        // escapes.
+        let escapes = s.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
+        }
+        if escapes == false {
+            out += s
+        } else {
+            var run = ""
+            for scalar in s.unicodeScalars {
+                let escaped: String? =
+                    switch scalar {
+                    case "\"": "\\\""
+                    case "\\": "\\\\"
+                    case "\n": "\\n"
+                    case "\r": "\\r"
+                    case "\t": "\\t"
+                    default: scalar.value < 0x20 ? String(format: "\\u%04x", scalar.value) : nil
+                    }
+                if let escaped {
+                    out += run
+                    run = ""
+                    out += escaped
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    run.unicodeScalars.append(scalar)
                 }
             }
+            out += run
         }
         out += "\""
+    }
+}
+
+extension FlatValue {
+    /// The same text as `value.jsonText`, written from the flat storage with no `Value` built.
+    package var jsonText: String {
+        var out = ""
+        writeJSON(into: &out)
+        return out
+    }
+
+    package func writeJSON(into out: inout String) {
+        withView { $0.writeJSON(at: 0, into: &out) }
+    }
+}
+
+extension FlatView {
+    func writeJSON(at i: Int, into out: inout String) {
+        let n = nodes[i]
+        switch n.kind {
+        case .null: out += "null"
+        case .bool: out += n.payload != 0 ? "true" : "false"
+        case .int: out += String(n.payload)
+        case .double: Value.writeJSONNumber(Double(bitPattern: UInt64(bitPattern: n.payload)), into: &out)
+        case .string: Value.writeJSONString(string(i) ?? "", into: &out)
+        case .array:
+            out += "["
+            for (k, child) in children(i).enumerated() {
+                if k > 0 { out += "," }
+                writeJSON(at: child, into: &out)
+            }
+            out += "]"
+        case .object:
+            out += "{"
+            for (k, child) in children(i).enumerated() {
+                if k > 0 { out += "," }
+                Value.writeJSONString(key(child), into: &out)
+                out += ":"
+                writeJSON(at: child, into: &out)
+            }
+            out += "}"
+        }
     }
 }

@@ -12,6 +12,23 @@ struct FlatValueTests {
         #expect(FlatValue([1, [2, [3]]]).value == [1, [2, [3]]])
     }
 
+    /// Written from the flat storage, JSON text is the text the value tree writes, escapes,
+    /// numbers and member order included; and escapes are what JSON says they are.
+    @Test func writesTheJSONTheValueTreeWrites() throws {
+        let v: Value = [
+            "plain": "text", "quote": "say \"hi\"", "back\\slash": "a\\b", "lines": "one\ntwo\r\tend",
+            "control": "\u{01}\u{1F}x", "unicode": "café ☁︎ 𝄞", "i": -42, "big": .int(.max), "d": 2.5,
+            "whole": 3.0, "huge": 1e300, "tiny": 5e-324, "b": true, "n": nil, "e": [], "o": [:],
+            "nested": ["list": [1, "two", ["three": 3.0]]],
+        ]
+        #expect(FlatValue(v).jsonText == v.jsonText)
+        #expect(try Value(json: v.jsonText) == v)
+        #expect(Value.string("a\"b\\c\u{7}").jsonText == #""a\"b\\c\u0007""#)
+        for scalar in [Value.string(""), .int(0), .double(-0.5), .null, .array([]), .emptyObject] {
+            #expect(FlatValue(scalar).jsonText == scalar.jsonText)
+        }
+    }
+
     @Test(arguments: [5, 31, 32, 33, 200])
     func manyDistinctKeysAreFoundByPath(count: Int) throws {
         var fields = Fields()

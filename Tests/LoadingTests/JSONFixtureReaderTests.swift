@@ -203,3 +203,22 @@ struct JSONFixtureReaderTests {
         #expect(problems.first?.message.hasPrefix("nested more than 100 levels deep") == true, "\(problems)")
     }
 }
+
+/// The fixture writer writes each resource's properties straight from their flat storage; the
+/// text is the text of the resource's value tree.
+struct FixtureWriterTextTests {
+    @Test func aResourceIsWrittenAsItsValueTree() throws {
+        let acme = try FixtureLoader.load(
+            paths: [TestSupport.packageRoot.appendingPathComponent("Fixtures/acme").path])
+        var resources = acme.all
+        resources.append(
+            Resource(
+                id: "x\"1", type: "aws.AWS::Unmodelled::Thing", account: "1", region: "r", name: "tab\tname",
+                tags: ["b": "2", "a\n": "1"], properties: ["k": ["nested": [1.5, nil, "é"]]],
+                relations: ["origin-of": ["y", "z"], "attached-to": ["w"]], usage: ["lastUsed": "2026-01-01"]))
+        #expect(resources.count > 10)
+        for r in resources {
+            #expect(FixtureWriter.jsonText(of: r) == FixtureWriter.value(of: r).jsonText, "\(r.id)")
+        }
+    }
+}
