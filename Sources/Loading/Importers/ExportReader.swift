@@ -63,16 +63,16 @@ struct ExportReader {
     static let unplaced = "\u{0}unplaced"
 
     /// Reads `file`. A top-level object's members are treated as `uses` says (`otherwise` when it
-    /// does not name them); a top-level list
-    /// hands over its items when `topList` is set; newline-delimited JSON objects are read as
-    /// items when `lines` is set. Any other top level is refused as not `expecting`.
+    /// does not name them); a top-level list hands over its items when `topList` is set;
+    /// newline-delimited JSON objects are read as items when `lines` is set. Any other top level
+    /// is refused as not `expecting`.
     static func read(
         file: String, expecting: String, topList: Bool = false, lines: Bool = false, uses: [String: Use],
         otherwise: Use,
         item: (ExportItem) throws(LoadError) -> Void
     ) throws(LoadError) -> Summary {
         let data = try YAMLNode.readData(file: file)
-        guard data.contains(where: { !(Set<UInt8>([0x20, 0x0A, 0x0D, 0x09]).contains($0)) }) else {
+        guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw LoadError(file: file, message: "the file is empty")
         }
         let read = data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Result<Summary, LoadError> in
@@ -90,12 +90,9 @@ struct ExportReader {
                 do throws(LoadError) {
                     try item(ExportItem(value: value, flat: flat, list: list, keyPath: reader.keyPath))
                 } catch {
-                    var e = error
-                    if e.file == unplaced {
-                        let placed = reader.problem(e.message, at: offset, keyPath: e.keyPath)
-                        e = placed
-                    }
-                    failure = e
+                    failure =
+                        error.file == unplaced
+                        ? reader.problem(error.message, at: offset, keyPath: error.keyPath) : error
                     throw JSONStreamReader.Stop()
                 }
             }
