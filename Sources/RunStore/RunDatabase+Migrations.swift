@@ -244,6 +244,39 @@ extension RunDatabase {
                 t.add(column: "moot", .boolean).notNull().defaults(to: false)
             }
         }
+        // Every single-column index a foreign key was given whose column already leads one of
+        // the table's unique keys (`timelineEntry(scenarioResultId)` beside
+        // `UNIQUE(scenarioResultId, position)`): the unique key serves its lookups and cascades,
+        // and each row recorded paid for maintaining both.
+        migrator.registerMigration("v7-redundant-indexes") { db in
+            for index in try Self.redundantIndexes(db) { try db.drop(index: index) }
+        }
         return migrator
+    }
+
+    /// The single-column, non-unique indexes whose column leads a unique index of the same table.
+    static func redundantIndexes(_ db: Database) throws -> [String] {
+        var redundant: [String] = []
+        let tables = try String.fetchAll(
+            db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        for table in tables {
+            let indexes = try Row.fetchAll(
+                db, sql: "SELECT name, \"unique\" FROM pragma_index_list(?)", arguments: [table])
+            var leadingUnique: Set<String> = []
+            var single: [(name: String, column: String)] = []
+            for index in indexes {
+                let name: String = index["name"]
+                let columns = try String.fetchAll(
+                    db, sql: "SELECT name FROM pragma_index_info(?) ORDER BY seqno", arguments: [name])
+                guard let first = columns.first else { continue }
+                if index["unique"] as Bool {
+                    leadingUnique.insert(first)
+                } else if columns.count == 1 {
+                    single.append((name, first))
+                }
+            }
+            redundant += single.filter { leadingUnique.contains($0.column) }.map(\.name).sorted()
+        }
+        return redundant
     }
 }

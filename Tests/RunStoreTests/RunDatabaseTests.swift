@@ -30,10 +30,54 @@ struct RunDatabaseTests {
         #expect(
             try db.appliedMigrations() == [
                 "v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes",
+                "v7-redundant-indexes",
             ])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         _ = try RunDatabase(path: path)  // opening again migrates nothing and fails nothing
+    }
+
+    /// Every foreign key keeps an index that leads with its column (lookups and cascading deletes
+    /// stay indexed), and no index is kept beside a unique key that leads with the same column: a
+    /// database made before the index was dropped loses it when opened.
+    @Test func foreignKeysAreIndexedOnceEach() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/runs.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try RunDatabase.migrator.migrate(old, upTo: "v6-outcomes")
+        #expect(try old.read { try RunDatabase.redundantIndexes($0) }.contains("timelineEntry_on_scenarioResultId"))
+        try old.close()
+
+        _ = try RunDatabase(path: path)
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        try queue.read { db in
+            #expect(try RunDatabase.redundantIndexes(db) == [])
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            var keys = 0
+            for table in tables {
+                let leading = try Set(
+                    String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0)
+                            FROM pragma_index_list(?) AS l
+                            """, arguments: [table]))
+                for column in try String.fetchAll(
+                    db, sql: "SELECT \"from\" FROM pragma_foreign_key_list(?)", arguments: [table])
+                {
+                    keys += 1
+                    #expect(leading.contains(column), "\(table).\(column) has no index")
+                }
+            }
+            #expect(keys >= 10)
+            let plan = try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT * FROM timelineEntry WHERE scenarioResultId = 1"
+            ).map { $0["detail"] as String }
+            #expect(plan.contains { $0.contains("USING INDEX sqlite_autoindex_timelineEntry_1") }, "\(plan)")
+        }
     }
 
     /// The scenario result row ids of a run just recorded, by scenario name.
@@ -205,6 +249,7 @@ struct RunDatabaseMigrationTests {
         #expect(
             try db.appliedMigrations() == [
                 "v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes",
+                "v7-redundant-indexes",
             ])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])
