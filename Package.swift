@@ -102,7 +102,7 @@ let package = Package(
             name: "LoadingTests",
             dependencies: [
                 "Loading", "CloudOperations", "Policies", "PolicyPack", "RemediationEngine", "Simulation",
-                "TestSupport",
+                "TestSupport", .product(name: "Yams", package: "Yams"),
             ], exclude: ["Samples", "FuzzRegressions"]),
         .testTarget(
             name: "PolicyPackTests",

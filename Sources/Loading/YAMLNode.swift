@@ -45,7 +45,11 @@ struct YAMLNode {
                         file: file, line: line, column: column,
                         message: "the file is not valid UTF-8 text (the first bad byte is here)")
                 }
-                return try Yams.compose(yaml: text)
+                // Composed with no tag rules: mapping keys, which Yams resolves to find
+                // duplicates, are only ever read as text (so `1` and `'1'` are one key), and a
+                // value's tag is worked out from its text when it is read (`tagName`), without the
+                // default rules' regular expressions.
+                return try Yams.compose(yaml: text, Resolver.basic)
             }
         } catch let error as LoadError {
             throw error
@@ -421,6 +425,10 @@ enum Suggest {
 }
 
 extension Node.Scalar {
-    /// The resolved tag (`int`, `bool`, `str`…); quoted scalars resolve to `str`.
-    var tagName: Tag.Name { Resolver.default.resolveTag(of: Node.scalar(self)) }
+    /// The resolved tag (`int`, `bool`, `str`…); quoted scalars resolve to `str`. What
+    /// `Resolver.default.resolveTag(of:)` says, without its regular expressions.
+    var tagName: Tag.Name {
+        let explicit = tag.description  // the tag's name; empty when it is to be resolved by the text
+        return explicit.isEmpty ? ScalarTag.resolve(string) : Tag.Name(rawValue: explicit)
+    }
 }

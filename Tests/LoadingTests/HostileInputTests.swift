@@ -122,6 +122,9 @@ struct HostileInputTests {
             "engine.alert-rules[0].name", 8
         ),
         ("name: s\n", "name: s\nname: t\n", "name", 3),
+        // Keys are read as text: a quoted key is the same key as a plain one.
+        ("name: s\n", "name: s\n'name': t\n", "name", 3),
+        ("name: s\n", "name: s\n22: a\n'22': b\n", "22", 4),
     ])
     func aDuplicateKeyIsNamedByItsKeyPath(old: String, new: String, keyPath: String, line: Int) throws {
         let e = try error(BadInputTests.scenario.replacingOccurrences(of: old, with: new))
