@@ -81,11 +81,17 @@ public struct ResourceChange: Sendable, Hashable {
 
     /// The top-level properties that differ between two states of a resource, `tags` for its tags.
     package static func touched(from before: Resource, to after: Resource) -> Set<String> {
-        let a = before.properties.objectValue
-        let b = after.properties.objectValue
-        var keys = Set((a?.keys ?? []) + (b?.keys ?? [])).filter { a?[$0] != b?[$0] }
+        var keys = changedProperties(from: before, to: after)
         if before.tags != after.tags { keys.insert("tags") }
         return keys
+    }
+
+    /// The top-level properties that differ between two versions of a resource (nil: it did not
+    /// exist), each version's properties read once.
+    package static func changedProperties(from before: Resource?, to after: Resource?) -> Set<String> {
+        let a = before?.properties.objectValue
+        let b = after?.properties.objectValue
+        return Set((a?.keys ?? []) + (b?.keys ?? [])).filter { a?[$0] != b?[$0] }
     }
 
     /// Whether the change may bear on a policy that reads `reads` (nil: anything).

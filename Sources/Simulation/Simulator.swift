@@ -345,8 +345,7 @@ public struct Simulator {
         for id in result.changed {
             let old = result.previous[id] ?? nil
             let new = loop.cloud.inventory[id]
-            let keys = Set((old?.properties.objectValue?.keys ?? []) + (new?.properties.objectValue?.keys ?? []))
-                .filter { old?.properties[$0] != new?.properties[$0] }
+            let keys = ResourceChange.changedProperties(from: old, to: new)
             loop.callChanges.append(
                 CallChange(
                     callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters, changed: keys,
