@@ -290,6 +290,17 @@ package struct FlatValue: Sendable {
         }
     }
 
+    /// The member `key` of the top object as a value, the rest left unread; nil when there is none.
+    package func member(_ key: String) -> Value? {
+        withView { view in
+            guard view.nodes.count > 0, view.kind(0) == .object else { return nil }
+            let utf8 = Array(key.utf8)
+            return utf8.withUnsafeBufferPointer { buffer in
+                view.member(0, key: buffer, hash: FlatValue.keyHash(utf8)).map { view.value(at: $0) }
+            }
+        }
+    }
+
     /// Whether the top is an object (fixtures' properties must be).
     package var isObject: Bool { withView { $0.nodes.count > 0 && $0.kind(0) == .object } }
 }

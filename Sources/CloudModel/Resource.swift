@@ -19,6 +19,9 @@ public struct Resource: Sendable, Hashable {
         get { flatProperties.value }
         set { flatProperties = FlatValue(newValue) }
     }
+    /// One top-level property, read from the flat storage without converting the others:
+    /// `properties[key]`, for code that reads a field or two of many resources.
+    package func property(_ key: String) -> Value? { flatProperties.member(key) }
     package var relations: [String: [String]]
     package var usage: Value
 

@@ -29,6 +29,17 @@ struct FlatValueTests {
         }
     }
 
+    /// One member read from the flat storage is the member of the value tree.
+    @Test func aMemberReadAloneIsTheTreesMember() {
+        let v: Value = ["a": 1, "b": ["c": [1, 2], "d": nil], "é": "x", "empty": [:], "list": [["a": 2]]]
+        let flat = FlatValue(v)
+        for key in ["a", "b", "é", "empty", "list", "missing", "c", ""] {
+            #expect(flat.member(key) == v[key], "\(key)")
+        }
+        #expect(FlatValue([1, 2]).member("a") == nil)
+        #expect(FlatValue("text").member("a") == nil)
+    }
+
     @Test(arguments: [5, 31, 32, 33, 200])
     func manyDistinctKeysAreFoundByPath(count: Int) throws {
         var fields = Fields()

@@ -46,7 +46,7 @@ struct BucketAccessImpact: ImpactRule {
                     affected: affected, evidence: evidence, explanation: explanation))
         }
         if closesPublicAccess {
-            let site = r.properties["Website"] ?? r.properties["website"]
+            let site = r.property("Website") ?? r.property("website")
             if let site, !site.isEmpty {
                 warn(
                     "website", .high, ["website configuration: \(site.jsonText)"],
@@ -54,7 +54,7 @@ struct BucketAccessImpact: ImpactRule {
             }
             var origins: [String] = []
             c.view.forEachResource(ofType: "aws.distribution", relatedBy: "origin", to: r.id) { d in
-                let items = d.properties["DistributionConfig"]?["Origins"]?["Items"]?.arrayValue ?? []
+                let items = d.property("DistributionConfig")?["Origins"]?["Items"]?.arrayValue ?? []
                 let protected = items.contains {
                     ($0["OriginAccessControlId"]?.stringValue ?? "") != ""
                         || $0["S3OriginConfig"]?["OriginAccessIdentity"]?.stringValue.map { !$0.isEmpty } == true

@@ -74,7 +74,7 @@ struct IngressImpact: ImpactRule {
                             + "\(ports.map(String.init).joined(separator: ", ")), where traffic was seen"
                 ))
         }
-        if c.resource.properties["GroupName"]?.stringValue == "default", !members.isEmpty {
+        if c.resource.property("GroupName")?.stringValue == "default", !members.isEmpty {
             warnings.append(
                 DisruptionWarning(
                     kind: "default-group-in-use", severity: .high, resourceId: c.resource.id, operation: c.operation,
@@ -94,7 +94,7 @@ struct IngressImpact: ImpactRule {
         switch c.operation {
         case "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress":
             let key = c.operation.hasSuffix("Egress") ? "IpPermissionsEgress" : "IpPermissions"
-            let current = c.resource.properties[key]?.arrayValue ?? []
+            let current = c.resource.property(key)?.arrayValue ?? []
             return (p["IpPermissions"]?.arrayValue ?? []).map { perm in
                 let proto = perm["IpProtocol"]?.stringValue ?? "-1"
                 let from = perm["FromPort"]?.numberValue.map(Int.init)
@@ -114,7 +114,7 @@ struct IngressImpact: ImpactRule {
             }
         case "Microsoft.Network/networkSecurityGroups/securityRules/write":
             guard p["body"]?["properties"]?["access"]?.stringValue == "Deny", let name = p["name"]?.stringValue,
-                let rule = (c.resource.properties["properties"]?["securityRules"]?.arrayValue ?? []).first(where: {
+                let rule = (c.resource.property("properties")?["securityRules"]?.arrayValue ?? []).first(where: {
                     $0["name"]?.stringValue == name
                 }),
                 let props = rule["properties"], props["access"]?.stringValue == "Allow"
@@ -131,12 +131,12 @@ struct IngressImpact: ImpactRule {
                     removed: sources.compactMap(AddressRange.init), remaining: [])
             }
         case "compute.firewalls.patch":
-            guard p["body"]?["disabled"]?.boolValue == true, c.resource.properties["disabled"]?.boolValue != true else {
+            guard p["body"]?["disabled"]?.boolValue == true, c.resource.property("disabled")?.boolValue != true else {
                 return []
             }
-            let sources = (c.resource.properties["sourceRanges"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let sources = (c.resource.property("sourceRanges")?.arrayValue ?? []).compactMap(\.stringValue)
                 .compactMap(AddressRange.init)
-            return (c.resource.properties["allowed"]?.arrayValue ?? []).flatMap { allowed -> [Cut] in
+            return (c.resource.property("allowed")?.arrayValue ?? []).flatMap { allowed -> [Cut] in
                 let proto = allowed["IPProtocol"]?.stringValue ?? "all"
                 let ports = allowed["ports"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 if ports.isEmpty { return [Cut(proto: proto, ports: nil, removed: sources, remaining: [])] }
@@ -164,17 +164,17 @@ struct IngressImpact: ImpactRule {
     func runningMembers(_ c: ImpactContext) -> [String] {
         switch c.resource.type {
         case "gcp.firewall":
-            let tags = Set((c.resource.properties["targetTags"]?.arrayValue ?? []).compactMap(\.stringValue))
-            let network = c.resource.properties["network"]
+            let tags = Set((c.resource.property("targetTags")?.arrayValue ?? []).compactMap(\.stringValue))
+            let network = c.resource.property("network")
             var out: [String] = []
             c.view.forEachResource(ofType: "gcp.instance") { vm in
-                guard vm.account == c.resource.account, vm.properties["status"]?.stringValue == "RUNNING" else {
+                guard vm.account == c.resource.account, vm.property("status")?.stringValue == "RUNNING" else {
                     return
                 }
-                let onNetwork = (vm.properties["networkInterfaces"]?.arrayValue ?? []).contains {
+                let onNetwork = (vm.property("networkInterfaces")?.arrayValue ?? []).contains {
                     $0["network"] == network
                 }
-                let vmTags = Set((vm.properties["tags"]?["items"]?.arrayValue ?? []).compactMap(\.stringValue))
+                let vmTags = Set((vm.property("tags")?["items"]?.arrayValue ?? []).compactMap(\.stringValue))
                 if onNetwork, tags.isEmpty || !tags.isDisjoint(with: vmTags) { out.append(vm.id) }
             }
             return out
@@ -184,9 +184,9 @@ struct IngressImpact: ImpactRule {
     }
 
     static func isRunning(_ r: Resource) -> Bool {
-        if let state = r.properties["State"]?["Name"]?.stringValue { return state == "running" }
-        if let status = r.properties["status"]?.stringValue { return status == "RUNNING" }
-        if let power = r.properties["properties"]?["extended"]?["instanceView"]?["powerState"]?["code"]?.stringValue {
+        if let state = r.property("State")?["Name"]?.stringValue { return state == "running" }
+        if let status = r.property("status")?.stringValue { return status == "RUNNING" }
+        if let power = r.property("properties")?["extended"]?["instanceView"]?["powerState"]?["code"]?.stringValue {
             return power == "PowerState/running"
         }
         return true

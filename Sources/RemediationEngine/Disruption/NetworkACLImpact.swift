@@ -8,7 +8,7 @@ struct NetworkACLImpact: ImpactRule {
     let summary = "stops traffic the deleted allow entry carried that no other entry allows"
 
     func assess(_ c: ImpactContext) -> [DisruptionWarning] {
-        let entries = c.resource.properties["Entries"]?.arrayValue ?? []
+        let entries = c.resource.property("Entries")?.arrayValue ?? []
         let egress = c.parameters["Egress"]?.boolValue ?? false
         guard
             let deleted = entries.first(where: {
