@@ -1,3 +1,4 @@
+import CloudModel
 import Testing
 import Yams
 
@@ -30,7 +31,7 @@ struct ScalarTagTests {
 
     @Test func randomTextsResolveAsYamsResolvesThem() {
         let alphabet = Array("0123456789_:.-+eExobafFTtZ \t<=~nulyNiIAsr\n:")
-        var generator = SplitMix(seed: 20_261_201)
+        var generator = SeededGenerator(seed: 20_261_201)
         var differences: [String] = []
         for _ in 0..<60_000 {
             let length = Int(generator.next() % 12)
@@ -57,18 +58,5 @@ struct ScalarTagTests {
             if ScalarTag.resolve(text) != yams(text) { differences.append(text) }
         }
         #expect(differences.isEmpty, "\(differences.prefix(20).map(\.debugDescription))")
-    }
-}
-
-/// A small deterministic generator for the texts.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
