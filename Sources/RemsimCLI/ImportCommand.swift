@@ -14,8 +14,9 @@ struct ImportCommand: ParsableCommand {
             `az graph query`. gcp-asset-inventory reads `gcloud asset export` (newline-delimited JSON) or \
             `gcloud asset list --format=json`.
 
-            Resources of types remsim does not model are kept as inert resources and counted; whatever is \
-            not imported is counted and reported. The fixtures are written to --output, replacing files of \
+            Exports are read as the JSON these commands print, one item at a time. Resources of types remsim \
+            does not model are kept as inert resources and counted; whatever is not imported is counted and \
+            reported. The fixtures are written to --output, replacing files of \
             the same name.
             """
     )
@@ -52,6 +53,11 @@ struct ImportCommand: ParsableCommand {
         }
         if format != .gcpAssetInventory, project != nil {
             throw ValidationError("--project applies to gcp-asset-inventory only")
+        }
+        if limits.maxYamlValues != nil {
+            throw ValidationError(
+                "--max-yaml-values does not apply to import: an export is JSON, with no aliases to expand, read one "
+                    + "item at a time; --max-file-size and --max-depth bound it")
         }
     }
 

@@ -345,6 +345,13 @@ struct CommandLineTests {
         let missing = try run(["import", "aws-describe", samples + "/describe-security-groups.json"], in: dir)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("give it with --region"))
+        // A YAML limit does not bound a JSON export: asking for one is an error, not a no-op.
+        let yamlLimit = try run(
+            ["import", "aws-describe"] + files + ["--region", "us-east-1", "--output", "fy", "--max-yaml-values", "9"],
+            in: dir)
+        #expect(yamlLimit.status != 0)
+        #expect(yamlLimit.stderr.contains("--max-yaml-values does not apply to import"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/fy"))
     }
 
     @Test func importReadsConfigResourceGraphAndAssetInventoryExports() throws {
