@@ -280,23 +280,19 @@ package struct FlatValue: Sendable {
     }
 
     /// The string member `key` of the top object, if there is one.
-    package func string(member key: String) -> String? {
-        withView { view in
-            guard view.nodes.count > 0, view.kind(0) == .object else { return nil }
-            let utf8 = Array(key.utf8)
-            return utf8.withUnsafeBufferPointer { buffer in
-                view.member(0, key: buffer, hash: FlatValue.keyHash(utf8)).flatMap { view.string($0) }
-            }
-        }
-    }
+    package func string(member key: String) -> String? { withMember(key) { view, node in view.string(node) } }
 
     /// The member `key` of the top object as a value, the rest left unread; nil when there is none.
-    package func member(_ key: String) -> Value? {
+    package func member(_ key: String) -> Value? { withMember(key) { view, node in view.value(at: node) } }
+
+    /// `read` of the node of the top object's member `key`; nil when the top is not an object or
+    /// has no such member.
+    private func withMember<T>(_ key: String, _ read: (FlatView, Int) -> T?) -> T? {
         withView { view in
             guard view.nodes.count > 0, view.kind(0) == .object else { return nil }
             let utf8 = Array(key.utf8)
             return utf8.withUnsafeBufferPointer { buffer in
-                view.member(0, key: buffer, hash: FlatValue.keyHash(utf8)).map { view.value(at: $0) }
+                view.member(0, key: buffer, hash: FlatValue.keyHash(utf8)).flatMap { read(view, $0) }
             }
         }
     }

@@ -27,24 +27,22 @@ package enum PolicyReference: Sendable, Hashable {
             for id in pack.ids { all.append(try Self.read(id, pack)) }
             return all
         case .builtin(let id):
-            guard pack.policy(id) != nil else {
-                throw Problem(
-                    message:
-                        "no built-in policy "
-                        + "'\(id)'\(Suggest.didYouMean(id, in: pack.ids, prefix: "builtin:")) (see `remsim policies list`)"
-                )
-            }
             return [try Self.read(id, pack)]
         case .path:
             return nil
         }
     }
 
+    /// The built-in policy `id`, read once; a name that does not exist is refused with the nearest.
     private static func read(_ id: String, _ pack: PolicyPackSource) throws(Problem) -> Policy {
         switch pack.policy(id) {
         case .success(let policy)?: return policy
         case .failure(let error)?: throw Problem(message: "the built-in policy '\(id)' cannot be read: \(error)")
-        case nil: throw Problem(message: "no built-in policy '\(id)'")
+        case nil:
+            throw Problem(
+                message:
+                    "no built-in policy "
+                    + "'\(id)'\(Suggest.didYouMean(id, in: pack.ids, prefix: "builtin:")) (see `remsim policies list`)")
         }
     }
 

@@ -23,7 +23,7 @@ public enum BuiltinPolicies {
     /// The pack as scenario loaders take it: every id (its file's name), each policy read the
     /// first time a reference names it, once; `load()` reads them all through it.
     package static let source = PolicyPackSource(ids: embeddedPolicyFiles.map { id(of: $0.path) }) { id in
-        guard let (path, text) = embeddedPolicyFiles.first(where: { Self.id(of: $0.path) == id }) else {
+        guard let (path, text) = filesById[id] else {
             return .failure(LoadError(file: directory, message: "no built-in policy '\(id)'"))
         }
         return Result { () throws(LoadError) -> Policy in
@@ -34,6 +34,11 @@ public enum BuiltinPolicies {
             return policies[0]
         }
     }
+
+    /// Each policy file by the id its name gives (the first, should two share one: `load()`
+    /// refuses the pair).
+    private static let filesById = Dictionary(
+        embeddedPolicyFiles.map { (id(of: $0.path), $0) }, uniquingKeysWith: { first, _ in first })
 
     private static func id(of path: String) -> String {
         ((path as NSString).lastPathComponent as NSString).deletingPathExtension

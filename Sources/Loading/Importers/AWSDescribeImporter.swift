@@ -17,14 +17,14 @@ import Foundation
 public enum AWSDescribeImporter {
     public typealias Result = ImportResult
 
-    /// Imports `files`. `region` is needed for security groups and VPCs (describe output does not
-    /// say); `account`, when given, overrides the owner ids in the output.
-    /// The lists of describe output this importer reads.
+    /// The lists of describe output this importer reads; any other is counted as not modelled.
     static let lists: [String: ExportReader.Use] = [
         "SecurityGroups": .flat(aside: ["Tags"]), "Vpcs": .flat(aside: ["Tags"]), "trailList": .flat(aside: ["Tags"]),
         "Reservations": .items, "FlowLogs": .items,
     ]
 
+    /// Imports `files`. `region` is needed for security groups and VPCs (describe output does not
+    /// say); `account`, when given, overrides the owner ids in the output.
     public static func load(files: [String], region: String?, account: String?) throws(LoadError) -> Result {
         var collector = ImportCollector()
         var flowLogs: [Value] = []

@@ -96,6 +96,26 @@ struct ExportReader {
                     throw JSONStreamReader.Stop()
                 }
             }
+            /// Hands over each element of the list at the reader, straight into flat storage when
+            /// `aside` says which members to set aside.
+            func items(of list: String?, depth: Int, aside: Set<String>?, reader: inout JSONStreamReader)
+                throws(JSONStreamReader.Stop)
+            {
+                guard reader.current == UInt8(ascii: "[") else {
+                    throw reader.refuse("expected a list", at: reader.index)
+                }
+                try reader.elements(depth: depth) { reader, i throws(JSONStreamReader.Stop) in
+                    reader.path.append(.index(i))
+                    defer { reader.path.removeLast() }
+                    let at = reader.index
+                    if let aside, reader.current == UInt8(ascii: "{") {
+                        let (flat, setAside) = try reader.flatObject(depth: depth + 1, aside: aside)
+                        try handOver(.object(setAside), flat: flat, list: list, at: at, reader: &reader)
+                    } else {
+                        try handOver(try reader.value(depth: depth + 1), list: list, at: at, reader: &reader)
+                    }
+                }
+            }
             do throws(JSONStreamReader.Stop) {
                 reader.skipSpace()
                 let root = reader.problem("", at: reader.index)
@@ -129,34 +149,15 @@ struct ExportReader {
                                 throw reader.refuse("expected a list", at: reader.index)
                             }
                             summary.counts.append((key, try reader.skipValue(depth: 2)))
-                        case .items, .flat:
-                            guard reader.current == UInt8(ascii: "[") else {
-                                throw reader.refuse("expected a list", at: reader.index)
-                            }
-                            let aside: Set<String>? =
-                                if case .flat(let aside) = uses[key] ?? otherwise { aside } else { nil }
-                            try reader.elements(depth: 2) { reader, i throws(JSONStreamReader.Stop) in
-                                reader.path.append(.index(i))
-                                defer { reader.path.removeLast() }
-                                let at = reader.index
-                                if let aside, reader.current == UInt8(ascii: "{") {
-                                    let (flat, setAside) = try reader.flatObject(depth: 3, aside: aside)
-                                    try handOver(.object(setAside), flat: flat, list: key, at: at, reader: &reader)
-                                } else {
-                                    try handOver(try reader.value(depth: 3), list: key, at: at, reader: &reader)
-                                }
-                            }
+                        case .items:
+                            try items(of: key, depth: 2, aside: nil, reader: &reader)
+                        case .flat(let aside):
+                            try items(of: key, depth: 2, aside: aside, reader: &reader)
                         }
                     }
                 case UInt8(ascii: "[") where topList:
                     summary.top = .list
-                    try reader.elements(depth: 1) { reader, i throws(JSONStreamReader.Stop) in
-                        reader.path.append(.index(i))
-                        defer { reader.path.removeLast() }
-                        let at = reader.index
-                        let value = try reader.value(depth: 2)
-                        try handOver(value, list: nil, at: at, reader: &reader)
-                    }
+                    try items(of: nil, depth: 1, aside: nil, reader: &reader)
                 default:
                     throw reader.refuse("expected \(expecting)", at: reader.index)
                 }
