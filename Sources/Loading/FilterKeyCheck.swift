@@ -45,6 +45,7 @@ package enum FilterKeyCheck {
                 case .quantifier(let q):
                     for case .key(let k) in q.path.components { out.insert(k) }
                     collect(q.filters)
+                case .check: break
                 }
             }
         }
@@ -79,6 +80,7 @@ package enum FilterKeyCheck {
                 }
                 let elements = values.compactMap { q.path.resolve(in: $0)?.arrayValue }.flatMap { $0 }
                 walk(q.filters, values: elements, tags: [], type: type, known: known, into: &out)
+            case .check: break
             }
         }
     }

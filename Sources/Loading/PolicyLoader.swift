@@ -77,6 +77,9 @@ public enum PolicyLoader {
     }
 
     static func policies(in root: YAMLNode, source: String, problems: inout ProblemList) -> [Policy] {
+        if CustodianPolicyReader.isCustodian(root) {
+            return CustodianPolicyReader.policies(in: root, source: source, problems: &problems)
+        }
         guard root.mappingKeys.contains("policies") else {
             return policy(root, source: source, requireVersion: true, problems: &problems).map { [$0] } ?? []
         }

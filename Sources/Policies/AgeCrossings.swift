@@ -17,6 +17,8 @@ extension Policy {
                 switch filter {
                 case .and(let inner), .or(let inner), .not(let inner): walk(inner)
                 case .quantifier(let q): walk(q.filters)
+                case .check(let c):
+                    for threshold in c.ageThresholds where !found.contains(threshold) { found.append(threshold) }
                 case .value(let vf):
                     guard vf.valueType == .age, let days = vf.value.numberValue else { continue }
                     let threshold = SimDuration(milliseconds: Int64((days * 86_400_000).rounded()))

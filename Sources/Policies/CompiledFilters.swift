@@ -9,7 +9,7 @@ import CloudModel
 /// program and read without reference counting.
 package struct CompiledFilters: Sendable {
     enum Code: UInt8 {
-        case and, or, not, value, any, all, none
+        case and, or, not, value, any, all, none, check
     }
 
     struct Instruction {
@@ -31,6 +31,7 @@ package struct CompiledFilters: Sendable {
         let instructions: UnsafeMutableBufferPointer<Instruction>
         let values: UnsafeMutableBufferPointer<Unmanaged<ValueFilter>>
         let quantifiers: UnsafeMutableBufferPointer<Unmanaged<Quantifier>>
+        let checks: [ResourceCheck]
         private let owners: [AnyObject]
 
         init(_ builder: Builder) {
@@ -40,6 +41,7 @@ package struct CompiledFilters: Sendable {
             _ = values.initialize(from: builder.values.map { Unmanaged.passUnretained($0) })
             quantifiers = .allocate(capacity: builder.quantifiers.count)
             _ = quantifiers.initialize(from: builder.quantifiers.map { Unmanaged.passUnretained($0) })
+            checks = builder.checks
             owners = builder.values as [AnyObject] + builder.quantifiers as [AnyObject]
         }
 
@@ -63,6 +65,7 @@ package struct CompiledFilters: Sendable {
         var instructions: ContiguousArray<Instruction> = []
         var values: [ValueFilter] = []
         var quantifiers: [Quantifier] = []
+        var checks: [ResourceCheck] = []
 
         mutating func emit(_ code: Code, _ children: [Filter], operand: UInt32 = 0) {
             let index = instructions.count
@@ -88,6 +91,9 @@ package struct CompiledFilters: Sendable {
                     case .none: .none
                     }
                 emit(code, q.filters, operand: UInt32(quantifiers.count - 1))
+            case .check(let c):
+                checks.append(c)
+                instructions.append(Instruction(code: .check, count: 0, size: 1, operand: UInt32(checks.count - 1)))
             }
         }
     }
@@ -117,6 +123,8 @@ package struct CompiledFilters: Sendable {
             return program.values[Int(instruction.operand)]._withUnsafeGuaranteedRef { vf in
                 evaluator.test(vf, view, node, tags)
             }
+        case .check:
+            return evaluator.test(program.checks[Int(instruction.operand)], view, node, tags)
         case .any, .all, .none:
             return program.quantifiers[Int(instruction.operand)]._withUnsafeGuaranteedRef { q in
                 switch q.path.resolve(in: view, from: node) {

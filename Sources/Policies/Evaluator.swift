@@ -103,6 +103,12 @@ public struct Evaluator: Sendable {
             for filter in policy.filters {
                 _ = collect(filter, view, 0, narrowed: &unused, resource.tags, top: &top, depth: 0)
             }
+            if !policy.selections.isEmpty {
+                for check in policy.selections {
+                    let document = check.document(view.value(at: 0), tags: resource.tags)
+                    if let kept = check.matched(document, tags: resource.tags, now: now) { top.append(kept) }
+                }
+            }
             return top
         }
         return Finding(policyId: policy.id, resourceId: resource.id, matched: matched)
@@ -152,6 +158,19 @@ public struct Evaluator: Sendable {
             return any
         case .not, .value:
             return CompiledFilters([filter]).holds(self, view, node, tags)
+        case .check(let check):
+            let document = check.document(view.value(at: node), tags: tags)
+            guard check.holds(document, tags: tags, now: now) else { return false }
+            if depth == 0, let kept = check.matched(document, tags: tags, now: now) {
+                if let index = top.firstIndex(where: { $0.path == kept.path }) {
+                    for element in kept.elements where !top[index].elements.contains(element) {
+                        top[index].elements.append(element)
+                    }
+                } else {
+                    top.append(kept)
+                }
+            }
+            return true
         case .quantifier(let q):
             guard q.mode == .any else { return CompiledFilters([filter]).holds(self, view, node, tags) }
             guard let items = elements(q.path, view, node) else { return false }
@@ -194,6 +213,11 @@ public struct Evaluator: Sendable {
     }
 
     // MARK: - Value tests
+
+    /// A whole-resource check at node `node`, on the resource as Custodian describes it.
+    func test(_ check: ResourceCheck, _ view: FlatView, _ node: Int, _ tags: [String: String]) -> Bool {
+        check.holds(check.document(view.value(at: node), tags: tags), tags: tags, now: now)
+    }
 
     /// A value filter at node `node`: its key resolved, then tested.
     func test(_ vf: ValueFilter, _ view: FlatView, _ node: Int, _ tags: [String: String]) -> Bool {

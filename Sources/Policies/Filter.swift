@@ -11,6 +11,8 @@ package indirect enum Filter: Sendable {
     case not([Filter])
     case value(ValueFilter)
     case quantifier(Quantifier)
+    /// A test of the whole resource in Cloud Custodian's terms (see `ResourceCheck`).
+    case check(ResourceCheck)
 }
 
 /// `{key: FromPort, op: le, value: 22}`: one test of the value at a path.

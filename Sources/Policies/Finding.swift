@@ -16,6 +16,9 @@ package struct Finding: Sendable, Hashable {
 
     /// The matched elements of the first quantifier: what `${matched}` stands for in a step.
     package var primaryMatch: [Value] { matched.first?.elements ?? [] }
+
+    /// The matched elements kept under `name` (`IpPermissionsEgress`, `c7n:matched-keys`).
+    package func elements(named name: String) -> [Value] { matched.first { $0.path == name }?.elements ?? [] }
 }
 
 package struct MatchedElements: Sendable, Hashable {

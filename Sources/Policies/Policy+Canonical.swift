@@ -40,6 +40,7 @@ extension Filter {
                     Fields.Entry(key: q.mode.rawValue, value: .string(q.path.description)),
                     Fields.Entry(key: "where", value: .array(q.filters.map(\.behaviour))),
                 ]))
+        case .check(let c): c.behaviour
         }
     }
 }

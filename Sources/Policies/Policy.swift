@@ -20,6 +20,17 @@ public struct Policy: Sendable {
     package var examples: PolicyExamples
     /// Where the policy was read from, for messages (`builtin:aws-sg-ssh-open-to-world`, a file path).
     package var source: String
+    /// How the policy asks to be run, when its file says (a Cloud Custodian `mode`); an alert
+    /// rule's own detection overrides it.
+    package var detection: DetectionHint?
+    /// Lists of elements a remediation repeats over that the filters do not choose (Custodian's
+    /// `remove-keys` with `age`, or with no filter on the keys): each check's `matched` elements
+    /// are added to a finding under the check's name.
+    package var selections: [ResourceCheck] = []
+    /// Notifications the policy sends when it acts (Custodian's `notify`): recorded, never sent.
+    package var notifications: [PolicyNotification] = []
+    /// The file's format: `remsim`, `custodian`.
+    package var format: String = "remsim"
 
     package init(
         id: String, title: String, description: String = "", resourceType: String, severity: Severity,
@@ -40,6 +51,27 @@ public struct Policy: Sendable {
     }
 
     package var isRemediable: Bool { !(remediation?.steps.isEmpty ?? true) }
+}
+
+/// How a policy asks to be evaluated, from its own file.
+package enum DetectionHint: Sendable, Equatable {
+    /// A scheduled scan (Custodian's `periodic`, `config-poll-rule`, and a policy with no mode).
+    case poll(every: SimDuration?)
+    /// On each change event (Custodian's `cloudtrail`, `config-rule`, `ec2-instance-state`, …).
+    case event
+}
+
+/// A notification a policy sends: to whom and through what, with its subject.
+package struct PolicyNotification: Sendable, Hashable {
+    package var recipients: [String]
+    package var transport: String
+    package var subject: String
+
+    package init(recipients: [String], transport: String, subject: String) {
+        self.recipients = recipients
+        self.transport = transport
+        self.subject = subject
+    }
 }
 
 public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
@@ -108,6 +140,8 @@ extension Policy {
                 switch filter {
                 case .and(let inner), .or(let inner), .not(let inner):
                     guard walk(inner) else { return false }
+                case .check:
+                    return false
                 case .quantifier(let q):
                     guard case .key(let k)? = q.path.components.first else { return false }
                     keys.insert(k)

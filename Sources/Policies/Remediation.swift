@@ -32,12 +32,24 @@ package struct RemediationStep: Sendable {
     package var parameters: Value
     package var forEach: Repetition
     package var description: String
+    /// With `for-each: matched`, the matched list to repeat over by name (`MatchedElements.path`,
+    /// `c7n:matched-keys`); nil for the first one, what `${matched}` stands for.
+    package var over: String?
+    /// True for a step that has nothing to do for some resources, as a Cloud Custodian action
+    /// may: no call is made when it repeats over no elements or a variable has no value (a
+    /// `remove-permissions` with `egress: matched` on a group whose egress matched nothing).
+    package var optional: Bool
 
-    package init(operation: String, parameters: Value, forEach: Repetition = .once, description: String = "") {
+    package init(
+        operation: String, parameters: Value, forEach: Repetition = .once, description: String = "",
+        over: String? = nil, optional: Bool = false
+    ) {
         self.operation = operation
         self.parameters = parameters
         self.forEach = forEach
         self.description = description
+        self.over = over
+        self.optional = optional
     }
 
     /// `ec2` of `ec2:RevokeSecurityGroupIngress`.

@@ -33,12 +33,19 @@ package struct RemediationPlan: Sendable, Hashable {
         let variables = TemplateVariables(resource: resource, finding: finding)
         var calls: [Call] = []
         for (index, step) in remediation.steps.enumerated() {
-            let items: [Value?] = step.forEach == .matched ? finding.primaryMatch.map { $0 } : [nil]
+            let matched = step.over.map { finding.elements(named: $0) } ?? finding.primaryMatch
+            let items: [Value?] = step.forEach == .matched ? matched.map { $0 } : [nil]
             if step.forEach == .matched, items.isEmpty {
+                if step.optional { continue }
                 throw PlanError.noMatchedElements(policy: policy.id, step: index + 1)
             }
             for item in items {
-                let parameters = try variables.substitute(step.parameters, item: item, step: index + 1)
+                let parameters: Value
+                do {
+                    parameters = try variables.substitute(step.parameters, item: item, step: index + 1)
+                } catch .missingValue where step.optional {
+                    continue
+                }
                 let command = CommandRenderer.render(
                     operation: step.operation, parameters: parameters, resource: resource)
                 calls.append(Call(step: index + 1, operation: step.operation, parameters: parameters, command: command))

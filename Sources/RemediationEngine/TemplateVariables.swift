@@ -15,8 +15,8 @@ package struct TemplateVariables {
 
     /// The names for messages, in the order a person reads them.
     package static let documentedNames =
-        "resourceId, resourceName, region, account, matched, item, item.FIELD, protocol, fromPort, toPort, cidr, "
-        + "resourceGroup, azureScope, gcpZoneId, ruleName"
+        "resourceId, resourceName, region, account, matched, matched.NAME, item, item.FIELD, property.PATH, "
+        + "property.PATH|DEFAULT, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
 
     let resource: Resource
     let finding: Finding
@@ -27,6 +27,7 @@ package struct TemplateVariables {
         visitStrings(value) { text in
             for name in references(in: text) {
                 let head = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
+                if head == "property" || head == "matched", name.contains(".") { continue }
                 if !names.contains(head) || (name.contains(".") && head != "item") { unknown.append(name) }
             }
         }
@@ -93,7 +94,23 @@ package struct TemplateVariables {
         case "ruleName":
             result = firstMatch?["name"] ?? (resource.type == "gcp.firewall" ? .string(resource.name) : nil)
         default:
-            if name.hasPrefix("item."), let item {
+            if name.hasPrefix("matched.") {
+                let elements = finding.elements(named: String(name.dropFirst(8)))
+                result = elements.isEmpty ? nil : .array(elements)
+            } else if name.hasPrefix("property.") {
+                // `property.PATH|DEFAULT`: the resource's property, or the JSON default when it has none.
+                let body = name.dropFirst(9)
+                let parts = body.split(separator: "|", maxSplits: 1)
+                let path = try? ValuePath(parsing: String(parts.first ?? ""))
+                let found = path.flatMap { $0.resolve(in: resource.properties) }
+                if let found, !found.isNull {
+                    result = found
+                } else if parts.count == 2 {
+                    result = try? Value(json: String(parts[1]))
+                } else {
+                    result = nil
+                }
+            } else if name.hasPrefix("item."), let item {
                 let path = try? ValuePath(parsing: String(name.dropFirst(5)))
                 result = path.flatMap { $0.resolve(in: item) }
             } else if name.hasPrefix("item.") {

@@ -130,6 +130,8 @@ package enum PolicyReport {
         case .quantifier(let q):
             return ["\(pad)\(q.mode.rawValue) element of \(q.path) where:"]
                 + q.filters.flatMap { describe($0, indent: indent + 2) }
+        case .check(let c):
+            return ["\(pad)\(c.behaviour.jsonText)"]
         }
     }
 }

@@ -45,34 +45,7 @@ struct MotoReplayTests {
         }
     }
 
-    /// A moto server for the length of `body`.
-    func withMoto<T>(_ body: (AWSCLI) throws -> T) throws -> T {
-        let port = 20_000 + Int(getpid() % 10_000) + Int.random(in: 0..<5_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            // moto's server does not stop on SIGTERM.
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
-        let cli = AWSCLI(
-            endpoint: try ReplayEndpoint("http://127.0.0.1:\(port)", allowRemote: false),
-            environment: [
-                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-            ])
-        // Wait for it to answer.
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = (try? cli.run(["sts", "get-caller-identity"])) != nil
-            if !ready { Thread.sleep(forTimeInterval: 0.1) }
-        }
-        try #require(ready, "moto did not start on port \(port)")
-        return try body(cli)
-    }
+    func withMoto<T>(_ body: (AWSCLI) throws -> T) throws -> T { try MotoServer.run { cli, _ in try body(cli) } }
 
     func scenario(_ name: String) throws -> Scenario {
         try ScenarioLoader(builtins: try BuiltinPolicies.load()).load(
@@ -537,5 +510,39 @@ struct BuiltinExampleReplayTests {
         let zip = StoredZip.archive(["index.py": Data("x".utf8)])
         #expect(zip.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
         #expect(zip.suffix(22).prefix(4) == Data([0x50, 0x4B, 0x05, 0x06]))
+    }
+}
+
+/// Helpers the suites that talk to moto share.
+enum MotoServer {
+    /// A moto server on a free loopback port for the length of `body`, which gets an AWS CLI
+    /// pointed at it and its URL.
+    static func run<T>(_ body: (AWSCLI, String) throws -> T) throws -> T {
+        let port = 20_000 + Int(getpid() % 10_000) + Int.random(in: 0..<5_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            // moto's server does not stop on SIGTERM.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        let url = "http://127.0.0.1:\(port)"
+        let cli = AWSCLI(
+            endpoint: try ReplayEndpoint(url, allowRemote: false),
+            environment: [
+                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+            ])
+        // Wait for it to answer.
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = (try? cli.run(["sts", "get-caller-identity"])) != nil
+            if !ready { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        try #require(ready, "moto did not start on port \(port)")
+        return try body(cli, url)
     }
 }

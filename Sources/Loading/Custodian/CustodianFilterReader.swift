@@ -1,0 +1,290 @@
+import CloudModel
+import Policies
+
+/// Reads a Custodian policy's `filters`: value filters (in full, or as `{KEY: VALUE}`),
+/// `and`/`or`/`not`, and the type filters remsim models for the policy's resource type.
+struct CustodianFilterReader {
+    let type: ResourceType
+
+    var tagShape: ResourceCheck.TagShape {
+        switch type.cloud {
+        case .aws: .aws
+        case .azure: .azure
+        case .gcp: .gcp
+        }
+    }
+
+    /// The type filters remsim reads, by resource type.
+    static let typeFilters: [String: [String]] = [
+        "aws.security-group": ["ingress", "egress"],
+        "aws.s3": ["check-public-block"],
+        "aws.iam-user": ["access-key"],
+    ]
+
+    static let valueKeys = ["type", "key", "value", "op", "value_type", "value_regex", "value_path"]
+
+    var supported: [String] { ["value", "and", "or", "not"] + (Self.typeFilters[type.name] ?? []) }
+
+    /// A list of filters, all of which must hold. Consecutive `access-key` filters are read as
+    /// one, as Custodian merges what they match.
+    func filters(_ node: YAMLNode) throws(LoadError) -> [Filter] {
+        var out: [Filter] = []
+        var keyFilters: [(YAMLNode, YAMLMapping)] = []
+        func flushKeys() throws(LoadError) {
+            guard !keyFilters.isEmpty else { return }
+            out.append(try accessKey(keyFilters))
+            keyFilters = []
+        }
+        for item in try node.list() {
+            if item.isMapping, item.mappingKeys.contains("type"),
+                let m = try? item.mapping(allowing: item.mappingKeys), (try? m["type"]?.string()) == "access-key"
+            {
+                keyFilters.append((item, m))
+                continue
+            }
+            try flushKeys()
+            out.append(try filter(item))
+        }
+        try flushKeys()
+        return out
+    }
+
+    func filter(_ node: YAMLNode) throws(LoadError) -> Filter {
+        if !node.isMapping {
+            // A bare name stands for a type filter with no options.
+            guard let name = try? node.string() else {
+                throw node.error("expected a filter (a mapping, or the name of a type filter), found \(node.kindName)")
+            }
+            return try typeFilter(name, node: node, options: YAMLMapping(owner: node, entries: []))
+        }
+        let keys = node.mappingKeys
+        if keys.count == 1, let combinator = ["and", "or", "not"].first(where: { keys.contains($0) }) {
+            let m = try node.mapping(allowing: [combinator])
+            let inner = try filters(try m.required(combinator))
+            switch combinator {
+            case "and": return .and(inner)
+            case "or": return .or(inner)
+            default: return .not(inner)
+            }
+        }
+        if keys.contains("type") {
+            let m = try node.mapping(allowing: keys)
+            let typeNode = try m.required("type")
+            let name = try typeNode.string()
+            if name == "value" { return try valueFilter(node) }
+            return try typeFilter(name, node: typeNode, options: m)
+        }
+        guard keys.count == 1, let key = keys.first else {
+            throw node.error(
+                "a Custodian filter needs a 'type', or is a single KEY: VALUE pair (found \(keys.count) keys without a type)"
+            )
+        }
+        // `{"tag:env": prod}`: the value filter's short form, compared with ==.
+        let m = try node.mapping(allowing: keys)
+        let valueNode = try m.required(key)
+        let check = try make(key: key, keyNode: node, op: nil, value: try valueNode.value(), valueType: nil, at: node)
+        return .check(CustodianValueCheck(check, written: [key: try valueNode.value()], tagShape: tagShape))
+    }
+
+    func valueFilter(_ node: YAMLNode) throws(LoadError) -> Filter {
+        let m = try mapping(node, allowing: Self.valueKeys, filter: "value")
+        return .check(
+            CustodianValueCheck(try valueFilter(m, node: node), written: try node.value(), tagShape: tagShape))
+    }
+
+    /// The mapping of a filter, its keys checked: Custodian's own keys that remsim does not read
+    /// are named as such.
+    func mapping(_ node: YAMLNode, allowing allowed: [String], filter: String) throws(LoadError) -> YAMLMapping {
+        let notRead: [String: String] = [
+            "value_from": "write the values as 'value'",
+            "tag_key_transforms": "write the tag key as the resource has it",
+            "default": "give the resource the value in its fixture",
+        ]
+        let m = try node.mapping(allowing: node.mappingKeys)
+        for (key, at) in m.entries where !allowed.contains(key) {
+            if let advice = notRead[key] {
+                throw at.error("remsim does not read '\(key)' in a '\(filter)' filter: \(advice)")
+            }
+        }
+        return try node.mapping(allowing: allowed)
+    }
+
+    /// A value filter from its keys (`key`, `op`, `value`, `value_type`, …).
+    func valueFilter(_ m: YAMLMapping, node: YAMLNode, key fixedKey: String? = nil) throws(LoadError)
+        -> CustodianValueFilter
+    {
+        let keyText: String
+        let keyNode: YAMLNode
+        if let fixedKey {
+            keyText = fixedKey
+            keyNode = node
+        } else {
+            keyNode = try m.required("key")
+            keyText = try keyNode.string()
+        }
+        let op = try m["op"].map { n throws(LoadError) in
+            try n.oneOf(CustodianValueFilter.Op.self, CustodianValueFilter.Op.allCases)
+        }
+        let valueType = try m["value_type"].map { n throws(LoadError) -> CustodianValueFilter.ValueType in
+            let text = try n.string()
+            switch text {
+            case "resource_count", "version":
+                throw n.error(
+                    "remsim does not read 'value_type: \(text)' (it reads: "
+                        + CustodianValueFilter.ValueType.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            default: return try n.oneOf(CustodianValueFilter.ValueType.self, CustodianValueFilter.ValueType.allCases)
+            }
+        }
+        if m["value"] == nil, m["value_path"] == nil {
+            throw node.error("a value filter needs a 'value' (or 'value_path')")
+        }
+        let value = try m["value"]?.value() ?? .null
+        if valueType == .swap, op == .regex || op == .regexCase {
+            throw (m["op"] ?? node).error("remsim does not read a regex compared with 'value_type: swap'")
+        }
+        let valuePath = try m["value_path"].map { n throws(LoadError) -> JMESPath in
+            let text = try n.string()
+            do {
+                return try JMESPath(parsing: text)
+            } catch {
+                throw n.error("\(YAMLNode.quoted(text)) is not a JMESPath expression: \(error)")
+            }
+        }
+        let regex = try m["value_regex"]?.string()
+        return try make(
+            key: keyText, keyNode: keyNode, op: op, value: value, valueType: valueType, valueRegex: regex,
+            valuePath: valuePath, at: m["value"] ?? m["op"] ?? node)
+    }
+
+    func make(
+        key: String, keyNode: YAMLNode, op: CustodianValueFilter.Op?, value: Value,
+        valueType: CustodianValueFilter.ValueType?, valueRegex: String? = nil, valuePath: JMESPath? = nil,
+        at node: YAMLNode
+    ) throws(LoadError) -> CustodianValueFilter {
+        let parsedKey: CustodianValueFilter.Key
+        do {
+            parsedKey = try CustodianValueFilter.key(key)
+        } catch {
+            throw keyNode.error(error.message)
+        }
+        do {
+            return try CustodianValueFilter(
+                key: parsedKey, op: op, value: value, valueType: valueType, valueRegex: valueRegex,
+                valuePath: valuePath, datetimes: type.cloud == .aws)
+        } catch {
+            throw node.error(error.message)
+        }
+    }
+
+    // MARK: - Type filters
+
+    func typeFilter(_ name: String, node: YAMLNode, options m: YAMLMapping) throws(LoadError) -> Filter {
+        guard (Self.typeFilters[type.name] ?? []).contains(name) else {
+            throw node.error(
+                "remsim does not read Custodian's '\(name)' filter on \(type.name) (it reads here: "
+                    + supported.joined(separator: ", ") + ")")
+        }
+        switch name {
+        case "ingress", "egress": return .check(try securityGroupPermission(name, m))
+        case "check-public-block": return .check(try publicBlock(m))
+        default: return try accessKey([(node, m)])
+        }
+    }
+
+    func securityGroupPermission(_ name: String, _ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        let permissionAttributes = [
+            "FromPort", "IpProtocol", "IpRanges", "PrefixListIds", "ToPort", "UserIdGroupPairs",
+        ]
+        let allowed =
+            ["type", "match-operator", "Ports", "OnlyPorts", "Cidr", "CidrV6", "SelfReference", "Description"]
+            + permissionAttributes
+        for (key, at) in m.entries where !allowed.contains(key) {
+            if key == "SGReferences" {
+                throw at.error(
+                    "remsim does not read 'SGReferences' (it compares other groups' values); "
+                        + "filter on 'UserIdGroupPairs' instead")
+            }
+            throw at.error(
+                "unknown key \(YAMLNode.quoted(key)) in an '\(name)' filter\(Suggest.didYouMean(key, in: allowed)) "
+                    + "(allowed: \(allowed.joined(separator: ", ")))")
+        }
+        /// A criterion given as a value, or as a value filter's mapping (its key set to `key`).
+        func criterion(_ field: String, key: String) throws(LoadError) -> CustodianValueFilter? {
+            guard let n = m[field] else { return nil }
+            if n.isMapping {
+                let inner = try mapping(n, allowing: Self.valueKeys.filter { $0 != "key" }, filter: field)
+                // Custodian's schema takes a permission attribute's mapping only as a value filter.
+                if permissionAttributes.contains(field), (try? inner["type"]?.string()) != "value" {
+                    throw n.error(
+                        "'\(field)' takes a value, or a value filter with 'type: value' (as Custodian's schema says)")
+                }
+                if let t = inner["type"], try t.string() != "value" { throw t.error("only 'type: value' goes here") }
+                return try valueFilter(inner, node: n, key: key)
+            }
+            return try make(key: key, keyNode: n, op: nil, value: try n.value(), valueType: nil, at: n)
+        }
+        func ports(_ field: String) throws(LoadError) -> [Int] {
+            guard let n = m[field] else { return [] }
+            var out: [Int] = []
+            for p in try n.list() { out.append(try p.int()) }
+            return out
+        }
+        var attributes: [CustodianValueFilter] = []
+        for a in permissionAttributes {
+            if let f = try criterion(a, key: a) { attributes.append(f) }
+        }
+        let matchOperator = try m["match-operator"].map { n throws(LoadError) in
+            let t = try n.string()
+            guard t == "and" || t == "or" else { throw n.error("'match-operator' is 'and' or 'or'") }
+            return t
+        }
+        if let d = m["Description"], !d.isMapping {
+            throw d.error("'Description' takes a value filter's mapping (value, op, …)")
+        }
+        return SecurityGroupPermissionCheck(
+            egress: name == "egress", attributes: attributes, ports: try ports("Ports"),
+            onlyPorts: try ports("OnlyPorts"), cidr: try criterion("Cidr", key: "CidrIp"),
+            cidrV6: try criterion("CidrV6", key: "CidrIpv6"),
+            description: try criterion("Description", key: "Description"),
+            selfReference: try m["SelfReference"]?.bool(), matchAny: matchOperator == "or",
+            written: try m.owner.isMapping ? m.owner.value() : ["type": .string(name)])
+    }
+
+    func publicBlock(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        let keys = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
+        for (key, at) in m.entries where key != "type" && !keys.contains(key) {
+            throw at.error(
+                "unknown key \(YAMLNode.quoted(key)) in a 'check-public-block' filter\(Suggest.didYouMean(key, in: keys)) "
+                    + "(allowed: \(keys.joined(separator: ", ")))")
+        }
+        var wanted: [(String, Bool)] = []
+        for key in keys {
+            if let n = m[key] { wanted.append((key, try n.bool())) }
+        }
+        return PublicAccessBlockCheck(
+            wanted: wanted, written: try m.owner.isMapping ? m.owner.value() : ["type": "check-public-block"])
+    }
+
+    /// One or more consecutive `access-key` filters: value filters over the user's keys.
+    func accessKey(_ items: [(YAMLNode, YAMLMapping)]) throws(LoadError) -> Filter {
+        var filters: [CustodianValueFilter] = []
+        var everyOnOne = false
+        var written: [Value] = []
+        for (index, (node, m)) in items.enumerated() {
+            let options = try mapping(node, allowing: Self.valueKeys + ["match-operator"], filter: "access-key")
+            if let op = options["match-operator"] {
+                let t = try op.string()
+                guard t == "and" || t == "or" else { throw op.error("'match-operator' is 'and' or 'or'") }
+                if t == "and", index > 0 { everyOnOne = true }
+            }
+            if m.keys.contains("key") || m.keys.contains("value") {
+                filters.append(try valueFilter(options, node: node))
+            }
+            written.append(try node.value())
+        }
+        return .check(
+            ElementListCheck(
+                listKey: "AccessKeys", name: "c7n:matched-keys", filters: filters, everyFilterOnOneElement: everyOnOne,
+                inherited: ["UserName"], written: .array(written), tagShape: tagShape))
+    }
+}

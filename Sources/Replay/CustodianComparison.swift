@@ -1,0 +1,179 @@
+import CloudModel
+import CloudOperations
+import Foundation
+import Policies
+import RemediationEngine
+import Simulation
+
+/// Runs Cloud Custodian's policies and remsim's reading of the same file over the same
+/// resources, and says where they differ: which resources each policy matched, and how every
+/// resource ended after the actions.
+///
+/// The resources are made on an AWS endpoint (moto) as a replay makes them; remsim evaluates
+/// its policies on them as the endpoint describes them, at the current time, and carries out
+/// its remediations on its simulated cloud; Custodian (run by `custodian`, which the caller
+/// provides, since the caller is what may start programs) acts on the endpoint. Then every
+/// resource is read back and compared, as a replay compares.
+package struct CustodianComparison {
+    package var resources: [Resource]
+    package var policies: [Policy]
+    package var cli: AWSCLI
+    package var replayId: String
+
+    package init(resources: [Resource], policies: [Policy], cli: AWSCLI, replayId: String) {
+        self.resources = resources
+        self.policies = policies
+        self.cli = cli
+        self.replayId = replayId
+    }
+
+    package struct Outcome: Sendable {
+        /// Per policy, the ids (the endpoint's) each side matched, of the resources made here.
+        package var matchedByRemsim: [String: [String]] = [:]
+        package var matchedByCustodian: [String: [String]] = [:]
+        package var differences: [Replay.Difference] = []
+        /// Calls remsim's simulated cloud refused.
+        package var failedCalls: [String] = []
+        package var cleanup: [String] = []
+
+        package var agrees: Bool {
+            matchedByRemsim == matchedByCustodian && differences.isEmpty && failedCalls.isEmpty
+        }
+    }
+
+    /// The key of Custodian's resource that is remsim's id for a made resource.
+    static let idKeys = ["aws.security-group": "GroupId", "aws.s3": "Name", "aws.iam-user": "UserName"]
+
+    /// Makes the resources, runs both sides and compares. `custodian` runs Custodian against the
+    /// endpoint and returns, per policy name, the resources it matched (its `resources.json`).
+    package func run(custodian: () throws -> [String: [Value]]) throws -> Outcome {
+        var outcome = Outcome()
+        let context = ReplayContext(cli: cli, replayId: replayId)
+        let identity = try context.aws("us-east-1", ["sts", "get-caller-identity"])
+        if let account = identity["Account"]?.stringValue {
+            for fixtureAccount in Set(resources.map(\.account)) { context.account(fixtureAccount, is: account) }
+        }
+        var order: [Resource] = []
+        func visit(_ r: Resource) {
+            guard !order.contains(where: { $0.id == r.id }), let adapter = Replay.adapters[r.type] else { return }
+            for dep in adapter.dependencies(of: r) { if let d = resources.first(where: { $0.id == dep }) { visit(d) } }
+            order.append(r)
+        }
+        for r in resources { visit(r) }
+        context.planned = order
+        var created: [(Resource, String)] = []
+        defer {
+            for (resource, id) in created.reversed() {
+                do throws(ReplayError) {
+                    try Replay.adapters[resource.type]?.delete(resource, id: id, in: context)
+                } catch {
+                    outcome.cleanup.append("\(resource.id) (\(id)): \(error)")
+                }
+            }
+        }
+        for resource in order {
+            guard let adapter = Replay.adapters[resource.type] else { continue }
+            let id = try adapter.create(resource, properties: resource.properties, in: context)
+            context.created(resource.id, as: id)
+            created.append((resource, id))
+            try adapter.configure(resource, id: id, properties: resource.properties, in: context)
+            try tag(resource, id: id, in: context)
+        }
+        // remsim's side: each resource as the endpoint describes it, under the endpoint's id,
+        // the policies run in the file's order, each on what the ones before it left.
+        var inventory = Inventory()
+        for (resource, id) in created {
+            guard let adapter = Replay.adapters[resource.type] else { continue }
+            var properties = resource.properties.objectValue ?? Fields()
+            for entry in (try adapter.read(resource, id: id, in: context)).objectValue?.entries ?? [] {
+                properties[entry.key] = entry.value
+            }
+            let named = Self.idKeys[resource.type] != nil && resource.type != "aws.security-group"
+            try inventory.insert(
+                Resource(
+                    id: id, type: resource.type, account: context.translate(resource.account), region: resource.region,
+                    name: named ? id : resource.name,
+                    tags: resource.tags.merging([context.tagKey: replayId]) { a, _ in a },
+                    properties: .object(properties)))
+        }
+        var cloud = SimulatedCloud(inventory: inventory)
+        let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        let evaluator = Evaluator(now: now)
+        var callId = 0
+        for policy in policies {
+            var matched: [String] = []
+            for (_, id) in created {
+                guard let resource = cloud.inventory[id], let finding = evaluator.finding(policy, resource) else {
+                    continue
+                }
+                matched.append(id)
+                guard policy.remediation != nil else { continue }
+                let plan = try RemediationPlan(policy: policy, finding: finding, resource: resource)
+                for call in plan.calls {
+                    callId += 1
+                    let result = cloud.apply(
+                        CloudOperation(
+                            callId: callId, name: call.operation, cloud: .aws, account: resource.account,
+                            region: resource.region, resourceId: id, parameters: call.parameters,
+                            command: call.command))
+                    if case .failed(let code, let message) = result.outcome {
+                        outcome.failedCalls.append("\(policy.id): \(call.operation) on \(id): \(code): \(message)")
+                    }
+                }
+            }
+            outcome.matchedByRemsim[policy.id] = matched.sorted()
+        }
+        // Custodian's side, on the endpoint.
+        let madeIds = Set(created.map(\.1))
+        for (name, found) in try custodian() {
+            guard let policy = policies.first(where: { $0.id == name }), let key = Self.idKeys[policy.resourceType]
+            else {
+                continue
+            }
+            outcome.matchedByCustodian[name] = found.compactMap { $0[key]?.stringValue }.filter(madeIds.contains)
+                .sorted()
+        }
+        for policy in policies where outcome.matchedByCustodian[policy.id] == nil {
+            outcome.matchedByCustodian[policy.id] = []
+        }
+        for (resource, id) in created {
+            guard let adapter = Replay.adapters[resource.type] else { continue }
+            let expected = adapter.project(cloud.inventory[id]?.properties ?? .null, in: context)
+            let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
+            for key in Set((expected.objectValue?.keys ?? []) + (found.objectValue?.keys ?? [])).sorted()
+            where expected[key] != found[key] {
+                outcome.differences.append(
+                    Replay.Difference(
+                        resourceId: resource.id, property: key, simulated: expected[key] ?? .null,
+                        endpoint: found[key] ?? .null))
+            }
+        }
+        return outcome
+    }
+
+    /// Gives the made resource its fixture's tags besides the replay's, for `tag:` filters.
+    func tag(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
+        guard !resource.tags.isEmpty else { return }
+        let tags = resource.tags.sorted { $0.key < $1.key }
+        switch resource.type {
+        case "aws.security-group":
+            try context.aws(
+                resource.region,
+                ["ec2", "create-tags", "--resources", id, "--tags"] + tags.map { "Key=\($0.key),Value=\($0.value)" })
+        case "aws.s3":
+            let all = tags + [(key: context.tagKey, value: replayId)]
+            try context.aws(
+                resource.region,
+                [
+                    "s3api", "put-bucket-tagging", "--bucket", id, "--tagging",
+                    "TagSet=[" + all.map { "{Key=\($0.key),Value=\($0.value)}" }.joined(separator: ",") + "]",
+                ])
+        case "aws.iam-user":
+            try context.aws(
+                resource.region,
+                ["iam", "tag-user", "--user-name", id, "--tags"] + tags.map { "Key=\($0.key),Value=\($0.value)" })
+        default:
+            break
+        }
+    }
+}
