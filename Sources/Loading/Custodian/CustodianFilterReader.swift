@@ -113,15 +113,6 @@ struct CustodianFilterReader {
     func valueFilter(_ m: YAMLMapping, node: YAMLNode, key fixedKey: String? = nil) throws(LoadError)
         -> CustodianValueFilter
     {
-        let keyText: String
-        let keyNode: YAMLNode
-        if let fixedKey {
-            keyText = fixedKey
-            keyNode = node
-        } else {
-            keyNode = try m.required("key")
-            keyText = try keyNode.string()
-        }
         let op = try m["op"].map { n throws(LoadError) in
             try n.oneOf(CustodianValueFilter.Op.self, CustodianValueFilter.Op.allCases)
         }
@@ -134,6 +125,15 @@ struct CustodianFilterReader {
                         + CustodianValueFilter.ValueType.allCases.map(\.rawValue).joined(separator: ", ") + ")")
             default: return try n.oneOf(CustodianValueFilter.ValueType.self, CustodianValueFilter.ValueType.allCases)
             }
+        }
+        let keyText: String
+        let keyNode: YAMLNode
+        if let fixedKey {
+            keyText = fixedKey
+            keyNode = node
+        } else {
+            keyNode = try m.required("key")
+            keyText = try keyNode.string()
         }
         if m["value"] == nil, m["value_path"] == nil {
             throw node.error("a value filter needs a 'value' (or 'value_path')")

@@ -162,7 +162,7 @@ package final class PublicAccessBlockCheck: ResourceCheck, @unchecked Sendable {
 
     override package func holds(_ resource: Value, tags: [String: String], now: Timestamp) -> Bool {
         let config: Value =
-            resource["PublicAccessBlockConfiguration"].flatMap { $0.isNull ? nil : $0 }
+            resource["PublicAccessBlockConfiguration"].flatMap { $0.isNull ? Value?.none : $0 }
             ?? .object(Fields(Self.keys.map { .init(key: $0, value: false) }))
         guard !wanted.isEmpty else {
             guard case .object(let fields) = config else { return false }

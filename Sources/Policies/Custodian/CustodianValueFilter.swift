@@ -128,7 +128,9 @@ package final class CustodianValueFilter: Sendable {
         switch key {
         case .tag(let name): return tags[name].map(Value.string)
         case .path(let text, let expression):
-            if case .object(let fields) = resource, let direct = fields[text] { return direct.isNull ? nil : direct }
+            if case .object(let fields) = resource, let direct = fields[text] {
+                return direct.isNull ? Value?.none : direct
+            }
             let v = expression.search(resource)
             return v?.isNull == true ? nil : v
         }
@@ -198,6 +200,14 @@ package final class CustodianValueFilter: Sendable {
             if op == .intersect { return shared }
             return a.contains { m in !b.contains { Python.equal($0, m) } }
         case .mod:
+            // A text without '%' formatted with a list or a dict is itself; with anything else,
+            // or with '%' in it, Python raises or formats, which remsim does not do.
+            if case .value(.string(let text)) = r, !text.contains("%") {
+                switch v {
+                case .value(.array), .value(.object): return !text.isEmpty
+                default: return nil
+                }
+            }
             guard case .value(let x) = r, case .value(let y) = v, let a = Python.number(x), let b = Python.number(y),
                 b != 0
             else { return nil }
@@ -250,25 +260,43 @@ package final class CustodianValueFilter: Sendable {
             let parsed = date(r)
             return (.date(nowMicros + d), parsed == .value(.null) ? .value(.int(0)) : parsed)
         case .cidr:
-            guard case .value(let policy) = v, case .value(let found) = r else { return nil }
-            // parse_cidr raises on a value that is neither a text nor a list.
-            switch found {
-            case .string, .array: break
+            guard case .value(let policy) = v else { return nil }
+            let parsed: PythonObject
+            switch r {
+            // `()` (a missing value under in/not-in) is no address.
+            case .emptyTuple: parsed = .value(.null)
+            case .value(let found):
+                // parse_cidr raises on a value that is neither a text nor a list of texts.
+                guard let p = IPAddress.parseCIDR(found) else {
+                    switch found {
+                    case .string, .object: parsed = .value(.null)
+                    default: return nil
+                    }
+                    break
+                }
+                parsed = p
             default: return nil
             }
-            let s = IPAddress.parseCIDR(policy) ?? .value(.null)
-            let parsed = IPAddress.parseCIDR(found) ?? .value(.null)
+            let s: PythonObject
+            if let p = IPAddress.parseCIDR(policy) {
+                s = p
+            } else {
+                guard case .string = policy else { return nil }
+                s = .value(.null)
+            }
             if case .address = s, case .network = parsed { return (parsed, s) }
             return (s, parsed)
         case .cidrSize:
+            if case .emptyTuple = r { return (v, .value(.int(0))) }
             guard case .value(let found) = r else { return nil }
             switch found {
-            case .string, .array: break
+            case .string, .object: break
             default: return nil
             }
             switch IPAddress.parseCIDR(found) {
             case .network(_, let prefix)?: return (v, .value(.int(prefix)))
             case nil: return (v, .value(.int(0)))
+            // An address has no prefix length: Custodian raises.
             default: return nil
             }
         }

@@ -119,10 +119,10 @@ package indirect enum JMESPath: Sendable, Equatable {
             return Self.slice(items, start, stop, step).map(Value.array)
         case .projection(let base, let rhs):
             guard case .array(let items)? = base.search(value) else { return nil }
-            return .array(items.compactMap { rhs.search($0).flatMap { $0.isNull ? nil : $0 } })
+            return .array(items.compactMap { rhs.search($0).flatMap { $0.isNull ? Value?.none : $0 } })
         case .valueProjection(let base, let rhs):
             guard case .object(let fields)? = base.search(value) else { return nil }
-            return .array(fields.entries.compactMap { rhs.search($0.value).flatMap { $0.isNull ? nil : $0 } })
+            return .array(fields.entries.compactMap { rhs.search($0.value).flatMap { $0.isNull ? Value?.none : $0 } })
         case .filterProjection(let base, let condition, let rhs):
             guard case .array(let items)? = base.search(value) else { return nil }
             var out: [Value] = []

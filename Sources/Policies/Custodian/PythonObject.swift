@@ -82,7 +82,8 @@ package enum PythonObject: Sendable, Equatable {
             for m in members {
                 switch m {
                 case .network:
-                    if m.containing(item) == true { return true }
+                    guard let inside = m.containing(item) else { return nil }
+                    if inside { return true }
                 case .address(let a) where a.isV4:
                     if Self.equal(item, m) { return true }
                 default: break
@@ -193,7 +194,12 @@ package struct IPAddress: Sendable, Hashable, Comparable {
     package static func parseCIDR(_ value: Value) -> PythonObject? {
         switch value {
         case .array(let items):
-            return .cidrList(items.map { parseCIDR($0) ?? .value(.null) })
+            var members: [PythonObject] = []
+            for item in items {
+                guard case .string = item else { return nil }
+                members.append(parseCIDR(item) ?? .value(.null))
+            }
+            return .cidrList(members)
         case .string(let text):
             guard let slash = text.firstIndex(of: "/") else { return IPAddress(text).map(PythonObject.address) }
             guard let a = parseV4(text[..<slash]) else { return nil }
