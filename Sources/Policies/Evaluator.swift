@@ -105,8 +105,11 @@ public struct Evaluator: Sendable {
             }
             if !policy.selections.isEmpty {
                 for check in policy.selections {
-                    let document = check.document(view.value(at: 0), tags: resource.tags)
-                    if let kept = check.matched(document, tags: resource.tags, now: now) { top.append(kept) }
+                    var checked = check.view(view.value(at: 0), tags: resource.tags)
+                    checked.account = resource.account
+                    checked.region = resource.region
+                    checked.name = resource.name
+                    if let kept = check.matched(checked, now: now) { top.append(kept) }
                 }
             }
             return top
@@ -159,9 +162,9 @@ public struct Evaluator: Sendable {
         case .not, .value:
             return CompiledFilters([filter]).holds(self, view, node, tags)
         case .check(let check):
-            let document = check.document(view.value(at: node), tags: tags)
-            guard check.holds(document, tags: tags, now: now) else { return false }
-            if depth == 0, let kept = check.matched(document, tags: tags, now: now) {
+            let resource = check.view(view.value(at: node), tags: tags)
+            guard check.holds(resource, now: now) else { return false }
+            if depth == 0, let kept = check.matched(resource, now: now) {
                 if let index = top.firstIndex(where: { $0.path == kept.path }) {
                     for element in kept.elements where !top[index].elements.contains(element) {
                         top[index].elements.append(element)
@@ -216,7 +219,7 @@ public struct Evaluator: Sendable {
 
     /// A whole-resource check at node `node`, on the resource as Custodian describes it.
     func test(_ check: ResourceCheck, _ view: FlatView, _ node: Int, _ tags: [String: String]) -> Bool {
-        check.holds(check.document(view.value(at: node), tags: tags), tags: tags, now: now)
+        check.holds(check.view(view.value(at: node), tags: tags), now: now)
     }
 
     /// A value filter at node `node`: its key resolved, then tested.

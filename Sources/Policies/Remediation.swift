@@ -39,6 +39,10 @@ package struct RemediationStep: Sendable {
     /// may: no call is made when it repeats over no elements or a variable has no value (a
     /// `remove-permissions` with `egress: matched` on a group whose egress matched nothing).
     package var optional: Bool
+    /// With `for-each`, each element (an object) is merged into the call's parameters: a call
+    /// whose parameters are worked out for each resource (Custodian's `modify-db` sends only the
+    /// properties that differ).
+    package var parametersFromItem = false
 
     package init(
         operation: String, parameters: Value, forEach: Repetition = .once, description: String = "",

@@ -2,27 +2,23 @@ import CloudModel
 
 /// A test of a whole resource that the filter language's value filters and quantifiers do not
 /// express: Cloud Custodian's value filter with its Python semantics, and Custodian's type
-/// filters (`ingress`, `check-public-block`, `access-key`, …). Each reads the resource as
-/// Custodian describes it (`document(_:tags:)`).
+/// filters (`ingress`, `check-public-block`, `access-key`, …).
 ///
 /// A class to subclass, immutable once built, for the reason `ValueFilter` is a class.
 package class ResourceCheck: @unchecked Sendable {
     // @unchecked: subclasses hold only immutable, Sendable state.
 
-    /// How Custodian's resource carries its tags: AWS's `Tags` list of `Key`/`Value`, Azure's
-    /// `tags` object, GCP's `labels` object.
-    package enum TagShape: Sendable { case aws, azure, gcp }
+    /// The resource type the check is for: it decides how Custodian describes the resource.
+    package let resourceType: String
 
-    package let tagShape: TagShape
-
-    package init(tagShape: TagShape) { self.tagShape = tagShape }
+    package init(resourceType: String) { self.resourceType = resourceType }
 
     /// True when the resource passes the check at `now`.
-    package func holds(_ resource: Value, tags: [String: String], now: Timestamp) -> Bool { false }
+    package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool { false }
 
     /// The list elements that made it pass (an `ingress` filter's permissions), under the name a
     /// remediation refers to them by; nil for a check that keeps none.
-    package func matched(_ resource: Value, tags: [String: String], now: Timestamp) -> MatchedElements? { nil }
+    package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? { nil }
 
     /// Durations after (positive) or before (negative) a timestamp in the resource at which the
     /// check's verdict may change with time alone (`age`, `expiration`).
@@ -31,27 +27,29 @@ package class ResourceCheck: @unchecked Sendable {
     /// What the check is, for `policies show` and digests.
     package var behaviour: Value { .null }
 
-    /// The resource as Custodian's filters see it: its properties, with its tags in the cloud's
-    /// own place when the properties do not already carry them.
-    package func document(_ properties: Value, tags: [String: String]) -> Value {
-        guard !tags.isEmpty, case .object(var fields) = properties else { return properties }
-        switch tagShape {
-        case .aws:
-            if fields["Tags"] == nil {
-                fields["Tags"] = .array(
-                    tags.keys.sorted().map { ["Key": .string($0), "Value": .string(tags[$0] ?? "")] })
-            }
-        case .azure:
-            if fields["tags"] == nil {
-                fields["tags"] = .object(
-                    Fields(tags.keys.sorted().map { .init(key: $0, value: .string(tags[$0] ?? "")) }))
-            }
-        case .gcp:
-            if fields["labels"] == nil {
-                fields["labels"] = .object(
-                    Fields(tags.keys.sorted().map { .init(key: $0, value: .string(tags[$0] ?? "")) }))
-            }
-        }
-        return .object(fields)
+    /// The resource in both shapes a check reads.
+    package func view(_ properties: Value, tags: [String: String]) -> CheckedResource {
+        CheckedResource(
+            properties: properties,
+            document: CustodianShape.document(type: resourceType, properties: properties, tags: tags), tags: tags)
+    }
+}
+
+/// A resource as a check reads it: remsim's properties (the describe call's shape, with what
+/// other calls return folded in), and the document Cloud Custodian's filters see.
+package struct CheckedResource {
+    package var properties: Value
+    package var document: Value
+    package var tags: [String: String]
+    /// Where the resource is and what it is called: known when a finding is made (a remediation's
+    /// condition reads them), empty while a scan tests filters.
+    package var account = ""
+    package var region = ""
+    package var name = ""
+
+    package init(properties: Value, document: Value, tags: [String: String]) {
+        self.properties = properties
+        self.document = document
+        self.tags = tags
     }
 }

@@ -40,11 +40,15 @@ package struct RemediationPlan: Sendable, Hashable {
                 throw PlanError.noMatchedElements(policy: policy.id, step: index + 1)
             }
             for item in items {
-                let parameters: Value
+                var parameters: Value
                 do {
                     parameters = try variables.substitute(step.parameters, item: item, step: index + 1)
                 } catch .missingValue where step.optional {
                     continue
+                }
+                if step.parametersFromItem, case .object(var fields) = parameters, case .object(let extra)? = item {
+                    for entry in extra.entries { fields[entry.key] = entry.value }
+                    parameters = .object(fields)
                 }
                 let command = CommandRenderer.render(
                     operation: step.operation, parameters: parameters, resource: resource)

@@ -42,7 +42,10 @@ package struct CustodianComparison {
     }
 
     /// The key of Custodian's resource that is remsim's id for a made resource.
-    static let idKeys = ["aws.security-group": "GroupId", "aws.s3": "Name", "aws.iam-user": "UserName"]
+    static let idKeys = [
+        "aws.security-group": "GroupId", "aws.s3": "Name", "aws.iam-user": "UserName", "aws.ec2": "InstanceId",
+        "aws.rds": "DBInstanceIdentifier", "aws.kms-key": "KeyId", "aws.vpc": "VpcId",
+    ]
 
     /// Makes the resources, runs both sides and compares. `custodian` runs Custodian against the
     /// endpoint and returns, per policy name, the resources it matched (its `resources.json`).
@@ -88,7 +91,7 @@ package struct CustodianComparison {
             for entry in (try adapter.read(resource, id: id, in: context)).objectValue?.entries ?? [] {
                 properties[entry.key] = entry.value
             }
-            let named = Self.idKeys[resource.type] != nil && resource.type != "aws.security-group"
+            let named = ["aws.s3", "aws.iam-user", "aws.rds"].contains(resource.type)
             try inventory.insert(
                 Resource(
                     id: id, type: resource.type, account: context.translate(resource.account), region: resource.region,

@@ -95,7 +95,7 @@ struct FlatEvaluationTests {
                 return !items.isEmpty && items.allSatisfy { item in q.filters.allSatisfy { reference($0, item, e) } }
             case .none: return !items.contains { item in q.filters.allSatisfy { reference($0, item, e) } }
             }
-        case .check(let c): return c.holds(scope, tags: [:], now: e.now)
+        case .check(let c): return c.holds(c.view(scope, tags: [:]), now: e.now)
         }
     }
 

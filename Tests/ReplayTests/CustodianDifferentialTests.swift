@@ -50,6 +50,9 @@ struct CustodianDifferentialTests {
                 try Self.runCustodian(policyFile, endpoint: url)
             }
         }
+        if ProcessInfo.processInfo.environment["REMSIM_SHOW_CUSTODIAN_CASES"] != nil {
+            print("\(name): matched \(outcome.matchedByCustodian.sorted { $0.key < $1.key })")
+        }
         for policy in policies {
             #expect(
                 outcome.matchedByRemsim[policy.id] == outcome.matchedByCustodian[policy.id],

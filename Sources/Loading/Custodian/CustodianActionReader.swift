@@ -16,15 +16,18 @@ struct CustodianActionReader {
     /// The actions remsim reads, by resource type; `notify` goes with any.
     static let actions: [String: [String]] = [
         "aws.security-group": ["remove-permissions"],
-        "aws.s3": ["set-public-block"],
+        "aws.s3": ["set-public-block", "toggle-versioning", "toggle-logging", "set-bucket-encryption"],
         "aws.iam-user": ["remove-keys"],
+        "aws.ec2": ["set-metadata-access"],
+        "aws.rds": ["set-public-access", "modify-db"],
+        "aws.kms-key": ["set-rotation"],
     ]
 
     var supported: [String] { (Self.actions[type.name] ?? []) + ["notify"] }
 
     func actions(_ node: YAMLNode) throws(LoadError) -> Read {
         var read = Read()
-        for item in try node.list() {
+        for (index, item) in try node.list().enumerated() {
             let name: String
             let m: YAMLMapping
             if item.isMapping {
@@ -44,10 +47,14 @@ struct CustodianActionReader {
             case "notify": read.notifications.append(try notify(m))
             case "remove-permissions": read.steps += try removePermissions(m)
             case "set-public-block": read.steps.append(try setPublicBlock(m))
-            default:
+            case "remove-keys":
                 let (step, selection) = try removeKeys(m)
                 read.steps.append(step)
                 if let selection { read.selections.append(selection) }
+            default:
+                let (step, selection) = try conditional(name, m, condition: "c7n:action-\(index + 1)")
+                read.steps.append(step)
+                read.selections.append(selection)
             }
             for step in read.steps {
                 if let problem = StepCheck.problem(step) { throw at.error(problem) }
@@ -178,7 +185,7 @@ struct CustodianActionReader {
             over = age.map { "c7n:keys-older-than-\($0.jsonText)-days" } ?? "c7n:AccessKeys"
             selection = ElementListCheck(
                 listKey: "AccessKeys", name: over, filters: filters, everyFilterOnOneElement: true,
-                inherited: ["UserName"], written: .null, tagShape: .aws)
+                inherited: ["UserName"], written: .null, resourceType: type.name)
         }
         let step = RemediationStep(
             operation: "iam:UpdateAccessKey",
@@ -186,5 +193,176 @@ struct CustodianActionReader {
                 "UserName": "${resourceName}", "AccessKeyId": "${item.AccessKeyId}", "Status": "Inactive",
             ], forEach: .matched, description: "remove-keys", over: over, optional: true)
         return (step, selection)
+    }
+
+    // MARK: - Actions that call only when there is something to change
+
+    /// An action Custodian carries out only on resources where it changes something: one step,
+    /// repeated over a selection that holds one element when the call is to be made.
+    func conditional(_ name: String, _ m: YAMLMapping, condition: String) throws(LoadError)
+        -> (RemediationStep, ResourceCheck)
+    {
+        var step: RemediationStep
+        var filters: [CustodianValueFilter] = []
+        func when(_ key: String, _ op: CustodianValueFilter.Op, _ value: Value) throws(LoadError) {
+            do {
+                filters.append(
+                    try CustodianValueFilter(
+                        key: try CustodianValueFilter.key(key), op: op, value: value, valueType: nil))
+            } catch {
+                throw m.owner.error(error.message)
+            }
+        }
+        var selection: ResourceCheck?
+        switch name {
+        case "toggle-versioning":
+            // A bucket never versioned counts as Suspended.
+            try checkKeys(m, ["enabled"], action: name)
+            let enabled = try m["enabled"]?.bool() ?? true
+            try when("Versioning.Status", enabled ? .ne : .eq, "Enabled")
+            step = RemediationStep(
+                operation: "s3:PutBucketVersioning",
+                parameters: [
+                    "Bucket": "${resourceName}",
+                    "VersioningConfiguration": ["Status": enabled ? "Enabled" : "Suspended"],
+                ], description: name)
+        case "toggle-logging":
+            try checkKeys(m, ["enabled", "target_bucket", "target_prefix"], action: name)
+            let enabled = try m["enabled"]?.bool() ?? true
+            if enabled {
+                guard let bucketNode = m["target_bucket"] else {
+                    throw m.owner.error("'toggle-logging' needs 'target_bucket', as in Custodian")
+                }
+                let bucket = try template(bucketNode)
+                let prefix = try m["target_prefix"].map(template) ?? "${resourceName}/"
+                step = RemediationStep(
+                    operation: "s3:PutBucketLogging",
+                    parameters: [
+                        "Bucket": "${resourceName}",
+                        "BucketLoggingStatus": [
+                            "LoggingEnabled": ["TargetBucket": .string(bucket), "TargetPrefix": .string(prefix)]
+                        ],
+                    ], description: name)
+                selection = LoggingCondition(
+                    name: condition, targetBucket: bucket, targetPrefix: prefix, resourceType: type.name)
+            } else {
+                try when("Logging", .ne, .emptyObject)
+                step = RemediationStep(
+                    operation: "s3:PutBucketLogging",
+                    parameters: ["Bucket": "${resourceName}", "BucketLoggingStatus": .emptyObject], description: name)
+            }
+        case "set-bucket-encryption":
+            try checkKeys(m, ["enabled", "crypto", "key", "bucket-key"], action: name)
+            guard try m["enabled"]?.bool() ?? true else {
+                throw m["enabled"]!.error(
+                    "remsim does not model s3:DeleteBucketEncryption, which 'enabled: false' calls")
+            }
+            if let crypto = m["crypto"], try crypto.string() != "AES256" {
+                throw crypto.error(
+                    "remsim reads 'crypto: AES256' (aws:kms needs the key resolved through KMS aliases, which "
+                        + "remsim does not model)")
+            }
+            let bucketKey = try m["bucket-key"]?.bool() ?? true
+            // Custodian puts the configuration whatever the bucket has.
+            step = RemediationStep(
+                operation: "s3:PutBucketEncryption",
+                parameters: [
+                    "Bucket": "${resourceName}",
+                    "ServerSideEncryptionConfiguration": [
+                        "Rules": [
+                            [
+                                "ApplyServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"],
+                                "BucketKeyEnabled": .bool(bucketKey),
+                            ]
+                        ]
+                    ],
+                ], description: name)
+        case "set-metadata-access":
+            let options: [(key: String, parameter: String, allowed: [Value])] = [
+                ("endpoint", "HttpEndpoint", ["enabled", "disabled"]),
+                ("tokens", "HttpTokens", ["required", "optional"]),
+                ("hop-limit", "HttpPutResponseHopLimit", (1...64).map { Value.int($0) }),
+            ]
+            if let tags = m["metadata-tags"] {
+                throw tags.error("remsim does not model the instance metadata tags option")
+            }
+            try checkKeys(m, options.map(\.key), action: name)
+            var parameters = Fields()
+            parameters["InstanceId"] = "${resourceId}"
+            for option in options {
+                guard let n = m[option.key] else { continue }
+                let value = try n.value()
+                guard option.allowed.contains(value) else {
+                    throw n.error("'\(option.key)' is one of \(option.allowed.map(\.jsonText).joined(separator: ", "))")
+                }
+                parameters[option.parameter] = value
+                // Custodian calls only for instances where each option given has another value.
+                try when("MetadataOptions.\(option.parameter)", .in, .array(option.allowed.filter { $0 != value }))
+            }
+            guard parameters.count > 1 else {
+                throw m.owner.error("'set-metadata-access' needs 'endpoint', 'tokens' or 'hop-limit'")
+            }
+            step = RemediationStep(
+                operation: "ec2:ModifyInstanceMetadataOptions", parameters: .object(parameters), description: name)
+        case "set-public-access":
+            try checkKeys(m, ["state"], action: name)
+            let state = try m["state"]?.bool() ?? false
+            step = RemediationStep(
+                operation: "rds:ModifyDBInstance",
+                parameters: ["DBInstanceIdentifier": "${resourceId}", "PubliclyAccessible": .bool(state)],
+                description: name)
+        case "modify-db":
+            try checkKeys(m, ["update", "immediate"], action: name)
+            let modelled = [
+                "PubliclyAccessible", "MultiAZ", "AutoMinorVersionUpgrade", "BackupRetentionPeriod",
+                "DeletionProtection",
+            ]
+            var update: [(String, Value)] = []
+            for u in try m.required("update").list() {
+                let um = try u.mapping(allowing: ["property", "value"])
+                let propertyNode = try um.required("property")
+                let property = try propertyNode.string()
+                guard modelled.contains(property) else {
+                    throw propertyNode.error(
+                        "remsim models rds:ModifyDBInstance's \(modelled.joined(separator: ", ")); not '\(property)'")
+                }
+                update.append((property, try um.required("value").value()))
+            }
+            step = RemediationStep(
+                operation: "rds:ModifyDBInstance",
+                parameters: [
+                    "DBInstanceIdentifier": "${resourceId}",
+                    "ApplyImmediately": .bool(try m["immediate"]?.bool() ?? false),
+                ], forEach: .matched, description: name, over: condition, optional: true)
+            step.parametersFromItem = true
+            return (step, ChangedProperties(name: condition, update: update, resourceType: type.name))
+        default:  // set-rotation
+            try checkKeys(m, ["state"], action: name)
+            guard try m["state"]?.bool() ?? true else {
+                throw m["state"]!.error("remsim does not model kms:DisableKeyRotation, which 'state: false' calls")
+            }
+            step = RemediationStep(
+                operation: "kms:EnableKeyRotation", parameters: ["KeyId": "${resourceId}"], description: name)
+        }
+        step.forEach = .matched
+        step.over = condition
+        step.optional = true
+        return (step, selection ?? ActionCondition(name: condition, filters: filters, resourceType: type.name))
+    }
+
+    /// A Custodian format string (`{account_id}-{region}-s3-logs`) as a step template.
+    func template(_ node: YAMLNode) throws(LoadError) -> String {
+        var text = try node.string()
+        let known = [
+            "account_id": "${account}", "region": "${region}", "source_bucket_name": "${resourceName}",
+            "source_bucket_region": "${region}",
+        ]
+        for (name, variable) in known { text = text.replacingOccurrences(of: "{\(name)}", with: variable) }
+        if let unknown = text.firstMatch(of: /\{([a-z_]+)\}/) {
+            throw node.error(
+                "remsim does not fill '{\(unknown.1)}' (it fills {account_id}, {region}, {source_bucket_name}, "
+                    + "{source_bucket_region})")
+        }
+        return text
     }
 }

@@ -6,19 +6,13 @@ import Policies
 struct CustodianFilterReader {
     let type: ResourceType
 
-    var tagShape: ResourceCheck.TagShape {
-        switch type.cloud {
-        case .aws: .aws
-        case .azure: .azure
-        case .gcp: .gcp
-        }
-    }
-
     /// The type filters remsim reads, by resource type.
     static let typeFilters: [String: [String]] = [
         "aws.security-group": ["ingress", "egress"],
-        "aws.s3": ["check-public-block"],
+        "aws.s3": ["check-public-block", "bucket-encryption"],
         "aws.iam-user": ["access-key"],
+        "aws.kms-key": ["key-rotation-status"],
+        "aws.vpc": ["flow-logs"],
     ]
 
     static let valueKeys = ["type", "key", "value", "op", "value_type", "value_regex", "value_path"]
@@ -83,13 +77,13 @@ struct CustodianFilterReader {
         let m = try node.mapping(allowing: keys)
         let valueNode = try m.required(key)
         let check = try make(key: key, keyNode: node, op: nil, value: try valueNode.value(), valueType: nil, at: node)
-        return .check(CustodianValueCheck(check, written: [key: try valueNode.value()], tagShape: tagShape))
+        return .check(CustodianValueCheck(check, written: [key: try valueNode.value()], resourceType: type.name))
     }
 
     func valueFilter(_ node: YAMLNode) throws(LoadError) -> Filter {
         let m = try mapping(node, allowing: Self.valueKeys, filter: "value")
         return .check(
-            CustodianValueCheck(try valueFilter(m, node: node), written: try node.value(), tagShape: tagShape))
+            CustodianValueCheck(try valueFilter(m, node: node), written: try node.value(), resourceType: type.name))
     }
 
     /// The mapping of a filter, its keys checked: Custodian's own keys that remsim does not read
@@ -187,8 +181,106 @@ struct CustodianFilterReader {
         switch name {
         case "ingress", "egress": return .check(try securityGroupPermission(name, m))
         case "check-public-block": return .check(try publicBlock(m))
+        case "bucket-encryption": return .check(try bucketEncryption(m))
+        case "key-rotation-status":
+            let options = try mapping(m.owner, allowing: Self.valueKeys, filter: name)
+            return .check(
+                KeyRotationStatusCheck(filter: try valueFilter(options, node: m.owner), written: try m.owner.value()))
+        case "flow-logs": return .check(try flowLogs(m))
         default: return try accessKey([(node, m)])
         }
+    }
+
+    func bucketEncryption(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        let allowed = ["state", "crypto", "bucket_key_enabled"]
+        for (key, at) in m.entries where key != "type" && !allowed.contains(key) {
+            if key == "key" {
+                throw at.error("remsim does not read 'key' in 'bucket-encryption' (it needs KMS aliases resolved)")
+            }
+            throw at.error(
+                "unknown key \(YAMLNode.quoted(key)) in a 'bucket-encryption' filter (allowed: \(allowed.joined(separator: ", ")))"
+            )
+        }
+        let crypto = try m["crypto"].map { n throws(LoadError) -> String in
+            let c = try n.string()
+            guard c == "AES256" || c == "aws:kms" else { throw n.error("'crypto' is AES256 or aws:kms") }
+            return c
+        }
+        return BucketEncryptionCheck(
+            state: try m["state"]?.bool() ?? true, crypto: crypto,
+            bucketKeyEnabled: try m["bucket_key_enabled"]?.bool(),
+            written: try m.owner.value())
+    }
+
+    /// `flow-logs`, in its legacy form (`enabled`, `status`, `traffic-type`, …, `op`, `set-op`)
+    /// or its list-item form (`attrs`, `count`, `count_op`).
+    func flowLogs(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        let legacy: [(key: String, attribute: String, values: [String: String]?)] = [
+            ("status", "FlowLogStatus", ["active": "ACTIVE"]),
+            ("deliver-status", "DeliverLogsStatus", ["success": "SUCCESS", "failure": "FAILED"]),
+            ("destination", "LogDestination", nil), ("destination-type", "LogDestinationType", nil),
+            ("traffic-type", "TrafficType", ["all": "ALL", "reject": "REJECT", "accept": "ACCEPT"]),
+            ("log-format", "LogFormat", nil), ("log-group", "LogGroupName", nil),
+        ]
+        let allowed = ["enabled", "op", "set-op", "attrs", "count", "count_op"] + legacy.map(\.key)
+        for (key, at) in m.entries where key != "type" && !allowed.contains(key) {
+            throw at.error(
+                "unknown key \(YAMLNode.quoted(key)) in a 'flow-logs' filter\(Suggest.didYouMean(key, in: allowed)) "
+                    + "(allowed: \(allowed.joined(separator: ", ")))")
+        }
+        func attribute(_ key: String, _ value: Value, op: CustodianValueFilter.Op?, at n: YAMLNode) throws(LoadError)
+            -> CustodianValueFilter
+        {
+            try make(key: key, keyNode: n, op: op, value: value, valueType: nil, at: n)
+        }
+        var attributes: [CustodianValueFilter] = []
+        let count: (op: CustodianValueFilter.Op, value: Value)?
+        var countAll = false
+        if let attrs = m["attrs"] {
+            if let legacyKey = legacy.first(where: { m[$0.key] != nil }) {
+                throw m[legacyKey.key]!.error("a 'flow-logs' filter takes 'attrs' or the legacy keys, not both")
+            }
+            for item in try attrs.list() {
+                guard case .check(let check) = try filter(item), let value = check as? CustodianValueCheck else {
+                    throw item.error("remsim reads value filters in 'attrs'")
+                }
+                attributes.append(value.filter)
+            }
+            if let c = m["count"] {
+                let op = try m["count_op"]?.oneOf(CustodianValueFilter.Op.self, CustodianValueFilter.Op.allCases) ?? .eq
+                count = (op, try c.value())
+            } else {
+                count = nil
+            }
+        } else {
+            let notEqual =
+                try m["op"].map { n throws(LoadError) -> Bool in
+                    let op = try n.string()
+                    guard op == "equal" || op == "not-equal" else { throw n.error("'op' is equal or not-equal") }
+                    return op == "not-equal"
+                } ?? false
+            for entry in legacy {
+                guard let n = m[entry.key] else { continue }
+                var value = try n.value()
+                if let values = entry.values {
+                    guard let mapped = value.stringValue.flatMap({ values[$0] }) else {
+                        throw n.error("'\(entry.key)' is one of \(values.keys.sorted().joined(separator: ", "))")
+                    }
+                    value = .string(mapped)
+                }
+                attributes.append(try attribute(entry.attribute, value, op: notEqual ? .notEqual : nil, at: n))
+            }
+            let enabled = try m["enabled"]?.bool() ?? false
+            count = enabled ? (.gte, 1) : (.eq, 0)
+            if let setOp = m["set-op"] {
+                let t = try setOp.string()
+                guard t == "or" || t == "and" else { throw setOp.error("'set-op' is or or and") }
+                countAll = t == "and"
+            }
+        }
+        return ListItemCheck(
+            listKey: "FlowLogs", attributes: attributes, count: count, countAll: countAll, written: try m.owner.value(),
+            resourceType: type.name)
     }
 
     func securityGroupPermission(_ name: String, _ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
@@ -285,6 +377,6 @@ struct CustodianFilterReader {
         return .check(
             ElementListCheck(
                 listKey: "AccessKeys", name: "c7n:matched-keys", filters: filters, everyFilterOnOneElement: everyOnOne,
-                inherited: ["UserName"], written: .array(written), tagShape: tagShape))
+                inherited: ["UserName"], written: .array(written), resourceType: type.name))
     }
 }

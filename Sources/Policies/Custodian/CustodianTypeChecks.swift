@@ -37,17 +37,17 @@ package final class SecurityGroupPermissionCheck: ResourceCheck, @unchecked Send
         self.selfReference = selfReference
         self.matchAny = matchAny
         self.written = written
-        super.init(tagShape: .aws)
+        super.init(resourceType: "aws.security-group")
     }
 
     override package var behaviour: Value { ["custodian": written] }
 
-    override package func holds(_ resource: Value, tags: [String: String], now: Timestamp) -> Bool {
-        !matchedPermissions(resource, now: now).isEmpty
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        !matchedPermissions(resource.document, now: now).isEmpty
     }
 
-    override package func matched(_ resource: Value, tags: [String: String], now: Timestamp) -> MatchedElements? {
-        let found = matchedPermissions(resource, now: now)
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
+        let found = matchedPermissions(resource.document, now: now)
         return found.isEmpty ? nil : MatchedElements(path: "Matched\(listKey)", elements: found)
     }
 
@@ -155,14 +155,14 @@ package final class PublicAccessBlockCheck: ResourceCheck, @unchecked Sendable {
     package init(wanted: [(String, Bool)], written: Value) {
         self.wanted = wanted
         self.written = written
-        super.init(tagShape: .aws)
+        super.init(resourceType: "aws.s3")
     }
 
     override package var behaviour: Value { ["custodian": written] }
 
-    override package func holds(_ resource: Value, tags: [String: String], now: Timestamp) -> Bool {
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
         let config: Value =
-            resource["PublicAccessBlockConfiguration"].flatMap { $0.isNull ? Value?.none : $0 }
+            resource.properties["PublicAccessBlockConfiguration"].flatMap { $0.isNull ? Value?.none : $0 }
             ?? .object(Fields(Self.keys.map { .init(key: $0, value: false) }))
         guard !wanted.isEmpty else {
             guard case .object(let fields) = config else { return false }
@@ -188,7 +188,7 @@ package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
 
     package init(
         listKey: String, name: String, filters: [CustodianValueFilter], everyFilterOnOneElement: Bool,
-        inherited: [String] = [], written: Value, tagShape: TagShape
+        inherited: [String] = [], written: Value, resourceType: String
     ) {
         self.listKey = listKey
         self.name = name
@@ -196,24 +196,25 @@ package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
         self.everyFilterOnOneElement = everyFilterOnOneElement
         self.inherited = inherited
         self.written = written
-        super.init(tagShape: tagShape)
+        super.init(resourceType: resourceType)
     }
 
     override package var behaviour: Value { ["custodian": written] }
 
     override package var ageThresholds: [SimDuration] {
-        filters.flatMap { CustodianValueCheck($0, written: .null, tagShape: tagShape).ageThresholds }
+        filters.flatMap { CustodianValueCheck($0, written: .null, resourceType: resourceType).ageThresholds }
     }
 
-    func elements(_ resource: Value) -> [Value] {
-        (resource[listKey]?.arrayValue ?? []).map { element in
+    /// The elements, from remsim's properties, each with what it inherits from the resource.
+    func elements(_ resource: CheckedResource) -> [Value] {
+        (resource.properties[listKey]?.arrayValue ?? []).map { element in
             guard case .object(var fields) = element else { return element }
-            for key in inherited where fields[key] == nil { fields[key] = resource[key] ?? .null }
+            for key in inherited where fields[key] == nil { fields[key] = resource.properties[key] ?? .null }
             return .object(fields)
         }
     }
 
-    override package func holds(_ resource: Value, tags: [String: String], now: Timestamp) -> Bool {
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
         let items = elements(resource)
         if everyFilterOnOneElement || filters.isEmpty {
             return items.contains { item in filters.allSatisfy { $0.matches(item, tags: [:], now: now) } }
@@ -221,8 +222,186 @@ package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
         return filters.allSatisfy { f in items.contains { f.matches($0, tags: [:], now: now) } }
     }
 
-    override package func matched(_ resource: Value, tags: [String: String], now: Timestamp) -> MatchedElements? {
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
         let kept = elements(resource).filter { item in filters.allSatisfy { $0.matches(item, tags: [:], now: now) } }
         return MatchedElements(path: name, elements: kept)
+    }
+}
+
+/// Whether an action has anything to do on a resource (Custodian's actions look before they
+/// call: `toggle-versioning` calls only when the state differs). As a selection, its one
+/// element stands for "call once"; it has none when the call is not made.
+package final class ActionCondition: ResourceCheck, @unchecked Sendable {
+    let name: String
+    let filters: [CustodianValueFilter]
+
+    package init(name: String, filters: [CustodianValueFilter], resourceType: String) {
+        self.name = name
+        self.filters = filters
+        super.init(resourceType: resourceType)
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        filters.allSatisfy { $0.matches(resource.document, tags: resource.tags, now: now) }
+    }
+
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
+        MatchedElements(path: name, elements: holds(resource, now: now) ? [.emptyObject] : [])
+    }
+}
+
+/// The parameters of Custodian's `modify-db`: each property the update names whose value the
+/// instance does not have already. As a selection, its one element is those parameters; it has
+/// none when every property already has its value (and Custodian makes no call).
+package final class ChangedProperties: ResourceCheck, @unchecked Sendable {
+    let name: String
+    let update: [(String, Value)]
+
+    package init(name: String, update: [(String, Value)], resourceType: String) {
+        self.name = name
+        self.update = update
+        super.init(resourceType: resourceType)
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool { true }
+
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
+        var changed = Fields()
+        for (property, value) in update where !Python.equal(resource.document[property] ?? .null, value) {
+            changed[property] = value
+        }
+        return MatchedElements(path: name, elements: changed.isEmpty ? [] : [.object(changed)])
+    }
+}
+
+/// Whether Custodian's `toggle-logging` calls: when the bucket does not log, or logs elsewhere
+/// than the action says. The target is a template (`${account}-${region}-s3-logs`) filled in
+/// for the resource.
+package final class LoggingCondition: ResourceCheck, @unchecked Sendable {
+    let name: String
+    let targetBucket: String
+    let targetPrefix: String
+
+    package init(name: String, targetBucket: String, targetPrefix: String, resourceType: String) {
+        self.name = name
+        self.targetBucket = targetBucket
+        self.targetPrefix = targetPrefix
+        super.init(resourceType: resourceType)
+    }
+
+    func fill(_ text: String, _ r: CheckedResource) -> String {
+        text.replacingOccurrences(of: "${account}", with: r.account).replacingOccurrences(
+            of: "${region}", with: r.region
+        ).replacingOccurrences(of: "${resourceName}", with: r.name)
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        let logging = resource.document["Logging"] ?? .null
+        let wanted: Value = [
+            "TargetBucket": .string(fill(targetBucket, resource)),
+            "TargetPrefix": .string(fill(targetPrefix, resource)),
+        ]
+        return !Python.truthy(logging) || !Python.equal(logging, wanted)
+    }
+
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
+        MatchedElements(path: name, elements: holds(resource, now: now) ? [.emptyObject] : [])
+    }
+}
+
+/// Custodian's S3 `bucket-encryption`: the first rule of the bucket's default encryption, with
+/// `state` (default true), `crypto` and `bucket_key_enabled` read as Custodian reads them (a
+/// bucket with no rule passes `state: false` and fails `state: true`).
+package final class BucketEncryptionCheck: ResourceCheck, @unchecked Sendable {
+    let state: Bool
+    let crypto: String?
+    let bucketKeyEnabled: Bool?
+    let written: Value
+
+    package init(state: Bool, crypto: String?, bucketKeyEnabled: Bool?, written: Value) {
+        self.state = state
+        self.crypto = crypto
+        self.bucketKeyEnabled = bucketKeyEnabled
+        self.written = written
+        super.init(resourceType: "aws.s3")
+    }
+
+    override package var behaviour: Value { ["custodian": written] }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        let first = resource.properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first
+        if let bucketKeyEnabled, let rule = first {
+            let enabled = Python.truthy(rule) && Python.truthy(rule["BucketKeyEnabled"] ?? .null)
+            return bucketKeyEnabled ? enabled : !enabled
+        }
+        guard let rule = first else { return !state }
+        return state ? matches(rule) : !matches(rule)
+    }
+
+    /// `filter_bucket` (false where it returns None).
+    func matches(_ sse: Value) -> Bool {
+        guard let rule = sse["ApplyServerSideEncryptionByDefault"], Python.truthy(rule) else { return false }
+        let algorithm = rule["SSEAlgorithm"]?.stringValue
+        guard let crypto else { return algorithm == "AES256" || algorithm == "aws:kms" }
+        return crypto == algorithm
+    }
+}
+
+/// Custodian's `list-item` style filters over a list remsim keeps in the properties (a VPC's
+/// `flow-logs`): the items that pass every attribute filter are counted, and the count
+/// compared (`count`, `count_op`), or, with no count, any item passing is enough.
+package final class ListItemCheck: ResourceCheck, @unchecked Sendable {
+    let listKey: String
+    let attributes: [CustodianValueFilter]
+    /// The count and its operator; nil: any item passing. `countAll` compares with the number
+    /// of items instead (flow-logs' `set-op: and`).
+    let count: (op: CustodianValueFilter.Op, value: Value)?
+    let countAll: Bool
+    let written: Value
+
+    package init(
+        listKey: String, attributes: [CustodianValueFilter], count: (op: CustodianValueFilter.Op, value: Value)?,
+        countAll: Bool = false, written: Value, resourceType: String
+    ) {
+        self.listKey = listKey
+        self.attributes = attributes
+        self.count = count
+        self.countAll = countAll
+        self.written = written
+        super.init(resourceType: resourceType)
+    }
+
+    override package var behaviour: Value { ["custodian": written] }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        let items = resource.properties[listKey]?.arrayValue ?? []
+        let passing = items.filter { item in attributes.allSatisfy { $0.matches(item, tags: [:], now: now) } }
+        guard let count else { return !passing.isEmpty }
+        let wanted: Value = countAll ? .int(items.count) : count.value
+        let probe = try? CustodianValueFilter(
+            key: .path("n", .field("n")), op: count.op, value: wanted, valueType: nil)
+        return probe?.matches(["n": .int(passing.count)], tags: [:], now: now) ?? false
+    }
+}
+
+/// Custodian's KMS `key-rotation-status`: a value filter on what `get-key-rotation-status`
+/// answers for the key (`KeyRotationEnabled`, `KeyId`).
+package final class KeyRotationStatusCheck: ResourceCheck, @unchecked Sendable {
+    let filter: CustodianValueFilter
+    let written: Value
+
+    package init(filter: CustodianValueFilter, written: Value) {
+        self.filter = filter
+        self.written = written
+        super.init(resourceType: "aws.kms-key")
+    }
+
+    override package var behaviour: Value { ["custodian": written] }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        var status = Fields()
+        if let enabled = resource.properties["KeyRotationEnabled"] { status["KeyRotationEnabled"] = enabled }
+        if let id = resource.properties["KeyId"] { status["KeyId"] = id }
+        return filter.matches(.object(status), tags: [:], now: now)
     }
 }

@@ -535,14 +535,14 @@ package final class CustodianValueCheck: ResourceCheck, @unchecked Sendable {
     /// What the policy wrote, for `policies show` and digests.
     let written: Value
 
-    package init(_ filter: CustodianValueFilter, written: Value, tagShape: TagShape) {
+    package init(_ filter: CustodianValueFilter, written: Value, resourceType: String) {
         self.filter = filter
         self.written = written
-        super.init(tagShape: tagShape)
+        super.init(resourceType: resourceType)
     }
 
-    override package func holds(_ resource: Value, tags: [String: String], now: Timestamp) -> Bool {
-        filter.matches(resource, tags: tags, now: now)
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        filter.matches(resource.document, tags: resource.tags, now: now)
     }
 
     override package var ageThresholds: [SimDuration] {
