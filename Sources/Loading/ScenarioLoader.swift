@@ -104,14 +104,14 @@ public struct ScenarioLoader: Sendable {
             var read: [AlertRule] = []
             var complete = true
             for ruleNode in nodes {
-                let rule = problems.attempt { () throws(LoadError) in
-                    let rule = try self.rule(ruleNode, policyIds: policyIds)
-                    if read.contains(where: { $0.name == rule.name }) {
+                let rules = problems.attempt { () throws(LoadError) in
+                    let rules = try self.rules(ruleNode, policies: policies)
+                    for rule in rules where read.contains(where: { $0.name == rule.name }) {
                         throw ruleNode.error("alert rule '\(rule.name)' is defined twice")
                     }
-                    return rule
+                    return rules
                 }
-                if let rule { read.append(rule) } else { complete = false }
+                if let rules { read += rules } else { complete = false }
             }
             if nodes.isEmpty { problems.record(rulesNode.error("at least one alert rule is needed")) }
             rules = complete ? read : nil
@@ -323,8 +323,59 @@ public struct ScenarioLoader: Sendable {
         }
     }
 
-    /// An alert rule; `policyIds` nil takes any policy name on trust.
-    func rule(_ node: YAMLNode, policyIds: Set<String>?) throws(LoadError) -> AlertRule {
+    /// How a policy that names its own way of running (a Cloud Custodian `mode`) is detected
+    /// under a rule that gives no `detection`: a pull policy without a schedule is scanned
+    /// hourly, an event is delivered after the default delay.
+    static let defaultPollInterval = SimDuration.hours(1)
+
+    /// An alert rule, or, when it gives no `detection`, one per way its policies ask to be run
+    /// (Custodian's `mode`): `NAME` when they all ask the same, `NAME/poll-1h`, `NAME/event`, …
+    /// otherwise. `policies` nil (not every policy could be read) takes any policy on trust.
+    func rules(_ node: YAMLNode, policies: [Policy]?) throws(LoadError) -> [AlertRule] {
+        let policyIds = policies.map { Set($0.map(\.id)) }
+        let m = try node.mapping(allowing: Self.ruleKeys)
+        guard m["detection"] == nil else { return [try rule(node, policyIds: policyIds)] }
+        let base = try rule(node, policyIds: policyIds, detection: .poll(every: Self.defaultPollInterval))
+        guard let policies else { return [base] }
+        var groups: [(detection: AlertRule.Detection, ids: [String])] = []
+        for policy in policies where base.covers(policy: policy.id) {
+            let detection: AlertRule.Detection
+            switch policy.detection {
+            case .poll(let every)?: detection = .poll(every: every ?? Self.defaultPollInterval)
+            case .event?: detection = .event(deliveryDelay: .seconds(90))
+            case nil:
+                throw node.error(
+                    "alert rule '\(base.name)' gives no 'detection', and policy '\(policy.id)' has no mode of its own "
+                        + "to take it from: add 'detection' (mode: event or poll)")
+            }
+            if let i = groups.firstIndex(where: { $0.detection == detection }) {
+                groups[i].ids.append(policy.id)
+            } else {
+                groups.append((detection, [policy.id]))
+            }
+        }
+        guard groups.count > 1 else {
+            var rule = base
+            rule.detection = groups.first?.detection ?? base.detection
+            return [rule]
+        }
+        return groups.map { group in
+            var rule = base
+            switch group.detection {
+            case .poll(let every): rule.name = "\(base.name)/poll-\(every)"
+            case .event: rule.name = "\(base.name)/event"
+            }
+            rule.policies = group.ids
+            rule.detection = group.detection
+            return rule
+        }
+    }
+
+    /// An alert rule; `policyIds` nil takes any policy name on trust. `detection` stands in
+    /// for a rule that gives none.
+    func rule(_ node: YAMLNode, policyIds: Set<String>?, detection fallback: AlertRule.Detection? = nil)
+        throws(LoadError) -> AlertRule
+    {
         let m = try node.mapping(allowing: Self.ruleKeys)
         var scope = AlertRule.Scope()
         if let s = m["scope"] {
@@ -345,6 +396,12 @@ public struct ScenarioLoader: Sendable {
                 for item in try p.list() { ids.append(try item.policyId(in: policyIds)) }
                 policies = ids
             }
+        }
+        if m["detection"] == nil, let fallback {
+            return AlertRule(
+                name: try m.required("name").string(), scope: scope, policies: policies,
+                autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: fallback,
+                controls: try ControlsReader.controls(m), disruption: try ControlsReader.disruption(m))
         }
         let detectionNode = try m.required("detection")
         let d = try detectionNode.mapping(allowing: ["mode", "delivery-delay", "every"])
