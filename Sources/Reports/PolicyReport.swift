@@ -40,6 +40,7 @@ package enum PolicyReport {
         f["steps"] = .int(p.remediation?.steps.count ?? 0)
         f["compliance"] = .array(p.compliance.map(Value.string))
         f["source"] = .string(p.source)
+        f["format"] = .string(p.format)
         return .object(f)
     }
 
@@ -59,6 +60,13 @@ package enum PolicyReport {
             ]
         }
         f["remediation"] = .array(steps)
+        f["notifications"] = .array(
+            policy.notifications.map {
+                [
+                    "to": .array($0.recipients.map(Value.string)), "transport": .string($0.transport),
+                    "subject": .string($0.subject),
+                ]
+            })
         var commands: [Value] = []
         if policy.isRemediable, let example = policy.examples.match.first,
             let finding = Evaluator(now: now).finding(policy, example),
@@ -79,7 +87,12 @@ package enum PolicyReport {
         out.append("  resource:   \(policy.resourceType)")
         out.append("  severity:   \(policy.severity.rawValue)")
         out.append("  compliance: \(policy.compliance.isEmpty ? "-" : policy.compliance.joined(separator: ", "))")
-        out.append("  source:     \(policy.source)")
+        out.append("  source:     \(policy.source)\(policy.format == "custodian" ? " (Cloud Custodian)" : "")")
+        switch policy.detection {
+        case .poll(let every)?: out.append("  mode:       poll\(every.map { " every \($0)" } ?? "")")
+        case .event?: out.append("  mode:       event")
+        case nil: break
+        }
         if !policy.description.isEmpty { out.append("\n  " + policy.description.trimmingWhitespace()) }
         out.append("\n  filters:")
         for f in policy.filters { out += describe(f, indent: 4) }
@@ -112,6 +125,10 @@ package enum PolicyReport {
             }
         } else {
             out.append("\n  remediation: none (detect only)")
+        }
+        for n in policy.notifications {
+            let to = n.recipients.isEmpty ? "" : " to \(n.recipients.joined(separator: ", "))"
+            out.append("\n  notifies\(to) through \(n.transport) (recorded, never sent)")
         }
         out.append("\n  examples: \(policy.examples.match.count) must match, \(policy.examples.noMatch.count) must not")
         return out.joined(separator: "\n")
