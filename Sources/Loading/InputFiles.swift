@@ -40,6 +40,17 @@ package enum InputFiles {
         return files
     }
 
+    /// One file `path` names (not a directory: nil), confined as `collect` confines it.
+    package static func collectFile(_ path: String, relativeTo base: String?) throws(LoadError) -> String? {
+        let full = resolve(path, relativeTo: base)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
+            throw LoadError(file: full, message: "no such file or directory")
+        }
+        try PathConfinement.current.root(forNamed: full)?.checkRead(full)
+        return isDirectory.boolValue ? nil : full
+    }
+
     /// `path` as written in a file, made absolute against the directory of that file. Only the
     /// text is tidied (`.`, `..`, doubled slashes): no link is followed, so that where a path
     /// leads is judged on its real path, and what it was named stays what it was named.

@@ -73,6 +73,9 @@ struct CustodianDifferentialTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: custodian!)
         process.arguments = ["run", "--cache-period", "0", "-s", output, policyFile]
+        // A `value_from` file: URL is relative to where Custodian runs; remsim reads it relative
+        // to the policy file.
+        process.currentDirectoryURL = URL(fileURLWithPath: policyFile).deletingLastPathComponent()
         var environment = ProcessInfo.processInfo.environment
         environment["AWS_ENDPOINT_URL"] = endpoint
         environment["AWS_ACCESS_KEY_ID"] = "testing"

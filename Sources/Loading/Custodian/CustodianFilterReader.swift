@@ -15,7 +15,7 @@ struct CustodianFilterReader {
         "aws.vpc": ["flow-logs"],
     ]
 
-    static let valueKeys = ["type", "key", "value", "op", "value_type", "value_regex", "value_path"]
+    static let valueKeys = ["type", "key", "value", "op", "value_type", "value_regex", "value_path", "value_from"]
 
     var supported: [String] { ["value", "and", "or", "not"] + (Self.typeFilters[type.name] ?? []) }
 
@@ -90,7 +90,6 @@ struct CustodianFilterReader {
     /// are named as such.
     func mapping(_ node: YAMLNode, allowing allowed: [String], filter: String) throws(LoadError) -> YAMLMapping {
         let notRead: [String: String] = [
-            "value_from": "write the values as 'value'",
             "tag_key_transforms": "write the tag key as the resource has it",
             "default": "give the resource the value in its fixture",
         ]
@@ -129,10 +128,16 @@ struct CustodianFilterReader {
             keyNode = try m.required("key")
             keyText = try keyNode.string()
         }
-        if m["value"] == nil, m["value_path"] == nil {
-            throw node.error("a value filter needs a 'value' (or 'value_path')")
+        if m["value"] == nil, m["value_path"] == nil, m["value_from"] == nil {
+            throw node.error("a value filter needs a 'value' (or 'value_from', 'value_path')")
         }
-        let value = try m["value"]?.value() ?? .null
+        var value = try m["value"]?.value() ?? .null
+        var valueIsSet = false
+        if let from = m["value_from"] {
+            let read = try CustodianValuesFrom.read(from)
+            value = read.value
+            valueIsSet = read.isSet
+        }
         if valueType == .swap, op == .regex || op == .regexCase {
             throw (m["op"] ?? node).error("remsim does not read a regex compared with 'value_type: swap'")
         }
@@ -147,13 +152,13 @@ struct CustodianFilterReader {
         let regex = try m["value_regex"]?.string()
         return try make(
             key: keyText, keyNode: keyNode, op: op, value: value, valueType: valueType, valueRegex: regex,
-            valuePath: valuePath, at: m["value"] ?? m["op"] ?? node)
+            valuePath: valuePath, valueIsSet: valueIsSet, at: m["value"] ?? m["value_from"] ?? m["op"] ?? node)
     }
 
     func make(
         key: String, keyNode: YAMLNode, op: CustodianValueFilter.Op?, value: Value,
         valueType: CustodianValueFilter.ValueType?, valueRegex: String? = nil, valuePath: JMESPath? = nil,
-        at node: YAMLNode
+        valueIsSet: Bool = false, at node: YAMLNode
     ) throws(LoadError) -> CustodianValueFilter {
         let parsedKey: CustodianValueFilter.Key
         do {
@@ -164,7 +169,7 @@ struct CustodianFilterReader {
         do {
             return try CustodianValueFilter(
                 key: parsedKey, op: op, value: value, valueType: valueType, valueRegex: valueRegex,
-                valuePath: valuePath, datetimes: type.cloud == .aws)
+                valuePath: valuePath, datetimes: type.cloud == .aws, valueIsSet: valueIsSet)
         } catch {
             throw node.error(error.message)
         }

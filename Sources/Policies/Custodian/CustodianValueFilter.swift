@@ -58,12 +58,20 @@ package final class CustodianValueFilter: Sendable {
     /// and is not ordered against one.
     let datetimes: Bool
 
+    /// True when `value` stands for a Python set (a `value_from` that reads a list of values).
+    let valueIsSet: Bool
+
     package init(
         key: Key, op: Op?, value: Value, valueType: ValueType?, valueRegex: String? = nil, valuePath: JMESPath? = nil,
-        datetimes: Bool = false
+        datetimes: Bool = false, valueIsSet: Bool = false
     ) throws(FilterError) {
         self.key = key
         self.datetimes = datetimes
+        self.valueIsSet = valueIsSet
+        if valueIsSet, let valueType, [.age, .expiration, .date, .expr].contains(valueType) {
+            throw FilterError(
+                message: "'value_type: \(valueType.rawValue)' cannot compare with the values 'value_from' reads")
+        }
         self.op = op
         self.value = value
         self.valueType = valueType
@@ -150,6 +158,8 @@ package final class CustodianValueFilter: Sendable {
         var v: PythonObject
         if let valuePath {
             v = .value(valuePath.search(resource) ?? .null)
+        } else if valueIsSet, case .array(let members) = value {
+            v = .set(members)
         } else {
             v = .value(value)
         }
@@ -193,9 +203,13 @@ package final class CustodianValueFilter: Sendable {
             guard case .value(.string(let s)) = r else { return false }
             return pattern?.matchesAtStart(s)
         case .difference, .intersect:
-            guard case .value(let x) = r, case .value(let y) = v, let a = Python.set(x), let b = Python.set(y) else {
-                return nil
+            let b: [Value]?
+            switch v {
+            case .value(let y): b = Python.set(y)
+            case .set(let members): b = members
+            default: b = nil
             }
+            guard case .value(let x) = r, let a = Python.set(x), let b else { return nil }
             let shared = a.contains { m in b.contains { Python.equal($0, m) } }
             if op == .intersect { return shared }
             return a.contains { m in !b.contains { Python.equal($0, m) } }
@@ -260,7 +274,12 @@ package final class CustodianValueFilter: Sendable {
             let parsed = date(r)
             return (.date(nowMicros + d), parsed == .value(.null) ? .value(.int(0)) : parsed)
         case .cidr:
-            guard case .value(let policy) = v else { return nil }
+            let policy: Value
+            switch v {
+            case .value(let p): policy = p
+            case .set(let members): policy = .array(members)
+            default: return nil
+            }
             let parsed: PythonObject
             switch r {
             // `()` (a missing value under in/not-in) is no address.
@@ -310,6 +329,7 @@ extension PythonObject {
         case .value(let v): Python.truthy(v)
         case .emptyTuple: false
         case .cidrList(let items): !items.isEmpty
+        case .set(let members): !members.isEmpty
         default: true
         }
     }

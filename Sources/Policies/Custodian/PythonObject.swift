@@ -13,6 +13,8 @@ package enum PythonObject: Sendable, Equatable {
     case network(IPAddress, prefix: Int)
     case cidrList([PythonObject])
     case emptyTuple
+    /// A Python `set` of hashable JSON values (what `value_from` reads a list of values as).
+    case set([Value])
 
     /// `x == y`; objects of different kinds are never equal.
     package static func equal(_ x: PythonObject, _ y: PythonObject) -> Bool {
@@ -22,6 +24,8 @@ package enum PythonObject: Sendable, Equatable {
         case (.address(let a), .address(let b)): a == b
         case (.network(let a, let p), .network(let b, let q)): a == b && p == q
         case (.emptyTuple, .emptyTuple): true
+        case (.set(let a), .set(let b)):
+            a.count == b.count && a.allSatisfy { m in b.contains { Python.equal($0, m) } }
         default: false
         }
     }
@@ -59,10 +63,11 @@ package enum PythonObject: Sendable, Equatable {
                 case .array, .object: return false
                 default: return nil
                 }
-            case .date, .address, .network, .cidrList:
-                // No JSON value equals a date or an address.
+            case .date, .address, .network, .cidrList, .set:
+                // No JSON value equals a date, an address or a set; a set is no dict key.
                 switch container {
-                case .array, .object: return false
+                case .array: return false
+                case .object: if case .set = item { return nil } else { return false }
                 default: return nil
                 }
             }
@@ -90,6 +95,12 @@ package enum PythonObject: Sendable, Equatable {
                 }
             }
             return false
+        case .set(let members):
+            switch item {
+            case .value(.array), .value(.object), .set: return nil
+            case .value(let v): return members.contains { Python.equal($0, v) }
+            default: return false
+            }
         case .date, .address, .emptyTuple: return nil
         }
     }

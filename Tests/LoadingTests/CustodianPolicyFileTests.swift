@@ -1,0 +1,186 @@
+import CloudModel
+import Foundation
+import Loading
+import Policies
+import TestSupport
+import Testing
+
+@testable import Loading
+
+/// Custodian policy files as remsim reads them: what loads, what each policy becomes, and each
+/// thing remsim cannot express refused where it is written.
+struct CustodianPolicyFileTests {
+    func load(_ text: String, file: String = "policies.yml") throws -> [Policy] {
+        try PolicyLoader.load(file: file, data: Data(text.utf8), source: file)
+    }
+
+    /// The error loading `text` gives, or nil when it loads.
+    func refusal(_ text: String) -> LoadError? {
+        do {
+            _ = try load(text)
+            return nil
+        } catch {
+            return error as? LoadError
+        }
+    }
+
+    @Test func aFileLoadsUnchangedWithBareAndPrefixedNames() throws {
+        let policies = try load(
+            """
+            policies:
+              - name: a
+                resource: s3
+                description: |
+                  Buckets without versioning.
+                  More text.
+                metadata: {severity: High, compliance: [CIS-AWS-3.0/2.1.3]}
+                filters:
+                  - Versioning.Status: absent
+              - name: b
+                resource: azure.storage
+                mode: {type: periodic, schedule: rate(2 hours)}
+                filters: []
+            """)
+        #expect(policies.map(\.id) == ["a", "b"])
+        #expect(policies.map(\.resourceType) == ["aws.s3", "azure.storage"])
+        #expect(policies[0].title == "Buckets without versioning.")
+        #expect(policies[0].severity == .high && policies[0].compliance == ["CIS-AWS-3.0/2.1.3"])
+        #expect(policies[0].format == "custodian")
+        #expect(policies[1].detection == .poll(every: .hours(2)))
+        #expect(policies[0].detection == .poll(every: nil))
+        #expect(!policies[0].isRemediable)
+    }
+
+    @Test(arguments: [
+        ("cloudtrail", DetectionHint.event), ("config-rule", .event), ("ec2-instance-state", .event),
+        ("pull", .poll(every: nil)),
+    ])
+    func modesBecomeDetection(_ mode: String, _ hint: DetectionHint) throws {
+        let policies = try load(
+            """
+            policies:
+              - name: p
+                resource: ec2
+                mode: {type: \(mode)}
+                filters: [{State.Name: running}]
+            """)
+        #expect(policies[0].detection == hint)
+    }
+
+    @Test(arguments: [
+        (
+            "  - name: p\n    resource: s3\n    filters:\n      - type: global-grants\n",
+            5, 15, "'global-grants' filter on aws.s3"
+        ),
+        (
+            "  - name: p\n    resource: s3\n    actions:\n      - type: delete\n",
+            5, 15, "'delete' action on aws.s3"
+        ),
+        ("  - name: p\n    resource: elb\n", 3, 15, "does not model Custodian's resource 'elb'"),
+        ("  - name: p\n    resource: ec2\n    conditions: []\n", 4, 17, "does not read Custodian's 'conditions'"),
+        (
+            "  - name: p\n    resource: ec2\n    mode: {type: periodic, schedule: 'cron(0 1 * * ? *)'}\n", 4, 38,
+            "rate(N"
+        ),
+        (
+            "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: a, value: 1, value_type: version}\n",
+            5, 53, "'value_type: version'"
+        ),
+        (
+            "  - name: p\n    resource: iam-user\n    actions:\n      - {type: remove-keys}\n",
+            5, 9, "'disable: true'"
+        ),
+        (
+            "  - name: p\n    resource: security-group\n    filters:\n      - {type: ingress, SGReferences: {key: x, value: 1}}\n",
+            5, 39, "'SGReferences'"
+        ),
+        (
+            "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: 'a[', value: 1}\n",
+            5, 28, "is not a JMESPath expression"
+        ),
+        (
+            "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: a, op: regex, value: '('}\n",
+            5, 49, "is not a regular expression"
+        ),
+    ])
+    func whatRemsimCannotExpressIsRefusedWhereItIsWritten(
+        _ policy: String, _ line: Int, _ column: Int, _ message: String
+    ) {
+        let error = refusal("policies:\n" + policy)
+        #expect(error?.file == "policies.yml")
+        #expect(error?.line == line && error?.column == column, "\(String(describing: error))")
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func valueFromReadsAFileBesideThePolicyAndNothingOutsideTheTree() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "10.0.0.0/8\n10.0.0.0/8\n192.168.0.0/16\n".write(
+            toFile: "\(dir)/ranges.txt", atomically: true, encoding: .utf8)
+        let text = """
+            policies:
+              - name: p
+                resource: security-group
+                filters:
+                  - type: value
+                    key: Cidr
+                    op: in
+                    value_from: {url: "file:ranges.txt"}
+            """
+        let file = "\(dir)/p.yml"
+        let policies = try PathConfinement.$current.withValue(.directories([dir])) {
+            try load(text, file: file)
+        }
+        guard case .check(let check) = policies[0].filters[0], let value = check as? CustodianValueCheck else {
+            Issue.record("not a value check")
+            return
+        }
+        #expect(value.filter.value == ["10.0.0.0/8", "192.168.0.0/16"])
+        let outside = text.replacingOccurrences(of: "file:ranges.txt", with: "file:../../etc/passwd")
+        let error = PathConfinement.$current.withValue(.directories([dir])) { refusal(outside) }
+        #expect(error?.message.contains("outside") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("root:") == false)
+        let remote = text.replacingOccurrences(of: "file:ranges.txt", with: "s3://bucket/ranges.txt")
+        #expect(refusal(remote)?.message.contains("not from s3://") == true)
+    }
+
+    @Test func anAlertRuleWithoutDetectionIsSplitByTheModesOfItsPolicies() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        version: 1
+        resources:
+          - {id: sg-1, type: aws.security-group, account: "111111111111", region: us-east-1, properties: {GroupId: sg-1}}
+        """.write(toFile: "\(dir)/fixtures.yaml", atomically: true, encoding: .utf8)
+        try """
+        policies:
+          - {name: on-change, resource: security-group, mode: {type: cloudtrail}, filters: [{GroupName: x}]}
+          - {name: hourly, resource: security-group, filters: [{GroupName: y}]}
+          - {name: quarter, resource: security-group, mode: {type: periodic, schedule: rate(15 minutes)}, filters: [{GroupName: z}]}
+        """.write(toFile: "\(dir)/policies.yml", atomically: true, encoding: .utf8)
+        func scenario(_ rule: String) -> String {
+            """
+            version: 1
+            name: s
+            fixtures: [fixtures.yaml]
+            policies: [policies.yml]
+            engine:
+              alert-rules:
+                - {name: c7n, auto-remediate: true\(rule)}
+            run-for: 1h
+            """
+        }
+        try scenario("").write(toFile: "\(dir)/s.yaml", atomically: true, encoding: .utf8)
+        let rules = try ScenarioLoader(builtins: []).load(file: "\(dir)/s.yaml").settings.rules
+        #expect(rules.map(\.name) == ["c7n/event", "c7n/poll-1h", "c7n/poll-15m"])
+        #expect(
+            rules.map(\.detection) == [
+                .event(deliveryDelay: .seconds(90)), .poll(every: .hours(1)), .poll(every: .minutes(15)),
+            ])
+        #expect(rules.map(\.policies) == [["on-change"], ["hourly"], ["quarter"]])
+        try scenario(", detection: {mode: poll, every: 5m}").write(
+            toFile: "\(dir)/s.yaml", atomically: true, encoding: .utf8)
+        let overridden = try ScenarioLoader(builtins: []).load(file: "\(dir)/s.yaml").settings.rules
+        #expect(overridden.map(\.name) == ["c7n"] && overridden[0].detection == .poll(every: .minutes(5)))
+    }
+}
