@@ -10,8 +10,13 @@ package class ResourceCheck: @unchecked Sendable {
 
     /// The resource type the check is for: it decides how Custodian describes the resource.
     package let resourceType: String
+    /// What the policy file wrote for it, for `policies show` and digests.
+    package let written: Value
 
-    package init(resourceType: String) { self.resourceType = resourceType }
+    package init(resourceType: String, written: Value = .null) {
+        self.resourceType = resourceType
+        self.written = written
+    }
 
     /// True when the resource passes the check at `now`.
     package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool { false }
@@ -24,8 +29,8 @@ package class ResourceCheck: @unchecked Sendable {
     /// check's verdict may change with time alone (`age`, `expiration`).
     package var ageThresholds: [SimDuration] { [] }
 
-    /// What the check is, for `policies show` and digests.
-    package var behaviour: Value { .null }
+    /// What the check is, for `policies show` and digests: what the policy file wrote.
+    package var behaviour: Value { written.isNull ? .null : ["custodian": written] }
 
     /// The resource in both shapes a check reads.
     package func view(_ properties: Value, tags: [String: String]) -> CheckedResource {

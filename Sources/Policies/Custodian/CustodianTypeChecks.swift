@@ -20,7 +20,6 @@ package final class SecurityGroupPermissionCheck: ResourceCheck, @unchecked Send
     let description: CustodianValueFilter?
     let selfReference: Bool?
     let matchAny: Bool
-    let written: Value
 
     package init(
         egress: Bool, attributes: [CustodianValueFilter], ports: [Int], onlyPorts: [Int], cidr: CustodianValueFilter?,
@@ -36,11 +35,8 @@ package final class SecurityGroupPermissionCheck: ResourceCheck, @unchecked Send
         self.description = description
         self.selfReference = selfReference
         self.matchAny = matchAny
-        self.written = written
-        super.init(resourceType: "aws.security-group")
+        super.init(resourceType: "aws.security-group", written: written)
     }
-
-    override package var behaviour: Value { ["custodian": written] }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
         !matchedPermissions(resource.document, now: now).isEmpty
@@ -150,15 +146,11 @@ package final class SecurityGroupPermissionCheck: ResourceCheck, @unchecked Send
 package final class PublicAccessBlockCheck: ResourceCheck, @unchecked Sendable {
     package static let keys = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
     let wanted: [(String, Bool)]
-    let written: Value
 
     package init(wanted: [(String, Bool)], written: Value) {
         self.wanted = wanted
-        self.written = written
-        super.init(resourceType: "aws.s3")
+        super.init(resourceType: "aws.s3", written: written)
     }
-
-    override package var behaviour: Value { ["custodian": written] }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
         let config: Value =
@@ -184,7 +176,6 @@ package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
     let everyFilterOnOneElement: Bool
     /// Members each element gets from its resource when it lacks them (`UserName` for a key).
     let inherited: [String]
-    let written: Value
 
     package init(
         listKey: String, name: String, filters: [CustodianValueFilter], everyFilterOnOneElement: Bool,
@@ -195,11 +186,8 @@ package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
         self.filters = filters
         self.everyFilterOnOneElement = everyFilterOnOneElement
         self.inherited = inherited
-        self.written = written
-        super.init(resourceType: resourceType)
+        super.init(resourceType: resourceType, written: written)
     }
-
-    override package var behaviour: Value { ["custodian": written] }
 
     override package var ageThresholds: [SimDuration] {
         filters.flatMap { CustodianValueCheck($0, written: .null, resourceType: resourceType).ageThresholds }
@@ -231,7 +219,7 @@ package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
 /// Whether an action has anything to do on a resource (Custodian's actions look before they
 /// call: `toggle-versioning` calls only when the state differs). As a selection, its one
 /// element stands for "call once"; it has none when the call is not made.
-package final class ActionCondition: ResourceCheck, @unchecked Sendable {
+package class ActionCondition: ResourceCheck, @unchecked Sendable {
     let name: String
     let filters: [CustodianValueFilter]
 
@@ -277,16 +265,14 @@ package final class ChangedProperties: ResourceCheck, @unchecked Sendable {
 /// Whether Custodian's `toggle-logging` calls: when the bucket does not log, or logs elsewhere
 /// than the action says. The target is a template (`${account}-${region}-s3-logs`) filled in
 /// for the resource.
-package final class LoggingCondition: ResourceCheck, @unchecked Sendable {
-    let name: String
+package final class LoggingCondition: ActionCondition, @unchecked Sendable {
     let targetBucket: String
     let targetPrefix: String
 
     package init(name: String, targetBucket: String, targetPrefix: String, resourceType: String) {
-        self.name = name
         self.targetBucket = targetBucket
         self.targetPrefix = targetPrefix
-        super.init(resourceType: resourceType)
+        super.init(name: name, filters: [], resourceType: resourceType)
     }
 
     func fill(_ text: String, _ r: CheckedResource) -> String {
@@ -303,10 +289,6 @@ package final class LoggingCondition: ResourceCheck, @unchecked Sendable {
         ]
         return !Python.truthy(logging) || !Python.equal(logging, wanted)
     }
-
-    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
-        MatchedElements(path: name, elements: holds(resource, now: now) ? [.emptyObject] : [])
-    }
 }
 
 /// Custodian's S3 `bucket-encryption`: the first rule of the bucket's default encryption, with
@@ -316,17 +298,13 @@ package final class BucketEncryptionCheck: ResourceCheck, @unchecked Sendable {
     let state: Bool
     let crypto: String?
     let bucketKeyEnabled: Bool?
-    let written: Value
 
     package init(state: Bool, crypto: String?, bucketKeyEnabled: Bool?, written: Value) {
         self.state = state
         self.crypto = crypto
         self.bucketKeyEnabled = bucketKeyEnabled
-        self.written = written
-        super.init(resourceType: "aws.s3")
+        super.init(resourceType: "aws.s3", written: written)
     }
-
-    override package var behaviour: Value { ["custodian": written] }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
         let first = resource.properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first
@@ -357,7 +335,6 @@ package final class ListItemCheck: ResourceCheck, @unchecked Sendable {
     /// of items instead (flow-logs' `set-op: and`).
     let count: (op: CustodianValueFilter.Op, value: Value)?
     let countAll: Bool
-    let written: Value
 
     package init(
         listKey: String, attributes: [CustodianValueFilter], count: (op: CustodianValueFilter.Op, value: Value)?,
@@ -367,11 +344,8 @@ package final class ListItemCheck: ResourceCheck, @unchecked Sendable {
         self.attributes = attributes
         self.count = count
         self.countAll = countAll
-        self.written = written
-        super.init(resourceType: resourceType)
+        super.init(resourceType: resourceType, written: written)
     }
-
-    override package var behaviour: Value { ["custodian": written] }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
         let items = resource.properties[listKey]?.arrayValue ?? []
@@ -388,15 +362,11 @@ package final class ListItemCheck: ResourceCheck, @unchecked Sendable {
 /// answers for the key (`KeyRotationEnabled`, `KeyId`).
 package final class KeyRotationStatusCheck: ResourceCheck, @unchecked Sendable {
     let filter: CustodianValueFilter
-    let written: Value
 
     package init(filter: CustodianValueFilter, written: Value) {
         self.filter = filter
-        self.written = written
-        super.init(resourceType: "aws.kms-key")
+        super.init(resourceType: "aws.kms-key", written: written)
     }
-
-    override package var behaviour: Value { ["custodian": written] }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
         var status = Fields()

@@ -553,12 +553,10 @@ package enum PythonDate {
 package final class CustodianValueCheck: ResourceCheck, @unchecked Sendable {
     package let filter: CustodianValueFilter
     /// What the policy wrote, for `policies show` and digests.
-    let written: Value
 
     package init(_ filter: CustodianValueFilter, written: Value, resourceType: String) {
         self.filter = filter
-        self.written = written
-        super.init(resourceType: resourceType)
+        super.init(resourceType: resourceType, written: written)
     }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
