@@ -34,6 +34,16 @@ extension OperationCatalog {
                 .remove(from: "CreateVolumePermissions", whereField: "UserId", in: "UserIds"),
             ]),
             notFound: APIErrorTemplate("InvalidSnapshot.NotFound", "The snapshot '{target}' does not exist.")),
+        // Stopping and terminating change the instance's state at once (AWS passes through
+        // `stopping` and `shutting-down`, which no later call observes in the simulation).
+        OperationSpec(
+            "ec2:StopInstances", cloud: .aws, resourceType: "aws.ec2", target: .ids("InstanceIds"),
+            required: ["InstanceIds"], effect: .setValue("State", ["Code": 80, "Name": "stopped"]),
+            notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist")),
+        OperationSpec(
+            "ec2:TerminateInstances", cloud: .aws, resourceType: "aws.ec2", target: .ids("InstanceIds"),
+            required: ["InstanceIds"], effect: .setValue("State", ["Code": 48, "Name": "terminated"]),
+            notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist")),
         OperationSpec(
             "ec2:ModifyInstanceMetadataOptions", cloud: .aws, resourceType: "aws.ec2", target: .id("{InstanceId}"),
             required: ["InstanceId"],

@@ -159,7 +159,7 @@ package struct CustodianComparison {
         guard !resource.tags.isEmpty else { return }
         let tags = resource.tags.sorted { $0.key < $1.key }
         switch resource.type {
-        case "aws.security-group":
+        case "aws.security-group", "aws.ec2", "aws.vpc":
             try context.aws(
                 resource.region,
                 ["ec2", "create-tags", "--resources", id, "--tags"] + tags.map { "Key=\($0.key),Value=\($0.value)" })

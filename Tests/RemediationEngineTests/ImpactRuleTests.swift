@@ -222,6 +222,41 @@ struct ImpactRuleTests {
                     on: vm(["imdsv1-requests": ["count": 50, "last-seen": "-30d"]])), "imdsv1-in-use") == .low)
     }
 
+    @Test func stoppingOrTerminatingAnInstanceWeighsWhatItServes() throws {
+        func vm(_ state: String, flows: Value = [], deleteOnTermination: Bool = false) -> Resource {
+            Resource(
+                id: "i-1", type: "aws.ec2", account: "1", region: "r",
+                properties: [
+                    "State": ["Name": .string(state)],
+                    "BlockDeviceMappings": [
+                        [
+                            "DeviceName": "/dev/xvda",
+                            "Ebs": ["VolumeId": "vol-1", "DeleteOnTermination": .bool(deleteOnTermination)],
+                        ]
+                    ],
+                ], usage: ["flows": flows])
+        }
+        let balancer = Resource(
+            id: "arn:lb", type: "aws.app-elb", account: "1", region: "r", name: "web-lb",
+            relations: ["targets": ["i-1"]])
+        let ids: Value = ["InstanceIds": ["i-1"]]
+        let behind = try warnings("ec2:StopInstances", ids, on: vm("running"), with: [balancer])
+        #expect(severity(behind, "instance-stopped") == .high)
+        #expect(behind.first?.evidence == ["a target of web-lb"])
+        let busy = [["port": 443, "source": "198.51.100.7", "last-seen": "-1h", "count": 10]] as Value
+        #expect(
+            severity(try warnings("ec2:StopInstances", ids, on: vm("running", flows: busy)), "instance-stopped")
+                == .high)
+        let quiet = [["port": 443, "source": "198.51.100.7", "last-seen": "-30d", "count": 10]] as Value
+        #expect(
+            severity(try warnings("ec2:StopInstances", ids, on: vm("running", flows: quiet)), "instance-stopped")
+                == .medium)
+        #expect(try warnings("ec2:StopInstances", ids, on: vm("stopped")).isEmpty)
+        let gone = try warnings("ec2:TerminateInstances", ids, on: vm("stopped", deleteOnTermination: true))
+        #expect(severity(gone, "instance-terminated") == .high)
+        #expect(gone.first?.evidence == ["volumes deleted with it: vol-1"])
+    }
+
     @Test func theAzureAndGCPAnaloguesWeighTheSameEvidence() throws {
         let nsg = Resource(
             id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n",

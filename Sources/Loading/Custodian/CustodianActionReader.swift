@@ -18,7 +18,7 @@ struct CustodianActionReader {
         "aws.security-group": ["remove-permissions"],
         "aws.s3": ["set-public-block", "toggle-versioning", "toggle-logging", "set-bucket-encryption"],
         "aws.iam-user": ["remove-keys"],
-        "aws.ec2": ["set-metadata-access"],
+        "aws.ec2": ["set-metadata-access", "stop", "terminate"],
         "aws.rds": ["set-public-access", "modify-db"],
         "aws.kms-key": ["set-rotation"],
     ]
@@ -304,6 +304,22 @@ struct CustodianActionReader {
             }
             step = RemediationStep(
                 operation: "ec2:ModifyInstanceMetadataOptions", parameters: .object(parameters), description: name)
+        case "stop", "terminate":
+            // Custodian stops only running instances, and terminates any not already gone.
+            let options = name == "stop" ? ["hibernate", "terminate-ephemeral", "force"] : ["force"]
+            try checkKeys(m, options, action: name)
+            for option in options {
+                if let n = m[option], try n.bool() {
+                    throw n.error(
+                        "remsim does not read '\(option): true' on '\(name)' (it needs calls remsim does not model)")
+                }
+            }
+            let states: [Value] =
+                name == "stop" ? ["running"] : ["pending", "running", "shutting-down", "stopping", "stopped"]
+            try when("State.Name", .in, .array(states))
+            step = RemediationStep(
+                operation: name == "stop" ? "ec2:StopInstances" : "ec2:TerminateInstances",
+                parameters: ["InstanceIds": ["${resourceId}"]], description: name)
         case "set-public-access":
             try checkKeys(m, ["state"], action: name)
             let state = try m["state"]?.bool() ?? false

@@ -39,6 +39,7 @@ struct EC2InstanceAdapter: ReplayAdapter {
         let options = properties["MetadataOptions"]
         return [
             "HttpTokens": options?["HttpTokens"] ?? "optional", "HttpEndpoint": options?["HttpEndpoint"] ?? "enabled",
+            "State": properties["State"]?["Name"] ?? "running",
         ]
     }
 
