@@ -1,6 +1,11 @@
 import CloudModel
 
 extension OperationCatalog {
+    /// The types besides instances that EC2's tag calls take by id.
+    package static let ec2Taggable = [
+        "aws.security-group", "aws.vpc", "aws.ebs", "aws.ebs-snapshot", "aws.network-acl",
+    ]
+
     /// AWS operations, in the API's own names and parameters. Their commands follow the AWS CLI's
     /// one mapping (`CommandRenderer`), so they carry no CLI shape.
     static let aws: [OperationSpec] = [
@@ -34,6 +39,17 @@ extension OperationCatalog {
                 .remove(from: "CreateVolumePermissions", whereField: "UserId", in: "UserIds"),
             ]),
             notFound: APIErrorTemplate("InvalidSnapshot.NotFound", "The snapshot '{target}' does not exist.")),
+        // Tags, on every EC2 resource the simulation models, by id.
+        OperationSpec(
+            "ec2:CreateTags", cloud: .aws, resourceType: "aws.ec2", target: .ids("Resources"),
+            required: ["Resources", "Tags"], effect: .builtin(.createTags),
+            notFound: APIErrorTemplate("InvalidID", "The ID '{target}' is not valid"),
+            otherResourceTypes: Self.ec2Taggable),
+        OperationSpec(
+            "ec2:DeleteTags", cloud: .aws, resourceType: "aws.ec2", target: .ids("Resources"),
+            required: ["Resources", "Tags"], effect: .builtin(.deleteTags),
+            notFound: APIErrorTemplate("InvalidID", "The ID '{target}' is not valid"),
+            otherResourceTypes: Self.ec2Taggable),
         // Stopping and terminating change the instance's state at once (AWS passes through
         // `stopping` and `shutting-down`, which no later call observes in the simulation).
         OperationSpec(

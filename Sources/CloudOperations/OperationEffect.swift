@@ -54,7 +54,8 @@ extension OperationEffect {
             case .createFlowLogs: return ["FlowLogs"]
             case .removeSnapshotAttributeValues: return ["DBSnapshotAttributes"]
             case .removeIamMembers: return ["iamPolicy"]
-            case .createLogGroup: return []
+            // Tags are the resource's own field, not a property.
+            case .createLogGroup, .createTags, .deleteTags: return []
             }
         case .all(let effects):
             return effects.reduce(into: Set<String>()) { $0.formUnion($1.writtenProperties(parameters: parameters)) }
@@ -114,6 +115,11 @@ package enum BuiltinEffect: String, Sendable {
     case removeSnapshotAttributeValues
     /// Removes `members` from every binding of the bucket's IAM policy, dropping bindings left empty.
     case removeIamMembers
+    /// EC2's create-tags: sets each of `Tags` (`Key`, `Value`) on the resource's tags.
+    case createTags
+    /// EC2's delete-tags: removes each of `Tags` by `Key` (only where the value is the one given,
+    /// when a `Value` is given).
+    case deleteTags
 
     /// The parameters each reads.
     package var parameters: [String] {
@@ -127,6 +133,7 @@ package enum BuiltinEffect: String, Sendable {
             ]
         case .removeSnapshotAttributeValues: ["AttributeName", "ValuesToRemove"]
         case .removeIamMembers: ["removeMembers"]
+        case .createTags, .deleteTags: ["Resources", "Tags"]
         }
     }
 }

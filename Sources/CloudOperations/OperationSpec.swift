@@ -34,6 +34,9 @@ package struct OperationSpec: Sendable {
     /// string. The AWS CLI's common ones (`RuleNumber`, `GroupNames`, …) are known without this.
     package let integers: Set<String>
     package let lists: Set<String>
+    /// Types besides `resourceType` the call also acts on (EC2's create-tags takes an instance,
+    /// a group, a VPC, a volume, … by id).
+    package let otherResourceTypes: [String]
 
     package init(
         _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
@@ -41,8 +44,9 @@ package struct OperationSpec: Sendable {
         commands: [CLIShape] = [],
         notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = [],
         integers: Set<String> = [],
-        lists: Set<String> = []
+        lists: Set<String> = [], otherResourceTypes: [String] = []
     ) {
+        self.otherResourceTypes = otherResourceTypes
         self.name = name
         self.cloud = cloud
         self.resourceType = resourceType

@@ -139,6 +139,33 @@ package struct CustodianComparison {
         for policy in policies where outcome.matchedByCustodian[policy.id] == nil {
             outcome.matchedByCustodian[policy.id] = []
         }
+        for (resource, id) in created
+        where resource.type == "aws.ec2" || OperationCatalog.ec2Taggable.contains(resource.type) {
+            // Tags, for the EC2 resources the tag actions change.
+            var found: [String: String] = [:]
+            let described = try context.aws(
+                resource.region, ["ec2", "describe-tags", "--filters", "Name=resource-id,Values=\(id)"])
+            for tag in described["Tags"]?.arrayValue ?? [] {
+                if let key = tag["Key"]?.stringValue, key != context.tagKey {
+                    found[key] = tag["Value"]?.stringValue ?? ""
+                }
+            }
+            var expected = cloud.inventory[id]?.tags ?? [:]
+            expected[context.tagKey] = nil
+            if expected != found {
+                outcome.differences.append(
+                    Replay.Difference(
+                        resourceId: resource.id, property: "tags",
+                        simulated: .object(
+                            Fields(
+                                expected.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) }
+                            )),
+                        endpoint: .object(
+                            Fields(
+                                found.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })))
+                )
+            }
+        }
         for (resource, id) in created {
             guard let adapter = Replay.adapters[resource.type] else { continue }
             let expected = adapter.project(cloud.inventory[id]?.properties ?? .null, in: context)

@@ -196,7 +196,9 @@ package struct SimulatedCloud: Sendable {
 
     private func locate(id: String, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> Resource {
         let resolved = spec.cloud == .azure ? azureIds[id.lowercased()] ?? id : id
-        guard let r = inventory[resolved], r.type == spec.resourceType, r.account == op.account else {
+        guard let r = inventory[resolved], r.type == spec.resourceType || spec.otherResourceTypes.contains(r.type),
+            r.account == op.account
+        else {
             throw APIError(spec.notFound, target: id)
         }
         // AWS ids are regional: a call in another region does not see the resource.
@@ -233,6 +235,14 @@ package struct SimulatedCloud: Sendable {
     // MARK: - Effects
 
     private mutating func change(_ target: Resource, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) {
+        if case .builtin(let tagging) = spec.effect, tagging == .createTags || tagging == .deleteTags {
+            if previous[target.id] == nil { previous[target.id] = .some(target) }
+            let tags = try Self.tags(tagging, op.parameters, on: target.tags)
+            guard inventory.modify(id: target.id, { $0.tags = tags }) else {
+                throw APIError(code: "InternalFailure", message: "resource \(target.id) vanished")
+            }
+            return
+        }
         var props = target.properties
         try apply(spec.effect, to: &props, op, spec)
         if previous[target.id] == nil { previous[target.id] = .some(target) }
@@ -308,6 +318,24 @@ package struct SimulatedCloud: Sendable {
         }
     }
 
+    /// The tags after EC2's create-tags or delete-tags.
+    static func tags(_ effect: BuiltinEffect, _ p: Value, on tags: [String: String]) throws(APIError) -> [String:
+        String]
+    {
+        guard let requested = p["Tags"]?.arrayValue else { throw missing("Tags", .aws) }
+        var out = tags
+        for tag in requested {
+            guard let key = tag["Key"]?.stringValue else { throw missing("Tags.Key", .aws) }
+            let value = tag["Value"]?.stringValue
+            if effect == .createTags {
+                out[key] = value ?? ""
+            } else if value == nil || out[key] == value {
+                out[key] = nil
+            }
+        }
+        return out
+    }
+
     private mutating func apply(_ builtin: BuiltinEffect, to props: inout Value, _ op: CloudOperation) throws(APIError)
     {
         let p = op.parameters
@@ -353,6 +381,8 @@ package struct SimulatedCloud: Sendable {
             props = props.setting("iamPolicy", to: policy)
         case .createLogGroup:
             throw APIError(code: "InternalFailure", message: "a log group is created, not changed")
+        case .createTags, .deleteTags:
+            throw APIError(code: "InternalFailure", message: "tags are changed on the resource, not its properties")
         }
     }
 

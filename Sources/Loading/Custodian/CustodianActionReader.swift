@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Policies
 
 /// Reads a Custodian policy's `actions` as steps of the operation catalog, each doing what the
@@ -23,7 +24,12 @@ struct CustodianActionReader {
         "aws.kms-key": ["set-rotation"],
     ]
 
-    var supported: [String] { (Self.actions[type.name] ?? []) + ["notify"] }
+    /// Custodian's tag actions, on the EC2 resources `ec2:CreateTags` and `ec2:DeleteTags` take.
+    static let tagActions = ["tag", "mark", "remove-tag", "unmark", "untag"]
+
+    var taggable: Bool { type.name == "aws.ec2" || OperationCatalog.ec2Taggable.contains(type.name) }
+
+    var supported: [String] { (Self.actions[type.name] ?? []) + (taggable ? Self.tagActions : []) + ["notify"] }
 
     func actions(_ node: YAMLNode) throws(LoadError) -> Read {
         var read = Read()
@@ -47,6 +53,8 @@ struct CustodianActionReader {
             case "notify": read.notifications.append(try notify(m))
             case "remove-permissions": read.steps += try removePermissions(m)
             case "set-public-block": read.steps.append(try setPublicBlock(m))
+            case "tag", "mark": read.steps.append(try tag(m, action: name))
+            case "remove-tag", "unmark", "untag": read.steps.append(try removeTags(m, action: name))
             case "remove-keys":
                 let (step, selection) = try removeKeys(m)
                 read.steps.append(step)
@@ -380,5 +388,57 @@ struct CustodianActionReader {
                     + "{source_bucket_region})")
         }
         return text
+    }
+
+    // MARK: - Tags
+
+    /// `tag` (`mark`): `tags`, and `key` (or `tag`, else Custodian's `maid_status`) with `value`,
+    /// set in one call; `{account_id}` and `{region}` in a value are filled in.
+    func tag(_ m: YAMLMapping, action: String) throws(LoadError) -> RemediationStep {
+        try checkKeys(m, ["key", "value", "tag", "tags"], action: action)
+        if m["key"] != nil, let t = m["tag"] {
+            throw t.error("'\(action)' takes 'key' or 'tag', not both, as in Custodian")
+        }
+        var tags: [(String, String)] = []
+        func value(_ n: YAMLNode) throws(LoadError) -> String {
+            guard !n.isMapping else {
+                throw n.error("remsim does not read a tag value looked up from the resource; give the value")
+            }
+            var text = try n.string()
+            text = text.replacingOccurrences(of: "{account_id}", with: "${account}").replacingOccurrences(
+                of: "{region}", with: "${region}")
+            if text.contains("{now") { throw n.error("remsim does not fill '{now}' in a tag value") }
+            return text
+        }
+        if let t = m["tags"] {
+            for (key, v) in try t.mapping(allowing: t.mappingKeys).entries { tags.append((key, try value(v))) }
+        }
+        // A key with no value sets nothing, as in Custodian.
+        if let v = m["value"] {
+            let text = try value(v)
+            if !text.isEmpty {
+                let key = try (m["key"] ?? m["tag"])?.string() ?? "maid_status"
+                tags.removeAll { $0.0 == key }
+                tags.append((key, text))
+            }
+        }
+        guard !tags.isEmpty else { throw m.owner.error("'\(action)' needs 'tags', or a 'value' (with 'key')") }
+        return RemediationStep(
+            operation: "ec2:CreateTags",
+            parameters: [
+                "Resources": ["${resourceId}"],
+                "Tags": .array(tags.map { ["Key": .string($0.0), "Value": .string($0.1)] }),
+            ], description: action)
+    }
+
+    /// `remove-tag` (`unmark`, `untag`): the `tags` keys (Custodian's `maid_status` when none
+    /// are given), removed in one call.
+    func removeTags(_ m: YAMLMapping, action: String) throws(LoadError) -> RemediationStep {
+        try checkKeys(m, ["tags"], action: action)
+        let keys = try m["tags"]?.strings() ?? ["maid_status"]
+        return RemediationStep(
+            operation: "ec2:DeleteTags",
+            parameters: ["Resources": ["${resourceId}"], "Tags": .array(keys.map { ["Key": .string($0)] })],
+            description: action)
     }
 }
