@@ -31,7 +31,35 @@ extension Policy {
     }
 }
 
+extension Policy {
+    /// The checks among the policy's filters whose verdict changes at instants of their own
+    /// (`ResourceCheck.crossings`).
+    package var crossingChecks: [ResourceCheck] {
+        var found: [ResourceCheck] = []
+        func walk(_ filters: [Filter]) {
+            for filter in filters {
+                switch filter {
+                case .and(let inner), .or(let inner), .not(let inner): walk(inner)
+                case .quantifier(let q): walk(q.filters)
+                case .check(let c): if c.hasCrossings { found.append(c) }
+                case .value: break
+                }
+            }
+        }
+        walk(filters)
+        return found
+    }
+}
+
 extension Evaluator {
+    /// The first instant after `now` at which one of `checks` changes its verdict on `resource`.
+    package func nextCrossing(of checks: [ResourceCheck], _ resource: borrowing Resource) -> Timestamp? {
+        guard !checks.isEmpty else { return nil }
+        let properties = resource.properties
+        let tags = resource.tags
+        return checks.flatMap { $0.crossings($0.view(properties, tags: tags)) }.filter { $0 > now }.min()
+    }
+
     /// The first instant after `now` at which an age filter of `policies` can change its verdict
     /// on `resource` without the resource changing; nil when there is none.
     package func nextAgeCrossing(of policies: [Policy], _ resource: Resource) -> Timestamp? {

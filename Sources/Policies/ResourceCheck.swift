@@ -29,6 +29,13 @@ package class ResourceCheck: @unchecked Sendable {
     /// check's verdict may change with time alone (`age`, `expiration`).
     package var ageThresholds: [SimDuration] { [] }
 
+    /// Instants at which the check's verdict on this resource changes with time alone (a
+    /// marked action falling due); the first after now is when to look at it again.
+    package func crossings(_ resource: CheckedResource) -> [Timestamp] { [] }
+
+    /// Whether `crossings` can give any instant.
+    package var hasCrossings: Bool { false }
+
     /// What the check is, for `policies show` and digests: what the policy file wrote.
     package var behaviour: Value { written.isNull ? .null : ["custodian": written] }
 

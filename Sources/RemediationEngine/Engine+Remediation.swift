@@ -26,7 +26,7 @@ extension Engine {
         }
         let plan: RemediationPlan
         do {
-            plan = try RemediationPlan(policy: c.policy, finding: c.finding, resource: c.resource)
+            plan = try RemediationPlan(policy: c.policy, finding: c.finding, resource: c.resource, now: now)
         } catch {
             transition(c.alert, to: .failed, reason: .planFailed, at: now, detail: error.description)
             return
@@ -209,7 +209,7 @@ extension Engine {
         }
         if flight.position < flight.plan.calls.count, let policy = policy(id: alert.policyId) {
             if let finding = Evaluator(now: now).finding(policy, resource) {
-                flight.plan = replanned(flight, policy: policy, finding: finding, resource: resource)
+                flight.plan = replanned(flight, policy: policy, finding: finding, resource: resource, at: now)
                 acted[index, default: Acted(startedAt: now, elements: [])].elements.formUnion(
                     finding.matched.flatMap(\.elements))
             } else if flight.position == 0 {
@@ -243,8 +243,10 @@ extension Engine {
     /// The remediation's calls from its position on, planned again for `finding`: the calls
     /// made so far stay, the current step's calls already made are left out, and a plan that
     /// cannot be made for the new finding keeps the old calls.
-    func replanned(_ flight: InFlight, policy: Policy, finding: Finding, resource: Resource) -> RemediationPlan {
-        guard let fresh = try? RemediationPlan(policy: policy, finding: finding, resource: resource) else {
+    func replanned(_ flight: InFlight, policy: Policy, finding: Finding, resource: Resource, at now: Timestamp)
+        -> RemediationPlan
+    {
+        guard let fresh = try? RemediationPlan(policy: policy, finding: finding, resource: resource, now: now) else {
             return flight.plan
         }
         let step = flight.plan.calls[flight.position].step

@@ -25,12 +25,14 @@ package struct RemediationPlan: Sendable, Hashable {
 
     package var calls: [Call]
 
-    /// Fills in the policy's steps for `finding` on `resource`.
-    package init(policy: Policy, finding: Finding, resource: Resource) throws(PlanError) {
+    /// Fills in the policy's steps for `finding` on `resource`, at `now` (what `${time:…}` reads;
+    /// the epoch when not given).
+    package init(policy: Policy, finding: Finding, resource: Resource, now: Timestamp? = nil) throws(PlanError) {
         guard let remediation = policy.remediation, !remediation.steps.isEmpty else {
             throw PlanError.notRemediable(policy.id)
         }
-        let variables = TemplateVariables(resource: resource, finding: finding)
+        let variables = TemplateVariables(
+            resource: resource, finding: finding, now: now ?? Timestamp(milliseconds: 0))
         var calls: [Call] = []
         for (index, step) in remediation.steps.enumerated() {
             let matched = step.over.map { finding.elements(named: $0) } ?? finding.primaryMatch

@@ -20,6 +20,8 @@ package struct TemplateVariables {
 
     let resource: Resource
     let finding: Finding
+    /// When the plan is made: `${time:+4d:%Y/%m/%d}` is that time moved on and formatted.
+    var now = Timestamp(milliseconds: 0)
 
     /// Checks a template without a resource, for `remsim validate` and policy loading.
     static func unknownNames(in value: Value) -> [String] {
@@ -28,6 +30,7 @@ package struct TemplateVariables {
             for name in references(in: text) {
                 let head = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
                 if head == "property" || head == "matched", name.contains(".") { continue }
+                if name.hasPrefix("time:") { continue }
                 if !names.contains(head) || (name.contains(".") && head != "item") { unknown.append(name) }
             }
         }
@@ -94,7 +97,14 @@ package struct TemplateVariables {
         case "ruleName":
             result = firstMatch?["name"] ?? (resource.type == "gcp.firewall" ? .string(resource.name) : nil)
         default:
-            if name.hasPrefix("matched.") {
+            if name.hasPrefix("time:") {
+                // `time:+DURATION:FORMAT`, the format in strftime's %Y %m %d %H %M %Z, in UTC.
+                let parts = name.dropFirst(5).split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, parts[0].hasPrefix("+"),
+                    let offset = SimDuration(parsing: String(parts[0].dropFirst()))
+                else { throw .unknownVariable(name: name, step: step) }
+                result = .string(Self.format(now + offset, parts[1]))
+            } else if name.hasPrefix("matched.") {
                 let elements = finding.elements(named: String(name.dropFirst(8)))
                 result = elements.isEmpty ? nil : .array(elements)
             } else if name.hasPrefix("property.") {
@@ -121,6 +131,19 @@ package struct TemplateVariables {
         }
         guard let result, !result.isNull else { throw .missingValue(name: name, step: step) }
         return result
+    }
+
+    /// `time` as strftime writes it in UTC, for %Y, %m, %d, %H, %M and %Z.
+    static func format(_ time: Timestamp, _ format: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let date = Date(timeIntervalSince1970: Double(time.milliseconds) / 1000)
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ n: Int?) -> String { String(format: "%02d", n ?? 0) }
+        return format.replacingOccurrences(of: "%Y", with: String(format: "%04d", c.year ?? 0))
+            .replacingOccurrences(of: "%m", with: two(c.month)).replacingOccurrences(of: "%d", with: two(c.day))
+            .replacingOccurrences(of: "%H", with: two(c.hour)).replacingOccurrences(of: "%M", with: two(c.minute))
+            .replacingOccurrences(of: "%Z", with: "UTC")
     }
 
     static func references(in text: String) -> [String] {

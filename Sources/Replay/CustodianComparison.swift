@@ -111,7 +111,7 @@ package struct CustodianComparison {
                 }
                 matched.append(id)
                 guard policy.remediation != nil else { continue }
-                let plan = try RemediationPlan(policy: policy, finding: finding, resource: resource)
+                let plan = try RemediationPlan(policy: policy, finding: finding, resource: resource, now: now)
                 for call in plan.calls {
                     callId += 1
                     let result = cloud.apply(

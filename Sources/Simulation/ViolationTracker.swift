@@ -11,6 +11,9 @@ struct ViolationTracker {
     /// The age thresholds of the policies of each type whose verdict time alone can change
     /// (`value-type: age`), worked out once.
     private let agingByType: [String: [SimDuration]]
+    /// The checks of each type's policies whose verdict falls due at instants of their own
+    /// (Custodian's `marked-for-op`).
+    private let crossingByType: [String: [ResourceCheck]]
     private let rules: [AlertRule]
     private var open: [AlertKey: Int] = [:]
     private var episodes: [Violation] = []
@@ -19,17 +22,21 @@ struct ViolationTracker {
         policiesByType = Dictionary(grouping: policies, by: \.resourceType)
         agingByType = Dictionary(grouping: policies.filter { !$0.ageThresholds.isEmpty }, by: \.resourceType).mapValues
         { $0.flatMap(\.ageThresholds) }
+        crossingByType = Dictionary(grouping: policies.filter { !$0.crossingChecks.isEmpty }, by: \.resourceType)
+            .mapValues { $0.flatMap(\.crossingChecks) }
         self.rules = rules
     }
 
     /// Whether the resources of a type can start or stop violating with nobody changing them.
-    func ages(_ type: String) -> Bool { agingByType[type] != nil }
+    func ages(_ type: String) -> Bool { agingByType[type] != nil || crossingByType[type] != nil }
 
     /// When the resource must be looked at again although nothing changes it: an age threshold
     /// of a policy of its type is crossed then (`Evaluator.nextAgeCrossing`).
     func nextCrossing(of resource: borrowing Resource, after now: Timestamp) -> Timestamp? {
-        guard let thresholds = agingByType[resource.type] else { return nil }
-        return Evaluator(now: now).nextAgeCrossing(thresholds: thresholds, resource)
+        let evaluator = Evaluator(now: now)
+        let aged = agingByType[resource.type].flatMap { evaluator.nextAgeCrossing(thresholds: $0, resource) }
+        let due = crossingByType[resource.type].flatMap { evaluator.nextCrossing(of: $0, resource) }
+        return [aged, due].compactMap { $0 }.min()
     }
 
     private func watched(_ policy: Policy, _ resource: Resource) -> Bool {

@@ -25,7 +25,7 @@ struct CustodianActionReader {
     ]
 
     /// Custodian's tag actions, on the EC2 resources `ec2:CreateTags` and `ec2:DeleteTags` take.
-    static let tagActions = ["tag", "mark", "remove-tag", "unmark", "untag"]
+    static let tagActions = ["tag", "mark", "remove-tag", "unmark", "untag", "mark-for-op"]
 
     var taggable: Bool { type.name == "aws.ec2" || OperationCatalog.ec2Taggable.contains(type.name) }
 
@@ -55,6 +55,7 @@ struct CustodianActionReader {
             case "set-public-block": read.steps.append(try setPublicBlock(m))
             case "tag", "mark": read.steps.append(try tag(m, action: name))
             case "remove-tag", "unmark", "untag": read.steps.append(try removeTags(m, action: name))
+            case "mark-for-op": read.steps.append(try markForOp(m))
             case "remove-keys":
                 let (step, selection) = try removeKeys(m)
                 read.steps.append(step)
@@ -429,6 +430,38 @@ struct CustodianActionReader {
                 "Resources": ["${resourceId}"],
                 "Tags": .array(tags.map { ["Key": .string($0.0), "Value": .string($0.1)] }),
             ], description: action)
+    }
+
+    /// `mark-for-op`: the marker tag (`maid_status` unless `tag` says), its message (`msg`, by
+    /// default `Resource does not meet policy: {op}@{action_date}`) naming the action and when it
+    /// falls due on the simulated clock: `days` and `hours` from the remediation, written
+    /// `YYYY/MM/DD` (`YYYY/MM/DD HHMM UTC` with hours), as Custodian writes it.
+    func markForOp(_ m: YAMLMapping) throws(LoadError) -> RemediationStep {
+        try checkKeys(m, ["tag", "msg", "days", "hours", "tz", "op"], action: "mark-for-op")
+        if let tz = m["tz"], !["utc", "UTC", "Z", "GMT"].contains(try tz.string()) {
+            throw tz.error("remsim writes marks in UTC only ('tz: utc')")
+        }
+        func number(_ key: String) throws(LoadError) -> Double {
+            guard let n = m[key] else { return 0 }
+            guard let d = Python.number(try n.value()), d >= 0 else {
+                throw n.error("'\(key)' is a number of at least 0")
+            }
+            return d
+        }
+        let days = try number("days")
+        let hours = try number("hours")
+        let op = try m["op"]?.string() ?? "stop"
+        let offset = Int64(((days * 24 + hours) * 3_600_000).rounded())
+        let format = hours > 0 ? "%Y/%m/%d %H%M %Z" : "%Y/%m/%d"
+        let template = try m["msg"]?.string() ?? "Resource does not meet policy: {op}@{action_date}"
+        let message = template.replacingOccurrences(of: "{op}", with: op).replacingOccurrences(
+            of: "{action_date}", with: "${time:+\(offset)ms:\(format)}")
+        return RemediationStep(
+            operation: "ec2:CreateTags",
+            parameters: [
+                "Resources": ["${resourceId}"],
+                "Tags": [["Key": .string(try m["tag"]?.string() ?? "maid_status"), "Value": .string(message)]],
+            ], description: "mark-for-op \(op)")
     }
 
     /// `remove-tag` (`unmark`, `untag`): the `tags` keys (Custodian's `maid_status` when none

@@ -17,7 +17,10 @@ struct CustodianFilterReader {
 
     static let valueKeys = ["type", "key", "value", "op", "value_type", "value_regex", "value_path", "value_from"]
 
-    var supported: [String] { ["value", "and", "or", "not"] + (Self.typeFilters[type.name] ?? []) }
+    var supported: [String] {
+        ["value", "and", "or", "not"] + (Self.typeFilters[type.name] ?? [])
+            + (type.cloud == .aws ? ["marked-for-op"] : [])
+    }
 
     /// A list of filters, all of which must hold. Consecutive `access-key` filters are read as
     /// one, as Custodian merges what they match.
@@ -178,7 +181,7 @@ struct CustodianFilterReader {
     // MARK: - Type filters
 
     func typeFilter(_ name: String, node: YAMLNode, options m: YAMLMapping) throws(LoadError) -> Filter {
-        guard (Self.typeFilters[type.name] ?? []).contains(name) else {
+        guard supported.contains(name), !["value", "and", "or", "not"].contains(name) else {
             throw node.error(
                 "remsim does not read Custodian's '\(name)' filter on \(type.name) (it reads here: "
                     + supported.joined(separator: ", ") + ")")
@@ -192,8 +195,35 @@ struct CustodianFilterReader {
             return .check(
                 KeyRotationStatusCheck(filter: try valueFilter(options, node: m.owner), written: try m.owner.value()))
         case "flow-logs": return .check(try flowLogs(m))
+        case "marked-for-op": return .check(try markedForOp(m))
         default: return try accessKey([(node, m)])
         }
+    }
+
+    /// `marked-for-op`: `op` (default stop), `tag`, `skew` days, `skew_hours`, `tz` (UTC only).
+    func markedForOp(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        let allowed = ["op", "tag", "skew", "skew_hours", "tz"]
+        for (key, at) in m.entries where key != "type" && !allowed.contains(key) {
+            throw at.error(
+                "unknown key \(YAMLNode.quoted(key)) in a 'marked-for-op' filter (allowed: \(allowed.joined(separator: ", ")))"
+            )
+        }
+        if let tz = m["tz"], !["utc", "UTC", "Z", "GMT"].contains(try tz.string()) {
+            throw tz.error("remsim reads marks in UTC only ('tz: utc')")
+        }
+        func number(_ key: String) throws(LoadError) -> Double {
+            guard let n = m[key] else { return 0 }
+            guard let d = Python.number(try n.value()), d >= 0 else {
+                throw n.error("'\(key)' is a number of at least 0")
+            }
+            return d
+        }
+        let skew = try number("skew") * 86_400_000 + number("skew_hours") * 3_600_000
+        return MarkedForOpCheck(
+            tag: try m["tag"]?.string() ?? "maid_status", op: try m["op"]?.string() ?? "stop",
+            skew: SimDuration(milliseconds: Int64(skew.rounded())),
+            written: m.owner.isMapping ? try m.owner.value() : "marked-for-op",
+            resourceType: type.name)
     }
 
     func bucketEncryption(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {

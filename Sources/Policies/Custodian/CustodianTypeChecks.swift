@@ -375,3 +375,49 @@ package final class KeyRotationStatusCheck: ResourceCheck, @unchecked Sendable {
         return filter.matches(.object(status), tags: [:], now: now)
     }
 }
+
+/// Custodian's `marked-for-op`: the resource's marker tag (`maid_status` unless `tag` says)
+/// reads `…: OP@DATE` for this `op`, and the date, less `skew` days and `skew_hours`, has come.
+/// The verdict changes with time alone, at that instant (`crossings`).
+package final class MarkedForOpCheck: ResourceCheck, @unchecked Sendable {
+    let tag: String
+    let op: String
+    let skew: SimDuration
+
+    package init(tag: String, op: String, skew: SimDuration, written: Value, resourceType: String) {
+        self.tag = tag
+        self.op = op
+        self.skew = skew
+        super.init(resourceType: resourceType, written: written)
+    }
+
+    /// When the marked action falls due, less the skew; nil when the tag is not a mark for `op`.
+    func due(_ tags: [String: String]) -> Timestamp? {
+        guard let value = tags[tag], value.contains(":"), value.contains("@") else { return nil }
+        let target = value[value.index(after: value.lastIndex(of: ":")!)...].trimmingCharacters(in: .whitespaces)
+        guard let at = target.firstIndex(of: "@"), String(target[..<at]) == op else { return nil }
+        guard let date = Self.parse(String(target[target.index(after: at)...])) else { return nil }
+        return date - skew
+    }
+
+    /// The dates `mark-for-op` writes: `YYYY/MM/DD`, `YYYY/MM/DD HHMM UTC`, or ISO 8601.
+    static func parse(_ text: String) -> Timestamp? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let m = t.wholeMatch(of: /(\d{4})\/(\d{2})\/(\d{2})(?: (\d{2})(\d{2})(?: (UTC|GMT|Z))?)?/) {
+            let iso = "\(m.1)-\(m.2)-\(m.3)T\(m.4 ?? "00"):\(m.5 ?? "00"):00Z"
+            return Timestamp(iso8601: iso)
+        }
+        return PythonDate.text(t).map { Timestamp(milliseconds: $0 / 1000) }
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        guard let due = due(resource.tags) else { return false }
+        return now >= due
+    }
+
+    override package func crossings(_ resource: CheckedResource) -> [Timestamp] {
+        due(resource.tags).map { [$0] } ?? []
+    }
+
+    override package var hasCrossings: Bool { true }
+}
