@@ -6,6 +6,20 @@ extension OperationCatalog {
         "aws.security-group", "aws.vpc", "aws.ebs", "aws.ebs-snapshot", "aws.network-acl",
     ]
 
+    /// The error EC2 gives for an id of a kind it has none of (`sg-…`: `InvalidGroup.NotFound`), for
+    /// the calls that take ids of several kinds; nil for an id of no kind it knows.
+    package static func ec2NotFound(forId id: String) -> APIErrorTemplate? {
+        let kinds: [(String, String, String)] = [
+            ("i-", "InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist"),
+            ("sg-", "InvalidGroup.NotFound", "The security group '{target}' does not exist"),
+            ("vpc-", "InvalidVpcID.NotFound", "The vpc ID '{target}' does not exist"),
+            ("vol-", "InvalidVolume.NotFound", "The volume '{target}' does not exist."),
+            ("snap-", "InvalidSnapshot.NotFound", "The snapshot '{target}' does not exist."),
+            ("acl-", "InvalidNetworkAclID.NotFound", "The network ACL '{target}' does not exist"),
+        ]
+        return kinds.first { id.hasPrefix($0.0) }.map { APIErrorTemplate($0.1, $0.2) }
+    }
+
     /// AWS operations, in the API's own names and parameters. Their commands follow the AWS CLI's
     /// one mapping (`CommandRenderer`), so they carry no CLI shape.
     static let aws: [OperationSpec] = [
@@ -43,12 +57,12 @@ extension OperationCatalog {
         OperationSpec(
             "ec2:CreateTags", cloud: .aws, resourceType: "aws.ec2", target: .ids("Resources"),
             required: ["Resources", "Tags"], effect: .builtin(.createTags),
-            notFound: APIErrorTemplate("InvalidID", "The ID '{target}' is not valid"),
+            notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist"),
             otherResourceTypes: Self.ec2Taggable),
         OperationSpec(
             "ec2:DeleteTags", cloud: .aws, resourceType: "aws.ec2", target: .ids("Resources"),
             required: ["Resources", "Tags"], effect: .builtin(.deleteTags),
-            notFound: APIErrorTemplate("InvalidID", "The ID '{target}' is not valid"),
+            notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist"),
             otherResourceTypes: Self.ec2Taggable),
         // Stopping and terminating change the instance's state at once (AWS passes through
         // `stopping` and `shutting-down`, which no later call observes in the simulation).

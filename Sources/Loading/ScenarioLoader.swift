@@ -337,37 +337,11 @@ public struct ScenarioLoader: Sendable {
         guard m["detection"] == nil else { return [try rule(node, policyIds: policyIds)] }
         let base = try rule(node, policyIds: policyIds, detection: .poll(every: Self.defaultPollInterval))
         guard let policies else { return [base] }
-        var groups: [(detection: AlertRule.Detection, ids: [String])] = []
-        for policy in policies where base.covers(policy: policy.id) {
-            let detection: AlertRule.Detection
-            switch policy.detection {
-            case .poll(let every)?: detection = .poll(every: every ?? Self.defaultPollInterval)
-            case .event?: detection = .event(deliveryDelay: .seconds(90))
-            case nil:
-                throw node.error(
-                    "alert rule '\(base.name)' gives no 'detection', and policy '\(policy.id)' has no mode of its own "
-                        + "to take it from: add 'detection' (mode: event or poll)")
-            }
-            if let i = groups.firstIndex(where: { $0.detection == detection }) {
-                groups[i].ids.append(policy.id)
-            } else {
-                groups.append((detection, [policy.id]))
-            }
-        }
-        guard groups.count > 1 else {
-            var rule = base
-            rule.detection = groups.first?.detection ?? base.detection
-            return [rule]
-        }
-        return groups.map { group in
-            var rule = base
-            switch group.detection {
-            case .poll(let every): rule.name = "\(base.name)/poll-\(every)"
-            case .event: rule.name = "\(base.name)/event"
-            }
-            rule.policies = group.ids
-            rule.detection = group.detection
-            return rule
+        return try base.splitByModes(of: policies, defaultPoll: Self.defaultPollInterval) {
+            (policy) throws(LoadError) -> AlertRule.Detection in
+            throw node.error(
+                "alert rule '\(base.name)' gives no 'detection', and policy '\(policy.id)' has no mode of its own "
+                    + "to take it from: add 'detection' (mode: event or poll)")
         }
     }
 

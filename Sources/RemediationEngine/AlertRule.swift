@@ -1,5 +1,6 @@
 import CloudModel
 import CloudOperations
+import Policies
 
 /// Which policies apply where, how violations are detected, and whether they are fixed
 /// automatically: Prisma Cloud's alert rule, with Netskope's per-check scan schedule.
@@ -86,6 +87,47 @@ public struct AlertRule: Sendable {
         /// Whether the scope takes resources of this type's cloud at all.
         package func contains(type: String) -> Bool {
             clouds.isEmpty || (Cloud(ofType: type).map(clouds.contains) ?? false)
+        }
+    }
+}
+
+extension AlertRule {
+    /// This rule split into one per detection its policies ask for (a Cloud Custodian policy's
+    /// `mode`: a pull policy without a schedule polls every `defaultPoll`, an event one is
+    /// delivered after the usual 90 seconds): the rule itself when they all ask the same,
+    /// `NAME/poll-1h`, `NAME/event`, … otherwise. A policy that names no mode gets
+    /// `unmoded(policy)`.
+    package func splitByModes<E: Error>(
+        of policies: [Policy], defaultPoll: SimDuration, unmoded: (Policy) throws(E) -> Detection
+    ) throws(E) -> [AlertRule] {
+        var groups: [(detection: Detection, ids: [String])] = []
+        for policy in policies where covers(policy: policy.id) {
+            let detection: Detection
+            switch policy.detection {
+            case .poll(let every)?: detection = .poll(every: every ?? defaultPoll)
+            case .event?: detection = .event(deliveryDelay: .seconds(90))
+            case nil: detection = try unmoded(policy)
+            }
+            if let i = groups.firstIndex(where: { $0.detection == detection }) {
+                groups[i].ids.append(policy.id)
+            } else {
+                groups.append((detection, [policy.id]))
+            }
+        }
+        guard groups.count > 1 else {
+            var rule = self
+            rule.detection = groups.first?.detection ?? detection
+            return [rule]
+        }
+        return groups.map { group in
+            var rule = self
+            switch group.detection {
+            case .poll(let every): rule.name = "\(name)/poll-\(every)"
+            case .event: rule.name = "\(name)/event"
+            }
+            rule.policies = group.ids
+            rule.detection = group.detection
+            return rule
         }
     }
 }

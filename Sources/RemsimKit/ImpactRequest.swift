@@ -44,10 +44,14 @@ package enum ImpactRequest: Sendable {
                     throw LoadError(file: "--policies", message: PolicyReference.missingPath(reference))
                 }
             }
-            let rule = AlertRule(name: "preview", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+            // Policies that name their own mode (Custodian's) are detected that way; the others
+            // by change events.
+            let preview = AlertRule(
+                name: "preview", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+            let rules = preview.splitByModes(of: chosen, defaultPoll: .hours(1)) { _ in preview.detection }
             let scenario = Scenario(
                 name: "impact", inventory: inventory, policies: try PolicyLoader.unique(chosen),
-                settings: EngineSettings(rules: [rule]),
+                settings: EngineSettings(rules: rules),
                 runFor: horizon)
             return (
                 scenario,

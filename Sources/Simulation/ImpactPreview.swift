@@ -71,6 +71,17 @@ package struct ImpactPreview: Sendable {
             let after = result.finalInventory[id]?.properties ?? .null
             var changed: [(name: String, before: Value, after: Value)] = []
             if original != nil { Self.diff("", before, after, into: &changed) }
+            // Tags are the resource's own, beside its properties (`tag:maid_status`).
+            if let original, let final = result.finalInventory[id] {
+                for key in Set(original.tags.keys).union(final.tags.keys).sorted()
+                where original.tags[key] != final.tags[key] {
+                    changed.append(
+                        (
+                            "tag:\(key)", original.tags[key].map(Value.string) ?? .null,
+                            final.tags[key].map(Value.string) ?? .null
+                        ))
+                }
+            }
             // The calls that changed it: a step may create or change a resource other than the
             // alert's (a flow log's log group).
             let calls = Set(trace.callChanges.filter { $0.resourceId == id }.map(\.callId))

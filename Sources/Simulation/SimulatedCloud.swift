@@ -199,6 +199,9 @@ package struct SimulatedCloud: Sendable {
         guard let r = inventory[resolved], r.type == spec.resourceType || spec.otherResourceTypes.contains(r.type),
             r.account == op.account
         else {
+            if !spec.otherResourceTypes.isEmpty, let kind = OperationCatalog.ec2NotFound(forId: id) {
+                throw APIError(kind, target: id)
+            }
             throw APIError(spec.notFound, target: id)
         }
         // AWS ids are regional: a call in another region does not see the resource.
