@@ -78,11 +78,7 @@ struct CustodianActionReader {
     }
 
     func checkKeys(_ m: YAMLMapping, _ allowed: [String], action: String) throws(LoadError) {
-        for (key, at) in m.entries where key != "type" && !allowed.contains(key) {
-            throw at.error(
-                "unknown key \(YAMLNode.quoted(key)) in a '\(action)' action\(Suggest.didYouMean(key, in: allowed)) "
-                    + "(allowed: \(allowed.joined(separator: ", ")))")
-        }
+        try m.checkCustodianKeys(allowed, in: "a '\(action)' action")
     }
 
     /// `notify`: recorded with its recipients and transport, never sent.
@@ -438,18 +434,9 @@ struct CustodianActionReader {
     /// `YYYY/MM/DD` (`YYYY/MM/DD HHMM UTC` with hours), as Custodian writes it.
     func markForOp(_ m: YAMLMapping) throws(LoadError) -> RemediationStep {
         try checkKeys(m, ["tag", "msg", "days", "hours", "tz", "op"], action: "mark-for-op")
-        if let tz = m["tz"], !["utc", "UTC", "Z", "GMT"].contains(try tz.string()) {
-            throw tz.error("remsim writes marks in UTC only ('tz: utc')")
-        }
-        func number(_ key: String) throws(LoadError) -> Double {
-            guard let n = m[key] else { return 0 }
-            guard let d = Python.number(try n.value()), d >= 0 else {
-                throw n.error("'\(key)' is a number of at least 0")
-            }
-            return d
-        }
-        let days = try number("days")
-        let hours = try number("hours")
+        try m.checkUTC()
+        let days = try m.nonNegative("days")
+        let hours = try m.nonNegative("hours")
         let op = try m["op"]?.string() ?? "stop"
         let offset = Int64(((days * 24 + hours) * 3_600_000).rounded())
         let format = hours > 0 ? "%Y/%m/%d %H%M %Z" : "%Y/%m/%d"

@@ -202,23 +202,9 @@ struct CustodianFilterReader {
 
     /// `marked-for-op`: `op` (default stop), `tag`, `skew` days, `skew_hours`, `tz` (UTC only).
     func markedForOp(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
-        let allowed = ["op", "tag", "skew", "skew_hours", "tz"]
-        for (key, at) in m.entries where key != "type" && !allowed.contains(key) {
-            throw at.error(
-                "unknown key \(YAMLNode.quoted(key)) in a 'marked-for-op' filter (allowed: \(allowed.joined(separator: ", ")))"
-            )
-        }
-        if let tz = m["tz"], !["utc", "UTC", "Z", "GMT"].contains(try tz.string()) {
-            throw tz.error("remsim reads marks in UTC only ('tz: utc')")
-        }
-        func number(_ key: String) throws(LoadError) -> Double {
-            guard let n = m[key] else { return 0 }
-            guard let d = Python.number(try n.value()), d >= 0 else {
-                throw n.error("'\(key)' is a number of at least 0")
-            }
-            return d
-        }
-        let skew = try number("skew") * 86_400_000 + number("skew_hours") * 3_600_000
+        try m.checkCustodianKeys(["op", "tag", "skew", "skew_hours", "tz"], in: "a 'marked-for-op' filter")
+        try m.checkUTC()
+        let skew = try m.nonNegative("skew") * 86_400_000 + m.nonNegative("skew_hours") * 3_600_000
         return MarkedForOpCheck(
             tag: try m["tag"]?.string() ?? "maid_status", op: try m["op"]?.string() ?? "stop",
             skew: SimDuration(milliseconds: Int64(skew.rounded())),
@@ -227,15 +213,10 @@ struct CustodianFilterReader {
     }
 
     func bucketEncryption(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
-        let allowed = ["state", "crypto", "bucket_key_enabled"]
-        for (key, at) in m.entries where key != "type" && !allowed.contains(key) {
-            if key == "key" {
-                throw at.error("remsim does not read 'key' in 'bucket-encryption' (it needs KMS aliases resolved)")
-            }
-            throw at.error(
-                "unknown key \(YAMLNode.quoted(key)) in a 'bucket-encryption' filter (allowed: \(allowed.joined(separator: ", ")))"
-            )
+        if let key = m["key"] {
+            throw key.error("remsim does not read 'key' in 'bucket-encryption' (it needs KMS aliases resolved)")
         }
+        try m.checkCustodianKeys(["state", "crypto", "bucket_key_enabled"], in: "a 'bucket-encryption' filter")
         let crypto = try m["crypto"].map { n throws(LoadError) -> String in
             let c = try n.string()
             guard c == "AES256" || c == "aws:kms" else { throw n.error("'crypto' is AES256 or aws:kms") }
@@ -257,12 +238,8 @@ struct CustodianFilterReader {
             ("traffic-type", "TrafficType", ["all": "ALL", "reject": "REJECT", "accept": "ACCEPT"]),
             ("log-format", "LogFormat", nil), ("log-group", "LogGroupName", nil),
         ]
-        let allowed = ["enabled", "op", "set-op", "attrs", "count", "count_op"] + legacy.map(\.key)
-        for (key, at) in m.entries where key != "type" && !allowed.contains(key) {
-            throw at.error(
-                "unknown key \(YAMLNode.quoted(key)) in a 'flow-logs' filter\(Suggest.didYouMean(key, in: allowed)) "
-                    + "(allowed: \(allowed.joined(separator: ", ")))")
-        }
+        try m.checkCustodianKeys(
+            ["enabled", "op", "set-op", "attrs", "count", "count_op"] + legacy.map(\.key), in: "a 'flow-logs' filter")
         func attribute(_ key: String, _ value: Value, op: CustodianValueFilter.Op?, at n: YAMLNode) throws(LoadError)
             -> CustodianValueFilter
         {
@@ -325,16 +302,12 @@ struct CustodianFilterReader {
         let allowed =
             ["type", "match-operator", "Ports", "OnlyPorts", "Cidr", "CidrV6", "SelfReference", "Description"]
             + permissionAttributes
-        for (key, at) in m.entries where !allowed.contains(key) {
-            if key == "SGReferences" {
-                throw at.error(
-                    "remsim does not read 'SGReferences' (it compares other groups' values); "
-                        + "filter on 'UserIdGroupPairs' instead")
-            }
-            throw at.error(
-                "unknown key \(YAMLNode.quoted(key)) in an '\(name)' filter\(Suggest.didYouMean(key, in: allowed)) "
-                    + "(allowed: \(allowed.joined(separator: ", ")))")
+        if let references = m["SGReferences"] {
+            throw references.error(
+                "remsim does not read 'SGReferences' (it compares other groups' values); filter on 'UserIdGroupPairs' instead"
+            )
         }
+        try m.checkCustodianKeys(allowed, in: "an '\(name)' filter")
         /// A criterion given as a value, or as a value filter's mapping (its key set to `key`).
         func criterion(_ field: String, key: String) throws(LoadError) -> CustodianValueFilter? {
             guard let n = m[field] else { return nil }
@@ -379,11 +352,7 @@ struct CustodianFilterReader {
 
     func publicBlock(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
         let keys = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
-        for (key, at) in m.entries where key != "type" && !keys.contains(key) {
-            throw at.error(
-                "unknown key \(YAMLNode.quoted(key)) in a 'check-public-block' filter\(Suggest.didYouMean(key, in: keys)) "
-                    + "(allowed: \(keys.joined(separator: ", ")))")
-        }
+        try m.checkCustodianKeys(keys, in: "a 'check-public-block' filter")
         var wanted: [(String, Bool)] = []
         for key in keys {
             if let n = m[key] { wanted.append((key, try n.bool())) }
