@@ -131,6 +131,13 @@ extension OperationCatalog {
                 notFound: APIErrorTemplate("NoSuchEntity", "The Access Key with the given id cannot be found.")),
             notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
         OperationSpec(
+            "iam:DeleteAccessKey", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
+            required: ["UserName", "AccessKeyId"],
+            effect: .element(
+                of: "AccessKeys", matching: ["AccessKeyId": "AccessKeyId"], change: nil,
+                notFound: APIErrorTemplate("NoSuchEntity", "The Access Key with the given id cannot be found.")),
+            notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
+        OperationSpec(
             "iam:UpdateAccountPasswordPolicy", cloud: .aws, resourceType: "aws.iam-password-policy", target: .account,
             // The call replaces the whole policy: a setting it leaves out goes back to its default.
             effect: .replace(

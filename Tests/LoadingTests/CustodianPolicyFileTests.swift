@@ -87,8 +87,8 @@ struct CustodianPolicyFileTests {
             5, 53, "'value_type: version'"
         ),
         (
-            "  - name: p\n    resource: iam-user\n    actions:\n      - {type: remove-keys}\n",
-            5, 9, "'disable: true'"
+            "  - name: p\n    resource: iam-user\n    actions:\n      - {type: remove-keys, matched: true, age: 90}\n",
+            5, 9, "both 'matched' and 'age'"
         ),
         (
             "  - name: p\n    resource: security-group\n    filters:\n      - {type: ingress, SGReferences: {key: x, value: 1}}\n",

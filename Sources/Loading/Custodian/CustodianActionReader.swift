@@ -159,7 +159,7 @@ struct CustodianActionReader {
     }
 
     /// `remove-keys`: the matched keys (`matched: true`), those older than `age` days, or all of
-    /// the user's keys; disabled with `disable: true`.
+    /// the user's keys; disabled with `disable: true`, deleted otherwise.
     func removeKeys(_ m: YAMLMapping) throws(LoadError) -> (RemediationStep, ResourceCheck?) {
         try checkKeys(m, ["matched", "age", "disable"], action: "remove-keys")
         let matched = try m["matched"]?.bool() ?? false
@@ -167,11 +167,7 @@ struct CustodianActionReader {
         if matched, age != nil {
             throw m.owner.error("'remove-keys' cannot take both 'matched' and 'age', as in Custodian")
         }
-        guard try m["disable"]?.bool() == true else {
-            throw (m["disable"] ?? m.owner).error(
-                "remsim reads 'remove-keys' with 'disable: true' (iam:UpdateAccessKey); deleting keys "
-                    + "(iam:DeleteAccessKey) is not an operation remsim models")
-        }
+        let disable = try m["disable"]?.bool() ?? false
         var over = "c7n:matched-keys"
         var selection: ResourceCheck?
         if !matched {
@@ -192,11 +188,14 @@ struct CustodianActionReader {
                 listKey: "AccessKeys", name: over, filters: filters, everyFilterOnOneElement: true,
                 inherited: ["UserName"], written: .null, resourceType: type.name)
         }
+        // Disabled with `disable: true`, deleted otherwise.
+        var parameters = Fields()
+        parameters["UserName"] = "${resourceName}"
+        parameters["AccessKeyId"] = "${item.AccessKeyId}"
+        if disable { parameters["Status"] = "Inactive" }
         let step = RemediationStep(
-            operation: "iam:UpdateAccessKey",
-            parameters: [
-                "UserName": "${resourceName}", "AccessKeyId": "${item.AccessKeyId}", "Status": "Inactive",
-            ], forEach: .matched, description: "remove-keys", over: over, optional: true)
+            operation: disable ? "iam:UpdateAccessKey" : "iam:DeleteAccessKey", parameters: .object(parameters),
+            forEach: .matched, description: "remove-keys", over: over, optional: true)
         return (step, selection)
     }
 

@@ -1,17 +1,17 @@
 import CloudModel
 import CloudOperations
 
-/// Deactivating an access key: `usage.access-key-last-used` (one `{key, service, last-used}` or
+/// Deactivating or deleting an access key: `usage.access-key-last-used` (one `{key, service, last-used}` or
 /// a list) says who uses it. Used within the look-back window: high, naming the service; used
 /// before: low; never: no warning. A function or instance configured with the key (relation
 /// `uses-key` naming the key id) makes it high too: it will fail on its next call.
 struct AccessKeyImpact: ImpactRule {
-    let operations: Set<String> = ["iam:UpdateAccessKey"]
+    let operations: Set<String> = ["iam:UpdateAccessKey", "iam:DeleteAccessKey"]
     let summary = "cuts off whatever still signs requests with the key, named by the service that last used it"
 
     func assess(_ c: ImpactContext) -> [DisruptionWarning] {
-        guard c.parameters["Status"]?.stringValue == "Inactive", let key = c.parameters["AccessKeyId"]?.stringValue
-        else { return [] }
+        let cuts = c.operation == "iam:DeleteAccessKey" || c.parameters["Status"]?.stringValue == "Inactive"
+        guard cuts, let key = c.parameters["AccessKeyId"]?.stringValue else { return [] }
         var holders: [String] = []
         for type in ["aws.lambda", "aws.ec2"] {
             c.view.forEachResource(ofType: type, relatedBy: "uses-key", to: key) { holders.append($0.id) }
