@@ -178,6 +178,14 @@ struct ImpactRuleTests {
             with: [function])
         #expect(severity(configured, "key-in-use") == .high)
         #expect(configured.first?.affected == ["fn"])
+        // Deleting the key cuts it off as deactivating it does; re-activating it is not a cut.
+        let delete: Value = ["UserName": "u", "AccessKeyId": "AKIA1"]
+        #expect(severity(try warnings("iam:DeleteAccessKey", delete, on: user("-6d")), "key-in-use") == .high)
+        #expect(
+            try warnings(
+                "iam:UpdateAccessKey", ["UserName": "u", "AccessKeyId": "AKIA1", "Status": "Active"], on: user("-6d")
+            )
+            .isEmpty)
     }
 
     @Test func deletingAnACLEntryWeighsTrafficOnlyItAllowed() throws {
