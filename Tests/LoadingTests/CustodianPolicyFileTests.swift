@@ -15,9 +15,9 @@ struct CustodianPolicyFileTests {
     }
 
     /// The error loading `text` gives, or nil when it loads.
-    func refusal(_ text: String) -> LoadError? {
+    func refusal(_ text: String, file: String = "policies.yml") -> LoadError? {
         do {
-            _ = try load(text)
+            _ = try load(text, file: file)
             return nil
         } catch {
             return error as? LoadError
@@ -113,10 +113,14 @@ struct CustodianPolicyFileTests {
     }
 
     @Test func valueFromReadsAFileBesideThePolicyAndNothingOutsideTheTree() throws {
-        let dir = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let base = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let dir = "\(base)/policies"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "10.0.0.0/8\n10.0.0.0/8\n192.168.0.0/16\n".write(
             toFile: "\(dir)/ranges.txt", atomically: true, encoding: .utf8)
+        try "root:x:0:0\n".write(toFile: "\(base)/secret.txt", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: "\(dir)/link.txt", withDestinationPath: "\(base)/secret.txt")
         let text = """
             policies:
               - name: p
@@ -136,10 +140,16 @@ struct CustodianPolicyFileTests {
             return
         }
         #expect(value.filter.value == ["10.0.0.0/8", "192.168.0.0/16"])
-        let outside = text.replacingOccurrences(of: "file:ranges.txt", with: "file:../../etc/passwd")
-        let error = PathConfinement.$current.withValue(.directories([dir])) { refusal(outside) }
-        #expect(error?.message.contains("outside") == true, "\(String(describing: error))")
-        #expect(error?.message.contains("root:") == false)
+        // Out of the tree, by a relative path or through a link: refused, nothing of it quoted.
+        for url in ["file:../secret.txt", "file:link.txt", "../secret.txt"] {
+            let outside = text.replacingOccurrences(of: "file:ranges.txt", with: url)
+            let error = PathConfinement.$current.withValue(.directories([dir])) {
+                refusal(outside, file: file)
+            }
+            #expect(error?.message.contains("outside") == true, "\(url): \(String(describing: error))")
+            #expect(error?.message.contains("root:x") == false)
+            #expect(error?.line == 8)
+        }
         let remote = text.replacingOccurrences(of: "file:ranges.txt", with: "s3://bucket/ranges.txt")
         #expect(refusal(remote)?.message.contains("not from s3://") == true)
     }
