@@ -131,6 +131,19 @@ extension OperationCatalog {
                 notFound: APIErrorTemplate("NoSuchEntity", "The Access Key with the given id cannot be found.")),
             notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
         OperationSpec(
+            "iam:TagUser", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
+            required: ["UserName", "Tags"], effect: .builtin(.tagUser),
+            notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
+        OperationSpec(
+            "iam:UntagUser", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
+            required: ["UserName", "TagKeys"], effect: .builtin(.untagUser),
+            notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
+        // Replaces the bucket's whole tag set: a tool that adds one tag reads the set first.
+        OperationSpec(
+            "s3:PutBucketTagging", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
+            required: ["Bucket", "Tagging.TagSet"], effect: .builtin(.putBucketTagging),
+            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
+        OperationSpec(
             "iam:DeleteAccessKey", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
             required: ["UserName", "AccessKeyId"],
             effect: .element(

@@ -55,7 +55,7 @@ extension OperationEffect {
             case .removeSnapshotAttributeValues: return ["DBSnapshotAttributes"]
             case .removeIamMembers: return ["iamPolicy"]
             // Tags are the resource's own field, not a property.
-            case .createLogGroup, .createTags, .deleteTags: return []
+            case .createLogGroup, .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging: return []
             }
         case .all(let effects):
             return effects.reduce(into: Set<String>()) { $0.formUnion($1.writtenProperties(parameters: parameters)) }
@@ -120,6 +120,18 @@ package enum BuiltinEffect: String, Sendable {
     /// EC2's delete-tags: removes each of `Tags` by `Key` (only where the value is the one given,
     /// when a `Value` is given).
     case deleteTags
+    /// IAM's tag-user: sets each of `Tags`; untag-user removes each of `TagKeys`.
+    case tagUser, untagUser
+    /// S3's put-bucket-tagging: the bucket's tags become `Tagging.TagSet`, whole.
+    case putBucketTagging
+
+    /// True for the effects that change a resource's tags, which are not among its properties.
+    package var changesTags: Bool {
+        switch self {
+        case .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging: true
+        default: false
+        }
+    }
 
     /// The parameters each reads.
     package var parameters: [String] {
@@ -134,6 +146,9 @@ package enum BuiltinEffect: String, Sendable {
         case .removeSnapshotAttributeValues: ["AttributeName", "ValuesToRemove"]
         case .removeIamMembers: ["removeMembers"]
         case .createTags, .deleteTags: ["Resources", "Tags"]
+        case .tagUser: ["UserName", "Tags"]
+        case .untagUser: ["UserName", "TagKeys"]
+        case .putBucketTagging: ["Bucket", "Tagging"]
         }
     }
 }

@@ -16,7 +16,9 @@ enum StepCheck {
                 + "models\(Suggest.didYouMean(step.operation, in: OperationCatalog.names))"
                 + " (\(cloud.rawValue) operations: \(known.joined(separator: ", ")))"
         }
-        for key in spec.required {
+        // A step whose elements bring parameters (Custodian's S3 tag set) is checked on what it
+        // writes itself.
+        for key in spec.required where !step.parametersFromItem {
             let present =
                 (try? ValuePath(parsing: key)).flatMap { $0.resolve(in: step.parameters) }.map {
                     !$0.isNull && $0 != ""

@@ -103,7 +103,7 @@ package struct TemplateVariables {
                 guard parts.count == 2, parts[0].hasPrefix("+"),
                     let offset = SimDuration(parsing: String(parts[0].dropFirst()))
                 else { throw .unknownVariable(name: name, step: step) }
-                result = .string(Self.format(now + offset, parts[1]))
+                result = .string((now + offset).formatted(strftime: parts[1]))
             } else if name.hasPrefix("matched.") {
                 let elements = finding.elements(named: String(name.dropFirst(8)))
                 result = elements.isEmpty ? nil : .array(elements)
@@ -131,19 +131,6 @@ package struct TemplateVariables {
         }
         guard let result, !result.isNull else { throw .missingValue(name: name, step: step) }
         return result
-    }
-
-    /// `time` as strftime writes it in UTC, for %Y, %m, %d, %H, %M and %Z.
-    static func format(_ time: Timestamp, _ format: String) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = Date(timeIntervalSince1970: Double(time.milliseconds) / 1000)
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func two(_ n: Int?) -> String { String(format: "%02d", n ?? 0) }
-        return format.replacingOccurrences(of: "%Y", with: String(format: "%04d", c.year ?? 0))
-            .replacingOccurrences(of: "%m", with: two(c.month)).replacingOccurrences(of: "%d", with: two(c.day))
-            .replacingOccurrences(of: "%H", with: two(c.hour)).replacingOccurrences(of: "%M", with: two(c.minute))
-            .replacingOccurrences(of: "%Z", with: "UTC")
     }
 
     static func references(in text: String) -> [String] {

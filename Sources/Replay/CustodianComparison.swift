@@ -139,13 +139,27 @@ package struct CustodianComparison {
         for policy in policies where outcome.matchedByCustodian[policy.id] == nil {
             outcome.matchedByCustodian[policy.id] = []
         }
-        for (resource, id) in created
-        where resource.type == "aws.ec2" || OperationCatalog.ec2Taggable.contains(resource.type) {
-            // Tags, for the EC2 resources the tag actions change.
+        for (resource, id) in created {
+            // Tags, for the types whose tag actions remsim reads.
             var found: [String: String] = [:]
-            let described = try context.aws(
-                resource.region, ["ec2", "describe-tags", "--filters", "Name=resource-id,Values=\(id)"])
-            for tag in described["Tags"]?.arrayValue ?? [] {
+            let listed: [Value]
+            switch resource.type {
+            case "aws.s3":
+                let answer = try context.optional(resource.region, ["s3api", "get-bucket-tagging", "--bucket", id])
+                listed = answer?["TagSet"]?.arrayValue ?? []
+            case "aws.iam-user":
+                listed =
+                    try context.aws(resource.region, ["iam", "list-user-tags", "--user-name", id])["Tags"]?
+                    .arrayValue ?? []
+            case let t where t == "aws.ec2" || OperationCatalog.ec2Taggable.contains(t):
+                listed =
+                    try context.aws(
+                        resource.region, ["ec2", "describe-tags", "--filters", "Name=resource-id,Values=\(id)"])[
+                        "Tags"]?
+                    .arrayValue ?? []
+            default: continue
+            }
+            for tag in listed {
                 if let key = tag["Key"]?.stringValue, key != context.tagKey {
                     found[key] = tag["Value"]?.stringValue ?? ""
                 }

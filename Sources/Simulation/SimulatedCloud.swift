@@ -238,7 +238,7 @@ package struct SimulatedCloud: Sendable {
     // MARK: - Effects
 
     private mutating func change(_ target: Resource, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) {
-        if case .builtin(let tagging) = spec.effect, tagging == .createTags || tagging == .deleteTags {
+        if case .builtin(let tagging) = spec.effect, tagging.changesTags {
             if previous[target.id] == nil { previous[target.id] = .some(target) }
             let tags = try Self.tags(tagging, op.parameters, on: target.tags)
             guard inventory.modify(id: target.id, { $0.tags = tags }) else {
@@ -325,12 +325,28 @@ package struct SimulatedCloud: Sendable {
     static func tags(_ effect: BuiltinEffect, _ p: Value, on tags: [String: String]) throws(APIError) -> [String:
         String]
     {
+        switch effect {
+        case .untagUser:
+            guard let keys = p["TagKeys"]?.arrayValue else { throw missing("TagKeys", .aws) }
+            var out = tags
+            for key in keys.compactMap(\.stringValue) { out[key] = nil }
+            return out
+        case .putBucketTagging:
+            guard let set = p["Tagging"]?["TagSet"]?.arrayValue else { throw missing("Tagging.TagSet", .aws) }
+            var out: [String: String] = [:]
+            for tag in set {
+                guard let key = tag["Key"]?.stringValue else { throw missing("Tagging.TagSet.Key", .aws) }
+                out[key] = tag["Value"]?.stringValue ?? ""
+            }
+            return out
+        default: break
+        }
         guard let requested = p["Tags"]?.arrayValue else { throw missing("Tags", .aws) }
         var out = tags
         for tag in requested {
             guard let key = tag["Key"]?.stringValue else { throw missing("Tags.Key", .aws) }
             let value = tag["Value"]?.stringValue
-            if effect == .createTags {
+            if effect == .createTags || effect == .tagUser {
                 out[key] = value ?? ""
             } else if value == nil || out[key] == value {
                 out[key] = nil
@@ -384,7 +400,7 @@ package struct SimulatedCloud: Sendable {
             props = props.setting("iamPolicy", to: policy)
         case .createLogGroup:
             throw APIError(code: "InternalFailure", message: "a log group is created, not changed")
-        case .createTags, .deleteTags:
+        case .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging:
             throw APIError(code: "InternalFailure", message: "tags are changed on the resource, not its properties")
         }
     }

@@ -24,15 +24,27 @@ struct CustodianActionReader {
         "aws.kms-key": ["set-rotation"],
     ]
 
-    /// Custodian's tag actions, on the EC2 resources `ec2:CreateTags` and `ec2:DeleteTags` take.
-    static let tagActions = ["tag", "mark", "remove-tag", "unmark", "untag", "mark-for-op"]
+    /// Custodian's tag actions, as each type registers them: on the EC2 resources (through
+    /// `ec2:CreateTags` and `ec2:DeleteTags`), buckets (`s3:PutBucketTagging`, the whole set) and
+    /// IAM users (`iam:TagUser`, `iam:UntagUser`).
+    var tagActions: [String] {
+        if type.name == "aws.ec2" || OperationCatalog.ec2Taggable.contains(type.name) {
+            return ["tag", "mark", "remove-tag", "unmark", "untag", "mark-for-op"]
+        }
+        switch type.name {
+        case "aws.s3": return ["tag", "remove-tag", "unmark", "mark-for-op"]
+        case "aws.iam-user": return ["tag", "remove-tag", "mark-for-op"]
+        default: return []
+        }
+    }
 
-    var taggable: Bool { type.name == "aws.ec2" || OperationCatalog.ec2Taggable.contains(type.name) }
-
-    var supported: [String] { (Self.actions[type.name] ?? []) + (taggable ? Self.tagActions : []) + ["notify"] }
+    var supported: [String] { (Self.actions[type.name] ?? []) + tagActions + ["notify"] }
 
     func actions(_ node: YAMLNode) throws(LoadError) -> Read {
         var read = Read()
+        // The tag changes of the policy's actions so far, for S3, whose tag actions each put the
+        // whole set as the ones before left it.
+        var bucketTagChanges: [(add: [(String, String)], remove: [String])] = []
         for (index, item) in try node.list().enumerated() {
             let name: String
             let m: YAMLMapping
@@ -53,9 +65,18 @@ struct CustodianActionReader {
             case "notify": read.notifications.append(try notify(m))
             case "remove-permissions": read.steps += try removePermissions(m)
             case "set-public-block": read.steps.append(try setPublicBlock(m))
-            case "tag", "mark": read.steps.append(try tag(m, action: name))
-            case "remove-tag", "unmark", "untag": read.steps.append(try removeTags(m, action: name))
-            case "mark-for-op": read.steps.append(try markForOp(m))
+            case "tag", "mark", "remove-tag", "unmark", "untag", "mark-for-op":
+                let change: TagChange =
+                    switch name {
+                    case "tag", "mark": try tag(m, action: name)
+                    case "mark-for-op": try markForOp(m)
+                    default: try removeTags(m, action: name)
+                    }
+                bucketTagChanges.append((change.add, change.remove))
+                let (step, selection) = tagStep(
+                    change, action: name, selection: "c7n:action-\(index + 1)", before: bucketTagChanges)
+                read.steps.append(step)
+                if let selection { read.selections.append(selection) }
             case "remove-keys":
                 let (step, selection) = try removeKeys(m)
                 read.steps.append(step)
@@ -390,7 +411,7 @@ struct CustodianActionReader {
 
     /// `tag` (`mark`): `tags`, and `key` (or `tag`, else Custodian's `maid_status`) with `value`,
     /// set in one call; `{account_id}` and `{region}` in a value are filled in.
-    func tag(_ m: YAMLMapping, action: String) throws(LoadError) -> RemediationStep {
+    func tag(_ m: YAMLMapping, action: String) throws(LoadError) -> TagChange {
         try checkKeys(m, ["key", "value", "tag", "tags"], action: action)
         if m["key"] != nil, let t = m["tag"] {
             throw t.error("'\(action)' takes 'key' or 'tag', not both, as in Custodian")
@@ -419,19 +440,14 @@ struct CustodianActionReader {
             }
         }
         guard !tags.isEmpty else { throw m.owner.error("'\(action)' needs 'tags', or a 'value' (with 'key')") }
-        return RemediationStep(
-            operation: "ec2:CreateTags",
-            parameters: [
-                "Resources": ["${resourceId}"],
-                "Tags": .array(tags.map { ["Key": .string($0.0), "Value": .string($0.1)] }),
-            ], description: action)
+        return TagChange(add: tags, remove: [])
     }
 
     /// `mark-for-op`: the marker tag (`maid_status` unless `tag` says), its message (`msg`, by
     /// default `Resource does not meet policy: {op}@{action_date}`) naming the action and when it
     /// falls due on the simulated clock: `days` and `hours` from the remediation, written
     /// `YYYY/MM/DD` (`YYYY/MM/DD HHMM UTC` with hours), as Custodian writes it.
-    func markForOp(_ m: YAMLMapping) throws(LoadError) -> RemediationStep {
+    func markForOp(_ m: YAMLMapping) throws(LoadError) -> TagChange {
         try checkKeys(m, ["tag", "msg", "days", "hours", "tz", "op"], action: "mark-for-op")
         try m.checkUTC()
         let days = try m.nonNegative("days")
@@ -442,22 +458,67 @@ struct CustodianActionReader {
         let template = try m["msg"]?.string() ?? "Resource does not meet policy: {op}@{action_date}"
         let message = template.replacingOccurrences(of: "{op}", with: op).replacingOccurrences(
             of: "{action_date}", with: "${time:+\(offset)ms:\(format)}")
-        return RemediationStep(
-            operation: "ec2:CreateTags",
-            parameters: [
-                "Resources": ["${resourceId}"],
-                "Tags": [["Key": .string(try m["tag"]?.string() ?? "maid_status"), "Value": .string(message)]],
-            ], description: "mark-for-op \(op)")
+        return TagChange(add: [(try m["tag"]?.string() ?? "maid_status", message)], remove: [])
     }
 
     /// `remove-tag` (`unmark`, `untag`): the `tags` keys (Custodian's `maid_status` when none
     /// are given), removed in one call.
-    func removeTags(_ m: YAMLMapping, action: String) throws(LoadError) -> RemediationStep {
+    func removeTags(_ m: YAMLMapping, action: String) throws(LoadError) -> TagChange {
         try checkKeys(m, ["tags"], action: action)
-        let keys = try m["tags"]?.strings() ?? ["maid_status"]
-        return RemediationStep(
-            operation: "ec2:DeleteTags",
-            parameters: ["Resources": ["${resourceId}"], "Tags": .array(keys.map { ["Key": .string($0)] })],
-            description: action)
+        return TagChange(add: [], remove: try m["tags"]?.strings() ?? ["maid_status"])
+    }
+
+    /// Tags a tag action sets (values as step templates: `${account}`, `${region}`,
+    /// `${time:+…}`) and removes.
+    struct TagChange {
+        var add: [(String, String)]
+        var remove: [String]
+    }
+
+    /// The call that makes `change` on this type: EC2's and IAM's add or remove the tags named;
+    /// S3's puts the whole set, worked out for each bucket from the tags it has (a selection).
+    func tagStep(
+        _ change: TagChange, action: String, selection: String, before: [(add: [(String, String)], remove: [String])]
+    ) -> (RemediationStep, ResourceCheck?) {
+        let pairs = Value.array(change.add.map { ["Key": .string($0.0), "Value": .string($0.1)] })
+        switch type.name {
+        case "aws.s3":
+            var step = RemediationStep(
+                operation: "s3:PutBucketTagging", parameters: ["Bucket": "${resourceName}"], forEach: .matched,
+                description: action, over: selection, optional: true)
+            step.parametersFromItem = true
+            return (step, BucketTagSet(name: selection, changes: before))
+        case "aws.iam-user":
+            if change.add.isEmpty {
+                return (
+                    RemediationStep(
+                        operation: "iam:UntagUser",
+                        parameters: [
+                            "UserName": "${resourceName}", "TagKeys": .array(change.remove.map(Value.string)),
+                        ],
+                        description: action), nil
+                )
+            }
+            return (
+                RemediationStep(
+                    operation: "iam:TagUser", parameters: ["UserName": "${resourceName}", "Tags": pairs],
+                    description: action), nil
+            )
+        default:
+            if change.add.isEmpty {
+                return (
+                    RemediationStep(
+                        operation: "ec2:DeleteTags",
+                        parameters: [
+                            "Resources": ["${resourceId}"], "Tags": .array(change.remove.map { ["Key": .string($0)] }),
+                        ], description: action), nil
+                )
+            }
+            return (
+                RemediationStep(
+                    operation: "ec2:CreateTags", parameters: ["Resources": ["${resourceId}"], "Tags": pairs],
+                    description: action), nil
+            )
+        }
     }
 }

@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 
 /// Custodian's security-group `ingress` and `egress` filters (`c7n.resources.vpc.SGPermission`).
 ///
@@ -420,4 +421,47 @@ package final class MarkedForOpCheck: ResourceCheck, @unchecked Sendable {
     }
 
     override package var hasCrossings: Bool { true }
+}
+
+/// The tag set Custodian's S3 tag actions put: the bucket's tags as they are when the action
+/// runs (Custodian reads them again before each put, so the changes of the policy's earlier tag
+/// actions are applied first), less those removed, with those added (values filled in:
+/// `${account}`, `${region}`, and a mark's `${time:+…ms:FORMAT}` from the clock). As a
+/// selection, its one element holds the call's `Tagging`.
+package final class BucketTagSet: ResourceCheck, @unchecked Sendable {
+    let name: String
+    /// Each tag action's change, in the policy's order, this one last.
+    let changes: [(add: [(String, String)], remove: [String])]
+
+    package init(name: String, changes: [(add: [(String, String)], remove: [String])]) {
+        self.name = name
+        self.changes = changes
+        super.init(resourceType: "aws.s3")
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool { true }
+
+    /// A step template's value for this resource at `now`.
+    static func fill(_ template: String, _ r: CheckedResource, now: Timestamp) -> String {
+        var text = template.replacingOccurrences(of: "${account}", with: r.account).replacingOccurrences(
+            of: "${region}", with: r.region)
+        while let start = text.range(of: "${time:+"), let end = text[start.upperBound...].firstIndex(of: "}") {
+            let body = text[start.upperBound..<end]
+            let parts = body.split(separator: ":", maxSplits: 1)
+            let offset = parts.first.flatMap { SimDuration(parsing: String($0)) } ?? .zero
+            let formatted = (now + offset).formatted(strftime: parts.count > 1 ? String(parts[1]) : "%Y/%m/%d")
+            text.replaceSubrange(start.lowerBound...end, with: formatted)
+        }
+        return text
+    }
+
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
+        var tags = resource.tags
+        for change in changes {
+            for key in change.remove { tags[key] = nil }
+            for (key, value) in change.add { tags[key] = Self.fill(value, resource, now: now) }
+        }
+        let set = Value.array(tags.keys.sorted().map { ["Key": .string($0), "Value": .string(tags[$0] ?? "")] })
+        return MatchedElements(path: name, elements: [["Tagging": ["TagSet": set]]])
+    }
 }
