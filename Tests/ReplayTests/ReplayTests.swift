@@ -518,31 +518,59 @@ enum MotoServer {
     /// A moto server on a free loopback port for the length of `body`, which gets an AWS CLI
     /// pointed at it and its URL.
     static func run<T>(_ body: (AWSCLI, String) throws -> T) throws -> T {
-        let port = 20_000 + Int(getpid() % 10_000) + Int.random(in: 0..<5_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            // moto's server does not stop on SIGTERM.
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+        // A port the system says is free, and a server that is still running once it answers:
+        // an answer from a server of someone else's on the same port would be no test at all.
+        for _ in 0..<5 {
+            let port = freePort() ?? 20_000 + Int(getpid() % 10_000) + Int.random(in: 0..<5_000)
+            let server = Process()
+            server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            server.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+            try server.run()
+            defer {
+                // moto's server does not stop on SIGTERM.
+                kill(server.processIdentifier, SIGKILL)
+                server.waitUntilExit()
+            }
+            let url = "http://127.0.0.1:\(port)"
+            let cli = AWSCLI(
+                endpoint: try ReplayEndpoint(url, allowRemote: false),
+                environment: [
+                    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                    "AWS_DEFAULT_REGION": "us-east-1",
+                ])
+            // Wait for it to answer.
+            var ready = false
+            for _ in 0..<100 where !ready && server.isRunning {
+                ready = (try? cli.run(["sts", "get-caller-identity"])) != nil
+                if !ready { Thread.sleep(forTimeInterval: 0.1) }
+            }
+            guard ready, server.isRunning else { continue }
+            return try body(cli, url)
         }
-        let url = "http://127.0.0.1:\(port)"
-        let cli = AWSCLI(
-            endpoint: try ReplayEndpoint(url, allowRemote: false),
-            environment: [
-                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-            ])
-        // Wait for it to answer.
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = (try? cli.run(["sts", "get-caller-identity"])) != nil
-            if !ready { Thread.sleep(forTimeInterval: 0.1) }
+        try #require(Bool(false), "moto did not start")
+        fatalError("unreachable")
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now.
+    static func freePort() -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
-        try #require(ready, "moto did not start on port \(port)")
-        return try body(cli, url)
+        guard bound == 0 else { return nil }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { return nil }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
