@@ -66,6 +66,32 @@ struct CustodianDifferentialTests {
         #expect(outcome.matchedByCustodian.values.contains { !$0.isEmpty })
     }
 
+    /// The shipped example files are Custodian's own: `custodian validate` accepts each AWS one
+    /// (the Azure and GCP providers are not installed), and remsim loads every one.
+    @Test(.enabled(if: custodian != nil, "custodian is missing (pip install c7n)"))
+    func theExampleFilesAreValidCustodian() throws {
+        let folder = TestSupport.packageRoot.appendingPathComponent("Fixtures/policies/custodian").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yml") }.sorted()
+        #expect(files.count >= 5)
+        for file in files {
+            let path = "\(folder)/\(file)"
+            #expect(try !PolicyLoader.load(file: path, source: path).isEmpty)
+        }
+        let aws = files.filter { !$0.contains("azure") && !$0.contains("gcp") }.map { "\(folder)/\($0)" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.custodian!)
+        process.arguments = ["validate"] + aws
+        process.environment = ProcessInfo.processInfo.environment.merging(["C7N_SKIP_VERSION_CHECK": "1"]) { $1 }
+        let log = Pipe()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "custodian validate:\n\(text)")
+        #expect(text.components(separatedBy: "Configuration valid").count - 1 == aws.count, "\(text)")
+    }
+
     /// `custodian run` on the unchanged file against the endpoint; each policy's matched resources.
     static func runCustodian(_ policyFile: String, endpoint: String) throws -> [String: [Value]] {
         let output = try TestSupport.temporaryDirectory()
