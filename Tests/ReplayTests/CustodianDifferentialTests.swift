@@ -78,44 +78,48 @@ struct CustodianDifferentialTests {
             #expect(try !PolicyLoader.load(file: path, source: path).isEmpty)
         }
         let aws = files.filter { !$0.contains("azure") && !$0.contains("gcp") }.map { "\(folder)/\($0)" }
+        let (status, text) = try Self.runCustodianCommand(["validate"] + aws)
+        #expect(status == 0, "custodian validate:\n\(text)")
+        #expect(text.components(separatedBy: "Configuration valid").count - 1 == aws.count, "\(text)")
+    }
+
+    /// Runs `custodian` with `arguments` (in `directory`, with `environment` added); its exit
+    /// status and what it printed.
+    static func runCustodianCommand(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+    )
+        throws -> (status: Int32, output: String)
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.custodian!)
-        process.arguments = ["validate"] + aws
-        process.environment = ProcessInfo.processInfo.environment.merging(["C7N_SKIP_VERSION_CHECK": "1"]) { $1 }
+        process.executableURL = URL(fileURLWithPath: custodian!)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging(
+            ["C7N_SKIP_VERSION_CHECK": "1"]
+        ) { $1 }
         let log = Pipe()
         process.standardOutput = log
         process.standardError = log
         try process.run()
         let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "custodian validate:\n\(text)")
-        #expect(text.components(separatedBy: "Configuration valid").count - 1 == aws.count, "\(text)")
+        return (process.terminationStatus, text)
     }
 
     /// `custodian run` on the unchanged file against the endpoint; each policy's matched resources.
     static func runCustodian(_ policyFile: String, endpoint: String) throws -> [String: [Value]] {
         let output = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: custodian!)
-        process.arguments = ["run", "--cache-period", "0", "-s", output, policyFile]
         // A `value_from` file: URL is relative to where Custodian runs; remsim reads it relative
         // to the policy file.
-        process.currentDirectoryURL = URL(fileURLWithPath: policyFile).deletingLastPathComponent()
-        var environment = ProcessInfo.processInfo.environment
-        environment["AWS_ENDPOINT_URL"] = endpoint
-        environment["AWS_ACCESS_KEY_ID"] = "testing"
-        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-        environment["AWS_DEFAULT_REGION"] = "us-east-1"
-        environment["C7N_SKIP_VERSION_CHECK"] = "1"
-        process.environment = environment
-        let log = Pipe()
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "custodian run failed:\n\(text)")
+        let (status, text) = try runCustodianCommand(
+            ["run", "--cache-period", "0", "-s", output, policyFile],
+            in: URL(fileURLWithPath: policyFile).deletingLastPathComponent().path,
+            environment: [
+                "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": "us-east-1",
+            ])
+        try #require(status == 0, "custodian run failed:\n\(text)")
         var out: [String: [Value]] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: output) {
             let file = "\(output)/\(name)/resources.json"
