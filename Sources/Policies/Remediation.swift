@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 
 /// A policy's automated fix: 1–5 cloud API operations, run in order, stopping at the first failure.
 package struct Remediation: Sendable {
@@ -60,4 +61,38 @@ package struct RemediationStep: Sendable {
     package var service: String { operation.split(separator: ":", maxSplits: 1).first.map(String.init) ?? operation }
     /// `RevokeSecurityGroupIngress` of `ec2:RevokeSecurityGroupIngress`.
     package var action: String { operation.split(separator: ":", maxSplits: 1).last.map(String.init) ?? operation }
+}
+
+/// The step-template variables a check fills in itself when it works out a call's values for a
+/// resource (a tag set, a logging target): `${account}`, `${region}`, `${resourceName}` and
+/// `${time:+DURATION:FORMAT}`, as `TemplateVariables` fills them in a plan.
+package enum StepTemplate {
+    /// `time:+DURATION:FORMAT` (the part inside `${…}`): `now` moved on by the duration, written
+    /// in the strftime format; nil when it is not that.
+    package static func time(_ name: String, now: Timestamp) -> String? {
+        guard name.hasPrefix("time:+") else { return nil }
+        let parts = name.dropFirst(6).split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let offset = SimDuration(parsing: parts[0]) else { return nil }
+        return (now + offset).formatted(strftime: parts[1])
+    }
+
+    /// `template` with the variables above filled in for a resource.
+    package static func fill(_ template: String, account: String, region: String, name: String, now: Timestamp)
+        -> String
+    {
+        var out = ""
+        var rest = Substring(template)
+        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            out += rest[..<start.lowerBound]
+            let variable = String(rest[start.upperBound..<end])
+            switch variable {
+            case "account": out += account
+            case "region": out += region
+            case "resourceName": out += name
+            default: out += time(variable, now: now) ?? "${\(variable)}"
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
+    }
 }

@@ -99,11 +99,10 @@ package struct TemplateVariables {
         default:
             if name.hasPrefix("time:") {
                 // `time:+DURATION:FORMAT`, the format in strftime's %Y %m %d %H %M %Z, in UTC.
-                let parts = name.dropFirst(5).split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, parts[0].hasPrefix("+"),
-                    let offset = SimDuration(parsing: String(parts[0].dropFirst()))
-                else { throw .unknownVariable(name: name, step: step) }
-                result = .string((now + offset).formatted(strftime: parts[1]))
+                guard let formatted = StepTemplate.time(name, now: now) else {
+                    throw .unknownVariable(name: name, step: step)
+                }
+                result = .string(formatted)
             } else if name.hasPrefix("matched.") {
                 let elements = finding.elements(named: String(name.dropFirst(8)))
                 result = elements.isEmpty ? nil : .array(elements)

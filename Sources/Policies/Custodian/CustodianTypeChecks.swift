@@ -277,9 +277,7 @@ package final class LoggingCondition: ActionCondition, @unchecked Sendable {
     }
 
     func fill(_ text: String, _ r: CheckedResource) -> String {
-        text.replacingOccurrences(of: "${account}", with: r.account).replacingOccurrences(
-            of: "${region}", with: r.region
-        ).replacingOccurrences(of: "${resourceName}", with: r.name)
+        StepTemplate.fill(text, account: r.account, region: r.region, name: r.name, now: Timestamp(milliseconds: 0))
     }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
@@ -441,25 +439,14 @@ package final class BucketTagSet: ResourceCheck, @unchecked Sendable {
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool { true }
 
-    /// A step template's value for this resource at `now`.
-    static func fill(_ template: String, _ r: CheckedResource, now: Timestamp) -> String {
-        var text = template.replacingOccurrences(of: "${account}", with: r.account).replacingOccurrences(
-            of: "${region}", with: r.region)
-        while let start = text.range(of: "${time:+"), let end = text[start.upperBound...].firstIndex(of: "}") {
-            let body = text[start.upperBound..<end]
-            let parts = body.split(separator: ":", maxSplits: 1)
-            let offset = parts.first.flatMap { SimDuration(parsing: String($0)) } ?? .zero
-            let formatted = (now + offset).formatted(strftime: parts.count > 1 ? String(parts[1]) : "%Y/%m/%d")
-            text.replaceSubrange(start.lowerBound...end, with: formatted)
-        }
-        return text
-    }
-
     override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
         var tags = resource.tags
         for change in changes {
             for key in change.remove { tags[key] = nil }
-            for (key, value) in change.add { tags[key] = Self.fill(value, resource, now: now) }
+            for (key, value) in change.add {
+                tags[key] = StepTemplate.fill(
+                    value, account: resource.account, region: resource.region, name: resource.name, now: now)
+            }
         }
         let set = Value.array(tags.keys.sorted().map { ["Key": .string($0), "Value": .string(tags[$0] ?? "")] })
         return MatchedElements(path: name, elements: [["Tagging": ["TagSet": set]]])
