@@ -74,6 +74,21 @@ extension OperationCatalog {
             "ec2:TerminateInstances", cloud: .aws, resourceType: "aws.ec2", target: .ids("InstanceIds"),
             required: ["InstanceIds"], effect: .setValue("State", ["Code": 48, "Name": "terminated"]),
             notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist")),
+        // Deleting: the resource goes at once (AWS passes through `deleting`).
+        OperationSpec(
+            "ec2:DeleteVolume", cloud: .aws, resourceType: "aws.ebs", target: .id("{VolumeId}"),
+            required: ["VolumeId"], effect: .builtin(.delete),
+            notFound: APIErrorTemplate("InvalidVolume.NotFound", "The volume '{target}' does not exist."),
+            refusals: [
+                Refusal(
+                    when: "Attachments", .nonEmpty,
+                    APIErrorTemplate(
+                        "VolumeInUse", "Volume {target} is currently attached to {Attachments[0].InstanceId}"))
+            ]),
+        OperationSpec(
+            "ec2:DeleteSnapshot", cloud: .aws, resourceType: "aws.ebs-snapshot", target: .id("{SnapshotId}"),
+            required: ["SnapshotId"], effect: .builtin(.delete),
+            notFound: APIErrorTemplate("InvalidSnapshot.NotFound", "The snapshot '{target}' does not exist.")),
         OperationSpec(
             "ec2:ModifyInstanceMetadataOptions", cloud: .aws, resourceType: "aws.ec2", target: .id("{InstanceId}"),
             required: ["InstanceId"],
@@ -196,6 +211,27 @@ extension OperationCatalog {
             required: ["DBSnapshotIdentifier", "AttributeName"], allowed: ["AttributeName": ["restore"]],
             effect: .builtin(.removeSnapshotAttributeValues),
             notFound: APIErrorTemplate("DBSnapshotNotFound", "DBSnapshot {target} not found.")),
+        OperationSpec(
+            "rds:DeleteDBInstance", cloud: .aws, resourceType: "aws.rds", target: .id("{DBInstanceIdentifier}"),
+            required: ["DBInstanceIdentifier"], effect: .builtin(.deleteDBInstance),
+            notFound: APIErrorTemplate("DBInstanceNotFound", "DBInstance {target} not found."),
+            inert: ["DeleteAutomatedBackups"],
+            refusals: [
+                Refusal(
+                    when: "DeletionProtection", .equals(true),
+                    APIErrorTemplate(
+                        "InvalidParameterCombination",
+                        "Cannot delete protected DB Instance, please disable deletion protection and try again."))
+            ]),
+        OperationSpec(
+            "rds:DeleteDBSnapshot", cloud: .aws, resourceType: "aws.rds-snapshot",
+            target: .id("{DBSnapshotIdentifier}"), required: ["DBSnapshotIdentifier"], effect: .builtin(.delete),
+            notFound: APIErrorTemplate("DBSnapshotNotFound", "DBSnapshot {target} not found."),
+            refusals: [
+                Refusal(
+                    when: "SnapshotType", .equals("automated"),
+                    APIErrorTemplate("InvalidDBSnapshotState", "automated snapshots cannot be deleted."))
+            ]),
         OperationSpec(
             "redshift:ModifyCluster", cloud: .aws, resourceType: "aws.redshift", target: .id("{ClusterIdentifier}"),
             required: ["ClusterIdentifier"],

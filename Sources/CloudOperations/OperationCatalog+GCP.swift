@@ -21,6 +21,17 @@ extension OperationCatalog {
             ],
             notFound: gcpNotFound),
         OperationSpec(
+            "compute.firewalls.delete", cloud: .gcp, resourceType: "gcp.firewall",
+            target: .id("//compute.googleapis.com/projects/{project}/global/firewalls/{firewall}"),
+            required: ["firewall"], permissions: ["compute.firewalls.delete", "compute.networks.updatePolicy"],
+            effect: .builtin(.delete),
+            commands: [
+                CLIShape(
+                    "gcloud", ["compute", "firewall-rules", "delete"],
+                    [.positional("firewall"), .option("--project", "project")])
+            ],
+            notFound: gcpNotFound),
+        OperationSpec(
             "compute.subnetworks.patch", cloud: .gcp, resourceType: "gcp.subnet",
             target: .id("//compute.googleapis.com/projects/{project}/regions/{region}/subnetworks/{subnetwork}"),
             required: ["subnetwork", "region", "body"], permissions: ["compute.subnetworks.update"],

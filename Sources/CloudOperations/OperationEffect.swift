@@ -56,6 +56,8 @@ extension OperationEffect {
             case .removeIamMembers: return ["iamPolicy"]
             // Tags are the resource's own field, not a property.
             case .createLogGroup, .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging: return []
+            // The resource goes, and nothing of it is written.
+            case .delete, .deleteDBInstance: return []
             }
         case .all(let effects):
             return effects.reduce(into: Set<String>()) { $0.formUnion($1.writtenProperties(parameters: parameters)) }
@@ -124,6 +126,11 @@ package enum BuiltinEffect: String, Sendable {
     case tagUser, untagUser
     /// S3's put-bucket-tagging: the bucket's tags become `Tagging.TagSet`, whole.
     case putBucketTagging
+    /// Deletes the target: a volume, a snapshot, a firewall rule.
+    case delete
+    /// RDS's delete-db-instance: with `FinalDBSnapshotIdentifier`, a manual snapshot of the
+    /// instance is made first; without it, `SkipFinalSnapshot` must be true.
+    case deleteDBInstance
 
     /// True for the effects that change a resource's tags, which are not among its properties.
     package var changesTags: Bool {
@@ -132,6 +139,9 @@ package enum BuiltinEffect: String, Sendable {
         default: false
         }
     }
+
+    /// True for the effects that delete their target.
+    package var deletes: Bool { self == .delete || self == .deleteDBInstance }
 
     /// The parameters each reads.
     package var parameters: [String] {
@@ -149,6 +159,8 @@ package enum BuiltinEffect: String, Sendable {
         case .tagUser: ["UserName", "Tags"]
         case .untagUser: ["UserName", "TagKeys"]
         case .putBucketTagging: ["Bucket", "Tagging"]
+        case .delete: []
+        case .deleteDBInstance: ["SkipFinalSnapshot", "FinalDBSnapshotIdentifier"]
         }
     }
 }

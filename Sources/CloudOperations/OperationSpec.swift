@@ -37,6 +37,9 @@ package struct OperationSpec: Sendable {
     /// Types besides `resourceType` the call also acts on (EC2's create-tags takes an instance,
     /// a group, a VPC, a volume, … by id).
     package let otherResourceTypes: [String]
+    /// What the target may not be for the call to succeed, checked before anything changes: a
+    /// volume still attached cannot be deleted (`VolumeInUse`).
+    package let refusals: [Refusal]
 
     package init(
         _ name: String, cloud: Cloud, resourceType: String, target: TargetLocator, required: [String] = [],
@@ -44,9 +47,10 @@ package struct OperationSpec: Sendable {
         commands: [CLIShape] = [],
         notFound: APIErrorTemplate, inert: [String] = [], references: [ResourceReference] = [],
         integers: Set<String> = [],
-        lists: Set<String> = [], otherResourceTypes: [String] = []
+        lists: Set<String> = [], otherResourceTypes: [String] = [], refusals: [Refusal] = []
     ) {
         self.otherResourceTypes = otherResourceTypes
+        self.refusals = refusals
         self.name = name
         self.cloud = cloud
         self.resourceType = resourceType
@@ -134,6 +138,42 @@ package enum TargetLocator: Sendable {
     case creates
 }
 
+/// A state of the target in which the cloud refuses the call, with the error it gives.
+package struct Refusal: Sendable {
+    package enum Test: Sendable {
+        /// The property holds a non-empty list (or object, or string).
+        case nonEmpty
+        /// The property has this value.
+        case equals(Value)
+    }
+
+    /// The target's property looked at, as a path (`Attachments`, `State.Name`).
+    package let property: String
+    package let test: Test
+    /// The error; `{target}` is the call's target, and any other `{path}` the target's property
+    /// at that path (`{Attachments[0].InstanceId}`).
+    package let error: APIErrorTemplate
+
+    package init(when property: String, _ test: Test, _ error: APIErrorTemplate) {
+        self.property = property
+        self.test = test
+        self.error = error
+    }
+
+    /// Whether the cloud refuses the call on a resource with these properties.
+    package func refuses(_ properties: Value) -> Bool {
+        guard let value = (try? ValuePath(parsing: property))?.resolve(in: properties) else { return false }
+        switch test {
+        case .nonEmpty:
+            if let a = value.arrayValue { return !a.isEmpty }
+            if let o = value.objectValue { return !o.isEmpty }
+            if let s = value.stringValue { return !s.isEmpty }
+            return false
+        case .equals(let expected): return value == expected
+        }
+    }
+}
+
 /// An error as the cloud returns it; `{target}` is replaced by what the call named.
 package struct APIErrorTemplate: Sendable {
     package let code: String
@@ -144,4 +184,14 @@ package struct APIErrorTemplate: Sendable {
     }
 
     package func message(target: String) -> String { message.replacingOccurrences(of: "{target}", with: target) }
+
+    /// The message with `{target}` filled in, and every other `{path}` from `properties`.
+    package func message(target: String, properties: Value) -> String {
+        var text = message(target: target)
+        while let match = text.firstMatch(of: /\{([A-Za-z0-9_.\[\]]+)\}/) {
+            let value = (try? ValuePath(parsing: String(match.1)))?.resolve(in: properties)
+            text.replaceSubrange(match.range, with: value.map { $0.stringValue ?? $0.jsonText } ?? "?")
+        }
+        return text
+    }
 }

@@ -180,6 +180,15 @@ extension Engine {
         code.hasPrefix("NoSuch") || code.lowercased().contains("notfound")
     }
 
+    /// Whether the call deletes the resource it names (`ec2:DeleteVolume`).
+    static func deletes(_ call: RemediationPlan.Call) -> Bool {
+        if case .builtin(let effect) = OperationCatalog.spec(named: call.operation)?.effect {
+            effect.deletes
+        } else {
+            false
+        }
+    }
+
     /// Whether the resource, looked at again now, is deleted or no longer violates the policy.
     func isSettled(_ flight: InFlight, at now: Timestamp, view: some InventoryView) -> Bool {
         let alert = alerts[flight.alertIndex]
@@ -203,7 +212,16 @@ extension Engine {
         let index = flight.alertIndex
         let alert = alerts[index]
         guard let resource = view.resource(id: alert.resourceId) else {
-            transition(index, to: .resolved, reason: .resourceDeleted, at: now)
+            if flight.position > 0, flight.position <= flight.plan.calls.count,
+                case let call = flight.plan.calls[flight.position - 1], Self.deletes(call)
+            {
+                // The remediation deleted it, as its policy asked (`delete`, `terminate` aside).
+                transition(
+                    index, to: .resolved, reason: .remediated, at: now,
+                    detail: "deleted by step \(call.step) \(call.operation)")
+            } else {
+                transition(index, to: .resolved, reason: .resourceDeleted, at: now)
+            }
             release(flight.slot, at: now, view: view, effects: &effects)
             return
         }

@@ -44,7 +44,8 @@ package struct CustodianComparison {
     /// The key of Custodian's resource that is remsim's id for a made resource.
     static let idKeys = [
         "aws.security-group": "GroupId", "aws.s3": "Name", "aws.iam-user": "UserName", "aws.ec2": "InstanceId",
-        "aws.rds": "DBInstanceIdentifier", "aws.kms-key": "KeyId", "aws.vpc": "VpcId",
+        "aws.rds": "DBInstanceIdentifier", "aws.kms-key": "KeyId", "aws.vpc": "VpcId", "aws.ebs": "VolumeId",
+        "aws.ebs-snapshot": "SnapshotId", "aws.rds-snapshot": "DBSnapshotIdentifier",
     ]
 
     /// Makes the resources, runs both sides and compares. `custodian` runs Custodian against the
@@ -91,7 +92,7 @@ package struct CustodianComparison {
             for entry in (try adapter.read(resource, id: id, in: context)).objectValue?.entries ?? [] {
                 properties[entry.key] = entry.value
             }
-            let named = ["aws.s3", "aws.iam-user", "aws.rds"].contains(resource.type)
+            let named = ["aws.s3", "aws.iam-user", "aws.rds", "aws.rds-snapshot"].contains(resource.type)
             try inventory.insert(
                 Resource(
                     id: id, type: resource.type, account: context.translate(resource.account), region: resource.region,
@@ -101,6 +102,7 @@ package struct CustodianComparison {
         }
         var cloud = SimulatedCloud(inventory: inventory)
         let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        cloud.now = now
         let evaluator = Evaluator(now: now)
         var callId = 0
         for policy in policies {
@@ -139,7 +141,21 @@ package struct CustodianComparison {
         for policy in policies where outcome.matchedByCustodian[policy.id] == nil {
             outcome.matchedByCustodian[policy.id] = []
         }
+        // What each side still has: a `delete` leaves nothing to compare but that it is gone.
+        var gone: Set<String> = []
         for (resource, id) in created {
+            guard let adapter = Replay.adapters[resource.type] else { continue }
+            let there = try adapter.readIfThere(resource, id: id, in: context) != nil
+            let simulated = cloud.inventory[id] != nil
+            if there != simulated {
+                outcome.differences.append(
+                    Replay.Difference(
+                        resourceId: resource.id, property: "exists", simulated: .bool(simulated), endpoint: .bool(there)
+                    ))
+            }
+            if !there || !simulated { gone.insert(id) }
+        }
+        for (resource, id) in created where !gone.contains(id) {
             // Tags, for the types whose tag actions remsim reads.
             var found: [String: String] = [:]
             let listed: [Value]
@@ -180,7 +196,7 @@ package struct CustodianComparison {
                 )
             }
         }
-        for (resource, id) in created {
+        for (resource, id) in created where !gone.contains(id) {
             guard let adapter = Replay.adapters[resource.type] else { continue }
             let expected = adapter.project(cloud.inventory[id]?.properties ?? .null, in: context)
             let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
@@ -200,7 +216,7 @@ package struct CustodianComparison {
         guard !resource.tags.isEmpty else { return }
         let tags = resource.tags.sorted { $0.key < $1.key }
         switch resource.type {
-        case "aws.security-group", "aws.ec2", "aws.vpc":
+        case let t where t == "aws.ec2" || OperationCatalog.ec2Taggable.contains(t):
             try context.aws(
                 resource.region,
                 ["ec2", "create-tags", "--resources", id, "--tags"] + tags.map { "Key=\($0.key),Value=\($0.value)" })

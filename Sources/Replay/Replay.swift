@@ -260,11 +260,21 @@ package struct Replay: Sendable {
         }
         for (resource, id) in created where !dropped.contains(resource.id) {
             guard let adapter = Self.adapters[resource.type] else { continue }
-            let expected = adapter.project(
-                simulated.result.finalInventory[resource.id]?.properties ?? .null, in: context)
-            let found = adapter.project(try adapter.read(resource, id: id, in: context), in: context)
+            let final = simulated.result.finalInventory[resource.id]
+            let read = try adapter.readIfThere(resource, id: id, in: context)
             outcome.compared.append(resource.id)
             if plan.untouched.contains(resource.id) { outcome.untouched.append(resource.id) }
+            // A remediation deleted it: gone on both sides is the same end state.
+            guard (final == nil) == (read == nil) else {
+                outcome.differences.append(
+                    Difference(
+                        resourceId: resource.id, property: "exists", simulated: .bool(final != nil),
+                        endpoint: .bool(read != nil)))
+                continue
+            }
+            guard let final, let read else { continue }
+            let expected = adapter.project(final.properties, in: context)
+            let found = adapter.project(read, in: context)
             for key in expected.objectValue?.keys ?? [] where expected[key] != found[key] {
                 outcome.differences.append(
                     Difference(

@@ -34,6 +34,17 @@ package protocol ReplayAdapter: Sendable {
 }
 
 extension ReplayAdapter {
+    /// The resource as the endpoint describes it, or nil when the endpoint says it is not there
+    /// (a remediation deleted it).
+    func readIfThere(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value? {
+        do {
+            return try read(resource, id: id, in: context)
+        } catch {
+            if error.saysNotFound { return nil }
+            throw error
+        }
+    }
+
     func configure(_ resource: Resource, id: String, properties: Value, in context: ReplayContext) throws(ReplayError) {
     }
     var locatesWhatCallsMake: Bool { false }
@@ -185,11 +196,7 @@ package final class ReplayContext {
         do {
             return try aws(region, arguments)
         } catch {
-            if case .callFailed(_, let message) = error,
-                message.contains("NotFound") || message.contains("NoSuch") || message.contains("(404)")
-            {
-                return nil
-            }
+            if error.saysNotFound { return nil }
             throw error
         }
     }
@@ -199,6 +206,12 @@ package enum ReplayError: Error, Sendable, CustomStringConvertible, Equatable {
     case notReplayable(String)
     case notSupportedByEndpoint(call: String, message: String)
     case callFailed(call: String, message: String)
+
+    /// True when the endpoint refused a call because what it names is not there.
+    var saysNotFound: Bool {
+        guard case .callFailed(_, let message) = self else { return false }
+        return message.contains("NotFound") || message.contains("NoSuch") || message.contains("(404)")
+    }
 
     /// A failed CLI call: the endpoint lacks it, or it failed.
     init(_ failure: AWSCLI.Failure) {

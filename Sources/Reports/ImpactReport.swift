@@ -26,6 +26,9 @@ package enum ImpactReport {
             if c.created {
                 table.append([c.resourceId, c.policies.joined(separator: ", "), "(created)", "—", "created"])
             }
+            if c.deleted {
+                table.append([c.resourceId, c.policies.joined(separator: ", "), "(deleted)", "exists", "deleted"])
+            }
         }
         if !p.changes.isEmpty {
             out.append(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
@@ -55,7 +58,7 @@ package enum ImpactReport {
                 [
                     "resource": .string(c.resourceId), "policies": .array(c.policies.map(Value.string)),
                     "commands": .array(c.commands.map(Value.string)),
-                    "created": .bool(c.created),
+                    "created": .bool(c.created), "deleted": .bool(c.deleted),
                     "properties": .array(
                         c.properties.map { ["name": .string($0.name), "before": $0.before, "after": $0.after] }),
                 ]
@@ -139,11 +142,12 @@ package enum ImpactReport {
         page.table(
             ["resource", "policy", "property", "before", "after"],
             p.changes.flatMap { c -> [[Cell]] in
-                if c.created {
+                if c.created || c.deleted {
                     return [
                         [
                             Cell(c.resourceId, [("class", "mono")]), Cell(c.policies.joined(separator: ", ")),
-                            Cell("(created)"), Cell("—"), Cell("created"),
+                            Cell(c.created ? "(created)" : "(deleted)"), Cell(c.created ? "—" : "exists"),
+                            Cell(c.created ? "created" : "deleted"),
                         ]
                     ]
                 }

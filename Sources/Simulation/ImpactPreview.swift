@@ -14,6 +14,8 @@ package struct ImpactPreview: Sendable {
         package var commands: [String]
         /// True when the remediation creates the resource (a log group, a flow log's destination).
         package var created: Bool
+        /// True when the remediation deletes it (a volume, a database, a firewall rule).
+        package var deleted: Bool
         /// Each changed value, by path (`AccessKeys[0].Status`): before and after (null when absent).
         /// Mappings and equally long lists are compared member by member, so a path names the
         /// smallest thing that changed.
@@ -69,8 +71,9 @@ package struct ImpactPreview: Sendable {
             let original = scenario.inventory[id]
             let before = original?.properties ?? .null
             let after = result.finalInventory[id]?.properties ?? .null
+            let deleted = original != nil && result.finalInventory[id] == nil
             var changed: [(name: String, before: Value, after: Value)] = []
-            if original != nil { Self.diff("", before, after, into: &changed) }
+            if original != nil, !deleted { Self.diff("", before, after, into: &changed) }
             // Tags are the resource's own, beside its properties (`tag:maid_status`).
             if let original, let final = result.finalInventory[id] {
                 for key in Set(original.tags.keys).union(final.tags.keys).sorted()
@@ -89,7 +92,8 @@ package struct ImpactPreview: Sendable {
             changes.append(
                 Change(
                     resourceId: id, policies: Array(Set(attempts.map(\.policyId))).sorted(),
-                    commands: attempts.map(\.command.text), created: original == nil, properties: changed))
+                    commands: attempts.map(\.command.text), created: original == nil, deleted: deleted,
+                    properties: changed))
         }
         self.changes = changes
         commands = result.attempts.sorted { $0.callId < $1.callId }.map(\.command.text)

@@ -103,4 +103,6 @@ package struct CallChange: Sendable, Hashable {
     package var changed: Set<String>
     /// True when the call created the resource.
     package var created: Bool
+    /// True when the call deleted it.
+    package var deleted: Bool = false
 }

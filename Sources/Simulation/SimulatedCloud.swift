@@ -14,6 +14,9 @@ package struct SimulatedCloud: Sendable {
     /// simulator a deliberately wrong model of one operation.
     package var models: [String: OperationSpec] = [:]
     private var createdCount = 0
+    /// The time a call lands, for what it makes (a final snapshot's `SnapshotCreateTime`); the
+    /// driver sets it before each call.
+    package var now: Timestamp?
     /// Resource ids by (type, account, name), for the types operations address by name (buckets,
     /// users, trails, functions): a scan of the account for each call made large simulations
     /// quadratic. A name can be in several regions (a Lambda function in each); the call's region
@@ -100,13 +103,25 @@ package struct SimulatedCloud: Sendable {
             }
             // Every target must exist before any changes, as the API checks the request first.
             let targets = try ids.map { (id) throws(APIError) in try locate(id: id, spec, op) }
-            for target in targets { try change(target, spec, op) }
-            return targets.map(\.id)
+            for target in targets { try Self.checkRefusals(of: spec, target) }
+            var changed: [String] = []
+            for target in targets { changed += try change(target, spec, op) }
+            return changed
         default:
             let target = try locateTarget(spec, op)
             try checkReferences(of: spec, op, from: target)
-            try change(target, spec, op)
-            return [target.id]
+            try Self.checkRefusals(of: spec, target)
+            return try change(target, spec, op)
+        }
+    }
+
+    /// The error the cloud gives when the target is in a state the call cannot act on.
+    static func checkRefusals(of spec: OperationSpec, _ target: Resource) throws(APIError) {
+        guard !spec.refusals.isEmpty else { return }
+        let properties = target.properties
+        for refusal in spec.refusals where refusal.refuses(properties) {
+            throw APIError(
+                code: refusal.error.code, message: refusal.error.message(target: target.id, properties: properties))
         }
     }
 
@@ -237,14 +252,28 @@ package struct SimulatedCloud: Sendable {
 
     // MARK: - Effects
 
-    private mutating func change(_ target: Resource, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) {
+    /// Changes (or deletes) the target as the operation declares; the ids of what changed, the
+    /// target first, then anything the call made (RDS's final snapshot).
+    private mutating func change(_ target: Resource, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError)
+        -> [String]
+    {
+        if case .builtin(let deletion) = spec.effect, deletion.deletes {
+            var made: [String] = []
+            if deletion == .deleteDBInstance, let snapshot = try finalSnapshot(of: target, op) {
+                try insert(snapshot)
+                made.append(snapshot.id)
+            }
+            if previous[target.id] == nil { previous[target.id] = .some(target) }
+            forget(target)
+            return [target.id] + made
+        }
         if case .builtin(let tagging) = spec.effect, tagging.changesTags {
             if previous[target.id] == nil { previous[target.id] = .some(target) }
             let tags = try Self.tags(tagging, op.parameters, on: target.tags)
             guard inventory.modify(id: target.id, { $0.tags = tags }) else {
                 throw APIError(code: "InternalFailure", message: "resource \(target.id) vanished")
             }
-            return
+            return [target.id]
         }
         var props = target.properties
         try apply(spec.effect, to: &props, op, spec)
@@ -252,6 +281,68 @@ package struct SimulatedCloud: Sendable {
         guard inventory.modify(id: target.id, { $0.properties = props }) else {
             throw APIError(code: "InternalFailure", message: "resource \(target.id) vanished")
         }
+        return [target.id]
+    }
+
+    /// RDS's delete-db-instance: the manual snapshot `FinalDBSnapshotIdentifier` names, made of
+    /// the instance before it goes; nil when `SkipFinalSnapshot` is true. The API refuses both or
+    /// neither, a final snapshot of a read replica, and a name already taken.
+    private func finalSnapshot(of db: Resource, _ op: CloudOperation) throws(APIError) -> Resource? {
+        let skip = op.parameters["SkipFinalSnapshot"]?.boolValue ?? false
+        let name = op.parameters["FinalDBSnapshotIdentifier"]?.stringValue
+        func invalid(_ message: String) -> APIError { APIError(code: "InvalidParameterCombination", message: message) }
+        guard let name else {
+            if skip { return nil }
+            throw invalid("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.")
+        }
+        if skip { throw invalid("FinalDBSnapshotIdentifier can not be specified when SkipFinalSnapshot is true.") }
+        if db.property("ReadReplicaSourceDBInstanceIdentifier")?.stringValue.map({ !$0.isEmpty }) == true {
+            throw invalid("FinalDBSnapshotIdentifier can not be specified when deleting a replica instance")
+        }
+        if !resources(named: name, type: "aws.rds-snapshot", account: db.account).isEmpty
+            || inventory[name] != nil
+        {
+            throw APIError(
+                code: "DBSnapshotAlreadyExists",
+                message: "Cannot create the snapshot because a snapshot with the identifier \(name) already exists.")
+        }
+        var props = Fields()
+        props["DBSnapshotIdentifier"] = .string(name)
+        props["DBInstanceIdentifier"] = .string(db.name)
+        props["DBSnapshotArn"] = .string("arn:aws:rds:\(db.region):\(db.account):snapshot:\(name)")
+        props["SnapshotType"] = "manual"
+        props["Status"] = "available"
+        if let now { props["SnapshotCreateTime"] = .string(now.iso8601) }
+        for key in ["Engine", "EngineVersion", "AllocatedStorage", "Encrypted", "KmsKeyId", "StorageType"] {
+            if let v = db.property(key) { props[key] = v }
+        }
+        if let vpc = db.property("DBSubnetGroup")?["VpcId"] { props["VpcId"] = vpc }
+        props["DBSnapshotAttributes"] = [["AttributeName": "restore", "AttributeValues": []]]
+        return Resource(
+            id: name, type: "aws.rds-snapshot", account: db.account, region: db.region, name: name,
+            tags: db.property("CopyTagsToSnapshot")?.boolValue == true ? db.tags : [:], properties: .object(props))
+    }
+
+    /// Adds a resource a call made, findable by name like those the inventory began with.
+    private mutating func insert(_ resource: Resource) throws(APIError) {
+        do { try inventory.insert(resource) } catch {
+            throw APIError(code: "InternalFailure", message: "\(resource.id) exists already")
+        }
+        if Self.typesAddressedByName.contains(resource.type) {
+            idsByName[NameKey(type: resource.type, account: resource.account, name: resource.name), default: []]
+                .append(resource.id)
+        }
+        if resource.type.hasPrefix("azure.") { azureIds[resource.id.lowercased()] = resource.id }
+        previous[resource.id] = .some(nil)
+    }
+
+    /// Removes a resource a call deleted, and what finds it by name.
+    private mutating func forget(_ resource: Resource) {
+        inventory.remove(id: resource.id)
+        let key = NameKey(type: resource.type, account: resource.account, name: resource.name)
+        idsByName[key]?.removeAll { $0 == resource.id }
+        if idsByName[key]?.isEmpty == true { idsByName[key] = nil }
+        if resource.type.hasPrefix("azure.") { azureIds[resource.id.lowercased()] = nil }
     }
 
     private mutating func apply(
@@ -402,6 +493,8 @@ package struct SimulatedCloud: Sendable {
             throw APIError(code: "InternalFailure", message: "a log group is created, not changed")
         case .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging:
             throw APIError(code: "InternalFailure", message: "tags are changed on the resource, not its properties")
+        case .delete, .deleteDBInstance:
+            throw APIError(code: "InternalFailure", message: "a deleted resource is removed, not changed")
         }
     }
 

@@ -340,6 +340,7 @@ public struct Simulator {
             }
         }
         let before = loop.cloud.inventory[op.resourceId]
+        loop.cloud.now = loop.now
         let result = loop.cloud.apply(op)
         if case .failed(let code, let message) = result.outcome { return failure(op, (code, message), in: &loop) }
         for id in result.changed {
@@ -349,13 +350,18 @@ public struct Simulator {
             loop.callChanges.append(
                 CallChange(
                     callId: op.callId, operation: op.name, resourceId: id, parameters: op.parameters, changed: keys,
-                    created: old == nil))
+                    created: old == nil, deleted: new == nil))
             // What the audit log says the call touched: the properties just compared, and the tags.
             let touched: Set<String>? =
                 if let old, let new { old.tags == new.tags ? keys : keys.union(["tags"]) } else { nil }
             loop.changes[id, default: []].append(ResourceChange(actor: op.actor, at: loop.now, properties: touched))
             if id == op.resourceId, let lag = activeLag(op, in: loop) { loop.stale[id] = (before, loop.now + lag) }
-            changed(id, in: &loop)
+            if new == nil, let old {
+                // Deleted by the call: what is known of it still scopes its change event.
+                changed(id, in: &loop, type: old.type, account: old.account, region: old.region, tags: old.tags)
+            } else {
+                changed(id, in: &loop)
+            }
         }
         return result.outcome
     }

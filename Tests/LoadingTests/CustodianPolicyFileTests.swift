@@ -2,6 +2,7 @@ import CloudModel
 import Foundation
 import Loading
 import Policies
+import RemediationEngine
 import TestSupport
 import Testing
 
@@ -95,6 +96,14 @@ struct CustodianPolicyFileTests {
             5, 39, "'SGReferences'"
         ),
         (
+            "  - name: p\n    resource: ebs\n    actions:\n      - {type: delete, force: true}\n",
+            5, 31, "ec2:DetachVolume"
+        ),
+        (
+            "  - name: p\n    resource: rds\n    actions:\n      - {type: delete, copy-restore-info: true}\n",
+            5, 43, "rds:AddTagsToResource"
+        ),
+        (
             "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: 'a[', value: 1}\n",
             5, 28, "is not a JMESPath expression"
         ),
@@ -110,6 +119,37 @@ struct CustodianPolicyFileTests {
         #expect(error?.file == "policies.yml")
         #expect(error?.line == line && error?.column == column, "\(String(describing: error))")
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    /// RDS's `delete` takes a final snapshot where the instance can have one and skips it where
+    /// it cannot, as Custodian decides per instance; instances of a cluster are left alone.
+    @Test func deletingADatabaseDecidesTheFinalSnapshotPerInstance() throws {
+        let policy = try #require(
+            try load(
+                """
+                policies:
+                  - name: p
+                    resource: rds
+                    actions: [delete]
+                """
+            ).first)
+        let steps = try #require(policy.remediation?.steps)
+        #expect(steps.map(\.operation) == ["rds:DeleteDBInstance", "rds:DeleteDBInstance"])
+        #expect(steps[0].parameters["FinalDBSnapshotIdentifier"] == "Final-${resourceId}-${time:+0ms:%Y-%m-%d-%H-%M}")
+        #expect(steps[1].parameters["SkipFinalSnapshot"] == true)
+        let now = Timestamp(iso8601: "2026-01-01T00:00:00Z")!
+        func calls(_ properties: Value) throws -> [String] {
+            let db = Resource(id: "db", type: "aws.rds", account: "1", region: "r", properties: properties)
+            guard let finding = Evaluator(now: now).finding(policy, db) else { return [] }
+            let plan = try RemediationPlan(policy: policy, finding: finding, resource: db, now: now)
+            return plan.calls.map { $0.parameters["SkipFinalSnapshot"] == true ? "skip" : "final" }
+        }
+        #expect(try calls(["DBInstanceStatus": "available"]) == ["final"])
+        #expect(try calls(["DBInstanceStatus": "failed"]) == ["skip"])
+        #expect(
+            try calls(["DBInstanceStatus": "available", "ReadReplicaSourceDBInstanceIdentifier": "main"]) == ["skip"])
+        #expect(try calls(["DBInstanceStatus": "available", "ReadReplicaSourceDBInstanceIdentifier": ""]) == ["final"])
+        #expect(try calls(["DBInstanceStatus": "available", "DBClusterIdentifier": "aurora-1"]) == [])
     }
 
     @Test func valueFromReadsAFileBesideThePolicyAndNothingOutsideTheTree() throws {

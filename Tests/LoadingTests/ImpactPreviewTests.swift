@@ -33,6 +33,22 @@ struct ImpactPreviewTests {
             ])
     }
 
+    /// A deletion shows as the resource deleted, not as every property gone; what the deletion
+    /// makes (RDS's final snapshot) as created.
+    @Test func thePreviewShowsDeletedResourcesAsDeleted() throws {
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        let cleanup = try loader.load(
+            file: TestSupport.scenariosDirectory + "/custodian-cleanup-deletes-only-what-has-a-copy.yaml")
+        let preview = try ImpactPreview(scenario: cleanup, horizon: .hours(2))
+        #expect(
+            Set(preview.changes.filter(\.deleted).map(\.resourceId)) == [
+                "vol-0c1e000000000001a", "legacy-billing", "legacy-billing-2024-06-30",
+            ])
+        #expect(preview.changes.filter(\.deleted).allSatisfy { $0.properties.isEmpty && !$0.created })
+        #expect(preview.changes.filter(\.created).map(\.resourceId) == ["Final-legacy-billing-2026-01-01-00-00"])
+        #expect(Set(preview.heldBack.compactMap(\.resourceId)) == ["vol-0c1e000000000002a", "legacy-reports"])
+    }
+
     /// The rules' controls and disruption modes hold in the preview too: the default-group
     /// incident is blocked, so the preview changes nothing and says why.
     @Test func blockedRemediationsAreHeldBackInThePreview() throws {

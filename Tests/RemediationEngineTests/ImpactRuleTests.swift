@@ -265,6 +265,53 @@ struct ImpactRuleTests {
         #expect(gone.first?.evidence == ["volumes deleted with it: vol-1"])
     }
 
+    @Test func deletingDataWeighsWhetherACopyRemains() throws {
+        let volume = Resource(
+            id: "vol-1", type: "aws.ebs", account: "1", region: "r", properties: ["VolumeId": "vol-1"])
+        let snapshot = Resource(
+            id: "snap-1", type: "aws.ebs-snapshot", account: "1", region: "r",
+            properties: ["SnapshotId": "snap-1", "VolumeId": "vol-1"])
+        let volumeId: Value = ["VolumeId": "vol-1"]
+        #expect(severity(try warnings("ec2:DeleteVolume", volumeId, on: volume), "data-deleted") == .high)
+        let kept = try warnings("ec2:DeleteVolume", volumeId, on: volume, with: [snapshot])
+        #expect(severity(kept, "data-deleted") == .medium)
+        #expect(kept.first?.evidence == ["snapshot snap-1"])
+        let snapshotId: Value = ["SnapshotId": "snap-1"]
+        #expect(severity(try warnings("ec2:DeleteSnapshot", snapshotId, on: snapshot), "data-deleted") == .high)
+        #expect(
+            severity(try warnings("ec2:DeleteSnapshot", snapshotId, on: snapshot, with: [volume]), "data-deleted")
+                == .medium)
+
+        func db(flows: Value = []) -> Resource {
+            Resource(
+                id: "orders", type: "aws.rds", account: "1", region: "r",
+                properties: ["DBInstanceIdentifier": "orders"],
+                usage: ["flows": flows])
+        }
+        let skip: Value = ["DBInstanceIdentifier": "orders", "SkipFinalSnapshot": true]
+        let final: Value = ["DBInstanceIdentifier": "orders", "FinalDBSnapshotIdentifier": "Final-orders"]
+        #expect(severity(try warnings("rds:DeleteDBInstance", skip, on: db()), "data-deleted") == .high)
+        let withFinal = try warnings("rds:DeleteDBInstance", final, on: db())
+        #expect(severity(withFinal, "data-deleted") == .medium)
+        #expect(severity(withFinal, "database-deleted") == nil, "nothing connects to it")
+        let manual = Resource(
+            id: "orders-weekly", type: "aws.rds-snapshot", account: "1", region: "r",
+            properties: ["DBInstanceIdentifier": "orders"])
+        #expect(
+            severity(try warnings("rds:DeleteDBInstance", skip, on: db(), with: [manual]), "data-deleted") == .medium)
+        let busy = [["port": 5432, "source": "10.0.1.5", "last-seen": "-1h", "count": 300]] as Value
+        let connected = try warnings("rds:DeleteDBInstance", final, on: db(flows: busy))
+        #expect(severity(connected, "database-deleted") == .high)
+        #expect(connected.first?.evidence == ["300 connections seen, the last 2h ago"])
+        let old = [["port": 5432, "source": "10.0.1.5", "last-seen": "-30d", "count": 300]] as Value
+        #expect(severity(try warnings("rds:DeleteDBInstance", final, on: db(flows: old)), "database-deleted") == nil)
+        let snapshotName: Value = ["DBSnapshotIdentifier": "orders-weekly"]
+        #expect(severity(try warnings("rds:DeleteDBSnapshot", snapshotName, on: manual), "data-deleted") == .high)
+        #expect(
+            severity(try warnings("rds:DeleteDBSnapshot", snapshotName, on: manual, with: [db()]), "data-deleted")
+                == .medium)
+    }
+
     @Test func theAzureAndGCPAnaloguesWeighTheSameEvidence() throws {
         let nsg = Resource(
             id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n",
@@ -327,5 +374,14 @@ struct ImpactRuleTests {
             severity(
                 try warnings("compute.firewalls.patch", disable, on: used, with: [vm(tags: ["ssh"])]), "live-traffic")
                 == .high)
+        // Deleting the rule cuts what disabling it cuts; an egress or deny rule cuts no ingress.
+        let delete: Value = ["project": "p", "firewall": "f"]
+        #expect(
+            severity(
+                try warnings("compute.firewalls.delete", delete, on: used, with: [vm(tags: ["ssh"])]), "live-traffic")
+                == .high)
+        var egress = used
+        egress.properties = egress.properties.setting("direction", to: "EGRESS")
+        #expect(try warnings("compute.firewalls.delete", delete, on: egress, with: [vm(tags: ["ssh"])]).isEmpty)
     }
 }

@@ -313,7 +313,7 @@ extension EngineInvariantTests {
                 Issue.record("seed \(seed) did not run")
                 return
             }
-            for change in trace.callChanges where !change.created {
+            for change in trace.callChanges where !change.created && !change.deleted {
                 guard let spec = OperationCatalog.spec(named: change.operation) else {
                     Issue.record("seed \(seed): \(change.operation) is not in the catalog")
                     continue

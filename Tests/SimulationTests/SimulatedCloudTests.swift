@@ -176,3 +176,93 @@ struct SimulatedCloudTests {
         #expect(c.inventory["src"]?.properties["Logging"]?["LoggingEnabled"]?["TargetBucket"] == "logs-euw1")
     }
 }
+
+extension SimulatedCloudTests {
+    @Test func deletingRemovesTheResourceUnlessTheCloudRefuses() throws {
+        let attached = Resource(
+            id: "vol-1", type: "aws.ebs", account: "111111111111", region: "us-east-1",
+            properties: ["VolumeId": "vol-1", "Attachments": [["InstanceId": "i-1", "State": "attached"]]])
+        let free = Resource(
+            id: "vol-2", type: "aws.ebs", account: "111111111111", region: "us-east-1",
+            properties: ["VolumeId": "vol-2", "Attachments": []])
+        var c = try cloud([attached, free])
+        let refused = c.apply(op("ec2:DeleteVolume", ["VolumeId": "vol-1"], resource: "vol-1"))
+        #expect(refused.outcome == .failed(code: "VolumeInUse", message: "Volume vol-1 is currently attached to i-1"))
+        #expect(c.inventory["vol-1"] != nil)
+        let deleted = c.apply(op("ec2:DeleteVolume", ["VolumeId": "vol-2"], resource: "vol-2"))
+        #expect(deleted.outcome == .succeeded)
+        #expect(deleted.changed == ["vol-2"])
+        #expect(deleted.previous["vol-2"] == .some(free))
+        #expect(c.inventory["vol-2"] == nil)
+        let again = c.apply(op("ec2:DeleteVolume", ["VolumeId": "vol-2"], resource: "vol-2"))
+        #expect(again.outcome == .failed(code: "InvalidVolume.NotFound", message: "The volume 'vol-2' does not exist."))
+    }
+
+    @Test func deletingADatabaseMakesItsFinalSnapshotAsRDSDoes() throws {
+        func db(_ name: String, _ extra: Value = .emptyObject) -> Resource {
+            var props: Value = ["DBInstanceIdentifier": .string(name), "Engine": "postgres", "Encrypted": true]
+            for e in extra.objectValue?.entries ?? [] { props = props.setting(e.key, to: e.value) }
+            return Resource(
+                id: name, type: "aws.rds", account: "111111111111", region: "us-east-1", name: name,
+                tags: ["team": "data"], properties: props)
+        }
+        var c = try cloud([
+            db("orders", ["CopyTagsToSnapshot": true]), db("guarded", ["DeletionProtection": true]),
+            db("replica", ["ReadReplicaSourceDBInstanceIdentifier": "orders"]),
+        ])
+        c.now = Timestamp(iso8601: "2026-03-01T10:00:00Z")
+        func delete(_ name: String, _ extra: Value) -> OperationOutcome {
+            var p: Value = ["DBInstanceIdentifier": .string(name)]
+            for e in extra.objectValue?.entries ?? [] { p = p.setting(e.key, to: e.value) }
+            return c.apply(op("rds:DeleteDBInstance", p, resource: name)).outcome
+        }
+        #expect(
+            delete("guarded", ["SkipFinalSnapshot": true])
+                == .failed(
+                    code: "InvalidParameterCombination",
+                    message: "Cannot delete protected DB Instance, please disable deletion protection and try again."))
+        #expect(
+            delete("orders", .emptyObject)
+                == .failed(
+                    code: "InvalidParameterCombination",
+                    message: "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified."))
+        if case .failed(let code, _) = delete("replica", ["FinalDBSnapshotIdentifier": "Final-replica"]) {
+            #expect(code == "InvalidParameterCombination")
+        } else {
+            Issue.record("a final snapshot of a replica was accepted")
+        }
+        let made = c.apply(
+            op(
+                "rds:DeleteDBInstance",
+                ["DBInstanceIdentifier": "orders", "FinalDBSnapshotIdentifier": "Final-orders"],
+                resource: "orders"))
+        #expect(made.outcome == .succeeded)
+        #expect(made.changed == ["orders", "Final-orders"])
+        #expect(c.inventory["orders"] == nil)
+        let snapshot = try #require(c.inventory["Final-orders"])
+        #expect(snapshot.type == "aws.rds-snapshot")
+        #expect(snapshot.tags == ["team": "data"], "CopyTagsToSnapshot copies the tags")
+        #expect(snapshot.properties["SnapshotType"] == "manual")
+        #expect(snapshot.properties["DBInstanceIdentifier"] == "orders")
+        #expect(snapshot.properties["Encrypted"] == true)
+        #expect(snapshot.properties["SnapshotCreateTime"] == "2026-03-01T10:00:00Z")
+        #expect(delete("replica", ["SkipFinalSnapshot": true]) == .succeeded)
+        #expect(c.inventory["replica"] == nil)
+        // The snapshot is deleted as any manual one; an automated one cannot be.
+        let automated = Resource(
+            id: "rds:orders-2026-01-01", type: "aws.rds-snapshot", account: "111111111111", region: "us-east-1",
+            properties: ["DBSnapshotIdentifier": "rds:orders-2026-01-01", "SnapshotType": "automated"])
+        var d = try cloud([snapshot, automated])
+        #expect(
+            d.apply(
+                op(
+                    "rds:DeleteDBSnapshot", ["DBSnapshotIdentifier": "rds:orders-2026-01-01"],
+                    resource: automated.id)
+            ).outcome
+                == .failed(code: "InvalidDBSnapshotState", message: "automated snapshots cannot be deleted."))
+        #expect(
+            d.apply(op("rds:DeleteDBSnapshot", ["DBSnapshotIdentifier": "Final-orders"], resource: "Final-orders"))
+                .outcome == .succeeded)
+        #expect(d.inventory["Final-orders"] == nil)
+    }
+}

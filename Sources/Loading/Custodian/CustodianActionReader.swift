@@ -20,8 +20,12 @@ struct CustodianActionReader {
         "aws.s3": ["set-public-block", "toggle-versioning", "toggle-logging", "set-bucket-encryption"],
         "aws.iam-user": ["remove-keys"],
         "aws.ec2": ["set-metadata-access", "stop", "terminate"],
-        "aws.rds": ["set-public-access", "modify-db"],
+        "aws.rds": ["set-public-access", "modify-db", "delete"],
         "aws.kms-key": ["set-rotation"],
+        "aws.ebs": ["delete"],
+        "aws.ebs-snapshot": ["delete"],
+        "aws.rds-snapshot": ["delete"],
+        "gcp.firewall": ["delete"],
     ]
 
     /// Custodian's tag actions, as each type registers them: on the EC2 resources (through
@@ -81,6 +85,11 @@ struct CustodianActionReader {
                 let (step, selection) = try removeKeys(m)
                 read.steps.append(step)
                 if let selection { read.selections.append(selection) }
+            case "delete":
+                for (step, selection) in try delete(m, condition: "c7n:action-\(index + 1)") {
+                    read.steps.append(step)
+                    if let selection { read.selections.append(selection) }
+                }
             default:
                 let (step, selection) = try conditional(name, m, condition: "c7n:action-\(index + 1)")
                 read.steps.append(step)
@@ -389,6 +398,112 @@ struct CustodianActionReader {
         step.over = condition
         step.optional = true
         return (step, selection ?? ActionCondition(name: condition, filters: filters, resourceType: type.name))
+    }
+
+    /// `delete`, as each type's Custodian action deletes: a volume (`force` detaching it first is
+    /// not read), an EBS snapshot, an RDS snapshot (manual ones only), a firewall rule, and an
+    /// RDS instance (not one in a cluster), with a final snapshot named `Final-ID-YYYY-MM-DD-HH-MM`
+    /// on the simulated clock unless `skip-snapshot` is true or the instance cannot have one.
+    func delete(_ m: YAMLMapping, condition: String) throws(LoadError) -> [(RemediationStep, ResourceCheck?)] {
+        func filter(_ key: String, _ op: CustodianValueFilter.Op, _ value: Value) throws(LoadError)
+            -> CustodianValueFilter
+        {
+            do {
+                return try CustodianValueFilter(
+                    key: try CustodianValueFilter.key(key), op: op, value: value, valueType: nil)
+            } catch {
+                throw m.owner.error(error.message)
+            }
+        }
+        func conditional(
+            _ step: RemediationStep, _ name: String, _ filters: [CustodianValueFilter],
+            unless: [CustodianValueFilter] = []
+        ) -> (RemediationStep, ResourceCheck?) {
+            var step = step
+            step.forEach = .matched
+            step.over = name
+            step.optional = true
+            return (step, ActionCondition(name: name, filters: filters, unless: unless, resourceType: type.name))
+        }
+        switch type.name {
+        case "aws.ebs":
+            try checkKeys(m, ["force"], action: "delete")
+            if let force = m["force"], try force.bool() {
+                throw force.error(
+                    "remsim does not read 'force: true' on 'delete' (it detaches the volume with ec2:DetachVolume, "
+                        + "which remsim does not model)")
+            }
+            return [
+                (
+                    RemediationStep(
+                        operation: "ec2:DeleteVolume", parameters: ["VolumeId": "${resourceId}"], description: "delete"),
+                    nil
+                )
+            ]
+        case "aws.ebs-snapshot":
+            // Custodian leaves out snapshots an AMI uses; remsim models no AMIs, so there are none.
+            try checkKeys(m, ["skip-ami-snapshots"], action: "delete")
+            return [
+                (
+                    RemediationStep(
+                        operation: "ec2:DeleteSnapshot", parameters: ["SnapshotId": "${resourceId}"],
+                        description: "delete"), nil
+                )
+            ]
+        case "aws.rds-snapshot":
+            try checkKeys(m, [], action: "delete")
+            return [
+                conditional(
+                    RemediationStep(
+                        operation: "rds:DeleteDBSnapshot", parameters: ["DBSnapshotIdentifier": "${resourceId}"],
+                        description: "delete"), condition, [try filter("SnapshotType", .eq, "manual")])
+            ]
+        case "gcp.firewall":
+            try checkKeys(m, [], action: "delete")
+            return [
+                (
+                    RemediationStep(
+                        operation: "compute.firewalls.delete",
+                        parameters: ["project": "${account}", "firewall": "${resourceName}"], description: "delete"),
+                    nil
+                )
+            ]
+        default:  // aws.rds
+            try checkKeys(m, ["skip-snapshot", "copy-restore-info"], action: "delete")
+            let skip = try m["skip-snapshot"]?.bool() ?? false
+            if let copy = m["copy-restore-info"], try copy.bool() {
+                if skip {
+                    throw copy.error("'skip-snapshot' cannot be given with 'copy-restore-info', as in Custodian")
+                }
+                throw copy.error(
+                    "remsim does not read 'copy-restore-info: true' (it tags the instance through "
+                        + "rds:AddTagsToResource, which remsim does not model)")
+            }
+            // Not an instance of an Aurora cluster: Custodian leaves those to a cluster policy.
+            let inNoCluster = try filter("DBClusterIdentifier", .eq, "absent")
+            let skipped = RemediationStep(
+                operation: "rds:DeleteDBInstance",
+                parameters: ["DBInstanceIdentifier": "${resourceId}", "SkipFinalSnapshot": true],
+                description: "delete")
+            if skip { return [conditional(skipped, condition, [inNoCluster])] }
+            // An instance being created, failed or a replica, or in a cluster, cannot have a final
+            // snapshot: Custodian skips it there.
+            let ineligible: [Value] = ["creating", "failed", "incompatible-restore", "incompatible-network"]
+            let withSnapshot = RemediationStep(
+                operation: "rds:DeleteDBInstance",
+                parameters: [
+                    "DBInstanceIdentifier": "${resourceId}",
+                    "FinalDBSnapshotIdentifier": "Final-${resourceId}-${time:+0ms:%Y-%m-%d-%H-%M}",
+                ], description: "delete")
+            let eligible = [
+                try filter("DBInstanceStatus", .notIn, .array(ineligible)),
+                try filter("ReadReplicaSourceDBInstanceIdentifier", .eq, "empty"),
+            ]
+            return [
+                conditional(withSnapshot, condition, [inNoCluster] + eligible),
+                conditional(skipped, condition + "-no-snapshot", [inNoCluster], unless: eligible),
+            ]
+        }
     }
 
     /// A Custodian format string (`{account_id}-{region}-s3-logs`) as a step template.

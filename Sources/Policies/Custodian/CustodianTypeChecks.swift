@@ -223,15 +223,24 @@ package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
 package class ActionCondition: ResourceCheck, @unchecked Sendable {
     let name: String
     let filters: [CustodianValueFilter]
+    /// Filters that must not all match (the other branch of an action that calls one of two
+    /// ways); none when empty.
+    let unless: [CustodianValueFilter]
 
-    package init(name: String, filters: [CustodianValueFilter], resourceType: String) {
+    package init(
+        name: String, filters: [CustodianValueFilter], unless: [CustodianValueFilter] = [], resourceType: String
+    ) {
         self.name = name
         self.filters = filters
+        self.unless = unless
         super.init(resourceType: resourceType)
     }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
-        filters.allSatisfy { $0.matches(resource.document, tags: resource.tags, now: now) }
+        func all(_ filters: [CustodianValueFilter]) -> Bool {
+            filters.allSatisfy { $0.matches(resource.document, tags: resource.tags, now: now) }
+        }
+        return all(filters) && (unless.isEmpty || !all(unless))
     }
 
     override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {

@@ -6,7 +6,7 @@ import CloudOperations
 package enum DisruptionAnalyzer {
     package static let rules: [any ImpactRule] = [
         IngressImpact(), BucketAccessImpact(), AccessKeyImpact(), NetworkACLImpact(), InstanceMetadataImpact(),
-        InstanceStateImpact(),
+        InstanceStateImpact(), DeletionImpact(),
     ]
 
     package static func assess(

@@ -14,6 +14,7 @@ struct IngressImpact: ImpactRule {
     let operations: Set<String> = [
         "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
         "Microsoft.Network/networkSecurityGroups/securityRules/write", "compute.firewalls.patch",
+        "compute.firewalls.delete",
     ]
     let summary =
         "cuts traffic the group, rule or firewall allows: instances behind it, flows seen from outside what "
@@ -130,8 +131,13 @@ struct IngressImpact: ImpactRule {
                     proto: (props["protocol"]?.stringValue ?? "*").lowercased(), ports: Self.portRange($0),
                     removed: sources.compactMap(AddressRange.init), remaining: [])
             }
-        case "compute.firewalls.patch":
-            guard p["body"]?["disabled"]?.boolValue == true, c.resource.property("disabled")?.boolValue != true else {
+        case "compute.firewalls.patch", "compute.firewalls.delete":
+            // Disabling or deleting an enabled rule cuts all it allows.
+            let disables = c.operation == "compute.firewalls.delete" || p["body"]?["disabled"]?.boolValue == true
+            guard disables, c.resource.property("disabled")?.boolValue != true,
+                c.resource.property("direction")?.stringValue ?? "INGRESS" == "INGRESS",
+                c.resource.property("denied") == nil
+            else {
                 return []
             }
             let sources = (c.resource.property("sourceRanges")?.arrayValue ?? []).compactMap(\.stringValue)

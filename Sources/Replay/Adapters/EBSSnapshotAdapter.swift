@@ -59,7 +59,8 @@ struct EBSSnapshotAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
-        try context.aws(resource.region, ["ec2", "delete-snapshot", "--snapshot-id", id])
+        // A remediation may have deleted it already; the volume made for it is still there.
+        _ = try context.optional(resource.region, ["ec2", "delete-snapshot", "--snapshot-id", id])
         if let volume = context.helper("volume", of: resource) {
             try context.aws(resource.region, ["ec2", "delete-volume", "--volume-id", volume])
         }

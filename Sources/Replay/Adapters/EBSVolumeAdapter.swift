@@ -45,6 +45,7 @@ struct EBSVolumeAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
-        try context.aws(resource.region, ["ec2", "delete-volume", "--volume-id", id])
+        // A remediation may have deleted it already.
+        _ = try context.optional(resource.region, ["ec2", "delete-volume", "--volume-id", id])
     }
 }

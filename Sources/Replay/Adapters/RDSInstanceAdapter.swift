@@ -52,13 +52,15 @@ struct RDSInstanceAdapter: ReplayAdapter {
     }
 
     static func deleteInstance(_ name: String, region: String, in context: ReplayContext) throws(ReplayError) {
-        // Deletion protection, if the fixture had it, is lifted first.
-        try context.aws(
+        // Deletion protection, if the fixture had it, is lifted first; a remediation may have
+        // deleted the instance already.
+        let there = try context.optional(
             region,
             [
                 "rds", "modify-db-instance", "--db-instance-identifier", name, "--no-deletion-protection",
                 "--apply-immediately",
             ])
+        guard there != nil else { return }
         try context.aws(
             region,
             [

@@ -56,7 +56,8 @@ struct RDSSnapshotAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
-        try context.aws(resource.region, ["rds", "delete-db-snapshot", "--db-snapshot-identifier", id])
+        // A remediation may have deleted it already; the instance made for it is still there.
+        _ = try context.optional(resource.region, ["rds", "delete-db-snapshot", "--db-snapshot-identifier", id])
         if let instance = context.helper("instance", of: resource) {
             try RDSInstanceAdapter.deleteInstance(instance, region: resource.region, in: context)
         }
