@@ -104,6 +104,18 @@ struct CustodianPolicyFileTests {
             5, 43, "rds:AddTagsToResource"
         ),
         (
+            "  - name: p\n    resource: azure.storage\n    actions:\n      - type: require-secure-transfer\n", 5, 9,
+            "changes nothing in Custodian"
+        ),
+        (
+            "  - name: p\n    resource: azure.storage\n    actions:\n      - {type: require-secure-transfer, minimum_tls_version: TLS1_3}\n",
+            5, 62, "TLS1_0, TLS1_1, TLS1_2"
+        ),
+        (
+            "  - name: p\n    resource: gcp.bucket\n    actions:\n      - {type: set-uniform-access, enabled: true}\n",
+            5, 45, "'enabled'"
+        ),
+        (
             "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: 'a[', value: 1}\n",
             5, 28, "is not a JMESPath expression"
         ),

@@ -26,6 +26,8 @@ struct CustodianActionReader {
         "aws.ebs-snapshot": ["delete"],
         "aws.rds-snapshot": ["delete"],
         "gcp.firewall": ["delete"],
+        "gcp.bucket": ["set-uniform-access"],
+        "azure.storage": ["require-secure-transfer"],
     ]
 
     /// Custodian's tag actions, as each type registers them: on the EC2 resources (through
@@ -90,6 +92,8 @@ struct CustodianActionReader {
                     read.steps.append(step)
                     if let selection { read.selections.append(selection) }
                 }
+            case "set-uniform-access", "require-secure-transfer":
+                read.steps.append(try methodCall(name, m))
             default:
                 let (step, selection) = try conditional(name, m, condition: "c7n:action-\(index + 1)")
                 read.steps.append(step)
@@ -504,6 +508,47 @@ struct CustodianActionReader {
                 conditional(skipped, condition + "-no-snapshot", [inNoCluster], unless: eligible),
             ]
         }
+    }
+
+    /// The Azure and GCP actions that make one call on every matched resource, whatever it has:
+    /// GCP's `set-uniform-access` (`state`, true by default) patches the bucket;
+    /// Azure's `require-secure-transfer` (`value` and `minimum_tls_version`, each sent only when
+    /// given) updates the storage account.
+    func methodCall(_ name: String, _ m: YAMLMapping) throws(LoadError) -> RemediationStep {
+        if name == "set-uniform-access" {
+            try checkKeys(m, ["state"], action: name)
+            let state = try m["state"]?.bool() ?? true
+            return RemediationStep(
+                operation: "storage.buckets.patch",
+                parameters: [
+                    "bucket": "${resourceName}",
+                    "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": .bool(state)]]],
+                ], description: name)
+        }
+        try checkKeys(m, ["value", "minimum_tls_version"], action: name)
+        // Custodian sends `value` only when the policy gives it (its schema's default of true is
+        // never applied): without it, only the TLS version changes, and with neither its update
+        // carries nothing, which is refused rather than simulated as a fix.
+        var properties = Fields()
+        if let value = m["value"] { properties["supportsHttpsTrafficOnly"] = .bool(try value.bool()) }
+        if let tls = m["minimum_tls_version"] {
+            let version = try tls.string()
+            guard ["TLS1_0", "TLS1_1", "TLS1_2"].contains(version) else {
+                throw tls.error("'minimum_tls_version' is one of TLS1_0, TLS1_1, TLS1_2")
+            }
+            properties["minimumTlsVersion"] = .string(version)
+        }
+        if properties.isEmpty {
+            throw m.owner.error(
+                "'require-secure-transfer' without 'value' or 'minimum_tls_version' changes nothing in Custodian (its default of value: true is never sent): give 'value: true'"
+            )
+        }
+        return RemediationStep(
+            operation: "Microsoft.Storage/storageAccounts/write",
+            parameters: [
+                "resourceGroup": "${resourceGroup}", "name": "${resourceName}",
+                "body": ["properties": .object(properties)],
+            ], description: name)
     }
 
     /// A Custodian format string (`{account_id}-{region}-s3-logs`) as a step template.
