@@ -153,6 +153,12 @@ extension OperationCatalog {
             "iam:UntagUser", cloud: .aws, resourceType: "aws.iam-user", target: .name("UserName"),
             required: ["UserName", "TagKeys"], effect: .builtin(.untagUser),
             notFound: APIErrorTemplate("NoSuchEntity", "The user with name {target} cannot be found.")),
+        // Replaces the bucket's whole ACL (its owner and every grant).
+        OperationSpec(
+            "s3:PutBucketAcl", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
+            required: ["Bucket", "AccessControlPolicy.Owner", "AccessControlPolicy.Grants"],
+            effect: .set("Acl", from: "AccessControlPolicy"),
+            notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
         // Replaces the bucket's whole tag set: a tool that adds one tag reads the set first.
         OperationSpec(
             "s3:PutBucketTagging", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),

@@ -133,6 +133,25 @@ struct ImpactRuleTests {
             try warnings("s3:PutPublicAccessBlock", block, on: bucket(), with: [distribution(oac: "E2OAC")]).isEmpty)
     }
 
+    /// An ACL put back without a grant to everyone closes the bucket as a public access block
+    /// does; one that keeps every such grant closes nothing.
+    @Test func anACLWithoutItsPublicGrantsClosesTheBucket() throws {
+        let owner: Value = ["Grantee": ["Type": "CanonicalUser", "ID": "o"], "Permission": "FULL_CONTROL"]
+        let publicRead: Value = [
+            "Grantee": ["Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"],
+            "Permission": "READ",
+        ]
+        var site = bucket(website: true, anonymous: "-1h")
+        site.properties = site.properties.setting("Acl", to: ["Owner": ["ID": "o"], "Grants": [owner, publicRead]])
+        func put(_ grants: [Value]) -> Value {
+            ["Bucket": "b", "AccessControlPolicy": ["Owner": ["ID": "o"], "Grants": .array(grants)]]
+        }
+        let closed = try warnings("s3:PutBucketAcl", put([owner]), on: site)
+        #expect(severity(closed, "website") == .high)
+        #expect(severity(closed, "anonymous-reads") == .high)
+        #expect(try warnings("s3:PutBucketAcl", put([owner, publicRead]), on: site).isEmpty)
+    }
+
     @Test func uniformAccessWeighsObjectACLs() throws {
         let patch: Value = [
             "bucket": "g", "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": true]]],

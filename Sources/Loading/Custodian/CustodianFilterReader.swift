@@ -9,7 +9,7 @@ struct CustodianFilterReader {
     /// The type filters remsim reads, by resource type.
     static let typeFilters: [String: [String]] = [
         "aws.security-group": ["ingress", "egress"],
-        "aws.s3": ["check-public-block", "bucket-encryption"],
+        "aws.s3": ["check-public-block", "bucket-encryption", "global-grants"],
         "aws.iam-user": ["access-key"],
         "aws.kms-key": ["key-rotation-status"],
         "aws.vpc": ["flow-logs"],
@@ -190,6 +190,7 @@ struct CustodianFilterReader {
         case "ingress", "egress": return .check(try securityGroupPermission(name, m))
         case "check-public-block": return .check(try publicBlock(m))
         case "bucket-encryption": return .check(try bucketEncryption(m))
+        case "global-grants": return .check(try globalGrants(m))
         case "key-rotation-status":
             let options = try mapping(m.owner, allowing: Self.valueKeys, filter: name)
             return .check(
@@ -226,6 +227,28 @@ struct CustodianFilterReader {
             state: try m["state"]?.bool() ?? true, crypto: crypto,
             bucketKeyEnabled: try m["bucket_key_enabled"]?.bool(),
             written: try m.owner.value())
+    }
+
+    /// `global-grants` (`allow_website`, `permissions`; `operator`, which Custodian accepts and
+    /// never reads, likewise has no effect).
+    func globalGrants(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        try m.checkCustodianKeys(["allow_website", "operator", "permissions"], in: "a 'global-grants' filter")
+        if let op = m["operator"], !["or", "and"].contains(try op.string()) {
+            throw op.error("'operator' is 'or' or 'and'")
+        }
+        var permissions: [String] = []
+        if let list = m["permissions"] {
+            for item in try list.list() {
+                let p = try item.string()
+                guard GlobalGrantees.permissions.contains(p) else {
+                    throw item.error("a permission is one of " + GlobalGrantees.permissions.joined(separator: ", "))
+                }
+                permissions.append(p)
+            }
+        }
+        return GlobalGrantsCheck(
+            allowWebsite: try m["allow_website"]?.bool() ?? true, permissions: permissions,
+            written: try m.owner.isMapping ? m.owner.value() : ["type": "global-grants"])
     }
 
     /// `flow-logs`, in its legacy form (`enabled`, `status`, `traffic-type`, …, `op`, `set-op`)

@@ -461,3 +461,86 @@ package final class BucketTagSet: ResourceCheck, @unchecked Sendable {
         return MatchedElements(path: name, elements: [["Tagging": ["TagSet": set]]])
     }
 }
+
+/// Custodian's S3 ACL grants to everyone: the groups `global-grants` looks for and
+/// `delete-global-grants` removes by default.
+package enum GlobalGrantees {
+    package static let allUsers = "http://acs.amazonaws.com/groups/global/AllUsers"
+    package static let authenticatedUsers = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+    package static let permissions = ["READ", "WRITE", "WRITE_ACP", "READ_ACP", "FULL_CONTROL"]
+
+    /// Whether the bucket hosts a website, as Custodian reads its `Website` (truthy).
+    static func hostsWebsite(_ document: Value) -> Bool { document["Website"].map(Python.truthy) ?? false }
+
+    /// The bucket's ACL grants, none when it has no ACL.
+    static func grants(_ document: Value) -> [Value] { document["Acl"]?["Grants"]?.arrayValue ?? [] }
+}
+
+/// Custodian's S3 `global-grants`: a grant in the bucket's ACL to everyone or to every AWS
+/// account (by group URI), with one of `permissions` when given; a READ grant does not count on a
+/// bucket that hosts a website unless `allow_website: false`.
+package final class GlobalGrantsCheck: ResourceCheck, @unchecked Sendable {
+    let allowWebsite: Bool
+    let permissions: [String]
+
+    package init(allowWebsite: Bool, permissions: [String], written: Value) {
+        self.allowWebsite = allowWebsite
+        self.permissions = permissions
+        super.init(resourceType: "aws.s3", written: written)
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
+        let website = GlobalGrantees.hostsWebsite(resource.document)
+        return GlobalGrantees.grants(resource.document).contains { grant in
+            guard let uri = grant["Grantee"]?["URI"]?.stringValue,
+                uri == GlobalGrantees.allUsers || uri == GlobalGrantees.authenticatedUsers
+            else { return false }
+            let permission = grant["Permission"]?.stringValue ?? ""
+            if allowWebsite, permission == "READ", website { return false }
+            return permissions.isEmpty || permissions.contains(permission)
+        }
+    }
+}
+
+/// What Custodian's S3 `delete-global-grants` puts back as the bucket's ACL: its grants without
+/// those to `grantees` (a website's READ grants kept whatever the filter said), each grantee
+/// typed `Group` when it has a URI and `CanonicalUser` otherwise, as Custodian types them. One
+/// element, the call's parameters, for a bucket with grants; none for one without, which
+/// Custodian leaves alone.
+package final class GlobalGrantsRemoval: ResourceCheck, @unchecked Sendable {
+    let name: String
+    let grantees: [String]
+
+    package init(name: String, grantees: [String]) {
+        self.name = name
+        self.grantees = grantees
+        super.init(resourceType: "aws.s3")
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool { true }
+
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
+        let grants = GlobalGrantees.grants(resource.document)
+        guard !grants.isEmpty else { return MatchedElements(path: name, elements: []) }
+        let website = GlobalGrantees.hostsWebsite(resource.document)
+        var kept: [Value] = []
+        for grant in grants {
+            guard case .object(var grantee)? = grant["Grantee"], !grantee.isEmpty else { continue }
+            let uri = grantee["URI"]?.stringValue
+            grantee["Type"] = uri != nil ? "Group" : "CanonicalUser"
+            if let uri, grantees.contains(uri), !(grant["Permission"] == "READ" && website) { continue }
+            var typed = grant.objectValue ?? Fields()
+            typed["Grantee"] = .object(grantee)
+            kept.append(.object(typed))
+        }
+        let owner = resource.document["Acl"]?["Owner"] ?? .null
+        return MatchedElements(
+            path: name,
+            elements: [
+                [
+                    "AccessControlPolicy": .object(
+                        Fields([.init(key: "Owner", value: owner), .init(key: "Grants", value: .array(kept))]))
+                ]
+            ])
+    }
+}

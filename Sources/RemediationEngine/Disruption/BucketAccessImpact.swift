@@ -1,7 +1,8 @@
 import CloudModel
 import CloudOperations
 
-/// Closing a bucket to the public: S3's public access block, removing allUsers from a GCP bucket,
+/// Closing a bucket to the public: S3's public access block, an S3 ACL put back without its grants
+/// to everyone or every AWS account, removing allUsers from a GCP bucket,
 /// disallowing blob public access on an Azure storage account, uniform bucket-level access.
 ///
 /// - `website`: the bucket hosts a static website (S3 `Website`, GCS `website`).
@@ -13,7 +14,7 @@ import CloudOperations
 ///   (`usage.object-acls: {count, public}`): high when some are public, medium otherwise.
 struct BucketAccessImpact: ImpactRule {
     let operations: Set<String> = [
-        "s3:PutPublicAccessBlock", "storage.buckets.setIamPolicy", "storage.buckets.patch",
+        "s3:PutPublicAccessBlock", "s3:PutBucketAcl", "storage.buckets.setIamPolicy", "storage.buckets.patch",
         "Microsoft.Storage/storageAccounts/write",
     ]
     let summary =
@@ -26,6 +27,10 @@ struct BucketAccessImpact: ImpactRule {
         let closesPublicAccess: Bool =
             switch c.operation {
             case "s3:PutPublicAccessBlock": true
+            case "s3:PutBucketAcl":
+                !Self.globalGrants(r.property("Acl")?["Grants"]).subtracting(
+                    Self.globalGrants(p["AccessControlPolicy"]?["Grants"])
+                ).isEmpty
             case "storage.buckets.setIamPolicy":
                 (p["removeMembers"]?.arrayValue ?? []).contains { $0 == "allUsers" || $0 == "allAuthenticatedUsers" }
             case "Microsoft.Storage/storageAccounts/write":
@@ -90,5 +95,16 @@ struct BucketAccessImpact: ImpactRule {
             }
         }
         return warnings
+    }
+
+    /// An S3 ACL's grants to everyone or every AWS account, as `URI PERMISSION`.
+    static func globalGrants(_ grants: Value?) -> Set<String> {
+        Set(
+            (grants?.arrayValue ?? []).compactMap { g in
+                guard let uri = g["Grantee"]?["URI"]?.stringValue,
+                    uri.hasSuffix("/AllUsers") || uri.hasSuffix("/AuthenticatedUsers")
+                else { return nil }
+                return uri + " " + (g["Permission"]?.stringValue ?? "")
+            })
     }
 }

@@ -1,7 +1,7 @@
 import CloudModel
 
-/// `aws.s3`: a bucket with its versioning, public access block, default encryption and access
-/// logging; compared on those.
+/// `aws.s3`: a bucket with its versioning, ACL, website, public access block, default encryption
+/// and access logging; compared on those.
 struct S3BucketAdapter: ReplayAdapter {
     let type = "aws.s3"
 
@@ -88,8 +88,24 @@ struct S3BucketAdapter: ReplayAdapter {
         try put(new, on: bucket, region: resource.region, in: context)
     }
 
-    /// Puts each of the settings `properties` holds.
+    /// Puts each of the settings `properties` holds. The ACL goes first: a public access block
+    /// that blocks public ACLs refuses a public grant put after it.
     func put(_ properties: Value, on bucket: String, region: String, in context: ReplayContext) throws(ReplayError) {
+        if let acl = properties["Acl"], !(acl["Grants"]?.arrayValue ?? []).isEmpty {
+            try putAcl(acl, on: bucket, region: region, in: context)
+        }
+        if let website = properties["Website"], Self.hostsWebsite(website) {
+            var configuration = Fields()
+            for key in ["IndexDocument", "ErrorDocument", "RedirectAllRequestsTo", "RoutingRules"] {
+                if let v = website[key] { configuration[key] = v }
+            }
+            try context.aws(
+                region,
+                [
+                    "s3api", "put-bucket-website", "--bucket", bucket, "--website-configuration",
+                    Value.object(configuration).jsonText,
+                ])
+        }
         if let status = properties["Versioning"]?["Status"]?.stringValue {
             try context.aws(
                 region,
@@ -124,8 +140,41 @@ struct S3BucketAdapter: ReplayAdapter {
         }
     }
 
+    /// Puts the fixture's ACL, its owner (and the owner's own grants) being the endpoint's bucket
+    /// owner. Buckets are made with ACLs disabled (object ownership enforced), so ownership is set
+    /// to "bucket owner preferred" first, as AWS documents for a bucket that uses ACLs.
+    func putAcl(_ acl: Value, on bucket: String, region: String, in context: ReplayContext) throws(ReplayError) {
+        try context.aws(
+            region,
+            [
+                "s3api", "put-bucket-ownership-controls", "--bucket", bucket, "--ownership-controls",
+                "Rules=[{ObjectOwnership=BucketOwnerPreferred}]",
+            ])
+        let owner = try context.aws(region, ["s3api", "get-bucket-acl", "--bucket", bucket])["Owner"] ?? .null
+        let fixtureOwner = acl["Owner"]?["ID"]
+        let grants = (acl["Grants"]?.arrayValue ?? []).map { grant -> Value in
+            guard fixtureOwner != nil, grant["Grantee"]?["ID"] == fixtureOwner, case .object(var g) = grant,
+                case .object(var grantee)? = grant["Grantee"]
+            else { return grant }
+            grantee["ID"] = owner["ID"] ?? .null
+            grantee["DisplayName"] = nil
+            g["Grantee"] = .object(grantee)
+            return .object(g)
+        }
+        let policy: Value = .object(
+            Fields([.init(key: "Owner", value: owner), .init(key: "Grants", value: .array(grants))]))
+        try context.aws(
+            region, ["s3api", "put-bucket-acl", "--bucket", bucket, "--access-control-policy", policy.jsonText])
+    }
+
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
         var fields: [Fields.Entry] = [Fields.Entry(key: "Name", value: .string(id))]
+        let acl = try context.aws(resource.region, ["s3api", "get-bucket-acl", "--bucket", id])
+        fields.append(
+            Fields.Entry(key: "Acl", value: ["Owner": acl["Owner"] ?? .null, "Grants": acl["Grants"] ?? .array([])]))
+        if let website = try context.optional(resource.region, ["s3api", "get-bucket-website", "--bucket", id]) {
+            fields.append(Fields.Entry(key: "Website", value: website))
+        }
         let versioning = try context.aws(resource.region, ["s3api", "get-bucket-versioning", "--bucket", id])
         if let status = versioning["Status"] {
             fields.append(Fields.Entry(key: "Versioning", value: ["Status": status]))
@@ -155,6 +204,8 @@ struct S3BucketAdapter: ReplayAdapter {
         return [
             // Never enabled and absent mean the same.
             "Versioning": properties["Versioning"]?["Status"] ?? "Off",
+            "Grants": Self.grants(properties["Acl"]),
+            "Website": .bool(properties["Website"].map(Self.hostsWebsite) ?? false),
             "PublicAccessBlockConfiguration": .object(
                 Fields(
                     ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"].map {
@@ -169,6 +220,36 @@ struct S3BucketAdapter: ReplayAdapter {
                 .string((l["TargetBucket"]?.stringValue ?? "") + "/" + (l["TargetPrefix"]?.stringValue ?? ""))
             } ?? .null,
         ]
+    }
+
+    /// A website configuration that configures something (not null, not empty).
+    static func hostsWebsite(_ website: Value) -> Bool {
+        switch website {
+        case .null: false
+        case .object(let o): !o.isEmpty
+        default: true
+        }
+    }
+
+    /// An ACL's grants as `GRANTEE PERMISSION`, sorted: the owner's as `owner` (its canonical id
+    /// differs from endpoint to endpoint), a group by the last part of its URI. A bucket without
+    /// an ACL has the one S3 gives a new bucket: its owner with full control.
+    static func grants(_ acl: Value?) -> Value {
+        guard let acl, let grants = acl["Grants"]?.arrayValue else { return ["owner FULL_CONTROL"] }
+        let owner = acl["Owner"]?["ID"]
+        return .array(
+            grants.map { g -> String in
+                let grantee = g["Grantee"] ?? .null
+                let who =
+                    if let uri = grantee["URI"]?.stringValue {
+                        String(uri.split(separator: "/").last ?? "")
+                    } else if owner != nil, grantee["ID"] == owner {
+                        "owner"
+                    } else {
+                        "id:" + (grantee["ID"]?.stringValue ?? grantee["EmailAddress"]?.stringValue ?? "")
+                    }
+                return who + " " + (g["Permission"]?.stringValue ?? "")
+            }.sorted().map(Value.string))
     }
 
     /// Lets S3's logging service and CloudTrail write into `bucket`, as AWS documents it.
