@@ -44,6 +44,9 @@ package struct RemediationStep: Sendable {
     /// whose parameters are worked out for each resource (Custodian's `modify-db` sends only the
     /// properties that differ).
     package var parametersFromItem = false
+    /// Error codes that say the step's work is already done, answered as success: Custodian's
+    /// `set-flow-log` goes on when the log group it creates is there already.
+    package var alreadyDone: [String] = []
 
     package init(
         operation: String, parameters: Value, forEach: Repetition = .once, description: String = "",

@@ -117,7 +117,10 @@ extension Engine {
             return
         }
 
-        if case .failed(let code, let message) = outcome {
+        // An answer that says the work is already done (a log group that exists) is success.
+        if case .failed(let code, _) = outcome, flight.plan.calls[flight.position].alreadyDone.contains(code) {
+            attempts[flight.attemptIndex].moot = true
+        } else if case .failed(let code, let message) = outcome {
             // A failed call is looked at again: when the resource complies (or is gone) the
             // violation is over whatever the call did, and the alert follows the resource, not
             // the call. "Not found" then only means the work was already done (another

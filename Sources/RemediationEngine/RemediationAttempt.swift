@@ -16,10 +16,11 @@ package struct RemediationAttempt: Sendable, Hashable {
     package var outcome: OperationOutcome?
     /// 1 for a step's first call, 2 for its first retry, and so on.
     package var tryNumber: Int = 1
-    /// The call failed only because what it was to change was gone, and the resource complied
-    /// (or was deleted) when the engine looked again: someone else, or another policy's
-    /// remediation, had already done it. The cloud's answer is kept as it came; it is not a
-    /// failure of the remediation and counts toward no failure figure or control.
+    /// The call failed only because its work was already done: what it was to change was gone,
+    /// and the resource complied (or was deleted) when the engine looked again (someone else, or
+    /// another policy's remediation, had done it), or the step counts the answer as done (a log
+    /// group that exists). The cloud's answer is kept as it came; it is not a failure of the
+    /// remediation and counts toward no failure figure or control.
     package var moot: Bool = false
 
     package var isRetry: Bool { tryNumber > 1 }

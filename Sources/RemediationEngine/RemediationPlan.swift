@@ -11,6 +11,8 @@ package struct RemediationPlan: Sendable, Hashable {
         package var operation: String
         package var parameters: Value
         package var command: ShellCommand
+        /// Error codes that mean the call's work is already done (`RemediationStep.alreadyDone`).
+        package var alreadyDone: [String] = []
 
         package init(step: Int, operation: String, parameters: Value, command: ShellCommand) {
             self.step = step
@@ -54,7 +56,9 @@ package struct RemediationPlan: Sendable, Hashable {
                 }
                 let command = CommandRenderer.render(
                     operation: step.operation, parameters: parameters, resource: resource)
-                calls.append(Call(step: index + 1, operation: step.operation, parameters: parameters, command: command))
+                var call = Call(step: index + 1, operation: step.operation, parameters: parameters, command: command)
+                call.alreadyDone = step.alreadyDone
+                calls.append(call)
             }
         }
         self.calls = calls

@@ -121,7 +121,7 @@ package struct CustodianComparison {
                             callId: callId, name: call.operation, cloud: .aws, account: resource.account,
                             region: resource.region, resourceId: id, parameters: call.parameters,
                             command: call.command))
-                    if case .failed(let code, let message) = result.outcome {
+                    if case .failed(let code, let message) = result.outcome, !call.alreadyDone.contains(code) {
                         outcome.failedCalls.append("\(policy.id): \(call.operation) on \(id): \(code): \(message)")
                     }
                 }

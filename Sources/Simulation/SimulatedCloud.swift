@@ -461,6 +461,17 @@ package struct SimulatedCloud: Sendable {
             }
             props = props.setting(key, to: .array(perms))
         case .createFlowLogs:
+            // EC2 answers a flow log like one the resource has (same traffic, same destination)
+            // with FlowLogAlreadyExists among the call's unsuccessful items; here, as the call's error.
+            let destination = p["LogGroupName"] ?? p["LogDestination"]
+            if (props["FlowLogs"]?.arrayValue ?? []).contains(where: {
+                ($0["TrafficType"] ?? "ALL") == (p["TrafficType"] ?? "ALL")
+                    && ($0["LogGroupName"] ?? $0["LogDestination"]) == destination
+            }) {
+                throw APIError(
+                    code: "FlowLogAlreadyExists",
+                    message: "There is an existing Flow Log with the same configuration and log destination.")
+            }
             createdCount += 1
             var log = Fields()
             log["FlowLogId"] = .string("fl-\(String(createdCount, radix: 16).leftPadded(to: 17))")
@@ -470,6 +481,9 @@ package struct SimulatedCloud: Sendable {
             log["LogDestinationType"] = p["LogDestinationType"] ?? "cloud-watch-logs"
             if let group = p["LogGroupName"] { log["LogGroupName"] = group }
             if let arn = p["DeliverLogsPermissionArn"] { log["DeliverLogsPermissionArn"] = arn }
+            for key in ["LogDestination", "LogFormat", "MaxAggregationInterval"] {
+                if let v = p[key] { log[key] = v }
+            }
             props = props.setting("FlowLogs", to: .array((props["FlowLogs"]?.arrayValue ?? []) + [.object(log)]))
         case .removeSnapshotAttributeValues:
             let name = p["AttributeName"] ?? .null

@@ -70,8 +70,8 @@ struct CustodianPolicyFileTests {
 
     @Test(arguments: [
         (
-            "  - name: p\n    resource: s3\n    filters:\n      - type: global-grants\n",
-            5, 15, "'global-grants' filter on aws.s3"
+            "  - name: p\n    resource: s3\n    filters:\n      - type: has-statement\n",
+            5, 15, "'has-statement' filter on aws.s3"
         ),
         (
             "  - name: p\n    resource: s3\n    actions:\n      - type: delete\n",
@@ -114,6 +114,22 @@ struct CustodianPolicyFileTests {
         (
             "  - name: p\n    resource: gcp.bucket\n    actions:\n      - {type: set-uniform-access, enabled: true}\n",
             5, 45, "'enabled'"
+        ),
+        (
+            "  - name: p\n    resource: s3\n    filters:\n      - {type: global-grants, permissions: [READ, WRITES]}\n",
+            5, 51, "one of READ, WRITE"
+        ),
+        (
+            "  - name: p\n    resource: vpc\n    actions:\n      - {type: set-flow-log, state: false}\n", 5, 37,
+            "ec2:DeleteFlowLogs"
+        ),
+        (
+            "  - name: p\n    resource: vpc\n    actions:\n      - {type: set-flow-log, attrs: {LogGroupName: g}}\n",
+            5, 37, "needs 'TrafficType'"
+        ),
+        (
+            "  - name: p\n    resource: vpc\n    actions:\n      - {type: set-flow-log, TrafficType: ALL, attrs: {LogGroupName: g}}\n",
+            5, 43, "put them under 'attrs'"
         ),
         (
             "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: 'a[', value: 1}\n",

@@ -17,11 +17,14 @@ struct CustodianActionReader {
     /// The actions remsim reads, by resource type; `notify` goes with any.
     static let actions: [String: [String]] = [
         "aws.security-group": ["remove-permissions"],
-        "aws.s3": ["set-public-block", "toggle-versioning", "toggle-logging", "set-bucket-encryption"],
+        "aws.s3": [
+            "set-public-block", "toggle-versioning", "toggle-logging", "set-bucket-encryption", "delete-global-grants",
+        ],
         "aws.iam-user": ["remove-keys"],
         "aws.ec2": ["set-metadata-access", "stop", "terminate"],
         "aws.rds": ["set-public-access", "modify-db", "delete"],
         "aws.kms-key": ["set-rotation"],
+        "aws.vpc": ["set-flow-log"],
         "aws.ebs": ["delete"],
         "aws.ebs-snapshot": ["delete"],
         "aws.rds-snapshot": ["delete"],
@@ -71,6 +74,11 @@ struct CustodianActionReader {
             case "notify": read.notifications.append(try notify(m))
             case "remove-permissions": read.steps += try removePermissions(m)
             case "set-public-block": read.steps.append(try setPublicBlock(m))
+            case "set-flow-log": read.steps += try setFlowLog(m)
+            case "delete-global-grants":
+                let (step, selection) = try deleteGlobalGrants(m, selection: "c7n:action-\(index + 1)")
+                read.steps.append(step)
+                read.selections.append(selection)
             case "tag", "mark", "remove-tag", "unmark", "untag", "mark-for-op":
                 let change: TagChange =
                     switch name {
@@ -190,6 +198,95 @@ struct CustodianActionReader {
             operation: "s3:PutPublicAccessBlock",
             parameters: ["Bucket": "${resourceName}", "PublicAccessBlockConfiguration": .object(config)],
             description: "set-public-block")
+    }
+
+    /// `set-flow-log` on a VPC, its settings in `attrs`:
+    /// the log group created first for CloudWatch Logs (one already there is no error, as in
+    /// Custodian), then the flow log, on every matched VPC (one with the same flow log already
+    /// gets none, as EC2 answers).
+    func setFlowLog(_ m: YAMLMapping) throws(LoadError) -> [RemediationStep] {
+        let keys = [
+            "DeliverLogsPermissionArn", "LogGroupName", "LogDestination", "LogFormat", "MaxAggregationInterval",
+            "LogDestinationType", "TrafficType",
+        ]
+        try checkKeys(m, ["state", "attrs"] + keys, action: "set-flow-log")
+        if let state = m["state"], try !state.bool() {
+            throw state.error("remsim does not model ec2:DeleteFlowLogs, which 'state: false' calls")
+        }
+        // Custodian's legacy form, the settings beside `attrs`, passes `custodian validate` but
+        // stops `custodian run` ("legacy top level keys aren't compatible with `attrs` mapping":
+        // its own conversion adds the `attrs` it then refuses).
+        if let legacy = keys.lazy.compactMap({ m[$0] }).first {
+            throw legacy.error(
+                "Custodian stops on 'set-flow-log' settings written beside 'attrs' when it runs (it validates them as "
+                    + "deprecated): put them under 'attrs'")
+        }
+        var given: [(key: String, node: YAMLNode)] = []
+        if let attrs = m["attrs"] {
+            let a = try attrs.mapping(allowing: attrs.mappingKeys)
+            try a.checkCustodianKeys(keys, in: "a 'set-flow-log' action's attrs")
+            given = keys.compactMap { k in a[k].map { (k, $0) } }
+        }
+        var parameters = Fields()
+        parameters["ResourceIds"] = ["${resourceId}"]
+        parameters["ResourceType"] = "VPC"
+        var settings: [String: String] = [:]
+        for (key, node) in given {
+            if key == "MaxAggregationInterval" {
+                let seconds = try node.int()
+                guard seconds == 60 || seconds == 600 else { throw node.error("'MaxAggregationInterval' is 60 or 600") }
+                parameters[key] = .int(seconds)
+                continue
+            }
+            let text = try node.string()
+            if text.contains("${") {
+                throw node.error(
+                    "remsim fills ${…} in a call's parameters, so it does not read '\(key)' with AWS's ${field} names")
+            }
+            settings[key] = text
+            parameters[key] = .string(text)
+        }
+        func need(_ key: String, _ why: String) throws(LoadError) {
+            if settings[key] == nil { throw (m["attrs"] ?? m.owner).error("'set-flow-log' needs '\(key)' \(why)") }
+        }
+        try need("TrafficType", "(EC2 requires it for a VPC)")
+        guard ["ACCEPT", "REJECT", "ALL"].contains(settings["TrafficType"]!) else {
+            throw given.first { $0.key == "TrafficType" }!.node.error("'TrafficType' is ACCEPT, REJECT or ALL")
+        }
+        let destinationType = settings["LogDestinationType"] ?? "cloud-watch-logs"
+        guard ["cloud-watch-logs", "s3"].contains(destinationType) else {
+            throw given.first { $0.key == "LogDestinationType" }!.node.error(
+                "remsim reads 'LogDestinationType' cloud-watch-logs or s3")
+        }
+        var steps: [RemediationStep] = []
+        if destinationType == "cloud-watch-logs" {
+            try need("LogGroupName", "(Custodian creates that log group for CloudWatch Logs)")
+            var group = RemediationStep(
+                operation: "logs:CreateLogGroup", parameters: ["logGroupName": .string(settings["LogGroupName"]!)],
+                description: "set-flow-log")
+            group.alreadyDone = ["ResourceAlreadyExistsException"]
+            steps.append(group)
+        } else {
+            try need("LogDestination", "(the bucket's ARN, for s3)")
+        }
+        var flowLog = RemediationStep(
+            operation: "ec2:CreateFlowLogs", parameters: .object(parameters), description: "set-flow-log")
+        flowLog.alreadyDone = ["FlowLogAlreadyExists"]
+        steps.append(flowLog)
+        return steps
+    }
+
+    /// `delete-global-grants`: the bucket's ACL put back without its grants to `grantees`
+    /// (everyone and every AWS account by default), on every matched bucket that has grants.
+    func deleteGlobalGrants(_ m: YAMLMapping, selection: String) throws(LoadError) -> (RemediationStep, ResourceCheck) {
+        try checkKeys(m, ["grantees"], action: "delete-global-grants")
+        let grantees =
+            try m["grantees"]?.strings() ?? [GlobalGrantees.authenticatedUsers, GlobalGrantees.allUsers]
+        var step = RemediationStep(
+            operation: "s3:PutBucketAcl", parameters: ["Bucket": "${resourceName}"], forEach: .matched,
+            description: "delete-global-grants", over: selection, optional: true)
+        step.parametersFromItem = true
+        return (step, GlobalGrantsRemoval(name: selection, grantees: grantees))
     }
 
     /// `remove-keys`: the matched keys (`matched: true`), those older than `age` days, or all of
