@@ -152,6 +152,10 @@ struct S3BucketAdapter: ReplayAdapter {
             ])
         let owner = try context.aws(region, ["s3api", "get-bucket-acl", "--bucket", bucket])["Owner"] ?? .null
         let fixtureOwner = acl["Owner"]?["ID"]
+        // Calls that name the fixture's owner (a remediation putting the ACL back) name the endpoint's.
+        if let fixture = fixtureOwner?.stringValue, let real = owner["ID"]?.stringValue {
+            context.created(fixture, as: real)
+        }
         let grants = (acl["Grants"]?.arrayValue ?? []).map { grant -> Value in
             guard fixtureOwner != nil, grant["Grantee"]?["ID"] == fixtureOwner, case .object(var g) = grant,
                 case .object(var grantee)? = grant["Grantee"]
