@@ -178,12 +178,7 @@ struct CustodianValueFilterTests {
 
     // MARK: - Against Custodian
 
-    static let python: String? = {
-        let env = ProcessInfo.processInfo.environment
-        guard let custodian = env["REMSIM_CUSTODIAN"] else { return nil }
-        let python = URL(fileURLWithPath: custodian).deletingLastPathComponent().appendingPathComponent("python").path
-        return FileManager.default.isExecutableFile(atPath: python) ? python : nil
-    }()
+    static let python = TestSupport.custodianPython
 
     @Test func custodianIsThereWhenRequired() {
         if ProcessInfo.processInfo.environment["REMSIM_REQUIRE_CUSTODIAN"] == "1" {

@@ -15,13 +15,7 @@ import Testing
 /// calls remsim plans (named as remsim's catalog names them), each of which remsim's simulated
 /// cloud must then carry out.
 struct CustodianInProcessTests {
-    /// The python beside REMSIM_CUSTODIAN: the one Custodian and its Azure and GCP providers are
-    /// installed for.
-    static let python: String? = {
-        guard let custodian = ProcessInfo.processInfo.environment["REMSIM_CUSTODIAN"] else { return nil }
-        let python = URL(fileURLWithPath: custodian).deletingLastPathComponent().appendingPathComponent("python").path
-        return FileManager.default.isExecutableFile(atPath: python) ? python : nil
-    }()
+    static let python = TestSupport.custodianPython
 
     static let directory = TestSupport.packageRoot.appendingPathComponent("Tests/ReplayTests/Custodian").path
 
@@ -51,7 +45,13 @@ struct CustodianInProcessTests {
             byType[resource.type, default: []].append(resource)
         }
 
-        let custodian = try Self.runCustodian(policyFile, byType.mapValues { $0.map(Self.described) })
+        let custodian = try Self.runCustodian(
+            policyFile,
+            byType.mapValues {
+                // Each resource as its cloud's API describes it, its tags where Azure (`tags`) or GCP
+                // (`labels`) carries them.
+                $0.map { CustodianShape.document(type: $0.type, properties: $0.properties, tags: $0.tags) }
+            })
         let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
         let evaluator = Evaluator(now: now)
         for policy in policies {
@@ -86,18 +86,6 @@ struct CustodianInProcessTests {
         }
         // A case that matches nothing would prove nothing.
         #expect(custodian["matched"]?.objectValue?.entries.contains { $0.value.arrayValue?.isEmpty == false } == true)
-    }
-
-    /// A resource as its cloud's API describes it, which is what Custodian's filters read: the
-    /// fixture's properties, with its tags as Azure (`tags`) or GCP (`labels`) carries them.
-    static func described(_ resource: Resource) -> Value {
-        var fields = resource.properties.objectValue ?? Fields()
-        let key = resource.cloud == .gcp ? "labels" : "tags"
-        if fields[key] == nil, !resource.tags.isEmpty {
-            fields[key] = .object(
-                Fields(resource.tags.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) }))
-        }
-        return .object(fields)
     }
 
     /// Custodian's verdicts and calls (see `in_process.py`).

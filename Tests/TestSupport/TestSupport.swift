@@ -25,6 +25,14 @@ package enum TestSupport {
         }
     }()
 
+    /// The python beside REMSIM_CUSTODIAN, the one Cloud Custodian (and its Azure and GCP
+    /// providers) is installed for; nil when it is not set.
+    package static let custodianPython: String? = {
+        guard let custodian = ProcessInfo.processInfo.environment["REMSIM_CUSTODIAN"] else { return nil }
+        let python = URL(fileURLWithPath: custodian).deletingLastPathComponent().appendingPathComponent("python").path
+        return FileManager.default.isExecutableFile(atPath: python) ? python : nil
+    }()
+
     package static var scenariosDirectory: String { packageRoot.appendingPathComponent("Scenarios").path }
     package static var fixturesDirectory: String { packageRoot.appendingPathComponent("Fixtures/acme").path }
 

@@ -100,8 +100,8 @@ struct CustodianActionReader {
                     read.steps.append(step)
                     if let selection { read.selections.append(selection) }
                 }
-            case "set-uniform-access", "require-secure-transfer":
-                read.steps.append(try methodCall(name, m))
+            case "set-uniform-access": read.steps.append(try setUniformAccess(m))
+            case "require-secure-transfer": read.steps.append(try requireSecureTransfer(m))
             default:
                 let (step, selection) = try conditional(name, m, condition: "c7n:action-\(index + 1)")
                 read.steps.append(step)
@@ -238,7 +238,9 @@ struct CustodianActionReader {
                 parameters[key] = .int(seconds)
                 continue
             }
-            let text = try node.string()
+            let text =
+                key == "TrafficType"
+                ? try oneOf(node, key, operation: "ec2:CreateFlowLogs", parameter: "TrafficType") : try node.string()
             if text.contains("${") {
                 throw node.error(
                     "remsim fills ${…} in a call's parameters, so it does not read '\(key)' with AWS's ${field} names")
@@ -250,9 +252,6 @@ struct CustodianActionReader {
             if settings[key] == nil { throw (m["attrs"] ?? m.owner).error("'set-flow-log' needs '\(key)' \(why)") }
         }
         try need("TrafficType", "(EC2 requires it for a VPC)")
-        guard ["ACCEPT", "REJECT", "ALL"].contains(settings["TrafficType"]!) else {
-            throw given.first { $0.key == "TrafficType" }!.node.error("'TrafficType' is ACCEPT, REJECT or ALL")
-        }
         let destinationType = settings["LogDestinationType"] ?? "cloud-watch-logs"
         guard ["cloud-watch-logs", "s3"].contains(destinationType) else {
             throw given.first { $0.key == "LogDestinationType" }!.node.error(
@@ -281,7 +280,7 @@ struct CustodianActionReader {
     func deleteGlobalGrants(_ m: YAMLMapping, selection: String) throws(LoadError) -> (RemediationStep, ResourceCheck) {
         try checkKeys(m, ["grantees"], action: "delete-global-grants")
         let grantees =
-            try m["grantees"]?.strings() ?? [GlobalGrantees.authenticatedUsers, GlobalGrantees.allUsers]
+            try m["grantees"]?.strings() ?? [S3Access.authenticatedUsers, S3Access.allUsers]
         var step = RemediationStep(
             operation: "s3:PutBucketAcl", parameters: ["Bucket": "${resourceName}"], forEach: .matched,
             description: "delete-global-grants", over: selection, optional: true)
@@ -607,21 +606,22 @@ struct CustodianActionReader {
         }
     }
 
-    /// The Azure and GCP actions that make one call on every matched resource, whatever it has:
-    /// GCP's `set-uniform-access` (`state`, true by default) patches the bucket;
+    /// GCP's `set-uniform-access` (`state`, true by default): the bucket patched, whatever it has.
+    func setUniformAccess(_ m: YAMLMapping) throws(LoadError) -> RemediationStep {
+        try checkKeys(m, ["state"], action: "set-uniform-access")
+        let state = try m["state"]?.bool() ?? true
+        return RemediationStep(
+            operation: "storage.buckets.patch",
+            parameters: [
+                "bucket": "${resourceName}",
+                "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": .bool(state)]]],
+            ], description: "set-uniform-access")
+    }
+
     /// Azure's `require-secure-transfer` (`value` and `minimum_tls_version`, each sent only when
-    /// given) updates the storage account.
-    func methodCall(_ name: String, _ m: YAMLMapping) throws(LoadError) -> RemediationStep {
-        if name == "set-uniform-access" {
-            try checkKeys(m, ["state"], action: name)
-            let state = try m["state"]?.bool() ?? true
-            return RemediationStep(
-                operation: "storage.buckets.patch",
-                parameters: [
-                    "bucket": "${resourceName}",
-                    "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": .bool(state)]]],
-                ], description: name)
-        }
+    /// given): the storage account updated, whatever it has.
+    func requireSecureTransfer(_ m: YAMLMapping) throws(LoadError) -> RemediationStep {
+        let name = "require-secure-transfer"
         try checkKeys(m, ["value", "minimum_tls_version"], action: name)
         // Custodian sends `value` only when the policy gives it (its schema's default of true is
         // never applied): without it, only the TLS version changes, and with neither its update
@@ -629,11 +629,10 @@ struct CustodianActionReader {
         var properties = Fields()
         if let value = m["value"] { properties["supportsHttpsTrafficOnly"] = .bool(try value.bool()) }
         if let tls = m["minimum_tls_version"] {
-            let version = try tls.string()
-            guard ["TLS1_0", "TLS1_1", "TLS1_2"].contains(version) else {
-                throw tls.error("'minimum_tls_version' is one of TLS1_0, TLS1_1, TLS1_2")
-            }
-            properties["minimumTlsVersion"] = .string(version)
+            properties["minimumTlsVersion"] = .string(
+                try oneOf(
+                    tls, "minimum_tls_version", operation: "Microsoft.Storage/storageAccounts/write",
+                    parameter: "body.properties.minimumTlsVersion"))
         }
         if properties.isEmpty {
             throw m.owner.error(
@@ -646,6 +645,17 @@ struct CustodianActionReader {
                 "resourceGroup": "${resourceGroup}", "name": "${resourceName}",
                 "body": ["properties": .object(properties)],
             ], description: name)
+    }
+
+    /// A value the operation takes only from a fixed set (the catalog's `allowed`), refused where
+    /// it is written otherwise.
+    func oneOf(_ node: YAMLNode, _ key: String, operation: String, parameter: String) throws(LoadError) -> String {
+        let text = try node.string()
+        let allowed = (OperationCatalog.spec(named: operation)?.allowed[parameter] ?? []).compactMap(\.stringValue)
+        guard allowed.contains(text) else {
+            throw node.error("'\(key)' is one of \(allowed.joined(separator: ", "))")
+        }
+        return text
     }
 
     /// A Custodian format string (`{account_id}-{region}-s3-logs`) as a step template.

@@ -462,15 +462,9 @@ package final class BucketTagSet: ResourceCheck, @unchecked Sendable {
     }
 }
 
-/// Custodian's S3 ACL grants to everyone: the groups `global-grants` looks for and
-/// `delete-global-grants` removes by default.
+/// What Custodian's `global-grants` and `delete-global-grants` read of a bucket.
 package enum GlobalGrantees {
-    package static let allUsers = "http://acs.amazonaws.com/groups/global/AllUsers"
-    package static let authenticatedUsers = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
     package static let permissions = ["READ", "WRITE", "WRITE_ACP", "READ_ACP", "FULL_CONTROL"]
-
-    /// Whether the bucket hosts a website, as Custodian reads its `Website` (truthy).
-    static func hostsWebsite(_ document: Value) -> Bool { document["Website"].map(Python.truthy) ?? false }
 
     /// The bucket's ACL grants, none when it has no ACL.
     static func grants(_ document: Value) -> [Value] { document["Acl"]?["Grants"]?.arrayValue ?? [] }
@@ -490,11 +484,9 @@ package final class GlobalGrantsCheck: ResourceCheck, @unchecked Sendable {
     }
 
     override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool {
-        let website = GlobalGrantees.hostsWebsite(resource.document)
+        let website = S3Access.hostsWebsite(resource.document["Website"])
         return GlobalGrantees.grants(resource.document).contains { grant in
-            guard let uri = grant["Grantee"]?["URI"]?.stringValue,
-                uri == GlobalGrantees.allUsers || uri == GlobalGrantees.authenticatedUsers
-            else { return false }
+            guard S3Access.isGlobal(grant) else { return false }
             let permission = grant["Permission"]?.stringValue ?? ""
             if allowWebsite, permission == "READ", website { return false }
             return permissions.isEmpty || permissions.contains(permission)
@@ -522,7 +514,7 @@ package final class GlobalGrantsRemoval: ResourceCheck, @unchecked Sendable {
     override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
         let grants = GlobalGrantees.grants(resource.document)
         guard !grants.isEmpty else { return MatchedElements(path: name, elements: []) }
-        let website = GlobalGrantees.hostsWebsite(resource.document)
+        let website = S3Access.hostsWebsite(resource.document["Website"])
         var kept: [Value] = []
         for grant in grants {
             guard case .object(var grantee)? = grant["Grantee"], !grantee.isEmpty else { continue }

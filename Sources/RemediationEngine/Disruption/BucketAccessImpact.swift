@@ -100,11 +100,8 @@ struct BucketAccessImpact: ImpactRule {
     /// An S3 ACL's grants to everyone or every AWS account, as `URI PERMISSION`.
     static func globalGrants(_ grants: Value?) -> Set<String> {
         Set(
-            (grants?.arrayValue ?? []).compactMap { g in
-                guard let uri = g["Grantee"]?["URI"]?.stringValue,
-                    uri.hasSuffix("/AllUsers") || uri.hasSuffix("/AuthenticatedUsers")
-                else { return nil }
-                return uri + " " + (g["Permission"]?.stringValue ?? "")
+            (grants?.arrayValue ?? []).filter(S3Access.isGlobal).map {
+                ($0["Grantee"]?["URI"]?.stringValue ?? "") + " " + ($0["Permission"]?.stringValue ?? "")
             })
     }
 }

@@ -94,7 +94,7 @@ struct S3BucketAdapter: ReplayAdapter {
         if let acl = properties["Acl"], !(acl["Grants"]?.arrayValue ?? []).isEmpty {
             try putAcl(acl, on: bucket, region: region, in: context)
         }
-        if let website = properties["Website"], Self.hostsWebsite(website) {
+        if let website = properties["Website"], S3Access.hostsWebsite(website) {
             var configuration = Fields()
             for key in ["IndexDocument", "ErrorDocument", "RedirectAllRequestsTo", "RoutingRules"] {
                 if let v = website[key] { configuration[key] = v }
@@ -209,7 +209,7 @@ struct S3BucketAdapter: ReplayAdapter {
             // Never enabled and absent mean the same.
             "Versioning": properties["Versioning"]?["Status"] ?? "Off",
             "Grants": Self.grants(properties["Acl"]),
-            "Website": .bool(properties["Website"].map(Self.hostsWebsite) ?? false),
+            "Website": .bool(S3Access.hostsWebsite(properties["Website"])),
             "PublicAccessBlockConfiguration": .object(
                 Fields(
                     ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"].map {
@@ -224,15 +224,6 @@ struct S3BucketAdapter: ReplayAdapter {
                 .string((l["TargetBucket"]?.stringValue ?? "") + "/" + (l["TargetPrefix"]?.stringValue ?? ""))
             } ?? .null,
         ]
-    }
-
-    /// A website configuration that configures something (not null, not empty).
-    static func hostsWebsite(_ website: Value) -> Bool {
-        switch website {
-        case .null: false
-        case .object(let o): !o.isEmpty
-        default: true
-        }
     }
 
     /// An ACL's grants as `GRANTEE PERMISSION`, sorted: the owner's as `owner` (its canonical id
