@@ -16,6 +16,8 @@ extension CLIShape {
                 words.append(value.boolValue == false ? "--no-" + flag.dropFirst(2) : flag)
             case .repeated(let flag):
                 for item in value.arrayValue ?? [value] { words += [flag, CLIArgument.word(item)] }
+            case .words(let flag):
+                words += [flag] + (value.arrayValue ?? [value]).map(CLIArgument.word)
             }
         }
         return ShellCommand(words)
@@ -80,6 +82,16 @@ extension CLIShape {
                     try assign(argument, .bool(true))
                     continue
                 }
+                if case .words = argument.form {
+                    var items = attached.map { [Value.string($0)] } ?? []
+                    while i < words.count, !(words[i].hasPrefix("-") && words[i].count > 1) {
+                        items.append(.string(words[i]))
+                        i += 1
+                    }
+                    guard !items.isEmpty else { throw ParseError(message: "\(word) needs a value") }
+                    try assign(argument, .array(items))
+                    continue
+                }
                 guard let raw = attached ?? (i < words.count ? words[i] : nil) else {
                     throw ParseError(message: "\(word) needs a value")
                 }
@@ -109,6 +121,7 @@ extension CLIShape {
             switch a.form {
             case .positional: a.parameter.split(separator: ".").last.map { $0.uppercased() } ?? "VALUE"
             case .option(let f), .repeated(let f): "\(f) VALUE"
+            case .words(let f): "\(f) VALUE…"
             case .toggle(let f): "\(f)"
             }
         }.joined(separator: " ")

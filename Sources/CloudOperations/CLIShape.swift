@@ -47,6 +47,9 @@ package struct CLIArgument: Sendable {
         case toggle(String)
         /// A list as a repeated option: `-d allUsers -d allAuthenticatedUsers` (gsutil).
         case repeated(String)
+        /// A list as the words after one option, up to the next option: `--destination-port-ranges
+        /// 22 80-90` (az). Each word is a string.
+        case words(String)
     }
 
     /// How the parameter's value is written.
@@ -83,7 +86,7 @@ package struct CLIArgument: Sendable {
     package var flag: String? {
         switch form {
         case .positional: nil
-        case .option(let f), .toggle(let f), .repeated(let f): f
+        case .option(let f), .toggle(let f), .repeated(let f), .words(let f): f
         }
     }
 
@@ -98,5 +101,8 @@ package struct CLIArgument: Sendable {
     }
     package static func repeated(_ flag: String, _ parameter: String) -> CLIArgument {
         CLIArgument(.repeated(flag), parameter)
+    }
+    package static func words(_ flag: String, _ parameter: String) -> CLIArgument {
+        CLIArgument(.words(flag), parameter)
     }
 }

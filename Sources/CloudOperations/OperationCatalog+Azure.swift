@@ -31,9 +31,27 @@ extension OperationCatalog {
             resourceType: "azure.networksecuritygroup",
             target: .id(armId("Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}")),
             required: ["resourceGroup", "networkSecurityGroupName", "name", "body"],
-            allowed: ["body.properties.access": ["Allow", "Deny"]],
+            allowed: [
+                "body.properties.access": ["Allow", "Deny"], "body.properties.direction": ["Inbound", "Outbound"],
+            ],
+            // A PUT: it updates the rule named, or creates it when the body is a whole rule.
             effect: .element(
-                of: "properties.securityRules", matching: ["name": "name"], change: .merge(from: "body"),
+                of: "properties.securityRules", matching: ["name": "name"],
+                change: .mergeOrCreate(
+                    from: "body",
+                    creation: ElementCreation(
+                        required: [
+                            "properties.access", "properties.direction", "properties.priority", "properties.protocol",
+                        ],
+                        ranges: [
+                            (
+                                "properties.priority", 100...4096,
+                                APIErrorTemplate(
+                                    "SecurityRuleInvalidPriority",
+                                    "Security rule has invalid Priority. Value provided: {value} Allowed range 100-4096."
+                                )
+                            )
+                        ])),
                 notFound: APIErrorTemplate(
                     "NotFound", "The security rule named in the request does not exist in the network security group.")),
             commands: [
@@ -44,7 +62,22 @@ extension OperationCatalog {
                         .option("--nsg-name", "networkSecurityGroupName"),
                         .option("--name", "name"),
                         .option("--access", "body.properties.access"),
-                    ])
+                    ]),
+                CLIShape(
+                    "az", ["network", "nsg", "rule", "create"],
+                    [
+                        .option("--resource-group", "resourceGroup"),
+                        .option("--nsg-name", "networkSecurityGroupName"),
+                        .option("--name", "name"),
+                        .option("--priority", "body.properties.priority"),
+                        .option("--access", "body.properties.access"),
+                        .option("--direction", "body.properties.direction"),
+                        .option("--protocol", "body.properties.protocol"),
+                        .option("--source-address-prefixes", "body.properties.sourceAddressPrefix"),
+                        .option("--source-port-ranges", "body.properties.sourcePortRange"),
+                        .option("--destination-address-prefixes", "body.properties.destinationAddressPrefix"),
+                        .words("--destination-port-ranges", "body.properties.destinationPortRanges"),
+                    ]),
             ],
             notFound: armNotFound("Microsoft.Network/networkSecurityGroups")),
         OperationSpec(

@@ -74,7 +74,7 @@ extension OperationEffect {
                 + {
                     switch change {
                     case .set(let fields)?: fields.values.sorted()
-                    case .merge(let p)?: [p]
+                    case .merge(let p)?, .mergeOrCreate(let p, _)?: [p]
                     case nil: []
                     }
                 }()
@@ -90,6 +90,25 @@ package enum ElementChange: Sendable {
     case set([String: String])
     /// Merges the parameter object into the element.
     case merge(from: String)
+    /// Merges the parameter object into the element, or, where there is none, appends one made
+    /// of the matching fields and the object: a create-or-update call (ARM's PUT of a child
+    /// resource, which `az … update` reaches after reading the element first).
+    case mergeOrCreate(from: String, creation: ElementCreation)
+}
+
+/// What a create-or-update call must give to make an element that is not there; short of it,
+/// the call is answered as an update of a missing element (`notFound`).
+package struct ElementCreation: Sendable {
+    /// Paths in the parameter object every new element has (`properties.priority`).
+    package let required: [String]
+    /// Integer fields of the parameter object and the range the cloud accepts, with the error
+    /// for a value outside it; `{value}` in its message is the value given.
+    package let ranges: [(path: String, range: ClosedRange<Int>, error: APIErrorTemplate)]
+
+    package init(required: [String], ranges: [(path: String, range: ClosedRange<Int>, error: APIErrorTemplate)] = []) {
+        self.required = required
+        self.ranges = ranges
+    }
 }
 
 package struct ReplacedField: Sendable {

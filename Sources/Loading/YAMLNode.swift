@@ -287,6 +287,17 @@ struct YAMLNode {
         return v
     }
 
+    /// One of the words given, as written.
+    func oneOf(_ all: [String]) throws(LoadError) -> String {
+        let text = try string()
+        guard all.contains(text) else {
+            throw error(
+                "expected one of \(all.joined(separator: ", ")), found \(Self.quoted(text))\(Suggest.didYouMean(text, in: all))"
+            )
+        }
+        return text
+    }
+
     /// A resource type name remsim models (`aws.s3`), or an error suggesting the closest one.
     func resourceType(_ name: String) throws(LoadError) -> ResourceType {
         guard let known = ResourceTypeRegistry.type(named: name) else {

@@ -378,15 +378,25 @@ package struct SimulatedCloud: Sendable {
         case .element(let property, let matching, let elementChange, let notFound):
             var list = try Self.read(property, in: props)?.arrayValue ?? []
             let wanted = matching.sorted { $0.key < $1.key }
+            let target = wanted.map { "\($0.key)=\(p[$0.value].map { $0.stringValue ?? $0.jsonText } ?? "")" }
+                .joined(separator: ",")
             guard
                 let i = list.firstIndex(where: { element in
                     wanted.allSatisfy { field, parameter in element[field] == p[parameter] }
                 })
             else {
-                throw APIError(
-                    notFound,
-                    target: wanted.map { "\($0.key)=\(p[$0.value].map { $0.stringValue ?? $0.jsonText } ?? "")" }
-                        .joined(separator: ","))
+                if case .mergeOrCreate(let parameter, let creation)? = elementChange,
+                    let body = try Self.created(from: Self.read(parameter, in: p), creation)
+                {
+                    var element = Value.emptyObject
+                    for (field, parameter) in wanted {
+                        if let v = p[parameter] { element = element.setting(field, to: v) }
+                    }
+                    list.append(element.merging(patch: body))
+                    try Self.write(.array(list), at: property, in: &props)
+                    return
+                }
+                throw APIError(notFound, target: target)
             }
             switch elementChange {
             case nil:
@@ -395,7 +405,7 @@ package struct SimulatedCloud: Sendable {
                 for (field, parameter) in fields.sorted(by: { $0.key < $1.key }) {
                     if let v = p[parameter] { list[i] = list[i].setting(field, to: v) }
                 }
-            case .merge(let parameter)?:
+            case .merge(let parameter)?, .mergeOrCreate(let parameter, _)?:
                 if let patch = try Self.read(parameter, in: p) { list[i] = list[i].merging(patch: patch) }
             }
             try Self.write(.array(list), at: property, in: &props)
@@ -525,6 +535,24 @@ package struct SimulatedCloud: Sendable {
         idsByName[NameKey(type: group.type, account: group.account, name: name), default: []].append(arn)
         previous[arn] = .some(nil)
         return arn
+    }
+
+    /// The body of an element a create-or-update call makes, nil when it lacks what a new
+    /// element needs (the call then reads as an update of a missing element).
+    private static func created(from body: Value?, _ creation: ElementCreation) throws(APIError) -> Value? {
+        guard let body, body.objectValue != nil else { return nil }
+        for path in creation.required where try read(path, in: body) == nil { return nil }
+        for check in creation.ranges {
+            guard let value = try read(check.path, in: body) else { continue }
+            guard let number = value.numberValue, check.range.contains(Int(number)), Double(Int(number)) == number
+            else {
+                throw APIError(
+                    code: check.error.code,
+                    message: check.error.message.replacingOccurrences(
+                        of: "{value}", with: value.stringValue ?? value.jsonText))
+            }
+        }
+        return body
     }
 
     private static func read(_ path: String, in value: Value) throws(APIError) -> Value? {

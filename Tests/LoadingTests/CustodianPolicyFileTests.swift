@@ -112,6 +112,18 @@ struct CustodianPolicyFileTests {
             5, 62, "TLS1_0, TLS1_1, TLS1_2"
         ),
         (
+            "  - name: p\n    resource: azure.storage\n    actions:\n      - {type: set-firewall-rules, ip-rules: [ServiceTags.AppService]}\n",
+            5, 47, "service tags"
+        ),
+        (
+            "  - name: p\n    resource: azure.storage\n    actions:\n      - {type: set-firewall-rules, bypass-rules: [Logs]}\n",
+            5, 51, "expected one of AzureServices, Logging, Metrics"
+        ),
+        (
+            "  - name: p\n    resource: azure.storage\n    actions:\n      - {type: set-firewall-rules, default-action: deny}\n",
+            5, 52, "Allow, Deny"
+        ),
+        (
             "  - name: p\n    resource: gcp.bucket\n    actions:\n      - {type: set-uniform-access, enabled: true}\n",
             5, 45, "'enabled'"
         ),

@@ -30,7 +30,8 @@ struct CustodianActionReader {
         "aws.rds-snapshot": ["delete"],
         "gcp.firewall": ["delete"],
         "gcp.bucket": ["set-uniform-access"],
-        "azure.storage": ["require-secure-transfer"],
+        "azure.storage": ["require-secure-transfer", "set-firewall-rules"],
+        "azure.networksecuritygroup": ["close", "open"],
     ]
 
     /// Custodian's tag actions, as each type registers them: on the EC2 resources (through
@@ -100,6 +101,14 @@ struct CustodianActionReader {
                     read.steps.append(step)
                     if let selection { read.selections.append(selection) }
                 }
+            case "close", "open":
+                let (step, selection) = try networkSecurityGroupPorts(name, m, selection: "c7n:action-\(index + 1)")
+                read.steps.append(step)
+                read.selections.append(selection)
+            case "set-firewall-rules":
+                let (step, selection) = try setFirewallRules(m, selection: "c7n:action-\(index + 1)")
+                read.steps.append(step)
+                read.selections.append(selection)
             case "set-uniform-access": read.steps.append(try setUniformAccess(m))
             case "require-secure-transfer": read.steps.append(try requireSecureTransfer(m))
             default:
@@ -286,6 +295,76 @@ struct CustodianActionReader {
             description: "delete-global-grants", over: selection, optional: true)
         step.parametersFromItem = true
         return (step, GlobalGrantsRemoval(name: selection, grantees: grantees))
+    }
+
+    /// `close` and `open` on an Azure network security group: one new rule denying (allowing) the
+    /// action's ports that the group allows (denies) now, worked out per group
+    /// (`NetworkSecurityGroupPortsChange`); nothing when there are none.
+    func networkSecurityGroupPorts(_ name: String, _ m: YAMLMapping, selection: String) throws(LoadError) -> (
+        RemediationStep, ResourceCheck
+    ) {
+        try checkKeys(m, ["direction", "ports", "exceptPorts", "ipProtocol", "prefix"], action: name)
+        let filters = CustodianFilterReader(type: type)
+        let ports = NetworkSecurityGroupPorts.ports(
+            try filters.portRanges(m["ports"]) ?? [0...65_535], except: try filters.portRanges(m["exceptPorts"]) ?? [])
+        let prefix = try m["prefix"]?.string() ?? "c7n-policy-"
+        if prefix.count > 44 {
+            throw m["prefix"]!.error("'prefix' is at most 44 characters, as Custodian's schema says")
+        }
+        var step = RemediationStep(
+            operation: "Microsoft.Network/networkSecurityGroups/securityRules/write", parameters: .emptyObject,
+            forEach: .matched, description: name, over: selection, optional: true)
+        step.parametersFromItem = true
+        return (
+            step,
+            NetworkSecurityGroupPortsChange(
+                name: selection, access: name == "close" ? "Deny" : "Allow",
+                direction: try m.required("direction").oneOf(["Inbound", "Outbound"]), ports: ports,
+                ipProtocol: try m["ipProtocol"]?.oneOf(["ICMP", "TCP", "UDP", "*"]) ?? "*", prefix: prefix)
+        )
+    }
+
+    /// `set-firewall-rules` on a storage account: one update of its network rules, worked out per
+    /// account (`StorageFirewallChange`). Service tag names in `ip-rules` are refused: Custodian
+    /// downloads Microsoft's list of their ranges.
+    func setFirewallRules(_ m: YAMLMapping, selection: String) throws(LoadError) -> (RemediationStep, ResourceCheck) {
+        let name = "set-firewall-rules"
+        try checkKeys(
+            m, ["append", "default-action", "bypass-rules", "ip-rules", "virtual-network-rules"], action: name)
+        let ipRules = try m["ip-rules"].map { n throws(LoadError) -> [String] in
+            var out: [String] = []
+            for item in try n.list() {
+                let rule = try item.string()
+                if rule.hasPrefix("ServiceTags.") {
+                    throw item.error(
+                        "remsim does not read service tags in 'ip-rules' (Custodian downloads their ranges from Microsoft): write the ranges"
+                    )
+                }
+                out.append(rule)
+            }
+            return out
+        }
+        let bypass = try m["bypass-rules"].map { n throws(LoadError) -> [String] in
+            var out: [String] = []
+            for item in try n.list() { out.append(try item.oneOf(["AzureServices", "Logging", "Metrics"])) }
+            return out
+        }
+        var step = RemediationStep(
+            operation: "Microsoft.Storage/storageAccounts/write", parameters: .emptyObject, forEach: .matched,
+            description: name, over: selection, optional: true)
+        step.parametersFromItem = true
+        return (
+            step,
+            StorageFirewallChange(
+                name: selection,
+                defaultAction: try m["default-action"].map { n throws(LoadError) in
+                    try oneOf(
+                        n, "default-action", operation: "Microsoft.Storage/storageAccounts/write",
+                        parameter: "body.properties.networkAcls.defaultAction")
+                } ?? "Deny",
+                ipRules: ipRules, virtualNetworkRules: try m["virtual-network-rules"]?.strings(), bypass: bypass,
+                append: try m["append"]?.bool() ?? true)
+        )
     }
 
     /// `remove-keys`: the matched keys (`matched: true`), those older than `age` days, or all of

@@ -13,6 +13,7 @@ struct CustodianFilterReader {
         "aws.iam-user": ["access-key"],
         "aws.kms-key": ["key-rotation-status"],
         "aws.vpc": ["flow-logs"],
+        "azure.networksecuritygroup": ["ingress", "egress"],
     ]
 
     static let valueKeys = ["type", "key", "value", "op", "value_type", "value_regex", "value_path", "value_from"]
@@ -106,8 +107,8 @@ struct CustodianFilterReader {
     }
 
     /// A value filter from its keys (`key`, `op`, `value`, `value_type`, …).
-    func valueFilter(_ m: YAMLMapping, node: YAMLNode, key fixedKey: String? = nil) throws(LoadError)
-        -> CustodianValueFilter
+    func valueFilter(_ m: YAMLMapping, node: YAMLNode, key fixedKey: String? = nil, datetimes: Bool? = nil)
+        throws(LoadError) -> CustodianValueFilter
     {
         let op = try m["op"].map { n throws(LoadError) in
             try n.oneOf(CustodianValueFilter.Op.self, CustodianValueFilter.Op.allCases)
@@ -155,13 +156,14 @@ struct CustodianFilterReader {
         let regex = try m["value_regex"]?.string()
         return try make(
             key: keyText, keyNode: keyNode, op: op, value: value, valueType: valueType, valueRegex: regex,
-            valuePath: valuePath, valueIsSet: valueIsSet, at: m["value"] ?? m["value_from"] ?? m["op"] ?? node)
+            valuePath: valuePath, valueIsSet: valueIsSet, datetimes: datetimes,
+            at: m["value"] ?? m["value_from"] ?? m["op"] ?? node)
     }
 
     func make(
         key: String, keyNode: YAMLNode, op: CustodianValueFilter.Op?, value: Value,
         valueType: CustodianValueFilter.ValueType?, valueRegex: String? = nil, valuePath: JMESPath? = nil,
-        valueIsSet: Bool = false, at node: YAMLNode
+        valueIsSet: Bool = false, datetimes: Bool? = nil, at node: YAMLNode
     ) throws(LoadError) -> CustodianValueFilter {
         let parsedKey: CustodianValueFilter.Key
         do {
@@ -172,7 +174,7 @@ struct CustodianFilterReader {
         do {
             return try CustodianValueFilter(
                 key: parsedKey, op: op, value: value, valueType: valueType, valueRegex: valueRegex,
-                valuePath: valuePath, datetimes: type.cloud == .aws, valueIsSet: valueIsSet)
+                valuePath: valuePath, datetimes: datetimes ?? (type.cloud == .aws), valueIsSet: valueIsSet)
         } catch {
             throw node.error(error.message)
         }
@@ -187,7 +189,9 @@ struct CustodianFilterReader {
                     + supported.joined(separator: ", ") + ")")
         }
         switch name {
-        case "ingress", "egress": return .check(try securityGroupPermission(name, m))
+        case "ingress", "egress":
+            if type.cloud == .azure { return .check(try networkSecurityGroupPorts(name, m)) }
+            return .check(try securityGroupPermission(name, m))
         case "check-public-block": return .check(try publicBlock(m))
         case "bucket-encryption": return .check(try bucketEncryption(m))
         case "global-grants": return .check(try globalGrants(m))
@@ -371,6 +375,54 @@ struct CustodianFilterReader {
             description: try criterion("Description", key: "Description"),
             selfReference: try m["SelfReference"]?.bool(), matchAny: matchOperator == "or",
             written: try m.owner.isMapping ? m.owner.value() : ["type": .string(name)])
+    }
+
+    /// `ingress`/`egress` on an Azure network security group: `access` (required), `ports`,
+    /// `exceptPorts`, `match`, `ipProtocol`, `source`, `destination`, `Cidr`.
+    func networkSecurityGroupPorts(_ name: String, _ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        try m.checkCustodianKeys(
+            ["access", "ports", "exceptPorts", "match", "ipProtocol", "source", "destination", "Cidr"],
+            in: "an '\(name)' filter on azure.networksecuritygroup")
+        let access = try m.required("access").oneOf(["Allow", "Deny"])
+        let match = try m["match"]?.oneOf(["all", "any"]) ?? "all"
+        let ipProtocol = try m["ipProtocol"]?.oneOf(["ICMP", "TCP", "UDP", "*"]) ?? "*"
+        var cidr: (type: String, filter: CustodianValueFilter)?
+        if let c = m["Cidr"] {
+            // Custodian reads `Cidr` as a value filter on the rule's address prefix of `ipType`.
+            guard c.isMapping else {
+                throw c.error("'Cidr' is a value filter's mapping with 'ipType' (source or destination)")
+            }
+            let options = try mapping(
+                c, allowing: ["ipType", "value", "op", "value_type", "value_regex", "value_from"], filter: "Cidr")
+            let ipType = try options.required("ipType").string()
+            guard ["source", "destination"].contains(ipType.lowercased()) else {
+                throw options["ipType"]!.error("'ipType' is source or destination")
+            }
+            cidr = (ipType, try valueFilter(options, node: c, key: "CidrIp"))
+        }
+        let ports: [Bool]?
+        if m["ports"] != nil || cidr == nil {
+            ports = NetworkSecurityGroupPorts.ports(
+                try portRanges(m["ports"]) ?? [0...65_535], except: try portRanges(m["exceptPorts"]) ?? [])
+        } else {
+            ports = nil
+        }
+        return NetworkSecurityGroupPortsCheck(
+            egress: name == "egress", access: access, ports: ports, matchAll: match == "all", ipProtocol: ipProtocol,
+            source: try m["source"]?.string(), destination: try m["destination"]?.string(), cidr: cidr,
+            written: try m.owner.value())
+    }
+
+    /// A `ports` or `exceptPorts` text (`22,80-90`), checked as Custodian checks it.
+    func portRanges(_ node: YAMLNode?) throws(LoadError) -> [ClosedRange<Int>]? {
+        guard let node else { return nil }
+        if (try? node.int()) != nil {
+            throw node.error("Custodian's schema takes ports as a string: write it in quotes ('22')")
+        }
+        guard let ranges = NetworkSecurityGroupPorts.parse(try node.string()) else {
+            throw node.error("expected ports and ranges separated by commas (22,80-90), each within 0-65535")
+        }
+        return ranges
     }
 
     func publicBlock(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {

@@ -114,22 +114,17 @@ struct IngressImpact: ImpactRule {
                     remaining: remaining.compactMap(AddressRange.init))
             }
         case "Microsoft.Network/networkSecurityGroups/securityRules/write":
-            guard p["body"]?["properties"]?["access"]?.stringValue == "Deny", let name = p["name"]?.stringValue,
-                let rule = (c.resource.property("properties")?["securityRules"]?.arrayValue ?? []).first(where: {
-                    $0["name"]?.stringValue == name
-                }),
-                let props = rule["properties"], props["access"]?.stringValue == "Allow"
+            guard p["body"]?["properties"]?["access"]?.stringValue == "Deny", let name = p["name"]?.stringValue
             else { return [] }
-            let portTexts =
-                (props["destinationPortRanges"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-                + [props["destinationPortRange"]?.stringValue].compactMap { $0 }
-            let sources =
-                (props["sourceAddressPrefixes"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-                + [props["sourceAddressPrefix"]?.stringValue].compactMap { $0 }
-            return portTexts.map {
+            let rules = c.resource.property("properties")?["securityRules"]?.arrayValue ?? []
+            guard let rule = rules.first(where: { $0["name"]?.stringValue == name }) else {
+                return Self.newDenyCuts(p["body"]?["properties"] ?? .null, rules: rules)
+            }
+            guard let props = rule["properties"], props["access"]?.stringValue == "Allow" else { return [] }
+            return Self.portTexts(props).map {
                 Cut(
                     proto: (props["protocol"]?.stringValue ?? "*").lowercased(), ports: Self.portRange($0),
-                    removed: sources.compactMap(AddressRange.init), remaining: [])
+                    removed: Self.sources(props).compactMap(AddressRange.init), remaining: [])
             }
         case "compute.firewalls.patch", "compute.firewalls.delete":
             // Disabling or deleting an enabled rule cuts all it allows.
@@ -151,6 +146,50 @@ struct IngressImpact: ImpactRule {
         default:
             return []
         }
+    }
+
+    /// The destination ports of an NSG rule's properties, as written.
+    static func portTexts(_ props: Value) -> [String] {
+        (props["destinationPortRanges"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            + [props["destinationPortRange"]?.stringValue].compactMap { $0 }
+    }
+
+    /// The source prefixes of an NSG rule's properties.
+    static func sources(_ props: Value) -> [String] {
+        (props["sourceAddressPrefixes"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            + [props["sourceAddressPrefix"]?.stringValue].compactMap { $0 }
+    }
+
+    /// A new inbound Deny rule (Custodian's `close`) cuts what the allow rules it comes before
+    /// let in on its ports: for each such rule, the ports both cover, from the rule's sources
+    /// (or the new rule's, where it names some).
+    static func newDenyCuts(_ deny: Value, rules: [Value]) -> [Cut] {
+        guard deny["direction"]?.stringValue?.lowercased() == "inbound" else { return [] }
+        let priority = deny["priority"]?.numberValue ?? 0
+        let denySources = sources(deny).filter { AddressRange($0) != AddressRange("*") }
+        let denyPorts = portTexts(deny).map { portRange($0) ?? 0...65_535 }
+        let denyProto = (deny["protocol"]?.stringValue ?? "*").lowercased()
+        var out: [Cut] = []
+        for rule in rules {
+            guard let props = rule["properties"], props["access"]?.stringValue == "Allow",
+                props["direction"]?.stringValue?.lowercased() == "inbound",
+                (props["priority"]?.numberValue ?? 0) > priority
+            else { continue }
+            let proto = (props["protocol"]?.stringValue ?? "*").lowercased()
+            guard denyProto == "*" || proto == "*" || proto == denyProto else { continue }
+            let removed = (denySources.isEmpty ? sources(props) : denySources).compactMap(AddressRange.init)
+            for text in portTexts(props) {
+                let allowed = portRange(text) ?? 0...65_535
+                for ports in denyPorts where ports.overlaps(allowed) {
+                    let both = max(ports.lowerBound, allowed.lowerBound)...min(ports.upperBound, allowed.upperBound)
+                    out.append(
+                        Cut(
+                            proto: denyProto == "*" ? proto : denyProto, ports: both == 0...65_535 ? nil : both,
+                            removed: removed, remaining: []))
+                }
+            }
+        }
+        return out
     }
 
     static func ranges(_ perm: Value) -> [String] {

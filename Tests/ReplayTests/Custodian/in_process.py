@@ -62,10 +62,20 @@ class GCPSession:
 
 # Azure: an action calls client.GROUP.METHOD(args) on the resource type's SDK client. Each call
 # Custodian's supported actions make, as remsim's operation and its parameters.
+# A security rule's body names the rule again; remsim's call names it once, in `name`.
 AZURE = {
     "storage_accounts.update": (
         "Microsoft.Storage/storageAccounts/write",
         lambda rg, name, body: {"resourceGroup": rg, "name": name, "body": body},
+    ),
+    "security_rules.begin_create_or_update": (
+        "Microsoft.Network/networkSecurityGroups/securityRules/write",
+        lambda rg, nsg, name, body: {
+            "resourceGroup": rg,
+            "networkSecurityGroupName": nsg,
+            "name": name,
+            "body": {k: v for k, v in body.items() if not (k == "name" and v == name)},
+        },
     ),
 }
 
