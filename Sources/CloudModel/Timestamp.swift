@@ -141,10 +141,11 @@ private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
 private func pad(_ n: Int64, _ width: Int) -> String { String(n).leftPadded(to: width) }
 
 extension Timestamp {
-    /// The time as strftime writes it in UTC, for %Y, %m, %d, %H, %M and %Z (`2026/01/02`).
+    /// The time as strftime writes it in UTC, for %Y, %m, %d, %H, %M, %S and %Z (`2026/01/02`).
     package func formatted(strftime format: String) -> String {
         let days = floorDiv(milliseconds, 86_400_000)
-        let minutes = (milliseconds - days * 86_400_000) / 60_000
+        let seconds = (milliseconds - days * 86_400_000) / 1000
+        let minutes = seconds / 60
         let (y, m, d) = Self.civil(fromDays: days)
         var out = ""
         var percent = false
@@ -160,6 +161,7 @@ extension Timestamp {
             case "d": out += pad(d, 2)
             case "H": out += pad(minutes / 60, 2)
             case "M": out += pad(minutes % 60, 2)
+            case "S": out += pad(seconds % 60, 2)
             case "Z": out += "UTC"
             default: out += "%\(c)"
             }

@@ -376,6 +376,23 @@ struct CustodianActionReader {
         if matched, age != nil {
             throw m.owner.error("'remove-keys' cannot take both 'matched' and 'age', as in Custodian")
         }
+        // Custodian refuses a policy that mixes the two, for it could not tell whose keys to remove.
+        func checks(_ filters: [Filter]) -> [ResourceCheck] {
+            filters.flatMap { f -> [ResourceCheck] in
+                switch f {
+                case .and(let inner), .or(let inner), .not(let inner): checks(inner)
+                case .check(let c): [c]
+                default: []
+                }
+            }
+        }
+        let used = checks(filters)
+        if used.contains(where: { $0 is CredentialReportCheck }),
+            used.contains(where: { ($0 as? ElementListCheck)?.listKey == "AccessKeys" })
+        {
+            throw m.owner.error(
+                "'remove-keys' cannot follow both 'credential' and 'access-key' filters, as Custodian refuses")
+        }
         let disable = try m["disable"]?.bool() ?? false
         var over = "c7n:matched-keys"
         var selection: ResourceCheck?

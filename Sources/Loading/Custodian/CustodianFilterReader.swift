@@ -10,7 +10,7 @@ struct CustodianFilterReader {
     static let typeFilters: [String: [String]] = [
         "aws.security-group": ["ingress", "egress"],
         "aws.s3": ["check-public-block", "bucket-encryption", "global-grants"],
-        "aws.iam-user": ["access-key"],
+        "aws.iam-user": ["access-key", "credential", "mfa-device"],
         "aws.kms-key": ["key-rotation-status"],
         "aws.vpc": ["flow-logs"],
         "azure.networksecuritygroup": ["ingress", "egress"],
@@ -200,6 +200,13 @@ struct CustodianFilterReader {
             return .check(
                 KeyRotationStatusCheck(filter: try valueFilter(options, node: m.owner), written: try m.owner.value()))
         case "flow-logs": return .check(try flowLogs(m))
+        case "credential": return .check(try credential(m))
+        case "mfa-device":
+            // Custodian sets the key to MFADevices whatever the policy gives.
+            let options = try mapping(m.owner, allowing: Self.valueKeys, filter: name)
+            return .check(
+                MFADeviceCheck(
+                    filter: try valueFilter(options, node: m.owner, key: "MFADevices"), written: try m.owner.value()))
         case "marked-for-op": return .check(try markedForOp(m))
         default: return try accessKey([(node, m)])
         }
@@ -215,6 +222,33 @@ struct CustodianFilterReader {
             skew: SimDuration(milliseconds: Int64(skew.rounded())),
             written: m.owner.isMapping ? try m.owner.value() : "marked-for-op",
             resourceType: type.name)
+    }
+
+    /// `credential`: a value filter over the user's row of the credential report, or over its
+    /// access keys for `access_keys.FIELD`. `report_generate`, `report_delay` and
+    /// `report_max_age` say how Custodian fetches the report and change nothing here.
+    func credential(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        let options = try mapping(
+            m.owner, allowing: Self.valueKeys + ["report_generate", "report_delay", "report_max_age"],
+            filter: "credential")
+        let keyNode = try options.required("key")
+        let key = try keyNode.string()
+        if let why = CredentialReport.unmodelled[key] {
+            throw keyNode.error(
+                "remsim does not read the credential report's '\(key)' (\(why)); it reads: "
+                    + CredentialReport.keys.joined(separator: ", "))
+        }
+        guard CredentialReport.keys.contains(key) else {
+            throw keyNode.error(
+                "'\(key)' is not a column of the credential report (Custodian's keys: "
+                    + CredentialReport.keys.joined(separator: ", ") + ")")
+        }
+        let overKeys = key.hasPrefix("access_keys.")
+        let field = overKeys ? String(key.dropFirst("access_keys.".count)) : key
+        // The report is text: its dates are not datetimes to the value filter.
+        return CredentialReportCheck(
+            filter: try valueFilter(options, node: m.owner, key: field, datetimes: false), overKeys: overKeys,
+            written: try m.owner.value())
     }
 
     func bucketEncryption(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {

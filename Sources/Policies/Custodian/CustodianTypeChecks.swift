@@ -171,7 +171,7 @@ package final class PublicAccessBlockCheck: ResourceCheck, @unchecked Sendable {
 /// `or` (the default), each filter must find a key, and the keys kept are those all find.
 /// The kept elements are named for the action (`c7n:matched-keys`).
 package final class ElementListCheck: ResourceCheck, @unchecked Sendable {
-    let listKey: String
+    package let listKey: String
     let name: String
     let filters: [CustodianValueFilter]
     let everyFilterOnOneElement: Bool
