@@ -70,8 +70,8 @@ struct CustodianPolicyFileTests {
 
     @Test(arguments: [
         (
-            "  - name: p\n    resource: s3\n    filters:\n      - type: has-statement\n",
-            5, 15, "'has-statement' filter on aws.s3"
+            "  - name: p\n    resource: iam-user\n    filters:\n      - type: usage\n",
+            5, 15, "'usage' filter on aws.iam-user"
         ),
         (
             "  - name: p\n    resource: s3\n    actions:\n      - type: delete\n",

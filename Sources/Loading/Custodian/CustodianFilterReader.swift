@@ -9,7 +9,10 @@ struct CustodianFilterReader {
     /// The type filters remsim reads, by resource type.
     static let typeFilters: [String: [String]] = [
         "aws.security-group": ["ingress", "egress"],
-        "aws.s3": ["check-public-block", "bucket-encryption", "global-grants"],
+        "aws.s3": [
+            "check-public-block", "bucket-encryption", "global-grants", "has-statement", "missing-policy-statement",
+            "missing-statement",
+        ],
         "aws.iam-user": ["access-key", "credential", "mfa-device"],
         "aws.kms-key": ["key-rotation-status"],
         "aws.vpc": ["flow-logs"],
@@ -201,6 +204,12 @@ struct CustodianFilterReader {
                 KeyRotationStatusCheck(filter: try valueFilter(options, node: m.owner), written: try m.owner.value()))
         case "flow-logs": return .check(try flowLogs(m))
         case "credential": return .check(try credential(m))
+        case "has-statement": return .check(try hasStatement(m))
+        case "missing-policy-statement", "missing-statement":
+            try m.checkCustodianKeys(["statement_ids"], in: "a '\(name)' filter")
+            return .check(
+                MissingPolicyStatementCheck(
+                    statementIds: try m["statement_ids"]?.strings() ?? [], written: try m.owner.value()))
         case "mfa-device":
             // Custodian sets the key to MFADevices whatever the policy gives.
             let options = try mapping(m.owner, allowing: Self.valueKeys, filter: name)
@@ -248,6 +257,48 @@ struct CustodianFilterReader {
         // The report is text: its dates are not datetimes to the value filter.
         return CredentialReportCheck(
             filter: try valueFilter(options, node: m.owner, key: field, datetimes: false), overKeys: overKeys,
+            written: try m.owner.value())
+    }
+
+    /// `has-statement`: `statement_ids`, and `statements` as Custodian's schema gives them (each
+    /// with an `Effect`; `PartialMatch` naming elements of the statement).
+    func hasStatement(_ m: YAMLMapping) throws(LoadError) -> ResourceCheck {
+        try m.checkCustodianKeys(["statement_ids", "statements"], in: "a 'has-statement' filter")
+        var statements: [Value] = []
+        for item in try m["statements"]?.list() ?? [] {
+            let s = try item.mapping(allowing: item.mappingKeys)
+            _ = try s.required("Effect").oneOf(["Allow", "Deny"])
+            if let partial = s["PartialMatch"] {
+                let names: [String]
+                if let list = try? partial.strings() { names = list } else { names = [try partial.string()] }
+                for name in names where !StatementMatch.partialElements.contains(name) {
+                    throw partial.error(
+                        "'PartialMatch' names one of " + StatementMatch.partialElements.joined(separator: ", "))
+                }
+            }
+            let value = try item.value()
+            // Custodian formats every string of the statement with Python's str.format.
+            func check(_ v: Value) throws(LoadError) {
+                switch v {
+                case .string(let text):
+                    if BucketPolicy.format(
+                        text, ["account_id": "", "region": "", "bucket_name": "", "bucket_region": ""])
+                        == nil
+                    {
+                        throw item.error(
+                            "Custodian cannot format \(YAMLNode.quoted(text)) (a lone brace, or more than a name in "
+                                + "{account_id}, {region}, {bucket_name} or {bucket_region}): write '{{' for a brace")
+                    }
+                case .array(let items): for i in items { try check(i) }
+                case .object(let f): for e in f.entries { try check(e.value) }
+                default: break
+                }
+            }
+            try check(value)
+            statements.append(value)
+        }
+        return HasStatementCheck(
+            statementIds: try m["statement_ids"]?.strings() ?? [], statements: statements,
             written: try m.owner.value())
     }
 

@@ -36,6 +36,8 @@ package enum CustodianShape {
             fields["labels"] = .object(Fields(sortedTags.map { .init(key: $0, value: .string(tags[$0] ?? "")) }))
         }
         if type == "aws.s3" {
+            // get-bucket-policy's answer is the policy's JSON text.
+            if let policy = fields["Policy"] { fields["Policy"] = BucketPolicy.text(policy) }
             fields["Versioning"] = properties["Versioning"] ?? .emptyObject
             fields["Logging"] = properties["Logging"]?["LoggingEnabled"] ?? .emptyObject
             if fields["Location"] == nil {

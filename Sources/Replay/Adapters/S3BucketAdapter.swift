@@ -1,7 +1,8 @@
 import CloudModel
+import Policies
 
-/// `aws.s3`: a bucket with its versioning, ACL, website, public access block, default encryption
-/// and access logging; compared on those.
+/// `aws.s3`: a bucket with its versioning, ACL, website, policy, public access block, default
+/// encryption and access logging; compared on those but the policy, which no action changes.
 struct S3BucketAdapter: ReplayAdapter {
     let type = "aws.s3"
 
@@ -55,6 +56,11 @@ struct S3BucketAdapter: ReplayAdapter {
         let receivesTrail = context.planned.contains {
             $0.type == "aws.cloudtrail" && $0.properties["S3BucketName"]?.stringValue == bucket
         }
+        if receivesAccessLogs || receivesTrail, let policy = properties["Policy"], !policy.isNull {
+            throw .notReplayable(
+                "\(resource.id) has a bucket policy and receives logs, whose delivery the replay allows by a bucket policy of its own"
+            )
+        }
         try Self.letServices(
             write: bucket, region: resource.region, accessLogs: receivesAccessLogs, cloudTrail: receivesTrail,
             in: context)
@@ -105,6 +111,9 @@ struct S3BucketAdapter: ReplayAdapter {
                     "s3api", "put-bucket-website", "--bucket", bucket, "--website-configuration",
                     Value.object(configuration).jsonText,
                 ])
+        }
+        if let policy = properties["Policy"], !policy.isNull, let text = BucketPolicy.text(policy).stringValue {
+            try context.aws(region, ["s3api", "put-bucket-policy", "--bucket", bucket, "--policy", text])
         }
         if let status = properties["Versioning"]?["Status"]?.stringValue {
             try context.aws(
@@ -178,6 +187,10 @@ struct S3BucketAdapter: ReplayAdapter {
             Fields.Entry(key: "Acl", value: ["Owner": acl["Owner"] ?? .null, "Grants": acl["Grants"] ?? .array([])]))
         if let website = try context.optional(resource.region, ["s3api", "get-bucket-website", "--bucket", id]) {
             fields.append(Fields.Entry(key: "Website", value: website))
+        }
+        if let policy = try context.optional(resource.region, ["s3api", "get-bucket-policy", "--bucket", id])?["Policy"]
+        {
+            fields.append(Fields.Entry(key: "Policy", value: policy))
         }
         let versioning = try context.aws(resource.region, ["s3api", "get-bucket-versioning", "--bucket", id])
         if let status = versioning["Status"] {
