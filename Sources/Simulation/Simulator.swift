@@ -146,7 +146,9 @@ public struct Simulator {
             alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records,
             warnings: loop.engine.warnings,
             violations: violations,
-            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts) + Self.engineRecords(loop.engine.records)
+            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts)
+                + Self.notificationRecords(loop.engine.alerts, policies: scenario.policies)
+                + Self.engineRecords(loop.engine.records)
                 + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
             finalInventory: loop.cloud.inventory, eventsProcessed: loop.processed)
         let trace = SimulationTrace(
@@ -520,6 +522,26 @@ public struct Simulator {
                     text:
                         "alert \(alert.id) \(alert.policyId): \(t.from?.rawValue ?? "new") → \(t.to.rawValue), "
                         + "\(t.reason.rawValue)\(detail)"
+                )
+            }
+        }
+    }
+
+    /// Custodian's `notify`, recorded where its policy's alert opens (the run that first finds
+    /// the resource), with whom it names and how; never sent.
+    static func notificationRecords(_ alerts: [Alert], policies: [Policy]) -> [TimelineRecord] {
+        let byId = Dictionary(policies.map { ($0.id, $0.notifications) }, uniquingKeysWith: { a, _ in a })
+        return alerts.flatMap { alert -> [TimelineRecord] in
+            guard let notifications = byId[alert.policyId], !notifications.isEmpty,
+                let opened = alert.transitions.first(where: { $0.from == nil && $0.to == .open })
+            else { return [] }
+            return notifications.map { n in
+                let to = n.recipients.isEmpty ? "no recipients" : n.recipients.joined(separator: ", ")
+                let subject = n.subject.isEmpty ? "" : ", subject \"\(n.subject)\""
+                return TimelineRecord(
+                    at: opened.at, kind: .detection, resourceId: alert.resourceId,
+                    text:
+                        "alert \(alert.id) \(alert.policyId): notify \(to) by \(n.transport)\(subject) (recorded, not sent)"
                 )
             }
         }

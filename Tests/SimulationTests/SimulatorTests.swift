@@ -115,6 +115,29 @@ struct SimulatorTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: TestSupport.scenariosDirectory)) ?? [])
         .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }.sorted()
 
+    /// Custodian's `notify` is recorded, with its recipients and transport, where the alert of its
+    /// policy opens; nothing is sent.
+    @Test func aCustodianNotifyIsRecordedWhereItsAlertOpens() throws {
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load())
+        let scenario = try loader.load(
+            file: TestSupport.scenariosDirectory + "/custodian-policies-remediate-as-custodian-would.yaml")
+        let result = try Simulator(scenario: scenario).run()
+        let notifying = scenario.policies.filter { !$0.notifications.isEmpty }.map(\.id)
+        #expect(!notifying.isEmpty)
+        let opened = result.alerts.filter { notifying.contains($0.policyId) }
+        #expect(!opened.isEmpty)
+        for alert in opened {
+            let at = try #require(alert.transitions.first?.at)
+            let records = result.timeline.filter {
+                $0.resourceId == alert.resourceId && $0.text.hasPrefix("alert \(alert.id) \(alert.policyId): notify ")
+            }
+            #expect(records.count == 1)
+            #expect(records.first?.at == at)
+            #expect(records.first?.text.contains("secops@example.com by sqs") == true)
+            #expect(records.first?.text.hasSuffix("(recorded, not sent)") == true)
+        }
+    }
+
     @Test func theShippedScenariosAreThere() {
         #expect(Self.shippedScenarios.count >= 8)
     }
