@@ -84,8 +84,8 @@ struct CustodianPolicyFileTests {
             "rate(N"
         ),
         (
-            "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: a, value: 1, value_type: version}\n",
-            5, 53, "'value_type: version'"
+            "  - name: p\n    resource: ec2\n    filters:\n      - {type: value, key: a, value: 1, value_type: resource_count}\n",
+            5, 53, "'value_type: resource_count'"
         ),
         (
             "  - name: p\n    resource: iam-user\n    actions:\n      - {type: remove-keys, matched: true, age: 90}\n",

@@ -68,6 +68,10 @@ struct CustodianValueFilterTests {
             ("lt", 16, "cidr_size"), ("in", "prod", "swap"), ("contains", "b", "swap"), ("eq", 100, "swap"),
             ("gt", "2025-01-01", "date"), ("lt", "2025-01-01T00:00:00Z", "date"), ("eq", "2020-01-01", "date"),
             ("eq", "name", "expr"), ("ne", "size", "expr"), ("eq", "tag:env", "expr"),
+            ("gt", "1.9", "version"), ("lt", "10.1", "version"), ("eq", "42", "version"), ("ge", "3.5b", "version"),
+            ("le", "prod-web-1", "version"), ("gt", "10.0.0.0/7", "version"), ("eq", "present", "version"),
+            ("eq", "not-null", "version"), ("eq", "absent", "version"), ("eq", "empty", "version"),
+            ("ne", "2.0", "version"), ("gt", "", "version"), ("lt", 5, "version"), ("in", "42", "version"),
         ]
         for (op, v, t) in typed { out.append((op, v, t)) }
         return out

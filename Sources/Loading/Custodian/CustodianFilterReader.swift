@@ -119,7 +119,7 @@ struct CustodianFilterReader {
         let valueType = try m["value_type"].map { n throws(LoadError) -> CustodianValueFilter.ValueType in
             let text = try n.string()
             switch text {
-            case "resource_count", "version":
+            case "resource_count":
                 throw n.error(
                     "remsim does not read 'value_type: \(text)' (it reads: "
                         + CustodianValueFilter.ValueType.allCases.map(\.rawValue).joined(separator: ", ") + ")")

@@ -39,7 +39,7 @@ package final class CustodianValueFilter: Sendable {
     package enum ValueType: String, Sendable, CaseIterable {
         case age, integer, expiration, normalize, size, cidr
         case cidrSize = "cidr_size"
-        case swap, expr, date
+        case swap, expr, date, version
         case uniqueSize = "unique_size"
         case float
     }
@@ -168,6 +168,16 @@ package final class CustodianValueFilter: Sendable {
                 return false
             }
             (v, r) = converted
+        }
+        // `version` makes both sides LooseVersions: neither is None any more, a sentinel is a
+        // version too (`present` and `not-null` still match), and a side that was no text
+        // makes Custodian raise.
+        if case .version(let vs) = v {
+            guard let vs, case .version(let found) = r else { return false }
+            if vs == LooseVersion.parse("present") || vs == LooseVersion.parse("not-null") { return true }
+            guard let rs = found else { return false }
+            guard let op else { return rs == vs }
+            return apply(op, .version(rs), .version(vs)) ?? false
         }
         if case .value(.string(let sentinel)) = v {
             let isNone = r == .value(.null)
@@ -305,6 +315,18 @@ package final class CustodianValueFilter: Sendable {
             }
             if case .address = s, case .network = parsed { return (parsed, s) }
             return (s, parsed)
+        case .version:
+            // LooseVersion(x) parses a non-empty text; a non-text sentinel makes it raise.
+            guard case .value(.string(let sentinel)) = v, !sentinel.isEmpty else { return nil }
+            // A text is parsed; a false value (None, 0, an empty list) makes a version of
+            // nothing, which raises once compared; any other value raises at once.
+            var found: [LooseVersion.Component]?
+            if case .value(.string(let text)) = r, !text.isEmpty {
+                found = LooseVersion.parse(text)
+            } else if r.truthy {
+                return nil
+            }
+            return (.version(LooseVersion.parse(sentinel)), .version(found))
         case .cidrSize:
             if case .emptyTuple = r { return (v, .value(.int(0))) }
             guard case .value(let found) = r else { return nil }

@@ -15,6 +15,9 @@ package enum PythonObject: Sendable, Equatable {
     case emptyTuple
     /// A Python `set` of hashable JSON values (what `value_from` reads a list of values as).
     case set([Value])
+    /// Custodian's `ComparableVersion` (a `LooseVersion`); nil for one made of no text, which
+    /// raises when compared.
+    case version([LooseVersion.Component]?)
 
     /// `x == y`; objects of different kinds are never equal.
     package static func equal(_ x: PythonObject, _ y: PythonObject) -> Bool {
@@ -26,6 +29,7 @@ package enum PythonObject: Sendable, Equatable {
         case (.emptyTuple, .emptyTuple): true
         case (.set(let a), .set(let b)):
             a.count == b.count && a.allSatisfy { m in b.contains { Python.equal($0, m) } }
+        case (.version(let a?), .version(let b?)): a == b
         default: false
         }
     }
@@ -42,6 +46,9 @@ package enum PythonObject: Sendable, Equatable {
         case (.network(let a, let p), .network(let b, let q)):
             guard a.isV4 == b.isV4 else { return nil }
             c = a != b ? (a < b ? -1 : 1) : (p < q ? -1 : (p > q ? 1 : 0))
+        case (.version(let a?), .version(let b?)):
+            guard let order = LooseVersion.compare(a, b) else { return nil }
+            c = order
         default: return nil
         }
         switch op {
@@ -63,7 +70,7 @@ package enum PythonObject: Sendable, Equatable {
                 case .array, .object: return false
                 default: return nil
                 }
-            case .date, .address, .network, .cidrList, .set:
+            case .date, .address, .network, .cidrList, .set, .version:
                 // No JSON value equals a date, an address or a set; a set is no dict key.
                 switch container {
                 case .array: return false
@@ -101,7 +108,7 @@ package enum PythonObject: Sendable, Equatable {
             case .value(let v): return members.contains { Python.equal($0, v) }
             default: return false
             }
-        case .date, .address, .emptyTuple: return nil
+        case .date, .address, .emptyTuple, .version: return nil
         }
     }
 }
@@ -236,5 +243,59 @@ package struct IPAddress: Sendable, Hashable, Comparable {
         default:
             return nil
         }
+    }
+}
+
+/// distutils' `LooseVersion`, as Custodian vendors it: the text split into runs of digits
+/// (numbers), runs of lowercase letters and whatever lies between them, dots dropped; compared
+/// as Python compares lists, which raises where a number meets a text.
+package enum LooseVersion {
+    package enum Component: Sendable, Equatable {
+        case number(Int)
+        case text(String)
+    }
+
+    package static func parse(_ text: String) -> [Component] {
+        var out: [Component] = []
+        var between = ""
+        func flush() {
+            if !between.isEmpty, between != "." { out.append(Int(between).map(Component.number) ?? .text(between)) }
+            between = ""
+        }
+        var chars = Array(text)[...]
+        while let c = chars.first {
+            if c.isASCII, c.isNumber || (c.isLowercase && c.isLetter) || c == "." {
+                flush()
+                var run = String(c)
+                chars = chars.dropFirst()
+                if c != "." {
+                    let digits = c.isNumber
+                    while let d = chars.first, d.isASCII, digits ? d.isNumber : (d.isLowercase && d.isLetter) {
+                        run.append(d)
+                        chars = chars.dropFirst()
+                    }
+                    out.append(digits ? Int(run).map(Component.number) ?? .text(run) : .text(run))
+                }
+            } else {
+                between.append(c)
+                chars = chars.dropFirst()
+            }
+        }
+        flush()
+        return out
+    }
+
+    /// -1, 0 or 1; nil where Python raises (a number against a text at the first difference).
+    static func compare(_ a: [Component], _ b: [Component]) -> Int? {
+        for (x, y) in zip(a, b) where x != y {
+            switch (x, y) {
+            case (.number(let p), .number(let q)): return p < q ? -1 : 1
+            case (.text(let p), .text(let q)):
+                return Array(p.unicodeScalars.map(\.value)).lexicographicallyPrecedes(q.unicodeScalars.map(\.value))
+                    ? -1 : 1
+            default: return nil
+            }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 }
