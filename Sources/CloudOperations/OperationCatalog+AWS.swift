@@ -69,7 +69,9 @@ extension OperationCatalog {
         OperationSpec(
             "ec2:StopInstances", cloud: .aws, resourceType: "aws.ec2", target: .ids("InstanceIds"),
             required: ["InstanceIds"], effect: .setValue("State", ["Code": 80, "Name": "stopped"]),
-            notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist")),
+            notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist"),
+            // A hibernated instance is stopped too; what it keeps in memory is not modelled.
+            inert: ["Hibernate"]),
         OperationSpec(
             "ec2:TerminateInstances", cloud: .aws, resourceType: "aws.ec2", target: .ids("InstanceIds"),
             required: ["InstanceIds"], effect: .setValue("State", ["Code": 48, "Name": "terminated"]),

@@ -109,6 +109,11 @@ struct CustodianActionReader {
                 let (step, selection) = try setFirewallRules(m, selection: "c7n:action-\(index + 1)")
                 read.steps.append(step)
                 read.selections.append(selection)
+            case "stop":
+                for (step, selection) in try stop(m, condition: "c7n:action-\(index + 1)") {
+                    read.steps.append(step)
+                    read.selections.append(selection)
+                }
             case "set-uniform-access": read.steps.append(try setUniformAccess(m))
             case "require-secure-transfer": read.steps.append(try requireSecureTransfer(m))
             default:
@@ -367,6 +372,70 @@ struct CustodianActionReader {
         )
     }
 
+    func refuseForce(_ m: YAMLMapping, _ name: String) throws(LoadError) {
+        if let n = m["force"], try n.bool() {
+            throw n.error(
+                "remsim does not read 'force: true' on '\(name)' (it lifts stop and termination protection with "
+                    + "ec2:ModifyInstanceAttribute, which remsim does not model)")
+        }
+    }
+
+    /// `stop`, as Custodian splits the running instances: one whose first root device mapping
+    /// (`/dev/sda1`, `/dev/xvda`, `xvda`) is an EBS volume is stopped, with `Hibernate` where
+    /// `hibernate: true` and the instance is configured for it; any other cannot be stopped, and
+    /// is terminated with `terminate-ephemeral: true`, left alone otherwise (an instance that
+    /// lists no such mapping counts as one of those, as in Custodian).
+    func stop(_ m: YAMLMapping, condition: String) throws(LoadError) -> [(RemediationStep, ResourceCheck)] {
+        try checkKeys(m, ["hibernate", "terminate-ephemeral", "force"], action: "stop")
+        try refuseForce(m, "stop")
+        func filter(_ key: String, _ op: CustodianValueFilter.Op?, _ value: Value) throws(LoadError)
+            -> CustodianValueFilter
+        {
+            do {
+                return try CustodianValueFilter(
+                    key: try CustodianValueFilter.key(key), op: op, value: value, valueType: nil)
+            } catch {
+                throw m.owner.error(error.message)
+            }
+        }
+        let running = try filter("State.Name", .eq, "running")
+        let persistent = try filter(
+            "BlockDeviceMappings[?contains(`[\"/dev/sda1\", \"/dev/xvda\", \"xvda\"]`, DeviceName)] | [0].Ebs", nil,
+            "present")
+        let hibernates = try filter("HibernationOptions.Configured", .eq, true)
+        var out: [(RemediationStep, ResourceCheck)] = []
+        func add(
+            _ operation: String, _ parameters: Value, _ suffix: String, _ filters: [CustodianValueFilter],
+            unless: [CustodianValueFilter] = []
+        ) {
+            var step = RemediationStep(operation: operation, parameters: parameters, description: "stop")
+            step.forEach = .matched
+            step.over = condition + suffix
+            step.optional = true
+            out.append(
+                (
+                    step,
+                    ActionCondition(name: condition + suffix, filters: filters, unless: unless, resourceType: type.name)
+                ))
+        }
+        if try m["terminate-ephemeral"]?.bool() ?? false {
+            add(
+                "ec2:TerminateInstances", ["InstanceIds": ["${resourceId}"]], "-ephemeral", [running],
+                unless: [persistent])
+        }
+        if try m["hibernate"]?.bool() ?? false {
+            add(
+                "ec2:StopInstances", ["InstanceIds": ["${resourceId}"], "Hibernate": true], "-hibernate",
+                [running, persistent, hibernates])
+            add(
+                "ec2:StopInstances", ["InstanceIds": ["${resourceId}"]], "", [running, persistent], unless: [hibernates]
+            )
+        } else {
+            add("ec2:StopInstances", ["InstanceIds": ["${resourceId}"]], "", [running, persistent])
+        }
+        return out
+    }
+
     /// `remove-keys`: the matched keys (`matched: true`), those older than `age` days, or all of
     /// the user's keys; disabled with `disable: true`, deleted otherwise.
     func removeKeys(_ m: YAMLMapping) throws(LoadError) -> (RemediationStep, ResourceCheck?) {
@@ -534,22 +603,13 @@ struct CustodianActionReader {
             }
             step = RemediationStep(
                 operation: "ec2:ModifyInstanceMetadataOptions", parameters: .object(parameters), description: name)
-        case "stop", "terminate":
-            // Custodian stops only running instances, and terminates any not already gone.
-            let options = name == "stop" ? ["hibernate", "terminate-ephemeral", "force"] : ["force"]
-            try checkKeys(m, options, action: name)
-            for option in options {
-                if let n = m[option], try n.bool() {
-                    throw n.error(
-                        "remsim does not read '\(option): true' on '\(name)' (it needs calls remsim does not model)")
-                }
-            }
-            let states: [Value] =
-                name == "stop" ? ["running"] : ["pending", "running", "shutting-down", "stopping", "stopped"]
-            try when("State.Name", .in, .array(states))
+        case "terminate":
+            // Custodian terminates any instance not already gone.
+            try checkKeys(m, ["force"], action: name)
+            try refuseForce(m, name)
+            try when("State.Name", .in, ["pending", "running", "shutting-down", "stopping", "stopped"])
             step = RemediationStep(
-                operation: name == "stop" ? "ec2:StopInstances" : "ec2:TerminateInstances",
-                parameters: ["InstanceIds": ["${resourceId}"]], description: name)
+                operation: "ec2:TerminateInstances", parameters: ["InstanceIds": ["${resourceId}"]], description: name)
         case "set-public-access":
             try checkKeys(m, ["state"], action: name)
             let state = try m["state"]?.bool() ?? false

@@ -15,15 +15,18 @@ struct EC2InstanceAdapter: ReplayAdapter {
             ])["Parameter"]?["Value"]?.stringValue
         guard let image else { throw .callFailed(call: "ssm get-parameter", message: "no Amazon Linux 2 image id") }
         let options = properties["MetadataOptions"]
-        let made = try context.aws(
-            resource.region,
-            [
-                "ec2", "run-instances", "--image-id", image, "--instance-type", "t3.micro", "--count", "1",
-                "--metadata-options",
-                "HttpTokens=\(options?["HttpTokens"]?.stringValue ?? "optional"),HttpEndpoint=\(options?["HttpEndpoint"]?.stringValue ?? "enabled")",
-                "--tag-specifications",
-                "ResourceType=instance,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
-            ])
+        var arguments = [
+            "ec2", "run-instances", "--image-id", image, "--instance-type", "t3.micro", "--count", "1",
+            "--metadata-options",
+            "HttpTokens=\(options?["HttpTokens"]?.stringValue ?? "optional"),HttpEndpoint=\(options?["HttpEndpoint"]?.stringValue ?? "enabled")",
+            "--tag-specifications",
+            "ResourceType=instance,Tags=[{Key=\(context.tagKey),Value=\(context.replayId)}]",
+        ]
+        // Given either way: EC2 describes every instance's HibernationOptions, and an endpoint that
+        // leaves them out when not told (moto) would misalign Custodian's hibernate split.
+        let hibernates = properties["HibernationOptions"]?["Configured"]?.boolValue == true
+        arguments += ["--hibernation-options", "Configured=\(hibernates)"]
+        let made = try context.aws(resource.region, arguments)
         guard let id = made["Instances"]?.arrayValue?.first?["InstanceId"]?.stringValue else {
             throw .callFailed(call: "ec2 run-instances", message: "no InstanceId in the answer")
         }
