@@ -112,6 +112,10 @@ struct CustodianPolicyFileTests {
             5, 62, "TLS1_0, TLS1_1, TLS1_2"
         ),
         (
+            "  - name: p\n    resource: security-group\n    actions:\n      - {type: remove-permissions, ingress: [sg-1]}\n",
+            5, 45, "custodian validate refuses a list"
+        ),
+        (
             "  - name: p\n    resource: azure.storage\n    actions:\n      - {type: set-firewall-rules, ip-rules: [ServiceTags.AppService]}\n",
             5, 47, "service tags"
         ),

@@ -157,6 +157,12 @@ struct CustodianActionReader {
             ("ingress", "ec2:RevokeSecurityGroupIngress", "IpPermissions"),
             ("egress", "ec2:RevokeSecurityGroupEgress", "IpPermissionsEgress"),
         ] {
+            if let given = m[label], (try? given.list()) != nil || given.isMapping {
+                // Custodian's code has a branch for a list, but its schema refuses one.
+                throw given.error(
+                    "Custodian's schema takes '\(label): matched' or '\(label): all' here (custodian validate refuses a list)"
+                )
+            }
             let choice = try m[label]?.string() ?? "matched"
             let source: String
             switch choice {
