@@ -378,6 +378,19 @@ struct CustodianActionReader {
         )
     }
 
+    /// A value filter an action's own condition uses (`State.Name` is `running`), any error at
+    /// the action.
+    func actionFilter(_ key: String, _ op: CustodianValueFilter.Op?, _ value: Value, _ m: YAMLMapping)
+        throws(LoadError) -> CustodianValueFilter
+    {
+        do {
+            return try CustodianValueFilter(
+                key: try CustodianValueFilter.key(key), op: op, value: value, valueType: nil)
+        } catch {
+            throw m.owner.error(error.message)
+        }
+    }
+
     func refuseForce(_ m: YAMLMapping, _ name: String) throws(LoadError) {
         if let n = m["force"], try n.bool() {
             throw n.error(
@@ -396,14 +409,7 @@ struct CustodianActionReader {
         try refuseForce(m, "stop")
         func filter(_ key: String, _ op: CustodianValueFilter.Op?, _ value: Value) throws(LoadError)
             -> CustodianValueFilter
-        {
-            do {
-                return try CustodianValueFilter(
-                    key: try CustodianValueFilter.key(key), op: op, value: value, valueType: nil)
-            } catch {
-                throw m.owner.error(error.message)
-            }
-        }
+        { try actionFilter(key, op, value, m) }
         let running = try filter("State.Name", .eq, "running")
         let persistent = try filter(
             "BlockDeviceMappings[?contains(`[\"/dev/sda1\", \"/dev/xvda\", \"xvda\"]`, DeviceName)] | [0].Ebs", nil,
@@ -510,13 +516,7 @@ struct CustodianActionReader {
         var step: RemediationStep
         var filters: [CustodianValueFilter] = []
         func when(_ key: String, _ op: CustodianValueFilter.Op, _ value: Value) throws(LoadError) {
-            do {
-                filters.append(
-                    try CustodianValueFilter(
-                        key: try CustodianValueFilter.key(key), op: op, value: value, valueType: nil))
-            } catch {
-                throw m.owner.error(error.message)
-            }
+            filters.append(try actionFilter(key, op, value, m))
         }
         var selection: ResourceCheck?
         switch name {
@@ -669,14 +669,7 @@ struct CustodianActionReader {
     func delete(_ m: YAMLMapping, condition: String) throws(LoadError) -> [(RemediationStep, ResourceCheck?)] {
         func filter(_ key: String, _ op: CustodianValueFilter.Op, _ value: Value) throws(LoadError)
             -> CustodianValueFilter
-        {
-            do {
-                return try CustodianValueFilter(
-                    key: try CustodianValueFilter.key(key), op: op, value: value, valueType: nil)
-            } catch {
-                throw m.owner.error(error.message)
-            }
-        }
+        { try actionFilter(key, op, value, m) }
         func conditional(
             _ step: RemediationStep, _ name: String, _ filters: [CustodianValueFilter],
             unless: [CustodianValueFilter] = []
