@@ -60,6 +60,19 @@ package struct RemediationStep: Sendable {
         self.optional = optional
     }
 
+    /// A call made once per element of the selection `over`, each element (an object) merged
+    /// into `parameters`; none where the selection has no element. The form of a Custodian
+    /// action whose parameters are worked out per resource.
+    package static func perItem(
+        operation: String, parameters: Value = .emptyObject, description: String, over selection: String
+    ) -> RemediationStep {
+        var step = RemediationStep(
+            operation: operation, parameters: parameters, forEach: .matched, description: description, over: selection,
+            optional: true)
+        step.parametersFromItem = true
+        return step
+    }
+
     /// `ec2` of `ec2:RevokeSecurityGroupIngress`.
     package var service: String { operation.split(separator: ":", maxSplits: 1).first.map(String.init) ?? operation }
     /// `RevokeSecurityGroupIngress` of `ec2:RevokeSecurityGroupIngress`.

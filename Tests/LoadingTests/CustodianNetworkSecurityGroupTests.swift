@@ -116,6 +116,59 @@ struct CustodianNetworkSecurityGroupTests {
         #expect(lowCloud.inventory[Self.groupId]?.property("properties")?["securityRules"]?.arrayValue?.count == 2)
     }
 
+    /// The port sets, held as ranges, decide every port as Custodian's port-by-port walk does:
+    /// checked against that walk on groups of random rules.
+    @Test func portRangesDecideAsCustodiansPortByPortWalk() {
+        var random = SeededGenerator(seed: 18)
+        func range() -> String {
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0: return "*"
+            case 1: return String(Int.random(in: 0...40, using: &random))
+            default:
+                let a = Int.random(in: 0...40, using: &random)
+                return "\(a)-\(a + Int.random(in: 0...15, using: &random))"
+            }
+        }
+        for _ in 0..<200 {
+            var rules: [Value] = []
+            for n in 0..<Int.random(in: 0...5, using: &random) {
+                var props = Fields()
+                props["access"] = Bool.random(using: &random) ? "Allow" : "Deny"
+                props["direction"] = Bool.random(using: &random) ? "Inbound" : "Outbound"
+                props["priority"] = .int(Int.random(in: 100...110, using: &random))
+                props["protocol"] = .string(["*", "Tcp", "Udp"].randomElement(using: &random) ?? "*")
+                if Bool.random(using: &random) {
+                    props["destinationPortRange"] = .string(range())
+                } else {
+                    props["destinationPortRanges"] = .array((0..<2).map { _ in .string(range()) })
+                }
+                rules.append(["name": .string("r\(n)"), "properties": .object(props)])
+            }
+            let group: Value = ["properties": ["securityRules": .array(rules)]]
+            // Custodian's walk: rules by priority, each port taken by the first that covers it.
+            var walk: [Int: Bool] = [:]
+            for rule in NetworkSecurityGroupPorts.rules(group) {
+                let p = rule["properties"] ?? .null
+                guard p["direction"] == "Inbound", p["protocol"] != "Udp" else { continue }
+                for r in NetworkSecurityGroupPorts.ruleRanges(p) {
+                    for port in r where walk[port] == nil { walk[port] = p["access"] == "Allow" }
+                }
+            }
+            let decided = NetworkSecurityGroupPorts.decisions(group, direction: "Inbound", protocol: "TCP")
+            #expect(decided.allowed == PortSet(walk.filter { $0.value }.keys.map { $0...$0 }))
+            #expect(decided.denied == PortSet(walk.filter { !$0.value }.keys.map { $0...$0 }))
+            let asked = NetworkSecurityGroupPorts.ports([0...30, 45...50], except: [10...12])
+            #expect(asked.count == 31 + 6 - 3)
+            #expect(
+                asked.intersection(decided.allowed).count
+                    == walk.filter {
+                        $0.value && ((0...30).contains($0.key) || (45...50).contains($0.key))
+                            && !(10...12).contains($0.key)
+                    }.count)
+        }
+        #expect(NetworkSecurityGroupPorts.rangeTexts(PortSet([12...14, 10...10, 15...15])) == ["10", "12-15"])
+    }
+
     @Test func anUpdateOfAMissingRuleIsNotFoundAndARuleUpdateMerges() throws {
         var cloud = SimulatedCloud(inventory: try Inventory([group(firstPriority: 300)]))
         func write(_ name: String, _ body: Value) -> OperationOutcome {

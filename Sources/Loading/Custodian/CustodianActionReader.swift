@@ -301,10 +301,9 @@ struct CustodianActionReader {
         try checkKeys(m, ["grantees"], action: "delete-global-grants")
         let grantees =
             try m["grantees"]?.strings() ?? [S3Access.authenticatedUsers, S3Access.allUsers]
-        var step = RemediationStep(
-            operation: "s3:PutBucketAcl", parameters: ["Bucket": "${resourceName}"], forEach: .matched,
-            description: "delete-global-grants", over: selection, optional: true)
-        step.parametersFromItem = true
+        let step = RemediationStep.perItem(
+            operation: "s3:PutBucketAcl", parameters: ["Bucket": "${resourceName}"],
+            description: "delete-global-grants", over: selection)
         return (step, GlobalGrantsRemoval(name: selection, grantees: grantees))
     }
 
@@ -322,10 +321,9 @@ struct CustodianActionReader {
         if prefix.count > 44 {
             throw m["prefix"]!.error("'prefix' is at most 44 characters, as Custodian's schema says")
         }
-        var step = RemediationStep(
-            operation: "Microsoft.Network/networkSecurityGroups/securityRules/write", parameters: .emptyObject,
-            forEach: .matched, description: name, over: selection, optional: true)
-        step.parametersFromItem = true
+        let step = RemediationStep.perItem(
+            operation: "Microsoft.Network/networkSecurityGroups/securityRules/write", description: name,
+            over: selection)
         return (
             step,
             NetworkSecurityGroupPortsChange(
@@ -360,10 +358,8 @@ struct CustodianActionReader {
             for item in try n.list() { out.append(try item.oneOf(["AzureServices", "Logging", "Metrics"])) }
             return out
         }
-        var step = RemediationStep(
-            operation: "Microsoft.Storage/storageAccounts/write", parameters: .emptyObject, forEach: .matched,
-            description: name, over: selection, optional: true)
-        step.parametersFromItem = true
+        let step = RemediationStep.perItem(
+            operation: "Microsoft.Storage/storageAccounts/write", description: name, over: selection)
         return (
             step,
             StorageFirewallChange(
@@ -640,13 +636,12 @@ struct CustodianActionReader {
                 }
                 update.append((property, try um.required("value").value()))
             }
-            step = RemediationStep(
+            step = RemediationStep.perItem(
                 operation: "rds:ModifyDBInstance",
                 parameters: [
                     "DBInstanceIdentifier": "${resourceId}",
                     "ApplyImmediately": .bool(try m["immediate"]?.bool() ?? false),
-                ], forEach: .matched, description: name, over: condition, optional: true)
-            step.parametersFromItem = true
+                ], description: name, over: condition)
             return (step, ChangedProperties(name: condition, update: update, resourceType: type.name))
         default:  // set-rotation
             try checkKeys(m, ["state"], action: name)
@@ -905,10 +900,9 @@ struct CustodianActionReader {
         let pairs = Value.array(change.add.map { ["Key": .string($0.0), "Value": .string($0.1)] })
         switch type.name {
         case "aws.s3":
-            var step = RemediationStep(
-                operation: "s3:PutBucketTagging", parameters: ["Bucket": "${resourceName}"], forEach: .matched,
-                description: action, over: selection, optional: true)
-            step.parametersFromItem = true
+            let step = RemediationStep.perItem(
+                operation: "s3:PutBucketTagging", parameters: ["Bucket": "${resourceName}"], description: action,
+                over: selection)
             return (step, BucketTagSet(name: selection, changes: before))
         case "aws.iam-user":
             if change.add.isEmpty {

@@ -485,7 +485,7 @@ struct CustodianFilterReader {
             }
             cidr = (ipType, try valueFilter(options, node: c, key: "CidrIp"))
         }
-        let ports: [Bool]?
+        let ports: PortSet?
         if m["ports"] != nil || cidr == nil {
             ports = NetworkSecurityGroupPorts.ports(
                 try portRanges(m["ports"]) ?? [0...65_535], except: try portRanges(m["exceptPorts"]) ?? [])

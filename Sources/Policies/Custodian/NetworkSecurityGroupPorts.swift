@@ -6,8 +6,6 @@ import Foundation
 /// each port decided by the first rule that covers it; a port no rule covers is denied (Azure's
 /// default rules are not in `securityRules`). Directions and protocols compare without case.
 package enum NetworkSecurityGroupPorts {
-    package static let portCount = 65_536
-
     /// `22`, `80-120`, `*` (every port); nil when it is not a port or a range.
     static func range(_ text: String) -> ClosedRange<Int>? {
         if text == "*" { return 0...65_535 }
@@ -33,16 +31,13 @@ package enum NetworkSecurityGroupPorts {
         return out
     }
 
-    /// The ports of `ranges` less those of `except`, as a membership table.
-    package static func ports(_ ranges: [ClosedRange<Int>], except: [ClosedRange<Int>]) -> [Bool] {
-        var set = [Bool](repeating: false, count: portCount)
-        for r in ranges { for p in r { set[p] = true } }
-        for r in except { for p in r { set[p] = false } }
-        return set
+    /// The ports of `ranges` less those of `except`.
+    package static func ports(_ ranges: [ClosedRange<Int>], except: [ClosedRange<Int>]) -> PortSet {
+        PortSet(ranges).subtracting(PortSet(except))
     }
 
     /// The destination ports of a rule: `destinationPortRange` when set, else `destinationPortRanges`.
-    static func ruleRanges(_ properties: Value) -> [ClosedRange<Int>] {
+    package static func ruleRanges(_ properties: Value) -> [ClosedRange<Int>] {
         if let single = properties["destinationPortRange"]?.stringValue, !single.isEmpty {
             return range(single).map { [$0] } ?? []
         }
@@ -57,7 +52,7 @@ package enum NetworkSecurityGroupPorts {
 
     /// The group's rules (each `{name, properties}`), lowest priority number first; ties keep
     /// their order.
-    static func rules(_ group: Value) -> [Value] {
+    package static func rules(_ group: Value) -> [Value] {
         let rules = group["properties"]?["securityRules"]?.arrayValue ?? []
         return rules.enumerated().sorted { a, b in
             let pa = a.element["properties"]?["priority"]?.numberValue ?? 0
@@ -66,14 +61,16 @@ package enum NetworkSecurityGroupPorts {
         }.map(\.element)
     }
 
-    /// Per port: nil when no rule of the direction covers it, else whether the first rule that
-    /// does allows it. `source` and `destination`, when given, keep only rules naming that
-    /// address (in the `…AddressPrefix` or among the `…AddressPrefixes`).
+    /// The ports the direction's rules allow and those they deny, each port decided by the first
+    /// rule that covers it; a port in neither no rule decides. `source` and `destination`, when
+    /// given, keep only rules naming that address (in the `…AddressPrefix` or among the
+    /// `…AddressPrefixes`).
     package static func decisions(
         _ group: Value, direction: String, protocol ipProtocol: String, source: String? = nil,
         destination: String? = nil
-    ) -> [Bool?] {
-        var out = [Bool?](repeating: nil, count: portCount)
+    ) -> (allowed: PortSet, denied: PortSet) {
+        var allowed = PortSet([])
+        var denied = PortSet([])
         for rule in rules(group) {
             guard let p = rule["properties"], same(p["direction"]?.stringValue, direction) else { continue }
             let proto = p["protocol"]?.stringValue ?? ""
@@ -84,23 +81,70 @@ package enum NetworkSecurityGroupPorts {
                 return set.contains(address) || p[field]?.stringValue == address
             }
             guard names(source, "sourceAddressPrefix"), names(destination, "destinationAddressPrefix") else { continue }
-            let allows = same(p["access"]?.stringValue, "allow")
-            for r in ruleRanges(p) { for port in r where out[port] == nil { out[port] = allows } }
+            let undecided = PortSet(ruleRanges(p)).subtracting(allowed.union(denied))
+            if same(p["access"]?.stringValue, "allow") {
+                allowed = allowed.union(undecided)
+            } else {
+                denied = denied.union(undecided)
+            }
         }
-        return out
+        return (allowed, denied)
     }
 
-    /// Sorted ports as Custodian writes them in a rule: `[10, 12, 13, 14]` → `["10", "12-14"]`.
-    package static func rangeTexts(_ ports: [Int]) -> [String] {
-        var out: [String] = []
-        var i = 0
-        while i < ports.count {
-            var j = i
-            while j + 1 < ports.count, ports[j + 1] == ports[j] + 1 { j += 1 }
-            out.append(i == j ? String(ports[i]) : "\(ports[i])-\(ports[j])")
-            i = j + 1
+    /// Ports as Custodian writes them in a rule, consecutive ones as one range:
+    /// `{10, 12, 13, 14}` → `["10", "12-14"]`.
+    package static func rangeTexts(_ ports: PortSet) -> [String] {
+        ports.ranges.map { $0.count == 1 ? String($0.lowerBound) : "\($0.lowerBound)-\($0.upperBound)" }
+    }
+}
+
+/// A set of ports, held as sorted ranges that neither overlap nor touch, so that a rule for
+/// every port costs one range, not 65,536 entries.
+package struct PortSet: Sendable, Equatable {
+    package private(set) var ranges: [ClosedRange<Int>]
+
+    package init(_ ranges: [ClosedRange<Int>]) {
+        var out: [ClosedRange<Int>] = []
+        for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = out.last, r.lowerBound <= last.upperBound + 1 {
+                out[out.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
+            } else {
+                out.append(r)
+            }
         }
-        return out
+        self.ranges = out
+    }
+
+    package var count: Int { ranges.reduce(0) { $0 + $1.count } }
+
+    package func union(_ other: PortSet) -> PortSet { PortSet(ranges + other.ranges) }
+
+    package func intersection(_ other: PortSet) -> PortSet {
+        var out: [ClosedRange<Int>] = []
+        var i = 0
+        var j = 0
+        while i < ranges.count, j < other.ranges.count {
+            let a = ranges[i]
+            let b = other.ranges[j]
+            let low = max(a.lowerBound, b.lowerBound)
+            let high = min(a.upperBound, b.upperBound)
+            if low <= high { out.append(low...high) }
+            if a.upperBound < b.upperBound { i += 1 } else { j += 1 }
+        }
+        return PortSet(out)
+    }
+
+    package func subtracting(_ other: PortSet) -> PortSet {
+        var out: [ClosedRange<Int>] = []
+        for r in ranges {
+            var low = r.lowerBound
+            for o in other.ranges where o.upperBound >= low && o.lowerBound <= r.upperBound {
+                if o.lowerBound > low { out.append(low...(o.lowerBound - 1)) }
+                low = o.upperBound + 1
+            }
+            if low <= r.upperBound { out.append(low...r.upperBound) }
+        }
+        return PortSet(out)
     }
 }
 
@@ -113,7 +157,7 @@ package enum NetworkSecurityGroupPorts {
 package final class NetworkSecurityGroupPortsCheck: ResourceCheck, @unchecked Sendable {
     let direction: String
     let access: String
-    let ports: [Bool]?
+    let ports: PortSet?
     let matchAll: Bool
     let ipProtocol: String
     let source: String?
@@ -121,7 +165,7 @@ package final class NetworkSecurityGroupPortsCheck: ResourceCheck, @unchecked Se
     let cidr: (type: String, filter: CustodianValueFilter)?
 
     package init(
-        egress: Bool, access: String, ports: [Bool]?, matchAll: Bool, ipProtocol: String, source: String?,
+        egress: Bool, access: String, ports: PortSet?, matchAll: Bool, ipProtocol: String, source: String?,
         destination: String?, cidr: (type: String, filter: CustodianValueFilter)?, written: Value
     ) {
         self.direction = egress ? "Outbound" : "Inbound"
@@ -141,18 +185,14 @@ package final class NetworkSecurityGroupPortsCheck: ResourceCheck, @unchecked Se
         return true
     }
 
-    func portsMatch(_ group: Value, _ ports: [Bool]) -> Bool {
-        let allowed = NetworkSecurityGroupPorts.same(access, "Allow")
+    func portsMatch(_ group: Value, _ ports: PortSet) -> Bool {
         let decided = NetworkSecurityGroupPorts.decisions(
             group, direction: direction, protocol: ipProtocol, source: source, destination: destination)
-        var asked = 0
-        var matching = 0
-        for port in 0..<NetworkSecurityGroupPorts.portCount where ports[port] {
-            asked += 1
-            // A port no rule decides is denied.
-            if (decided[port] ?? false) == allowed, decided[port] != nil || !allowed { matching += 1 }
-        }
-        return matchAll ? matching == asked : matching > 0
+        // A port no rule decides is denied.
+        let matching =
+            NetworkSecurityGroupPorts.same(access, "Allow")
+            ? ports.intersection(decided.allowed).count : ports.subtracting(decided.allowed).count
+        return matchAll ? matching == ports.count : matching > 0
     }
 
     func cidrMatches(_ group: Value, _ cidr: (type: String, filter: CustodianValueFilter), now: Timestamp) -> Bool {
@@ -179,12 +219,12 @@ package final class NetworkSecurityGroupPortsChange: ResourceCheck, @unchecked S
     let name: String
     let access: String
     let direction: String
-    let ports: [Bool]
+    let ports: PortSet
     let ipProtocol: String
     let prefix: String
 
     package init(
-        name: String, access: String, direction: String, ports: [Bool], ipProtocol: String, prefix: String
+        name: String, access: String, direction: String, ports: PortSet, ipProtocol: String, prefix: String
     ) {
         self.name = name
         self.access = access
@@ -199,12 +239,10 @@ package final class NetworkSecurityGroupPortsChange: ResourceCheck, @unchecked S
 
     override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
         let group = resource.document
-        let allowed = access == "Allow"
-        let decided = NetworkSecurityGroupPorts.decisions(group, direction: direction, protocol: ipProtocol)
-        let changing = (0..<NetworkSecurityGroupPorts.portCount).filter {
-            ports[$0] && (decided[$0] ?? false) != allowed
-        }
-        guard !changing.isEmpty, let id = group["id"]?.stringValue, let groupName = group["name"]?.stringValue,
+        // A port no rule decides counts as denied.
+        let allowedNow = NetworkSecurityGroupPorts.decisions(group, direction: direction, protocol: ipProtocol).allowed
+        let changing = access == "Allow" ? ports.subtracting(allowedNow) : ports.intersection(allowedNow)
+        guard changing.count > 0, let id = group["id"]?.stringValue, let groupName = group["name"]?.stringValue,
             let resourceGroup = ResourceAddress.resourceGroup(ofId: id)
         else { return MatchedElements(path: name, elements: []) }
         let lowest =

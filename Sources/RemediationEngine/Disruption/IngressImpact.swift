@@ -1,5 +1,6 @@
 import CloudModel
 import CloudOperations
+import Policies
 
 /// Closing network access: revoking security group ranges, denying an NSG rule, disabling a
 /// firewall rule. Flow records (`usage.flows: [{port, source, last-seen, count}]`) say whether
@@ -121,9 +122,9 @@ struct IngressImpact: ImpactRule {
                 return Self.newDenyCuts(p["body"]?["properties"] ?? .null, rules: rules)
             }
             guard let props = rule["properties"], props["access"]?.stringValue == "Allow" else { return [] }
-            return Self.portTexts(props).map {
+            return Self.ports(props).map {
                 Cut(
-                    proto: (props["protocol"]?.stringValue ?? "*").lowercased(), ports: Self.portRange($0),
+                    proto: (props["protocol"]?.stringValue ?? "*").lowercased(), ports: $0,
                     removed: Self.sources(props).compactMap(AddressRange.init), remaining: [])
             }
         case "compute.firewalls.patch", "compute.firewalls.delete":
@@ -148,10 +149,9 @@ struct IngressImpact: ImpactRule {
         }
     }
 
-    /// The destination ports of an NSG rule's properties, as written.
-    static func portTexts(_ props: Value) -> [String] {
-        (props["destinationPortRanges"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            + [props["destinationPortRange"]?.stringValue].compactMap { $0 }
+    /// The destination ports of an NSG rule's properties, as Azure reads them; nil for every port.
+    static func ports(_ props: Value) -> [ClosedRange<Int>?] {
+        NetworkSecurityGroupPorts.ruleRanges(props).map { $0 == 0...65_535 ? nil : $0 }
     }
 
     /// The source prefixes of an NSG rule's properties.
@@ -167,7 +167,7 @@ struct IngressImpact: ImpactRule {
         guard deny["direction"]?.stringValue?.lowercased() == "inbound" else { return [] }
         let priority = deny["priority"]?.numberValue ?? 0
         let denySources = sources(deny).filter { AddressRange($0) != AddressRange("*") }
-        let denyPorts = portTexts(deny).map { portRange($0) ?? 0...65_535 }
+        let denyPorts = NetworkSecurityGroupPorts.ruleRanges(deny)
         let denyProto = (deny["protocol"]?.stringValue ?? "*").lowercased()
         var out: [Cut] = []
         for rule in rules {
@@ -178,8 +178,7 @@ struct IngressImpact: ImpactRule {
             let proto = (props["protocol"]?.stringValue ?? "*").lowercased()
             guard denyProto == "*" || proto == "*" || proto == denyProto else { continue }
             let removed = (denySources.isEmpty ? sources(props) : denySources).compactMap(AddressRange.init)
-            for text in portTexts(props) {
-                let allowed = portRange(text) ?? 0...65_535
+            for allowed in NetworkSecurityGroupPorts.ruleRanges(props) {
                 for ports in denyPorts where ports.overlaps(allowed) {
                     let both = max(ports.lowerBound, allowed.lowerBound)...min(ports.upperBound, allowed.upperBound)
                     out.append(
