@@ -236,7 +236,7 @@ struct CustodianNetworkSecurityGroupTests {
     }
 
     @Test(arguments: [
-        ("{type: close, ports: '22'}", 5, 9, "'direction'"),
+        ("{type: close, ports: '22'}", 5, 9, "custodian validate accepts it left out"),
         ("{type: close, direction: inbound}", 5, 34, "expected one of Inbound, Outbound"),
         ("{type: open, direction: Inbound, ipProtocol: tcp}", 5, 54, "expected one of ICMP, TCP, UDP, *"),
         ("{type: close, direction: Inbound, prefix: \(String(repeating: "x", count: 45))}", 5, 51, "at most 44"),

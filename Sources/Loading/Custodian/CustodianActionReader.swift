@@ -317,6 +317,13 @@ struct CustodianActionReader {
         let filters = CustodianFilterReader(type: type)
         let ports = NetworkSecurityGroupPorts.ports(
             try filters.portRanges(m["ports"]) ?? [0...65_535], except: try filters.portRanges(m["exceptPorts"]) ?? [])
+        guard let direction = m["direction"] else {
+            // Custodian's schema lets it out (its own documentation's `open` example does), but
+            // the action reads it unconditionally and stops the run without it.
+            throw m.owner.error(
+                "'\(name)' needs 'direction' (Inbound or Outbound): custodian validate accepts it left out, but "
+                    + "Custodian stops when it runs the action")
+        }
         let prefix = try m["prefix"]?.string() ?? "c7n-policy-"
         if prefix.count > 44 {
             throw m["prefix"]!.error("'prefix' is at most 44 characters, as Custodian's schema says")
@@ -328,7 +335,7 @@ struct CustodianActionReader {
             step,
             NetworkSecurityGroupPortsChange(
                 name: selection, access: name == "close" ? "Deny" : "Allow",
-                direction: try m.required("direction").oneOf(["Inbound", "Outbound"]), ports: ports,
+                direction: try direction.oneOf(["Inbound", "Outbound"]), ports: ports,
                 ipProtocol: try m["ipProtocol"]?.oneOf(["ICMP", "TCP", "UDP", "*"]) ?? "*", prefix: prefix)
         )
     }
