@@ -26,7 +26,7 @@ extension Engine {
         }
         let plan: RemediationPlan
         do {
-            plan = try RemediationPlan(policy: c.policy, finding: c.finding, resource: c.resource, now: now)
+            plan = try RemediationPlan(policy: c.policy, finding: c.finding, resource: c.resource, now: now, view: view)
         } catch {
             transition(c.alert, to: .failed, reason: .planFailed, at: now, detail: error.description)
             return
@@ -230,7 +230,8 @@ extension Engine {
         }
         if flight.position < flight.plan.calls.count, let policy = policy(id: alert.policyId) {
             if let finding = Evaluator(now: now).finding(policy, resource) {
-                flight.plan = replanned(flight, policy: policy, finding: finding, resource: resource, at: now)
+                flight.plan = replanned(
+                    flight, policy: policy, finding: finding, resource: resource, at: now, view: view)
                 acted[index, default: Acted(startedAt: now, elements: [])].elements.formUnion(
                     finding.matched.flatMap(\.elements))
             } else if flight.position == 0 {
@@ -264,10 +265,14 @@ extension Engine {
     /// The remediation's calls from its position on, planned again for `finding`: the calls
     /// made so far stay, the current step's calls already made are left out, and a plan that
     /// cannot be made for the new finding keeps the old calls.
-    func replanned(_ flight: InFlight, policy: Policy, finding: Finding, resource: Resource, at now: Timestamp)
-        -> RemediationPlan
-    {
-        guard let fresh = try? RemediationPlan(policy: policy, finding: finding, resource: resource, now: now) else {
+    func replanned(
+        _ flight: InFlight, policy: Policy, finding: Finding, resource: Resource, at now: Timestamp,
+        view: some InventoryView
+    ) -> RemediationPlan {
+        guard
+            let fresh = try? RemediationPlan(
+                policy: policy, finding: finding, resource: resource, now: now, view: view)
+        else {
             return flight.plan
         }
         let step = flight.plan.calls[flight.position].step

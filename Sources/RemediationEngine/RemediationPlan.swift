@@ -28,13 +28,16 @@ package struct RemediationPlan: Sendable, Hashable {
     package var calls: [Call]
 
     /// Fills in the policy's steps for `finding` on `resource`, at `now` (what `${time:…}` reads;
-    /// the epoch when not given).
-    package init(policy: Policy, finding: Finding, resource: Resource, now: Timestamp? = nil) throws(PlanError) {
+    /// the epoch when not given), looking up the other resources a step names in `view` (when
+    /// not given, as for an example plan, such a reference stays as written).
+    package init(
+        policy: Policy, finding: Finding, resource: Resource, now: Timestamp? = nil, view: (any InventoryView)? = nil
+    ) throws(PlanError) {
         guard let remediation = policy.remediation, !remediation.steps.isEmpty else {
             throw PlanError.notRemediable(policy.id)
         }
         let variables = TemplateVariables(
-            resource: resource, finding: finding, now: now ?? Timestamp(milliseconds: 0))
+            resource: resource, finding: finding, now: now ?? Timestamp(milliseconds: 0), view: view)
         var calls: [Call] = []
         for (index, step) in remediation.steps.enumerated() {
             let matched = step.over.map { finding.elements(named: $0) } ?? finding.primaryMatch
@@ -70,6 +73,8 @@ package enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownVariable(name: String, step: Int)
     case missingValue(name: String, step: Int)
     case noMatchedElements(policy: String, step: Int)
+    /// A step names another resource that is not there (the KMS key to encrypt with).
+    case unresolved(String, step: Int)
 
     package var description: String {
         switch self {
@@ -78,6 +83,7 @@ package enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingValue(let name, let step): "step \(step): '${\(name)}' has no value for this resource"
         case .noMatchedElements(let policy, let step):
             "step \(step) of '\(policy)' repeats for each matched element, but nothing matched"
+        case .unresolved(let what, let step): "step \(step): \(what)"
         }
     }
 }

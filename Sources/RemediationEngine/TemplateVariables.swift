@@ -16,12 +16,16 @@ package struct TemplateVariables {
     /// The names for messages, in the order a person reads them.
     package static let documentedNames =
         "resourceId, resourceName, region, account, matched, matched.NAME, item, item.FIELD, property.PATH, "
-        + "property.PATH|DEFAULT, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, ruleName"
+        + "property.PATH|DEFAULT, kmsKeyArn:KEY, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, "
+        + "ruleName"
 
     let resource: Resource
     let finding: Finding
     /// When the plan is made: `${time:+4d:%Y/%m/%d}` is that time moved on and formatted.
     var now = Timestamp(milliseconds: 0)
+    /// The inventory, for the variables that name another resource (`${kmsKeyArn:alias/data}`);
+    /// without it (a plan shown as an example) such a variable stands for the reference as written.
+    var view: (any InventoryView)?
 
     /// Checks a template without a resource, for `remsim validate` and policy loading.
     static func unknownNames(in value: Value) -> [String] {
@@ -30,7 +34,7 @@ package struct TemplateVariables {
             for name in references(in: text) {
                 let head = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
                 if head == "property" || head == "matched", name.contains(".") { continue }
-                if name.hasPrefix("time:") { continue }
+                if name.hasPrefix("time:") || name.hasPrefix("kmsKeyArn:") { continue }
                 if !names.contains(head) || (name.contains(".") && head != "item") { unknown.append(name) }
             }
         }
@@ -97,7 +101,22 @@ package struct TemplateVariables {
         case "ruleName":
             result = firstMatch?["name"] ?? (resource.type == "gcp.firewall" ? .string(resource.name) : nil)
         default:
-            if name.hasPrefix("time:") {
+            if name.hasPrefix("kmsKeyArn:") {
+                let reference = String(name.dropFirst(10))
+                guard let view else {
+                    result = .string(reference)
+                    break
+                }
+                guard
+                    let key = KMSKeyReference.resolve(
+                        reference, account: resource.account, region: resource.region, in: view)
+                else {
+                    throw .unresolved(
+                        "no KMS key '\(reference)' in \(resource.account) \(resource.region) (by key id, key ARN, alias "
+                            + "name or alias ARN)", step: step)
+                }
+                result = .string(KMSKeyReference.arn(of: key))
+            } else if name.hasPrefix("time:") {
                 // `time:+DURATION:FORMAT`, the format in strftime's %Y %m %d %H %M %Z, in UTC.
                 guard let formatted = StepTemplate.time(name, now: now) else {
                     throw .unknownVariable(name: name, step: step)

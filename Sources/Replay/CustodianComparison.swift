@@ -34,6 +34,9 @@ package struct CustodianComparison {
         package var differences: [Replay.Difference] = []
         /// Calls remsim's simulated cloud refused.
         package var failedCalls: [String] = []
+        /// Remediations remsim could not plan because a resource they name is not there (a
+        /// KMS key), as Custodian fails such a resource: no call, the resource unchanged.
+        package var unplanned: [String] = []
         package var cleanup: [String] = []
 
         package var agrees: Bool {
@@ -113,7 +116,15 @@ package struct CustodianComparison {
                 }
                 matched.append(id)
                 guard policy.remediation != nil else { continue }
-                let plan = try RemediationPlan(policy: policy, finding: finding, resource: resource, now: now)
+                let planned = Result { () throws(PlanError) in
+                    try RemediationPlan(
+                        policy: policy, finding: finding, resource: resource, now: now, view: cloud.inventory)
+                }
+                if case .failure(let error) = planned, case .unresolved = error {
+                    outcome.unplanned.append("\(policy.id) on \(id): \(error)")
+                    continue
+                }
+                let plan = try planned.get()
                 for call in plan.calls {
                     callId += 1
                     let result = cloud.apply(

@@ -565,10 +565,24 @@ struct CustodianActionReader {
                 throw m["enabled"]!.error(
                     "remsim does not model s3:DeleteBucketEncryption, which 'enabled: false' calls")
             }
-            if let crypto = m["crypto"], try crypto.string() != "AES256" {
-                throw crypto.error(
-                    "remsim reads 'crypto: AES256' (aws:kms needs the key resolved through KMS aliases, which "
-                        + "remsim does not model)")
+            let crypto = try m["crypto"]?.string() ?? "AES256"
+            guard crypto == "AES256" || crypto == "aws:kms" else {
+                throw m["crypto"]!.error("'crypto' is AES256 or aws:kms")
+            }
+            var byDefault = Fields()
+            byDefault["SSEAlgorithm"] = .string(crypto)
+            if crypto == "aws:kms" {
+                // Custodian looks the key up with kms:DescribeKey in the bucket's region and
+                // puts its ARN; a key it cannot find fails the bucket (an error, no change).
+                guard let key = m["key"] else {
+                    throw m["crypto"]!.error(
+                        "'crypto: aws:kms' needs 'key' (a key id, key ARN, alias name or alias ARN): without one "
+                            + "custodian validate accepts the policy, but Custodian stops on every bucket with "
+                            + "'Valid KMS Key required but does not exist'")
+                }
+                byDefault["KMSMasterKeyID"] = .string("${kmsKeyArn:\(try key.string())}")
+            } else if let key = m["key"] {
+                throw key.error("'key' goes with 'crypto: aws:kms' (Custodian's schema refuses it with AES256)")
             }
             let bucketKey = try m["bucket-key"]?.bool() ?? true
             // Custodian puts the configuration whatever the bucket has.
@@ -579,7 +593,7 @@ struct CustodianActionReader {
                     "ServerSideEncryptionConfiguration": [
                         "Rules": [
                             [
-                                "ApplyServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"],
+                                "ApplyServerSideEncryptionByDefault": .object(byDefault),
                                 "BucketKeyEnabled": .bool(bucketKey),
                             ]
                         ]

@@ -1,7 +1,9 @@
 import CloudModel
+import RemediationEngine
 
-/// `aws.kms-key`: a customer managed key of the fixture's key spec, with rotation as the fixture
-/// has it; compared on rotation. KMS never deletes a key at once: the replay schedules the
+/// `aws.kms-key`: a customer managed key of the fixture's key spec, with rotation and aliases as
+/// the fixture has them (its `AliasNames`, and its name when that is an alias); compared on
+/// rotation. KMS never deletes a key at once: the replay deletes its aliases and schedules the
 /// deletion for the shortest wait KMS allows (7 days).
 struct KMSKeyAdapter: ReplayAdapter {
     let type = "aws.kms-key"
@@ -36,6 +38,9 @@ struct KMSKeyAdapter: ReplayAdapter {
         if properties["KeyRotationEnabled"] == true {
             try context.aws(resource.region, ["kms", "enable-key-rotation", "--key-id", id])
         }
+        for alias in KMSKeyReference.aliases(of: resource) {
+            try context.aws(resource.region, ["kms", "create-alias", "--alias-name", alias, "--target-key-id", id])
+        }
     }
 
     func read(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) -> Value {
@@ -48,6 +53,9 @@ struct KMSKeyAdapter: ReplayAdapter {
     }
 
     func delete(_ resource: Resource, id: String, in context: ReplayContext) throws(ReplayError) {
+        for alias in KMSKeyReference.aliases(of: resource) {
+            try context.aws(resource.region, ["kms", "delete-alias", "--alias-name", alias])
+        }
         try context.aws(
             resource.region, ["kms", "schedule-key-deletion", "--key-id", id, "--pending-window-in-days", "7"])
     }
