@@ -113,6 +113,8 @@ extension OperationCatalog {
         OperationSpec(
             "s3:PutPublicAccessBlock", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
             required: ["Bucket", "PublicAccessBlockConfiguration"],
+            // IAM names the permission for the bucket's block, not the account's.
+            permissions: ["s3:PutBucketPublicAccessBlock"],
             effect: .set("PublicAccessBlockConfiguration", from: "PublicAccessBlockConfiguration"),
             notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
         OperationSpec(
@@ -124,6 +126,7 @@ extension OperationCatalog {
         OperationSpec(
             "s3:PutBucketEncryption", cloud: .aws, resourceType: "aws.s3", target: .name("Bucket"),
             required: ["Bucket", "ServerSideEncryptionConfiguration.Rules"],
+            permissions: ["s3:PutEncryptionConfiguration"],
             effect: .set("ServerSideEncryptionConfiguration", from: "ServerSideEncryptionConfiguration"),
             notFound: APIErrorTemplate("NoSuchBucket", "The specified bucket does not exist")),
         OperationSpec(

@@ -151,6 +151,16 @@ package struct TemplateVariables {
         return result
     }
 
+    /// The permissions the variables in `parameters` need beyond the step's own operation:
+    /// `${kmsKeyArn:…}` looks the key up with `kms:DescribeKey`.
+    package static func lookupPermissions(in parameters: Value) -> [String] {
+        var needsKey = false
+        visitStrings(parameters) { text in
+            if references(in: text).contains(where: { $0.hasPrefix("kmsKeyArn:") }) { needsKey = true }
+        }
+        return needsKey ? ["kms:DescribeKey"] : []
+    }
+
     static func references(in text: String) -> [String] {
         var names: [String] = []
         var rest = Substring(text)

@@ -55,8 +55,7 @@ package enum PolicyReport {
             [
                 "operation": .string(step.operation), "parameters": step.parameters,
                 "forEach": .string(step.forEach.rawValue),
-                "permissions": .array(
-                    (OperationCatalog.spec(named: step.operation)?.permissions ?? [step.operation]).map(Value.string)),
+                "permissions": .array(permissions(of: step).map(Value.string)),
             ]
         }
         f["remediation"] = .array(steps)
@@ -77,6 +76,12 @@ package enum PolicyReport {
         f["commands"] = .array(commands)
         f["examples"] = ["match": .int(policy.examples.match.count), "noMatch": .int(policy.examples.noMatch.count)]
         return Value.object(f).jsonText
+    }
+
+    /// What a step needs: its operation's permissions, then those its variables' lookups need.
+    static func permissions(of step: RemediationStep) -> [String] {
+        (OperationCatalog.spec(named: step.operation)?.permissions ?? [step.operation])
+            + TemplateVariables.lookupPermissions(in: step.parameters)
     }
 
     /// Everything about one policy: filters, steps with the permissions they need, and the
@@ -102,7 +107,7 @@ package enum PolicyReport {
             for (i, step) in remediation.steps.enumerated() {
                 let each = step.forEach == .matched ? ", once per matched element" : ""
                 let spec = OperationCatalog.spec(named: step.operation)
-                let permissions = spec?.permissions ?? [step.operation]
+                let permissions = permissions(of: step)
                 let needs =
                     "needs permission\(permissions.count == 1 ? "" : "s") \(permissions.joined(separator: ", "))"
                 let modelled = spec == nil ? "; not modelled by the simulated cloud, so it fails there" : ""

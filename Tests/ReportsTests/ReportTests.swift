@@ -170,6 +170,19 @@ struct ReportTests {
             RemediationStep(operation: "cloudtrail:DeleteTrail", parameters: ["Name": "${resourceName}"])
         ])
         #expect(PolicyReport.show(custom, at: TestSupport.start).contains("not modelled by the simulated cloud"))
+        // A step whose variable looks a key up needs that lookup's permission too.
+        custom.remediation = Remediation(steps: [
+            RemediationStep(
+                operation: "s3:PutBucketEncryption",
+                parameters: [
+                    "Bucket": "${resourceName}",
+                    "ServerSideEncryptionConfiguration": [
+                        "Rules": [["ApplyServerSideEncryptionByDefault": ["KMSMasterKeyID": "${kmsKeyArn:alias/data}"]]]
+                    ],
+                ])
+        ])
+        let kms = PolicyReport.show(custom, at: TestSupport.start)
+        #expect(kms.contains("(needs permissions s3:PutEncryptionConfiguration, kms:DescribeKey)"), "\(kms)")
         #expect(PolicyReport.list(pack).split(separator: "\n").count == pack.count + 2)
         #expect(
             PolicyReport.list(pack).hasSuffix(
