@@ -11,7 +11,9 @@ package enum CommandRenderer {
     /// Services whose API has no region (`aws iam …`).
     static let globalServices: Set<String> = ["iam", "organizations", "sts"]
     /// API service prefix → AWS CLI command name, where they differ.
-    static let awsCLIServices: [String: String] = ["s3": "s3api", "elasticloadbalancing": "elbv2"]
+    static let awsCLIServices: [String: String] = [
+        "s3": "s3api", "elasticloadbalancing": "elbv2", "tag": "resourcegroupstaggingapi",
+    ]
     /// Booleans whose false form the AWS CLI names on its own (`--egress | --ingress`).
     package static let awsFalseFlags: [String: String] = ["Egress": "--ingress"]
     /// Services whose API parameters are camelCase (`logGroupName`) rather than PascalCase.

@@ -64,6 +64,23 @@ extension OperationCatalog {
             required: ["Resources", "Tags"], effect: .builtin(.deleteTags),
             notFound: APIErrorTemplate("InvalidInstanceID.NotFound", "The instance ID '{target}' does not exist"),
             otherResourceTypes: Self.ec2Taggable),
+        // Tags through the Resource Groups Tagging API, by ARN, on the types that Cloud Custodian
+        // tags that way and whose ARN remsim forms. IAM asks for the service's own tagging
+        // permission besides the API's.
+        OperationSpec(
+            "tag:TagResources", cloud: .aws, resourceType: "aws.rds", target: .arns("ResourceARNList"),
+            required: ["ResourceARNList", "Tags"],
+            permissions: ["tag:TagResources", "rds:AddTagsToResource", "lambda:TagResource"],
+            effect: .builtin(.tagResources),
+            notFound: APIErrorTemplate("ResourceNotFoundException", "The resource {target} was not found."),
+            lists: ["ResourceARNList"], otherResourceTypes: ["aws.rds-snapshot", "aws.lambda"]),
+        OperationSpec(
+            "tag:UntagResources", cloud: .aws, resourceType: "aws.rds", target: .arns("ResourceARNList"),
+            required: ["ResourceARNList", "TagKeys"],
+            permissions: ["tag:UntagResources", "rds:RemoveTagsFromResource", "lambda:UntagResource"],
+            effect: .builtin(.untagResources),
+            notFound: APIErrorTemplate("ResourceNotFoundException", "The resource {target} was not found."),
+            lists: ["ResourceARNList", "TagKeys"], otherResourceTypes: ["aws.rds-snapshot", "aws.lambda"]),
         // Stopping and terminating change the instance's state at once (AWS passes through
         // `stopping` and `shutting-down`, which no later call observes in the simulation).
         OperationSpec(

@@ -55,7 +55,9 @@ extension OperationEffect {
             case .removeSnapshotAttributeValues: return ["DBSnapshotAttributes"]
             case .removeIamMembers: return ["iamPolicy"]
             // Tags are the resource's own field, not a property.
-            case .createLogGroup, .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging: return []
+            case .createLogGroup, .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging, .tagResources,
+                .untagResources:
+                return []
             // The resource goes, and nothing of it is written.
             case .delete, .deleteDBInstance: return []
             }
@@ -143,6 +145,9 @@ package enum BuiltinEffect: String, Sendable {
     case deleteTags
     /// IAM's tag-user: sets each of `Tags`; untag-user removes each of `TagKeys`.
     case tagUser, untagUser
+    /// The Resource Groups Tagging API's tag-resources: sets each of `Tags` (a map of key to
+    /// value); untag-resources removes each of `TagKeys`.
+    case tagResources, untagResources
     /// S3's put-bucket-tagging: the bucket's tags become `Tagging.TagSet`, whole.
     case putBucketTagging
     /// Deletes the target: a volume, a snapshot, a firewall rule.
@@ -154,7 +159,7 @@ package enum BuiltinEffect: String, Sendable {
     /// True for the effects that change a resource's tags, which are not among its properties.
     package var changesTags: Bool {
         switch self {
-        case .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging: true
+        case .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging, .tagResources, .untagResources: true
         default: false
         }
     }
@@ -177,6 +182,8 @@ package enum BuiltinEffect: String, Sendable {
         case .createTags, .deleteTags: ["Resources", "Tags"]
         case .tagUser: ["UserName", "Tags"]
         case .untagUser: ["UserName", "TagKeys"]
+        case .tagResources: ["ResourceARNList", "Tags"]
+        case .untagResources: ["ResourceARNList", "TagKeys"]
         case .putBucketTagging: ["Bucket", "Tagging"]
         case .delete: []
         case .deleteDBInstance: ["SkipFinalSnapshot", "FinalDBSnapshotIdentifier"]

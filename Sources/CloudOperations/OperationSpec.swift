@@ -82,7 +82,7 @@ package struct OperationSpec: Sendable {
             for t in [template, alternative].compactMap({ $0 }) {
                 for piece in t.split(separator: "{").dropFirst() { add(String(piece.prefix { $0 != "}" })) }
             }
-        case .name(let p), .ids(let p): add(p)
+        case .name(let p), .ids(let p), .arns(let p): add(p)
         case .account, .creates: break
         }
         required.forEach(add)
@@ -132,6 +132,9 @@ package enum TargetLocator: Sendable {
     case name(String)
     /// Each id in a list parameter (`ec2:CreateFlowLogs` takes `ResourceIds`).
     case ids(String)
+    /// Each ARN in a list parameter (the Resource Groups Tagging API's `ResourceARNList`), of
+    /// the types `AWSResourceARN` forms.
+    case arns(String)
     /// The account's one resource of the type (the IAM password policy).
     case account
     /// Nothing: the call creates its resource.

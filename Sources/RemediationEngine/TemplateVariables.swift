@@ -7,7 +7,7 @@ import Policies
 package struct TemplateVariables {
     /// Every name a template may use; `item.Field` and `matched` forms are checked separately.
     static let names: Set<String> = [
-        "resourceId", "resourceName", "region", "account", "matched", "item",
+        "resourceId", "resourceName", "region", "account", "arn", "matched", "item",
         "protocol", "fromPort", "toPort", "cidr",
         // Prisma Cloud's Azure and GCP variables: they have no value for AWS resources.
         "resourceGroup", "azureScope", "gcpZoneId", "ruleName",
@@ -15,7 +15,7 @@ package struct TemplateVariables {
 
     /// The names for messages, in the order a person reads them.
     package static let documentedNames =
-        "resourceId, resourceName, region, account, matched, matched.NAME, item, item.FIELD, property.PATH, "
+        "resourceId, resourceName, region, account, arn, matched, matched.NAME, item, item.FIELD, property.PATH, "
         + "property.PATH|DEFAULT, kmsKeyArn:KEY, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, "
         + "ruleName"
 
@@ -86,6 +86,8 @@ package struct TemplateVariables {
         case "resourceName": result = .string(resource.name)
         case "region": result = .string(resource.region)
         case "account": result = .string(resource.account)
+        // The ARN the Resource Groups Tagging API names the resource by.
+        case "arn": result = AWSResourceARN.of(resource).map(Value.string)
         case "matched": result = finding.primaryMatch.isEmpty ? nil : .array(finding.primaryMatch)
         case "item": result = item
         case "protocol": result = firstMatch?["IpProtocol"]

@@ -48,7 +48,7 @@ package struct CustodianComparison {
     static let idKeys = [
         "aws.security-group": "GroupId", "aws.s3": "Name", "aws.iam-user": "UserName", "aws.ec2": "InstanceId",
         "aws.rds": "DBInstanceIdentifier", "aws.kms-key": "KeyId", "aws.vpc": "VpcId", "aws.ebs": "VolumeId",
-        "aws.ebs-snapshot": "SnapshotId", "aws.rds-snapshot": "DBSnapshotIdentifier",
+        "aws.ebs-snapshot": "SnapshotId", "aws.rds-snapshot": "DBSnapshotIdentifier", "aws.lambda": "FunctionName",
     ]
 
     /// Makes the resources, runs both sides and compares. `custodian` runs Custodian against the
@@ -184,6 +184,15 @@ package struct CustodianComparison {
                         resource.region, ["ec2", "describe-tags", "--filters", "Name=resource-id,Values=\(id)"])[
                         "Tags"]?
                     .arrayValue ?? []
+            case "aws.rds", "aws.rds-snapshot":
+                guard let arn = Self.arn(of: resource, id: id) else { continue }
+                listed =
+                    try context.aws(resource.region, ["rds", "list-tags-for-resource", "--resource-name", arn])[
+                        "TagList"]?.arrayValue ?? []
+            case "aws.lambda":
+                guard let arn = Self.arn(of: resource, id: id) else { continue }
+                let map = try context.aws(resource.region, ["lambda", "list-tags", "--resource", arn])["Tags"]
+                listed = (map?.objectValue?.entries ?? []).map { ["Key": .string($0.key), "Value": $0.value] }
             default: continue
             }
             for tag in listed {
@@ -243,8 +252,28 @@ package struct CustodianComparison {
             try context.aws(
                 resource.region,
                 ["iam", "tag-user", "--user-name", id, "--tags"] + tags.map { "Key=\($0.key),Value=\($0.value)" })
+        case "aws.rds", "aws.rds-snapshot":
+            guard let arn = Self.arn(of: resource, id: id) else { return }
+            try context.aws(
+                resource.region,
+                ["rds", "add-tags-to-resource", "--resource-name", arn, "--tags"]
+                    + tags.map { "Key=\($0.key),Value=\($0.value)" })
+        case "aws.lambda":
+            guard let arn = Self.arn(of: resource, id: id) else { return }
+            try context.aws(
+                resource.region,
+                [
+                    "lambda", "tag-resource", "--resource", arn, "--tags",
+                    tags.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+                ])
         default:
             break
         }
+    }
+
+    /// The ARN of the made resource, which the endpoint names by `id`.
+    static func arn(of resource: Resource, id: String) -> String? {
+        AWSResourceARN.of(
+            Resource(id: id, type: resource.type, account: resource.account, region: resource.region, name: id))
     }
 }

@@ -31,11 +31,13 @@ package struct SimulatedCloud: Sendable {
         var name: String
     }
 
-    /// Types some operation addresses by name, as its target or a resource it refers to.
+    /// Types some operation addresses by name, as its target, a resource it refers to or the
+    /// name in an ARN.
     private static let typesAddressedByName: Set<String> = Set(
         OperationCatalog.all.compactMap { spec in
             if case .name = spec.target { spec.resourceType } else { nil }
-        } + OperationCatalog.all.flatMap { $0.references.map(\.resourceType) } + ["aws.log-group"])
+        } + OperationCatalog.all.flatMap { $0.references.map(\.resourceType) } + ["aws.log-group"]
+            + AWSResourceARN.types)
 
     package init(inventory: Inventory) {
         self.inventory = inventory
@@ -97,12 +99,15 @@ package struct SimulatedCloud: Sendable {
         switch spec.target {
         case .creates:
             return [try create(spec, op)]
-        case .ids(let parameter):
+        case .ids(let parameter), .arns(let parameter):
             guard let ids = p[parameter]?.arrayValue?.compactMap(\.stringValue), !ids.isEmpty else {
                 throw Self.missing(parameter, spec.cloud)
             }
             // Every target must exist before any changes, as the API checks the request first.
-            let targets = try ids.map { (id) throws(APIError) in try locate(id: id, spec, op) }
+            let byARN = if case .arns = spec.target { true } else { false }
+            let targets = try ids.map { (id) throws(APIError) in
+                try byARN ? locate(arn: id, spec, op) : locate(id: id, spec, op)
+            }
             for target in targets { try Self.checkRefusals(of: spec, target) }
             var changed: [String] = []
             for target in targets { changed += try change(target, spec, op) }
@@ -185,7 +190,7 @@ package struct SimulatedCloud: Sendable {
             }
             guard let found else { throw APIError(spec.notFound, target: op.account) }
             return found
-        case .ids, .creates:
+        case .ids, .arns, .creates:
             throw APIError(code: "InternalFailure", message: "\(spec.name) names its targets by list")
         }
     }
@@ -207,6 +212,25 @@ package struct SimulatedCloud: Sendable {
                 throw APIError(otherRegion, target: name)
             }
         }
+    }
+
+    /// The resource an ARN names, among the call's types, in the caller's account and region.
+    private func locate(arn: String, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> Resource {
+        let types = [spec.resourceType] + spec.otherResourceTypes
+        if let name = AWSResourceARN.name(in: arn) {
+            let candidates =
+                [arn, name].compactMap { inventory[$0] }
+                + types.flatMap {
+                    resources(named: name, type: $0, account: op.account)
+                }
+            if let r = candidates.first(where: {
+                types.contains($0.type) && $0.account == op.account && $0.region == op.region
+                    && AWSResourceARN.of($0) == arn
+            }) {
+                return r
+            }
+        }
+        throw APIError(spec.notFound, target: arn)
     }
 
     private func locate(id: String, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> Resource {
@@ -427,10 +451,15 @@ package struct SimulatedCloud: Sendable {
         String]
     {
         switch effect {
-        case .untagUser:
+        case .untagUser, .untagResources:
             guard let keys = p["TagKeys"]?.arrayValue else { throw missing("TagKeys", .aws) }
             var out = tags
             for key in keys.compactMap(\.stringValue) { out[key] = nil }
+            return out
+        case .tagResources:
+            guard let map = p["Tags"]?.objectValue else { throw missing("Tags", .aws) }
+            var out = tags
+            for entry in map.entries { out[entry.key] = entry.value.stringValue ?? "" }
             return out
         case .putBucketTagging:
             guard let set = p["Tagging"]?["TagSet"]?.arrayValue else { throw missing("Tagging.TagSet", .aws) }
@@ -515,7 +544,7 @@ package struct SimulatedCloud: Sendable {
             props = props.setting("iamPolicy", to: policy)
         case .createLogGroup:
             throw APIError(code: "InternalFailure", message: "a log group is created, not changed")
-        case .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging:
+        case .createTags, .deleteTags, .tagUser, .untagUser, .putBucketTagging, .tagResources, .untagResources:
             throw APIError(code: "InternalFailure", message: "tags are changed on the resource, not its properties")
         case .delete, .deleteDBInstance:
             throw APIError(code: "InternalFailure", message: "a deleted resource is removed, not changed")

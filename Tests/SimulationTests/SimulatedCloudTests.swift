@@ -198,6 +198,65 @@ extension SimulatedCloudTests {
         #expect(again.outcome == .failed(code: "InvalidVolume.NotFound", message: "The volume 'vol-2' does not exist."))
     }
 
+    @Test func theTaggingAPIFindsEachResourceByItsARNInTheCallersAccountAndRegion() throws {
+        let db = Resource(
+            id: "orders", type: "aws.rds", account: "111111111111", region: "us-east-1", name: "orders",
+            tags: ["env": "prod", "temporary": "1"], properties: ["DBInstanceIdentifier": "orders"])
+        // A function whose fixture names it by its ARN, and a snapshot whose description gives its ARN.
+        let function = Resource(
+            id: "arn:aws:lambda:us-east-1:111111111111:function:resize", type: "aws.lambda", account: "111111111111",
+            region: "us-east-1", name: "resize", properties: ["FunctionName": "resize"])
+        let snapshot = Resource(
+            id: "weekly", type: "aws.rds-snapshot", account: "111111111111", region: "us-east-1",
+            properties: [
+                "DBSnapshotIdentifier": "weekly", "DBSnapshotArn": "arn:aws:rds:us-east-1:111111111111:snapshot:weekly",
+            ])
+        var c = try cloud([db, function, snapshot])
+        let arns = [db, function, snapshot].compactMap(AWSResourceARN.of)
+        #expect(
+            arns == [
+                "arn:aws:rds:us-east-1:111111111111:db:orders", "arn:aws:lambda:us-east-1:111111111111:function:resize",
+                "arn:aws:rds:us-east-1:111111111111:snapshot:weekly",
+            ])
+        let tagged = c.apply(
+            op(
+                "tag:TagResources",
+                ["ResourceARNList": .array(arns.map(Value.string)), "Tags": ["owner": "data", "env": "live"]],
+                resource: "orders"))
+        #expect(tagged.outcome == .succeeded)
+        #expect(c.inventory["orders"]?.tags == ["env": "live", "temporary": "1", "owner": "data"])
+        #expect(c.inventory[function.id]?.tags == ["env": "live", "owner": "data"])
+        #expect(c.inventory["weekly"]?.tags == ["env": "live", "owner": "data"])
+        let untagged = c.apply(
+            op(
+                "tag:UntagResources", ["ResourceARNList": [.string(arns[0])], "TagKeys": ["temporary", "absent"]],
+                resource: "orders"))
+        #expect(untagged.outcome == .succeeded)
+        #expect(c.inventory["orders"]?.tags == ["env": "live", "owner": "data"])
+        // Another region's ARN, another account's, another type's: not found, and nothing changes
+        // (every ARN is checked before any tag is set).
+        for arn in [
+            "arn:aws:rds:eu-west-1:111111111111:db:orders", "arn:aws:rds:us-east-1:222222222222:db:orders",
+            "arn:aws:rds:us-east-1:111111111111:snapshot:orders",
+        ] {
+            let refused = c.apply(
+                op(
+                    "tag:TagResources", ["ResourceARNList": [.string(arns[0]), .string(arn)], "Tags": ["x": "1"]],
+                    resource: "orders"))
+            #expect(
+                refused.outcome
+                    == .failed(code: "ResourceNotFoundException", message: "The resource \(arn) was not found."))
+        }
+        #expect(c.inventory["orders"]?.tags == ["env": "live", "owner": "data"])
+        #expect(
+            CommandRenderer.render(
+                operation: "tag:TagResources", parameters: ["ResourceARNList": [.string(arns[0])], "Tags": ["a": "b"]],
+                resource: db
+            ).text
+                == "aws --region us-east-1 resourcegroupstaggingapi tag-resources --resource-arn-list "
+                + "arn:aws:rds:us-east-1:111111111111:db:orders --tags '{\"a\":\"b\"}'")
+    }
+
     @Test func deletingADatabaseMakesItsFinalSnapshotAsRDSDoes() throws {
         func db(_ name: String, _ extra: Value = .emptyObject) -> Resource {
             var props: Value = ["DBInstanceIdentifier": .string(name), "Engine": "postgres", "Encrypted": true]

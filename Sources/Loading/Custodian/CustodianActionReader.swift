@@ -35,15 +35,19 @@ struct CustodianActionReader {
     ]
 
     /// Custodian's tag actions, as each type registers them: on the EC2 resources (through
-    /// `ec2:CreateTags` and `ec2:DeleteTags`), buckets (`s3:PutBucketTagging`, the whole set) and
-    /// IAM users (`iam:TagUser`, `iam:UntagUser`).
+    /// `ec2:CreateTags` and `ec2:DeleteTags`), buckets (`s3:PutBucketTagging`, the whole set),
+    /// IAM users (`iam:TagUser`, `iam:UntagUser`), and RDS instances and snapshots and Lambda
+    /// functions (the Resource Groups Tagging API, `tag:TagResources` and `tag:UntagResources`,
+    /// by ARN).
     var tagActions: [String] {
         if type.name == "aws.ec2" || OperationCatalog.ec2Taggable.contains(type.name) {
             return ["tag", "mark", "remove-tag", "unmark", "untag", "mark-for-op"]
         }
         switch type.name {
         case "aws.s3": return ["tag", "remove-tag", "unmark", "mark-for-op"]
-        case "aws.iam-user": return ["tag", "remove-tag", "mark-for-op"]
+        case "aws.iam-user", "aws.lambda": return ["tag", "remove-tag", "mark-for-op"]
+        // Custodian's universal tag actions, with the old names where the type keeps them.
+        case "aws.rds", "aws.rds-snapshot": return ["tag", "mark", "remove-tag", "unmark", "untag", "mark-for-op"]
         default: return []
         }
     }
@@ -925,6 +929,25 @@ struct CustodianActionReader {
                 operation: "s3:PutBucketTagging", parameters: ["Bucket": "${resourceName}"], description: action,
                 over: selection)
             return (step, BucketTagSet(name: selection, changes: before))
+        case "aws.rds", "aws.rds-snapshot", "aws.lambda":
+            if change.add.isEmpty {
+                return (
+                    RemediationStep(
+                        operation: "tag:UntagResources",
+                        parameters: [
+                            "ResourceARNList": ["${arn}"], "TagKeys": .array(change.remove.map(Value.string)),
+                        ],
+                        description: action), nil
+                )
+            }
+            return (
+                RemediationStep(
+                    operation: "tag:TagResources",
+                    parameters: [
+                        "ResourceARNList": ["${arn}"],
+                        "Tags": .object(Fields(change.add.map { .init(key: $0.0, value: .string($0.1)) })),
+                    ], description: action), nil
+            )
         case "aws.iam-user":
             if change.add.isEmpty {
                 return (
