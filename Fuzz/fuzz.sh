@@ -4,7 +4,7 @@
 #   Fuzz/fuzz.sh [TARGET…] [-- libFuzzer options]      (default: every target, -runs=1000000)
 #   Fuzz/fuzz.sh --smoke                                (CI: every target, 3,000 inputs, no corpus kept)
 #
-# Targets: scenario policy fixture fixture-yaml fixture-cache aws-describe aws-config azure-resource-graph gcp-asset-inventory
+# Targets: scenario policy custodian fixture fixture-yaml fixture-cache aws-describe aws-config azure-resource-graph gcp-asset-inventory
 # Seed corpora are made from Scenarios/, Fixtures/, the built-in policies, the importer samples and
 # every input that once failed (Tests/LoadingTests/FuzzRegressions/TARGET); what the fuzzer adds
 # goes to Fuzz/.corpus/TARGET, crashes, hangs and out-of-memory inputs to Fuzz/findings/TARGET
@@ -25,7 +25,7 @@ options=("$@")
 if [ ${#options[@]} -eq 0 ]; then
     if [ "$smoke" = 1 ]; then options=(-runs=3000); else options=(-runs=1000000); fi
 fi
-[ ${#targets[@]} -eq 0 ] && targets=(scenario policy fixture fixture-yaml fixture-cache aws-describe aws-config azure-resource-graph gcp-asset-inventory)
+[ ${#targets[@]} -eq 0 ] && targets=(scenario policy custodian fixture fixture-yaml fixture-cache aws-describe aws-config azure-resource-graph gcp-asset-inventory)
 
 if ! command -v swift >/dev/null 2>&1; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld >&2
@@ -37,6 +37,8 @@ seed() {  # TARGET DIR: copy the repository's files of that kind into DIR
     case "$target" in
         scenario) find "$root/Scenarios" -name '*.yaml' -exec cp {} "$dir/" \; ;;
         policy) find "$root/Sources/PolicyPack/Policies" -name '*.yaml' -exec cp --backup=numbered {} "$dir/" \; ;;
+        custodian) find "$root/Fixtures/policies/custodian" "$root/Tests/ReplayTests/Custodian" -name '*.yml' \
+            -exec cp --backup=numbered {} "$dir/" \; ;;
         fixture) cp "$root/Fuzz/seeds/fixture/"*.json "$dir/" ;;
         fixture-cache) printf '\x10\x00\x00\x01' > "$dir/one-flip" ;;
         fixture-yaml) find "$root/Fixtures" -name '*.yaml' -size -64k | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-12).yaml"; done ;;
@@ -58,6 +60,7 @@ for target in "${targets[@]}"; do
     echo "== $target ($(ls "$seeds" | wc -l) seeds)" >&2
     log="$(mktemp)"
     SWIFT_BACKTRACE=enable=no REMSIM_FUZZ_FIXTURES="$root/Fixtures" \
+        REMSIM_FUZZ_VALUE_FILES="$root/Tests/ReplayTests/Custodian/data" \
         REMSIM_FUZZ_CACHE_SEED="$(ls "$root"/Fuzz/seeds/fixture/*.json | head -1)" "$binary" "$target" \
         -max_len=65536 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 \
         "${options[@]}" "$corpus" "$seeds" 2> >(tee "$log" >&2)

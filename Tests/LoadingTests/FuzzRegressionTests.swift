@@ -39,6 +39,9 @@ struct FuzzRegressionTests {
             case "scenario":
                 _ = try ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .directory(dir)).load(file: file)
             case "policy": _ = try PolicyLoader.load(file: file, data: data, source: "fuzz")
+            case "custodian":
+                let (_, problems) = PolicyLoader.loadReportingAll(file: file, source: "fuzz")
+                if let first = problems.first { throw first }
             case "fixture", "fixture-yaml": _ = try FixtureLoader.load(paths: [file])
             case "aws-describe":
                 _ = try AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")

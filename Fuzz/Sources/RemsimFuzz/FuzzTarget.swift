@@ -9,6 +9,9 @@ import Simulation
 /// finding.
 enum FuzzTarget: String, CaseIterable {
     case scenario, policy
+    /// A Cloud Custodian policy file, read as `--policies` reads one: on past each problem, with
+    /// `value_from` files looked up beside it (in the scratch tree, confined to it).
+    case custodian
     /// A JSON fixture (the JSON reader), and a YAML one.
     case fixture
     case fixtureYAML = "fixture-yaml"
@@ -34,6 +37,10 @@ enum FuzzTarget: String, CaseIterable {
         let dir = (base as NSString).appendingPathComponent("remsim-fuzz-\(getpid())")
         try? FileManager.default.createDirectory(atPath: dir + "/Scenarios", withIntermediateDirectories: true)
         try? FileManager.default.copyItem(atPath: fixtures, toPath: dir + "/Fixtures")
+        // The files Custodian seeds read with `value_from` (`file:data/…`), beside the input.
+        if let data = ProcessInfo.processInfo.environment["REMSIM_FUZZ_VALUE_FILES"] {
+            try? FileManager.default.copyItem(atPath: data, toPath: dir + "/data")
+        }
         return dir
     }()
 
@@ -84,6 +91,7 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .scenario: file = Self.workspace + "/Scenarios/input.yaml"
         case .fixtureYAML: file = Self.workspace + "/input-fixture.yaml"
+        case .custodian: file = Self.workspace + "/input-custodian.yml"
         default: file = Self.workspace + "/input-\(rawValue).json"
         }
         _ = FileManager.default.createFile(atPath: file, contents: data)
@@ -92,6 +100,7 @@ enum FuzzTarget: String, CaseIterable {
                 switch self {
                 case .scenario: _ = try? Self.scenarioLoader.load(file: file)
                 case .policy: _ = try? PolicyLoader.load(file: file, data: data, source: "fuzz")
+                case .custodian: _ = PolicyLoader.loadReportingAll(file: file, source: "fuzz")
                 case .fixture, .fixtureYAML: _ = try? FixtureLoader.load(paths: [file])
                 case .awsDescribe:
                     _ = try? AWSDescribeImporter.load(files: [file], region: "us-east-1", account: "111111111111")
