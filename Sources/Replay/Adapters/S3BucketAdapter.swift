@@ -2,7 +2,8 @@ import CloudModel
 import Policies
 
 /// `aws.s3`: a bucket with its versioning, ACL, website, policy, public access block, default
-/// encryption and access logging; compared on those but the policy, which no action changes.
+/// encryption (with its bucket key) and access logging; compared on those but the policy, which no
+/// action changes.
 struct S3BucketAdapter: ReplayAdapter {
     let type = "aws.s3"
 
@@ -215,8 +216,10 @@ struct S3BucketAdapter: ReplayAdapter {
 
     func project(_ properties: Value, in context: ReplayContext) -> Value {
         let block = properties["PublicAccessBlockConfiguration"]
-        let rule = properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first?[
-            "ApplyServerSideEncryptionByDefault"]
+        let firstRule = properties["ServerSideEncryptionConfiguration"]?["Rules"]?.arrayValue?.first
+        let rule = firstRule?["ApplyServerSideEncryptionByDefault"]
+        // S3 Bucket Keys: absent reads as off, as S3 has it.
+        let bucketKey = firstRule?["BucketKeyEnabled"] == true ? " bucket-key" : ""
         let logging = properties["Logging"]?["LoggingEnabled"]
         return [
             // Never enabled and absent mean the same.
@@ -231,7 +234,7 @@ struct S3BucketAdapter: ReplayAdapter {
             "DefaultEncryption": rule.map { r in
                 .string(
                     (r["SSEAlgorithm"]?.stringValue ?? "") + " "
-                        + context.fixture(inText: r["KMSMasterKeyID"]?.stringValue ?? ""))
+                        + context.fixture(inText: r["KMSMasterKeyID"]?.stringValue ?? "") + bucketKey)
             } ?? .null,
             "Logging": logging.map { l in
                 .string((l["TargetBucket"]?.stringValue ?? "") + "/" + (l["TargetPrefix"]?.stringValue ?? ""))
