@@ -36,6 +36,10 @@ package class ResourceCheck: @unchecked Sendable {
     /// Whether `crossings` can give any instant.
     package var hasCrossings: Bool { false }
 
+    /// For a selection that says whether an action calls at all: its name (a step's `over`) and
+    /// the condition in words, for `policies show`; nil for other checks.
+    package var actionCondition: (name: String, text: String)? { nil }
+
     /// What the check is, for `policies show` and digests: what the policy file wrote.
     package var behaviour: Value { written.isNull ? .null : ["custodian": written] }
 

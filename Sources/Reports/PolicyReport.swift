@@ -105,7 +105,9 @@ package enum PolicyReport {
             out.append("\n  remediation (\(remediation.steps.count) step\(remediation.steps.count == 1 ? "" : "s")):")
             if !remediation.description.isEmpty { out.append("    \(remediation.description)") }
             for (i, step) in remediation.steps.enumerated() {
-                let each = step.forEach == .matched ? ", once per matched element" : ""
+                let condition = policy.selections.lazy.compactMap(\.actionCondition).first { $0.name == step.over }
+                let each =
+                    condition != nil ? "" : step.forEach == .matched ? ", once per matched element" : ""
                 let spec = OperationCatalog.spec(named: step.operation)
                 let permissions = permissions(of: step)
                 let needs =
@@ -113,6 +115,7 @@ package enum PolicyReport {
                 let modelled = spec == nil ? "; not modelled by the simulated cloud, so it fails there" : ""
                 out.append("    \(i + 1). \(step.operation)  (\(needs)\(each)\(modelled))")
                 out.append("       parameters: \(step.parameters.jsonText)")
+                if let condition, !condition.text.isEmpty { out.append("       only when: \(condition.text)") }
                 for disruption in DisruptionAnalyzer.summaries(for: step.operation) {
                     out.append("       can disrupt: \(disruption)")
                 }

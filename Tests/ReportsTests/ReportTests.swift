@@ -156,6 +156,24 @@ struct ReportTests {
         #expect(text.contains("+11m30s"))
     }
 
+    /// A Custodian action that calls one way or another, or not at all, says when each call is made.
+    @Test func policyShowSaysWhenEachOfACustodianActionsCallsIsMade() throws {
+        let file = TestSupport.packageRoot.appendingPathComponent("Fixtures/policies/custodian/ownership.yml").path
+        let delete = try #require(try PolicyLoader.load(file: file, source: file).first { $0.id.hasSuffix("when-due") })
+        let lines = PolicyReport.show(delete, at: TestSupport.start).split(separator: "\n").map(String.init)
+        let steps = lines.filter { $0.hasPrefix("    1. ") || $0.hasPrefix("    2. ") }
+        #expect(steps.count == 2)
+        #expect(!steps.contains { $0.contains("once per matched element") })
+        let conditions = lines.filter { $0.hasPrefix("       only when: ") }
+        #expect(
+            conditions == [
+                "       only when: DBClusterIdentifier absent and DBInstanceStatus not-in [\"creating\",\"failed\","
+                    + "\"incompatible-restore\",\"incompatible-network\"] and ReadReplicaSourceDBInstanceIdentifier empty",
+                "       only when: DBClusterIdentifier absent, unless DBInstanceStatus not-in [\"creating\",\"failed\","
+                    + "\"incompatible-restore\",\"incompatible-network\"] and ReadReplicaSourceDBInstanceIdentifier empty",
+            ])
+    }
+
     @Test func policyShowNamesPermissionsRenderedCommandsAndGaps() throws {
         let pack = try BuiltinPolicies.load()
         let trail = try #require(pack.first { $0.id == "aws-cloudtrail-log-file-validation" })

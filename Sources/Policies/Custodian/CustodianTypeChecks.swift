@@ -246,6 +246,14 @@ package class ActionCondition: ResourceCheck, @unchecked Sendable {
     override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
         MatchedElements(path: name, elements: holds(resource, now: now) ? [.emptyObject] : [])
     }
+
+    override package var actionCondition: (name: String, text: String)? {
+        var text = filters.map(\.summary).joined(separator: " and ")
+        if !unless.isEmpty {
+            text += (text.isEmpty ? "" : ", ") + "unless " + unless.map(\.summary).joined(separator: " and ")
+        }
+        return (name, text)
+    }
 }
 
 /// The parameters of Custodian's `modify-db`: each property the update names whose value the

@@ -44,6 +44,16 @@ package final class CustodianValueFilter: Sendable {
         case float
     }
 
+    /// The filter in one line, as a person reads it: `SnapshotType eq "manual"`, `Tags absent`.
+    package var summary: String {
+        if op == nil || op == .eq, valueType == nil, let sentinel = value.stringValue,
+            ["absent", "present", "empty", "not-null"].contains(sentinel)
+        {
+            return "\(key) \(sentinel)"
+        }
+        return "\(key) \((op ?? .eq).rawValue) \(value.jsonText)" + (valueType.map { " (\($0.rawValue))" } ?? "")
+    }
+
     package let key: Key
     package let op: Op?
     package let value: Value
