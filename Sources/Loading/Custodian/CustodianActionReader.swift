@@ -852,37 +852,63 @@ struct CustodianActionReader {
     // MARK: - Tags
 
     /// `tag` (`mark`): `tags`, and `key` (or `tag`, else Custodian's `maid_status`) with `value`,
-    /// set in one call; `{account_id}` and `{region}` in a value are filled in.
+    /// set in one call; `{account_id}` and `{region}` in a value are filled in. A value may be
+    /// looked up from each resource (`{type: resource, key: JMESPATH, default-value: X}`), or
+    /// written only where the tag is absent (`{type: resource, default-value: X}`).
     func tag(_ m: YAMLMapping, action: String) throws(LoadError) -> TagChange {
         try checkKeys(m, ["key", "value", "tag", "tags"], action: action)
         if m["key"] != nil, let t = m["tag"] {
             throw t.error("'\(action)' takes 'key' or 'tag', not both, as in Custodian")
         }
-        var tags: [(String, String)] = []
-        func value(_ n: YAMLNode) throws(LoadError) -> String {
-            guard !n.isMapping else {
-                throw n.error("remsim does not read a tag value looked up from the resource; give the value")
-            }
-            var text = try n.string()
-            text = text.replacingOccurrences(of: "{account_id}", with: "${account}").replacingOccurrences(
-                of: "{region}", with: "${region}")
+        var specs: [(String, ResolvedTags.Spec)] = []
+        func placeholders(_ text: String, _ n: YAMLNode) throws(LoadError) -> String {
             if text.contains("{now") { throw n.error("remsim does not fill '{now}' in a tag value") }
-            return text
+            return text.replacingOccurrences(of: "{account_id}", with: "${account}").replacingOccurrences(
+                of: "{region}", with: "${region}")
+        }
+        func value(_ n: YAMLNode) throws(LoadError) -> ResolvedTags.Spec {
+            guard n.isMapping else { return .fixed(try placeholders(try n.string(), n)) }
+            let lookup = try n.mapping(allowing: ["type", "key", "default-value"])
+            let type = try lookup.required("type")
+            guard try type.string() == "resource" else {
+                throw type.error("a tag value looked up is 'type: resource', as in Custodian")
+            }
+            let fallback = try lookup["default-value"].map { d throws(LoadError) in try placeholders(try d.string(), d)
+            }
+            guard let keyNode = lookup["key"] else {
+                guard let fallback else {
+                    throw n.error("a tag value looked up needs 'key' (a JMESPath), 'default-value', or both")
+                }
+                return .unlessTagged(fallback)
+            }
+            let path: JMESPath
+            do { path = try JMESPath(parsing: try keyNode.string()) } catch { throw keyNode.error("\(error)") }
+            return .lookup(path, default: fallback)
         }
         if let t = m["tags"] {
-            for (key, v) in try t.mapping(allowing: t.mappingKeys).entries { tags.append((key, try value(v))) }
+            for (key, v) in try t.mapping(allowing: t.mappingKeys).entries { specs.append((key, try value(v))) }
         }
         // A key with no value sets nothing, as in Custodian.
         if let v = m["value"] {
-            let text = try value(v)
-            if !text.isEmpty {
+            let spec = try value(v)
+            if case .fixed("") = spec {
+            } else {
                 let key = try (m["key"] ?? m["tag"])?.string() ?? "maid_status"
-                tags.removeAll { $0.0 == key }
-                tags.append((key, text))
+                specs.removeAll { $0.0 == key }
+                specs.append((key, spec))
             }
         }
-        guard !tags.isEmpty else { throw m.owner.error("'\(action)' needs 'tags', or a 'value' (with 'key')") }
-        return TagChange(add: tags, remove: [])
+        guard !specs.isEmpty else { throw m.owner.error("'\(action)' needs 'tags', or a 'value' (with 'key')") }
+        let fixed = specs.compactMap { key, spec -> (String, String)? in
+            if case .fixed(let text) = spec { (key, text) } else { nil }
+        }
+        if fixed.count == specs.count { return TagChange(add: fixed, remove: []) }
+        guard type.name != "aws.s3" else {
+            throw m.owner.error(
+                "remsim reads a tag value looked up from the resource on EC2 resources, IAM users, RDS and Lambda, "
+                    + "not on buckets yet (S3 puts the whole tag set); give the value")
+        }
+        return TagChange(add: [], remove: [], lookedUp: specs)
     }
 
     /// `mark-for-op`: the marker tag (`maid_status` unless `tag` says), its message (`msg`, by
@@ -915,6 +941,8 @@ struct CustodianActionReader {
     struct TagChange {
         var add: [(String, String)]
         var remove: [String]
+        /// Every tag of a `tag` action with a value looked up from the resource, in order.
+        var lookedUp: [(String, ResolvedTags.Spec)] = []
     }
 
     /// The call that makes `change` on this type: EC2's and IAM's add or remove the tags named;
@@ -922,6 +950,22 @@ struct CustodianActionReader {
     func tagStep(
         _ change: TagChange, action: String, selection: String, before: [(add: [(String, String)], remove: [String])]
     ) -> (RemediationStep, ResourceCheck?) {
+        if !change.lookedUp.isEmpty {
+            // The tags are worked out for each resource: one call with what they come to, none
+            // where nothing is left to write.
+            let (operation, parameters, asMap): (String, Value, Bool) =
+                switch type.name {
+                case "aws.iam-user": ("iam:TagUser", ["UserName": "${resourceName}"], false)
+                case "aws.rds", "aws.rds-snapshot", "aws.lambda":
+                    ("tag:TagResources", ["ResourceARNList": ["${arn}"]], true)
+                default: ("ec2:CreateTags", ["Resources": ["${resourceId}"]], false)
+                }
+            return (
+                RemediationStep.perItem(
+                    operation: operation, parameters: parameters, description: action, over: selection),
+                ResolvedTags(name: selection, specs: change.lookedUp, asMap: asMap, resourceType: type.name)
+            )
+        }
         let pairs = Value.array(change.add.map { ["Key": .string($0.0), "Value": .string($0.1)] })
         switch type.name {
         case "aws.s3":

@@ -544,3 +544,71 @@ package final class GlobalGrantsRemoval: ResourceCheck, @unchecked Sendable {
             ])
     }
 }
+
+/// The tags of a Custodian `tag` action whose values are looked up from each resource, as its
+/// `resolve_and_group` works them out: `{type: resource, key: JMESPATH, default-value: X}` is
+/// the path's value on the resource as Custodian describes it (as Python's `str` writes it), or
+/// `X` where the path gives nothing; `{type: resource, default-value: X}` is `X`, written only
+/// where the resource has no such tag yet. As a selection, its one element is the call's `Tags`
+/// (a `Key`/`Value` list, or a map for the Resource Groups Tagging API); it has none where no
+/// tag is left to write, or where a value cannot be worked out (Custodian then stops the action).
+package final class ResolvedTags: ResourceCheck, @unchecked Sendable {
+    package enum Spec: Sendable {
+        /// A value as written, with `${account}` and `${region}` for `{account_id}` and `{region}`.
+        case fixed(String)
+        case lookup(JMESPath, default: String?)
+        case unlessTagged(String)
+    }
+
+    let name: String
+    let specs: [(String, Spec)]
+    let asMap: Bool
+
+    package init(name: String, specs: [(String, Spec)], asMap: Bool, resourceType: String) {
+        self.name = name
+        self.specs = specs
+        self.asMap = asMap
+        super.init(resourceType: resourceType)
+    }
+
+    override package func holds(_ resource: CheckedResource, now: Timestamp) -> Bool { true }
+
+    override package func matched(_ resource: CheckedResource, now: Timestamp) -> MatchedElements? {
+        MatchedElements(path: name, elements: resolve(resource, now: now).map { [$0] } ?? [])
+    }
+
+    func resolve(_ resource: CheckedResource, now: Timestamp) -> Value? {
+        func fill(_ text: String) -> String {
+            StepTemplate.fill(text, account: resource.account, region: resource.region, name: resource.name, now: now)
+        }
+        var tags: [(String, String)] = []
+        for (key, spec) in specs {
+            let value: String
+            switch spec {
+            case .fixed(let text): value = fill(text)
+            case .unlessTagged(let text):
+                guard resource.tags[key] == nil else { continue }
+                value = fill(text)
+            case .lookup(let path, let fallback):
+                if let found = path.search(resource.document), !found.isNull {
+                    // Custodian formats the value with its placeholders: one it does not know
+                    // (or a list's or a map's text) is an error there, and no call here.
+                    guard found.arrayValue == nil, found.objectValue == nil else { return nil }
+                    let text = Python.str(found).replacingOccurrences(of: "{account_id}", with: resource.account)
+                        .replacingOccurrences(of: "{region}", with: resource.region)
+                    guard !text.contains("{"), !text.contains("}") else { return nil }
+                    value = text
+                } else if let fallback {
+                    value = fill(fallback)
+                } else {
+                    return nil
+                }
+            }
+            tags.removeAll { $0.0 == key }
+            tags.append((key, value))
+        }
+        guard !tags.isEmpty else { return nil }
+        if asMap { return ["Tags": .object(Fields(tags.map { .init(key: $0.0, value: .string($0.1)) }))] }
+        return ["Tags": .array(tags.map { ["Key": .string($0.0), "Value": .string($0.1)] })]
+    }
+}
