@@ -67,6 +67,20 @@ package struct OperationSpec: Sendable {
         self.lists = lists
     }
 
+    /// True when the call makes a resource that was not there: a log group, or an RDS final
+    /// snapshot made as the instance is deleted.
+    package var createsResources: Bool {
+        if case .creates = target { return true }
+        func makes(_ effect: OperationEffect) -> Bool {
+            switch effect {
+            case .builtin(.deleteDBInstance): true
+            case .all(let effects): effects.contains(where: makes)
+            default: false
+            }
+        }
+        return makes(effect)
+    }
+
     /// The top-level parameters the call takes, as the API spells them (`DBInstanceIdentifier`,
     /// `MultiAZ`): what the target, the checks and the effect read, and the inert ones. The AWS
     /// command reader uses them to spell `--multi-az` back as `MultiAZ`.

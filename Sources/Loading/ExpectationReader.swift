@@ -24,6 +24,10 @@ struct ExpectationReader {
     let policyIds: Set<String>?
     /// Resources the timeline creates (`create-resource`), which expectations may name too.
     var created: [String: Resource] = [:]
+    /// True when a policy's remediation can make resources (an RDS final snapshot, a log group):
+    /// an expectation may then name a resource only the run makes, and a name that is wrong
+    /// fails when the run ends, not here.
+    var remediationsCreate = false
 
     func expectation(_ node: YAMLNode) throws(LoadError) -> Expectation {
         let keys = node.mappingKeys
@@ -154,7 +158,7 @@ struct ExpectationReader {
 
     private func resourceId(_ node: YAMLNode) throws(LoadError) -> String {
         let id = try node.string()
-        guard inventory[id] != nil || created[id] != nil else {
+        guard inventory[id] != nil || created[id] != nil || remediationsCreate else {
             throw node.error(
                 "resource '\(id)' is not in the scenario's fixtures, nor created on its "
                     + "timeline\(suggestId(id, inventory, created))"

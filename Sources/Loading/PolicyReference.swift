@@ -1,3 +1,4 @@
+import CloudModel
 import Policies
 
 /// How a scenario's `policies:` and `remsim impact --policies` name policies: `builtin:all`,

@@ -1,4 +1,5 @@
 import CloudModel
+import CloudOperations
 import Foundation
 import Policies
 import RemediationEngine
@@ -185,6 +186,13 @@ public struct ScenarioLoader: Sendable {
 
             var expectationReader = ExpectationReader(inventory: inventory, policyIds: policyIds)
             expectationReader.created = created
+            expectationReader.remediationsCreate =
+                policies?.contains { policy in
+                    policy.remediation?.steps.contains {
+                        OperationCatalog.spec(named: $0.operation)?.createsResources ?? false
+                    }
+                        ?? false
+                } ?? false
             for node in problems.attempt({ () throws(LoadError) in try m["expect"]?.list() ?? [] }) ?? [] {
                 if let expectation = problems.attempt({ () throws(LoadError) in try expectationReader.expectation(node)
                 }) {

@@ -17,6 +17,14 @@ struct AssertionChecker {
         }
     }
 
+    /// Why a resource an expectation names is not there: gone, or never made (a name the run
+    /// did not make, with the nearest one it did).
+    private func missing(_ id: String) -> String {
+        if initialInventory[id] != nil { return "\(id) no longer exists" }
+        let made = result.finalInventory.all.map(\.id).filter { initialInventory[$0] == nil }
+        return "\(id) was never made\(Suggest.didYouMean(id, in: made))"
+    }
+
     private func verdict(_ check: Expectation.Check) -> (Bool, String, String) {
         let inventory = result.finalInventory
         let evaluator = Evaluator(now: result.end)
@@ -31,7 +39,7 @@ struct AssertionChecker {
         case .compliant(let id, let ids), .violates(let id, let ids):
             let wantViolation: Bool = if case .violates = check { true } else { false }
             let expected = "\(id) \(wantViolation ? "violates" : "complies with") \(ids.joined(separator: ", "))"
-            guard let resource = inventory[id] else { return (false, expected, "\(id) no longer exists") }
+            guard let resource = inventory[id] else { return (false, expected, missing(id)) }
             var wrong: [String] = []
             for pid in ids {
                 guard let policy = policies.first(where: { $0.id == pid }) else {
@@ -51,7 +59,7 @@ struct AssertionChecker {
 
         case .matches(let id, let filters, let text):
             let expected = "\(id) where \(text)"
-            guard let resource = inventory[id] else { return (false, expected, "\(id) no longer exists") }
+            guard let resource = inventory[id] else { return (false, expected, missing(id)) }
             let ok = evaluator.holdsAll(filters, resource: resource)
             return (ok, expected, ok ? "it does" : "it does not; properties are \(resource.properties.jsonText)")
 

@@ -95,6 +95,25 @@ struct BadInputTests {
         #expect(e.message.contains("did you mean 'sg-1'"))
     }
 
+    /// A policy whose remediation makes resources (an RDS final snapshot) lets an expectation
+    /// name one only the run makes; without such a policy, the name is still refused here.
+    @Test func anExpectationMayNameWhatARemediationMakes() throws {
+        let expectation = "  - resource: sg-1\n    compliant-with: [ssh]"
+        let named = "  - resource: Final-orders-2026-01-01-00-00\n    exists: true"
+        let refused = try #require(try loadError(expectation, named))
+        #expect(refused.message.contains("'Final-orders-2026-01-01-00-00' is not in the scenario's fixtures"))
+        let cleanup = """
+            policies:
+              - name: rds-cleanup
+                resource: rds
+                actions: [delete]
+            """
+        let text = Self.scenario.replacingOccurrences(of: expectation, with: named).replacingOccurrences(
+            of: "policies: [builtin:ssh]", with: "policies: [builtin:ssh, cleanup.yml]")
+        let loaded = try Self.load(text, extra: [("cleanup.yml", cleanup)]).get()
+        #expect(loaded.expectations.count == 1)
+    }
+
     @Test func aPolicyThatDoesNotExistIsNamed() throws {
         let builtin = try #require(try loadError("builtin:ssh]", "builtin:shh]"))
         #expect(builtin.keyPath == "policies[0]")

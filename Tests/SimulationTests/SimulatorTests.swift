@@ -31,6 +31,18 @@ struct SimulatorTests {
             timeline: timeline, runFor: .hours(3), seed: seed)
     }
 
+    /// An expectation on a resource that is not there says whether it went or was never made.
+    @Test func aMissingResourceIsGoneOrNeverMade() throws {
+        var scenario = try sshScenario(detection: .event(deliveryDelay: .seconds(90)))
+        scenario.expectations = [
+            Expectation(check: .compliant(resource: "sg-3", policies: [scenario.policies[0].id])),
+            Expectation(check: .compliant(resource: "sg-1", policies: [scenario.policies[0].id])),
+        ]
+        let result = try Simulator(scenario: scenario).run()
+        #expect(result.assertions.first?.found == "sg-3 was never made")
+        #expect(result.assertions.last?.passed == true)
+    }
+
     @Test func anInjectedViolationIsDetectedFixedAndMeasured() throws {
         let result = try Simulator(scenario: try sshScenario(detection: .event(deliveryDelay: .seconds(90)))).run()
         let v = try #require(result.violations.first)
