@@ -921,7 +921,7 @@ struct CustodianActionReader {
         let days = try m.nonNegative("days")
         let hours = try m.nonNegative("hours")
         let op = try m["op"]?.string() ?? "stop"
-        let offset = Int64(((days * 24 + hours) * 3_600_000).rounded())
+        let offset = try m.span((days * 24 + hours) * 3_600_000, of: "'days' and 'hours'").milliseconds
         let format = hours > 0 ? "%Y/%m/%d %H%M %Z" : "%Y/%m/%d"
         let template = try m["msg"]?.string() ?? "Resource does not meet policy: {op}@{action_date}"
         let message = template.replacingOccurrences(of: "{op}", with: op).replacingOccurrences(

@@ -228,7 +228,7 @@ struct CustodianFilterReader {
         let skew = try m.nonNegative("skew") * 86_400_000 + m.nonNegative("skew_hours") * 3_600_000
         return MarkedForOpCheck(
             tag: try m["tag"]?.string() ?? "maid_status", op: try m["op"]?.string() ?? "stop",
-            skew: SimDuration(milliseconds: Int64(skew.rounded())),
+            skew: try m.span(skew, of: "'skew' and 'skew_hours'"),
             written: m.owner.isMapping ? try m.owner.value() : "marked-for-op",
             resourceType: type.name)
     }

@@ -16,8 +16,18 @@ extension YAMLMapping {
     /// A number of at least 0 (`days`, `skew`), 0 when not given.
     func nonNegative(_ key: String) throws(LoadError) -> Double {
         guard let n = self[key] else { return 0 }
-        guard let d = Python.number(try n.value()), d >= 0 else { throw n.error("'\(key)' is a number of at least 0") }
+        guard let d = Python.number(try n.value()), d >= 0, d.isFinite else {
+            throw n.error("'\(key)' is a number of at least 0")
+        }
         return d
+    }
+
+    /// `milliseconds` as a span, refused (at the mapping) when longer than a file may write.
+    func span(_ milliseconds: Double, of keys: String) throws(LoadError) -> SimDuration {
+        guard milliseconds.rounded() <= Double(SimDuration.maximum.milliseconds) else {
+            throw owner.error("\(keys) come to more than \(SimDuration.maximum) (100 years)")
+        }
+        return SimDuration(milliseconds: Int64(milliseconds.rounded()))
     }
 
     /// Refuses a `tz` other than UTC: marks are read and written in UTC.

@@ -176,6 +176,10 @@ enum CustodianPolicyReader {
             case "hour", "hours": 3_600_000
             default: 86_400_000
             }
-        return SimDuration(milliseconds: Int64(n) * unit)
+        let (milliseconds, overflow) = Int64(n).multipliedReportingOverflow(by: unit)
+        guard !overflow, milliseconds <= SimDuration.maximum.milliseconds else {
+            throw node.error("the schedule \(YAMLNode.quoted(text)) is longer than \(SimDuration.maximum) (100 years)")
+        }
+        return SimDuration(milliseconds: milliseconds)
     }
 }

@@ -245,7 +245,12 @@ package final class CustodianValueFilter: Sendable {
             guard case .value(let x) = r, case .value(let y) = v, let a = Python.number(x), let b = Python.number(y),
                 b != 0
             else { return nil }
-            if case .double = x {} else if case .double = y {} else { return Int(a) % Int(b) != 0 }
+            if case .double = x {
+            } else if case .double = y {
+            } else if let ia = Int(exactly: a), let ib = Int(exactly: b) {
+                // Python's integers do not overflow: the one case Swift's do (MIN % -1) is 0 there too.
+                return ia.remainderReportingOverflow(dividingBy: ib).partialValue != 0
+            }
             return a.truncatingRemainder(dividingBy: b) != 0
         }
     }
@@ -256,7 +261,8 @@ package final class CustodianValueFilter: Sendable {
     ) -> (PythonObject, PythonObject)? {
         let nowMicros = now.milliseconds * 1000
         func days(_ v: PythonObject) -> Int64? {
-            guard case .value(let x) = v, let d = Python.number(x) else { return nil }
+            // Custodian raises OverflowError on a span far past its dates (and remsim would overflow): no match.
+            guard case .value(let x) = v, let d = Python.number(x), abs(d) <= 100_000_000 else { return nil }
             return Int64((d * 86_400_000_000).rounded())
         }
         func date(_ r: PythonObject) -> PythonObject {
@@ -597,7 +603,7 @@ package final class CustodianValueCheck: ResourceCheck, @unchecked Sendable {
 
     override package var ageThresholds: [SimDuration] {
         guard let type = filter.valueType, type == .age || type == .expiration,
-            let days = Python.number(filter.value)
+            let days = Python.number(filter.value), abs(days * 86_400_000) <= Double(SimDuration.maximum.milliseconds)
         else { return [] }
         let ms = Int64((days * 86_400_000).rounded())
         return [SimDuration(milliseconds: type == .age ? ms : -ms)]

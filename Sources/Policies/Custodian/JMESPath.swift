@@ -257,7 +257,8 @@ package indirect enum JMESPath: Sendable, Equatable {
             return .double(ns.reduce(0, +) / Double(ns.count))
         case "ceil", "floor":
             guard let d = args[0].numberValue, args[0].boolValue == nil else { return nil }
-            return .int(Int(name == "ceil" ? d.rounded(.up) : d.rounded(.down)))
+            let rounded = name == "ceil" ? d.rounded(.up) : d.rounded(.down)
+            return Int(exactly: rounded).map(Value.int) ?? .double(rounded)
         case "contains":
             switch args[0] {
             case .array(let items): return .bool(items.contains { equal($0, args[1]) })
