@@ -11,15 +11,15 @@ package enum KMSKeyReference {
     {
         var found: Resource?
         view.forEachResource(ofType: "aws.kms-key") { key in
-            guard found == nil, key.account == account, key.region == region else { return }
-            if names(of: key).contains(reference) { found = key }
+            guard found == nil, key.account == account, key.region == region, names(key, reference) else { return }
+            found = key
         }
         return found
     }
 
     /// The key's ARN, as `kms:DescribeKey` gives it.
     package static func arn(of key: Resource) -> String {
-        "arn:aws:kms:\(key.region):\(key.account):key/\(key.id)"
+        AWSResourceARN.of(key) ?? key.id
     }
 
     /// Its aliases: those `AliasNames` lists (as Cloud Custodian describes a key) and its name
@@ -30,13 +30,11 @@ package enum KMSKeyReference {
         return aliases
     }
 
-    /// Every way a call can name the key.
-    static func names(of key: Resource) -> Set<String> {
-        var names: Set<String> = [key.id, arn(of: key)]
-        for alias in aliases(of: key) {
-            names.insert(alias)
-            names.insert("arn:aws:kms:\(key.region):\(key.account):\(alias)")
-        }
-        return names
+    /// Whether `reference` is one of the ways a call can name the key: its id, its ARN, an alias
+    /// or an alias's ARN.
+    static func names(_ key: Resource, _ reference: String) -> Bool {
+        if reference == key.id || reference == arn(of: key) { return true }
+        let aliasARN = "arn:aws:kms:\(key.region):\(key.account):"
+        return aliases(of: key).contains { reference == $0 || reference == aliasARN + $0 }
     }
 }

@@ -218,11 +218,8 @@ package struct SimulatedCloud: Sendable {
     private func locate(arn: String, _ spec: OperationSpec, _ op: CloudOperation) throws(APIError) -> Resource {
         let types = [spec.resourceType] + spec.otherResourceTypes
         if let name = AWSResourceARN.name(in: arn) {
-            let candidates =
-                [arn, name].compactMap { inventory[$0] }
-                + types.flatMap {
-                    resources(named: name, type: $0, account: op.account)
-                }
+            // By the name the ARN ends with: the resource's id, or its name.
+            let candidates = types.flatMap { resources(named: name, type: $0, account: op.account) }
             if let r = candidates.first(where: {
                 types.contains($0.type) && $0.account == op.account && $0.region == op.region
                     && AWSResourceARN.of($0) == arn
