@@ -36,9 +36,10 @@ package class ResourceCheck: @unchecked Sendable {
     /// Whether `crossings` can give any instant.
     package var hasCrossings: Bool { false }
 
-    /// For a selection that says whether an action calls at all: its name (a step's `over`) and
-    /// the condition in words, for `policies show`; nil for other checks.
-    package var actionCondition: (name: String, text: String)? { nil }
+    /// For a selection that decides a step's calls resource by resource (whether an action
+    /// calls at all, the tags it writes): its name (the step's `over`) and what it decides, in
+    /// words, for `policies show` (`only when: …`); nil for other checks.
+    package var stepNote: (name: String, text: String)? { nil }
 
     /// What the check is, for `policies show` and digests: what the policy file wrote.
     package var behaviour: Value { written.isNull ? .null : ["custodian": written] }

@@ -105,9 +105,9 @@ package enum PolicyReport {
             out.append("\n  remediation (\(remediation.steps.count) step\(remediation.steps.count == 1 ? "" : "s")):")
             if !remediation.description.isEmpty { out.append("    \(remediation.description)") }
             for (i, step) in remediation.steps.enumerated() {
-                let condition = policy.selections.lazy.compactMap(\.actionCondition).first { $0.name == step.over }
+                let note = policy.selections.lazy.compactMap(\.stepNote).first { $0.name == step.over }
                 let each =
-                    condition != nil ? "" : step.forEach == .matched ? ", once per matched element" : ""
+                    note != nil ? "" : step.forEach == .matched ? ", once per matched element" : ""
                 let spec = OperationCatalog.spec(named: step.operation)
                 let permissions = permissions(of: step)
                 let needs =
@@ -115,7 +115,7 @@ package enum PolicyReport {
                 let modelled = spec == nil ? "; not modelled by the simulated cloud, so it fails there" : ""
                 out.append("    \(i + 1). \(step.operation)  (\(needs)\(each)\(modelled))")
                 out.append("       parameters: \(step.parameters.jsonText)")
-                if let condition, !condition.text.isEmpty { out.append("       only when: \(condition.text)") }
+                if let note, !note.text.isEmpty { out.append("       \(note.text)") }
                 for disruption in DisruptionAnalyzer.summaries(for: step.operation) {
                     out.append("       can disrupt: \(disruption)")
                 }

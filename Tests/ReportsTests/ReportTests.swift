@@ -174,6 +174,27 @@ struct ReportTests {
             ])
     }
 
+    /// Tags looked up from each resource are shown as they are worked out.
+    @Test func policyShowSaysHowLookedUpTagsAreWorkedOut() throws {
+        let text = """
+            policies:
+              - name: owner
+                resource: ec2
+                actions:
+                  - type: tag
+                    tags:
+                      Owner: {type: resource, key: "Tags[?Key=='Team'].Value | [0]", default-value: unknown}
+                      CostCenter: {type: resource, default-value: unassigned}
+            """
+        let policy = try #require(try PolicyLoader.load(file: "p.yml", data: Data(text.utf8), source: "p.yml").first)
+        let shown = PolicyReport.show(policy, at: TestSupport.start)
+        #expect(shown.contains("    1. ec2:CreateTags  (needs permission ec2:CreateTags)\n"))
+        #expect(
+            shown.contains(
+                "       tags, for each resource: Owner = Tags[?Key=='Team'].Value | [0], else unknown; "
+                    + "CostCenter = unassigned where the resource has no CostCenter tag"))
+    }
+
     @Test func policyShowNamesPermissionsRenderedCommandsAndGaps() throws {
         let pack = try BuiltinPolicies.load()
         let trail = try #require(pack.first { $0.id == "aws-cloudtrail-log-file-validation" })

@@ -881,9 +881,10 @@ struct CustodianActionReader {
                 }
                 return .unlessTagged(fallback)
             }
+            let key = try keyNode.string()
             let path: JMESPath
-            do { path = try JMESPath(parsing: try keyNode.string()) } catch { throw keyNode.error("\(error)") }
-            return .lookup(path, default: fallback)
+            do { path = try JMESPath(parsing: key) } catch { throw keyNode.error("\(error)") }
+            return .lookup(path, key: key, default: fallback)
         }
         if let t = m["tags"] {
             for (key, v) in try t.mapping(allowing: t.mappingKeys).entries { specs.append((key, try value(v))) }

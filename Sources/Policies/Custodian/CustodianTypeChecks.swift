@@ -247,12 +247,13 @@ package class ActionCondition: ResourceCheck, @unchecked Sendable {
         MatchedElements(path: name, elements: holds(resource, now: now) ? [.emptyObject] : [])
     }
 
-    override package var actionCondition: (name: String, text: String)? {
+    override package var stepNote: (name: String, text: String)? {
         var text = filters.map(\.summary).joined(separator: " and ")
         if !unless.isEmpty {
             text += (text.isEmpty ? "" : ", ") + "unless " + unless.map(\.summary).joined(separator: " and ")
         }
-        return (name, text)
+        // A call made whatever the resource says has nothing to note, but is not repeated either.
+        return (name, text.isEmpty ? "" : "only when: " + text)
     }
 }
 
@@ -556,7 +557,7 @@ package final class ResolvedTags: ResourceCheck, @unchecked Sendable {
     package enum Spec: Sendable {
         /// A value as written, with `${account}` and `${region}` for `{account_id}` and `{region}`.
         case fixed(String)
-        case lookup(JMESPath, default: String?)
+        case lookup(JMESPath, key: String, default: String?)
         case unlessTagged(String)
     }
 
@@ -577,6 +578,17 @@ package final class ResolvedTags: ResourceCheck, @unchecked Sendable {
         MatchedElements(path: name, elements: resolve(resource, now: now).map { [$0] } ?? [])
     }
 
+    override package var stepNote: (name: String, text: String)? {
+        let each = specs.map { key, spec in
+            switch spec {
+            case .fixed(let text): "\(key) = \(text)"
+            case .unlessTagged(let text): "\(key) = \(text) where the resource has no \(key) tag"
+            case .lookup(_, let path, let fallback): "\(key) = \(path)" + (fallback.map { ", else \($0)" } ?? "")
+            }
+        }
+        return (name, "tags, for each resource: " + each.joined(separator: "; "))
+    }
+
     func resolve(_ resource: CheckedResource, now: Timestamp) -> Value? {
         func fill(_ text: String) -> String {
             StepTemplate.fill(text, account: resource.account, region: resource.region, name: resource.name, now: now)
@@ -589,7 +601,7 @@ package final class ResolvedTags: ResourceCheck, @unchecked Sendable {
             case .unlessTagged(let text):
                 guard resource.tags[key] == nil else { continue }
                 value = fill(text)
-            case .lookup(let path, let fallback):
+            case .lookup(let path, _, let fallback):
                 if let found = path.search(resource.document), !found.isNull {
                     // Custodian formats the value with its placeholders: one it does not know
                     // (or a list's or a map's text) is an error there, and no call here.
