@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// Modules form a ladder; each imports only the ones above it:
 /// CloudModel → CloudOperations → Policies → RemediationEngine → Simulation → Loading →
-/// PolicyPack → Replay → RunStore → Reports → RemsimKit → RemsimCLI → remsim.
+/// PolicyPack → Replay → Endpoint → RunStore → Reports → RemsimKit → RemsimCLI → remsim.
 let package = Package(
     name: "remsim",
     platforms: [.macOS(.v14)],
@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "CloudModel"),
@@ -45,6 +48,16 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: ["CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation"]),
+        /// The simulated cloud on the AWS wire (`remsim serve`, external engines): a sans-I/O core
+        /// that turns requests into the engine's `CloudOperation`s, over Hummingbird on 127.0.0.1.
+        .target(
+            name: "Endpoint",
+            dependencies: [
+                "CloudModel", "CloudOperations", "RemediationEngine", "Simulation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         /// The pack's YAML files are compiled into the module (the EmbedPolicyPack plugin), so a
         /// remsim binary copied alone still has its built-in policies.
         .target(
@@ -75,7 +88,7 @@ let package = Package(
             name: "RemsimCLI",
             dependencies: [
                 "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore",
-                "Reports", "Replay", "RemsimKit",
+                "Reports", "Replay", "RemsimKit", "Endpoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["EmbedBuildCommit"]
@@ -121,6 +134,9 @@ let package = Package(
             dependencies: ["Reports", "Simulation", "Loading", "PolicyPack", "RunStore", "TestSupport"]),
         .testTarget(
             name: "RemsimKitTests", dependencies: ["RemsimKit", "RunStore", "Simulation", "Loading", "TestSupport"]),
+        .testTarget(
+            name: "EndpointTests",
+            dependencies: ["Endpoint", "CloudModel", "CloudOperations", "Loading", "PolicyPack", "TestSupport"]),
         .testTarget(
             name: "ReplayTests",
             dependencies: [

@@ -1,0 +1,46 @@
+/// The shape of a request or response member, as AWS's service models (botocore's
+/// `service-2.json`) declare it: what the query protocol's keys and the XML answers are named, and
+/// what type each value is. Only the members remsim serves are declared; `ShapeConformanceTests`
+/// checks each one against botocore's model.
+package indirect enum Shape: Sendable {
+    case string
+    case integer
+    case long
+    case boolean
+    case double
+    case timestamp
+    /// A list; `member` is the element name of each item in XML (`item` in EC2, `member` elsewhere)
+    /// and, in the query protocol outside EC2, the key segment before each index.
+    case list(Shape, member: String)
+    case structure([Member])
+
+    package static func list(_ element: Shape) -> Shape { .list(element, member: "member") }
+    /// An EC2 list, whose XML items are `item`s.
+    package static func items(_ element: Shape) -> Shape { .list(element, member: "item") }
+
+    package var members: [Member] { if case .structure(let m) = self { m } else { [] } }
+}
+
+/// One member of a structure.
+package struct Member: Sendable {
+    /// As the API names it, and as remsim's resource properties hold it: `IpPermissions`.
+    package var name: String
+    package var shape: Shape
+    /// The model's `locationName`: the member's XML element, and (capitalised) its EC2 query key.
+    package var location: String?
+
+    package init(_ name: String, _ shape: Shape, location: String? = nil) {
+        self.name = name
+        self.shape = shape
+        self.location = location
+    }
+
+    /// A member of an EC2 shape: its location is its name with the first letter lowercased
+    /// (`GroupId` → `groupId`), which is how EC2's model names nearly all of them.
+    package static func ec2(_ name: String, _ shape: Shape, location: String? = nil) -> Member {
+        Member(name, shape, location: location ?? (name.prefix(1).lowercased() + name.dropFirst()))
+    }
+
+    /// The element this member is written as in XML.
+    package var xmlName: String { location ?? name }
+}

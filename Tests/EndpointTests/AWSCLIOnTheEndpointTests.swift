@@ -1,0 +1,86 @@
+import CloudModel
+import Foundation
+import Testing
+
+@testable import Endpoint
+
+/// The real AWS CLI (from PyPI, as CI installs it) against the endpoint on 127.0.0.1: what it
+/// parses out of the answers is what the simulated cloud holds, and its changes land there.
+@Suite(.enabled(if: ServedEndpoint.tools, "the AWS CLI is missing (pip install awscli)"))
+struct AWSCLIOnTheEndpointTests {
+    @Test func theCLIReadsTheGroupsAsTheCloudHoldsThem() async throws {
+        let live = try AWSEndpointTests.live()
+        let inventory = try AWSEndpointTests.inventory()
+        try await ServedEndpoint.with(live, AWSEndpointTests.endpoint) { url in
+            let (ran, answer) = try await ServedEndpoint.aws(url, ["ec2", "describe-security-groups"])
+            #expect(ran.status == 0, "\(ran.errors)")
+            let groups = answer?["SecurityGroups"]?.arrayValue ?? []
+            #expect(groups.compactMap { $0["GroupId"]?.stringValue } == ["sg-0000000000000001", "sg-0000000000000002"])
+            for group in groups {
+                let id = try #require(group["GroupId"]?.stringValue)
+                let held = try #require(inventory[id])
+                #expect(group["IpPermissions"] == held.properties["IpPermissions"])
+                #expect(group["GroupName"] == held.properties["GroupName"])
+                #expect(group["Description"] == held.properties["Description"])
+                #expect(group["OwnerId"] == .string(held.account))
+                let tags = (group["Tags"]?.arrayValue ?? []).map {
+                    ($0["Key"]?.stringValue ?? "", $0["Value"]?.stringValue ?? "")
+                }
+                #expect(Dictionary(uniqueKeysWithValues: tags) == held.tags)
+            }
+        }
+    }
+
+    @Test func theCLIsChangesLandAndItsMistakesComeBackAsAWSErrors() async throws {
+        let live = try AWSEndpointTests.live()
+        try await ServedEndpoint.with(live, AWSEndpointTests.endpoint) { url in
+            let (revoked, _) = try await ServedEndpoint.aws(
+                url,
+                [
+                    "ec2", "revoke-security-group-ingress", "--group-id", "sg-0000000000000001", "--protocol", "tcp",
+                    "--port", "22", "--cidr", "0.0.0.0/0",
+                ])
+            #expect(revoked.status == 0, "\(revoked.errors)")
+            let (tagged, _) = try await ServedEndpoint.aws(
+                url, ["ec2", "create-tags", "--resources", "sg-0000000000000001", "--tags", "Key=owner,Value=sec"])
+            #expect(tagged.status == 0, "\(tagged.errors)")
+
+            let (missing, _) = try await ServedEndpoint.aws(
+                url, ["ec2", "describe-security-groups", "--group-ids", "sg-ffffffffffffffff"])
+            #expect(missing.status != 0)
+            #expect(missing.errors.contains("(InvalidGroup.NotFound)"))
+
+            let (unserved, _) = try await ServedEndpoint.aws(url, ["ec2", "describe-images"])
+            #expect(unserved.status != 0)
+            #expect(unserved.errors.contains("(InvalidAction)") && unserved.errors.contains("ec2:DescribeImages"))
+        }
+        try live.withState { state in
+            let group = try #require(state.inventory["sg-0000000000000001"])
+            #expect(group.properties["IpPermissions"] == [TestEndpoint.permission(22, cidrs: ["10.0.0.0/8"])])
+            #expect(group.tags["owner"] == "sec")
+            #expect(state.calls.map(\.operation.name) == ["ec2:RevokeSecurityGroupIngress", "ec2:CreateTags"])
+            #expect(state.refusals.map(\.operation) == ["DescribeImages"])
+        }
+    }
+
+    @Test func aRoleAssumedByTheCLIActsInItsAccount() async throws {
+        let live = try AWSEndpointTests.live()
+        try await ServedEndpoint.with(live, AWSEndpointTests.endpoint) { url in
+            let (ran, answer) = try await ServedEndpoint.aws(
+                url,
+                [
+                    "sts", "assume-role", "--role-arn", "arn:aws:iam::222222222222:role/fixer", "--role-session-name",
+                    "ci",
+                ])
+            #expect(ran.status == 0, "\(ran.errors)")
+            let key = try #require(answer?["Credentials"]?["AccessKeyId"]?.stringValue)
+            let (_, identity) = try await ServedEndpoint.aws(url, ["sts", "get-caller-identity"], key: key)
+            #expect(identity?["Account"] == "222222222222")
+            let (_, groups) = try await ServedEndpoint.aws(url, ["ec2", "describe-security-groups"], key: key)
+            #expect(
+                groups?["SecurityGroups"]?.arrayValue?.compactMap { $0["GroupId"]?.stringValue } == [
+                    "sg-0000000000000004"
+                ])
+        }
+    }
+}
