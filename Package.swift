@@ -136,7 +136,10 @@ let package = Package(
             name: "RemsimKitTests", dependencies: ["RemsimKit", "RunStore", "Simulation", "Loading", "TestSupport"]),
         .testTarget(
             name: "EndpointTests",
-            dependencies: ["Endpoint", "CloudModel", "CloudOperations", "Loading", "PolicyPack", "TestSupport"]),
+            dependencies: [
+                "Endpoint", "CloudModel", "CloudOperations", "Loading", "Policies", "Replay", "Simulation",
+                "TestSupport",
+            ]),
         .testTarget(
             name: "ReplayTests",
             dependencies: [

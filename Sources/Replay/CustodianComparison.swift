@@ -44,8 +44,55 @@ package struct CustodianComparison {
         }
     }
 
+    /// What remsim's reading of the policies does to `inventory`, as Custodian runs them: the
+    /// policies in the file's order, each on what the ones before it left, over the resources in
+    /// `order`; per policy, the ids it matched, and the cloud the remediations leave.
+    package static func remsimSide(policies: [Policy], inventory: Inventory, order: [String], now: Timestamp) throws
+        -> (matched: [String: [String]], cloud: SimulatedCloud, failedCalls: [String], unplanned: [String])
+    {
+        var cloud = SimulatedCloud(inventory: inventory)
+        cloud.now = now
+        let evaluator = Evaluator(now: now)
+        var matchedByPolicy: [String: [String]] = [:]
+        var failedCalls: [String] = []
+        var unplanned: [String] = []
+        var callId = 0
+        for policy in policies {
+            var matched: [String] = []
+            for id in order {
+                guard let resource = cloud.inventory[id], let finding = evaluator.finding(policy, resource) else {
+                    continue
+                }
+                matched.append(id)
+                guard policy.remediation != nil else { continue }
+                let planned = Result { () throws(PlanError) in
+                    try RemediationPlan(
+                        policy: policy, finding: finding, resource: resource, now: now, view: cloud.inventory)
+                }
+                if case .failure(let error) = planned, case .unresolved = error {
+                    unplanned.append("\(policy.id) on \(id): \(error)")
+                    continue
+                }
+                let plan = try planned.get()
+                for call in plan.calls {
+                    callId += 1
+                    let result = cloud.apply(
+                        CloudOperation(
+                            callId: callId, name: call.operation, cloud: .aws, account: resource.account,
+                            region: resource.region, resourceId: id, parameters: call.parameters,
+                            command: call.command))
+                    if case .failed(let code, let message) = result.outcome, !call.alreadyDone.contains(code) {
+                        failedCalls.append("\(policy.id): \(call.operation) on \(id): \(code): \(message)")
+                    }
+                }
+            }
+            matchedByPolicy[policy.id] = matched.sorted()
+        }
+        return (matchedByPolicy, cloud, failedCalls, unplanned)
+    }
+
     /// The key of Custodian's resource that is remsim's id for a made resource.
-    static let idKeys = [
+    package static let idKeys = [
         "aws.security-group": "GroupId", "aws.s3": "Name", "aws.iam-user": "UserName", "aws.ec2": "InstanceId",
         "aws.rds": "DBInstanceIdentifier", "aws.kms-key": "KeyId", "aws.vpc": "VpcId", "aws.ebs": "VolumeId",
         "aws.ebs-snapshot": "SnapshotId", "aws.rds-snapshot": "DBSnapshotIdentifier", "aws.lambda": "FunctionName",
@@ -103,42 +150,12 @@ package struct CustodianComparison {
                     tags: resource.tags.merging([context.tagKey: replayId]) { a, _ in a },
                     properties: .object(properties)))
         }
-        var cloud = SimulatedCloud(inventory: inventory)
         let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-        cloud.now = now
-        let evaluator = Evaluator(now: now)
-        var callId = 0
-        for policy in policies {
-            var matched: [String] = []
-            for (_, id) in created {
-                guard let resource = cloud.inventory[id], let finding = evaluator.finding(policy, resource) else {
-                    continue
-                }
-                matched.append(id)
-                guard policy.remediation != nil else { continue }
-                let planned = Result { () throws(PlanError) in
-                    try RemediationPlan(
-                        policy: policy, finding: finding, resource: resource, now: now, view: cloud.inventory)
-                }
-                if case .failure(let error) = planned, case .unresolved = error {
-                    outcome.unplanned.append("\(policy.id) on \(id): \(error)")
-                    continue
-                }
-                let plan = try planned.get()
-                for call in plan.calls {
-                    callId += 1
-                    let result = cloud.apply(
-                        CloudOperation(
-                            callId: callId, name: call.operation, cloud: .aws, account: resource.account,
-                            region: resource.region, resourceId: id, parameters: call.parameters,
-                            command: call.command))
-                    if case .failed(let code, let message) = result.outcome, !call.alreadyDone.contains(code) {
-                        outcome.failedCalls.append("\(policy.id): \(call.operation) on \(id): \(code): \(message)")
-                    }
-                }
-            }
-            outcome.matchedByRemsim[policy.id] = matched.sorted()
-        }
+        let remsim = try Self.remsimSide(policies: policies, inventory: inventory, order: created.map(\.1), now: now)
+        let cloud = remsim.cloud
+        outcome.matchedByRemsim = remsim.matched
+        outcome.failedCalls = remsim.failedCalls
+        outcome.unplanned = remsim.unplanned
         // Custodian's side, on the endpoint.
         let madeIds = Set(created.map(\.1))
         for (name, found) in try custodian() {

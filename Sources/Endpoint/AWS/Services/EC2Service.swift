@@ -71,9 +71,13 @@ package enum EC2Service {
         + ["CreateTags", "DeleteTags"].map { action in
             AWSOperation(
                 service: "ec2", action: action,
+                // The two name the same keys differently in the model; capitalised, both are
+                // `ResourceId.N` and `Tag.N`.
                 input: .structure([
-                    dryRun, Member("Resources", .items(.string), location: "ResourceId"),
-                    Member("Tags", .items(tag), location: "Tag"),
+                    dryRun,
+                    Member(
+                        "Resources", .items(.string), location: action == "CreateTags" ? "ResourceId" : "resourceId"),
+                    Member("Tags", .items(tag), location: action == "CreateTags" ? "Tag" : "tag"),
                 ]),
                 output: .structure([.ec2("Return", .boolean)]),
                 handling: .change { call, _ throws(AWSError) in

@@ -1,0 +1,81 @@
+import CloudModel
+import Foundation
+import Loading
+import Policies
+import Replay
+import TestSupport
+import Testing
+
+@testable import Endpoint
+
+/// Cloud Custodian, from PyPI, run unchanged against the endpoint: its policy files and the
+/// fixtures of the differential cases (`Tests/ReplayTests/Custodian`), served by remsim's
+/// simulated cloud instead of moto. What it matches and what its actions leave must be what
+/// remsim's reading of the same files gives, which the differential tests hold, case by case, to
+/// the same policies run by Custodian on moto.
+struct CustodianOnTheEndpointTests {
+    static let custodian: String? = {
+        let given = ProcessInfo.processInfo.environment["REMSIM_CUSTODIAN"]
+        return given.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+    }()
+
+    static let casesDirectory = TestSupport.packageRoot.appendingPathComponent("Tests/ReplayTests/Custodian").path
+
+    /// The cases whose every resource and call the endpoint serves.
+    static let cases = ["sg-ingress"]
+
+    @Test func custodianIsThereWhenRequired() {
+        if ProcessInfo.processInfo.environment["REMSIM_REQUIRE_CUSTODIAN"] == "1" {
+            #expect(Self.custodian != nil, "REMSIM_REQUIRE_CUSTODIAN=1 but REMSIM_CUSTODIAN names no custodian")
+        }
+    }
+
+    @Test(.enabled(if: custodian != nil, "REMSIM_CUSTODIAN is not set (pip install c7n)"), arguments: cases)
+    func custodianRemediatesTheSimulatedCloudAsRemsimReadsItsPolicies(_ name: String) async throws {
+        let policyFile = "\(Self.casesDirectory)/\(name).yml"
+        let policies = try PolicyLoader.load(file: policyFile, source: policyFile)
+        let inventory = try FixtureLoader.load(paths: ["\(Self.casesDirectory)/\(name).fixtures.yaml"])
+        let account = try #require(inventory.accounts.first)
+        let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        let live = LiveCloud(inventory: inventory, now: now)
+        let output = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let custodian = try #require(Self.custodian)
+
+        let ran = try await ServedEndpoint.with(live, AWSEndpoint(defaultAccount: account, actor: "custodian")) { url in
+            try await ServedEndpoint.run(
+                custodian, ["run", "--cache-period", "0", "-s", output, policyFile],
+                environment: [
+                    "AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                    "AWS_DEFAULT_REGION": "us-east-1", "C7N_SKIP_VERSION_CHECK": "1", "AWS_CONFIG_FILE": "/dev/null",
+                    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                ], directory: Self.casesDirectory)
+        }
+        let state = live.withState { $0 }
+        #expect(ran.status == 0, "custodian run failed:\n\(ran.errors)")
+        #expect(state.refusals.isEmpty, "Custodian asked for what the endpoint does not serve: \(state.refusals)")
+        let failed = state.calls.filter { !$0.outcome.isSuccess }.map { "\($0.operation.name): \($0.outcome)" }
+        #expect(failed.isEmpty, "\(failed)")
+
+        let order = inventory.all.map(\.id).sorted()
+        let remsim = try CustodianComparison.remsimSide(
+            policies: policies, inventory: inventory, order: order, now: now)
+        for policy in policies {
+            let key = try #require(CustodianComparison.idKeys[policy.resourceType])
+            let file = "\(output)/\(policy.id)/resources.json"
+            let found = try Value(
+                json: String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self))
+            let matched = (found.arrayValue ?? []).compactMap { $0[key]?.stringValue }.sorted()
+            #expect(matched == remsim.matched[policy.id], "\(policy.id): Custodian matched \(matched) on the endpoint")
+        }
+        #expect(remsim.matched.values.contains { !$0.isEmpty }, "a case that matches nothing proves nothing")
+        for id in order {
+            #expect(
+                state.inventory[id]?.properties == remsim.cloud.inventory[id]?.properties,
+                "\(id) ends otherwise under Custodian on the endpoint than under remsim")
+            #expect(state.inventory[id]?.tags == remsim.cloud.inventory[id]?.tags, "\(id): tags")
+        }
+        #expect(!state.calls.isEmpty)
+        #expect(Set(state.calls.map(\.operation.actor)) == ["custodian"])
+    }
+}

@@ -1,0 +1,103 @@
+import CloudModel
+import Foundation
+import Testing
+
+@testable import Endpoint
+
+/// Every shape the endpoint declares, held to AWS's own service model (botocore's, from the
+/// AWS CLI that CI installs from PyPI): each member is one the model has, of the model's type,
+/// under the model's location and list member names, so that what an SDK sends is read and what
+/// the endpoint answers is parsed.
+@Suite(.enabled(if: ServedEndpoint.tools, "the AWS CLI is missing (pip install awscli)"))
+struct ShapeConformanceTests {
+    /// The service models of the served services, loaded by botocore beside the `aws` on PATH.
+    static func models() async throws -> [String: Value] {
+        let services = Set(AWSEndpoint.served.map(\.service)).sorted()
+        let script = """
+            import json, sys, botocore.loaders
+            loader = botocore.loaders.Loader()
+            json.dump({s: loader.load_service_model(s, 'service-2') for s in sys.argv[1:]}, sys.stdout)
+            """
+        let aws = try await ServedEndpoint.run("sh", ["-c", "head -1 \"$(command -v aws)\""])
+        let python =
+            aws.output.hasPrefix("#!")
+            ? String(aws.output.dropFirst(2)).trimmingCharacters(in: .whitespacesAndNewlines) : "python3"
+        let ran = try await ServedEndpoint.run(python, ["-c", script] + services)
+        try #require(ran.status == 0, "\(ran.errors)")
+        return try Value(json: ran.output).objectValue.map {
+            Dictionary(uniqueKeysWithValues: $0.entries.map { ($0.key, $0.value) })
+        } ?? [:]
+    }
+
+    @Test func everyServedShapeIsTheServiceModels() async throws {
+        let models = try await Self.models()
+        var problems: [String] = []
+        for operation in AWSEndpoint.served {
+            guard let model = models[operation.service], let op = model["operations"]?[operation.action] else {
+                problems.append("\(operation.name): not in botocore's model")
+                continue
+            }
+            let shapes = model["shapes"] ?? .null
+            let protocolName = model["metadata"]?["protocol"]?.stringValue
+            if let input = op["input"]?["shape"]?.stringValue {
+                Self.compare(operation.input, to: input, in: shapes, at: "\(operation.name) input", &problems)
+            } else if !operation.input.members.isEmpty {
+                problems.append("\(operation.name): the model has no input")
+            }
+            if let output = op["output"]?["shape"]?.stringValue {
+                Self.compare(operation.output, to: output, in: shapes, at: "\(operation.name) output", &problems)
+                if protocolName == "query" {
+                    let wrapper = op["output"]?["resultWrapper"]?.stringValue
+                    if wrapper != "\(operation.action)Result" {
+                        problems.append("\(operation.name): the model wraps the answer in \(wrapper ?? "nothing")")
+                    }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    static func compare(_ shape: Shape, to name: String, in shapes: Value, at path: String, _ problems: inout [String])
+    {
+        guard let model = shapes[name] else {
+            problems.append("\(path): no shape \(name)")
+            return
+        }
+        let type = model["type"]?.stringValue ?? ""
+        switch shape {
+        case .structure(let members):
+            guard type == "structure" else { return problems.append("\(path): \(name) is a \(type), not a structure") }
+            for member in members {
+                guard let declared = model["members"]?[member.name] else {
+                    problems.append("\(path).\(member.name): not a member of \(name)")
+                    continue
+                }
+                let location = declared["locationName"]?.stringValue
+                if location != member.location {
+                    problems.append(
+                        "\(path).\(member.name): located at \(member.location ?? "its name"), the model says \(location ?? "its name")"
+                    )
+                }
+                if let inner = declared["shape"]?.stringValue {
+                    compare(member.shape, to: inner, in: shapes, at: "\(path).\(member.name)", &problems)
+                }
+            }
+        case .list(let element, let memberName):
+            guard type == "list" else { return problems.append("\(path): \(name) is a \(type), not a list") }
+            let modelMember = model["member"]?["locationName"]?.stringValue ?? "member"
+            // EC2 reads its request lists without member names, so only answers are held to them.
+            if modelMember != memberName, !(memberName == "item" && path.contains(" input")) {
+                problems.append("\(path): items are <\(memberName)>, the model says <\(modelMember)>")
+            }
+            if let inner = model["member"]?["shape"]?.stringValue {
+                compare(element, to: inner, in: shapes, at: "\(path)[]", &problems)
+            }
+        case .string: if type != "string" { problems.append("\(path): \(name) is a \(type), not a string") }
+        case .integer: if type != "integer" { problems.append("\(path): \(name) is a \(type), not an integer") }
+        case .long: if type != "long" { problems.append("\(path): \(name) is a \(type), not a long") }
+        case .boolean: if type != "boolean" { problems.append("\(path): \(name) is a \(type), not a boolean") }
+        case .double: if type != "double" { problems.append("\(path): \(name) is a \(type), not a double") }
+        case .timestamp: if type != "timestamp" { problems.append("\(path): \(name) is a \(type), not a timestamp") }
+        }
+    }
+}
