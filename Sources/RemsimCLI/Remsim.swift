@@ -25,7 +25,7 @@ package struct Remsim: ParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, ImpactCommand.self, HistoryCommand.self, CompareCommand.self,
             ReportCommand.self, MergeCommand.self, ReplayCommand.self, PoliciesCommand.self,
-            GenerateCommand.self, ImportCommand.self,
+            GenerateCommand.self, ImportCommand.self, ServeCommand.self,
         ]
     )
 

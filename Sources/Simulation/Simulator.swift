@@ -16,14 +16,14 @@ import RemediationEngine
 /// (throttling, access denied), around a call (a resource deleted under it, reads that lag its
 /// write), and in the event pipeline (change events dropped or late). Every change records its
 /// actor, as an audit log would, so the engine can name who undoes its remediations.
-public struct Simulator {
+public struct Simulator: Sendable {
     package let scenario: Scenario
     /// Operations the simulated cloud models otherwise than the catalog (`SimulatedCloud.models`).
     package var models: [String: OperationSpec] = [:]
 
     public init(scenario: Scenario) { self.scenario = scenario }
 
-    private enum Action {
+    fileprivate enum Action: Sendable {
         case startEngine
         case timeline(Int)
         case drift(Int)
@@ -35,7 +35,7 @@ public struct Simulator {
         case recheck(String)
     }
 
-    private struct Scheduled: Comparable {
+    fileprivate struct Scheduled: Comparable, Sendable {
         var at: Timestamp
         var sequence: Int
         var action: Action
@@ -43,7 +43,7 @@ public struct Simulator {
         static func == (a: Scheduled, b: Scheduled) -> Bool { (a.at, a.sequence) == (b.at, b.sequence) }
     }
 
-    private struct ActiveFault {
+    fileprivate struct ActiveFault: Sendable {
         var fault: Fault
         var from: Timestamp
         var until: Timestamp?
@@ -52,7 +52,7 @@ public struct Simulator {
         func isActive(at t: Timestamp) -> Bool { t >= from && (until.map { t < $0 } ?? true) }
     }
 
-    private struct Loop {
+    fileprivate struct Loop: Sendable {
         var queue = Heap<Scheduled>()
         var sequence = 0
         var now: Timestamp
@@ -99,6 +99,14 @@ public struct Simulator {
     /// Runs the scenario as `run()` does, and keeps the trace of what each call and each
     /// timeline change did to the cloud.
     package func runTraced() throws(SimulationError) -> Simulated {
+        var session = try session()
+        try? session.advance(to: session.end)
+        return session.finish()
+    }
+
+    /// The scenario set up to run (the preflight passed, the cloud seeded, the timeline and the
+    /// engine's start queued), standing at its start, for a driver that moves its clock itself.
+    package func session() throws(SimulationError) -> Session {
         if let problem = Preflight.problems(in: scenario).first { throw problem.error }
         let start = scenario.start
         let end = start + scenario.runFor
@@ -130,47 +138,98 @@ public struct Simulator {
         for (i, entry) in scenario.timeline.enumerated() where entry.at != .zero {
             loop.schedule(.timeline(i), at: start + entry.at)
         }
-
-        var stopped: SimulationError?
-        do {
-            try runEvents(&loop)
-        } catch {
-            stopped = error
-            loop.timeline.append(
-                TimelineRecord(at: loop.now, kind: .failure, resourceId: "", text: "the run stopped: \(error)"))
-        }
-
-        let violations = loop.truth.violations(joinedWith: loop.engine.alerts, records: loop.engine.records)
-        var result = ScenarioResult(
-            name: scenario.name, file: scenario.file, seed: scenario.seed, start: start, end: end, assertions: [],
-            alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records,
-            warnings: loop.engine.warnings,
-            violations: violations,
-            timeline: loop.timeline + Self.alertRecords(loop.engine.alerts)
-                + Self.notificationRecords(loop.engine.alerts, policies: scenario.policies)
-                + Self.engineRecords(loop.engine.records)
-                + Self.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
-            finalInventory: loop.cloud.inventory, eventsProcessed: loop.processed)
-        let trace = SimulationTrace(
-            callChanges: loop.callChanges, faultedCalls: loop.faultedCalls, timelineChanges: loop.timelineChanges,
-            landedCalls: loop.landedCalls)
-        result.timeline.sort(by: TimelineRecord.precedes)
-        if let stopped {
-            // A run cut short proves nothing either way: its expectations are not checked.
-            result.error = "stopped \(loop.now - start) into the run: \(stopped)"
-        } else {
-            result.assertions = AssertionChecker(
-                result: result, policies: scenario.policies, initialInventory: scenario.inventory
-            )
-            .check(scenario.expectations)
-        }
-        return Simulated(result: result, trace: trace)
+        return Session(simulator: self, loop: loop)
     }
 
-    /// The event loop: takes the next event off the queue until the end of the run.
-    private func runEvents(_ loop: inout Loop) throws(SimulationError) {
+    /// A run whose clock its driver moves: `runTraced()` moves it to the end at once; `remsim
+    /// serve` moves it with the wall clock, and lets calls from outside the simulation land on its
+    /// cloud between events, as the engine's calls land.
+    package struct Session: Sendable {
+        package let simulator: Simulator
+        private var loop: Loop
+        /// What stopped the run, when something did: the clock moves no further.
+        package private(set) var stopped: SimulationError?
+        private var outsideCalls = 0
+
+        fileprivate init(simulator: Simulator, loop: Loop) {
+            self.simulator = simulator
+            self.loop = loop
+        }
+
+        package var now: Timestamp { loop.now }
+        package var end: Timestamp { loop.end }
+        package var inventory: Inventory { loop.cloud.inventory }
+        /// What happened so far, in the order it happened (alerts and warnings come with `finish()`).
+        package var timeline: [TimelineRecord] { loop.timeline }
+
+        /// Takes off the queue every event due by `time` (at most the end of the run), and stands
+        /// at `time`. A problem only the run can meet stops it there, for good.
+        package mutating func advance(to time: Timestamp) throws(SimulationError) {
+            if let stopped { throw stopped }
+            let target = min(time, loop.end)
+            do {
+                try simulator.runEvents(&loop, until: target)
+            } catch {
+                stopped = error
+                loop.timeline.append(
+                    TimelineRecord(at: loop.now, kind: .failure, resourceId: "", text: "the run stopped: \(error)"))
+                throw error
+            }
+            if target > loop.now { loop.now = target }
+        }
+
+        /// A call from outside the simulation (a program on the endpoint) lands now, as an
+        /// engine's call lands: the cloud's faults first, then the operation, recorded with its
+        /// actor; what it changes is seen by the ground truth and sent on as change events.
+        /// Its id is negative, apart from the engine's.
+        package mutating func land(_ operation: CloudOperation) -> OperationOutcome {
+            outsideCalls += 1
+            let op = CloudOperation(
+                callId: -outsideCalls, name: operation.name, cloud: operation.cloud, account: operation.account,
+                region: operation.region, resourceId: operation.resourceId, parameters: operation.parameters,
+                command: operation.command, actor: operation.actor)
+            loop.timeline.append(
+                TimelineRecord(
+                    at: loop.now, kind: .call, resourceId: op.resourceId, text: "\(op.command.text) (by \(op.actor))"))
+            return simulator.complete(op, in: &loop)
+        }
+
+        /// The result of the run so far: its expectations checked unless it stopped.
+        package func finish() -> Simulated {
+            let scenario = simulator.scenario
+            let violations = loop.truth.violations(joinedWith: loop.engine.alerts, records: loop.engine.records)
+            var result = ScenarioResult(
+                name: scenario.name, file: scenario.file, seed: scenario.seed, start: scenario.start, end: loop.end,
+                assertions: [],
+                alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records,
+                warnings: loop.engine.warnings,
+                violations: violations,
+                timeline: loop.timeline + Simulator.alertRecords(loop.engine.alerts)
+                    + Simulator.notificationRecords(loop.engine.alerts, policies: scenario.policies)
+                    + Simulator.engineRecords(loop.engine.records)
+                    + Simulator.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
+                finalInventory: loop.cloud.inventory, eventsProcessed: loop.processed)
+            let trace = SimulationTrace(
+                callChanges: loop.callChanges, faultedCalls: loop.faultedCalls, timelineChanges: loop.timelineChanges,
+                landedCalls: loop.landedCalls)
+            result.timeline.sort(by: TimelineRecord.precedes)
+            if let stopped {
+                // A run cut short proves nothing either way: its expectations are not checked.
+                result.error = "stopped \(loop.now - scenario.start) into the run: \(stopped)"
+            } else {
+                result.assertions = AssertionChecker(
+                    result: result, policies: scenario.policies, initialInventory: scenario.inventory
+                )
+                .check(scenario.expectations)
+            }
+            return Simulated(result: result, trace: trace)
+        }
+    }
+
+    /// The event loop: takes the next event off the queue until `until` (the end of the run at most).
+    private func runEvents(_ loop: inout Loop, until: Timestamp) throws(SimulationError) {
         let maxEvents = Limits.current.maxEvents
-        while let next = loop.queue.min, next.at <= loop.end {
+        while let next = loop.queue.min, next.at <= until, next.at <= loop.end {
             _ = loop.queue.removeMin()
             loop.now = next.at
             loop.processed += 1

@@ -22,7 +22,7 @@ struct AWSEndpointTests {
         return inventory
     }
 
-    static func live() throws -> LiveCloud { LiveCloud(inventory: try inventory(), now: TestEndpoint.start) }
+    static func live() throws -> LiveCloud { try LiveCloud(inventory: try inventory(), now: TestEndpoint.start) }
 
     static let endpoint = AWSEndpoint(defaultAccount: account, actor: "test-engine")
 
@@ -190,7 +190,7 @@ struct AWSEndpointTests {
         #expect(s3.status == 501)
         #expect(s3.text.contains("<Error><Code>NotImplemented</Code>"))
         let refusals = live.withState { $0.refusals }
-        #expect(refusals.map(\.operation) == ["DescribeImages", "/bucket"])
+        #expect(refusals.map(\.operation) == ["DescribeImages", "GET /bucket"])
         #expect(live.withState { $0.calls.isEmpty })
     }
 

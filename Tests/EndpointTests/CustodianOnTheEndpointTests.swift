@@ -37,7 +37,7 @@ struct CustodianOnTheEndpointTests {
         let inventory = try FixtureLoader.load(paths: ["\(Self.casesDirectory)/\(name).fixtures.yaml"])
         let account = try #require(inventory.accounts.first)
         let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-        let live = LiveCloud(inventory: inventory, now: now)
+        let live = try LiveCloud(inventory: inventory, now: now)
         let output = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: output) }
         let custodian = try #require(Self.custodian)

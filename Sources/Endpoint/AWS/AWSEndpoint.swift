@@ -48,7 +48,8 @@ package struct AWSEndpoint: Sendable {
         guard let (namespace, dialect) = Self.queryServices[scope.service] else {
             backend.refused(
                 RefusedRequest(
-                    service: scope.service, operation: request.header("x-amz-target") ?? request.path,
+                    service: scope.service,
+                    operation: request.header("x-amz-target") ?? "\(request.method) \(request.path)",
                     reason: "service not served"))
             return Self.otherProtocolError(
                 AWSError(
