@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Endpoint",
             dependencies: [
-                "CloudModel", "CloudOperations", "RemediationEngine", "Simulation",
+                "CloudModel", "CloudOperations", "Policies", "RemediationEngine", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -97,6 +97,7 @@ struct ShapeConformanceTests {
         case .long: if type != "long" { problems.append("\(path): \(name) is a \(type), not a long") }
         case .boolean: if type != "boolean" { problems.append("\(path): \(name) is a \(type), not a boolean") }
         case .double: if type != "double" { problems.append("\(path): \(name) is a \(type), not a double") }
+        case .blob: if type != "blob" { problems.append("\(path): \(name) is a \(type), not a blob") }
         case .timestamp: if type != "timestamp" { problems.append("\(path): \(name) is a \(type), not a timestamp") }
         }
     }

@@ -23,7 +23,7 @@ package struct AWSEndpoint: Sendable {
     }
 
     /// Every operation the endpoint serves.
-    package static let served: [AWSOperation] = EC2Service.operations + STSService.operations
+    package static let served: [AWSOperation] = EC2Service.operations + STSService.operations + IAMService.operations
 
     /// The query protocol's services: their XML namespace, and whether they speak EC2's dialect.
     static let queryServices: [String: (namespace: String, dialect: QueryDecoder.Dialect)] = [
@@ -116,6 +116,8 @@ package struct AWSEndpoint: Sendable {
             return try read(call, backend.inventory)
         case .identity(let answer):
             return try answer(call, backend.now)
+        case .identityAndRead(let answer):
+            return try answer(call, backend.now, backend.inventory)
         case .change(let plan):
             let planned = try plan(call, backend.inventory)
             if call.parameters["DryRun"]?.boolValue == true {

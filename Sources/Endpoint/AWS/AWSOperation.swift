@@ -20,6 +20,8 @@ package struct AWSOperation: Sendable {
         case change(@Sendable (AWSCall, Inventory) throws(AWSError) -> PlannedCall)
         /// Answers from who is calling, not from the resources (STS).
         case identity(@Sendable (AWSCall, Timestamp) throws(AWSError) -> Value)
+        /// Answers from the resources and the cloud's time (a report stamped when it was made).
+        case identityAndRead(@Sendable (AWSCall, Timestamp, Inventory) throws(AWSError) -> Value)
     }
 
     package init(service: String, action: String, input: Shape, output: Shape, handling: Handling) {

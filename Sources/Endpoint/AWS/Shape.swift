@@ -9,6 +9,8 @@ package indirect enum Shape: Sendable {
     case boolean
     case double
     case timestamp
+    /// Bytes, base64 in XML; the value holds the base64 text.
+    case blob
     /// A list; `member` is the element name of each item in XML (`item` in EC2, `member` elsewhere)
     /// and, in the query protocol outside EC2, the key segment before each index.
     case list(Shape, member: String)
