@@ -81,7 +81,7 @@ let package = Package(
             name: "RemsimKit",
             dependencies: [
                 "CloudModel", "Policies", "RemediationEngine", "Simulation", "Loading", "PolicyPack", "RunStore",
-                "GitHead",
+                "GitHead", "Endpoint",
             ]),
         /// `remsim --version` names the commit the binary was built from (the EmbedBuildCommit plugin).
         .target(

@@ -20,11 +20,22 @@ package final class LiveCloud: Sendable {
         package var calls: [(operation: CloudOperation, outcome: OperationOutcome)] = []
         /// Requests answered with an error because they are not served, in order.
         package var refusals: [RefusedRequest] = []
+        /// Who the calls are from now, when not the endpoint's own actor (the engine running).
+        package var actor: String?
+        /// How far the clock moves for each request while it otherwise stands still.
+        package var latency: SimDuration = .zero
 
         package var inventory: Inventory { session.inventory }
         package var now: Timestamp { session.now }
 
         package mutating func call(_ operation: CloudOperation) -> OperationOutcome {
+            var operation = operation
+            if let actor, actor != operation.actor {
+                operation = CloudOperation(
+                    callId: operation.callId, name: operation.name, cloud: operation.cloud, account: operation.account,
+                    region: operation.region, resourceId: operation.resourceId, parameters: operation.parameters,
+                    command: operation.command, actor: actor)
+            }
             let outcome = session.land(operation)
             calls.append((operation, outcome))
             return outcome
@@ -34,6 +45,8 @@ package final class LiveCloud: Sendable {
 
         package mutating func nextRequestNumber() -> Int {
             requests += 1
+            // A request takes the cloud's latency: what is due meanwhile happens first.
+            if latency > .zero { try? session.advance(to: session.now + latency) }
             return requests
         }
     }

@@ -33,7 +33,7 @@ public struct ScenarioLoader: Sendable {
         "version", "name", "description", "fixtures", "policies", "seed", "start", "engine", "timeline", "run-for",
         "expect",
     ]
-    static let engineKeys = ["api-latency", "api-latency-jitter", "alert-rules", "exemptions"]
+    static let engineKeys = ["api-latency", "api-latency-jitter", "alert-rules", "exemptions", "external"]
     static let ruleKeys = ["name", "scope", "policies", "auto-remediate", "detection"] + ControlsReader.keys
     static let timelineKeys = TimelineReader.keys
 
@@ -135,6 +135,13 @@ public struct ScenarioLoader: Sendable {
             return runFor
         }
 
+        let external = problems.attempt { () throws(LoadError) in
+            try engine?["external"].map { n throws(LoadError) in
+                try ExternalEngineReader.engines(n, runFor: runFor, base: base, root: confinement)
+            }
+                ?? []
+        }
+
         var timeline: [TimelineEntry] = []
         /// The node each timeline entry was read from, for the preflight's messages.
         var entryNodes: [YAMLNode] = []
@@ -215,7 +222,7 @@ public struct ScenarioLoader: Sendable {
         let description = problems.attempt { () throws(LoadError) in try m["description"]?.string() ?? "" }
 
         guard problems.isEmpty, let inventory, let policies, let rules, let apiLatency, let apiLatencyJitter,
-            let runFor,
+            let runFor, let external,
             let start, let seed, let name, let description
         else { return nil }
         var scenario = Scenario(
@@ -224,6 +231,7 @@ public struct ScenarioLoader: Sendable {
             timeline: timeline, runFor: runFor, seed: seed, start: start, expectations: expectations
         )
         scenario.fixturesDigest = fixtures?.digest
+        scenario.settings.external = external
         // What the simulation would refuse, refused here, at its line: validate and run see the same.
         for problem in Preflight.problems(in: scenario) {
             problems.record(entryNodes[problem.entry].error(problem.error.message))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Loading
 import RemsimKit
 import Reports
 import RunStore
@@ -56,6 +57,14 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only the scenarios that fail or stop, and the summary.")
     var quiet = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Run scenarios whose engine.external names programs (Cloud Custodian, a script), starting them.",
+            discussion:
+                "Without it those scenarios are listed as not run: a program a scenario file names runs with your rights."
+        ))
+    var allowEngines = false
+
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
@@ -79,8 +88,21 @@ struct RunCommand: ParsableCommand {
         // same bad file. Each scenario's line is printed as it finishes.
         let progress = ProgressLine.current
         defer { progress.finish() }
-        let suite = try ScenarioSuite.loadShowingProgress(
+        var suite = try ScenarioSuite.loadShowingProgress(
             paths, confinement: limits.confinement, cache: cacheOptions.cache, quiet: quiet)
+        suite.allowsExternalEngines = allowEngines
+        if !allowEngines {
+            let held = suite.scenarios.filter { !$0.settings.external.isEmpty }
+            if !held.isEmpty {
+                suite.scenarios.removeAll { !$0.settings.external.isEmpty }
+                let programs = Set(held.flatMap { $0.settings.external.map { $0.command[0] } }).sorted()
+                Console.error(
+                    "not run: \(held.count) scenario\(held.count == 1 ? "" : "s") starting programs "
+                        + "(\(programs.joined(separator: ", "))): "
+                        + held.map { InputFiles.display($0.file) }.joined(separator: ", ")
+                        + "; --allow-engines runs them")
+            }
+        }
         let total = part?.select(suite.scenarios).count ?? suite.scenarios.count
         var finished = 0
         progress.update("running scenarios", 0, of: total)

@@ -1,3 +1,4 @@
+import Endpoint
 import Foundation
 import Loading
 import Policies
@@ -19,6 +20,10 @@ public struct ScenarioSuite: Sendable {
     public static let remsimVersion = "0.1.0"
 
     public var scenarios: [Scenario]
+    /// Whether scenarios whose `engine.external` names programs may start them. Off by default:
+    /// scenario files arrive in pull requests, and a program they name runs with the caller's
+    /// rights. Such a scenario is not run when it is off, and its result says why.
+    public var allowsExternalEngines = false
 
     public init(scenarios: [Scenario]) {
         self.scenarios = scenarios
@@ -64,7 +69,18 @@ public struct ScenarioSuite: Sendable {
         for scenario in shard?.select(scenarios) ?? scenarios {
             do {
                 let started = clock.now
-                let result = try Simulator(scenario: scenario).run()
+                var result: ScenarioResult
+                if scenario.settings.external.isEmpty {
+                    result = try Simulator(scenario: scenario).run()
+                } else if allowsExternalEngines {
+                    result = try ExternalEngineRun(scenario: scenario).run().result
+                } else {
+                    result = try Simulator(scenario: scenario).run()
+                    let programs = scenario.settings.external.map { $0.command[0] }
+                    result.error =
+                        "not run: it starts \(programs.joined(separator: ", ")) (engine.external), which runs only "
+                        + "when external engines are allowed (remsim run --allow-engines)"
+                }
                 let elapsed = clock.now - started
                 each(result)
                 results.append(

@@ -114,4 +114,12 @@ public struct AssertionResult: Sendable, Hashable {
     /// What the run actually shows.
     public var found: String
     public var origin: String
+
+    package init(index: Int, passed: Bool, expected: String, found: String, origin: String) {
+        self.index = index
+        self.passed = passed
+        self.expected = expected
+        self.found = found
+        self.origin = origin
+    }
 }

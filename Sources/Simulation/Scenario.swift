@@ -64,6 +64,8 @@ public struct EngineSettings: Sendable {
     public var apiLatency: SimDuration
     /// Up to this much is added to each call's latency, drawn from the scenario's seed.
     public var apiLatencyJitter: SimDuration
+    /// Programs that remediate besides (or instead of) the alert rules' engine.
+    public var external: [ExternalEngine] = []
 
     public init(rules: [AlertRule], apiLatency: SimDuration = .milliseconds(300), apiLatencyJitter: SimDuration = .zero)
     {

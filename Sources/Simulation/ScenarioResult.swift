@@ -50,6 +50,13 @@ package struct TimelineRecord: Sendable, Hashable {
     package var resourceId: String
     package var text: String
 
+    package init(at: Timestamp, kind: Kind, resourceId: String, text: String) {
+        self.at = at
+        self.kind = kind
+        self.resourceId = resourceId
+        self.text = text
+    }
+
     /// Time order; within one instant, the order in which a cause precedes its effect.
     static func precedes(_ a: TimelineRecord, _ b: TimelineRecord) -> Bool {
         (a.at, a.kind.rank) < (b.at, b.kind.rank)

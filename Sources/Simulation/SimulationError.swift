@@ -11,13 +11,15 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
     case injectionNotApplicable(resource: String, type: String, injection: String, origin: String)
     /// The scenario asked for more simulated events than `Limits.maxEvents`.
     case tooManyEvents(limit: Int, after: SimDuration)
+    /// An external engine could not be run at all (the endpoint could not listen).
+    case engineFailed(engine: String, reason: String)
 
     public var description: String {
         switch self {
         case .unknownResource(_, let origin), .resourceExists(_, let origin), .resourceDeleted(_, _, _, let origin),
             .injectionNotApplicable(_, _, _, let origin):
             "\(origin.isEmpty ? "" : origin + ": ")\(message)"
-        case .injectionFailed, .tooManyEvents:
+        case .injectionFailed, .tooManyEvents, .engineFailed:
             message
         }
     }
@@ -37,6 +39,8 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
             "injection '\(injection)' on '\(resource)' failed: \(reason)"
         case .injectionNotApplicable(let resource, let type, let injection, _):
             "injection '\(injection)' does not apply to '\(resource)', a \(type)"
+        case .engineFailed(let engine, let reason):
+            "external engine '\(engine)' could not run: \(reason)"
         case .tooManyEvents(let limit, let after):
             "stopped after \(limit) simulated events, \(after) into the run: a drift or poll interval too short "
                 + "for the run's length? (raise the limit with --max-events)"

@@ -194,6 +194,12 @@ public struct Simulator: Sendable {
             return simulator.complete(op, in: &loop)
         }
 
+        /// Adds a line to the run's story, at the current time: what a driver did (a program it
+        /// started, how it ended).
+        package mutating func note(_ kind: TimelineRecord.Kind, resourceId: String = "", _ text: String) {
+            loop.timeline.append(TimelineRecord(at: loop.now, kind: kind, resourceId: resourceId, text: text))
+        }
+
         /// The result of the run so far: its expectations checked unless it stopped.
         package func finish() -> Simulated {
             let scenario = simulator.scenario
