@@ -91,16 +91,19 @@ struct RunCommand: ParsableCommand {
         var suite = try ScenarioSuite.loadShowingProgress(
             paths, confinement: limits.confinement, cache: cacheOptions.cache, quiet: quiet)
         suite.allowsExternalEngines = allowEngines
+        // Scenarios that start programs are left out without --allow-engines, and said so
+        // under the summary, where --quiet keeps it.
+        var notRun: String?
         if !allowEngines {
             let held = suite.scenarios.filter { !$0.settings.external.isEmpty }
             if !held.isEmpty {
                 suite.scenarios.removeAll { !$0.settings.external.isEmpty }
                 let programs = Set(held.flatMap { $0.settings.external.map { $0.command[0] } }).sorted()
-                Console.error(
+                notRun =
                     "not run: \(held.count) scenario\(held.count == 1 ? "" : "s") starting programs "
-                        + "(\(programs.joined(separator: ", "))): "
-                        + held.map { InputFiles.display($0.file) }.joined(separator: ", ")
-                        + "; --allow-engines runs them")
+                    + "(\(programs.joined(separator: ", "))): "
+                    + held.map { InputFiles.display($0.file) }.joined(separator: ", ")
+                    + "; --allow-engines runs them"
             }
         }
         let total = part?.select(suite.scenarios).count ?? suite.scenarios.count
@@ -128,9 +131,11 @@ struct RunCommand: ParsableCommand {
         }
         if format == .text {
             Console.out(summary)
+            if let notRun { Console.out(notRun) }
         } else {
             Console.out(document(format, of: run))
             Console.error(summary)
+            if let notRun { Console.error(notRun) }
         }
         // In GitHub Actions, failed assertions and high warnings become annotations on the
         // scenario files; on standard error, so that the report on standard output stays one document.

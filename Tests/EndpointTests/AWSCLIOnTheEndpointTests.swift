@@ -1,5 +1,8 @@
 import CloudModel
 import Foundation
+import Loading
+import PolicyPack
+import TestSupport
 import Testing
 
 @testable import Endpoint
@@ -82,5 +85,68 @@ struct AWSCLIOnTheEndpointTests {
                     "sg-0000000000000004"
                 ])
         }
+    }
+}
+
+extension AWSCLIOnTheEndpointTests {
+    /// EC2 throttling from the scenario's faults comes back as EC2 gives it, and the CLI's own
+    /// retry logic runs on it: one command, as many requests as its attempts.
+    @Test func throttlingFromTheScenarioIsRetriedByTheCLI() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let inventory = try AWSEndpointTests.inventory()
+        try TestSupport.write(
+            "version: 1\nresources:\n"
+                + inventory.all.map { r in
+                    """
+                      - id: \(r.id)
+                        type: \(r.type)
+                        account: "\(r.account)"
+                        region: \(r.region)
+                        properties: \(r.properties.jsonText)
+
+                    """
+                }.joined(), to: "fixtures.yaml", in: dir)
+        let file = try TestSupport.write(
+            """
+            version: 1
+            name: throttled
+            fixtures: [fixtures.yaml]
+            policies: [builtin:aws-sg-ssh-open-to-world]
+            engine:
+              alert-rules:
+                - {name: detect, policies: [aws-sg-ssh-open-to-world], auto-remediate: false, detection: {mode: poll, every: 1h}}
+            timeline:
+              - at: 0s
+                fault: {kind: throttle, limit: 1, per: 1h, scope: {services: [ec2]}}
+            run-for: 2h
+            """, to: "scenario.yaml", in: dir)
+        let scenario = try ScenarioLoader(pack: BuiltinPolicies.source, paths: .anywhere).load(file: file)
+        let live = try LiveCloud(scenario: scenario)
+        live.withState { try? $0.session.advance(to: scenario.start) }
+        try await ServedEndpoint.with(live, AWSEndpointTests.endpoint) { url in
+            let revoke = [
+                "ec2", "revoke-security-group-ingress", "--group-id", "sg-0000000000000001", "--protocol", "tcp",
+                "--port", "22", "--cidr", "0.0.0.0/0",
+            ]
+            let (first, _) = try await ServedEndpoint.aws(url, revoke)
+            #expect(first.status == 0, "\(first.errors)")
+            let before = live.withState { $0.requests }
+            let (second, _) = try await ServedEndpoint.aws(
+                url,
+                [
+                    "ec2", "revoke-security-group-ingress", "--group-id", "sg-0000000000000002", "--protocol", "tcp",
+                    "--port", "443", "--cidr", "0.0.0.0/0",
+                ], attempts: 3)
+            #expect(second.status != 0)
+            #expect(second.errors.contains("(RequestLimitExceeded)"), "\(second.errors)")
+            #expect(live.withState { $0.requests } - before == 3, "the CLI tried three times")
+        }
+        let calls = live.withState { $0.calls.map(\.outcome) }
+        #expect(calls.first == .succeeded)
+        #expect(
+            calls.dropFirst().allSatisfy {
+                $0 == .failed(code: "RequestLimitExceeded", message: "Request limit exceeded.")
+            })
     }
 }

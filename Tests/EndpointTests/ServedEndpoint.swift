@@ -13,26 +13,14 @@ enum ServedEndpoint {
         return paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/aws") }
     }()
 
-    /// Serves `live` while `body` runs, with the endpoint's URL.
+    /// Serves `live` while `body` runs, with the endpoint's URL. The server runs on a thread of
+    /// its own (`BackgroundServer`), so tests that block theirs do not starve it.
     static func with<T: Sendable>(
         _ live: LiveCloud, _ endpoint: AWSEndpoint, _ body: @Sendable (String) async throws -> T
     ) async throws -> T {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = Task {
-            try await EndpointServer.run(
-                port: 0, respond: { live.respond(to: $0, with: endpoint) },
-                onRunning: { port in
-                    continuation.yield(port)
-                    continuation.finish()
-                })
-        }
-        defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            _ = try await server.value
-            throw CancellationError()
-        }
-        return try await body("http://127.0.0.1:\(port)")
+        let server = try BackgroundServer { live.respond(to: $0, with: endpoint) }
+        defer { server.stop() }
+        return try await body(server.url)
     }
 
     struct Ran: Sendable {
@@ -78,14 +66,15 @@ enum ServedEndpoint {
     }
 
     /// `aws ARGUMENTS` against `url` as the caller with `key`, its answer parsed.
-    static func aws(_ url: String, _ arguments: [String], key: String = "testing", region: String = "us-east-1")
-        async throws -> (Ran, Value?)
-    {
+    static func aws(
+        _ url: String, _ arguments: [String], key: String = "testing", region: String = "us-east-1", attempts: Int = 1
+    ) async throws -> (Ran, Value?) {
         let ran = try await run(
             "aws", arguments + ["--endpoint-url", url, "--region", region, "--output", "json"],
             environment: [
                 "AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "",
-                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_MAX_ATTEMPTS": "1",
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                "AWS_MAX_ATTEMPTS": String(attempts), "AWS_RETRY_MODE": "standard",
             ])
         let text = ran.output.trimmingCharacters(in: .whitespacesAndNewlines)
         return (ran, text.isEmpty ? nil : try? Value(json: text))
