@@ -13,6 +13,12 @@ enum ServedEndpoint {
         return paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/aws") }
     }()
 
+    /// The python beside `moto_server` on PATH: it has moto and boto3.
+    static let motoPython: String? = {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        return paths.first { FileManager.default.isExecutableFile(atPath: "\($0)/moto_server") }.map { "\($0)/python" }
+    }()
+
     /// Serves `live` while `body` runs, with the endpoint's URL. The server runs on a thread of
     /// its own (`BackgroundServer`), so tests that block theirs do not starve it.
     static func with<T: Sendable>(

@@ -3,9 +3,11 @@ each answer parsed by boto3 and written out normalised: ids become the names of 
 times and request ids are left out. ConformanceTests runs it against moto and against remsim and
 compares the two outputs.
 
-Usage: python sequence.py ENDPOINT_URL setup|given IDS_JSON OUT_JSON
-  setup: make the resources on the endpoint first (moto), and write their ids to IDS_JSON;
-  given: the resources are there already (remsim's fixtures), their ids read from IDS_JSON.
+Usage: python sequence.py moto IDS_JSON OUT_JSON
+         moto, in this process on a free port of 127.0.0.1: the resources are made first, their ids
+         written to IDS_JSON;
+       python sequence.py ENDPOINT_URL IDS_JSON OUT_JSON
+         an endpoint that holds the resources already (remsim's fixtures), their ids in IDS_JSON.
 """
 import base64
 import json
@@ -15,7 +17,16 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
-url, mode, ids_file, out_file = sys.argv[1:5]
+target, ids_file, out_file = sys.argv[1:4]
+mode = "setup" if target == "moto" else "given"
+if mode == "setup":
+    from moto.server import ThreadedMotoServer
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = "http://%s:%d" % (host, port)
+else:
+    url = target
 config = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"})
 session = boto3.session.Session(aws_access_key_id="AKIA123456789012TEST", aws_secret_access_key="x",
                                 region_name="us-east-1")
@@ -33,6 +44,7 @@ if mode == "setup":
     ])
     ec2.create_tags(Resources=[web], Tags=[{"Key": "team", "Value": "web"}])
     iam.create_user(UserName="conformance-alice", Tags=[{"Key": "team", "Value": "web"}])
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireNumbers=True)
     key = iam.create_access_key(UserName="conformance-alice")["AccessKey"]["AccessKeyId"]
     ids = {"vpc": vpc, "web": web, "key": key}
     json.dump(ids, open(ids_file, "w"))
@@ -44,10 +56,12 @@ TIMES = {"CreateDate", "CreationDate", "LastUsedDate", "GeneratedTime", "Expirat
 
 
 def normal(value):
-    """Ids as the names of what they name; times, request metadata and ARNs' ids left out."""
+    """Ids as the names of what they name; times, request metadata and ARNs' ids left out. IAM's
+    `IsTruncated: false` too: AWS gives it on every list, moto leaves it out; and `MaxPasswordAge: 0`,
+    which moto gives where AWS leaves out an age that is not set."""
     if isinstance(value, dict):
         return {k: ("<time>" if k in TIMES else normal(v)) for k, v in sorted(value.items())
-                if k not in ("ResponseMetadata", "UserId")}
+                if k not in ("ResponseMetadata", "UserId") and not (k == "IsTruncated" and v is False) and not (k == "MaxPasswordAge" and v == 0)}
     if isinstance(value, list):
         return [normal(v) for v in value]
     if isinstance(value, str):
@@ -73,7 +87,7 @@ def step(name, call, **kwargs):
 
 
 web = ids["web"]
-sg_fields = ["GroupId", "GroupName", "Description", "VpcId", "OwnerId", "IpPermissions", "Tags"]
+sg_fields = ["GroupId", "GroupName", "Description", "VpcId", "OwnerId", "IpPermissions", "IpPermissionsEgress", "Tags"]
 
 
 def groups(answer):
@@ -104,12 +118,8 @@ step("ec2:RevokeSecurityGroupIngress missing group", ec2.revoke_security_group_i
 step("ec2:AuthorizeSecurityGroupIngress", lambda: {"Return": ec2.authorize_security_group_ingress(
     GroupId=web, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
                                  "IpRanges": [{"CidrIp": "192.0.2.0/24"}]}])["Return"]})
-step("ec2:AuthorizeSecurityGroupEgress", lambda: {"Return": ec2.authorize_security_group_egress(
-    GroupId=web, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
-                                 "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])["Return"]})
 step("ec2:RevokeSecurityGroupEgress", lambda: {"Return": ec2.revoke_security_group_egress(
-    GroupId=web, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
-                                 "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])["Return"]})
+    GroupId=web, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])["Return"]})
 step("ec2:CreateTags", lambda: ec2.create_tags(Resources=[web], Tags=[{"Key": "owner", "Value": "sec"}]) and {})
 step("ec2:DeleteTags", lambda: ec2.delete_tags(Resources=[web], Tags=[{"Key": "team"}]) and {})
 described("ec2:DescribeSecurityGroups after", GroupIds=[web])
@@ -131,7 +141,10 @@ step("iam:ListAccessKeys after", iam.list_access_keys, UserName="conformance-ali
 step("iam:TagUser", iam.tag_user, UserName="conformance-alice", Tags=[{"Key": "owner", "Value": "sec"}])
 step("iam:UntagUser", iam.untag_user, UserName="conformance-alice", TagKeys=["team"])
 step("iam:ListUserTags after", iam.list_user_tags, UserName="conformance-alice")
-step("iam:GetAccountPasswordPolicy missing", iam.get_account_password_policy)
+step("iam:GetAccountPasswordPolicy", iam.get_account_password_policy)
+step("iam:UpdateAccountPasswordPolicy", iam.update_account_password_policy, MinimumPasswordLength=14,
+     RequireSymbols=True)
+step("iam:GetAccountPasswordPolicy after", iam.get_account_password_policy)
 step("iam:GenerateCredentialReport", lambda: {"State": "COMPLETE" if iam.generate_credential_report()["State"]
                                               in ("STARTED", "COMPLETE") else "?"})
 
@@ -143,8 +156,12 @@ def report():
     header = lines[0].split(",")
     rows = [dict(zip(header, line.split(","))) for line in lines[1:]]
     row = next(r for r in rows if r["user"] == "conformance-alice")
-    return {"columns": header, "row": {k: row[k] for k in ("user", "arn", "password_enabled", "mfa_active",
-                                                           "access_key_1_active", "access_key_2_active")}}
+    # Left out where moto answers otherwise than AWS documents: it writes `not_supported` for the
+    # last-used region and service and for a password's use and rotation, where AWS writes N/A,
+    # and a password change time for a user without a password.
+    return {"columns": header, "row": {k: row[k] for k in (
+        "user", "arn", "password_enabled", "mfa_active", "access_key_1_active", "access_key_1_last_used_date",
+        "access_key_2_active", "access_key_2_last_rotated", "cert_1_active", "cert_1_last_rotated")}}
 
 
 step("iam:GetCredentialReport", report)
@@ -152,3 +169,5 @@ step("iam:DeleteAccessKey", iam.delete_access_key, UserName="conformance-alice",
 step("iam:ListAccessKeys at the end", iam.list_access_keys, UserName="conformance-alice")
 
 json.dump(steps, open(out_file, "w"), indent=1, sort_keys=True)
+if mode == "setup":
+    server.stop()

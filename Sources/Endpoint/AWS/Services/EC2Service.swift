@@ -59,7 +59,8 @@ package enum EC2Service {
                 ]),
                 handling: .read(describeSecurityGroups))
         ]
-        + [(true, false), (false, false), (true, true), (false, true)].map { ingress, revoke in
+        // Authorizing egress is not modelled by remsim's cloud, so it is not served.
+        + [(true, false), (true, true), (false, true)].map { ingress, revoke in
             let action = (revoke ? "Revoke" : "Authorize") + "SecurityGroup" + (ingress ? "Ingress" : "Egress")
             return AWSOperation(
                 service: "ec2", action: action, input: ruleChange(ingress: ingress, revoke: revoke),
@@ -144,10 +145,22 @@ package enum EC2Service {
         fields["OwnerId"] = fields["OwnerId"] ?? .string(group.account)
         fields["SecurityGroupArn"] = .string(
             "arn:aws:ec2:\(group.region):\(group.account):security-group/\(group.id)")
-        fields["IpPermissions"] = fields["IpPermissions"] ?? .array([])
-        fields["IpPermissionsEgress"] = fields["IpPermissionsEgress"] ?? .array([])
+        fields["IpPermissions"] = complete(fields["IpPermissions"])
+        fields["IpPermissionsEgress"] = complete(fields["IpPermissionsEgress"])
         fields["Tags"] = EC2Filters.tagList(group.tags)
         return .object(fields)
+    }
+
+    /// Rules as EC2 describes them: each with all four of its source lists, empty or not.
+    static func complete(_ rules: Value?) -> Value {
+        .array(
+            (rules?.arrayValue ?? []).map { rule in
+                var fields = rule.objectValue ?? Fields()
+                for list in ["IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"] where fields[list] == nil {
+                    fields[list] = .array([])
+                }
+                return .object(fields)
+            })
     }
 
     /// A rule change as remsim models it: the group by id, the rules as `IpPermissions`.

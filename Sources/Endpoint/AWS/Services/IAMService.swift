@@ -283,7 +283,7 @@ package enum IAMService {
             ]
             let keys = row["access_keys"]?.arrayValue ?? []
             for slot in 0..<2 {
-                let key: Value? = slot < keys.count ? keys[slot] : nil
+                let key: Value? = slot < keys.count ? Optional(keys[slot]) : nil
                 cells += [
                     key.map { text($0["active"]) } ?? "false", text(key?["last_rotated"]),
                     text(key?["last_used_date"]), text(key?["last_used_region"]), text(key?["last_used_service"]),

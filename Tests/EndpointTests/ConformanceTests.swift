@@ -1,0 +1,106 @@
+import CloudModel
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Endpoint
+
+/// The same boto3 call sequence (`Conformance/sequence.py`: every operation the endpoint serves,
+/// reads and changes, and their errors) sent to moto and to remsim's endpoint holding the same
+/// resources: every parsed answer must be the same, ids and times aside.
+@Suite(.enabled(if: ServedEndpoint.motoPython != nil, "moto is missing (pip install 'moto[server]')"))
+struct ConformanceTests {
+
+    static let script = TestSupport.packageRoot.appendingPathComponent("Tests/EndpointTests/Conformance/sequence.py")
+        .path
+
+    /// What `sequence.py` makes on moto, as fixtures.
+    static func inventory() throws -> Inventory {
+        let account = "123456789012"
+        var inventory = Inventory()
+        try inventory.insert(
+            Resource(
+                id: "vpc-0c0f0000000000001", type: "aws.vpc", account: account, region: "us-east-1", name: "",
+                properties: ["VpcId": "vpc-0c0f0000000000001", "CidrBlock": "10.9.0.0/16"]))
+        try inventory.insert(
+            Resource(
+                id: "sg-0c0f0000000000001", type: "aws.security-group", account: account, region: "us-east-1",
+                name: "conformance-web", tags: ["team": "web"],
+                properties: [
+                    "GroupId": "sg-0c0f0000000000001", "GroupName": "conformance-web", "Description": "web",
+                    "VpcId": "vpc-0c0f0000000000001",
+                    "IpPermissions": [
+                        [
+                            "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                            "IpRanges": [["CidrIp": "0.0.0.0/0"], ["CidrIp": "10.0.0.0/8", "Description": "bastion"]],
+                        ],
+                        ["IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [["CidrIp": "0.0.0.0/0"]]],
+                    ],
+                    "IpPermissionsEgress": [["IpProtocol": "-1", "IpRanges": [["CidrIp": "0.0.0.0/0"]]]],
+                ]))
+        try inventory.insert(
+            Resource(
+                id: "iam-password-policy/\(account)", type: "aws.iam-password-policy", account: account,
+                region: "global", name: account,
+                properties: [
+                    "MinimumPasswordLength": 8, "RequireSymbols": false, "RequireNumbers": true,
+                    "RequireUppercaseCharacters": false, "RequireLowercaseCharacters": false,
+                    "AllowUsersToChangePassword": false, "HardExpiry": false,
+                ]))
+        try inventory.insert(
+            Resource(
+                id: "iam-user/\(account)/conformance-alice", type: "aws.iam-user", account: account, region: "global",
+                name: "conformance-alice", tags: ["team": "web"],
+                properties: [
+                    "UserName": "conformance-alice", "Path": "/", "CreateDate": "2026-01-01T00:00:00Z",
+                    "AccessKeys": [
+                        [
+                            "AccessKeyId": "AKIA0C0F0RMANCE00001", "Status": "Active",
+                            "CreateDate": "2026-01-01T00:00:00Z",
+                        ]
+                    ],
+                ]))
+        return inventory
+    }
+
+    @Test func remsimAnswersTheSequenceAsMotoDoes() async throws {
+        let python = try #require(ServedEndpoint.motoPython)
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let moto = try await ServedEndpoint.run(
+            python, [Self.script, "moto", "\(dir)/moto-ids.json", "\(dir)/moto.json"])
+        try #require(moto.status == 0, "\(moto.errors.suffix(2000))")
+
+        try Data(
+            #"{"vpc": "vpc-0c0f0000000000001", "web": "sg-0c0f0000000000001", "key": "AKIA0C0F0RMANCE00001"}"#.utf8
+        )
+        .write(to: URL(fileURLWithPath: "\(dir)/remsim-ids.json"))
+        let live = try LiveCloud(inventory: try Self.inventory(), now: TestEndpoint.start)
+        let remsim = try await ServedEndpoint.with(live, AWSEndpoint(defaultAccount: "123456789012")) { url in
+            try await ServedEndpoint.run(python, [Self.script, url, "\(dir)/remsim-ids.json", "\(dir)/remsim.json"])
+        }
+        try #require(remsim.status == 0, "\(remsim.errors.suffix(2000))")
+
+        let expected = try Self.steps("\(dir)/moto.json")
+        let found = try Self.steps("\(dir)/remsim.json")
+        #expect(found.map(\.step) == expected.map(\.step))
+        for (m, r) in zip(expected, found) where m.answer != r.answer {
+            Issue.record("\(m.step): moto answered \(m.answer.jsonText)\nremsim answered \(r.answer.jsonText)")
+        }
+        // Every served operation is in the sequence.
+        let covered = Set(expected.map { String($0.step.split(separator: " ")[0]) })
+        let served = Set(AWSEndpoint.served.map(\.name))
+        #expect(served.subtracting(covered).isEmpty, "not in the sequence: \(served.subtracting(covered).sorted())")
+        #expect(live.withState { $0.refusals }.isEmpty)
+    }
+
+    static func steps(_ file: String) throws -> [(step: String, answer: Value)] {
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+        return (try Value(json: text).arrayValue ?? []).map { step in
+            var fields = step.objectValue ?? Fields()
+            let name = fields["step"]?.stringValue ?? ""
+            fields["step"] = nil
+            return (name, .object(fields))
+        }
+    }
+}
