@@ -87,17 +87,24 @@ struct ServeCommand: ParsableCommand {
             }
             stop.signal()
         }
-        // Ctrl-C and SIGTERM end the server; the run's story so far is printed as it happens.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in signals {
-            source.setEventHandler { server.cancel() }
-            source.resume()
-        }
+        // Ctrl-C and SIGTERM end the server: the handler only sets a flag, which the loop printing
+        // the run's story (as it happens) looks at five times a second.
+        // A parent may start remsim with the two signals blocked (a mask is inherited): they
+        // are let through on this thread, which is otherwise only waiting.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        signal(SIGINT) { _ in serveStopRequested = 1 }
+        signal(SIGTERM) { _ in serveStopRequested = 1 }
         let ticker = Task {
             var printed = 0
             while !Task.isCancelled {
+                if serveStopRequested != 0 {
+                    server.cancel()
+                    break
+                }
                 live.catchUp()
                 let records = live.withState { Array($0.session.timeline.dropFirst(printed)) }
                 printed += records.count
@@ -142,6 +149,9 @@ struct ServeCommand: ParsableCommand {
             """
     }
 }
+
+/// Set by the SIGINT and SIGTERM handlers of `remsim serve`: all a signal handler may safely do.
+nonisolated(unsafe) var serveStopRequested: sig_atomic_t = 0
 
 /// The error that ended the server, handed from its task to the command.
 final class ServerFailure: @unchecked Sendable {

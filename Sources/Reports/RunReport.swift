@@ -19,6 +19,14 @@ package struct RunReport: Sendable {
         let passed = result.assertions.filter(\.passed).count
         facts.append("\(passed)/\(result.assertions.count) assertions")
         facts.append("\(result.attempts.count) call\(result.attempts.count == 1 ? "" : "s")")
+        // An external engine's calls, by engine: "2 calls by custodian (1 failed)".
+        for actor in Set(result.outsideCalls.map(\.actor)).sorted() {
+            let calls = result.outsideCalls.filter { $0.actor == actor }
+            let failed = calls.filter { !$0.outcome.isSuccess }.count
+            facts.append(
+                "\(calls.count) call\(calls.count == 1 ? "" : "s") by \(actor)\(failed > 0 ? " (\(failed) failed)" : "")"
+            )
+        }
         facts += Self.controls(result).map { style.yellow($0) }
         if !result.warnings.isEmpty {
             let high = result.warnings.filter { $0.severity == .high }.count

@@ -17,6 +17,9 @@ public struct ScenarioResult: Sendable {
     package var warnings: [DisruptionWarning] = []
     package var violations: [Violation]
     package var timeline: [TimelineRecord]
+    /// Calls that came from outside the simulation (an external engine's, through the endpoint),
+    /// in the order they landed.
+    package var outsideCalls: [OutsideCall] = []
     public var finalInventory: Inventory
     /// Events the loop processed: a measure of work done.
     public var eventsProcessed: Int
@@ -60,6 +63,23 @@ package struct TimelineRecord: Sendable, Hashable {
     /// Time order; within one instant, the order in which a cause precedes its effect.
     static func precedes(_ a: TimelineRecord, _ b: TimelineRecord) -> Bool {
         (a.at, a.kind.rank) < (b.at, b.kind.rank)
+    }
+}
+
+/// A call from outside the simulation, as it landed.
+package struct OutsideCall: Sendable, Hashable {
+    package var at: Timestamp
+    package var actor: String
+    package var operation: String
+    package var resourceId: String
+    package var outcome: OperationOutcome
+
+    package init(at: Timestamp, actor: String, operation: String, resourceId: String, outcome: OperationOutcome) {
+        self.at = at
+        self.actor = actor
+        self.operation = operation
+        self.resourceId = resourceId
+        self.outcome = outcome
     }
 }
 

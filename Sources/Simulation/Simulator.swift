@@ -149,7 +149,7 @@ public struct Simulator: Sendable {
         private var loop: Loop
         /// What stopped the run, when something did: the clock moves no further.
         package private(set) var stopped: SimulationError?
-        private var outsideCalls = 0
+        private var outsideCalls: [OutsideCall] = []
 
         fileprivate init(simulator: Simulator, loop: Loop) {
             self.simulator = simulator
@@ -183,15 +183,19 @@ public struct Simulator: Sendable {
         /// actor; what it changes is seen by the ground truth and sent on as change events.
         /// Its id is negative, apart from the engine's.
         package mutating func land(_ operation: CloudOperation) -> OperationOutcome {
-            outsideCalls += 1
             let op = CloudOperation(
-                callId: -outsideCalls, name: operation.name, cloud: operation.cloud, account: operation.account,
+                callId: -(outsideCalls.count + 1), name: operation.name, cloud: operation.cloud,
+                account: operation.account,
                 region: operation.region, resourceId: operation.resourceId, parameters: operation.parameters,
                 command: operation.command, actor: operation.actor)
             loop.timeline.append(
                 TimelineRecord(
                     at: loop.now, kind: .call, resourceId: op.resourceId, text: "\(op.command.text) (by \(op.actor))"))
-            return simulator.complete(op, in: &loop)
+            let outcome = simulator.complete(op, in: &loop)
+            outsideCalls.append(
+                OutsideCall(
+                    at: loop.now, actor: op.actor, operation: op.name, resourceId: op.resourceId, outcome: outcome))
+            return outcome
         }
 
         /// Adds a line to the run's story, at the current time: what a driver did (a program it
@@ -219,6 +223,7 @@ public struct Simulator: Sendable {
                 callChanges: loop.callChanges, faultedCalls: loop.faultedCalls, timelineChanges: loop.timelineChanges,
                 landedCalls: loop.landedCalls)
             result.timeline.sort(by: TimelineRecord.precedes)
+            result.outsideCalls = outsideCalls
             if let stopped {
                 // A run cut short proves nothing either way: its expectations are not checked.
                 result.error = "stopped \(loop.now - scenario.start) into the run: \(stopped)"

@@ -84,6 +84,13 @@ struct ServeCommandTests {
         #expect(refused.errors.contains("NotImplemented"))
 
         serve.interrupt()
+        // Ctrl-C must end it; a server that ignores it is a failure here, not a hung test run.
+        #expect(waitUntil(seconds: 15) { !serve.isRunning }, "remsim serve did not stop on SIGINT")
+        if serve.isRunning {
+            serve.terminate()
+            Thread.sleep(forTimeInterval: 1)
+            if serve.isRunning { kill(serve.processIdentifier, SIGKILL) }
+        }
         serve.waitUntilExit()
         #expect(serve.terminationStatus == 0, "\(text())")
         #expect(text().contains("1 call changed the cloud or tried to (0 failed); not served: s3:GET /"), "\(text())")

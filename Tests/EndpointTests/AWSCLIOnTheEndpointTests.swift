@@ -22,7 +22,9 @@ struct AWSCLIOnTheEndpointTests {
             for group in groups {
                 let id = try #require(group["GroupId"]?.stringValue)
                 let held = try #require(inventory[id])
-                #expect(group["IpPermissions"] == held.properties["IpPermissions"])
+                // As EC2 describes them: every rule with its four source lists, empty or not.
+                #expect(group["IpPermissions"] == EC2Service.complete(held.properties["IpPermissions"]))
+                #expect(group["IpPermissions"]?.arrayValue?.first?["Ipv6Ranges"] == .array([]))
                 #expect(group["GroupName"] == held.properties["GroupName"])
                 #expect(group["Description"] == held.properties["Description"])
                 #expect(group["OwnerId"] == .string(held.account))

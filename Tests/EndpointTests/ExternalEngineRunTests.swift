@@ -46,6 +46,10 @@ struct ExternalEngineRunTests {
         #expect(changing.count == 1)
         let engine = try #require(scenario.settings.external.first?.name)
         #expect(result.timeline.contains { $0.kind == .call && $0.text.hasSuffix("(by \(engine))") })
+        #expect(result.outsideCalls.map(\.actor) == [engine])
+        #expect(result.outsideCalls.map(\.operation) == ["ec2:RevokeSecurityGroupIngress"])
+        let failed = result.outsideCalls.filter { !$0.outcome.isSuccess }
+        #expect(failed.isEmpty)
         #expect(result.timeline.contains { $0.kind == .violationEnded && $0.resourceId == "sg-0a1b2c3d4e5f61001" })
     }
 
