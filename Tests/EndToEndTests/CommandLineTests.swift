@@ -21,26 +21,12 @@ struct CommandLineTests {
 
     func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Outcome {
         let binary = try #require(Self.binary, "the remsim binary is not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["GITHUB_ACTIONS"] = nil
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
+        let ran = try TestSupport.runProgram(binary, arguments, in: directory, environment: env)
+        return Outcome(status: ran.status, stdout: ran.stdout, stderr: ran.stderr)
     }
 
     /// Starts the binary without waiting for it; output is discarded unless `capture`.

@@ -121,22 +121,10 @@ struct ServeCommandTests {
     }
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Ran {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = TestSupport.packageRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Ran(
-            status: process.terminationStatus, output: String(decoding: o, as: UTF8.self),
-            errors: String(decoding: e, as: UTF8.self))
+        let ran = try TestSupport.runProgram(
+            executable, arguments, in: TestSupport.packageRoot.path,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+        return Ran(status: ran.status, output: ran.stdout, errors: ran.stderr)
     }
 
     func aws(_ url: String, _ arguments: [String]) throws -> Ran {

@@ -38,6 +38,27 @@ package enum TestSupport {
 
     package static let start = Timestamp(iso8601: "2026-01-01T00:00:00Z") ?? Timestamp(milliseconds: 0)
 
+    /// Runs `executable` to its end in `directory`, with `environment` as its whole environment,
+    /// and returns its exit status and what it wrote.
+    package static func runProgram(
+        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
     /// A fresh temporary directory, removed by the caller when it is done.
     package static func temporaryDirectory() throws -> String {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("remsim-test-\(UUID().uuidString)")
