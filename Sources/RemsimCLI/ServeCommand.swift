@@ -67,30 +67,20 @@ struct ServeCommand: ParsableCommand {
         var loader = ScenarioLoader(pack: BuiltinPolicies.source, paths: limits.confinement)
         loader.fixtureCache = cacheOptions.cache
         let loaded = try loader.load(file: file)
-        let awsAccounts = Set(loaded.inventory.all.filter { $0.type.hasPrefix("aws.") }.map(\.account)).sorted()
-        let defaultAccount = account ?? awsAccounts.first ?? "123456789012"
+        let defaults = AWSDefaults(loaded.inventory, account: account)
         let live = try LiveCloud(scenario: loaded, pace: LiveCloud.Pace(speed: speed))
-        let endpoint = AWSEndpoint(defaultAccount: defaultAccount)
-
-        let stop = DispatchSemaphore(value: 0)
-        let failure = ServerFailure()
-        let server = Task {
-            do {
-                try await EndpointServer.run(
-                    port: port, respond: { live.respond(to: $0, with: endpoint) },
-                    onRunning: { port in
-                        Console.out(Self.banner(loaded, file: file, port: port, account: defaultAccount, speed: speed))
-                    })
-            } catch is CancellationError {
-            } catch {
-                failure.set(error)
-            }
-            stop.signal()
+        let endpoint = AWSEndpoint(defaultAccount: defaults.account)
+        let server: BackgroundServer
+        do {
+            server = try BackgroundServer(port: port) { live.respond(to: $0, with: endpoint) }
+        } catch {
+            throw BadInput("cannot serve on 127.0.0.1:\(port): \(error)")
         }
-        // Ctrl-C and SIGTERM end the server: the handler only sets a flag, which the loop printing
-        // the run's story (as it happens) looks at five times a second.
-        // A parent may start remsim with the two signals blocked (a mask is inherited): they
-        // are let through on this thread, which is otherwise only waiting.
+        Console.out(Self.banner(loaded, file: file, port: server.port, defaults: defaults, speed: speed))
+        // Ctrl-C and SIGTERM end the server: the handler only sets a flag, which this loop,
+        // printing the run's story as it happens, looks at five times a second. A parent may
+        // start remsim with the two signals blocked (a mask is inherited): they are let through
+        // on this thread.
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
@@ -98,28 +88,18 @@ struct ServeCommand: ParsableCommand {
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         signal(SIGINT) { _ in serveStopRequested = 1 }
         signal(SIGTERM) { _ in serveStopRequested = 1 }
-        let ticker = Task {
-            var printed = 0
-            while !Task.isCancelled {
-                if serveStopRequested != 0 {
-                    server.cancel()
-                    break
-                }
-                live.catchUp()
-                let records = live.withState { Array($0.session.timeline.dropFirst(printed)) }
-                printed += records.count
-                for record in records {
-                    Console.out(
-                        "+\(record.at - loaded.start)  \(record.kind.rawValue)  \(record.resourceId)  \(record.text)")
-                }
-                try? await Task.sleep(for: .milliseconds(200))
+        var printed = 0
+        while serveStopRequested == 0 {
+            live.catchUp()
+            let records = live.withState { Array($0.session.timeline.dropFirst(printed)) }
+            printed += records.count
+            for record in records {
+                Console.out(
+                    "+\(record.at - loaded.start)  \(record.kind.rawValue)  \(record.resourceId)  \(record.text)")
             }
+            Thread.sleep(forTimeInterval: 0.2)
         }
-        stop.wait()
-        ticker.cancel()
-        if let error = failure.error {
-            throw BadInput("cannot serve on 127.0.0.1:\(port): \(error)")
-        }
+        server.stop()
         let state = live.withState { $0 }
         let failed = state.calls.filter { !$0.outcome.isSuccess }.count
         var summary =
@@ -132,12 +112,11 @@ struct ServeCommand: ParsableCommand {
         Console.out(summary)
     }
 
-    static func banner(_ scenario: Scenario, file: String, port: Int, account: String, speed: Double) -> String {
+    static func banner(_ scenario: Scenario, file: String, port: Int, defaults: AWSDefaults, speed: Double) -> String {
         let url = "http://127.0.0.1:\(port)"
-        let accounts = Set(scenario.inventory.all.filter { $0.type.hasPrefix("aws.") }.map(\.account)).sorted()
-        // The region most of the AWS resources are in.
-        let regions = Dictionary(grouping: scenario.inventory.all.filter { $0.type.hasPrefix("aws.") }, by: \.region)
-        let region = regions.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key ?? "us-east-1"
+        let accounts = defaults.accounts
+        let region = defaults.region
+        let account = defaults.account
         let pace = speed == 1 ? "in real time" : "at \(speed.formatted())× real time"
         return """
             remsim serve: \(scenario.name) (\(InputFiles.display(file)))
@@ -152,11 +131,3 @@ struct ServeCommand: ParsableCommand {
 
 /// Set by the SIGINT and SIGTERM handlers of `remsim serve`: all a signal handler may safely do.
 nonisolated(unsafe) var serveStopRequested: sig_atomic_t = 0
-
-/// The error that ended the server, handed from its task to the command.
-final class ServerFailure: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    var error: Error? { lock.withLock { stored } }
-    func set(_ error: Error) { lock.withLock { stored = error } }
-}

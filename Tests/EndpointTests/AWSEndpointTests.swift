@@ -228,3 +228,23 @@ struct AWSEndpointTests {
         #expect(bad.text.contains("<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code>"))
     }
 }
+
+extension AWSEndpointTests {
+    /// The account a key that names none acts in, and the region tools are pointed at: global
+    /// resources (IAM) name no region to point at.
+    @Test func theDefaultsAreTheLowestAccountAndTheBusiestRegion() throws {
+        var inventory = try Self.inventory()
+        for i in 0..<5 {
+            try inventory.insert(
+                Resource(
+                    id: "iam-user/\(Self.account)/u\(i)", type: "aws.iam-user", account: Self.account, region: "global",
+                    name: "u\(i)"))
+        }
+        let defaults = AWSDefaults(inventory)
+        #expect(defaults.accounts == [Self.account, Self.other])
+        #expect(defaults.account == Self.account)
+        #expect(defaults.region == "us-east-1")
+        #expect(AWSDefaults(inventory, account: Self.other).account == Self.other)
+        #expect(AWSDefaults(Inventory()) == AWSDefaults(Inventory(), account: "123456789012"))
+    }
+}

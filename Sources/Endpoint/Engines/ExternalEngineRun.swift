@@ -37,10 +37,8 @@ package struct ExternalEngineRun {
 
     package func runRecording() throws(SimulationError) -> (simulated: Simulated, runs: [RunRecord]) {
         let live = try LiveCloud(scenario: scenario)
-        let aws = scenario.inventory.all.filter { $0.type.hasPrefix("aws.") }
-        let account = Set(aws.map(\.account)).min() ?? "123456789012"
-        let regions = Dictionary(grouping: aws, by: \.region).filter { $0.key != "global" }
-        let region = regions.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key ?? "us-east-1"
+        let defaults = AWSDefaults(scenario.inventory)
+        let (account, region) = (defaults.account, defaults.region)
         let endpoint = AWSEndpoint(defaultAccount: account)
         live.withState { $0.latency = scenario.settings.apiLatency }
 
