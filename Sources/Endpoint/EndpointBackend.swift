@@ -18,6 +18,9 @@ package protocol EndpointBackend {
     mutating func nextRequestNumber() -> Int
     /// The cloud's time now: what it stamps on what it makes (an assumed role's expiry).
     var now: Timestamp { get }
+    /// Who the calls are from now, when the backend knows better than the endpoint (the
+    /// external engine running); nil for the endpoint's own actor.
+    var actor: String? { get }
 }
 
 /// A request the endpoint answered with an error because it does not serve it.

@@ -29,13 +29,6 @@ package final class LiveCloud: Sendable {
         package var now: Timestamp { session.now }
 
         package mutating func call(_ operation: CloudOperation) -> OperationOutcome {
-            var operation = operation
-            if let actor, actor != operation.actor {
-                operation = CloudOperation(
-                    callId: operation.callId, name: operation.name, cloud: operation.cloud, account: operation.account,
-                    region: operation.region, resourceId: operation.resourceId, parameters: operation.parameters,
-                    command: operation.command, actor: actor)
-            }
             let outcome = session.land(operation)
             calls.append((operation, outcome))
             return outcome
@@ -97,13 +90,19 @@ package final class LiveCloud: Sendable {
     /// Brings the run up to the wall clock's time, when it has a pace; what happened meanwhile
     /// is in its timeline. A run that stopped stays where it stopped.
     package func catchUp(at instant: ContinuousClock.Instant = .now) {
-        guard let pace else { return }
-        let target = pace.simulated(from: start, at: instant)
-        withState { state in try? state.session.advance(to: target) }
+        withState { catchUp(&$0, at: instant) }
     }
 
+    private func catchUp(_ state: inout State, at instant: ContinuousClock.Instant) {
+        guard let pace else { return }
+        try? state.session.advance(to: pace.simulated(from: start, at: instant))
+    }
+
+    /// Answers a request where the run stands when it arrives: one hold of the lock for both.
     package func respond(to request: WireRequest, with endpoint: AWSEndpoint) -> WireResponse {
-        catchUp()
-        return withState { endpoint.respond(to: request, backend: &$0) }
+        withState { state in
+            catchUp(&state, at: .now)
+            return endpoint.respond(to: request, backend: &state)
+        }
     }
 }

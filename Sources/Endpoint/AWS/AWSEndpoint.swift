@@ -131,7 +131,7 @@ package struct AWSEndpoint: Sendable {
                     ["aws", "--region", call.region]
                         + CommandRenderer.awsWords(
                             service: call.service, action: call.action, parameters: planned.parameters)),
-                actor: actor)
+                actor: backend.actor ?? actor)
             switch backend.call(op) {
             case .succeeded: return planned.answer
             case .failed(let code, let message): throw AWSError(code: code, message: message)
