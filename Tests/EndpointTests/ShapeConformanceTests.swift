@@ -18,10 +18,25 @@ struct ShapeConformanceTests {
             loader = botocore.loaders.Loader()
             json.dump({s: loader.load_service_model(s, 'service-2') for s in sys.argv[1:]}, sys.stdout)
             """
-        let aws = try await ServedEndpoint.run("sh", ["-c", "head -1 \"$(command -v aws)\""])
-        let python =
-            aws.output.hasPrefix("#!")
-            ? String(aws.output.dropFirst(2)).trimmingCharacters(in: .whitespacesAndNewlines) : "python3"
+        // The python the `aws` script runs under: its `#!` line (`/usr/bin/env python3` read as
+        // `python3`), else the python beside it (a pyenv shim's), else `python3` on PATH; the
+        // first that has botocore.
+        let aws = try await ServedEndpoint.run(
+            "sh", ["-c", "command -v aws; head -1 \"$(command -v aws)\""])
+        let lines = aws.output.split(separator: "\n").map(String.init)
+        let folder = lines.first.map { ($0 as NSString).deletingLastPathComponent } ?? ""
+        let words =
+            (lines.dropFirst().first ?? "").hasPrefix("#!")
+            ? lines[1].dropFirst(2).split(whereSeparator: \.isWhitespace).map(String.init) : []
+        let interpreter = words.first.flatMap { $0.hasSuffix("/env") ? words.dropFirst().first : $0 }
+        var python = "python3"
+        for candidate in [interpreter, "\(folder)/python3", "\(folder)/python", "python3"].compactMap({ $0 })
+        where candidate.contains("python") {
+            if try await ServedEndpoint.run(candidate, ["-c", "import botocore.loaders"]).status == 0 {
+                python = candidate
+                break
+            }
+        }
         let ran = try await ServedEndpoint.run(python, ["-c", script] + services)
         try #require(ran.status == 0, "\(ran.errors)")
         return try Value(json: ran.output).objectValue.map {
