@@ -57,14 +57,16 @@ package enum FormEncoding {
         }
     }
 
-    static func unescape(_ text: Substring) -> String {
+    /// `text` with its `%XX` escapes decoded, and `+` read as a space where `plusIsSpace` (a
+    /// form's value; in a URL's path `+` is itself).
+    static func unescape(_ text: Substring, plusIsSpace: Bool = true) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var i = text.utf8.startIndex
         let utf8 = text.utf8
         while i < utf8.endIndex {
             let b = utf8[i]
-            if b == UInt8(ascii: "+") {
+            if b == UInt8(ascii: "+"), plusIsSpace {
                 bytes.append(UInt8(ascii: " "))
             } else if b == UInt8(ascii: "%"), let h = utf8.index(i, offsetBy: 1, limitedBy: utf8.endIndex),
                 h < utf8.endIndex, let l = utf8.index(h, offsetBy: 1, limitedBy: utf8.endIndex), l < utf8.endIndex,

@@ -185,12 +185,12 @@ struct AWSEndpointTests {
         #expect(answer.text.contains("<Code>InvalidAction</Code>"))
         #expect(answer.text.contains("ec2:DescribeImages"))
         let s3 = live.respond(
-            to: WireRequest(method: "GET", target: "/bucket?acl", headers: TestEndpoint.signed("s3")),
+            to: WireRequest(method: "GET", target: "/bucket?cors", headers: TestEndpoint.signed("s3")),
             with: Self.endpoint)
         #expect(s3.status == 501)
         #expect(s3.text.contains("<Error><Code>NotImplemented</Code>"))
         let refusals = live.withState { $0.refusals }
-        #expect(refusals.map(\.operation) == ["DescribeImages", "GET /bucket"])
+        #expect(refusals.map(\.operation) == ["DescribeImages", "GET /{Bucket}?cors"])
         #expect(live.withState { $0.calls.isEmpty })
     }
 

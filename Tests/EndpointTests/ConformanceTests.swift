@@ -60,6 +60,65 @@ struct ConformanceTests {
                         ]
                     ],
                 ]))
+        let owner = "c0f0" + String(repeating: "0", count: 59) + "1"
+        let ownerGrant: Value = [
+            "Grantee": ["Type": "CanonicalUser", "ID": .string(owner)], "Permission": "FULL_CONTROL",
+        ]
+        func group(_ uri: String, _ permission: String) -> Value {
+            [
+                "Grantee": ["Type": "Group", "URI": .string("http://acs.amazonaws.com/groups/\(uri)")],
+                "Permission": .string(permission),
+            ]
+        }
+        try inventory.insert(
+            Resource(
+                id: "conformance-data", type: "aws.s3", account: account, region: "us-east-1", name: "conformance-data",
+                tags: ["team": "web"],
+                properties: [
+                    "Name": "conformance-data",
+                    "Acl": [
+                        "Owner": ["ID": .string(owner)], "Grants": [ownerGrant, group("global/AllUsers", "READ")],
+                    ],
+                    "Versioning": ["Status": "Enabled"],
+                    "ServerSideEncryptionConfiguration": [
+                        "Rules": [
+                            [
+                                "ApplyServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"],
+                                "BucketKeyEnabled": true,
+                            ]
+                        ]
+                    ],
+                    "Logging": ["LoggingEnabled": ["TargetBucket": "conformance-logs", "TargetPrefix": "data/"]],
+                    "Policy": [
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            [
+                                "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                                "Resource": ["arn:aws:s3:::conformance-data", "arn:aws:s3:::conformance-data/*"],
+                                "Condition": ["Bool": ["aws:SecureTransport": "false"]],
+                            ]
+                        ],
+                    ],
+                    "Website": ["IndexDocument": ["Suffix": "index.html"]],
+                    "PublicAccessBlockConfiguration": [
+                        "BlockPublicAcls": false, "IgnorePublicAcls": false, "BlockPublicPolicy": true,
+                        "RestrictPublicBuckets": false,
+                    ],
+                ]))
+        try inventory.insert(
+            Resource(
+                id: "conformance-logs", type: "aws.s3", account: account, region: "us-east-1", name: "conformance-logs",
+                properties: [
+                    "Name": "conformance-logs",
+                    "Acl": [
+                        "Owner": ["ID": .string(owner)],
+                        "Grants": [ownerGrant, group("s3/LogDelivery", "WRITE"), group("s3/LogDelivery", "READ_ACP")],
+                    ],
+                ]))
+        try inventory.insert(
+            Resource(
+                id: "conformance-eu", type: "aws.s3", account: account, region: "eu-west-1", name: "conformance-eu",
+                properties: ["Name": "conformance-eu"]))
         return inventory
     }
 

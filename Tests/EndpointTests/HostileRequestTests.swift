@@ -42,6 +42,68 @@ struct HostileRequestTests {
         #expect(live.withState { $0.calls }.allSatisfy { served.contains($0.operation.name) })
     }
 
+    static let validXML = [
+        (
+            "/data-bucket?acl",
+            #"<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><AccessControlList><Grant>"#
+                + #"<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>abc"#
+                + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList><Owner><ID>abc</ID>"
+                + "</Owner></AccessControlPolicy>"
+        ),
+        (
+            "/plain-bucket?encryption",
+            "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256"
+                + "</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>"
+        ),
+        ("/plain-bucket?tagging", "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>"),
+    ]
+
+    /// S3's XML bodies, edited the same way: parsed by XMLParser, never resolving an entity.
+    @Test(arguments: 0..<4)
+    func editedXMLBodiesAreAnsweredInS3sShape(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let live = try S3EndpointTests.live()
+        let marks = Array("<>/&;\"=!?[]xs:1\u{0}é".utf8)
+        for _ in 0..<200 {
+            let (target, text) = Self.validXML.randomElement(using: &random)!
+            var body = Array(text.utf8)
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let at = Int.random(in: 0..<max(1, body.count), using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: body[at] = marks.randomElement(using: &random)!
+                case 1:
+                    body.insert(contentsOf: Array(body[at...].prefix(Int.random(in: 1...40, using: &random))), at: at)
+                default: body.removeSubrange(at..<min(body.count, at + Int.random(in: 1...8, using: &random)))
+                }
+            }
+            let answer = live.respond(
+                to: S3EndpointTests.request("PUT", target, body: String(decoding: body, as: UTF8.self)),
+                with: S3EndpointTests.endpoint)
+            #expect([200, 400, 403, 404, 501].contains(answer.status))
+            if answer.status != 200 { #expect(answer.text.contains("<Error><Code>")) }
+        }
+        let served = Set(AWSEndpoint.served.filter { $0.service == "s3" }.map(\.name))
+        #expect(live.withState { $0.calls }.allSatisfy { served.contains($0.operation.name) })
+    }
+
+    /// An entity declared in the body is never expanded into a call (no file is read, no
+    /// billion laughs).
+    @Test func anEntityInTheBodyIsNeverResolved() throws {
+        let live = try S3EndpointTests.live()
+        let body = """
+            <?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/hostname">]>\
+            <Tagging><TagSet><Tag><Key>k</Key><Value>&x;</Value></Tag></TagSet></Tagging>
+            """
+        let answer = live.respond(
+            to: S3EndpointTests.request("PUT", "/plain-bucket?tagging", body: body), with: S3EndpointTests.endpoint)
+        let tags = live.withState { $0.inventory["plain-bucket"]?.tags }
+        #expect(answer.text.contains("<Code>MalformedXML</Code>"))
+        // A body declaring a document type is refused as S3 refuses it: nothing lands.
+        #expect(answer.status == 400, "\(answer.text)")
+        #expect(tags?["k"] == nil)
+        #expect(live.withState { $0.calls.isEmpty })
+    }
+
     @Test func aHugeListIndexOrDeepKeyIsRefusedQuickly() throws {
         let live = try AWSEndpointTests.live()
         let deep = "Action=DescribeSecurityGroups&" + String(repeating: "Filter.1.", count: 2000) + "Name=x"

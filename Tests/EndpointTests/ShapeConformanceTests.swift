@@ -54,6 +54,16 @@ struct ShapeConformanceTests {
             }
             let shapes = model["shapes"] ?? .null
             let protocolName = model["metadata"]?["protocol"]?.stringValue
+            let http = op["http"] ?? .null
+            if let route = operation.route {
+                if route.method != http["method"]?.stringValue || route.requestUri != http["requestUri"]?.stringValue {
+                    problems.append(
+                        "\(operation.name): routed as \(route.method) \(route.requestUri), the model says "
+                            + "\(http["method"]?.stringValue ?? "?") \(http["requestUri"]?.stringValue ?? "?")")
+                }
+            } else if protocolName != "query" && protocolName != "ec2" {
+                problems.append("\(operation.name): the \(protocolName ?? "?") protocol needs a route")
+            }
             if let input = op["input"]?["shape"]?.stringValue {
                 Self.compare(operation.input, to: input, in: shapes, at: "\(operation.name) input", &problems)
             } else if !operation.input.members.isEmpty {
@@ -87,6 +97,19 @@ struct ShapeConformanceTests {
                     problems.append("\(path).\(member.name): not a member of \(name)")
                     continue
                 }
+                let placement: Member.Placement =
+                    switch declared["location"]?.stringValue {
+                    case "uri": .uri
+                    case "header": .header
+                    case "querystring": .querystring
+                    default:
+                        declared["xmlAttribute"] == true
+                            ? .attribute : model["payload"]?.stringValue == member.name ? .payload : .element
+                    }
+                if placement != member.placement {
+                    problems.append(
+                        "\(path).\(member.name): placed as \(member.placement), the model says \(placement)")
+                }
                 let location = declared["locationName"]?.stringValue
                 if location != member.location {
                     problems.append(
@@ -97,8 +120,16 @@ struct ShapeConformanceTests {
                     compare(member.shape, to: inner, in: shapes, at: "\(path).\(member.name)", &problems)
                 }
             }
+        case .flattened(let element):
+            guard type == "list", model["flattened"] == true else {
+                return problems.append("\(path): \(name) is not a flattened list")
+            }
+            if let inner = model["member"]?["shape"]?.stringValue {
+                compare(element, to: inner, in: shapes, at: "\(path)[]", &problems)
+            }
         case .list(let element, let memberName):
             guard type == "list" else { return problems.append("\(path): \(name) is a \(type), not a list") }
+            if model["flattened"] == true { problems.append("\(path): \(name) is a flattened list") }
             let modelMember = model["member"]?["locationName"]?.stringValue ?? "member"
             // EC2 reads its request lists without member names, so only answers are held to them.
             if modelMember != memberName, !(memberName == "item" && path.contains(" input")) {

@@ -15,15 +15,19 @@ package struct AWSEndpoint: Sendable {
     /// Who the cloud's audit log says made the calls (the scenario's name for the engine).
     package var actor: String
     package let operations: [String: AWSOperation]
+    /// The operations of the REST protocols' services (S3), by service, found by their routes.
+    let restOperations: [String: [AWSOperation]]
 
     package init(defaultAccount: String, actor: String = "endpoint", operations: [AWSOperation] = AWSEndpoint.served) {
         self.defaultAccount = defaultAccount
         self.actor = actor
         self.operations = Dictionary(operations.map { ($0.name, $0) }) { a, _ in a }
+        self.restOperations = Dictionary(grouping: operations.filter { $0.route != nil }, by: \.service)
     }
 
     /// Every operation the endpoint serves.
-    package static let served: [AWSOperation] = EC2Service.operations + STSService.operations + IAMService.operations
+    package static let served: [AWSOperation] =
+        EC2Service.operations + STSService.operations + IAMService.operations + S3Service.operations
 
     /// The query protocol's services: their XML namespace, and whether they speak EC2's dialect.
     static let queryServices: [String: (namespace: String, dialect: QueryDecoder.Dialect)] = [
@@ -44,6 +48,9 @@ package struct AWSEndpoint: Sendable {
                     code: "MissingAuthenticationToken",
                     message: "Request is missing Authentication Token: sign it with AWS Signature Version 4"),
                 ec2: false, requestId: requestId)
+        }
+        if restOperations[scope.service] != nil {
+            return respondRESTXML(to: request, scope: scope, number: number, requestId: requestId, backend: &backend)
         }
         guard let (namespace, dialect) = Self.queryServices[scope.service] else {
             backend.refused(
@@ -108,7 +115,7 @@ package struct AWSEndpoint: Sendable {
         }
     }
 
-    private func perform(
+    func perform(
         _ operation: AWSOperation, _ call: AWSCall, number: Int, backend: inout some EndpointBackend
     ) throws(AWSError) -> Value {
         switch operation.handling {
@@ -125,10 +132,11 @@ package struct AWSEndpoint: Sendable {
                     code: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.")
             }
             let op = CloudOperation(
-                callId: number, name: planned.operation, cloud: .aws, account: call.account, region: call.region,
+                callId: number, name: planned.operation, cloud: .aws, account: call.account,
+                region: planned.region ?? call.region,
                 resourceId: planned.resourceId, parameters: planned.parameters,
                 command: ShellCommand(
-                    ["aws", "--region", call.region]
+                    ["aws", "--region", planned.region ?? call.region]
                         + CommandRenderer.awsWords(
                             service: call.service, action: call.action, parameters: planned.parameters)),
                 actor: backend.actor ?? actor)

@@ -23,6 +23,8 @@ package struct AWSError: Error, Sendable, Equatable {
         case "DryRunOperation": 412
         case "InternalFailure", "InternalError": 500
         case "NoSuchBucket", "NoSuchKey", "ResourceNotFoundException", "NoSuchEntity": 404
+        // S3's missing bucket settings: `NoSuchTagSet`, `ServerSideEncryptionConfigurationNotFoundError`.
+        case _ where code.hasPrefix("NoSuch") || code.hasSuffix("NotFoundError"): 404
         default: 400
         }
     }

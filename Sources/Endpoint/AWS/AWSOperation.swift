@@ -11,6 +11,36 @@ package struct AWSOperation: Sendable {
     /// The members of the answer (inside `ActionResult` outside EC2).
     package var output: Shape
     package var handling: Handling
+    /// How a REST protocol's request names it; nil for the query protocol, which names it by
+    /// `Action`.
+    package var route: Route?
+
+    /// The model's `http` of a REST operation, and the root element of its XML answer.
+    package struct Route: Sendable, Equatable {
+        /// `GET`, `PUT`, `HEAD`, `DELETE`.
+        package var method: String
+        /// `/{Bucket}?acl`: the path's labels and the query string key that names the operation.
+        package var requestUri: String
+        /// The root element of an XML answer without a payload member (`AccessControlPolicy`); nil
+        /// for an answer with none, or whose payload member is the body.
+        package var answerRoot: String?
+
+        package init(_ method: String, _ requestUri: String, answerRoot: String? = nil) {
+            self.method = method
+            self.requestUri = requestUri
+            self.answerRoot = answerRoot
+        }
+
+        /// `acl` of `/{Bucket}?acl`: the query key a request must carry; nil when none.
+        package var subresource: String? {
+            requestUri.split(separator: "?", maxSplits: 1).dropFirst().first.map {
+                String($0.split(separator: "&").first?.split(separator: "=").first ?? "")
+            }
+        }
+
+        /// Whether the route names an object (`/{Bucket}/{Key+}`) rather than the bucket.
+        package var namesObject: Bool { requestUri.contains("{Key+}") }
+    }
 
     package enum Handling: Sendable {
         /// Answers from the resources as they are.
@@ -24,12 +54,15 @@ package struct AWSOperation: Sendable {
         case identityAndRead(@Sendable (AWSCall, Timestamp, Inventory) throws(AWSError) -> Value)
     }
 
-    package init(service: String, action: String, input: Shape, output: Shape, handling: Handling) {
+    package init(
+        service: String, action: String, input: Shape, output: Shape, handling: Handling, route: Route? = nil
+    ) {
         self.service = service
         self.action = action
         self.input = input
         self.output = output
         self.handling = handling
+        self.route = route
     }
 
     /// `ec2:DescribeSecurityGroups`.
@@ -69,11 +102,15 @@ package struct PlannedCall: Sendable {
     package var parameters: Value
     /// What the API answers when the call succeeds.
     package var answer: Value
+    /// Where the resource is, when that is not the region the call was signed for (an S3
+    /// bucket is reached from any region).
+    package var region: String?
 
-    package init(operation: String, resourceId: String, parameters: Value, answer: Value) {
+    package init(operation: String, resourceId: String, parameters: Value, answer: Value, region: String? = nil) {
         self.operation = operation
         self.resourceId = resourceId
         self.parameters = parameters
         self.answer = answer
+        self.region = region
     }
 }

@@ -14,6 +14,9 @@ package indirect enum Shape: Sendable {
     /// A list; `member` is the element name of each item in XML (`item` in EC2, `member` elsewhere)
     /// and, in the query protocol outside EC2, the key segment before each index.
     case list(Shape, member: String)
+    /// A list written without a wrapping element, in REST-XML: each item is an element named by
+    /// the member's location (`ServerSideEncryptionConfiguration`'s `Rule`s).
+    case flattened(Shape)
     case structure([Member])
 
     package static func list(_ element: Shape) -> Shape { .list(element, member: "member") }
@@ -30,11 +33,30 @@ package struct Member: Sendable {
     package var shape: Shape
     /// The model's `locationName`: the member's XML element, and (capitalised) its EC2 query key.
     package var location: String?
+    /// Where the member travels: REST protocols put some in the URI, the headers or the query
+    /// string, and one request or answer member may be the whole body.
+    package var placement: Placement
 
-    package init(_ name: String, _ shape: Shape, location: String? = nil) {
+    package enum Placement: Sendable, Equatable {
+        /// An element of the XML (or a key of the query protocol's form): the default.
+        case element
+        /// An attribute of its structure's element (`xsi:type` of an S3 grantee).
+        case attribute
+        /// A `{label}` of the request URI, named by `location`.
+        case uri
+        /// An HTTP header, named by `location`.
+        case header
+        /// A query string key, named by `location`.
+        case querystring
+        /// The whole body: a structure as the root element, a string as the text itself.
+        case payload
+    }
+
+    package init(_ name: String, _ shape: Shape, location: String? = nil, placement: Placement = .element) {
         self.name = name
         self.shape = shape
         self.location = location
+        self.placement = placement
     }
 
     /// A member of an EC2 shape: its location is its name with the first letter lowercased

@@ -15,28 +15,44 @@ package struct XMLWriter {
 
     package mutating func close(_ name: String) { text += "</\(name)>" }
 
-    package mutating func element(_ name: String, _ content: String) {
-        text += "<\(name)>\(Self.escape(content))</\(name)>"
+    package mutating func element(_ name: String, _ content: String, namespace: String? = nil) {
+        open(name, namespace: namespace)
+        text += Self.escape(content)
+        close(name)
     }
 
-    /// The members of `value` that `members` declares, each as its element.
+    /// The members of `value` that `members` declares as elements, each as its element.
     package mutating func members(_ value: Value, _ members: [Member]) {
-        for member in members {
+        for member in members where member.placement == .element {
             guard let v = value[member.name], !v.isNull else { continue }
             write(v, member.shape, as: member.xmlName)
         }
     }
 
-    private mutating func write(_ value: Value, _ shape: Shape, as name: String) {
+    /// `value` as the element `name` of `shape`: a structure's attribute members in its tag
+    /// (`xsi:type` with the namespace it needs), its element members inside.
+    package mutating func write(_ value: Value, _ shape: Shape, as name: String, namespace: String? = nil) {
         switch shape {
         case .structure(let members):
-            open(name)
+            var tag = "<\(name)"
+            if let namespace { tag += " xmlns=\"\(namespace)\"" }
+            let attributes = members.filter { $0.placement == .attribute }
+            if attributes.contains(where: { $0.xmlName.hasPrefix("xsi:") }) {
+                tag += #" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#
+            }
+            for member in attributes {
+                guard let v = value[member.name]?.stringValue else { continue }
+                tag += " \(member.xmlName)=\"\(Self.escape(v, quotes: true))\""
+            }
+            text += tag + ">"
             self.members(value, members)
             close(name)
         case .list(let element, let member):
             open(name)
             for item in value.arrayValue ?? [value] { write(item, element, as: member) }
             close(name)
+        case .flattened(let element):
+            for item in value.arrayValue ?? [value] { write(item, element, as: name) }
         default:
             switch value {
             case .string(let s): element(name, s)
@@ -48,9 +64,10 @@ package struct XMLWriter {
         }
     }
 
-    /// Text as element content: the three characters XML reserves there, escaped.
-    package static func escape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return s }
+    /// Text as element content: the three characters XML reserves there, escaped (and the
+    /// double quote, for an attribute's value).
+    package static func escape(_ s: String, quotes: Bool = false) -> String {
+        guard s.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" || (quotes && $0 == "\"") }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)
         for c in s {
@@ -58,6 +75,7 @@ package struct XMLWriter {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
+            case "\"" where quotes: out += "&quot;"
             default: out.append(c)
             }
         }

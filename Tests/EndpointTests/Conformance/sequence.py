@@ -33,6 +33,11 @@ session = boto3.session.Session(aws_access_key_id="AKIA123456789012TEST", aws_se
 ec2 = session.client("ec2", endpoint_url=url, config=config)
 iam = session.client("iam", endpoint_url=url, config=config)
 sts = session.client("sts", endpoint_url=url, config=config)
+s3 = session.client("s3", endpoint_url=url, config=config)
+BUCKET_POLICY = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::conformance-data", "arn:aws:s3:::conformance-data/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
 
 if mode == "setup":
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
@@ -46,6 +51,34 @@ if mode == "setup":
     iam.create_user(UserName="conformance-alice", Tags=[{"Key": "team", "Value": "web"}])
     iam.update_account_password_policy(MinimumPasswordLength=8, RequireNumbers=True)
     key = iam.create_access_key(UserName="conformance-alice")["AccessKey"]["AccessKeyId"]
+    # Three buckets: one with every setting remsim models, its access-log bucket, one in another
+    # region with none. ACLs are turned on first, as AWS documents for a bucket that uses them.
+    s3.create_bucket(Bucket="conformance-data")
+    s3.create_bucket(Bucket="conformance-logs")
+    s3.create_bucket(Bucket="conformance-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    for bucket in ("conformance-data", "conformance-logs"):
+        s3.put_bucket_ownership_controls(
+            Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    # The log bucket's grants given one by one: moto's `log-delivery-write` leaves out WRITE, which
+    # AWS documents the canned ACL to give.
+    owner = s3.get_bucket_acl(Bucket="conformance-logs")["Owner"]
+    s3.put_bucket_acl(Bucket="conformance-logs", AccessControlPolicy={"Owner": owner, "Grants": [
+        {"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]}, "Permission": "FULL_CONTROL"},
+        {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/LogDelivery"}, "Permission": "WRITE"},
+        {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/LogDelivery"},
+         "Permission": "READ_ACP"}]})
+    s3.put_bucket_acl(Bucket="conformance-data", ACL="public-read")
+    s3.put_bucket_tagging(Bucket="conformance-data", Tagging={"TagSet": [{"Key": "team", "Value": "web"}]})
+    s3.put_bucket_versioning(Bucket="conformance-data", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(Bucket="conformance-data", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]})
+    s3.put_bucket_logging(Bucket="conformance-data", BucketLoggingStatus={"LoggingEnabled": {
+        "TargetBucket": "conformance-logs", "TargetPrefix": "data/"}})
+    s3.put_bucket_policy(Bucket="conformance-data", Policy=json.dumps(BUCKET_POLICY))
+    s3.put_bucket_website(Bucket="conformance-data", WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
+    s3.put_public_access_block(Bucket="conformance-data", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": False})
     ids = {"vpc": vpc, "web": web, "key": key}
     json.dump(ids, open(ids_file, "w"))
 else:
@@ -58,9 +91,10 @@ TIMES = {"CreateDate", "CreationDate", "LastUsedDate", "GeneratedTime", "Expirat
 def normal(value):
     """Ids as the names of what they name; times, request metadata and ARNs' ids left out. IAM's
     `IsTruncated: false` too: AWS gives it on every list, moto leaves it out; and `MaxPasswordAge: 0`,
-    which moto gives where AWS leaves out an age that is not set."""
+    which moto gives where AWS leaves out an age that is not set. A bucket's TagSet is a set, in any
+    order."""
     if isinstance(value, dict):
-        return {k: ("<time>" if k in TIMES else normal(v)) for k, v in sorted(value.items())
+        return {k: ("<time>" if k in TIMES else normal(sorted(v, key=json.dumps) if k == "TagSet" else v)) for k, v in sorted(value.items())
                 if k not in ("ResponseMetadata", "UserId") and not (k == "IsTruncated" and v is False) and not (k == "MaxPasswordAge" and v == 0)}
     if isinstance(value, list):
         return [normal(v) for v in value]
@@ -76,9 +110,9 @@ def normal(value):
 steps = []
 
 
-def step(name, call, **kwargs):
+def step(name, call, *args, **kwargs):
     try:
-        answer = call(**kwargs)
+        answer = call(*args, **kwargs)
         steps.append({"step": name, "answer": normal(answer)})
         return answer
     except botocore.exceptions.ClientError as error:
@@ -165,8 +199,82 @@ def report():
 
 
 step("iam:GetCredentialReport", report)
+step("iam:ListAccountAliases", iam.list_account_aliases)
 step("iam:DeleteAccessKey", iam.delete_access_key, UserName="conformance-alice", AccessKeyId=ids["key"])
 step("iam:ListAccessKeys at the end", iam.list_access_keys, UserName="conformance-alice")
+
+
+
+def acl(bucket):
+    """The grants, the owner's as `owner`: canonical ids and display names differ by endpoint."""
+    answer = s3.get_bucket_acl(Bucket=bucket)
+    owner = answer["Owner"]["ID"]
+    grants = []
+    for g in answer["Grants"]:
+        grantee = {k: ("<owner>" if v == owner else v) for k, v in g["Grantee"].items() if k != "DisplayName"}
+        grants.append({"Grantee": grantee, "Permission": g["Permission"]})
+    return {"Grants": sorted(grants, key=json.dumps)}
+
+
+# AWS lists buckets by name; moto in the order it made them.
+step("s3:ListBuckets", lambda: {"Buckets": sorted(b["Name"] for b in s3.list_buckets()["Buckets"]
+                                                  if b["Name"].startswith("conformance-"))})
+step("s3:HeadBucket", lambda: {"BucketRegion": s3.head_bucket(Bucket="conformance-eu")["BucketRegion"]})
+step("s3:HeadBucket missing", s3.head_bucket, Bucket="conformance-nowhere")
+step("s3:GetBucketLocation", s3.get_bucket_location, Bucket="conformance-data")
+step("s3:GetBucketLocation elsewhere", s3.get_bucket_location, Bucket="conformance-eu")
+step("s3:GetBucketAcl", acl, "conformance-data")
+step("s3:GetBucketAcl of the log bucket", acl, "conformance-logs")
+step("s3:GetBucketAcl missing", s3.get_bucket_acl, Bucket="conformance-nowhere")
+step("s3:GetBucketPolicy", lambda: json.loads(s3.get_bucket_policy(Bucket="conformance-data")["Policy"]))
+step("s3:GetBucketPolicy none", s3.get_bucket_policy, Bucket="conformance-eu")
+step("s3:GetBucketTagging", s3.get_bucket_tagging, Bucket="conformance-data")
+step("s3:GetBucketTagging none", s3.get_bucket_tagging, Bucket="conformance-eu")
+step("s3:GetBucketVersioning", s3.get_bucket_versioning, Bucket="conformance-data")
+step("s3:GetBucketVersioning never set", s3.get_bucket_versioning, Bucket="conformance-eu")
+step("s3:GetBucketLogging", s3.get_bucket_logging, Bucket="conformance-data")
+step("s3:GetBucketLogging none", s3.get_bucket_logging, Bucket="conformance-eu")
+step("s3:GetBucketWebsite", s3.get_bucket_website, Bucket="conformance-data")
+step("s3:GetBucketWebsite none", s3.get_bucket_website, Bucket="conformance-eu")
+step("s3:GetBucketEncryption", s3.get_bucket_encryption, Bucket="conformance-data")
+step("s3:GetBucketEncryption none", s3.get_bucket_encryption, Bucket="conformance-eu")
+step("s3:GetPublicAccessBlock", s3.get_public_access_block, Bucket="conformance-data")
+step("s3:GetPublicAccessBlock none", s3.get_public_access_block, Bucket="conformance-eu")
+step("s3:GetBucketReplication none", s3.get_bucket_replication, Bucket="conformance-eu")
+step("s3:GetBucketLifecycleConfiguration none", s3.get_bucket_lifecycle_configuration, Bucket="conformance-eu")
+step("s3:GetBucketNotificationConfiguration none", s3.get_bucket_notification_configuration,
+     Bucket="conformance-eu")
+step("s3:PutPublicAccessBlock", s3.put_public_access_block, Bucket="conformance-eu",
+     PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                                     "RestrictPublicBuckets": True})
+step("s3:PutPublicAccessBlock missing bucket", s3.put_public_access_block, Bucket="conformance-nowhere",
+     PublicAccessBlockConfiguration={"BlockPublicAcls": True})
+step("s3:PutBucketVersioning", s3.put_bucket_versioning, Bucket="conformance-eu",
+     VersioningConfiguration={"Status": "Enabled"})
+step("s3:PutBucketEncryption", s3.put_bucket_encryption, Bucket="conformance-eu",
+     ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+                                                   "BucketKeyEnabled": False}]})
+step("s3:PutBucketLogging", s3.put_bucket_logging, Bucket="conformance-data",
+     BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "conformance-logs", "TargetPrefix": "data-2/"}})
+step("s3:PutBucketTagging", s3.put_bucket_tagging, Bucket="conformance-eu",
+     Tagging={"TagSet": [{"Key": "team", "Value": "eu"}, {"Key": "env", "Value": "prod"}]})
+
+
+def private_acl():
+    owner = s3.get_bucket_acl(Bucket="conformance-data")["Owner"]
+    s3.put_bucket_acl(Bucket="conformance-data", AccessControlPolicy={"Owner": owner, "Grants": [
+        {"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]}, "Permission": "FULL_CONTROL"}]})
+    return acl("conformance-data")
+
+
+step("s3:PutBucketAcl", private_acl)
+step("s3:PutBucketAcl canned", lambda: s3.put_bucket_acl(Bucket="conformance-logs", ACL="private") and
+     acl("conformance-logs"))
+step("s3:GetPublicAccessBlock after", s3.get_public_access_block, Bucket="conformance-eu")
+step("s3:GetBucketVersioning after", s3.get_bucket_versioning, Bucket="conformance-eu")
+step("s3:GetBucketEncryption after", s3.get_bucket_encryption, Bucket="conformance-eu")
+step("s3:GetBucketLogging after", s3.get_bucket_logging, Bucket="conformance-data")
+step("s3:GetBucketTagging after", s3.get_bucket_tagging, Bucket="conformance-eu")
 
 json.dump(steps, open(out_file, "w"), indent=1, sort_keys=True)
 if mode == "setup":

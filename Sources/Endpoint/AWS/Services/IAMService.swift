@@ -175,6 +175,10 @@ package enum IAMService {
                     operation: "iam:UpdateAccountPasswordPolicy", resourceId: policy.id, parameters: call.parameters,
                     answer: .emptyObject)
             }),
+        // remsim models no account alias: every account is one without, as a new account is.
+        op(
+            "ListAccountAliases", paging, [Member("AccountAliases", .list(.string))] + pageOut,
+            .read { call, _ throws(AWSError) in try page([], "AccountAliases", call) }),
         // The report is made from the users as they are when it is asked for: it is always ready.
         op(
             "GenerateCredentialReport", [], [Member("State", .string), Member("Description", .string)],
