@@ -137,7 +137,8 @@ public struct ScenarioLoader: Sendable {
 
         let external = problems.attempt { () throws(LoadError) in
             try engine?["external"].map { n throws(LoadError) in
-                try ExternalEngineReader.engines(n, runFor: runFor, base: base, root: confinement)
+                try ExternalEngineReader.engines(
+                    n, runFor: runFor, base: base, root: confinement, ruleNames: rules.map { $0.map(\.name) })
             }
                 ?? []
         }

@@ -16,10 +16,45 @@ public struct ExternalEngine: Sendable, Hashable {
     public var environment: [String: String]
     /// Where it was written (`file:line:col`).
     public var origin: String
+    /// A Python handler (`file.py:function`) invoked with an event, as Lambda invokes it; nil for
+    /// a command. `command` then names the interpreter and the handler, for the story.
+    public var handler: Handler?
+
+    /// A function in a Python file, called with an event and a context as Lambda calls it.
+    public struct Handler: Sendable, Hashable {
+        /// The file, as the scenario names it (relative to the scenario's folder).
+        public var file: String
+        public var function: String
+        /// The interpreter, found on PATH: one that can import what the handler imports (boto3).
+        public var python: String
+        public var event: Event
+        /// For `.prismaAlert`: the alert rules whose alerts are sent to it; empty for every rule.
+        public var alertRules: [String]
+
+        public init(file: String, function: String, python: String, event: Event, alertRules: [String] = []) {
+            self.file = file
+            self.function = function
+            self.python = python
+            self.event = event
+            self.alertRules = alertRules
+        }
+    }
+
+    /// What a handler is invoked with.
+    public enum Event: String, Sendable, Hashable, CaseIterable {
+        /// An EventBridge scheduled event, at each of its times.
+        case scheduled
+        /// An SQS event carrying Prisma Cloud alert payloads: the alerts the scenario's alert rules
+        /// opened since the last invocation, sent at its next time; no invocation when none opened.
+        case prismaAlert = "prisma-alert"
+        /// AWS Config's configuration item change, through EventBridge: one invocation per
+        /// resource that someone other than the handler changed since its last time.
+        case configChange = "config-change"
+    }
 
     public init(
         name: String, command: [String], first: SimDuration, every: SimDuration, environment: [String: String] = [:],
-        origin: String = ""
+        origin: String = "", handler: Handler? = nil
     ) {
         self.name = name
         self.command = command
@@ -27,6 +62,7 @@ public struct ExternalEngine: Sendable, Hashable {
         self.every = every
         self.environment = environment
         self.origin = origin
+        self.handler = handler
     }
 
     /// The simulated times it runs at in a run of `runFor`, in order.

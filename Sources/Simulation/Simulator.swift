@@ -161,6 +161,10 @@ public struct Simulator: Sendable {
         package var inventory: Inventory { loop.cloud.inventory }
         /// What happened so far, in the order it happened (alerts and warnings come with `finish()`).
         package var timeline: [TimelineRecord] { loop.timeline }
+        /// The alerts the scenario's alert rules raised so far, with their transitions.
+        package var alerts: [Alert] { loop.engine.alerts }
+        /// Every change to each resource so far, oldest first, with who made it.
+        package var changes: [String: [ResourceChange]] { loop.changes }
 
         /// Takes off the queue every event due by `time` (at most the end of the run), and stands
         /// at `time`. A problem only the run can meet stops it there, for good.

@@ -15,7 +15,12 @@ struct ExternalEngineRunTests {
     static let custodianFolder: String? = ProcessInfo.processInfo.environment["REMSIM_CUSTODIAN"].map {
         ($0 as NSString).deletingLastPathComponent
     }
-    static let examples = ["custodian-closes-ssh-opened-to-the-world", "cli-script-closes-ssh-opened-to-the-world"]
+    /// The examples that close SSH on one group (a Config-change handler among them: the
+    /// Custodian environment's python has boto3).
+    static let examples = [
+        "custodian-closes-ssh-opened-to-the-world", "cli-script-closes-ssh-opened-to-the-world",
+        "handler-config-change-closes-ssh",
+    ]
 
     static func load(_ file: String) throws -> Scenario {
         try ScenarioLoader(pack: BuiltinPolicies.source).load(file: file)
@@ -131,6 +136,12 @@ struct ExternalEngineRunTests {
         ("command: x\n      environment: {AWS_ENDPOINT_URL: http://example.com}", "AWS_ENDPOINT_URL is set by remsim"),
         ("command: x\n      first: 2h", "the first run at 2h is after the end of the run"),
         ("command: x\n      shell: bash", "shell"),
+        ("command: x\n      handler: h.py:handler", "an engine is a command or a handler, not both"),
+        ("command: x\n      event: scheduled", "'event' is for a handler"),
+        ("handler: h.py", "a handler is 'file.py:function'"),
+        ("handler: h.py:not-a-name", "'not-a-name' is not a Python function name"),
+        ("handler: nowhere.py:handler", "the handler's file nowhere.py is not there"),
+        ("environment: {}", "an engine needs 'command' or 'handler'"),
     ])
     func badEnginesAreRefusedWhereTheyAreWritten(_ lines: String, _ message: String) throws {
         let dir = try TestSupport.temporaryDirectory()

@@ -58,6 +58,9 @@ package struct ExternalEngineRun {
         }
         defer { server.stop() }
 
+        // Per handler engine: how many times it was invoked, and up to when its queue was read.
+        var invocations: [Int: Int] = [:]
+        var deliveredUntil: [Int: Timestamp] = [:]
         for (at, index) in schedule {
             let engine = scenario.settings.external[index]
             let stopped = live.withState { state -> Bool in
@@ -65,42 +68,53 @@ package struct ExternalEngineRun {
                 return state.session.stopped != nil
             }
             if stopped { break }
-            let before = live.withState { state in
-                state.actor = engine.name
-                state.session.note(.control, "\(engine.name) runs: \(engine.command.joined(separator: " "))")
-                return (requests: state.requests, calls: state.calls.count, refusals: state.refusals.count)
-            }
-            let simulatedNow = live.withState { $0.session.now }
-            let ran = Self.execute(
-                engine, directory: (scenario.file as NSString).deletingLastPathComponent,
-                environment: [
-                    "AWS_ENDPOINT_URL": server.url,
-                    "AWS_ACCESS_KEY_ID": SignatureScope.key(for: account, temporary: false),
-                    "AWS_SECRET_ACCESS_KEY": "remsim", "AWS_DEFAULT_REGION": region, "AWS_REGION": region,
-                    "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-                    "REMSIM_SIMULATED_TIME": simulatedNow.iso8601, "REMSIM_ENGINE": engine.name,
-                ], searchPath: searchPath, timeout: timeout)
-            let after = live.withState { state in
-                state.actor = nil
-                let requests = state.requests - before.requests
-                let calls = state.calls.count - before.calls
-                let refused = Array(state.refusals.dropFirst(before.refusals))
-                let ending =
-                    ran.status == 0
-                    ? "\(engine.name) finished: \(requests) request\(requests == 1 ? "" : "s"), \(calls) changing"
-                    : "\(engine.name) exited \(ran.status): \(ran.lastError)"
-                state.session.note(ran.status == 0 ? .control : .failure, ending)
-                for r in refused {
-                    state.session.note(.failure, "\(engine.name) asked for \(r.service):\(r.operation): \(r.reason)")
+            let events = handlerEvents(
+                engine, index: index, at: scenario.start + at, account: account, region: region, live: live,
+                invocations: &invocations, deliveredUntil: &deliveredUntil)
+            for event in events {
+                let before = live.withState { state in
+                    state.actor = engine.name
+                    let what =
+                        engine.handler.map { h in
+                            "\(h.file):\(h.function) invoked with \(Self.describe(event, h.event))"
+                        } ?? engine.command.joined(separator: " ")
+                    state.session.note(.control, "\(engine.name) runs: \(what)")
+                    return (requests: state.requests, calls: state.calls.count, refusals: state.refusals.count)
                 }
-                return (requests, calls, refused)
+                let simulatedNow = live.withState { $0.session.now }
+                let ran = Self.execute(
+                    engine, event: event, account: account, region: region,
+                    directory: (scenario.file as NSString).deletingLastPathComponent,
+                    environment: [
+                        "AWS_ENDPOINT_URL": server.url,
+                        "AWS_ACCESS_KEY_ID": SignatureScope.key(for: account, temporary: false),
+                        "AWS_SECRET_ACCESS_KEY": "remsim", "AWS_DEFAULT_REGION": region, "AWS_REGION": region,
+                        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                        "REMSIM_SIMULATED_TIME": simulatedNow.iso8601, "REMSIM_ENGINE": engine.name,
+                    ], searchPath: searchPath, timeout: timeout)
+                let after = live.withState { state in
+                    state.actor = nil
+                    let requests = state.requests - before.requests
+                    let calls = state.calls.count - before.calls
+                    let refused = Array(state.refusals.dropFirst(before.refusals))
+                    let ending =
+                        ran.status == 0
+                        ? "\(engine.name) finished: \(requests) request\(requests == 1 ? "" : "s"), \(calls) changing"
+                        : "\(engine.name) exited \(ran.status): \(ran.lastError)"
+                    state.session.note(ran.status == 0 ? .control : .failure, ending)
+                    for r in refused {
+                        state.session.note(
+                            .failure, "\(engine.name) asked for \(r.service):\(r.operation): \(r.reason)")
+                    }
+                    return (requests, calls, refused)
+                }
+                runs.append(
+                    RunRecord(
+                        engine: engine.name, at: simulatedNow, status: ran.status, requests: after.0, calls: after.1,
+                        lastError: ran.lastError))
+                if ran.status != 0 { exits[index, default: []].append((simulatedNow, ran.status, ran.lastError)) }
+                for r in after.2 { unserved[index, default: []].insert("\(r.service):\(r.operation)") }
             }
-            runs.append(
-                RunRecord(
-                    engine: engine.name, at: simulatedNow, status: ran.status, requests: after.0, calls: after.1,
-                    lastError: ran.lastError))
-            if ran.status != 0 { exits[index, default: []].append((simulatedNow, ran.status, ran.lastError)) }
-            for r in after.2 { unserved[index, default: []].insert("\(r.service):\(r.operation)") }
         }
         // One failed expectation per engine and kind of trouble, however often it happened.
         for (index, engine) in scenario.settings.external.enumerated() {
@@ -134,17 +148,88 @@ package struct ExternalEngineRun {
         return (simulated, runs)
     }
 
+    /// The events an engine is invoked with at `at`, one invocation each: one `nil` for a
+    /// command; for a handler, its scheduled event, the alerts opened since its last time (none
+    /// when none opened: Lambda is not invoked on an empty queue), or one Config item change per
+    /// resource someone else changed since its last time.
+    func handlerEvents(
+        _ engine: ExternalEngine, index: Int, at: Timestamp, account: String, region: String, live: LiveCloud,
+        invocations: inout [Int: Int], deliveredUntil: inout [Int: Timestamp]
+    ) -> [Value?] {
+        guard let handler = engine.handler else { return [nil] }
+        let since = deliveredUntil[index]
+        deliveredUntil[index] = at
+        var number = invocations[index, default: 0]
+        defer { invocations[index] = number }
+        switch handler.event {
+        case .scheduled:
+            number += 1
+            return [HandlerInvocation.scheduled(engine, number: number, at: at, account: account, region: region)]
+        case .prismaAlert:
+            let opened = live.withState { state in
+                state.session.alerts.filter { handler.alertRules.isEmpty || handler.alertRules.contains($0.ruleName) }
+                    .flatMap { alert in
+                        alert.transitions.filter { t in t.to == .open && since.map { t.at > $0 } ?? true }
+                            .map { (alert: alert, openedAt: $0.at) }
+                    }
+            }
+            guard !opened.isEmpty else { return [] }
+            number += 1
+            return [
+                live.withState { state in
+                    HandlerInvocation.prismaAlerts(
+                        opened, engine: engine, number: number, inventory: state.session.inventory,
+                        policies: scenario.policies, account: account, region: region)
+                }
+            ]
+        case .configChange:
+            return live.withState { state in
+                var events: [(at: Timestamp, id: String, event: Value)] = []
+                for (id, changes) in state.session.changes {
+                    let recent = changes.filter { c in c.actor != engine.name && since.map { c.at > $0 } ?? true }
+                    guard let last = recent.last else { continue }
+                    let now = state.session.inventory[id]
+                    let made = scenario.inventory[id] == nil && changes.count == recent.count
+                    let touched = recent.reduce(into: Set<String>()) { $0.formUnion($1.properties ?? []) }
+                    number += 1
+                    if let event = HandlerInvocation.configChange(
+                        resource: now, was: scenario.inventory[id], touched: touched,
+                        changeType: now == nil ? "DELETE" : made ? "CREATE" : "UPDATE", at: last.at, engine: engine,
+                        number: number, region: region)
+                    {
+                        events.append((last.at, id, event))
+                    }
+                }
+                return events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.map(\.event)
+            }
+        }
+    }
+
     struct Ran {
         var status: Int32
         var lastError: String
+    }
+
+    /// `a scheduled event`, `an SQS event of 2 alerts`.
+    static func describe(_ event: Value?, _ kind: ExternalEngine.Event) -> String {
+        switch kind {
+        case .scheduled: return "a scheduled event"
+        case .prismaAlert:
+            let n = event?["Records"]?.arrayValue?.count ?? 0
+            return "an SQS event of \(n) Prisma Cloud alert\(n == 1 ? "" : "s")"
+        case .configChange:
+            let item = event?["detail"]?["configurationItem"]
+            return
+                "a Config change of \(item?["resourceType"]?.stringValue ?? "?") \(item?["resourceId"]?.stringValue ?? "?")"
+        }
     }
 
     /// Runs the program to its end (or its timeout), its output kept in files that are removed
     /// after: only the last line it wrote to standard error is kept, for the story. `${output}` in
     /// its words is a scratch folder for what it writes, removed after it.
     static func execute(
-        _ engine: ExternalEngine, directory: String, environment: [String: String], searchPath: [String],
-        timeout: Duration
+        _ engine: ExternalEngine, event: Value? = nil, account: String = "", region: String = "",
+        directory: String, environment: [String: String], searchPath: [String], timeout: Duration
     ) -> Ran {
         let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("remsim-engine-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -165,7 +250,16 @@ package struct ExternalEngineRun {
             // `${output}`: a folder of its own for what the program writes (Custodian's `-s`).
             let output = scratch + "/output"
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            process.arguments = engine.command.map { $0.replacingOccurrences(of: "${output}", with: output) }
+            if let handler = engine.handler {
+                // The event, in a file the bootstrap reads; the deadline, as Lambda's context gives it.
+                let eventFile = scratch + "/event.json"
+                try Data((event ?? .emptyObject).jsonText.utf8).write(to: URL(fileURLWithPath: eventFile))
+                process.arguments = HandlerInvocation.command(
+                    engine, handler, eventFile: eventFile, account: account, region: region,
+                    deadline: Date().timeIntervalSince1970 + Double(timeout.components.seconds))
+            } else {
+                process.arguments = engine.command.map { $0.replacingOccurrences(of: "${output}", with: output) }
+            }
             process.currentDirectoryURL = URL(fileURLWithPath: directory.isEmpty ? "." : directory)
             var env = ProcessInfo.processInfo.environment.filter {
                 !["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_PROFILE"].contains($0.key)
