@@ -1,6 +1,7 @@
 import CloudModel
 import CloudOperations
 import Foundation
+import RemediationEngine
 import Simulation
 
 /// Reads a scenario's `engine.external`: programs that remediate at simulated times.
@@ -19,7 +20,9 @@ import Simulation
 ///     every: 1m
 /// ```
 enum ExternalEngineReader {
-    static let keys = ["name", "command", "handler", "event", "alert-rules", "python", "every", "first", "environment"]
+    static let keys = [
+        "name", "command", "handler", "event", "alert-rules", "python", "every", "first", "environment", "disruption",
+    ]
 
     /// `base` is the scenario's folder, where the program runs; a word of its command that is a
     /// relative path to something there (a script, a policy file) must stay inside `root`, as must
@@ -47,10 +50,11 @@ enum ExternalEngineReader {
                 let (command, handler) = try Self.handler(
                     handlerNode, m, base: base, root: root, ruleNames: ruleNames)
                 let (first, every) = try Self.schedule(m, runFor: runFor)
-                engines.append(
-                    ExternalEngine(
-                        name: name, command: command, first: first, every: every,
-                        environment: try Self.environment(m, entry), origin: entry.location, handler: handler))
+                var engine = ExternalEngine(
+                    name: name, command: command, first: first, every: every,
+                    environment: try Self.environment(m, entry), origin: entry.location, handler: handler)
+                engine.disruption = try Self.disruption(m)
+                engines.append(engine)
                 continue
             }
             for key in ["event", "alert-rules", "python"] {
@@ -94,12 +98,23 @@ enum ExternalEngineReader {
                 }
             }
             let (first, every) = try Self.schedule(m, runFor: runFor)
-            engines.append(
-                ExternalEngine(
-                    name: name, command: command, first: first, every: every,
-                    environment: try Self.environment(m, entry), origin: entry.location))
+            var engine = ExternalEngine(
+                name: name, command: command, first: first, every: every,
+                environment: try Self.environment(m, entry), origin: entry.location)
+            engine.disruption = try Self.disruption(m)
+            engines.append(engine)
         }
         return engines
+    }
+
+    /// `disruption: {mode: block, threshold: medium}`, as an alert rule has it, but for approval:
+    /// a program's call cannot wait for a person.
+    static func disruption(_ m: YAMLMapping) throws(LoadError) -> DisruptionSettings {
+        let settings = try ControlsReader.disruption(m)
+        if settings.mode == .approve, let node = m["disruption"] {
+            throw node.error("an external engine's calls cannot wait for approval: mode is warn or block")
+        }
+        return settings
     }
 
     static func schedule(_ m: YAMLMapping, runFor: SimDuration?) throws(LoadError) -> (SimDuration, SimDuration) {

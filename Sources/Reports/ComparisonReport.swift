@@ -85,10 +85,10 @@ package enum ComparisonReport {
         section("MTTR p95 by scenario", c.mttrByScenario.map(delta))
         section(
             "warnings added",
-            c.warningsAdded.map { "\($0.severity) \($0.kind) on \($0.resourceId) (\($0.policyId), \($0.scenario))" })
+            c.warningsAdded.map { "\($0.severity) \($0.kind) on \($0.resourceId) (\($0.source), \($0.scenario))" })
         section(
             "warnings removed",
-            c.warningsRemoved.map { "\($0.severity) \($0.kind) on \($0.resourceId) (\($0.policyId), \($0.scenario))" })
+            c.warningsRemoved.map { "\($0.severity) \($0.kind) on \($0.resourceId) (\($0.source), \($0.scenario))" })
         section(
             "loops added", c.loopsAdded.map { "\($0.policyId) on \($0.resourceId), cause \($0.cause) (\($0.scenario))" }
         )

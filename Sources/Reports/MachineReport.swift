@@ -30,6 +30,12 @@ package enum MachineReport {
             }
             f["metrics"] = .object(metrics)
             f["calls"] = .int(r.attempts.count)
+            // Calls from external engines, by actor.
+            f["outsideCalls"] = .object(
+                Fields(
+                    Dictionary(grouping: r.outsideCalls, by: \.actor).sorted { $0.key < $1.key }.map {
+                        .init(key: $0.key, value: .int($0.value.count))
+                    }))
             f["assertions"] = .array(
                 r.assertions.map { a in
                     [
@@ -41,7 +47,8 @@ package enum MachineReport {
                 r.warnings.map { w in
                     [
                         "kind": .string(w.kind), "severity": .string(w.severity.rawValue),
-                        "policy": .string(w.policyId), "resource": .string(w.resourceId),
+                        "policy": .string(w.policyId), "actor": w.actor.map(Value.string) ?? .null,
+                        "resource": .string(w.resourceId),
                         "explanation": .string(w.explanation), "evidence": .array(w.evidence.map(Value.string)),
                     ]
                 })
@@ -135,7 +142,7 @@ package enum MachineReport {
             let warned = r.warnings.filter { $0.severity == .high }.map { w in
                 GitHubAnnotation(
                     .warning, file: r.file, title: "remsim disruption warning",
-                    message: "\(r.name): \(w.policyId) on \(w.resourceId) (\(w.operation)): \(w.explanation)")
+                    message: "\(r.name): \(w.source) on \(w.resourceId) (\(w.operation)): \(w.explanation)")
             }
             return stopped + failed + warned
         }

@@ -69,7 +69,7 @@ package enum SARIFReport {
                 + r.warnings.filter { $0.severity == .high }.map {
                     Finding(
                         .disruptionWarning,
-                        message: "\(r.name): \($0.policyId) on \($0.resourceId) (\($0.operation)): \($0.explanation)",
+                        message: "\(r.name): \($0.source) on \($0.resourceId) (\($0.operation)): \($0.explanation)",
                         file: r.file)
                 }
         }

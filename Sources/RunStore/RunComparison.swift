@@ -89,6 +89,10 @@ package struct RunComparison: Sendable, Codable {
             if old.calls != new.calls {
                 counts.append(CountChange(scenario: name, what: "calls", before: old.calls, after: new.calls))
             }
+            for actor in Set(old.outsideCalls.keys).union(new.outsideCalls.keys).sorted() {
+                let (x, y) = (old.outsideCalls[actor] ?? 0, new.outsideCalls[actor] ?? 0)
+                if x != y { counts.append(CountChange(scenario: name, what: "calls by \(actor)", before: x, after: y)) }
+            }
             if old.remediated != new.remediated {
                 counts.append(
                     CountChange(scenario: name, what: "remediated", before: old.remediated, after: new.remediated))

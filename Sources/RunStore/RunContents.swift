@@ -12,6 +12,7 @@ package struct RunContents: Sendable {
         package var records: [EngineRecordRow]
         package var warnings: [DisruptionWarningRow]
         package var timeline: [TimelineEntryRecord]
+        package var outsideCalls: [OutsideCallRecord]
     }
 
     package var run: RunRecord

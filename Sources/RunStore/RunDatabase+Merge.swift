@@ -39,7 +39,10 @@ extension RunDatabase {
                             DisruptionWarningRow.Columns.position
                         ).fetchAll(db),
                         timeline: try TimelineEntryRecord.filter(byScenario).order(TimelineEntryRecord.Columns.position)
-                            .fetchAll(db)))
+                            .fetchAll(db),
+                        outsideCalls: try OutsideCallRecord.filter(byScenario).order(
+                            OutsideCallRecord.Columns.position
+                        ).fetchAll(db)))
             }
             return RunContents(run: run, scenarios: scenarios)
         }
@@ -166,6 +169,10 @@ extension RunDatabase {
                     try writer.insert(r)
                 }
                 for var r in rows.timeline {
+                    r.scenarioResultId = sid
+                    try writer.insert(r)
+                }
+                for var r in rows.outsideCalls {
                     r.scenarioResultId = sid
                     try writer.insert(r)
                 }

@@ -251,6 +251,27 @@ extension RunDatabase {
         migrator.registerMigration("v7-redundant-indexes") { db in
             for index in try Self.redundantIndexes(db) { try db.drop(index: index) }
         }
+        // Calls from external engines (and tools on `remsim serve`), and who was about to make the
+        // call a disruption warning is about, when it was not remsim's engine.
+        migrator.registerMigration("v8-external-engines") { db in
+            try db.alter(table: "disruptionWarning") { t in
+                t.add(column: "actor", .text)
+            }
+            try db.create(table: "outsideCall") { t in
+                t.autoIncrementedPrimaryKey("id")
+                // Looked up and cascaded through the unique key it leads, as v7 left the others.
+                t.column("scenarioResultId", .integer).notNull().references("scenarioResult", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.column("operation", .text).notNull()
+                t.column("resourceId", .text).notNull()
+                t.column("outcome", .text).notNull().check { ["succeeded", "failed"].contains($0) }
+                t.column("errorCode", .text)
+                t.column("errorMessage", .text)
+                t.uniqueKey(["scenarioResultId", "position"])
+            }
+        }
         return migrator
     }
 

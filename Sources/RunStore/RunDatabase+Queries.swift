@@ -62,6 +62,12 @@ extension RunDatabase {
             orderedBy: DisruptionWarningRow.Columns.position)
     }
 
+    package func outsideCalls(scenarioResultId: Int64) throws(RunStoreError) -> [OutsideCallRecord] {
+        try rows(
+            OutsideCallRecord.self, OutsideCallRecord.Columns.scenarioResultId, is: scenarioResultId,
+            orderedBy: OutsideCallRecord.Columns.position)
+    }
+
     package func timeline(scenarioResultId: Int64) throws(RunStoreError) -> [TimelineEntryRecord] {
         try rows(
             TimelineEntryRecord.self, TimelineEntryRecord.Columns.scenarioResultId, is: scenarioResultId,

@@ -122,8 +122,21 @@ extension RunDatabase {
                     scenarioResultId: sid, position: i, at: w.at.milliseconds, kind: w.kind, severity: w.severity,
                     policyId: w.policyId,
                     resourceId: w.resourceId, operation: w.operation, affected: w.affected,
-                    evidence: w.evidence, explanation: w.explanation)
+                    evidence: w.evidence, explanation: w.explanation, actor: w.actor)
                 try rows.insert(r)
+            }
+            for (i, c) in result.outsideCalls.enumerated() {
+                var code: String?
+                var message: String?
+                if case .failed(let c, let m) = c.outcome {
+                    code = c
+                    message = m
+                }
+                try rows.insert(
+                    OutsideCallRecord(
+                        scenarioResultId: sid, position: i, at: c.at.milliseconds, actor: c.actor,
+                        operation: c.operation, resourceId: c.resourceId,
+                        outcome: c.outcome.isSuccess ? .succeeded : .failed, errorCode: code, errorMessage: message))
             }
             for (i, e) in result.records.enumerated() {
                 try rows.insert(

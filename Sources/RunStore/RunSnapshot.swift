@@ -16,6 +16,8 @@ package struct RunSnapshot: Sendable, Codable, Hashable {
         package var calls: Int
         package var remediated: Int
         package var mttrP95Ms: Int64?
+        /// Calls by external engines (and tools on `remsim serve`), by actor.
+        package var outsideCalls: [String: Int] = [:]
     }
 
     package struct Warning: Sendable, Codable, Hashable, Comparable {
@@ -24,8 +26,12 @@ package struct RunSnapshot: Sendable, Codable, Hashable {
         package var resourceId: String
         package var kind: String
         package var severity: ImpactSeverity
+        /// Who was about to make the call, when it was not remsim's engine.
+        package var actor: String? = nil
+        /// The policy whose remediation it is about, or `by ACTOR` for an external engine's call.
+        package var source: String { actor.map { "by \($0)" } ?? policyId }
         package static func < (a: Warning, b: Warning) -> Bool {
-            (a.scenario, a.policyId, a.resourceId, a.kind) < (b.scenario, b.policyId, b.resourceId, b.kind)
+            (a.scenario, a.source, a.resourceId, a.kind) < (b.scenario, b.source, b.resourceId, b.kind)
         }
     }
 
@@ -94,10 +100,11 @@ extension RunDatabase {
                 assertions[a.position + 1] = a.passed
                 expected[a.position + 1] = a.expected
             }
-            scenarios.append(
-                RunSnapshot.Scenario(
-                    name: s.name, passed: s.passed, assertions: assertions, expected: expected, calls: attempts.count,
-                    remediated: transitions.filter { $0.reason == .remediated }.count, mttrP95Ms: mttr?.p95Ms))
+            var scenario = RunSnapshot.Scenario(
+                name: s.name, passed: s.passed, assertions: assertions, expected: expected, calls: attempts.count,
+                remediated: transitions.filter { $0.reason == .remediated }.count, mttrP95Ms: mttr?.p95Ms)
+            for call in try outsideCalls(scenarioResultId: sid) { scenario.outsideCalls[call.actor, default: 0] += 1 }
+            scenarios.append(scenario)
             for v in try violations(scenarioResultId: sid) {
                 if let t1 = v.detectedAt, let t3 = v.resolvedAt, v.endedAt != nil {
                     resolvedMs[v.policyId, default: []].append(t3 - t1)
@@ -109,7 +116,7 @@ extension RunDatabase {
             warnings += try self.warnings(scenarioResultId: sid).map {
                 RunSnapshot.Warning(
                     scenario: s.name, policyId: $0.policyId, resourceId: $0.resourceId, kind: $0.kind,
-                    severity: $0.severity)
+                    severity: $0.severity, actor: $0.actor)
             }
             loops += try engineRecords(scenarioResultId: sid).filter { $0.kind == .loop }.map {
                 RunSnapshot.Loop(

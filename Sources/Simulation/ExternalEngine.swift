@@ -1,4 +1,5 @@
 import CloudModel
+import RemediationEngine
 
 /// A remediation engine that is another program (Cloud Custodian, a script of `aws` calls),
 /// run unchanged at simulated times against the simulated cloud on the AWS wire. The scenario's
@@ -19,6 +20,10 @@ public struct ExternalEngine: Sendable, Hashable {
     /// A Python handler (`file.py:function`) invoked with an event, as Lambda invokes it; nil for
     /// a command. `command` then names the interpreter and the handler, for the story.
     public var handler: Handler?
+    /// What is done with a call of the engine that would disrupt: recorded (`warn`, the
+    /// default), or refused with an `AccessDenied` as a guardrail would (`block`) when a warning
+    /// reaches the threshold. Approval is for alert rules: a program's call cannot wait.
+    package var disruption = DisruptionSettings()
 
     /// A function in a Python file, called with an event and a context as Lambda calls it.
     public struct Handler: Sendable, Hashable {

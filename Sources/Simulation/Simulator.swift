@@ -150,6 +150,8 @@ public struct Simulator: Sendable {
         /// What stopped the run, when something did: the clock moves no further.
         package private(set) var stopped: SimulationError?
         private var outsideCalls: [OutsideCall] = []
+        /// What the calls from outside would disrupt, assessed before each landed (or was refused).
+        private var outsideWarnings: [DisruptionWarning] = []
 
         fileprivate init(simulator: Simulator, loop: Loop) {
             self.simulator = simulator
@@ -195,6 +197,42 @@ public struct Simulator: Sendable {
             loop.timeline.append(
                 TimelineRecord(
                     at: loop.now, kind: .call, resourceId: op.resourceId, text: "\(op.command.text) (by \(op.actor))"))
+            // The same impact rules the engine's remediations meet, before the call lands; an
+            // external engine in block mode has the call refused as a guardrail would refuse it.
+            let settings =
+                simulator.scenario.settings.external.first { $0.name == op.actor }?.disruption ?? DisruptionSettings()
+            var found: [DisruptionWarning] = []
+            if let resource = loop.cloud.inventory[op.resourceId] {
+                let plan = RemediationPlan(
+                    calls: [.init(step: 1, operation: op.name, parameters: op.parameters, command: op.command)])
+                found = DisruptionAnalyzer.assess(
+                    plan, policy: "", resource: resource, view: loop.view, now: loop.now,
+                    epoch: simulator.scenario.start, lookback: settings.lookback
+                ).map { w in
+                    var w = w
+                    w.at = loop.now
+                    w.actor = op.actor
+                    return w
+                }
+                outsideWarnings += found
+            }
+            let worst = found.map(\.severity).max() ?? .none
+            if settings.mode == .block, worst > .none, worst >= settings.threshold {
+                let why = found.filter { $0.severity >= settings.threshold }.map {
+                    "\($0.kind) (\($0.severity.rawValue)): \($0.explanation)"
+                }.joined(separator: "; ")
+                let outcome = OperationOutcome.failed(
+                    code: "AccessDenied",
+                    message: "remsim's disruption guardrail refused \(op.name) on \(op.resourceId): \(why)")
+                loop.timeline.append(
+                    TimelineRecord(
+                        at: loop.now, kind: .failure, resourceId: op.resourceId,
+                        text: "blocked \(op.name) by \(op.actor): \(why)"))
+                outsideCalls.append(
+                    OutsideCall(
+                        at: loop.now, actor: op.actor, operation: op.name, resourceId: op.resourceId, outcome: outcome))
+                return outcome
+            }
             let outcome = simulator.complete(op, in: &loop)
             outsideCalls.append(
                 OutsideCall(
@@ -216,12 +254,12 @@ public struct Simulator: Sendable {
                 name: scenario.name, file: scenario.file, seed: scenario.seed, start: scenario.start, end: loop.end,
                 assertions: [],
                 alerts: loop.engine.alerts, attempts: loop.engine.attempts, records: loop.engine.records,
-                warnings: loop.engine.warnings,
+                warnings: loop.engine.warnings + outsideWarnings,
                 violations: violations,
                 timeline: loop.timeline + Simulator.alertRecords(loop.engine.alerts)
                     + Simulator.notificationRecords(loop.engine.alerts, policies: scenario.policies)
                     + Simulator.engineRecords(loop.engine.records)
-                    + Simulator.warningRecords(loop.engine.warnings, alerts: loop.engine.alerts),
+                    + Simulator.warningRecords(loop.engine.warnings + outsideWarnings, alerts: loop.engine.alerts),
                 finalInventory: loop.cloud.inventory, eventsProcessed: loop.processed)
             let trace = SimulationTrace(
                 callChanges: loop.callChanges, faultedCalls: loop.faultedCalls, timelineChanges: loop.timelineChanges,
@@ -626,7 +664,8 @@ public struct Simulator: Sendable {
             let evidence = w.evidence.isEmpty ? "" : " [\(w.evidence.joined(separator: "; "))]"
             return TimelineRecord(
                 at: w.at, kind: .warning, resourceId: w.resourceId,
-                text: "\(w.severity.rawValue) \(w.kind) (\(w.policyId), \(w.operation)): \(w.explanation)\(evidence)")
+                text: "\(w.severity.rawValue) \(w.kind) (\(w.actor.map { "by \($0)" } ?? w.policyId), \(w.operation)): "
+                    + "\(w.explanation)\(evidence)")
         }
     }
 

@@ -142,6 +142,7 @@ struct ExternalEngineRunTests {
         ("handler: h.py:not-a-name", "'not-a-name' is not a Python function name"),
         ("handler: nowhere.py:handler", "the handler's file nowhere.py is not there"),
         ("environment: {}", "an engine needs 'command' or 'handler'"),
+        ("command: x\n      disruption: {mode: approve}", "cannot wait for approval"),
     ])
     func badEnginesAreRefusedWhereTheyAreWritten(_ lines: String, _ message: String) throws {
         let dir = try TestSupport.temporaryDirectory()

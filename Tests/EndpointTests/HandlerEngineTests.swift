@@ -202,6 +202,78 @@ struct HandlerEngineTests {
     }
 }
 
+extension HandlerEngineTests {
+    /// An engine's call is assessed by the impact rules remsim's own remediations meet: in warn
+    /// mode it lands with a warning; in block mode it is refused with `AccessDenied`, as a
+    /// guardrail would refuse it, and the program sees the refusal.
+    @Test(arguments: ["warn", "block"])
+    func anEnginesDisruptiveCallIsWarnedOfOrBlocked(_ mode: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TestSupport.write(
+            """
+            version: 1
+            account: "111111111111"
+            region: us-east-1
+            resources:
+              - id: shop-www
+                type: aws.s3
+                properties: {Name: shop-www, Website: {IndexDocument: {Suffix: index.html}}}
+            """, to: "fixtures.yaml", in: dir)
+        try TestSupport.write(
+            """
+            import boto3, botocore.exceptions
+            def handler(event, context):
+                s3 = boto3.client("s3")
+                try:
+                    s3.put_public_access_block(Bucket="shop-www", PublicAccessBlockConfiguration={
+                        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                        "RestrictPublicBuckets": True})
+                    outcome = "done"
+                except botocore.exceptions.ClientError as error:
+                    outcome = error.response["Error"]["Code"]
+                s3.put_bucket_tagging(Bucket="shop-www", Tagging={"TagSet": [{"Key": "outcome", "Value": outcome}]})
+            """, to: "close.py", in: dir)
+        let file = try TestSupport.write(
+            """
+            version: 1
+            name: website-closed
+            fixtures: [fixtures.yaml]
+            policies: [builtin:aws-s3-public-access-block]
+            engine:
+              alert-rules:
+                - {name: detect, policies: [aws-s3-public-access-block], auto-remediate: false, detection: {mode: poll, every: 5m}}
+              external:
+                - name: closer
+                  handler: close.py:handler
+                  python: \(Self.python)
+                  every: 10m
+                  disruption: {mode: \(mode), threshold: high}
+            run-for: 15m
+            """, to: "scenario.yaml", in: dir)
+        let scenario = try ScenarioLoader(pack: BuiltinPolicies.source).load(file: file)
+        let (simulated, runs) = try Self.run(scenario)
+        #expect(runs.map(\.status) == [0], "\(runs.map(\.lastError))")
+        let result = simulated.result
+        let warning = try #require(result.warnings.first)
+        #expect(warning.kind == "website")
+        #expect(warning.actor == "closer")
+        // Assessed when the call arrived: the run's time plus the request's latency.
+        #expect(warning.at == result.outsideCalls.first?.at)
+        #expect(result.outsideCalls.first.map { $0.at - scenario.start } == .minutes(10) + scenario.settings.apiLatency)
+        #expect(result.timeline.contains { $0.kind == .warning && $0.text.contains("(by closer, s3:PutPublicAccessBlock)") })
+        let bucket = result.finalInventory["shop-www"]
+        if mode == "block" {
+            #expect(bucket?.tags["outcome"] == "AccessDenied")
+            #expect(bucket?.properties["PublicAccessBlockConfiguration"] == nil)
+            #expect(result.timeline.contains { $0.kind == .failure && $0.text.hasPrefix("blocked s3:PutPublicAccessBlock by closer") })
+        } else {
+            #expect(bucket?.tags["outcome"] == "done")
+            #expect(bucket?.properties["PublicAccessBlockConfiguration"] != nil)
+        }
+    }
+}
+
 /// The events' shapes, without a handler.
 struct HandlerEventShapeTests {
     /// A configuration item remsim sends, read back by remsim's own AWS Config import, is the

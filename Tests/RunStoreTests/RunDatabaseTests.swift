@@ -1,3 +1,4 @@
+import CloudModel
 import Foundation
 import GRDB
 import Loading
@@ -30,7 +31,7 @@ struct RunDatabaseTests {
         #expect(
             try db.appliedMigrations() == [
                 "v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes",
-                "v7-redundant-indexes",
+                "v7-redundant-indexes", "v8-external-engines",
             ])
         #expect(try db.integrityCheck() == "ok")
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
@@ -203,6 +204,48 @@ struct RunDatabaseTests {
         #expect(story.contains { $0.kind == .call && $0.text == attempts.first?.command })
     }
 
+    /// An external engine's calls and the warnings about them are stored (through the prepared
+    /// statements as through `Codable`), and a comparison counts the calls by engine.
+    @Test func anExternalEnginesCallsAndWarningsAreStoredAndCompared() throws {
+        var r = try result()
+        let at = r.start + SimDuration.minutes(15)
+        r.outsideCalls = [
+            OutsideCall(
+                at: at, actor: "custodian", operation: "ec2:RevokeSecurityGroupIngress",
+                resourceId: "sg-0a1b2c3d4e5f61001", outcome: .succeeded),
+            OutsideCall(
+                at: at, actor: "custodian", operation: "s3:PutPublicAccessBlock", resourceId: "shop-www",
+                outcome: .failed(code: "AccessDenied", message: "remsim's disruption guardrail refused it")),
+        ]
+        var warning = DisruptionWarning(
+            kind: "website", severity: .high, resourceId: "shop-www", operation: "s3:PutPublicAccessBlock",
+            explanation: "the bucket hosts a public static website")
+        warning.at = at
+        warning.actor = "custodian"
+        r.warnings.append(warning)
+        let prepared = try RunDatabase.inMemory()
+        let codable = try RunDatabase.inMemory()
+        let finished = Date(timeIntervalSince1970: 1_767_225_660)
+        let first = try prepared.recordRun(metadata(), results: [r], finishedAt: finished, writing: .prepared)
+        try codable.recordRun(metadata(), results: [r], finishedAt: finished, writing: .codable)
+        for table in ["outsideCall", "disruptionWarning"] {
+            let sql = "SELECT * FROM \(table) ORDER BY id"
+            #expect(try prepared.read { try Row.fetchAll($0, sql: sql) } == codable.read { try Row.fetchAll($0, sql: sql) })
+        }
+        let sid = try #require(try prepared.scenarioResults(runId: first).first?.id)
+        let calls = try prepared.outsideCalls(scenarioResultId: sid)
+        #expect(calls.map(\.actor) == ["custodian", "custodian"])
+        #expect(calls.map(\.outcome) == [.succeeded, .failed])
+        #expect(calls.last?.errorCode == "AccessDenied")
+        #expect(try prepared.warnings(scenarioResultId: sid).last?.actor == "custodian")
+
+        r.outsideCalls.removeLast()
+        let second = try prepared.recordRun(metadata(), results: [r], finishedAt: finished)
+        let comparison = RunComparison(try prepared.snapshot(runId: first), try prepared.snapshot(runId: second))
+        #expect(comparison.countsChanged.map { "\($0.what) \($0.before) → \($0.after)" } == ["calls by custodian 2 → 1"])
+        #expect(try prepared.snapshot(runId: first).warnings.contains { $0.source == "by custodian" })
+    }
+
     @Test func theSchemaRefusesWhatCannotBe() throws {
         let db = try RunDatabase.inMemory()
         let (runId, ids) = try recorded([try result()], in: db)
@@ -249,7 +292,7 @@ struct RunDatabaseMigrationTests {
         #expect(
             try db.appliedMigrations() == [
                 "v1-runs", "v2-engine-controls", "v3-disruption", "v4-run-digests", "v5-timeline-shards", "v6-outcomes",
-                "v7-redundant-indexes",
+                "v7-redundant-indexes", "v8-external-engines",
             ])
         #expect(try db.integrityCheck() == "ok")
         #expect(try db.runs().map(\.remsimVersion) == ["old"])

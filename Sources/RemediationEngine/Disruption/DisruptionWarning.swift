@@ -28,6 +28,11 @@ package struct DisruptionWarning: Sendable, Hashable {
     package var explanation: String
     /// When the engine assessed it: just before the remediation ran, or was held back.
     package var at = Timestamp(milliseconds: 0)
+    /// Who was about to make the call, when it was not remsim's engine (an external engine, a
+    /// tool on `remsim serve`); `policyId` is then empty.
+    package var actor: String? = nil
+    /// The policy whose remediation it is about, or `by ACTOR` for a call from outside.
+    package var source: String { actor.map { "by \($0)" } ?? policyId }
 
     package init(
         kind: String, severity: ImpactSeverity, policyId: String = "", resourceId: String, operation: String,
@@ -45,7 +50,7 @@ package struct DisruptionWarning: Sendable, Hashable {
 }
 
 /// What an alert rule does with a warning before it changes anything.
-package struct DisruptionSettings: Sendable, Equatable {
+package struct DisruptionSettings: Sendable, Hashable {
     package enum Mode: String, Sendable, CaseIterable {
         /// Remediate, and record the warnings.
         case warn

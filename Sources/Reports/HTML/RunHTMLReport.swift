@@ -94,7 +94,7 @@ package enum RunHTMLReport {
                 warnings.map {
                     [
                         Cell($0.severity.rawValue, [("class", "sev-\($0.severity.rawValue)")]), Cell($0.kind),
-                        Cell($0.resourceId), Cell($0.policyId), Cell($0.scenario),
+                        Cell($0.resourceId), Cell($0.source), Cell($0.scenario),
                     ]
                 })
         }

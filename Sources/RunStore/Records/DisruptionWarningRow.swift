@@ -21,6 +21,8 @@ package struct DisruptionWarningRow: Codable, Sendable, Hashable, FetchableRecor
     /// Evidence lines (stored as a JSON list).
     package var evidence: [String]
     package var explanation: String
+    /// Who was about to make the call, when it was not remsim's engine (`policyId` is then empty).
+    package var actor: String?
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

@@ -94,7 +94,7 @@ extension RemediationAttemptRecord: PreparedRow {
 extension DisruptionWarningRow: PreparedRow {
     package static let insertedColumns = [
         "scenarioResultId", "position", "at", "kind", "severity", "policyId", "resourceId", "operation", "affected",
-        "evidence", "explanation",
+        "evidence", "explanation", "actor",
     ]
     package var insertedValues: [(any DatabaseValueConvertible)?] {
         // The lists as `CompactJSONColumns` writes them.
@@ -104,7 +104,7 @@ extension DisruptionWarningRow: PreparedRow {
         }
         return [
             scenarioResultId, position, at, kind, severity.rawValue, policyId, resourceId, operation, json(affected),
-            json(evidence), explanation,
+            json(evidence), explanation, actor,
         ]
     }
 }
