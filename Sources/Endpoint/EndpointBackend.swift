@@ -21,6 +21,29 @@ package protocol EndpointBackend {
     /// Who the calls are from now, when the backend knows better than the endpoint (the
     /// external engine running); nil for the endpoint's own actor.
     var actor: String? { get }
+    /// The S3 objects remsim put in buckets (the violation reports handlers read), by bucket
+    /// name and key. Objects are not part of remsim's model of the cloud: tools cannot put any.
+    var objects: [String: [String: StoredObject]] { get }
+}
+
+/// An S3 object remsim wrote: its bytes, their type, and when.
+package struct StoredObject: Sendable, Hashable {
+    package var body: [UInt8]
+    package var contentType: String
+    package var lastModified: Timestamp
+
+    package init(body: [UInt8], contentType: String, lastModified: Timestamp) {
+        self.body = body
+        self.contentType = contentType
+        self.lastModified = lastModified
+    }
+
+    /// An entity tag for the bytes (opaque, as S3's are to a client).
+    package var etag: String {
+        let hash = body.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        let hex = String(hash, radix: 16)
+        return "\"" + String(repeating: "0", count: 16 - hex.count) + hex + String(repeating: "0", count: 16) + "\""
+    }
 }
 
 /// A request the endpoint answered with an error because it does not serve it.

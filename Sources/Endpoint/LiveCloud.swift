@@ -24,6 +24,7 @@ package final class LiveCloud: Sendable {
         package var actor: String?
         /// How far the clock moves for each request while it otherwise stands still.
         package var latency: SimDuration = .zero
+        package var objects: [String: [String: StoredObject]] = [:]
 
         package var inventory: Inventory { session.inventory }
         package var now: Timestamp { session.now }

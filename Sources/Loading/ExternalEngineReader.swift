@@ -16,19 +16,23 @@ import Simulation
 ///     handler: handlers/runbook.py:handler
 ///     event: prisma-alert                      # scheduled (the default) or prisma-alert
 ///     alert-rules: [detect-only]               # prisma-alert: whose alerts reach its queue (all by default)
+///     bucket: reports-bucket                   # s3-violations-csv: where remsim writes the reports
 ///     python: python3                          # the interpreter (the default), with boto3
 ///     every: 1m
 /// ```
 enum ExternalEngineReader {
     static let keys = [
-        "name", "command", "handler", "event", "alert-rules", "python", "every", "first", "environment", "disruption",
+        "name", "command", "handler", "event", "alert-rules", "bucket", "python", "every", "first", "environment",
+        "disruption",
     ]
 
     /// `base` is the scenario's folder, where the program runs; a word of its command that is a
     /// relative path to something there (a script, a policy file) must stay inside `root`, as must
-    /// a handler's file. `ruleNames` are the scenario's alert rules, when they were read.
+    /// a handler's file. `ruleNames` are the scenario's alert rules and `buckets` its S3 buckets'
+    /// names, when they were read.
     static func engines(
-        _ node: YAMLNode, runFor: SimDuration?, base: String, root: PathConfinement.Root?, ruleNames: [String]?
+        _ node: YAMLNode, runFor: SimDuration?, base: String, root: PathConfinement.Root?, ruleNames: [String]?,
+        buckets: Set<String>? = nil
     )
         throws(LoadError) -> [ExternalEngine]
     {
@@ -48,7 +52,7 @@ enum ExternalEngineReader {
             }
             if let handlerNode = m["handler"] {
                 let (command, handler) = try Self.handler(
-                    handlerNode, m, base: base, root: root, ruleNames: ruleNames)
+                    handlerNode, m, base: base, root: root, ruleNames: ruleNames, buckets: buckets)
                 let (first, every) = try Self.schedule(m, runFor: runFor)
                 var engine = ExternalEngine(
                     name: name, command: command, first: first, every: every,
@@ -57,7 +61,7 @@ enum ExternalEngineReader {
                 engines.append(engine)
                 continue
             }
-            for key in ["event", "alert-rules", "python"] {
+            for key in ["event", "alert-rules", "bucket", "python"] {
                 if let n = m[key] { throw n.error("'\(key)' is for a handler (handler: file.py:function)") }
             }
             guard let commandNode = m["command"] else { throw entry.error("an engine needs 'command' or 'handler'") }
@@ -140,7 +144,8 @@ enum ExternalEngineReader {
     /// `handler: path/file.py:function`: the file must be there, inside the tree; the function a
     /// Python name.
     static func handler(
-        _ node: YAMLNode, _ m: YAMLMapping, base: String, root: PathConfinement.Root?, ruleNames: [String]?
+        _ node: YAMLNode, _ m: YAMLMapping, base: String, root: PathConfinement.Root?, ruleNames: [String]?,
+        buckets: Set<String>?
     ) throws(LoadError) -> ([String], ExternalEngine.Handler) {
         let text = try node.string()
         guard let colon = text.lastIndex(of: ":"), text[..<colon].hasSuffix(".py") else {
@@ -171,8 +176,9 @@ enum ExternalEngineReader {
         }
         var alertRules: [String] = []
         if let rulesNode = m["alert-rules"] {
-            guard event == .prismaAlert else {
-                throw rulesNode.error("'alert-rules' chooses the alerts of a prisma-alert handler's queue")
+            guard event == .prismaAlert || event == .s3ViolationsCSV else {
+                throw rulesNode.error(
+                    "'alert-rules' chooses the alerts a prisma-alert or s3-violations-csv handler gets")
             }
             for n in try rulesNode.list() {
                 let rule = try n.string()
@@ -182,13 +188,25 @@ enum ExternalEngineReader {
                 alertRules.append(rule)
             }
         }
+        var bucket: String? = nil
+        if event == .s3ViolationsCSV {
+            let bucketNode = try m.required("bucket")
+            let name = try bucketNode.string()
+            if let buckets, !buckets.contains(name) {
+                throw bucketNode.error("no aws.s3 bucket of the fixtures is named '\(name)'")
+            }
+            bucket = name
+        } else if let bucketNode = m["bucket"] {
+            throw bucketNode.error("'bucket' is where an s3-violations-csv handler's reports are written")
+        }
         let python = try m["python"]?.string() ?? "python3"
         guard !python.isEmpty, !python.contains(" ") else {
             throw (m["python"] ?? node).error("'python' names one interpreter, found '\(python)'")
         }
         return (
             [python, text],
-            ExternalEngine.Handler(file: file, function: function, python: python, event: event, alertRules: alertRules)
+            ExternalEngine.Handler(
+                file: file, function: function, python: python, event: event, alertRules: alertRules, bucket: bucket)
         )
     }
 }

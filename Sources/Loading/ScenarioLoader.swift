@@ -138,7 +138,10 @@ public struct ScenarioLoader: Sendable {
         let external = problems.attempt { () throws(LoadError) in
             try engine?["external"].map { n throws(LoadError) in
                 try ExternalEngineReader.engines(
-                    n, runFor: runFor, base: base, root: confinement, ruleNames: rules.map { $0.map(\.name) })
+                    n, runFor: runFor, base: base, root: confinement, ruleNames: rules.map { $0.map(\.name) },
+                    buckets: inventory.map { i in
+                        Set(i.resources(ofType: "aws.s3").map { $0.properties["Name"]?.stringValue ?? $0.name })
+                    })
             }
                 ?? []
         }

@@ -33,15 +33,22 @@ public struct ExternalEngine: Sendable, Hashable {
         /// The interpreter, found on PATH: one that can import what the handler imports (boto3).
         public var python: String
         public var event: Event
-        /// For `.prismaAlert`: the alert rules whose alerts are sent to it; empty for every rule.
+        /// For `.prismaAlert` and `.s3ViolationsCSV`: the alert rules whose alerts it gets; empty
+        /// for every rule.
         public var alertRules: [String]
+        /// For `.s3ViolationsCSV`: the bucket (of the fixtures) the reports are written to.
+        public var bucket: String?
 
-        public init(file: String, function: String, python: String, event: Event, alertRules: [String] = []) {
+        public init(
+            file: String, function: String, python: String, event: Event, alertRules: [String] = [],
+            bucket: String? = nil
+        ) {
             self.file = file
             self.function = function
             self.python = python
             self.event = event
             self.alertRules = alertRules
+            self.bucket = bucket
         }
     }
 
@@ -55,6 +62,10 @@ public struct ExternalEngine: Sendable, Hashable {
         /// AWS Config's configuration item change, through EventBridge: one invocation per
         /// resource that someone other than the handler changed since its last time.
         case configChange = "config-change"
+        /// An S3 `ObjectCreated:Put` event for a CSV report of the open alerts, which remsim
+        /// writes into `bucket` at each of its times (none while no alert is open), as CSPM
+        /// frameworks hand their findings to a remediation function.
+        case s3ViolationsCSV = "s3-violations-csv"
     }
 
     public init(

@@ -135,6 +135,13 @@ struct ConformanceTests {
         )
         .write(to: URL(fileURLWithPath: "\(dir)/remsim-ids.json"))
         let live = try LiveCloud(inventory: try Self.inventory(), now: TestEndpoint.start)
+        live.withState {
+            $0.objects["conformance-logs"] = [
+                "reports/violations.csv": StoredObject(
+                    body: Array("alert_id,resource_id\r\nP-1,sg-1\r\n".utf8), contentType: "text/csv",
+                    lastModified: TestEndpoint.start)
+            ]
+        }
         let remsim = try await ServedEndpoint.with(live, AWSEndpoint(defaultAccount: "123456789012")) { url in
             try await ServedEndpoint.run(python, [Self.script, url, "\(dir)/remsim-ids.json", "\(dir)/remsim.json"])
         }

@@ -19,7 +19,7 @@ struct ExternalEngineRunTests {
     /// Custodian environment's python has boto3).
     static let examples = [
         "custodian-closes-ssh-opened-to-the-world", "cli-script-closes-ssh-opened-to-the-world",
-        "handler-config-change-closes-ssh",
+        "handler-config-change-closes-ssh", "handler-s3-report-closes-ssh",
     ]
 
     static func load(_ file: String) throws -> Scenario {
@@ -143,6 +143,7 @@ struct ExternalEngineRunTests {
         ("handler: nowhere.py:handler", "the handler's file nowhere.py is not there"),
         ("environment: {}", "an engine needs 'command' or 'handler'"),
         ("command: x\n      disruption: {mode: approve}", "cannot wait for approval"),
+        ("command: x\n      bucket: b", "'bucket' is for a handler"),
     ])
     func badEnginesAreRefusedWhereTheyAreWritten(_ lines: String, _ message: String) throws {
         let dir = try TestSupport.temporaryDirectory()

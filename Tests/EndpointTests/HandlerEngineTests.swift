@@ -39,6 +39,14 @@ struct HandlerEngineTests {
                 region: us-east-1
                 name: db
                 properties: {GroupId: sg-0000000000000002, GroupName: db, IpPermissions: []}
+              - id: reports-bucket
+                type: aws.s3
+                account: "111111111111"
+                region: eu-west-1
+                name: reports-bucket
+                properties:
+                  Name: reports-bucket
+                  PublicAccessBlockConfiguration: {BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
             """, to: "fixtures.yaml", in: dir)
         try TestSupport.write(source, to: "handlers/engine.py", in: dir)
         let file = try TestSupport.write(
@@ -101,6 +109,24 @@ struct HandlerEngineTests {
         #expect(puts.allSatisfy { $0.actor == "prisma-runbook" && $0.outcome.isSuccess })
         // The staging bucket is another account's: the handler reached it through AssumeRole.
         #expect(simulated.result.finalInventory["acme-staging-assets-euw1"]?.account == "222222222222")
+    }
+
+    /// Every shipped handler example passes with its real handler, each run exiting 0.
+    @Test(arguments: [
+        "handler-prisma-alerts-block-public-buckets", "handler-config-change-closes-ssh",
+        "handler-s3-report-closes-ssh", "handler-scheduled-sweep-blocks-public-buckets",
+    ])
+    func theShippedHandlerExamplesPass(_ name: String) throws {
+        let scenario = try ScenarioLoader(pack: BuiltinPolicies.source).load(
+            file: "\(TestSupport.scenariosDirectory)/engines/\(name).yaml")
+        #expect(scenario.settings.external.allSatisfy { $0.handler != nil })
+        var run = ExternalEngineRun(scenario: scenario)
+        run.searchPath = [(Self.python as NSString).deletingLastPathComponent]
+        let (simulated, runs) = try run.runRecording()
+        #expect(!runs.isEmpty)
+        #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.lastError))")
+        #expect(simulated.result.passed, "\(simulated.result.assertions.filter { !$0.passed }.map(\.found))")
+        #expect(!simulated.result.outsideCalls.isEmpty)
     }
 
     @Test func aScheduledHandlerGetsEventBridgesEventAndALambdaContext() throws {
@@ -174,6 +200,49 @@ struct HandlerEngineTests {
         #expect(
             simulated.result.outsideCalls.filter { $0.operation == "ec2:RevokeSecurityGroupIngress" }.map(\.resourceId)
                 .sorted() == ["sg-0000000000000001", "sg-0000000000000002"])
+    }
+
+    /// The open alerts as a CSV report remsim writes into the bucket, and the object-created
+    /// event S3 sends for it: the handler reads the report with `GetObject`.
+    @Test func aViolationReportInS3IsReadByTheHandlerItsEventNames() throws {
+        let source = """
+            import boto3, csv, io
+            def handler(event, context):
+                record = event["Records"][0]
+                assert record["eventName"] == "ObjectCreated:Put" and record["eventSource"] == "aws:s3"
+                s3 = boto3.client("s3", region_name=record["awsRegion"])
+                got = s3.get_object(Bucket=record["s3"]["bucket"]["name"], Key=record["s3"]["object"]["key"])
+                assert got["ContentType"] == "text/csv" and got["ContentLength"] == record["s3"]["object"]["size"]
+                rows = list(csv.DictReader(io.StringIO(got["Body"].read().decode())))
+                ec2 = boto3.client("ec2", region_name="us-east-1")
+                for row in rows:
+                    assert row["policy_id"] == "aws-sg-ssh-open-to-world" and row["severity"], row
+                    ec2.revoke_security_group_ingress(GroupId=row["resource_id"], IpPermissions=[
+                        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+                    ec2.create_tags(Resources=[row["resource_id"]], Tags=[
+                        {"Key": "report", "Value": record["s3"]["object"]["key"]},
+                        {"Key": "row", "Value": row["alert_id"] + " " + row["account_id"] + " " + row["resource_name"]}])
+            """
+        let timeline = """
+            timeline:
+              - {at: 3m, inject: open-ingress, resource: sg-0000000000000002, with: {port: 22, cidr: 0.0.0.0/0}}
+            """
+        let scenario = try Self.scenario(
+            source, event: "s3-violations-csv", extra: "bucket: reports-bucket", timeline: timeline, every: "5m")
+        let (simulated, runs) = try Self.run(scenario)
+        // Detected at 3m30s; the report at 5m has it; at 10m, 15m, 20m no alert is open: no report.
+        #expect(runs.map { $0.at - scenario.start } == [.minutes(5)], "\(runs.map(\.lastError))")
+        #expect(runs.map(\.status) == [0], "\(runs.map(\.lastError))")
+        let db = simulated.result.finalInventory["sg-0000000000000002"]
+        #expect(db?.tags["report"] == "remsim/violations/2026-01-01T00-05-00Z.csv")
+        #expect(db?.tags["row"]?.hasSuffix(" 111111111111 db") == true)
+        #expect(db?.properties["IpPermissions"] == [])
+        #expect(
+            simulated.result.timeline.contains {
+                $0.text.hasSuffix(
+                    "invoked with an S3 ObjectCreated event for s3://reports-bucket/remsim/violations/2026-01-01T00-05-00Z.csv"
+                )
+            })
     }
 
     @Test func aConfigChangeIsDeliveredForEachResourceSomeoneElseChanged() throws {
@@ -261,12 +330,17 @@ extension HandlerEngineTests {
         // Assessed when the call arrived: the run's time plus the request's latency.
         #expect(warning.at == result.outsideCalls.first?.at)
         #expect(result.outsideCalls.first.map { $0.at - scenario.start } == .minutes(10) + scenario.settings.apiLatency)
-        #expect(result.timeline.contains { $0.kind == .warning && $0.text.contains("(by closer, s3:PutPublicAccessBlock)") })
+        #expect(
+            result.timeline.contains { $0.kind == .warning && $0.text.contains("(by closer, s3:PutPublicAccessBlock)") }
+        )
         let bucket = result.finalInventory["shop-www"]
         if mode == "block" {
             #expect(bucket?.tags["outcome"] == "AccessDenied")
             #expect(bucket?.properties["PublicAccessBlockConfiguration"] == nil)
-            #expect(result.timeline.contains { $0.kind == .failure && $0.text.hasPrefix("blocked s3:PutPublicAccessBlock by closer") })
+            #expect(
+                result.timeline.contains {
+                    $0.kind == .failure && $0.text.hasPrefix("blocked s3:PutPublicAccessBlock by closer")
+                })
         } else {
             #expect(bucket?.tags["outcome"] == "done")
             #expect(bucket?.properties["PublicAccessBlockConfiguration"] != nil)

@@ -230,7 +230,8 @@ struct RunDatabaseTests {
         try codable.recordRun(metadata(), results: [r], finishedAt: finished, writing: .codable)
         for table in ["outsideCall", "disruptionWarning"] {
             let sql = "SELECT * FROM \(table) ORDER BY id"
-            #expect(try prepared.read { try Row.fetchAll($0, sql: sql) } == codable.read { try Row.fetchAll($0, sql: sql) })
+            #expect(
+                try prepared.read { try Row.fetchAll($0, sql: sql) } == codable.read { try Row.fetchAll($0, sql: sql) })
         }
         let sid = try #require(try prepared.scenarioResults(runId: first).first?.id)
         let calls = try prepared.outsideCalls(scenarioResultId: sid)
@@ -242,7 +243,8 @@ struct RunDatabaseTests {
         r.outsideCalls.removeLast()
         let second = try prepared.recordRun(metadata(), results: [r], finishedAt: finished)
         let comparison = RunComparison(try prepared.snapshot(runId: first), try prepared.snapshot(runId: second))
-        #expect(comparison.countsChanged.map { "\($0.what) \($0.before) → \($0.after)" } == ["calls by custodian 2 → 1"])
+        #expect(
+            comparison.countsChanged.map { "\($0.what) \($0.before) → \($0.after)" } == ["calls by custodian 2 → 1"])
         #expect(try prepared.snapshot(runId: first).warnings.contains { $0.source == "by custodian" })
     }
 

@@ -125,6 +125,8 @@ package struct AWSEndpoint: Sendable {
             return try answer(call, backend.now)
         case .identityAndRead(let answer):
             return try answer(call, backend.now, backend.inventory)
+        case .readObjects(let read):
+            return try read(call, backend.inventory, backend.objects)
         case .change(let plan):
             let planned = try plan(call, backend.inventory)
             if call.parameters["DryRun"]?.boolValue == true {

@@ -19,7 +19,8 @@ package struct AWSOperation: Sendable {
     package struct Route: Sendable, Equatable {
         /// `GET`, `PUT`, `HEAD`, `DELETE`.
         package var method: String
-        /// `/{Bucket}?acl`: the path's labels and the query string key that names the operation.
+        /// `/{Bucket}?acl`: the path's labels and the query string key that names the operation
+        /// (`x-id`, which SDKs add to name an object operation, is not required).
         package var requestUri: String
         /// The root element of an XML answer without a payload member (`AccessControlPolicy`); nil
         /// for an answer with none, or whose payload member is the body.
@@ -33,9 +34,10 @@ package struct AWSOperation: Sendable {
 
         /// `acl` of `/{Bucket}?acl`: the query key a request must carry; nil when none.
         package var subresource: String? {
-            requestUri.split(separator: "?", maxSplits: 1).dropFirst().first.map {
+            let key = requestUri.split(separator: "?", maxSplits: 1).dropFirst().first.map {
                 String($0.split(separator: "&").first?.split(separator: "=").first ?? "")
             }
+            return key == "x-id" ? nil : key
         }
 
         /// Whether the route names an object (`/{Bucket}/{Key+}`) rather than the bucket.
@@ -52,6 +54,8 @@ package struct AWSOperation: Sendable {
         case identity(@Sendable (AWSCall, Timestamp) throws(AWSError) -> Value)
         /// Answers from the resources and the cloud's time (a report stamped when it was made).
         case identityAndRead(@Sendable (AWSCall, Timestamp, Inventory) throws(AWSError) -> Value)
+        /// Answers from the resources and the objects remsim stored in buckets.
+        case readObjects(@Sendable (AWSCall, Inventory, [String: [String: StoredObject]]) throws(AWSError) -> Value)
     }
 
     package init(

@@ -115,7 +115,8 @@ extension AWSEndpoint {
             if case .structure = payload.shape {
                 xml.write(value, payload.shape, as: payload.location ?? payload.name, namespace: s3Namespace)
             } else {
-                headers["Content-Type"] = "application/json"
+                // A bucket policy's JSON, an object's bytes: the body itself.
+                headers["Content-Type"] = headers["Content-Type"] ?? "application/json"
                 return WireResponse(status: 200, headers: headers, body: Array((value.stringValue ?? "").utf8))
             }
         } else if let root = operation.route?.answerRoot {

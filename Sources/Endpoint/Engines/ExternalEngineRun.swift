@@ -182,6 +182,30 @@ package struct ExternalEngineRun {
                         policies: scenario.policies, account: account, region: region)
                 }
             ]
+        case .s3ViolationsCSV:
+            guard let bucket = handler.bucket else { return [] }
+            return live.withState { state -> [Value?] in
+                let open = state.session.alerts.filter {
+                    (handler.alertRules.isEmpty || handler.alertRules.contains($0.ruleName))
+                        && $0.status(at: at) == .open
+                }
+                guard !open.isEmpty else { return [] }
+                number += 1
+                let report = HandlerInvocation.violationsCSV(
+                    open, inventory: state.session.inventory, policies: scenario.policies)
+                let key =
+                    "remsim/violations/\(HandlerInvocation.seconds(at).replacingOccurrences(of: ":", with: "-")).csv"
+                let object = StoredObject(body: Array(report.utf8), contentType: "text/csv", lastModified: at)
+                state.objects[bucket, default: [:]][key] = object
+                let owner = state.session.inventory.resources(ofType: "aws.s3").first {
+                    ($0.properties["Name"]?.stringValue ?? $0.name) == bucket
+                }
+                return [
+                    HandlerInvocation.objectCreated(
+                        bucket: bucket, key: key, object: object, engine: engine, number: number,
+                        region: owner?.region ?? region)
+                ]
+            }
         case .configChange:
             return live.withState { state in
                 var events: [(at: Timestamp, id: String, event: Value)] = []
@@ -217,6 +241,10 @@ package struct ExternalEngineRun {
         case .prismaAlert:
             let n = event?["Records"]?.arrayValue?.count ?? 0
             return "an SQS event of \(n) Prisma Cloud alert\(n == 1 ? "" : "s")"
+        case .s3ViolationsCSV:
+            let object = event?["Records"]?.arrayValue?.first?["s3"]
+            return "an S3 ObjectCreated event for s3://\(object?["bucket"]?["name"]?.stringValue ?? "?")/"
+                + (object?["object"]?["key"]?.stringValue ?? "?")
         case .configChange:
             let item = event?["detail"]?["configurationItem"]
             return

@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 import Policies
 import RemediationEngine
 import Simulation
@@ -86,7 +87,7 @@ enum HandlerInvocation {
                 "cloudType": .string(cloud), "policyId": .string(alert.policyId),
                 "policyName": .string(policy?.title ?? alert.policyId),
                 "policyDescription": .string(policy?.description ?? ""),
-                "severity": .string(policy.map { "\($0.severity)" } ?? ""), "policyLabels": [],
+                "severity": .string(policy?.severity.rawValue ?? ""), "policyLabels": [],
                 "resourceId": .string(alert.resourceId), "resourceName": .string(resource?.name ?? ""),
                 "resourceRegionId": .string(resource?.region ?? ""), "resourceRegion": .string(resource?.region ?? ""),
                 "resourceType": .string(resource?.type ?? ""), "resourceConfig": resource?.properties ?? .null,
@@ -242,6 +243,69 @@ enum HandlerInvocation {
             if key.hasPrefix("DB") { return "dB" + key.dropFirst(2) }
             return key.prefix(1).lowercased() + key.dropFirst()
         }
+    }
+
+    /// The open alerts as a CSV report, one row per alert, as CSPM frameworks export findings.
+    static let csvColumns = [
+        "alert_id", "policy_id", "policy_name", "severity", "cloud", "account_id", "region", "resource_type",
+        "resource_id", "resource_name", "opened_at",
+    ]
+
+    static func violationsCSV(_ alerts: [Alert], inventory: Inventory, policies: [Policy]) -> String {
+        var lines = [csvColumns.joined(separator: ",")]
+        for alert in alerts.sorted(by: { $0.id < $1.id }) {
+            let resource = inventory[alert.resourceId]
+            let policy = policies.first { $0.id == alert.policyId }
+            let opened = alert.transitions.last { $0.to == .open }?.at
+            let type = resource?.type ?? ""
+            let severity = policy?.severity.rawValue ?? ""
+            let cloud = String(type.split(separator: ".").first ?? "")
+            let when = opened.map(seconds) ?? ""
+            let row: [String] = [
+                "P-\(alert.id)", alert.policyId, policy?.title ?? "", severity, cloud, resource?.account ?? "",
+                resource?.region ?? "", type, alert.resourceId, resource?.name ?? "", when,
+            ]
+            lines.append(row.map(csvField).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A field as RFC 4180 writes it: quoted when it holds a comma, a quote or a line break.
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// S3's event notification for an object put, as S3 invokes a function with it.
+    static func objectCreated(
+        bucket: String, key: String, object: StoredObject, engine: ExternalEngine, number: Int, region: String
+    ) -> Value {
+        let bucketField: Value = [
+            "name": .string(bucket), "ownerIdentity": ["principalId": "remsim"],
+            "arn": .string("arn:aws:s3:::\(bucket)"),
+        ]
+        // S3 gives the key form-encoded; remsim's keys need no escaping.
+        var objectField = Fields()
+        objectField["key"] = .string(key)
+        objectField["size"] = .int(object.body.count)
+        objectField["eTag"] = .string(object.etag.replacingOccurrences(of: "\"", with: ""))
+        objectField["sequencer"] = .string(String(format: "%016X", number))
+        var s3 = Fields()
+        s3["s3SchemaVersion"] = "1.0"
+        s3["configurationId"] = .string("remsim-\(engine.name)")
+        s3["bucket"] = bucketField
+        s3["object"] = .object(objectField)
+        var record = Fields()
+        record["eventVersion"] = "2.1"
+        record["eventSource"] = "aws:s3"
+        record["awsRegion"] = .string(region)
+        record["eventTime"] = .string(object.lastModified.iso8601)
+        record["eventName"] = "ObjectCreated:Put"
+        record["userIdentity"] = ["principalId": "remsim"]
+        record["requestParameters"] = ["sourceIPAddress": "127.0.0.1"]
+        record["responseElements"] = ["x-amz-request-id": .string(id(engine.name, number))]
+        record["s3"] = .object(s3)
+        return ["Records": [.object(record)]]
     }
 
     /// `2026-01-01T00:15:00Z`: EventBridge's times are to the second.

@@ -34,6 +34,7 @@ ec2 = session.client("ec2", endpoint_url=url, config=config)
 iam = session.client("iam", endpoint_url=url, config=config)
 sts = session.client("sts", endpoint_url=url, config=config)
 s3 = session.client("s3", endpoint_url=url, config=config)
+REPORT = b"alert_id,resource_id\r\nP-1,sg-1\r\n"
 BUCKET_POLICY = {"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
     "Resource": ["arn:aws:s3:::conformance-data", "arn:aws:s3:::conformance-data/*"],
@@ -56,6 +57,8 @@ if mode == "setup":
     s3.create_bucket(Bucket="conformance-data")
     s3.create_bucket(Bucket="conformance-logs")
     s3.create_bucket(Bucket="conformance-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    # Before the bucket policy, which denies plain HTTP (moto enforces it on puts).
+    s3.put_object(Bucket="conformance-logs", Key="reports/violations.csv", Body=REPORT, ContentType="text/csv")
     for bucket in ("conformance-data", "conformance-logs"):
         s3.put_bucket_ownership_controls(
             Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
@@ -221,6 +224,14 @@ step("s3:ListBuckets", lambda: {"Buckets": sorted(b["Name"] for b in s3.list_buc
                                                   if b["Name"].startswith("conformance-"))})
 step("s3:HeadBucket", lambda: {"BucketRegion": s3.head_bucket(Bucket="conformance-eu")["BucketRegion"]})
 step("s3:HeadBucket missing", s3.head_bucket, Bucket="conformance-nowhere")
+# ETag and LastModified left out: S3's ETag is the body's MD5, remsim's an opaque hash.
+step("s3:GetObject", lambda: {k: v for k, v in s3.get_object(Bucket="conformance-logs", Key="reports/violations.csv")
+                              .items() if k in ("ContentType", "ContentLength")} | {
+    "Body": s3.get_object(Bucket="conformance-logs", Key="reports/violations.csv")["Body"].read().decode()})
+step("s3:GetObject missing", s3.get_object, Bucket="conformance-logs", Key="reports/none.csv")
+step("s3:HeadObject", lambda: {k: v for k, v in s3.head_object(Bucket="conformance-logs", Key="reports/violations.csv")
+                               .items() if k in ("ContentType", "ContentLength")})
+step("s3:HeadObject missing", s3.head_object, Bucket="conformance-logs", Key="reports/none.csv")
 step("s3:GetBucketLocation", s3.get_bucket_location, Bucket="conformance-data")
 step("s3:GetBucketLocation elsewhere", s3.get_bucket_location, Bucket="conformance-eu")
 step("s3:GetBucketAcl", acl, "conformance-data")

@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 import Policies
 
 /// S3 on the wire (REST-XML, path-style): the bucket listing, every bucket setting remsim models
@@ -99,141 +100,200 @@ package enum S3Service {
             route: .init("PUT", "/{Bucket}?\(subresource)"))
     }
 
-    package static let operations: [AWSOperation] = [
-        AWSOperation(
-            service: "s3", action: "ListBuckets",
+    package static let operations: [AWSOperation] =
+        [
+            AWSOperation(
+                service: "s3", action: "ListBuckets",
+                input: .structure([
+                    Member("MaxBuckets", .integer, location: "max-buckets", placement: .querystring),
+                    Member("ContinuationToken", .string, location: "continuation-token", placement: .querystring),
+                    Member("Prefix", .string, location: "prefix", placement: .querystring),
+                    Member("BucketRegion", .string, location: "bucket-region", placement: .querystring),
+                ]),
+                output: .structure([
+                    Member(
+                        "Buckets",
+                        .list(
+                            .structure([
+                                Member("Name", .string), Member("CreationDate", .timestamp),
+                                Member("BucketRegion", .string),
+                            ]), member: "Bucket")),
+                    Member("Owner", owner), Member("ContinuationToken", .string), Member("Prefix", .string),
+                ]),
+                handling: .read(listBuckets), route: .init("GET", "/", answerRoot: "ListAllMyBucketsResult")),
+            AWSOperation(
+                service: "s3", action: "HeadBucket", input: .structure([bucketMember, expectedOwner]),
+                output: .structure([
+                    Member("BucketRegion", .string, location: "x-amz-bucket-region", placement: .header)
+                ]),
+                handling: .read { call, inventory throws(AWSError) in
+                    ["BucketRegion": .string(try bucket(call, inventory).region)]
+                }, route: .init("HEAD", "/{Bucket}")),
+            get(
+                "GetBucketLocation", "location", output: [Member("LocationConstraint", .string)],
+                answerRoot: "LocationConstraint"
+            ) { bucket, _ throws(AWSError) in
+                // us-east-1 is the one region S3 names by no constraint.
+                ["LocationConstraint": bucket.region == "us-east-1" ? "" : .string(bucket.region)]
+            },
+            get(
+                "GetBucketAcl", "acl",
+                output: [Member("Owner", owner), Member("Grants", grants, location: "AccessControlList")],
+                answerRoot: "AccessControlPolicy"
+            ) { bucket, _ throws(AWSError) in acl(of: bucket) },
+            get(
+                "GetBucketPolicy", "policy", output: [Member("Policy", .string, placement: .payload)]
+            ) { bucket, _ throws(AWSError) in
+                guard let policy = bucket.properties["Policy"], !policy.isNull else {
+                    throw AWSError(code: "NoSuchBucketPolicy", message: "The bucket policy does not exist")
+                }
+                return ["Policy": BucketPolicy.text(policy)]
+            },
+            get(
+                "GetBucketTagging", "tagging", output: [Member("TagSet", .list(tag, member: "Tag"))],
+                answerRoot: "Tagging"
+            ) { bucket, _ throws(AWSError) in
+                guard !bucket.tags.isEmpty else {
+                    throw AWSError(code: "NoSuchTagSet", message: "The TagSet does not exist")
+                }
+                return ["TagSet": EC2Filters.tagList(bucket.tags)]
+            },
+            get(
+                "GetBucketVersioning", "versioning", output: versioning, answerRoot: "VersioningConfiguration"
+            ) { bucket, _ throws(AWSError) in bucket.properties["Versioning"] ?? .emptyObject },
+            get(
+                "GetBucketLogging", "logging", output: [Member("LoggingEnabled", loggingEnabled)],
+                answerRoot: "BucketLoggingStatus"
+            ) { bucket, _ throws(AWSError) in bucket.properties["Logging"] ?? .emptyObject },
+            get("GetBucketWebsite", "website", output: website, answerRoot: "WebsiteConfiguration") {
+                bucket, _ throws(AWSError) in
+                try setting(
+                    bucket, "Website", notFound: "NoSuchWebsiteConfiguration",
+                    "The specified bucket does not have a website configuration")
+            },
+            get(
+                "GetBucketEncryption", "encryption",
+                output: [Member("ServerSideEncryptionConfiguration", encryption, placement: .payload)]
+            ) { bucket, _ throws(AWSError) in
+                [
+                    "ServerSideEncryptionConfiguration": try setting(
+                        bucket, "ServerSideEncryptionConfiguration",
+                        notFound: "ServerSideEncryptionConfigurationNotFoundError",
+                        "The server side encryption configuration was not found")
+                ]
+            },
+            get(
+                "GetPublicAccessBlock", "publicAccessBlock",
+                output: [Member("PublicAccessBlockConfiguration", publicAccessBlock, placement: .payload)]
+            ) { bucket, _ throws(AWSError) in
+                [
+                    "PublicAccessBlockConfiguration": try setting(
+                        bucket, "PublicAccessBlockConfiguration", notFound: "NoSuchPublicAccessBlockConfiguration",
+                        "The public access block configuration was not found")
+                ]
+            },
+            // Settings remsim does not model: read as S3 answers a bucket that has none, unless the
+            // bucket holds one (from an import), which the endpoint cannot describe and so refuses.
+            get(
+                "GetBucketReplication", "replication",
+                output: [Member("ReplicationConfiguration", .structure([]), placement: .payload)]
+            ) { bucket, call throws(AWSError) in
+                try unmodelled(bucket, call, "Replication")
+                throw AWSError(
+                    code: "ReplicationConfigurationNotFoundError",
+                    message: "The replication configuration was not found")
+            },
+            get(
+                "GetBucketLifecycleConfiguration", "lifecycle", output: [], answerRoot: "LifecycleConfiguration"
+            ) { bucket, call throws(AWSError) in
+                try unmodelled(bucket, call, "Lifecycle")
+                throw AWSError(
+                    code: "NoSuchLifecycleConfiguration", message: "The lifecycle configuration does not exist")
+            },
+            get(
+                "GetBucketNotificationConfiguration", "notification", output: [],
+                answerRoot: "NotificationConfiguration"
+            ) { bucket, call throws(AWSError) in
+                try unmodelled(bucket, call, "Notification")
+                return .emptyObject
+            },
+            put(
+                "PutPublicAccessBlock", "publicAccessBlock",
+                payload: Member(
+                    "PublicAccessBlockConfiguration", publicAccessBlock, location: "PublicAccessBlockConfiguration",
+                    placement: .payload)),
+            put(
+                "PutBucketVersioning", "versioning",
+                payload: Member(
+                    "VersioningConfiguration", .structure(versioning), location: "VersioningConfiguration",
+                    placement: .payload)),
+            put(
+                "PutBucketEncryption", "encryption",
+                payload: Member(
+                    "ServerSideEncryptionConfiguration", encryption, location: "ServerSideEncryptionConfiguration",
+                    placement: .payload)),
+            put(
+                "PutBucketLogging", "logging",
+                payload: Member(
+                    "BucketLoggingStatus", .structure([Member("LoggingEnabled", loggingEnabled)]),
+                    location: "BucketLoggingStatus", placement: .payload)),
+            put(
+                "PutBucketTagging", "tagging",
+                payload: Member("Tagging", tagging, location: "Tagging", placement: .payload)),
+            putBucketAcl,
+        ]
+        + ["GET", "HEAD"].map(objectRead)
+
+    /// `GetObject` and `HeadObject`, of the objects remsim put (a violation report): the bytes
+    /// (for `GET`) and what S3 says of them in headers. A byte range is refused, not answered whole.
+    static func objectRead(_ method: String) -> AWSOperation {
+        let get = method == "GET"
+        var output = [
+            Member("ContentType", .string, location: "Content-Type", placement: .header),
+            Member("ETag", .string, location: "ETag", placement: .header),
+            Member("LastModified", .timestamp, location: "Last-Modified", placement: .header),
+        ]
+        if get { output.insert(Member("Body", .blob, placement: .payload), at: 0) }
+        if !get { output.append(Member("ContentLength", .long, location: "Content-Length", placement: .header)) }
+        return AWSOperation(
+            service: "s3", action: get ? "GetObject" : "HeadObject",
             input: .structure([
-                Member("MaxBuckets", .integer, location: "max-buckets", placement: .querystring),
-                Member("ContinuationToken", .string, location: "continuation-token", placement: .querystring),
-                Member("Prefix", .string, location: "prefix", placement: .querystring),
-                Member("BucketRegion", .string, location: "bucket-region", placement: .querystring),
+                bucketMember, Member("Key", .string, location: "Key", placement: .uri),
+                Member("Range", .string, location: "Range", placement: .header), expectedOwner,
             ]),
-            output: .structure([
-                Member(
-                    "Buckets",
-                    .list(
-                        .structure([
-                            Member("Name", .string), Member("CreationDate", .timestamp),
-                            Member("BucketRegion", .string),
-                        ]), member: "Bucket")),
-                Member("Owner", owner), Member("ContinuationToken", .string), Member("Prefix", .string),
-            ]),
-            handling: .read(listBuckets), route: .init("GET", "/", answerRoot: "ListAllMyBucketsResult")),
-        AWSOperation(
-            service: "s3", action: "HeadBucket", input: .structure([bucketMember, expectedOwner]),
-            output: .structure([Member("BucketRegion", .string, location: "x-amz-bucket-region", placement: .header)]),
-            handling: .read { call, inventory throws(AWSError) in
-                ["BucketRegion": .string(try bucket(call, inventory).region)]
-            }, route: .init("HEAD", "/{Bucket}")),
-        get(
-            "GetBucketLocation", "location", output: [Member("LocationConstraint", .string)],
-            answerRoot: "LocationConstraint"
-        ) { bucket, _ throws(AWSError) in
-            // us-east-1 is the one region S3 names by no constraint.
-            ["LocationConstraint": bucket.region == "us-east-1" ? "" : .string(bucket.region)]
-        },
-        get(
-            "GetBucketAcl", "acl",
-            output: [Member("Owner", owner), Member("Grants", grants, location: "AccessControlList")],
-            answerRoot: "AccessControlPolicy"
-        ) { bucket, _ throws(AWSError) in acl(of: bucket) },
-        get(
-            "GetBucketPolicy", "policy", output: [Member("Policy", .string, placement: .payload)]
-        ) { bucket, _ throws(AWSError) in
-            guard let policy = bucket.properties["Policy"], !policy.isNull else {
-                throw AWSError(code: "NoSuchBucketPolicy", message: "The bucket policy does not exist")
-            }
-            return ["Policy": BucketPolicy.text(policy)]
-        },
-        get(
-            "GetBucketTagging", "tagging", output: [Member("TagSet", .list(tag, member: "Tag"))], answerRoot: "Tagging"
-        ) { bucket, _ throws(AWSError) in
-            guard !bucket.tags.isEmpty else {
-                throw AWSError(code: "NoSuchTagSet", message: "The TagSet does not exist")
-            }
-            return ["TagSet": EC2Filters.tagList(bucket.tags)]
-        },
-        get(
-            "GetBucketVersioning", "versioning", output: versioning, answerRoot: "VersioningConfiguration"
-        ) { bucket, _ throws(AWSError) in bucket.properties["Versioning"] ?? .emptyObject },
-        get(
-            "GetBucketLogging", "logging", output: [Member("LoggingEnabled", loggingEnabled)],
-            answerRoot: "BucketLoggingStatus"
-        ) { bucket, _ throws(AWSError) in bucket.properties["Logging"] ?? .emptyObject },
-        get("GetBucketWebsite", "website", output: website, answerRoot: "WebsiteConfiguration") {
-            bucket, _ throws(AWSError) in
-            try setting(
-                bucket, "Website", notFound: "NoSuchWebsiteConfiguration",
-                "The specified bucket does not have a website configuration")
-        },
-        get(
-            "GetBucketEncryption", "encryption",
-            output: [Member("ServerSideEncryptionConfiguration", encryption, placement: .payload)]
-        ) { bucket, _ throws(AWSError) in
-            [
-                "ServerSideEncryptionConfiguration": try setting(
-                    bucket, "ServerSideEncryptionConfiguration",
-                    notFound: "ServerSideEncryptionConfigurationNotFoundError",
-                    "The server side encryption configuration was not found")
-            ]
-        },
-        get(
-            "GetPublicAccessBlock", "publicAccessBlock",
-            output: [Member("PublicAccessBlockConfiguration", publicAccessBlock, placement: .payload)]
-        ) { bucket, _ throws(AWSError) in
-            [
-                "PublicAccessBlockConfiguration": try setting(
-                    bucket, "PublicAccessBlockConfiguration", notFound: "NoSuchPublicAccessBlockConfiguration",
-                    "The public access block configuration was not found")
-            ]
-        },
-        // Settings remsim does not model: read as S3 answers a bucket that has none, unless the
-        // bucket holds one (from an import), which the endpoint cannot describe and so refuses.
-        get(
-            "GetBucketReplication", "replication",
-            output: [Member("ReplicationConfiguration", .structure([]), placement: .payload)]
-        ) { bucket, call throws(AWSError) in
-            try unmodelled(bucket, call, "Replication")
-            throw AWSError(
-                code: "ReplicationConfigurationNotFoundError", message: "The replication configuration was not found")
-        },
-        get(
-            "GetBucketLifecycleConfiguration", "lifecycle", output: [], answerRoot: "LifecycleConfiguration"
-        ) { bucket, call throws(AWSError) in
-            try unmodelled(bucket, call, "Lifecycle")
-            throw AWSError(code: "NoSuchLifecycleConfiguration", message: "The lifecycle configuration does not exist")
-        },
-        get(
-            "GetBucketNotificationConfiguration", "notification", output: [], answerRoot: "NotificationConfiguration"
-        ) { bucket, call throws(AWSError) in
-            try unmodelled(bucket, call, "Notification")
-            return .emptyObject
-        },
-        put(
-            "PutPublicAccessBlock", "publicAccessBlock",
-            payload: Member(
-                "PublicAccessBlockConfiguration", publicAccessBlock, location: "PublicAccessBlockConfiguration",
-                placement: .payload)),
-        put(
-            "PutBucketVersioning", "versioning",
-            payload: Member(
-                "VersioningConfiguration", .structure(versioning), location: "VersioningConfiguration",
-                placement: .payload)),
-        put(
-            "PutBucketEncryption", "encryption",
-            payload: Member(
-                "ServerSideEncryptionConfiguration", encryption, location: "ServerSideEncryptionConfiguration",
-                placement: .payload)),
-        put(
-            "PutBucketLogging", "logging",
-            payload: Member(
-                "BucketLoggingStatus", .structure([Member("LoggingEnabled", loggingEnabled)]),
-                location: "BucketLoggingStatus", placement: .payload)),
-        put(
-            "PutBucketTagging", "tagging",
-            payload: Member("Tagging", tagging, location: "Tagging", placement: .payload)),
-        putBucketAcl,
-    ]
+            output: .structure(output),
+            handling: .readObjects { call, inventory, objects throws(AWSError) in
+                let bucket = try bucket(call, inventory)
+                guard let object = objects[name(of: bucket)]?[call.string("Key") ?? ""] else {
+                    throw AWSError(code: "NoSuchKey", message: "The specified key does not exist.")
+                }
+                if call.parameters["Range"] != nil {
+                    throw AWSError(
+                        code: "NotImplemented", message: "remsim's endpoint does not serve byte ranges of an object",
+                        status: 501)
+                }
+                var answer = Fields()
+                answer["ContentType"] = .string(object.contentType)
+                answer["ETag"] = .string(object.etag)
+                answer["LastModified"] = .string(httpDate(object.lastModified))
+                if get {
+                    answer["Body"] = .string(String(decoding: object.body, as: UTF8.self))
+                } else {
+                    answer["ContentLength"] = .int(object.body.count)
+                }
+                return .object(answer)
+            },
+            route: .init(method, "/{Bucket}/{Key+}"))
+    }
+
+    /// `Thu, 01 Jan 2026 00:15:00 GMT`: HTTP's date, as S3 gives `Last-Modified`.
+    static func httpDate(_ t: Timestamp) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(t.milliseconds) / 1000))
+    }
 
     /// `PutBucketAcl` with the whole policy as the body, or with a canned ACL (`x-amz-acl`),
     /// which is the policy S3 documents for it. Grants given one by one in headers are refused.
