@@ -26,7 +26,8 @@ package final class LiveCloud: Sendable {
         package var latency: SimDuration = .zero
         package var objects: [String: [String: StoredObject]] = [:]
 
-        package var inventory: Inventory { session.inventory }
+        /// As a read sees it: a write an eventual-consistency fault holds back is not seen yet.
+        package var inventory: Inventory { session.readInventory }
         package var now: Timestamp { session.now }
 
         package mutating func call(_ operation: CloudOperation) -> OperationOutcome {

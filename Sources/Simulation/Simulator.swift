@@ -161,6 +161,17 @@ public struct Simulator: Sendable {
         package var now: Timestamp { loop.now }
         package var end: Timestamp { loop.end }
         package var inventory: Inventory { loop.cloud.inventory }
+        /// The resources as a read sees them now: the inventory, but for writes not yet visible
+        /// (an eventual-consistency fault), seen as they were, as the engine's own reads see them.
+        package var readInventory: Inventory {
+            let stale = loop.stale.filter { $0.value.until > loop.now }
+            guard !stale.isEmpty else { return loop.cloud.inventory }
+            var seen = loop.cloud.inventory
+            for (id, entry) in stale.sorted(by: { $0.key < $1.key }) {
+                if let old = entry.resource { seen.upsert(old) } else { _ = seen.remove(id: id) }
+            }
+            return seen
+        }
         /// What happened so far, in the order it happened (alerts and warnings come with `finish()`).
         package var timeline: [TimelineRecord] { loop.timeline }
         /// The alerts the scenario's alert rules raised so far, with their transitions.

@@ -203,3 +203,58 @@ extension ExternalEngineRunTests {
         }
     }
 }
+
+extension ExternalEngineRunTests {
+    /// Reads on the wire see what the engine's reads see: under an eventual-consistency fault, a
+    /// program's own write is not visible until the lag has passed.
+    @Test func aReadOnTheWireLagsAWriteAsTheScenariosFaultSays() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TestSupport.write(
+            """
+            version: 1
+            resources:
+              - id: sg-0000000000000001
+                type: aws.security-group
+                account: "111111111111"
+                region: us-east-1
+                name: web
+                properties:
+                  GroupId: sg-0000000000000001
+                  GroupName: web
+                  IpPermissions: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, IpRanges: [{CidrIp: 0.0.0.0/0}]}]
+            """, to: "fixtures.yaml", in: dir)
+        let file = try TestSupport.write(
+            """
+            version: 1
+            name: lagging-reads
+            fixtures: [fixtures.yaml]
+            policies: [builtin:aws-sg-ssh-open-to-world]
+            engine:
+              alert-rules:
+                - {name: detect, policies: [aws-sg-ssh-open-to-world], auto-remediate: false, detection: {mode: poll, every: 5m}}
+            timeline:
+              - at: 0s
+                fault: {kind: eventual-consistency, lag: 5m, scope: {services: [ec2]}}
+            run-for: 1h
+            """, to: "scenario.yaml", in: dir)
+        let live = try LiveCloud(scenario: try Self.load(file))
+        live.withState { try? $0.session.advance(to: $0.session.now + .seconds(1)) }  // the fault is on
+        let endpoint = AWSEndpoint(defaultAccount: "111111111111")
+        let describe = TestEndpoint.ec2("Action=DescribeSecurityGroups&GroupId.1=sg-0000000000000001")
+        func openToTheWorld() -> Bool { live.respond(to: describe, with: endpoint).text.contains("0.0.0.0/0") }
+        let revoke = live.respond(
+            to: TestEndpoint.ec2(
+                "Action=RevokeSecurityGroupIngress&GroupId=sg-0000000000000001&IpProtocol=tcp&FromPort=22&ToPort=22"
+                    + "&CidrIp=0.0.0.0%2F0"),
+            with: endpoint)
+        #expect(revoke.status == 200, "\(revoke.text)")
+        // The cloud changed at once; a read does not see it for five minutes.
+        #expect(live.withState { $0.session.inventory["sg-0000000000000001"]?.properties["IpPermissions"] } == [])
+        #expect(openToTheWorld())
+        live.withState { try? $0.session.advance(to: $0.session.now + .minutes(4)) }
+        #expect(openToTheWorld())
+        live.withState { try? $0.session.advance(to: $0.session.now + .minutes(2)) }
+        #expect(!openToTheWorld())
+    }
+}
