@@ -119,6 +119,30 @@ struct ConformanceTests {
             Resource(
                 id: "conformance-eu", type: "aws.s3", account: account, region: "eu-west-1", name: "conformance-eu",
                 properties: ["Name": "conformance-eu"]))
+        let keyId = "0c0f0000-0000-4000-8000-00000000c0f0"
+        try inventory.insert(
+            Resource(
+                id: keyId, type: "aws.kms-key", account: account, region: "us-east-1", name: "alias/conformance-data",
+                properties: [
+                    "KeyId": .string(keyId), "Arn": .string("arn:aws:kms:us-east-1:\(account):key/\(keyId)"),
+                    "Description": "conformance data", "KeyState": "Enabled", "KeyManager": "CUSTOMER",
+                    "KeyUsage": "ENCRYPT_DECRYPT", "KeySpec": "SYMMETRIC_DEFAULT", "Origin": "AWS_KMS",
+                    "KeyRotationEnabled": false,
+                ]))
+        let trailArn = "arn:aws:cloudtrail:us-east-1:\(account):trail/conformance-trail"
+        try inventory.insert(
+            Resource(
+                id: trailArn, type: "aws.cloudtrail", account: account, region: "us-east-1", name: "conformance-trail",
+                properties: [
+                    "Name": "conformance-trail", "S3BucketName": "conformance-logs", "IsMultiRegionTrail": false,
+                    "HomeRegion": "us-east-1", "TrailARN": .string(trailArn), "LogFileValidationEnabled": false,
+                    "IncludeGlobalServiceEvents": true,
+                ]))
+        let groupArn = "arn:aws:logs:us-east-1:\(account):log-group:/conformance/app"
+        try inventory.insert(
+            Resource(
+                id: groupArn, type: "aws.log-group", account: account, region: "us-east-1", name: "/conformance/app",
+                properties: ["logGroupName": "/conformance/app", "arn": .string(groupArn)]))
         return inventory
     }
 
@@ -131,7 +155,8 @@ struct ConformanceTests {
         try #require(moto.status == 0, "\(moto.errors.suffix(2000))")
 
         try Data(
-            #"{"vpc": "vpc-0c0f0000000000001", "web": "sg-0c0f0000000000001", "key": "AKIA0C0F0RMANCE00001"}"#.utf8
+            #"{"vpc": "vpc-0c0f0000000000001", "web": "sg-0c0f0000000000001", "key": "AKIA0C0F0RMANCE00001", "kmskey": "0c0f0000-0000-4000-8000-00000000c0f0"}"#
+                .utf8
         )
         .write(to: URL(fileURLWithPath: "\(dir)/remsim-ids.json"))
         let live = try LiveCloud(inventory: try Self.inventory(), now: TestEndpoint.start)

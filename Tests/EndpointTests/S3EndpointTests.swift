@@ -142,8 +142,12 @@ struct S3EndpointTests {
 
     @Test func whatIsNotServedIsRefusedAndReported() throws {
         let live = try Self.live()
-        let object = live.respond(to: Self.request("GET", "/data-bucket/report.csv"), with: Self.endpoint)
+        // Objects are not modelled: no tool can put one (remsim writes the reports handlers read).
+        let object = live.respond(to: Self.request("PUT", "/data-bucket/report.csv", body: "a,b"), with: Self.endpoint)
         #expect(object.status == 501)
+        let missing = live.respond(to: Self.request("GET", "/data-bucket/report.csv"), with: Self.endpoint)
+        #expect(missing.status == 404)
+        #expect(missing.text.contains("<Code>NoSuchKey</Code>"))
         // Grants in headers are a form of PutBucketAcl the endpoint does not read.
         let grants = live.respond(
             to: Self.request(
@@ -152,7 +156,7 @@ struct S3EndpointTests {
             with: Self.endpoint)
         #expect(grants.status == 501)
         #expect(grants.text.contains("grants in headers (GrantRead)"))
-        #expect(live.withState { $0.refusals.map(\.operation) } == ["GET /{Bucket}/{Key+}", "PutBucketAcl"])
+        #expect(live.withState { $0.refusals.map(\.operation) } == ["PUT /{Bucket}/{Key+}", "PutBucketAcl"])
         #expect(live.withState { $0.calls.isEmpty })
     }
 }

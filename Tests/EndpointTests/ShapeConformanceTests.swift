@@ -61,6 +61,11 @@ struct ShapeConformanceTests {
                         "\(operation.name): routed as \(route.method) \(route.requestUri), the model says "
                             + "\(http["method"]?.stringValue ?? "?") \(http["requestUri"]?.stringValue ?? "?")")
                 }
+            } else if protocolName == "json" {
+                let prefix = model["metadata"]?["targetPrefix"]?.stringValue
+                if prefix != AWSEndpoint.jsonServices[operation.service] {
+                    problems.append("\(operation.name): the model's X-Amz-Target prefix is \(prefix ?? "none")")
+                }
             } else if protocolName != "query" && protocolName != "ec2" {
                 problems.append("\(operation.name): the \(protocolName ?? "?") protocol needs a route")
             }

@@ -28,6 +28,7 @@ package struct AWSEndpoint: Sendable {
     /// Every operation the endpoint serves.
     package static let served: [AWSOperation] =
         EC2Service.operations + STSService.operations + IAMService.operations + S3Service.operations
+        + KMSService.operations + CloudTrailService.operations + LogsService.operations
 
     /// The query protocol's services: their XML namespace, and whether they speak EC2's dialect.
     static let queryServices: [String: (namespace: String, dialect: QueryDecoder.Dialect)] = [
@@ -48,6 +49,10 @@ package struct AWSEndpoint: Sendable {
                     code: "MissingAuthenticationToken",
                     message: "Request is missing Authentication Token: sign it with AWS Signature Version 4"),
                 ec2: false, requestId: requestId)
+        }
+        if let prefix = Self.jsonServices[scope.service] {
+            return respondJSON(
+                to: request, scope: scope, prefix: prefix, number: number, requestId: requestId, backend: &backend)
         }
         if restOperations[scope.service] != nil {
             return respondRESTXML(to: request, scope: scope, number: number, requestId: requestId, backend: &backend)

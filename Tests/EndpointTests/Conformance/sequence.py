@@ -34,6 +34,9 @@ ec2 = session.client("ec2", endpoint_url=url, config=config)
 iam = session.client("iam", endpoint_url=url, config=config)
 sts = session.client("sts", endpoint_url=url, config=config)
 s3 = session.client("s3", endpoint_url=url, config=config)
+kms = session.client("kms", endpoint_url=url, config=config)
+cloudtrail = session.client("cloudtrail", endpoint_url=url, config=config)
+logs = session.client("logs", endpoint_url=url, config=config)
 REPORT = b"alert_id,resource_id\r\nP-1,sg-1\r\n"
 BUCKET_POLICY = {"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
@@ -82,7 +85,11 @@ if mode == "setup":
     s3.put_public_access_block(Bucket="conformance-data", PublicAccessBlockConfiguration={
         "BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": True,
         "RestrictPublicBuckets": False})
-    ids = {"vpc": vpc, "web": web, "key": key}
+    kmskey = kms.create_key(Description="conformance data")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/conformance-data", TargetKeyId=kmskey)
+    cloudtrail.create_trail(Name="conformance-trail", S3BucketName="conformance-logs")
+    logs.create_log_group(logGroupName="/conformance/app")
+    ids = {"vpc": vpc, "web": web, "key": key, "kmskey": kmskey}
     json.dump(ids, open(ids_file, "w"))
 else:
     ids = json.load(open(ids_file))
@@ -286,6 +293,44 @@ step("s3:GetBucketVersioning after", s3.get_bucket_versioning, Bucket="conforman
 step("s3:GetBucketEncryption after", s3.get_bucket_encryption, Bucket="conformance-eu")
 step("s3:GetBucketLogging after", s3.get_bucket_logging, Bucket="conformance-data")
 step("s3:GetBucketTagging after", s3.get_bucket_tagging, Bucket="conformance-eu")
+
+
+
+def only(answer, *keys):
+    return {k: v for k, v in answer.items() if k in keys}
+
+
+# KeyUsage left out: moto leaves it out, where AWS gives it.
+KEY_FIELDS = ("AWSAccountId", "KeyId", "Arn", "Description", "KeyState", "KeyManager", "KeySpec", "Enabled", "Origin")
+step("kms:ListKeys", lambda: {"Keys": kms.list_keys()["Keys"]})
+step("kms:DescribeKey by alias", lambda: only(kms.describe_key(KeyId="alias/conformance-data")["KeyMetadata"],
+                                               *KEY_FIELDS))
+step("kms:DescribeKey by id", lambda: only(kms.describe_key(KeyId=ids["kmskey"])["KeyMetadata"], *KEY_FIELDS))
+step("kms:DescribeKey missing", kms.describe_key, KeyId="0c0f0000-0000-4000-8000-000000000000")
+step("kms:GetKeyRotationStatus", lambda: only(kms.get_key_rotation_status(KeyId=ids["kmskey"]), "KeyRotationEnabled"))
+step("kms:ListAliases", lambda: {"Aliases": [only(a, "AliasName", "AliasArn", "TargetKeyId")
+                                             for a in kms.list_aliases()["Aliases"]
+                                             if a["AliasName"].startswith("alias/conformance-")]})
+step("kms:EnableKeyRotation", kms.enable_key_rotation, KeyId=ids["kmskey"])
+step("kms:GetKeyRotationStatus after", lambda: only(kms.get_key_rotation_status(KeyId=ids["kmskey"]),
+                                                    "KeyRotationEnabled"))
+
+TRAIL_FIELDS = ("Name", "S3BucketName", "IsMultiRegionTrail", "HomeRegion", "TrailARN", "LogFileValidationEnabled",
+                "IncludeGlobalServiceEvents")
+step("cloudtrail:DescribeTrails", lambda: {"trailList": [only(t, *TRAIL_FIELDS)
+                                                         for t in cloudtrail.describe_trails()["trailList"]]})
+step("cloudtrail:UpdateTrail", lambda: only(cloudtrail.update_trail(Name="conformance-trail",
+                                                                    EnableLogFileValidation=True), *TRAIL_FIELDS))
+step("cloudtrail:UpdateTrail missing", cloudtrail.update_trail, Name="conformance-none", EnableLogFileValidation=True)
+step("cloudtrail:DescribeTrails after", lambda: {"trailList": [only(t, *TRAIL_FIELDS) for t in cloudtrail.describe_trails(
+    trailNameList=["conformance-trail"])["trailList"]]})
+
+step("logs:DescribeLogGroups", lambda: {"logGroups": [only(g, "logGroupName", "arn") for g in logs.describe_log_groups(
+    logGroupNamePrefix="/conformance")["logGroups"]]})
+step("logs:CreateLogGroup", logs.create_log_group, logGroupName="/conformance/new")
+step("logs:CreateLogGroup again", logs.create_log_group, logGroupName="/conformance/new")
+step("logs:DescribeLogGroups after", lambda: {"logGroups": [only(g, "logGroupName", "arn") for g in logs.describe_log_groups(
+    logGroupNamePrefix="/conformance")["logGroups"]]})
 
 json.dump(steps, open(out_file, "w"), indent=1, sort_keys=True)
 if mode == "setup":
