@@ -24,7 +24,7 @@ struct CustodianOnTheEndpointTests {
     /// The cases whose every resource and call the endpoint serves.
     static let cases = [
         "sg-ingress", "iam-access-keys", "iam-credentials", "s3-public-block", "s3-configuration", "s3-global-grants",
-        "s3-policy-statements", "s3-iam-tags",
+        "s3-policy-statements", "s3-iam-tags", "s3-kms-encryption",
     ]
 
     @Test func custodianIsThereWhenRequired() {

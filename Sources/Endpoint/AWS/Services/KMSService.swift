@@ -65,12 +65,14 @@ package enum KMSService {
             .read { call, inventory throws(AWSError) in
                 var keys = keys(call, inventory)
                 if call.string("KeyId") != nil { keys = [try find(call, inventory)] }
-                let aliases = keys.filter { $0.name.hasPrefix("alias/") }.map { key -> Value in
-                    [
-                        "AliasName": .string(key.name),
-                        "AliasArn": .string("arn:aws:kms:\(key.region):\(key.account):\(key.name)"),
-                        "TargetKeyId": .string(keyId(key)),
-                    ]
+                let aliases = keys.flatMap { key in
+                    Self.aliases(key).map { alias -> Value in
+                        [
+                            "AliasName": .string(alias),
+                            "AliasArn": .string("arn:aws:kms:\(key.region):\(key.account):\(alias)"),
+                            "TargetKeyId": .string(keyId(key)),
+                        ]
+                    }
                 }
                 return try page(aliases, "Aliases", call)
             }),
@@ -91,6 +93,13 @@ package enum KMSService {
 
     static func keyId(_ key: Resource) -> String { key.properties["KeyId"]?.stringValue ?? key.id }
 
+    /// The key's aliases: its name when it is one (`alias/prod-data`), and `AliasNames`.
+    static func aliases(_ key: Resource) -> [String] {
+        let named = key.name.hasPrefix("alias/") ? [key.name] : []
+        let more = key.properties["AliasNames"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return named + more.filter { !named.contains($0) }
+    }
+
     static func arn(_ key: Resource) -> String {
         key.properties["Arn"]?.stringValue ?? "arn:aws:kms:\(key.region):\(key.account):key/\(keyId(key))"
     }
@@ -101,8 +110,8 @@ package enum KMSService {
             throw AWSError(code: "ValidationException", message: "KeyId is required")
         }
         let found = keys(call, inventory).first { key in
-            given == keyId(key) || given == arn(key) || given == key.name
-                || given == "arn:aws:kms:\(key.region):\(key.account):\(key.name)"
+            given == keyId(key) || given == arn(key)
+                || aliases(key).contains { given == $0 || given == "arn:aws:kms:\(key.region):\(key.account):\($0)" }
         }
         guard let found else {
             throw AWSError(
