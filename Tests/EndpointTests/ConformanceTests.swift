@@ -119,6 +119,24 @@ struct ConformanceTests {
             Resource(
                 id: "conformance-eu", type: "aws.s3", account: account, region: "eu-west-1", name: "conformance-eu",
                 properties: ["Name": "conformance-eu"]))
+        // The VPC's default network ACL, as EC2 (and moto) make it.
+        func entry(_ number: Int, _ action: String, egress: Bool) -> Value {
+            [
+                "CidrBlock": "0.0.0.0/0", "Egress": .bool(egress), "Protocol": "-1", "RuleAction": .string(action),
+                "RuleNumber": .int(number),
+            ]
+        }
+        try inventory.insert(
+            Resource(
+                id: "acl-0c0f0000000000001", type: "aws.network-acl", account: account, region: "us-east-1", name: "",
+                properties: [
+                    "NetworkAclId": "acl-0c0f0000000000001", "VpcId": "vpc-0c0f0000000000001", "IsDefault": true,
+                    "Associations": [],
+                    "Entries": [
+                        entry(100, "allow", egress: true), entry(32767, "deny", egress: true),
+                        entry(100, "allow", egress: false), entry(32767, "deny", egress: false),
+                    ],
+                ]))
         let keyId = "0c0f0000-0000-4000-8000-00000000c0f0"
         try inventory.insert(
             Resource(
@@ -155,7 +173,7 @@ struct ConformanceTests {
         try #require(moto.status == 0, "\(moto.errors.suffix(2000))")
 
         try Data(
-            #"{"vpc": "vpc-0c0f0000000000001", "web": "sg-0c0f0000000000001", "key": "AKIA0C0F0RMANCE00001", "kmskey": "0c0f0000-0000-4000-8000-00000000c0f0"}"#
+            #"{"vpc": "vpc-0c0f0000000000001", "web": "sg-0c0f0000000000001", "key": "AKIA0C0F0RMANCE00001", "kmskey": "0c0f0000-0000-4000-8000-00000000c0f0", "acl": "acl-0c0f0000000000001"}"#
                 .utf8
         )
         .write(to: URL(fileURLWithPath: "\(dir)/remsim-ids.json"))

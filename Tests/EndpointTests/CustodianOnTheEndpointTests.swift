@@ -24,7 +24,7 @@ struct CustodianOnTheEndpointTests {
     /// The cases whose every resource and call the endpoint serves.
     static let cases = [
         "sg-ingress", "iam-access-keys", "iam-credentials", "s3-public-block", "s3-configuration", "s3-global-grants",
-        "s3-policy-statements", "s3-iam-tags", "s3-kms-encryption",
+        "s3-policy-statements", "s3-iam-tags", "s3-kms-encryption", "vpc-set-flow-log",
     ]
 
     @Test func custodianIsThereWhenRequired() {
@@ -55,7 +55,7 @@ struct CustodianOnTheEndpointTests {
                 ], directory: Self.casesDirectory)
         }
         let state = live.withState { $0 }
-        #expect(ran.status == 0, "custodian run failed:\n\(ran.errors)")
+        #expect(ran.status == 0, "custodian run failed:\n\(ran.errors)\n\(ran.output.suffix(3000))")
         #expect(state.refusals.isEmpty, "Custodian asked for what the endpoint does not serve: \(state.refusals)")
         let failed = state.calls.filter { !$0.outcome.isSuccess }.map { "\($0.operation.name): \($0.outcome)" }
         #expect(failed.isEmpty, "\(failed)")

@@ -56,7 +56,8 @@ struct PackCommandsOnTheEndpointTests {
             }
             ran += 1
         }
-        // 24 examples ran when written: security groups, buckets, IAM keys and password policy, KMS, CloudTrail.
-        #expect(ran >= 24, "\(ran) examples ran; not served: \(skipped.sorted())")
+        // 27 examples ran when written: security groups, network ACLs, flow logs, buckets, IAM keys and
+        // password policy, KMS, CloudTrail.
+        #expect(ran >= 27, "\(ran) examples ran; not served: \(skipped.sorted())")
     }
 }

@@ -27,7 +27,8 @@ package struct AWSEndpoint: Sendable {
 
     /// Every operation the endpoint serves.
     package static let served: [AWSOperation] =
-        EC2Service.operations + STSService.operations + IAMService.operations + S3Service.operations
+        EC2Service.operations + EC2Service.networkOperations + STSService.operations + IAMService.operations
+        + S3Service.operations
         + KMSService.operations + CloudTrailService.operations + LogsService.operations
 
     /// The query protocol's services: their XML namespace, and whether they speak EC2's dialect.
@@ -148,7 +149,7 @@ package struct AWSEndpoint: Sendable {
                             service: call.service, action: call.action, parameters: planned.parameters)),
                 actor: backend.actor ?? actor)
             switch backend.call(op) {
-            case .succeeded: return planned.answer
+            case .succeeded: return planned.answerAfter.map { $0(backend.inventory) } ?? planned.answer
             case .failed(let code, let message): throw AWSError(code: code, message: message)
             }
         }

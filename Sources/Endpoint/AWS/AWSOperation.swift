@@ -109,12 +109,19 @@ package struct PlannedCall: Sendable {
     /// Where the resource is, when that is not the region the call was signed for (an S3
     /// bucket is reached from any region).
     package var region: String?
+    /// The answer, when it tells what the call made (the id of a new flow log): from the
+    /// resources as a read sees them once the call succeeded.
+    package var answerAfter: (@Sendable (Inventory) -> Value)?
 
-    package init(operation: String, resourceId: String, parameters: Value, answer: Value, region: String? = nil) {
+    package init(
+        operation: String, resourceId: String, parameters: Value, answer: Value, region: String? = nil,
+        answerAfter: (@Sendable (Inventory) -> Value)? = nil
+    ) {
         self.operation = operation
         self.resourceId = resourceId
         self.parameters = parameters
         self.answer = answer
         self.region = region
+        self.answerAfter = answerAfter
     }
 }

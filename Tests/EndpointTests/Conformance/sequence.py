@@ -89,7 +89,8 @@ if mode == "setup":
     kms.create_alias(AliasName="alias/conformance-data", TargetKeyId=kmskey)
     cloudtrail.create_trail(Name="conformance-trail", S3BucketName="conformance-logs")
     logs.create_log_group(logGroupName="/conformance/app")
-    ids = {"vpc": vpc, "web": web, "key": key, "kmskey": kmskey}
+    acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"][0]["NetworkAclId"]
+    ids = {"vpc": vpc, "web": web, "key": key, "kmskey": kmskey, "acl": acl}
     json.dump(ids, open(ids_file, "w"))
 else:
     ids = json.load(open(ids_file))
@@ -298,6 +299,36 @@ step("s3:GetBucketTagging after", s3.get_bucket_tagging, Bucket="conformance-eu"
 
 def only(answer, *keys):
     return {k: v for k, v in answer.items() if k in keys}
+
+
+VPC_FIELDS = ("VpcId", "CidrBlock", "State", "IsDefault", "OwnerId", "Tags")
+step("ec2:DescribeVpcs", lambda: {"Vpcs": [only(v, *VPC_FIELDS) for v in ec2.describe_vpcs(VpcIds=[ids["vpc"]])["Vpcs"]]})
+step("ec2:DescribeVpcs missing", ec2.describe_vpcs, VpcIds=["vpc-0123456789abcdef0"])
+step("ec2:DescribeNetworkAcls", lambda: {"NetworkAcls": ec2.describe_network_acls(
+    Filters=[{"Name": "vpc-id", "Values": [ids["vpc"]]}])["NetworkAcls"]})
+step("ec2:DeleteNetworkAclEntry", lambda: ec2.delete_network_acl_entry(
+    NetworkAclId=ids["acl"], RuleNumber=100, Egress=False) and {})
+step("ec2:DeleteNetworkAclEntry missing acl", ec2.delete_network_acl_entry, NetworkAclId="acl-0123456789abcdef0",
+     RuleNumber=100, Egress=False)
+step("ec2:DescribeNetworkAcls after", lambda: {"NetworkAcls": ec2.describe_network_acls(
+    NetworkAclIds=[ids["acl"]])["NetworkAcls"]})
+# Flow log ids are the endpoint's own: counted, not compared. LogFormat and MaxAggregationInterval
+# left out: AWS (and moto) fill in their defaults, which remsim's model does not hold.
+def create_flow_logs():
+    answer = ec2.create_flow_logs(
+        ResourceIds=[ids["vpc"]], ResourceType="VPC", TrafficType="REJECT", LogGroupName="/conformance/flow",
+        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow")
+    return {"made": len(answer["FlowLogIds"]), "Unsuccessful": answer["Unsuccessful"]}
+
+
+step("ec2:CreateFlowLogs", create_flow_logs)
+step("ec2:CreateFlowLogs missing vpc", ec2.create_flow_logs, ResourceIds=["vpc-0123456789abcdef0"],
+     ResourceType="VPC", TrafficType="REJECT", LogGroupName="/conformance/flow",
+     DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow")
+step("ec2:DescribeFlowLogs", lambda: {"FlowLogs": [only(f, "FlowLogStatus", "LogGroupName", "ResourceId", "TrafficType",
+                                                         "LogDestinationType", "DeliverLogsPermissionArn")
+                                                    for f in ec2.describe_flow_logs(Filter=[
+                                                        {"Name": "resource-id", "Values": [ids["vpc"]]}])["FlowLogs"]]})
 
 
 # KeyUsage left out: moto leaves it out, where AWS gives it.
