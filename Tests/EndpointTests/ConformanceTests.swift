@@ -137,6 +137,23 @@ struct ConformanceTests {
                         entry(100, "allow", egress: false), entry(32767, "deny", egress: false),
                     ],
                 ]))
+        try inventory.insert(
+            Resource(
+                id: "conformance-db", type: "aws.rds", account: account, region: "us-east-1", name: "conformance-db",
+                properties: [
+                    "DBInstanceIdentifier": "conformance-db", "DBInstanceClass": "db.t3.micro", "Engine": "postgres",
+                    "DBInstanceStatus": "available", "PubliclyAccessible": true, "MultiAZ": false,
+                    "BackupRetentionPeriod": 1, "DeletionProtection": false, "AutoMinorVersionUpgrade": true,
+                ]))
+        try inventory.insert(
+            Resource(
+                id: "conformance-db-snap", type: "aws.rds-snapshot", account: account, region: "us-east-1",
+                name: "conformance-db-snap",
+                properties: [
+                    "DBSnapshotIdentifier": "conformance-db-snap", "DBInstanceIdentifier": "conformance-db",
+                    "Engine": "postgres", "SnapshotType": "manual",
+                    "DBSnapshotAttributes": [["AttributeName": "restore", "AttributeValues": ["all"]]],
+                ]))
         let keyId = "0c0f0000-0000-4000-8000-00000000c0f0"
         try inventory.insert(
             Resource(

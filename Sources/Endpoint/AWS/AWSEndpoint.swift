@@ -29,7 +29,7 @@ package struct AWSEndpoint: Sendable {
     package static let served: [AWSOperation] =
         EC2Service.operations + EC2Service.networkOperations + STSService.operations + IAMService.operations
         + S3Service.operations
-        + KMSService.operations + CloudTrailService.operations + LogsService.operations
+        + KMSService.operations + CloudTrailService.operations + LogsService.operations + RDSService.operations
 
     /// The query protocol's services: their XML namespace, and whether they speak EC2's dialect.
     static let queryServices: [String: (namespace: String, dialect: QueryDecoder.Dialect)] = [

@@ -37,6 +37,7 @@ s3 = session.client("s3", endpoint_url=url, config=config)
 kms = session.client("kms", endpoint_url=url, config=config)
 cloudtrail = session.client("cloudtrail", endpoint_url=url, config=config)
 logs = session.client("logs", endpoint_url=url, config=config)
+rds = session.client("rds", endpoint_url=url, config=config)
 REPORT = b"alert_id,resource_id\r\nP-1,sg-1\r\n"
 BUCKET_POLICY = {"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
@@ -89,6 +90,13 @@ if mode == "setup":
     kms.create_alias(AliasName="alias/conformance-data", TargetKeyId=kmskey)
     cloudtrail.create_trail(Name="conformance-trail", S3BucketName="conformance-logs")
     logs.create_log_group(logGroupName="/conformance/app")
+    rds.create_db_instance(
+        DBInstanceIdentifier="conformance-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+        MasterUsername="admin", MasterUserPassword="conformance-0", AllocatedStorage=20, PubliclyAccessible=True,
+        MultiAZ=False, BackupRetentionPeriod=1, AutoMinorVersionUpgrade=True, DeletionProtection=False)
+    rds.create_db_snapshot(DBSnapshotIdentifier="conformance-db-snap", DBInstanceIdentifier="conformance-db")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="conformance-db-snap", AttributeName="restore",
+                                     ValuesToAdd=["all"])
     acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"][0]["NetworkAclId"]
     ids = {"vpc": vpc, "web": web, "key": key, "kmskey": kmskey, "acl": acl}
     json.dump(ids, open(ids_file, "w"))
@@ -300,6 +308,31 @@ step("s3:GetBucketTagging after", s3.get_bucket_tagging, Bucket="conformance-eu"
 def only(answer, *keys):
     return {k: v for k, v in answer.items() if k in keys}
 
+
+DB_FIELDS = ("DBInstanceIdentifier", "DBInstanceClass", "Engine", "DBInstanceStatus", "PubliclyAccessible", "MultiAZ",
+             "BackupRetentionPeriod", "DeletionProtection", "DBInstanceArn", "AutoMinorVersionUpgrade")
+step("rds:DescribeDBInstances", lambda: {"DBInstances": [only(d, *DB_FIELDS) for d in rds.describe_db_instances(
+    DBInstanceIdentifier="conformance-db")["DBInstances"]]})
+step("rds:DescribeDBInstances missing", rds.describe_db_instances, DBInstanceIdentifier="conformance-none")
+step("rds:ModifyDBInstance", lambda: only(rds.modify_db_instance(
+    DBInstanceIdentifier="conformance-db", PubliclyAccessible=False, ApplyImmediately=True)["DBInstance"],
+    "DBInstanceIdentifier", "PubliclyAccessible"))
+step("rds:ModifyDBInstance missing", rds.modify_db_instance, DBInstanceIdentifier="conformance-none",
+     PubliclyAccessible=False, ApplyImmediately=True)
+step("rds:DescribeDBInstances after", lambda: {"DBInstances": [only(d, *DB_FIELDS) for d in rds.describe_db_instances(
+    DBInstanceIdentifier="conformance-db")["DBInstances"]]})
+step("rds:DescribeDBSnapshots", lambda: {"DBSnapshots": [only(d, "DBSnapshotIdentifier", "DBInstanceIdentifier",
+                                                              "Engine", "SnapshotType", "DBSnapshotArn")
+                                                         for d in rds.describe_db_snapshots(
+                                                             DBInstanceIdentifier="conformance-db",
+                                                             SnapshotType="manual")["DBSnapshots"]]})
+step("rds:DescribeDBSnapshotAttributes", rds.describe_db_snapshot_attributes, DBSnapshotIdentifier="conformance-db-snap")
+step("rds:ModifyDBSnapshotAttribute", rds.modify_db_snapshot_attribute, DBSnapshotIdentifier="conformance-db-snap",
+     AttributeName="restore", ValuesToRemove=["all"])
+step("rds:ModifyDBSnapshotAttribute missing", rds.modify_db_snapshot_attribute, DBSnapshotIdentifier="conformance-none",
+     AttributeName="restore", ValuesToRemove=["all"])
+step("rds:DescribeDBSnapshotAttributes after", rds.describe_db_snapshot_attributes,
+     DBSnapshotIdentifier="conformance-db-snap")
 
 VPC_FIELDS = ("VpcId", "CidrBlock", "State", "IsDefault", "OwnerId", "Tags")
 step("ec2:DescribeVpcs", lambda: {"Vpcs": [only(v, *VPC_FIELDS) for v in ec2.describe_vpcs(VpcIds=[ids["vpc"]])["Vpcs"]]})

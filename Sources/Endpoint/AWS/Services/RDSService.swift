@@ -1,0 +1,243 @@
+import CloudModel
+
+/// RDS on the wire (query protocol): DB instances and snapshots with the settings remsim models,
+/// a snapshot's `restore` attribute (who may restore it: `all` is public), and the calls remsim
+/// models on them.
+package enum RDSService {
+    static let tagList: Shape = .list(.structure([Member("Key", .string), Member("Value", .string)]), member: "Tag")
+    static let filters = Member(
+        "Filters",
+        .list(
+            .structure([Member("Name", .string), Member("Values", .list(.string, member: "Value"))]),
+            member: "Filter"))
+    static let dbInstance: Shape = .structure([
+        Member("DBInstanceIdentifier", .string), Member("DBInstanceClass", .string), Member("Engine", .string),
+        Member("DBInstanceStatus", .string),
+        Member("Endpoint", .structure([Member("Address", .string), Member("Port", .integer)])),
+        Member("BackupRetentionPeriod", .integer), Member("MultiAZ", .boolean), Member("EngineVersion", .string),
+        Member("AutoMinorVersionUpgrade", .boolean), Member("PubliclyAccessible", .boolean),
+        Member("StorageEncrypted", .boolean), Member("KmsKeyId", .string), Member("CopyTagsToSnapshot", .boolean),
+        Member("DBInstanceArn", .string), Member("DeletionProtection", .boolean), Member("TagList", tagList),
+    ])
+    static let dbSnapshot: Shape = .structure([
+        Member("DBSnapshotIdentifier", .string), Member("DBInstanceIdentifier", .string),
+        Member("SnapshotCreateTime", .timestamp), Member("Engine", .string), Member("Status", .string),
+        Member("SnapshotType", .string), Member("Encrypted", .boolean), Member("KmsKeyId", .string),
+        Member("DBSnapshotArn", .string), Member("TagList", tagList),
+    ])
+    static let attributesResult: Shape = .structure([
+        Member("DBSnapshotIdentifier", .string),
+        Member(
+            "DBSnapshotAttributes",
+            .list(
+                .structure([
+                    Member("AttributeName", .string),
+                    Member("AttributeValues", .list(.string, member: "AttributeValue")),
+                ]), member: "DBSnapshotAttribute")),
+    ])
+    /// The settings of `ModifyDBInstance` remsim models; the other members are declared so that a
+    /// call using them is refused as not modelled rather than as unknown.
+    static let modelled: Set<String> = [
+        "DBInstanceIdentifier", "ApplyImmediately", "PubliclyAccessible", "MultiAZ", "AutoMinorVersionUpgrade",
+        "BackupRetentionPeriod", "DeletionProtection",
+    ]
+
+    static func op(
+        _ action: String, _ input: [Member], _ output: [Member], _ handling: AWSOperation.Handling
+    ) -> AWSOperation {
+        AWSOperation(
+            service: "rds", action: action, input: .structure(input), output: .structure(output), handling: handling)
+    }
+
+    package static let operations: [AWSOperation] = [
+        op(
+            "DescribeDBInstances",
+            [
+                Member("DBInstanceIdentifier", .string), filters, Member("MaxRecords", .integer),
+                Member("Marker", .string),
+            ],
+            [Member("Marker", .string), Member("DBInstances", .list(dbInstance, member: "DBInstance"))],
+            .read { call, inventory throws(AWSError) in
+                try describe(
+                    "aws.rds", call, inventory, id: "DBInstanceIdentifier", into: "DBInstances",
+                    notFound: { AWSError(code: "DBInstanceNotFound", message: "DBInstance \($0) not found.") },
+                    filters: ["db-instance-id": { [$0.id, arn($0, "db")] }, "engine": { [string($0, "Engine")] }],
+                    describedInstance)
+            }),
+        op(
+            "ModifyDBInstance",
+            [
+                Member("DBInstanceIdentifier", .string), Member("ApplyImmediately", .boolean),
+                Member("PubliclyAccessible", .boolean), Member("MultiAZ", .boolean),
+                Member("AutoMinorVersionUpgrade", .boolean), Member("BackupRetentionPeriod", .integer),
+                Member("DeletionProtection", .boolean), Member("DBInstanceClass", .string),
+                Member("AllocatedStorage", .integer), Member("EngineVersion", .string),
+                Member("CopyTagsToSnapshot", .boolean), Member("CACertificateIdentifier", .string),
+                Member("EnableIAMDatabaseAuthentication", .boolean), Member("MonitoringInterval", .integer),
+                Member("VpcSecurityGroupIds", .list(.string, member: "VpcSecurityGroupId")),
+            ],
+            [Member("DBInstance", dbInstance)],
+            .change { call, inventory throws(AWSError) in
+                if let other = call.parameters.objectValue?.entries.map(\.key).first(where: { !modelled.contains($0) })
+                {
+                    throw AWSError(
+                        code: "NotImplemented", message: "remsim's endpoint does not model ModifyDBInstance's \(other)",
+                        status: 501)
+                }
+                let id = call.string("DBInstanceIdentifier") ?? ""
+                guard let instance = find("aws.rds", id, call, inventory) else {
+                    throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.")
+                }
+                return PlannedCall(
+                    operation: "rds:ModifyDBInstance", resourceId: instance.id, parameters: call.parameters,
+                    answer: .emptyObject,
+                    answerAfter: { after in
+                        ["DBInstance": after[instance.id].map(describedInstance) ?? .null]
+                    })
+            }),
+        op(
+            "DescribeDBSnapshots",
+            [
+                Member("DBInstanceIdentifier", .string), Member("DBSnapshotIdentifier", .string),
+                Member("SnapshotType", .string), filters, Member("MaxRecords", .integer), Member("Marker", .string),
+            ],
+            [Member("Marker", .string), Member("DBSnapshots", .list(dbSnapshot, member: "DBSnapshot"))],
+            .read { call, inventory throws(AWSError) in
+                var answer = try describe(
+                    "aws.rds-snapshot", call, inventory, id: "DBSnapshotIdentifier", into: "DBSnapshots",
+                    notFound: { AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \($0) not found.") },
+                    filters: [
+                        "db-snapshot-id": { [$0.id, arn($0, "snapshot")] },
+                        "db-instance-id": { [string($0, "DBInstanceIdentifier")] },
+                        "snapshot-type": { [string($0, "SnapshotType")] },
+                    ], describedSnapshot)
+                let instance = call.string("DBInstanceIdentifier")
+                let type = call.string("SnapshotType")
+                if instance != nil || type != nil, case .object(var fields) = answer {
+                    fields["DBSnapshots"] = .array(
+                        (fields["DBSnapshots"]?.arrayValue ?? []).filter { s in
+                            (instance == nil || s["DBInstanceIdentifier"]?.stringValue == instance)
+                                && (type == nil || s["SnapshotType"]?.stringValue == type)
+                        })
+                    answer = .object(fields)
+                }
+                return answer
+            }),
+        op(
+            "DescribeDBSnapshotAttributes", [Member("DBSnapshotIdentifier", .string)],
+            [Member("DBSnapshotAttributesResult", attributesResult)],
+            .read { call, inventory throws(AWSError) in
+                let id = call.string("DBSnapshotIdentifier") ?? ""
+                guard let snapshot = find("aws.rds-snapshot", id, call, inventory) else {
+                    throw AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \(id) not found.")
+                }
+                return ["DBSnapshotAttributesResult": attributes(snapshot)]
+            }),
+        op(
+            "ModifyDBSnapshotAttribute",
+            [
+                Member("DBSnapshotIdentifier", .string), Member("AttributeName", .string),
+                Member("ValuesToAdd", .list(.string, member: "AttributeValue")),
+                Member("ValuesToRemove", .list(.string, member: "AttributeValue")),
+            ],
+            [Member("DBSnapshotAttributesResult", attributesResult)],
+            .change { call, inventory throws(AWSError) in
+                // remsim models taking accounts (and `all`) off a snapshot, not adding them.
+                if call.parameters["ValuesToAdd"] != nil {
+                    throw AWSError(
+                        code: "NotImplemented",
+                        message: "remsim's endpoint models ModifyDBSnapshotAttribute's ValuesToRemove, not ValuesToAdd",
+                        status: 501)
+                }
+                let id = call.string("DBSnapshotIdentifier") ?? ""
+                guard let snapshot = find("aws.rds-snapshot", id, call, inventory) else {
+                    throw AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \(id) not found.")
+                }
+                return PlannedCall(
+                    operation: "rds:ModifyDBSnapshotAttribute", resourceId: snapshot.id, parameters: call.parameters,
+                    answer: .emptyObject,
+                    answerAfter: { after in
+                        ["DBSnapshotAttributesResult": after[snapshot.id].map(attributes) ?? .null]
+                    })
+            }),
+    ]
+
+    static func string(_ r: Resource, _ key: String) -> String { r.properties[key]?.stringValue ?? "" }
+
+    static func arn(_ r: Resource, _ kind: String) -> String {
+        let key = kind == "db" ? "DBInstanceArn" : "DBSnapshotArn"
+        return r.properties[key]?.stringValue ?? "arn:aws:rds:\(r.region):\(r.account):\(kind):\(r.id)"
+    }
+
+    /// The account's resource of `type` in the call's region named by its identifier or its ARN.
+    static func find(_ type: String, _ given: String, _ call: AWSCall, _ inventory: Inventory) -> Resource? {
+        inventory.resources(ofType: type).first {
+            $0.account == call.account && $0.region == call.region
+                && ($0.id == given || arn($0, type == "aws.rds" ? "db" : "snapshot") == given)
+        }
+    }
+
+    static func describedInstance(_ r: Resource) -> Value {
+        var fields = r.properties.objectValue ?? Fields()
+        fields["DBInstanceIdentifier"] = .string(r.id)
+        fields["DBInstanceArn"] = .string(arn(r, "db"))
+        fields["TagList"] = EC2Filters.tagList(r.tags)
+        return .object(fields)
+    }
+
+    static func describedSnapshot(_ r: Resource) -> Value {
+        var fields = r.properties.objectValue ?? Fields()
+        fields["DBSnapshotIdentifier"] = .string(r.id)
+        fields["DBSnapshotArn"] = .string(arn(r, "snapshot"))
+        fields["TagList"] = EC2Filters.tagList(r.tags)
+        return .object(fields)
+    }
+
+    /// A snapshot's attributes: `restore` always, empty when nobody else may restore it.
+    static func attributes(_ r: Resource) -> Value {
+        var list = r.properties["DBSnapshotAttributes"]?.arrayValue ?? []
+        if !list.contains(where: { $0["AttributeName"] == "restore" }) {
+            list.append(["AttributeName": "restore", "AttributeValues": []])
+        }
+        return ["DBSnapshotIdentifier": .string(r.id), "DBSnapshotAttributes": .array(list)]
+    }
+
+    /// A describe call: one resource by identifier (it must be there), or all, by filters, paged
+    /// by `MaxRecords`/`Marker` in identifier order.
+    static func describe(
+        _ type: String, _ call: AWSCall, _ inventory: Inventory, id idKey: String, into key: String,
+        notFound: (String) -> AWSError, filters: [String: @Sendable (Resource) -> [String]],
+        _ described: (Resource) -> Value
+    ) throws(AWSError) -> Value {
+        var found = inventory.resources(ofType: type).filter { $0.account == call.account && $0.region == call.region }
+        if let id = call.string(idKey) {
+            guard let one = find(type, id, call, inventory) else { throw notFound(id) }
+            found = [one]
+        }
+        for filter in call.parameters["Filters"]?.arrayValue ?? [] {
+            let name = filter["Name"]?.stringValue ?? ""
+            let values = filter["Values"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            guard let field = filters[name] else {
+                throw AWSError(code: "InvalidParameterValue", message: "Unrecognized filter name: \(name)")
+            }
+            found = found.filter { r in field(r).contains { values.contains($0) } }
+        }
+        found.sort { $0.id < $1.id }
+        var start = 0
+        if let marker = call.string("Marker") {
+            guard marker.hasPrefix("remsim-"), let n = Int(marker.dropFirst(7)), (0...found.count).contains(n) else {
+                throw AWSError(code: "InvalidParameterValue", message: "Invalid marker: \(marker)")
+            }
+            start = n
+        }
+        let max = call.parameters["MaxRecords"]?.intValue ?? 100
+        guard (20...100).contains(max) else {
+            throw AWSError(code: "InvalidParameterValue", message: "MaxRecords must be between 20 and 100, not \(max)")
+        }
+        let end = min(found.count, start + max)
+        var answer = Fields()
+        answer[key] = .array(found[start..<end].map(described))
+        if end < found.count { answer["Marker"] = .string("remsim-\(end)") }
+        return .object(answer)
+    }
+}
