@@ -55,21 +55,16 @@ enum EC2Filters {
 
     /// The slice of `count` results a request asks for, and the token of the next page.
     static func page(_ count: Int, _ call: AWSCall) throws(AWSError) -> (range: Range<Int>, next: String?) {
-        var start = 0
-        if let token = call.string("NextToken") {
-            guard token.hasPrefix("remsim-"), let offset = Int(token.dropFirst(7)), offset >= 0, offset <= count else {
-                throw AWSError(code: "InvalidNextToken", message: "The token '\(token)' is invalid")
-            }
-            start = offset
-        }
-        guard let max = call.parameters["MaxResults"]?.intValue else { return (start..<count, nil) }
-        guard (5...1000).contains(max) else {
-            throw AWSError(
-                code: "InvalidParameterValue", message: "Value (\(max)) for parameter maxResults is invalid: 5 to 1000")
-        }
-        let end = min(count, start + max)
-        return (start..<end, end < count ? "remsim-\(end)" : nil)
+        try paging.window(count, call)
     }
+
+    static let paging = Paging(
+        token: "NextToken", size: "MaxResults", defaultSize: nil, sizes: 5...1000,
+        badToken: { AWSError(code: "InvalidNextToken", message: "The token '\($0)' is invalid") },
+        badSize: {
+            AWSError(
+                code: "InvalidParameterValue", message: "Value (\($0)) for parameter maxResults is invalid: 5 to 1000")
+        })
 
     /// Tags as EC2 returns them, sorted by key.
     static func tagList(_ tags: [String: String]) -> Value {

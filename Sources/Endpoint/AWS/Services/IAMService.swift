@@ -238,23 +238,15 @@ package enum IAMService {
 
     /// `Marker`/`MaxItems` paging, as IAM's list calls have it.
     static func page(_ items: [Value], _ key: String, _ call: AWSCall) throws(AWSError) -> Value {
-        var start = 0
-        if let marker = call.string("Marker") {
-            guard marker.hasPrefix("remsim-"), let offset = Int(marker.dropFirst(7)), (0...items.count).contains(offset)
-            else {
-                throw AWSError(code: "ValidationError", message: "Invalid Marker: \(marker)")
-            }
-            start = offset
-        }
-        let max = call.parameters["MaxItems"]?.intValue ?? 100
-        guard (1...1000).contains(max) else {
-            throw AWSError(code: "ValidationError", message: "MaxItems must be between 1 and 1000, not \(max)")
-        }
-        let end = min(items.count, start + max)
+        let page = try Paging(
+            token: "Marker", size: "MaxItems", defaultSize: 100, sizes: 1...1000,
+            badToken: { AWSError(code: "ValidationError", message: "Invalid Marker: \($0)") },
+            badSize: { AWSError(code: "ValidationError", message: "MaxItems must be between 1 and 1000, not \($0)") }
+        ).window(items.count, call)
         var answer = Fields()
-        answer[key] = .array(Array(items[start..<end]))
-        answer["IsTruncated"] = .bool(end < items.count)
-        if end < items.count { answer["Marker"] = .string("remsim-\(end)") }
+        answer[key] = .array(Array(items[page.range]))
+        answer["IsTruncated"] = .bool(page.next != nil)
+        if let next = page.next { answer["Marker"] = .string(next) }
         return .object(answer)
     }
 

@@ -124,21 +124,15 @@ package enum KMSService {
 
     /// `Limit`/`Marker` paging, as KMS's list calls have it.
     static func page(_ items: [Value], _ key: String, _ call: AWSCall) throws(AWSError) -> Value {
-        var start = 0
-        if let marker = call.string("Marker") {
-            guard marker.hasPrefix("remsim-"), let offset = Int(marker.dropFirst(7)), (0...items.count).contains(offset)
-            else { throw AWSError(code: "InvalidMarkerException", message: "Invalid marker: \(marker)") }
-            start = offset
-        }
-        let limit = call.parameters["Limit"]?.intValue ?? 100
-        guard (1...1000).contains(limit) else {
-            throw AWSError(code: "ValidationException", message: "Limit must be between 1 and 1000, not \(limit)")
-        }
-        let end = min(items.count, start + limit)
+        let page = try Paging(
+            token: "Marker", size: "Limit", defaultSize: 100, sizes: 1...1000,
+            badToken: { AWSError(code: "InvalidMarkerException", message: "Invalid marker: \($0)") },
+            badSize: { AWSError(code: "ValidationException", message: "Limit must be between 1 and 1000, not \($0)") }
+        ).window(items.count, call)
         var answer = Fields()
-        answer[key] = .array(Array(items[start..<end]))
-        answer["Truncated"] = .bool(end < items.count)
-        if end < items.count { answer["NextMarker"] = .string("remsim-\(end)") }
+        answer[key] = .array(Array(items[page.range]))
+        answer["Truncated"] = .bool(page.next != nil)
+        if let next = page.next { answer["NextMarker"] = .string(next) }
         return .object(answer)
     }
 }

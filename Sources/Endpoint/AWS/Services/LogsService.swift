@@ -33,20 +33,16 @@ package enum LogsService {
                     fields["arn"] = .string(arn.hasSuffix(":*") ? arn : arn + ":*")
                     return .object(fields)
                 }
-                var start = 0
-                if let token = call.string("nextToken") {
-                    guard token.hasPrefix("remsim-"), let n = Int(token.dropFirst(7)), (0...groups.count).contains(n)
-                    else { throw AWSError(code: "InvalidParameterException", message: "Invalid nextToken: \(token)") }
-                    start = n
-                }
-                let limit = call.parameters["limit"]?.intValue ?? 50
-                guard (1...50).contains(limit) else {
-                    throw AWSError(code: "InvalidParameterException", message: "limit must be between 1 and 50")
-                }
-                let end = min(groups.count, start + limit)
+                let page = try Paging(
+                    token: "nextToken", size: "limit", defaultSize: 50, sizes: 1...50,
+                    badToken: { AWSError(code: "InvalidParameterException", message: "Invalid nextToken: \($0)") },
+                    badSize: { _ in
+                        AWSError(code: "InvalidParameterException", message: "limit must be between 1 and 50")
+                    }
+                ).window(groups.count, call)
                 var answer = Fields()
-                answer["logGroups"] = .array(Array(groups[start..<end]))
-                if end < groups.count { answer["nextToken"] = .string("remsim-\(end)") }
+                answer["logGroups"] = .array(Array(groups[page.range]))
+                if let next = page.next { answer["nextToken"] = .string(next) }
                 return .object(answer)
             }),
         AWSOperation(

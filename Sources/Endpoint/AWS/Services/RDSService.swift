@@ -223,21 +223,16 @@ package enum RDSService {
             found = found.filter { r in field(r).contains { values.contains($0) } }
         }
         found.sort { $0.id < $1.id }
-        var start = 0
-        if let marker = call.string("Marker") {
-            guard marker.hasPrefix("remsim-"), let n = Int(marker.dropFirst(7)), (0...found.count).contains(n) else {
-                throw AWSError(code: "InvalidParameterValue", message: "Invalid marker: \(marker)")
+        let page = try Paging(
+            token: "Marker", size: "MaxRecords", defaultSize: 100, sizes: 20...100,
+            badToken: { AWSError(code: "InvalidParameterValue", message: "Invalid marker: \($0)") },
+            badSize: {
+                AWSError(code: "InvalidParameterValue", message: "MaxRecords must be between 20 and 100, not \($0)")
             }
-            start = n
-        }
-        let max = call.parameters["MaxRecords"]?.intValue ?? 100
-        guard (20...100).contains(max) else {
-            throw AWSError(code: "InvalidParameterValue", message: "MaxRecords must be between 20 and 100, not \(max)")
-        }
-        let end = min(found.count, start + max)
+        ).window(found.count, call)
         var answer = Fields()
-        answer[key] = .array(found[start..<end].map(described))
-        if end < found.count { answer["Marker"] = .string("remsim-\(end)") }
+        answer[key] = .array(found[page.range].map(described))
+        if let next = page.next { answer["Marker"] = .string(next) }
         return .object(answer)
     }
 }

@@ -1,0 +1,28 @@
+/// The list calls' paging, whatever a service names its token and page size (EC2's
+/// `NextToken`/`MaxResults`, IAM's `Marker`/`MaxItems`, KMS's `Marker`/`Limit`, RDS's
+/// `Marker`/`MaxRecords`, Logs' `nextToken`/`limit`): the endpoint's tokens are `remsim-N`, the
+/// offset of the next page.
+struct Paging: Sendable {
+    var token: String
+    var size: String
+    /// The page size when the call gives none; nil for everything at once.
+    var defaultSize: Int?
+    var sizes: ClosedRange<Int>
+    var badToken: @Sendable (String) -> AWSError
+    var badSize: @Sendable (Int) -> AWSError
+
+    /// The slice of `count` results the call asks for, and the token of the page after it.
+    func window(_ count: Int, _ call: AWSCall) throws(AWSError) -> (range: Range<Int>, next: String?) {
+        var start = 0
+        if let token = call.string(self.token) {
+            guard token.hasPrefix("remsim-"), let offset = Int(token.dropFirst(7)), (0...count).contains(offset) else {
+                throw badToken(token)
+            }
+            start = offset
+        }
+        guard let size = call.parameters[size]?.intValue ?? defaultSize else { return (start..<count, nil) }
+        guard sizes.contains(size) else { throw badSize(size) }
+        let end = min(count, start + size)
+        return (start..<end, end < count ? "remsim-\(end)" : nil)
+    }
+}
