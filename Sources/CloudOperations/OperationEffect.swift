@@ -175,7 +175,7 @@ package enum BuiltinEffect: String, Sendable {
         case .createFlowLogs:
             [
                 "ResourceIds", "ResourceType", "TrafficType", "LogDestinationType", "LogGroupName",
-                "DeliverLogsPermissionArn",
+                "DeliverLogsPermissionArn", "LogDestination", "LogFormat", "MaxAggregationInterval",
             ]
         case .removeSnapshotAttributeValues: ["AttributeName", "ValuesToRemove"]
         case .removeIamMembers: ["removeMembers"]

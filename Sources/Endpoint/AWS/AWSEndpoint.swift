@@ -121,7 +121,23 @@ package struct AWSEndpoint: Sendable {
         }
     }
 
+    /// Carries out a decoded call, in whichever protocol it came. A form of a served operation the
+    /// endpoint does not model (`NotImplemented`: a parameter remsim's model of the operation does
+    /// not read, a setting it cannot describe) is reported as not served, as well as answered.
     func perform(
+        _ operation: AWSOperation, _ call: AWSCall, number: Int, backend: inout some EndpointBackend
+    ) throws(AWSError) -> Value {
+        do {
+            return try carryOut(operation, call, number: number, backend: &backend)
+        } catch {
+            if error.code == "NotImplemented" {
+                backend.refused(RefusedRequest(service: call.service, operation: call.action, reason: error.message))
+            }
+            throw error
+        }
+    }
+
+    private func carryOut(
         _ operation: AWSOperation, _ call: AWSCall, number: Int, backend: inout some EndpointBackend
     ) throws(AWSError) -> Value {
         switch operation.handling {
@@ -135,6 +151,16 @@ package struct AWSEndpoint: Sendable {
             return try read(call, backend.inventory, backend.objects)
         case .change(let plan):
             let planned = try plan(call, backend.inventory)
+            // What the catalog's model of the operation does not read would be dropped without a
+            // word: such a call is refused, never carried out in part.
+            if let spec = OperationCatalog.spec(named: planned.operation) {
+                let read = Set(spec.parameterNames + ["DryRun"])
+                if let other = planned.parameters.objectValue?.entries.map(\.key).first(where: { !read.contains($0) }) {
+                    throw AWSError(
+                        code: "NotImplemented",
+                        message: "remsim's endpoint does not model \(planned.operation)'s \(other)", status: 501)
+                }
+            }
             if call.parameters["DryRun"]?.boolValue == true {
                 throw AWSError(
                     code: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.")
@@ -194,13 +220,7 @@ package struct AWSEndpoint: Sendable {
     /// `X-Amz-Target`, and Lambda's REST), S3's XML otherwise.
     static func otherProtocolError(_ error: AWSError, request: WireRequest, requestId: String) -> WireResponse {
         if request.header("x-amz-target") != nil || request.header("content-type")?.contains("json") == true {
-            let body: Value = ["__type": .string(error.code), "message": .string(error.message)]
-            return WireResponse(
-                status: error.status,
-                headers: [
-                    "Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": requestId,
-                    "x-amzn-ErrorType": error.code,
-                ], body: Array(body.jsonText.utf8))
+            return jsonError(error, requestId: requestId)
         }
         var xml = XMLWriter()
         xml.open("Error")

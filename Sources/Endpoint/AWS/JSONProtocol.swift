@@ -51,10 +51,6 @@ extension AWSEndpoint {
                 headers: ["Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": requestId],
                 body: Array(Self.encodeJSON(answer, operation.output).jsonText.utf8))
         } catch {
-            // A form of a served operation the endpoint does not model: reported as not served.
-            if error.code == "NotImplemented" {
-                backend.refused(RefusedRequest(service: scope.service, operation: action, reason: error.message))
-            }
             return Self.jsonError(error, requestId: requestId)
         }
     }

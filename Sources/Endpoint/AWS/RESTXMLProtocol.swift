@@ -45,12 +45,6 @@ extension AWSEndpoint {
             let answer = try perform(operation, call, number: number, backend: &backend)
             return Self.restXMLAnswer(answer, operation, requestId: requestId, head: head)
         } catch {
-            // A form of a served operation the endpoint cannot read (grants in headers), or a
-            // setting it cannot describe: reported as what is not served.
-            if error.code == "NotImplemented" {
-                backend.refused(
-                    RefusedRequest(service: scope.service, operation: operation.action, reason: error.message))
-            }
             return Self.restXMLError(error, bucket: bucket, requestId: requestId, head: head)
         }
     }

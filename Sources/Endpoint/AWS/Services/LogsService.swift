@@ -53,15 +53,10 @@ package enum LogsService {
                 guard let name = call.string("logGroupName"), !name.isEmpty else {
                     throw AWSError(code: "InvalidParameterException", message: "logGroupName is required")
                 }
-                if call.parameters["kmsKeyId"] != nil {
-                    throw AWSError(
-                        code: "NotImplemented", message: "remsim's endpoint does not model a log group's kmsKeyId",
-                        status: 501)
-                }
                 return PlannedCall(
                     operation: "logs:CreateLogGroup",
                     resourceId: "arn:aws:logs:\(call.region):\(call.account):log-group:\(name)",
-                    parameters: ["logGroupName": .string(name)], answer: .emptyObject)
+                    parameters: call.parameters, answer: .emptyObject)
             }),
     ]
 
