@@ -47,6 +47,29 @@ package struct AWSConfigMapping: Sendable, Hashable {
     }
 }
 
+extension AWSConfigMapping {
+    /// Keys AWS Config spells differently from the describe APIs, beyond the first letter's case.
+    package static let renamedKeys: [String: String] = [
+        "ipv4Ranges": "IpRanges", "sseAlgorithm": "SSEAlgorithm", "kmsMasterKeyID": "KMSMasterKeyID",
+    ]
+    private static let configKeys = Dictionary(uniqueKeysWithValues: renamedKeys.map { ($0.value, $0.key) })
+
+    /// A Config key as the describe APIs spell it: `groupId` → `GroupId`, `ipv4Ranges` →
+    /// `IpRanges`, `dBInstanceIdentifier` → `DBInstanceIdentifier`.
+    package static func describeKey(_ key: String) -> String {
+        if let r = renamedKeys[key] { return r }
+        if key.hasPrefix("dB") { return "DB" + key.dropFirst(2) }
+        return key.prefix(1).uppercased() + key.dropFirst()
+    }
+
+    /// The other way: a describe API's key as Config spells it.
+    package static func configKey(_ key: String) -> String {
+        if let r = configKeys[key] { return r }
+        if key.hasPrefix("DB") { return "dB" + key.dropFirst(2) }
+        return key.prefix(1).lowercased() + key.dropFirst()
+    }
+}
+
 /// The resource types remsim models, by Cloud Custodian name (`aws.iam-password-policy` has
 /// none: Custodian reads the password policy as a filter on `aws.account`).
 package enum ResourceTypeRegistry {

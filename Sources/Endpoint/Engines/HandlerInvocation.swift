@@ -234,16 +234,7 @@ enum HandlerInvocation {
         }
     }
 
-    static func camelKey(_ key: String) -> String {
-        switch key {
-        case "IpRanges": return "ipv4Ranges"
-        case "SSEAlgorithm": return "sseAlgorithm"
-        case "KMSMasterKeyID": return "kmsMasterKeyID"
-        default:
-            if key.hasPrefix("DB") { return "dB" + key.dropFirst(2) }
-            return key.prefix(1).lowercased() + key.dropFirst()
-        }
-    }
+    static func camelKey(_ key: String) -> String { AWSConfigMapping.configKey(key) }
 
     /// The open alerts as a CSV report, one row per alert, as CSPM frameworks export findings.
     static let csvColumns = [

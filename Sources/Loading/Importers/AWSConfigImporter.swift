@@ -17,10 +17,6 @@ import Foundation
 /// `Logging`). Items of resources since deleted are skipped and counted; resource types remsim
 /// does not model are kept as inert resources of type `aws.` + the Config type.
 public enum AWSConfigImporter {
-    /// Keys Config spells differently from the describe APIs, beyond the first letter's case.
-    static let renamed: [String: String] = [
-        "ipv4Ranges": "IpRanges", "sseAlgorithm": "SSEAlgorithm", "kmsMasterKeyID": "KMSMasterKeyID",
-    ]
     /// Config's flat copies of what another key holds in full.
     static let dropped: Set<String> = ["ipRanges", "tags", "Tags"]
     static let deletedStatuses: Set<String> = ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]
@@ -113,11 +109,7 @@ public enum AWSConfigImporter {
         }
     }
 
-    static func pascalKey(_ key: String) -> String {
-        if let r = renamed[key] { return r }
-        if key.hasPrefix("dB") { return "DB" + key.dropFirst(2) }  // dBInstanceIdentifier
-        return key.prefix(1).uppercased() + key.dropFirst()
-    }
+    static func pascalKey(_ key: String) -> String { AWSConfigMapping.describeKey(key) }
 
     /// The bucket's supplementary configuration, as the properties the S3 describe calls give.
     static func s3Properties(_ configuration: Value, supplementary: Value, _ entry: ExportItem) throws(LoadError)
