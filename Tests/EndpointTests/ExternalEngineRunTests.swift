@@ -58,8 +58,9 @@ struct ExternalEngineRunTests {
         #expect(result.timeline.contains { $0.kind == .violationEnded && $0.resourceId == "sg-0a1b2c3d4e5f61001" })
     }
 
-    /// A scenario over one security group whose only engine is `command`.
-    static func scenario(command: String, every: String = "10m") throws -> Scenario {
+    /// A scenario over one security group whose only engine is `command` (none when nil), with
+    /// `timeline` as its timeline's entries.
+    static func scenario(command: String?, every: String = "10m", timeline: String = "") throws -> Scenario {
         let dir = try TestSupport.temporaryDirectory()
         try TestSupport.write(
             """
@@ -84,10 +85,8 @@ struct ExternalEngineRunTests {
             engine:
               alert-rules:
                 - {name: detect, policies: [aws-sg-ssh-open-to-world], auto-remediate: false, detection: {mode: poll, every: 5m}}
-              external:
-                - name: misbehaving
-                  command: \(command)
-                  every: \(every)
+            \(command.map { "  external: [{name: misbehaving, command: \($0), every: \(every)}]" } ?? "")
+            \(timeline.isEmpty ? "" : "timeline:\n" + timeline)
             run-for: 25m
             """, to: "scenario.yaml", in: dir)
         return try load(file)
@@ -208,37 +207,10 @@ extension ExternalEngineRunTests {
     /// Reads on the wire see what the engine's reads see: under an eventual-consistency fault, a
     /// program's own write is not visible until the lag has passed.
     @Test func aReadOnTheWireLagsAWriteAsTheScenariosFaultSays() throws {
-        let dir = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try TestSupport.write(
-            """
-            version: 1
-            resources:
-              - id: sg-0000000000000001
-                type: aws.security-group
-                account: "111111111111"
-                region: us-east-1
-                name: web
-                properties:
-                  GroupId: sg-0000000000000001
-                  GroupName: web
-                  IpPermissions: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, IpRanges: [{CidrIp: 0.0.0.0/0}]}]
-            """, to: "fixtures.yaml", in: dir)
-        let file = try TestSupport.write(
-            """
-            version: 1
-            name: lagging-reads
-            fixtures: [fixtures.yaml]
-            policies: [builtin:aws-sg-ssh-open-to-world]
-            engine:
-              alert-rules:
-                - {name: detect, policies: [aws-sg-ssh-open-to-world], auto-remediate: false, detection: {mode: poll, every: 5m}}
-            timeline:
-              - at: 0s
-                fault: {kind: eventual-consistency, lag: 5m, scope: {services: [ec2]}}
-            run-for: 1h
-            """, to: "scenario.yaml", in: dir)
-        let live = try LiveCloud(scenario: try Self.load(file))
+        let scenario = try Self.scenario(
+            command: nil,
+            timeline: "  - {at: 0s, fault: {kind: eventual-consistency, lag: 5m, scope: {services: [ec2]}}}")
+        let live = try LiveCloud(scenario: scenario)
         live.withState { try? $0.session.advance(to: $0.session.now + .seconds(1)) }  // the fault is on
         let endpoint = AWSEndpoint(defaultAccount: "111111111111")
         let describe = TestEndpoint.ec2("Action=DescribeSecurityGroups&GroupId.1=sg-0000000000000001")

@@ -14,22 +14,28 @@ struct HostileRequestTests {
         "Action=CreateTags&ResourceId.1=sg-0000000000000002&Tag.1.Key=a&Tag.1.Value=b",
     ]
 
+    /// `text` with one to six seeded edits: a byte replaced by one of `marks`, a run repeated, a
+    /// run cut.
+    static func edit(_ text: String, marks: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+        var body = Array(text.utf8)
+        for _ in 0..<Int.random(in: 1...6, using: &random) {
+            let at = Int.random(in: 0..<max(1, body.count), using: &random)
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: body[at] = marks.randomElement(using: &random)!
+            case 1: body.insert(contentsOf: Array(body[at...].prefix(Int.random(in: 1...40, using: &random))), at: at)
+            default: body.removeSubrange(at..<min(body.count, at + Int.random(in: 1...8, using: &random)))
+            }
+        }
+        return body
+    }
+
     @Test(arguments: 0..<8)
     func editedRequestsAreAnsweredInAWSsShape(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
         let live = try AWSEndpointTests.live()
         let marks = Array("&=.%+1234567890AZaz\u{0}\u{7f}é".utf8)
         for _ in 0..<300 {
-            var body = Array(Self.valid.randomElement(using: &random)!.utf8)
-            for _ in 0..<Int.random(in: 1...6, using: &random) {
-                let at = Int.random(in: 0..<max(1, body.count), using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: body[at] = marks.randomElement(using: &random)!
-                case 1:
-                    body.insert(contentsOf: Array(body[at...].prefix(Int.random(in: 1...40, using: &random))), at: at)
-                default: body.removeSubrange(at..<min(body.count, at + Int.random(in: 1...8, using: &random)))
-                }
-            }
+            let body = Self.edit(Self.valid.randomElement(using: &random)!, marks: marks, &random)
             let answer = live.respond(
                 to: WireRequest(method: "POST", target: "/", headers: TestEndpoint.signed("ec2"), body: body),
                 with: AWSEndpointTests.endpoint)
@@ -66,16 +72,7 @@ struct HostileRequestTests {
         let marks = Array("<>/&;\"=!?[]xs:1\u{0}é".utf8)
         for _ in 0..<200 {
             let (target, text) = Self.validXML.randomElement(using: &random)!
-            var body = Array(text.utf8)
-            for _ in 0..<Int.random(in: 1...6, using: &random) {
-                let at = Int.random(in: 0..<max(1, body.count), using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: body[at] = marks.randomElement(using: &random)!
-                case 1:
-                    body.insert(contentsOf: Array(body[at...].prefix(Int.random(in: 1...40, using: &random))), at: at)
-                default: body.removeSubrange(at..<min(body.count, at + Int.random(in: 1...8, using: &random)))
-                }
-            }
+            let body = Self.edit(text, marks: marks, &random)
             let answer = live.respond(
                 to: S3EndpointTests.request("PUT", target, body: String(decoding: body, as: UTF8.self)),
                 with: S3EndpointTests.endpoint)
