@@ -24,6 +24,44 @@ package protocol EndpointBackend {
     /// The S3 objects remsim put in buckets (the violation reports handlers read), by bucket
     /// name and key. Objects are not part of remsim's model of the cloud: tools cannot put any.
     var objects: [String: [String: StoredObject]] { get }
+    /// The SSM Automation executions started on the endpoint, by id.
+    var automations: [String: AutomationExecution] { get }
+    /// Keeps an execution once its steps have run.
+    mutating func record(_ execution: AutomationExecution)
+}
+
+/// An SSM Automation runbook's execution, as its steps left it.
+package struct AutomationExecution: Sendable, Hashable {
+    package var id: String
+    package var document: String
+    /// The parameters it was started with (SSM's map of names to lists of strings).
+    package var parameters: Value
+    package var account: String
+    package var region: String
+    package var started: Timestamp
+    package var ended: Timestamp?
+    package var steps: [Step] = []
+    /// Why it failed; nil when every step succeeded.
+    package var failure: String?
+
+    package struct Step: Sendable, Hashable {
+        package var name: String
+        /// `Success` or `Failed`.
+        package var status: String
+        package var failure: String?
+    }
+
+    package init(id: String, document: String, parameters: Value, account: String, region: String, started: Timestamp) {
+        self.id = id
+        self.document = document
+        self.parameters = parameters
+        self.account = account
+        self.region = region
+        self.started = started
+    }
+
+    /// `Success` or `Failed`, as SSM reports an execution that ended.
+    package var status: String { failure == nil ? "Success" : "Failed" }
 }
 
 /// An S3 object remsim wrote: its bytes, their type, and when.

@@ -25,6 +25,7 @@ package final class LiveCloud: Sendable {
         /// How far the clock moves for each request while it otherwise stands still.
         package var latency: SimDuration = .zero
         package var objects: [String: [String: StoredObject]] = [:]
+        package var automations: [String: AutomationExecution] = [:]
 
         /// As a read sees it: a write an eventual-consistency fault holds back is not seen yet.
         package var inventory: Inventory { session.readInventory }
@@ -37,6 +38,8 @@ package final class LiveCloud: Sendable {
         }
 
         package mutating func refused(_ request: RefusedRequest) { refusals.append(request) }
+
+        package mutating func record(_ execution: AutomationExecution) { automations[execution.id] = execution }
 
         package mutating func nextRequestNumber() -> Int {
             requests += 1

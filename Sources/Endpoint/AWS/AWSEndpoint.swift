@@ -27,9 +27,12 @@ package struct AWSEndpoint: Sendable {
 
     /// Every operation the endpoint serves.
     package static let served: [AWSOperation] =
-        EC2Service.operations + EC2Service.networkOperations + STSService.operations + IAMService.operations
+        EC2Service.operations + EC2Service.networkOperations + EC2Service.computeOperations + STSService.operations
+        + IAMService.operations
         + S3Service.operations
         + KMSService.operations + CloudTrailService.operations + LogsService.operations + RDSService.operations
+        + RedshiftService.operations + ELBv2Service.operations + LambdaService.operations
+        + TaggingService.operations + SSMService.operations
 
     /// The query protocol's services: their XML namespace, and whether they speak EC2's dialect.
     static let queryServices: [String: (namespace: String, dialect: QueryDecoder.Dialect)] = [
@@ -54,6 +57,9 @@ package struct AWSEndpoint: Sendable {
         if let prefix = Self.jsonServices[scope.service] {
             return respondJSON(
                 to: request, scope: scope, prefix: prefix, number: number, requestId: requestId, backend: &backend)
+        }
+        if Self.restJSONServices.contains(scope.service) {
+            return respondRESTJSON(to: request, scope: scope, number: number, requestId: requestId, backend: &backend)
         }
         if restOperations[scope.service] != nil {
             return respondRESTXML(to: request, scope: scope, number: number, requestId: requestId, backend: &backend)
@@ -151,34 +157,80 @@ package struct AWSEndpoint: Sendable {
             return try read(call, backend.inventory, backend.objects)
         case .change(let plan):
             let planned = try plan(call, backend.inventory)
-            // What the catalog's model of the operation does not read would be dropped without a
-            // word: such a call is refused, never carried out in part.
-            if let spec = OperationCatalog.spec(named: planned.operation) {
-                let read = Set(spec.parameterNames + ["DryRun"])
-                if let other = planned.parameters.objectValue?.entries.map(\.key).first(where: { !read.contains($0) }) {
-                    throw AWSError(
-                        code: "NotImplemented",
-                        message: "remsim's endpoint does not model \(planned.operation)'s \(other)", status: 501)
-                }
-            }
             if call.parameters["DryRun"]?.boolValue == true {
+                try Self.check(planned)
                 throw AWSError(
                     code: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.")
             }
-            let op = CloudOperation(
-                callId: number, name: planned.operation, cloud: .aws, account: call.account,
-                region: planned.region ?? call.region,
-                resourceId: planned.resourceId, parameters: planned.parameters,
-                command: ShellCommand(
-                    ["aws", "--region", planned.region ?? call.region]
-                        + CommandRenderer.awsWords(
-                            service: call.service, action: call.action, parameters: planned.parameters)),
-                actor: backend.actor ?? actor)
-            switch backend.call(op) {
-            case .succeeded: return planned.answerAfter.map { $0(backend.inventory) } ?? planned.answer
-            case .failed(let code, let message): throw AWSError(code: code, message: message)
+            return try land(planned, call, number: number, backend: &backend)
+        case .startAutomation(let plan):
+            let steps = try plan(call, backend.inventory)
+            for step in steps { try Self.check(step.call) }
+            var execution = AutomationExecution(
+                id: Self.executionId(number), document: call.string("DocumentName") ?? "",
+                parameters: call.parameters["Parameters"] ?? .emptyObject, account: call.account,
+                region: call.region, started: backend.now)
+            // The runbook's steps run in turn, each a call of its own; the first to fail ends the
+            // execution, as Automation's `onFailure: Abort` does.
+            for (i, step) in steps.enumerated() {
+                let stepNumber = i == 0 ? number : backend.nextRequestNumber()
+                do {
+                    _ = try land(step.call, call, number: stepNumber, backend: &backend)
+                    execution.steps.append(.init(name: step.name, status: "Success", failure: nil))
+                } catch {
+                    execution.steps.append(.init(name: step.name, status: "Failed", failure: error.message))
+                    execution.failure =
+                        "Step fails when it is executing/canceling action. \(error.code): \(error.message)"
+                    break
+                }
             }
+            execution.ended = backend.now
+            backend.record(execution)
+            return ["AutomationExecutionId": .string(execution.id)]
+        case .readAutomations(let read):
+            return try read(call, backend.automations)
         }
+    }
+
+    /// What the catalog's model of the operation does not read would be dropped without a word:
+    /// such a call is refused, never carried out in part.
+    static func check(_ planned: PlannedCall) throws(AWSError) {
+        guard let spec = OperationCatalog.spec(named: planned.operation) else { return }
+        let read = Set(spec.parameterNames + ["DryRun"])
+        if let other = planned.parameters.objectValue?.entries.map(\.key).first(where: { !read.contains($0) }) {
+            throw AWSError(
+                code: "NotImplemented", message: "remsim's endpoint does not model \(planned.operation)'s \(other)",
+                status: 501)
+        }
+    }
+
+    /// Hands a planned change to the backend, as the operation remsim's engine would issue, and
+    /// answers as the API does once it succeeded.
+    private func land(
+        _ planned: PlannedCall, _ call: AWSCall, number: Int, backend: inout some EndpointBackend
+    ) throws(AWSError) -> Value {
+        try Self.check(planned)
+        let parts = planned.operation.split(separator: ":", maxSplits: 1).map(String.init)
+        let service = parts.first ?? ""
+        let action = parts.count > 1 ? parts[1] : ""
+        let op = CloudOperation(
+            callId: number, name: planned.operation, cloud: .aws, account: call.account,
+            region: planned.region ?? call.region,
+            resourceId: planned.resourceId, parameters: planned.parameters,
+            command: ShellCommand(
+                ["aws", "--region", planned.region ?? call.region]
+                    + CommandRenderer.awsWords(service: service, action: action, parameters: planned.parameters)),
+            actor: backend.actor ?? actor)
+        switch backend.call(op) {
+        case .succeeded: return planned.answerAfter.map { $0(backend.inventory) } ?? planned.answer
+        case .failed(let code, let message): throw AWSError(code: code, message: message)
+        }
+    }
+
+    /// An Automation execution id of SSM's form (a UUID), from the request's number.
+    static func executionId(_ number: Int) -> String {
+        let hex = String(UInt64(truncatingIfNeeded: number), radix: 16)
+        return "0a0e0000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 
     /// `00000000-0000-4000-8000-00000000002a`: a request id of AWS's form, from its number.

@@ -56,6 +56,11 @@ package struct AWSOperation: Sendable {
         case identityAndRead(@Sendable (AWSCall, Timestamp, Inventory) throws(AWSError) -> Value)
         /// Answers from the resources and the objects remsim stored in buckets.
         case readObjects(@Sendable (AWSCall, Inventory, [String: [String: StoredObject]]) throws(AWSError) -> Value)
+        /// Starts an Automation runbook (SSM): its steps, planned from the resources, are carried
+        /// out in turn as `change`'s calls are, and the execution is kept for reads.
+        case startAutomation(@Sendable (AWSCall, Inventory) throws(AWSError) -> [RunbookStep])
+        /// Answers from the Automation executions started so far, by id.
+        case readAutomations(@Sendable (AWSCall, [String: AutomationExecution]) throws(AWSError) -> Value)
     }
 
     package init(
@@ -95,6 +100,17 @@ package struct AWSCall: Sendable {
 
     package func string(_ key: String) -> String? { parameters[key]?.stringValue }
     package func strings(_ key: String) -> [String] { parameters[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+}
+
+/// One step of a runbook: its name in the document, and the call it makes.
+package struct RunbookStep: Sendable {
+    package var name: String
+    package var call: PlannedCall
+
+    package init(name: String, call: PlannedCall) {
+        self.name = name
+        self.call = call
+    }
 }
 
 /// A changing call as remsim's model of the operation takes it.

@@ -10,6 +10,8 @@ extension AWSEndpoint {
         "kms": "TrentService",
         "cloudtrail": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101",
         "logs": "Logs_20140328",
+        "tagging": "ResourceGroupsTaggingAPI_20170126",
+        "ssm": "AmazonSSM",
     ]
 
     func respondJSON(
@@ -81,6 +83,13 @@ extension AWSEndpoint {
             var out: [Value] = []
             for (i, item) in items.enumerated() { out.append(try decodeJSON(item, element, path: "\(path)[\(i)]")) }
             return .array(out)
+        case .map(let element):
+            guard let fields = value.objectValue else { throw invalid("must be an object") }
+            var out = Fields()
+            for entry in fields.entries {
+                out[entry.key] = try decodeJSON(entry.value, element, path: "\(path).\(entry.key)")
+            }
+            return .object(out)
         case .integer, .long:
             guard let i = value.intValue else { throw invalid("must be an integer") }
             return .int(i)
@@ -108,6 +117,10 @@ extension AWSEndpoint {
             return .object(out)
         case .list(let element, _), .flattened(let element):
             return .array((value.arrayValue ?? []).map { encodeJSON($0, element) })
+        case .map(let element):
+            var out = Fields()
+            for entry in value.objectValue?.entries ?? [] { out[entry.key] = encodeJSON(entry.value, element) }
+            return .object(out)
         case .timestamp:
             if let text = value.stringValue, let t = Timestamp(iso8601: text) {
                 return .double(Double(t.milliseconds) / 1000)
@@ -118,12 +131,14 @@ extension AWSEndpoint {
         }
     }
 
-    static func jsonError(_ error: AWSError, requestId: String) -> WireResponse {
+    static func jsonError(
+        _ error: AWSError, requestId: String, contentType: String = "application/x-amz-json-1.1"
+    ) -> WireResponse {
         let body: Value = ["__type": .string(error.code), "message": .string(error.message)]
         return WireResponse(
             status: error.status,
             headers: [
-                "Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": requestId,
+                "Content-Type": contentType, "x-amzn-RequestId": requestId,
                 "x-amzn-ErrorType": error.code,
             ], body: Array(body.jsonText.utf8))
     }

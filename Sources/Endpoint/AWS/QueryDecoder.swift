@@ -83,6 +83,17 @@ package struct QueryDecoder {
                 index += 1
             }
             return .array(items)
+        case .map(let element):
+            // `Key.entry.N.key` and `Key.entry.N.value`.
+            guard prefixes.contains(Substring("\(key).entry")) else { return nil }
+            var fields = Fields()
+            var index = 1
+            while let name = form["\(key).entry.\(index).key"] {
+                used.insert("\(key).entry.\(index).key")
+                if let v = try value(element, at: "\(key).entry.\(index).value") { fields[name] = v }
+                index += 1
+            }
+            return .object(fields)
         default:
             guard let text = form[key] else { return nil }
             used.insert(key)

@@ -76,7 +76,7 @@ extension AWSEndpoint {
         return .object(fields)
     }
 
-    private static func restScalar(_ text: String, _ member: Member) throws(AWSError) -> Value {
+    static func restScalar(_ text: String, _ member: Member) throws(AWSError) -> Value {
         switch member.shape {
         case .integer, .long:
             guard let i = Int(text) else {

@@ -18,6 +18,9 @@ package indirect enum Shape: Sendable {
     /// the member's location (`ServerSideEncryptionConfiguration`'s `Rule`s).
     case flattened(Shape)
     case structure([Member])
+    /// A map of string keys to values of a shape (Lambda's `Environment.Variables`): an object
+    /// in JSON, `entry`s of `key` and `value` in XML and the query protocol.
+    case map(Shape)
 
     package static func list(_ element: Shape) -> Shape { .list(element, member: "member") }
     /// An EC2 list, whose XML items are `item`s.

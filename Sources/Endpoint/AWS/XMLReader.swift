@@ -89,6 +89,15 @@ package enum XMLReader {
             return .array(items)
         case .flattened(let item):
             return .array([try value(element, item, path: path)])
+        case .map(let item):
+            var fields = Fields()
+            for entry in element.children {
+                guard entry.name == "entry", let key = entry.children.first(where: { $0.name == "key" }),
+                    let held = entry.children.first(where: { $0.name == "value" })
+                else { throw malformed("<\(entry.name)> in \(path) is not an <entry> of <key> and <value>") }
+                fields[key.text] = try value(held, item, path: "\(path).\(key.text)")
+            }
+            return .object(fields)
         case .integer, .long:
             guard let i = Int(element.text.trimmed) else { throw malformed("\(path) is not an integer") }
             return .int(i)

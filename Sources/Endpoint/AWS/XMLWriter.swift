@@ -53,6 +53,15 @@ package struct XMLWriter {
             close(name)
         case .flattened(let element):
             for item in value.arrayValue ?? [value] { write(item, element, as: name) }
+        case .map(let item):
+            open(name)
+            for entry in value.objectValue?.entries ?? [] {
+                open("entry")
+                element("key", entry.key)
+                write(entry.value, item, as: "value")
+                close("entry")
+            }
+            close(name)
         default:
             switch value {
             case .string(let s): element(name, s)

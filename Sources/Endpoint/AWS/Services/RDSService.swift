@@ -142,6 +142,35 @@ package enum RDSService {
                         ["DBSnapshotAttributesResult": after[snapshot.id].map(attributes) ?? .null]
                     })
             }),
+        op(
+            "DeleteDBInstance",
+            [
+                Member("DBInstanceIdentifier", .string), Member("SkipFinalSnapshot", .boolean),
+                Member("FinalDBSnapshotIdentifier", .string), Member("DeleteAutomatedBackups", .boolean),
+            ],
+            [Member("DBInstance", dbInstance)],
+            .change { call, inventory throws(AWSError) in
+                let id = call.string("DBInstanceIdentifier") ?? ""
+                guard let instance = find("aws.rds", id, call, inventory) else {
+                    throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.")
+                }
+                // RDS answers with the instance as it starts deleting.
+                let deleting = describedInstance(instance).setting("DBInstanceStatus", to: "deleting")
+                return PlannedCall(
+                    operation: "rds:DeleteDBInstance", resourceId: instance.id, parameters: call.parameters,
+                    answer: ["DBInstance": deleting])
+            }),
+        op(
+            "DeleteDBSnapshot", [Member("DBSnapshotIdentifier", .string)], [Member("DBSnapshot", dbSnapshot)],
+            .change { call, inventory throws(AWSError) in
+                let id = call.string("DBSnapshotIdentifier") ?? ""
+                guard let snapshot = find("aws.rds-snapshot", id, call, inventory) else {
+                    throw AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \(id) not found.")
+                }
+                return PlannedCall(
+                    operation: "rds:DeleteDBSnapshot", resourceId: snapshot.id, parameters: call.parameters,
+                    answer: ["DBSnapshot": describedSnapshot(snapshot).setting("Status", to: "deleted")])
+            }),
     ]
 
     static func string(_ r: Resource, _ key: String) -> String { r.properties[key]?.stringValue ?? "" }
