@@ -16,7 +16,10 @@ struct ShapeConformanceTests {
         let script = """
             import json, sys, botocore.loaders
             loader = botocore.loaders.Loader()
-            json.dump({s: loader.load_service_model(s, 'service-2') for s in sys.argv[1:]}, sys.stdout)
+            # Signing names that are not the model's name.
+            names = {'elasticloadbalancing': 'elbv2', 'tagging': 'resourcegroupstaggingapi'}
+            json.dump({s: loader.load_service_model(names.get(s, s), 'service-2') for s in sys.argv[1:]},
+                      sys.stdout)
             """
         // The python the `aws` script runs under: its `#!` line (`/usr/bin/env python3` read as
         // `python3`), else the python beside it (a pyenv shim's), else `python3` on PATH; the
@@ -142,6 +145,11 @@ struct ShapeConformanceTests {
             }
             if let inner = model["member"]?["shape"]?.stringValue {
                 compare(element, to: inner, in: shapes, at: "\(path)[]", &problems)
+            }
+        case .map(let element):
+            guard type == "map" else { return problems.append("\(path): \(name) is a \(type), not a map") }
+            if let inner = model["value"]?["shape"]?.stringValue {
+                compare(element, to: inner, in: shapes, at: "\(path){}", &problems)
             }
         case .string: if type != "string" { problems.append("\(path): \(name) is a \(type), not a string") }
         case .integer: if type != "integer" { problems.append("\(path): \(name) is a \(type), not an integer") }

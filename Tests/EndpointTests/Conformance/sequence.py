@@ -10,8 +10,10 @@ Usage: python sequence.py moto IDS_JSON OUT_JSON
          an endpoint that holds the resources already (remsim's fixtures), their ids in IDS_JSON.
 """
 import base64
+import io
 import json
 import sys
+import zipfile
 
 import boto3
 import botocore.config
@@ -38,6 +40,10 @@ kms = session.client("kms", endpoint_url=url, config=config)
 cloudtrail = session.client("cloudtrail", endpoint_url=url, config=config)
 logs = session.client("logs", endpoint_url=url, config=config)
 rds = session.client("rds", endpoint_url=url, config=config)
+redshift = session.client("redshift", endpoint_url=url, config=config)
+elbv2 = session.client("elbv2", endpoint_url=url, config=config)
+awslambda = session.client("lambda", endpoint_url=url, config=config)
+tagging = session.client("resourcegroupstaggingapi", endpoint_url=url, config=config)
 REPORT = b"alert_id,resource_id\r\nP-1,sg-1\r\n"
 BUCKET_POLICY = {"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
@@ -98,7 +104,42 @@ if mode == "setup":
     rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="conformance-db-snap", AttributeName="restore",
                                      ValuesToAdd=["all"])
     acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"][0]["NetworkAclId"]
-    ids = {"vpc": vpc, "web": web, "key": key, "kmskey": kmskey, "acl": acl}
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "team", "Value": "web"}]}],
+    )["Instances"][0]["InstanceId"]
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, TagSpecifications=[
+        {"ResourceType": "volume", "Tags": [{"Key": "team", "Value": "web"}]}])["VolumeId"]
+    snapshot = ec2.create_snapshot(VolumeId=volume, Description="conformance")["SnapshotId"]
+    ec2.modify_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission", OperationType="add",
+                                  GroupNames=["all"])
+    redshift.create_cluster(ClusterIdentifier="conformance-dw", NodeType="dc2.large", MasterUsername="admin",
+                            MasterUserPassword="Conformance0", PubliclyAccessible=True, Encrypted=False,
+                            Tags=[{"Key": "team", "Value": "web"}])
+    # The load balancer in a VPC of its own: its subnets would join the first VPC's network ACL.
+    lbvpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    lbsg = ec2.create_security_group(GroupName="alb-for-conformance", Description="alb", VpcId=lbvpc)["GroupId"]
+    subnets = [ec2.create_subnet(VpcId=lbvpc, CidrBlock="10.8.%d.0/24" % n, AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for n, zone in ((1, "us-east-1a"), (2, "us-east-1b"))]
+    lb = elbv2.create_load_balancer(Name="conformance-alb", Subnets=subnets, SecurityGroups=[lbsg],
+                                    Scheme="internet-facing", Type="application",
+                                    Tags=[{"Key": "team", "Value": "web"}])["LoadBalancers"][0]["LoadBalancerArn"]
+    elbv2.modify_load_balancer_attributes(LoadBalancerArn=lb, Attributes=[
+        {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "false"},
+        {"Key": "deletion_protection.enabled", "Value": "false"}])
+    role = iam.create_role(RoleName="conformance-fn", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return event\n")
+    awslambda.create_function(FunctionName="conformance-fn", Runtime="python3.9", Role=role,
+                              Handler="index.handler", Code={"ZipFile": archive.getvalue()},
+                              Description="conformance", Timeout=30, MemorySize=128, Tags={"team": "web"})
+    ids = {"vpc": vpc, "web": web, "key": key, "kmskey": kmskey, "acl": acl, "instance": instance, "volume": volume,
+           "snapshot": snapshot, "lb": lb, "lbvpc": lbvpc, "lbsg": lbsg}
     json.dump(ids, open(ids_file, "w"))
 else:
     ids = json.load(open(ids_file))
@@ -395,6 +436,129 @@ step("logs:CreateLogGroup", logs.create_log_group, logGroupName="/conformance/ne
 step("logs:CreateLogGroup again", logs.create_log_group, logGroupName="/conformance/new")
 step("logs:DescribeLogGroups after", lambda: {"logGroups": [only(g, "logGroupName", "arn") for g in logs.describe_log_groups(
     logGroupNamePrefix="/conformance")["logGroups"]]})
+
+INSTANCE_FIELDS = ("InstanceId", "InstanceType", "State", "Tags")
+
+
+def instances(**kwargs):
+    """The served fields of each reservation's instances, and the reservation's owner. The metadata
+    options' `State` is left out: moto answers `applied` at once, AWS `pending` while it applies."""
+    answer = ec2.describe_instances(**kwargs)
+    return {"Reservations": [{"OwnerId": r["OwnerId"], "Instances": [
+        only(i, *INSTANCE_FIELDS) | {"MetadataOptions": only(i["MetadataOptions"], "HttpTokens", "HttpEndpoint")}
+        for i in r["Instances"]]} for r in answer["Reservations"]]}
+
+
+step("ec2:DescribeInstances", instances, InstanceIds=[ids["instance"]])
+step("ec2:DescribeInstances by tag filter", instances, Filters=[{"Name": "tag:team", "Values": ["web"]},
+                                                               {"Name": "instance-state-name", "Values": ["running"]}])
+step("ec2:DescribeInstances missing", ec2.describe_instances, InstanceIds=["i-0123456789abcdef0"])
+step("ec2:ModifyInstanceMetadataOptions", lambda: {"InstanceId": (answer := ec2.modify_instance_metadata_options(
+    InstanceId=ids["instance"], HttpTokens="required", HttpEndpoint="enabled"))["InstanceId"], "HttpTokens": answer[
+    "InstanceMetadataOptions"]["HttpTokens"]})
+step("ec2:ModifyInstanceMetadataOptions missing", ec2.modify_instance_metadata_options,
+     InstanceId="i-0123456789abcdef0", HttpTokens="required")
+step("ec2:StopInstances", ec2.stop_instances, InstanceIds=[ids["instance"]])
+step("ec2:StopInstances missing", ec2.stop_instances, InstanceIds=["i-0123456789abcdef0"])
+step("ec2:DescribeInstances after", instances, InstanceIds=[ids["instance"]])
+
+VOLUME_FIELDS = ("VolumeId", "Size", "AvailabilityZone", "State", "Encrypted", "Tags", "Attachments")
+step("ec2:DescribeVolumes", lambda: {"Volumes": [only(v, *VOLUME_FIELDS) for v in ec2.describe_volumes(
+    VolumeIds=[ids["volume"]])["Volumes"]]})
+step("ec2:DescribeVolumes missing", ec2.describe_volumes, VolumeIds=["vol-0123456789abcdef0"])
+SNAPSHOT_FIELDS = ("SnapshotId", "VolumeId", "State", "OwnerId", "Description", "VolumeSize", "Encrypted")
+step("ec2:DescribeSnapshots", lambda: {"Snapshots": [only(v, *SNAPSHOT_FIELDS) for v in ec2.describe_snapshots(
+    OwnerIds=["self"], Filters=[{"Name": "volume-id", "Values": [ids["volume"]]}])["Snapshots"]]})
+step("ec2:DescribeSnapshots restorable by everyone", lambda: {"Snapshots": [
+    v["SnapshotId"] for v in ec2.describe_snapshots(SnapshotIds=[ids["snapshot"]], RestorableByUserIds=["all"])[
+        "Snapshots"]]})
+step("ec2:DescribeSnapshotAttribute", ec2.describe_snapshot_attribute, SnapshotId=ids["snapshot"],
+     Attribute="createVolumePermission")
+# The CLI's form: moto ignores the SDK's `CreateVolumePermission={"Remove": [...]}`, which
+# EndpointServicesTests covers on remsim alone.
+step("ec2:ModifySnapshotAttribute", lambda: ec2.modify_snapshot_attribute(
+    SnapshotId=ids["snapshot"], Attribute="createVolumePermission", OperationType="remove", GroupNames=["all"]) and {})
+step("ec2:ModifySnapshotAttribute missing", ec2.modify_snapshot_attribute, SnapshotId="snap-0123456789abcdef0",
+     Attribute="createVolumePermission", OperationType="remove", GroupNames=["all"])
+step("ec2:DescribeSnapshotAttribute after", ec2.describe_snapshot_attribute, SnapshotId=ids["snapshot"],
+     Attribute="createVolumePermission")
+step("ec2:DeleteSnapshot", lambda: ec2.delete_snapshot(SnapshotId=ids["snapshot"]) and {})
+step("ec2:DeleteSnapshot again", ec2.delete_snapshot, SnapshotId=ids["snapshot"])
+step("ec2:DeleteVolume", lambda: ec2.delete_volume(VolumeId=ids["volume"]) and {})
+step("ec2:DescribeVolumes after", ec2.describe_volumes, VolumeIds=[ids["volume"]])
+
+CLUSTER_FIELDS = ("ClusterIdentifier", "NodeType", "MasterUsername", "PubliclyAccessible", "Encrypted", "Tags")
+step("redshift:DescribeClusters", lambda: {"Clusters": [only(c, *CLUSTER_FIELDS) for c in redshift.describe_clusters(
+    ClusterIdentifier="conformance-dw")["Clusters"]]})
+step("redshift:DescribeClusters missing", redshift.describe_clusters, ClusterIdentifier="conformance-none")
+step("redshift:ModifyCluster", lambda: only(redshift.modify_cluster(
+    ClusterIdentifier="conformance-dw", PubliclyAccessible=False)["Cluster"], "ClusterIdentifier", "PubliclyAccessible"))
+step("redshift:ModifyCluster missing", redshift.modify_cluster, ClusterIdentifier="conformance-none",
+     PubliclyAccessible=False)
+step("redshift:DescribeClusters after", lambda: {"Clusters": [only(c, *CLUSTER_FIELDS) for c in redshift.describe_clusters(
+    ClusterIdentifier="conformance-dw")["Clusters"]]})
+
+# moto gives every attribute AWS has a default for; remsim those the fixture holds.
+LB_ATTRIBUTES = ("routing.http.drop_invalid_header_fields.enabled", "deletion_protection.enabled")
+
+
+def lb_attributes(answer):
+    return {"Attributes": sorted((a for a in answer["Attributes"] if a["Key"] in LB_ATTRIBUTES), key=json.dumps)}
+
+
+LB_FIELDS = ("LoadBalancerArn", "LoadBalancerName", "Scheme", "Type", "VpcId", "SecurityGroups")
+step("elasticloadbalancing:DescribeLoadBalancers", lambda: {"LoadBalancers": [
+    only(b, *LB_FIELDS) for b in elbv2.describe_load_balancers(Names=["conformance-alb"])["LoadBalancers"]]})
+step("elasticloadbalancing:DescribeLoadBalancers missing", elbv2.describe_load_balancers, Names=["conformance-none"])
+step("elasticloadbalancing:DescribeLoadBalancerAttributes", lambda: lb_attributes(
+    elbv2.describe_load_balancer_attributes(LoadBalancerArn=ids["lb"])))
+step("elasticloadbalancing:ModifyLoadBalancerAttributes", lambda: lb_attributes(
+    elbv2.modify_load_balancer_attributes(LoadBalancerArn=ids["lb"], Attributes=[
+        {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"}])))
+step("elasticloadbalancing:DescribeLoadBalancerAttributes after", lambda: lb_attributes(
+    elbv2.describe_load_balancer_attributes(LoadBalancerArn=ids["lb"])))
+step("elasticloadbalancing:DescribeTags", elbv2.describe_tags, ResourceArns=[ids["lb"]])
+
+FUNCTION_FIELDS = ("FunctionName", "FunctionArn", "Runtime", "Handler", "Role", "Description", "Timeout", "MemorySize")
+step("lambda:ListFunctions", lambda: {"Functions": [only(f, *FUNCTION_FIELDS) for f in awslambda.list_functions()[
+    "Functions"] if f["FunctionName"].startswith("conformance-")]})
+step("lambda:GetFunctionConfiguration", lambda: only(awslambda.get_function_configuration(
+    FunctionName="conformance-fn"), *FUNCTION_FIELDS))
+step("lambda:GetFunctionConfiguration missing", awslambda.get_function_configuration, FunctionName="conformance-none")
+step("lambda:GetFunction", lambda: {"Configuration": only((answer := awslambda.get_function(
+    FunctionName="conformance-fn"))["Configuration"], *FUNCTION_FIELDS), "Tags": answer["Tags"]})
+step("lambda:ListTags", lambda: {"Tags": awslambda.list_tags(
+    Resource="arn:aws:lambda:us-east-1:123456789012:function:conformance-fn")["Tags"]})
+step("lambda:UpdateFunctionConfiguration", lambda: only(awslambda.update_function_configuration(
+    FunctionName="conformance-fn", Runtime="python3.12"), "FunctionName", "Runtime"))
+step("lambda:UpdateFunctionConfiguration missing", awslambda.update_function_configuration,
+     FunctionName="conformance-none", Runtime="python3.12")
+step("lambda:GetFunctionConfiguration after", lambda: only(awslambda.get_function_configuration(
+    FunctionName="arn:aws:lambda:us-east-1:123456789012:function:conformance-fn"), *FUNCTION_FIELDS))
+
+DB_ARN = "arn:aws:rds:us-east-1:123456789012:db:conformance-db"
+
+
+def tagged(**kwargs):
+    return {"ResourceTagMappingList": sorted(tagging.get_resources(**kwargs)["ResourceTagMappingList"],
+                                             key=json.dumps)}
+
+
+step("tagging:GetResources", tagged, ResourceTypeFilters=["lambda:function"])
+step("tagging:GetResources by tag", tagged, ResourceTypeFilters=["lambda", "rds:db"],
+     TagFilters=[{"Key": "team", "Values": ["web"]}])
+step("tagging:TagResources", tagging.tag_resources, ResourceARNList=[DB_ARN], Tags={"owner": "sec", "team": "web"})
+step("tagging:UntagResources", tagging.untag_resources, ResourceARNList=[DB_ARN], TagKeys=["owner"])
+step("tagging:GetResources after", tagged, ResourceTypeFilters=["rds:db"])
+
+step("rds:DeleteDBSnapshot", lambda: only(rds.delete_db_snapshot(DBSnapshotIdentifier="conformance-db-snap")[
+    "DBSnapshot"], "DBSnapshotIdentifier", "DBInstanceIdentifier"))
+step("rds:DeleteDBSnapshot missing", rds.delete_db_snapshot, DBSnapshotIdentifier="conformance-db-snap")
+step("rds:DeleteDBInstance", lambda: only(rds.delete_db_instance(
+    DBInstanceIdentifier="conformance-db", SkipFinalSnapshot=True)["DBInstance"], "DBInstanceIdentifier"))
+step("rds:DeleteDBInstance missing", rds.delete_db_instance, DBInstanceIdentifier="conformance-none",
+     SkipFinalSnapshot=True)
+step("ec2:TerminateInstances", ec2.terminate_instances, InstanceIds=[ids["instance"]])
 
 json.dump(steps, open(out_file, "w"), indent=1, sort_keys=True)
 if mode == "setup":
