@@ -175,6 +175,19 @@ struct EndpointServicesTests {
         }
     }
 
+    @Test(arguments: [
+        ("Owner.1=self", 200), ("Owner.1=111111111111", 200), ("Owner.1=amazon", 501), ("ImageId.1=ami-0abc", 501),
+        ("", 501),
+    ])
+    func theCallersOwnImagesAreNoneAndOthersAreNotModelled(_ form: String, _ status: Int) throws {
+        let live = try Self.live(ssh: [])
+        let answer = live.respond(
+            to: TestEndpoint.ec2("Action=DescribeImages&Version=2016-11-15&\(form)"), with: Self.endpoint)
+        #expect(answer.status == status, "\(answer.text)")
+        #expect(live.withState { $0.refusals.count } == (status == 501 ? 1 : 0))
+        if status == 200 { #expect(TestEndpoint.all("imageId", in: answer.text).isEmpty) }
+    }
+
     @Test func theSDKsFormOfASnapshotPermissionChangeTakesThePermissionAway() throws {
         let live = try Self.live(ssh: [])
         let removed = live.respond(

@@ -452,6 +452,8 @@ def instances(**kwargs):
 step("ec2:DescribeInstances", instances, InstanceIds=[ids["instance"]])
 step("ec2:DescribeInstances by tag filter", instances, Filters=[{"Name": "tag:team", "Values": ["web"]},
                                                                {"Name": "instance-state-name", "Values": ["running"]}])
+# remsim models no machine images: the account's own are none, as on moto, which holds only Amazon's.
+step("ec2:DescribeImages own", ec2.describe_images, Owners=["self"])
 step("ec2:DescribeInstances missing", ec2.describe_instances, InstanceIds=["i-0123456789abcdef0"])
 step("ec2:ModifyInstanceMetadataOptions", lambda: {"InstanceId": (answer := ec2.modify_instance_metadata_options(
     InstanceId=ids["instance"], HttpTokens="required", HttpEndpoint="enabled"))["InstanceId"], "HttpTokens": answer[

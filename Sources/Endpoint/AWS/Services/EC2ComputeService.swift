@@ -64,7 +64,44 @@ extension EC2Service {
             .ec2("InstanceId", .string), .ec2("CurrentState", stateShape), .ec2("PreviousState", stateShape),
         ]))
 
+    static let imageShape: Shape = .structure([
+        .ec2("ImageId", .string), .ec2("Name", .string), .ec2("CreationDate", .string),
+        .ec2("OwnerId", .string, location: "imageOwnerId"), .ec2("State", .string, location: "imageState"),
+        .ec2(
+            "BlockDeviceMappings",
+            .items(
+                .structure([
+                    .ec2("DeviceName", .string), .ec2("Ebs", .structure([.ec2("SnapshotId", .string)])),
+                ])), location: "blockDeviceMapping"),
+    ])
+
     static let computeOperations: [AWSOperation] = [
+        // remsim models no machine images: the caller's own are none. Images of others (Amazon's,
+        // the Marketplace's, shared ones) are outside the simulated cloud, so such a request is
+        // refused as not modelled rather than answered with none.
+        AWSOperation(
+            service: "ec2", action: "DescribeImages",
+            input: .structure([
+                Member("ExecutableUsers", .items(.string), location: "ExecutableBy"),
+                Member("ImageIds", .items(.string), location: "ImageId"),
+                Member("Owners", .items(.string), location: "Owner"), Member("IncludeDeprecated", .boolean),
+                Member("IncludeDisabled", .boolean), Member("MaxResults", .integer), Member("NextToken", .string),
+                dryRun, filters,
+            ]),
+            output: .structure([.ec2("NextToken", .string), .ec2("Images", .items(imageShape), location: "imagesSet")]),
+            handling: .read { call, _ throws(AWSError) in
+                let owners = call.strings("Owners")
+                guard !owners.isEmpty, owners.allSatisfy({ $0 == "self" || $0 == call.account }),
+                    call.strings("ImageIds").isEmpty, call.strings("ExecutableUsers").isEmpty
+                else {
+                    throw AWSError(
+                        code: "NotImplemented",
+                        message:
+                            "remsim models no machine images: it lists the caller's own (Owners=self), which are none",
+                        status: 501)
+                }
+                return ["Images": []]
+            }),
         AWSOperation(
             service: "ec2", action: "DescribeInstances",
             input: .structure([

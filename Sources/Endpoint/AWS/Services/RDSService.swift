@@ -18,12 +18,22 @@ package enum RDSService {
         Member("AutoMinorVersionUpgrade", .boolean), Member("PubliclyAccessible", .boolean),
         Member("StorageEncrypted", .boolean), Member("KmsKeyId", .string), Member("CopyTagsToSnapshot", .boolean),
         Member("DBInstanceArn", .string), Member("DeletionProtection", .boolean), Member("TagList", tagList),
+        Member("AllocatedStorage", .integer), Member("StorageType", .string), Member("DBName", .string),
+        Member("MasterUsername", .string), Member("AvailabilityZone", .string),
+        Member("InstanceCreateTime", .timestamp), Member("IAMDatabaseAuthenticationEnabled", .boolean),
+        Member("PerformanceInsightsEnabled", .boolean),
+        Member(
+            "VpcSecurityGroups",
+            .list(
+                .structure([Member("VpcSecurityGroupId", .string), Member("Status", .string)]),
+                member: "VpcSecurityGroupMembership")),
     ])
     static let dbSnapshot: Shape = .structure([
         Member("DBSnapshotIdentifier", .string), Member("DBInstanceIdentifier", .string),
         Member("SnapshotCreateTime", .timestamp), Member("Engine", .string), Member("Status", .string),
         Member("SnapshotType", .string), Member("Encrypted", .boolean), Member("KmsKeyId", .string),
-        Member("DBSnapshotArn", .string), Member("TagList", tagList),
+        Member("DBSnapshotArn", .string), Member("TagList", tagList), Member("AllocatedStorage", .integer),
+        Member("AvailabilityZone", .string), Member("MasterUsername", .string), Member("EngineVersion", .string),
     ])
     static let attributesResult: Shape = .structure([
         Member("DBSnapshotIdentifier", .string),
