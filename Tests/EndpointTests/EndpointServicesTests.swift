@@ -147,6 +147,11 @@ struct EndpointServicesTests {
             live, "GET",
             "/2015-03-31/functions/\(Self.function.replacingOccurrences(of: ":", with: "%3A"))/configuration/")
         #expect(byARN.status == 200, "\(byARN.text)")
+        let partial = Self.lambda(live, "GET", "/2015-03-31/functions/111111111111%3Afunction%3Aprod-fn/configuration")
+        #expect(partial.status == 200, "\(partial.text)")
+        let otherAccount = Self.lambda(
+            live, "GET", "/2015-03-31/functions/222222222222%3Afunction%3Aprod-fn/configuration")
+        #expect(otherAccount.status == 404)
         let missing = Self.lambda(live, "GET", "/2015-03-31/functions/other/configuration")
         #expect(missing.status == 404)
         #expect(missing.headers["x-amzn-ErrorType"]?.hasPrefix("ResourceNotFoundException") == true)

@@ -39,8 +39,8 @@ package enum LambdaService {
             status: 404)
     }
 
-    /// The caller's function of this region named by its name or its ARN (of `$LATEST`, or
-    /// unqualified).
+    /// The caller's function of this region named by its name, its ARN or its partial ARN
+    /// (`123456789012:function:NAME`), of `$LATEST` or unqualified.
     static func find(_ given: String, qualifier: String?, _ call: AWSCall, _ inventory: Inventory) throws(AWSError)
         -> Resource
     {
@@ -51,6 +51,11 @@ package enum LambdaService {
             guard parts.count >= 7 else { throw notFound(given) }
             name = String(parts[6])
             if parts.count > 7 { qualifier = String(parts[7]) }
+        } else if given.contains(":function:") {
+            let parts = given.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 3, parts[0] == Substring(call.account) else { throw notFound(given) }
+            name = String(parts[2])
+            if parts.count > 3 { qualifier = String(parts[3]) }
         }
         guard qualifier == nil || qualifier == "$LATEST" else { throw notFound(given) }
         guard
