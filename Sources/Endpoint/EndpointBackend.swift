@@ -88,7 +88,7 @@ package struct StoredObject: Sendable, Hashable {
 package struct RefusedRequest: Sendable, Hashable {
     /// `ec2`, `s3`, …: the service the request was signed for or sent to.
     package var service: String
-    /// The operation as the protocol names it (`DescribeImages`), or what was seen of it.
+    /// The operation as the protocol names it (`DescribeKeyPairs`), or what was seen of it.
     package var operation: String
     package var reason: String
 

@@ -55,16 +55,16 @@ struct AWSCLIOnTheEndpointTests {
             #expect(missing.status != 0)
             #expect(missing.errors.contains("(InvalidGroup.NotFound)"))
 
-            let (unserved, _) = try await ServedEndpoint.aws(url, ["ec2", "describe-images"])
+            let (unserved, _) = try await ServedEndpoint.aws(url, ["ec2", "describe-key-pairs"])
             #expect(unserved.status != 0)
-            #expect(unserved.errors.contains("(InvalidAction)") && unserved.errors.contains("ec2:DescribeImages"))
+            #expect(unserved.errors.contains("(InvalidAction)") && unserved.errors.contains("ec2:DescribeKeyPairs"))
         }
         try live.withState { state in
             let group = try #require(state.inventory["sg-0000000000000001"])
             #expect(group.properties["IpPermissions"] == [TestEndpoint.permission(22, cidrs: ["10.0.0.0/8"])])
             #expect(group.tags["owner"] == "sec")
             #expect(state.calls.map(\.operation.name) == ["ec2:RevokeSecurityGroupIngress", "ec2:CreateTags"])
-            #expect(state.refusals.map(\.operation) == ["DescribeImages"])
+            #expect(state.refusals.map(\.operation) == ["DescribeKeyPairs"])
         }
     }
 

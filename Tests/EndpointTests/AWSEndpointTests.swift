@@ -180,17 +180,17 @@ struct AWSEndpointTests {
 
     @Test func anOperationNotServedIsAnErrorNamingItAndIsReported() throws {
         let live = try Self.live()
-        let answer = live.respond(to: TestEndpoint.ec2("Action=DescribeImages"), with: Self.endpoint)
+        let answer = live.respond(to: TestEndpoint.ec2("Action=DescribeKeyPairs"), with: Self.endpoint)
         #expect(answer.status == 400)
         #expect(answer.text.contains("<Code>InvalidAction</Code>"))
-        #expect(answer.text.contains("ec2:DescribeImages"))
+        #expect(answer.text.contains("ec2:DescribeKeyPairs"))
         let s3 = live.respond(
             to: WireRequest(method: "GET", target: "/bucket?cors", headers: TestEndpoint.signed("s3")),
             with: Self.endpoint)
         #expect(s3.status == 501)
         #expect(s3.text.contains("<Error><Code>NotImplemented</Code>"))
         let refusals = live.withState { $0.refusals }
-        #expect(refusals.map(\.operation) == ["DescribeImages", "GET /{Bucket}?cors"])
+        #expect(refusals.map(\.operation) == ["DescribeKeyPairs", "GET /{Bucket}?cors"])
         #expect(live.withState { $0.calls.isEmpty })
     }
 

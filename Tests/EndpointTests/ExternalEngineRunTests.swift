@@ -109,14 +109,14 @@ struct ExternalEngineRunTests {
 
     @Test(.enabled(if: ServedEndpoint.tools, "the AWS CLI is missing"))
     func aRequestTheEndpointDoesNotServeFailsTheScenarioNamingIt() throws {
-        let scenario = try Self.scenario(command: "[sh, -c, \"aws ec2 describe-images || true\"]", every: "20m")
+        let scenario = try Self.scenario(command: "[sh, -c, \"aws ec2 describe-key-pairs || true\"]", every: "20m")
         let (simulated, runs) = try Self.run(scenario)
         #expect(runs.map(\.status) == [0])
         let failed = simulated.result.assertions.filter { !$0.passed }
-        #expect(failed.map(\.found) == ["not served: ec2:DescribeImages"])
+        #expect(failed.map(\.found) == ["not served: ec2:DescribeKeyPairs"])
         #expect(
             simulated.result.timeline.contains {
-                $0.text == "misbehaving asked for ec2:DescribeImages: operation not served"
+                $0.text == "misbehaving asked for ec2:DescribeKeyPairs: operation not served"
             })
     }
 
