@@ -1,3 +1,5 @@
+import CloudModel
+
 /// The list calls' paging, whatever a service names its token and page size (EC2's
 /// `NextToken`/`MaxResults`, IAM's `Marker`/`MaxItems`, KMS's `Marker`/`Limit`, RDS's
 /// `Marker`/`MaxRecords`, Logs' `nextToken`/`limit`): the endpoint's tokens are `remsim-N`, the
@@ -24,5 +26,17 @@ struct Paging: Sendable {
         guard sizes.contains(size) else { throw badSize(size) }
         let end = min(count, start + size)
         return (start..<end, end < count ? "remsim-\(end)" : nil)
+    }
+
+    /// The page of `items` the call asks for, each described, under `key`, and the next page's
+    /// token under `nextKey` when there is one.
+    func answer<Item>(
+        _ items: [Item], _ call: AWSCall, into key: String, next nextKey: String, _ described: (Item) -> Value
+    ) throws(AWSError) -> Fields {
+        let page = try window(items.count, call)
+        var answer = Fields()
+        answer[key] = .array(items[page.range].map(described))
+        if let next = page.next { answer[nextKey] = .string(next) }
+        return answer
     }
 }

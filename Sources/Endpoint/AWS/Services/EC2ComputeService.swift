@@ -408,37 +408,23 @@ extension EC2Service {
         if !owners.isEmpty { found = found.filter { owners.contains($0.account) } }
         let restorers = call.strings("RestorableByUserIds").map { $0 == "self" ? call.account : $0 }
         if !restorers.isEmpty { found = found.filter { s in restorers.contains { restorable(s, by: $0) } } }
-        let ids = call.strings("SnapshotIds")
-        if !ids.isEmpty {
-            for id in ids where !found.contains(where: { $0.id == id }) { throw snapshotNotFound(id) }
-            found = found.filter { ids.contains($0.id) }
-        }
         let fields: [String: @Sendable (Resource) -> [String]] = [
             "snapshot-id": { [$0.id] }, "owner-id": { [$0.account] },
             "volume-id": { [$0.properties["VolumeId"]?.stringValue].compactMap { $0 } },
             "status": { [$0.properties["State"]?.stringValue ?? "completed"] },
             "encrypted": { [($0.properties["Encrypted"]?.boolValue ?? false) ? "true" : "false"] },
         ]
-        for filter in call.parameters["Filters"]?.arrayValue ?? [] {
-            let name = filter["Name"]?.stringValue ?? ""
-            let values = filter["Values"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            found = found.filter(try EC2Filters.pick(name, values, fields: fields))
+        return try narrowed(
+            found, call, ids: "SnapshotIds", into: "Snapshots", notFound: snapshotNotFound, fields: fields
+        ) { snapshot in
+            var fields = snapshot.properties.objectValue ?? Fields()
+            fields["SnapshotId"] = .string(snapshot.id)
+            fields["OwnerId"] = .string(snapshot.account)
+            fields["State"] = fields["State"] ?? "completed"
+            fields["CreateVolumePermissions"] = nil
+            fields["Tags"] = EC2Filters.tagList(snapshot.tags)
+            return .object(fields)
         }
-        found.sort { $0.id < $1.id }
-        let page = try EC2Filters.page(found.count, call)
-        var answer = Fields()
-        answer["Snapshots"] = .array(
-            found[page.range].map { snapshot in
-                var fields = snapshot.properties.objectValue ?? Fields()
-                fields["SnapshotId"] = .string(snapshot.id)
-                fields["OwnerId"] = .string(snapshot.account)
-                fields["State"] = fields["State"] ?? "completed"
-                fields["CreateVolumePermissions"] = nil
-                fields["Tags"] = EC2Filters.tagList(snapshot.tags)
-                return .object(fields)
-            })
-        if let next = page.next { answer["NextToken"] = .string(next) }
-        return .object(answer)
     }
 
     /// A permission change as remsim's `ec2:ModifySnapshotAttribute` takes it: the CLI's form

@@ -53,11 +53,7 @@ enum EC2Filters {
         return pi == p.count
     }
 
-    /// The slice of `count` results a request asks for, and the token of the next page.
-    static func page(_ count: Int, _ call: AWSCall) throws(AWSError) -> (range: Range<Int>, next: String?) {
-        try paging.window(count, call)
-    }
-
+    /// `NextToken`/`MaxResults` paging, as EC2's describe calls have it.
     static let paging = Paging(
         token: "NextToken", size: "MaxResults", defaultSize: nil, sizes: 5...1000,
         badToken: { AWSError(code: "InvalidNextToken", message: "The token '\($0)' is invalid") },

@@ -102,10 +102,7 @@ extension EC2Service {
                     }
                 }
                 logs.sort { ($0.log["FlowLogId"]?.stringValue ?? "") < ($1.log["FlowLogId"]?.stringValue ?? "") }
-                let page = try EC2Filters.page(logs.count, call)
-                var answer = Fields()
-                answer["FlowLogs"] = .array(logs[page.range].map(\.log))
-                if let next = page.next { answer["NextToken"] = .string(next) }
+                let answer = try EC2Filters.paging.answer(logs, call, into: "FlowLogs", next: "NextToken") { $0.log }
                 return .object(answer)
             }),
         AWSOperation(
@@ -219,15 +216,25 @@ extension EC2Service {
             }),
     ]
 
-    /// A describe call of one type: by ids (each must be there), by filters, paged, in id order.
+    /// A describe call of one type: the caller's own in the call's region, by ids (each must be
+    /// there), by filters, paged, in id order.
     static func describe(
         _ type: String, _ call: AWSCall, _ inventory: Inventory, ids idKey: String, into key: String,
         notFound: (String) -> AWSError, fields: [String: @Sendable (Resource) -> [String]],
         _ described: (Resource) -> Value
     ) throws(AWSError) -> Value {
-        var found = inventory.resources(ofType: type).filter {
-            $0.account == call.account && $0.region == call.region
-        }
+        let own = inventory.resources(ofType: type).filter { $0.account == call.account && $0.region == call.region }
+        return try narrowed(own, call, ids: idKey, into: key, notFound: notFound, fields: fields, described)
+    }
+
+    /// The resources a describe call can see, narrowed to its ids (each must be there) and by its
+    /// filters, in id order, paged.
+    static func narrowed(
+        _ visible: [Resource], _ call: AWSCall, ids idKey: String, into key: String,
+        notFound: (String) -> AWSError, fields: [String: @Sendable (Resource) -> [String]],
+        _ described: (Resource) -> Value
+    ) throws(AWSError) -> Value {
+        var found = visible
         let ids = call.strings(idKey)
         if !ids.isEmpty {
             for id in ids where !found.contains(where: { $0.id == id }) { throw notFound(id) }
@@ -239,10 +246,6 @@ extension EC2Service {
             found = found.filter(try EC2Filters.pick(name, values, fields: fields))
         }
         found.sort { $0.id < $1.id }
-        let page = try EC2Filters.page(found.count, call)
-        var answer = Fields()
-        answer[key] = .array(found[page.range].map(described))
-        if let next = page.next { answer["NextToken"] = .string(next) }
-        return .object(answer)
+        return .object(try EC2Filters.paging.answer(found, call, into: key, next: "NextToken", described))
     }
 }

@@ -121,10 +121,7 @@ package enum EC2Service {
             groups = groups.filter(pick)
         }
         groups.sort { $0.id < $1.id }
-        let page = try EC2Filters.page(groups.count, call)
-        var answer = Fields()
-        answer["SecurityGroups"] = .array(groups[page.range].map(describe))
-        if let next = page.next { answer["NextToken"] = .string(next) }
+        let answer = try EC2Filters.paging.answer(groups, call, into: "SecurityGroups", next: "NextToken", describe)
         return .object(answer)
     }
 

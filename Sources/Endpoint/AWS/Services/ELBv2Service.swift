@@ -55,16 +55,13 @@ package enum ELBv2Service {
                 for given in names where !found.contains(where: { name($0) == given }) { throw notFound(given) }
                 if !names.isEmpty { found = found.filter { names.contains(name($0)) } }
                 found.sort { $0.id < $1.id }
-                let page = try Paging(
+                let answer = try Paging(
                     token: "Marker", size: "PageSize", defaultSize: 400, sizes: 1...400,
                     badToken: { AWSError(code: "ValidationError", message: "Invalid marker: \($0)") },
                     badSize: {
                         AWSError(code: "ValidationError", message: "PageSize must be between 1 and 400, not \($0)")
                     }
-                ).window(found.count, call)
-                var answer = Fields()
-                answer["LoadBalancers"] = .array(found[page.range].map(described))
-                if let next = page.next { answer["NextMarker"] = .string(next) }
+                ).answer(found, call, into: "LoadBalancers", next: "NextMarker", described)
                 return .object(answer)
             }),
         op(

@@ -238,15 +238,12 @@ package enum IAMService {
 
     /// `Marker`/`MaxItems` paging, as IAM's list calls have it.
     static func page(_ items: [Value], _ key: String, _ call: AWSCall) throws(AWSError) -> Value {
-        let page = try Paging(
+        var answer = try Paging(
             token: "Marker", size: "MaxItems", defaultSize: 100, sizes: 1...1000,
             badToken: { AWSError(code: "ValidationError", message: "Invalid Marker: \($0)") },
             badSize: { AWSError(code: "ValidationError", message: "MaxItems must be between 1 and 1000, not \($0)") }
-        ).window(items.count, call)
-        var answer = Fields()
-        answer[key] = .array(Array(items[page.range]))
-        answer["IsTruncated"] = .bool(page.next != nil)
-        if let next = page.next { answer["Marker"] = .string(next) }
+        ).answer(items, call, into: key, next: "Marker") { $0 }
+        answer["IsTruncated"] = .bool(answer["Marker"] != nil)
         return .object(answer)
     }
 

@@ -124,15 +124,12 @@ package enum KMSService {
 
     /// `Limit`/`Marker` paging, as KMS's list calls have it.
     static func page(_ items: [Value], _ key: String, _ call: AWSCall) throws(AWSError) -> Value {
-        let page = try Paging(
+        var answer = try Paging(
             token: "Marker", size: "Limit", defaultSize: 100, sizes: 1...1000,
             badToken: { AWSError(code: "InvalidMarkerException", message: "Invalid marker: \($0)") },
             badSize: { AWSError(code: "ValidationException", message: "Limit must be between 1 and 1000, not \($0)") }
-        ).window(items.count, call)
-        var answer = Fields()
-        answer[key] = .array(Array(items[page.range]))
-        answer["Truncated"] = .bool(page.next != nil)
-        if let next = page.next { answer["NextMarker"] = .string(next) }
+        ).answer(items, call, into: key, next: "NextMarker") { $0 }
+        answer["Truncated"] = .bool(answer["NextMarker"] != nil)
         return .object(answer)
     }
 }

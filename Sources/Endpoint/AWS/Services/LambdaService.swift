@@ -80,17 +80,14 @@ package enum LambdaService {
                 let found = inventory.resources(ofType: "aws.lambda").filter {
                     $0.account == call.account && $0.region == call.region
                 }.sorted { name($0) < name($1) }
-                let page = try Paging(
+                let answer = try Paging(
                     token: "Marker", size: "MaxItems", defaultSize: 50, sizes: 1...10000,
                     badToken: { AWSError(code: "InvalidParameterValueException", message: "Invalid marker: \($0)") },
                     badSize: {
                         AWSError(
                             code: "InvalidParameterValueException", message: "MaxItems must be at least 1, not \($0)")
                     }
-                ).window(found.count, call)
-                var answer = Fields()
-                answer["Functions"] = .array(found[page.range].map(described))
-                if let next = page.next { answer["NextMarker"] = .string(next) }
+                ).answer(found, call, into: "Functions", next: "NextMarker", described)
                 return .object(answer)
             }),
         op(

@@ -33,16 +33,13 @@ package enum LogsService {
                     fields["arn"] = .string(arn.hasSuffix(":*") ? arn : arn + ":*")
                     return .object(fields)
                 }
-                let page = try Paging(
+                let answer = try Paging(
                     token: "nextToken", size: "limit", defaultSize: 50, sizes: 1...50,
                     badToken: { AWSError(code: "InvalidParameterException", message: "Invalid nextToken: \($0)") },
                     badSize: { _ in
                         AWSError(code: "InvalidParameterException", message: "limit must be between 1 and 50")
                     }
-                ).window(groups.count, call)
-                var answer = Fields()
-                answer["logGroups"] = .array(Array(groups[page.range]))
-                if let next = page.next { answer["nextToken"] = .string(next) }
+                ).answer(groups, call, into: "logGroups", next: "nextToken") { $0 }
                 return .object(answer)
             }),
         AWSOperation(
