@@ -28,6 +28,14 @@ struct Paging: Sendable {
         return (start..<end, end < count ? "remsim-\(end)" : nil)
     }
 
+    /// `Marker`/`MaxRecords` paging, as RDS's and Redshift's describe calls have it.
+    static let maxRecords = Paging(
+        token: "Marker", size: "MaxRecords", defaultSize: 100, sizes: 20...100,
+        badToken: { AWSError(code: "InvalidParameterValue", message: "Invalid marker: \($0)") },
+        badSize: {
+            AWSError(code: "InvalidParameterValue", message: "MaxRecords must be between 20 and 100, not \($0)")
+        })
+
     /// The page of `items` the call asks for, each described, under `key`, and the next page's
     /// token under `nextKey` when there is one.
     func answer<Item>(

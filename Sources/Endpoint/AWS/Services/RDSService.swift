@@ -244,13 +244,6 @@ package enum RDSService {
             found = found.filter { r in field(r).contains { values.contains($0) } }
         }
         found.sort { $0.id < $1.id }
-        let answer = try Paging(
-            token: "Marker", size: "MaxRecords", defaultSize: 100, sizes: 20...100,
-            badToken: { AWSError(code: "InvalidParameterValue", message: "Invalid marker: \($0)") },
-            badSize: {
-                AWSError(code: "InvalidParameterValue", message: "MaxRecords must be between 20 and 100, not \($0)")
-            }
-        ).answer(found, call, into: key, next: "Marker", described)
-        return .object(answer)
+        return .object(try Paging.maxRecords.answer(found, call, into: key, next: "Marker", described))
     }
 }

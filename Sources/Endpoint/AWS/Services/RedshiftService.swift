@@ -55,15 +55,7 @@ package enum RedshiftService {
                 if !keys.isEmpty { found = found.filter { r in keys.contains { r.tags[$0] != nil } } }
                 if !values.isEmpty { found = found.filter { r in r.tags.values.contains { values.contains($0) } } }
                 found.sort { $0.id < $1.id }
-                let answer = try Paging(
-                    token: "Marker", size: "MaxRecords", defaultSize: 100, sizes: 20...100,
-                    badToken: { AWSError(code: "InvalidParameterValue", message: "Invalid marker: \($0)") },
-                    badSize: {
-                        AWSError(
-                            code: "InvalidParameterValue", message: "MaxRecords must be between 20 and 100, not \($0)")
-                    }
-                ).answer(found, call, into: "Clusters", next: "Marker", described)
-                return .object(answer)
+                return .object(try Paging.maxRecords.answer(found, call, into: "Clusters", next: "Marker", described))
             }),
         op(
             "ModifyCluster",
