@@ -38,6 +38,20 @@ extension CLIShape {
     ]
     /// Short forms `az` accepts for the address options.
     static let aliases: [String: [String: String]] = ["az": ["-g": "--resource-group", "-n": "--name"]]
+    /// Command words a program takes for others (`gsutil ubla` is `gsutil uniformbucketlevelaccess`).
+    package static let commandAliases: [String: [String: String]] = ["gsutil": ["ubla": "uniformbucketlevelaccess"]]
+
+    /// Whether `flag` takes a value in any of `program`'s commands, or as one of its global options.
+    package static func takesValue(program: String, flag: String) -> Bool {
+        let name = aliases[program]?[flag] ?? flag
+        if let global = globalOptions[program]?[name] { return global }
+        return OperationCatalog.all.contains { spec in
+            spec.commands.contains { shape in
+                shape.program == program
+                    && shape.arguments.contains { $0.flags.contains(name) && $0.form.takesValue }
+            }
+        }
+    }
 
     /// Reads the words after the command (`--https-only true --name x`) into the call's parameters.
     /// Words holding `${…}` stay strings, to be filled in per finding.
@@ -76,7 +90,7 @@ extension CLIShape {
                 if takesValue, attached == nil { i += 1 }
                 continue
             }
-            if let argument = arguments.first(where: { $0.flag == word }) {
+            if let argument = arguments.first(where: { $0.flags.contains(word) }) {
                 if case .toggle = argument.form {
                     guard attached == nil else { throw ParseError(message: "\(word) takes no value") }
                     try assign(argument, .bool(true))
@@ -101,6 +115,20 @@ extension CLIShape {
                 try assign(argument, value)
                 continue
             }
+            if program == "az", word == "--ids" || word == "--set" {
+                var values = attached.map { [$0] } ?? []
+                while i < words.count, !(words[i].hasPrefix("-") && words[i].count > 1) {
+                    values.append(words[i])
+                    i += 1
+                }
+                guard !values.isEmpty else { throw ParseError(message: "\(word) needs a value") }
+                for value in values {
+                    for (argument, decoded) in try word == "--ids" ? addressed(byId: value) : setting(value) {
+                        try assign(argument, decoded)
+                    }
+                }
+                continue
+            }
             if word.hasPrefix("--no-"),
                 let argument = arguments.first(where: { $0.form == .toggle("--" + word.dropFirst(5)) })
             {
@@ -113,6 +141,51 @@ extension CLIShape {
             throw ParseError(message: "missing \(missing.parameter): `\(commandLine)` takes \(usage)")
         }
         return parameters
+    }
+
+    /// `az … --ids ID`: the resource group and name of a resource addressed by them, from its ARM
+    /// id; Prisma's `${resourceId}` (or `${azureScope}`) stands for `${resourceGroup}` and
+    /// `${resourceName}`, which come from the same id.
+    func addressed(byId id: String) throws(ParseError) -> [(CLIArgument, Value)] {
+        guard let group = arguments.first(where: { $0.parameter == "resourceGroup" && $0.form.takesValue }),
+            let name = arguments.first(where: { $0.parameter == "name" && $0.form.takesValue })
+        else {
+            throw ParseError(message: "--ids: `\(commandLine)` is read with \(usage)")
+        }
+        if id == "${resourceId}" || id == "${azureScope}" {
+            return [(group, "${resourceGroup}"), (name, "${resourceName}")]
+        }
+        let parts = id.split(separator: "/").map(String.init)
+        guard let g = parts.firstIndex(where: { $0.lowercased() == "resourcegroups" }), g + 1 < parts.count,
+            let last = parts.last, parts.count >= 8
+        else {
+            throw ParseError(
+                message:
+                    "--ids takes a resource's ARM id (/subscriptions/…/resourceGroups/…/providers/…), found '\(id)'")
+        }
+        return [(group, .string(parts[g + 1])), (name, .string(last))]
+    }
+
+    /// `az … --set PATH=VALUE`, az's generic update of one property: the argument of this command
+    /// that carries it (`httpsOnly` is `--https-only`, in the body's `properties`).
+    func setting(_ assignment: String) throws(ParseError) -> [(CLIArgument, Value)] {
+        let pair = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard pair.count == 2, !pair[0].isEmpty else {
+            throw ParseError(message: "--set takes PATH=VALUE, found '\(assignment)'")
+        }
+        let candidates = ["body." + pair[0], "body.properties." + pair[0]]
+        guard let argument = arguments.first(where: { candidates.contains($0.parameter) && $0.form.takesValue })
+        else {
+            let settable = arguments.compactMap { a -> String? in
+                guard a.parameter.hasPrefix("body.") else { return nil }
+                return String(a.parameter.dropFirst(a.parameter.hasPrefix("body.properties.") ? 16 : 5))
+            }
+            throw ParseError(
+                message:
+                    "--set \(pair[0]): not a setting remsim models for `\(commandLine)`; it models "
+                    + (settable.isEmpty ? "none" : settable.joined(separator: ", ")))
+        }
+        return [(argument, try argument.decode(pair[1]))]
     }
 
     /// The arguments, for messages: `NAME --project VALUE --disabled`.

@@ -50,6 +50,12 @@ package struct CLIArgument: Sendable {
         /// A list as the words after one option, up to the next option: `--destination-port-ranges
         /// 22 80-90` (az). Each word is a string.
         case words(String)
+
+        /// Whether the flag is followed by a value (every form but a switch).
+        var takesValue: Bool {
+            if case .toggle = self { return false }
+            return true
+        }
     }
 
     /// How the parameter's value is written.
@@ -71,8 +77,11 @@ package struct CLIArgument: Sendable {
     package let parameter: String
     let path: ValuePath
     package let encoding: Encoding
+    /// Other spellings of the flag the program takes (`--zone` for `--location`); a call is
+    /// written with the flag itself.
+    package let alsoWritten: [String]
 
-    package init(_ form: Form, _ parameter: String, _ encoding: Encoding = .text) {
+    package init(_ form: Form, _ parameter: String, _ encoding: Encoding = .text, also alsoWritten: [String] = []) {
         self.form = form
         self.parameter = parameter
         // The catalog's paths are plain dotted keys; a key with a dot in it would be one key.
@@ -80,7 +89,11 @@ package struct CLIArgument: Sendable {
             (try? ValuePath(parsing: parameter))
             ?? ValuePath(components: [.key(parameter)], description: parameter)
         self.encoding = encoding
+        self.alsoWritten = alsoWritten
     }
+
+    /// The flag and its other spellings; none for a positional argument.
+    package var flags: [String] { flag.map { [$0] + alsoWritten } ?? [] }
 
     /// The flag as written (`--disabled`), nil for a positional argument.
     package var flag: String? {
@@ -93,8 +106,10 @@ package struct CLIArgument: Sendable {
     package static func positional(_ parameter: String, _ encoding: Encoding = .text) -> CLIArgument {
         CLIArgument(.positional, parameter, encoding)
     }
-    package static func option(_ flag: String, _ parameter: String, _ encoding: Encoding = .text) -> CLIArgument {
-        CLIArgument(.option(flag), parameter, encoding)
+    package static func option(
+        _ flag: String, _ parameter: String, _ encoding: Encoding = .text, also alsoWritten: [String] = []
+    ) -> CLIArgument {
+        CLIArgument(.option(flag), parameter, encoding, also: alsoWritten)
     }
     package static func toggle(_ flag: String, _ parameter: String) -> CLIArgument {
         CLIArgument(.toggle(flag), parameter)

@@ -54,19 +54,27 @@ package enum CommandReader {
         guard let program = words.first else { throw Problem(message: "an empty command") }
         guard program == "aws" else { return try shapedCall(program: program, words: Array(words.dropFirst())) }
         var rest = words.dropFirst()
-        // Global options come before the service.
-        while let word = rest.first, word.hasPrefix("--") {
-            if globalOptionsWithValue.contains(word) {
-                rest = rest.dropFirst(2)
-            } else if globalFlags.contains(word) {
-                rest = rest.dropFirst()
-            } else {
-                throw Problem(message: "unknown global option \(word)")
+        // Global options come anywhere: before the service, between it and the action
+        // (`aws ec2 --region ${region} modify-snapshot-attribute …`), among the flags.
+        func skipGlobalOptions() throws(Problem) {
+            while let word = rest.first, word.hasPrefix("--") {
+                if globalOptionsWithValue.contains(word) {
+                    rest = rest.dropFirst(2)
+                } else if globalFlags.contains(word) {
+                    rest = rest.dropFirst()
+                } else {
+                    throw Problem(message: "unknown global option \(word)")
+                }
             }
         }
-        guard let cliService = rest.first, let action = rest.dropFirst().first else {
+        try skipGlobalOptions()
+        guard let cliService = rest.first else {
             throw Problem(message: "expected `aws SERVICE ACTION --flag value …`")
         }
+        rest = rest.dropFirst()
+        try skipGlobalOptions()
+        guard let action = rest.first else { throw Problem(message: "expected `aws SERVICE ACTION --flag value …`") }
+        rest = rest.dropFirst()
         let service = CommandRenderer.apiService(forCLI: cliService)
         // The catalog spells acronyms as the API does (`ModifyDBInstance`, not `ModifyDbInstance`).
         let spec = OperationCatalog.all.first {
@@ -83,7 +91,7 @@ package enum CommandReader {
             )
         }
         var parameters = Fields()
-        var flags = Array(rest.dropFirst(2))
+        var flags = Array(rest)
         var i = 0
         var shorthandRule = Fields()
         while i < flags.count {
@@ -156,7 +164,10 @@ package enum CommandReader {
     /// Options `gsutil` takes before its command.
     static let gsutilTopLevelFlags: Set<String> = ["-m", "-q", "-D"]
 
-    /// An `az`, `gcloud` or `gsutil` command, read through the catalog's command shapes.
+    /// An `az`, `gcloud` or `gsutil` command, read through the catalog's command shapes. Options
+    /// may come before the command is complete (`gcloud compute --project=P firewall-rules update
+    /// NAME`): they are read with the arguments. A command word may be an alias the program takes
+    /// (`gsutil ubla` for `uniformbucketlevelaccess`).
     static func shapedCall(program: String, words: [String]) throws(Problem) -> (operation: String, parameters: Value) {
         guard ["az", "gcloud", "gsutil"].contains(program) else {
             throw Problem(message: "`\(program)` is not a cloud CLI; commands start with aws, az, gcloud or gsutil")
@@ -165,7 +176,27 @@ package enum CommandReader {
         if program == "gsutil" {
             while let w = words.first, gsutilTopLevelFlags.contains(w) { words = words.dropFirst() }
         }
-        let commandWords = Array(words.prefix { !$0.hasPrefix("-") && !$0.contains("${") })
+        let aliases = CLIShape.commandAliases[program] ?? [:]
+        func isCommandWord(_ w: String) -> Bool { !w.hasPrefix("-") && !w.contains("${") }
+        var commandWords: [String] = []
+        var setAside: [String] = []
+        var rest = Array(words)[...]
+        while let word = rest.first {
+            if isCommandWord(word) {
+                commandWords.append(aliases[word] ?? word)
+                rest = rest.dropFirst()
+                continue
+            }
+            // An option, with its value unless attached or a switch: set aside when the word after
+            // it goes on with a command.
+            guard word.hasPrefix("-") else { break }
+            let span = word.contains("=") || !CLIShape.takesValue(program: program, flag: word) ? 1 : 2
+            guard let next = rest.dropFirst(span).first, isCommandWord(next),
+                OperationCatalog.continuesCommand(program: program, commandWords + [aliases[next] ?? next])
+            else { break }
+            setAside += rest.prefix(span)
+            rest = rest.dropFirst(span)
+        }
         guard let (spec, shape) = OperationCatalog.command(program: program, words: commandWords) else {
             let known = OperationCatalog.commandLines(program: program)
             throw Problem(
@@ -174,9 +205,11 @@ package enum CommandReader {
                     + "`\(program)` commands it models are \(known.joined(separator: ", "))"
             )
         }
+        // The words after the command: the rest of the command words (positional values such as
+        // gsutil's `on`) and everything after them, then the options set aside.
+        let arguments = Array(commandWords.dropFirst(shape.command.count)) + rest + setAside
         do {
-            let parameters = try shape.parse(Array(words.dropFirst(shape.command.count)))
-            return (spec.name, parameters)
+            return (spec.name, try shape.parse(arguments))
         } catch {
             throw Problem(message: error.message)
         }
@@ -217,11 +250,13 @@ package enum CommandReader {
         return [raw]
     }
 
-    /// A flag's value: JSON, the CLI's `Key=Value,…` shorthand, or a word.
+    /// A flag's value: JSON, the CLI's `Key=Value,…` shorthand, or a word. A template's variable
+    /// may stand where a JSON number goes (`"FromPort": ${fromPort}`): it is read as the variable,
+    /// whose value is filled in per finding with its own type.
     static func value(_ raw: String) throws(Problem) -> Value {
         if raw.hasPrefix("[") || raw.hasPrefix("{") {
             do {
-                return try Value(json: raw)
+                return try Value(json: quotingBareVariables(raw))
             } catch {
                 throw Problem(message: "\(raw.quotedExcerpt) is not valid JSON: \(error)")
             }
@@ -234,6 +269,36 @@ package enum CommandReader {
             return .object(Fields(pairs.map { Fields.Entry(key: $0[0], value: scalar($0[1])) }))
         }
         return .string(raw)
+    }
+
+    /// JSON text with each `${name}` that stands outside a string put in quotes.
+    static func quotingBareVariables(_ json: String) -> String {
+        guard json.contains("${") else { return json }
+        var out = ""
+        var inString = false
+        var escaped = false
+        var i = json.startIndex
+        while i < json.endIndex {
+            let c = json[i]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == "\"" {
+                    inString = false
+                }
+            } else if c == "\"" {
+                inString = true
+            } else if c == "$", json[i...].hasPrefix("${"), let end = json[i...].firstIndex(of: "}") {
+                out += "\"" + json[i...end] + "\""
+                i = json.index(after: end)
+                continue
+            }
+            out.append(c)
+            i = json.index(after: i)
+        }
+        return out
     }
 
     static func isShorthandKey(_ key: String) -> Bool {

@@ -109,7 +109,8 @@ extension OperationCatalog {
                 CLIShape(
                     "gcloud", ["container", "clusters", "update"],
                     [
-                        .positional("cluster"), .option("--project", "project"), .option("--location", "location"),
+                        .positional("cluster"), .option("--project", "project"),
+                        .option("--location", "location", also: ["--zone", "--region"]),
                         .toggle(
                             "--enable-master-authorized-networks",
                             "update.desiredMasterAuthorizedNetworksConfig.enabled"),

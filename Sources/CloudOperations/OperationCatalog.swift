@@ -42,6 +42,11 @@ package enum OperationCatalog {
         return best
     }
 
+    /// Whether `words` are the start of one of `program`'s commands.
+    package static func continuesCommand(program: String, _ words: [String]) -> Bool {
+        all.contains { spec in spec.commands.contains { $0.program == program && $0.command.starts(with: words) } }
+    }
+
     /// The commands `program` can run here, for error messages.
     package static func commandLines(program: String) -> [String] {
         all.flatMap { $0.commands.filter { $0.program == program }.map(\.commandLine) }

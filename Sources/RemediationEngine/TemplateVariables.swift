@@ -8,7 +8,7 @@ package struct TemplateVariables {
     /// Every name a template may use; `item.Field` and `matched` forms are checked separately.
     static let names: Set<String> = [
         "resourceId", "resourceName", "region", "account", "arn", "matched", "item",
-        "protocol", "fromPort", "toPort", "cidr",
+        "protocol", "fromPort", "toPort", "cidr", "ipV4/6",
         // Prisma Cloud's Azure and GCP variables: they have no value for AWS resources.
         "resourceGroup", "azureScope", "gcpZoneId", "ruleName",
     ]
@@ -16,7 +16,7 @@ package struct TemplateVariables {
     /// The names for messages, in the order a person reads them.
     package static let documentedNames =
         "resourceId, resourceName, region, account, arn, matched, matched.NAME, item, item.FIELD, property.PATH, "
-        + "property.PATH|DEFAULT, kmsKeyArn:KEY, protocol, fromPort, toPort, cidr, resourceGroup, azureScope, gcpZoneId, "
+        + "property.PATH|DEFAULT, kmsKeyArn:KEY, protocol, fromPort, toPort, cidr, ipV4/6, resourceGroup, azureScope, gcpZoneId, "
         + "ruleName"
 
     let resource: Resource
@@ -50,8 +50,16 @@ package struct TemplateVariables {
             for element in items { out.append(try substitute(element, item: item, step: step)) }
             return .array(out)
         case .object(let fields):
+            // A key may hold a variable too: Prisma's `"Ip${ipV4/6}Ranges"`.
             var out = Fields()
-            for entry in fields.entries { out[entry.key] = try substitute(entry.value, item: item, step: step) }
+            for entry in fields.entries {
+                var key = entry.key
+                if key.contains("${") {
+                    let filled = try substitute(key, item: item, step: step)
+                    key = filled.stringValue ?? filled.jsonText
+                }
+                out[key] = try substitute(entry.value, item: item, step: step)
+            }
             return .object(out)
         default:
             return value
@@ -93,7 +101,10 @@ package struct TemplateVariables {
         case "protocol": result = firstMatch?["IpProtocol"]
         case "fromPort": result = firstMatch?["FromPort"]
         case "toPort": result = firstMatch?["ToPort"]
-        case "cidr": result = ValuePath.cidrPath.resolve(in: firstMatch ?? .null)?.arrayValue?.first
+        case "cidr": result = Self.cidr(of: firstMatch)
+        // Prisma's family infix: `Ip${ipV4/6}Ranges` is `IpRanges` or `Ipv6Ranges` as the matched
+        // range is IPv4 or IPv6.
+        case "ipV4/6": result = Self.cidr(of: firstMatch).map { $0.stringValue?.contains(":") == true ? "v6" : "" }
         case "resourceGroup": result = resource.azureResourceGroup.map(Value.string)
         // The resource's ARM id: the scope `az` takes with `--scope` or `--ids`.
         case "azureScope": result = resource.cloud == .azure ? .string(resource.id) : nil
@@ -178,15 +189,28 @@ package struct TemplateVariables {
         switch value {
         case .string(let s): body(s)
         case .array(let items): for item in items { visitStrings(item, body) }
-        case .object(let fields): for entry in fields.entries { visitStrings(entry.value, body) }
+        case .object(let fields):
+            for entry in fields.entries {
+                if entry.key.contains("${") { body(entry.key) }
+                visitStrings(entry.value, body)
+            }
         default: break
         }
+    }
+
+    /// The first range of a matched rule: its IPv4 range, or else its IPv6 one.
+    static func cidr(of rule: Value?) -> Value? {
+        guard let rule else { return nil }
+        return ValuePath.cidrPath.resolve(in: rule)?.arrayValue?.first
+            ?? ValuePath.cidrV6Path.resolve(in: rule)?.arrayValue?.first
     }
 }
 
 extension ValuePath {
     static let cidrPath = ValuePath(
         components: [.key("IpRanges"), .each, .key("CidrIp")], description: "IpRanges[].CidrIp")
+    static let cidrV6Path = ValuePath(
+        components: [.key("Ipv6Ranges"), .each, .key("CidrIpv6")], description: "Ipv6Ranges[].CidrIpv6")
 }
 
 extension Policy {

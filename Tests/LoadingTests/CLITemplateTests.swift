@@ -131,6 +131,139 @@ struct CLITemplateTests {
             ])
     }
 
+    /// The forms Prisma Cloud's own templates use: a global option between the service and the
+    /// action, gcloud's `--project=` before the command is complete, gsutil's `ubla`, `--zone`
+    /// for a cluster's location.
+    static let prismaForms: [(String, String, String, Value)] = [
+        (
+            "azure.webapp",
+            "az webapp update --resource-group ${resourceGroup} --name ${resourceName} --set httpsOnly=true",
+            "Microsoft.Web/sites/write",
+            [
+                "resourceGroup": "${resourceGroup}", "name": "${resourceName}",
+                "body": ["properties": ["httpsOnly": true]],
+            ]
+        ),
+        (
+            "azure.storage", "az storage account update --ids ${resourceId} --https-only true",
+            "Microsoft.Storage/storageAccounts/write",
+            [
+                "resourceGroup": "${resourceGroup}", "name": "${resourceName}",
+                "body": ["properties": ["supportsHttpsTrafficOnly": true]],
+            ]
+        ),
+        (
+            "azure.storage",
+            "az storage account update --ids /subscriptions/s-1/resourceGroups/rg-data/providers/"
+                + "Microsoft.Storage/storageAccounts/acmedata --set properties.allowBlobPublicAccess=false",
+            "Microsoft.Storage/storageAccounts/write",
+            [
+                "resourceGroup": "rg-data", "name": "acmedata",
+                "body": ["properties": ["allowBlobPublicAccess": false]],
+            ]
+        ),
+        (
+            "aws.ebs-snapshot",
+            "aws ec2 --region ${region} modify-snapshot-attribute --snapshot-id ${resourceId} --attribute "
+                + "createVolumePermission --operation-type remove --group-names all",
+            "ec2:ModifySnapshotAttribute",
+            [
+                "SnapshotId": "${resourceId}", "Attribute": "createVolumePermission", "OperationType": "remove",
+                "GroupNames": ["all"],
+            ]
+        ),
+        (
+            "aws.rds-snapshot",
+            "aws rds --region ${region} modify-db-snapshot-attribute --db-snapshot-identifier ${resourceId} "
+                + "--attribute-name restore --values-to-remove \"all\"",
+            "rds:ModifyDBSnapshotAttribute",
+            ["DBSnapshotIdentifier": "${resourceId}", "AttributeName": "restore", "ValuesToRemove": ["all"]]
+        ),
+        (
+            "gcp.firewall", "gcloud compute --project=${account} firewall-rules update ${resourceName} --disabled",
+            "compute.firewalls.patch",
+            ["firewall": "${resourceName}", "body": ["disabled": true], "project": "${account}"]
+        ),
+        (
+            "gcp.firewall",
+            "gcloud --quiet compute --project ${account} firewall-rules update ${resourceName} --disabled",
+            "compute.firewalls.patch",
+            ["firewall": "${resourceName}", "body": ["disabled": true], "project": "${account}"]
+        ),
+        (
+            "gcp.bucket", "gsutil ubla set on gs://${resourceName}", "storage.buckets.patch",
+            [
+                "body": ["iamConfiguration": ["uniformBucketLevelAccess": ["enabled": true]]],
+                "bucket": "${resourceName}",
+            ]
+        ),
+        (
+            "gcp.gke-cluster",
+            "gcloud container clusters update ${resourceName} --project=${account} --zone ${region} "
+                + "--enable-master-authorized-networks",
+            "container.clusters.update",
+            [
+                "cluster": "${resourceName}", "project": "${account}", "location": "${region}",
+                "update": ["desiredMasterAuthorizedNetworksConfig": ["enabled": true]],
+            ]
+        ),
+    ]
+
+    @Test(arguments: prismaForms)
+    func prismasTemplateFormsReadAsTheirOperations(type: String, cli: String, operation: String, parameters: Value)
+        throws
+    {
+        let read = try step(type, cli: "'\(cli)'")
+        #expect(read.operation == operation)
+        #expect(read.parameters == parameters)
+    }
+
+    /// Prisma's security-group template: variables where JSON numbers go, and the address family
+    /// (`Ip${ipV4/6}Ranges`) taken from the matched range.
+    @Test(arguments: [("0.0.0.0/0", "IpRanges", "CidrIp"), ("::/0", "Ipv6Ranges", "CidrIpv6")])
+    func theSecurityGroupTemplateTakesTheFamilyOfTheMatchedRange(cidr: String, ranges: String, member: String) throws {
+        let template =
+            #"aws --region ${region} ec2 revoke-security-group-ingress --group-id ${resourceId} --ip-permissions '[{"IpProtocol": "${protocol}", "FromPort": ${fromPort}, "ToPort": ${toPort}, "Ip${ipV4/6}Ranges":[{"CidrIp${ipV4/6}":"${cidr}"}]}]'"#
+        let policy = try TestSupport.policy(
+            """
+            version: 1
+            id: p
+            title: t
+            resource: aws.security-group
+            severity: high
+            filters:
+              - any: IpPermissions
+                where:
+                  - {key: FromPort, op: le, value: 22}
+                  - any: \(ranges)
+                    where: [{key: \(member), op: eq, value: "\(cidr)"}]
+            remediation:
+              cli: >
+                \(template)
+            """)
+        let group = Resource(
+            id: "sg-1", type: "aws.security-group", account: "111111111111", region: "us-east-1", name: "web",
+            properties: [
+                "GroupId": "sg-1",
+                "IpPermissions": [
+                    [
+                        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                        .init(stringLiteral: ranges): [[.init(stringLiteral: member): .string(cidr)]],
+                    ]
+                ],
+            ])
+        let finding = try #require(Evaluator(now: TestSupport.start).finding(policy, group))
+        let call = try #require(try RemediationPlan(policy: policy, finding: finding, resource: group).calls.first)
+        #expect(call.operation == "ec2:RevokeSecurityGroupIngress")
+        #expect(
+            call.parameters["IpPermissions"] == [
+                [
+                    "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                    .init(stringLiteral: ranges): [[.init(stringLiteral: member): .string(cidr)]],
+                ]
+            ])
+    }
+
     /// The template's variables filled for a real Azure resource: `${resourceGroup}` from the
     /// ARM id, `${ruleName}` from the matched rule.
     @Test func azureVariablesComeFromTheARMIdAndTheMatchedRule() throws {
@@ -221,6 +354,15 @@ struct CLITemplateTests {
             "ec2:RevokeSecurityGroupIngress needs the parameter 'IpPermissions'"
         ),
         ("'aws --profile x --bogus ec2 revoke-security-group-ingress'", "unknown global option --bogus"),
+        (
+            "'az webapp update -g ${resourceGroup} -n ${resourceName} --set clientCertEnabled=true'",
+            "--set clientCertEnabled: not a setting remsim models for `az webapp update`; it models httpsOnly"
+        ),
+        ("'az storage account update --ids rg/x --https-only true'", "--ids takes a resource's ARM id"),
+        (
+            "'gcloud compute --project=${account} firewall-rules delete-all ${resourceName}'",
+            "`gcloud compute firewall-rules delete-all` is not a command remsim models"
+        ),
     ])
     func commandsRemsimDoesNotModelAreNamed(cli: String, message: String) throws {
         let e = try #require(loadError(cli: cli))
