@@ -1,0 +1,507 @@
+import CloudModel
+
+/// A Prisma Cloud `json.rule`: the condition of an RQL config query on a resource's JSON, read
+/// into a tree. The language, as Prisma's policies write it:
+///
+/// ```
+/// disabled is false and direction equals INGRESS and (sourceRanges[*] equals 0.0.0.0/0 or
+/// sourceRanges[*] equals ::/0) and allowed[?any(IPProtocol contains tcp)] exists
+/// ```
+///
+/// Tests are `PATH [size] OPERATOR [VALUE]`, combined with `and`, `or`, `not` and parentheses
+/// (`and` binds tighter than `or`). A path is dotted keys with `[*]` (each element), `[N]`,
+/// `[?any(RULE)]`/`[?none(RULE)]` (some or no element meets the rule) and `[?(@.KEY == 'VALUE')]`
+/// (the elements whose key has that value), `['a.b']` (one key with a dot in it). Values are quoted
+/// strings, bare words or numbers, or a parenthesised list after `is member of`. Prisma's functions
+/// (`_Port.inRange(…)`, `_DateTime.ageInDays(…)`) are not read: they are refused, naming the
+/// function.
+package indirect enum JSONRule: Sendable, Equatable {
+    case and([JSONRule])
+    case or([JSONRule])
+    case not(JSONRule)
+    case test(Test)
+
+    package struct Test: Sendable, Equatable {
+        package var path: Path
+        /// `PATH size OPERATOR N`: the test is on the number of elements.
+        package var size: Bool
+        package var op: Operator
+        package var operand: Operand?
+        /// Where the test starts in the rule's text (0-based, in characters).
+        package var offset: Int
+    }
+
+    package struct Path: Sendable, Equatable, CustomStringConvertible {
+        package enum Step: Sendable, Equatable {
+            case key(String)
+            /// `[*]`
+            case each
+            /// `[2]`
+            case index(Int)
+            /// `[?any(RULE)]`: some element meets the rule.
+            case anyElement(JSONRule)
+            /// `[?none(RULE)]`: no element meets it.
+            case noElement(JSONRule)
+            /// `[?(@.name == 'log_retention_days')]`: the elements whose key has the value.
+            case select(key: String, value: String)
+        }
+
+        package var steps: [Step]
+        /// As written.
+        package var text: String
+        package var description: String { text }
+    }
+
+    package enum Operator: String, Sendable, CaseIterable {
+        case equals = "equals"
+        case notEquals = "does not equal"
+        case equalsIgnoringCase = "equal ignore case"
+        case notEqualsIgnoringCase = "does not equal ignore case"
+        case contains = "contains"
+        case notContains = "does not contain"
+        case exists = "exists"
+        case notExists = "does not exist"
+        case isEmpty = "is empty"
+        case isNotEmpty = "is not empty"
+        case isTrue = "is true"
+        case isFalse = "is false"
+        case greaterThan = "greater than"
+        case lessThan = "less than"
+        case atLeast = ">="
+        case atMost = "<="
+        case startsWith = "starts with"
+        case notStartsWith = "does not start with"
+        case endsWith = "ends with"
+        case notEndsWith = "does not end with"
+        case isMemberOf = "is member of"
+        case isNotMemberOf = "is not member of"
+        case matches = "matches"
+        /// `accessKeys[*].status any equal Active`: some of the values equal it.
+        case anyEquals = "any equal"
+        /// `accessKeys[*].status all equal Active`: every value equals it.
+        case allEqual = "all equal"
+        /// `maxPasswordAge isType Integer`: the value's JSON type.
+        case isType = "isType"
+        case isNotType = "!isType"
+
+        /// Whether a value follows the operator.
+        package var takesOperand: Bool {
+            switch self {
+            case .exists, .notExists, .isEmpty, .isNotEmpty, .isTrue, .isFalse: false
+            default: true
+            }
+        }
+
+        /// Every spelling, longest first, each as its words (lowercased).
+        static let spellings: [(words: [String], op: Operator)] = {
+            var all: [(String, Operator)] = Operator.allCases.map { ($0.rawValue, $0) }
+            all += [
+                ("equal", .equals), ("==", .equals), ("!=", .notEquals), ("equals ignore case", .equalsIgnoringCase),
+                ("does not equals", .notEquals), ("does not equals ignore case", .notEqualsIgnoringCase),
+                (">", .greaterThan), ("<", .lessThan), ("does not contains", .notContains),
+                ("does not exists", .notExists), ("is not member", .isNotMemberOf), ("is member", .isMemberOf),
+                ("any equals", .anyEquals), ("all equals", .allEqual),
+            ]
+            return all.map { (text, op) in (text.lowercased().split(separator: " ").map(String.init), op) }
+                .sorted { $0.words.count > $1.words.count }
+        }()
+    }
+
+    package enum Operand: Sendable, Equatable {
+        /// A quoted string: always a string.
+        case quoted(String)
+        /// A bare word: a number when it reads as one, else a string.
+        case bare(String)
+        case list([Operand])
+
+        /// As remsim's values: a bare `22` is a number, `true` a boolean.
+        package var value: Value {
+            switch self {
+            case .quoted(let s): .string(s)
+            case .bare(let s):
+                if let i = Int(s) {
+                    .int(i)
+                } else if let d = Double(s), s.contains(".") || s.contains("e") {
+                    .double(d)
+                } else if s.lowercased() == "true" || s.lowercased() == "false" {
+                    .bool(s.lowercased() == "true")
+                } else {
+                    .string(s)
+                }
+            case .list(let items): .array(items.map(\.value))
+            }
+        }
+    }
+
+    /// What cannot be read, with where it is in the rule's text.
+    package struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        package var message: String
+        /// 0-based, in characters.
+        package var offset: Int
+        package var description: String { message }
+    }
+
+    package init(parsing text: String) throws(Problem) {
+        var parser = JSONRuleParser(text)
+        self = try parser.rule()
+        try parser.expectEnd()
+    }
+}
+
+/// The reader of `JSONRule`: a tokenizer over the characters and a recursive descent over the
+/// tokens.
+struct JSONRuleParser {
+    enum Token: Equatable {
+        case open, close, comma
+        case quoted(String)
+        /// A word: a path, an operator word, a bare value.
+        case word(String)
+        case end
+    }
+
+    let characters: [Character]
+    var position = 0
+    /// The token read ahead, and where it starts.
+    var lookahead: (token: Token, offset: Int)?
+
+    init(_ text: String) {
+        characters = Array(text)
+    }
+
+    // MARK: Tokens
+
+    mutating func peek() throws(JSONRule.Problem) -> (token: Token, offset: Int) {
+        if let lookahead { return lookahead }
+        let next = try readToken()
+        lookahead = next
+        return next
+    }
+
+    mutating func next() throws(JSONRule.Problem) -> (token: Token, offset: Int) {
+        let token = try peek()
+        lookahead = nil
+        return token
+    }
+
+    mutating func readToken() throws(JSONRule.Problem) -> (token: Token, offset: Int) {
+        while position < characters.count, characters[position].isWhitespace { position += 1 }
+        let start = position
+        guard position < characters.count else { return (.end, start) }
+        let c = characters[position]
+        switch c {
+        case "(":
+            position += 1
+            return (.open, start)
+        case ")":
+            position += 1
+            return (.close, start)
+        case ",":
+            position += 1
+            return (.comma, start)
+        case "'", "\"":
+            return (.quoted(try quoted()), start)
+        case "!" where position + 1 < characters.count && characters[position + 1].isLetter:
+            position += 1
+            return (.word("!" + (try word())), start)
+        case "=", "!", "<", ">":
+            var op = String(c)
+            position += 1
+            if position < characters.count, characters[position] == "=" {
+                op.append("=")
+                position += 1
+            }
+            guard op != "=" && op != "!" else {
+                throw JSONRule.Problem(message: "'\(op)' is not an operator; write == or equals", offset: start)
+            }
+            return (.word(op), start)
+        default:
+            return (.word(try word()), start)
+        }
+    }
+
+    /// A string in single or double quotes; a backslash keeps the next character.
+    mutating func quoted() throws(JSONRule.Problem) -> String {
+        let quote = characters[position]
+        let start = position
+        position += 1
+        var out = ""
+        while position < characters.count {
+            let c = characters[position]
+            position += 1
+            if c == "\\", position < characters.count {
+                out.append(characters[position])
+                position += 1
+            } else if c == quote {
+                return out
+            } else {
+                out.append(c)
+            }
+        }
+        throw JSONRule.Problem(message: "a string opened with \(quote) is never closed", offset: start)
+    }
+
+    /// A run of characters up to a space, a parenthesis, a comma, a quote or a comparison sign,
+    /// with each `[…]` taken whole (its brackets, parentheses and quotes balanced).
+    mutating func word() throws(JSONRule.Problem) -> String {
+        var out = ""
+        while position < characters.count {
+            let c = characters[position]
+            if c.isWhitespace || "(),'\"=!<>".contains(c) { break }
+            if c == "[" {
+                let start = position
+                var depth = 0
+                var quote: Character?
+                repeat {
+                    let d = characters[position]
+                    out.append(d)
+                    position += 1
+                    if let q = quote {
+                        if d == q { quote = nil }
+                    } else if d == "'" || d == "\"" {
+                        quote = d
+                    } else if d == "[" || d == "(" {
+                        depth += 1
+                    } else if d == "]" || d == ")" {
+                        depth -= 1
+                    }
+                } while depth > 0 && position < characters.count
+                guard depth == 0 else { throw JSONRule.Problem(message: "a [ is never closed", offset: start) }
+                continue
+            }
+            out.append(c)
+            position += 1
+        }
+        return out
+    }
+
+    // MARK: Rules
+
+    mutating func expectEnd() throws(JSONRule.Problem) {
+        let (token, offset) = try peek()
+        guard token == .end else {
+            throw JSONRule.Problem(
+                message: "expected and, or or the end of the rule, found \(describe(token))", offset: offset)
+        }
+    }
+
+    func describe(_ token: Token) -> String {
+        switch token {
+        case .open: "("
+        case .close: ")"
+        case .comma: ","
+        case .quoted(let s): "'\(s)'"
+        case .word(let w): "'\(w)'"
+        case .end: "the end of the rule"
+        }
+    }
+
+    func isKeyword(_ token: Token, _ keyword: String) -> Bool {
+        if case .word(let w) = token { return w.lowercased() == keyword }
+        return false
+    }
+
+    /// `A or B or …`
+    mutating func rule() throws(JSONRule.Problem) -> JSONRule {
+        var parts = [try conjunction()]
+        while isKeyword(try peek().token, "or") {
+            _ = try next()
+            parts.append(try conjunction())
+        }
+        return parts.count == 1 ? parts[0] : .or(parts)
+    }
+
+    /// `A and B and …`
+    mutating func conjunction() throws(JSONRule.Problem) -> JSONRule {
+        var parts = [try unary()]
+        while isKeyword(try peek().token, "and") {
+            _ = try next()
+            parts.append(try unary())
+        }
+        return parts.count == 1 ? parts[0] : .and(parts)
+    }
+
+    mutating func unary() throws(JSONRule.Problem) -> JSONRule {
+        let (token, offset) = try peek()
+        if isKeyword(token, "not") {
+            _ = try next()
+            return .not(try unary())
+        }
+        if token == .open {
+            _ = try next()
+            let inner = try rule()
+            let (closing, at) = try next()
+            guard closing == .close else {
+                throw JSONRule.Problem(
+                    message: "expected ) to close the ( at \(offset + 1), found \(describe(closing))", offset: at)
+            }
+            return inner
+        }
+        return .test(try test())
+    }
+
+    mutating func test() throws(JSONRule.Problem) -> JSONRule.Test {
+        let (token, offset) = try next()
+        guard case .word(let pathText) = token else {
+            throw JSONRule.Problem(message: "expected a path, found \(describe(token))", offset: offset)
+        }
+        if pathText.hasPrefix("_") {
+            throw JSONRule.Problem(message: "Prisma's function \(pathText) is not read", offset: offset)
+        }
+        let path = try Self.path(pathText, offset: offset)
+        var size = false
+        if isKeyword(try peek().token, "size") {
+            _ = try next()
+            size = true
+        }
+        let op = try self.op(after: pathText)
+        var operand: JSONRule.Operand?
+        if op.takesOperand { operand = try self.operand(for: op) }
+        return JSONRule.Test(path: path, size: size, op: op, operand: operand, offset: offset)
+    }
+
+    /// The longest operator spelled by the next words.
+    mutating func op(after path: String) throws(JSONRule.Problem) -> JSONRule.Operator {
+        let (first, offset) = try peek()
+        // Read ahead words without taking them: a saved state is restored for the shorter forms.
+        let saved = (position, lookahead)
+        var words: [String] = []
+        var ends: [(position: Int, lookahead: (token: Token, offset: Int)?)] = []
+        for _ in 0..<5 {
+            guard case .word(let w) = try peek().token else { break }
+            _ = try next()
+            words.append(w.lowercased())
+            ends.append((position, lookahead))
+        }
+        for spelling in JSONRule.Operator.spellings where words.starts(with: spelling.words) {
+            let end = ends[spelling.words.count - 1]
+            (position, lookahead) = (end.position, end.lookahead)
+            return spelling.op
+        }
+        (position, lookahead) = saved
+        throw JSONRule.Problem(
+            message: "expected an operator after \(path) (equals, does not equal, contains, exists, is empty, "
+                + "greater than, starts with, is member of, matches, is true, …), found \(describe(first))",
+            offset: offset)
+    }
+
+    mutating func operand(for op: JSONRule.Operator) throws(JSONRule.Problem) -> JSONRule.Operand {
+        let (token, offset) = try next()
+        switch token {
+        case .quoted(let s): return .quoted(s)
+        case .word(let w):
+            if w.hasPrefix("_") {
+                throw JSONRule.Problem(message: "Prisma's function \(w) is not read", offset: offset)
+            }
+            return .bare(w)
+        case .open where op == .isMemberOf || op == .isNotMemberOf:
+            var items: [JSONRule.Operand] = []
+            while true {
+                let (item, at) = try next()
+                switch item {
+                case .quoted(let s): items.append(.quoted(s))
+                case .word(let w): items.append(.bare(w))
+                default:
+                    throw JSONRule.Problem(message: "expected a value in the list, found \(describe(item))", offset: at)
+                }
+                let (separator, sat) = try next()
+                if separator == .close { return .list(items) }
+                guard separator == .comma else {
+                    throw JSONRule.Problem(
+                        message: "expected , or ) in the list, found \(describe(separator))", offset: sat)
+                }
+            }
+        default:
+            throw JSONRule.Problem(
+                message: "expected a value after \(op.rawValue), found \(describe(token))", offset: offset)
+        }
+    }
+
+    /// `a.b[*].c[?any(x equals 1)]` into its steps; `offset` is where it starts in the rule.
+    static func path(_ text: String, offset: Int) throws(JSONRule.Problem) -> JSONRule.Path {
+        var steps: [JSONRule.Path.Step] = []
+        let chars = Array(text)
+        var i = 0
+        var key = ""
+        func flush() {
+            if !key.isEmpty { steps.append(.key(key)) }
+            key = ""
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "." {
+                flush()
+                i += 1
+                continue
+            }
+            guard c == "[" else {
+                key.append(c)
+                i += 1
+                continue
+            }
+            flush()
+            // The bracket's contents, up to its own closing bracket.
+            let start = i
+            var depth = 0
+            var quote: Character?
+            var end = i
+            while end < chars.count {
+                let d = chars[end]
+                if let q = quote {
+                    if d == q { quote = nil }
+                } else if d == "'" || d == "\"" {
+                    quote = d
+                } else if d == "[" || d == "(" {
+                    depth += 1
+                } else if d == "]" || d == ")" {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                end += 1
+            }
+            let inner = String(chars[(start + 1)..<end])
+            steps.append(try bracket(inner, offset: offset + start + 1))
+            i = end + 1
+        }
+        flush()
+        guard !steps.isEmpty else { throw JSONRule.Problem(message: "an empty path", offset: offset) }
+        return JSONRule.Path(steps: steps, text: text)
+    }
+
+    static func bracket(_ inner: String, offset: Int) throws(JSONRule.Problem) -> JSONRule.Path.Step {
+        let trimmed = inner.trimmingCharacters(in: .whitespaces)
+        if trimmed == "*" { return .each }
+        // `['properties.storageProfile']`: one key, dots and all.
+        if trimmed.count >= 2, let q = trimmed.first, q == "'" || q == "\"", trimmed.last == q {
+            return .key(String(trimmed.dropFirst().dropLast()))
+        }
+        if let n = Int(trimmed) { return .index(n) }
+        for (name, make) in [("?any(", JSONRule.Path.Step.anyElement), ("?none(", JSONRule.Path.Step.noElement)]
+        where trimmed.hasPrefix(name) && trimmed.hasSuffix(")") {
+            let body = String(trimmed.dropFirst(name.count).dropLast())
+            do {
+                return make(try JSONRule(parsing: body))
+            } catch {
+                throw JSONRule.Problem(message: error.message, offset: offset + name.count + error.offset)
+            }
+        }
+        // `?(@.name == 'x')`, `?(@.name=="x")`
+        if trimmed.hasPrefix("?(@."), trimmed.hasSuffix(")") {
+            let body = trimmed.dropFirst(4).dropLast()
+            let parts = body.components(separatedBy: "==")
+            if parts.count == 2 {
+                let key = parts[0].trimmingCharacters(in: .whitespaces)
+                var value = parts[1].trimmingCharacters(in: .whitespaces)
+                if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q {
+                    value = String(value.dropFirst().dropLast())
+                }
+                if !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                    return .select(key: key, value: value)
+                }
+            }
+        }
+        throw JSONRule.Problem(
+            message: "[\(inner)] is not read: a path takes [*], [N], [?any(RULE)], [?none(RULE)] or "
+                + "[?(@.KEY == 'VALUE')]",
+            offset: offset - 1)
+    }
+}
