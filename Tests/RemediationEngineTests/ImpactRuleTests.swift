@@ -66,6 +66,35 @@ struct ImpactRuleTests {
         #expect(try warnings("ec2:RevokeSecurityGroupIngress", revoke22, on: group(flows: [], attached: false)).isEmpty)
     }
 
+    /// What stays open counts only on its own rule's ports: a private range open on SSH does not
+    /// keep HTTPS from it flowing once public HTTPS goes, and the warning names the part of the
+    /// change that stops what was seen.
+    @Test func whatStaysOpenCountsOnItsOwnPortsOnly() throws {
+        let perms: [Value] = [
+            ["IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [["CidrIp": "10.0.0.0/8"]]],
+            ["IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [["CidrIp": "0.0.0.0/0"]]],
+            ["IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [["CidrIp": "0.0.0.0/0"]]],
+        ]
+        let revoke: Value = [
+            "GroupId": "sg-1",
+            "IpPermissions": [
+                ["IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [["CidrIp": "0.0.0.0/0"]]],
+                ["IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [["CidrIp": "0.0.0.0/0"]]],
+            ],
+        ]
+        let fromInside = try warnings(
+            "ec2:RevokeSecurityGroupIngress", revoke,
+            on: group(flows: [["port": 443, "source": "10.1.2.3", "last-seen": "-1h"]], perms: perms), with: [instance])
+        #expect(severity(fromInside, "live-traffic") == .high)
+        #expect(
+            fromInside.first?.explanation.hasPrefix("flow logs show traffic this change cuts off (tcp 443),") == true)
+        // SSH from the private range stays allowed by its own rule.
+        let ssh = try warnings(
+            "ec2:RevokeSecurityGroupIngress", revoke,
+            on: group(flows: [["port": 22, "source": "10.1.2.3", "last-seen": "-1h"]], perms: perms), with: [instance])
+        #expect(severity(ssh, "live-traffic") == .low)
+    }
+
     @Test func aWideRuleNamesTheOtherPortsItCarries() throws {
         let wide: Value = ["IpProtocol": "tcp", "FromPort": 0, "ToPort": 1024, "IpRanges": [["CidrIp": "0.0.0.0/0"]]]
         let revoke: Value = ["GroupId": "sg-1", "IpPermissions": [wide]]

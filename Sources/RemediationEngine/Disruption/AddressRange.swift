@@ -58,13 +58,20 @@ struct Cut: Sendable {
     var proto: String
     var ports: ClosedRange<Int>?
     var removed: [AddressRange]
-    var remaining: [AddressRange]
+    /// What still lets traffic of this protocol in after the change: each range with the ports
+    /// of its rule (nil: every port).
+    var remaining: [(range: AddressRange, ports: ClosedRange<Int>?)]
 
-    /// Whether a flow record (`{port, source}`) is traffic this change stops.
+    /// Whether a flow record (`{port, source}`) is traffic this change stops: it was allowed by
+    /// what goes, and nothing that stays allows its source on its port.
     func stops(port: Int?, source: String) -> Bool {
         if let ports, let port, !ports.contains(port) { return false }
         guard removed.contains(where: { $0.contains(source) }) else { return false }
-        return !remaining.contains { $0.contains(source) }
+        return !remaining.contains { allowed in
+            guard allowed.range.contains(source) else { return false }
+            guard let ports = allowed.ports, let port else { return true }
+            return ports.contains(port)
+        }
     }
 
     /// `tcp 0-1024`, `all traffic`.

@@ -42,11 +42,15 @@ struct IngressImpact: ImpactRule {
         }
         let what = cuts.map(\.text).joined(separator: ", ")
         if !stopped.isEmpty {
+            // The parts of the change that stop what was seen.
+            let cutting = cuts.filter { cut in stopped.contains { cut.stops(port: $0.port, source: $0.source) } }
             warnings.append(
                 DisruptionWarning(
                     kind: "live-traffic", severity: .high, resourceId: c.resource.id, operation: c.operation,
                     affected: members, evidence: evidence,
-                    explanation: "flow logs show traffic this change cuts off (\(what)), within the last \(c.lookback)")
+                    explanation:
+                        "flow logs show traffic this change cuts off (\(cutting.map(\.text).joined(separator: ", "))), "
+                        + "within the last \(c.lookback)")
             )
         } else if !members.isEmpty {
             warnings.append(
@@ -97,22 +101,30 @@ struct IngressImpact: ImpactRule {
         case "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress":
             let key = c.operation.hasSuffix("Egress") ? "IpPermissionsEgress" : "IpPermissions"
             let current = c.resource.property(key)?.arrayValue ?? []
-            return (p["IpPermissions"]?.arrayValue ?? []).map { perm in
+            let revoked = p["IpPermissions"]?.arrayValue ?? []
+            // A rule's ranges the call revokes: those it names for the same protocol and ports.
+            func revokedRanges(of rule: Value) -> [String] {
+                revoked.filter { Self.sameRule($0, rule) }.flatMap(Self.ranges)
+            }
+            return revoked.map { perm in
                 let proto = perm["IpProtocol"]?.stringValue ?? "-1"
-                let from = perm["FromPort"]?.numberValue.map(Int.init)
-                let to = perm["ToPort"]?.numberValue.map(Int.init)
-                let ports: ClosedRange<Int>? =
-                    proto == "-1" || from == nil || from == -1 ? nil : (from ?? 0)...max(from ?? 0, to ?? from ?? 0)
-                let removedTexts = Self.ranges(perm)
+                let ports = Self.ports(ofPermission: perm)
+                // What stays: every other range of this protocol (or of all traffic), on its own
+                // rule's ports.
                 let remaining = current.filter { other in
                     (other["IpProtocol"]?.stringValue ?? "-1") == "-1" || other["IpProtocol"] == perm["IpProtocol"]
-                }.flatMap(Self.ranges).filter { !removedTexts.contains($0) }
+                }.flatMap { other in
+                    let gone = revokedRanges(of: other)
+                    return Self.ranges(other).filter { !gone.contains($0) }.compactMap(AddressRange.init).map {
+                        (range: $0, ports: Self.ports(ofPermission: other))
+                    }
+                }
                 // Group references (a default group's members talking to each other) are cut for every source.
                 let groupRefs = !(perm["UserIdGroupPairs"]?.arrayValue ?? []).isEmpty
                 return Cut(
                     proto: proto == "-1" ? "all" : proto, ports: ports,
-                    removed: (groupRefs ? ["0.0.0.0/0"] : removedTexts).compactMap(AddressRange.init),
-                    remaining: remaining.compactMap(AddressRange.init))
+                    removed: (groupRefs ? ["0.0.0.0/0"] : Self.ranges(perm)).compactMap(AddressRange.init),
+                    remaining: remaining)
             }
         case "Microsoft.Network/networkSecurityGroups/securityRules/write":
             guard p["body"]?["properties"]?["access"]?.stringValue == "Deny", let name = p["name"]?.stringValue
@@ -189,6 +201,21 @@ struct IngressImpact: ImpactRule {
             }
         }
         return out
+    }
+
+    /// A permission's ports; nil for all traffic or every port.
+    static func ports(ofPermission perm: Value) -> ClosedRange<Int>? {
+        let proto = perm["IpProtocol"]?.stringValue ?? "-1"
+        let from = perm["FromPort"]?.numberValue.map(Int.init)
+        let to = perm["ToPort"]?.numberValue.map(Int.init)
+        guard proto != "-1", let from, from != -1 else { return nil }
+        return from...max(from, to ?? from)
+    }
+
+    /// Whether two permissions are the same rule: protocol and ports.
+    static func sameRule(_ a: Value, _ b: Value) -> Bool {
+        (a["IpProtocol"]?.stringValue ?? "-1") == (b["IpProtocol"]?.stringValue ?? "-1")
+            && ports(ofPermission: a) == ports(ofPermission: b)
     }
 
     static func ranges(_ perm: Value) -> [String] {
