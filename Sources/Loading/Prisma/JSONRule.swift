@@ -249,23 +249,13 @@ struct JSONRuleParser {
             if c.isWhitespace || "(),'\"=!<>".contains(c) { break }
             if c == "[" {
                 let start = position
-                var depth = 0
-                var quote: Character?
+                var nesting = Nesting()
                 repeat {
-                    let d = characters[position]
-                    out.append(d)
+                    out.append(characters[position])
+                    nesting.take(characters[position])
                     position += 1
-                    if let q = quote {
-                        if d == q { quote = nil }
-                    } else if d == "'" || d == "\"" {
-                        quote = d
-                    } else if d == "[" || d == "(" {
-                        depth += 1
-                    } else if d == "]" || d == ")" {
-                        depth -= 1
-                    }
-                } while depth > 0 && position < characters.count
-                guard depth == 0 else { throw JSONRule.Problem(message: "a [ is never closed", offset: start) }
+                } while !nesting.atTop && position < characters.count
+                guard nesting.atTop else { throw JSONRule.Problem(message: "a [ is never closed", offset: start) }
                 continue
             }
             out.append(c)
@@ -302,22 +292,26 @@ struct JSONRuleParser {
 
     /// `A or B or …`
     mutating func rule() throws(JSONRule.Problem) -> JSONRule {
-        var parts = [try conjunction()]
-        while isKeyword(try peek().token, "or") {
-            _ = try next()
-            parts.append(try conjunction())
-        }
+        let parts = try joined(by: "or") { parser throws(JSONRule.Problem) in try parser.conjunction() }
         return parts.count == 1 ? parts[0] : .or(parts)
     }
 
     /// `A and B and …`
     mutating func conjunction() throws(JSONRule.Problem) -> JSONRule {
-        var parts = [try unary()]
-        while isKeyword(try peek().token, "and") {
-            _ = try next()
-            parts.append(try unary())
-        }
+        let parts = try joined(by: "and") { parser throws(JSONRule.Problem) in try parser.unary() }
         return parts.count == 1 ? parts[0] : .and(parts)
+    }
+
+    /// One or more of what `part` reads, separated by `keyword`.
+    mutating func joined(
+        by keyword: String, _ part: (inout JSONRuleParser) throws(JSONRule.Problem) -> JSONRule
+    ) throws(JSONRule.Problem) -> [JSONRule] {
+        var parts = [try part(&self)]
+        while isKeyword(try peek().token, keyword) {
+            _ = try next()
+            parts.append(try part(&self))
+        }
+        return parts
     }
 
     mutating func unary() throws(JSONRule.Problem) -> JSONRule {
@@ -441,21 +435,11 @@ struct JSONRuleParser {
             flush()
             // The bracket's contents, up to its own closing bracket.
             let start = i
-            var depth = 0
-            var quote: Character?
+            var nesting = Nesting()
             var end = i
             while end < chars.count {
-                let d = chars[end]
-                if let q = quote {
-                    if d == q { quote = nil }
-                } else if d == "'" || d == "\"" {
-                    quote = d
-                } else if d == "[" || d == "(" {
-                    depth += 1
-                } else if d == "]" || d == ")" {
-                    depth -= 1
-                    if depth == 0 { break }
-                }
+                nesting.take(chars[end])
+                if nesting.atTop { break }
                 end += 1
             }
             let inner = String(chars[(start + 1)..<end])
@@ -503,5 +487,26 @@ struct JSONRuleParser {
             message: "[\(inner)] is not read: a path takes [*], [N], [?any(RULE)], [?none(RULE)] or "
                 + "[?(@.KEY == 'VALUE')]",
             offset: offset - 1)
+    }
+}
+
+/// Quotes and the nesting of brackets and parentheses, followed character by character.
+struct Nesting {
+    var depth = 0
+    var quote: Character?
+
+    /// Outside every quote, bracket and parenthesis.
+    var atTop: Bool { depth == 0 && quote == nil }
+
+    mutating func take(_ c: Character) {
+        if let q = quote {
+            if c == q { quote = nil }
+        } else if c == "'" || c == "\"" {
+            quote = c
+        } else if c == "[" || c == "(" {
+            depth += 1
+        } else if c == "]" || c == ")" {
+            depth -= 1
+        }
     }
 }

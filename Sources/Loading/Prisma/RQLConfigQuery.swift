@@ -218,27 +218,17 @@ struct RQLReader {
 
     /// Where a bare rule stops: ` as X`, `;` or ` addcolumn` outside quotes and brackets.
     static func tail(in characters: [Character], from start: Int) -> Int? {
-        var quote: Character?
-        var depth = 0
-        var i = start
-        while i < characters.count {
+        var nesting = Nesting()
+        for i in start..<characters.count {
             let c = characters[i]
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "'" || c == "\"" {
-                quote = c
-            } else if c == "(" || c == "[" {
-                depth += 1
-            } else if c == ")" || c == "]" {
-                depth -= 1
-            } else if depth == 0 {
+            if nesting.atTop {
                 if c == ";" { return i }
                 if c.isWhitespace {
                     let after = String(characters[i...].dropFirst().prefix(10)).lowercased()
                     if after.hasPrefix("as ") || after.hasPrefix("addcolumn") { return i }
                 }
             }
-            i += 1
+            nesting.take(c)
         }
         return nil
     }
