@@ -81,6 +81,11 @@ struct JSONRuleTests {
         ),
         ("Action equals *", test([.key("Action")], "Action", .equals, .bare("*"))),
         (
+            "destinationPortRanges[*] contains _Port.inRange(22,22)",
+            test(
+                [.key("destinationPortRanges"), .each], "destinationPortRanges[*]", .contains, .portRange(22...22))
+        ),
+        (
             "sourceRanges[*] equals 0.0.0.0/0",
             test([.key("sourceRanges"), .each], "sourceRanges[*]", .equals, .bare("0.0.0.0/0"))
         ),
@@ -158,7 +163,9 @@ struct JSONRuleTests {
     }
 
     @Test(arguments: [
-        ("ports contains _Port.inRange(22,22)", "Prisma's function _Port.inRange is not read", 15),
+        ("ports contains _Port.inRange(22)", "expected _Port.inRange(FROM,TO), found )", 31),
+        ("ports contains _Port.inRange(90,80)", "_Port.inRange(90,80) is empty", 15),
+        ("ports contains _IPAddress.inRange(\"10.0.0.0/8\")", "Prisma's function _IPAddress.inRange is not read", 15),
         ("_DateTime.ageInDays(createTime) > 90", "Prisma's function _DateTime.ageInDays is not read", 0),
         ("(a exists and b exists", "expected ) to close the ( at 1", 22),
         ("a exists b exists", "expected and, or or the end of the rule, found 'b'", 9),

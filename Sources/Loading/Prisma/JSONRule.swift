@@ -12,9 +12,9 @@ import CloudModel
 /// (`and` binds tighter than `or`). A path is dotted keys with `[*]` (each element), `[N]`,
 /// `[?any(RULE)]`/`[?none(RULE)]` (some or no element meets the rule) and `[?(@.KEY == 'VALUE')]`
 /// (the elements whose key has that value), `['a.b']` (one key with a dot in it). Values are quoted
-/// strings, bare words or numbers, or a parenthesised list after `is member of`. Prisma's functions
-/// (`_Port.inRange(…)`, `_DateTime.ageInDays(…)`) are not read: they are refused, naming the
-/// function.
+/// strings, bare words or numbers, a parenthesised list after `is member of`, or a port range
+/// (`_Port.inRange(22,22)`). Prisma's other functions (`_DateTime.ageInDays(…)`, …) are not read:
+/// they are refused, naming the function.
 package indirect enum JSONRule: Sendable, Equatable {
     case and([JSONRule])
     case or([JSONRule])
@@ -113,6 +113,9 @@ package indirect enum JSONRule: Sendable, Equatable {
         /// A bare word: a number when it reads as one, else a string.
         case bare(String)
         case list([Operand])
+        /// `_Port.inRange(22,22)`: the ports from one number to the other, which a port list or
+        /// range `contains` when it covers them all.
+        case portRange(ClosedRange<Int>)
 
         /// As remsim's values: a bare `22` is a number, `true` a boolean.
         package var value: Value {
@@ -129,6 +132,7 @@ package indirect enum JSONRule: Sendable, Equatable {
                     .string(s)
                 }
             case .list(let items): .array(items.map(\.value))
+            case .portRange(let ports): [.int(ports.lowerBound), .int(ports.upperBound)]
             }
         }
     }
@@ -383,6 +387,7 @@ struct JSONRuleParser {
         switch token {
         case .quoted(let s): return .quoted(s)
         case .word(let w):
+            if w == "_Port.inRange" { return try portRange(offset: offset) }
             if w.hasPrefix("_") {
                 throw JSONRule.Problem(message: "Prisma's function \(w) is not read", offset: offset)
             }
@@ -408,6 +413,29 @@ struct JSONRuleParser {
             throw JSONRule.Problem(
                 message: "expected a value after \(op.rawValue), found \(describe(token))", offset: offset)
         }
+    }
+
+    /// `(FROM,TO)` after `_Port.inRange`.
+    mutating func portRange(offset: Int) throws(JSONRule.Problem) -> JSONRule.Operand {
+        var numbers: [Int] = []
+        for expected in [Token.open, .word(""), .comma, .word(""), .close] {
+            let (token, at) = try next()
+            switch (expected, token) {
+            case (.word, .word(let w)):
+                guard let n = Int(w), (0...65535).contains(n) else {
+                    throw JSONRule.Problem(message: "_Port.inRange takes two ports, found '\(w)'", offset: at)
+                }
+                numbers.append(n)
+            case (let e, let t) where e == t:
+                continue
+            default:
+                throw JSONRule.Problem(message: "expected _Port.inRange(FROM,TO), found \(describe(token))", offset: at)
+            }
+        }
+        guard numbers[0] <= numbers[1] else {
+            throw JSONRule.Problem(message: "_Port.inRange(\(numbers[0]),\(numbers[1])) is empty", offset: offset)
+        }
+        return .portRange(numbers[0]...numbers[1])
     }
 
     /// `a.b[*].c[?any(x equals 1)]` into its steps; `offset` is where it starts in the rule.
