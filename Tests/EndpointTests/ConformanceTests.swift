@@ -218,6 +218,22 @@ struct ConformanceTests {
                         ["Key": "deletion_protection.enabled", "Value": "false"],
                     ],
                 ]))
+        try inventory.insert(
+            Resource(
+                id: "iam-role/\(account)/conformance-fn", type: "aws.iam-role", account: account, region: "global",
+                name: "conformance-fn",
+                properties: [
+                    "RoleName": "conformance-fn", "Path": "/", "CreateDate": "2026-01-01T00:00:00Z",
+                    "AssumeRolePolicyDocument": [
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            [
+                                "Effect": "Allow", "Principal": ["Service": "lambda.amazonaws.com"],
+                                "Action": "sts:AssumeRole",
+                            ]
+                        ],
+                    ],
+                ]))
         let function = "arn:aws:lambda:us-east-1:\(account):function:conformance-fn"
         try inventory.insert(
             Resource(

@@ -28,7 +28,7 @@ package struct AWSEndpoint: Sendable {
     /// Every operation the endpoint serves.
     package static let served: [AWSOperation] =
         EC2Service.operations + EC2Service.networkOperations + EC2Service.computeOperations + STSService.operations
-        + IAMService.operations
+        + IAMService.operations + IAMService.roleOperations
         + S3Service.operations
         + KMSService.operations + CloudTrailService.operations + LogsService.operations + RDSService.operations
         + RedshiftService.operations + ELBv2Service.operations + LambdaService.operations

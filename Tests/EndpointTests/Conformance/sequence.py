@@ -180,6 +180,10 @@ def step(name, call, *args, **kwargs):
         return None
 
 
+def only(answer, *keys):
+    return {k: v for k, v in answer.items() if k in keys}
+
+
 web = ids["web"]
 sg_fields = ["GroupId", "GroupName", "Description", "VpcId", "OwnerId", "IpPermissions", "IpPermissionsEgress", "Tags"]
 
@@ -235,6 +239,12 @@ step("iam:ListAccessKeys after", iam.list_access_keys, UserName="conformance-ali
 step("iam:TagUser", iam.tag_user, UserName="conformance-alice", Tags=[{"Key": "owner", "Value": "sec"}])
 step("iam:UntagUser", iam.untag_user, UserName="conformance-alice", TagKeys=["team"])
 step("iam:ListUserTags after", iam.list_user_tags, UserName="conformance-alice")
+ROLE_FIELDS = ("RoleName", "Path", "Arn", "AssumeRolePolicyDocument", "MaxSessionDuration", "Tags")
+step("iam:ListRoles", lambda: {"Roles": [only(r, *ROLE_FIELDS) for r in iam.list_roles()["Roles"]
+                                         if r["RoleName"].startswith("conformance-")]})
+step("iam:GetRole", lambda: only(iam.get_role(RoleName="conformance-fn")["Role"], *ROLE_FIELDS))
+step("iam:GetRole missing", iam.get_role, RoleName="conformance-none")
+step("iam:ListRoleTags", iam.list_role_tags, RoleName="conformance-fn")
 step("iam:GetAccountPasswordPolicy", iam.get_account_password_policy)
 step("iam:UpdateAccountPasswordPolicy", iam.update_account_password_policy, MinimumPasswordLength=14,
      RequireSymbols=True)
@@ -344,10 +354,6 @@ step("s3:GetBucketEncryption after", s3.get_bucket_encryption, Bucket="conforman
 step("s3:GetBucketLogging after", s3.get_bucket_logging, Bucket="conformance-data")
 step("s3:GetBucketTagging after", s3.get_bucket_tagging, Bucket="conformance-eu")
 
-
-
-def only(answer, *keys):
-    return {k: v for k, v in answer.items() if k in keys}
 
 
 DB_FIELDS = ("DBInstanceIdentifier", "DBInstanceClass", "Engine", "DBInstanceStatus", "PubliclyAccessible", "MultiAZ",
