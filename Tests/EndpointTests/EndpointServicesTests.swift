@@ -36,20 +36,14 @@ struct EndpointServicesTests {
         return try LiveCloud(inventory: inventory, now: TestEndpoint.start)
     }
 
-    static func open(_ port: Int, v4: String = "0.0.0.0/0", v6: String? = "::/0") -> Value {
-        var rule: Value = [
-            "IpProtocol": "tcp", "FromPort": .int(port), "ToPort": .int(port), "IpRanges": [["CidrIp": .string(v4)]],
-        ]
-        if let v6 { rule = rule.setting("Ipv6Ranges", to: [["CidrIpv6": .string(v6)]]) }
-        return rule
+    static func open(_ port: Int, v6: Bool = true) -> Value {
+        let rule = TestEndpoint.permission(port, cidrs: ["0.0.0.0/0"])
+        return v6 ? rule.setting("Ipv6Ranges", to: [["CidrIpv6": "::/0"]]) : rule
     }
 
     static func ssm(_ live: LiveCloud, _ action: String, _ body: String) throws -> (status: Int, body: Value) {
-        var headers = TestEndpoint.signed("ssm")
-        headers["Content-Type"] = "application/x-amz-json-1.1"
-        headers["X-Amz-Target"] = "AmazonSSM.\(action)"
         let answer = live.respond(
-            to: WireRequest(method: "POST", target: "/", headers: headers, body: Array(body.utf8)), with: endpoint)
+            to: JSONEndpointTests.request("ssm", "AmazonSSM.\(action)", body), with: endpoint)
         return (answer.status, try Value(json: answer.text))
     }
 
@@ -86,7 +80,7 @@ struct EndpointServicesTests {
 
     @Test func aStepEC2FailsFailsTheExecutionAndChangesNothing() throws {
         // Only IPv4 rules: revoking the four SSH and RDP ranges fails in a non-default VPC.
-        let live = try Self.live(ssh: [Self.open(22, v6: nil), Self.open(3389, v6: nil)])
+        let live = try Self.live(ssh: [Self.open(22, v6: false), Self.open(3389, v6: false)])
         let rules = { live.withState { $0.inventory["sg-0000000000000aaaa"]?.properties["IpPermissions"] } }
         let before = rules()
         let started = try Self.ssm(

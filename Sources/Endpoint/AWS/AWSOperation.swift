@@ -99,6 +99,16 @@ package struct AWSCall: Sendable {
     }
 
     package func string(_ key: String) -> String? { parameters[key]?.stringValue }
+
+    /// The caller's resources of `type` in the call's region: what a regional API shows it.
+    func own(_ type: String, in inventory: Inventory) -> [Resource] {
+        inventory.resources(ofType: type).filter { $0.account == account && $0.region == region }
+    }
+
+    /// The caller's resource of `type` with `id` in the call's region.
+    func own(_ type: String, _ id: String, in inventory: Inventory) -> Resource? {
+        inventory.resources(ofType: type).first { $0.id == id && $0.account == account && $0.region == region }
+    }
     package func strings(_ key: String) -> [String] { parameters[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }
 

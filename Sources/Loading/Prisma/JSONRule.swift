@@ -1,4 +1,5 @@
 import CloudModel
+import Foundation
 
 /// A Prisma Cloud `json.rule`: the condition of an RQL config query on a resource's JSON, read
 /// into a tree. The language, as Prisma's policies write it:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Prisma Cloud RQL config query, as a policy's `searchModel.query` holds it, read into what
 /// remsim can use:
 ///
@@ -191,7 +193,7 @@ struct RQLReader {
             // A bare rule runs to the end of the query, or to a join's `as X` or a `;`.
             if let stop = Self.tail(in: characters, from: start) { end = stop }
             position = end
-            return (String(characters[start..<end]).trimmingSpaces, start)
+            return (String(characters[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines), start)
         }
         // The closing quote is the last one before what may follow a clause.
         let start = position + 1
@@ -199,7 +201,7 @@ struct RQLReader {
         var i = start
         while i < characters.count {
             if characters[i] == quote {
-                let after = String(characters[(i + 1)...]).trimmingSpaces.lowercased()
+                let after = String(characters[(i + 1)...]).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
                 if after.isEmpty || after.hasPrefix("and ") || after.hasPrefix("as ") || after.hasPrefix(";")
                     || after.hasPrefix("addcolumn")
                 {
@@ -263,14 +265,5 @@ struct RQLReader {
         default:
             throw JSONRule.Problem(message: "expected AND or the end of the query, found \(rest)", offset: at)
         }
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s = s.dropFirst() }
-        while s.last?.isWhitespace == true { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -159,7 +159,7 @@ extension EC2Service {
             ]),
             handling: .change { call, inventory throws(AWSError) in
                 let id = call.string("InstanceId") ?? ""
-                guard own("aws.ec2", id, call, inventory) != nil else { throw instanceNotFound(id) }
+                guard call.own("aws.ec2", id, in: inventory) != nil else { throw instanceNotFound(id) }
                 return PlannedCall(
                     operation: "ec2:ModifyInstanceMetadataOptions", resourceId: id,
                     parameters: withoutDryRun(call.parameters), answer: .emptyObject,
@@ -213,7 +213,7 @@ extension EC2Service {
             output: .structure([]),
             handling: .change { call, inventory throws(AWSError) in
                 let id = call.string("VolumeId") ?? ""
-                guard own("aws.ebs", id, call, inventory) != nil else {
+                guard call.own("aws.ebs", id, in: inventory) != nil else {
                     throw AWSError(code: "InvalidVolume.NotFound", message: "The volume '\(id)' does not exist.")
                 }
                 return PlannedCall(
@@ -249,7 +249,7 @@ extension EC2Service {
             ]),
             handling: .read { call, inventory throws(AWSError) in
                 let id = call.string("SnapshotId") ?? ""
-                guard let snapshot = own("aws.ebs-snapshot", id, call, inventory) else { throw snapshotNotFound(id) }
+                guard let snapshot = call.own("aws.ebs-snapshot", id, in: inventory) else { throw snapshotNotFound(id) }
                 switch call.string("Attribute") {
                 case "createVolumePermission":
                     return [
@@ -279,7 +279,7 @@ extension EC2Service {
             output: .structure([]),
             handling: .change { call, inventory throws(AWSError) in
                 let id = call.string("SnapshotId") ?? ""
-                guard own("aws.ebs-snapshot", id, call, inventory) != nil else { throw snapshotNotFound(id) }
+                guard call.own("aws.ebs-snapshot", id, in: inventory) != nil else { throw snapshotNotFound(id) }
                 return PlannedCall(
                     operation: "ec2:ModifySnapshotAttribute", resourceId: id,
                     parameters: try snapshotPermissionChange(call), answer: .emptyObject)
@@ -289,7 +289,7 @@ extension EC2Service {
             output: .structure([]),
             handling: .change { call, inventory throws(AWSError) in
                 let id = call.string("SnapshotId") ?? ""
-                guard own("aws.ebs-snapshot", id, call, inventory) != nil else { throw snapshotNotFound(id) }
+                guard call.own("aws.ebs-snapshot", id, in: inventory) != nil else { throw snapshotNotFound(id) }
                 return PlannedCall(
                     operation: "ec2:DeleteSnapshot", resourceId: id, parameters: withoutDryRun(call.parameters),
                     answer: .emptyObject)
@@ -302,13 +302,6 @@ extension EC2Service {
 
     static func snapshotNotFound(_ id: String) -> AWSError {
         AWSError(code: "InvalidSnapshot.NotFound", message: "The snapshot '\(id)' does not exist.")
-    }
-
-    /// The caller's own resource of `type` in the call's region.
-    static func own(_ type: String, _ id: String, _ call: AWSCall, _ inventory: Inventory) -> Resource? {
-        inventory.resources(ofType: type).first {
-            $0.id == id && $0.account == call.account && $0.region == call.region
-        }
     }
 
     static func withoutDryRun(_ parameters: Value) -> Value {
@@ -370,7 +363,7 @@ extension EC2Service {
                 }
                 var states: [String: Value] = [:]
                 for id in ids {
-                    guard let instance = own("aws.ec2", id, call, inventory) else { throw instanceNotFound(id) }
+                    guard let instance = call.own("aws.ec2", id, in: inventory) else { throw instanceNotFound(id) }
                     states[id] = state(instance)
                 }
                 let before = states

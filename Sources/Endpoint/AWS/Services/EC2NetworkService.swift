@@ -141,9 +141,7 @@ extension EC2Service {
                         status: 501)
                 }
                 guard
-                    let vpc = inventory.resources(ofType: "aws.vpc").first(where: {
-                        $0.id == vpcId && $0.account == call.account && $0.region == call.region
-                    })
+                    let vpc = call.own("aws.vpc", vpcId, in: inventory)
                 else {
                     throw AWSError(code: "InvalidVpcID.NotFound", message: "The vpc ID '\(vpcId)' does not exist")
                 }
@@ -201,9 +199,7 @@ extension EC2Service {
             handling: .change { call, inventory throws(AWSError) in
                 let id = call.string("NetworkAclId") ?? ""
                 guard
-                    inventory.resources(ofType: "aws.network-acl").contains(where: {
-                        $0.id == id && $0.account == call.account && $0.region == call.region
-                    })
+                    call.own("aws.network-acl", id, in: inventory) != nil
                 else {
                     throw AWSError(
                         code: "InvalidNetworkAclID.NotFound", message: "The networkAcl ID '\(id)' does not exist")
@@ -223,7 +219,7 @@ extension EC2Service {
         notFound: (String) -> AWSError, fields: [String: @Sendable (Resource) -> [String]],
         _ described: (Resource) -> Value
     ) throws(AWSError) -> Value {
-        let own = inventory.resources(ofType: type).filter { $0.account == call.account && $0.region == call.region }
+        let own = call.own(type, in: inventory)
         return try narrowed(own, call, ids: idKey, into: key, notFound: notFound, fields: fields, described)
     }
 

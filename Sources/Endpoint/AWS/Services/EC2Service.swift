@@ -95,9 +95,7 @@ package enum EC2Service {
     // MARK: - Security groups
 
     static func describeSecurityGroups(_ call: AWSCall, _ inventory: Inventory) throws(AWSError) -> Value {
-        var groups = inventory.resources(ofType: "aws.security-group").filter {
-            $0.account == call.account && $0.region == call.region
-        }
+        var groups = call.own("aws.security-group", in: inventory)
         let ids = call.strings("GroupIds")
         if !ids.isEmpty {
             for id in ids where !groups.contains(where: { $0.id == id }) {

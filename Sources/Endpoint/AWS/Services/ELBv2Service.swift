@@ -28,9 +28,7 @@ package enum ELBv2Service {
     /// The caller's load balancer of this region with the ARN given.
     static func find(_ arn: String, _ call: AWSCall, _ inventory: Inventory) throws(AWSError) -> Resource {
         guard
-            let found = inventory.resources(ofType: "aws.app-elb").first(where: {
-                $0.id == arn && $0.account == call.account && $0.region == call.region
-            })
+            let found = call.own("aws.app-elb", arn, in: inventory)
         else { throw notFound(arn) }
         return found
     }
@@ -45,9 +43,7 @@ package enum ELBv2Service {
             ],
             [Member("LoadBalancers", .list(loadBalancer, member: "member")), Member("NextMarker", .string)],
             .read { call, inventory throws(AWSError) in
-                var found = inventory.resources(ofType: "aws.app-elb").filter {
-                    $0.account == call.account && $0.region == call.region
-                }
+                var found = call.own("aws.app-elb", in: inventory)
                 let arns = call.strings("LoadBalancerArns")
                 for arn in arns where !found.contains(where: { $0.id == arn }) { throw notFound(arn) }
                 if !arns.isEmpty { found = found.filter { arns.contains($0.id) } }

@@ -87,7 +87,7 @@ package enum KMSService {
     ]
 
     static func keys(_ call: AWSCall, _ inventory: Inventory) -> [Resource] {
-        inventory.resources(ofType: "aws.kms-key").filter { $0.account == call.account && $0.region == call.region }
+        call.own("aws.kms-key", in: inventory)
             .sorted { keyId($0) < keyId($1) }
     }
 

@@ -77,9 +77,7 @@ package enum LambdaService {
             ],
             [Member("NextMarker", .string), Member("Functions", .list(configuration))],
             .read { call, inventory throws(AWSError) in
-                let found = inventory.resources(ofType: "aws.lambda").filter {
-                    $0.account == call.account && $0.region == call.region
-                }.sorted { name($0) < name($1) }
+                let found = call.own("aws.lambda", in: inventory).sorted { name($0) < name($1) }
                 let answer = try Paging(
                     token: "Marker", size: "MaxItems", defaultSize: 50, sizes: 1...10000,
                     badToken: { AWSError(code: "InvalidParameterValueException", message: "Invalid marker: \($0)") },

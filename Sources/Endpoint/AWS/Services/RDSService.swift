@@ -83,10 +83,7 @@ package enum RDSService {
             ],
             [Member("DBInstance", dbInstance)],
             .change { call, inventory throws(AWSError) in
-                let id = call.string("DBInstanceIdentifier") ?? ""
-                guard let instance = find("aws.rds", id, call, inventory) else {
-                    throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.")
-                }
+                let instance = try instance(call, inventory)
                 return PlannedCall(
                     operation: "rds:ModifyDBInstance", resourceId: instance.id, parameters: call.parameters,
                     answer: .emptyObject,
@@ -126,10 +123,7 @@ package enum RDSService {
             "DescribeDBSnapshotAttributes", [Member("DBSnapshotIdentifier", .string)],
             [Member("DBSnapshotAttributesResult", attributesResult)],
             .read { call, inventory throws(AWSError) in
-                let id = call.string("DBSnapshotIdentifier") ?? ""
-                guard let snapshot = find("aws.rds-snapshot", id, call, inventory) else {
-                    throw AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \(id) not found.")
-                }
+                let snapshot = try snapshot(call, inventory)
                 return ["DBSnapshotAttributesResult": attributes(snapshot)]
             }),
         op(
@@ -141,10 +135,7 @@ package enum RDSService {
             ],
             [Member("DBSnapshotAttributesResult", attributesResult)],
             .change { call, inventory throws(AWSError) in
-                let id = call.string("DBSnapshotIdentifier") ?? ""
-                guard let snapshot = find("aws.rds-snapshot", id, call, inventory) else {
-                    throw AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \(id) not found.")
-                }
+                let snapshot = try snapshot(call, inventory)
                 return PlannedCall(
                     operation: "rds:ModifyDBSnapshotAttribute", resourceId: snapshot.id, parameters: call.parameters,
                     answer: .emptyObject,
@@ -160,10 +151,7 @@ package enum RDSService {
             ],
             [Member("DBInstance", dbInstance)],
             .change { call, inventory throws(AWSError) in
-                let id = call.string("DBInstanceIdentifier") ?? ""
-                guard let instance = find("aws.rds", id, call, inventory) else {
-                    throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.")
-                }
+                let instance = try instance(call, inventory)
                 // RDS answers with the instance as it starts deleting.
                 let deleting = describedInstance(instance).setting("DBInstanceStatus", to: "deleting")
                 return PlannedCall(
@@ -173,10 +161,7 @@ package enum RDSService {
         op(
             "DeleteDBSnapshot", [Member("DBSnapshotIdentifier", .string)], [Member("DBSnapshot", dbSnapshot)],
             .change { call, inventory throws(AWSError) in
-                let id = call.string("DBSnapshotIdentifier") ?? ""
-                guard let snapshot = find("aws.rds-snapshot", id, call, inventory) else {
-                    throw AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \(id) not found.")
-                }
+                let snapshot = try snapshot(call, inventory)
                 return PlannedCall(
                     operation: "rds:DeleteDBSnapshot", resourceId: snapshot.id, parameters: call.parameters,
                     answer: ["DBSnapshot": describedSnapshot(snapshot).setting("Status", to: "deleted")])
@@ -188,6 +173,24 @@ package enum RDSService {
     static func arn(_ r: Resource, _ kind: String) -> String {
         let key = kind == "db" ? "DBInstanceArn" : "DBSnapshotArn"
         return r.properties[key]?.stringValue ?? "arn:aws:rds:\(r.region):\(r.account):\(kind):\(r.id)"
+    }
+
+    /// The instance the call names (`DBInstanceIdentifier`, an identifier or an ARN).
+    static func instance(_ call: AWSCall, _ inventory: Inventory) throws(AWSError) -> Resource {
+        let id = call.string("DBInstanceIdentifier") ?? ""
+        guard let found = find("aws.rds", id, call, inventory) else {
+            throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.")
+        }
+        return found
+    }
+
+    /// The snapshot the call names (`DBSnapshotIdentifier`, an identifier or an ARN).
+    static func snapshot(_ call: AWSCall, _ inventory: Inventory) throws(AWSError) -> Resource {
+        let id = call.string("DBSnapshotIdentifier") ?? ""
+        guard let found = find("aws.rds-snapshot", id, call, inventory) else {
+            throw AWSError(code: "DBSnapshotNotFound", message: "DBSnapshot \(id) not found.")
+        }
+        return found
     }
 
     /// The account's resource of `type` in the call's region named by its identifier or its ARN.
@@ -230,7 +233,7 @@ package enum RDSService {
         notFound: (String) -> AWSError, filters: [String: @Sendable (Resource) -> [String]],
         _ described: (Resource) -> Value
     ) throws(AWSError) -> Value {
-        var found = inventory.resources(ofType: type).filter { $0.account == call.account && $0.region == call.region }
+        var found = call.own(type, in: inventory)
         if let id = call.string(idKey) {
             guard let one = find(type, id, call, inventory) else { throw notFound(id) }
             found = [one]

@@ -42,9 +42,7 @@ package enum RedshiftService {
             ],
             [Member("Marker", .string), Member("Clusters", .list(cluster, member: "Cluster"))],
             .read { call, inventory throws(AWSError) in
-                var found = inventory.resources(ofType: "aws.redshift").filter {
-                    $0.account == call.account && $0.region == call.region
-                }
+                var found = call.own("aws.redshift", in: inventory)
                 if let id = call.string("ClusterIdentifier") {
                     found = found.filter { $0.id == id }
                     if found.isEmpty { throw notFound(id) }
@@ -73,9 +71,7 @@ package enum RedshiftService {
             .change { call, inventory throws(AWSError) in
                 let id = call.string("ClusterIdentifier") ?? ""
                 guard
-                    inventory.resources(ofType: "aws.redshift").contains(where: {
-                        $0.id == id && $0.account == call.account && $0.region == call.region
-                    })
+                    call.own("aws.redshift", id, in: inventory) != nil
                 else { throw notFound(id) }
                 return PlannedCall(
                     operation: "redshift:ModifyCluster", resourceId: id, parameters: call.parameters,

@@ -99,9 +99,7 @@ package enum SSMService {
             ) { p, call, inventory in
                 // Every ingress range open to all addresses, as the group holds them when it runs.
                 let id = p["SecurityGroupId"] ?? ""
-                let group = inventory.resources(ofType: "aws.security-group").first {
-                    $0.id == id && $0.account == call.account && $0.region == call.region
-                }
+                let group = call.own("aws.security-group", id, in: inventory)
                 var open: [Value] = []
                 for permission in group?.properties["IpPermissions"]?.arrayValue ?? [] {
                     let v4 = (permission["IpRanges"]?.arrayValue ?? []).filter { $0["CidrIp"] == "0.0.0.0/0" }
