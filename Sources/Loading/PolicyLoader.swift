@@ -3,8 +3,8 @@ import Foundation
 import Policies
 import RemediationEngine
 
-/// Reads policy files: one policy per file (the built-in pack's layout), or a Custodian-style
-/// file with a `policies:` list.
+/// Reads policy files: one policy per file (the built-in pack's layout), a Custodian-style
+/// file with a `policies:` list, or Prisma Cloud policy JSON (one policy, or a list).
 public enum PolicyLoader {
     static let policyKeys = [
         "version", "id", "title", "description", "resource", "severity", "compliance", "filters", "remediation",
@@ -77,6 +77,9 @@ public enum PolicyLoader {
     }
 
     static func policies(in root: YAMLNode, source: String, problems: inout ProblemList) -> [Policy] {
+        if PrismaPolicyReader.isPrisma(root) {
+            return PrismaPolicyReader.policies(in: root, source: source, problems: &problems)
+        }
         if CustodianPolicyReader.isCustodian(root) {
             return CustodianPolicyReader.policies(in: root, source: source, problems: &problems)
         }

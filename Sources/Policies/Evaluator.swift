@@ -27,7 +27,7 @@ public struct Evaluator: Sendable {
 
     /// True when `resource` violates `policy`; cheap, for scanning large inventories.
     public func violates(_ policy: Policy, _ resource: borrowing Resource) -> Bool {
-        guard resource.type == policy.resourceType else { return false }
+        guard resource.type == policy.resourceType, policy.inScope(resource) else { return false }
         let tags = resource.tags
         return resource.flatProperties.withView { view in policy.compiled.holds(self, view, 0, tags) }
     }
@@ -42,6 +42,7 @@ public struct Evaluator: Sendable {
         resource.flatProperties.withView { view in
             for i in policies.indices
             where policies[i].resourceType == type && policies[i].compiled.holds(self, view, 0, tags) {
+                guard policies[i].inScope(resource) else { continue }
                 body(i)
             }
         }
@@ -83,7 +84,9 @@ public struct Evaluator: Sendable {
                     return any
                 },
                 found: { resource in
-                    for k in group.indices where hit[k] { body(group[k], resource) }
+                    for k in group.indices where hit[k] && policies[group[k]].inScope(resource) {
+                        body(group[k], resource)
+                    }
                 })
         }
     }

@@ -29,8 +29,16 @@ public struct Policy: Sendable {
     package var selections: [ResourceCheck] = []
     /// Notifications the policy sends when it acts (Custodian's `notify`): recorded, never sent.
     package var notifications: [PolicyNotification] = []
-    /// The file's format: `remsim`, `custodian`.
+    /// The file's format: `remsim`, `custodian`, `prisma`.
     package var format: String = "remsim"
+    /// Where the policy came from beyond its file, for the policy list: `Prisma PC-AWS-EC2-3`.
+    package var origin: String?
+    /// What of the policy's file was not loaded, and why (a Prisma template naming what remsim
+    /// does not model): `remsim validate` reports them.
+    package var notes: [String] = []
+    /// The accounts and regions the policy is about (Prisma's `cloud.account`, `cloud.region`);
+    /// nil for all.
+    package var scope: PolicyScope?
 
     package init(
         id: String, title: String, description: String = "", resourceType: String, severity: Severity,
@@ -51,6 +59,21 @@ public struct Policy: Sendable {
     }
 
     package var isRemediable: Bool { !(remediation?.steps.isEmpty ?? true) }
+}
+
+/// Accounts and regions a policy is limited to; an empty list limits nothing.
+package struct PolicyScope: Sendable, Equatable {
+    package var accounts: [String]
+    package var regions: [String]
+
+    package init(accounts: [String] = [], regions: [String] = []) {
+        self.accounts = accounts
+        self.regions = regions
+    }
+
+    package func contains(account: String, region: String) -> Bool {
+        (accounts.isEmpty || accounts.contains(account)) && (regions.isEmpty || regions.contains(region))
+    }
 }
 
 /// How a policy asks to be evaluated, from its own file.
@@ -157,5 +180,14 @@ extension Policy {
             return true
         }
         return walk(filters) ? keys : nil
+    }
+}
+
+extension Policy {
+    /// Whether `resource` is in the policy's accounts and regions.
+    @inline(__always)
+    package func inScope(_ resource: borrowing Resource) -> Bool {
+        guard let scope else { return true }
+        return scope.contains(account: resource.account, region: resource.region)
     }
 }

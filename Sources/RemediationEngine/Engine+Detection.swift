@@ -51,7 +51,9 @@ extension Engine {
                     return hit.contains(true)
                 },
                 found: { resource in
-                    for (k, i) in group.enumerated() where hit[k] { found[i].append(resource) }
+                    for (k, i) in group.enumerated() where hit[k] && covered[i].inScope(resource) {
+                        found[i].append(resource)
+                    }
                 })
         }
         scopeSize[rule.name] = inScope

@@ -1,4 +1,5 @@
 import CloudModel
+import Policies
 import Foundation
 
 /// A Prisma Cloud `json.rule`: the condition of an RQL config query on a resource's JSON, read
@@ -30,6 +31,13 @@ package indirect enum JSONRule: Sendable, Equatable {
         package var operand: Operand?
         /// Where the test starts in the rule's text (0-based, in characters).
         package var offset: Int
+
+        /// The test as a rule writes it.
+        package var text: String {
+            var out = path.text + (size ? " size" : "") + " " + op.rawValue
+            if let operand { out += " " + operand.text }
+            return out
+        }
     }
 
     package struct Path: Sendable, Equatable, CustomStringConvertible {
@@ -53,60 +61,7 @@ package indirect enum JSONRule: Sendable, Equatable {
         package var description: String { text }
     }
 
-    package enum Operator: String, Sendable, CaseIterable {
-        case equals = "equals"
-        case notEquals = "does not equal"
-        case equalsIgnoringCase = "equal ignore case"
-        case notEqualsIgnoringCase = "does not equal ignore case"
-        case contains = "contains"
-        case notContains = "does not contain"
-        case exists = "exists"
-        case notExists = "does not exist"
-        case isEmpty = "is empty"
-        case isNotEmpty = "is not empty"
-        case isTrue = "is true"
-        case isFalse = "is false"
-        case greaterThan = "greater than"
-        case lessThan = "less than"
-        case atLeast = ">="
-        case atMost = "<="
-        case startsWith = "starts with"
-        case notStartsWith = "does not start with"
-        case endsWith = "ends with"
-        case notEndsWith = "does not end with"
-        case isMemberOf = "is member of"
-        case isNotMemberOf = "is not member of"
-        case matches = "matches"
-        /// `accessKeys[*].status any equal Active`: some of the values equal it.
-        case anyEquals = "any equal"
-        /// `accessKeys[*].status all equal Active`: every value equals it.
-        case allEqual = "all equal"
-        /// `maxPasswordAge isType Integer`: the value's JSON type.
-        case isType = "isType"
-        case isNotType = "!isType"
-
-        /// Whether a value follows the operator.
-        package var takesOperand: Bool {
-            switch self {
-            case .exists, .notExists, .isEmpty, .isNotEmpty, .isTrue, .isFalse: false
-            default: true
-            }
-        }
-
-        /// Every spelling, longest first, each as its words (lowercased).
-        static let spellings: [(words: [String], op: Operator)] = {
-            var all: [(String, Operator)] = Operator.allCases.map { ($0.rawValue, $0) }
-            all += [
-                ("equal", .equals), ("==", .equals), ("!=", .notEquals), ("equals ignore case", .equalsIgnoringCase),
-                ("does not equals", .notEquals), ("does not equals ignore case", .notEqualsIgnoringCase),
-                (">", .greaterThan), ("<", .lessThan), ("does not contains", .notContains),
-                ("does not exists", .notExists), ("is not member", .isNotMemberOf), ("is member", .isMemberOf),
-                ("any equals", .anyEquals), ("all equals", .allEqual),
-            ]
-            return all.map { (text, op) in (text.lowercased().split(separator: " ").map(String.init), op) }
-                .sorted { $0.words.count > $1.words.count }
-        }()
-    }
+    package typealias Operator = PrismaOperator
 
     package enum Operand: Sendable, Equatable {
         /// A quoted string: always a string.
@@ -117,6 +72,16 @@ package indirect enum JSONRule: Sendable, Equatable {
         /// `_Port.inRange(22,22)`: the ports from one number to the other, which a port list or
         /// range `contains` when it covers them all.
         case portRange(ClosedRange<Int>)
+
+        /// As a rule writes it.
+        package var text: String {
+            switch self {
+            case .quoted(let s): "'\(s)'"
+            case .bare(let s): s
+            case .list(let items): "(" + items.map(\.text).joined(separator: ", ") + ")"
+            case .portRange(let ports): "_Port.inRange(\(ports.lowerBound),\(ports.upperBound))"
+            }
+        }
 
         /// As remsim's values: a bare `22` is a number, `true` a boolean.
         package var value: Value {
@@ -538,4 +503,20 @@ struct Nesting {
             depth -= 1
         }
     }
+}
+
+extension PrismaOperator {
+    /// Every spelling, longest first, each as its words (lowercased).
+    static let spellings: [(words: [String], op: PrismaOperator)] = {
+        var all: [(String, PrismaOperator)] = PrismaOperator.allCases.map { ($0.rawValue, $0) }
+        all += [
+            ("equal", .equals), ("==", .equals), ("!=", .notEquals), ("equals ignore case", .equalsIgnoringCase),
+            ("does not equals", .notEquals), ("does not equals ignore case", .notEqualsIgnoringCase),
+            (">", .greaterThan), ("<", .lessThan), ("does not contains", .notContains),
+            ("does not exists", .notExists), ("is not member", .isNotMemberOf), ("is member", .isMemberOf),
+            ("any equals", .anyEquals), ("all equals", .allEqual),
+        ]
+        return all.map { (text, op) in (text.lowercased().split(separator: " ").map(String.init), op) }
+            .sorted { $0.words.count > $1.words.count }
+    }()
 }
