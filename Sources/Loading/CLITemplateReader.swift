@@ -23,6 +23,16 @@ enum CLITemplateReader {
             do throws(CommandReader.Problem) {
                 let call = try CommandReader.call(words)
                 let step = RemediationStep(operation: call.operation, parameters: call.parameters)
+                // The AWS CLI spells any parameter as an option; one the operation does not take
+                // would be refused by AWS (and by remsim's endpoint), so it is refused here.
+                if words.first == "aws", let spec = OperationCatalog.spec(named: call.operation) {
+                    let known = Set(spec.parameterNames + ["DryRun"])
+                    if let unknown = call.parameters.objectValue?.keys.first(where: { !known.contains($0) }) {
+                        throw CommandReader.Problem(
+                            message: "unknown option --\(CommandRenderer.kebab(unknown)): \(spec.name) takes "
+                                + spec.parameterNames.map { "--\(CommandRenderer.kebab($0))" }.joined(separator: ", "))
+                    }
+                }
                 if let problem = StepCheck.problem(step) { throw CommandReader.Problem(message: problem) }
                 steps.append(step)
             } catch {

@@ -34,6 +34,42 @@ public enum PolicyLoader {
         return (problems.isEmpty ? policies : [], problems.sorted)
     }
 
+    /// What one policy file gave: its policies, or the problems that refused it.
+    package struct FileReport: Sendable {
+        package var file: String
+        package var policies: [Policy]
+        package var problems: [LoadError]
+
+        /// `1 policy (Prisma: RQL translated, remediation not loaded)`, or `refused (2 problems)`.
+        package var summary: String {
+            guard problems.isEmpty else {
+                return "refused (\(problems.count) problem\(problems.count == 1 ? "" : "s"))"
+            }
+            var text = "\(policies.count) polic\(policies.count == 1 ? "y" : "ies")"
+            let names = ["custodian": "Cloud Custodian", "prisma": "Prisma Cloud JSON, its RQL translated to filters"]
+            var parts = Set(policies.map(\.format)).sorted().compactMap { names[$0] }
+            let withoutRemediation = policies.filter(\.remediationRefused).count
+            if withoutRemediation > 0 {
+                parts.append("\(withoutRemediation) without \(withoutRemediation == 1 ? "its" : "their") remediation")
+            }
+            if !parts.isEmpty { text += " (\(parts.joined(separator: "; ")))" }
+            return text
+        }
+    }
+
+    /// Every policy file under `paths`, each reported on its own (`remsim validate --policies`),
+    /// and problems that are not one file's (a path that cannot be read, an id defined twice).
+    package static func fileReports(paths: [String]) -> (files: [FileReport], problems: [LoadError]) {
+        var problems = ProblemList()
+        var files: [FileReport] = []
+        for file in problems.attempt({ () throws(LoadError) in try InputFiles.collect(paths) }) ?? [] {
+            let (loaded, found) = loadReportingAll(file: file, source: file)
+            files.append(FileReport(file: file, policies: loaded, problems: found))
+        }
+        problems.attempt { () throws(LoadError) in _ = try unique(files.flatMap(\.policies)) }
+        return (files, problems.sorted)
+    }
+
     /// Parses one file's text; `source` is what messages and `Policy.source` call it.
     public static func load(file: String, data: Data, source: String) throws(LoadError) -> [Policy] {
         try policies(in: try YAMLNode.parse(file: file, data: data), source: source)

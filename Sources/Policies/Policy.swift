@@ -36,6 +36,8 @@ public struct Policy: Sendable {
     /// What of the policy's file was not loaded, and why (a Prisma template naming what remsim
     /// does not model): `remsim validate` reports them.
     package var notes: [String] = []
+    /// The file gave a remediation that was not loaded (one of `notes` says why).
+    package var remediationRefused = false
     /// The accounts and regions the policy is about (Prisma's `cloud.account`, `cloud.region`);
     /// nil for all.
     package var scope: PolicyScope?

@@ -1,3 +1,4 @@
+import Foundation
 import CloudModel
 import CloudOperations
 import Policies
@@ -8,11 +9,11 @@ import Simulation
 package enum PolicyReport {
     /// A table of the policies, then a line counting them by cloud.
     package static func list(_ policies: [Policy]) -> String {
-        var table = TextTable(header: ["ID", "SEVERITY", "RESOURCE", "STEPS", "TITLE", "COMPLIANCE"])
+        var table = TextTable(header: ["ID", "SEVERITY", "RESOURCE", "STEPS", "TITLE", "FROM", "COMPLIANCE"])
         for p in policies.sorted(by: { $0.id < $1.id }) {
             table.append([
                 p.id, p.severity.rawValue, p.resourceType,
-                p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title,
+                p.isRemediable ? String(p.remediation?.steps.count ?? 0) : "-", p.title, from(p),
                 p.compliance.joined(separator: " "),
             ])
         }
@@ -24,6 +25,16 @@ package enum PolicyReport {
             + "\(policies.filter(\.isRemediable).count) remediable"
         return table.render() + "\n" + count
     }
+
+    /// Where a policy came from: `built-in`, its file, and for a policy of another tool what
+    /// that tool calls it (`Prisma ACME-AWS-EC2-1 in policies/sg.json`).
+    static func from(_ p: Policy) -> String {
+        if p.source.hasPrefix("builtin:") { return "built-in" }
+        let file = p.source.hasPrefix(cwdPrefix) ? String(p.source.dropFirst(cwdPrefix.count)) : p.source
+        return p.origin.map { "\($0) in \(file)" } ?? file
+    }
+
+    static let cwdPrefix = FileManager.default.currentDirectoryPath + "/"
 
     /// `policies list --format json`: one object per policy, sorted by id.
     package static func listJSON(_ policies: [Policy]) -> String {
@@ -41,6 +52,8 @@ package enum PolicyReport {
         f["compliance"] = .array(p.compliance.map(Value.string))
         f["source"] = .string(p.source)
         f["format"] = .string(p.format)
+        f["origin"] = p.origin.map(Value.string) ?? .null
+        if !p.notes.isEmpty { f["notes"] = .array(p.notes.map(Value.string)) }
         return .object(f)
     }
 

@@ -271,6 +271,42 @@ struct CommandLineTests {
                     + "'buckets-versioned'"), "\(r.stderr)")
     }
 
+    /// `validate --policies` reports each policy file: what loaded and how, what was refused
+    /// and where, then a count; a refused file fails it.
+    @Test func validateReportsEachPolicyFile() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let prisma = "Fixtures/policies/prisma/aws/rds-instance-public.json"
+        let text = try String(contentsOfFile: dir + "/" + prisma, encoding: .utf8)
+        try TestSupport.write(
+            text.replacingOccurrences(of: "0d6b-4f1e-9a53-aa10b2c3d404", with: "0d6b-4f1e-9a53-aa10b2c3d499")
+                .replacingOccurrences(of: "--no-publicly-accessible", with: "--no-such-option"),
+            to: "mine/no-remediation.json", in: dir)
+        try TestSupport.write(
+            text.replacingOccurrences(of: "0d6b-4f1e-9a53-aa10b2c3d404", with: "0d6b-4f1e-9a53-aa10b2c3d498")
+                .replacingOccurrences(of: "aws-rds-describe-db-instances", with: "aws-rds-db-cluster"),
+            to: "mine/refused.json", in: dir)
+        let good = try run(["validate", "--policies", "Fixtures/policies/prisma/aws"], in: dir)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(
+            good.stdout.contains(
+                "Fixtures/policies/prisma/aws/snapshots-shared-with-everyone.json: 2 policies (Prisma Cloud JSON, "
+                    + "its RQL translated to filters)"), "\(good.stdout)")
+        #expect(good.stdout.contains("policies: 5 files, 6 policies loaded (6 translated from Prisma RQL), 0 files refused"))
+        let r = try run(["validate", "--policies", "mine"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("mine/no-remediation.json: 1 policy (Prisma Cloud JSON, its RQL translated to filters; 1 without its remediation)"), "\(r.stdout)")
+        #expect(r.stdout.contains("mine/refused.json: refused (1 problem)"))
+        #expect(r.stdout.contains("policies: 2 files, 1 policy loaded (1 translated from Prisma RQL, 1 without their remediation), 1 file refused"))
+        #expect(r.stderr.contains("warning: 5c1e7a42-0d6b-4f1e-9a53-aa10b2c3d499 (mine/no-remediation.json): remediation not loaded:"), "\(r.stderr)")
+        #expect(r.stderr.contains("mine/refused.json:10:"), "\(r.stderr)")
+        #expect(r.stderr.contains("api.name 'aws-rds-db-cluster' has no resource type that remsim models"))
+        let json = try run(["validate", "--policies", "mine", "--format", "json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let files = try #require(document["policyFiles"] as? [[String: Any]])
+        #expect(files.map { $0["loaded"] as? Bool } == [true, false])
+    }
+
     /// A typo in an expectation's `where` key is a warning at the expectation's line, in text,
     /// JSON and SARIF: with `ne` such an expectation would hold whatever happens.
     @Test func validateWarnsOfAWhereKeyNoResourceOfTheTypeHas() throws {

@@ -88,7 +88,7 @@ enum PrismaPolicyReader {
         policy.format = "prisma"
         policy.scope = translated.scope
         policy.notes = translated.notes
-        policy.origin = (try? m["policyUpi"]?.string()).map { "Prisma \($0)" } ?? "Prisma \(id)"
+        policy.origin = (try? m["policyUpi"]?.string()).map { "Prisma \($0)" } ?? "Prisma"
         let remediable = (try? field(m, "remediable")?.bool()) ?? true
         if remediable, let template = field(m, "remediation.cliScriptTemplate"),
             !((try? template.string())?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true)
@@ -96,19 +96,42 @@ enum PrismaPolicyReader {
             do {
                 var text = (try? field(m, "remediation.description")?.string()) ?? ""
                 if let impact = try? field(m, "remediation.impact")?.string(), !impact.isEmpty {
-                    text += text.isEmpty ? impact : "\n\(impact)"
+                    text += text.isEmpty ? "Impact: \(impact)" : " Impact: \(impact)"
                 }
-                policy.remediation = Remediation(steps: try CLITemplateReader.steps(template), description: text)
+                let steps = try CLITemplateReader.steps(template)
+                policy.remediation = Remediation(steps: steps, description: text)
+                if let note = permissionNote(description: text, steps: steps) { policy.notes.append(note) }
                 if let unknown = policy.unknownTemplateVariables.first {
                     throw template.error(
                         "unknown variable '${\(unknown)}' (known: \(TemplateVariables.documentedNames))")
                 }
             } catch {
                 policy.remediation = nil
+                policy.remediationRefused = true
                 policy.notes.append("remediation not loaded: \(error)")
             }
         }
         return policy
+    }
+
+    /// Prisma's remediation description names the permission its command needs ("requires
+    /// 'ec2:RevokeSecurityGroupIngress' permission"). When it names permissions and none of them
+    /// is one the calls need, the role written from it would be refused: said as a note.
+    static func permissionNote(description: String, steps: [RemediationStep]) -> String? {
+        let named = description.matches(of: /'([A-Za-z][A-Za-z0-9.\/*{}_-]*[:.\/][A-Za-z0-9.\/*{}_-]+)'/).map {
+            String($0.1)
+        }
+        guard !named.isEmpty else { return nil }
+        let needed = steps.flatMap { OperationCatalog.spec(named: $0.operation)?.permissions ?? [$0.operation] }
+        let covered = needed.allSatisfy { need in
+            named.contains { grant in
+                grant == need
+                    || (grant.hasSuffix("*") && need.lowercased().hasPrefix(grant.dropLast().lowercased()))
+            }
+        }
+        guard !covered else { return nil }
+        return "the remediation's description grants \(named.joined(separator: ", ")); its calls need "
+            + needed.joined(separator: ", ")
     }
 
     /// `rule.criteria` when it holds the query itself (Prisma's API, for a policy that keeps no
@@ -169,7 +192,12 @@ enum PrismaPolicyReader {
         let text = try node.string()
         do throws(JSONRule.Problem) {
             let query = try RQLConfigQuery(parsing: text)
-            let translator = try JSONRuleTranslator(apiName: query.apiName)
+            let translator: JSONRuleTranslator
+            do {
+                translator = try JSONRuleTranslator(apiName: query.apiName)
+            } catch {
+                throw JSONRule.Problem(message: error.message, offset: query.apiNameOffset)
+            }
             guard let type = ResourceTypeRegistry.type(named: translator.shape.resourceType) else {
                 throw JSONRule.Problem(message: "api.name '\(query.apiName)' maps to no known type", offset: 0)
             }

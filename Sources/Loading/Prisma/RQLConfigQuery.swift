@@ -18,6 +18,8 @@ package struct RQLConfigQuery: Sendable, Equatable {
     package var accounts: [String] = []
     package var regions: [String] = []
     package var resourceStatus: [String] = []
+    /// Where the api.name's value starts in the query.
+    package var apiNameOffset: Int = 0
     package var rule: JSONRule?
     /// Where the rule's text starts in the query (0-based, in characters), for messages about it.
     package var ruleOffset: Int = 0
@@ -26,6 +28,7 @@ package struct RQLConfigQuery: Sendable, Equatable {
         var reader = RQLReader(Array(query))
         try reader.expectWords(["config", "from", "cloud.resource", "where"])
         var apiName: String?
+        var apiNameOffset = 0
         var scope: [String: [String]] = [:]
         var rule: (JSONRule, Int)?
         repeat {
@@ -49,6 +52,8 @@ package struct RQLConfigQuery: Sendable, Equatable {
                         message: "a second api.name: a query over two APIs is a join, which remsim does not read",
                         offset: keyOffset)
                 }
+                reader.skipSpaces()
+                apiNameOffset = reader.position
                 apiName = try reader.value()
             case "cloud.type", "cloud.account", "cloud.region", "resource.status":
                 scope[key.lowercased(), default: []] += try reader.values(after: key)
@@ -64,6 +69,7 @@ package struct RQLConfigQuery: Sendable, Equatable {
         try reader.expectEnd()
         guard let apiName else { throw JSONRule.Problem(message: "the query names no api.name", offset: 0) }
         self.apiName = apiName
+        self.apiNameOffset = apiNameOffset
         cloudTypes = scope["cloud.type"] ?? []
         accounts = scope["cloud.account"] ?? []
         regions = scope["cloud.region"] ?? []

@@ -113,7 +113,15 @@ package final class PrismaTest: ResourceCheck, @unchecked Sendable {
         super.init(resourceType: resourceType, written: .string(written))
     }
 
-    override package var behaviour: Value { ["prisma": written] }
+    /// What the rule wrote, and the path of remsim's properties it reads.
+    override package var behaviour: Value {
+        var f = Fields()
+        f["prisma"] = written
+        if let path { f["reads"] = .string(path.description) }
+        if absenceOf { f["computed"] = "true when it is absent" }
+        if let constant { f["computed"] = constant }
+        return .object(f)
+    }
 
     /// Only remsim's properties: no Custodian document is made for a Prisma test.
     override package func view(_ properties: Value, tags: [String: String]) -> CheckedResource {
