@@ -107,7 +107,12 @@ struct JSONRuleTests {
             "configurations.value[?(@.name=='log_retention_days')].properties.value less than 4",
             test(
                 [
-                    .key("configurations"), .key("value"), .select(key: "name", value: "log_retention_days"),
+                    .key("configurations"), .key("value"),
+                    .select(
+                        .test(
+                            JSONRule.Test(
+                                path: JSONRule.Path(steps: [.key("name")], text: "name"), size: false, op: .equals,
+                                operand: .quoted("log_retention_days"), offset: 23))),
                     .key("properties"), .key("value"),
                 ],
                 "configurations.value[?(@.name=='log_retention_days')].properties.value", .lessThan, .bare("4"))

@@ -86,6 +86,9 @@ struct JSONRuleTranslatorTests {
         #expect(try finds(storage, "networkRuleSet.virtualNetworkRules is empty", open))
         #expect(try !finds(storage, "networkRuleSet.ipRules is not empty", open))
         #expect(try finds(storage, "networkRuleSet is not empty", open))
+        #expect(try finds(storage, "networkRuleSet.ipRules[*] all empty", open))
+        let rules = #"{"properties": {"networkAcls": {"ipRules": [{"value": "1.2.3.4"}, {}]}}}"#
+        #expect(try !finds(storage, "networkRuleSet.ipRules[*] all empty", rules))
     }
 
     @Test func eachElementAnyOrNone() throws {
@@ -125,6 +128,24 @@ struct JSONRuleTranslatorTests {
         #expect(try !finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": []}]}"#))
         #expect(
             try !finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "other", "AttributeValues": ["all"]}]}"#))
+    }
+
+    /// A JSONPath filter with `&&`, `||` and a bare `@.key` (it exists).
+    @Test func selectingElementsByConditions() throws {
+        let snap = "aws-rds-describe-db-snapshots"
+        let either = "attributes[?(@.attributeName=='restore' || @.attributeName == 'copy')].attributeValues[*] contains all"
+        #expect(try finds(snap, either, #"{"DBSnapshotAttributes": [{"AttributeName": "copy", "AttributeValues": ["all"]}]}"#))
+        #expect(
+            try !finds(snap, either, #"{"DBSnapshotAttributes": [{"AttributeName": "other", "AttributeValues": ["all"]}]}"#))
+        let both = "attributes[?(@.attributeName == 'restore' && @.attributeValues)] size > 0"
+        #expect(try finds(snap, both, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": []}]}"#))
+        #expect(try !finds(snap, both, #"{"DBSnapshotAttributes": [{"AttributeName": "restore"}]}"#))
+        let parsed = try JSONRule(parsing: either)
+        guard case .test(let t) = parsed, case .select(.or(let parts)) = t.path.steps[1] else {
+            Issue.record("read as \(parsed)")
+            return
+        }
+        #expect(parts.count == 2)
     }
 
     /// Prisma's security-group paths: `ipRanges` is the list of IPv4 CIDRs, `ipv6Ranges` the

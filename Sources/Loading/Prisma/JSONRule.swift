@@ -52,7 +52,7 @@ package indirect enum JSONRule: Sendable, Equatable {
             /// `[?none(RULE)]`: no element meets it.
             case noElement(JSONRule)
             /// `[?(@.name == 'log_retention_days')]`: the elements whose key has the value.
-            case select(key: String, value: String)
+            case select(JSONRule)
         }
 
         package var steps: [Step]
@@ -462,25 +462,78 @@ struct JSONRuleParser {
                 throw JSONRule.Problem(message: error.message, offset: offset + name.count + error.offset)
             }
         }
-        // `?(@.name == 'x')`, `?(@.name=="x")`
-        if trimmed.hasPrefix("?(@."), trimmed.hasSuffix(")") {
-            let body = trimmed.dropFirst(4).dropLast()
-            let parts = body.components(separatedBy: "==")
-            if parts.count == 2 {
-                let key = parts[0].trimmingCharacters(in: .whitespaces)
-                var value = parts[1].trimmingCharacters(in: .whitespaces)
-                if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q {
-                    value = String(value.dropFirst().dropLast())
-                }
-                if !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
-                    return .select(key: key, value: value)
-                }
-            }
+        // `?(@.name == 'x')`, `?(@.name=="x")`, `?(@.a == 'x' && @.b)`, `?(@.a == 'x' || @.a == 'y')`
+        if trimmed.hasPrefix("?("), trimmed.hasSuffix(")") {
+            let body = String(trimmed.dropFirst(2).dropLast())
+            if let rule = filterExpression(body, offset: offset + 2) { return .select(rule) }
         }
         throw JSONRule.Problem(
             message: "[\(inner)] is not read: a path takes [*], [N], [?any(RULE)], [?none(RULE)] or "
                 + "[?(@.KEY == 'VALUE')]",
             offset: offset - 1)
+    }
+}
+
+extension JSONRuleParser {
+    /// A JSONPath filter's body read as a rule over the element: `@.k == 'v'`, `@.k != 'v'`,
+    /// `@.k` (it exists), joined by `&&` and `||` (`&&` binding tighter); nil when it is not one.
+    static func filterExpression(_ body: String, offset: Int) -> JSONRule? {
+        func split(_ text: String, _ separator: String) -> [(String, Int)] {
+            let chars = Array(text)
+            let sep = Array(separator)
+            var parts: [(String, Int)] = []
+            var nesting = Nesting()
+            var start = 0
+            var i = 0
+            while i < chars.count {
+                if nesting.atTop, i + sep.count <= chars.count, Array(chars[i..<(i + sep.count)]) == sep {
+                    parts.append((String(chars[start..<i]), start))
+                    i += sep.count
+                    start = i
+                    continue
+                }
+                nesting.take(chars[i])
+                i += 1
+            }
+            parts.append((String(chars[start...]), start))
+            return parts
+        }
+        func atom(_ text: String, at: Int) -> JSONRule? {
+            let leading = text.prefix { $0 == " " }.count
+            let t = text.trimmingCharacters(in: .whitespaces)
+            var op = JSONRule.Operator.exists
+            var keyText = t
+            var operand: JSONRule.Operand?
+            for (spelling, o) in [("==", JSONRule.Operator.equals), ("!=", .notEquals)] {
+                guard let range = t.range(of: spelling) else { continue }
+                keyText = String(t[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
+                var value = String(t[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+                if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q {
+                    value = String(value.dropFirst().dropLast())
+                    operand = .quoted(value)
+                } else {
+                    operand = .bare(value)
+                }
+                op = o
+                break
+            }
+            guard keyText.hasPrefix("@.") else { return nil }
+            let keys = keyText.dropFirst(2).split(separator: ".").map(String.init)
+            guard !keys.isEmpty, keys.allSatisfy({ k in !k.isEmpty && k.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } })
+            else { return nil }
+            let path = JSONRule.Path(steps: keys.map { .key($0) }, text: keys.joined(separator: "."))
+            return .test(JSONRule.Test(path: path, size: false, op: op, operand: operand, offset: offset + at + leading))
+        }
+        var alternatives: [JSONRule] = []
+        for (alternative, at) in split(body, "||") {
+            var all: [JSONRule] = []
+            for (part, partAt) in split(alternative, "&&") {
+                guard let a = atom(part, at: at + partAt) else { return nil }
+                all.append(a)
+            }
+            alternatives.append(all.count == 1 ? all[0] : .and(all))
+        }
+        return alternatives.count == 1 ? alternatives[0] : .or(alternatives)
     }
 }
 

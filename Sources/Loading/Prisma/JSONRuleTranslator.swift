@@ -109,12 +109,8 @@ package struct JSONRuleTranslator {
                 let some = { if case .anyElement = steps[i] { return true } else { return false } }()
                 let inner = try filter(rule, innerContext)
                 return .quantifier(Quantifier(mode: some == (op == .exists) ? .any : .none, path: listPath, filters: [inner]))
-            case .select(let key, let value):
-                let keyComps = try components(
-                    Self.joined(innerPrefix, key), context: innerContext, test: test)
-                let keyTest = try check(
-                    test, path: ValuePath(components: keyComps, description: Self.describe(keyComps)), op: .equals,
-                    operand: .text(value))
+            case .select(let condition):
+                let keyTest = try filter(condition, innerContext)
                 if last {
                     let some: Bool
                     switch (test.size, op, operand) {
@@ -130,13 +126,13 @@ package struct JSONRuleTranslator {
                                 + "`size > 0` or `size == 0`",
                             offset: test.offset)
                     }
-                    return .quantifier(Quantifier(mode: some ? .any : .none, path: listPath, filters: [.check(keyTest)]))
+                    return .quantifier(Quantifier(mode: some ? .any : .none, path: listPath, filters: [keyTest]))
                 }
                 let rest = try build(steps[(i + 1)...], comps[(r + 1)...], innerPrefix, test, op: op)
-                return .quantifier(Quantifier(mode: .any, path: listPath, filters: [.check(keyTest), rest]))
+                return .quantifier(Quantifier(mode: .any, path: listPath, filters: [keyTest, rest]))
             case .each:
                 // Tests of the values together stay one test over the projection.
-                if test.size || [.anyEquals, .allEqual, .isEmpty, .isNotEmpty, .isType, .isNotType].contains(op) {
+                if test.size || [.anyEquals, .allEqual, .isEmpty, .isNotEmpty, .allEmpty, .isType, .isNotType].contains(op) {
                     continue
                 }
                 if let positive = op.denied {

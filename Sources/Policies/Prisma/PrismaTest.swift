@@ -13,6 +13,8 @@ package enum PrismaOperator: String, Sendable, CaseIterable {
     case notExists = "does not exist"
     case isEmpty = "is empty"
     case isNotEmpty = "is not empty"
+    /// `clusterLogging[*].types[*] all empty`: every value is empty (none at all counts).
+    case allEmpty = "all empty"
     case isTrue = "is true"
     case isFalse = "is false"
     case greaterThan = "greater than"
@@ -37,7 +39,7 @@ package enum PrismaOperator: String, Sendable, CaseIterable {
     /// Whether a value follows the operator.
     package var takesOperand: Bool {
         switch self {
-        case .exists, .notExists, .isEmpty, .isNotEmpty, .isTrue, .isFalse: false
+        case .exists, .notExists, .isEmpty, .isNotEmpty, .allEmpty, .isTrue, .isFalse: false
         default: true
         }
     }
@@ -152,6 +154,7 @@ package final class PrismaTest: ResourceCheck, @unchecked Sendable {
         case .notExists: return values.isEmpty
         case .isEmpty: return values.isEmpty || values.allSatisfy { $0.isEmpty }
         case .isNotEmpty: return values.contains { !$0.isEmpty }
+        case .allEmpty: return values.allSatisfy { $0.isEmpty }
         case .anyEquals: return values.contains { Self.test(.equals, $0, operand, regex: regex) }
         case .allEqual: return !values.isEmpty && values.allSatisfy { Self.test(.equals, $0, operand, regex: regex) }
         default:
@@ -169,7 +172,7 @@ package final class PrismaTest: ResourceCheck, @unchecked Sendable {
         if let positive = op.denied { return !test(positive, value, operand, regex: regex) }
         switch op {
         case .exists: return value != nil
-        case .isEmpty: return value?.isEmpty ?? true
+        case .isEmpty, .allEmpty: return value?.isEmpty ?? true
         case .isNotEmpty: return !(value?.isEmpty ?? true)
         case .isTrue: return value.flatMap(text)?.lowercased() == "true"
         case .isFalse: return value.flatMap(text)?.lowercased() == "false"
