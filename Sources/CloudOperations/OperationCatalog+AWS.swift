@@ -230,6 +230,8 @@ extension OperationCatalog {
                 .set("AutoMinorVersionUpgrade", from: "AutoMinorVersionUpgrade"),
                 .set("BackupRetentionPeriod", from: "BackupRetentionPeriod"),
                 .set("DeletionProtection", from: "DeletionProtection"),
+                .set("CopyTagsToSnapshot", from: "CopyTagsToSnapshot"),
+                .set("IAMDatabaseAuthenticationEnabled", from: "EnableIAMDatabaseAuthentication"),
             ]),
             notFound: APIErrorTemplate("DBInstanceNotFound", "DBInstance {target} not found."),
             inert: ["ApplyImmediately"]),

@@ -292,7 +292,7 @@ struct CommandLineTests {
             good.stdout.contains(
                 "Fixtures/policies/prisma/aws/snapshots-shared-with-everyone.json: 2 policies (Prisma Cloud JSON, "
                     + "its RQL translated to filters)"), "\(good.stdout)")
-        #expect(good.stdout.contains("policies: 5 files, 6 policies loaded (6 translated from Prisma RQL), 0 files refused"))
+        #expect(good.stdout.contains("policies: 6 files, 7 policies loaded (7 translated from Prisma RQL), 0 files refused"))
         let r = try run(["validate", "--policies", "mine"], in: dir)
         #expect(r.status == 2)
         #expect(r.stdout.contains("mine/no-remediation.json: 1 policy (Prisma Cloud JSON, its RQL translated to filters; 1 without its remediation)"), "\(r.stdout)")
