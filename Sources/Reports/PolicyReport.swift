@@ -1,6 +1,6 @@
-import Foundation
 import CloudModel
 import CloudOperations
+import Foundation
 import Policies
 import RemediationEngine
 import Simulation

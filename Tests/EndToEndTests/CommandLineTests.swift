@@ -292,13 +292,24 @@ struct CommandLineTests {
             good.stdout.contains(
                 "Fixtures/policies/prisma/aws/snapshots-shared-with-everyone.json: 2 policies (Prisma Cloud JSON, "
                     + "its RQL translated to filters)"), "\(good.stdout)")
-        #expect(good.stdout.contains("policies: 6 files, 7 policies loaded (7 translated from Prisma RQL), 0 files refused"))
+        #expect(
+            good.stdout.contains("policies: 6 files, 7 policies loaded (7 translated from Prisma RQL), 0 files refused")
+        )
         let r = try run(["validate", "--policies", "mine"], in: dir)
         #expect(r.status == 2)
-        #expect(r.stdout.contains("mine/no-remediation.json: 1 policy (Prisma Cloud JSON, its RQL translated to filters; 1 without its remediation)"), "\(r.stdout)")
+        #expect(
+            r.stdout.contains(
+                "mine/no-remediation.json: 1 policy (Prisma Cloud JSON, its RQL translated to filters; 1 without its remediation)"
+            ), "\(r.stdout)")
         #expect(r.stdout.contains("mine/refused.json: refused (1 problem)"))
-        #expect(r.stdout.contains("policies: 2 files, 1 policy loaded (1 translated from Prisma RQL, 1 without their remediation), 1 file refused"))
-        #expect(r.stderr.contains("warning: 5c1e7a42-0d6b-4f1e-9a53-aa10b2c3d499 (mine/no-remediation.json): remediation not loaded:"), "\(r.stderr)")
+        #expect(
+            r.stdout.contains(
+                "policies: 2 files, 1 policy loaded (1 translated from Prisma RQL, 1 without their remediation), 1 file refused"
+            ))
+        #expect(
+            r.stderr.contains(
+                "warning: 5c1e7a42-0d6b-4f1e-9a53-aa10b2c3d499 (mine/no-remediation.json): remediation not loaded:"),
+            "\(r.stderr)")
         #expect(r.stderr.contains("mine/refused.json:10:"), "\(r.stderr)")
         #expect(r.stderr.contains("api.name 'aws-rds-db-cluster' has no resource type that remsim models"))
         let json = try run(["validate", "--policies", "mine", "--format", "json"], in: dir)

@@ -56,7 +56,8 @@ struct JSONRuleTranslatorTests {
 
     @Test func textOperators() throws {
         let app = "azure-app-service"
-        let site = #"{"kind": "app,linux", "properties": {"httpsOnly": false, "defaultHostName": "a.azurewebsites.net"}}"#
+        let site =
+            #"{"kind": "app,linux", "properties": {"httpsOnly": false, "defaultHostName": "a.azurewebsites.net"}}"#
         #expect(try finds(app, "kind starts with app", site))
         #expect(try !finds(app, "kind does not start with app", site))
         #expect(try finds(app, "properties.defaultHostName ends with .azurewebsites.net", site))
@@ -74,7 +75,8 @@ struct JSONRuleTranslatorTests {
         // Prisma's `config` is the site's configuration.
         #expect(
             try finds(
-                app, "config.minTlsVersion is member of ('1.0', '1.1')", #"{"properties": {"siteConfig": {"minTlsVersion": "1.0"}}}"#))
+                app, "config.minTlsVersion is member of ('1.0', '1.1')",
+                #"{"properties": {"siteConfig": {"minTlsVersion": "1.0"}}}"#))
     }
 
     @Test func existenceAndEmptiness() throws {
@@ -93,7 +95,8 @@ struct JSONRuleTranslatorTests {
 
     @Test func eachElementAnyOrNone() throws {
         let fw = "gcloud-compute-firewall-rules-list"
-        let rule = #"{"sourceRanges": ["10.0.0.0/8", "0.0.0.0/0"], "allowed": [{"IPProtocol": "tcp", "ports": ["22", "8000-9000"]}]}"#
+        let rule =
+            #"{"sourceRanges": ["10.0.0.0/8", "0.0.0.0/0"], "allowed": [{"IPProtocol": "tcp", "ports": ["22", "8000-9000"]}]}"#
         #expect(try finds(fw, "sourceRanges[*] equals 0.0.0.0/0", rule))
         #expect(try !finds(fw, "sourceRanges[*] equals ::/0", rule))
         // A negative operator over [*] holds when no element passes the positive one.
@@ -115,30 +118,43 @@ struct JSONRuleTranslatorTests {
     @Test func anyAndAllEqualOverAProjection() throws {
         let bucket = "gcloud-storage-buckets-list"
         let shared = #"{"iamPolicy": {"bindings": [{"role": "r", "members": ["allUsers", "user:a@x"]}]}}"#
-        #expect(try finds(bucket, "iam.bindings[*] size greater than 0 and iam.bindings[*].members[*] any equal allUsers", shared))
+        #expect(
+            try finds(
+                bucket, "iam.bindings[*] size greater than 0 and iam.bindings[*].members[*] any equal allUsers", shared)
+        )
         #expect(try !finds(bucket, "iam.bindings[*].members[*] all equal allUsers", shared))
         #expect(try finds(bucket, "iam.bindings[*].role all equal r", shared))
-        #expect(try !finds(bucket, "iam.bindings[*].members[*] any equal allUsers", #"{"iamPolicy": {"bindings": []}}"#))
+        #expect(
+            try !finds(bucket, "iam.bindings[*].members[*] any equal allUsers", #"{"iamPolicy": {"bindings": []}}"#))
     }
 
     @Test func selectingElementsByAKey() throws {
         let snap = "aws-rds-describe-db-snapshots"
         let rule = "attributes[?(@.attributeName=='restore')].attributeValues[*] contains all"
-        #expect(try finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": ["all"]}]}"#))
-        #expect(try !finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": []}]}"#))
         #expect(
-            try !finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "other", "AttributeValues": ["all"]}]}"#))
+            try finds(
+                snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": ["all"]}]}"#))
+        #expect(
+            try !finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": []}]}"#))
+        #expect(
+            try !finds(
+                snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "other", "AttributeValues": ["all"]}]}"#))
     }
 
     /// A JSONPath filter with `&&`, `||` and a bare `@.key` (it exists).
     @Test func selectingElementsByConditions() throws {
         let snap = "aws-rds-describe-db-snapshots"
-        let either = "attributes[?(@.attributeName=='restore' || @.attributeName == 'copy')].attributeValues[*] contains all"
-        #expect(try finds(snap, either, #"{"DBSnapshotAttributes": [{"AttributeName": "copy", "AttributeValues": ["all"]}]}"#))
+        let either =
+            "attributes[?(@.attributeName=='restore' || @.attributeName == 'copy')].attributeValues[*] contains all"
         #expect(
-            try !finds(snap, either, #"{"DBSnapshotAttributes": [{"AttributeName": "other", "AttributeValues": ["all"]}]}"#))
+            try finds(
+                snap, either, #"{"DBSnapshotAttributes": [{"AttributeName": "copy", "AttributeValues": ["all"]}]}"#))
+        #expect(
+            try !finds(
+                snap, either, #"{"DBSnapshotAttributes": [{"AttributeName": "other", "AttributeValues": ["all"]}]}"#))
         let both = "attributes[?(@.attributeName == 'restore' && @.attributeValues)] size > 0"
-        #expect(try finds(snap, both, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": []}]}"#))
+        #expect(
+            try finds(snap, both, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": []}]}"#))
         #expect(try !finds(snap, both, #"{"DBSnapshotAttributes": [{"AttributeName": "restore"}]}"#))
         let parsed = try JSONRule(parsing: either)
         guard case .test(let t) = parsed, case .select(.or(let parts)) = t.path.steps[1] else {
@@ -176,7 +192,8 @@ struct JSONRuleTranslatorTests {
         let closed = Resource(
             id: "sg-2", type: "aws.security-group", account: "1", region: "us-east-1",
             properties: try Value(
-                json: #"{"IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]}"#
+                json:
+                    #"{"IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]}"#
             ))
         #expect(!Evaluator(now: TestSupport.start).violates(policy, closed))
     }
@@ -198,7 +215,8 @@ struct JSONRuleTranslatorTests {
 
     @Test func whatIsNotModelledIsRefusedWhereItIsWritten() throws {
         let problem = try #require(
-            refusal("azure-storage-account-list", "kind equals StorageV2 and deleteRetentionPolicy.blob.enabled is false"))
+            refusal(
+                "azure-storage-account-list", "kind equals StorageV2 and deleteRetentionPolicy.blob.enabled is false"))
         #expect(problem.message.contains("deleteRetentionPolicy"))
         #expect(problem.message.contains("remsim models no blob service properties"))
         #expect(problem.offset == 26)

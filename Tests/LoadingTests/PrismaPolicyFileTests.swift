@@ -90,7 +90,8 @@ struct PrismaPolicyFileTests {
     /// flagged.
     @Test func accountAndRegionClausesScopeThePolicy() throws {
         let scoped = Self.query.replacingOccurrences(
-            of: "AND api.name", with: "AND cloud.account IN ('111111111111') AND cloud.region = 'us-east-1' AND api.name")
+            of: "AND api.name",
+            with: "AND cloud.account IN ('111111111111') AND cloud.region = 'us-east-1' AND api.name")
         let p = try #require(try load(Self.flattened(query: scoped)).policies.first)
         #expect(p.scope == PolicyScope(accounts: ["111111111111"], regions: ["us-east-1"]))
         func snapshot(_ account: String, _ region: String) -> Resource {
@@ -125,10 +126,14 @@ struct PrismaPolicyFileTests {
     }
 
     @Test func aPermissionTheDescriptionGrantsThatTheCallDoesNotNeedIsNoted() throws {
-        let text = Self.flattened().replacingOccurrences(of: "'ec2:ModifySnapshotAttribute'", with: "'ec2:DescribeSnapshots'")
+        let text = Self.flattened().replacingOccurrences(
+            of: "'ec2:ModifySnapshotAttribute'", with: "'ec2:DescribeSnapshots'")
         let p = try #require(try load(text).policies.first)
         #expect(p.remediation != nil)
-        #expect(p.notes == ["the remediation's description grants ec2:DescribeSnapshots; its calls need ec2:ModifySnapshotAttribute"])
+        #expect(
+            p.notes == [
+                "the remediation's description grants ec2:DescribeSnapshots; its calls need ec2:ModifySnapshotAttribute"
+            ])
     }
 
     /// Each refusal names the file, the key and the line and column of what it refuses inside
@@ -139,7 +144,8 @@ struct PrismaPolicyFileTests {
         }
         // Line 10 holds the query: its string opens at column 24, so its character k is at
         // column 25 + k. The api.name's value is at character 67.
-        let api = try problem(Self.query.replacingOccurrences(of: "aws-ec2-describe-snapshots", with: "aws-ecs-cluster"))
+        let api = try problem(
+            Self.query.replacingOccurrences(of: "aws-ec2-describe-snapshots", with: "aws-ecs-cluster"))
         #expect(api.line == 10)
         #expect(api.keyPath == "searchModel.query")
         #expect(api.column == 25 + 67)
@@ -150,11 +156,14 @@ struct PrismaPolicyFileTests {
         // The test of `acl` starts at character 137.
         #expect(unmodelled.column == 25 + 137)
         #expect(unmodelled.message.contains("'acl'"))
-        let join = try problem(Self.query + " as X; config from cloud.resource where api.name = 'x' as Y; filter 'true'")
+        let join = try problem(
+            Self.query + " as X; config from cloud.resource where api.name = 'x' as Y; filter 'true'")
         #expect(join.message.contains("join"))
-        let mismatch = try problem(Self.query.replacingOccurrences(of: "cloud.type = 'aws'", with: "cloud.type = 'gcp'"))
+        let mismatch = try problem(
+            Self.query.replacingOccurrences(of: "cloud.type = 'aws'", with: "cloud.type = 'gcp'"))
         #expect(mismatch.message.contains("cloud.type 'gcp' does not match"))
-        let network = Self.flattened().replacingOccurrences(of: "\"policyType\": \"config\"", with: "\"policyType\": \"network\"")
+        let network = Self.flattened().replacingOccurrences(
+            of: "\"policyType\": \"config\"", with: "\"policyType\": \"network\"")
         let refused = try #require(try load(network).problems.first)
         #expect(refused.line == 4)
         #expect(refused.message.contains("'network' policy"))

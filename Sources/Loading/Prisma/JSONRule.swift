@@ -1,6 +1,6 @@
 import CloudModel
-import Policies
 import Foundation
+import Policies
 
 /// A Prisma Cloud `json.rule`: the condition of an RQL config query on a resource's JSON, read
 /// into a tree. The language, as Prisma's policies write it:
@@ -519,10 +519,12 @@ extension JSONRuleParser {
             }
             guard keyText.hasPrefix("@.") else { return nil }
             let keys = keyText.dropFirst(2).split(separator: ".").map(String.init)
-            guard !keys.isEmpty, keys.allSatisfy({ k in !k.isEmpty && k.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } })
+            guard !keys.isEmpty,
+                keys.allSatisfy({ k in !k.isEmpty && k.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } })
             else { return nil }
             let path = JSONRule.Path(steps: keys.map { .key($0) }, text: keys.joined(separator: "."))
-            return .test(JSONRule.Test(path: path, size: false, op: op, operand: operand, offset: offset + at + leading))
+            return .test(
+                JSONRule.Test(path: path, size: false, op: op, operand: operand, offset: offset + at + leading))
         }
         var alternatives: [JSONRule] = []
         for (alternative, at) in split(body, "||") {

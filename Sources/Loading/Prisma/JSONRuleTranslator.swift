@@ -37,7 +37,9 @@ package struct JSONRuleTranslator {
     }
 
     package func filters(_ rule: JSONRule) throws(JSONRule.Problem) -> [Filter] {
-        if case .and(let parts) = rule { return try parts.map { r throws(JSONRule.Problem) in try filter(r, Context()) } }
+        if case .and(let parts) = rule {
+            return try parts.map { r throws(JSONRule.Problem) in try filter(r, Context()) }
+        }
         return [try filter(rule, Context())]
     }
 
@@ -88,12 +90,14 @@ package struct JSONRuleTranslator {
             case .each, .anyElement, .noElement, .select: bracketIndex += 1
             }
             guard bracketIndex < brackets.count else {
-                throw JSONRule.Problem(message: "cannot map '\(test.path.text)' onto remsim's properties", offset: test.offset)
+                throw JSONRule.Problem(
+                    message: "cannot map '\(test.path.text)' onto remsim's properties", offset: test.offset)
             }
             let r = brackets[bracketIndex]
             let listComps = Array(comps[comps.startIndex..<r])
             guard !listComps.isEmpty else {
-                throw JSONRule.Problem(message: "cannot map '\(test.path.text)' onto remsim's properties", offset: test.offset)
+                throw JSONRule.Problem(
+                    message: "cannot map '\(test.path.text)' onto remsim's properties", offset: test.offset)
             }
             let listPath = ValuePath(components: listComps, description: Self.describe(listComps))
             let innerPrefix = Self.joined(prefix, Self.normalized(steps[steps.startIndex...i]))
@@ -108,7 +112,8 @@ package struct JSONRuleTranslator {
                 }
                 let some = { if case .anyElement = steps[i] { return true } else { return false } }()
                 let inner = try filter(rule, innerContext)
-                return .quantifier(Quantifier(mode: some == (op == .exists) ? .any : .none, path: listPath, filters: [inner]))
+                return .quantifier(
+                    Quantifier(mode: some == (op == .exists) ? .any : .none, path: listPath, filters: [inner]))
             case .select(let condition):
                 let keyTest = try filter(condition, innerContext)
                 if last {
@@ -122,7 +127,8 @@ package struct JSONRuleTranslator {
                         some = false
                     default:
                         throw JSONRule.Problem(
-                            message: "remsim reads `[?(@…)]` at the end of a path only with `exists`, `does not exist`, "
+                            message:
+                                "remsim reads `[?(@…)]` at the end of a path only with `exists`, `does not exist`, "
                                 + "`size > 0` or `size == 0`",
                             offset: test.offset)
                     }
@@ -132,7 +138,9 @@ package struct JSONRuleTranslator {
                 return .quantifier(Quantifier(mode: .any, path: listPath, filters: [keyTest, rest]))
             case .each:
                 // Tests of the values together stay one test over the projection.
-                if test.size || [.anyEquals, .allEqual, .isEmpty, .isNotEmpty, .allEmpty, .isType, .isNotType].contains(op) {
+                if test.size
+                    || [.anyEquals, .allEqual, .isEmpty, .isNotEmpty, .allEmpty, .isType, .isNotType].contains(op)
+                {
                     continue
                 }
                 if let positive = op.denied {
@@ -167,12 +175,14 @@ package struct JSONRuleTranslator {
     {
         let mapped = map(full)
         guard mapped.filter({ $0 == "[" }).count == full.filter({ $0 == "[" }).count else {
-            throw JSONRule.Problem(message: "cannot map '\(test.path.text)' onto remsim's properties", offset: test.offset)
+            throw JSONRule.Problem(
+                message: "cannot map '\(test.path.text)' onto remsim's properties", offset: test.offset)
         }
         let all = try valuePath(mapped, test: test).components
         guard all.starts(with: context.remsim) else {
             throw JSONRule.Problem(
-                message: "cannot map '\(test.path.text)' within '\(Self.describe(context.remsim))'", offset: test.offset)
+                message: "cannot map '\(test.path.text)' within '\(Self.describe(context.remsim))'", offset: test.offset
+            )
         }
         // Indices in remsim's path are Prisma's: written as `[N]`, kept as `.index`.
         return Array(all.dropFirst(context.remsim.count))

@@ -109,7 +109,8 @@ package enum PrismaAPINames {
             renames: ["networkRuleSet": "properties.networkAcls"],
             unmodelled: [
                 "deleteRetentionPolicy": "remsim models no blob service properties",
-                "totalPublicContainers": "remsim models no containers", "publicContainersList": "remsim models no containers",
+                "totalPublicContainers": "remsim models no containers",
+                "publicContainersList": "remsim models no containers",
                 "storageAccountKeys": "remsim models no account keys",
                 "diagnosticSettings": "remsim models no diagnostic settings",
             ]),

@@ -201,11 +201,13 @@ enum PrismaPolicyReader {
             guard let type = ResourceTypeRegistry.type(named: translator.shape.resourceType) else {
                 throw JSONRule.Problem(message: "api.name '\(query.apiName)' maps to no known type", offset: 0)
             }
-            let clouds = query.cloudTypes.map { $0.lowercased() }
+            let clouds =
+                query.cloudTypes.map { $0.lowercased() }
                 + ((try? policyCloud?.string()).map { [$0.lowercased()] } ?? [])
             if let other = clouds.first(where: { $0 != type.cloud.rawValue }) {
                 throw JSONRule.Problem(
-                    message: "cloud.type '\(other)' does not match api.name '\(query.apiName)' (\(type.cloud.rawValue))",
+                    message:
+                        "cloud.type '\(other)' does not match api.name '\(query.apiName)' (\(type.cloud.rawValue))",
                     offset: 0)
             }
             if let status = query.resourceStatus.first(where: { $0.lowercased() != "active" }) {
