@@ -93,6 +93,16 @@ public enum PolicyLoader {
         return problems.isEmpty ? (policies, []) : ([], problems.sorted)
     }
 
+    /// A policy's id as its file writes it (remsim's `id`, Custodian's `name`, Prisma's
+    /// `policyId`): letters, digits, `-`, `_` and `.`, so that it can be named anywhere.
+    static func policyId(_ node: YAMLNode, called what: String) throws(LoadError) -> String {
+        let id = try node.string()
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            throw node.error("a policy \(what) may hold only letters, digits, '-', '_' and '.'")
+        }
+        return id
+    }
+
     package static func unique(_ policies: [Policy]) throws(LoadError) -> [Policy] {
         var seen: [String: String] = [:]
         for p in policies {
@@ -155,15 +165,7 @@ public enum PolicyLoader {
         else { return nil }
         problems.record(unknownKeys)
         if requireVersion { problems.attempt { () throws(LoadError) in try FixtureLoader.checkVersion(m) } }
-        let id = problems.attempt { () throws(LoadError) in
-            let idNode = try m.required("id")
-            let id = try idNode.string()
-            guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), !id.isEmpty
-            else {
-                throw idNode.error("a policy id may hold only letters, digits, '-', '_' and '.'")
-            }
-            return id
-        }
+        let id = problems.attempt { () throws(LoadError) in try policyId(try m.required("id"), called: "id") }
         let type = problems.attempt { () throws(LoadError) in
             let typeNode = try m.required("resource")
             return try typeNode.resourceType(try typeNode.string()).name

@@ -67,11 +67,7 @@ enum CustodianPolicyReader {
         else { return nil }
         problems.record(unknownKeys)
         let name = problems.attempt { () throws(LoadError) in
-            let n = try m.required("name")
-            let name = try n.string()
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
-            else { throw n.error("a policy name may hold only letters, digits, '-', '_' and '.'") }
-            return name
+            try PolicyLoader.policyId(try m.required("name"), called: "name")
         }
         let type = problems.attempt { () throws(LoadError) in try resourceType(try m.required("resource")) }
         let metadata = problems.attempt { () throws(LoadError) in try m["metadata"]?.value() ?? .emptyObject }

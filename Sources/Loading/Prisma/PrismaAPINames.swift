@@ -30,6 +30,9 @@ package struct PrismaAPIShape: Sendable {
 
 /// The api.names remsim maps, each to a modelled resource type.
 package enum PrismaAPINames {
+    /// Why Prisma's `tags` are not read through the table.
+    static let tags = "remsim reads tags with its own tag filters, not in the resource's JSON"
+
     package static let shapes: [String: PrismaAPIShape] = [
         // AWS: Prisma's JSON is the API's, camelCased (`dbinstanceStatus` is how the SDK it
         // uses lower-cases `DBInstanceStatus`).
@@ -43,10 +46,10 @@ package enum PrismaAPINames {
                 "ipPermissionsEgress[].ipv4Ranges": "IpPermissionsEgress[].IpRanges",
             ],
             constants: ["isShared": (false, "remsim models no security groups shared from another account")],
-            unmodelled: ["tags": "remsim reads tags with its own tag filters, not in the resource's JSON"]),
+            unmodelled: ["tags": tags]),
         "aws-ec2-describe-instances": PrismaAPIShape(
             resourceType: "aws.ec2", casing: .capitalized,
-            unmodelled: ["tags": "remsim reads tags with its own tag filters, not in the resource's JSON"]),
+            unmodelled: ["tags": tags]),
         "aws-ec2-describe-volumes": PrismaAPIShape(resourceType: "aws.ebs", casing: .capitalized),
         "aws-ec2-describe-snapshots": PrismaAPIShape(resourceType: "aws.ebs-snapshot", casing: .capitalized),
         "aws-ec2-describe-vpcs": PrismaAPIShape(resourceType: "aws.vpc", casing: .capitalized),
@@ -80,12 +83,11 @@ package enum PrismaAPINames {
                 "accountLevelPublicAccessBlockConfiguration": "remsim models no account-level public access block",
                 "policyStatus": "remsim does not evaluate bucket policies",
                 "policy": "remsim does not evaluate bucket policies",
-                "tags": "remsim reads tags with its own tag filters, not in the resource's JSON",
+                "tags": tags,
             ]),
         "aws-cloudtrail-describe-trails": PrismaAPIShape(
             resourceType: "aws.cloudtrail", casing: .capitalized,
-            renames: ["trailARN": "TrailARN"],
-            unmodelled: ["status": "Prisma joins the trail's status; remsim holds it as `IsLogging`"]),
+            unmodelled: ["status": "Prisma joins the trail's status from aws-cloudtrail-get-trail-status"]),
         "aws-kms-get-key-rotation-status": PrismaAPIShape(
             resourceType: "aws.kms-key", casing: .capitalized,
             renames: [
@@ -98,9 +100,7 @@ package enum PrismaAPINames {
             unmodelled: ["authType": "remsim models no Lambda function URLs"]),
         "aws-redshift-describe-clusters": PrismaAPIShape(resourceType: "aws.redshift", casing: .capitalized),
         "aws-cloudwatch-log-group": PrismaAPIShape(resourceType: "aws.log-group", casing: .asWritten),
-        "aws-elbv2-describe-load-balancers": PrismaAPIShape(
-            resourceType: "aws.app-elb", casing: .capitalized,
-            renames: ["loadBalancerArn": "LoadBalancerArn", "loadBalancerName": "LoadBalancerName"]),
+        "aws-elbv2-describe-load-balancers": PrismaAPIShape(resourceType: "aws.app-elb", casing: .capitalized),
 
         // Azure: Prisma's JSON is ARM's, with some parts lifted out of `properties` as the
         // SDK returns them.

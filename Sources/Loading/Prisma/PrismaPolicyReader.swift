@@ -49,11 +49,7 @@ enum PrismaPolicyReader {
             return nil
         }
         let id = problems.attempt { () throws(LoadError) in
-            let idNode = try m.required("policyId")
-            let id = try idNode.string()
-            guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
-            else { throw idNode.error("a policy id may hold only letters, digits, '-', '_' and '.'") }
-            return id
+            try PolicyLoader.policyId(try m.required("policyId"), called: "id")
         }
         let title = problems.attempt { () throws(LoadError) in try m.required("name").string() }
         let description = (try? m["description"]?.string()) ?? ""
