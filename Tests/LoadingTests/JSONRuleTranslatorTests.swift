@@ -141,6 +141,13 @@ struct JSONRuleTranslatorTests {
                 snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "other", "AttributeValues": ["all"]}]}"#))
     }
 
+    /// Zero-width characters pasted with a rule are not part of it.
+    @Test func invisibleCharactersAreIgnored() throws {
+        let snap = "aws-rds-describe-db-snapshots"
+        let rule = "attributes[?(@.attributeName=='restore')]\u{200C}\u{200C}.attributeValues[*] contains all"
+        #expect(try finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": ["all"]}]}"#))
+    }
+
     /// A JSONPath filter with `&&`, `||` and a bare `@.key` (it exists).
     @Test func selectingElementsByConditions() throws {
         let snap = "aws-rds-describe-db-snapshots"

@@ -134,8 +134,16 @@ struct JSONRuleParser {
     /// The token read ahead, and where it starts.
     var lookahead: (token: Token, offset: Int)?
 
+    /// Invisible format characters (a zero-width joiner pasted from a console) are dropped from
+    /// each character they cling to: `]` followed by U+200C is one Swift character, and not `]`.
+    /// Each character stays one, so offsets still count the text as written.
     init(_ text: String) {
-        characters = Array(text)
+        characters = text.map { c in
+            guard c.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) else { return c }
+            var kept = String.UnicodeScalarView()
+            kept.append(contentsOf: c.unicodeScalars.filter { $0.properties.generalCategory != .format })
+            return String(kept).first ?? " "
+        }
     }
 
     // MARK: Tokens
