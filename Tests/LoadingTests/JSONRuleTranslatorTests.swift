@@ -145,7 +145,9 @@ struct JSONRuleTranslatorTests {
     @Test func invisibleCharactersAreIgnored() throws {
         let snap = "aws-rds-describe-db-snapshots"
         let rule = "attributes[?(@.attributeName=='restore')]\u{200C}\u{200C}.attributeValues[*] contains all"
-        #expect(try finds(snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": ["all"]}]}"#))
+        #expect(
+            try finds(
+                snap, rule, #"{"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": ["all"]}]}"#))
     }
 
     /// A JSONPath filter with `&&`, `||` and a bare `@.key` (it exists).

@@ -194,5 +194,17 @@ struct PrismaPolicyFileTests {
         }
         let clouds = Set(files.flatMap(\.policies).map { $0.resourceType.split(separator: ".")[0] })
         #expect(clouds == ["aws", "azure", "gcp"])
+        // Together they write every construct of the json.rule language.
+        let written = try files.map { try String(contentsOfFile: $0.file, encoding: .utf8) }.joined(separator: "\n")
+        for construct in [
+            " equals ", " does not equal ", " equal ignore case ", " does not equal ignore case ", " contains ",
+            " does not contain ", " exists", " does not exist", " is empty", " is not empty", " greater than ", " < ",
+            " > ", " >= ", " <= ", " starts with ", " does not start with ", " ends with ", " does not end with ",
+            " is member of (", " is not member of (", " matches ", "[*]", "[?any(", "[?none(", "[?(@.", " size ",
+            " any equal ", " all equal ", "_Port.inRange(", " is true", " is false", " not (", " or (", "!isType ",
+            " == ", " != ",
+        ] {
+            #expect(written.contains(construct), "no project policy writes '\(construct)'")
+        }
     }
 }

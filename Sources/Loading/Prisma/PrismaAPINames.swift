@@ -125,6 +125,7 @@ package enum PrismaAPINames {
             resourceType: "azure.networksecuritygroup", casing: .asWritten,
             renames: [
                 // Prisma lifts each rule's properties up to the rule.
+                "securityRules": "properties.securityRules",
                 "securityRules[]": "properties.securityRules[]",
                 "securityRules[].": "properties.securityRules[].properties.",
                 "securityRules[].name": "properties.securityRules[].name",
