@@ -70,6 +70,7 @@ public struct Evaluator: Sendable {
         for type in types {
             let group = policies.indices.filter { policies[$0].resourceType == type }
             let programs = group.map { policies[$0].compiled }
+            let scopes = group.map { policies[$0].scope }
             var hit = Array(repeating: false, count: group.count)
             inventory.scan(
                 ofType: type,
@@ -84,7 +85,7 @@ public struct Evaluator: Sendable {
                     return any
                 },
                 found: { resource in
-                    for k in group.indices where hit[k] && policies[group[k]].inScope(resource) {
+                    for k in group.indices where hit[k] && PolicyScope.contains(scopes[k], resource) {
                         body(group[k], resource)
                     }
                 })

@@ -188,7 +188,14 @@ extension Policy {
 extension Policy {
     /// Whether `resource` is in the policy's accounts and regions.
     @inline(__always)
-    package func inScope(_ resource: borrowing Resource) -> Bool {
+    package func inScope(_ resource: borrowing Resource) -> Bool { PolicyScope.contains(scope, resource) }
+}
+
+extension PolicyScope {
+    /// Whether `resource` is in `scope`; every resource is when there is none. Scans take the
+    /// policies' scopes once and ask this, rather than reading each policy again per resource.
+    @inline(__always)
+    package static func contains(_ scope: PolicyScope?, _ resource: borrowing Resource) -> Bool {
         guard let scope else { return true }
         return scope.contains(account: resource.account, region: resource.region)
     }

@@ -36,6 +36,7 @@ extension Engine {
             guard rule.scope.contains(type: policy.resourceType) else { continue }
             let group = covered.indices.filter { covered[$0].resourceType == policy.resourceType }
             let programs = group.map { covered[$0].compiled }
+            let scopes = group.map { covered[$0].scope }
             let groupAlerted = group.map { alerted[covered[$0].id] ?? [] }
             let anyAlerted = groupAlerted.contains { !$0.isEmpty }
             var hit = Array(repeating: false, count: group.count)
@@ -51,7 +52,7 @@ extension Engine {
                     return hit.contains(true)
                 },
                 found: { resource in
-                    for (k, i) in group.enumerated() where hit[k] && covered[i].inScope(resource) {
+                    for (k, i) in group.enumerated() where hit[k] && PolicyScope.contains(scopes[k], resource) {
                         found[i].append(resource)
                     }
                 })
