@@ -8,7 +8,9 @@ package enum InputFiles {
     /// Every file `paths` stand for, each confined by `PathConfinement.current`: a file named, or
     /// found by walking a directory named, whose real path (symlinks followed) leaves its root is
     /// refused before a byte of it is read. This is where every path remsim reads from comes in.
-    package static func collect(_ paths: [String], relativeTo base: String? = nil) throws(LoadError) -> [String] {
+    package static func collect(
+        _ paths: [String], relativeTo base: String? = nil, extensions: Set<String> = extensions
+    ) throws(LoadError) -> [String] {
         var files: [String] = []
         for path in paths {
             let full = resolve(path, relativeTo: base)

@@ -7,17 +7,20 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Turn exports of a real estate into fixture files.",
         discussion: """
-            aws-describe reads the JSON of `aws ec2 describe-security-groups`, `describe-instances`, \
-            `describe-vpcs`, `describe-flow-logs` and `aws cloudtrail describe-trails`. aws-config reads AWS \
-            Config configuration items (a snapshot file, `get-resource-config-history`, \
-            `batch-get-resource-config`, `select-resource-config`). azure-resource-graph reads the JSON of \
-            `az graph query`. gcp-asset-inventory reads `gcloud asset export` (newline-delimited JSON) or \
-            `gcloud asset list --format=json`.
+            aws-describe reads the JSON of the AWS CLI's describe, list and get calls for every modelled type \
+            (`aws ec2 describe-security-groups`, `describe-instances`, `describe-volumes`, `aws rds \
+            describe-db-instances`, `aws iam list-users`, `get-account-authorization-details`, `list-access-keys`, \
+            the credential report, `aws s3api list-buckets`, …; the README lists them all). aws-config reads AWS \
+            Config configuration items (a snapshot or history file, `get-resource-config-history`, \
+            `batch-get-resource-config`, `select-resource-config`, bare items). azure-resource-graph reads the JSON \
+            of `az graph query` or `az resource list`. gcp-asset-inventory reads `gcloud asset export` \
+            (newline-delimited JSON), `gcloud asset list --format=json` or `gcloud asset search-all-resources \
+            --read-mask='*' --format=json`, of a project or a whole organisation.
 
-            Exports are read as the JSON these commands print, one item at a time. Resources of types remsim \
-            does not model are kept as inert resources and counted; whatever is not imported is counted and \
-            reported. The fixtures are written to --output, replacing files of \
-            the same name.
+            Exports are read as the JSON these commands print, one item at a time; `-` reads standard input. \
+            Resources of types remsim does not model are kept as inert resources and counted; whatever is not \
+            imported is counted with its reason, and what is imported but not whole is warned about. The \
+            fixtures are written to --output, replacing files of the same name.
             """
     )
 
@@ -40,8 +43,17 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "aws-describe: the account id, where the export does not say (and overriding it where it does).")
     var account: String?
 
-    @Option(help: "gcp-asset-inventory: the project id, for assets whose name does not hold one (buckets).")
+    @Option(
+        help: ArgumentHelp(
+            "gcp-asset-inventory: the project id, for assets that name no project (neither in their name nor in "
+                + "their ancestors)."))
     var project: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "aws-config: the Config type (AWS::EC2::SecurityGroup) of rows that name none, as a "
+                + "select-resource-config query that did not select resourceType gives them."))
+    var resourceType: String?
 
     @Option(help: "The directory to write fixtures to.")
     var output: String = "Fixtures/imported"
@@ -53,6 +65,12 @@ struct ImportCommand: ParsableCommand {
         }
         if format != .gcpAssetInventory, project != nil {
             throw ValidationError("--project applies to gcp-asset-inventory only")
+        }
+        if format != .awsConfig, resourceType != nil {
+            throw ValidationError("--resource-type applies to aws-config only")
+        }
+        if files.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input (-) can be named once")
         }
         if limits.maxYamlValues != nil {
             throw ValidationError(
@@ -70,12 +88,18 @@ struct ImportCommand: ParsableCommand {
 
     func execute() throws {
         // Confined like every other input: a link out of the tree is refused unread.
-        let files = try InputFiles.collect(self.files)
+        // `-` is standard input, read as it comes; every other name is confined.
+        var files: [String] = []
+        for name in self.files {
+            // A directory stands for its exports: JSON, newline-delimited JSON and the credential report's CSV.
+            files +=
+                name == "-" ? [name] : try InputFiles.collect([name], extensions: ["json", "ndjson", "jsonl", "csv"])
+        }
         ProgressLine.current.start("reading \(files.count) export file\(files.count == 1 ? "" : "s")")
         let result: ImportResult
         switch format {
         case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
-        case .awsConfig: result = try AWSConfigImporter.load(files: files)
+        case .awsConfig: result = try AWSConfigImporter.load(files: files, resourceType: resourceType)
         case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
         case .gcpAssetInventory: result = try GCPAssetInventoryImporter.load(files: files, project: project)
         }
@@ -97,5 +121,6 @@ struct ImportCommand: ParsableCommand {
         )
         for (type, count) in result.inert { Console.out("  kept as inert (not modelled): \(count) \(type)") }
         for (what, count) in result.skipped { Console.out("  not imported: \(count) \(what)") }
+        for warning in result.warnings { Console.error(Console.errorStyle.yellow("warning: ") + warning) }
     }
 }

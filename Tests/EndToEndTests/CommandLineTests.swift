@@ -402,7 +402,7 @@ struct CommandLineTests {
             config.stdout.contains(
                 "imported 6 resources (1 aws.cloudtrail, 1 aws.ec2, 1 aws.rds, 1 aws.s3, 1 aws.security-group)"))
         #expect(config.stdout.contains("kept as inert (not modelled): 1 aws.AWS::SNS::Topic"))
-        #expect(config.stdout.contains("not imported: 1 configuration items of deleted resources"))
+        #expect(config.stdout.contains("not imported: 1 resources whose latest configuration item says they were deleted"))
         let azure = try run(
             [
                 "import", "azure-resource-graph", samples + "/azure-resource-graph/resource-graph.json", "--output",

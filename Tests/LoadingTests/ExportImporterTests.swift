@@ -49,7 +49,7 @@ struct ExportImporterTests {
         #expect(trail.properties["LogFileValidationEnabled"] == false, "a configuration given as a JSON string is read")
         #expect(byId["arn:aws:sns:us-east-1:444455556666:alerts"]?.type == "aws.AWS::SNS::Topic")
         #expect(result.inert.map(\.type) == ["aws.AWS::SNS::Topic"])
-        #expect(result.skipped.map(\.what) == ["configuration items of deleted resources"])
+        #expect(result.skipped.map(\.what) == ["resources whose latest configuration item says they were deleted"])
         let found = try violations(result.resources)
         #expect(
             found == [
@@ -208,7 +208,7 @@ struct ExportReadingTests {
 
         let notAnObject = try problem("\n  [1, 2]", describe)
         #expect((notAnObject.line, notAnObject.column) == (2, 3))
-        #expect(notAnObject.message == "expected the JSON object an `aws … describe-…` call prints")
+        #expect(notAnObject.message == "expected the JSON object an `aws …` describe, list or get call prints")
 
         let empty = try problem(" \n", describe)
         #expect(empty.message == "the file is empty")
@@ -218,7 +218,7 @@ struct ExportReadingTests {
         let e = try problem(
             """
             {"Results": [
-              "{\\"resourceType\\": \\"AWS::EC2::VPC\\", \\"awsAccountId\\": \\"1\\", \\"resourceId\\": \\"vpc-1\\"}",
+              "{\\"resourceType\\": \\"AWS::EC2::VPC\\", \\"awsAccountId\\": \\"1\\", \\"awsRegion\\": \\"r\\", \\"resourceId\\": \\"vpc-1\\"}",
               "{\\"resourceType\\": "
             ]}
             """

@@ -1,12 +1,20 @@
 import CloudModel
 import Foundation
 
-/// Reads AWS Config configuration items, as Config delivers them:
+/// Reads AWS Config configuration items, in every shape Config delivers them:
 ///
-/// - a configuration snapshot file, or `aws configservice get-resource-config-history`
-///   (`configurationItems`, each `configuration` an object or a JSON string);
+/// - a configuration snapshot or history file delivered to S3, or
+///   `aws configservice get-resource-config-history` (`configurationItems`, each `configuration`
+///   an object or a JSON string); a history holds several versions of one resource, of which the
+///   latest (by `configurationItemCaptureTime`) is imported, and a resource whose latest item
+///   says it was deleted is not;
 /// - `aws configservice batch-get-resource-config` (`baseConfigurationItems`);
-/// - `aws configservice select-resource-config` (`Results`, each a JSON string).
+/// - `aws configservice select-resource-config` and `select-aggregate-resource-config`
+///   (`Results`, each row a JSON string), with whatever the query selected: a row without
+///   `resourceType` takes it from its `arn`, or from `--resource-type`; one without `awsRegion`
+///   or `accountId` from its `arn`;
+/// - configuration items bare: one item, a list of them, or the change notification Config
+///   sends (`configurationItem`).
 ///
 /// Config writes configurations in camelCase (`groupId`, `ipPermissions`, `dBInstanceIdentifier`)
 /// while policies read the describe APIs' PascalCase (`GroupId`, `IpPermissions`,
@@ -14,59 +22,154 @@ import Foundation
 /// (`ipv4Ranges` → `IpRanges`; its flat `ipRanges` list is dropped). An S3 bucket's
 /// supplementary configuration becomes the properties the S3 policies read
 /// (`PublicAccessBlockConfiguration`, `Versioning`, `ServerSideEncryptionConfiguration`,
-/// `Logging`). Items of resources since deleted are skipped and counted; resource types remsim
-/// does not model are kept as inert resources of type `aws.` + the Config type.
+/// `Logging`). Resource types remsim does not model are kept as inert resources of type
+/// `aws.` + the Config type.
 public enum AWSConfigImporter {
     /// Config's flat copies of what another key holds in full.
     static let dropped: Set<String> = ["ipRanges", "tags", "Tags"]
     static let deletedStatuses: Set<String> = ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]
 
-    /// The lists of configuration items, by the call that prints them.
+    /// The lists of configuration items, by the call that prints them, and the notification's item.
     static let lists: [String: ExportReader.Use] = [
         "configurationItems": .items, "baseConfigurationItems": .items, "Results": .items,
+        "configurationItem": .single,
+    ]
+    static let pageKeys: Set<String> = ["nextToken", "NextToken"]
+
+    /// The Config type of a resource, read from its ARN: `(service, what the resource part starts
+    /// with)` → type. Only types remsim models.
+    static let typesByARN: [(service: String, prefix: String, type: String)] = [
+        ("ec2", "security-group/", "AWS::EC2::SecurityGroup"), ("ec2", "network-acl/", "AWS::EC2::NetworkAcl"),
+        ("ec2", "vpc/", "AWS::EC2::VPC"), ("ec2", "instance/", "AWS::EC2::Instance"),
+        ("ec2", "volume/", "AWS::EC2::Volume"), ("s3", "", "AWS::S3::Bucket"), ("iam", "user/", "AWS::IAM::User"),
+        ("iam", "role/", "AWS::IAM::Role"), ("rds", "db:", "AWS::RDS::DBInstance"),
+        ("rds", "snapshot:", "AWS::RDS::DBSnapshot"), ("redshift", "cluster:", "AWS::Redshift::Cluster"),
+        ("cloudtrail", "trail/", "AWS::CloudTrail::Trail"), ("kms", "key/", "AWS::KMS::Key"),
+        ("elasticloadbalancing", "loadbalancer/app/", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+        ("lambda", "function:", "AWS::Lambda::Function"),
     ]
 
-    public static func load(files: [String]) throws(LoadError) -> ImportResult {
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` split in its six fields, or nil.
+    static func arnFields(_ arn: String?) -> [Substring]? {
+        guard let arn else { return nil }
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0] == "arn" ? parts : nil
+    }
+
+    static func type(ofARN arn: String?) -> String? {
+        guard let parts = arnFields(arn) else { return nil }
+        return typesByARN.first { parts[2] == $0.service && parts[5].hasPrefix($0.prefix) }?.type
+    }
+
+    /// Imports `files` (`-` is standard input). `resourceType` is the Config type of rows that do
+    /// not say theirs (a `select-resource-config` query that did not select it).
+    public static func load(files: [String], resourceType: String? = nil) throws(LoadError) -> ImportResult {
         var collector = ImportCollector()
-        var attachments: [(group: String, instance: String)] = []
+        /// An instance's security groups, from the version of the instance kept.
+        var attachments: [String: [String]] = [:]
+        /// The capture time of the version of each resource kept, and the resources whose latest
+        /// item says they were deleted.
+        var captured: [String: Timestamp] = [:]
+        var gone: Set<String> = []
+        var pagesGoingOn: [String] = []
+        var items = 0
         for file in files {
-            let summary = try ExportReader.read(
-                file: file, expecting: "the JSON object of a Config snapshot or an `aws configservice` call",
-                uses: lists, otherwise: .ignore
-            ) { (entry: ExportItem) throws(LoadError) in
-                let item = try entry.value.decodedJSONString(of: entry, at: "")
-                if let status = item["configurationItemStatus"]?.stringValue, deletedStatuses.contains(status) {
-                    collector.skip("configuration items of deleted resources")
+            /// Imports one configuration item.
+            func take(_ entry: ExportItem, _ value: Value) throws(LoadError) {
+                items += 1
+                let item = try value.decodedJSONString(of: entry, at: "")
+                let time = (item["configurationItemCaptureTime"]?.stringValue).flatMap { Timestamp(iso8601: $0) }
+                let deleted = item["configurationItemStatus"]?.stringValue.map(deletedStatuses.contains) ?? false
+                let r = try resource(item, entry, resourceType: resourceType)
+                if collector.index[r.id] != nil || gone.contains(r.id) {
+                    // A resource seen before: another version in a history, or the same item twice.
+                    let kept = captured[r.id]
+                    guard let time, let kept, time != kept else {
+                        throw entry.error(
+                            "'\(r.id)' appears twice in the import"
+                                + (time != nil && time == kept ? ", captured at the same time" : ""))
+                    }
+                    collector.skip("earlier configuration items of a history (the latest of each is imported)")
+                    guard time > kept else { return }
+                }
+                captured[r.id] = time
+                if deleted {
+                    gone.insert(r.id)
                     return
                 }
-                let r = try resource(item, entry)
-                try collector.add(r, entry)
+                gone.remove(r.id)
+                if let slot = collector.index[r.id] {
+                    collector.resources[slot] = r
+                } else {
+                    try collector.add(r, entry)
+                }
                 if r.type == "aws.ec2" {
-                    for rel in item["relationships"]?.arrayValue ?? []
-                    where rel["resourceType"]?.stringValue == "AWS::EC2::SecurityGroup" {
-                        if let gid = rel["resourceId"]?.stringValue { attachments.append((gid, r.id)) }
+                    attachments[r.id] = (item["relationships"]?.arrayValue ?? []).compactMap { rel in
+                        rel["resourceType"]?.stringValue == "AWS::EC2::SecurityGroup"
+                            ? rel["resourceId"]?.stringValue : nil
                     }
                 }
             }
-            guard summary.keys.contains(where: { lists[$0] != nil }) else {
-                throw summary.error(
-                    "no configurationItems, baseConfigurationItems or Results: not an AWS Config export")
+            let summary = try ExportReader.read(
+                file: file,
+                expecting:
+                    "the JSON of a Config snapshot or history, an `aws configservice` call, or configuration items",
+                topList: true, uses: lists.merging(pageKeys.map { ($0, .keep) }) { a, _ in a }, otherwise: .keep
+            ) { (entry: ExportItem) throws(LoadError) in try take(entry, entry.value) }
+            if summary.top == .object, !summary.keys.contains(where: { lists[$0] != nil }) {
+                // One configuration item, bare.
+                guard summary.kept["resourceType"] != nil || summary.kept["resourceId"] != nil else {
+                    throw summary.error(
+                        "no configurationItems, baseConfigurationItems, Results or configurationItem, and not a "
+                            + "configuration item: not an AWS Config export")
+                }
+                try take(ExportItem(value: .object(summary.kept), list: nil, keyPath: ""), .object(summary.kept))
+            }
+            if pageKeys.contains(where: { summary.kept[$0].map { !$0.isNull && $0 != .string("") } ?? false }) {
+                pagesGoingOn.append(ExportReader.displayName(file))
             }
         }
-        for (group, instance) in attachments { collector.attach(instance, toGroup: group) }
+        let deletedCount = gone.count
+        if deletedCount > 0 {
+            collector.skip("resources whose latest configuration item says they were deleted", deletedCount)
+            let kept = collector.resources.filter { !gone.contains($0.id) }
+            collector.resources = []
+            collector.index = [:]
+            for r in kept {
+                collector.index[r.id] = collector.resources.count
+                collector.resources.append(r)
+            }
+        }
+        for (instance, groups) in attachments.sorted(by: { $0.key < $1.key }) where !gone.contains(instance) {
+            for group in groups { collector.attach(instance, toGroup: group) }
+        }
+        if !pagesGoingOn.isEmpty {
+            collector.warn(
+                "\(pagesGoingOn.joined(separator: ", ")) \(pagesGoingOn.count == 1 ? "is a page" : "are pages") of "
+                    + "output that goes on (nextToken is set): what later pages hold is not imported unless their "
+                    + "files are given too")
+        }
         return collector.result
     }
 
-    static func resource(_ item: Value, _ entry: ExportItem) throws(LoadError) -> Resource {
+    static func resource(_ item: Value, _ entry: ExportItem, resourceType: String? = nil) throws(LoadError)
+        -> Resource
+    {
         guard item.objectValue != nil else { throw entry.error("expected an object") }
-        guard let configType = item["resourceType"]?.stringValue else { throw entry.error("missing 'resourceType'") }
-        guard let account = item["awsAccountId"]?.stringValue ?? item["accountId"]?.stringValue else {
-            throw entry.error("missing 'awsAccountId'")
+        let arn = item["ARN"]?.stringValue ?? item["arn"]?.stringValue
+        guard let configType = item["resourceType"]?.stringValue ?? type(ofARN: arn) ?? resourceType else {
+            throw entry.error(
+                "missing 'resourceType': select it (`SELECT resourceType, …`) or give the type with --resource-type")
+        }
+        guard
+            let account = item["awsAccountId"]?.stringValue ?? item["accountId"]?.stringValue
+                ?? arnFields(arn).map({ String($0[4]) }).flatMap({ $0.isEmpty ? nil : $0 })
+        else {
+            throw entry.error("missing 'awsAccountId' (select accountId, or arn)")
         }
         let known = ResourceTypeRegistry.type(awsConfigType: configType)
         let resourceId = item["resourceId"]?.stringValue
         let resourceName = item["resourceName"]?.stringValue
-        let arn = item["ARN"]?.stringValue ?? item["arn"]?.stringValue
         let id: String? =
             switch known?.awsConfig?.id {
             case .resourceName?: resourceName ?? resourceId
@@ -74,9 +177,17 @@ public enum AWSConfigImporter {
             case .iamPath(let prefix)?: resourceName.map { "\(prefix)/\(account)/\($0)" }
             case .resourceId?, nil: resourceId ?? arn
             }
-        guard let id else { throw entry.error("no resourceId for this \(configType) item") }
+        guard let id else {
+            throw entry.error("no resourceId or resourceName for this \(configType) item")
+        }
         let isGlobal = known?.isGlobal ?? false
-        let region = isGlobal ? "global" : item["awsRegion"]?.stringValue ?? "global"
+        let arnRegion = arnFields(arn).map { String($0[3]) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard
+            let region = isGlobal
+                ? "global" : item["awsRegion"]?.stringValue ?? arnRegion ?? (known == nil ? "global" : nil)
+        else {
+            throw entry.error("no awsRegion for '\(id)' (select awsRegion, or arn)")
+        }
         var properties = pascalCased(
             try item["configuration"]?.decodedJSONString(of: entry, at: "configuration") ?? .emptyObject)
         if properties.objectValue == nil { properties = .emptyObject }
@@ -84,9 +195,13 @@ public enum AWSConfigImporter {
             properties = try s3Properties(
                 properties, supplementary: item["supplementaryConfiguration"] ?? .emptyObject, entry)
         }
+        // A configuration item's tags are an object; an advanced query's, a list of {key, value}.
         var tags: [String: String] = [:]
         for entry in item["tags"]?.objectValue?.entries ?? [] {
             tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
+        }
+        for tag in item["tags"]?.arrayValue ?? [] {
+            if let key = tag["key"]?.stringValue { tags[key] = tag["value"]?.stringValue ?? "" }
         }
         return Resource(
             id: id, type: known?.name ?? "aws.\(configType)", account: account, region: region,

@@ -6,7 +6,11 @@ import Foundation
 /// Azure Resource Manager's shape, which is what the Azure policies read: its `properties` keep
 /// ARM's field names, and `id`, `name`, `type`, `location`, `kind` and `sku` stay beside them.
 /// The row's subscription becomes the account and its location the region; `tags` become the
-/// resource's tags.
+/// resource's tags. A query that projects columns without `id` is read when it keeps
+/// `subscriptionId`, `resourceGroup`, `type` and `name`, from which the ARM id is formed. `az
+/// resource list` prints the same rows with `properties: null`; such rows are counted and warned
+/// about, since policies would read every property as absent. A page of results that goes on
+/// (`skip_token`) is warned about.
 ///
 /// Resource Graph does not hold child resources such as a database's transparent data
 /// encryption or a server's auditing settings; rows that carry them under
@@ -29,15 +33,21 @@ public enum AzureResourceGraphImporter {
 
     public static func load(files: [String]) throws(LoadError) -> ImportResult {
         var collector = ImportCollector()
+        var withoutProperties = 0
+        var pagesGoingOn: [String] = []
         for file in files {
             let summary = try ExportReader.read(
                 file: file, expecting: "the JSON of `az graph query` (an object with 'data', or its rows)",
-                topList: true, uses: ["data": .items], otherwise: .ignore
+                topList: true, uses: ["data": .items, "skip_token": .keep, "\u{24}skipToken": .keep],
+                otherwise: .ignore
             ) { (item: ExportItem) throws(LoadError) in
                 let row = item.value
                 guard row.objectValue != nil else { throw item.error("expected an object") }
-                guard let id = row["id"]?.stringValue, !id.isEmpty else { throw item.error("missing 'id'") }
                 guard let armType = row["type"]?.stringValue else { throw item.error("missing 'type'") }
+                let id: String
+                if let given = row["id"]?.stringValue { id = given } else { id = try composedId(row, armType, item) }
+                guard !id.isEmpty else { throw item.error("missing 'id'") }
+                if row["properties"]?.isNull ?? false { withoutProperties += 1 }
                 guard let account = row["subscriptionId"]?.stringValue ?? ResourceAddress.account(ofId: id) else {
                     throw item.error("no subscription for '\(id)'")
                 }
@@ -46,6 +56,7 @@ public enum AzureResourceGraphImporter {
                 where !addressColumns.contains(entry.key) && !entry.value.isNull {
                     properties[entry.key] = entry.value
                 }
+                if properties["id"] == nil { properties["id"] = .string(id) }
                 var tags: [String: String] = [:]
                 for entry in row["tags"]?.objectValue?.entries ?? [] {
                     tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
@@ -60,7 +71,44 @@ public enum AzureResourceGraphImporter {
             if summary.top == .object, !summary.keys.contains("data") {
                 throw summary.error("no 'data': not the output of `az graph query`")
             }
+            if (summary.kept["skip_token"] ?? summary.kept["$skipToken"]).map({ !$0.isNull }) ?? false {
+                pagesGoingOn.append(ExportReader.displayName(file))
+            }
+        }
+        if withoutProperties > 0 {
+            collector.warn(
+                "\(withoutProperties) row\(withoutProperties == 1 ? " has" : "s have") `properties: null` (as `az "
+                    + "resource list` prints them): policies read every property of \(withoutProperties == 1 ? "it" : "them") "
+                    + "as absent; export with `az graph query -q \"Resources\"` instead, which holds them")
+        }
+        if !pagesGoingOn.isEmpty {
+            collector.warn(
+                "\(pagesGoingOn.joined(separator: ", ")) \(pagesGoingOn.count == 1 ? "is a page" : "are pages") of "
+                    + "results that go on (skip_token is set): what later pages hold is not imported unless their "
+                    + "files are given too")
         }
         return collector.result
+    }
+
+    /// The ARM id of a row that projected its parts but not `id`:
+    /// `/subscriptions/S/resourceGroups/G/providers/NAMESPACE/T1/N1/T2/N2`, a child's name
+    /// (`server/db`) giving one name per type segment.
+    static func composedId(_ row: Value, _ armType: String, _ item: ExportItem) throws(LoadError) -> String {
+        let needed = ["subscriptionId", "resourceGroup", "name"]
+        let missing = needed.filter { row[$0]?.stringValue?.isEmpty ?? true }
+        guard missing.isEmpty else {
+            throw item.error(
+                "missing 'id': project it, or \(missing.map { "'\($0)'" }.joined(separator: ", ")) to form it from")
+        }
+        let typeParts = armType.split(separator: "/").map(String.init)
+        let nameParts = (row["name"]?.stringValue ?? "").split(separator: "/").map(String.init)
+        guard typeParts.count >= 2, nameParts.count == typeParts.count - 1 else {
+            throw item.error("missing 'id', and the name does not fit the type '\(armType)' to form it from")
+        }
+        var id =
+            "/subscriptions/\(row["subscriptionId"]!.stringValue!)/resourceGroups/"
+            + "\(row["resourceGroup"]!.stringValue!)/providers/\(typeParts[0])"
+        for (t, n) in zip(typeParts.dropFirst(), nameParts) { id += "/\(t)/\(n)" }
+        return id
     }
 }

@@ -35,11 +35,21 @@ struct ExportReader {
         /// A list of objects whose items go straight into flat storage, but for the members
         /// `aside` names, which are handed over as values (`ExportItem.value`).
         case flat(aside: Set<String>)
-        /// A list whose items are counted, not built (something the importer skips).
+        /// One object handed over as an item, its list being the member's key (`PasswordPolicy`).
+        case single
+        /// A list whose items are counted, not built (something the importer skips); a value
+        /// that is not a list is read past and its key noted in `Summary.others`.
         case count
+        /// Anything, kept whole in `Summary.kept` (small members the importer reads after).
+        case keep
         /// Anything, read past.
         case ignore
     }
+
+    /// The name standing for standard input among an import's files.
+    package static let standardInput = "-"
+    /// How errors name standard input.
+    package static let standardInputName = "<standard input>"
 
     /// What the file's top level was, and what it held besides the items.
     struct Summary {
@@ -49,6 +59,10 @@ struct ExportReader {
         var keys: [String] = []
         /// The lengths of the lists counted (`Use.count`).
         var counts: [(key: String, count: Int)] = []
+        /// The keys of members read past under `Use.count` that were not lists.
+        var others: [String] = []
+        /// The members kept whole (`Use.keep`).
+        var kept = Fields()
         let file: String
         fileprivate(set) var rootLine = 1
         fileprivate(set) var rootColumn = 1
@@ -71,7 +85,17 @@ struct ExportReader {
         otherwise: Use,
         item: (ExportItem) throws(LoadError) -> Void
     ) throws(LoadError) -> Summary {
-        let data = try YAMLNode.readData(file: file)
+        try read(
+            data: try readData(file), file: file, expecting: expecting, topList: topList, lines: lines, uses: uses,
+            otherwise: otherwise, item: item)
+    }
+
+    /// The same, over the bytes of `file` read already (`readData`).
+    static func read(
+        data: Data, file: String, expecting: String, topList: Bool = false, lines: Bool = false,
+        uses: [String: Use], otherwise: Use, item: (ExportItem) throws(LoadError) -> Void
+    ) throws(LoadError) -> Summary {
+        let file = displayName(file)
         guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw LoadError(file: file, message: "the file is empty")
         }
@@ -146,9 +170,16 @@ struct ExportReader {
                             try reader.skipValue(depth: 2)
                         case .count:
                             guard reader.current == UInt8(ascii: "[") else {
-                                throw reader.refuse("expected a list", at: reader.index)
+                                summary.others.append(key)
+                                _ = try reader.skipValue(depth: 2)
+                                return
                             }
                             summary.counts.append((key, try reader.skipValue(depth: 2)))
+                        case .keep:
+                            summary.kept[key] = try reader.value(depth: 2)
+                        case .single:
+                            let at = reader.index
+                            try handOver(try reader.value(depth: 2), list: key, at: at, reader: &reader)
                         case .items:
                             try items(of: key, depth: 2, aside: nil, reader: &reader)
                         case .flat(let aside):
@@ -171,5 +202,23 @@ struct ExportReader {
             return .success(summary)
         }
         return try read.get()
+    }
+
+    /// How messages name `file`.
+    static func displayName(_ file: String) -> String { file == standardInput ? standardInputName : file }
+
+    /// The bytes of `file`, or of standard input when it is `standardInput` (`-`), either bounded
+    /// by the file size limit.
+    static func readData(_ file: String) throws(LoadError) -> Data {
+        guard file == standardInput else { return try YAMLNode.readData(file: file) }
+        let limit = Limits.current.maxFileBytes
+        var data = Data()
+        while true {
+            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { break }
+            data.append(chunk)
+            if data.count > limit { try YAMLNode.checkSize(data.count, file: standardInputName, limits: .current) }
+        }
+        return data
     }
 }

@@ -7,9 +7,17 @@ import Foundation
 /// API's own shape, which is what the GCP policies read; its `name`
 /// (`//compute.googleapis.com/projects/P/global/firewalls/NAME`) is the resource's id. Lines of an
 /// `--content-type=iam-policy` export attach their `iam_policy` to the resource as `iamPolicy`,
-/// which the bucket policies read. The project comes from the name, or from the asset's
-/// `ancestors` project number when `--project` does not say; the region from `resource.location`.
-/// Asset types remsim does not model are kept as inert resources of type `gcp.` + the asset type.
+/// which the bucket policies read. `gcloud asset search-all-resources --read-mask='*' --format=json`
+/// is read too: each result's `versionedResources` hold the resource's data.
+///
+/// A project is one account whichever form an asset names it by: its id (`projects/acme-prod` in
+/// most names) or its number (`projects/123456789012` in `ancestors`, in some names, and in a
+/// search result's `project`). Numbers become ids where the export says which id a number has:
+/// the project's own asset (`cloudresourcemanager.googleapis.com/Project`), or any asset whose
+/// name holds the id and whose ancestors hold the number. So an organisation-wide dump needs no
+/// `--project`; `--project` is only for assets that name no project at all. The region comes from
+/// `resource.location`. Asset types remsim does not model are kept as inert resources of type
+/// `gcp.` + the asset type.
 public enum GCPAssetInventoryImporter {
     static let types: [String: String] = [
         "compute.googleapis.com/Firewall": "gcp.firewall",
@@ -24,6 +32,9 @@ public enum GCPAssetInventoryImporter {
     public static func load(files: [String], project: String?) throws(LoadError) -> ImportResult {
         var collector = ImportCollector()
         var policies: [(name: String, policy: Value)] = []
+        /// Project numbers → ids, as the export relates them.
+        var projectIds: [String: String] = [:]
+        var withoutData = 0
         for file in files {
             _ = try ExportReader.read(
                 file: file,
@@ -40,16 +51,38 @@ public enum GCPAssetInventoryImporter {
                 guard let assetType = (asset["asset_type"] ?? asset["assetType"])?.stringValue else {
                     throw item.error("missing 'asset_type'")
                 }
-                guard let resource = asset["resource"], let data = resource["data"], data.objectValue != nil else {
-                    collector.skip("assets without resource data (export with --content-type=resource)")
-                    return
-                }
-                let ancestorProject = (asset["ancestors"]?.arrayValue ?? []).compactMap(\.stringValue).first {
+                // An export's `resource`, or a search result's latest versioned resource.
+                let resource =
+                    asset["resource"]
+                    ?? (asset["versionedResources"]?.arrayValue?.first).map { versioned in
+                        var r = Fields()
+                        r["data"] = versioned["resource"] ?? .null
+                        r["location"] = asset["location"] ?? .null
+                        return Value.object(r)
+                    }
+                let ancestorNumber = (asset["ancestors"]?.arrayValue ?? []).compactMap(\.stringValue).first {
                     $0.hasPrefix("projects/")
                 }
                 .map { String($0.dropFirst("projects/".count)) }
-                guard let account = ResourceAddress.account(ofId: name) ?? project ?? ancestorProject else {
-                    throw item.error("no project in '\(name)'; give it with --project")
+                let searchProject = asset["project"]?.stringValue.map {
+                    $0.hasPrefix("projects/") ? String($0.dropFirst("projects/".count)) : $0
+                }
+                let named = ResourceAddress.account(ofId: name)
+                for number in [ancestorNumber, searchProject].compactMap({ $0 }) where isNumber(number) {
+                    if let named, !isNumber(named) { projectIds[number] = named }
+                }
+                if assetType == "cloudresourcemanager.googleapis.com/Project",
+                    let data = resource?["data"], let id = data["projectId"]?.stringValue,
+                    let number = data["projectNumber"]?.stringValue ?? data["projectNumber"]?.intValue.map(String.init)
+                {
+                    projectIds[number] = id
+                }
+                guard let resource, let data = resource["data"], data.objectValue != nil else {
+                    withoutData += 1
+                    return
+                }
+                guard let account = named ?? ancestorNumber ?? searchProject ?? project else {
+                    throw item.error("no project in '\(name)' nor in its ancestors; give it with --project")
                 }
                 let region = resource["location"]?.stringValue ?? ResourceAddress.region(ofId: name) ?? "global"
                 var properties = data
@@ -67,6 +100,28 @@ public enum GCPAssetInventoryImporter {
                         name: shortName, tags: tags, properties: properties), item)
             }
         }
+        if withoutData > 0 {
+            collector.skip(
+                "assets without their resource's data (export with --content-type=resource, or search with "
+                    + "--read-mask='*')", withoutData)
+        }
+        // One account per project: a number the export relates to an id becomes the id.
+        var unresolved: Set<String> = []
+        for i in collector.resources.indices where isNumber(collector.resources[i].account) {
+            if let id = projectIds[collector.resources[i].account] {
+                collector.resources[i].account = id
+            } else {
+                unresolved.insert(collector.resources[i].account)
+            }
+        }
+        if !unresolved.isEmpty {
+            collector.warn(
+                "project\(unresolved.count == 1 ? "" : "s") \(unresolved.sorted().joined(separator: ", ")) "
+                    + "\(unresolved.count == 1 ? "is" : "are") named by number only: the export holds no asset "
+                    + "relating \(unresolved.count == 1 ? "it" : "them") to a project id (export the Project assets "
+                    + "too, `--asset-types=cloudresourcemanager.googleapis.com/Project`), so \(unresolved.count == 1 ? "its" : "their") "
+                    + "resources are imported under the number")
+        }
         for (name, policy) in policies {
             guard let i = collector.index[name] else {
                 collector.skip("IAM policies of assets not in the export")
@@ -76,4 +131,6 @@ public enum GCPAssetInventoryImporter {
         }
         return collector.result
     }
+
+    static func isNumber(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
 }

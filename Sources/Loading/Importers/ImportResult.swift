@@ -9,10 +9,14 @@ public struct ImportResult: Sendable {
     public var resources: [Resource]
     /// What was read but not imported, with how many of each.
     public var skipped: [(what: String, count: Int)]
+    /// What was imported but is not whole, or what the export says it does not hold (a page with
+    /// more to follow): things a team must know before it trusts the import's findings.
+    public var warnings: [String]
 
-    package init(resources: [Resource], skipped: [String: Int]) {
+    package init(resources: [Resource], skipped: [String: Int], warnings: [String] = []) {
         self.resources = resources
         self.skipped = skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        self.warnings = warnings
     }
 
     /// Inert resources by type, sorted.
@@ -27,6 +31,7 @@ struct ImportCollector {
     var resources: [Resource] = []
     var index: [String: Int] = [:]
     var skipped: [String: Int] = [:]
+    var warnings: [String] = []
 
     mutating func add(_ r: Resource, _ item: ExportItem) throws(LoadError) {
         guard index[r.id] == nil else { throw item.error("'\(r.id)' appears twice in the import") }
@@ -47,7 +52,9 @@ struct ImportCollector {
         }
     }
 
-    var result: ImportResult { ImportResult(resources: resources, skipped: skipped) }
+    mutating func warn(_ message: String) { warnings.append(message) }
+
+    var result: ImportResult { ImportResult(resources: resources, skipped: skipped, warnings: warnings) }
 }
 
 extension Value {

@@ -1,0 +1,267 @@
+import CloudModel
+import Foundation
+import Policies
+import PolicyPack
+import TestSupport
+import Testing
+
+@testable import Loading
+
+/// Every shape the clouds' exports come in, each sample written for the project in the format the
+/// cloud documents: what is modelled is imported, what is not is counted with its reason, and
+/// what is imported but not whole is warned about.
+struct RealExportShapesTests {
+    static let samples = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples").path
+
+    static func files(_ folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: samples + "/" + folder)) ?? []).sorted().map {
+            samples + "/" + folder + "/" + $0
+        }
+    }
+
+    static func byId(_ result: ImportResult) -> [String: Resource] {
+        Dictionary(uniqueKeysWithValues: result.resources.map { ($0.id, $0) })
+    }
+
+    /// Violations of the built-in pack at `now`, as "policy name".
+    static func violations(_ resources: [Resource], at now: Timestamp) throws -> [String] {
+        TestSupport.violations(of: try BuiltinPolicies.load(), in: try Inventory(resources), at: now) { $0.name }
+    }
+
+    static let now = Timestamp(iso8601: "2026-11-30T06:00:00Z")!
+
+    // MARK: - AWS CLI
+
+    @Test func everyModelledTypeTheAWSCLIListsIsImported() throws {
+        let result = try AWSDescribeImporter.load(files: Self.files("aws-describe-estate"), region: nil, account: nil)
+        let types = Dictionary(grouping: result.resources, by: \.type).mapValues(\.count)
+        #expect(
+            types == [
+                "aws.rds": 1, "aws.rds-snapshot": 1, "aws.iam-user": 3, "aws.iam-role": 1,
+                "aws.kms-key": 1, "aws.app-elb": 1, "aws.lambda": 1, "aws.distribution": 1, "aws.redshift": 1,
+                "aws.log-group": 1,
+            ])
+        #expect(result.inert.isEmpty, "nothing modelled is kept as not modelled")
+        let r = Self.byId(result)
+        // Accounts and regions come from what the output says: ARNs, zones.
+        let db = try #require(r["orders-db"])
+        #expect((db.account, db.region) == ("210987654321", "eu-west-1"))
+        #expect(db.tags == ["team": "orders"])
+        #expect(db.properties["TagList"] == nil)
+        #expect(try #require(r["orders-analytics"]).region == "eu-west-1")
+        #expect(try #require(r["EDFDVBD6EXAMPLE"]).region == "global")
+        #expect(
+            try #require(r["arn:aws:lambda:eu-west-1:210987654321:function:orders-receipts"]).name == "orders-receipts")
+        // What other calls print about a resource is merged into it.
+        #expect(r["orders-db-before-upgrade"]?.properties["DBSnapshotAttributes"]?.arrayValue?.count == 1)
+        #expect(r["1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"]?.properties["KeyRotationEnabled"] == .bool(false))
+        // list-users and get-account-authorization-details describe one user.
+        let ci = try #require(r["iam-user/210987654321/ci-deployer"])
+        #expect(ci.properties["GroupList"]?.arrayValue == ["deployers"])
+        #expect(ci.tags == ["owner": "platform"])
+        #expect(
+            result.skipped.map(\.what) == [
+                "GroupDetailList: IAM groups are not modelled", "Policies: IAM managed policies are not modelled",
+                "credential report rows of the root account (not an IAM user)",
+                "load balancers of type network (not modelled: aws.app-elb is application)",
+            ])
+        // The page that goes on, the ALB without its attributes, the key without its id.
+        #expect(result.warnings.count == 3)
+        #expect(
+            result.warnings.contains {
+                $0.contains("describe-db-instances-page-1.json is a page of output that goes on")
+            })
+        #expect(
+            result.warnings.contains {
+                $0.hasPrefix("1 aws.app-elb from `aws elbv2 describe-load-balancers` lack Attributes")
+            })
+        #expect(result.warnings.contains { $0.hasPrefix("2 access keys are known from the credential report only") })
+    }
+
+    @Test func theCredentialReportAndListAccessKeysLetTheStaleKeyPolicyFire() throws {
+        let dir = Self.samples + "/aws-describe-estate/"
+        let result = try AWSDescribeImporter.load(
+            files: [dir + "list-users.json", dir + "list-access-keys-ci-deployer.json", dir + "credential-report.csv"],
+            region: nil, account: nil)
+        let r = Self.byId(result)
+        // ci-deployer: two listed keys; the report's rows are the same keys (created at the same
+        // time), and give the first one's last use.
+        let ci = try #require(r["iam-user/210987654321/ci-deployer"])
+        #expect(
+            ci.properties["AccessKeys"]?.arrayValue?.compactMap { $0["AccessKeyId"]?.stringValue } == [
+                "AKIA2EXAMPLECIDEP001", "AKIA2EXAMPLECIDEP002",
+            ])
+        #expect(ci.usage["access-key-last-used"]?.arrayValue?.first?["key"] == "AKIA2EXAMPLECIDEP001")
+        #expect(ci.usage["access-key-last-used"]?.arrayValue?.first?["service"] == "s3")
+        // dana: known from the report only; ops-bot: a user only the report names, added.
+        let dana = try #require(r["iam-user/210987654321/dana"])
+        #expect(dana.properties["AccessKeys"]?.arrayValue?.first?["AccessKeyId"] == nil)
+        let bot = try #require(r["iam-user/210987654321/ops-bot"])
+        #expect(bot.properties["AccessKeys"]?.arrayValue?.first?["Status"] == "Inactive")
+        #expect(bot.properties["Arn"] == "arn:aws:iam::210987654321:user/ops-bot")
+        #expect(
+            try Self.violations(result.resources, at: Self.now) == [
+                "aws-iam-access-key-older-than-90-days ci-deployer",
+                "aws-iam-access-key-older-than-90-days dana",
+            ])
+        // The report as `aws iam get-credential-report` prints it (base64) reads the same.
+        let tmp = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let csv = try Data(contentsOf: URL(fileURLWithPath: dir + "credential-report.csv"))
+        let json = try TestSupport.write(
+            #"{"Content": "\#(csv.base64EncodedString())", "ReportFormat": "text/csv", "GeneratedTime": "2026-11-30T06:00:00+00:00"}"#,
+            to: "get-credential-report.json", in: tmp)
+        let fromJSON = try AWSDescribeImporter.load(
+            files: [dir + "list-users.json", dir + "list-access-keys-ci-deployer.json", json], region: nil, account: nil
+        )
+        #expect(fromJSON.resources == result.resources)
+    }
+
+    @Test func whatTheOutputDoesNotSayIsAskedFor() throws {
+        let dir = Self.samples + "/aws-describe-needs-place/"
+        for file in ["describe-volumes.json", "list-buckets.json", "get-account-password-policy.json"] {
+            #expect(throws: LoadError.self) {
+                try AWSDescribeImporter.load(files: [dir + file], region: "eu-west-1", account: nil)
+            }
+        }
+        do {
+            _ = try AWSDescribeImporter.load(files: [dir + "describe-snapshots.json"], region: nil, account: nil)
+            Issue.record("expected an error")
+        } catch {
+            #expect((error.keyPath, error.line) == ("Snapshots[0]", 3))
+            #expect(error.message.hasSuffix("give it with --region"))
+        }
+        let result = try AWSDescribeImporter.load(
+            files: Self.files("aws-describe-needs-place"), region: "eu-west-1", account: "210987654321")
+        let r = Self.byId(result)
+        #expect(r["vol-049df61146c4d7901"]?.region == "eu-west-1", "the volume's zone places it")
+        #expect(r["orders-static-us"]?.region == "us-east-1", "the bucket's BucketRegion places it")
+        #expect(r["iam-password-policy/210987654321"]?.type == "aws.iam-password-policy")
+        #expect(r["snap-0fedcba9876543210"]?.properties["CreateVolumePermissions"]?.arrayValue?.count == 1)
+        #expect(result.skipped.isEmpty, "Owner and Prefix are the call's, not resources")
+        #expect(
+            result.warnings == [
+                "2 aws.s3 from `aws s3api list-buckets` lack PublicAccessBlockConfiguration, Versioning, "
+                    + "ServerSideEncryptionConfiguration, Logging: the output does not hold them, so policies reading them "
+                    + "find them absent; import the buckets' AWS Config configuration items instead (`remsim import "
+                    + "aws-config`), which hold them"
+            ])
+        #expect(
+            try Self.violations(result.resources.filter { $0.type != "aws.s3" }, at: Self.now) == [
+                "aws-ebs-snapshot-public snap-0fedcba9876543210", "aws-ebs-volume-encrypted api-root",
+                "aws-iam-password-policy-strong account-password-policy",
+            ])
+    }
+
+    // MARK: - AWS Config
+
+    @Test func aConfigHistoryImportsEachResourcesLatestVersion() throws {
+        let dir = Self.samples + "/aws-config-shapes/"
+        let result = try AWSConfigImporter.load(
+            files: [dir + "get-resource-config-history.json", dir + "get-resource-config-history-deleted.json"])
+        #expect(result.resources.map(\.id) == ["sg-0aa1bb2cc3dd4ee50"])
+        let sg = try #require(result.resources.first)
+        #expect(sg.properties["IpPermissions"]?.arrayValue?.compactMap { $0["FromPort"]?.intValue } == [443])
+        #expect(
+            result.skipped.map(\.what) == [
+                "earlier configuration items of a history (the latest of each is imported)",
+                "resources whose latest configuration item says they were deleted",
+            ])
+        #expect(result.skipped.map(\.count) == [3, 1])
+        #expect(result.warnings.count == 1)
+        #expect(result.warnings.first?.contains("nextToken is set") == true)
+        // The same item twice is still an error.
+        do {
+            _ = try AWSConfigImporter.load(files: [dir + "configuration-item.json", dir + "configuration-item.json"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.contains("appears twice in the import, captured at the same time"))
+        }
+    }
+
+    @Test func aSelectQuerysUsualProjectionsAndBareItemsImport() throws {
+        let dir = Self.samples + "/aws-config-shapes/"
+        let result = try AWSConfigImporter.load(
+            files: [
+                dir + "select-resource-config.json", dir + "configuration-item.json",
+                dir + "change-notification.json", dir + "configuration-items-list.json",
+            ])
+        let r = Self.byId(result)
+        #expect(
+            Set(r.keys) == [
+                "vol-0123abcd4567ef890", "orders-db", "sg-0cc3dd4ee5ff60a71", "sg-0dd4ee5ff60a71b82",
+                "sg-0ee5ff60a71b82c93",
+            ])
+        let volume = try #require(r["vol-0123abcd4567ef890"])
+        #expect((volume.type, volume.region, volume.account) == ("aws.ebs", "eu-west-1", "210987654321"))
+        #expect(volume.tags == ["Name": "reports-data"])
+        #expect(r["orders-db"]?.type == "aws.rds")
+        #expect(try Self.violations(result.resources, at: Self.now).contains("aws-rds-publicly-accessible orders-db"))
+        // Without resourceType or arn, the type must be given.
+        do {
+            _ = try AWSConfigImporter.load(files: [dir + "select-without-type.json"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.keyPath == "Results[0]")
+            #expect(error.message.contains("--resource-type"))
+        }
+        let typed = try AWSConfigImporter.load(
+            files: [dir + "select-without-type.json"], resourceType: "AWS::EC2::SecurityGroup")
+        #expect(typed.resources.map(\.type) == ["aws.security-group"])
+        #expect(
+            try Self.violations(typed.resources, at: Self.now) == ["aws-sg-rdp-open-to-world sg-0bb2cc3dd4ee5ff60"])
+    }
+
+    // MARK: - Azure
+
+    @Test func resourceGraphRowsWithoutIdOrPropertiesAreReadForWhatTheyAre() throws {
+        let result = try AzureResourceGraphImporter.load(files: Self.files("azure-shapes"))
+        let r = Self.byId(result)
+        let storage = try #require(
+            r[
+                "/subscriptions/8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b/resourceGroups/orders-rg/providers/microsoft.storage/storageaccounts/ordersstore01"
+            ])
+        #expect(storage.type == "azure.storage")
+        #expect(storage.properties["id"]?.stringValue == storage.id)
+        #expect(
+            r[
+                "/subscriptions/8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b/resourceGroups/orders-rg/providers/microsoft.sql/servers/orders-sql/databases/orders"
+            ]?
+            .type == "azure.sqldatabase", "a child's name gives one name per type segment")
+        #expect(result.warnings.count == 2)
+        #expect(result.warnings.contains { $0.hasPrefix("1 row has `properties: null`") })
+        #expect(result.warnings.contains { $0.contains("skip_token is set") })
+    }
+
+    // MARK: - GCP
+
+    @Test func anOrganisationDumpPutsEveryAssetInItsProjectById() throws {
+        let result = try GCPAssetInventoryImporter.load(files: Self.files("gcp-shapes"), project: nil)
+        let accounts = Dictionary(uniqueKeysWithValues: result.resources.map { ($0.id, $0.account) })
+        #expect(accounts["//storage.googleapis.com/orders-prod-exports"] == "orders-prod")
+        #expect(accounts["//storage.googleapis.com/billing-archive-7"] == "billing-prod")
+        #expect(accounts["//cloudresourcemanager.googleapis.com/projects/412345678901"] == "orders-prod")
+        #expect(
+            accounts["//compute.googleapis.com/projects/orders-prod/zones/europe-west1-b/instances/orders-api-1"]
+                == "orders-prod", "a search result's versioned resource is its data")
+        #expect(Set(result.resources.map(\.account)) == ["orders-prod", "billing-prod"])
+        #expect(
+            result.skipped.map(\.what) == [
+                "assets without their resource's data (export with --content-type=resource, or search with --read-mask='*')"
+            ])
+        #expect(result.warnings.isEmpty)
+        #expect(
+            try Self.violations(result.resources, at: Self.now) == [
+                "gcp-bucket-uniform-access orders-prod-exports", "gcp-firewall-ssh-open-to-world allow-ssh",
+                "gcp-instance-block-project-ssh-keys orders-api-1", "gcp-instance-public-ip orders-api-1",
+            ])
+        // Without the project's own asset or a name that holds its id, the number stays, warned.
+        let onlyBucket = try TestSupport.write(
+            try String(contentsOfFile: Self.samples + "/gcp-shapes/org-export.ndjson", encoding: .utf8)
+                .split(separator: "\n")[2] + "\n",
+            to: "bucket.ndjson", in: try TestSupport.temporaryDirectory())
+        let alone = try GCPAssetInventoryImporter.load(files: [onlyBucket], project: nil)
+        #expect(alone.resources.first?.account == "522345678902")
+        #expect(alone.warnings.first?.hasPrefix("project 522345678902 is named by number only") == true)
+    }
+}
