@@ -24,6 +24,18 @@ public struct Resource: Sendable, Hashable {
     package func property(_ key: String) -> Value? { flatProperties.member(key) }
     package var relations: [String: [String]]
     package var usage: Value
+    /// Top-level properties the export this resource came from could not say (`Versioning` of a
+    /// bucket `aws s3api list-buckets` listed), or `everyProperty` when it said none (a row of
+    /// `az resource list`). A policy that reads one of them cannot be evaluated on the resource:
+    /// it is reported as such, never as a violation. Empty for every resource whose properties
+    /// are known, which is every resource but imported ones.
+    package var unknownProperties: [String] = []
+
+    /// `unknownProperties` of a resource whose export held no properties at all.
+    package static let everyProperty = "*"
+
+    /// True when none of the properties are known.
+    package var propertiesUnknown: Bool { unknownProperties.contains(Self.everyProperty) }
 
     package init(
         id: String, type: String, account: String, region: String, name: String? = nil,
@@ -44,8 +56,9 @@ public struct Resource: Sendable, Hashable {
     /// A resource whose properties are flat already (read so by the JSON fixture reader).
     package init(
         id: String, type: String, account: String, region: String, name: String, tags: [String: String],
-        flatProperties: FlatValue, relations: [String: [String]], usage: Value
+        flatProperties: FlatValue, relations: [String: [String]], usage: Value, unknownProperties: [String] = []
     ) {
+        self.unknownProperties = unknownProperties
         self.id = id
         self.type = type
         self.account = account

@@ -55,11 +55,12 @@ package enum ResourceArchive {
             }
         }
         w.flat(r.flatProperties)
-        if r.usage == .null {
-            w.u8(0)
-        } else {
-            w.u8(1)
-            w.flat(FlatValue(r.usage))
+        // Bit 0: usage follows; bit 1: the unknown properties follow.
+        w.u8((r.usage == .null ? 0 : 1) | (r.unknownProperties.isEmpty ? 0 : 2))
+        if r.usage != .null { w.flat(FlatValue(r.usage)) }
+        if !r.unknownProperties.isEmpty {
+            w.u32(UInt32(r.unknownProperties.count))
+            for key in r.unknownProperties { string(key, &w) }
         }
     }
 
@@ -103,16 +104,18 @@ package enum ResourceArchive {
             }
             let properties = try input.flat()
             guard properties.isObject else { throw .init("the properties of '\(id)' are not an object") }
-            let usage: Value
-            switch try input.u8() {
-            case 0: usage = .null
-            case 1: usage = try input.flat().value
-            case let other: throw .init("usage flag \(other)")
+            let flags = try input.u8()
+            guard flags < 4 else { throw .init("usage flag \(flags)") }
+            let usage = flags & 1 == 0 ? Value.null : try input.flat().value
+            var unknown: [String] = []
+            if flags & 2 != 0 {
+                let count = try input.count(minimumBytesEach: 4)
+                for _ in 0..<count { unknown.append(try string(&input)) }
             }
             resources.append(
                 Resource(
                     id: id, type: type, account: account, region: region, name: name, tags: tags,
-                    flatProperties: properties, relations: relations, usage: usage))
+                    flatProperties: properties, relations: relations, usage: usage, unknownProperties: unknown))
         }
         return resources
     }

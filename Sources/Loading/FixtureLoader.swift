@@ -24,6 +24,7 @@ public enum FixtureLoader {
     static let fileKeys = ["version", "account", "region", "resources"]
     static let resourceKeys = [
         "id", "type", "account", "region", "name", "tags", "properties", "relations", "usage", "inert",
+        "unknown-properties",
     ]
     /// Values one resource's properties may hold: far beyond any real API response, far below
     /// what the flat storage can address (`FlatValue.maximumNodes`).
@@ -362,7 +363,21 @@ public enum FixtureLoader {
             id: id, type: type, account: account, region: region,
             name: try m.string("name") ?? ResourceAddress.name(ofId: id) ?? id,
             tags: try m.stringMap("tags") ?? [:], flatProperties: properties,
-            relations: try m.stringLists("relations") ?? [:], usage: try m.value("usage") ?? .null)
+            relations: try m.stringLists("relations") ?? [:], usage: try m.value("usage") ?? .null,
+            unknownProperties: try unknownProperties(m))
+    }
+
+    /// `unknown-properties`: `all`, or the top-level properties the export could not say.
+    static func unknownProperties(_ m: some ResourceEntry) throws(LoadError) -> [String] {
+        guard let value = try m.value("unknown-properties") else { return [] }
+        if value == "all" { return [Resource.everyProperty] }
+        guard let list = value.arrayValue, let names = Optional(list.compactMap(\.stringValue)),
+            names.count == list.count, !names.contains(Resource.everyProperty)
+        else {
+            throw m.error(
+                "expected 'all' or a list of top-level property names, found \(value.kindName)", at: "unknown-properties")
+        }
+        return names
     }
 
     static func checkVersion(_ doc: YAMLMapping) throws(LoadError) {

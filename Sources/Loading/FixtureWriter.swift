@@ -33,7 +33,14 @@ package struct FixtureWriter {
                     }))
         }
         if !r.usage.isNull { f["usage"] = r.usage }
+        if let unknown = unknownValue(r) { f["unknown-properties"] = unknown }
         return .object(f)
+    }
+
+    /// A resource's `unknown-properties`: `all`, a list, or nil when every property is known.
+    static func unknownValue(_ r: Resource) -> Value? {
+        if r.unknownProperties.isEmpty { return nil }
+        return r.propertiesUnknown ? "all" : .array(r.unknownProperties.map(Value.string))
     }
 
     /// `value(of: r).jsonText`, written with the properties straight from their flat storage.
@@ -74,6 +81,7 @@ package struct FixtureWriter {
             member("relations") { $0 += relations.jsonText }
         }
         if !r.usage.isNull { member("usage") { $0 += r.usage.jsonText } }
+        if let unknown = unknownValue(r) { member("unknown-properties") { $0 += unknown.jsonText } }
         out += "}"
         return out
     }

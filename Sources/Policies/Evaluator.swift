@@ -28,6 +28,7 @@ public struct Evaluator: Sendable {
     /// True when `resource` violates `policy`; cheap, for scanning large inventories.
     public func violates(_ policy: Policy, _ resource: borrowing Resource) -> Bool {
         guard resource.type == policy.resourceType, policy.inScope(resource) else { return false }
+        guard resource.unknownProperties.isEmpty || !policy.cannotEvaluate(resource) else { return false }
         let tags = resource.tags
         return resource.flatProperties.withView { view in policy.compiled.holds(self, view, 0, tags) }
     }
@@ -42,7 +43,9 @@ public struct Evaluator: Sendable {
         resource.flatProperties.withView { view in
             for i in policies.indices
             where policies[i].resourceType == type && policies[i].compiled.holds(self, view, 0, tags) {
-                guard policies[i].inScope(resource) else { continue }
+                guard policies[i].inScope(resource),
+                    resource.unknownProperties.isEmpty || !policies[i].cannotEvaluate(resource)
+                else { continue }
                 body(i)
             }
         }
@@ -86,9 +89,27 @@ public struct Evaluator: Sendable {
                 },
                 found: { resource in
                     for k in group.indices where hit[k] && PolicyScope.contains(scopes[k], resource) {
+                        // Only an imported resource with unknown properties reads the policy again.
+                        guard resource.unknownProperties.isEmpty || !policies[group[k]].cannotEvaluate(resource)
+                        else { continue }
                         body(group[k], resource)
                     }
                 })
+        }
+    }
+
+    /// Calls `body` for each resource in `inventory` of each of `policies`' types (in their
+    /// scopes) that the policy cannot be evaluated on, because the resource's export could not
+
+    package func forEachUnevaluable(
+        of policies: [Policy], in inventory: Inventory, _ body: (Int, borrowing Resource) -> Void
+    ) {
+        for (i, policy) in policies.enumerated() {
+            inventory.forEach(ofType: policy.resourceType) { resource in
+                guard !resource.unknownProperties.isEmpty, policy.inScope(resource), policy.cannotEvaluate(resource)
+                else { return }
+                body(i, resource)
+            }
         }
     }
 

@@ -186,6 +186,21 @@ extension Policy {
 }
 
 extension Policy {
+    /// True when the policy reads a property of `resource` that the export it came from could not
+    /// say (`Resource.unknownProperties`): it cannot be evaluated there, and the resource is never
+    /// reported as violating it, whatever the missing property would make its filters say. Tags
+    /// are always known; a policy whose reads cannot be told (a Custodian check, a path starting
+    /// with a wildcard) reads everything.
+    package func cannotEvaluate(_ resource: borrowing Resource) -> Bool {
+        let unknown = resource.unknownProperties
+        guard !unknown.isEmpty else { return false }
+        guard selections.isEmpty, let reads = topLevelReads else { return true }
+        if unknown.contains(Resource.everyProperty) { return reads.contains { $0 != "tags" } }
+        return unknown.contains { reads.contains($0) }
+    }
+}
+
+extension Policy {
     /// Whether `resource` is in the policy's accounts and regions.
     @inline(__always)
     package func inScope(_ resource: borrowing Resource) -> Bool { PolicyScope.contains(scope, resource) }

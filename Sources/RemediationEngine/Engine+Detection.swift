@@ -53,6 +53,10 @@ extension Engine {
                 },
                 found: { resource in
                     for (k, i) in group.enumerated() where hit[k] && PolicyScope.contains(scopes[k], resource) {
+                        // A policy reading what the resource's export could not say finds nothing.
+                        guard resource.unknownProperties.isEmpty || !covered[i].cannotEvaluate(resource) else {
+                            continue
+                        }
                         found[i].append(resource)
                     }
                 })

@@ -119,6 +119,13 @@ struct ImportCommand: ParsableCommand {
             "imported \(result.resources.count) resources (\(byType.joined(separator: ", "))) into "
                 + "\(written.count) file\(written.count == 1 ? "" : "s") in \(output)"
         )
+        let partial = result.resources.filter { !$0.unknownProperties.isEmpty }
+        if !partial.isEmpty {
+            let all = partial.filter(\.propertiesUnknown).count
+            Console.out(
+                "  with properties unknown (policies reading them cannot evaluate them): \(partial.count)"
+                    + (all > 0 ? " (\(all) with none known)" : ""))
+        }
         for (type, count) in result.inert { Console.out("  kept as inert (not modelled): \(count) \(type)") }
         for (what, count) in result.skipped { Console.out("  not imported: \(count) \(what)") }
         for warning in result.warnings { Console.error(Console.errorStyle.yellow("warning: ") + warning) }

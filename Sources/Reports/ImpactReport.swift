@@ -14,6 +14,13 @@ package enum ImpactReport {
                     : " ("
                         + p.openAtStart.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
                             separator: ", ") + ")"))
+        let unevaluable = p.cannotEvaluate.values.reduce(0, +)
+        if unevaluable > 0 {
+            out.append(
+                style.yellow("cannot evaluate: \(unevaluable)") + " (their export could not say what the policy reads: "
+                    + p.cannotEvaluate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    + ")")
+        }
         out.append("\nwould change \(p.changes.count) resource\(p.changes.count == 1 ? "" : "s"):")
         var table = TextTable(header: ["RESOURCE", "POLICY", "PROPERTY", "BEFORE", "AFTER"])
         for c in p.changes {
@@ -53,6 +60,8 @@ package enum ImpactReport {
         var f = Fields()
         f["openAtStart"] = .object(
             Fields(p.openAtStart.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .int($0.value)) }))
+        f["cannotEvaluate"] = .object(
+            Fields(p.cannotEvaluate.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .int($0.value)) }))
         f["changes"] = .array(
             p.changes.map { c in
                 [
@@ -99,6 +108,7 @@ package enum ImpactReport {
         let high = p.warnings.filter { $0.severity == .high }.count
         let cards: [(String, String, String)] = [
             ("open alerts now", String(open), open > 0 ? "fail" : ""),
+            ("cannot evaluate", String(p.cannotEvaluate.values.reduce(0, +)), p.cannotEvaluate.isEmpty ? "" : "fail"),
             ("resources changed", String(p.changes.count), ""),
             ("calls", String(p.commands.count), ""),
             ("warnings", "\(p.warnings.count)" + (high > 0 ? " (\(high) high)" : ""), high > 0 ? "fail" : ""),
@@ -117,6 +127,16 @@ package enum ImpactReport {
             page.table(
                 ["policy", "open"],
                 p.openAtStart.sorted { $0.key < $1.key }.map {
+                    [Cell($0.key), Cell(String($0.value), [("class", "num")])]
+                })
+        }
+        if !p.cannotEvaluate.isEmpty {
+            page.heading("Cannot evaluate", id: "cannot-evaluate")
+            page.paragraph(
+                "Resources whose export could not say a property the policy reads: neither violations nor compliant.")
+            page.table(
+                ["policy", "resources"],
+                p.cannotEvaluate.sorted { $0.key < $1.key }.map {
                     [Cell($0.key), Cell(String($0.value), [("class", "num")])]
                 })
         }

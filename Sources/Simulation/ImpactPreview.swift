@@ -1,4 +1,5 @@
 import CloudModel
+import Policies
 import RemediationEngine
 
 /// What switching auto-remediation on would do to an inventory: the same engine, the same rules
@@ -30,6 +31,10 @@ package struct ImpactPreview: Sendable {
 
     /// Alerts open before anything is changed, by policy.
     package var openAtStart: [String: Int]
+    /// Resources a policy cannot be evaluated on, by policy: their export could not say a
+    /// property the policy reads (`Resource.unknownProperties`), so they are neither violations
+    /// nor compliant.
+    package var cannotEvaluate: [String: Int]
     package var changes: [Change]
     /// Every call the engine would make, in the order it makes them, retries included.
     package var commands: [String]
@@ -66,6 +71,11 @@ package struct ImpactPreview: Sendable {
         var byPolicy: [String: Int] = [:]
         for v in result.violations where v.startedAt == result.start { byPolicy[v.policyId, default: 0] += 1 }
         openAtStart = byPolicy
+        var unevaluable: [String: Int] = [:]
+        Evaluator(now: result.start).forEachUnevaluable(of: scenario.policies, in: scenario.inventory) { i, _ in
+            unevaluable[scenario.policies[i].id, default: 0] += 1
+        }
+        cannotEvaluate = unevaluable
         var changes: [Change] = []
         for id in Set(trace.callChanges.map(\.resourceId)).sorted() {
             let original = scenario.inventory[id]

@@ -142,12 +142,14 @@ struct RealExportShapesTests {
         #expect(
             result.warnings == [
                 "2 aws.s3 from `aws s3api list-buckets` lack PublicAccessBlockConfiguration, Versioning, "
-                    + "ServerSideEncryptionConfiguration, Logging: the output does not hold them, so policies reading them "
-                    + "find them absent; import the buckets' AWS Config configuration items instead (`remsim import "
-                    + "aws-config`), which hold them"
+                    + "ServerSideEncryptionConfiguration, Logging: the output does not hold them, so they are imported "
+                    + "with them unknown and policies reading them cannot evaluate them; import the buckets' AWS Config "
+                    + "configuration items instead (`remsim import aws-config`), which hold them"
             ])
+        // The buckets' unknown properties are not found absent: the S3 policies cannot evaluate them.
+        #expect(r["orders-static-us"]?.unknownProperties.count == 4)
         #expect(
-            try Self.violations(result.resources.filter { $0.type != "aws.s3" }, at: Self.now) == [
+            try Self.violations(result.resources, at: Self.now) == [
                 "aws-ebs-snapshot-public snap-0fedcba9876543210", "aws-ebs-volume-encrypted api-root",
                 "aws-iam-password-policy-strong account-password-policy",
             ])
@@ -228,9 +230,31 @@ struct RealExportShapesTests {
                 "/subscriptions/8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b/resourceGroups/orders-rg/providers/microsoft.sql/servers/orders-sql/databases/orders"
             ]?
             .type == "azure.sqldatabase", "a child's name gives one name per type segment")
-        #expect(result.warnings.count == 2)
+        #expect(result.warnings.count == 3)
         #expect(result.warnings.contains { $0.hasPrefix("1 row has `properties: null`") })
+        #expect(
+            result.warnings.contains {
+                $0.hasPrefix("1 azure.sqldatabase without 'transparentDataEncryption', which Resource Graph does not hold")
+            })
         #expect(result.warnings.contains { $0.contains("skip_token is set") })
+        // The Key Vault `az resource list` printed without properties is not a purge-protection
+        // violation: the policy cannot evaluate it.
+        let vault = try #require(
+            r["/subscriptions/8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b/resourceGroups/orders-rg/providers/Microsoft.KeyVault/vaults/orders-kv"])
+        #expect(vault.propertiesUnknown)
+        let policies = try BuiltinPolicies.load()
+        let vaultPolicy = try #require(policies.first { $0.id == "azure-keyvault-recoverable" })
+        #expect(Evaluator(now: Self.now).violates(vaultPolicy, vault) == false)
+        var unevaluable: [String] = []
+        Evaluator(now: Self.now).forEachUnevaluable(of: policies, in: try Inventory(result.resources)) { i, resource in
+            unevaluable.append("\(policies[i].id) \(resource.name)")
+        }
+        // So is the database whose TDE Resource Graph does not hold.
+        #expect(unevaluable == ["azure-keyvault-recoverable orders-kv", "azure-sql-database-tde orders-sql/orders"])
+        // Without the unknown mark, the same empty properties would read as a violation.
+        var known = vault
+        known.unknownProperties = []
+        #expect(Evaluator(now: Self.now).violates(vaultPolicy, known))
     }
 
     // MARK: - GCP
@@ -245,11 +269,19 @@ struct RealExportShapesTests {
             accounts["//compute.googleapis.com/projects/orders-prod/zones/europe-west1-b/instances/orders-api-1"]
                 == "orders-prod", "a search result's versioned resource is its data")
         #expect(Set(result.resources.map(\.account)) == ["orders-prod", "billing-prod"])
+        #expect(result.skipped.isEmpty)
+        // A search result without --read-mask='*' holds no data: imported, its properties unknown.
+        let staticBucket = try #require(result.resources.first { $0.id == "//storage.googleapis.com/orders-prod-static" })
+        #expect(staticBucket.propertiesUnknown)
+        #expect(staticBucket.account == "orders-prod")
+        #expect(result.warnings.count == 2)
+        #expect(result.warnings.first?.hasPrefix("1 search result holds no resource data") == true)
+        // Two exported buckets came without their IAM policy (another content type).
+        #expect(result.warnings.last?.hasPrefix("2 buckets have no IAM policy in the export") == true)
         #expect(
-            result.skipped.map(\.what) == [
-                "assets without their resource's data (export with --content-type=resource, or search with --read-mask='*')"
+            result.resources.filter { $0.unknownProperties == ["iamPolicy"] }.map(\.id).sorted() == [
+                "//storage.googleapis.com/billing-archive-7", "//storage.googleapis.com/orders-prod-exports",
             ])
-        #expect(result.warnings.isEmpty)
         #expect(
             try Self.violations(result.resources, at: Self.now) == [
                 "gcp-bucket-uniform-access orders-prod-exports", "gcp-firewall-ssh-open-to-world allow-ssh",
@@ -263,5 +295,71 @@ struct RealExportShapesTests {
         let alone = try GCPAssetInventoryImporter.load(files: [onlyBucket], project: nil)
         #expect(alone.resources.first?.account == "522345678902")
         #expect(alone.warnings.first?.hasPrefix("project 522345678902 is named by number only") == true)
+    }
+}
+
+/// What an export could not say stays unknown through the fixture files and the cache, and a
+/// fixture written by hand can say it.
+struct UnknownPropertiesTests {
+    @Test func unknownPropertiesSurviveFixturesAndTheCache() throws {
+        var bucket = Resource(
+            id: "orders-exports", type: "aws.s3", account: "210987654321", region: "eu-west-1",
+            properties: ["Name": "orders-exports"])
+        bucket.unknownProperties = ["Versioning", "Logging"]
+        var vault = Resource(
+            id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv", type: "azure.keyvault",
+            account: "s", region: "westeurope")
+        vault.unknownProperties = [Resource.everyProperty]
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try FixtureWriter(directory: dir).write { emit in
+            try emit(bucket)
+            try emit(vault)
+        }
+        let loaded = try FixtureLoader.load(paths: [dir])
+        #expect(loaded["orders-exports"]?.unknownProperties == ["Versioning", "Logging"])
+        #expect(loaded[vault.id]?.propertiesUnknown == true)
+        #expect(FixtureWriter.value(of: vault)["unknown-properties"] == "all")
+
+        var writer = ArchiveWriter()
+        ResourceArchive.write([bucket, vault], to: &writer)
+        let read = try writer.bytes.withUnsafeBytes { bytes in
+            var reader = ArchiveReader(bytes)
+            return try ResourceArchive.read(from: &reader)
+        }
+        #expect(read == [bucket, vault])
+    }
+
+    @Test func aFixtureSaysWhatIsUnknownOrIsToldWhatItMayWrite() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = try TestSupport.write(
+            """
+            version: 1
+            resources:
+              - id: kv
+                type: azure.keyvault
+                account: s
+                region: westeurope
+                unknown-properties: all
+            """, to: "good.yaml", in: dir)
+        #expect(try FixtureLoader.load(paths: [good])["kv"]?.propertiesUnknown == true)
+        let bad = try TestSupport.write(
+            """
+            version: 1
+            resources:
+              - id: kv
+                type: azure.keyvault
+                account: s
+                region: westeurope
+                unknown-properties: some
+            """, to: "bad.yaml", in: dir)
+        do {
+            _ = try FixtureLoader.load(paths: [bad])
+            Issue.record("expected an error")
+        } catch {
+            #expect((error.line, error.column) == (7, 25))
+            #expect(error.message == "expected 'all' or a list of top-level property names, found a string")
+        }
     }
 }

@@ -196,7 +196,7 @@ public enum AWSDescribeImporter {
                 addition.key, to: addition.value)
         }
         try keys.merge(into: &collector, account: account)
-        warnLacking(shapesRead.values.sorted { $0.list < $1.list }, &collector)
+        markLacking(shapesRead.values.sorted { $0.list < $1.list }, &collector)
         if !pagesGoingOn.isEmpty {
             collector.warn(
                 "\(pagesGoingOn.joined(separator: ", ")) \(pagesGoingOn.count == 1 ? "is a page" : "are pages") of "
@@ -206,20 +206,25 @@ public enum AWSDescribeImporter {
         return collector.result
     }
 
-    /// Warns of resources that lack a property the pack reads because their output does not
-    /// hold it and nothing imported added it.
-    static func warnLacking(_ shapes: [AWSDescribeShape], _ collector: inout ImportCollector) {
+    /// Marks what resources lack because their output does not hold it and nothing imported added
+    /// it as unknown (so policies reading it cannot be evaluated on them, rather than finding it
+    /// absent), and says so.
+    static func markLacking(_ shapes: [AWSDescribeShape], _ collector: inout ImportCollector) {
         for shape in shapes {
             guard let lacks = shape.lacks else { continue }
-            let without = collector.resources.filter { r in
-                r.type == shape.type && lacks.properties.contains { r.properties[$0] == nil }
-            }.count
-            guard without > 0 else { continue }
+            var marked = 0
+            for i in collector.resources.indices where collector.resources[i].type == shape.type {
+                let missing = lacks.properties.filter { collector.resources[i].property($0) == nil }
+                guard !missing.isEmpty else { continue }
+                collector.resources[i].unknownProperties = missing
+                marked += 1
+            }
+            guard marked > 0 else { continue }
+            let them = lacks.properties.count == 1 ? "it" : "them"
             collector.warn(
-                "\(without) \(shape.type) from `\(shape.call)` lack \(lacks.properties.joined(separator: ", ")): the "
-                    + "output does not hold \(lacks.properties.count == 1 ? "it" : "them"), so policies reading "
-                    + "\(lacks.properties.count == 1 ? "it" : "them") find \(lacks.properties.count == 1 ? "it" : "them") "
-                    + "absent; \(lacks.advice)")
+                "\(marked) \(shape.type) from `\(shape.call)` lack \(lacks.properties.joined(separator: ", ")): the "
+                    + "output does not hold \(them), so they are imported with \(them) unknown and policies reading "
+                    + "\(them) cannot evaluate them; \(lacks.advice)")
         }
     }
 

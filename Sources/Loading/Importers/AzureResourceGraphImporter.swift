@@ -9,12 +9,14 @@ import Foundation
 /// resource's tags. A query that projects columns without `id` is read when it keeps
 /// `subscriptionId`, `resourceGroup`, `type` and `name`, from which the ARM id is formed. `az
 /// resource list` prints the same rows with `properties: null`; such rows are counted and warned
-/// about, since policies would read every property as absent. A page of results that goes on
+/// about and imported with their properties unknown (`Resource.unknownProperties`), which policies
+/// reading them cannot evaluate rather than find absent. A page of results that goes on
 /// (`skip_token`) is warned about.
 ///
 /// Resource Graph does not hold child resources such as a database's transparent data
 /// encryption or a server's auditing settings; rows that carry them under
-/// `transparentDataEncryption` / `auditingSettings` (joined in the query) keep them. Types remsim
+/// `transparentDataEncryption` / `auditingSettings` (joined in the query) keep them, and rows
+/// that do not are imported with them unknown. Types remsim
 /// does not model are kept as inert resources of type `azure.` + the ARM type.
 public enum AzureResourceGraphImporter {
     /// ARM types (lowercase, as Resource Graph writes them) remsim models.
@@ -28,12 +30,18 @@ public enum AzureResourceGraphImporter {
         "microsoft.web/sites": "azure.webapp",
         "microsoft.dbforpostgresql/servers": "azure.postgresql-server",
     ]
+    /// Child resources Resource Graph does not hold, which policies read, by type: a row that does
+    /// not carry them (joined in the query) is imported with them unknown.
+    static let children: [String: String] = [
+        "azure.sqldatabase": "transparentDataEncryption", "azure.sqlserver": "auditingSettings",
+    ]
     /// Row columns that say where the resource is, not what it is.
     static let addressColumns: Set<String> = ["tags", "tenantId", "subscriptionId", "resourceGroup", "managedBy"]
 
     public static func load(files: [String]) throws(LoadError) -> ImportResult {
         var collector = ImportCollector()
         var withoutProperties = 0
+        var childrenUnknown: [String: Int] = [:]
         var pagesGoingOn: [String] = []
         for file in files {
             let summary = try ExportReader.read(
@@ -62,11 +70,18 @@ public enum AzureResourceGraphImporter {
                     tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
                 }
                 let type = types[armType.lowercased()] ?? "azure.\(armType.lowercased())"
-                try collector.add(
-                    Resource(
-                        id: id, type: type, account: account, region: row["location"]?.stringValue ?? "global",
-                        name: row["name"]?.stringValue ?? ResourceAddress.name(ofId: id) ?? id, tags: tags,
-                        properties: .object(properties)), item)
+                var resource = Resource(
+                    id: id, type: type, account: account, region: row["location"]?.stringValue ?? "global",
+                    name: row["name"]?.stringValue ?? ResourceAddress.name(ofId: id) ?? id, tags: tags,
+                    properties: .object(properties))
+                // `az resource list` prints no properties: not empty ones, unknown ones.
+                if row["properties"]?.isNull ?? false {
+                    resource.unknownProperties = [Resource.everyProperty]
+                } else if let child = children[type], row[child] == nil || row[child]!.isNull {
+                    resource.unknownProperties = [child]
+                    childrenUnknown[type, default: 0] += 1
+                }
+                try collector.add(resource, item)
             }
             if summary.top == .object, !summary.keys.contains("data") {
                 throw summary.error("no 'data': not the output of `az graph query`")
@@ -78,8 +93,16 @@ public enum AzureResourceGraphImporter {
         if withoutProperties > 0 {
             collector.warn(
                 "\(withoutProperties) row\(withoutProperties == 1 ? " has" : "s have") `properties: null` (as `az "
-                    + "resource list` prints them): policies read every property of \(withoutProperties == 1 ? "it" : "them") "
-                    + "as absent; export with `az graph query -q \"Resources\"` instead, which holds them")
+                    + "resource list` prints them): imported with their properties unknown, so policies reading them "
+                    + "cannot evaluate \(withoutProperties == 1 ? "it" : "them"); export with `az graph query -q "
+                    + "\"Resources\"` instead, which holds them")
+        }
+        for (type, count) in childrenUnknown.sorted(by: { $0.key < $1.key }) {
+            let child = children[type] ?? ""
+            collector.warn(
+                "\(count) \(type) without '\(child)', which Resource Graph does not hold: imported with it unknown, so "
+                    + "policies reading it cannot evaluate \(count == 1 ? "it" : "them"); join it in the query as "
+                    + "'\(child)' (or add it to the fixtures) to evaluate \(count == 1 ? "it" : "them")")
         }
         if !pagesGoingOn.isEmpty {
             collector.warn(

@@ -35,6 +35,7 @@ public enum GCPAssetInventoryImporter {
         /// Project numbers → ids, as the export relates them.
         var projectIds: [String: String] = [:]
         var withoutData = 0
+        var searchedWithoutData = 0
         for file in files {
             _ = try ExportReader.read(
                 file: file,
@@ -77,33 +78,48 @@ public enum GCPAssetInventoryImporter {
                 {
                     projectIds[number] = id
                 }
-                guard let resource, let data = resource["data"], data.objectValue != nil else {
+                // A search result without its resource (searched without --read-mask='*') is a
+                // resource whose properties are unknown; an export's asset without data (another
+                // content type) is not imported.
+                let data = resource?["data"].flatMap { $0.objectValue != nil ? $0 : nil }
+                guard data != nil || searchProject != nil else {
                     withoutData += 1
                     return
                 }
                 guard let account = named ?? ancestorNumber ?? searchProject ?? project else {
                     throw item.error("no project in '\(name)' nor in its ancestors; give it with --project")
                 }
-                let region = resource["location"]?.stringValue ?? ResourceAddress.region(ofId: name) ?? "global"
-                var properties = data
+                let region =
+                    resource?["location"]?.stringValue ?? asset["location"]?.stringValue
+                    ?? ResourceAddress.region(ofId: name) ?? "global"
+                var properties = data ?? .emptyObject
                 if let policy = asset["iam_policy"] ?? asset["iamPolicy"] {
                     properties = properties.setting("iamPolicy", to: policy)
                 }
                 var tags: [String: String] = [:]
-                for entry in data["labels"]?.objectValue?.entries ?? [] {
+                for entry in (data ?? asset)["labels"]?.objectValue?.entries ?? [] {
                     tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
                 }
                 let shortName = name.split(separator: "/").last.map(String.init) ?? name
-                try collector.add(
-                    Resource(
-                        id: name, type: types[assetType] ?? "gcp.\(assetType)", account: account, region: region,
-                        name: shortName, tags: tags, properties: properties), item)
+                var imported = Resource(
+                    id: name, type: types[assetType] ?? "gcp.\(assetType)", account: account, region: region,
+                    name: shortName, tags: tags, properties: properties)
+                if data == nil {
+                    imported.unknownProperties = [Resource.everyProperty]
+                    searchedWithoutData += 1
+                }
+                try collector.add(imported, item)
             }
         }
         if withoutData > 0 {
-            collector.skip(
-                "assets without their resource's data (export with --content-type=resource, or search with "
-                    + "--read-mask='*')", withoutData)
+            collector.skip("assets without their resource's data (export with --content-type=resource)", withoutData)
+        }
+        if searchedWithoutData > 0 {
+            collector.warn(
+                "\(searchedWithoutData) search result\(searchedWithoutData == 1 ? " holds" : "s hold") no resource "
+                    + "data: imported with \(searchedWithoutData == 1 ? "its" : "their") properties unknown, so "
+                    + "policies reading them cannot evaluate \(searchedWithoutData == 1 ? "it" : "them"); search with "
+                    + "--read-mask='*', which returns them")
         }
         // One account per project: a number the export relates to an id becomes the id.
         var unresolved: Set<String> = []
@@ -128,6 +144,22 @@ public enum GCPAssetInventoryImporter {
                 continue
             }
             collector.resources[i].properties = collector.resources[i].properties.setting("iamPolicy", to: policy)
+        }
+        // A bucket's IAM policy comes from another content type: without it, the policies that
+        // read it cannot evaluate the bucket (rather than find it private).
+        var withoutPolicy = 0
+        for i in collector.resources.indices
+        where collector.resources[i].type == "gcp.bucket" && !collector.resources[i].propertiesUnknown
+            && collector.resources[i].property("iamPolicy") == nil
+        {
+            collector.resources[i].unknownProperties.append("iamPolicy")
+            withoutPolicy += 1
+        }
+        if withoutPolicy > 0 {
+            collector.warn(
+                "\(withoutPolicy) bucket\(withoutPolicy == 1 ? " has" : "s have") no IAM policy in the export: imported "
+                    + "with it unknown, so policies reading it cannot evaluate \(withoutPolicy == 1 ? "it" : "them"); "
+                    + "export with --content-type=iam-policy as well")
         }
         return collector.result
     }
