@@ -375,7 +375,8 @@ public enum FixtureLoader {
             names.count == list.count, !names.contains(Resource.everyProperty)
         else {
             throw m.error(
-                "expected 'all' or a list of top-level property names, found \(value.kindName)", at: "unknown-properties")
+                "expected 'all' or a list of top-level property names, found \(value.kindName)",
+                at: "unknown-properties")
         }
         return names
     }

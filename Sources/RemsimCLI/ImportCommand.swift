@@ -29,6 +29,7 @@ struct ImportCommand: ParsableCommand {
         case awsConfig = "aws-config"
         case azureResourceGraph = "azure-resource-graph"
         case gcpAssetInventory = "gcp-asset-inventory"
+        case awsConfigHistory = "aws-config-history"
     }
 
     @Argument(help: "The format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -55,8 +56,16 @@ struct ImportCommand: ParsableCommand {
                 + "select-resource-config query that did not select resourceType gives them."))
     var resourceType: String?
 
-    @Option(help: "The directory to write fixtures to.")
-    var output: String = "Fixtures/imported"
+    @Option(
+        help: ArgumentHelp(
+            "The directory to write fixtures to (default Fixtures/imported); for aws-config-history, the "
+                + "directory of the scenario and its fixtures (default Scenarios/aws-config-history)."))
+    var output: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "aws-config-history: the days of history to replay, ending at the latest item (default: all of it)."))
+    var days: Int?
 
     func validate() throws {
         if format != .awsDescribe, region != nil || account != nil {
@@ -65,6 +74,12 @@ struct ImportCommand: ParsableCommand {
         }
         if format != .gcpAssetInventory, project != nil {
             throw ValidationError("--project applies to gcp-asset-inventory only")
+        }
+        if format != .awsConfigHistory, days != nil {
+            throw ValidationError("--days applies to aws-config-history only")
+        }
+        if let days, days < 1 || days > 3660 {
+            throw ValidationError("--days takes a number of days from 1 to 3660")
         }
         if format != .awsConfig, resourceType != nil {
             throw ValidationError("--resource-type applies to aws-config only")
@@ -96,8 +111,14 @@ struct ImportCommand: ParsableCommand {
                 name == "-" ? [name] : try InputFiles.collect([name], extensions: ["json", "ndjson", "jsonl", "csv"])
         }
         ProgressLine.current.start("reading \(files.count) export file\(files.count == 1 ? "" : "s")")
+        if format == .awsConfigHistory {
+            try history(files)
+            return
+        }
+        let output = self.output ?? "Fixtures/imported"
         let result: ImportResult
         switch format {
+        case .awsConfigHistory: return
         case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
         case .awsConfig: result = try AWSConfigImporter.load(files: files, resourceType: resourceType)
         case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
@@ -129,5 +150,31 @@ struct ImportCommand: ParsableCommand {
         for (type, count) in result.inert { Console.out("  kept as inert (not modelled): \(count) \(type)") }
         for (what, count) in result.skipped { Console.out("  not imported: \(count) \(what)") }
         for warning in result.warnings { Console.error(Console.errorStyle.yellow("warning: ") + warning) }
+    }
+
+    /// `aws-config-history`: the first state as fixtures, every later change as a timeline entry
+    /// of a scenario that runs the built-in pack with auto-remediation on over the window.
+    func history(_ files: [String]) throws {
+        let output = self.output ?? "Scenarios/aws-config-history"
+        let history = try ConfigHistory.load(files: files, days: days)
+        let progress = ProgressLine.current
+        defer { progress.finish() }
+        let fixtures = (output as NSString).appendingPathComponent("fixtures")
+        let written = try FixtureWriter(directory: fixtures).write { emit in
+            for resource in history.initial { try emit(resource) }
+        }
+        progress.finish()
+        let name = (output as NSString).lastPathComponent
+        let scenario = (output as NSString).appendingPathComponent(name + ".yaml")
+        try Console.writeFile(scenario, history.scenario(name: name, fixtures: "fixtures"))
+        let actors = Dictionary(grouping: history.changes, by: \.actor).map { "\($0.key) \($0.value.count)" }.sorted()
+        Console.out(
+            "a history from \(history.start) to \(history.end): \(history.initial.count) "
+                + "resource\(history.initial.count == 1 ? "" : "s") at the start (in "
+                + "\(written.count) fixture file\(written.count == 1 ? "" : "s") in \(fixtures)), \(history.changes.count) "
+                + "changes on the timeline" + (actors.isEmpty ? "" : " (by \(actors.joined(separator: ", ")))"))
+        Console.out("wrote \(scenario); run it with: remsim run \(scenario)")
+        for (what, count) in history.skipped { Console.out("  not replayed: \(count) \(what)") }
+        for warning in history.warnings { Console.error(Console.errorStyle.yellow("warning: ") + warning) }
     }
 }

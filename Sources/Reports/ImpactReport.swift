@@ -18,7 +18,8 @@ package enum ImpactReport {
         if unevaluable > 0 {
             out.append(
                 style.yellow("cannot evaluate: \(unevaluable)") + " (their export could not say what the policy reads: "
-                    + p.cannotEvaluate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    + p.cannotEvaluate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                        separator: ", ")
                     + ")")
         }
         out.append("\nwould change \(p.changes.count) resource\(p.changes.count == 1 ? "" : "s"):")
@@ -61,7 +62,8 @@ package enum ImpactReport {
         f["openAtStart"] = .object(
             Fields(p.openAtStart.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .int($0.value)) }))
         f["cannotEvaluate"] = .object(
-            Fields(p.cannotEvaluate.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .int($0.value)) }))
+            Fields(p.cannotEvaluate.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: .int($0.value)) })
+        )
         f["changes"] = .array(
             p.changes.map { c in
                 [

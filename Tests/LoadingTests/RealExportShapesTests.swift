@@ -234,13 +234,16 @@ struct RealExportShapesTests {
         #expect(result.warnings.contains { $0.hasPrefix("1 row has `properties: null`") })
         #expect(
             result.warnings.contains {
-                $0.hasPrefix("1 azure.sqldatabase without 'transparentDataEncryption', which Resource Graph does not hold")
+                $0.hasPrefix(
+                    "1 azure.sqldatabase without 'transparentDataEncryption', which Resource Graph does not hold")
             })
         #expect(result.warnings.contains { $0.contains("skip_token is set") })
         // The Key Vault `az resource list` printed without properties is not a purge-protection
         // violation: the policy cannot evaluate it.
         let vault = try #require(
-            r["/subscriptions/8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b/resourceGroups/orders-rg/providers/Microsoft.KeyVault/vaults/orders-kv"])
+            r[
+                "/subscriptions/8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b/resourceGroups/orders-rg/providers/Microsoft.KeyVault/vaults/orders-kv"
+            ])
         #expect(vault.propertiesUnknown)
         let policies = try BuiltinPolicies.load()
         let vaultPolicy = try #require(policies.first { $0.id == "azure-keyvault-recoverable" })
@@ -271,7 +274,8 @@ struct RealExportShapesTests {
         #expect(Set(result.resources.map(\.account)) == ["orders-prod", "billing-prod"])
         #expect(result.skipped.isEmpty)
         // A search result without --read-mask='*' holds no data: imported, its properties unknown.
-        let staticBucket = try #require(result.resources.first { $0.id == "//storage.googleapis.com/orders-prod-static" })
+        let staticBucket = try #require(
+            result.resources.first { $0.id == "//storage.googleapis.com/orders-prod-static" })
         #expect(staticBucket.propertiesUnknown)
         #expect(staticBucket.account == "orders-prod")
         #expect(result.warnings.count == 2)

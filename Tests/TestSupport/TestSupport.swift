@@ -41,7 +41,8 @@ package enum TestSupport {
     /// Runs `executable` to its end in `directory`, with `environment` as its whole environment,
     /// and returns its exit status and what it wrote.
     package static func runProgram(
-        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]
+        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String],
+        input: Data? = nil
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -52,7 +53,13 @@ package enum TestSupport {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            try stdin.fileHandleForWriting.write(contentsOf: input)
+            try stdin.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -14,7 +14,10 @@ import Foundation
 ///   `resourceType` takes it from its `arn`, or from `--resource-type`; one without `awsRegion`
 ///   or `accountId` from its `arn`;
 /// - configuration items bare: one item, a list of them, or the change notification Config
-///   sends (`configurationItem`).
+///   sends (`configurationItem`);
+/// - beside them, what Config does not record about IAM users: their access keys, from the
+///   credential report or `aws iam list-access-keys`. Users without them, and KMS keys without
+///   their rotation status, are imported with those properties unknown.
 ///
 /// Config writes configurations in camelCase (`groupId`, `ipPermissions`, `dBInstanceIdentifier`)
 /// while policies read the describe APIs' PascalCase (`GroupId`, `IpPermissions`,
@@ -35,6 +38,11 @@ public enum AWSConfigImporter {
         "configurationItem": .single,
     ]
     static let pageKeys: Set<String> = ["nextToken", "NextToken"]
+    /// What is read: the lists, the page keys, and the access keys Config does not record
+    /// (`list-access-keys`, `get-credential-report`) given beside the items.
+    static let uses: [String: ExportReader.Use] = lists.merging(
+        (pageKeys.map { ($0, .keep) }) + [("AccessKeyMetadata", .items), ("Content", .keep), ("ReportFormat", .keep)]
+    ) { a, _ in a }
 
     /// The Config type of a resource, read from its ARN: `(service, what the resource part starts
     /// with)` → type. Only types remsim models.
@@ -73,7 +81,15 @@ public enum AWSConfigImporter {
         var gone: Set<String> = []
         var pagesGoingOn: [String] = []
         var items = 0
+        var keys = AccessKeyMerge()
         for file in files {
+            // Config records no access keys: the credential report or `list-access-keys` output
+            // given beside the items adds them to the users.
+            let data = try ExportReader.readData(file)
+            if IAMCredentialReport.isCSV(data) {
+                try keys.read(report: data, file: ExportReader.displayName(file))
+                continue
+            }
             /// Imports one configuration item.
             func take(_ entry: ExportItem, _ value: Value) throws(LoadError) {
                 items += 1
@@ -111,11 +127,25 @@ public enum AWSConfigImporter {
                 }
             }
             let summary = try ExportReader.read(
-                file: file,
+                data: data, file: file,
                 expecting:
                     "the JSON of a Config snapshot or history, an `aws configservice` call, or configuration items",
-                topList: true, uses: lists.merging(pageKeys.map { ($0, .keep) }) { a, _ in a }, otherwise: .keep
-            ) { (entry: ExportItem) throws(LoadError) in try take(entry, entry.value) }
+                topList: true, uses: uses, otherwise: .keep
+            ) { (entry: ExportItem) throws(LoadError) in
+                if entry.list == "AccessKeyMetadata" {
+                    try keys.add(listed: entry.value, entry, file: ExportReader.displayName(file))
+                } else {
+                    try take(entry, entry.value)
+                }
+            }
+            if let content = summary.kept["Content"]?.stringValue, summary.kept["ReportFormat"] == "text/csv" {
+                guard let csv = Data(base64Encoded: content) else {
+                    throw summary.error("the credential report's Content is not base64")
+                }
+                try keys.read(report: csv, file: ExportReader.displayName(file) + " (Content)")
+                continue
+            }
+            if summary.keys.contains("AccessKeyMetadata") { continue }
             if summary.top == .object, !summary.keys.contains(where: { lists[$0] != nil }) {
                 // One configuration item, bare.
                 guard summary.kept["resourceType"] != nil || summary.kept["resourceId"] != nil else {
@@ -142,6 +172,25 @@ public enum AWSConfigImporter {
         }
         for (instance, groups) in attachments.sorted(by: { $0.key < $1.key }) where !gone.contains(instance) {
             for group in groups { collector.attach(instance, toGroup: group) }
+        }
+        try keys.merge(into: &collector, account: nil)
+        // What Config does not record is unknown, not absent: the users' access keys (unless
+        // given beside), a key's rotation status.
+        for (type, property, advice) in [
+            ("aws.iam-user", "AccessKeys", AWSDescribeShape.accessKeysAdvice),
+            ("aws.kms-key", "KeyRotationEnabled", "add it to the fixtures from `aws kms get-key-rotation-status`"),
+        ] {
+            var marked = 0
+            for i in collector.resources.indices
+            where collector.resources[i].type == type && collector.resources[i].property(property) == nil {
+                collector.resources[i].unknownProperties.append(property)
+                marked += 1
+            }
+            if marked > 0 {
+                collector.warn(
+                    "\(marked) \(type) without \(property), which AWS Config does not record: imported with it unknown, "
+                        + "so policies reading it cannot evaluate \(marked == 1 ? "it" : "them"); \(advice)")
+            }
         }
         if !pagesGoingOn.isEmpty {
             collector.warn(

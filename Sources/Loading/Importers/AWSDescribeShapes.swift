@@ -40,6 +40,10 @@ struct AWSDescribeShape: Sendable {
     /// Properties the pack's policies read that this output does not hold, and what gives them.
     var lacks: (properties: [String], advice: String)? = nil
 
+    static let accessKeysAdvice =
+        "import the credential report (`aws iam get-credential-report`) or `aws iam list-access-keys --user-name …` "
+        + "for each user as well"
+
     static let all: [AWSDescribeShape] = [
         AWSDescribeShape(
             list: "SecurityGroups", call: "aws ec2 describe-security-groups", type: "aws.security-group",
@@ -94,10 +98,12 @@ struct AWSDescribeShape: Sendable {
             id: .property("logGroupName"), name: "logGroupName", account: [.arn("arn")], region: [.arn("arn")]),
         AWSDescribeShape(
             list: "Users", call: "aws iam list-users", type: "aws.iam-user", id: .iamPath("iam-user", name: "UserName"),
-            name: "UserName", account: [.arn("Arn")], region: [.global]),
+            name: "UserName", account: [.arn("Arn")], region: [.global],
+            lacks: (["AccessKeys"], AWSDescribeShape.accessKeysAdvice)),
         AWSDescribeShape(
             list: "UserDetailList", call: "aws iam get-account-authorization-details", type: "aws.iam-user",
-            id: .iamPath("iam-user", name: "UserName"), name: "UserName", account: [.arn("Arn")], region: [.global]),
+            id: .iamPath("iam-user", name: "UserName"), name: "UserName", account: [.arn("Arn")], region: [.global],
+            lacks: (["AccessKeys"], AWSDescribeShape.accessKeysAdvice)),
         AWSDescribeShape(
             list: "Roles", call: "aws iam list-roles", type: "aws.iam-role", id: .iamPath("iam-role", name: "RoleName"),
             name: "RoleName", account: [.arn("Arn")], region: [.global]),

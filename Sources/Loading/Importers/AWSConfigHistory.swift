@@ -1,0 +1,222 @@
+import CloudModel
+import Foundation
+
+/// A recorded AWS Config history as a scenario: "what would auto-remediation have done over the
+/// last N days".
+///
+/// It reads what `aws configservice get-resource-config-history` prints (or the history files
+/// Config delivers to S3, or any other shape `AWSConfigImporter` reads), every configuration
+/// item a version of its resource at its capture time, and optionally
+/// `aws cloudtrail lookup-events` output, whose events name who made each change (a Config
+/// item's `relatedEvents` are CloudTrail event ids; Config itself records no actor).
+///
+/// The window ends at the latest capture time (the export's time) and starts `days` before it
+/// (or at the earliest item). Each resource's state at the start becomes a fixture; every later
+/// version becomes a timeline entry at its real time: a `patch` setting the top-level properties
+/// the change set (and removing those it removed), a `create-resource` for a resource that
+/// appeared, a `delete-resource` for one deleted, each attributed to the actor CloudTrail names.
+/// A version that changed only what policies cannot see (tags, relationships) is counted.
+public struct ConfigHistory: Sendable {
+    public struct Change: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            case patch(set: [String: Value], remove: [String])
+            case create(Resource)
+            case delete
+        }
+        public var at: Timestamp
+        public var resourceId: String
+        public var kind: Kind
+        public var actor: String
+    }
+
+    public var start: Timestamp
+    public var end: Timestamp
+    /// The state of each resource at the start.
+    public var initial: [Resource]
+    /// Every later change, in time order.
+    public var changes: [Change]
+    public var skipped: [(what: String, count: Int)]
+    public var warnings: [String]
+
+    /// One recorded version of a resource: its state (nil when deleted), and who made it.
+    struct Version {
+        let at: Timestamp
+        let resource: Resource?
+        let id: String
+        let events: [String]
+        let order: Int
+    }
+
+    /// The actor when CloudTrail does not say.
+    public static let unknownActor = "unknown"
+
+    public static func load(files: [String], days: Int? = nil) throws(LoadError) -> ConfigHistory {
+        var versions: [String: [Version]] = [:]
+        var actors: [String: String] = [:]
+        var order = 0
+        var skipped: [String: Int] = [:]
+        var uses = AWSConfigImporter.lists
+        uses["Events"] = .items
+        for key in AWSConfigImporter.pageKeys { uses[key] = .ignore }
+        for file in files {
+            let summary = try ExportReader.read(
+                file: file,
+                expecting: "`aws configservice get-resource-config-history` or `aws cloudtrail lookup-events` output",
+                topList: true, uses: uses, otherwise: .ignore
+            ) { (entry: ExportItem) throws(LoadError) in
+                if entry.list == "Events" {
+                    // lookup-events: the user name, or the identity the event's own record names.
+                    guard let id = entry.value["EventId"]?.stringValue else { throw entry.error("missing 'EventId'") }
+                    let record = try entry.value["CloudTrailEvent"]?.decodedJSONString(of: entry, at: "CloudTrailEvent")
+                    let identity = record?["userIdentity"]
+                    let actor =
+                        entry.value["Username"]?.stringValue ?? identity?["userName"]?.stringValue
+                        ?? identity?["sessionContext"]?["sessionIssuer"]?["userName"]?.stringValue
+                        ?? identity?["arn"]?.stringValue ?? identity?["invokedBy"]?.stringValue
+                    if let actor { actors[id] = actor }
+                    return
+                }
+                let item = try entry.value.decodedJSONString(of: entry, at: "")
+                guard let text = item["configurationItemCaptureTime"]?.stringValue, let at = Timestamp(iso8601: text)
+                else {
+                    throw entry.error("missing 'configurationItemCaptureTime': a history places each item at its time")
+                }
+                let status = item["configurationItemStatus"]?.stringValue ?? "OK"
+                let r = try AWSConfigImporter.resource(item, entry)
+                let deleted = AWSConfigImporter.deletedStatuses.contains(status)
+                versions[r.id, default: []].append(
+                    Version(
+                        at: at, resource: deleted ? nil : r, id: r.id,
+                        events: (item["relatedEvents"]?.arrayValue ?? []).compactMap(\.stringValue), order: order))
+                order += 1
+            }
+            guard summary.keys.contains(where: { uses[$0] != nil }) || summary.top == .list else {
+                throw summary.error("no configurationItems or Events: not a Config history or CloudTrail events")
+            }
+        }
+        let all = versions.values.flatMap { $0 }
+        guard let latest = all.map(\.at).max(), let earliest = all.map(\.at).min() else {
+            throw LoadError(file: files.first ?? "", message: "the history holds no configuration items")
+        }
+        let start = days.map { max(earliest, latest - .days(Int64($0))) } ?? earliest
+
+        var initial: [Resource] = []
+        var changes: [Change] = []
+        var unchanged = 0
+        var unattributed = 0
+        for id in versions.keys.sorted() {
+            // Time order; two items at one time keep the order they were read in.
+            let list = versions[id]!.sorted { ($0.at, $0.order) < ($1.at, $1.order) }
+            var state = list.last { $0.at <= start }?.resource
+            if let state { initial.append(state) }
+            for version in list where version.at > start {
+                let actor = version.events.lazy.compactMap { actors[$0] }.first ?? unknownActor
+                let kind: Change.Kind
+                switch (state, version.resource) {
+                case (nil, nil):
+                    continue
+                case (nil, let new?):
+                    kind = .create(new)
+                case (_?, nil):
+                    kind = .delete
+                case (let old?, let new?):
+                    let before = old.properties.objectValue ?? Fields()
+                    let after = new.properties.objectValue ?? Fields()
+                    var set: [String: Value] = [:]
+                    for entry in after.entries where before[entry.key] != entry.value { set[entry.key] = entry.value }
+                    let remove = before.keys.filter { after[$0] == nil }
+                    guard !set.isEmpty || !remove.isEmpty else {
+                        unchanged += 1
+                        state = new
+                        continue
+                    }
+                    kind = .patch(set: set, remove: remove)
+                }
+                if actor == unknownActor { unattributed += 1 }
+                changes.append(Change(at: version.at, resourceId: id, kind: kind, actor: actor))
+                state = version.resource
+            }
+        }
+        changes.sort { ($0.at, $0.resourceId) < ($1.at, $1.resourceId) }
+        if unchanged > 0 { skipped["configuration items that changed no property (tags, relationships)"] = unchanged }
+        let before =
+            all.filter { $0.at <= start }.count - versions.values.filter { $0.contains { $0.at <= start } }.count
+        if before > 0 {
+            skipped["configuration items before the window (superseded by the state at its start)"] = before
+        }
+        var warnings: [String] = []
+        if unattributed > 0 {
+            warnings.append(
+                "\(unattributed) change\(unattributed == 1 ? " is" : "s are") attributed to no one: "
+                    + (actors.isEmpty
+                        ? "AWS Config records no actor; give `aws cloudtrail lookup-events` output for the window "
+                            + "beside the history to name who made each change"
+                        : "no CloudTrail event given names \(unattributed == 1 ? "its" : "their") related events"))
+        }
+        return ConfigHistory(
+            start: start, end: latest, initial: initial, changes: changes,
+            skipped: skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, warnings: warnings)
+    }
+
+    /// The scenario that replays the history with auto-remediation on for every policy of the
+    /// built-in pack: its fixtures are `fixtures` (a path relative to the scenario file), it runs
+    /// from the window's start for the whole window and an hour more, and a loop guard names who
+    /// keeps putting a change back.
+    public func scenario(name: String, fixtures: String) -> String {
+        func json(_ v: Value) -> String { v.jsonText }
+        func string(_ s: String) -> String { Value.string(s).jsonText }
+        func offset(_ t: Timestamp) -> String {
+            // Whole seconds, which the timeline reads back exactly.
+            SimDuration(milliseconds: (t - start).milliseconds / 1000 * 1000).description
+        }
+        let span = SimDuration(milliseconds: ((end - start).milliseconds / 1000 + 3600) * 1000)
+        var out = """
+            version: 1
+            name: \(string(name))
+            description: >
+              What auto-remediation would have done over the AWS Config history from \(start) to \(end):
+              \(initial.count) resource\(initial.count == 1 ? "" : "s") as at the start, \(changes.count) recorded change\(changes.count == 1 ? "" : "s") replayed
+              at their times, each by the actor CloudTrail named. Every policy of the built-in pack
+              remediates; the loop guard names whoever keeps putting a change back.
+            fixtures: [\(string(fixtures))]
+            policies: [builtin:all]
+            start: \(string(start.iso8601))
+            engine:
+              alert-rules:
+                - name: auto-remediate-everything
+                  auto-remediate: true
+                  detection: {mode: event}
+                  loop-guard: {max-remediations: 3, window: 24h}
+            run-for: \(span)
+
+            """
+        if changes.isEmpty {
+            out += "timeline: []\n"
+            return out
+        }
+        out += "timeline:\n"
+        for change in changes {
+            out += "  - at: \(offset(change.at))\n"
+            switch change.kind {
+            case .patch(let set, let remove):
+                var with = Fields()
+                if !set.isEmpty {
+                    with["set"] = .object(
+                        Fields(set.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: $0.value) }))
+                }
+                if !remove.isEmpty { with["remove"] = .array(remove.sorted().map(Value.string)) }
+                out += "    inject: patch\n    resource: \(string(change.resourceId))\n"
+                out += "    actor: \(string(change.actor))\n    with: \(json(.object(with)))\n"
+            case .create(let resource):
+                var with = FixtureWriter.value(of: resource).objectValue ?? Fields()
+                with["id"] = nil
+                out += "    inject: create-resource\n    resource: \(string(change.resourceId))\n"
+                out += "    actor: \(string(change.actor))\n    with: \(json(.object(with)))\n"
+            case .delete:
+                out += "    inject: delete-resource\n    resource: \(string(change.resourceId))\n"
+                out += "    actor: \(string(change.actor))\n"
+            }
+        }
+        return out
+    }
+}

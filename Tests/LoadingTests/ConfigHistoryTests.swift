@@ -1,0 +1,84 @@
+import CloudModel
+import Foundation
+import PolicyPack
+import RemediationEngine
+import Simulation
+import TestSupport
+import Testing
+
+@testable import Loading
+
+/// A recorded AWS Config history, replayed as a scenario: what auto-remediation would have done.
+struct ConfigHistoryTests {
+    static let samples = TestSupport.packageRoot.appendingPathComponent(
+        "Tests/LoadingTests/Samples/aws-config-history"
+    ).path
+    static var files: [String] {
+        [samples + "/get-resource-config-history.json", samples + "/lookup-events.json"]
+    }
+
+    @Test func theFirstStateIsTheFixtureAndEveryLaterChangeAnEntryByItsActor() throws {
+        let history = try ConfigHistory.load(files: Self.files)
+        #expect(history.start == Timestamp(iso8601: "2026-11-01T09:00:00Z"))
+        #expect(history.end == Timestamp(iso8601: "2026-11-03T08:00:00Z"))
+        #expect(history.initial.map(\.id) == ["sg-0f0e0d0c0b0a09081"])
+        #expect(history.initial[0].properties["IpPermissions"]?.arrayValue?.count == 1, "closed at the start")
+        #expect(
+            history.changes.map(\.actor) == [
+                "terraform-ci", "dana", "terraform-ci", "dana", "terraform-ci", "dana", "terraform-ci",
+                "release-pipeline",
+            ])
+        guard case .patch(let set, let remove) = history.changes[0].kind else {
+            Issue.record("expected a patch")
+            return
+        }
+        #expect(Array(set.keys) == ["IpPermissions"], "only what the change changed")
+        #expect(set["IpPermissions"]?.arrayValue?.count == 2)
+        #expect(remove.isEmpty)
+        guard case .create(let bucket) = history.changes.last?.kind else {
+            Issue.record("expected the bucket's creation")
+            return
+        }
+        #expect(bucket.type == "aws.s3")
+        #expect(history.warnings.isEmpty, "CloudTrail names every actor")
+
+        // Without CloudTrail, the changes are no one's, and that is said.
+        let anonymous = try ConfigHistory.load(files: [Self.files[0]])
+        #expect(Set(anonymous.changes.map(\.actor)) == [ConfigHistory.unknownActor])
+        #expect(anonymous.warnings.first?.hasPrefix("8 changes are attributed to no one") == true)
+
+        // The last day only: the state on 2 November at 08:00 is the start.
+        let lastDay = try ConfigHistory.load(files: Self.files, days: 1)
+        #expect(lastDay.start == Timestamp(iso8601: "2026-11-02T08:00:00Z"))
+        #expect(lastDay.changes.count == 8)
+        #expect(lastDay.skipped.isEmpty)
+    }
+
+    @Test func theHistoryScenarioRunsAndNamesTheLoopTheDriftingActorWouldHaveCaused() throws {
+        let history = try ConfigHistory.load(files: Self.files)
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try FixtureWriter(directory: dir + "/fixtures").write { emit in
+            for r in history.initial { try emit(r) }
+        }
+        let file = try TestSupport.write(
+            history.scenario(name: "payments-history", fixtures: "fixtures"), to: "h.yaml", in: dir)
+        let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .anywhere).load(file: file)
+        #expect(scenario.start == history.start)
+        #expect(scenario.timeline.count == history.changes.count)
+        let result = try Simulator(scenario: scenario).run()
+        // Terraform put SSH back four times; auto-remediation would have revoked it three times,
+        // and the fourth time the loop guard would have named terraform-ci and stopped.
+        let loops = result.records.filter { $0.kind == .loop }
+        #expect(loops.map(\.cause) == ["terraform-ci"])
+        #expect(loops.first?.resourceId == "sg-0f0e0d0c0b0a09081")
+        #expect(
+            result.attempts.filter { $0.policyId == "aws-sg-ssh-open-to-world" }.map(\.command.text).allSatisfy {
+                $0.contains(" ec2 revoke-security-group-ingress --group-id sg-0f0e0d0c0b0a09081 ")
+            })
+        #expect(Set(result.attempts.filter { $0.policyId == "aws-sg-ssh-open-to-world" }.map(\.callId)).count == 3)
+        // Same history, same seed: the same answer.
+        let again = try Simulator(scenario: scenario).run()
+        #expect(again.records.map(\.kind) == result.records.map(\.kind))
+    }
+}
