@@ -18,6 +18,22 @@ public struct Inventory: Sendable {
     /// is a lookup, not a walk over every function for every key.
     private var slotsByRelation: [String: [String: [Int]]] = [:]
     public private(set) var count = 0
+    /// When the latest of the exports the inventory was read from was taken (a fixture file's
+    /// `as-of`), and the file that says so: a scenario over it starts then unless it says
+    /// otherwise, and may not start before it.
+    package var asOf: AsOf?
+
+    package struct AsOf: Sendable, Equatable {
+        package var at: Timestamp
+        package var file: String
+        package var line: Int?
+
+        package init(at: Timestamp, file: String, line: Int?) {
+            self.at = at
+            self.file = file
+            self.line = line
+        }
+    }
     /// Counts the resources handed out by walks and lookups, when set: tests that growth stays
     /// linear count work with it, not time. Shared by the copies a simulation makes.
     @usableFromInline package var visits: VisitCounter?

@@ -205,11 +205,18 @@ public struct FixtureCache: Sendable {
                             entry: Int32(bitPattern: try r.u32()), line: Int32(bitPattern: try r.u32()),
                             column: Int32(bitPattern: try r.u32())))
                 }
+                var read = FixtureLoader.ReadResources()
+                if try r.u8() == 1 {
+                    read.asOf = Timestamp(milliseconds: Int64(bitPattern: try r.u64()))
+                    read.asOfLine = Int32(bitPattern: try r.u32())
+                }
                 let resources = try ResourceArchive.read(from: &r)
                 guard resources.count == places.count, r.remaining == 0 else { return nil }
                 // Used: its time is renewed, so that pruning keeps it.
                 _ = utimensat(AT_FDCWD, objectPath(digest), nil, AT_SYMLINK_NOFOLLOW)
-                return Entry(read: FixtureLoader.ReadResources(resources: resources, places: places), digest: digest)
+                read.resources = resources
+                read.places = places
+                return Entry(read: read, digest: digest)
             } catch {
                 return nil
             }
@@ -226,6 +233,13 @@ public struct FixtureCache: Sendable {
         w.u32(UInt32(entry.read.places.count))
         for place in entry.read.places {
             for v in [place.entry, place.line, place.column] { w.u32(UInt32(bitPattern: v)) }
+        }
+        if let asOf = entry.read.asOf {
+            w.u8(1)
+            w.u64(UInt64(bitPattern: asOf.milliseconds))
+            w.u32(UInt32(bitPattern: entry.read.asOfLine))
+        } else {
+            w.u8(0)
         }
         ResourceArchive.write(entry.read.resources, to: &w)
         Self.writeFile(w.bytes, to: objectPath(entry.digest))

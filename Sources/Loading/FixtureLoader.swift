@@ -21,7 +21,7 @@ import Simulation
 ///
 /// A resource of a type remsim does not model carries `inert: true` (importers write it).
 public enum FixtureLoader {
-    static let fileKeys = ["version", "account", "region", "resources"]
+    static let fileKeys = ["version", "account", "region", "as-of", "resources"]
     static let resourceKeys = [
         "id", "type", "account", "region", "name", "tags", "properties", "relations", "usage", "inert",
         "unknown-properties",
@@ -85,6 +85,10 @@ public enum FixtureLoader {
         inventory.reserveCapacity(total)
         places.reserveCapacity(total)
         for i in read.indices {
+            if let at = read[i].read.asOf, at > (inventory.asOf?.at ?? Timestamp(milliseconds: .min)) {
+                let line = read[i].read.asOfLine
+                inventory.asOf = Inventory.AsOf(at: at, file: files[i], line: line > 0 ? Int(line) : nil)
+            }
             digest.add(read[i].digest.hex)
             problems.record(read[i].problems)
             // Each resource is moved into the inventory, not copied (a copy retains every field,
@@ -118,6 +122,9 @@ public enum FixtureLoader {
     struct ReadResources: Sendable {
         var resources: [Resource] = []
         var places: [EntryPlace] = []
+        /// The file's `as-of`: when the export it holds was taken, and the line saying so.
+        var asOf: Timestamp?
+        var asOfLine: Int32 = 0
 
         mutating func append(_ resource: consuming Resource, at place: EntryPlace) {
             resources.append(resource)
@@ -244,6 +251,16 @@ public enum FixtureLoader {
             return ReadResources()
         }
         var out = ReadResources()
+        if let node = doc["as-of"] {
+            problems.attempt { () throws(LoadError) in
+                guard let at = Timestamp(iso8601: try node.string()) else {
+                    throw node.error(
+                        "expected an ISO 8601 time such as 2026-11-30T06:00:00Z: when the export was taken")
+                }
+                out.asOf = at
+                out.asOfLine = Int32(node.error("").line ?? 0)
+            }
+        }
         let nodes: [YAMLNode] = problems.attempt({ () throws(LoadError) in try list.list() }) ?? []
         for (i, node) in nodes.enumerated() {
             if let resource = problems.attempt({ () throws(LoadError) in
@@ -267,8 +284,10 @@ public enum FixtureLoader {
             if reader.stopped { return ReadResources() }
             var out = ReadResources()
             let top = JSONEntry(
-                fields: [("version", doc.version), ("account", doc.account), ("region", doc.region)]
-                    .compactMap { key, node in node.map { (key, $0) } }, properties: nil, path: "", at: 0,
+                fields: [
+                    ("version", doc.version), ("account", doc.account), ("region", doc.region), ("as-of", doc.asOf),
+                ]
+                .compactMap { key, node in node.map { (key, $0) } }, properties: nil, path: "", at: 0,
                 places: places)
             if let version = doc.version {
                 if case .scalar(.int(let v), _, _) = version {
@@ -284,6 +303,17 @@ public enum FixtureLoader {
             guard let account = problems.attempt({ () throws(LoadError) in try top.string("account") }),
                 let region = problems.attempt({ () throws(LoadError) in try top.string("region") })
             else { return ReadResources() }
+            if let text = problems.attempt({ () throws(LoadError) in try top.string("as-of") }), let text {
+                guard let at = Timestamp(iso8601: text) else {
+                    problems.record(
+                        top.error(
+                            "expected an ISO 8601 time such as 2026-11-30T06:00:00Z: when the export was taken",
+                            at: "as-of"))
+                    return ReadResources()
+                }
+                out.asOf = at
+                out.asOfLine = Int32(top.error("", at: "as-of").line ?? 0)
+            }
             guard let list = doc.resourcesNode else {
                 problems.record(top.error("missing required key 'resources'", at: nil))
                 return ReadResources()

@@ -6,10 +6,13 @@ import Foundation
 package struct FixtureWriter {
     package var directory: String
     package var perFile: Int
+    /// When the export was taken, written as each file's `as-of`.
+    package var asOf: Timestamp?
 
-    package init(directory: String, perFile: Int = 10_000) {
+    package init(directory: String, perFile: Int = 10_000, asOf: Timestamp? = nil) {
         self.directory = directory
         self.perFile = max(1, perFile)
+        self.asOf = asOf
     }
 
     package static func value(of r: Resource) -> Value {
@@ -108,7 +111,8 @@ package struct FixtureWriter {
         func flush() throws {
             guard !batch.isEmpty else { return }
             let name = String(format: "resources-%05d.json", names.count + 1)
-            let text = "{\"version\":1,\"resources\":[\n" + batch.joined(separator: ",\n") + "\n]}\n"
+            let asOf = self.asOf.map { "\"as-of\":\"\($0.iso8601)\"," } ?? ""
+            let text = "{\"version\":1,\(asOf)\"resources\":[\n" + batch.joined(separator: ",\n") + "\n]}\n"
             try Data(text.utf8).write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(name)))
             names.append(name)
             batch.removeAll(keepingCapacity: true)

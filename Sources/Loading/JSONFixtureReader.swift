@@ -25,6 +25,7 @@ extension JSONStreamReader {
         var version: JSONNode?
         var account: JSONNode?
         var region: JSONNode?
+        var asOf: JSONNode?
         var resourcesNode: JSONNode?
         var entries: [Entry] = []
         var sawResources = false
@@ -56,6 +57,7 @@ extension JSONStreamReader {
                 case "version": doc.version = try reader.node(depth: 2)
                 case "account": doc.account = try reader.node(depth: 2)
                 case "region": doc.region = try reader.node(depth: 2)
+                case "as-of": doc.asOf = try reader.node(depth: 2)
                 case "resources":
                     doc.sawResources = true
                     guard reader.current == UInt8(ascii: "[") else {

@@ -212,10 +212,21 @@ public struct ScenarioLoader: Sendable {
             }
         }
 
+        // The clock starts where the scenario says, or when the estate its fixtures hold was
+        // exported (their latest `as-of`); never before that export, whose keys and dates would
+        // all be in the future.
         let start = problems.attempt { () throws(LoadError) in
-            guard let s = m["start"] else { return Scenario.defaultStart }
+            let asOf = inventory?.asOf
+            guard let s = m["start"] else { return asOf?.at ?? Scenario.defaultStart }
             guard let t = Timestamp(iso8601: try s.string()) else {
                 throw s.error("expected an ISO 8601 time such as 2026-01-01T00:00:00Z")
+            }
+            if let asOf, asOf.at > t {
+                let place = LoadError(file: asOf.file, line: asOf.line, message: "").location
+                throw s.error(
+                    "the fixtures in \(InputFiles.display(place)) were exported at \(asOf.at), after this start: a run "
+                        + "cannot begin before the estate it starts from was recorded (start at \(asOf.at) or later, "
+                        + "or leave start out to begin then)")
             }
             return t
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CloudModel
 import Foundation
 import Loading
 
@@ -67,6 +68,12 @@ struct ImportCommand: ParsableCommand {
             "aws-config-history: the days of history to replay, ending at the latest item (default: all of it)."))
     var days: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "When the export was taken (2026-11-30T06:00:00Z), written as the fixtures' as-of: a scenario over them "
+                + "starts then. Default: the latest time the export names, or the time of the import."))
+    var asOf: String?
+
     func validate() throws {
         if format != .awsDescribe, region != nil || account != nil {
             throw ValidationError(
@@ -80,6 +87,13 @@ struct ImportCommand: ParsableCommand {
         }
         if let days, days < 1 || days > 3660 {
             throw ValidationError("--days takes a number of days from 1 to 3660")
+        }
+        if let asOf, Timestamp(iso8601: asOf) == nil {
+            throw ValidationError("--as-of takes an ISO 8601 time such as 2026-11-30T06:00:00Z")
+        }
+        if format == .awsConfigHistory, asOf != nil {
+            throw ValidationError(
+                "--as-of does not apply to aws-config-history: its fixtures are the state at the history's start")
         }
         if format != .awsConfig, resourceType != nil {
             throw ValidationError("--resource-type applies to aws-config only")
@@ -126,7 +140,10 @@ struct ImportCommand: ParsableCommand {
         }
         let progress = ProgressLine.current
         defer { progress.finish() }
-        let written = try FixtureWriter(directory: output).write { emit in
+        // When the export was taken: as given, as it says, or (it says nothing) now.
+        let named = asOf.flatMap { Timestamp(iso8601: $0) } ?? result.asOf
+        let taken = named ?? Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) / 1000 * 1000)
+        let written = try FixtureWriter(directory: output, asOf: taken).write { emit in
             for (done, resource) in result.resources.enumerated() {
                 progress.update("writing fixtures", done, of: result.resources.count)
                 try emit(resource)
@@ -140,6 +157,13 @@ struct ImportCommand: ParsableCommand {
             "imported \(result.resources.count) resources (\(byType.joined(separator: ", "))) into "
                 + "\(written.count) file\(written.count == 1 ? "" : "s") in \(output)"
         )
+        Console.out(
+            "  as of \(taken)"
+                + (asOf != nil
+                    ? " (--as-of)"
+                    : named != nil
+                        ? " (the latest time the export names)"
+                        : " (the time of the import: the export names none; --as-of says when it was taken)"))
         let partial = result.resources.filter { !$0.unknownProperties.isEmpty }
         if !partial.isEmpty {
             let all = partial.filter(\.propertiesUnknown).count
@@ -160,7 +184,7 @@ struct ImportCommand: ParsableCommand {
         let progress = ProgressLine.current
         defer { progress.finish() }
         let fixtures = (output as NSString).appendingPathComponent("fixtures")
-        let written = try FixtureWriter(directory: fixtures).write { emit in
+        let written = try FixtureWriter(directory: fixtures, asOf: history.start).write { emit in
             for resource in history.initial { try emit(resource) }
         }
         progress.finish()

@@ -367,3 +367,125 @@ struct UnknownPropertiesTests {
         }
     }
 }
+
+/// AWS Config records no access keys: given beside the items, the credential report or
+/// `list-access-keys` adds them; without them, a user's keys are unknown, not absent.
+struct ConfigAccessKeyTests {
+    static let user = #"""
+        {"configurationItems": [{
+          "version": "1.3", "accountId": "210987654321", "configurationItemCaptureTime": "2026-11-30T05:00:00Z",
+          "configurationItemStatus": "OK", "resourceType": "AWS::IAM::User", "resourceId": "AIDA2EXAMPLE0000001",
+          "resourceName": "ci-deployer", "arn": "arn:aws:iam::210987654321:user/ci-deployer", "awsRegion": "global",
+          "configuration": {"path": "/", "userName": "ci-deployer", "userId": "AIDA2EXAMPLE0000001",
+            "arn": "arn:aws:iam::210987654321:user/ci-deployer", "createDate": "2023-04-11T09:00:00Z"}
+        }]}
+        """#
+
+    @Test func keysGivenBesideConfigItemsLetTheStaleKeyPolicyFire() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let items = try TestSupport.write(Self.user, to: "config.json", in: dir)
+        let alone = try AWSConfigImporter.load(files: [items])
+        #expect(alone.resources.first?.unknownProperties == ["AccessKeys"])
+        #expect(
+            alone.warnings.first?.hasPrefix("1 aws.iam-user without AccessKeys, which AWS Config does not record")
+                == true)
+        #expect(try RealExportShapesTests.violations(alone.resources, at: RealExportShapesTests.now).isEmpty)
+
+        let keys = RealExportShapesTests.samples + "/aws-describe-estate/list-access-keys-ci-deployer.json"
+        let withKeys = try AWSConfigImporter.load(files: [items, keys])
+        let user = try #require(withKeys.resources.first)
+        #expect(user.unknownProperties.isEmpty)
+        #expect(user.properties["AccessKeys"]?.arrayValue?.count == 2)
+        #expect(withKeys.warnings.isEmpty)
+        #expect(
+            try RealExportShapesTests.violations(withKeys.resources, at: RealExportShapesTests.now) == [
+                "aws-iam-access-key-older-than-90-days ci-deployer"
+            ])
+    }
+}
+
+/// A scenario's clock starts when the estate it runs over was exported, unless it says otherwise,
+/// and never before.
+struct ExportTimeTests {
+    static func scenario(start: String?, in dir: String) throws -> String {
+        try TestSupport.write(
+            """
+            version: 1
+            name: over-an-export
+            fixtures: [fixtures]
+            policies: [builtin:aws-iam-access-key-older-than-90-days]
+            \(start.map { "start: \"\($0)\"" } ?? "")
+            engine:
+              alert-rules: [{name: all, auto-remediate: false, detection: {mode: event}}]
+            run-for: 1h
+            """, to: "s.yaml", in: dir)
+    }
+
+    @Test func theClockStartsAtTheExportsTimeAndNeverBeforeIt() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let estate = RealExportShapesTests.samples + "/aws-describe-estate/"
+        let result = try AWSDescribeImporter.load(
+            files: [estate + "list-users.json", estate + "list-access-keys-ci-deployer.json"], region: nil,
+            account: nil)
+        _ = try FixtureWriter(directory: dir + "/fixtures", asOf: RealExportShapesTests.now).write { emit in
+            for r in result.resources { try emit(r) }
+        }
+        let loader = ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .anywhere)
+        // No start: the export's time, at which ci-deployer's first key is 21 months old.
+        let atExport = try loader.load(file: try Self.scenario(start: nil, in: dir))
+        #expect(atExport.start == RealExportShapesTests.now)
+        #expect(
+            TestSupport.violations(of: atExport.policies, in: atExport.inventory, at: atExport.start) == [
+                "aws-iam-access-key-older-than-90-days iam-user/210987654321/ci-deployer"
+            ])
+        // A start before the export is refused at its line, naming the fixture file.
+        let early = try Self.scenario(start: "2026-01-01T00:00:00Z", in: dir)
+        do {
+            _ = try loader.load(file: early)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 5)
+            #expect(
+                error.message.contains("resources-00001.json:1 were exported at 2026-11-30T06:00:00Z, after this start")
+            )
+        }
+        let later = try loader.load(file: try Self.scenario(start: "2026-12-01T00:00:00Z", in: dir))
+        #expect(later.start == Timestamp(iso8601: "2026-12-01T00:00:00Z"))
+    }
+
+    @Test func anExportSaysWhenItWasTaken() throws {
+        let samples = RealExportShapesTests.samples
+        #expect(
+            try AWSConfigImporter.load(files: [samples + "/aws-config-shapes/get-resource-config-history.json"]).asOf
+                == Timestamp(iso8601: "2026-10-20T09:30:00Z"))
+        #expect(
+            try GCPAssetInventoryImporter.load(files: [samples + "/gcp-shapes/org-export.ndjson"], project: nil).asOf
+                == Timestamp(iso8601: "2026-11-30T05:00:00Z"))
+        // A YAML fixture says it too, and a bad time is placed.
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = try TestSupport.write(
+            "version: 1\nas-of: 2026-11-30T06:00:00Z\naccount: \"1\"\nregion: r\nresources: []\n", to: "a.yaml", in: dir
+        )
+        #expect(try FixtureLoader.load(paths: [good]).asOf?.at == RealExportShapesTests.now)
+        let bad = try TestSupport.write(
+            "version: 1\nas-of: last tuesday\naccount: \"1\"\nregion: r\nresources: []\n", to: "b.yaml", in: dir)
+        do {
+            _ = try FixtureLoader.load(paths: [bad])
+            Issue.record("expected an error")
+        } catch {
+            #expect((error.line, error.column) == (2, 8))
+        }
+        let badJSON = try TestSupport.write(
+            #"{"version": 1, "as-of": "soon", "resources": []}"#, to: "c.json", in: dir)
+        do {
+            _ = try FixtureLoader.load(paths: [badJSON])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.keyPath == "as-of")
+            #expect(error.message.hasPrefix("expected an ISO 8601 time"))
+        }
+    }
+}

@@ -94,6 +94,7 @@ public enum AWSConfigImporter {
             func take(_ entry: ExportItem, _ value: Value) throws(LoadError) {
                 items += 1
                 let item = try value.decodedJSONString(of: entry, at: "")
+                collector.taken(item["configurationItemCaptureTime"]?.stringValue)
                 let time = (item["configurationItemCaptureTime"]?.stringValue).flatMap { Timestamp(iso8601: $0) }
                 let deleted = item["configurationItemStatus"]?.stringValue.map(deletedStatuses.contains) ?? false
                 let r = try resource(item, entry, resourceType: resourceType)

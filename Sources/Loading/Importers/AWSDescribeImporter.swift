@@ -33,7 +33,10 @@ public enum AWSDescribeImporter {
             uses[key] = .single
         }
         for key in AWSDescribeShape.pageKeys { uses[key] = .keep }
-        for key in ["SnapshotId", "CreateVolumePermissions", "KeyId", "KeyRotationEnabled", "Content", "ReportFormat"] {
+        for key in [
+            "SnapshotId", "CreateVolumePermissions", "KeyId", "KeyRotationEnabled", "Content", "ReportFormat",
+            "GeneratedTime",
+        ] {
             uses[key] = .keep
         }
         for key in AWSDescribeShape.metadataKeys { uses[key] = .ignore }
@@ -145,6 +148,7 @@ public enum AWSDescribeImporter {
             } else if kept["KeyRotationEnabled"] != nil {
                 collector.skip("key rotation statuses that do not name their key (a CLI before 2024 prints no KeyId)")
             }
+            collector.taken(kept["GeneratedTime"]?.stringValue)
             if let content = kept["Content"]?.stringValue, kept["ReportFormat"]?.stringValue == "text/csv" {
                 guard let csv = Data(base64Encoded: content) else {
                     throw summary.error("the credential report's Content is not base64")

@@ -44,6 +44,7 @@ public enum GCPAssetInventoryImporter {
             ) { (item: ExportItem) throws(LoadError) in
                 let asset = item.value
                 guard asset.objectValue != nil else { throw item.error("expected an object") }
+                collector.taken((asset["update_time"] ?? asset["updateTime"])?.stringValue)
                 guard let name = asset["name"]?.stringValue, !name.isEmpty else { throw item.error("missing 'name'") }
                 if let policy = asset["iam_policy"] ?? asset["iamPolicy"], asset["resource"] == nil {
                     policies.append((name, policy))

@@ -12,8 +12,11 @@ public struct ImportResult: Sendable {
     /// What was imported but is not whole, or what the export says it does not hold (a page with
     /// more to follow): things a team must know before it trusts the import's findings.
     public var warnings: [String]
+    /// When the export was taken, where it says (the latest capture or update time it holds).
+    public var asOf: Timestamp?
 
-    package init(resources: [Resource], skipped: [String: Int], warnings: [String] = []) {
+    package init(resources: [Resource], skipped: [String: Int], warnings: [String] = [], asOf: Timestamp? = nil) {
+        self.asOf = asOf
         self.resources = resources
         self.skipped = skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         self.warnings = warnings
@@ -32,6 +35,8 @@ struct ImportCollector {
     var index: [String: Int] = [:]
     var skipped: [String: Int] = [:]
     var warnings: [String] = []
+    /// The latest time the export names.
+    var asOf: Timestamp?
 
     mutating func add(_ r: Resource, _ item: ExportItem) throws(LoadError) {
         guard index[r.id] == nil else { throw item.error("'\(r.id)' appears twice in the import") }
@@ -54,7 +59,15 @@ struct ImportCollector {
 
     mutating func warn(_ message: String) { warnings.append(message) }
 
-    var result: ImportResult { ImportResult(resources: resources, skipped: skipped, warnings: warnings) }
+    /// Notes a time the export names (a capture, update or generation time).
+    mutating func taken(_ text: String?) {
+        guard let text, let t = Timestamp(iso8601: text) else { return }
+        if asOf.map({ t > $0 }) ?? true { asOf = t }
+    }
+
+    var result: ImportResult {
+        ImportResult(resources: resources, skipped: skipped, warnings: warnings, asOf: asOf)
+    }
 }
 
 extension Value {
