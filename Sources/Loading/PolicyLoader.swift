@@ -205,7 +205,39 @@ public enum PolicyLoader {
     }
 
     static func remediation(_ node: YAMLNode) throws(LoadError) -> Remediation {
-        let m = try node.mapping(allowing: ["description", "steps", "cli"])
+        let m = try node.mapping(allowing: ["description", "steps", "cli", "parameters"])
+        var remediation = try steps(node, m)
+        remediation.parameters = try m["parameters"].map(Self.parameters) ?? []
+        // Every `${param.NAME}` names a declared parameter.
+        let declared = Set(remediation.parameters.map(\.name))
+        for step in remediation.steps {
+            for name in TemplateVariables.parameterNames(in: step.parameters) where !declared.contains(name) {
+                throw (m["steps"] ?? m["cli"] ?? node).error(
+                    "'${param.\(name)}' names no parameter of this remediation (declared: "
+                        + "\(declared.isEmpty ? "none" : declared.sorted().joined(separator: ", ")); declare it under "
+                        + "'parameters')")
+            }
+        }
+        return remediation
+    }
+
+    /// `parameters: {NAME: {description: …, default: …}}`.
+    static func parameters(_ node: YAMLNode) throws(LoadError) -> [RemediationParameter] {
+        var out: [RemediationParameter] = []
+        for (name, value) in try node.mapping(allowing: node.mappingKeys).entries {
+            guard TemplateVariables.isParameterName(name) else {
+                throw value.error("a parameter name is letters, digits and '-', starting with a letter: '\(name)'")
+            }
+            let p = try value.mapping(allowing: ["description", "default"])
+            out.append(
+                RemediationParameter(
+                    name: name, description: try p.required("description").string(),
+                    defaultValue: try p["default"]?.value()))
+        }
+        return out
+    }
+
+    static func steps(_ node: YAMLNode, _ m: YAMLMapping) throws(LoadError) -> Remediation {
         if let cli = m["cli"] {
             if let steps = m["steps"] { throw steps.error("give either 'steps' or 'cli', not both") }
             return Remediation(

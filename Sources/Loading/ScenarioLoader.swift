@@ -31,10 +31,11 @@ public struct ScenarioLoader: Sendable {
 
     static let scenarioKeys = [
         "version", "name", "description", "fixtures", "policies", "seed", "start", "engine", "timeline", "run-for",
-        "expect",
+        "expect", "parameters",
     ]
     static let engineKeys = ["api-latency", "api-latency-jitter", "alert-rules", "exemptions", "external"]
-    static let ruleKeys = ["name", "scope", "policies", "auto-remediate", "detection"] + ControlsReader.keys
+    static let ruleKeys =
+        ["name", "scope", "policies", "auto-remediate", "detection", "parameters"] + ControlsReader.keys
     static let timelineKeys = TimelineReader.keys
 
     /// Reads a scenario file and what it names, every path confined by `paths` (the scenario
@@ -98,6 +99,11 @@ public struct ScenarioLoader: Sendable {
             return try m.required("engine").mapping(allowing: Self.engineKeys, unknownKeys: &unknownKeys)
         }
         problems.record(unknownKeys)
+        let scenarioParameters: [String: Value] =
+            (problems.attempt { () throws(LoadError) in
+                try m["parameters"].map { n throws(LoadError) in try Self.parameters(n, declaredBy: policies) }
+            } ?? nil) ?? [:]
+        var ruleNodes: [String: YAMLNode] = [:]
         var rules: [AlertRule]? = nil
         if let engine, let rulesNode = problems.attempt({ () throws(LoadError) in try engine.required("alert-rules") }),
             let nodes = problems.attempt({ () throws(LoadError) in try rulesNode.list() })
@@ -106,7 +112,12 @@ public struct ScenarioLoader: Sendable {
             var complete = true
             for ruleNode in nodes {
                 let rules = problems.attempt { () throws(LoadError) in
-                    let rules = try self.rules(ruleNode, policies: policies)
+                    var rules = try self.rules(ruleNode, policies: policies)
+                    // The scenario's parameters, with the rule's own over them.
+                    for i in rules.indices {
+                        rules[i].parameters = scenarioParameters.merging(rules[i].parameters) { _, own in own }
+                        ruleNodes[rules[i].name] = ruleNode
+                    }
                     for rule in rules where read.contains(where: { $0.name == rule.name }) {
                         throw ruleNode.error("alert rule '\(rule.name)' is defined twice")
                     }
@@ -250,6 +261,9 @@ public struct ScenarioLoader: Sendable {
         // What the simulation would refuse, refused here, at its line: validate and run see the same.
         for problem in Preflight.problems(in: scenario) {
             problems.record(entryNodes[problem.entry].error(problem.error.message))
+        }
+        for unset in scenario.unsetParameters() {
+            if let node = ruleNodes[unset.rule] ?? m["engine"] { problems.record(node.error(unset.message)) }
         }
         return problems.isEmpty ? scenario : nil
     }
@@ -402,11 +416,15 @@ public struct ScenarioLoader: Sendable {
                 policies = ids
             }
         }
+        let parameters =
+            try m["parameters"].map { n throws(LoadError) in try Self.parameters(n, declaredBy: nil) } ?? [:]
         if m["detection"] == nil, let fallback {
-            return AlertRule(
+            var rule = AlertRule(
                 name: try m.required("name").string(), scope: scope, policies: policies,
                 autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: fallback,
                 controls: try ControlsReader.controls(m), disruption: try ControlsReader.disruption(m))
+            rule.parameters = parameters
+            return rule
         }
         let detectionNode = try m.required("detection")
         let d = try detectionNode.mapping(allowing: ["mode", "delivery-delay", "every"])
@@ -426,11 +444,33 @@ public struct ScenarioLoader: Sendable {
             guard every >= .seconds(1) else { throw everyNode.error("a poll interval must be at least 1s") }
             detection = .poll(every: every)
         }
-        return AlertRule(
+        var rule = AlertRule(
             name: try m.required("name").string(), scope: scope, policies: policies,
             autoRemediate: try m["auto-remediate"]?.bool() ?? false, detection: detection,
             controls: try ControlsReader.controls(m),
             disruption: try ControlsReader.disruption(m))
+        rule.parameters = parameters
+        return rule
+    }
+
+    /// `parameters: {NAME: VALUE}`: values of remediation parameters. With `declaredBy`, each name
+    /// must be a parameter one of those policies declares (a misspelt name sets nothing).
+    static func parameters(_ node: YAMLNode, declaredBy policies: [Policy]?) throws(LoadError) -> [String: Value] {
+        let declared = Set((policies ?? []).flatMap { $0.remediation?.parameters.map(\.name) ?? [] })
+        var out: [String: Value] = [:]
+        for (name, valueNode) in try node.mapping(allowing: node.mappingKeys).entries {
+            if policies != nil, !declared.contains(name) {
+                throw valueNode.error(
+                    "no policy of this scenario takes a parameter '\(name)'\(Suggest.didYouMean(name, in: declared.sorted())) "
+                        + "(taken: \(declared.isEmpty ? "none" : declared.sorted().joined(separator: ", ")))")
+            }
+            let value = try valueNode.value()
+            guard value.stringValue != nil || value.intValue != nil || value.boolValue != nil else {
+                throw valueNode.error("a parameter's value is a string, a number or a boolean")
+            }
+            out[name] = value
+        }
+        return out
     }
 
     enum DetectionMode: String, CaseIterable {

@@ -5,12 +5,30 @@ import Foundation
 package struct Remediation: Sendable {
     package var steps: [RemediationStep]
     package var description: String
+    /// What the steps need that differs from estate to estate (the bucket access logs go to, the
+    /// role flow logs deliver with): `${param.NAME}` in a step. A scenario or an alert rule gives
+    /// the values; a parameter without a default must be given wherever the remediation may run.
+    package var parameters: [RemediationParameter] = []
 
     package static let maximumSteps = 5
 
     package init(steps: [RemediationStep], description: String = "") {
         self.steps = steps
         self.description = description
+    }
+}
+
+/// A value a remediation takes from the scenario or alert rule that runs it.
+package struct RemediationParameter: Sendable, Hashable {
+    package var name: String
+    package var description: String
+    /// Used when nothing sets the parameter; may hold variables (`${account}`). Nil: required.
+    package var defaultValue: Value?
+
+    package init(name: String, description: String, defaultValue: Value? = nil) {
+        self.name = name
+        self.description = description
+        self.defaultValue = defaultValue
     }
 }
 

@@ -14,6 +14,9 @@ public struct AlertRule: Sendable {
     package var controls: RemediationControls
     /// What to do when a remediation could disrupt something.
     package var disruption: DisruptionSettings
+    /// Values of remediation parameters (`${param.NAME}`) for the policies this rule covers: the
+    /// scenario's, with the rule's own over them.
+    package var parameters: [String: Value] = [:]
 
     package init(
         name: String, scope: Scope = Scope(), policies: [String]? = nil, autoRemediate: Bool, detection: Detection,
@@ -37,6 +40,21 @@ public struct AlertRule: Sendable {
     }
 
     package func covers(policy id: String) -> Bool { policies?.contains(id) ?? true }
+
+    /// The values `policy`'s remediation takes under this rule: each parameter's default, with
+    /// what the rule (and scenario) set over it; a required one nobody set is absent.
+    package func parameterValues(for policy: Policy) -> [String: Value] {
+        var values: [String: Value] = [:]
+        for parameter in policy.remediation?.parameters ?? [] {
+            if let value = parameters[parameter.name] ?? parameter.defaultValue { values[parameter.name] = value }
+        }
+        return values
+    }
+
+    /// The parameters of `policy`'s remediation that are required and not set under this rule.
+    package func missingParameters(for policy: Policy) -> [RemediationParameter] {
+        (policy.remediation?.parameters ?? []).filter { $0.defaultValue == nil && parameters[$0.name] == nil }
+    }
 
     public enum Detection: Sendable, Equatable {
         /// A config-change event (CloudTrail → EventBridge, Azure Activity Log) reaches the engine

@@ -26,7 +26,9 @@ extension Engine {
         }
         let plan: RemediationPlan
         do {
-            plan = try RemediationPlan(policy: c.policy, finding: c.finding, resource: c.resource, now: now, view: view)
+            plan = try RemediationPlan(
+                policy: c.policy, finding: c.finding, resource: c.resource, now: now, view: view,
+                parameters: rule.parameterValues(for: c.policy))
         } catch {
             transition(c.alert, to: .failed, reason: .planFailed, at: now, detail: error.description)
             return
@@ -269,9 +271,10 @@ extension Engine {
         _ flight: InFlight, policy: Policy, finding: Finding, resource: Resource, at now: Timestamp,
         view: some InventoryView
     ) -> RemediationPlan {
+        let parameters = rule(named: flight.slot.rule)?.parameterValues(for: policy) ?? [:]
         guard
             let fresh = try? RemediationPlan(
-                policy: policy, finding: finding, resource: resource, now: now, view: view)
+                policy: policy, finding: finding, resource: resource, now: now, view: view, parameters: parameters)
         else {
             return flight.plan
         }

@@ -31,13 +31,15 @@ package struct RemediationPlan: Sendable, Hashable {
     /// the epoch when not given), looking up the other resources a step names in `view` (when
     /// not given, as for an example plan, such a reference stays as written).
     package init(
-        policy: Policy, finding: Finding, resource: Resource, now: Timestamp? = nil, view: (any InventoryView)? = nil
+        policy: Policy, finding: Finding, resource: Resource, now: Timestamp? = nil, view: (any InventoryView)? = nil,
+        parameters: [String: Value]? = nil
     ) throws(PlanError) {
         guard let remediation = policy.remediation, !remediation.steps.isEmpty else {
             throw PlanError.notRemediable(policy.id)
         }
         let variables = TemplateVariables(
-            resource: resource, finding: finding, now: now ?? Timestamp(milliseconds: 0), view: view)
+            resource: resource, finding: finding, now: now ?? Timestamp(milliseconds: 0), view: view,
+            parameters: parameters)
         var calls: [Call] = []
         for (index, step) in remediation.steps.enumerated() {
             let matched = step.over.map { finding.elements(named: $0) } ?? finding.primaryMatch

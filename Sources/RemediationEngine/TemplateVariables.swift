@@ -15,7 +15,7 @@ package struct TemplateVariables {
 
     /// The names for messages, in the order a person reads them.
     package static let documentedNames =
-        "resourceId, resourceName, region, account, arn, matched, matched.NAME, item, item.FIELD, property.PATH, "
+        "resourceId, resourceName, region, account, arn, matched, matched.NAME, item, item.FIELD, param.NAME, property.PATH, "
         + "property.PATH|DEFAULT, kmsKeyArn:KEY, protocol, fromPort, toPort, cidr, ipV4/6, resourceGroup, azureScope, gcpZoneId, "
         + "ruleName"
 
@@ -26,6 +26,9 @@ package struct TemplateVariables {
     /// The inventory, for the variables that name another resource (`${kmsKeyArn:alias/data}`);
     /// without it (a plan shown as an example) such a variable stands for the reference as written.
     var view: (any InventoryView)?
+    /// The values of the remediation's parameters (`${param.NAME}`), as the alert rule or scenario
+    /// set them over the defaults; nil (a plan shown as an example) leaves them as written.
+    var parameters: [String: Value]?
 
     /// Checks a template without a resource, for `remsim validate` and policy loading.
     static func unknownNames(in value: Value) -> [String] {
@@ -33,7 +36,7 @@ package struct TemplateVariables {
         visitStrings(value) { text in
             for name in references(in: text) {
                 let head = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
-                if head == "property" || head == "matched", name.contains(".") { continue }
+                if head == "property" || head == "matched" || head == "param", name.contains(".") { continue }
                 if name.hasPrefix("time:") || name.hasPrefix("kmsKeyArn:") { continue }
                 if !names.contains(head) || (name.contains(".") && head != "item") { unknown.append(name) }
             }
@@ -135,6 +138,23 @@ package struct TemplateVariables {
                     throw .unknownVariable(name: name, step: step)
                 }
                 result = .string(formatted)
+            } else if name.hasPrefix("param.") {
+                let parameter = String(name.dropFirst(6))
+                guard let parameters else {
+                    result = .string("${\(name)}")
+                    break
+                }
+                guard let value = parameters[parameter] else {
+                    throw .unresolved(
+                        "the remediation's parameter '\(parameter)' is not set (set it in the scenario's or the alert "
+                            + "rule's parameters)", step: step)
+                }
+                // A value may use the resource's variables (`acme-logs-${account}-${region}`), not parameters.
+                if case .string(let text) = value, !text.contains("${param.") {
+                    result = try substitute(text, item: item, step: step)
+                } else {
+                    result = value
+                }
             } else if name.hasPrefix("matched.") {
                 let elements = finding.elements(named: String(name.dropFirst(8)))
                 result = elements.isEmpty ? nil : .array(elements)
@@ -172,6 +192,23 @@ package struct TemplateVariables {
             if references(in: text).contains(where: { $0.hasPrefix("kmsKeyArn:") }) { needsKey = true }
         }
         return needsKey ? ["kms:DescribeKey"] : []
+    }
+
+    /// The parameters `${param.NAME}` names in a step's parameters.
+    package static func parameterNames(in value: Value) -> [String] {
+        var names: [String] = []
+        visitStrings(value) { text in
+            for name in references(in: text) where name.hasPrefix("param.") {
+                names.append(String(name.dropFirst(6)))
+            }
+        }
+        return names
+    }
+
+    /// Letters, digits and `-`, starting with a letter: what `${param.NAME}` can name.
+    package static func isParameterName(_ name: String) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLetter else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
     }
 
     static func references(in text: String) -> [String] {

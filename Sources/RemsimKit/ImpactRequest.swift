@@ -9,7 +9,8 @@ import Simulation
 /// fixtures and policies named directly under one rule that remediates everything.
 package enum ImpactRequest: Sendable {
     case scenario(String)
-    case inventory(fixtures: [String], policies: [String])
+    /// `parameters`: values of the policies' remediation parameters (`--param NAME=VALUE`).
+    case inventory(fixtures: [String], policies: [String], parameters: [String: Value] = [:])
 
     /// The scenario to preview, and the report's title.
     package func scenario(
@@ -21,8 +22,13 @@ package enum ImpactRequest: Sendable {
             var loader = ScenarioLoader(pack: pack, paths: confinement)
             loader.fixtureCache = fixtureCache
             let loaded = try loader.load(file: file)
+            // A preview turns every rule's remediation on: each needs what it takes.
+            if let unset = loaded.unsetParameters(everyRule: true).first {
+                throw LoadError(
+                    file: file, message: "the preview turns every rule's auto-remediation on, and " + unset.message)
+            }
             return (loaded, "Enabling auto-remediation for \(InputFiles.display(file)):")
-        case .inventory(let fixtures, let references):
+        case .inventory(let fixtures, let references, let parameters):
             guard !fixtures.isEmpty else {
                 throw LoadError(
                     file: "--fixtures", message: "give a scenario file, or --fixtures with the inventory to preview")
@@ -46,13 +52,27 @@ package enum ImpactRequest: Sendable {
             }
             // Policies that name their own mode (Custodian's) are detected that way; the others
             // by change events.
-            let preview = AlertRule(
+            var preview = AlertRule(
                 name: "preview", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+            let declared = Set(chosen.flatMap { $0.remediation?.parameters.map(\.name) ?? [] })
+            for name in parameters.keys.sorted() where !declared.contains(name) {
+                throw LoadError(
+                    file: "--param",
+                    message: "no policy previewed takes a parameter '\(name)' (taken: "
+                        + "\(declared.isEmpty ? "none" : declared.sorted().joined(separator: ", ")))")
+            }
+            preview.parameters = parameters
             let rules = preview.splitByModes(of: chosen, defaultPoll: .hours(1)) { _ in preview.detection }
             let scenario = Scenario(
                 name: "impact", inventory: inventory, policies: try PolicyLoader.unique(chosen),
                 settings: EngineSettings(rules: rules),
                 runFor: horizon)
+            if let unset = scenario.unsetParameters(everyRule: true).first {
+                throw LoadError(
+                    file: "--param",
+                    message: "policy '\(unset.policy)' needs its remediation parameter '\(unset.parameter)' "
+                        + "(\(unset.description)): give it with --param \(unset.parameter)=VALUE")
+            }
             return (
                 scenario,
                 "Enabling auto-remediation on \(fixtures.joined(separator: ", ")) (\(inventory.count) resources, "

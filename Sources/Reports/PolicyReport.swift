@@ -72,6 +72,10 @@ package enum PolicyReport {
             ]
         }
         f["remediation"] = .array(steps)
+        f["parameters"] = .array(
+            (policy.remediation?.parameters ?? []).map {
+                ["name": .string($0.name), "description": .string($0.description), "default": $0.defaultValue ?? .null]
+            })
         f["notifications"] = .array(
             policy.notifications.map {
                 [
@@ -117,6 +121,13 @@ package enum PolicyReport {
         if let remediation = policy.remediation {
             out.append("\n  remediation (\(remediation.steps.count) step\(remediation.steps.count == 1 ? "" : "s")):")
             if !remediation.description.isEmpty { out.append("    \(remediation.description)") }
+            if !remediation.parameters.isEmpty {
+                out.append("    takes (a scenario's or alert rule's `parameters` set them):")
+                for p in remediation.parameters {
+                    let given = p.defaultValue.map { "default \($0.stringValue ?? $0.jsonText)" } ?? "required"
+                    out.append("      \(p.name) (\(given)): \(p.description)")
+                }
+            }
             for (i, step) in remediation.steps.enumerated() {
                 let note = policy.selections.lazy.compactMap(\.stepNote).first { $0.name == step.over }
                 let each =

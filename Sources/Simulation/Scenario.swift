@@ -227,3 +227,42 @@ package struct FaultScope: Sendable, Equatable {
             && (resources.isEmpty || resources.contains(resource.id))
     }
 }
+
+extension Scenario {
+    /// A remediation parameter without a default that no scenario or rule sets, under a rule
+    /// that remediates the policy.
+    package struct UnsetParameter: Sendable, Equatable {
+        package var rule: String
+        package var policy: String
+        package var parameter: String
+        package var description: String
+
+        /// The message: what is missing, for which policy, and where to set it.
+        package var message: String {
+            "policy '\(policy)' remediates under alert rule '\(rule)' and needs its parameter '\(parameter)' "
+                + "(\(description)), which nothing sets: give it in the scenario's 'parameters' or the rule's"
+        }
+    }
+
+    /// The required remediation parameters left unset under the rules that remediate (those with
+    /// auto-remediation on, or turned on by the timeline; every rule when `everyRule`), policy
+    /// by policy: a run would fail each such remediation, so it is refused before anything runs.
+    package func unsetParameters(everyRule: Bool = false) -> [UnsetParameter] {
+        let enabled = Set(
+            timeline.compactMap { entry -> String? in
+                if case .setAutoRemediation(let rule, true) = entry.action { return rule }
+                return nil
+            })
+        var out: [UnsetParameter] = []
+        for rule in settings.rules where everyRule || rule.autoRemediate || enabled.contains(rule.name) {
+            for policy in policies where rule.covers(policy: policy.id) && policy.isRemediable {
+                for p in rule.missingParameters(for: policy) {
+                    out.append(
+                        UnsetParameter(
+                            rule: rule.name, policy: policy.id, parameter: p.name, description: p.description))
+                }
+            }
+        }
+        return out
+    }
+}
