@@ -228,11 +228,11 @@ public enum PolicyLoader {
             guard TemplateVariables.isParameterName(name) else {
                 throw value.error("a parameter name is letters, digits and '-', starting with a letter: '\(name)'")
             }
-            let p = try value.mapping(allowing: ["description", "default"])
+            let p = try value.mapping(allowing: ["description", "default", "example"])
             out.append(
                 RemediationParameter(
                     name: name, description: try p.required("description").string(),
-                    defaultValue: try p["default"]?.value()))
+                    defaultValue: try p["default"]?.value(), example: try p["example"]?.value()))
         }
         return out
     }

@@ -24,11 +24,24 @@ package struct RemediationParameter: Sendable, Hashable {
     package var description: String
     /// Used when nothing sets the parameter; may hold variables (`${account}`). Nil: required.
     package var defaultValue: Value?
+    /// The value the policy's own examples are run with (by `validate`, `policies show` and
+    /// `replay --builtin`), where there is no scenario to set it; the default when not given.
+    package var example: Value?
 
-    package init(name: String, description: String, defaultValue: Value? = nil) {
+    package init(name: String, description: String, defaultValue: Value? = nil, example: Value? = nil) {
         self.name = name
         self.description = description
         self.defaultValue = defaultValue
+        self.example = example
+    }
+}
+
+extension Remediation {
+    /// The values its policy's examples are run with: each parameter's example, or default.
+    package var exampleParameters: [String: Value] {
+        var values: [String: Value] = [:]
+        for p in parameters { if let v = p.example ?? p.defaultValue { values[p.name] = v } }
+        return values
     }
 }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import CloudModel
 import Foundation
 import Loading
+import PolicyPack
+import RemediationEngine
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,6 +76,13 @@ struct ImportCommand: ParsableCommand {
                 + "starts then. Default: the latest time the export names, or the time of the import."))
     var asOf: String?
 
+    @Option(
+        name: .customLong("param"),
+        help: ArgumentHelp(
+            "aws-config-history: a value for a remediation parameter of the built-in pack, NAME=VALUE "
+                + "(repeatable): --param logBucket='my-logs-${account}-${region}'."))
+    var parameters: [String] = []
+
     func validate() throws {
         if format != .awsDescribe, region != nil || account != nil {
             throw ValidationError(
@@ -94,6 +103,9 @@ struct ImportCommand: ParsableCommand {
         if format == .awsConfigHistory, asOf != nil {
             throw ValidationError(
                 "--as-of does not apply to aws-config-history: its fixtures are the state at the history's start")
+        }
+        if format != .awsConfigHistory, !parameters.isEmpty {
+            throw ValidationError("--param applies to aws-config-history only")
         }
         if format != .awsConfig, resourceType != nil {
             throw ValidationError("--resource-type applies to aws-config only")
@@ -190,7 +202,28 @@ struct ImportCommand: ParsableCommand {
         progress.finish()
         let name = (output as NSString).lastPathComponent
         let scenario = (output as NSString).appendingPathComponent(name + ".yaml")
-        try Console.writeFile(scenario, history.scenario(name: name, fixtures: "fixtures"))
+        // The pack's remediations that need a parameter nobody gave only detect, and the
+        // scenario says so.
+        var values: [String: Value] = [:]
+        for given in parameters {
+            let parts = given.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw BadInput("--param: expected NAME=VALUE, found '\(given)'")
+            }
+            values[parts[0]] = .string(parts[1])
+        }
+        let pack = try BuiltinPolicies.load()
+        let declared = Set(pack.flatMap { $0.remediation?.parameters.map(\.name) ?? [] })
+        for name in values.keys.sorted() where !declared.contains(name) {
+            throw BadInput(
+                "--param: the built-in pack takes no parameter '\(name)' (it takes \(declared.sorted().joined(separator: ", ")))"
+            )
+        }
+        let needing = ConfigHistory.needing(pack, given: values)
+        try Console.writeFile(
+            scenario,
+            history.scenario(
+                name: name, fixtures: "fixtures", parameters: values, pack: pack.map(\.id), needing: needing))
         let actors = Dictionary(grouping: history.changes, by: \.actor).map { "\($0.key) \($0.value.count)" }.sorted()
         Console.out(
             "a history from \(history.start) to \(history.end): \(history.initial.count) "
@@ -198,6 +231,11 @@ struct ImportCommand: ParsableCommand {
                 + "\(written.count) fixture file\(written.count == 1 ? "" : "s") in \(fixtures)), \(history.changes.count) "
                 + "changes on the timeline" + (actors.isEmpty ? "" : " (by \(actors.joined(separator: ", ")))"))
         Console.out("wrote \(scenario); run it with: remsim run \(scenario)")
+        if !needing.isEmpty {
+            Console.out(
+                "  detect only, until --param gives what their remediations take: "
+                    + needing.map { "\($0.policy) (\($0.parameters.joined(separator: ", ")))" }.joined(separator: ", "))
+        }
         for (what, count) in history.skipped { Console.out("  not replayed: \(count) \(what)") }
         for warning in history.warnings { Console.error(Console.errorStyle.yellow("warning: ") + warning) }
     }

@@ -14,8 +14,10 @@ extension Replay {
         for policy in policies where policy.isRemediable && policy.resourceType.hasPrefix("aws.") {
             for (n, example) in policy.examples.match.enumerated() {
                 let neighbours = policy.examples.noMatch.filter { $0.id != example.id }
-                let rule = AlertRule(
+                var rule = AlertRule(
                     name: "examples", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+                // The values the policy's examples are run with (the log bucket its examples hold).
+                rule.parameters = policy.remediation?.exampleParameters ?? [:]
                 scenarios.append(
                     Scenario(
                         name: "\(policy.id) example \(n + 1)", file: policy.source,

@@ -86,7 +86,9 @@ package enum PolicyReport {
         var commands: [Value] = []
         if policy.isRemediable, let example = policy.examples.match.first,
             let finding = Evaluator(now: now).finding(policy, example),
-            let plan = try? RemediationPlan(policy: policy, finding: finding, resource: example)
+            let plan = try? RemediationPlan(
+                policy: policy, finding: finding, resource: example,
+                parameters: policy.remediation?.exampleParameters)
         {
             commands = plan.calls.map { .string($0.command.text) }
         }
@@ -148,7 +150,10 @@ package enum PolicyReport {
             if let example = policy.examples.match.first, let finding = evaluator.finding(policy, example) {
                 out.append("\n  rendered for example '\(example.name)':")
                 do {
-                    for call in try RemediationPlan(policy: policy, finding: finding, resource: example).calls {
+                    for call in try RemediationPlan(
+                        policy: policy, finding: finding, resource: example,
+                        parameters: policy.remediation?.exampleParameters
+                    ).calls {
                         out.append("    $ \(call.command)")
                     }
                 } catch {

@@ -50,7 +50,9 @@ package enum PolicyConflicts {
     /// The resource after `policy`'s remediation, or nil if it does not apply or fails.
     static func remediate(_ policy: Policy, _ resource: Resource, _ evaluator: Evaluator) -> Resource? {
         guard let finding = evaluator.finding(policy, resource),
-            let plan = try? RemediationPlan(policy: policy, finding: finding, resource: resource),
+            let plan = try? RemediationPlan(
+                policy: policy, finding: finding, resource: resource,
+                parameters: policy.remediation?.exampleParameters),
             var cloud = try? SimulatedCloud(inventory: Inventory([resource]))
         else { return nil }
         for (n, call) in plan.calls.enumerated() {

@@ -61,8 +61,12 @@ struct ConfigHistoryTests {
         _ = try FixtureWriter(directory: dir + "/fixtures").write { emit in
             for r in history.initial { try emit(r) }
         }
+        let pack = try BuiltinPolicies.load()
+        let needing = ConfigHistory.needing(pack, given: [:])
+        #expect(needing.map(\.policy) == ["aws-s3-access-logging", "aws-vpc-flow-logs-enabled"])
         let file = try TestSupport.write(
-            history.scenario(name: "payments-history", fixtures: "fixtures"), to: "h.yaml", in: dir)
+            history.scenario(name: "payments-history", fixtures: "fixtures", pack: pack.map(\.id), needing: needing),
+            to: "h.yaml", in: dir)
         let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .anywhere).load(file: file)
         #expect(scenario.start == history.start)
         #expect(scenario.timeline.count == history.changes.count)

@@ -22,7 +22,8 @@ struct BuiltinRemediationTests {
             var cloud = SimulatedCloud(
                 inventory: try Inventory([example] + policy.examples.noMatch.filter { $0.id != example.id }))
             let finding = try #require(evaluator.finding(policy, example))
-            let plan = try RemediationPlan(policy: policy, finding: finding, resource: example)
+            let plan = try RemediationPlan(
+                policy: policy, finding: finding, resource: example, parameters: policy.remediation?.exampleParameters)
             for (n, call) in plan.calls.enumerated() {
                 let cloudName = try #require(example.cloud)
                 let op = CloudOperation(

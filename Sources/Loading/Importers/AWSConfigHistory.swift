@@ -1,5 +1,7 @@
 import CloudModel
 import Foundation
+import Policies
+import RemediationEngine
 
 /// A recorded AWS Config history as a scenario: "what would auto-remediation have done over the
 /// last N days".
@@ -158,11 +160,30 @@ public struct ConfigHistory: Sendable {
             skipped: skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, warnings: warnings)
     }
 
+    /// The policies of `pack` whose remediations need a parameter `given` does not set, with
+    /// what each needs.
+    public static func needing(_ pack: [Policy], given: [String: Value]) -> [(policy: String, parameters: [String])] {
+        var rule = AlertRule(name: "history", autoRemediate: true, detection: .event(deliveryDelay: .zero))
+        rule.parameters = given
+        return pack.compactMap { policy in
+            let missing = rule.missingParameters(for: policy).map(\.name)
+            return missing.isEmpty || !policy.isRemediable ? nil : (policy.id, missing)
+        }
+    }
+
     /// The scenario that replays the history with auto-remediation on for every policy of the
     /// built-in pack: its fixtures are `fixtures` (a path relative to the scenario file), it runs
     /// from the window's start for the whole window and an hour more, and a loop guard names who
     /// keeps putting a change back.
-    public func scenario(name: String, fixtures: String) -> String {
+    ///
+    /// `parameters` are the values the pack's remediations take (`logBucket`, …), written as the
+    /// scenario's; `needing` names the policies (of `pack`, the pack's ids) whose remediations need
+    /// a parameter not given, with what they need: they go to a second rule that only detects, so
+    /// the scenario runs as it is and says what to set to let them remediate too.
+    public func scenario(
+        name: String, fixtures: String, parameters: [String: Value] = [:], pack: [String] = [],
+        needing: [(policy: String, parameters: [String])] = []
+    ) -> String {
         func json(_ v: Value) -> String { v.jsonText }
         func string(_ s: String) -> String { Value.string(s).jsonText }
         func offset(_ t: Timestamp) -> String {
@@ -181,15 +202,38 @@ public struct ConfigHistory: Sendable {
             fixtures: [\(string(fixtures))]
             policies: [builtin:all]
             start: \(string(start.iso8601))
+
+            """
+        if !parameters.isEmpty {
+            out +=
+                "parameters: \(json(.object(Fields(parameters.sorted { $0.key < $1.key }.map { Fields.Entry(key: $0.key, value: $0.value) }))))\n"
+        }
+        let held = Set(needing.map(\.policy))
+        let remediating =
+            needing.isEmpty ? "all" : json(.array(pack.filter { !held.contains($0) }.map(Value.string)))
+        out += """
             engine:
               alert-rules:
-                - name: auto-remediate-everything
+                - name: auto-remediate
+                  policies: \(remediating)
                   auto-remediate: true
                   detection: {mode: event}
                   loop-guard: {max-remediations: 3, window: 24h}
-            run-for: \(span)
 
             """
+        if !needing.isEmpty {
+            let what = needing.map { "\($0.policy) (\($0.parameters.joined(separator: ", ")))" }.joined(separator: ", ")
+            out += """
+                    # These remediations take parameters nobody gave (`remsim import aws-config-history --param
+                    # NAME=VALUE`, or `parameters:` above): \(what). Until then they only detect.
+                    - name: detect-only
+                      policies: \(json(.array(needing.map { Value.string($0.policy) })))
+                      auto-remediate: false
+                      detection: {mode: event}
+
+                """
+        }
+        out += "run-for: \(span)\n"
         if changes.isEmpty {
             out += "timeline: []\n"
             return out
