@@ -489,3 +489,27 @@ struct ExportTimeTests {
         }
     }
 }
+
+/// A bucket's ACL and policy, as AWS Config records them, in the shape `get-bucket-acl` and
+/// `get-bucket-policy` print: the pack finds a grant to everyone.
+struct ConfigBucketAccessTests {
+    @Test func aConfigBucketsACLAndPolicyAreImportedAndAPublicGrantIsFound() throws {
+        let file = RealExportShapesTests.samples + "/aws-config-shapes/configuration-item-bucket-acl.json"
+        let result = try AWSConfigImporter.load(files: [file])
+        let bucket = try #require(result.resources.first)
+        let grants = try #require(bucket.properties["Acl"]?["Grants"]?.arrayValue)
+        #expect(
+            grants.map { $0["Grantee"]?["URI"]?.stringValue ?? $0["Grantee"]?["ID"]?.stringValue ?? "" } == [
+                "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+                "http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/s3/LogDelivery",
+            ])
+        #expect(grants.map { $0["Permission"]?.stringValue ?? "" } == ["FULL_CONTROL", "READ", "WRITE"])
+        #expect(bucket.properties["Acl"]?["Owner"]?["DisplayName"] == "orders-prod")
+        #expect(
+            bucket.properties["Policy"]?.stringValue?.contains("\"Sid\": \"PublicRead\"") == true,
+            "the policy text, as get-bucket-policy prints it")
+        let found = try RealExportShapesTests.violations(result.resources, at: RealExportShapesTests.now)
+        #expect(found.contains("aws-s3-acl-grants-public orders-static-site"))
+        #expect(found.contains("aws-s3-public-access-block orders-static-site"))
+    }
+}

@@ -258,6 +258,58 @@ public enum AWSConfigImporter {
             name: resourceName ?? tags["Name"] ?? id, tags: tags, properties: properties)
     }
 
+    /// Config's group grantees, by the name it writes for them.
+    static let groupGrantees: [String: String] = [
+        "AllUsers": S3Access.allUsers, "AuthenticatedUsers": S3Access.authenticatedUsers,
+        "LogDelivery": "http://acs.amazonaws.com/groups/s3/LogDelivery",
+    ]
+    /// Config's permission names, as `get-bucket-acl` spells them.
+    static let permissions: [String: String] = [
+        "FullControl": "FULL_CONTROL", "Write": "WRITE", "WriteAcp": "WRITE_ACP", "Read": "READ", "ReadAcp": "READ_ACP",
+    ]
+
+    /// A bucket's `AccessControlList` (a JSON string, sometimes twice over) as `aws s3api
+    /// get-bucket-acl` prints an ACL: `{Owner, Grants: [{Grantee, Permission}]}`.
+    static func accessControlList(_ value: Value?, _ entry: ExportItem) throws(LoadError) -> Value? {
+        let at = "supplementaryConfiguration.AccessControlList"
+        guard var acl = value, !acl.isNull else { return nil }
+        acl = try acl.decodedJSONString(of: entry, at: at)
+        acl = try acl.decodedJSONString(of: entry, at: at)
+        guard let ownerId = acl["owner"]?["id"]?.stringValue else {
+            throw entry.error("an ACL without its owner's id", at: at)
+        }
+        var owner = Fields()
+        owner["ID"] = .string(ownerId)
+        if let name = acl["owner"]?["displayName"]?.stringValue { owner["DisplayName"] = .string(name) }
+        var grants: [Value] = []
+        for (i, grant) in (acl["grantList"]?.arrayValue ?? []).enumerated() {
+            let here = "\(at).grantList[\(i)]"
+            guard let permission = grant["permission"]?.stringValue.flatMap({ permissions[$0] }) else {
+                throw entry.error(
+                    "a grant whose permission is not one of \(permissions.keys.sorted().joined(separator: ", "))",
+                    at: here)
+            }
+            var grantee = Fields()
+            if let group = grant["grantee"]?.stringValue {
+                guard let uri = groupGrantees[group] else {
+                    throw entry.error(
+                        "a grant to '\(group)', not a group S3 knows (\(groupGrantees.keys.sorted().joined(separator: ", ")))",
+                        at: here)
+                }
+                grantee["Type"] = "Group"
+                grantee["URI"] = .string(uri)
+            } else if let id = grant["grantee"]?["id"]?.stringValue {
+                grantee["Type"] = "CanonicalUser"
+                grantee["ID"] = .string(id)
+                if let name = grant["grantee"]?["displayName"]?.stringValue { grantee["DisplayName"] = .string(name) }
+            } else {
+                throw entry.error("a grant without a grantee", at: here)
+            }
+            grants.append(["Grantee": .object(grantee), "Permission": .string(permission)])
+        }
+        return ["Owner": .object(owner), "Grants": .array(grants)]
+    }
+
     /// `groupId` → `GroupId`, recursively, with Config's renamings undone.
     static func pascalCased(_ value: Value) -> Value {
         switch value {
@@ -294,6 +346,11 @@ public enum AWSConfigImporter {
         }
         if let encryption = try part("ServerSideEncryptionConfiguration") {
             p = p.setting("ServerSideEncryptionConfiguration", to: encryption)
+        }
+        if let acl = try accessControlList(s["AccessControlList"], entry) { p = p.setting("Acl", to: acl) }
+        if let policy = s["BucketPolicy"], !policy.isNull {
+            let text = try policy.decodedJSONString(of: entry, at: "supplementaryConfiguration.BucketPolicy")
+            if let document = text["policyText"], !document.isNull { p = p.setting("Policy", to: document) }
         }
         if let logging = try part("BucketLoggingConfiguration") {
             var enabled = Fields()
