@@ -18,7 +18,8 @@ struct ImportCommand: ParsableCommand {
             `batch-get-resource-config`, `select-resource-config`, bare items). azure-resource-graph reads the JSON \
             of `az graph query` or `az resource list`. gcp-asset-inventory reads `gcloud asset export` \
             (newline-delimited JSON), `gcloud asset list --format=json` or `gcloud asset search-all-resources \
-            --read-mask='*' --format=json`, of a project or a whole organisation.
+            --read-mask='*' --format=json`, of a project or a whole organisation. custodian-resources reads what \
+            `custodian run` writes (each policy's resources.json, with its metadata.json).
 
             Exports are read as the JSON these commands print, one item at a time; `-` reads standard input. \
             Resources of types remsim does not model are kept as inert resources and counted; whatever is not \
@@ -33,6 +34,7 @@ struct ImportCommand: ParsableCommand {
         case azureResourceGraph = "azure-resource-graph"
         case gcpAssetInventory = "gcp-asset-inventory"
         case awsConfigHistory = "aws-config-history"
+        case custodianResources = "custodian-resources"
     }
 
     @Argument(help: "The format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -149,6 +151,7 @@ struct ImportCommand: ParsableCommand {
         case .awsConfig: result = try AWSConfigImporter.load(files: files, resourceType: resourceType)
         case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
         case .gcpAssetInventory: result = try GCPAssetInventoryImporter.load(files: files, project: project)
+        case .custodianResources: result = try CustodianResourcesImporter.load(files: files)
         }
         let progress = ProgressLine.current
         defer { progress.finish() }

@@ -513,3 +513,47 @@ struct ConfigBucketAccessTests {
         #expect(found.contains("aws-s3-public-access-block orders-static-site"))
     }
 }
+
+/// What `custodian run` writes, read back: each policy's resources with its metadata.
+struct CustodianResourcesTests {
+    @Test func azureResourcesComeInAndGCPOnesAreCountedWithTheExportToUse() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let vault =
+            "/subscriptions/8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b/resourceGroups/orders-rg/providers/Microsoft.KeyVault/vaults/orders-kv"
+        try FileManager.default.createDirectory(atPath: dir + "/kv-purge/", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/gcp-fw/", withIntermediateDirectories: true)
+        _ = try TestSupport.write(
+            #"{"policy": {"name": "kv-purge", "resource": "azure.keyvault"}, "execution": {"start": 1764482400.5}, "config": {"region": "", "account_id": "8f2a5c1e-3b4d-4e6f-9a0b-1c2d3e4f5a6b"}}"#,
+            to: "kv-purge/metadata.json", in: dir)
+        _ = try TestSupport.write(
+            #"[{"id": "\#(vault)", "name": "orders-kv", "type": "Microsoft.KeyVault/vaults", "location": "westeurope", "tags": {"team": "orders"}, "properties": {"enableSoftDelete": true}, "c7n:MatchedFilters": ["properties.enablePurgeProtection"]}]"#,
+            to: "kv-purge/resources.json", in: dir)
+        _ = try TestSupport.write(
+            #"{"policy": {"name": "gcp-fw", "resource": "gcp.firewall"}, "execution": {"start": 1764482400}, "config": {}}"#,
+            to: "gcp-fw/metadata.json", in: dir)
+        _ = try TestSupport.write(
+            #"[{"name": "allow-ssh", "sourceRanges": ["0.0.0.0/0"]}]"#, to: "gcp-fw/resources.json", in: dir)
+        let result = try CustodianResourcesImporter.load(files: try InputFiles.collect([dir], extensions: ["json"]))
+        let kv = try #require(result.resources.first)
+        #expect(result.resources.count == 1)
+        #expect((kv.id, kv.type, kv.region, kv.tags) == (vault, "azure.keyvault", "westeurope", ["team": "orders"]))
+        #expect(kv.properties["c7n:MatchedFilters"] == nil)
+        #expect(kv.properties["tags"] == nil)
+        #expect(
+            try RealExportShapesTests.violations(result.resources, at: RealExportShapesTests.now) == [
+                "azure-keyvault-recoverable orders-kv"
+            ])
+        #expect(result.asOf == Timestamp(milliseconds: 1_764_482_400_500))
+        #expect(
+            result.skipped.map(\.what) == [
+                "Custodian's c7n: annotations",
+                "GCP resources (remsim names them as Cloud Asset Inventory does: import `gcloud asset export` instead)",
+            ])
+        // Without its metadata.json, a resources.json says nothing of its type: an error.
+        try FileManager.default.removeItem(atPath: dir + "/kv-purge/metadata.json")
+        #expect(throws: LoadError.self) {
+            try CustodianResourcesImporter.load(files: [dir + "/kv-purge/resources.json"])
+        }
+    }
+}

@@ -13,7 +13,7 @@ import CloudModel
 /// `labels`.
 package enum CustodianShape {
     /// Properties remsim keeps that Custodian's resource of the type does not have.
-    static let fetchedByFilters: [String: [String]] = [
+    package static let fetchedByFilters: [String: [String]] = [
         "aws.s3": ["PublicAccessBlockConfiguration", "ServerSideEncryptionConfiguration"],
         "aws.iam-user": ["AccessKeys", "MFADevices", "LoginProfile"],
         "aws.kms-key": ["KeyRotationEnabled"],
