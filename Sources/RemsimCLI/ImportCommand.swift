@@ -21,6 +21,10 @@ struct ImportCommand: ParsableCommand {
             --read-mask='*' --format=json`, of a project or a whole organisation. custodian-resources reads what \
             `custodian run` writes (each policy's resources.json, with its metadata.json).
 
+            aws-config-history (with `aws cloudtrail lookup-events` output beside it) and gcp-asset-history \
+            (`gcloud asset get-history`) turn a recorded history into a scenario in --output: the first state as \
+            fixtures, every later change a timeline entry at its time by its actor, the built-in pack remediating.
+
             Exports are read as the JSON these commands print, one item at a time; `-` reads standard input. \
             Resources of types remsim does not model are kept as inert resources and counted; whatever is not \
             imported is counted with its reason, and what is imported but not whole is warned about. The \
@@ -34,7 +38,11 @@ struct ImportCommand: ParsableCommand {
         case azureResourceGraph = "azure-resource-graph"
         case gcpAssetInventory = "gcp-asset-inventory"
         case awsConfigHistory = "aws-config-history"
+        case gcpAssetHistory = "gcp-asset-history"
         case custodianResources = "custodian-resources"
+
+        /// The formats that make a scenario of a recorded history.
+        var isHistory: Bool { self == .awsConfigHistory || self == .gcpAssetHistory }
     }
 
     @Argument(help: "The format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -94,7 +102,7 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--project applies to gcp-asset-inventory only")
         }
         if format != .awsConfigHistory, days != nil {
-            throw ValidationError("--days applies to aws-config-history only")
+            throw ValidationError("--days applies to aws-config-history and gcp-asset-history only")
         }
         if let days, days < 1 || days > 3660 {
             throw ValidationError("--days takes a number of days from 1 to 3660")
@@ -107,7 +115,7 @@ struct ImportCommand: ParsableCommand {
                 "--as-of does not apply to aws-config-history: its fixtures are the state at the history's start")
         }
         if format != .awsConfigHistory, !parameters.isEmpty {
-            throw ValidationError("--param applies to aws-config-history only")
+            throw ValidationError("--param applies to aws-config-history and gcp-asset-history only")
         }
         if format != .awsConfig, resourceType != nil {
             throw ValidationError("--resource-type applies to aws-config only")
@@ -146,7 +154,7 @@ struct ImportCommand: ParsableCommand {
         let output = self.output ?? "Fixtures/imported"
         let result: ImportResult
         switch format {
-        case .awsConfigHistory: return
+        case .awsConfigHistory, .gcpAssetHistory: return
         case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
         case .awsConfig: result = try AWSConfigImporter.load(files: files, resourceType: resourceType)
         case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
@@ -194,8 +202,11 @@ struct ImportCommand: ParsableCommand {
     /// `aws-config-history`: the first state as fixtures, every later change as a timeline entry
     /// of a scenario that runs the built-in pack with auto-remediation on over the window.
     func history(_ files: [String]) throws {
-        let output = self.output ?? "Scenarios/aws-config-history"
-        let history = try ConfigHistory.load(files: files, days: days)
+        let output = self.output ?? "Scenarios/\(format.rawValue)"
+        let history =
+            format == .gcpAssetHistory
+            ? try ResourceHistory.gcpAssets(files: files, days: days)
+            : try ResourceHistory.awsConfig(files: files, days: days)
         let progress = ProgressLine.current
         defer { progress.finish() }
         let fixtures = (output as NSString).appendingPathComponent("fixtures")
@@ -222,7 +233,7 @@ struct ImportCommand: ParsableCommand {
                 "--param: the built-in pack takes no parameter '\(name)' (it takes \(declared.sorted().joined(separator: ", ")))"
             )
         }
-        let needing = ConfigHistory.needing(pack, given: values)
+        let needing = ResourceHistory.needing(pack, given: values)
         try Console.writeFile(
             scenario,
             history.scenario(

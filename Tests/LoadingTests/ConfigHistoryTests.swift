@@ -18,7 +18,7 @@ struct ConfigHistoryTests {
     }
 
     @Test func theFirstStateIsTheFixtureAndEveryLaterChangeAnEntryByItsActor() throws {
-        let history = try ConfigHistory.load(files: Self.files)
+        let history = try ResourceHistory.awsConfig(files: Self.files)
         #expect(history.start == Timestamp(iso8601: "2026-11-01T09:00:00Z"))
         #expect(history.end == Timestamp(iso8601: "2026-11-03T08:00:00Z"))
         #expect(history.initial.map(\.id) == ["sg-0f0e0d0c0b0a09081"])
@@ -43,26 +43,26 @@ struct ConfigHistoryTests {
         #expect(history.warnings.isEmpty, "CloudTrail names every actor")
 
         // Without CloudTrail, the changes are no one's, and that is said.
-        let anonymous = try ConfigHistory.load(files: [Self.files[0]])
-        #expect(Set(anonymous.changes.map(\.actor)) == [ConfigHistory.unknownActor])
+        let anonymous = try ResourceHistory.awsConfig(files: [Self.files[0]])
+        #expect(Set(anonymous.changes.map(\.actor)) == [ResourceHistory.unknownActor])
         #expect(anonymous.warnings.first?.hasPrefix("8 changes are attributed to no one") == true)
 
         // The last day only: the state on 2 November at 08:00 is the start.
-        let lastDay = try ConfigHistory.load(files: Self.files, days: 1)
+        let lastDay = try ResourceHistory.awsConfig(files: Self.files, days: 1)
         #expect(lastDay.start == Timestamp(iso8601: "2026-11-02T08:00:00Z"))
         #expect(lastDay.changes.count == 8)
         #expect(lastDay.skipped.isEmpty)
     }
 
     @Test func theHistoryScenarioRunsAndNamesTheLoopTheDriftingActorWouldHaveCaused() throws {
-        let history = try ConfigHistory.load(files: Self.files)
+        let history = try ResourceHistory.awsConfig(files: Self.files)
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try FixtureWriter(directory: dir + "/fixtures").write { emit in
             for r in history.initial { try emit(r) }
         }
         let pack = try BuiltinPolicies.load()
-        let needing = ConfigHistory.needing(pack, given: [:])
+        let needing = ResourceHistory.needing(pack, given: [:])
         #expect(needing.map(\.policy) == ["aws-s3-access-logging", "aws-vpc-flow-logs-enabled"])
         let file = try TestSupport.write(
             history.scenario(name: "payments-history", fixtures: "fixtures", pack: pack.map(\.id), needing: needing),
@@ -84,5 +84,37 @@ struct ConfigHistoryTests {
         // Same history, same seed: the same answer.
         let again = try Simulator(scenario: scenario).run()
         #expect(again.records.map(\.kind) == result.records.map(\.kind))
+    }
+}
+
+/// Cloud Asset Inventory's history (`gcloud asset get-history`), replayed the same way.
+struct AssetHistoryTests {
+    @Test func anAssetHistoryBecomesAScenarioThatFindsTheLoop() throws {
+        let file = TestSupport.packageRoot.appendingPathComponent(
+            "Tests/LoadingTests/Samples/gcp-asset-history/get-history.json"
+        ).path
+        let history = try ResourceHistory.gcpAssets(files: [file])
+        #expect(history.source == "Cloud Asset Inventory")
+        #expect(history.initial.map(\.account) == ["412345678901"])
+        #expect(history.warnings.last?.hasPrefix("project 412345678901 is named by number only") == true)
+        #expect(history.changes.count == 8, "seven changes, then the deletion")
+        if case .delete = history.changes.last?.kind {} else { Issue.record("the last change deletes the rule") }
+        #expect(history.warnings.first?.contains("Cloud Asset Inventory records no actor") == true)
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try FixtureWriter(directory: dir + "/fixtures").write { emit in
+            for r in history.initial { try emit(r) }
+        }
+        let pack = try BuiltinPolicies.load()
+        let scenarioFile = try TestSupport.write(
+            history.scenario(
+                name: "web-history", fixtures: "fixtures", pack: pack.map(\.id),
+                needing: ResourceHistory.needing(pack, given: [:])),
+            to: "h.yaml", in: dir)
+        let scenario = try ScenarioLoader(builtins: try BuiltinPolicies.load(), paths: .anywhere).load(
+            file: scenarioFile)
+        let result = try Simulator(scenario: scenario).run()
+        #expect(result.records.filter { $0.kind == .loop }.map(\.cause) == [ResourceHistory.unknownActor])
+        #expect(Set(result.attempts.filter { $0.policyId == "gcp-bucket-uniform-access" }.map(\.callId)).count == 3)
     }
 }

@@ -62,10 +62,7 @@ public enum GCPAssetInventoryImporter {
                         r["location"] = asset["location"] ?? .null
                         return Value.object(r)
                     }
-                let ancestorNumber = (asset["ancestors"]?.arrayValue ?? []).compactMap(\.stringValue).first {
-                    $0.hasPrefix("projects/")
-                }
-                .map { String($0.dropFirst("projects/".count)) }
+                let ancestorNumber = ancestorProject(asset)
                 let searchProject = asset["project"]?.stringValue.map {
                     $0.hasPrefix("projects/") ? String($0.dropFirst("projects/".count)) : $0
                 }
@@ -90,22 +87,18 @@ public enum GCPAssetInventoryImporter {
                 guard let account = named ?? ancestorNumber ?? searchProject ?? project else {
                     throw item.error("no project in '\(name)' nor in its ancestors; give it with --project")
                 }
-                let region =
-                    resource?["location"]?.stringValue ?? asset["location"]?.stringValue
-                    ?? ResourceAddress.region(ofId: name) ?? "global"
                 var properties = data ?? .emptyObject
                 if let policy = asset["iam_policy"] ?? asset["iamPolicy"] {
                     properties = properties.setting("iamPolicy", to: policy)
                 }
-                var tags: [String: String] = [:]
-                for entry in (data ?? asset)["labels"]?.objectValue?.entries ?? [] {
-                    tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
-                }
-                let shortName = name.split(separator: "/").last.map(String.init) ?? name
-                var imported = Resource(
-                    id: name, type: types[assetType] ?? "gcp.\(assetType)", account: account, region: region,
-                    name: shortName, tags: tags, properties: properties)
+                var imported = Self.resource(
+                    name: name, assetType: assetType, data: properties,
+                    location: resource?["location"]?.stringValue ?? asset["location"]?.stringValue, project: account)
                 if data == nil {
+                    // A search result's labels are beside its (absent) data.
+                    for entry in asset["labels"]?.objectValue?.entries ?? [] {
+                        imported.tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
+                    }
                     imported.unknownProperties = [Resource.everyProperty]
                     searchedWithoutData += 1
                 }
@@ -163,6 +156,26 @@ public enum GCPAssetInventoryImporter {
                     + "export with --content-type=iam-policy as well")
         }
         return collector.result
+    }
+
+    /// The project number an asset's `ancestors` name.
+    static func ancestorProject(_ asset: Value) -> String? {
+        (asset["ancestors"]?.arrayValue ?? []).compactMap(\.stringValue).first { $0.hasPrefix("projects/") }
+            .map { String($0.dropFirst("projects/".count)) }
+    }
+
+    /// The resource an asset's data describes, in `project`.
+    static func resource(name: String, assetType: String, data: Value, location: String?, project: String)
+        -> Resource
+    {
+        var tags: [String: String] = [:]
+        for entry in data["labels"]?.objectValue?.entries ?? [] {
+            tags[entry.key] = entry.value.stringValue ?? entry.value.jsonText
+        }
+        return Resource(
+            id: name, type: types[assetType] ?? "gcp.\(assetType)", account: project,
+            region: location ?? ResourceAddress.region(ofId: name) ?? "global",
+            name: name.split(separator: "/").last.map(String.init) ?? name, tags: tags, properties: data)
     }
 
     static func isNumber(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }

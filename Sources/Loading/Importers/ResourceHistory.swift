@@ -3,10 +3,11 @@ import Foundation
 import Policies
 import RemediationEngine
 
-/// A recorded AWS Config history as a scenario: "what would auto-remediation have done over the
-/// last N days".
+/// A recorded history of an estate as a scenario: "what would auto-remediation have done over the
+/// last N days". Two exports record one: AWS Config (`awsConfig`) and Cloud Asset Inventory's
+/// `gcloud asset get-history` (`gcpAssets`); both become versions of resources at their times.
 ///
-/// It reads what `aws configservice get-resource-config-history` prints (or the history files
+/// For AWS, it reads what `aws configservice get-resource-config-history` prints (or the history files
 /// Config delivers to S3, or any other shape `AWSConfigImporter` reads), every configuration
 /// item a version of its resource at its capture time, and optionally
 /// `aws cloudtrail lookup-events` output, whose events name who made each change (a Config
@@ -18,7 +19,7 @@ import RemediationEngine
 /// the change set (and removing those it removed), a `create-resource` for a resource that
 /// appeared, a `delete-resource` for one deleted, each attributed to the actor CloudTrail names.
 /// A version that changed only what policies cannot see (tags, relationships) is counted.
-public struct ConfigHistory: Sendable {
+public struct ResourceHistory: Sendable {
     public struct Change: Sendable, Equatable {
         public enum Kind: Sendable, Equatable {
             case patch(set: [String: Value], remove: [String])
@@ -39,6 +40,8 @@ public struct ConfigHistory: Sendable {
     public var changes: [Change]
     public var skipped: [(what: String, count: Int)]
     public var warnings: [String]
+    /// The export it was read from, for the scenario's description: "AWS Config".
+    public var source: String
 
     /// One recorded version of a resource: its state (nil when deleted), and who made it.
     struct Version {
@@ -52,7 +55,8 @@ public struct ConfigHistory: Sendable {
     /// The actor when CloudTrail does not say.
     public static let unknownActor = "unknown"
 
-    public static func load(files: [String], days: Int? = nil) throws(LoadError) -> ConfigHistory {
+    /// An AWS Config history, with CloudTrail's `lookup-events` naming the actors.
+    public static func awsConfig(files: [String], days: Int? = nil) throws(LoadError) -> ResourceHistory {
         var versions: [String: [Version]] = [:]
         var actors: [String: String] = [:]
         var order = 0
@@ -96,9 +100,93 @@ public struct ConfigHistory: Sendable {
                 throw summary.error("no configurationItems or Events: not a Config history or CloudTrail events")
             }
         }
+        return try build(
+            versions, actors: actors, days: days, skipped: skipped, file: files.first ?? "", source: "AWS Config",
+            noActors: "AWS Config records no actor; give `aws cloudtrail lookup-events` output for the window "
+                + "beside the history to name who made each change")
+    }
+
+    /// A Cloud Asset Inventory history: `gcloud asset get-history --content-type=resource
+    /// --format=json` (each asset's versions, with the window each held), as a list or one
+    /// version per line. Cloud Asset Inventory records no actor.
+    public static func gcpAssets(files: [String], days: Int? = nil) throws(LoadError) -> ResourceHistory {
+        var versions: [String: [Version]] = [:]
+        var order = 0
+        var projectIds: [String: String] = [:]
+        for file in files {
+            _ = try ExportReader.read(
+                file: file, expecting: "the JSON of `gcloud asset get-history`", topList: true, lines: true,
+                uses: ["assets": .items], otherwise: .ignore
+            ) { (entry: ExportItem) throws(LoadError) in
+                let temporal = entry.value
+                guard let asset = temporal["asset"], asset.objectValue != nil else {
+                    throw entry.error("missing 'asset'")
+                }
+                guard let text = (temporal["window"]?["startTime"] ?? temporal["window"]?["start_time"])?.stringValue,
+                    let at = Timestamp(iso8601: text)
+                else { throw entry.error("missing 'window.startTime': a history places each version at its time") }
+                guard let name = asset["name"]?.stringValue, !name.isEmpty else {
+                    throw entry.error("missing 'name'", at: "asset")
+                }
+                let ancestor = GCPAssetInventoryImporter.ancestorProject(asset)
+                if let ancestor, let named = ResourceAddress.account(ofId: name),
+                    !GCPAssetInventoryImporter.isNumber(named)
+                {
+                    projectIds[ancestor] = named
+                }
+                let deleted = temporal["deleted"]?.boolValue ?? false
+                var resource: Resource? = nil
+                if !deleted {
+                    guard let data = asset["resource"]?["data"], data.objectValue != nil else {
+                        throw entry.error(
+                            "a version without its resource's data: get the history with --content-type=resource",
+                            at: "asset")
+                    }
+                    guard let project = ResourceAddress.account(ofId: name) ?? ancestor else {
+                        throw entry.error("no project in '\(name)' nor in its ancestors", at: "asset")
+                    }
+                    resource = GCPAssetInventoryImporter.resource(
+                        name: name, assetType: (asset["assetType"] ?? asset["asset_type"])?.stringValue ?? "",
+                        data: data, location: asset["resource"]?["location"]?.stringValue, project: project)
+                }
+                versions[name, default: []].append(
+                    Version(at: at, resource: resource, id: name, events: [], order: order))
+                order += 1
+            }
+        }
+        // One account per project, as the inventory importer makes it.
+        for (id, list) in versions {
+            versions[id] = list.map { v in
+                guard var r = v.resource, let mapped = projectIds[r.account] else { return v }
+                r.account = mapped
+                return Version(at: v.at, resource: r, id: v.id, events: v.events, order: v.order)
+            }
+        }
+        var history = try build(
+            versions, actors: [:], days: days, skipped: [:], file: files.first ?? "", source: "Cloud Asset Inventory",
+            noActors: "Cloud Asset Inventory records no actor (Cloud Audit Logs do, which remsim does not read)")
+        let numbers = Set(
+            versions.values.flatMap { $0 }.compactMap(\.resource?.account).filter(GCPAssetInventoryImporter.isNumber))
+        if !numbers.isEmpty {
+            history.warnings.append(
+                "project\(numbers.count == 1 ? "" : "s") \(numbers.sorted().joined(separator: ", ")) "
+                    + "\(numbers.count == 1 ? "is" : "are") named by number only: no asset of the history names "
+                    + "\(numbers.count == 1 ? "its" : "their") id, so \(numbers.count == 1 ? "its" : "their") resources "
+                    + "are under the number")
+        }
+        return history
+    }
+
+    /// The scenario's parts from each resource's versions: the state at the window's start, and
+    /// every later change attributed to the actor its events name.
+    static func build(
+        _ versions: [String: [Version]], actors: [String: String], days: Int?, skipped: [String: Int], file: String,
+        source: String, noActors: String
+    ) throws(LoadError) -> ResourceHistory {
+        var skipped = skipped
         let all = versions.values.flatMap { $0 }
         guard let latest = all.map(\.at).max(), let earliest = all.map(\.at).min() else {
-            throw LoadError(file: files.first ?? "", message: "the history holds no configuration items")
+            throw LoadError(file: file, message: "the history holds no versions of any resource")
         }
         let start = days.map { max(earliest, latest - .days(Int64($0))) } ?? earliest
 
@@ -151,13 +239,12 @@ public struct ConfigHistory: Sendable {
             warnings.append(
                 "\(unattributed) change\(unattributed == 1 ? " is" : "s are") attributed to no one: "
                     + (actors.isEmpty
-                        ? "AWS Config records no actor; give `aws cloudtrail lookup-events` output for the window "
-                            + "beside the history to name who made each change"
+                        ? noActors
                         : "no CloudTrail event given names \(unattributed == 1 ? "its" : "their") related events"))
         }
-        return ConfigHistory(
+        return ResourceHistory(
             start: start, end: latest, initial: initial, changes: changes,
-            skipped: skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, warnings: warnings)
+            skipped: skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, warnings: warnings, source: source)
     }
 
     /// The policies of `pack` whose remediations need a parameter `given` does not set, with
@@ -195,9 +282,9 @@ public struct ConfigHistory: Sendable {
             version: 1
             name: \(string(name))
             description: >
-              What auto-remediation would have done over the AWS Config history from \(start) to \(end):
+              What auto-remediation would have done over the \(source) history from \(start) to \(end):
               \(initial.count) resource\(initial.count == 1 ? "" : "s") as at the start, \(changes.count) recorded change\(changes.count == 1 ? "" : "s") replayed
-              at their times, each by the actor CloudTrail named. Every policy of the built-in pack
+              at their times, each by its actor where the export named one. Every policy of the built-in pack
               remediates; the loop guard names whoever keeps putting a change back.
             fixtures: [\(string(fixtures))]
             policies: [builtin:all]
