@@ -21,8 +21,9 @@ struct ImportCommand: ParsableCommand {
             --read-mask='*' --format=json`, of a project or a whole organisation. custodian-resources reads what \
             `custodian run` writes (each policy's resources.json, with its metadata.json).
 
-            aws-config-history (with `aws cloudtrail lookup-events` output beside it) and gcp-asset-history \
-            (`gcloud asset get-history`) turn a recorded history into a scenario in --output: the first state as \
+            aws-config-history (with `aws cloudtrail lookup-events` output beside it), gcp-asset-history \
+            (`gcloud asset get-history`) and azure-change-history (Resource Graph's Resources and resourcechanges \
+            rows) turn a recorded history into a scenario in --output: the first state as \
             fixtures, every later change a timeline entry at its time by its actor, the built-in pack remediating.
 
             Exports are read as the JSON these commands print, one item at a time; `-` reads standard input. \
@@ -39,10 +40,11 @@ struct ImportCommand: ParsableCommand {
         case gcpAssetInventory = "gcp-asset-inventory"
         case awsConfigHistory = "aws-config-history"
         case gcpAssetHistory = "gcp-asset-history"
+        case azureChangeHistory = "azure-change-history"
         case custodianResources = "custodian-resources"
 
         /// The formats that make a scenario of a recorded history.
-        var isHistory: Bool { self == .awsConfigHistory || self == .gcpAssetHistory }
+        var isHistory: Bool { [.awsConfigHistory, .gcpAssetHistory, .azureChangeHistory].contains(self) }
     }
 
     @Argument(help: "The format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -102,7 +104,8 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--project applies to gcp-asset-inventory only")
         }
         if format != .awsConfigHistory, days != nil {
-            throw ValidationError("--days applies to aws-config-history and gcp-asset-history only")
+            throw ValidationError(
+                "--days applies to the histories only (aws-config-history, gcp-asset-history, azure-change-history)")
         }
         if let days, days < 1 || days > 3660 {
             throw ValidationError("--days takes a number of days from 1 to 3660")
@@ -115,7 +118,8 @@ struct ImportCommand: ParsableCommand {
                 "--as-of does not apply to aws-config-history: its fixtures are the state at the history's start")
         }
         if format != .awsConfigHistory, !parameters.isEmpty {
-            throw ValidationError("--param applies to aws-config-history and gcp-asset-history only")
+            throw ValidationError(
+                "--param applies to the histories only (aws-config-history, gcp-asset-history, azure-change-history)")
         }
         if format != .awsConfig, resourceType != nil {
             throw ValidationError("--resource-type applies to aws-config only")
@@ -154,7 +158,7 @@ struct ImportCommand: ParsableCommand {
         let output = self.output ?? "Fixtures/imported"
         let result: ImportResult
         switch format {
-        case .awsConfigHistory, .gcpAssetHistory: return
+        case .awsConfigHistory, .gcpAssetHistory, .azureChangeHistory: return
         case .awsDescribe: result = try AWSDescribeImporter.load(files: files, region: region, account: account)
         case .awsConfig: result = try AWSConfigImporter.load(files: files, resourceType: resourceType)
         case .azureResourceGraph: result = try AzureResourceGraphImporter.load(files: files)
@@ -203,10 +207,12 @@ struct ImportCommand: ParsableCommand {
     /// of a scenario that runs the built-in pack with auto-remediation on over the window.
     func history(_ files: [String]) throws {
         let output = self.output ?? "Scenarios/\(format.rawValue)"
-        let history =
-            format == .gcpAssetHistory
-            ? try ResourceHistory.gcpAssets(files: files, days: days)
-            : try ResourceHistory.awsConfig(files: files, days: days)
+        let history: ResourceHistory
+        switch format {
+        case .gcpAssetHistory: history = try ResourceHistory.gcpAssets(files: files, days: days)
+        case .azureChangeHistory: history = try ResourceHistory.azureChanges(files: files, days: days)
+        default: history = try ResourceHistory.awsConfig(files: files, days: days)
+        }
         let progress = ProgressLine.current
         defer { progress.finish() }
         let fixtures = (output as NSString).appendingPathComponent("fixtures")

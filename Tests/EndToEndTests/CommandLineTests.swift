@@ -425,7 +425,7 @@ struct CommandLineTests {
         #expect(ran.stdout.contains("3 calls · 1 loop"))
         let wrongDays = try run(["import", "aws-config", samples + "/aws-config-history", "--days", "30"], in: dir)
         #expect(wrongDays.status != 0)
-        #expect(wrongDays.stderr.contains("--days applies to aws-config-history and gcp-asset-history only"))
+        #expect(wrongDays.stderr.contains("--days applies to the histories only"))
     }
 
     @Test func importReadsConfigResourceGraphAndAssetInventoryExports() throws {

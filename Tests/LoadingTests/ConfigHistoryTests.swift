@@ -118,3 +118,38 @@ struct AssetHistoryTests {
         #expect(Set(result.attempts.filter { $0.policyId == "gcp-bucket-uniform-access" }.map(\.callId)).count == 3)
     }
 }
+
+/// Resource Graph's recorded changes, undone from the estate now to the window's start, then
+/// replayed path by path.
+struct AzureChangeHistoryTests {
+    @Test func resourceChangesBecomeAScenarioThatNamesWhoKeptUndoingTheFix() throws {
+        let dir = TestSupport.packageRoot.appendingPathComponent("Tests/LoadingTests/Samples/azure-change-history").path
+        let history = try ResourceHistory.azureChanges(
+            files: [dir + "/resources-now.json", dir + "/resourcechanges.json"])
+        let account = try #require(history.initial.first)
+        #expect(
+            account.properties["properties"]?["supportsHttpsTrafficOnly"] == true,
+            "the state before the first change: every change undone")
+        #expect(history.changes.count == 7)
+        guard case .patch(let set, _) = history.changes[0].kind else {
+            Issue.record("expected a patch")
+            return
+        }
+        #expect(set == ["properties.supportsHttpsTrafficOnly": false], "the path it changed, typed as the property is")
+        #expect(history.changes.map(\.actor).filter { $0 == "ops-bot@contoso.com" }.count == 4)
+        #expect(history.skipped.map(\.what) == ["tag changes (a patch changes properties)"])
+        let out = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        _ = try FixtureWriter(directory: out + "/fixtures").write { emit in for r in history.initial { try emit(r) } }
+        let pack = try BuiltinPolicies.load()
+        let file = try TestSupport.write(
+            history.scenario(
+                name: "storage-history", fixtures: "fixtures", pack: pack.map(\.id),
+                needing: ResourceHistory.needing(pack, given: [:])), to: "h.yaml", in: out)
+        let scenario = try ScenarioLoader(builtins: pack, paths: .anywhere).load(file: file)
+        let result = try Simulator(scenario: scenario).run()
+        #expect(result.records.filter { $0.kind == .loop }.map(\.cause) == ["ops-bot@contoso.com"])
+        #expect(
+            Set(result.attempts.filter { $0.policyId == "azure-storage-secure-transfer" }.map(\.callId)).count == 3)
+    }
+}

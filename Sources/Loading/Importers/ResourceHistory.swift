@@ -60,7 +60,7 @@ public struct ResourceHistory: Sendable {
         var versions: [String: [Version]] = [:]
         var actors: [String: String] = [:]
         var order = 0
-        var skipped: [String: Int] = [:]
+        let skipped: [String: Int] = [:]
         var uses = AWSConfigImporter.lists
         uses["Events"] = .items
         for key in AWSConfigImporter.pageKeys { uses[key] = .ignore }
@@ -349,5 +349,148 @@ public struct ResourceHistory: Sendable {
             }
         }
         return out
+    }
+}
+
+extension ResourceHistory {
+    /// An Azure history: the estate now (`az graph query -q "Resources"` rows, as
+    /// `azure-resource-graph` reads them) and the changes Resource Graph recorded before
+    /// (`az graph query -q "resourcechanges"` rows: each a resource, a time, who made it, and each
+    /// changed property path with its previous and new value). The state at the window's start is
+    /// the estate now with every later change undone (newest first); each change is then a `patch`
+    /// of exactly the paths it changed, attributed to `changedBy`. A resource created in the
+    /// window is made at its creation; one deleted is not in the snapshot, so what it held is
+    /// not known: counted. Tag changes are counted (a patch changes properties).
+    public static func azureChanges(files: [String], days: Int? = nil) throws(LoadError) -> ResourceHistory {
+        struct Change {
+            let at: Timestamp
+            let resourceId: String
+            let kind: String
+            let actor: String
+            let paths: [(path: String, before: Value?, after: Value?)]
+            let order: Int
+        }
+        var snapshot: [String: Resource] = [:]
+        var changes: [Change] = []
+        var skipped: [String: Int] = [:]
+        var order = 0
+        for file in files {
+            var rows: [ExportItem] = []
+            _ = try ExportReader.read(
+                file: file, expecting: "the JSON of `az graph query` over Resources or resourcechanges", topList: true,
+                uses: ["data": .items], otherwise: .ignore
+            ) { (item: ExportItem) throws(LoadError) in rows.append(item) }
+            var resourceRows: [String] = []
+            for item in rows {
+                let row = item.value
+                guard let type = row["type"]?.stringValue else { throw item.error("missing 'type'") }
+                guard type.lowercased() == "microsoft.resources/changes" else {
+                    resourceRows.append(file)
+                    continue
+                }
+                let p = row["properties"] ?? .null
+                guard let target = p["targetResourceId"]?.stringValue else {
+                    throw item.error("missing 'properties.targetResourceId'")
+                }
+                let attributes = p["changeAttributes"] ?? .null
+                guard let text = attributes["timestamp"]?.stringValue, let at = Timestamp(iso8601: text) else {
+                    throw item.error("missing 'properties.changeAttributes.timestamp'")
+                }
+                var paths: [(String, Value?, Value?)] = []
+                for entry in p["changes"]?.objectValue?.entries ?? [] {
+                    paths.append((entry.key, entry.value["previousValue"], entry.value["newValue"]))
+                }
+                changes.append(
+                    Change(
+                        at: at, resourceId: target.lowercased(), kind: p["changeType"]?.stringValue ?? "Update",
+                        actor: attributes["changedBy"]?.stringValue ?? unknownActor, paths: paths, order: order))
+                order += 1
+            }
+            if !resourceRows.isEmpty {
+                for r in try AzureResourceGraphImporter.load(files: [file]).resources {
+                    snapshot[r.id.lowercased()] = r
+                }
+            }
+        }
+        guard !snapshot.isEmpty else {
+            throw LoadError(
+                file: files.first ?? "",
+                message: "no Resources rows: give the estate now (`az graph query -q \"Resources\"`) beside its changes"
+            )
+        }
+        guard let latest = changes.map(\.at).max() else {
+            throw LoadError(file: files.first ?? "", message: "no resourcechanges rows: the history holds no change")
+        }
+        let start = days.map { latest - .days(Int64($0)) } ?? (changes.map(\.at).min() ?? latest) - .seconds(1)
+        // Newest first: undo each change in the window to reach the state at its start.
+        let inWindow = changes.filter { $0.at > start }.sorted { ($0.at, $0.order) > ($1.at, $1.order) }
+        var state = snapshot
+        var created: [String: Resource] = [:]
+        var history: [ResourceHistory.Change] = []
+        for change in inWindow {
+            guard var resource = state[change.resourceId] else {
+                skipped["changes to resources the snapshot does not hold (deleted since)", default: 0] += 1
+                continue
+            }
+            if change.kind == "Create" {
+                created[change.resourceId] = resource
+                state[change.resourceId] = nil
+                continue
+            }
+            var set: [String: Value] = [:]
+            var remove: [String] = []
+            var properties = resource.properties
+            for (path, before, after) in change.paths {
+                if path.hasPrefix("tags.") || path == "tags" {
+                    skipped["tag changes (a patch changes properties)", default: 0] += 1
+                    continue
+                }
+                guard let valuePath = try? ValuePath(parsing: path), !valuePath.isProjection else {
+                    skipped["changes at paths remsim cannot write (\(path))", default: 0] += 1
+                    continue
+                }
+                let now = valuePath.resolve(in: properties)
+                if let after, !after.isNull { set[path] = typed(after, like: now) } else { remove.append(path) }
+                try? valuePath.assign(before.flatMap { $0.isNull ? nil : typed($0, like: now) }, in: &properties)
+            }
+            resource.properties = properties
+            state[change.resourceId] = resource
+            guard !set.isEmpty || !remove.isEmpty else { continue }
+            history.append(
+                ResourceHistory.Change(
+                    at: change.at, resourceId: resource.id, kind: .patch(set: set, remove: remove), actor: change.actor)
+            )
+        }
+        for change in inWindow where change.kind == "Create" {
+            if let resource = created[change.resourceId] {
+                history.append(
+                    ResourceHistory.Change(
+                        at: change.at, resourceId: resource.id, kind: .create(resource), actor: change.actor))
+            }
+        }
+        history.sort { ($0.at, $0.resourceId) < ($1.at, $1.resourceId) }
+        let unattributed = history.filter { $0.actor == unknownActor }.count
+        return ResourceHistory(
+            start: start, end: latest, initial: state.values.sorted { $0.id < $1.id }, changes: history,
+            skipped: skipped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            warnings: unattributed == 0
+                ? []
+                : [
+                    "\(unattributed) change\(unattributed == 1 ? " names" : "s name") no changedBy: attributed to no one"
+                ],
+            source: "Azure Resource Graph")
+    }
+
+    /// A value of Resource Graph's change record (written as text: `"true"`, `"1.2"`) in the type
+    /// of the property it changes, as the snapshot holds it.
+    static func typed(_ value: Value, like current: Value?) -> Value {
+        guard case .string(let text) = value else { return value }
+        switch current {
+        case .bool?: return text == "true" ? true : text == "false" ? false : value
+        case .int?: return Int(text).map(Value.int) ?? value
+        case .double?: return Double(text).map(Value.double) ?? value
+        case .object?, .array?: return (try? Value(json: text)) ?? value
+        default: return value
+        }
     }
 }
