@@ -31,12 +31,8 @@ struct ImpactCommand: ParsableCommand {
     @Option(help: "Policies when no scenario is given: builtin:all, builtin:ID, or files (repeatable).")
     var policies: [String] = ["builtin:all"]
 
-    @Option(
-        name: .customLong("param"),
-        help: ArgumentHelp(
-            "A value for a remediation parameter, NAME=VALUE, when no scenario is given (repeatable): "
-                + "--param logBucket='my-logs-${account}-${region}'."))
-    var parameters: [String] = []
+    @OptionGroup(title: "Remediation parameters")
+    var parameters: ParameterOptions
 
     @Option(help: "How long to run the preview.")
     var horizon: String = "7d"
@@ -67,17 +63,10 @@ struct ImpactCommand: ParsableCommand {
         guard let horizon = SimDuration(parsing: horizon), horizon > .zero else {
             throw BadInput("--horizon: expected a duration such as 6h or 7d, found '\(self.horizon)'")
         }
-        if scenario != nil, !parameters.isEmpty {
+        if scenario != nil, !parameters.given.isEmpty {
             throw BadInput("--param is for --fixtures and --policies; a scenario sets its own 'parameters'")
         }
-        var values: [String: Value] = [:]
-        for given in parameters {
-            let parts = given.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw BadInput("--param: expected NAME=VALUE, found '\(given)'")
-            }
-            values[parts[0]] = .string(parts[1])
-        }
+        let values = try parameters.values()
         let request: ImpactRequest =
             scenario.map { .scenario($0) } ?? .inventory(fixtures: fixtures, policies: policies, parameters: values)
         let (loaded, title) = try request.scenario(

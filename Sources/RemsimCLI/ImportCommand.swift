@@ -88,12 +88,8 @@ struct ImportCommand: ParsableCommand {
                 + "starts then. Default: the latest time the export names, or the time of the import."))
     var asOf: String?
 
-    @Option(
-        name: .customLong("param"),
-        help: ArgumentHelp(
-            "aws-config-history: a value for a remediation parameter of the built-in pack, NAME=VALUE "
-                + "(repeatable): --param logBucket='my-logs-${account}-${region}'."))
-    var parameters: [String] = []
+    @OptionGroup(title: "Remediation parameters")
+    var parameters: ParameterOptions
 
     func validate() throws {
         if format != .awsDescribe, region != nil || account != nil {
@@ -103,7 +99,7 @@ struct ImportCommand: ParsableCommand {
         if format != .gcpAssetInventory, project != nil {
             throw ValidationError("--project applies to gcp-asset-inventory only")
         }
-        if format != .awsConfigHistory, days != nil {
+        if !format.isHistory, days != nil {
             throw ValidationError(
                 "--days applies to the histories only (aws-config-history, gcp-asset-history, azure-change-history)")
         }
@@ -113,11 +109,11 @@ struct ImportCommand: ParsableCommand {
         if let asOf, Timestamp(iso8601: asOf) == nil {
             throw ValidationError("--as-of takes an ISO 8601 time such as 2026-11-30T06:00:00Z")
         }
-        if format == .awsConfigHistory, asOf != nil {
+        if format.isHistory, asOf != nil {
             throw ValidationError(
-                "--as-of does not apply to aws-config-history: its fixtures are the state at the history's start")
+                "--as-of does not apply to a history: its fixtures are the state at the history's start")
         }
-        if format != .awsConfigHistory, !parameters.isEmpty {
+        if !format.isHistory, !parameters.given.isEmpty {
             throw ValidationError(
                 "--param applies to the histories only (aws-config-history, gcp-asset-history, azure-change-history)")
         }
@@ -151,7 +147,7 @@ struct ImportCommand: ParsableCommand {
                 name == "-" ? [name] : try InputFiles.collect([name], extensions: ["json", "ndjson", "jsonl", "csv"])
         }
         ProgressLine.current.start("reading \(files.count) export file\(files.count == 1 ? "" : "s")")
-        if format == .awsConfigHistory {
+        if format.isHistory {
             try history(files)
             return
         }
@@ -224,14 +220,7 @@ struct ImportCommand: ParsableCommand {
         let scenario = (output as NSString).appendingPathComponent(name + ".yaml")
         // The pack's remediations that need a parameter nobody gave only detect, and the
         // scenario says so.
-        var values: [String: Value] = [:]
-        for given in parameters {
-            let parts = given.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw BadInput("--param: expected NAME=VALUE, found '\(given)'")
-            }
-            values[parts[0]] = .string(parts[1])
-        }
+        let values = try parameters.values()
         let pack = try BuiltinPolicies.load()
         let declared = Set(pack.flatMap { $0.remediation?.parameters.map(\.name) ?? [] })
         for name in values.keys.sorted() where !declared.contains(name) {

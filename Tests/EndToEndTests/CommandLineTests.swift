@@ -423,6 +423,19 @@ struct CommandLineTests {
         let ran = try run(["run", "Scenarios/payments/payments.yaml", "--db", "runs.sqlite"], in: dir)
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout.contains("3 calls · 1 loop"))
+        // The Azure and GCP histories, the same way.
+        let azure = try run(
+            ["import", "azure-change-history", samples + "/azure-change-history", "--output", "Scenarios/storage"],
+            in: dir)
+        #expect(azure.status == 0, "\(azure.stderr)")
+        #expect(azure.stdout.contains("7 changes on the timeline (by dana@contoso.com 3, ops-bot@contoso.com 4)"))
+        let azureRun = try run(["run", "Scenarios/storage/storage.yaml", "--db", "runs.sqlite"], in: dir)
+        #expect(azureRun.stdout.contains("3 calls · 1 loop"), "\(azureRun.stdout)")
+        let gcp = try run(
+            ["import", "gcp-asset-history", samples + "/gcp-asset-history", "--output", "Scenarios/bucket"], in: dir)
+        #expect(gcp.status == 0, "\(gcp.stderr)")
+        #expect(gcp.stdout.contains("8 changes on the timeline (by unknown 8)"))
+        #expect(gcp.stderr.contains("Cloud Asset Inventory records no actor"))
         let wrongDays = try run(["import", "aws-config", samples + "/aws-config-history", "--days", "30"], in: dir)
         #expect(wrongDays.status != 0)
         #expect(wrongDays.stderr.contains("--days applies to the histories only"))

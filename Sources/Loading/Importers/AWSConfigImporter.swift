@@ -193,12 +193,7 @@ public enum AWSConfigImporter {
                         + "so policies reading it cannot evaluate \(marked == 1 ? "it" : "them"); \(advice)")
             }
         }
-        if !pagesGoingOn.isEmpty {
-            collector.warn(
-                "\(pagesGoingOn.joined(separator: ", ")) \(pagesGoingOn.count == 1 ? "is a page" : "are pages") of "
-                    + "output that goes on (nextToken is set): what later pages hold is not imported unless their "
-                    + "files are given too")
-        }
+        collector.warn(pages: pagesGoingOn, marker: "nextToken")
         return collector.result
     }
 

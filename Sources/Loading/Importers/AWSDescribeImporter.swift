@@ -201,12 +201,9 @@ public enum AWSDescribeImporter {
         }
         try keys.merge(into: &collector, account: account)
         markLacking(shapesRead.values.sorted { $0.list < $1.list }, &collector)
-        if !pagesGoingOn.isEmpty {
-            collector.warn(
-                "\(pagesGoingOn.joined(separator: ", ")) \(pagesGoingOn.count == 1 ? "is a page" : "are pages") of "
-                    + "output that goes on (NextToken or Marker is set): what later pages hold is not imported unless "
-                    + "their files are given too (the AWS CLI prints every page when --max-items is not given)")
-        }
+        collector.warn(
+            pages: pagesGoingOn, marker: "NextToken or Marker",
+            advice: " (the AWS CLI prints every page when --max-items is not given)")
         return collector.result
     }
 

@@ -104,12 +104,7 @@ public enum AzureResourceGraphImporter {
                     + "policies reading it cannot evaluate \(count == 1 ? "it" : "them"); join it in the query as "
                     + "'\(child)' (or add it to the fixtures) to evaluate \(count == 1 ? "it" : "them")")
         }
-        if !pagesGoingOn.isEmpty {
-            collector.warn(
-                "\(pagesGoingOn.joined(separator: ", ")) \(pagesGoingOn.count == 1 ? "is a page" : "are pages") of "
-                    + "results that go on (skip_token is set): what later pages hold is not imported unless their "
-                    + "files are given too")
-        }
+        collector.warn(pages: pagesGoingOn, marker: "skip_token")
         return collector.result
     }
 

@@ -59,6 +59,14 @@ struct ImportCollector {
 
     mutating func warn(_ message: String) { warnings.append(message) }
 
+    /// Warns that `files` are pages of output that goes on (`marker`, such as NextToken, is set).
+    mutating func warn(pages files: [String], marker: String, advice: String = "") {
+        guard !files.isEmpty else { return }
+        warn(
+            "\(files.joined(separator: ", ")) \(files.count == 1 ? "is a page" : "are pages") of output that goes on "
+                + "(\(marker) is set): what later pages hold is not imported unless their files are given too\(advice)")
+    }
+
     /// Notes a time the export names (a capture, update or generation time).
     mutating func taken(_ text: String?) {
         guard let text, let t = Timestamp(iso8601: text) else { return }
