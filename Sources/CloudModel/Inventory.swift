@@ -18,6 +18,9 @@ public struct Inventory: Sendable {
     /// is a lookup, not a walk over every function for every key.
     private var slotsByRelation: [String: [String: [Int]]] = [:]
     public private(set) var count = 0
+    /// How many resources hold properties their export could not say (`unknownProperties`):
+    /// a scan for them is skipped when none does, as in any inventory not imported.
+    package private(set) var withUnknownProperties = 0
     /// When the latest of the exports the inventory was read from was taken (a fixture file's
     /// `as-of`), and the file that says so: a scenario over it starts then unless it says
     /// otherwise, and may not start before it.
@@ -62,6 +65,7 @@ public struct Inventory: Sendable {
         slotsByType[resource.type, default: []].append(slot)
         slotsByAccount[resource.account, default: []].append(slot)
         if !resource.relations.isEmpty { indexRelations(of: resource, at: slot) }
+        if !resource.unknownProperties.isEmpty { withUnknownProperties += 1 }
         slots.append(resource)
         alive.append(true)
         count += 1
@@ -98,6 +102,8 @@ public struct Inventory: Sendable {
                 unindexRelations(of: slots[slot], at: slot)
                 indexRelations(of: resource, at: slot)
             }
+            withUnknownProperties +=
+                (resource.unknownProperties.isEmpty ? 0 : 1) - (slots[slot].unknownProperties.isEmpty ? 0 : 1)
             slots[slot] = resource
         } else {
             if slotById[resource.id] != nil { remove(id: resource.id) }
@@ -115,6 +121,7 @@ public struct Inventory: Sendable {
         slotsByType[old.type]?.removeAll { $0 == slot }
         slotsByAccount[old.account]?.removeAll { $0 == slot }
         unindexRelations(of: old, at: slot)
+        if !old.unknownProperties.isEmpty { withUnknownProperties -= 1 }
         count -= 1
         return old
     }
@@ -132,7 +139,9 @@ public struct Inventory: Sendable {
     package mutating func modify(id: String, _ change: (inout Resource) throws -> Void) rethrows -> Bool {
         guard let slot = slotById[id] else { return false }
         let relations = slots[slot].relations
+        let wasUnknown = !slots[slot].unknownProperties.isEmpty
         try change(&slots[slot])
+        withUnknownProperties += (slots[slot].unknownProperties.isEmpty ? 0 : 1) - (wasUnknown ? 1 : 0)
         if slots[slot].relations != relations {
             var before = slots[slot]
             before.relations = relations

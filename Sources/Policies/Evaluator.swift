@@ -104,6 +104,7 @@ public struct Evaluator: Sendable {
     package func forEachUnevaluable(
         of policies: [Policy], in inventory: Inventory, _ body: (Int, borrowing Resource) -> Void
     ) {
+        guard inventory.withUnknownProperties > 0 else { return }
         for (i, policy) in policies.enumerated() {
             inventory.forEach(ofType: policy.resourceType) { resource in
                 guard !resource.unknownProperties.isEmpty, policy.inScope(resource), policy.cannotEvaluate(resource)

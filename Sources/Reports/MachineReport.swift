@@ -52,6 +52,13 @@ package enum MachineReport {
                         "explanation": .string(w.explanation), "evidence": .array(w.evidence.map(Value.string)),
                     ]
                 })
+            if !r.cannotEvaluate.isEmpty {
+                f["cannotEvaluate"] = .object(
+                    Fields(
+                        r.cannotEvaluate.sorted { $0.key < $1.key }.map {
+                            Fields.Entry(key: $0.key, value: .int($0.value))
+                        }))
+            }
             f["violations"] = .object(
                 Fields(
                     Violation.FinalState.allCases.map { s in

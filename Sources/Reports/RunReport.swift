@@ -28,6 +28,8 @@ package struct RunReport: Sendable {
             )
         }
         facts += Self.controls(result).map { style.yellow($0) }
+        let unevaluable = result.cannotEvaluate.values.reduce(0, +)
+        if unevaluable > 0 { facts.append(style.yellow("\(unevaluable) cannot evaluate")) }
         if !result.warnings.isEmpty {
             let high = result.warnings.filter { $0.severity == .high }.count
             let text =

@@ -246,16 +246,24 @@ extension Scenario {
 
     /// The required remediation parameters left unset under the rules that remediate (those with
     /// auto-remediation on, or turned on by the timeline; every rule when `everyRule`), policy
-    /// by policy: a run would fail each such remediation, so it is refused before anything runs.
+    /// by policy, for the policies with resources of their type to act on (in the inventory, or
+    /// made by the timeline): a run would fail each such remediation, so it is refused before
+    /// anything runs.
     package func unsetParameters(everyRule: Bool = false) -> [UnsetParameter] {
         let enabled = Set(
             timeline.compactMap { entry -> String? in
                 if case .setAutoRemediation(let rule, true) = entry.action { return rule }
                 return nil
             })
+        // A policy with nothing of its type to act on (an AWS policy over an Azure estate) needs nothing.
+        var types = Set(inventory.types)
+        for entry in timeline {
+            if case .inject(_, .createResource(let r), _) = entry.action { types.insert(r.type) }
+        }
         var out: [UnsetParameter] = []
         for rule in settings.rules where everyRule || rule.autoRemediate || enabled.contains(rule.name) {
-            for policy in policies where rule.covers(policy: policy.id) && policy.isRemediable {
+            for policy in policies
+            where rule.covers(policy: policy.id) && policy.isRemediable && types.contains(policy.resourceType) {
                 for p in rule.missingParameters(for: policy) {
                     out.append(
                         UnsetParameter(

@@ -15,6 +15,10 @@ public struct ScenarioResult: Sendable {
     package var records: [EngineRecord]
     /// What remediations could disrupt, as the engine assessed them before acting.
     package var warnings: [DisruptionWarning] = []
+    /// Resources of the starting inventory each policy cannot evaluate, by policy: their export
+    /// could not say a property the policy reads (`Resource.unknownProperties`). They are in no
+    /// figure: neither violations nor compliant.
+    package var cannotEvaluate: [String: Int] = [:]
     package var violations: [Violation]
     package var timeline: [TimelineRecord]
     /// Calls that came from outside the simulation (an external engine's, through the endpoint),

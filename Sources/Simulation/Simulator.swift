@@ -277,6 +277,9 @@ public struct Simulator: Sendable {
                 landedCalls: loop.landedCalls)
             result.timeline.sort(by: TimelineRecord.precedes)
             result.outsideCalls = outsideCalls
+            Evaluator(now: scenario.start).forEachUnevaluable(of: scenario.policies, in: scenario.inventory) { i, _ in
+                result.cannotEvaluate[scenario.policies[i].id, default: 0] += 1
+            }
             if let stopped {
                 // A run cut short proves nothing either way: its expectations are not checked.
                 result.error = "stopped \(loop.now - scenario.start) into the run: \(stopped)"

@@ -2,6 +2,8 @@ import CloudModel
 import Foundation
 import Policies
 import PolicyPack
+import RemediationEngine
+import Simulation
 import TestSupport
 import Testing
 
@@ -332,6 +334,34 @@ struct UnknownPropertiesTests {
             return try ResourceArchive.read(from: &reader)
         }
         #expect(read == [bucket, vault])
+    }
+
+    @Test func aRunCountsWhatItsPoliciesCannotEvaluate() throws {
+        var vault = Resource(
+            id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv", type: "azure.keyvault",
+            account: "s", region: "westeurope")
+        vault.unknownProperties = [Resource.everyProperty]
+        let known = Resource(
+            id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv2", type: "azure.keyvault",
+            account: "s", region: "westeurope", properties: ["properties": ["enablePurgeProtection": true]])
+        var inventory = try Inventory([vault, known])
+        #expect(inventory.withUnknownProperties == 1)
+        let policies = try BuiltinPolicies.load().filter { $0.id == "azure-keyvault-recoverable" }
+        let scenario = Scenario(
+            name: "imported-vaults", inventory: inventory, policies: policies,
+            settings: EngineSettings(rules: [
+                AlertRule(name: "all", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+            ]), runFor: .hours(1))
+        let result = try Simulator(scenario: scenario).run()
+        #expect(result.cannotEvaluate == ["azure-keyvault-recoverable": 1])
+        #expect(result.attempts.isEmpty, "nothing to remediate: one vault is compliant, the other unknown")
+        // The count follows the resources in and out.
+        inventory.modify(id: vault.id) { $0.unknownProperties = [] }
+        #expect(inventory.withUnknownProperties == 0)
+        inventory.upsert(vault)
+        #expect(inventory.withUnknownProperties == 1)
+        inventory.remove(id: vault.id)
+        #expect(inventory.withUnknownProperties == 0)
     }
 
     @Test func aFixtureSaysWhatIsUnknownOrIsToldWhatItMayWrite() throws {

@@ -92,6 +92,24 @@ struct RemediationParameterTests {
         }
     }
 
+    @Test func aPolicyWithNothingOfItsTypeToActOnNeedsNoParameter() throws {
+        let vault = Resource(
+            id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv", type: "azure.keyvault",
+            account: "s", region: "westeurope")
+        let rule = AlertRule(name: "all", autoRemediate: true, detection: .event(deliveryDelay: .seconds(90)))
+        var scenario = Scenario(
+            name: "azure-only", inventory: try Inventory([vault]),
+            policies: try BuiltinPolicies.load().filter { $0.id == "aws-s3-access-logging" },
+            settings: EngineSettings(rules: [rule]), runFor: .hours(1))
+        #expect(scenario.unsetParameters().isEmpty, "no bucket: the log bucket is not needed")
+        // A bucket the timeline makes is something to act on.
+        let bucket = Resource(id: "made-later", type: "aws.s3", account: "1", region: "us-east-1")
+        scenario.timeline = [
+            TimelineEntry(at: .minutes(5), action: .inject(resourceId: bucket.id, .createResource(bucket), actor: "ci"))
+        ]
+        #expect(scenario.unsetParameters().map(\.parameter) == ["logBucket"])
+    }
+
     @Test func aPolicyDeclaresWhatItsStepsTake() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
