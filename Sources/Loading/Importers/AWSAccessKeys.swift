@@ -188,9 +188,11 @@ struct AccessKeyMerge {
             if keys[slot] == nil { order.append(slot) }
             var userKeys = keys[slot] ?? []
             for key in row.keys {
-                let created = Timestamp(iso8601: key.created)
+                // To the second: the report drops the fraction `list-access-keys` may print.
+                let created = Timestamp(iso8601: key.created).map { $0.milliseconds / 1000 }
                 let twin = userKeys.firstIndex {
-                    $0["CreateDate"]?.stringValue.flatMap { Timestamp(iso8601: $0) } == created
+                    $0["CreateDate"]?.stringValue.flatMap { Timestamp(iso8601: $0) }.map { $0.milliseconds / 1000 }
+                        == created
                 }
                 if let twin, let id = userKeys[twin]["AccessKeyId"]?.stringValue {
                     if let used = key.lastUsed {
