@@ -100,16 +100,26 @@ public struct Evaluator: Sendable {
 
     /// Calls `body` for each resource in `inventory` of each of `policies`' types (in their
     /// scopes) that the policy cannot be evaluated on, because the resource's export could not
-
+    /// say a property it reads; in the order of the policies' types, then of the resources.
     package func forEachUnevaluable(
         of policies: [Policy], in inventory: Inventory, _ body: (Int, borrowing Resource) -> Void
     ) {
         guard inventory.withUnknownProperties > 0 else { return }
-        for (i, policy) in policies.enumerated() {
-            inventory.forEach(ofType: policy.resourceType) { resource in
-                guard !resource.unknownProperties.isEmpty, policy.inScope(resource), policy.cannotEvaluate(resource)
-                else { return }
-                body(i, resource)
+        // Each type's resources walked once for all its policies, each policy's reads taken once.
+        var types: [String] = []
+        for p in policies where !types.contains(p.resourceType) { types.append(p.resourceType) }
+        for type in types {
+            let group = policies.indices.filter { policies[$0].resourceType == type }
+            let reads = group.map { policies[$0].propertyReads }
+            let scopes = group.map { policies[$0].scope }
+            inventory.forEach(ofType: type) { resource in
+                guard !resource.unknownProperties.isEmpty else { return }
+                for k in group.indices
+                where PolicyScope.contains(scopes[k], resource)
+                    && Policy.cannotEvaluate(unknown: resource.unknownProperties, reads: reads[k])
+                {
+                    body(group[k], resource)
+                }
             }
         }
     }

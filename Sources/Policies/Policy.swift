@@ -194,7 +194,17 @@ extension Policy {
     package func cannotEvaluate(_ resource: borrowing Resource) -> Bool {
         let unknown = resource.unknownProperties
         guard !unknown.isEmpty else { return false }
-        guard selections.isEmpty, let reads = topLevelReads else { return true }
+        return Self.cannotEvaluate(unknown: unknown, reads: propertyReads)
+    }
+
+    /// The top-level properties the policy reads (`topLevelReads`), nil when they cannot be told:
+    /// taken once by a scan that asks `cannotEvaluate(unknown:reads:)` of many resources.
+    package var propertyReads: Set<String>? { selections.isEmpty ? topLevelReads : nil }
+
+    /// Whether a policy reading `reads` (nil: anything) reads one of the properties `unknown` names.
+    package static func cannotEvaluate(unknown: [String], reads: Set<String>?) -> Bool {
+        guard !unknown.isEmpty else { return false }
+        guard let reads else { return true }
         if unknown.contains(Resource.everyProperty) { return reads.contains { $0 != "tags" } }
         return unknown.contains { reads.contains($0) }
     }

@@ -113,19 +113,23 @@ struct RemediationParameterTests {
     @Test func aPolicyDeclaresWhatItsStepsTake() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let undeclared = try TestSupport.write(
-            """
-            version: 1
-            id: trail-to-bucket
-            title: Trail logs to the audit bucket
-            resource: aws.cloudtrail
-            severity: low
-            filters: [{key: S3BucketName, op: absent}]
-            remediation:
-              steps:
-                - operation: cloudtrail:UpdateTrail
-                  parameters: {Name: "${resourceName}", S3BucketName: "${param.auditBucket}"}
-            """, to: "p.yaml", in: dir)
+        /// The same policy, its remediation declaring `parameters` (YAML lines) or not.
+        func policyFile(declaring parameters: String, as name: String) throws -> String {
+            try TestSupport.write(
+                """
+                version: 1
+                id: trail-to-bucket
+                title: Trail logs to the audit bucket
+                resource: aws.cloudtrail
+                severity: low
+                filters: [{key: S3BucketName, op: absent}]
+                remediation:
+                \(parameters)  steps:
+                    - operation: cloudtrail:UpdateTrail
+                      parameters: {Name: "${resourceName}", S3BucketName: "${param.auditBucket}"}
+                """, to: name, in: dir)
+        }
+        let undeclared = try policyFile(declaring: "", as: "p.yaml")
         do {
             _ = try PolicyLoader.load(paths: [undeclared])
             Issue.record("expected an error")
@@ -135,21 +139,12 @@ struct RemediationParameterTests {
                 error.message.hasPrefix("'${param.auditBucket}' names no parameter of this remediation (declared: none")
             )
         }
-        let declared = try TestSupport.write(
-            """
-            version: 1
-            id: trail-to-bucket
-            title: Trail logs to the audit bucket
-            resource: aws.cloudtrail
-            severity: low
-            filters: [{key: S3BucketName, op: absent}]
-            remediation:
-              parameters:
-                auditBucket: {description: the bucket trails deliver to, default: "audit-${account}"}
-              steps:
-                - operation: cloudtrail:UpdateTrail
-                  parameters: {Name: "${resourceName}", S3BucketName: "${param.auditBucket}"}
-            """, to: "q.yaml", in: dir)
+        let declared = try policyFile(
+            declaring: """
+                  parameters:
+                    auditBucket: {description: the bucket trails deliver to, default: "audit-${account}"}
+
+                """, as: "q.yaml")
         let policy = try #require(try PolicyLoader.load(paths: [declared]).first)
         #expect(policy.remediation?.parameters.map(\.name) == ["auditBucket"])
         // With its default, nothing needs setting; the value may use the resource's variables.
