@@ -68,10 +68,7 @@ public struct Evaluator: Sendable {
     public func forEachViolation(
         of policies: [Policy], in inventory: Inventory, _ body: (Int, borrowing Resource) -> Void
     ) {
-        var types: [String] = []
-        for p in policies where !types.contains(p.resourceType) { types.append(p.resourceType) }
-        for type in types {
-            let group = policies.indices.filter { policies[$0].resourceType == type }
+        for (type, group) in Self.byType(policies) {
             let programs = group.map { policies[$0].compiled }
             let scopes = group.map { policies[$0].scope }
             var hit = Array(repeating: false, count: group.count)
@@ -98,6 +95,13 @@ public struct Evaluator: Sendable {
         }
     }
 
+    /// The policies' types, in the order they first appear, each with the indices of its policies.
+    static func byType(_ policies: [Policy]) -> [(type: String, group: [Int])] {
+        var types: [String] = []
+        for p in policies where !types.contains(p.resourceType) { types.append(p.resourceType) }
+        return types.map { type in (type, policies.indices.filter { policies[$0].resourceType == type }) }
+    }
+
     /// Calls `body` for each resource in `inventory` of each of `policies`' types (in their
     /// scopes) that the policy cannot be evaluated on, because the resource's export could not
     /// say a property it reads; in the order of the policies' types, then of the resources.
@@ -106,10 +110,7 @@ public struct Evaluator: Sendable {
     ) {
         guard inventory.withUnknownProperties > 0 else { return }
         // Each type's resources walked once for all its policies, each policy's reads taken once.
-        var types: [String] = []
-        for p in policies where !types.contains(p.resourceType) { types.append(p.resourceType) }
-        for type in types {
-            let group = policies.indices.filter { policies[$0].resourceType == type }
+        for (type, group) in Self.byType(policies) {
             let reads = group.map { policies[$0].propertyReads }
             let scopes = group.map { policies[$0].scope }
             inventory.forEach(ofType: type) { resource in
